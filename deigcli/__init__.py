@@ -1,0 +1,1 @@
+"""The `deig` command line."""

@@ -1,0 +1,1 @@
+"""Planners: a prompt (or an incomplete scene) in, a validated scene out."""

@@ -1,0 +1,1 @@
+"""The offline rules planner (being built)."""

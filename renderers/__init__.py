@@ -1,0 +1,1 @@
+"""Renderers: a complete scene in, images out."""

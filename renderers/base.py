@@ -1,0 +1,88 @@
+"""The renderer contract: a complete scene and seeds in, images out.
+
+A renderer reads like a diffusers pipeline: `check` does every cheap test (scene limits, options,
+dependencies, device) without touching weights; `load` brings the weights in once per process;
+`render` draws one image per seed. Renderers are found through the `deig.renderers` entry-point
+group and each declares its own `Options` model.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from PIL import Image
+from pydantic import BaseModel, ConfigDict
+
+from scenes.manifest import ModelRef, RendererRecord
+from scenes.model import Scene
+
+# progress(done, total) is called after each unit of work (a denoising step, say).
+ProgressCallback = Callable[[int, int], None]
+
+
+class RendererOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+@dataclass
+class RenderedImage:
+    image: Image.Image
+    seed: int
+    # Extra images worth keeping next to the render (e.g. the OpenPose control image), by role.
+    extras: dict[str, Image.Image] = field(default_factory=dict)
+
+
+class Renderer(ABC):
+    name: ClassVar[str]
+    description: ClassVar[str] = ""
+    Options: ClassVar[type[RendererOptions]] = RendererOptions
+    # The most instances this renderer can honour; more is an error, never a silent drop.
+    max_instances: ClassVar[int | None] = None
+
+    def __init__(self, options: RendererOptions | None = None):
+        self.options = options if options is not None else self.Options()
+        self.loaded = False
+
+    # -- cheap -----------------------------------------------------------------------------
+
+    def check(self, scene: Scene) -> list[str]:
+        """Validate `scene` against this renderer's limits; return warnings, raise InvalidInput."""
+        from scenes.errors import InvalidInput
+
+        scene.require_complete()
+        if self.max_instances is not None and len(scene.instances) > self.max_instances:
+            raise InvalidInput(
+                f"the scene has {len(scene.instances)} instances; renderer '{self.name}' takes at most "
+                f"{self.max_instances}",
+                hint="Merge or drop instances, or use a renderer without this limit ('deig plugins').",
+            )
+        return []
+
+    def check_environment(self) -> None:
+        """Raise RendererUnavailable when dependencies, weights or the device are missing."""
+
+    # -- expensive -------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Bring weights into memory; called once per process before the first render."""
+        self.loaded = True
+
+    @abstractmethod
+    def render(self, scene: Scene, seeds: list[int], progress: ProgressCallback | None = None) -> list[RenderedImage]:
+        """One image per seed, in order. `scene` has passed `check`."""
+
+    # -- records ---------------------------------------------------------------------------
+
+    def resolved_options(self) -> dict[str, Any]:
+        """Every option with its value, defaults included: part of the recipe."""
+        return self.options.model_dump(mode="json")
+
+    def model_refs(self) -> list[ModelRef]:
+        return []
+
+    def describe(self) -> RendererRecord:
+        """What the manifest records about this renderer (after `load`)."""
+        return RendererRecord(name=self.name, options=self.resolved_options(), models=self.model_refs())
