@@ -83,3 +83,16 @@ def instance_masks(scene: Scene, *, factor: int = 8, dilation: int | None = None
         controls.append(control)
     stacked = np.stack(masks) if masks else np.zeros((0, height // factor, width // factor), np.float32)
     return InstanceMasks(masks=stacked.astype(np.float32), controls=controls, dilation=kernel)
+
+
+def regions_image(weights: np.ndarray, width: int, height: int) -> Image.Image:
+    """Who owns what: each latent pixel in the weighted mix of its branches' colours, at canvas size.
+
+    Instance n has the preview renderer's colour n, so the picture reads like `--dry-run`'s boxes.
+    """
+    from renderers.preview import PALETTE
+
+    colours = np.array([PALETTE[n % len(PALETTE)] for n in range(weights.shape[0])], dtype=np.float32)
+    mixed = np.einsum("nhw,nc->hwc", weights.astype(np.float32), colours)
+    small = Image.fromarray(np.clip(mixed.round(), 0, 255).astype(np.uint8))
+    return small.resize((width, height), Image.Resampling.NEAREST)

@@ -69,6 +69,11 @@ class WeightSchedule:
     def hard_count(self) -> int:
         return hard_iterations(self.iterations, self.harmony_level)
 
+    @property
+    def hard(self) -> torch.Tensor:
+        """(N, h, w) float32 weights of the hard phase."""
+        return self._maps["hard"]
+
     def phase(self, iteration: int) -> str:
         return "hard" if iteration < self.hard_count else "soft"
 
