@@ -133,12 +133,17 @@ def control_residuals(controlnet, sample: torch.Tensor, timestep, batch: BranchB
                 own[q].index_copy_(0, index, residual)
                 continue
             weights = schedule.at(iteration, residual.shape[-2:], device=residual.device, dtype=torch.float32)
-            for guidance in sorted({batch.pass_of(row) for row in rows}):
-                mine = [k for k, row in enumerate(rows) if batch.pass_of(row) == guidance]
-                branches = torch.tensor([batch.branch_of(rows[k]) for k in mine], device=residual.device)
-                part = residual[mine].float() * weights.index_select(0, branches)
-                shared[q][guidance] += part.sum(dim=0)
+            add_weighted(shared[q], residual, rows, batch, weights)
     return ControlResiduals(shared=shared, own=own, mid=mid)
+
+
+def add_weighted(total: torch.Tensor, values: torch.Tensor, rows: list[int], batch: BranchBatch,
+                 weights: torch.Tensor) -> None:
+    """total[p] += Σ_n W_n ⊙ values[n] over the `rows` (of `values`) that belong to guidance pass p."""
+    for guidance in sorted({batch.pass_of(row) for row in rows}):
+        mine = [k for k, row in enumerate(rows) if batch.pass_of(row) == guidance]
+        branches = torch.tensor([batch.branch_of(rows[k]) for k in mine], device=values.device)
+        total[guidance] += (values[mine].float() * weights.index_select(0, branches)).sum(dim=0)
 
 
 def _zeros(like: torch.Tensor, rows: int, dtype: torch.dtype | None = None) -> torch.Tensor:
@@ -174,10 +179,7 @@ def composite_features(unet, sample: torch.Tensor, timestep, batch: BranchBatch,
         weights = schedule.at(iteration, features.shape[-2:], device=features.device, dtype=torch.float32)
         if composite is None:
             composite = torch.zeros((batch.passes, *features.shape[1:]), device=features.device, dtype=torch.float32)
-        for guidance in sorted(set(passes)):
-            mine = [k for k, p in enumerate(passes) if p == guidance]
-            branches = torch.tensor([batch.branch_of(rows[k]) for k in mine], device=features.device)
-            composite[guidance] += (features[mine].float() * weights.index_select(0, branches)).sum(dim=0)
+        add_weighted(composite, features, rows, batch, weights)
     return composite.to(features.dtype)
 
 
