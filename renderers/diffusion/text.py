@@ -1,0 +1,90 @@
+"""Text encoding with a model's own CLIP encoder(s): padded prompts, and captions as real tokens only.
+
+SD-1.x uses the last hidden state of its one encoder; SDXL concatenates the penultimate hidden
+states of its two encoders and takes the pooled text from the second, as diffusers' pipelines do
+(computed here directly, which also avoids diffusers' clip_skip path that breaks with
+transformers >= 5.6).
+
+`encode_real_tokens` is instance detail extraction's encoder: each caption is encoded on its own,
+and only its real tokens are kept (its words and the end token, not the start token every caption
+shares, nor 77 padded slots), so attention cost grows with the words given. A caption longer than
+the encoder's window is encoded in windows of 75 tokens and the pieces are joined: nothing is cut.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from .loading import Components
+
+
+@dataclass
+class PromptEmbeddings:
+    tokens: torch.Tensor  # (n, 77, D)
+    pooled: torch.Tensor | None  # (n, P) for SDXL
+
+
+def _encode(components: Components, encoder_index: int, input_ids: torch.Tensor):
+    """(per-token states, pooled text or None) of one encoder."""
+    encoder = components.text_encoders[encoder_index]
+    if components.family == "sd15":
+        return encoder(input_ids, output_hidden_states=False)[0], None
+    output = encoder(input_ids, output_hidden_states=True)
+    return output.hidden_states[-2], getattr(output, "text_embeds", None)
+
+
+@torch.no_grad()
+def encode_padded(components: Components, texts: list[str], device) -> PromptEmbeddings:
+    """Prompts as the stock pipelines encode them: 77 slots, truncated past the window."""
+    per_encoder, pooled = [], None
+    for index, tokenizer in enumerate(components.tokenizers):
+        ids = tokenizer(texts, padding="max_length", max_length=tokenizer.model_max_length, truncation=True,
+                        return_tensors="pt").input_ids.to(device)
+        states, text_embeds = _encode(components, index, ids)
+        per_encoder.append(states)
+        if index == 1:
+            pooled = text_embeds
+    return PromptEmbeddings(torch.cat(per_encoder, dim=-1), pooled)
+
+
+def zeros_like(embeddings: PromptEmbeddings) -> PromptEmbeddings:
+    pooled = None if embeddings.pooled is None else torch.zeros_like(embeddings.pooled)
+    return PromptEmbeddings(torch.zeros_like(embeddings.tokens), pooled)
+
+
+def token_count(components: Components, text: str) -> int:
+    """Words-tokens of `text` (no start/end token) under the first tokenizer."""
+    return len(components.tokenizers[0](text, add_special_tokens=False).input_ids)
+
+
+@torch.no_grad()
+def encode_real_tokens(components: Components, texts: list[str], device) -> list[torch.Tensor]:
+    """For each text, a (L_i, D) tensor of its real tokens' hidden states (words + end token)."""
+    if not texts:
+        return []
+    per_encoder = []
+    for index, tokenizer in enumerate(components.tokenizers):
+        window = tokenizer.model_max_length - 2
+        words = tokenizer(texts, add_special_tokens=False).input_ids
+        chunks, owners = [], []
+        for owner, ids in enumerate(words):
+            pieces = [ids[start:start + window] for start in range(0, len(ids), window)] or [[]]
+            chunks.extend(pieces)
+            owners.extend([owner] * len(pieces))
+        longest = max(len(chunk) for chunk in chunks) + 2
+        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+        # CLIP's text attention is causal: what follows a chunk's end token cannot change it.
+        batch = torch.full((len(chunks), longest), pad, dtype=torch.long)
+        for row, chunk in enumerate(chunks):
+            batch[row, : len(chunk) + 2] = torch.tensor([tokenizer.bos_token_id, *chunk, tokenizer.eos_token_id])
+        states, _ = _encode(components, index, batch.to(device))
+        kept: list[list[torch.Tensor]] = [[] for _ in texts]
+        for row, chunk in enumerate(chunks):
+            kept[owners[row]].append(states[row, 1 : len(chunk) + 2])
+        per_encoder.append([torch.cat(parts) for parts in kept])
+    lengths = {tuple(t.shape[0] for t in encoded) for encoded in per_encoder}
+    if len(lengths) != 1:
+        raise ValueError("the model's two tokenizers split a caption differently")
+    return [torch.cat([encoded[i] for encoded in per_encoder], dim=-1) for i in range(len(texts))]
