@@ -72,6 +72,7 @@ class UNetConfig(_Config):
 
 class VaeConfig(_Config):
     block_out_channels: tuple[int, ...] = (128, 256, 512, 512)
+    scaling_factor: float = 0.18215  # decoding divides the latents by it (spec §1.1)
     layers_per_block: int = 2
     norm_num_groups: int = 32
     sample_size: int = 512
@@ -88,6 +89,7 @@ class VaeConfig(_Config):
             "up_block_types": ("UpDecoderBlock2D",) * levels,
             "norm_num_groups": self.norm_num_groups,
             "sample_size": self.sample_size,
+            "scaling_factor": self.scaling_factor,
         }
 
 
@@ -97,7 +99,6 @@ class ScheduleConfig(_Config):
     num_train_timesteps: int = 1000
     beta_start: float = 0.00085
     beta_end: float = 0.012
-    latent_scale: float = 0.18215
 
 
 class TextConfig(_Config):

@@ -1,35 +1,37 @@
-"""Where a `--model` value points: the tiny preset, a converted folder, or something to convert.
+"""Where a `--model` value points, for DEIG: the tiny preset, a converted folder, or something to convert.
+
+The value is classified by the shared runtime (`renderers.diffusion.sources.parse_source`); what
+each kind means here:
 
 - `tiny`: random weights built in-process (tests).
 - a folder with deig_model.json: a converted model, loaded as is.
-- a folder with model.pth (and T5-XL/), or a model.pth file: the published layout, which must be
-  converted first (a pickle; see weights.py).
-- `owner/name`: a Hub repository, converted once into the cache (`DEIG_CACHE`, else
-  `$XDG_CACHE_HOME/deig`, else `~/.cache/deig`), under models/deig/owner--name.
+- a folder with model.pth (and T5-XL/), or a .pth file: the published layout, a pickle, which is
+  converted once (with --allow-pickle, or by `deig convert deig`) into the cache.
+- `owner/name`: a Hub repository, converted once into the cache.
+
+The cache is `$DEIG_CACHE_DIR` (else `~/.cache/deig`), converted models under models/deig/.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from renderers.diffusion.sources import parse_source
 from scenes.errors import InvalidInput
 
-from .index import INDEX_FILE as CONVERTED_INDEX
+from .index import INDEX_FILE
 
 TINY = "tiny"
-HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
+CHECKPOINT_FILE = "model.pth"
 
 
 def cache_root() -> Path:
-    if os.environ.get("DEIG_CACHE"):
-        return Path(os.environ["DEIG_CACHE"]).expanduser()
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "deig"
+    root = os.environ.get("DEIG_CACHE_DIR")
+    return Path(root).expanduser() if root else Path.home() / ".cache" / "deig"
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,11 @@ class ModelLocation:
 
     @property
     def ready(self) -> bool:
-        return self.kind == "tiny" or (self.converted is not None and (self.converted / CONVERTED_INDEX).is_file())
+        return self.kind == "tiny" or (self.converted is not None and (self.converted / INDEX_FILE).is_file())
 
 
 def default_destination(value: str, source: Path | None = None) -> Path:
-    """The cache folder a hub id (or a local checkpoint) converts into."""
+    """The cache folder a hub id (or a local checkpoint, by its absolute path) converts into."""
     root = cache_root() / "models" / "deig"
     if source is None:
         return root / value.replace("/", "--")
@@ -56,18 +58,18 @@ def default_destination(value: str, source: Path | None = None) -> Path:
 
 
 def locate(value: str) -> ModelLocation:
-    if value == TINY:
+    source = parse_source(value)
+    if source.kind == "tiny":
+        if value != TINY:
+            raise InvalidInput(f"'{value}' is not a DEIG model", hint="Use --model tiny for DEIG's random test model.")
         return ModelLocation("tiny", value)
-    path = Path(value).expanduser()
-    if path.exists():
-        if path.is_dir() and (path / CONVERTED_INDEX).is_file():
-            return ModelLocation("converted", value, converted=path)
-        if (path.is_dir() and (path / "model.pth").is_file()) or (path.is_file() and path.suffix == ".pth"):
-            return ModelLocation("checkpoint", value, converted=default_destination(value, path), source=path)
-        raise InvalidInput(f"{value} is neither a converted DEIG model nor a DEIG checkpoint folder",
-                           hint="Give a folder with deig_model.json (from 'deig convert deig'), or one with model.pth "
-                                "and T5-XL/.")
-    if HUB_ID.match(value):
+    if source.kind == "hub":
         return ModelLocation("hub", value, converted=default_destination(value))
-    raise InvalidInput(f"model '{value}' is not a folder, a Hub id or 'tiny'",
-                       hint="Use --model dushy5/DEIG, a local folder, or --model tiny for a random test model.")
+    path = source.path
+    if path.is_dir() and (path / INDEX_FILE).is_file():
+        return ModelLocation("converted", value, converted=path)
+    if (path.is_dir() and (path / CHECKPOINT_FILE).is_file()) or (path.is_file() and path.suffix == ".pth"):
+        return ModelLocation("checkpoint", value, converted=default_destination(value, path), source=path)
+    raise InvalidInput(f"{value} is neither a converted DEIG model nor a DEIG checkpoint",
+                       hint="Give a folder with deig_model.json (written by 'deig convert deig'), or the folder "
+                            "holding model.pth and T5-XL/.")

@@ -2,7 +2,9 @@
 
 needed = weights in the run dtype + working memory. Weights: the element counts of every
 component (read from the converted safetensors headers, or the architecture) times the dtype's
-size; with offload the T5 encoder stays on the CPU and the device holds the rest. Working memory:
+size: all of them without offload; with model offload the largest group that is on the device at
+once (T5, or UNet + IDE, or the VAE); with sequential offload only a layer at a time, counted as
+nothing. Working memory:
 the largest transient of a denoising step, the fused attention at the finest UNet level for the
 [uncond, cond] batch when a kernel materialises its scores (heads x queries x keys elements), its
 boolean box mask, plus a fixed allowance for the UNet's other activations, the VAE decode and the
@@ -43,11 +45,16 @@ class MemoryEstimate:
 
 
 def estimate(counts: dict[str, int], config: DeigConfig, *, height: int, width: int, dtype: torch.dtype,
-             slots: int, offload: bool = False, device: str = "cuda") -> MemoryEstimate:
+             slots: int, offload: str = "none", device: str = "cuda") -> MemoryEstimate:
     """counts: elements per component ('unet', 'extractor', 'vae', 'text_encoder')."""
     size = BYTES_PER_ELEMENT[dtype]
-    on_device = {k: v for k, v in counts.items() if not (offload and k == "text_encoder")}
-    weights = sum(on_device.values()) * size
+    if offload == "none":
+        resident = sum(counts.values())
+    elif offload == "model":
+        resident = max(counts["text_encoder"], counts["unet"] + counts["extractor"], counts["vae"])
+    else:
+        resident = 0
+    weights = resident * size
     queries = (height // config.vae_scale_factor) * (width // config.vae_scale_factor)
     keys = queries + slots * TOKENS_PER_INSTANCE
     heads = config.unet.attention_head_dim
@@ -78,9 +85,9 @@ def require(estimate: MemoryEstimate, free: int | None) -> None:
         return
     hints = []
     if estimate.dtype == torch.float32 and estimate.device != "cpu":
-        hints.append("--opt dtype=float16 halves the weights")
-    hints.append("--opt offload=true keeps the T5 encoder on the CPU")
-    hints.append("or choose a device with more free memory (--opt device=...)")
+        hints.append("--dtype float16 halves the weights")
+    hints.append("--offload model keeps each model in CPU memory until it runs")
+    hints.append("or choose a device with more free memory (--device)")
     raise RendererUnavailable(
         f"DEIG needs about {estimate.describe()} on {estimate.device}; only {free / GIB:.1f} GiB is free",
         hint="; ".join(hints).capitalize() + ".",

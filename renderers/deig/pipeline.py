@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
 import torch
 from PIL import Image
+
+from renderers.diffusion.decoding import decode
+from renderers.diffusion.latents import generators, initial_latents
 
 from .config import DeigConfig
 from .grounding import BoxMasks, Grounding
@@ -30,6 +33,7 @@ class DeigComponents:
     text: T5Features
     device: torch.device
     dtype: torch.dtype
+    placement: Any = None  # renderers.diffusion.offload.Placement, when the renderer placed the models
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class DeigRequest:
     # Fusion strength schedule [a, b, c] (spec §3.5): s = 1 for a*S iterations, then a ramp to 0.
     strength_schedule: tuple[float, float, float] = (1.0, 0.0, 0.0)
     masked: bool = True
+    tiled_decode: bool = False
 
 
 def strength_schedule(schedule: Sequence[float], iterations: int) -> list[float]:
@@ -96,13 +101,13 @@ class DeigPipeline:
         # 4. timesteps
         sampler = DdimSampler(config.schedule, request.steps)
         strengths = strength_schedule(request.strength_schedule, len(sampler))
+        latent_size = (request.height // config.vae_scale_factor, request.width // config.vae_scale_factor)
         images = []
         total = len(seeds) * len(sampler)
-        for image_index, seed in enumerate(seeds):
+        for image_index, generator in enumerate(generators(list(seeds))):
             # 5. initial latents: this image's own CPU generator, so any device draws the same noise
-            generator = torch.Generator("cpu").manual_seed(int(seed))
-            shape = (1, 4, request.height // config.vae_scale_factor, request.width // config.vae_scale_factor)
-            latents = torch.randn(shape, generator=generator, dtype=torch.float32).to(device=device, dtype=dtype)
+            latents = initial_latents([generator], channels=4, height=latent_size[0], width=latent_size[1],
+                                      scheduler=sampler, device=device, dtype=dtype)
             # 6. denoise
             for i, t in enumerate(sampler.timesteps):
                 noise = self._predict_noise(latents, t, features, slots, box_tensor, present, masks,
@@ -111,7 +116,9 @@ class DeigPipeline:
                 if progress is not None:
                     progress(image_index * len(sampler) + i + 1, total)
             # 7. decode
-            images.append(self.decode(latents))
+            if c.placement is not None:
+                c.placement.before_decode()
+            images.extend(decode(c.vae, latents, tiled=request.tiled_decode))
         return images
 
     def _predict_noise(self, latents, t, features, slots, boxes, present, masks, strength, guidance):
@@ -125,11 +132,3 @@ class DeigPipeline:
                           cross_attention_kwargs={"gligen": {"grounding": grounding}}).sample
         uncond, cond = noise.chunk(2)
         return uncond + guidance * (cond - uncond)
-
-    def decode(self, latents: torch.Tensor) -> Image.Image:
-        vae = self.c.vae
-        latents = latents.to(next(vae.parameters()).dtype) / self.c.config.schedule.latent_scale
-        pixels = vae.decode(latents).sample.float().clamp(-1, 1)
-        # (x + 1) / 2 * 255, truncated to uint8 as the reference does (spec §4.5)
-        array = ((pixels[0] + 1) / 2 * 255).permute(1, 2, 0).cpu().numpy().astype(np.uint8)
-        return Image.fromarray(array)

@@ -2,22 +2,26 @@
 
 Instance Detail Extractor + Detail Fusion Module on an SD-1.x UNet with a T5-XL text encoder;
 defaults from the reference (40 DDIM steps, guidance 7.5, 512x512). Cheap checks (scene limits,
-model location, device, memory) come before any weight; heavy imports happen in `load`.
+model location, device, memory) come before any weight; heavy imports happen in `load`. Devices,
+dtypes, offload, noise and decoding come from the shared diffusion runtime.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import importlib.util
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from renderers.base import ProgressCallback, RenderedImage, Renderer, RendererOptions
+from renderers.base import ProgressCallback, RenderedImage, Renderer
+from renderers.diffusion.options import DiffusionOptions
+from renderers.diffusion.runtime import REQUIRED_MODULES
 from scenes.errors import InvalidInput, RendererUnavailable
 from scenes.manifest import ModelRef, RendererRecord
 from scenes.model import Scene
 
 from . import locate as locating
-from .config import FULL, MAX_INSTANCES, TINY, DeigConfig
+from .config import FULL, MAX_INSTANCES, TINY, TOKENS_PER_INSTANCE, DeigConfig
 from .index import read_index
 
 DEFAULT_MODEL = "dushy5/DEIG"
@@ -27,21 +31,22 @@ DEFAULT_NEGATIVE = ("longbody, lowres, distorted face, bad anatomy, bad hands, m
 SIDE_MULTIPLE = 64  # 8 (VAE) x 8 (three UNet downsamplings): every level's grid is exact
 
 
-class DeigOptions(RendererOptions):
-    model: Annotated[str, Field(min_length=1, max_length=1024)] = DEFAULT_MODEL
-    steps: Annotated[int, Field(ge=1, le=500)] = 40
-    guidance: Annotated[float, Field(ge=0.0, le=50.0)] = 7.5
-    scheduler: Literal["ddim"] = "ddim"
-    device: Annotated[str, Field(pattern=r"^(auto|cpu|cuda(:\d+)?)$")] = "auto"
-    dtype: Literal["auto", "float32", "float16", "bfloat16"] = "auto"
-    offload: bool = False
-    allow_pickle: bool = Field(default=False, description="Convert a pickle checkpoint (model.pth) on first use.")
-    negative: Annotated[str, Field(min_length=0, max_length=2000)] = DEFAULT_NEGATIVE
+class DeigOptions(DiffusionOptions):
+    model: Annotated[str, Field(min_length=1, max_length=1024)] = Field(
+        default=DEFAULT_MODEL,
+        description="dushy5/DEIG (converted once into the cache), a converted folder, the published folder "
+        "(model.pth + T5-XL/, with --allow-pickle), or 'tiny' (random weights, for tests).",
+    )
+    steps: Annotated[int, Field(ge=1, le=1000)] = Field(default=40, description="Denoising steps (DDIM).")
+    scheduler: str = Field(default="ddim", description="DEIG samples with the reference's DDIM only.")
+    negative: Annotated[str, Field(max_length=2000)] = Field(
+        default=DEFAULT_NEGATIVE, description="Negative prompt for scenes that have none.")
     fusion: Literal["masked", "unmasked"] = Field(
         default="masked", description="'unmasked' lets every pixel see every instance (the reference without xformers).")
-    attention: Literal["sdpa", "eager"] = "sdpa"
+    attention: Literal["sdpa", "eager"] = Field(
+        default="sdpa", description="Kernel of the fused attention; the box mask applies on both.")
     strength_schedule: tuple[float, float, float] = Field(
-        default=(1.0, 0.0, 0.0), description="Fusion strength [full, ramp, off] fractions of the steps (sum 1).")
+        default=(1.0, 0.0, 0.0), description="Fusion strength [full, ramp, off] as fractions of the steps (sum 1).")
 
     @field_validator("steps")
     @classmethod
@@ -50,6 +55,13 @@ class DeigOptions(RendererOptions):
 
         ddim_timesteps(value)  # its ValueError names the nearest step counts that work
         return value
+
+    @field_validator("scheduler")
+    @classmethod
+    def _reference_sampler(cls, value: str) -> str:
+        if value.strip().lower() not in ("ddim", "default"):
+            raise ValueError(f"the deig renderer samples with the reference's DDIM only (got '{value}')")
+        return "ddim"
 
     @model_validator(mode="after")
     def _schedule_sums_to_one(self) -> DeigOptions:
@@ -62,12 +74,14 @@ class DeigRenderer(Renderer):
     name = "deig"
     description = "The published DEIG model: per-instance detail tokens fused inside each box (SD-1.x + T5-XL)."
     Options = DeigOptions
+    options: DeigOptions
     max_instances = MAX_INSTANCES
 
     def __init__(self, options: DeigOptions | None = None):
         super().__init__(options)
-        self._components = None
-        self._index = None
+        self.components = None
+        self._pipeline = None
+        self._refs: list[ModelRef] = []
 
     @property
     def config(self) -> DeigConfig:
@@ -75,9 +89,10 @@ class DeigRenderer(Renderer):
         location = self.location()
         if location.kind == "tiny":
             return TINY
-        if location.ready:
-            return read_index(location.converted).config
-        return FULL
+        return read_index(location.converted).config if location.ready else FULL
+
+    def location(self) -> locating.ModelLocation:
+        return locating.locate(self.options.model)
 
     # -- cheap -----------------------------------------------------------------------------
 
@@ -105,75 +120,77 @@ class DeigRenderer(Renderer):
                             "or finecontrolnet to follow poses.")
         return warnings
 
-    def location(self) -> locating.ModelLocation:
-        return locating.locate(self.options.model)
-
     def check_environment(self) -> None:
+        missing = [name for name in REQUIRED_MODULES if importlib.util.find_spec(name) is None]
+        if missing:
+            raise RendererUnavailable(f"renderer 'deig' needs {', '.join(missing)}, which is not installed",
+                                      hint="Install deig with its dependencies: pip install deig")
         import torch
+
+        from renderers.diffusion.devices import check_offload, resolve_device, resolve_dtype
 
         from . import memory
 
-        device = self._device()
+        device = resolve_device(self.options.device)
+        check_offload(self.options.offload, device)
         location = self.location()
         if location.kind == "tiny":
             return
-        if not location.ready and not self.options.allow_pickle:
-            source = location.source or location.value
-            raise RendererUnavailable(
-                f"the DEIG model '{location.value}' has not been converted yet",
-                hint=f"Run 'deig convert deig {source}' once (it writes safetensors to {location.converted}), "
-                     "or pass --opt allow_pickle=true to convert on first use.",
-            )
-        if location.ready:
-            from .weights import parameter_counts
+        if not location.ready:
+            self._check_convertible(location)
+            return
+        from .weights import parameter_counts
 
-            counts = parameter_counts(location.converted)
-            estimate = memory.estimate(counts, self.config, height=self.config.native_size,
-                                       width=self.config.native_size, dtype=self._dtype(device),
-                                       slots=MAX_INSTANCES, offload=self.options.offload, device=str(device))
-            memory.require(estimate, memory.free_memory(torch.device(device)))
+        native = self.config.native_size
+        estimate = memory.estimate(parameter_counts(location.converted), self.config, height=native, width=native,
+                                   dtype=resolve_dtype(self.options.dtype, device), slots=MAX_INSTANCES,
+                                   offload=self.options.offload, device=str(device))
+        memory.require(estimate, memory.free_memory(torch.device(device)))
 
-    def _device(self) -> str:
-        import torch
+    def _check_convertible(self, location: locating.ModelLocation) -> None:
+        """A model that is not converted yet: convertible here (with --allow-pickle), or not."""
+        from renderers.diffusion.sources import cached_file, offline
 
-        requested = self.options.device
-        if requested == "auto":
-            return "cuda" if torch.cuda.is_available() else "cpu"
-        if requested.startswith("cuda") and not torch.cuda.is_available():
-            raise RendererUnavailable(f"device '{requested}' is not available: no CUDA GPU is visible",
-                                      hint="Use --opt device=cpu (slow), or run on a machine with a GPU.")
-        return requested
-
-    def _dtype(self, device: str):
-        import torch
-
-        if self.options.dtype == "auto":
-            # The reference recommends fp16 on GPUs; CPUs compute in float32.
-            return torch.float16 if device.startswith("cuda") else torch.float32
-        dtype = getattr(torch, self.options.dtype)
-        if device == "cpu" and dtype == torch.float16:
-            raise InvalidInput("float16 is not supported on the CPU", hint="Use --opt dtype=float32 or bfloat16.")
-        return dtype
+        source = location.source or location.value
+        convert = f"Run 'deig convert deig {source}' once (it writes safetensors to {location.converted})"
+        if not self.options.allow_pickle:
+            if location.kind == "checkpoint":
+                raise InvalidInput(f"{source} is a pickle checkpoint (model.pth) and pickles are refused by default",
+                                   hint=f"{convert}, or pass --allow-pickle to convert it on first use.")
+            raise RendererUnavailable(f"the DEIG model '{location.value}' has not been converted yet",
+                                      hint=f"{convert}, or pass --allow-pickle to download and convert it on "
+                                           "first use.")
+        if location.kind == "hub" and offline() and cached_file(location.value, locating.CHECKPOINT_FILE) is None:
+            raise RendererUnavailable(f"'{location.value}' is not in the local model cache and HF_HUB_OFFLINE is set",
+                                      hint=f"{convert} where there is network access.")
 
     # -- expensive -------------------------------------------------------------------------
 
     def load(self) -> None:
+        if self.loaded:
+            return
         import torch
+
+        from renderers.diffusion.devices import resolve_device, resolve_dtype
+        from renderers.diffusion.offload import Placement
+        from renderers.diffusion.records import modules_sha256
 
         from .pipeline import DeigComponents, DeigPipeline
         from .text import T5Features
 
         self.check_environment()
-        device = torch.device(self._device())
-        dtype = self._dtype(device.type)
+        device = resolve_device(self.options.device)
+        dtype = resolve_dtype(self.options.dtype, device)
         location = self.location()
         if location.kind == "tiny":
+            from .fusion import set_fusion_kernel
             from .tiny import build_tiny
 
             modules, vae, tokenizer, encoder = build_tiny()
-            for module in (modules.unet, modules.extractor):
-                _set_kernel(module, self.options.attention)
+            set_fusion_kernel(modules.unet, self.options.attention)
             config = TINY
+            self._refs = [ModelRef(role="pipeline", id="tiny", revision="sha256:" + modules_sha256(
+                modules.unet, modules.extractor, vae, encoder))]
         else:
             from .weights import load_converted
 
@@ -181,19 +198,20 @@ class DeigRenderer(Renderer):
                 self._convert_on_first_use(location)
             weights = load_converted(location.converted, kernel=self.options.attention)
             modules, vae, tokenizer, encoder = weights.modules, weights.vae, weights.tokenizer, weights.text_encoder
-            config, self._index = weights.config, weights.index
-        for module in (modules.unet, modules.extractor, vae):
+            config = weights.config
+            self._refs = [ModelRef(role="pipeline", id=self.options.model,
+                                   revision=f"sha256:{weights.index.source.sha256}")]
+        for module in (modules.unet, modules.extractor, vae, encoder):
             # nn.Module.to, not diffusers' override: that one warns about float32-only modules even
             # when a model has none.
-            torch.nn.Module.to(module, device=device, dtype=dtype)
-        # Offload keeps the T5 encoder (the largest single part) on the CPU, in float32 there.
-        if self.options.offload:
-            encoder.to(device=torch.device("cpu"), dtype=torch.float32)
-        else:
-            encoder.to(device=device, dtype=dtype)
+            torch.nn.Module.to(module, dtype=dtype)
+            module.requires_grad_(False)
+        placement = Placement(self.options.offload, device, [encoder], modules.unet, vae)
+        # The IDE runs at every step beside the UNet, as a ControlNet does: placed the same way.
+        placement.add_controlnet(modules.extractor)
         text = T5Features(tokenizer, encoder, config.text.max_length)
-        self._components = DeigComponents(config, modules, vae, text, device, dtype)
-        self._pipeline = DeigPipeline(self._components)
+        self.components = DeigComponents(config, modules, vae, text, device, dtype, placement)
+        self._pipeline = DeigPipeline(self.components)
         self.loaded = True
 
     def _convert_on_first_use(self, location: locating.ModelLocation) -> None:
@@ -203,10 +221,11 @@ class DeigRenderer(Renderer):
         convert_checkpoint(source, location.converted, overwrite=True)
 
     def render(self, scene: Scene, seeds: list[int], progress: ProgressCallback | None = None) -> list[RenderedImage]:
+        from renderers.diffusion.decoding import use_tiling
+
         from .pipeline import DeigRequest
 
-        if not self.loaded:
-            self.load()
+        self.load()
         options = self.options
         request = DeigRequest(
             prompt=global_prompt(scene),
@@ -215,6 +234,7 @@ class DeigRenderer(Renderer):
             boxes=[list(instance.box) for instance in scene.instances],
             height=scene.height, width=scene.width, steps=options.steps, guidance=options.guidance,
             strength_schedule=options.strength_schedule, masked=options.fusion == "masked",
+            tiled_decode=use_tiling(options.vae_tiling, scene.width, scene.height, self.components.config.native_size),
         )
         images = self._pipeline(request, seeds, progress)
         return [RenderedImage(image=image, seed=seed) for image, seed in zip(images, seeds, strict=True)]
@@ -222,21 +242,21 @@ class DeigRenderer(Renderer):
     # -- records ---------------------------------------------------------------------------
 
     def model_refs(self) -> list[ModelRef]:
-        if self.options.model == locating.TINY:
-            return [ModelRef(role="pipeline", id="tiny", revision="random-init")]
-        revision = f"sha256:{self._index.source.sha256}" if self._index is not None else None
-        return [ModelRef(role="pipeline", id=self.options.model, revision=revision)]
+        return list(self._refs)
 
     def describe(self) -> RendererRecord:
+        from renderers.diffusion.devices import dtype_name
+
         from .sampler import DdimSampler
 
-        details: dict[str, Any] = {"max_instances": MAX_INSTANCES, "tokens_per_instance": 16}
-        components = self._components
+        if self.components is None:
+            return super().describe()
         return RendererRecord(
             name=self.name, options=self.resolved_options(), models=self.model_refs(),
-            scheduler=DdimSampler(self.config.schedule, self.options.steps).describe(),
-            dtype=str(components.dtype).removeprefix("torch.") if components else None,
-            device=str(components.device) if components else None, details=details,
+            scheduler=DdimSampler(self.components.config.schedule, self.options.steps).describe(),
+            dtype=dtype_name(self.components.dtype), device=str(self.components.device),
+            details={"max_instances": MAX_INSTANCES, "tokens_per_instance": TOKENS_PER_INSTANCE,
+                     "offload": self.options.offload, "fusion": self.options.fusion},
         )
 
 
@@ -251,23 +271,19 @@ def download(repo_id: str):
     """The published files of a Hub repository (model.pth and T5-XL/), into the Hub cache."""
     from pathlib import Path
 
+    from renderers.diffusion.sources import offline
+
     try:
         from huggingface_hub import snapshot_download
 
-        return Path(snapshot_download(repo_id=repo_id, allow_patterns=["model.pth", "T5-XL/*"]))
+        return Path(snapshot_download(repo_id=repo_id, allow_patterns=["model.pth", "T5-XL/*"],
+                                      local_files_only=offline()))
     except Exception as exc:  # offline, not found, gated, network: all mean "weights unavailable"
         raise RendererUnavailable(f"cannot download '{repo_id}': {str(exc).splitlines()[0]}",
                                   hint="Check the network and HF_HUB_OFFLINE, or download the repository yourself "
-                                       "and run 'deig convert deig FOLDER DST'.") from None
-
-
-def _set_kernel(module, kernel: str) -> None:
-    from .fusion import DetailFusionAttnProcessor
-
-    for sub in module.modules():
-        if getattr(sub, "processor", None).__class__ is DetailFusionAttnProcessor:
-            sub.set_processor(DetailFusionAttnProcessor(kernel))
+                                       "and run 'deig convert deig FOLDER'.") from None
 
 
 def _round(side: int) -> int:
     return max(SIDE_MULTIPLE, round(side / SIDE_MULTIPLE) * SIDE_MULTIPLE)
+

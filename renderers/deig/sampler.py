@@ -22,6 +22,8 @@ def alphas_cumprod(schedule: ScheduleConfig) -> torch.Tensor:
 
 
 class DdimSampler:
+    init_noise_sigma = 1.0  # x_T is the unscaled starting noise
+
     def __init__(self, schedule: ScheduleConfig, steps: int):
         self.schedule = schedule
         self.timesteps = ddim_timesteps(steps, schedule.num_train_timesteps)

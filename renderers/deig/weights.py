@@ -31,10 +31,10 @@ from scenes.errors import InvalidInput, RendererUnavailable
 from .config import FULL, TINY, DeigConfig
 from .index import CONVERT_HINT, INDEX_FILE, ConvertedIndex, SourceRecord, read_index
 from .keys import CheckpointMismatch, KeyMap, convert_state, unet_rules, vae_rules
+from .locate import CHECKPOINT_FILE
 from .model import EXTRACTOR, UNET, build_modules, build_vae
 from .sampler import alphas_cumprod
 
-CHECKPOINT_FILE = "model.pth"
 T5_FOLDER = "T5-XL"
 WEIGHT_FILES = {UNET: "unet.safetensors", EXTRACTOR: "extractor.safetensors", "vae": "vae.safetensors"}
 TEXT_ENCODER, TOKENIZER = "text_encoder", "tokenizer"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import SPEC_KEYS
 from deig_checkpoints import ldm_diffusion_buffers, tiny_ldm_states
+from deig_fixtures import SPEC_KEYS, converted_tiny_dir, one_torch_thread, tiny_checkpoint_dir  # noqa: F401 (one_torch_thread: autouse fixture)
 
 from renderers.deig.config import TINY
 from renderers.deig.model import EXTRACTOR, UNET
@@ -32,14 +32,16 @@ def files_of(folder: Path) -> dict[str, Path]:
     return {str(p.relative_to(folder)): p for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_the_synthetic_checkpoint_uses_the_published_layout(tiny_checkpoint):
+def test_the_synthetic_checkpoint_uses_the_published_layout():
+    tiny_checkpoint = tiny_checkpoint_dir()
     data = torch.load(tiny_checkpoint / "model.pth", weights_only=True)
     assert set(data) == {"model", "autoencoder", "diffusion"}
     assert set(data["model"]) == set(json.loads(SPEC_KEYS.read_text())["keys"])
     assert len(data["diffusion"]) == 12 and (tiny_checkpoint / "T5-XL" / "config.json").is_file()
 
 
-def test_converted_weights_load_strictly_and_equal_the_originals(converted_tiny):
+def test_converted_weights_load_strictly_and_equal_the_originals():
+    converted_tiny = converted_tiny_dir()
     index = read_index(converted_tiny)
     assert index.config == TINY.model_copy(update={"text": TINY.text})
     loaded = load_converted(converted_tiny)
@@ -54,7 +56,8 @@ def test_converted_weights_load_strictly_and_equal_the_originals(converted_tiny)
     assert counts[EXTRACTOR] == sum(p.numel() for p in modules.extractor.parameters())
 
 
-def test_converted_checkpoint_renders_a_64px_image_on_cpu(converted_tiny):
+def test_converted_checkpoint_renders_a_64px_image_on_cpu():
+    converted_tiny = converted_tiny_dir()
     renderer = DeigRenderer(DeigOptions(model=str(converted_tiny), steps=4, device="cpu"))
     scene = Scene(caption="two people in a park", width=64, height=64, instances=[
         {"name": "man", "caption": "a man in a red hat", "box": [0.05, 0.1, 0.5, 0.95]},
@@ -71,7 +74,9 @@ def test_converted_checkpoint_renders_a_64px_image_on_cpu(converted_tiny):
     json.dumps(record.model_dump(mode="json"))
 
 
-def test_converting_twice_gives_identical_files(tiny_checkpoint, converted_tiny, tmp_path):
+def test_converting_twice_gives_identical_files(tmp_path):
+    converted_tiny = converted_tiny_dir()
+    tiny_checkpoint = tiny_checkpoint_dir()
     again = convert_checkpoint(tiny_checkpoint, tmp_path / "again")
     first, second = files_of(converted_tiny), files_of(tmp_path / "again")
     assert first.keys() == second.keys()
@@ -83,7 +88,8 @@ def test_converting_twice_gives_identical_files(tiny_checkpoint, converted_tiny,
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no staging folder left behind"
 
 
-def test_an_existing_destination_is_kept_unless_overwrite(tiny_checkpoint, tmp_path):
+def test_an_existing_destination_is_kept_unless_overwrite(tmp_path):
+    tiny_checkpoint = tiny_checkpoint_dir()
     destination = tmp_path / "dst"
     destination.mkdir()
     (destination / "mine.txt").write_text("keep me")

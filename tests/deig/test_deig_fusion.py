@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from deig_fixtures import one_torch_thread  # noqa: F401 (one_torch_thread: autouse fixture)
 from diffusers.models.attention_processor import AttnProcessor2_0
 from diffusers.models.embeddings import get_fourier_embeds_from_boundingbox
 

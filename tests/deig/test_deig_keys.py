@@ -6,7 +6,7 @@ import json
 
 import pytest
 import torch
-from conftest import SPEC_KEYS
+from deig_fixtures import SPEC_KEYS, one_torch_thread  # noqa: F401 (one_torch_thread: autouse fixture)
 
 from renderers.deig.config import FULL, TINY
 from renderers.deig.keys import CheckpointMismatch, KeyMap, convert_state, to_ldm_state, unet_rules, vae_rules

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+from deig_fixtures import one_torch_thread  # noqa: F401 (one_torch_thread: autouse fixture)
 from diffusers import DDIMScheduler
 
 from renderers.deig.config import FULL
