@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from .commands.convert import convert
 from .commands.plan import plan
 from .commands.plugins import plugins
 from .commands.poses import poses
@@ -49,3 +50,4 @@ app.command()(validate)
 app.command()(schema)
 app.command()(poses)
 app.command()(plugins)
+app.command()(convert)

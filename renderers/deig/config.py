@@ -134,7 +134,10 @@ FULL = DeigConfig()
 # Same structure as FULL (so the same checkpoint key names), tiny widths. The VAE keeps four
 # levels, so a 64x64 image gives an 8x8 latent and every UNet level (8, 4, 2, 1) exists.
 TINY = DeigConfig(
-    unet=UNetConfig(block_out_channels=(16, 32, 64, 64), cross_attention_dim=32, norm_num_groups=8, sample_size=8),
+    # One head per attention (the published model has 8; names and shapes do not depend on it):
+    # attention over a 64x64 latent dominates a tiny render's time.
+    unet=UNetConfig(block_out_channels=(16, 32, 64, 64), attention_head_dim=1, cross_attention_dim=32,
+                    norm_num_groups=8, sample_size=8),
     extractor=ExtractorConfig(time_channels=16, time_embed_dim=32, width=32, heads=4, input_dim=16),
     position_net=PositionNetConfig(feature_dim=32, hidden_dim=32, out_dim=32),
     vae=VaeConfig(block_out_channels=(8, 8, 16, 16), layers_per_block=1, norm_num_groups=4, sample_size=64),

@@ -31,8 +31,9 @@ AttentionKernel = Literal["sdpa", "eager"]
 class DetailFusionAttnProcessor:
     """Self-attention over [visual ; grounding] tokens, queried by the visual tokens only.
 
-    `visibility` (B, 1, n_visual, n_visual + n_grounding), True = may attend; None is the explicit
-    unmasked variant. Rows of grounding queries are never computed: they do not reach the output.
+    `visibility` (B, 1, n_visual, n_visual + n_grounding): an additive bias, 0 = may attend and
+    -inf = may not; None is the explicit unmasked variant. Rows of grounding queries are never
+    computed: they do not reach the output.
     """
 
     def __init__(self, kernel: AttentionKernel = "sdpa"):
@@ -59,7 +60,7 @@ class DetailFusionAttnProcessor:
         else:
             scores = (query @ key.transpose(-1, -2)) * attn.scale
             if visibility is not None:
-                scores = scores.masked_fill(~visibility, float("-inf"))
+                scores = scores + visibility
             out = scores.softmax(dim=-1) @ value
         out = out.transpose(1, 2).reshape(batch, n_visual, heads * head_dim).to(query.dtype)
         return attn.to_out[1](attn.to_out[0](out))
@@ -81,7 +82,7 @@ class DetailFusion(GatedSelfAttentionDense):
         n_visual = x.shape[1]
         tokens = self.linear(objs.tokens.to(x.dtype))
         normed = self.norm1(torch.cat([x, tokens], dim=1))
-        attended = self.attn(normed, n_visual=n_visual, visibility=objs.visibility(n_visual, x.device))
+        attended = self.attn(normed, n_visual=n_visual, visibility=objs.visibility(n_visual, x.device, x.dtype))
         x = x + objs.scale * self.alpha_attn.tanh() * attended
         return x + objs.scale * self.alpha_dense.tanh() * self.ff(self.norm2(x))
 

@@ -93,11 +93,11 @@ class FusionInput:
     scale: float
     tokens_per_instance: int
 
-    def visibility(self, n_visual: int, device: torch.device) -> torch.Tensor | None:
-        """(B, 1, n_visual, n_visual + N*K) boolean: True = the visual query may attend that key."""
+    def visibility(self, n_visual: int, device: torch.device, dtype: torch.dtype) -> torch.Tensor | None:
+        """(B, 1, n_visual, n_visual + N*K) additive bias: 0 = the visual query may attend that key."""
         if self.masks is None:
             return None
-        return self.masks.visibility(n_visual, self.tokens_per_instance, device)
+        return self.masks.visibility(n_visual, self.tokens_per_instance, device, dtype)
 
 
 def box_pixel_mask(box: Sequence[float], height: int, width: int) -> np.ndarray:
@@ -131,7 +131,7 @@ class BoxMasks:
         self.height, self.width = height, width
         self.by_tokens: dict[int, torch.Tensor] = {}
         self.grids: dict[int, tuple[int, int]] = {}
-        self._visibility: dict[tuple[int, int, str], torch.Tensor] = {}
+        self._visibility: dict[tuple, torch.Tensor] = {}
         pixel_masks = [box_pixel_mask(b, height, width) if b is not None else np.zeros((height, width), np.float32)
                        for b in boxes]
         coarsest = vae_factor * 2 ** (levels - 1)
@@ -157,20 +157,25 @@ class BoxMasks:
                 "the box mask must never be skipped"
             ) from None
 
-    def visibility(self, n_visual: int, tokens_per_instance: int, device: torch.device) -> torch.Tensor:
-        """(B, 1, n_visual, n_visual + N*K) boolean attention permission of the visual queries (spec §3.4).
+    def visibility(self, n_visual: int, tokens_per_instance: int, device: torch.device,
+                   dtype: torch.dtype) -> torch.Tensor:
+        """(B, 1, n_visual, n_visual + N*K) attention bias of the visual queries (spec §3.4): 0 where
+        the query may attend the key, -inf where not.
 
         Visual tokens see each other everywhere and see an instance's K tokens only inside its box.
         The grounding-query rows are left out: only visual rows of the fused attention are kept.
-        Cached: the boxes do not change during a render.
+        An additive bias rather than a boolean mask, so that no kernel converts it at every call;
+        cached, because the boxes do not change during a render. No row is ever fully masked.
         """
-        key = (n_visual, tokens_per_instance, str(device))
+        key = (n_visual, tokens_per_instance, str(device), dtype)
         if key not in self._visibility:
             slot_masks = self.at(n_visual).to(device)  # (B, N, n_visual)
             batch = slot_masks.shape[0]
             to_tokens = slot_masks.repeat_interleave(tokens_per_instance, dim=1).transpose(1, 2)
             to_visual = torch.ones(batch, n_visual, n_visual, dtype=torch.bool, device=device)
-            self._visibility[key] = torch.cat([to_visual, to_tokens], dim=2).unsqueeze(1)
+            allowed = torch.cat([to_visual, to_tokens], dim=2).unsqueeze(1)
+            bias = torch.zeros(allowed.shape, dtype=dtype, device=device).masked_fill_(~allowed, float("-inf"))
+            self._visibility[key] = bias
         return self._visibility[key]
 
     def grid(self, n_visual: int) -> tuple[int, int]:

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from renderers.diffusion.sources import parse_source
 from scenes.errors import InvalidInput
 
 from .index import INDEX_FILE
@@ -57,7 +56,20 @@ def default_destination(value: str, source: Path | None = None) -> Path:
     return root / f"local-{digest}"
 
 
+def converted_folder(value: str) -> Path | None:
+    """The converted folder `value` names (itself, or its cache copy), if there is one; no I/O beyond stat."""
+    if value == TINY:
+        return None
+    path = Path(value).expanduser()
+    candidates = [path, default_destination(value, path)] if path.exists() else [default_destination(value)]
+    return next((c for c in candidates if (c / INDEX_FILE).is_file()), None)
+
+
 def locate(value: str) -> ModelLocation:
+    # The shared runtime's classification (tiny / hub id / folder / file); imported here because
+    # it is heavier than the cheap checks that only need converted_folder().
+    from renderers.diffusion.sources import parse_source
+
     source = parse_source(value)
     if source.kind == "tiny":
         if value != TINY:

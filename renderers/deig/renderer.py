@@ -15,7 +15,6 @@ from pydantic import Field, field_validator, model_validator
 
 from renderers.base import ProgressCallback, RenderedImage, Renderer
 from renderers.diffusion.options import DiffusionOptions
-from renderers.diffusion.runtime import REQUIRED_MODULES
 from scenes.errors import InvalidInput, RendererUnavailable
 from scenes.manifest import ModelRef, RendererRecord
 from scenes.model import Scene
@@ -86,10 +85,10 @@ class DeigRenderer(Renderer):
     @property
     def config(self) -> DeigConfig:
         """The architecture: the tiny preset, a converted folder's own, or the published one."""
-        location = self.location()
-        if location.kind == "tiny":
+        if self.options.model == locating.TINY:
             return TINY
-        return read_index(location.converted).config if location.ready else FULL
+        folder = locating.converted_folder(self.options.model)
+        return read_index(folder).config if folder is not None else FULL
 
     def location(self) -> locating.ModelLocation:
         return locating.locate(self.options.model)
@@ -111,7 +110,7 @@ class DeigRenderer(Renderer):
             )
         warnings = []
         native = self.config.native_size
-        if (scene.width, scene.height) != (native, native):
+        if self.options.model != locating.TINY and (scene.width, scene.height) != (native, native):
             warnings.append(f"DEIG was trained at {native}x{native}; {scene.width}x{scene.height} may look worse.")
         posed = [instance.name for instance in scene.instances if instance.pose is not None]
         if posed:
@@ -121,6 +120,8 @@ class DeigRenderer(Renderer):
         return warnings
 
     def check_environment(self) -> None:
+        from renderers.diffusion.runtime import REQUIRED_MODULES
+
         missing = [name for name in REQUIRED_MODULES if importlib.util.find_spec(name) is None]
         if missing:
             raise RendererUnavailable(f"renderer 'deig' needs {', '.join(missing)}, which is not installed",
@@ -215,10 +216,9 @@ class DeigRenderer(Renderer):
         self.loaded = True
 
     def _convert_on_first_use(self, location: locating.ModelLocation) -> None:
-        from .weights import convert_checkpoint
+        from .convert import convert
 
-        source = location.source if location.kind == "checkpoint" else download(location.value)
-        convert_checkpoint(source, location.converted, overwrite=True)
+        convert(location.value, force=True)
 
     def render(self, scene: Scene, seeds: list[int], progress: ProgressCallback | None = None) -> list[RenderedImage]:
         from renderers.diffusion.decoding import use_tiling
