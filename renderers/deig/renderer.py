@@ -126,20 +126,25 @@ class DeigRenderer(Renderer):
         if missing:
             raise RendererUnavailable(f"renderer 'deig' needs {', '.join(missing)}, which is not installed",
                                       hint="Install deig with its dependencies: pip install deig")
-        import torch
-
-        from renderers.diffusion.devices import check_offload, resolve_device, resolve_dtype
-
-        from . import memory
+        from renderers.diffusion.devices import check_offload, resolve_device
 
         device = resolve_device(self.options.device)
         check_offload(self.options.offload, device)
         location = self.location()
         if location.kind == "tiny":
             return
-        if not location.ready:
+        if location.ready:
+            self._check_memory(location, device)
+        else:
             self._check_convertible(location)
-            return
+
+    def _check_memory(self, location: locating.ModelLocation, device) -> None:
+        """Raise, naming the memory needed, when the device has too little free (before loading)."""
+        import torch
+
+        from renderers.diffusion.devices import resolve_dtype
+
+        from . import memory
         from .weights import parameter_counts
 
         native = self.config.native_size
@@ -197,6 +202,7 @@ class DeigRenderer(Renderer):
 
             if not location.ready:
                 self._convert_on_first_use(location)
+                self._check_memory(location, device)
             weights = load_converted(location.converted, kernel=self.options.attention)
             modules, vae, tokenizer, encoder = weights.modules, weights.vae, weights.tokenizer, weights.text_encoder
             config = weights.config

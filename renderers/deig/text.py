@@ -18,10 +18,6 @@ class T5Features:
         self.encoder = encoder
         self.max_length = max_length
 
-    def truncated(self, text: str) -> bool:
-        """Whether `text` loses tokens to the max_length limit (EOS included)."""
-        return len(self.tokenizer(text, add_special_tokens=True).input_ids) > self.max_length
-
     @torch.no_grad()
     def __call__(self, texts: list[str], device: torch.device | str, dtype: torch.dtype) -> torch.Tensor:
         """(len(texts), max_length, hidden) features in `dtype` on `device`."""

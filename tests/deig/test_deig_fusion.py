@@ -240,3 +240,32 @@ def test_gated_unet_calls_our_fusers_with_the_grounding():
                    cross_attention_kwargs={"gligen": {"grounding": grounding}}).sample
     assert out.shape == (2, 4, 8, 8)
     assert sorted(set(seen)) == [1, 4, 16, 64] and len(seen) == 16
+
+
+def test_visual_rows_equal_the_full_permission_matrix_of_the_spec():
+    """Spec §3.4 builds one (HW+N*K)^2 matrix (grounding rows included) and keeps the visual rows;
+    we compute only visual queries. Same numbers, with several heads, via diffusers' own processor."""
+    torch.manual_seed(0)
+    module = DetailFusion(16, 12, 4, 4).eval()  # 4 heads of width 4
+    module.attn.set_processor(DetailFusionAttnProcessor())
+    with torch.no_grad():
+        module.alpha_attn.fill_(1.0)
+        module.alpha_dense.fill_(1.0)
+    masks = BoxMasks([[0.0, 0.0, 0.5, 0.5], [0.25, 0.25, 1.0, 1.0]], 64, 64).with_batch([True])  # 8x8 tokens
+    n_visual, k = 64, 16
+    x, tokens = torch.randn(1, n_visual, 16), torch.randn(1, 2 * k, 12)
+    slot = masks.at(n_visual)[0]  # (2, 64)
+    full = torch.zeros(n_visual + 2 * k, n_visual + 2 * k, dtype=torch.bool)
+    full[:n_visual, :n_visual] = True
+    for i in range(2):
+        grounding = slice(n_visual + i * k, n_visual + (i + 1) * k)
+        full[:n_visual, grounding] = slot[i][:, None]
+        full[grounding, :n_visual] = slot[i][None, :]
+        full[grounding, grounding] = True
+    with torch.no_grad():
+        ours = module(x, fusion_input(masks, tokens))
+        normed = module.norm1(torch.cat([x, module.linear(tokens)], dim=1))
+        rows = AttnProcessor2_0()(module.attn, normed, attention_mask=full[None, None])[:, :n_visual]
+        reference = x + module.alpha_attn.tanh() * rows
+        reference = reference + module.alpha_dense.tanh() * module.ff(module.norm2(reference))
+    assert torch.allclose(ours, reference, atol=1e-5)
