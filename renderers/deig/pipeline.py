@@ -85,7 +85,8 @@ class DeigPipeline:
         # 2. encode texts once for every seed: [negative, prompt, instance phrases...]
         features = c.text([request.negative_prompt, request.prompt, *request.phrases], device, dtype)
         # 3. box masks at every UNet level; row 0 is the unconditional pass (no boxes, spec §2.7).
-        #    The explicit unmasked variant uses every slot (null tokens of empty slots included).
+        #    Masked, empty slots are left out: no pixel may see them, so they cannot change a number
+        #    (spec §3.4 (b)). The explicit unmasked variant keeps all 30 (their null tokens are seen).
         if request.masked:
             boxes = list(request.boxes)
             masks = BoxMasks(boxes, request.height, request.width, vae_factor=config.vae_scale_factor,
