@@ -175,12 +175,13 @@ def _fits_under(child: tuple[float, float, str], parent: tuple[float, float, str
     return child[0] <= 0.9 * parent[0] and child[1] <= 0.7 * parent[1]
 
 
-def _place_children(parent_box: Box, children: list[_Attachment], sizes, out: dict[int, Box]) -> None:
+def _place_children(parent_box: Box, children: list[_Attachment], sizes, out: dict[int, Box],
+                    left_of: set[tuple[int, int]]) -> None:
     """Boxes (scene units, any origin) for the children of one placed parent."""
     px0, py0, px1, py1 = parent_box
     pw, ph = px1 - px0, py1 - py0
     by_kind: dict[str, list[_Attachment]] = {}
-    for child in children:
+    for child in _left_to_right(children, left_of):
         by_kind.setdefault(child.kind, []).append(child)
     parent_category = sizes[children[0].parent][2]
     for kind, group in by_kind.items():
@@ -188,7 +189,8 @@ def _place_children(parent_box: Box, children: list[_Attachment], sizes, out: di
         for slot, attachment in enumerate(group):
             cw, ch, category = sizes[attachment.child]
             if kind == "on":
-                riding = category == priors.PERSON and parent_category in (priors.ANIMAL, priors.VEHICLE)
+                # A person on a horse, a bike or a bench sits into it rather than on its top edge.
+                riding = category == priors.PERSON and parent_category != priors.PERSON
                 cw, ch = _shrink(cw, ch, max_w=1.2 * pw / count if not riding else 2 * pw)
                 cx = px0 + (slot + 0.5) * pw / count
                 bottom = py0 + (0.55 if riding else 0.2) * ph
@@ -221,12 +223,28 @@ def _place_children(parent_box: Box, children: list[_Attachment], sizes, out: di
             out[attachment.child] = box
 
 
+def _left_to_right(children: list[_Attachment], left_of: set[tuple[int, int]]) -> list[_Attachment]:
+    """Siblings in an order that keeps their own left/right relations ("a cup left of a plate, both
+    on a table"), otherwise in the order given."""
+    remaining = list(children)
+    ordered: list[_Attachment] = []
+    while remaining:
+        for candidate in remaining:
+            if not any((other.child, candidate.child) in left_of for other in remaining if other is not candidate):
+                break
+        else:
+            candidate = remaining[0]  # a cycle: keep the given order
+        ordered.append(candidate)
+        remaining.remove(candidate)
+    return ordered
+
+
 def _shrink(w: float, h: float, *, max_w: float = math.inf, max_h: float = math.inf) -> tuple[float, float]:
     factor = min(1.0, max_w / w if w > 0 else 1.0, max_h / h if h > 0 else 1.0)
     return w * factor, h * factor
 
 
-def _composite(root: int, sizes, children_of: dict[int, list[_Attachment]],
+def _composite(root: int, sizes, children_of: dict[int, list[_Attachment]], left_of: set[tuple[int, int]],
                root_box: Box | None = None) -> dict[int, Box]:
     """Boxes of a root and everything attached to it, in scene units (root at the origin)."""
     w, h, _ = sizes[root]
@@ -236,7 +254,7 @@ def _composite(root: int, sizes, children_of: dict[int, list[_Attachment]],
         parent = queue.pop(0)
         kids = children_of.get(parent, [])
         if kids:
-            _place_children(boxes[parent], kids, sizes, boxes)
+            _place_children(boxes[parent], kids, sizes, boxes, left_of)
             queue.extend(k.child for k in kids)
     return boxes
 
@@ -335,6 +353,8 @@ def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (),
             index = attached[index].parent
         return index
 
+    left_of = {(r.subject, r.object) if r.kind == "left of" else (r.object, r.subject)
+               for r in relations if r.kind in HORIZONTAL}
     px: dict[int, Box] = {}  # final boxes in pixels
     fixed_roots = [i for i in range(n) if items[i].box is not None]
     scale = None
@@ -346,15 +366,15 @@ def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (),
             # Work in pixels directly: a composite around a fixed box, children scaled to match.
             scaled = [(w * scale, h * scale, c) for w, h, c in sizes]
             scaled[root] = (pixel_box[2] - pixel_box[0], pixel_box[3] - pixel_box[1], sizes[root][2])
-            for member, box in _composite(root, scaled, children_of, root_box=pixel_box).items():
+            for member, box in _composite(root, scaled, children_of, left_of, root_box=pixel_box).items():
                 px[member] = box
     free_roots = [i for i in range(n) if i not in attached and items[i].box is None]
     region = (0.0, 0.0, float(width), float(height))
     if fixed_roots:
         region = _free_region([items[i].box for i in fixed_roots], width, height)  # type: ignore[misc]
     if free_roots:
-        px.update(_lay_out(free_roots, items, relations, sizes, children_of, root_of, region, width, height,
-                           max_scale=scale))
+        px.update(_lay_out(free_roots, items, relations, sizes, children_of, left_of, root_of, region, width,
+                           height, max_scale=scale))
     boxes = [_finish(px[i], width, height, fixed=items[i].box) for i in range(n)]
     dropped = [r for r in relations
                if not relation_holds(r.kind, boxes[r.subject], boxes[r.object],
@@ -404,9 +424,9 @@ def _free_region(fixed: list[Box], width: int, height: int, cells: int = 24) -> 
     return c0 * width / cells, r0 * height / cells, c1 * width / cells, r1 * height / cells
 
 
-def _lay_out(roots, items, relations, sizes, children_of, root_of, region, width, height, max_scale):
+def _lay_out(roots, items, relations, sizes, children_of, left_of, root_of, region, width, height, max_scale):
     """Pixel boxes for free roots (and everything attached to them) inside `region`."""
-    composites = {root: _composite(root, sizes, children_of) for root in roots}
+    composites = {root: _composite(root, sizes, children_of, left_of) for root in roots}
     extent = {root: _bounds(list(c.values())) for root, c in composites.items()}
     graph_x, graph_y = _Graph(roots), _Graph(roots)
     linked: dict[int, set[int]] = {root: set() for root in roots}

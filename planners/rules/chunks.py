@@ -54,7 +54,7 @@ _phrase("REL", "on", "on top of", "on the top of", "at the top of", "atop", "upo
 _phrase("REL", "above", "above", "over", "high above", "hanging over", "hovering over", "up above")
 _phrase("REL", "below", "below", "beneath", "at the bottom of", "at the foot of", "down below")
 _phrase("REL", "under", "under", "underneath", "under neath")
-_phrase("REL", "in front of", "in front of", "before the", "at the front of")
+_phrase("REL", "in front of", "in front of", "before", "at the front of")
 _phrase("REL", "behind", "behind", "in back of", "at the back of", "in the back of")
 _phrase("REL", "next to", "next to", "beside", "besides", "by", "near", "nearby", "close to", "close by",
         "alongside", "along side", "by the side of", "adjacent to", "against", "across from", "opposite",
@@ -97,6 +97,7 @@ _phrase("STYLE", "style", "in the style of", "in a|the style|manner of", "by art
 _phrase("THERE", "there", "there", "here", "we see", "you can see", "one can see", "showing", "shows",
         "depicting", "depicts", "featuring a scene of")
 _phrase("OF", "of", "of")
+_phrase("FILLER", "together", "side by side", "next to one another", "in a row", "in a line", "in that order")
 
 # Quantities at the start of a noun phrase.
 _COUNT_PHRASES: list[tuple[str, int]] = [
@@ -247,7 +248,7 @@ def _known_noun_at(words: list[str], j: int, first: int) -> tuple[int, str, bool
             # "wine glasses", "traffic lights": the last word may be a plural the lexicon reads otherwise.
             for candidate in dict.fromkeys([base, *plural_candidates(words[j])]):
                 compound = " ".join(words[k:j] + [candidate])
-                if compound in priors.MULTIWORD_NOUNS:
+                if compound in priors.MULTIWORD_NOUNS or compound in lexicon.SETTINGS:
                     return k, compound, plural or candidate != words[j]
     if lexicon.is_known_noun(base):
         return j, base, plural
@@ -333,6 +334,8 @@ class Chunker:
                 j += length
                 continue
             number = _number(words[j])
+            if number is not None and np.det in lexicon.ARTICLES and words[j] not in ("hundred", "thousand", "dozen"):
+                break  # "a 3 legged stool", "a two-headed dragon": a modifier, not a count
             if number is not None and not (words[j] == "one" and not self._noun_follows(j + 1)):
                 np.count = number if words[j] != "dozen" or np.count is None else np.count * 12
                 j += 1

@@ -21,11 +21,13 @@ from planners.rules.tokens import Token, tokenize
 _DIRECTIONS = {"left of": ("left", None), "right of": ("right", None), "above": (None, "top"),
                "below": (None, "bottom"), "on": (None, "top"), "under": (None, "bottom")}
 _CANVAS_WORDS = lexicon.FRAMES | frozenset({"canvas", "frame", "image", "picture", "photo"})
+# "waving at the camera", "looking into the lens": the one who looks at the picture, not a thing in it.
+_VIEWER = frozenset({"camera", "viewer", "lens", "spectator", "audience"})
 _SURFACES = frozenset({"table", "dining table", "desk", "counter", "shelf", "bookshelf", "plate", "tray", "bed",
                        "couch", "sofa", "bench", "coffee table", "nightstand", "dresser", "stool", "chair",
                        "saucer", "cabinet", "piano", "car", "truck", "cake", "pizza", "rug", "carpet"})
 # How a held thing is told apart from a companion: small enough to carry.
-_HOLDABLE_HEIGHT = 0.5
+_HOLDABLE_HEIGHT = 0.75
 
 
 @dataclass
@@ -90,6 +92,8 @@ class _Reader:
 
     def _new_clause(self) -> None:
         self.group: list[int] = []         # what verbs and relations are about
+        self.acted: set[int] = set()       # members of the group a verb or relation has been said of
+        self.verb_subjects: list[int] = []  # who the last verb was said of (its object relates to them)
         self.owner: int | str | None = None  # what details attach to: a mention, "setting" or None
         self.last: int | None = None       # the nearest mention, for zones and pronouns
         self.link: tuple[str, object] | None = None
@@ -107,7 +111,11 @@ class _Reader:
     # -- the loop -------------------------------------------------------------------------------
 
     def read(self) -> None:
+        self.skip: set[int] = set()
+        self.partitive: tuple[str, str] | None = None
         for index, chunk in enumerate(self.chunks):
+            if index in self.skip:
+                continue
             self.index = index
             handler = getattr(self, "_on_" + chunk.kind.lower(), None)
             if handler is not None:
@@ -144,6 +152,16 @@ class _Reader:
         self._close_negation()
         self.group, self.link, self.continuing, self.last_role = [], None, None, None
         self.after_copula = False
+
+    def _on_filler(self, chunk: Chunk) -> None:
+        if chunk.value == "all" and self.last is not None:
+            self._gather()
+
+    def _gather(self) -> None:
+        """'..., both on a shelf', 'all sitting': everything named in this clause so far."""
+        named = [i for i in self.group + [self.last] if i is not None]
+        self.group = list(dict.fromkeys(named))
+        self.acted.difference_update(self.group)  # what follows is said of all of them
 
     def _on_and(self, chunk: Chunk) -> None:
         self.link = ("AND", None)
@@ -192,9 +210,16 @@ class _Reader:
         if not self.group:
             self.dangling.append(chunk)
             return
-        self._apply_pose(chunk, self.group)
+        self._apply_pose(chunk, self._targets())
+
+    def _targets(self) -> list[int]:
+        """Who the next verb or relation is about: the group's members nothing was said of yet
+        ("a man kneeling and a child jumping"), or the whole group ("a man and a woman sitting")."""
+        fresh = [i for i in self.group if i not in self.acted]
+        return fresh or list(self.group)
 
     def _apply_pose(self, chunk: Chunk, targets: list[int]) -> None:
+        self.acted.update(targets)
         for index in targets:
             mention = self.out.mentions[index]
             if mention.is_person:
@@ -203,20 +228,29 @@ class _Reader:
 
     def _on_verb(self, chunk: Chunk) -> None:
         self._close_negation()
+        previous = self.chunks[self.index - 1] if self.index > 0 else None
+        if (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
+                and self.out.mentions[self.last].category in (priors.PERSON, priors.ANIMAL)):
+            # "a man next to a woman holding an umbrella": the participle goes with the nearest one.
+            self.group = [self.last]
+            self._apply_verb(chunk, self.group)
+            return
         if not self.group:
             if self.last is not None and self.last_role in ("subject", "object"):
                 self.group = [self.last]
             else:
                 self.dangling.append(chunk)
                 return
-        self._apply_verb(chunk, self.group)
+        self._apply_verb(chunk, self._targets())
 
     def _apply_verb(self, chunk: Chunk, targets: list[int]) -> None:
         verb: lexicon.Verb = chunk.value
+        self.acted.update(targets)
+        self.verb_subjects = list(targets)
         for index in targets:
             mention = self.out.mentions[index]
-            if verb.pose and mention.is_person:
-                mention.pose = verb.pose
+            if verb.pose and mention.is_person and not (verb.pose == "standing" and mention.pose):
+                mention.pose = verb.pose  # "standing" says less than "with arms crossed"
             if verb.gerund:
                 mention.actions.append(verb.gerund)
         self.after_copula = False
@@ -271,7 +305,7 @@ class _Reader:
         assert np is not None
         link, self.link = self.link, None
         if link and link[0] in ("AND", "OR", "COMMA") and self.continuing:
-            if self._continues(self.continuing[0], np):
+            if self._continues(self.continuing[0], np, link[0]):
                 link = (self.continuing[0], self.continuing[1], link[0])  # a list goes on
             else:
                 self.continuing = None
@@ -285,6 +319,8 @@ class _Reader:
         if np.pronoun is not None:
             self._pronoun(np, link)
             return
+        if np.noun in lexicon.PARTITIVES:
+            self._partitive(np)
         if kind == "NEG":
             self._negated(np, link)
             return
@@ -308,12 +344,18 @@ class _Reader:
             return
         self._top_level(np, link)
 
-    @staticmethod
-    def _continues(kind: str, np: NounPhrase) -> bool:
-        """Whether a noun phrase after 'and' goes on with the list before it."""
+    def _continues(self, kind: str, np: NounPhrase, conjunction: str) -> bool:
+        """Whether a noun phrase after 'and', 'or' or a comma goes on with the list before it."""
         if kind in ("WEAR", "DETAIL"):
             return np.headless or np.noun in lexicon.CLOTHING or np.noun in lexicon.PARTS
-        return kind in ("WITH", "NEG")
+        if kind == "NEG":
+            # "no cats, dogs or birds" goes on; "no people, morning light" and "no cars, just a road" do not.
+            if conjunction == "OR":
+                return True
+            nxt = self._next()
+            bare = np.det is None and np.count is None and np.noun not in lexicon.SETTINGS
+            return bare and (np.plural or (nxt is not None and nxt.kind in ("COMMA", "OR")))
+        return kind == "WITH"
 
     def _wearer(self) -> int | None:
         """Who a piece of clothing belongs to: the owner if it can wear it, else the nearest person."""
@@ -327,6 +369,16 @@ class _Reader:
 
     def _words_of(self, np: NounPhrase) -> str:
         return self._text(np.start, np.end)
+
+    def _partitive(self, np: NounPhrase) -> None:
+        """'a slice of pizza' is a pizza (named so), whose caption says 'a slice of pizza'."""
+        i = self.index
+        if i + 2 < len(self.chunks) and self.chunks[i + 1].kind == "OF" and self.chunks[i + 2].kind == "NP":
+            inner = self.chunks[i + 2].np
+            if inner is not None and inner.noun is not None:
+                self.partitive = (np.noun, self._words_of(inner))
+                np.noun = inner.noun
+                self.skip.update({i + 1, i + 2})
 
     def _negated(self, np: NounPhrase, link) -> None:
         # A list goes on after "no cats, dogs or birds"; "and" with a new determiner ends it.
@@ -384,6 +436,9 @@ class _Reader:
             self.after_copula = False
             return
         if np.count is None and np.det is None:
+            return
+        if not words and self.tokens[np.start].low in ("both", "each"):
+            self._gather()
             return
         last = self.last
         if (last is not None and np.count == 1 and self.out.mentions[last].count >= 2
@@ -486,10 +541,15 @@ class _Reader:
         else:
             held = self._new_mention(np, role="object")
             prior = priors.prior_for(noun)
+            after_verb = self.index >= 2 and self.chunks[self.index - 2].kind == "VERB"
+            if after_verb and mention.actions:
+                # "playing with a ball": the verb keeps its own words
+                mention.actions[-1] = f"{mention.actions[-1]} {link[1]} {article(noun)} {noun}"
             if mention.is_person and prior.height <= _HOLDABLE_HEIGHT:
                 kind = "holding"
-                mention.actions.append(f"holding {article(noun)} {noun}")
-            elif mention.noun in _SURFACES and prior.height < priors.prior_for(mention.noun).height:
+                if not after_verb:
+                    mention.actions.append(f"holding {article(noun)} {noun}")
+            elif mention.noun in _SURFACES and prior.category in (priors.FOOD, priors.OBJECT, priors.PLANT):
                 kind = "on"
                 self.out.relations.append(Relation(held, "on", owner))
                 self.continuing = ("WITH", link[1])
@@ -502,13 +562,27 @@ class _Reader:
     def _object(self, np: NounPhrase, link) -> None:
         kind, value = link[0], link[1]
         noun = np.noun
-        subjects = self.group or ([self.last] if self.last is not None and self.last_role == "subject" else [])
+        if kind == "VERB":
+            subjects = self.verb_subjects
+        else:
+            subjects = self._targets() or ([self.last] if self.last is not None and self.last_role == "subject" else [])
         if kind == "REL" and value in _DIRECTIONS and noun in _CANVAS_WORDS and np.det in ("the", None):
             for index in subjects:
                 self._set_zone(index, _DIRECTIONS[value])
             return
-        if kind == "REL" and value == "inside" and (noun in lexicon.CLOTHING or noun in lexicon.PARTS):
-            target = self._wearer()
+        unknown = priors.category(noun) is None and not lexicon.is_known_noun(noun)
+        if noun in _VIEWER and np.det == "the" and kind in ("REL", "PREP"):
+            return
+        if unknown and kind in ("REL", "PREP") and value in ("at", "to", "toward", "towards", "along", "across",
+                                                              "through", "during", "from"):
+            # "at a waterhole", "along the promenade": an unknown word there is most likely a place
+            self._setting(np, ("REL", value))
+            return
+        wearer = self._wearer()
+        worn = noun in lexicon.CLOTHING or noun in lexicon.PARTS or (
+            unknown and wearer is not None and self.out.mentions[wearer].is_person)
+        if kind == "REL" and value == "inside" and worn:
+            target = wearer
             if target is not None:
                 self._attach(self.out.mentions[target], self._link_text(np), np)
                 self.continuing = ("WEAR", self._link_text(np))
@@ -549,6 +623,7 @@ class _Reader:
             mention.actions.append(f"{verb.gerund} {words}")
 
     def _relate(self, subjects: list[int], kind: str, target: int) -> None:
+        self.acted.update(subjects)
         for index in subjects:
             if index != target:
                 self.out.relations.append(Relation(index, kind, target))
@@ -602,6 +677,10 @@ class _Reader:
             count = 1  # "a pair of scissors" is one pair
         written = [t.text for t in np.head]
         head = " ".join(written[:-1] + [noun.split()[-1]]) if np.plural or not written else " ".join(written)
+        detail = None
+        if self.partitive is not None:
+            (head, words), self.partitive = self.partitive, None
+            detail = ("of", words)
         category = priors.category(noun)
         if category is None and " " in noun:
             category = priors.category(noun.rsplit(" ", 1)[1])
@@ -611,6 +690,8 @@ class _Reader:
                                              [t.text for t in earlier.modifiers]))
         self.ellipsis = []
         mention = Mention(noun, count, category, head, [t.text for t in np.modifiers])
+        if detail is not None:
+            mention.details.append(detail)
         if self.pending_zone is not None:
             mention.zone, self.pending_zone = self.pending_zone, None
         self.out.mentions.append(mention)

@@ -144,7 +144,7 @@ def _relations(description: Description, mentions: dict[int, list[int]]) -> list
     pairs = [(r.subject, r.kind, r.object, r.third) for r in description.relations]
     for axis, reverse, order in description.orders:
         kind = ("right of" if reverse else "left of") if axis == "x" else ("below" if reverse else "above")
-        pairs += [(a, kind, b, None) for a, b in zip(order, order[1:])]
+        pairs += [(a, kind, b, None) for a, b in zip(order, order[1:], strict=False)]
     seen = set()
     for subject, kind, obj, third in pairs:
         subjects, objects = mentions.get(subject, []), mentions.get(obj, [])
