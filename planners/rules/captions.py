@@ -69,4 +69,4 @@ def clip(text: str, limit: int = MAX_CAPTION_CHARS) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
-    return cut if cut else text[:limit]
+    return cut if len(cut) > limit // 2 else text[:limit]

@@ -101,7 +101,7 @@ _phrase("FILLER", "together", "side by side", "next to one another", "in a row",
 
 # Quantities at the start of a noun phrase.
 _COUNT_PHRASES: list[tuple[str, int]] = [
-    ("a pair of", 2), ("a couple of", 2), ("a couple", 2), ("pairs of", 4), ("a few", 3), ("quite a few", 4),
+    ("a pair of", 2), ("a couple of", 2), ("pairs of", 2), ("a few", 3), ("quite a few", 4),
     ("a dozen", 12), ("half a dozen", 6), ("dozens of", 24), ("a group of", 4), ("a bunch of", 4),
     ("a handful of", 3), ("a crowd of", 6), ("a herd of", 5), ("a flock of", 5), ("a pack of", 4),
     ("a school of", 5), ("a swarm of", 6), ("a team of", 5), ("a family of", 4), ("a row of", 5),
@@ -111,7 +111,7 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
     ("thousands of", 30), ("tons of", 8), ("a series of", 4), ("a variety of", 4), ("a selection of", 4),
     ("a bouquet of", 5), ("a basket of", 4), ("a batch of", 5),
 ]  # fmt: skip
-_PAIR_WORDS = frozenset({"a pair of", "a couple of", "a couple"})
+_PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
 
 
 @dataclass(frozen=True)
@@ -205,6 +205,7 @@ class NounPhrase:
     count: int | None = None         # said explicitly ("two", "a pair of", "3")
     vague: bool = False              # "several", "some", "many"
     pair: bool = False               # "a pair of": one thing for pluralia tantum
+    pairs: int = 1                   # how many pairs
     modifiers: list[Token] = field(default_factory=list)
     head: list[Token] = field(default_factory=list)
     noun: str | None = None          # singular category name, lower case ("fire hydrant")
@@ -330,7 +331,9 @@ class Chunker:
         while j < n:
             counted = match_count(words, j)
             if counted is not None:
-                length, np.count, np.pair = counted
+                length, count, np.pair = counted
+                np.pairs = np.count or 1  # "two pairs of scissors" is two things, "two pairs of socks" four
+                np.count = count * np.pairs if np.pair else count
                 j += length
                 continue
             number = _number(words[j])
@@ -360,8 +363,9 @@ class Chunker:
                 break
             if j > first and match_phrase(words, j) is not None and word != "and":
                 break
-            if (word in lexicon.VERBS or _is_verb_form(word)) and self._has_head_candidate(first, j):
-                break
+            if (word in lexicon.VERBS or _is_verb_form(word)) and (self._has_head_candidate(first, j) or not (
+                    self._noun_follows(j + 1) or lexicon.is_known_noun(singular(word)[0]))):
+                break  # "a man sitting", "a couple dancing"; but "a sitting man", "a painting"
             j += 1
         body = list(range(first, j))
         if words[first:j] and words[j - 1] == "and":

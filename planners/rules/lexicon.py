@@ -179,6 +179,10 @@ SINGULAR_S = _words(
     "lioness fortress walrus asparagus hummus citrus lotus hibiscus pegasus abacus news species "
     "series chess mess bass ss pants"
 )
+# Listed nouns that end in s and are singular: not plurals of anything.
+NOUNS_ENDING_IN_S = frozenset({"canvas", "lens", "gas", "bus", "circus", "christmas", "news", "species", "series",
+                               "chess", "oasis", "iris", "walrus", "octopus", "cactus", "tennis", "glass",
+                               "grass", "dress", "compass", "mattress", "bass", "moss", "class", "boss", "cross"})
 # Plural in form, one thing in meaning ("a pair of scissors" is one pair).
 PLURALIA_TANTUM = _words(
     "scissors skis glasses sunglasses goggles spectacles jeans pants trousers shorts leggings tights "

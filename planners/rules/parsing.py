@@ -324,12 +324,19 @@ class _Reader:
         if kind == "NEG":
             self._negated(np, link)
             return
+        if np.count == 0 and np.noun is not None:  # "zero cats"
+            self.negation_start = self.tokens[np.start].start
+            self.out.negations.append(self._text(np.start + 1, np.end) if np.end - np.start > 1 else np.noun)
+            self.negation_end = self.tokens[np.end - 1].end
+            self._close_negation()
+            return
         if np.headless:
             self._headless(np, link)
             return
         if self._frame(np, link):
             return
-        if np.noun in lexicon.SETTINGS and self._setting(np, link):
+        if (np.noun in lexicon.SETTINGS or (len(np.head) == 1 and np.head[0].low in lexicon.SETTINGS)) and self._setting(
+                np, link):
             return
         if kind in ("WEAR", "DETAIL", "OF"):
             self._detail(np, link[1] if kind != "OF" else "of")
@@ -674,7 +681,9 @@ class _Reader:
         if count is None:
             count = lexicon.DEFAULT_PLURAL_COUNT if np.plural and noun not in lexicon.PLURALIA_TANTUM else 1
         if np.pair and noun in lexicon.PLURALIA_TANTUM:
-            count = 1  # "a pair of scissors" is one pair
+            count = np.pairs  # "a pair of scissors" is one pair
+        if noun == "couple" and np.count is None:
+            noun, head, count = "person", "person", 2 * count  # "a couple dancing": two people
         written = [t.text for t in np.head]
         head = " ".join(written[:-1] + [noun.split()[-1]]) if np.plural or not written else " ".join(written)
         detail = None

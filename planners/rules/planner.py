@@ -114,14 +114,10 @@ def _name(noun: str) -> str:
 
 def _instances(description: Description, notes: list[str]) -> tuple[dict[int, list[int]], list[int]]:
     """Expand mentions into instances: mention -> instance indices, and each instance's mention."""
-    split_parents = {m.parent for m in description.mentions if m.parent is not None}
     owners: list[int] = []
     by_mention: dict[int, list[int]] = {}
     asked = 0
     for index, mention in enumerate(description.mentions):
-        if mention.count == 0 and index not in split_parents:
-            description.negations.append(mention.noun)  # "zero cats"
-            continue
         asked += mention.count
         room = MAX_INSTANCES - len(owners)
         count = min(mention.count, room)
