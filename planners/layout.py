@@ -193,7 +193,8 @@ def _place_children(parent_box: Box, children: list[_Attachment], sizes, out: di
                 riding = category == priors.PERSON and parent_category != priors.PERSON
                 cw, ch = _shrink(cw, ch, max_w=1.2 * pw / count if not riding else 2 * pw)
                 cx = px0 + (slot + 0.5) * pw / count
-                bottom = py0 + (0.55 if riding else 0.2) * ph
+                # Its centre stays above the parent's, however flat it is (a person lying on a bed).
+                bottom = min(py0 + (0.55 if riding else 0.2) * ph, py0 + 0.45 * ph + ch / 2)
                 box = (cx - cw / 2, bottom - ch, cx + cw / 2, bottom)
             elif kind == "under":
                 cw, ch = _shrink(cw, ch, max_w=0.9 * pw / count, max_h=0.7 * ph)
@@ -278,7 +279,7 @@ class _Graph:
             node = stack.pop()
             if node == goal:
                 return True
-            for nxt in self.out[node]:
+            for nxt in self.out.get(node, ()):
                 if nxt not in seen:
                     seen.add(nxt)
                     stack.append(nxt)
@@ -578,7 +579,8 @@ def _place_blocks(blocks: list[_Block], region, width: int, height: int, max_sca
     margin_x, margin_y = _MARGIN * width, _MARGIN * height
     ax0, ay0 = rx0 + margin_x, ry0 + margin_y
     avail_w, avail_h = max(rx1 - rx0 - 2 * margin_x, 1.0), max(ry1 - ry0 - 2 * margin_y, 1.0)
-    blocks = sorted(blocks, key=lambda b: (b.x_pref if b.x_pref is not None else 1, b.first))
+    # Shelves fill from the top: blocks that want the top first, those that want the bottom last.
+    blocks = sorted(blocks, key=lambda b: (b.y_pref if b.y_pref is not None else 1, b.first))
     gap = _GAP * sorted(b.height for b in blocks)[len(blocks) // 2]
     best = None
     for n_shelves in range(1, len(blocks) + 1):
@@ -604,6 +606,7 @@ def _place_blocks(blocks: list[_Block], region, width: int, height: int, max_sca
     # Spare height: a little more above than below, as in a photo taken at eye level.
     top = ay0 + (0 if single else free_h * 0.55 / max(len(shelves), 1))
     for shelf, shelf_h in zip(shelves, shelf_heights, strict=True):
+        shelf = _left_to_right_blocks(shelf)
         lefts = _spread([b.width * scale for b in shelf], [b.x_pref for b in shelf], ax0, avail_w)
         for block, left in zip(shelf, lefts, strict=True):
             bh = block.height * scale
@@ -638,6 +641,14 @@ def _shelve(blocks: list[_Block], n_shelves: int, gap: float) -> list[list[_Bloc
     return shelves
 
 
+def _left_to_right_blocks(shelf: list[_Block]) -> list[_Block]:
+    """A shelf's order: left-zoned blocks first, right-zoned last, centred ones in the middle."""
+    plain = [b for b in shelf if b.x_pref is None]
+    half = len(plain) // 2
+    return ([b for b in shelf if b.x_pref == 0] + plain[:half] + [b for b in shelf if b.x_pref == 1]
+            + plain[half:] + [b for b in shelf if b.x_pref == 2])
+
+
 def _spread(widths: list[float], prefs: list[int | None], start: float, avail: float) -> list[float]:
     """Left edges for widths in a row: evenly spaced, zoned ones pulled to their side, in order."""
     free = max(avail - sum(widths), 0.0)
@@ -648,16 +659,19 @@ def _spread(widths: list[float], prefs: list[int | None], start: float, avail: f
         x += w + space
     for i, pref in enumerate(prefs):
         if pref == 0:
-            lefts[i] = start + sum(widths[:i]) + space * 0.25 * i
+            lefts[i] = start + sum(widths[:i])
         elif pref == 2:
-            lefts[i] = start + avail - sum(widths[i:]) - space * 0.25 * (len(widths) - 1 - i)
-        elif pref == 1 and len(widths) == 1:
+            lefts[i] = start + avail - sum(widths[i:])
+        elif pref == 1:
             lefts[i] = start + (avail - widths[i]) / 2
-    # Keep the order and keep them apart after the pulls.
-    for i in range(1, len(lefts)):
-        lefts[i] = max(lefts[i], lefts[i - 1] + widths[i - 1])
-    for i in range(len(lefts) - 2, -1, -1):
-        lefts[i] = min(lefts[i], lefts[i + 1] - widths[i])
+    # Keep the order, a little apart, and on the row after the pulls.
+    apart = space / 2
+    for i in range(len(lefts)):
+        low = start if i == 0 else lefts[i - 1] + widths[i - 1] + apart
+        lefts[i] = max(lefts[i], low)
+    for i in range(len(lefts) - 1, -1, -1):
+        high = start + avail - widths[i] if i == len(lefts) - 1 else lefts[i + 1] - widths[i] - apart
+        lefts[i] = min(lefts[i], high)
     return lefts
 
 
