@@ -231,7 +231,7 @@ _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lex
 
 
 def _number(word: str) -> int | None:
-    if word.isdigit():
+    if word.isascii() and word.isdigit():
         return min(int(word), 1000)
     return lexicon.NUMBER_WORDS.get(word)
 
