@@ -52,13 +52,15 @@ _phrase("ZONE", (None, "front"), "in the foreground", "in the front", "up front"
 _phrase("REL", "on", "on top of", "on the top of", "at the top of", "atop", "upon", "on", "onto",
         "on the surface of", "sitting on top of")
 _phrase("REL", "above", "above", "over", "high above", "hanging over", "hovering over", "up above")
-_phrase("REL", "below", "below", "beneath", "at the bottom of", "at the foot of", "down below")
+_phrase("REL", "below", "below", "beneath", "at|on the bottom of", "at the foot of", "down below")
 _phrase("REL", "under", "under", "underneath", "under neath")
 _phrase("REL", "in front of", "in front of", "before", "at the front of")
-_phrase("REL", "behind", "behind", "in back of", "at the back of", "in the back of")
+_phrase("REL", "behind", "behind", "in back of", "at the back of", "in the back of",
+        "hidden|partly|partially|half? hidden|obscured|blocked|covered? by|behind")
 _phrase("REL", "next to", "next to", "beside", "besides", "by", "near", "nearby", "close to", "close by",
         "alongside", "along side", "by the side of", "adjacent to", "against", "across from", "opposite",
-        "opposite to", "around", "among", "amongst", "surrounded by", "together with", "accompanied by")
+        "opposite to", "around", "among", "amongst", "surrounded by", "together with", "accompanied by",
+        "on|at|to|by the? side of", "on either side of")
 _phrase("REL", "inside", "in", "inside", "inside of", "within", "into", "in the middle of", "in the center of",
         "in the centre of", "at the center of", "at the centre of")
 _phrase("REL", "at", "at")
@@ -240,6 +242,11 @@ def _is_verb_form(word: str) -> bool:
     return word in lexicon.VERBS or (word.endswith("ing") and len(word) > 5 and not lexicon.is_known_noun(word))
 
 
+def _is_past_tense(word: str) -> bool:
+    # "two drums added rhythm": after a noun, a word in -ed the lexicon does not know is a verb.
+    return word.endswith("ed") and len(word) > 4 and not lexicon.is_known_noun(word) and not lexicon.is_adjective(word)
+
+
 def _known_noun_at(words: list[str], j: int, first: int) -> tuple[int, str, bool] | None:
     """A known noun (or compound) ending at words[j]: (start index, singular name, plural)."""
     base, plural = singular(words[j])
@@ -363,9 +370,8 @@ class Chunker:
                 break
             if j > first and match_phrase(words, j) is not None and word != "and":
                 break
-            if (word in lexicon.VERBS or _is_verb_form(word)) and (self._has_head_candidate(first, j) or not (
-                    self._noun_follows(j + 1) or lexicon.is_known_noun(singular(word)[0]))):
-                break  # "a man sitting", "a couple dancing"; but "a sitting man", "a painting"
+            if self._verb_ends_phrase(np, first, j):
+                break
             j += 1
         body = list(range(first, j))
         if words[first:j] and words[j - 1] == "and":
@@ -384,6 +390,28 @@ class Chunker:
         np.end = head_end if head_end > head_start else j
         self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
         return np
+
+    def _verb_ends_phrase(self, np: NounPhrase, first: int, j: int) -> bool:
+        """Whether words[j] is a verb after the noun phrase rather than a word inside it."""
+        word = self.words[j]
+        if _is_past_tense(word):
+            # "two drums added rhythm"; but "a 3 legged stool", "an orange potted plant"
+            if " ".join(self.words[j:j + 2]) in priors.MULTIWORD_NOUNS:
+                return False
+            return any(lexicon.is_known_noun(singular(w)[0]) and not lexicon.is_adjective(w)
+                       for w in self.words[first:j])
+        if not (word in lexicon.VERBS or _is_verb_form(word)):
+            return False
+        if self._has_head_candidate(first, j):
+            # "a book stand": after "a" and a singular noun, a bare verb form is a noun ("a man stands")
+            single = np.det in lexicon.ARTICLES and np.count is None
+            base = not word.endswith(("s", "ing", "ed")) and word not in ("sat", "stood", "lay", "ran", "swam")
+            return not (single and base and self._is_last_word(j) and not singular(self.words[j - 1])[1])
+        # "a couple dancing"; but "a sitting man", "a painting"
+        return not (self._noun_follows(j + 1) or lexicon.is_known_noun(singular(word)[0]))
+
+    def _is_last_word(self, j: int) -> bool:
+        return not self._noun_follows(j + 1)
 
     def _noun_follows(self, j: int) -> bool:
         return j < len(self.words) and self.tokens[j].is_word and self.words[j] not in _NP_STOP
@@ -414,10 +442,14 @@ class Chunker:
             # unless that word reads as a verb ("a cat licks", "a car parked").
             trailing = words[last]
             single = np.det in lexicon.ARTICLES or np.count == 1
-            if not (trailing.endswith(("ed", "ing", "ly")) or (trailing.endswith("s") and single)):
+            verbish = trailing.endswith(("ed", "ing", "ly")) or (
+                trailing.endswith("s") and not trailing.endswith("ss") and single)
+            if not verbish:
                 found = None
         if found is None:
             candidates = [k for k in body if not lexicon.is_adjective(words[k])]
+            if not candidates and words[last] in lexicon.MATERIALS and words[last] not in lexicon.COLOURS:
+                candidates = [last]  # "a square tin", "a pyramidal crystal": the material is the thing
             if not candidates or words[candidates[-1]] in ("one", "ones"):
                 return last + 1, last + 1  # only modifiers: "a red one", "in red"
             k = candidates[-1]

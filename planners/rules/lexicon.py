@@ -55,8 +55,12 @@ PATTERNS = _words(
     "speckled floral flowered patterned tartan camouflage camo paisley leopard-print zebra-striped "
     "tiger-striped houndstooth argyle gingham tie-dye tie-dyed sequined embroidered"
 )
+SHAPES = _words(
+    "spherical cubic cubical cylindrical conical pyramidal pentagonal hexagonal octagonal oblong teardrop "
+    "circular rectangular triangular oval square round crescent curved twisted spiral star-shaped "
+    "heart-shaped diamond-shaped egg-shaped domed arched pointed jagged wavy")
 # Other descriptive words that are never the head of a noun phrase.
-ADJECTIVES = COLOURS | COLOUR_SHADES | MATERIALS | PATTERNS | _words(
+ADJECTIVES = COLOURS | COLOUR_SHADES | MATERIALS | PATTERNS | SHAPES | _words(
     "big small large tiny huge giant little tall short long wide narrow thick thin fat skinny "
     "slim round square oval rectangular triangular flat round-shaped heart-shaped "
     "old young new ancient modern vintage antique retro elderly aged teenage middle-aged "
@@ -115,7 +119,7 @@ SETTINGS = _words(
     "school church cathedral temple station airport subway train-station platform stage "
     "theater theatre cinema arena stadium court pitch track rink pool attic basement garage "
     "warehouse factory lab laboratory interior exterior world wilderness ruins battlefield "
-    "peak summit waterhole oasis party wedding concert festival parade iceberg floe light lighting "
+    "peak summit waterhole oasis party wedding concert festival parade iceberg floe lighting "
     "campsite camp orchard vineyard greenhouse zoo aquarium circus fairground carnival "
     "rooftop terrace patio lawn floor ground wall ceiling tabletop countertop "
     "runway racetrack parking-lot lot driveway trail path underworld "
@@ -142,9 +146,12 @@ SETTINGS = SETTINGS | frozenset(
 # The subset of SETTINGS that says when rather than where ("at dusk", "in the evening").
 TIMES = _words(
     "dusk dawn sunset sunrise twilight night nighttime midnight noon daytime daylight morning "
-    "evening afternoon day winter summer autumn fall spring christmas halloween fog mist rain light lighting "
+    "evening afternoon day winter summer autumn fall spring christmas halloween fog mist rain lighting "
     "storm snowfall snowstorm blizzard sunshine sunlight moonlight darkness"
-)
+) | frozenset(
+    "morning light|evening light|soft light|natural light|warm light|golden light|dim light|candle light|"
+    "studio lighting|soft lighting|dramatic lighting|golden hour|blue hour".split("|"))
+SETTINGS = SETTINGS | TIMES
 # A setting that names no place: "a photo of a scene with a dog" has no background to draw.
 EMPTY_SETTINGS = _words("scene place setting")
 # "A photo of ...": the frame of the picture, not a thing in it.
@@ -245,25 +252,26 @@ def _verb_table() -> dict[str, Verb]:
     verbs("walking walk walks", pose="walking", relation="next to", transitive=True)
     verbs("strolling stroll strolls; wandering wander wanders; hiking hikes; marching march marches",
           pose="walking")
-    verbs("running run runs; jogging jog jogs; sprinting sprint sprints; racing races", pose="running")
+    verbs("running run runs ran; jogging jog jogs; sprinting sprint sprints; racing races", pose="running")
     verbs("waving wave waves", pose="waving")
     verbs("pointing point points", pose="pointing")
     verbs("jumping jump jumps; leaping leap leaps; hopping hop hops", pose="jumping")
     verbs("kneeling kneel kneels knelt", pose="kneeling")
     verbs("squatting squat squats; crouching crouch crouches", pose="squatting")
-    verbs("lying lie lies lay laying; reclining recline reclines; sleeping sleep sleeps asleep; napping nap naps",
+    verbs("lying lie lies lay laying; reclining recline reclines; sleeping sleep sleeps slept asleep; "
+          "napping nap naps",
           pose="lying")
     verbs("dancing dance dances", pose="dancing")
     verbs("cheering cheer cheers; celebrating celebrate celebrates; stretching stretch stretches",
           pose="arms-raised")
-    verbs("holding hold holds; clutching clutch clutches; grasping grasp grasps; gripping grip grips; "
-          "carrying carry carries; wielding wield wields; brandishing brandishes; eating eat eats; "
-          "drinking drink drinks; reading read reads; using use uses; playing play plays; "
-          "throwing throw throws; catching catch catches; swinging swing swings; "
+    verbs("holding hold holds held; clutching clutch clutches; grasping grasp grasps; gripping grip grips; "
+          "carrying carry carries carried; wielding wield wields; brandishing brandishes; eating eat eats ate; "
+          "drinking drink drinks drank; reading read reads; using use uses; playing play plays; "
+          "throwing throw throws threw; catching catch catches caught; swinging swing swings swung; "
           "lifting lift lifts; raising raises", relation="holding", transitive=True, holds=True)
-    verbs("flying fly flies", relation="below", transitive=True)  # a kite flies above its flyer
-    verbs("riding ride rides", relation="on", transitive=True)
-    verbs("driving drive drives", relation="inside", transitive=True)
+    verbs("flying fly flies flew", relation="below", transitive=True)  # a kite flies above its flyer
+    verbs("riding ride rides rode", relation="on", transitive=True)
+    verbs("driving drive drives drove", relation="inside", transitive=True)
     verbs("hugging hug hugs; embracing embrace embraces; cuddling cuddle cuddles; petting pets; "
           "stroking stroke strokes; feeding feed feeds; chasing chase chases; following follows; "
           "pushing push pushes; pulling pull pulls; dragging drag drags; kicking kick kicks; "
@@ -272,9 +280,11 @@ def _verb_table() -> dict[str, Verb]:
           transitive=True)
     verbs("looking look looks; staring stare stares; gazing gaze gazes; talking talk talks; "
           "chatting chat chats; speaking speak speaks; leaning lean leans; resting rests; smiling smile "
-          "smiles; laughing laugh laughs; hanging hang hangs; dangling dangles; floating float floats; "
-          "hovering hover hovers; soaring soar soars; swimming swim swims; grazing graze grazes; "
-          "growing grow grows; blooming bloom blooms; perched perching perches; parked; placed; piled; "
+          "smiles; laughing laugh laughs; hanging hang hangs hung; dangling dangles; floating float floats; "
+          "hovering hover hovers; soaring soar soars; swimming swim swims swam; grazing graze grazes; "
+          "growing grow grows grew; falling fall falls fell; going goes went; coming comes came; "
+          "shining shines shone; blowing blows blew; "
+          "blooming bloom blooms; perched perching perches; parked; placed; piled; "
           "stacked; lined; scattered; arranged; singing sing sings; crying cries; posing pose poses")
     # "playing" alone ("children playing") is not holding anything; with an object it is.
     table["playing"] = Verb("playing", relation="holding", transitive=True, holds=True)
@@ -283,15 +293,27 @@ def _verb_table() -> dict[str, Verb]:
 
 VERBS: dict[str, Verb] = _verb_table()
 
-NOUN_LIKE = CLOTHING | PARTS | SETTINGS | FRAMES
+# Nouns in -ing, so that they are not read as verbs.
+ING_NOUNS = _words(
+    "sapling seedling duckling gosling dumpling pudding earring ceiling building painting wedding ring king "
+    "wing string swing spring thing evening morning icing stuffing herring starling sibling viking stocking "
+    "railing awning lightning clothing bedding frosting topping filling dressing carving drawing etching "
+    "sling offspring")
+NOUN_LIKE = CLOTHING | PARTS | SETTINGS | FRAMES | ING_NOUNS
 
 
 def is_known_noun(word: str) -> bool:
     return word in priors.NOUNS or word in NOUN_LIKE
 
 
+# Endings that mark an adjective the lexicon does not list ("pentagonal", "metallic", "glorious").
+_ADJECTIVE_ENDINGS = ("al", "ic", "ous", "ful", "less", "ish", "ive", "able", "ible", "ular", "esque")
+
+
 def is_adjective(word: str) -> bool:
     if word in ADJECTIVES:
+        return True
+    if len(word) > 5 and word.endswith(_ADJECTIVE_ENDINGS) and not is_known_noun(word):
         return True
     # "red-haired", "blue-eyed", "long-sleeved", "brightly-lit", "red-and-white", "dark-blue".
     if "-" in word:

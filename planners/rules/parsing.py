@@ -21,6 +21,10 @@ from planners.rules.tokens import Token, tokenize
 _DIRECTIONS = {"left of": ("left", None), "right of": ("right", None), "above": (None, "top"),
                "below": (None, "bottom"), "on": (None, "top"), "under": (None, "bottom")}
 _CANVAS_WORDS = lexicon.FRAMES | frozenset({"canvas", "frame", "image", "picture", "photo"})
+# Frame words that never name a thing in the picture (a painting or a frame can hang on a wall).
+_PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "render", "rendering", "illustration",
+                          "depiction", "composition", "selfie", "still", "close-up", "closeup", "view", "artwork",
+                          "scene"})
 # "waving at the camera", "looking into the lens": the one who looks at the picture, not a thing in it.
 _VIEWER = frozenset({"camera", "viewer", "lens", "spectator", "audience"})
 _SURFACES = frozenset({"table", "dining table", "desk", "counter", "shelf", "bookshelf", "plate", "tray", "bed",
@@ -480,7 +484,7 @@ class _Reader:
         if nxt is not None and nxt.kind == "OF" and self.frame_open and not self.sentence_subjects:
             self.link = ("FRAME", None)
             return True
-        if np.noun not in priors.NOUNS and np.noun not in lexicon.SETTINGS:
+        if np.noun in _PURE_FRAMES or (np.det is None and np.count is None):
             return True  # "a photo", "digital illustration": style, not an object
         return False
 
@@ -679,7 +683,9 @@ class _Reader:
         assert noun is not None
         count = np.count
         if count is None:
-            count = lexicon.DEFAULT_PLURAL_COUNT if np.plural and noun not in lexicon.PLURALIA_TANTUM else 1
+            # "a leather shoes", "a cubic dice": after "a" the user means one
+            plural = np.plural and noun not in lexicon.PLURALIA_TANTUM and np.det not in lexicon.ARTICLES
+            count = lexicon.DEFAULT_PLURAL_COUNT if plural else 1
         if np.pair and noun in lexicon.PLURALIA_TANTUM:
             count = np.pairs  # "a pair of scissors" is one pair
         if noun == "couple" and np.count is None:
