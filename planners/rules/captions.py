@@ -54,8 +54,11 @@ def background(description: Description) -> str | None:
     ordered = places + times
     if not ordered:
         return None
-    parts = [ordered[0][1]] + [f"{prep} {words}".strip() for prep, words, _ in ordered[1:]]
-    return clip(" ".join(dict.fromkeys(parts)))
+    first = ordered[0][1]
+    text = first[0].lower() + first[1:] if first.split()[0].lower() in lexicon.DETERMINERS else first
+    for prep, words, _ in ordered[1:]:
+        text += f" {prep} {words}" if prep else f", {words}"
+    return clip(text)
 
 
 def negative(description: Description) -> str | None:

@@ -292,13 +292,14 @@ class Chunker:
                     chunks.append(Chunk(pattern.kind, i, i + length, pattern.value))
                     i += length
                     continue
-            chunk = self._word(i)
+            chunk = self._word(i, chunks[-1] if chunks else None)
             chunks.append(chunk)
             i = chunk.end
         return chunks
 
-    def _word(self, i: int) -> Chunk:
+    def _word(self, i: int, previous: Chunk | None) -> Chunk:
         word = self.words[i]
+        wants_object = previous is not None and previous.kind == "VERB" and previous.value.transitive
         if word in ("and", "plus"):
             return Chunk("AND", i, i + 1)
         if word in ("or", "nor"):
@@ -313,8 +314,12 @@ class Chunker:
             if word == "each" and i + 1 < len(self.words) and self.words[i + 1] == "other":
                 return Chunk("NP", i, i + 2, np=NounPhrase(i, i + 2, pronoun="each other"))
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=word))
-        if word in lexicon.VERBS:
-            return Chunk("VERB", i, i + 1, lexicon.VERBS[word])
+        if word in lexicon.VERBS and not (wants_object and lexicon.is_known_noun(singular(word)[0])):
+            return Chunk("VERB", i, i + 1, lexicon.VERBS[word])  # but "mixing drinks": a noun
+        if previous is not None and previous.kind == "COPULA" and word.endswith("ing") and word not in lexicon.ADJECTIVES:
+            after = self.words[i + 1] if i + 1 < len(self.words) else ""
+            if _is_verb_form(word) or after in lexicon.DETERMINERS or _number(after) is not None:
+                return self._generic_verb(i)  # "is mixing drinks", "is building a sandcastle"
         if word in lexicon.PREPOSITIONS:
             return Chunk("PREP", i, i + 1, word)
         if word in lexicon.FILLER:
@@ -364,7 +369,12 @@ class Chunker:
             break
         first = j
         # Modifiers and the head: words up to the first function word.
-        while j < n and self.tokens[j].is_word:
+        while j < n:
+            if not self.tokens[j].is_word:
+                if words[j] == "," and self._comma_between_adjectives(first, j):
+                    j += 1  # "a big, red ball"
+                    continue
+                break
             word = words[j]
             if word in _NP_STOP and not (word == "and" and self._adjective_and(first, j)):
                 break
@@ -373,10 +383,9 @@ class Chunker:
             if self._verb_ends_phrase(np, first, j):
                 break
             j += 1
-        body = list(range(first, j))
-        if words[first:j] and words[j - 1] == "and":
-            body.pop()
-            j -= 1
+        body = [k for k in range(first, j) if self.tokens[k].is_word]
+        if body and words[body[-1]] == "and":
+            j = body.pop()
         if not body:
             if np.count is None and np.det is None:
                 return None
@@ -384,25 +393,38 @@ class Chunker:
                 np.pronoun = "one"
             np.end = j
             return np
-        head_start, head_end = self._head(body, np)
+        head_start, head_end = self._head(body, np, j)
         np.modifiers = [self.tokens[k] for k in body if k < head_start]
         np.head = [self.tokens[k] for k in range(head_start, head_end)] if head_end > head_start else []
         np.end = head_end if head_end > head_start else j
         self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
         return np
 
+    def _words_between(self, first: int, j: int) -> list[str]:
+        return [w for w, t in zip(self.words[first:j], self.tokens[first:j], strict=True) if t.is_word]
+
+    def _comma_between_adjectives(self, first: int, j: int) -> bool:
+        before = self._words_between(first, j)
+        after = self.words[j + 1] if j + 1 < len(self.words) and self.tokens[j + 1].is_word else ""
+        return (bool(before) and all(lexicon.is_adjective(w) for w in before) and bool(after)
+                and after not in _NP_STOP and (lexicon.is_adjective(after) or self._noun_follows(j + 2)))
+
     def _verb_ends_phrase(self, np: NounPhrase, first: int, j: int) -> bool:
         """Whether words[j] is a verb after the noun phrase rather than a word inside it."""
         word = self.words[j]
+        before = self._words_between(first, j)
+        has_noun = any(lexicon.is_known_noun(singular(w)[0]) and not lexicon.is_adjective(w) for w in before)
         if _is_past_tense(word):
-            # "two drums added rhythm"; but "a 3 legged stool", "an orange potted plant"
+            # "two drums added rhythm", "the omelet cooked the eggs"; but "a 3 legged stool", "a potted plant"
             if " ".join(self.words[j:j + 2]) in priors.MULTIWORD_NOUNS:
                 return False
-            return any(lexicon.is_known_noun(singular(w)[0]) and not lexicon.is_adjective(w)
-                       for w in self.words[first:j])
+            after = self.words[j + 1] if j + 1 < len(self.words) else ""
+            return has_noun or (bool(before) and (after in lexicon.DETERMINERS or _number(after) is not None))
         if not (word in lexicon.VERBS or _is_verb_form(word)):
             return False
         if self._has_head_candidate(first, j):
+            if not has_noun and (lexicon.is_known_noun(word) or lexicon.is_known_noun(singular(word)[0])):
+                return False  # "the crashing waves": the known noun is the head
             # "a book stand": after "a" and a singular noun, a bare verb form is a noun ("a man stands")
             single = np.det in lexicon.ARTICLES and np.count is None
             base = not word.endswith(("s", "ing", "ed")) and word not in ("sat", "stood", "lay", "ran", "swam")
@@ -413,20 +435,33 @@ class Chunker:
     def _is_last_word(self, j: int) -> bool:
         return not self._noun_follows(j + 1)
 
+    def _adjective_is_the_thing(self, np: NounPhrase, body: list[int], end: int) -> bool:
+        """Only adjectives: the last one names the thing, unless more is to come ("a red and a blue
+        cup", "the cup is red", "a man in red")."""
+        last = self.words[body[-1]]
+        if last in lexicon.MATERIALS and last not in lexicon.COLOURS:
+            return True
+        if np.det is None and np.count is None:
+            return False
+        before = self.words[np.start - 1] if np.start > 0 else ""
+        after = self.words[end] if end < len(self.words) else ""
+        return (len(body) > 1 and before not in lexicon.COPULAS and before not in ("in", "with", "wearing")
+                and after not in ("and", ",", "or"))
+
     def _noun_follows(self, j: int) -> bool:
         return j < len(self.words) and self.tokens[j].is_word and self.words[j] not in _NP_STOP
 
     def _adjective_and(self, first: int, j: int) -> bool:
         # "red and white striped": 'and' joins modifiers when everything so far is an adjective
         # and an adjective follows.
-        before = self.words[first:j]
+        before = self._words_between(first, j)
         after = self.words[j + 1] if j + 1 < len(self.words) else ""
         return bool(before) and all(lexicon.is_adjective(w) for w in before) and lexicon.is_adjective(after)
 
     def _has_head_candidate(self, first: int, j: int) -> bool:
-        return any(not lexicon.is_adjective(w) for w in self.words[first:j])
+        return any(not lexicon.is_adjective(w) for w in self._words_between(first, j))
 
-    def _head(self, body: list[int], np: NounPhrase) -> tuple[int, int]:
+    def _head(self, body: list[int], np: NounPhrase, end: int) -> tuple[int, int]:
         """Find the head noun in the body of a noun phrase; fills np.noun / np.plural."""
         words = self.words
         first, last = body[0], body[-1]
@@ -448,8 +483,8 @@ class Chunker:
                 found = None
         if found is None:
             candidates = [k for k in body if not lexicon.is_adjective(words[k])]
-            if not candidates and words[last] in lexicon.MATERIALS and words[last] not in lexicon.COLOURS:
-                candidates = [last]  # "a square tin", "a pyramidal crystal": the material is the thing
+            if not candidates and self._adjective_is_the_thing(np, body, end):
+                candidates = [last]  # "a square tin", "the jagged coral"
             if not candidates or words[candidates[-1]] in ("one", "ones"):
                 return last + 1, last + 1  # only modifiers: "a red one", "in red"
             k = candidates[-1]

@@ -119,7 +119,7 @@ SETTINGS = _words(
     "school church cathedral temple station airport subway train-station platform stage "
     "theater theatre cinema arena stadium court pitch track rink pool attic basement garage "
     "warehouse factory lab laboratory interior exterior world wilderness ruins battlefield "
-    "peak summit waterhole oasis party wedding concert festival parade iceberg floe lighting "
+    "corner street-corner peak summit waterhole oasis party wedding concert festival parade iceberg floe lighting "
     "campsite camp orchard vineyard greenhouse zoo aquarium circus fairground carnival "
     "rooftop terrace patio lawn floor ground wall ceiling tabletop countertop "
     "runway racetrack parking-lot lot driveway trail path underworld "
@@ -160,6 +160,13 @@ FRAMES = _words(
     "shot snapshot portrait close-up closeup view scene watercolor watercolour artwork "
     "poster cartoon comic still frame depiction composition selfie"
 )
+# Things one cannot draw a box around.
+ABSTRACT = _words(
+    "skill skills trick tricks plan plans idea ideas music rhythm beauty walk walks time life love fun game "
+    "games possibility possibilities imagination media social joy happiness peace silence sound sounds noise "
+    "smell taste thought thoughts dream dreams memory memories moment moments attention way ways care job "
+    "work business journey adventure story stories lesson lessons practice exercise conversation meal break "
+    "rest nap sleep energy power freedom hope fear anger sadness kindness warmth breeze air atmosphere mood")
 STYLE_WORDS = _words(
     "style art artwork quality resolution detail details bokeh masterpiece artstation "
     "trending unreal octane 4k 8k hd hdr uhd dslr render photography wallpaper concept aesthetic "
@@ -284,6 +291,11 @@ def _verb_table() -> dict[str, Verb]:
           "hovering hover hovers; soaring soar soars; swimming swim swims swam; grazing graze grazes; "
           "growing grow grows grew; falling fall falls fell; going goes went; coming comes came; "
           "shining shines shone; blowing blows blew; "
+          # irregular past forms, so that they end a noun phrase ("the fire engine sped past ...")
+          "sped; cast; built; brought; bought; drew; dug; fed; fought; found; hid; kept; laid; led; lit; "
+          "made; met; paid; rose; said; sent; shook; slid; spun; stuck; struck; swept; taught; told; "
+          "tore; took; wore; woke; won; wrote; broke; chose; dove; froze; gave; knew; lost; sank; "
+          "showed; spoke; stole; began; became; crept; fled; flung; leapt; sought; spilled; spilt; "
           "blooming bloom blooms; perched perching perches; parked; placed; piled; "
           "stacked; lined; scattered; arranged; singing sing sings; crying cries; posing pose poses")
     # "playing" alone ("children playing") is not holding anything; with an object it is.

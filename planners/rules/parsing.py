@@ -120,6 +120,8 @@ class _Reader:
         for index, chunk in enumerate(self.chunks):
             if index in self.skip:
                 continue
+            if chunk.kind not in ("NP", "AND", "COMMA", "OR"):
+                self.ellipsis = []  # "a red and a blue cup" waits for its head only across a list
             self.index = index
             handler = getattr(self, "_on_" + chunk.kind.lower(), None)
             if handler is not None:
@@ -142,8 +144,6 @@ class _Reader:
         for axis, reverse in self.sentence_orders:
             if len(self.sentence_subjects) > 1:
                 self.out.orders.append((axis, reverse, list(self.sentence_subjects)))
-        for chunk in self.dangling:
-            self.out.notes.append(f"'{self._text(chunk.start, chunk.end)}' has no subject; left out")
 
     def _on_clause(self, chunk: Chunk) -> None:
         self._close_negation()
@@ -341,6 +341,12 @@ class _Reader:
             return
         if (np.noun in lexicon.SETTINGS or (len(np.head) == 1 and np.head[0].low in lexicon.SETTINGS)) and self._setting(
                 np, link):
+            return
+        if np.noun in lexicon.ABSTRACT and kind not in ("WEAR", "DETAIL", "OF"):
+            # "practicing his skills", "for a walk": nothing to draw a box around
+            if kind == "VERB":
+                for index in self.verb_subjects:
+                    self._extend_action(self.out.mentions[index], link[1], self._words_of(np))
             return
         if kind in ("WEAR", "DETAIL", "OF"):
             self._detail(np, link[1] if kind != "OF" else "of")
@@ -590,8 +596,13 @@ class _Reader:
             self._setting(np, ("REL", value))
             return
         wearer = self._wearer()
+        described = any(t.low in lexicon.COLOURS or t.low in lexicon.MATERIALS or t.low in lexicon.PATTERNS
+                        for t in np.modifiers)
         worn = noun in lexicon.CLOTHING or noun in lexicon.PARTS or (
-            unknown and wearer is not None and self.out.mentions[wearer].is_person)
+            unknown and described and wearer is not None and self.out.mentions[wearer].is_person)
+        if kind == "REL" and value == "inside" and unknown and not worn:
+            self._setting(np, link)  # "hiking in a scenic nature reserve": somewhere, not something
+            return
         if kind == "REL" and value == "inside" and worn:
             target = wearer
             if target is not None:
@@ -649,6 +660,7 @@ class _Reader:
                 self.out.relations.append(Relation(index, "between", first, second))
             return
         if self.after_copula and self.group and kind is None and not np.count:
+            self.after_copula = False
             return  # "the man is a doctor": says what, not another thing
         if np.det is None and np.count is None and not np.plural and np.noun not in priors.NOUNS:
             return  # bare unknown words ("digital art", "4k"): style, not things
