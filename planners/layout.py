@@ -588,7 +588,8 @@ def _place_blocks(blocks: list[_Block], region, width: int, height: int, max_sca
         shelf_w = max(sum(b.width for b in shelf) + gap * (len(shelf) - 1) for shelf in shelves)
         total_h = sum(max(b.height for b in shelf) for shelf in shelves) + gap * (len(shelves) - 1)
         scale = min(avail_w / shelf_w, avail_h / total_h)
-        if best is None or scale > best[0] * 1.001:
+        # One row reads most naturally (things stand on one ground); more rows must earn their place.
+        if best is None or scale > best[0] * (1.25 if len(best[1]) == 1 else 1.001):
             best = (scale, shelves)
         if n_shelves > 1 and scale < best[0] * 0.7:
             break

@@ -98,6 +98,7 @@ class _Reader:
         self.group: list[int] = []         # what verbs and relations are about
         self.acted: set[int] = set()       # members of the group a verb or relation has been said of
         self.verb_subjects: list[int] = []  # who the last verb was said of (its object relates to them)
+        self.chain_subject: int | None = None  # "on a saucer on a table": the saucer
         self.owner: int | str | None = None  # what details attach to: a mention, "setting" or None
         self.last: int | None = None       # the nearest mention, for zones and pronouns
         self.link: tuple[str, object] | None = None
@@ -190,6 +191,11 @@ class _Reader:
         self._close_negation()
         self.link = ("REL", chunk.value)
         self.continuing = None
+        previous = self.chunks[self.index - 1] if self.index > 0 else None
+        # "a cup on a saucer on a table": the second relation is the saucer's
+        chained = (previous is not None and previous.kind == "NP" and previous.np is not None
+                   and previous.np.noun is not None and self.last_role == "object")
+        self.chain_subject = self.last if chained else None
 
     def _on_prep(self, chunk: Chunk) -> None:
         self._close_negation()
@@ -581,6 +587,8 @@ class _Reader:
         noun = np.noun
         if kind == "VERB":
             subjects = self.verb_subjects
+        elif kind == "REL" and self.chain_subject is not None:
+            subjects = [self.chain_subject]
         else:
             subjects = self._targets() or ([self.last] if self.last is not None and self.last_role == "subject" else [])
         if kind == "REL" and value in _DIRECTIONS and noun in _CANVAS_WORDS and np.det in ("the", None):
