@@ -25,6 +25,7 @@ class Case:
     lacks: dict[str, list[str]] = field(default_factory=dict)   # words no instance's caption contains
     relations: list[tuple[str, str, str]] = field(default_factory=list)
     poses: dict[str, str] = field(default_factory=dict)
+    split: dict[str, list[str]] = field(default_factory=dict)   # each word in exactly one instance's caption
     background: list[str] | None = None                         # words; [] means no background
     negative: list[str] | None = None                           # words; [] means no negative
 
@@ -150,6 +151,22 @@ CASES = [
          relations=[("cup", "on", "table")]),
     Case("a bird on the left and a plane on the right", {"bird": 1, "plane": 1},
          relations=[("bird", "left of", "plane")]),
+    Case("Draw two penguins wearing scarves, one red and one green, standing on an ice floe.", {"penguin": 2},
+         split={"penguin": ["red scarf", "green scarf"]}, background=["ice floe"]),
+    Case("a blonde woman and a man with a beard sitting at a café table, each holding a cup of coffee",
+         {"woman": 1, "man": 1, "table": 1, "cup": 2}, has={"woman": ["holding"], "man": ["beard", "holding"]},
+         lacks={"woman": ["beard"]}, poses={"woman": "sitting", "man": "sitting"}),
+    Case("An astronaut floating in space next to a satellite, Earth in the background",
+         {"astronaut": 1, "satellite": 1, "earth": 1}, background=["space"]),
+    Case("A red bicycle leaning against a brick wall, no people around", {"bicycle": 1}, negative=["people"],
+         background=["brick wall"]),
+    Case("A knight in shining armor on a white horse, holding a lance", {"knight": 1, "horse": 1, "lance": 1},
+         has={"knight": ["shining armor"], "horse": ["white"]}, lacks={"knight": ["white"]},
+         relations=[("knight", "on", "horse"), ("knight", "holding", "lance")]),
+    Case("a cup on a saucer on a table next to a lamp", {"cup": 1, "saucer": 1, "table": 1, "lamp": 1},
+         relations=[("cup", "on", "saucer"), ("saucer", "on", "table")]),
+    Case("A bartender is mixing drinks behind the bar.", {"bartender": 1, "drink": 3}, background=["bar"]),
+    Case("a child is building a sandcastle", {"child": 1, "sandcastle": 1}, has={"child": ["building"]}),
 ]
 
 
@@ -172,6 +189,10 @@ def test_free_form_prompt(case: Case) -> None:
         for instance in by_name[name]:
             for word in words:
                 assert word not in instance.caption, f"{word!r} leaked into {instance.caption!r}"
+    for name, words in case.split.items():
+        captions = [i.caption for i in by_name[name]]
+        for word in words:
+            assert sum(word in c for c in captions) == 1, (word, captions)
     for subject, kind, obj in case.relations:
         for a in by_name[subject]:
             for b in by_name[obj]:

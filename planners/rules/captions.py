@@ -20,7 +20,7 @@ def instance_caption(mention: Mention) -> str:
     """'a man in a red hat and a blue jacket, sitting': this instance, its details, what it does."""
     words = [w for w in mention.modifiers if w.lower() not in lexicon.DETERMINERS]
     first = words[0] if words else mention.head
-    parts = [article(first), *words, mention.head]
+    parts = [article(first) if not mention.proper else "", *words, mention.head]
     for link, text in mention.details:
         parts += [link, text]
     if mention.actions:

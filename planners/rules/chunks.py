@@ -299,7 +299,11 @@ class Chunker:
 
     def _word(self, i: int, previous: Chunk | None) -> Chunk:
         word = self.words[i]
-        wants_object = previous is not None and previous.kind == "VERB" and previous.value.transitive
+        # After a transitive verb or a preposition a noun is expected: "mixing drinks", "with waves",
+        # "in shining armor" (a verb form followed by a noun is its modifier).
+        wants_noun = previous is not None and (
+            (previous.kind == "VERB" and previous.value.transitive)
+            or previous.kind in ("WITH", "REL", "PREP", "OF", "NEG", "DETAIL", "WEAR"))
         if word in ("and", "plus"):
             return Chunk("AND", i, i + 1)
         if word in ("or", "nor"):
@@ -310,11 +314,12 @@ class Chunker:
             return Chunk("RELATIVE", i, i + 1, word)
         if word in lexicon.COPULAS:
             return Chunk("COPULA", i, i + 1, word)
+        if word in ("each", "one") and i + 1 < len(self.words) and self.words[i + 1] in ("other", "another"):
+            return Chunk("NP", i, i + 2, np=NounPhrase(i, i + 2, pronoun="each other"))
         if word in lexicon.PRONOUNS and word != "one":
-            if word == "each" and i + 1 < len(self.words) and self.words[i + 1] == "other":
-                return Chunk("NP", i, i + 2, np=NounPhrase(i, i + 2, pronoun="each other"))
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=word))
-        if word in lexicon.VERBS and not (wants_object and lexicon.is_known_noun(singular(word)[0])):
+        if word in lexicon.VERBS and not (wants_noun and (
+                lexicon.is_known_noun(singular(word)[0]) or lexicon.is_known_noun(word) or self._noun_follows(i + 1))):
             return Chunk("VERB", i, i + 1, lexicon.VERBS[word])  # but "mixing drinks": a noun
         if previous is not None and previous.kind == "COPULA" and word.endswith("ing") and word not in lexicon.ADJECTIVES:
             after = self.words[i + 1] if i + 1 < len(self.words) else ""
@@ -378,6 +383,8 @@ class Chunker:
             word = words[j]
             if word in _NP_STOP and not (word == "and" and self._adjective_and(first, j)):
                 break
+            if j > first and _number(word) is not None and word != "one":
+                break  # "Draw two penguins": a number starts a noun phrase of its own
             if j > first and match_phrase(words, j) is not None and word != "and":
                 break
             if self._verb_ends_phrase(np, first, j):

@@ -119,7 +119,7 @@ SETTINGS = _words(
     "school church cathedral temple station airport subway train-station platform stage "
     "theater theatre cinema arena stadium court pitch track rink pool attic basement garage "
     "warehouse factory lab laboratory interior exterior world wilderness ruins battlefield "
-    "corner street-corner peak summit waterhole oasis party wedding concert festival parade iceberg floe lighting "
+    "corner street-corner nook peak summit waterhole oasis party wedding concert festival parade iceberg floe lighting "
     "campsite camp orchard vineyard greenhouse zoo aquarium circus fairground carnival "
     "rooftop terrace patio lawn floor ground wall ceiling tabletop countertop "
     "runway racetrack parking-lot lot driveway trail path underworld "
@@ -160,6 +160,10 @@ FRAMES = _words(
     "shot snapshot portrait close-up closeup view scene watercolor watercolour artwork "
     "poster cartoon comic still frame depiction composition selfie"
 )
+# What may follow a negation and belongs to it: "no people around", "no cars in sight".
+NEGATION_TAILS = ("around", "in sight", "anywhere", "at all", "nearby", "present", "visible", "in view",
+                  "in the scene", "in the picture", "in the image", "in the frame", "in the shot",
+                  "in the photo", "in the background", "whatsoever", "to be seen")
 # Things one cannot draw a box around.
 ABSTRACT = _words(
     "skill skills trick tricks plan plans idea ideas music rhythm beauty walk walks time life love fun game "
@@ -181,7 +185,7 @@ PREPOSITIONS = _words(
 )
 CONJUNCTIONS = _words("and or but while whereas nor plus then also as whilst yet so")
 RELATIVE = _words("that which who whose where whom")
-PRONOUNS = _words("it them him her they he she one ones itself themselves each other")
+PRONOUNS = _words("it them him her they he she one ones itself themselves")
 COPULAS = _words("is are was were be being been am 's")
 FILLER = _words("there here very quite really rather just also too all only even")
 

@@ -48,10 +48,16 @@ class Mention:
     pose: str | None = None
     zone: tuple[str | None, str | None] = (None, None)
     parent: int | None = None                    # split from a plural ("two cats, one black...")
+    detail_nouns: list[str | None] = field(default_factory=list)  # the noun of each detail, if one
+    proper: bool = False                         # a name ("Earth"): no article in its caption
 
     @property
     def is_person(self) -> bool:
         return self.category == priors.PERSON
+
+    def add_detail(self, link: str, words: str, noun: str | None = None) -> None:
+        self.details.append((link, words))
+        self.detail_nouns.append(noun)
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,8 @@ class _Reader:
         self.acted: set[int] = set()       # members of the group a verb or relation has been said of
         self.verb_subjects: list[int] = []  # who the last verb was said of (its object relates to them)
         self.chain_subject: int | None = None  # "on a saucer on a table": the saucer
+        self.peers: list[int] = []         # objects of side-by-side relations, gathered by "both"
+        self.each = False                  # "each holding a cup": one cup each
         self.owner: int | str | None = None  # what details attach to: a mention, "setting" or None
         self.last: int | None = None       # the nearest mention, for zones and pronouns
         self.link: tuple[str, object] | None = None
@@ -162,11 +170,12 @@ class _Reader:
         if chunk.value == "all" and self.last is not None:
             self._gather()
 
-    def _gather(self) -> None:
-        """'..., both on a shelf', 'all sitting': everything named in this clause so far."""
-        named = [i for i in self.group + [self.last] if i is not None]
-        self.group = list(dict.fromkeys(named))
+    def _gather(self, each: bool = False) -> None:
+        """'..., both on a shelf', 'all sitting', 'each holding a cup': the subjects of this clause
+        and their peers (the dog in 'a cat next to a dog'), not the table they sit at."""
+        self.group = list(dict.fromkeys(self.group + self.peers))
         self.acted.difference_update(self.group)  # what follows is said of all of them
+        self.each = each
 
     def _on_and(self, chunk: Chunk) -> None:
         self.link = ("AND", None)
@@ -239,6 +248,9 @@ class _Reader:
     def _on_verb(self, chunk: Chunk) -> None:
         self._close_negation()
         previous = self.chunks[self.index - 1] if self.index > 0 else None
+        if previous is not None and previous.kind == "NP" and self.last_role == "setting":
+            self.link = None  # "waves crashing below": said of the setting, drawn with it
+            return
         if (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
                 and self.out.mentions[self.last].category in (priors.PERSON, priors.ANIMAL)):
             # "a man next to a woman holding an umbrella": the participle goes with the nearest one.
@@ -279,6 +291,7 @@ class _Reader:
         self.negation_start = self.tokens[chunk.start].start
         self.negation_end = self.tokens[chunk.end - 1].end
         self.continuing = ("NEG", None)
+        self._negation_tail(chunk.end)
 
     def _close_negation(self) -> None:
         if self.negation_start is not None:
@@ -413,6 +426,18 @@ class _Reader:
                                   if np.end - np.start > 1 else self._words_of(np))
         self.negation_end = self.tokens[np.end - 1].end
         self.continuing = ("NEG", None)
+        self._negation_tail(np.end)
+
+    def _negation_tail(self, token: int) -> None:
+        """'no people around', 'no cars in sight': the words that finish a negation go with it."""
+        following = [t.low for t in self.tokens[token:token + 4]]
+        for tail in lexicon.NEGATION_TAILS:
+            words = tail.split()
+            if following[:len(words)] == words:
+                end = token + len(words)
+                self.negation_end = self.tokens[end - 1].end
+                self.skip.update(i for i, c in enumerate(self.chunks) if token <= c.start and c.end <= end)
+                return
 
     def _on_np_as(self, np: NounPhrase, link) -> None:
         self.link = link
@@ -442,12 +467,14 @@ class _Reader:
     def _headless(self, np: NounPhrase, link) -> None:
         kind = link[0] if link else None
         words = [t.text for t in np.modifiers]
+        if words and np.count == 1 and self.tokens[np.start].low == "one" and self._distribute(words):
+            return
         target = self._wearer()
         wear = kind == "WEAR" or (kind == "REL" and link[1] == "inside")
         if wear and words and target is not None:
             # "a man in red", "dressed in blue"
             word = link[1] if kind == "WEAR" else self._link_text(np)
-            self.out.mentions[target].details.append((word, " ".join(words)))
+            self.out.mentions[target].add_detail(word, " ".join(words))
             return
         if kind == "VERB" and words and target is not None:
             self.out.mentions[target].actions[-1:] = [f"{self.out.mentions[target].actions[-1]} {' '.join(words)}"
@@ -461,28 +488,41 @@ class _Reader:
         if np.count is None and np.det is None:
             return
         if not words and self.tokens[np.start].low in ("both", "each"):
-            self._gather()
+            self._gather(each=self.tokens[np.start].low == "each")
             return
-        last = self.last
-        if (last is not None and np.count == 1 and self.out.mentions[last].count >= 2
-                and self.out.mentions[last].parent is None):
-            self._split(last, words)  # "two cats, one black and one white"
+        if np.count == 1 and self._distribute(words):
             return
-        if last is not None and self.out.mentions[last].parent is not None and np.count == 1:
-            parent = self.out.mentions[last].parent
-            if self.out.mentions[parent].count >= 1:
-                self._split(parent, words)
-                return
         self.ellipsis.append(np)  # "a red and a blue cup": the head comes later
+
+    def _distribute(self, words: list[str]) -> bool:
+        """'two cats, one black and one white': the plural splits into described members."""
+        last = self.last
+        if last is None:
+            return False
+        mention = self.out.mentions[last]
+        parent = last if mention.parent is None else mention.parent
+        if self.out.mentions[parent].count < (2 if parent == last else 1):
+            return False
+        self._split(parent, words)
+        return True
 
     def _split(self, parent: int, words: list[str]) -> None:
         source = self.out.mentions[parent]
         source.count -= 1
-        child = Mention(source.noun, 1, source.category, source.head, modifiers=words + source.modifiers,
+        child = Mention(source.noun, 1, source.category, source.head, modifiers=list(source.modifiers),
                         details=list(source.details), actions=list(source.actions), pose=source.pose,
-                        zone=source.zone, parent=parent)
+                        zone=source.zone, parent=parent, detail_nouns=list(source.detail_nouns))
+        if child.details and child.detail_nouns[-1] and self.continuing:
+            # "wearing scarves, one red and one green": the words describe the last detail
+            link, _ = child.details[-1]
+            noun = child.detail_nouns[-1]
+            child.details[-1] = (link, " ".join([article(words[0]), *words, noun]))
+        else:
+            child.modifiers = words + child.modifiers
         self.out.mentions.append(child)
-        self.last = len(self.out.mentions) - 1
+        index = len(self.out.mentions) - 1
+        self.last = index
+        self.group = [g for g in self.group if g != parent or source.count > 0] + [index]
 
     def _link_text(self, np: NounPhrase) -> str:
         # The preposition as written, just before the noun phrase.
@@ -510,7 +550,8 @@ class _Reader:
         if np.noun not in lexicon.EMPTY_SETTINGS:
             self.out.settings.append((prep.strip(), self._words_of(np), np.noun in lexicon.TIMES))
         if kind in (None, "AND", "COMMA", "THERE") or (kind == "WITH" and self.owner == "setting"):
-            self.owner, self.group, self.last_role = "setting", [], "setting"
+            self.owner, self.group = "setting", []
+        self.last_role = "setting"
         self.frame_open = False
         return True
 
@@ -531,8 +572,9 @@ class _Reader:
         words = self._detail_words(np, owner)
         if details and details[-1][0] == word:
             details[-1] = (word, f"{details[-1][1]} and {words}")
+            owner.detail_nouns[-1] = None
         else:
-            details.append((word, words))
+            owner.add_detail(word, words, np.noun)
 
     def _detail_words(self, np: NounPhrase, owner: Mention) -> str:
         # Under a plural owner each instance gets its own: "two men in red hats" -> "in a red hat".
@@ -641,6 +683,10 @@ class _Reader:
                 relation = "next to"
                 if any(self.out.mentions[s].is_person for s in subjects) and priors.category(noun) == priors.FURNITURE:
                     relation = "in front of"
+        if relation in ("left of", "right of", "next to", "between"):
+            self.peers.append(target)
+        if kind == "VERB" and self.each and len(subjects) > 1 and np.count is None and not np.plural:
+            self.out.mentions[target].count = len(subjects)  # "each holding a cup": a cup each
         if subjects:
             self._relate(subjects, relation, target)
         else:
@@ -670,7 +716,8 @@ class _Reader:
         if self.after_copula and self.group and kind is None and not np.count:
             self.after_copula = False
             return  # "the man is a doctor": says what, not another thing
-        if np.det is None and np.count is None and not np.plural and np.noun not in priors.NOUNS:
+        if np.det is None and np.count is None and not np.plural and np.noun not in priors.NOUNS and not (
+                self._proper(np)):
             return  # bare unknown words ("digital art", "4k"): style, not things
         if np.noun in lexicon.STYLE_WORDS:
             return
@@ -688,6 +735,13 @@ class _Reader:
             (self._apply_pose if chunk.kind == "POSE" else self._apply_verb)(chunk, new)
         self.dangling = []
         self.link = None
+
+    def _proper(self, np: NounPhrase) -> bool:
+        """'Earth in the background': a capitalised name inside a sentence is a thing."""
+        if len(np.head) != 1 or np.modifiers or not np.head[0].text[:1].isupper():
+            return False
+        previous = self.tokens[np.start - 1].low if np.start > 0 else "."
+        return previous not in (".", "!", "?", ";", ":", '"') and np.noun not in lexicon.STYLE_WORDS
 
     def _mention_for(self, np: NounPhrase, role: str) -> int:
         """The mention a noun phrase stands for: an earlier one ('the cat'), or a new one."""
@@ -724,9 +778,9 @@ class _Reader:
             self.out.mentions.append(Mention(noun, earlier.count or 1, category, head,
                                              [t.text for t in earlier.modifiers]))
         self.ellipsis = []
-        mention = Mention(noun, count, category, head, [t.text for t in np.modifiers])
+        mention = Mention(noun, count, category, head, [t.text for t in np.modifiers], proper=self._proper(np))
         if detail is not None:
-            mention.details.append(detail)
+            mention.add_detail(*detail)
         if self.pending_zone is not None:
             mention.zone, self.pending_zone = self.pending_zone, None
         self.out.mentions.append(mention)
