@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from planners.rules import lexicon
+from planners.rules.description import Description, Mention
 from planners.rules.inflection import article
-from planners.rules.parsing import Description, Mention
 from scenes.model import MAX_CAPTION_CHARS
 
 _SPACES = re.compile(r"\s+")

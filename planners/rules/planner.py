@@ -5,8 +5,9 @@ from __future__ import annotations
 from planners import layout
 from planners.base import Canvas, Planner, PlanResult
 from planners.rules import captions
+from planners.rules.description import Description
 from planners.rules.inflection import article
-from planners.rules.parsing import Description, describe
+from planners.rules.parsing import describe
 from scenes.errors import InvalidInput
 from scenes.manifest import PlannerRecord
 from scenes.model import MAX_INSTANCES, MAX_PROMPT_CHARS, MAX_SIDE, MIN_SIDE, Instance, PoseKeypoints, Scene
