@@ -263,6 +263,23 @@ def _known_noun_at(words: list[str], j: int, first: int) -> tuple[int, str, bool
     return None
 
 
+@dataclass
+class _Seen:
+    """What the words of a noun phrase read so far are like (kept as it grows, in one pass)."""
+
+    count: int = 0
+    only_adjectives: bool = True   # no head candidate yet
+    has_noun: bool = False         # a word the lexicon knows as a noun, not also an adjective
+
+    def add(self, word: str) -> None:
+        self.count += 1
+        if word == "and":
+            return
+        adjective = lexicon.is_adjective(word)
+        self.only_adjectives = self.only_adjectives and adjective
+        self.has_noun = self.has_noun or (not adjective and lexicon.is_known_noun(singular(word)[0]))
+
+
 class Chunker:
     """Reads tokens left to right into chunks."""
 
@@ -374,21 +391,23 @@ class Chunker:
             break
         first = j
         # Modifiers and the head: words up to the first function word.
+        seen = _Seen()
         while j < n:
             if not self.tokens[j].is_word:
-                if words[j] == "," and self._comma_between_adjectives(first, j):
+                if words[j] == "," and self._comma_between_adjectives(seen, j):
                     j += 1  # "a big, red ball"
                     continue
                 break
             word = words[j]
-            if word in _NP_STOP and not (word == "and" and self._adjective_and(first, j)):
+            if word in _NP_STOP and not (word == "and" and self._adjective_and(seen, j)):
                 break
             if j > first and _number(word) is not None and word != "one":
                 break  # "Draw two penguins": a number starts a noun phrase of its own
             if j > first and match_phrase(words, j) is not None and word != "and":
                 break
-            if self._verb_ends_phrase(np, first, j):
+            if self._verb_ends_phrase(np, seen, j):
                 break
+            seen.add(word)
             j += 1
         body = [k for k in range(first, j) if self.tokens[k].is_word]
         if body and words[body[-1]] == "and":
@@ -407,29 +426,24 @@ class Chunker:
         self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
         return np
 
-    def _words_between(self, first: int, j: int) -> list[str]:
-        return [w for w, t in zip(self.words[first:j], self.tokens[first:j], strict=True) if t.is_word]
-
-    def _comma_between_adjectives(self, first: int, j: int) -> bool:
-        before = self._words_between(first, j)
+    def _comma_between_adjectives(self, seen: _Seen, j: int) -> bool:
         after = self.words[j + 1] if j + 1 < len(self.words) and self.tokens[j + 1].is_word else ""
-        return (bool(before) and all(lexicon.is_adjective(w) for w in before) and bool(after)
-                and after not in _NP_STOP and (lexicon.is_adjective(after) or self._noun_follows(j + 2)))
+        return (seen.count > 0 and seen.only_adjectives and bool(after) and after not in _NP_STOP
+                and (lexicon.is_adjective(after) or self._noun_follows(j + 2)))
 
-    def _verb_ends_phrase(self, np: NounPhrase, first: int, j: int) -> bool:
+    def _verb_ends_phrase(self, np: NounPhrase, seen: _Seen, j: int) -> bool:
         """Whether words[j] is a verb after the noun phrase rather than a word inside it."""
         word = self.words[j]
-        before = self._words_between(first, j)
-        has_noun = any(lexicon.is_known_noun(singular(w)[0]) and not lexicon.is_adjective(w) for w in before)
+        has_noun = seen.has_noun
         if _is_past_tense(word):
             # "two drums added rhythm", "the omelet cooked the eggs"; but "a 3 legged stool", "a potted plant"
             if " ".join(self.words[j:j + 2]) in priors.MULTIWORD_NOUNS:
                 return False
             after = self.words[j + 1] if j + 1 < len(self.words) else ""
-            return has_noun or (bool(before) and (after in lexicon.DETERMINERS or _number(after) is not None))
+            return has_noun or (seen.count > 0 and (after in lexicon.DETERMINERS or _number(after) is not None))
         if not (word in lexicon.VERBS or _is_verb_form(word)):
             return False
-        if self._has_head_candidate(first, j):
+        if not seen.only_adjectives:
             if not has_noun and (lexicon.is_known_noun(word) or lexicon.is_known_noun(singular(word)[0])):
                 return False  # "the crashing waves": the known noun is the head
             # "a book stand": after "a" and a singular noun, a bare verb form is a noun ("a man stands")
@@ -458,15 +472,11 @@ class Chunker:
     def _noun_follows(self, j: int) -> bool:
         return j < len(self.words) and self.tokens[j].is_word and self.words[j] not in _NP_STOP
 
-    def _adjective_and(self, first: int, j: int) -> bool:
+    def _adjective_and(self, seen: _Seen, j: int) -> bool:
         # "red and white striped": 'and' joins modifiers when everything so far is an adjective
         # and an adjective follows.
-        before = self._words_between(first, j)
         after = self.words[j + 1] if j + 1 < len(self.words) else ""
-        return bool(before) and all(lexicon.is_adjective(w) for w in before) and lexicon.is_adjective(after)
-
-    def _has_head_candidate(self, first: int, j: int) -> bool:
-        return any(not lexicon.is_adjective(w) for w in self._words_between(first, j))
+        return seen.count > 0 and seen.only_adjectives and lexicon.is_adjective(after)
 
     def _head(self, body: list[int], np: NounPhrase, end: int) -> tuple[int, int]:
         """Find the head noun in the body of a noun phrase; fills np.noun / np.plural."""
