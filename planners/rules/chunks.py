@@ -342,6 +342,8 @@ class Chunker:
             after = self.words[i + 1] if i + 1 < len(self.words) else ""
             if _is_verb_form(word) or after in lexicon.DETERMINERS or _number(after) is not None:
                 return self._generic_verb(i)  # "is mixing drinks", "is building a sandcastle"
+        if previous is not None and previous.kind == "NP" and _is_past_tense(word):
+            return self._generic_verb(i)  # "a car painted red"
         if word in lexicon.PREPOSITIONS:
             return Chunk("PREP", i, i + 1, word)
         if word in lexicon.FILLER:

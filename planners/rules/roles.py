@@ -133,8 +133,8 @@ class NounPhrases:
             self._close_negation()
             self._on_np_as(np, None)
             return
-        self.out.negations.append(self._text(np.start + (1 if np.det in ("any", "a", "an") else 0), np.end)
-                                  if np.end - np.start > 1 else self._words_of(np))
+        start = np.start + 1 if np.det in ("any", "a", "an") and np.end - np.start > 1 else np.start
+        self.out.negations.append(self._text(start, np.end))  # "without any people" -> "people"
         self.negation_end = self.tokens[np.end - 1].end
         self.continuing = ("NEG", None)
         self._negation_tail(np.end)
@@ -188,8 +188,10 @@ class NounPhrases:
             self.out.mentions[target].add_detail(word, " ".join(words))
             return
         if kind == "VERB" and words and target is not None:
-            self.out.mentions[target].actions[-1:] = [f"{self.out.mentions[target].actions[-1]} {' '.join(words)}"
-                                                      if self.out.mentions[target].actions else " ".join(words)]
+            # "a car painted red": the words finish the verb
+            actions = self.out.mentions[target].actions
+            finished = f"{actions.pop()} {' '.join(words)}" if actions else " ".join(words)
+            actions.append(finished)
             return
         if self.after_copula and self.group and words:
             for index in self.group:
@@ -322,17 +324,13 @@ class NounPhrases:
                 # "playing with a ball": the verb keeps its own words
                 mention.actions[-1] = f"{mention.actions[-1]} {link[1]} {article(noun)} {noun}"
             if mention.is_person and prior.height <= _HOLDABLE_HEIGHT:
-                kind = "holding"
+                self.out.relations.append(Relation(owner, "holding", held))
                 if not after_verb:
                     mention.actions.append(f"holding {article(noun)} {noun}")
             elif mention.noun in _SURFACES and prior.category in (priors.FOOD, priors.OBJECT, priors.PLANT):
-                kind = "on"
-                self.out.relations.append(Relation(held, "on", owner))
-                self.continuing = ("WITH", link[1])
-                return
+                self.out.relations.append(Relation(held, "on", owner))  # "a plate with a slice of pizza"
             else:
-                kind = "next to"
-            self.out.relations.append(Relation(owner, kind, held))
+                self.out.relations.append(Relation(owner, "next to", held))
         self.continuing = ("WITH", link[1])
 
     def _object(self, np: NounPhrase, link) -> None:
@@ -473,10 +471,10 @@ class NounPhrases:
             count = lexicon.DEFAULT_PLURAL_COUNT if plural else 1
         if np.pair and noun in lexicon.PLURALIA_TANTUM:
             count = np.pairs  # "a pair of scissors" is one pair
-        if noun == "couple" and np.count is None:
-            noun, head, count = "person", "person", 2 * count  # "a couple dancing": two people
         written = [t.text for t in np.head]
         head = " ".join(written[:-1] + [noun.split()[-1]]) if np.plural or not written else " ".join(written)
+        if noun == "couple" and np.count is None:
+            noun, head, count = "person", "person", 2 * count  # "a couple dancing": two people
         detail = None
         if self.partitive is not None:
             (head, words), self.partitive = self.partitive, None
