@@ -54,8 +54,9 @@ def attachments(fixed: Sequence[bool], relations: Sequence, sizes: list[Size]) -
     return attached
 
 
-def _fits_under(child: tuple[float, float, str], parent: tuple[float, float, str]) -> bool:
-    return child[0] <= 0.9 * parent[0] and child[1] <= 0.7 * parent[1]
+def _fits_under(child: Size, parent: Size) -> bool:
+    # A dog fits under a table (shrunk a little to clear the top); a car does not fit under a cup.
+    return child[0] <= 1.2 * parent[0] and child[1] <= 0.95 * parent[1]
 
 
 def _place_children(parent_box: Box, children: list[Attachment], sizes, out: dict[int, Box],
@@ -92,6 +93,9 @@ def _place_children(parent_box: Box, children: list[Attachment], sizes, out: dic
                 cw, ch = _shrink(cw, ch, max_w=pw * 1.2, max_h=0.6 * ph)
                 side = px1 if slot % 2 == 0 else px0  # the hand on the image's right first
                 cy = py0 + 0.5 * ph + (slot // 2) * 0.15 * ph
+                if category == priors.SKY:
+                    # Balloons and kites fly above the hand, their strings reaching down to it.
+                    cy = py0 + 0.02 * ph - ch / 2 - (slot // 2) * 0.3 * ch
                 box = (side - cw / 2, cy - ch / 2, side + cw / 2, cy + ch / 2)
             elif kind == "in front of":
                 offset = (0.25 if slot % 2 == 0 else -0.25) * pw * (1 + slot // 2)
