@@ -106,3 +106,61 @@ def test_unknown_noun_after_an_article_is_still_a_thing() -> None:
 def test_bare_style_words_are_not_things() -> None:
     scene = RulesPlanner().plan("a cat on a mat, digital art, 4k, highly detailed", canvas=Canvas()).scene
     assert Counter(i.name for i in scene.instances) == Counter({"cat": 1, "mat": 1})
+
+
+@pytest.mark.parametrize(("words", "pose"), [
+    ("sitting", "sitting"), ("sits", "sitting"), ("is seated", "sitting"), ("standing", "standing"),
+    ("waving", "waving"), ("waves", "waving"), ("running", "running"), ("jogging", "running"),
+    ("walking", "walking"), ("strolling", "walking"), ("jumping", "jumping"), ("kneeling", "kneeling"),
+    ("on his knees", "kneeling"), ("lying down", "lying"), ("sleeping", "lying"), ("pointing", "pointing"),
+    ("dancing", "dancing"), ("with arms crossed", "arms-crossed"), ("with his arms folded", "arms-crossed"),
+    ("with her hands on her hips", "hands-on-hips"), ("with arms raised", "arms-raised"),
+    ("cheering", "arms-raised"), ("squatting", "squatting"), ("crouching", "squatting"),
+    ("seen from behind", "back-view"),
+])  # fmt: skip
+def test_pose_words(words: str, pose: str) -> None:
+    scene = RulesPlanner().plan(f"a man {words}", canvas=Canvas()).scene
+    assert [(i.name, i.pose) for i in scene.instances] == [("man", pose)]
+
+
+def test_animals_take_no_pose() -> None:
+    scene = RulesPlanner().plan("a dog sitting", canvas=Canvas()).scene
+    assert scene.instances[0].pose is None and "sitting" in scene.instances[0].caption
+
+
+@pytest.mark.parametrize(("words", "relation"), [
+    ("left of", "left of"), ("to the left of", "left of"), ("on the left side of", "left of"),
+    ("right of", "right of"), ("to the right of", "right of"), ("above", "above"), ("over", "above"),
+    ("below", "below"), ("beneath", "below"), ("on", "on"), ("on top of", "on"), ("atop", "on"),
+    ("under", "under"), ("underneath", "under"), ("next to", "next to"), ("beside", "next to"),
+    ("near", "next to"), ("behind", "behind"), ("in front of", "in front of"), ("inside", "inside"),
+    ("in", "inside"), ("hidden by", "behind"),
+])  # fmt: skip
+def test_relation_words(words: str, relation: str) -> None:
+    scene = RulesPlanner().plan(f"a cat {words} a box", canvas=Canvas()).scene
+    cat, box = (next(i for i in scene.instances if i.name == n) for n in ("cat", "box"))
+    from planners.layout import relation_holds
+
+    assert relation_holds(relation, cat.box, box.box), (cat.box, box.box)
+
+
+@pytest.mark.parametrize(("prompt", "zone_check"), [
+    ("a cat on the left", lambda x, y: x < 0.5), ("a cat on the right", lambda x, y: x > 0.5),
+    ("a kite at the top", lambda x, y: y < 0.5), ("a dog at the bottom", lambda x, y: y > 0.5),
+    ("a lamp in the top left corner", lambda x, y: x < 0.5 and y < 0.5),
+    ("a cat on the left side of the picture", lambda x, y: x < 0.5),
+])  # fmt: skip
+def test_zone_words(prompt: str, zone_check) -> None:
+    x0, y0, x1, y1 = RulesPlanner().plan(prompt, canvas=Canvas()).scene.instances[0].box
+    assert zone_check((x0 + x1) / 2, (y0 + y1) / 2)
+
+
+@pytest.mark.parametrize(("prompt", "background"), [
+    ("a man on a snowy street at dusk", "a snowy street at dusk"), ("a dog in a park", "a park"),
+    ("two kids at the beach", "the beach"), ("At night, an owl sits on a branch", "night"),
+    ("a cabin in the woods in winter", "the woods in winter"), ("a boat on a lake at sunrise", "a lake at sunrise"),
+])  # fmt: skip
+def test_settings_become_the_background(prompt: str, background: str) -> None:
+    scene = RulesPlanner().plan(prompt, canvas=Canvas()).scene
+    assert scene.background == background
+    assert not {i.name for i in scene.instances} & {"street", "park", "beach", "night", "woods", "lake"}
