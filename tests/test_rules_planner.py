@@ -58,6 +58,12 @@ def test_refuses_what_cannot_be_planned(prompt: str, message: str) -> None:
     assert caught.value.hint
 
 
+@pytest.mark.parametrize("seed", [-1, 2**32])
+def test_refuses_seeds_out_of_range(seed: int) -> None:
+    with pytest.raises(InvalidInput, match="seed"):
+        RulesPlanner().plan("a cat", canvas=Canvas(), seed=seed)
+
+
 @pytest.mark.parametrize("canvas", [Canvas(500, 512), Canvas(32, 512), Canvas(512, 8192)])
 def test_refuses_unusable_canvases(canvas: Canvas) -> None:
     with pytest.raises(InvalidInput, match="canvas") as caught:

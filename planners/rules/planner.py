@@ -10,7 +10,16 @@ from planners.rules.inflection import article
 from planners.rules.parsing import describe
 from scenes.errors import InvalidInput
 from scenes.manifest import PlannerRecord
-from scenes.model import MAX_INSTANCES, MAX_PROMPT_CHARS, MAX_SIDE, MIN_SIDE, Instance, PoseKeypoints, Scene
+from scenes.model import (
+    MAX_INSTANCES,
+    MAX_PROMPT_CHARS,
+    MAX_SEED,
+    MAX_SIDE,
+    MIN_SIDE,
+    Instance,
+    PoseKeypoints,
+    Scene,
+)
 from scenes.poses import keypoints_extent
 
 _NAME_CHARS = 64
@@ -25,6 +34,8 @@ class RulesPlanner(Planner):
     def plan(self, prompt: str, *, canvas: Canvas, seed: int | None = None) -> PlanResult:
         text = _checked_prompt(prompt)
         _check_canvas(canvas)
+        if seed is not None and not 0 <= seed <= MAX_SEED:
+            raise InvalidInput(f"seed {seed} is out of range", hint=f"Use a seed between 0 and {MAX_SEED}.")
         description = describe(text)
         notes = list(description.notes)
         mentions, owners = _instances(description, notes)
@@ -59,13 +70,12 @@ class RulesPlanner(Planner):
     def complete(self, scene: Scene) -> PlanResult:
         """Fill missing boxes and captions; every value the scene states stays as it is."""
         completed: list[str] = []
-        items, fixed_by_pose = [], {}
-        for index, instance in enumerate(scene.instances):
+        items = []
+        for instance in scene.instances:
             box = instance.box
             if box is None and isinstance(instance.pose, PoseKeypoints):
                 # A person given as keypoints already says where it is.
                 box = layout.finish_fraction(keypoints_extent(instance.pose.keypoints), scene.width, scene.height)
-                fixed_by_pose[index] = box
             pose = instance.pose if isinstance(instance.pose, str) else None
             items.append(layout.LayoutItem(instance.name, pose=pose, box=box))
         solved = layout.solve(items, width=scene.width, height=scene.height)
