@@ -6,8 +6,11 @@ import contextlib
 import os
 import re
 import secrets
+import signal
 import socket
+import threading
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from scenes.errors import InvalidInput
@@ -66,6 +69,35 @@ def atomic_write(path: Path, data: bytes) -> None:
             temp.unlink()
         raise
     _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) and SIGTERM until the block is done, then act on them.
+
+    An image, its extras and its manifest are written as one unit: Ctrl-C during the writes takes
+    effect right after them, so an interrupted batch never leaves a PNG without its manifest.
+    (SIGKILL cannot be held; `job_state` recognises what it leaves.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)  # SIGTERM: what torchrun sends the others when one fails
+    previous = {signum: signal.signal(signum, lambda number, frame: received.append(number)) for signum in held}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(received):
+            handler = previous[signum]
+            if handler is signal.default_int_handler:
+                raise KeyboardInterrupt
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), signum)
 
 
 def _fsync_dir(folder: Path) -> None:
