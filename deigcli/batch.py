@@ -21,9 +21,9 @@ from scenes.manifest import Manifest, RendererRecord
 
 from . import console, registry
 from .artifacts import ImageJob, JobState, job_state, remove_leftovers, write_image
-from .contact_sheet import Tile, write_sheet
+from .contact_sheet import SHEET_NAME, Tile, sheet_png
 from .distributed import Processes
-from .files import atomic_write, interrupts_held, remove_stale_temp_files
+from .files import interrupts_held, remove_stale_temp_files, write_if_changed
 from .planning import PlannedScene
 from .progress import Progress
 from .rendering import RendererPool, RenderFlags, SceneWork, plan_work
@@ -72,7 +72,7 @@ def run_batch(work: list[SceneWork], flags: RenderFlags, pool: RendererPool, pro
 
     failed = sum(1 for o in own if o.status == FAILED)
     if processes.is_main:
-        if index:
+        if index and len(every) > 1:  # a single image needs no index
             _write_index(work, every, flags)
         failed = sum(1 for o in every.values() if o.status == FAILED)
         if failed:
@@ -188,22 +188,27 @@ def job_record(job: ImageJob, status: str, manifest: Manifest | None = None) -> 
 
 
 def _write_index(work: list[SceneWork], outcomes: dict[tuple[int, int], Outcome], flags: RenderFlags) -> None:
-    """index.jsonl: one record per image of the batch, in input order, written in one piece."""
+    """index.jsonl: one record per image of the batch, in input order, written in one piece.
+
+    It describes the batch, not this run (stdout does that): "ok" whether an image was rendered now
+    or before, so a resumed batch that had nothing left to do leaves the folder untouched.
+    """
     lines, tiles = [], []
     for item in work:
         for job in item.jobs:
             outcome = outcomes.get((job.scene_index, job.image_index))
-            status = outcome.status if outcome else FAILED
+            ok = outcome is not None and outcome.status != FAILED
             record = {"scene_index": job.scene_index, "image_index": job.image_index, "label": item.planned.label,
-                      "seed": job.seed, "status": status, "image": job.png.name, "manifest": job.manifest_path.name,
-                      "recipe_sha256": job.recipe}
+                      "seed": job.seed, "status": "ok" if ok else FAILED, "image": job.png.name,
+                      "manifest": job.manifest_path.name, "recipe_sha256": job.recipe}
             if outcome is not None and outcome.error:
                 record["error"] = outcome.error
             lines.append(json.dumps(record, ensure_ascii=False))
-            tiles.append(Tile(job.png if status != FAILED else None, f"{job.scene_index + 1}: {job.seed}"))
-    atomic_write(flags.output / INDEX_NAME, ("\n".join(lines) + "\n").encode("utf-8"))
+            tiles.append(Tile(job.png if ok else None, f"{job.scene_index + 1}: {job.seed}"))
+    write_if_changed(flags.output / INDEX_NAME, ("\n".join(lines) + "\n").encode("utf-8"))
     if flags.grid and tiles:
-        sheet = write_sheet(flags.output, tiles)
+        sheet = flags.output / SHEET_NAME
+        write_if_changed(sheet, sheet_png(tiles))
         console.note(f"Contact sheet: {sheet}")
 
 

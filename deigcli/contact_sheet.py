@@ -9,8 +9,6 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .files import atomic_write
-
 SHEET_NAME = "contact-sheet.png"
 MAX_COLUMNS = 10
 LARGEST_CELL, SMALLEST_CELL = 256, 64
@@ -68,10 +66,7 @@ def render_sheet(tiles: list[Tile]) -> Image.Image:
     return sheet
 
 
-def write_sheet(folder: Path, tiles: list[Tile]) -> Path:
-    """Draw `tiles` and write them atomically as folder/contact-sheet.png."""
+def sheet_png(tiles: list[Tile]) -> bytes:
     buffer = io.BytesIO()
     render_sheet(tiles).save(buffer, format="PNG")
-    path = folder / SHEET_NAME
-    atomic_write(path, buffer.getvalue())
-    return path
+    return buffer.getvalue()
