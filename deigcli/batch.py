@@ -146,7 +146,7 @@ def _render_scene(item: SceneWork, jobs: list[ImageJob], pool: RendererPool, rep
     if len(rendered) != len(jobs):
         raise RenderFailed(f"renderer '{renderer.name}' returned {len(rendered)} images for {len(jobs)} seeds",
                            hint="This is a renderer bug; report it.")
-    record = _describe(renderer)
+    record = describe_renderer(renderer)
     for job, image in zip(jobs, rendered, strict=True):
         timings = {"render_seconds": seconds / len(jobs)}
         if load_seconds:
@@ -158,7 +158,7 @@ def _render_scene(item: SceneWork, jobs: list[ImageJob], pool: RendererPool, rep
         report(job, RENDERED, manifest)
 
 
-def _describe(renderer: Any) -> RendererRecord:
+def describe_renderer(renderer: Any) -> RendererRecord:
     record: RendererRecord = renderer.describe()
     if record.version is None:
         found = registry.plugins("renderer").get(renderer.name)

@@ -50,9 +50,13 @@ def inside(folder: Path, name: str) -> Path:
     return path
 
 
+def host_tag() -> str:
+    """This machine's name as it appears in temp file names (several machines may share a folder)."""
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:16] or "host"
+
+
 def _temp_name(final: Path) -> Path:
-    host = re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:16] or "host"
-    return final.with_name(f"{TEMP_PREFIX}{host}-{os.getpid()}-{secrets.token_hex(4)}-{final.name}")
+    return final.with_name(f"{TEMP_PREFIX}{host_tag()}-{os.getpid()}-{secrets.token_hex(4)}-{final.name}")
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -127,7 +131,7 @@ def _fsync_dir(folder: Path) -> None:
 def remove_stale_temp_files(folder: Path) -> list[Path]:
     """Delete leftovers of interrupted writes by processes of this host that are no longer running."""
     removed = []
-    host = re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:16] or "host"
+    host = host_tag()
     for temp in folder.glob(f"{TEMP_PREFIX}*"):
         match = re.match(rf"{re.escape(TEMP_PREFIX)}([A-Za-z0-9]+)-(\d+)-", temp.name)
         if not match or match.group(1) != host or _pid_alive(int(match.group(2))):
