@@ -35,6 +35,9 @@ class Progress(AbstractContextManager):
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                 TimeElapsedColumn(), TimeRemainingColumn(),
                 console=Console(stderr=True), transient=True,
+                # Rich would send stdout through the bar's console, i.e. to stderr: only when both
+                # are the terminal, so that piped data stays on stdout.
+                redirect_stdout=console.stdout_is_terminal(), redirect_stderr=True,
             )
             self._bar.__enter__()
             self._task = self._bar.add_task(self._label, total=float(self.images))

@@ -132,3 +132,22 @@ def test_secrets_never_reach_the_manifest_and_planner_records_survive_replay(cli
     assert result.code == 0, result.stderr
     assert json.loads(result.stdout)["identical"] is True
     assert (tmp_path / "again" / "planned-5000.png").read_bytes() == job.png.read_bytes()
+
+
+def test_replay_with_another_renderer_keeps_the_options_it_shares(cli, original: Path, tmp_path: Path) -> None:
+    manifest = json.loads(original.with_suffix(".json").read_text())
+    # As if it had been made by a renderer that is not installed here.
+    manifest["renderer"] = {"name": "elsewhere", "options": {"steps": 30, "captions": False}}
+    foreign = tmp_path / "foreign.json"
+    foreign.write_text(json.dumps(manifest))
+    missing = cli("replay", foreign, "-o", tmp_path / "r")
+    assert missing.code == 2 and "unknown renderer 'elsewhere'" in missing.stderr
+
+    result = cli("replay", foreign, "--renderer", "preview", "-o", tmp_path / "r", "--json")
+    assert result.code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["identical"] is None
+    replayed = json.loads(Path(record["manifest_path"]).read_text())
+    assert replayed["renderer"]["name"] == "preview"
+    assert replayed["renderer"]["options"] == {"captions": False, "skeletons": True, "control_image": False}
+    assert replayed["input"]["kind"] == "manifest" and replayed["seed"] == manifest["seed"]
