@@ -1,4 +1,4 @@
-"""One batch across two processes started by torchrun (gloo on the CPU), as on several GPUs."""
+"""One batch across two processes started by torchrun or accelerate launch (gloo on the CPU), as on several GPUs."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from batch_support import as_jsonl, audit, manifests, pngs, scene_batch, temp_files
 from conftest import REPO, run_deig
 
@@ -17,20 +18,28 @@ SCENES = 7
 RENDER = ("render", "--scene", "-", "--renderer", "preview", "-O", "control_image=true", "--json")
 
 
-def _torchrun(out: Path, scenes: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-               "-m", "deigcli", *RENDER, "-o", str(out)]
+LAUNCHERS = {
+    "torchrun": ["torch.distributed.run", "--standalone", "--nproc_per_node", "2"],
+    # Without CUDA, deig asks accelerate for a CPU process group (gloo) itself.
+    "accelerate": ["accelerate.commands.launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
+                   "--mixed_precision", "no", "--dynamo_backend", "no"],
+}
+
+
+def _launch(launcher: str, out: Path, scenes: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", *LAUNCHERS[launcher], "-m", "deigcli", *RENDER, "-o", str(out)]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     return subprocess.run(command, input=scenes.encode(), capture_output=True, env=env, cwd=REPO, timeout=180)
 
 
-def test_two_processes_share_a_batch_and_write_what_one_process_writes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("launcher", list(LAUNCHERS))
+def test_two_processes_share_a_batch_and_write_what_one_process_writes(tmp_path: Path, launcher: str) -> None:
     scenes = as_jsonl(scene_batch(SCENES))
     single, split = tmp_path / "single", tmp_path / "split"
     alone = run_deig(*RENDER, "-o", single, stdin=scenes)
     assert alone.code == 0, alone.stderr
 
-    launched_run = _torchrun(split, scenes)
+    launched_run = _launch(launcher, split, scenes)
     stderr = launched_run.stderr.decode()
     assert launched_run.returncode == 0, stderr
 
