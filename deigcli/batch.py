@@ -54,6 +54,7 @@ class BatchResult:
 
 def run_batch(work: list[SceneWork], flags: RenderFlags, pool: RendererPool, processes: Processes | None = None,
               *, index: bool = True, report: Reporter | None = None) -> BatchResult:
+    """Render what `work` still lacks; with `index`, process 0 writes index.jsonl (and the contact sheet)."""
     processes = processes or Processes()
     report = report or _printer(flags.json)
     todo, skipped = _sort_out(work, flags, processes)
