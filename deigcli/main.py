@@ -42,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         console.error(exc.message, details=exc.details, hint=exc.hint)
         code = exc.exit_code
     except typer.TyperException as exc:  # usage errors from the parser (exit 2)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `deig`: the help was shown, nothing failed
+            return 0
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         context = getattr(exc, "ctx", None)
         where = context.command_path if context is not None else "deig"
