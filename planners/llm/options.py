@@ -49,7 +49,7 @@ class LLMOptions(PlannerOptions):
         default_factory=_default_model, description="Model name as the server knows it (env DEIG_LLM_MODEL)."
     )
     base_url: Annotated[str, Field(min_length=1, max_length=2048)] = Field(
-        default_factory=_default_base_url,
+        default_factory=_default_base_url, validate_default=True,
         description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env DEIG_LLM_BASE_URL).",
     )
     template: Path | None = Field(default=None, description="A jinja2 system-prompt template of your own.")
