@@ -12,7 +12,7 @@ from llm_fixtures import SECRET_KEY, llm_env, planner_for  # noqa: F401
 from openai.lib._pydantic import to_strict_json_schema
 
 from planners.base import Canvas
-from planners.llm import LLMOptions, LLMPlanner, PlanReply, plan_reply_schema
+from planners.llm import LLMOptions, LLMPlanner, PlanReply, reply_json_schema
 from planners.llm.convert import scene_from_reply
 from planners.llm.lmd import LmdFormatError, name_of, parse_lmd_layout
 from planners.llm.options import base_url_host
@@ -47,7 +47,7 @@ def _objects(node):
 
 
 def test_the_reply_schema_is_strict():
-    schema = plan_reply_schema()
+    schema = reply_json_schema()
     objects = list(_objects(schema))
     assert len(objects) == 2
     for node in objects:

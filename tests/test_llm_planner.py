@@ -15,7 +15,7 @@ from chat_server import ChatServer, Step, completion, fault, free_port, reply_wi
 from llm_fixtures import SECRET_KEY, llm_env, planner_for  # noqa: F401
 
 from planners.base import Canvas
-from planners.llm import LLMOptions, LLMPlanner, plan_reply_schema
+from planners.llm import LLMOptions, LLMPlanner, reply_json_schema
 from scenes.errors import EXIT_PLANNER, PlannerError
 from scenes.poses import POSE_NAMES
 
@@ -62,7 +62,7 @@ def test_a_structured_reply_becomes_a_scene_and_a_full_record():
     sent = server.requests[0].body
     assert server.requests[0].path == "/v1/chat/completions"
     assert sent["response_format"] == {
-        "type": "json_schema", "json_schema": {"name": "scene_plan", "schema": plan_reply_schema(), "strict": True}}
+        "type": "json_schema", "json_schema": {"name": "scene_plan", "schema": reply_json_schema(), "strict": True}}
     assert sent["seed"] == 7 and sent["model"] == "scripted"
     system = sent["messages"][0]["content"]
     assert "512 pixels wide and 512 pixels high" in system and all(name in system for name in POSE_NAMES)

@@ -8,6 +8,6 @@ Diffusion's format), `convert` (reply -> Scene, completion), `templates` (the sy
 
 from .options import LLMOptions
 from .planner import LLMPlanner
-from .reply import PlanReply, plan_reply_schema
+from .reply import PlanReply, reply_json_schema
 
-__all__ = ["LLMOptions", "LLMPlanner", "PlanReply", "plan_reply_schema"]
+__all__ = ["LLMOptions", "LLMPlanner", "PlanReply", "reply_json_schema"]

@@ -44,7 +44,7 @@ class PlanReply(_ReplyModel):
     instances: list[ReplyInstance] = Field(description="One entry per visible thing, in any order.")
 
 
-def plan_reply_schema() -> dict[str, Any]:
+def reply_json_schema() -> dict[str, Any]:
     """The strict JSON schema of the reply, as sent with `response_format` (and `deig schema --plan`)."""
     return PlanReply.model_json_schema()
 
@@ -52,7 +52,7 @@ def plan_reply_schema() -> dict[str, Any]:
 def response_format(mode: str) -> dict[str, Any] | None:
     if mode == "json_schema":
         return {"type": "json_schema",
-                "json_schema": {"name": SCHEMA_NAME, "schema": plan_reply_schema(), "strict": True}}
+                "json_schema": {"name": SCHEMA_NAME, "schema": reply_json_schema(), "strict": True}}
     if mode == "json_object":
         return {"type": "json_object"}
     return None

@@ -27,7 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from scenes.errors import InvalidInput
 from scenes.poses import POSE_NAMES, describe
 
-from .reply import plan_reply_schema
+from .reply import reply_json_schema
 
 BUILTIN_TEMPLATE = "system.j2"
 EXAMPLES_FILE = "examples.yaml"
@@ -53,7 +53,7 @@ class PromptTemplate:
                 task=task, width=width, height=height,
                 poses=[{"name": name, "description": describe(name)} for name in POSE_NAMES],
                 pose_names=list(POSE_NAMES), examples=examples_on(width, height),
-                schema_json=json.dumps(plan_reply_schema(), indent=2),
+                schema_json=json.dumps(reply_json_schema(), indent=2),
             ).strip() + "\n"
         except jinja2.TemplateSyntaxError as exc:
             raise InvalidInput(f"template {self.name}, line {exc.lineno}: {exc.message}",
