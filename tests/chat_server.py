@@ -175,9 +175,8 @@ def _host_of(address: Any) -> str | None:
     return None  # AF_UNIX paths and the like are local by nature
 
 
-@contextmanager
-def only_localhost() -> Iterator[None]:
-    """Every socket connection to an address other than the loopback fails while this is active."""
+def install_guard() -> Callable[[], None]:
+    """Make every socket connection to an address other than the loopback fail; returns the undo."""
     original_connect, original_connect_ex = socket.socket.connect, socket.socket.connect_ex
 
     def check(address: Any) -> None:
@@ -193,8 +192,17 @@ def only_localhost() -> Iterator[None]:
         check(address)
         return original_connect_ex(self, address)
 
+    def undo() -> None:
+        socket.socket.connect, socket.socket.connect_ex = original_connect, original_connect_ex  # type: ignore[method-assign]
+
     socket.socket.connect, socket.socket.connect_ex = connect, connect_ex  # type: ignore[method-assign]
+    return undo
+
+
+@contextmanager
+def only_localhost() -> Iterator[None]:
+    undo = install_guard()
     try:
         yield
     finally:
-        socket.socket.connect, socket.socket.connect_ex = original_connect, original_connect_ex  # type: ignore[method-assign]
+        undo()

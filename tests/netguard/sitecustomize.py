@@ -4,6 +4,6 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from chat_server import only_localhost  # noqa: E402
+from chat_server import install_guard  # noqa: E402
 
-only_localhost().__enter__()
+install_guard()
