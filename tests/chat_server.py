@@ -75,12 +75,12 @@ Script = list[Step] | Callable[[Any, int], Step]
 
 
 class ChatServer:
-    def __init__(self, script: Script):
+    def __init__(self, script: Script, *, port: int = 0):
         self.script = script
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02},
                                         daemon=True)
@@ -109,6 +109,7 @@ class ChatServer:
 def _handler_for(server: ChatServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out as two writes
 
         def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
             pass

@@ -17,7 +17,7 @@ from scenes.io import load_scenes
 
 pytestmark = pytest.mark.usefixtures("llm_env")
 
-LMD_CACHE = Path("/work/shared/benchmarks/lmd/cache_lmd_v0.1_gpt-4.json")
+LMD_CACHE = REPO / "benchmarks" / "data" / "lmd" / "cache_lmd_v0.1_gpt-4.json"
 PROMPT = "a man in a red hat and a blue jacket next to a woman in a yellow dress holding a green umbrella"
 PLAN = {
     "caption": "a man in a red hat and a blue jacket next to a woman in a yellow dress with a green umbrella",

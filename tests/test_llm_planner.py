@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from chat_server import ChatServer, Step, completion, fault, free_port, reply_with
+from conftest import REPO
 from llm_fixtures import SECRET_KEY, llm_env, planner_for  # noqa: F401
 
 from planners.base import Canvas
@@ -21,7 +22,7 @@ from scenes.poses import POSE_NAMES
 
 pytestmark = pytest.mark.usefixtures("llm_env")
 
-LMD_CACHE = Path("/work/shared/benchmarks/lmd/cache_lmd_v0.1_gpt-4.json")
+LMD_CACHE = REPO / "benchmarks" / "data" / "lmd" / "cache_lmd_v0.1_gpt-4.json"
 CANVAS = Canvas(512, 512)
 GOOD = {
     "caption": "a man in a red hat next to a woman in a yellow dress",

@@ -9,6 +9,7 @@ often than fractions; `convert` turns them into the scene's fractions.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -46,7 +47,12 @@ class PlanReply(_ReplyModel):
 
 def reply_json_schema() -> dict[str, Any]:
     """The strict JSON schema of the reply, as sent with `response_format` (and `deig schema --plan`)."""
-    return PlanReply.model_json_schema()
+    return json.loads(_schema_text())
+
+
+@lru_cache(maxsize=1)
+def _schema_text() -> str:
+    return json.dumps(PlanReply.model_json_schema())
 
 
 def response_format(mode: str) -> dict[str, Any] | None:

@@ -46,10 +46,8 @@ class PromptTemplate:
         return hashlib.sha256(self.source.encode("utf-8")).hexdigest()
 
     def render(self, *, task: str, width: int, height: int) -> str:
-        env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
         try:
-            template = env.from_string(self.source)
-            return template.render(
+            return _compiled(self.source).render(
                 task=task, width=width, height=height,
                 poses=[{"name": name, "description": describe(name)} for name in POSE_NAMES],
                 pose_names=list(POSE_NAMES), examples=examples_on(width, height),
@@ -64,6 +62,12 @@ class PromptTemplate:
         except jinja2.TemplateError as exc:  # SecurityError included: the sandbox refused something
             raise InvalidInput(f"template {self.name}: {exc}",
                                hint="Templates render in a sandbox: no attribute tricks, no imports.") from None
+
+
+@lru_cache(maxsize=8)
+def _compiled(source: str) -> jinja2.Template:
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+    return env.from_string(source)
 
 
 def _package_file(name: str) -> str:
