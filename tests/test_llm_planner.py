@@ -406,3 +406,18 @@ def test_other_bad_requests_fail_with_the_servers_words():
     with ChatServer([fault(400, "This model's maximum context length is 4096 tokens")]) as server:
         error = fails(server, mode="text")
     assert len(server.requests) == 1 and "maximum context length" in error.message and "too long" in error.hint
+
+
+def test_a_reasoning_models_thoughts_are_not_taken_for_the_answer():
+    text = '<think>The user wants {"two": "people"}; boxes as [x0, y0, x1, y1].</think>\n' + json.dumps(GOOD)
+    with ChatServer([completion(text)]) as server:
+        result = plan(server)
+    assert len(server.requests) == 1 and len(result.scene.instances) == 2
+
+
+@pytest.mark.parametrize("body", [{"choices": []}, {"choices": [{"index": 0}]}, {"object": "list", "data": []}])
+def test_json_that_is_not_a_completion_is_a_clear_error(body):
+    with ChatServer([Step(body=body)]) as server:
+        error = fails(server)
+    assert len(server.requests) == 1
+    assert "chat completion" in error.message and error.hint.startswith("Point --llm-base-url")

@@ -9,6 +9,7 @@ often than fractions; `convert` turns them into the scene's fractions.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
@@ -21,6 +22,7 @@ from .lmd import LmdFormatError, looks_like_lmd, parse_lmd_layout
 
 SCHEMA_NAME = "scene_plan"
 MAX_REPLY_CHARS = 200_000
+_THOUGHTS = re.compile(r"<think>.*?(</think>|$)", re.S)
 
 PoseName = Literal[POSE_NAMES]  # type: ignore[valid-type]
 
@@ -79,7 +81,9 @@ def read_reply(text: str) -> tuple[dict[str, Any] | None, Any]:
     """
     if len(text) > MAX_REPLY_CHARS:
         raise ReplyInvalid([f"the reply is {len(text)} characters long; a plan fits in far fewer"])
-    stripped = text.strip()
+    # Reasoning models (DeepSeek-R1, Qwen3 on Ollama or llama.cpp) think aloud before answering;
+    # braces in the thoughts must not be mistaken for the answer.
+    stripped = _THOUGHTS.sub("", text).strip()
     if not stripped:
         raise ReplyInvalid(["the reply was empty; answer with one JSON object"])
     try:

@@ -21,6 +21,7 @@ from scenes.errors import PlannerError
 from .options import LLMOptions, api_key_for, redact
 from .reply import response_format
 
+NOT_OPENAI_HINT = "Point --llm-base-url at an OpenAI-compatible endpoint (it usually ends in /v1)."
 TRANSIENT_HINT = "The server is busy or failing; try again later, or raise -P max_retries / -P timeout."
 # Words in a 400 that mean "I do not understand that response_format".
 _FORMAT_WORDS = ("response_format", "json_schema", "json_object", "json", "schema", "grammar", "format")
@@ -113,6 +114,9 @@ class ChatTransport:
                 if self._adapt(exc):
                     continue
                 raise self._refusal(exc, mode) from None
+            except openai.APIError as exc:  # an answer the client could not make sense of
+                raise PlannerError(f"the LLM server at {self.host} gave an answer that is not a chat completion: "
+                                   f"{_short(redact(str(exc)), 160)}", hint=NOT_OPENAI_HINT) from None
             if retries >= self.options.max_retries:
                 attempts = f"{retries + 1} attempt{'s' if retries else ''}"
                 raise PlannerError(f"{problem}; gave up after {attempts}", hint=TRANSIENT_HINT)
@@ -165,19 +169,19 @@ class ChatTransport:
 
     def _read(self, completion: Any) -> ChatReply:
         choices = getattr(completion, "choices", None)
-        if not choices:
-            raise PlannerError(f"the server at {self.host} answered without a chat completion",
-                               hint="Point --llm-base-url at an OpenAI-compatible endpoint (it usually ends in /v1).")
-        choice = choices[0]
-        message = choice.message
+        choice = choices[0] if isinstance(choices, list) and choices else None
+        message = getattr(choice, "message", None)
+        if message is None:
+            raise PlannerError(f"the server at {self.host} answered without a chat completion", hint=NOT_OPENAI_HINT)
+        finish_reason = getattr(choice, "finish_reason", None)
         refusal = getattr(message, "refusal", None)
         if refusal:
             raise PlannerError(f"the model refused to plan this prompt: {_short(redact(str(refusal)))}",
                                hint="Rephrase the prompt, try another model (--llm-model), or use --planner rules.")
-        if choice.finish_reason == "content_filter":
+        if finish_reason == "content_filter":
             raise PlannerError("the server's content filter stopped the reply",
                                hint="Rephrase the prompt, try another model (--llm-model), or use --planner rules.")
-        if choice.finish_reason == "length":
+        if finish_reason == "length":
             raise PlannerError(f"the reply was cut off at max_tokens={self.options.max_tokens} "
                                "(finish_reason 'length')",
                                hint="Allow a longer reply (-P max_tokens=N) or ask for fewer instances.")
@@ -188,7 +192,9 @@ class ChatTransport:
                 value = getattr(usage, name, None)
                 if isinstance(value, int):
                     counts[name] = value
-        return ChatReply(text=redact(message.content or ""), finish_reason=choice.finish_reason, usage=counts)
+        content = getattr(message, "content", None)
+        return ChatReply(text=redact(content if isinstance(content, str) else ""), finish_reason=finish_reason,
+                         usage=counts)
 
     # -- errors ----------------------------------------------------------------------------------
 
