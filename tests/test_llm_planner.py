@@ -421,3 +421,11 @@ def test_json_that_is_not_a_completion_is_a_clear_error(body):
         error = fails(server)
     assert len(server.requests) == 1
     assert "chat completion" in error.message and error.hint.startswith("Point --llm-base-url")
+
+
+def test_a_server_that_wants_a_key_when_none_is_set_says_so():
+    with ChatServer([fault(401, "missing bearer token")]) as server:
+        error = fails(server)
+    assert len(server.requests) == 1
+    assert server.requests[0].headers["authorization"] == "Bearer no-key-configured"
+    assert "wants an API key (HTTP 401) and none is set" in error.message and "DEIG_LLM_API_KEY" in error.hint

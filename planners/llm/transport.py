@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any
 
 from scenes.errors import PlannerError
 
-from .options import LLMOptions, api_key_for, redact
+from .options import KEY_VARIABLES, LLMOptions, api_key_for, redact
 from .reply import response_format
 
 NOT_OPENAI_HINT = "Point --llm-base-url at an OpenAI-compatible endpoint (it usually ends in /v1)."
@@ -203,6 +204,9 @@ class ChatTransport:
         lowered = text.lower()
         if status == 401:
             # The server's message is left out on purpose: some echo part of the key back.
+            if not any(os.environ.get(name) for name in KEY_VARIABLES):
+                return PlannerError(f"the LLM server at {self.host} wants an API key (HTTP 401) and none is set",
+                                    hint="Export DEIG_LLM_API_KEY (or OPENAI_API_KEY).")
             return PlannerError(f"the LLM server at {self.host} rejected the API key (HTTP 401)",
                                 hint="Check DEIG_LLM_API_KEY (or OPENAI_API_KEY).")
         if status == 403:
