@@ -31,6 +31,7 @@ import hashlib
 import json
 import random
 import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -200,9 +201,9 @@ class ReplayResponder:
         plan = _scaled(self.plans[prompt], width, height)
         if reask:
             return completion(json.dumps(_corrected(plan, width, height)))
-        return completion(self._with_slip(prompt, plan, width=width))
+        return completion(self._with_slip(prompt, plan, width=width, height=height))
 
-    def _with_slip(self, prompt: str, plan: dict[str, Any], *, width: int) -> str:
+    def _with_slip(self, prompt: str, plan: dict[str, Any], *, width: int, height: int) -> str:
         rng = _rng("slip:" + prompt)
         if rng.random() >= self.slips or not plan["instances"]:
             return json.dumps(plan)
@@ -210,8 +211,11 @@ class ReplayResponder:
         if slip == "prose":
             return "Here is the scene plan:\n```json\n" + json.dumps(plan, indent=2) + "\n```"
         box = plan["instances"][0]["box"]
-        if slip == "overshoot":
-            box[2] = width + max(1, width // 64)  # a couple of percent past the right edge
+        if slip == "overshoot":  # the edge nearest the border ends 1-2 % past it, as rounding models do
+            gaps = [box[0], box[1], width - box[2], height - box[3]]
+            edge = gaps.index(min(gaps))
+            past = max(1, (width if edge in (0, 2) else height) // 64)
+            box[edge] = -past if edge < 2 else (width if edge == 2 else height) + past
         else:
             box[0], box[2] = box[2], box[0]
         return json.dumps(plan)
@@ -227,11 +231,14 @@ def main() -> None:
     server = ChatServer(ReplayResponder(all_plans(), texts=texts, slips=args.slips), port=args.port)
     with server:
         print(server.url, flush=True)
-        print(f"replaying {len(server.script.plans)} plans on {server.url}; Ctrl-C stops", file=sys.stderr)
+        print(f"replaying {len(server.script.plans)} plans on {server.url}; Ctrl-C or SIGTERM stops", file=sys.stderr)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             while True:
                 time.sleep(3600)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
             print(f"served {len(server.requests)} requests", file=sys.stderr)
 
 

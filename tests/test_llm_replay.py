@@ -67,3 +67,22 @@ def test_geneval_relations_hold_in_the_synthesised_plans():
             holds = {"left of": cx(subject) < cx(other), "right of": cx(subject) > cx(other),
                      "above": cy(subject) < cy(other), "below": cy(subject) > cy(other)}[relation]
             assert holds, (entry["prompt"], index)
+
+
+def test_planner_quality_runs_end_to_end_with_the_llm_planner(tmp_path, monkeypatch, capsys):
+    import planner_quality
+
+    geneval, lmd = tmp_path / "geneval.jsonl", tmp_path / "lmd.jsonl"
+    geneval.write_text("".join(json.dumps(row) + "\n" for row in GENEVAL[::11]))
+    lmd.write_text("".join(json.dumps(row) + "\n" for row in LMD[::9]))
+    with ChatServer(replay.ReplayResponder(replay.all_plans(), texts=replay.lmd_texts(), slips=0.2)) as server:
+        monkeypatch.setenv("DEIG_LLM_BASE_URL", server.url)
+        monkeypatch.setenv("DEIG_LLM_MODEL", "replay")
+        code = planner_quality.main(["--planner", "llm", "--geneval", str(geneval), "--lmd", str(lmd)])
+    out = capsys.readouterr().out
+    rates = {tuple(line.split("\t")[:2]): line.split("\t")[3] for line in out.splitlines() if "\t" in line}
+    assert code == 0, out
+    assert set(rates) >= {("geneval", "position"), ("geneval", "counting"), ("lmd", "spatial"), ("lmd", "numeracy")}
+    assert sum(int(r.split("/")[1]) for r in rates.values()) == len(GENEVAL[::11]) + len(LMD[::9])
+    assert all(r.split("/")[0] == r.split("/")[1] for r in rates.values()), out
+    assert len(server.requests) >= len(GENEVAL[::11]) + len(LMD[::9])
