@@ -109,6 +109,7 @@ def test_invalid_json_every_time_gives_up_after_the_reasks():
         error = fails(server)
     assert len(server.requests) == 3  # one ask + two re-asks (the default)
     assert "still invalid after 3 replies" in error.message
+    assert error.details[-1] == "the last reply began: 'I think the picture should have a man.'"
 
 
 def test_reasks_are_configurable():

@@ -63,18 +63,18 @@ class LLMOptions(PlannerOptions):
         default="auto",
         description="How to ask for JSON: auto tries json_schema, then json_object, then plain text.",
     )
-    max_reasks: Annotated[int, Field(ge=0, le=5)] = Field(
+    max_reasks: Annotated[int, Field(ge=0, le=10)] = Field(
         default=2, description="Times an invalid reply is sent back with its validation errors."
     )
     max_retries: Annotated[int, Field(ge=0, le=10)] = Field(
         default=3, description="Retries of one request after 429, 5xx or a timeout."
     )
-    timeout: Seconds = Field(default=60.0, description="Seconds one request may take.")
+    timeout: Seconds = Field(default=120.0, description="Seconds one request may take (local CPU models are slow).")
     backoff: Annotated[float, Field(ge=0, le=60)] = Field(
         default=1.0, description="First wait between retries in seconds; doubles each retry."
     )
     max_wait: Seconds = Field(default=30.0, description="Longest single wait, Retry-After included.")
-    max_total_time: Seconds = Field(default=300.0, description="Seconds one plan may take, all requests included.")
+    max_total_time: Seconds = Field(default=600.0, description="Seconds one plan may take, all requests included.")
 
     @field_validator("base_url")
     @classmethod

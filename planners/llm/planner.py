@@ -155,9 +155,10 @@ class LLMPlanner(Planner):
                     notes.append(note)
             return PlanResult(scene=scene, record=record, notes=notes)
         count = len(raw_replies)
+        last = " ".join(raw_replies[-1].split())
         raise PlannerError(
             f"the model's reply was still invalid after {count} repl{'ies' if count > 1 else 'y'}: {problems[0]}",
-            details=problems[1:8], hint=GIVE_UP_HINT)
+            details=[*problems[1:8], f"the last reply began: {last[:160]!r}"], hint=GIVE_UP_HINT)
 
     def _ask(self, transport: ChatTransport, messages: list[dict[str, str]], mode: str, seed: int | None,
              deadline: float, notes: list[str]) -> tuple[ChatReply, str]:
