@@ -134,7 +134,7 @@ def test_animals_take_no_pose() -> None:
     ("below", "below"), ("beneath", "below"), ("on", "on"), ("on top of", "on"), ("atop", "on"),
     ("under", "under"), ("underneath", "under"), ("next to", "next to"), ("beside", "next to"),
     ("near", "next to"), ("behind", "behind"), ("in front of", "in front of"), ("inside", "inside"),
-    ("in", "inside"), ("hidden by", "behind"),
+    ("in", "inside"), ("hidden by", "behind"), ("by", "next to"), ("partly hidden by", "behind"),
 ])  # fmt: skip
 def test_relation_words(words: str, relation: str) -> None:
     scene = RulesPlanner().plan(f"a cat {words} a box", canvas=Canvas()).scene

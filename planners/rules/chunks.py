@@ -56,7 +56,7 @@ _phrase("REL", "below", "below", "beneath", "at|on the bottom of", "at the foot 
 _phrase("REL", "under", "under", "underneath", "under neath")
 _phrase("REL", "in front of", "in front of", "before", "at the front of")
 _phrase("REL", "behind", "behind", "in back of", "at the back of", "in the back of",
-        "hidden|partly|partially|half? hidden|obscured|blocked|covered? by|behind")
+        "partly|partially|half? hidden|obscured|blocked by|behind")
 _phrase("REL", "next to", "next to", "beside", "besides", "by", "near", "nearby", "close to", "close by",
         "alongside", "along side", "by the side of", "adjacent to", "against", "across from", "opposite",
         "opposite to", "around", "among", "amongst", "surrounded by", "together with", "accompanied by",
