@@ -18,10 +18,7 @@ from planners.layout import relation_holds
 from planners.rules import RulesPlanner
 from planners.rules.inflection import singular
 
-_DATA = next((folder / "shared" / "benchmarks" / "t2i_compbench" / "dataset"
-              for folder in Path(__file__).resolve().parents
-              if (folder / "shared" / "benchmarks" / "t2i_compbench" / "dataset").is_dir()), None)
-pytestmark = pytest.mark.skipif(_DATA is None, reason="T2I-CompBench prompt files not found next to the repository")
+_DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "t2i_compbench"
 
 _RELATIONS = {"on the left of": "left of", "on the right of": "right of", "on the top of": "above",
               "on the bottom of": "below", "on side of": "next to", "next to": "next to", "near": "next to",
