@@ -143,6 +143,13 @@ def test_the_control_image_holds_every_posed_instance_and_steers_the_image():
     assert png(rendered.image) != png(without_control.image)
 
 
+def test_instances_without_guidance_render_and_stay_deterministic():
+    scene = two_people(64, 64, pose_b="standing")
+    first, again = make(guidance=1.0).render(scene, [8])[0], make(guidance=1.0).render(scene, [8])[0]
+    assert png(first.image) == png(again.image)
+    assert png(first.image) != png(make(guidance=1.0, fusion_strength=0.0).render(scene, [8])[0].image)
+
+
 def test_zero_and_thirty_instances_render():
     empty = make().render(Scene(caption="an empty beach", width=64, height=64), [1])[0]
     assert empty.image.size == (64, 64)
