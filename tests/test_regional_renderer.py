@@ -182,6 +182,35 @@ def test_progress_is_reported_after_every_step():
     assert calls == [(i, 6) for i in range(1, 7)]
 
 
+def test_rendering_logs_no_diffusers_warnings():
+    """E.g. no 'cross_attention_kwargs [...] are not expected' per layer and step, no dtype-cast notes."""
+    import logging
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(level=logging.WARNING)
+    handler.emit = records.append
+    logger = logging.getLogger("diffusers")
+    logger.addHandler(handler)
+    try:
+        make(self_attention_steps=0.5).render(two_people(64, 64, pose_b="standing"), [1])
+        make("tiny-sdxl").render(two_people(64, 64, pose_b="standing"), [1])
+    finally:
+        logger.removeHandler(handler)
+    assert [record.getMessage() for record in records] == []
+
+
+@pytest.mark.parametrize("mode", ["model", "sequential"])
+def test_offloaded_models_render_the_same_pixels(mode, monkeypatch):
+    """accelerate's offload hooks around our processors and loop. CUDA is the edge of the world
+    here: the hooks run with the CPU as their execution device."""
+    import renderers.diffusion.devices
+
+    monkeypatch.setattr(renderers.diffusion.devices, "check_offload", lambda offload, device: None)
+    scene = two_people(64, 64, pose_b="standing")
+    offloaded = make(offload=mode).render(scene, [6])[0]
+    assert png(offloaded.image) == png(make().render(scene, [6])[0].image)
+
+
 # -- where the processors sit ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("model", ["tiny", "tiny-sdxl"])
