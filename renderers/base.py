@@ -63,6 +63,7 @@ class Renderer(ABC):
 
     def check_environment(self) -> None:
         """Raise RendererUnavailable when dependencies, weights or the device are missing."""
+        return None
 
     # -- expensive -------------------------------------------------------------------------
 

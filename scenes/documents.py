@@ -153,9 +153,10 @@ def _yaml_lines_or_empty(text: str) -> dict[Path_, int]:
 
 def _parse_yaml(text: str, source: str | None) -> list[tuple[Any, dict[Path_, int], int]]:
     name = source or "input"
-    loader = yaml.SafeLoader(text)
     docs = []
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         while loader.check_node():
             node = loader.get_node()
             if node is None:
@@ -172,11 +173,13 @@ def _parse_yaml(text: str, source: str | None) -> list[tuple[Any, dict[Path_, in
         raise InvalidInput(f"{where}: invalid YAML: {problem}",
                            hint="Check the indentation and quoting near that line.") from None
     except yaml.YAMLError as exc:
-        raise InvalidInput(f"{name}: invalid YAML: {exc}", hint="Check the file's syntax.") from None
+        problem = str(exc).splitlines()[-1] if str(exc) else "invalid YAML"
+        raise InvalidInput(f"{name}: invalid YAML: {problem}", hint="Check the file's syntax.") from None
     except RecursionError:
         raise InvalidInput(f"{name} is nested too deeply", hint="Check the document's structure.") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return docs
 
 

@@ -13,19 +13,18 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
-    ValidationError,
     ConfigDict,
     Discriminator,
     Field,
     StringConstraints,
     Tag,
+    ValidationError,
     field_validator,
     model_validator,
 )
-
-from . import poses as pose_library
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from . import poses as pose_library
 from .errors import InvalidInput
 
 SCHEMA_VERSION = 1

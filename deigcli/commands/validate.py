@@ -1,0 +1,73 @@
+"""`deig validate`: check scene files without rendering anything."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from scenes.documents import read_source
+from scenes.errors import DeigError, Issue, SceneInvalid
+from scenes.io import load_scenes
+
+from .. import console, flags, registry
+from ..options import build_options
+
+
+def validate(
+    files: Annotated[list[str], typer.Argument(help="Scene files (YAML or JSON); '-' reads stdin.")],
+    renderer: Annotated[str | None, typer.Option("--renderer", help="Also check the scenes against this "
+                        "renderer's limits (no weights are loaded).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON record per scene on stdout.")] = False,
+    quiet: flags.Quiet = False,
+) -> None:
+    """Check that scene files are valid; exit 2 and list every problem if not.
+
+    Examples:
+
+      deig validate scenes/*.yaml
+
+      deig validate party.yaml --renderer deig
+    """
+    console.set_quiet(quiet)
+    if files.count("-") > 1:
+        raise DeigError("stdin ('-') can be read only once")
+    checker = None
+    if renderer:
+        cls = registry.load("renderer", renderer)
+        checker = cls(build_options(cls.Options, {}, f"renderer '{renderer}'"))
+    issues: list[Issue] = []
+    total = 0
+    for path in files:
+        try:
+            text, name = read_source(path, stdin_bytes=flags.read_stdin_bytes("FILE") if path == "-" else None)
+            loaded = load_scenes(text, name)
+        except SceneInvalid as exc:
+            issues.extend(exc.issues)
+            continue
+        except DeigError as exc:
+            issues.append(Issue(location="", message=exc.message))
+            continue
+        for item in loaded:
+            total += 1
+            problems = []
+            if checker is not None:
+                try:
+                    complete = item.scene if item.scene.is_complete else None
+                    for warning in checker.check(complete) if complete else []:
+                        console.warn(f"{name}: {warning}")
+                except DeigError as exc:
+                    problems.append(exc.message)
+                    issues.append(Issue(location=item.label or "", message=exc.message, source=name, line=item.line))
+            missing = item.scene.missing()
+            if as_json:
+                console.emit(json.dumps({"source": name, "scene": item.label or "scene 1", "line": item.line,
+                                         "valid": not problems, "problems": problems,
+                                         "instances": len(item.scene.instances), "to_complete": missing}))
+            elif missing:
+                console.note(f"{name}{': ' + item.label if item.label else ''}: valid; the planner will fill "
+                             f"{len(missing)} missing value(s) ({', '.join(missing[:3])}{' …' if len(missing) > 3 else ''})")
+    if issues:
+        raise SceneInvalid(issues)
+    console.note(f"{total} scene(s) in {len(files)} file(s): valid")
