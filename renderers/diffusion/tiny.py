@@ -62,10 +62,11 @@ def _text_config(hidden_size: int, **extra):
 
 def _seeded(build):
     """Build under a fixed seed without disturbing the caller's random state."""
-    import torch
 
     @functools.wraps(build)
     def wrapper(*args, **kwargs):
+        import torch
+
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(TINY_SEED)
             return build(*args, **kwargs)
