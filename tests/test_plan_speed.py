@@ -8,6 +8,7 @@ import sys
 import time
 
 from conftest import REPO
+
 from scenes.io import scene_from_data
 
 PROMPTS = REPO / "benchmarks" / "data" / "geneval" / "generation_prompts.txt"

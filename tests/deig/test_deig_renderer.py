@@ -114,9 +114,8 @@ def test_a_hub_model_that_cannot_be_downloaded_is_unavailable_before_loading():
         renderer.load()
 
 
-def test_missing_cuda_is_unavailable():
-    if torch.cuda.is_available():
-        pytest.skip("this machine has CUDA")
+def test_missing_cuda_is_unavailable(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with pytest.raises(RendererUnavailable, match="no CUDA GPU"):
         DeigRenderer(DeigOptions(model="tiny", device="cuda")).check_environment()
     with pytest.raises(InvalidInput, match="needs a CUDA device"):
@@ -170,7 +169,7 @@ def test_bfloat16_runs_on_the_cpu():
     assert renderer.describe().dtype == "bfloat16" and np.asarray(result.image).std() > 0
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.gpu
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
 def test_half_precision_on_gpu(dtype):
     renderer = DeigRenderer(DeigOptions(model="tiny", steps=2, device="cuda", dtype=dtype))
