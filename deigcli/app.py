@@ -6,10 +6,13 @@ from typing import Annotated
 
 import typer
 
+from .commands.convert import convert
+from .commands.doctor import doctor
 from .commands.plan import plan
 from .commands.plugins import plugins
 from .commands.poses import poses
 from .commands.render import render
+from .commands.replay import replay
 from .commands.schema import schema
 from .commands.validate import validate
 
@@ -45,7 +48,10 @@ def root(
 
 app.command()(plan)
 app.command()(render)
+app.command()(replay)
 app.command()(validate)
 app.command()(schema)
 app.command()(poses)
 app.command()(plugins)
+app.command()(doctor)
+app.command()(convert)

@@ -7,12 +7,15 @@ The JSON is written last, so its presence with matching hashes means the image i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import io
 import json
 import platform
+import re
 from dataclasses import dataclass
+from enum import Enum
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -97,14 +100,12 @@ def read_manifest(path: Path) -> Manifest | None:
         return None
 
 
-def is_finished(job: ImageJob) -> bool:
-    """True when this exact recipe was rendered before and every file it wrote is intact."""
-    manifest = read_manifest(job.manifest_path)
-    if manifest is None or manifest.recipe_sha256 != job.recipe or not manifest.outputs:
+def _outputs_intact(manifest: Manifest, folder: Path) -> bool:
+    if not manifest.outputs:
         return False
     for output in manifest.outputs:
         try:
-            path = inside(job.folder, output.file)
+            path = inside(folder, output.file)
             if path.stat().st_size != output.bytes or file_sha256(path) != output.sha256:
                 return False
         except (OSError, ValueError):
@@ -112,15 +113,53 @@ def is_finished(job: ImageJob) -> bool:
     return True
 
 
-def occupied(job: ImageJob) -> bool:
-    """True when files of this name exist (whatever they hold)."""
-    return job.png.exists() or job.manifest_path.exists()
+class JobState(str, Enum):
+    FINISHED = "finished"  # made from this recipe, every file intact: skip it
+    FREE = "free"  # nothing of this name yet
+    LEFTOVER = "leftover"  # ours, but the write was interrupted (PNG without manifest, broken file): redo
+    FOREIGN = "foreign"  # something else has this name: only --force overwrites it
+
+
+def job_state(job: ImageJob) -> JobState:
+    """What the output folder already holds for `job`."""
+    manifest = read_manifest(job.manifest_path)
+    if manifest is not None:
+        if manifest.recipe_sha256 != job.recipe:
+            return JobState.FOREIGN
+        return JobState.FINISHED if _outputs_intact(manifest, job.folder) else JobState.LEFTOVER
+    if job.manifest_path.exists():
+        return JobState.FOREIGN  # manifests are written atomically, so an unreadable one is not ours
+    if not job.png.exists():
+        return JobState.FREE
+    # The PNG is written before its manifest: a PNG carrying this recipe but no manifest is the
+    # trace of a process killed between the two writes.
+    embedded = manifest_from_png(job.png)
+    if embedded is not None and embedded.get("recipe_sha256") == job.recipe:
+        return JobState.LEFTOVER
+    return JobState.FOREIGN
+
+
+def is_finished(job: ImageJob) -> bool:
+    """True when this exact recipe was rendered before and every file it wrote is intact."""
+    return job_state(job) is JobState.FINISHED
+
+
+def remove_leftovers(job: ImageJob) -> None:
+    """Delete what an interrupted write of `job` left behind (it is rendered again)."""
+    for path in (job.manifest_path, job.png):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
 
 
 def manifest_from_png(path: Path) -> dict[str, Any] | None:
-    with Image.open(path) as image:
-        text = image.info.get(PNG_MANIFEST_KEY)
-    return json.loads(text) if text else None
+    """The manifest in a PNG's `deig` chunk as a document, or None when there is none (or no PNG)."""
+    try:
+        with Image.open(path) as image:
+            text = image.info.get(PNG_MANIFEST_KEY)
+        document = json.loads(text) if text else None
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    return document if isinstance(document, dict) else None
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -161,6 +200,24 @@ def encode_png(image: Image.Image, text_chunks: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
+# Option names that hold credentials: never written into a manifest (`max_tokens` is not one).
+SECRET_NAME = re.compile(r"(^|_)(api_?key|key|token|secret|password|passwd|authorization|credentials?)$", re.IGNORECASE)
+
+
+def without_secrets(values: dict[str, Any]) -> dict[str, Any]:
+    """`values` less every entry, at any depth, whose name says it holds a credential."""
+    return {key: without_secrets(value) if isinstance(value, dict) else value
+            for key, value in values.items() if not SECRET_NAME.search(str(key))}
+
+
+def _recordable(renderer: RendererRecord, planner: PlannerRecord | None) -> tuple[RendererRecord, PlannerRecord | None]:
+    renderer = renderer.model_copy(update={"options": without_secrets(renderer.options),
+                                           "details": without_secrets(renderer.details)})
+    if planner is not None:
+        planner = planner.model_copy(update={"options": without_secrets(planner.options)})
+    return renderer, planner
+
+
 def embedded_manifest_json(manifest: Manifest) -> str:
     document = manifest.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=VOLATILE_FIELDS)
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -176,6 +233,7 @@ def write_image(
     timings: dict[str, float],
 ) -> Manifest:
     """Write NAME.png (+ extras) and then NAME.json; return the manifest written."""
+    renderer, planner = _recordable(renderer, planner)
     manifest = Manifest(
         deig_version=deig_version(),
         created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),

@@ -65,6 +65,13 @@ def stderr_is_terminal() -> bool:
         return False
 
 
+def stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def stdin_is_terminal() -> bool:
     try:
         return sys.stdin.isatty()

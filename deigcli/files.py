@@ -6,8 +6,11 @@ import contextlib
 import os
 import re
 import secrets
+import signal
 import socket
+import threading
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from scenes.errors import InvalidInput
@@ -47,9 +50,13 @@ def inside(folder: Path, name: str) -> Path:
     return path
 
 
+def host_tag() -> str:
+    """This machine's name as it appears in temp file names (several machines may share a folder)."""
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:16] or "host"
+
+
 def _temp_name(final: Path) -> Path:
-    host = re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:16] or "host"
-    return final.with_name(f"{TEMP_PREFIX}{host}-{os.getpid()}-{secrets.token_hex(4)}-{final.name}")
+    return final.with_name(f"{TEMP_PREFIX}{host_tag()}-{os.getpid()}-{secrets.token_hex(4)}-{final.name}")
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -68,6 +75,46 @@ def atomic_write(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """atomic_write, unless `path` already holds exactly `data`; True when it wrote."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write(path, data)
+    return True
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) and SIGTERM until the block is done, then act on them.
+
+    An image, its extras and its manifest are written as one unit: Ctrl-C during the writes takes
+    effect right after them, so an interrupted batch never leaves a PNG without its manifest.
+    (SIGKILL cannot be held; `job_state` recognises what it leaves.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)  # SIGTERM: what torchrun sends the others when one fails
+    previous = {signum: signal.signal(signum, lambda number, frame: received.append(number)) for signum in held}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(received):
+            handler = previous[signum]
+            if handler is signal.default_int_handler:
+                raise KeyboardInterrupt
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), signum)
+
+
 def _fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -84,7 +131,7 @@ def _fsync_dir(folder: Path) -> None:
 def remove_stale_temp_files(folder: Path) -> list[Path]:
     """Delete leftovers of interrupted writes by processes of this host that are no longer running."""
     removed = []
-    host = re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:16] or "host"
+    host = host_tag()
     for temp in folder.glob(f"{TEMP_PREFIX}*"):
         match = re.match(rf"{re.escape(TEMP_PREFIX)}([A-Za-z0-9]+)-(\d+)-", temp.name)
         if not match or match.group(1) != host or _pid_alive(int(match.group(2))):

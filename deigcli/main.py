@@ -29,14 +29,21 @@ def main(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else list(argv)
     try:
-        result = command.main(args=args, prog_name="deig", standalone_mode=False)
+        # Not `command.main(standalone_mode=False)`: it turns Ctrl-C into a silent return code
+        # of 130, and the interrupted message below would never show.
+        with command.make_context("deig", args) as context:
+            result = command.invoke(context)
         code = result if isinstance(result, int) else 0
+    except typer.Exit as exc:  # --help, --version, and commands that exit early
+        code = exc.exit_code
     except DeigError as exc:
         if _debug():
             traceback.print_exc()
         console.error(exc.message, details=exc.details, hint=exc.hint)
         code = exc.exit_code
     except typer.TyperException as exc:  # usage errors from the parser (exit 2)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `deig`: the help was shown, nothing failed
+            return 0
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         context = getattr(exc, "ctx", None)
         where = context.command_path if context is not None else "deig"

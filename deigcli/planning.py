@@ -16,7 +16,7 @@ from scenes.model import MAX_PROMPT_CHARS, Scene
 from . import console, registry
 from .options import build_options, parse_assignments
 
-LLM_ENVIRONMENT = ("DEIG_LLM_BASE_URL", "DEIG_LLM_MODEL", "DEIG_LLM_API_KEY", "OPENAI_API_KEY")
+LLM_ENVIRONMENT = ("DEIG_LLM_BASE_URL", "DEIG_LLM_MODEL", "DEIG_LLM_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL")
 
 
 @dataclass

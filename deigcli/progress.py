@@ -11,15 +11,16 @@ from . import console
 class Progress(AbstractContextManager):
     """`advance_image()` after each image; `step(done, total)` inside one (a renderer callback)."""
 
-    def __init__(self, images: int, label: str = "Rendering"):
+    def __init__(self, images: int, label: str = "Rendering", *, enabled: bool = True):
         self.images = images
+        self.enabled = enabled
         self.finished = 0
         self._bar: Any = None
         self._task: Any = None
         self._label = label
 
     def __enter__(self) -> Progress:
-        if self.images > 0 and console.stderr_is_terminal() and not console.is_quiet():
+        if self.enabled and self.images > 0 and console.stderr_is_terminal() and not console.is_quiet():
             from rich.console import Console
             from rich.progress import (
                 BarColumn,
@@ -34,6 +35,9 @@ class Progress(AbstractContextManager):
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                 TimeElapsedColumn(), TimeRemainingColumn(),
                 console=Console(stderr=True), transient=True,
+                # Rich would send stdout through the bar's console, i.e. to stderr: only when both
+                # are the terminal, so that piped data stays on stdout.
+                redirect_stdout=console.stdout_is_terminal(), redirect_stderr=True,
             )
             self._bar.__enter__()
             self._task = self._bar.add_task(self._label, total=float(self.images))

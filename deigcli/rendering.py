@@ -1,8 +1,8 @@
-"""From complete scenes to files: resolve the renderer, check everything cheap, load once, render.
+"""From complete scenes to planned work: resolve each renderer, check everything cheap, name each image.
 
 The order is the design's flow: options and scene limits are validated, the output folder is
-proven writable and every output name is checked for conflicts before any weights load; then
-each image gets its own seed and is written atomically, PNG first and manifest last.
+proven writable and every output name is checked for conflicts before any weights load; each
+image gets its own seed. `batch.run_batch` then renders the work and writes it atomically.
 """
 
 from __future__ import annotations
@@ -15,16 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from renderers.base import Renderer
-from scenes.errors import DeigError, InvalidInput, RenderFailed
+from scenes.errors import DeigError, InvalidInput
 from scenes.manifest import recipe_hash
 from scenes.model import MAX_SEED, Scene
 
 from . import console, registry
-from .artifacts import ImageJob, is_finished, occupied, write_image
-from .files import prepare_output_folder, remove_stale_temp_files, slug
+from .artifacts import ImageJob
+from .files import prepare_output_folder, slug
 from .options import build_options, parse_assignments
 from .planning import PlannedScene
-from .progress import Progress
 
 DEFAULT_RENDERER = "regional"
 PREVIEW_RENDERER = "preview"
@@ -51,6 +50,7 @@ class RenderFlags:
     json: bool = False
     dry_run: bool = False
     keep_going: bool = False
+    grid: bool = False
 
 
 def derived_seed(scene: Scene) -> int:
@@ -93,10 +93,13 @@ class RendererPool:
         self._renderers: dict[str, Renderer] = {}
         self.loads = 0
 
-    def get(self, name: str, values: dict[str, Any]) -> Renderer:
+    def get(self, name: str, values: dict[str, Any], device: str | None = None) -> Renderer:
+        """The renderer `name` with these option values; `device`, when given, is used unless one was chosen."""
+        cls = registry.load("renderer", name)
+        if device is not None and "device" in cls.Options.model_fields and values.get("device") in (None, "auto"):
+            values = {**values, "device": device}
         key = json.dumps([name, values], sort_keys=True, default=str)
         if key not in self._renderers:
-            cls = registry.load("renderer", name)
             options = build_options(cls.Options, values, f"renderer '{name}'")
             renderer = cls(options)
             renderer.check_environment()
@@ -120,8 +123,11 @@ class SceneWork:
     jobs: list[ImageJob]
 
 
-def plan_work(planned: list[PlannedScene], flags: RenderFlags, pool: RendererPool) -> list[SceneWork]:
-    """Every cheap decision and check, scene by scene, before anything heavy happens."""
+def plan_work(planned: list[PlannedScene], flags: RenderFlags, pool: RendererPool,
+              device: str | None = None) -> list[SceneWork]:
+    """Every cheap decision and check, scene by scene, before anything heavy happens.
+
+    `device` is this process's own device under a distributed launcher (None otherwise)."""
     folder = prepare_output_folder(flags.output)
     several = len(planned) > 1
     work: list[SceneWork] = []
@@ -132,11 +138,11 @@ def plan_work(planned: list[PlannedScene], flags: RenderFlags, pool: RendererPoo
         if scene.render and scene.render.renderer and flags.renderer and scene.render.renderer != flags.renderer:
             console.note(f"Note: {item.label}: its render settings are for '{scene.render.renderer}'; "
                          f"rendering with '{flags.renderer}' without them.")
-        renderer = pool.get(name, option_values(flags, scene, name))
+        renderer = pool.get(name, option_values(flags, scene, name), device)
         if flags.dry_run and name != PREVIEW_RENDERER:
-            _checked(renderer, scene, item.label)  # the real renderer's limits still apply
+            check_scene(renderer, scene, item.label)  # the real renderer's limits still apply
             renderer = pool.get(PREVIEW_RENDERER, {})
-        _checked(renderer, scene, item.label)
+        check_scene(renderer, scene, item.label)
         count = flags.count or (scene.render.count if scene.render and scene.render.count else 1)
         base_seed = flags.seed if flags.seed is not None else (scene.seed if scene.seed is not None else derived_seed(scene))
         stem = slug(scene.prompt or scene.caption)
@@ -160,7 +166,7 @@ def plan_work(planned: list[PlannedScene], flags: RenderFlags, pool: RendererPoo
     return work
 
 
-def _checked(renderer: Renderer, scene: Scene, label: str) -> None:
+def check_scene(renderer: Renderer, scene: Scene, label: str) -> None:
     try:
         warnings = renderer.check(scene)
     except DeigError as exc:
@@ -168,78 +174,3 @@ def _checked(renderer: Renderer, scene: Scene, label: str) -> None:
         raise
     for warning in warnings:
         console.warn(f"{label}: {warning}")
-
-
-def render_all(planned: list[PlannedScene], flags: RenderFlags, pool: RendererPool | None = None) -> int:
-    """Render every scene; return the exit code (0, or 1 when --keep-going skipped failures)."""
-    pool = pool or RendererPool()
-    work = plan_work(planned, flags, pool)
-    remove_stale_temp_files(flags.output)
-
-    pending: list[tuple[SceneWork, list[ImageJob]]] = []
-    finished: list[ImageJob] = []
-    for item in work:
-        todo = []
-        for job in item.jobs:
-            if not flags.force and is_finished(job):
-                finished.append(job)
-            elif occupied(job) and not flags.force:
-                raise InvalidInput(f"{job.png} already exists and was not made from this recipe",
-                                   hint="Pass --force to overwrite it, or choose another folder with -o.")
-            else:
-                todo.append(job)
-        if todo:
-            pending.append((item, todo))
-    for job in finished:
-        _report(job, "skipped", as_json=flags.json)
-    if finished:
-        console.note(f"Skipped {len(finished)} image(s) already rendered with the same recipe.")
-
-    failures = 0
-    with Progress(sum(len(todo) for _, todo in pending)) as progress:
-        for item, todo in pending:
-            try:
-                load_seconds = pool.ensure_loaded(item.renderer)
-                start = time.perf_counter()
-                rendered = item.renderer.render(
-                    item.jobs[0].scene, [job.seed for job in todo],
-                    progress=lambda done, total, n=len(todo): progress.step(done, total, n),
-                )
-                seconds = time.perf_counter() - start
-                if len(rendered) != len(todo):
-                    raise RenderFailed(f"renderer '{item.renderer.name}' returned {len(rendered)} images for "
-                                       f"{len(todo)} seeds", hint="This is a renderer bug; report it.")
-                record = item.renderer.describe()
-                for job, image in zip(todo, rendered, strict=True):
-                    timings = {"render_seconds": seconds / len(todo)}
-                    if load_seconds:
-                        timings["load_seconds"] = load_seconds
-                    manifest = write_image(job, image, renderer=record, planner=item.planned.planner,
-                                           input_record=item.planned.input, timings=timings)
-                    _report(job, "rendered", manifest.model_dump(mode="json", exclude_none=True), as_json=flags.json)
-                progress.advance_image(len(todo))
-            except DeigError as exc:
-                if not flags.keep_going:
-                    raise
-                failures += 1
-                console.error(f"{item.planned.label}: {exc.message}", details=exc.details, hint=exc.hint)
-                progress.advance_image(len(todo))
-    if failures:
-        console.error(f"{failures} scene(s) failed; the others were written",
-                      hint="Fix the scenes named above and run the same command again: finished images are kept.")
-        return 1
-    return 0
-
-
-def _report(job: ImageJob, status: str, manifest: dict[str, Any] | None = None, *, as_json: bool) -> None:
-    """stdout: the image's path, or one JSON record with --json."""
-    if as_json:
-        record: dict[str, Any] = {"status": status, "path": str(job.png), "manifest_path": str(job.manifest_path),
-                                  "scene_index": job.scene_index, "image_index": job.image_index, "seed": job.seed,
-                                  "recipe_sha256": job.recipe}
-        if manifest is not None:
-            record["manifest"] = manifest
-        console.emit(json.dumps(record, ensure_ascii=False))
-    else:
-        console.emit(str(job.png))
-

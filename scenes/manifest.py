@@ -82,7 +82,8 @@ class OutputRecord(_Record):
 class Manifest(_Record):
     manifest_version: Literal[1] = MANIFEST_VERSION
     deig_version: str
-    created: str = Field(description="UTC time the image was rendered, ISO 8601.")
+    created: str | None = Field(default=None, description="UTC time the image was rendered, ISO 8601 (absent in "
+                                "the copy inside the PNG, which holds nothing that changes between identical renders).")
     recipe_sha256: str = Field(description="Hash of everything that determines the pixels (see recipe_hash).")
     scene: Scene = Field(description="The complete scene; `seed` is this image's seed.")
     seed: Annotated[int, Field(ge=0)]
@@ -100,6 +101,11 @@ class Manifest(_Record):
                           ensure_ascii=False)
 
 
+# Options that say where a renderer runs, not what it draws: a batch resumed on another GPU, or
+# split across several, recognises the images it already has.
+PLACEMENT_OPTIONS = frozenset({"device", "offload"})
+
+
 def recipe_hash(scene: Scene, renderer: str, options: dict[str, Any]) -> str:
     """What decides the pixels: the scene (with this image's seed), the renderer and its options.
 
@@ -109,7 +115,7 @@ def recipe_hash(scene: Scene, renderer: str, options: dict[str, Any]) -> str:
     payload = {
         "scene": scene.model_dump(mode="json", exclude={"schema_ref", "render", "prompt"}),
         "renderer": renderer,
-        "options": options,
+        "options": {key: value for key, value in options.items() if key not in PLACEMENT_OPTIONS},
     }
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -22,6 +22,16 @@ _INHERITED = ("DEIG_LLM_BASE_URL", "DEIG_LLM_MODEL", "DEIG_LLM_API_KEY", "OPENAI
               "DEIG_DEBUG", "DEIG_PLANNER", "DEIG_RENDERER")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def loopback_only():
+    """No test in this process may reach any address but the loopback (no hub, no API)."""
+    from chat_server import install_guard
+
+    undo = install_guard()
+    yield
+    undo()
+
+
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     for name in _INHERITED:

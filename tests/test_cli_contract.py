@@ -7,10 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import REPO, run_deig
 from PIL import Image
 
-from conftest import REPO, run_deig
 from deigcli import files
+from scenes.errors import InvalidInput
 
 EXAMPLE = REPO / "scenes" / "examples" / "park-couple.yaml"
 SCENE = """\
@@ -148,7 +149,7 @@ def test_slug_and_inside_refuse_escapes() -> None:
     assert files.slug("\x00\x00") == "scene" and files.slug(None) == "scene"
     assert len(files.slug("word " * 1000)) <= files.MAX_STEM
     for bad in ("../x", "/abs", "a/b", "a\\b", "a\x00b", "..", ""):
-        with pytest.raises(Exception):
+        with pytest.raises(InvalidInput):
             files.inside(Path("/tmp/out"), bad)
 
 

@@ -177,6 +177,28 @@ def test_pickle_checkpoint_files_need_the_opt_in(tmp_path):
         RegionalRenderer(RegionalRenderer.Options(model=str(other), device="cpu")).check_environment()
 
 
+@pytest.mark.parametrize("family, key, base", [
+    ("sd15", "model.diffusion_model.output_blocks.11.0.skip_connection.weight",
+     "stable-diffusion-v1-5/stable-diffusion-v1-5"),
+    ("sdxl", "conditioner.embedders.1.model.transformer.resblocks.9.mlp.c_proj.bias",
+     "stabilityai/stable-diffusion-xl-base-1.0"),
+])
+def test_single_file_checkpoint_without_base_configs_offline_exits_4(tmp_path, monkeypatch, family, key, base):
+    import huggingface_hub.constants
+    from safetensors.torch import save_file
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "cache"))
+    checkpoint = tmp_path / "model.safetensors"
+    save_file({key: torch.zeros(2)}, str(checkpoint))
+    renderer = RegionalRenderer(RegionalRenderer.Options(model=str(checkpoint), device="cpu"))
+    renderer.check_environment()
+    assert renderer.model_family() == family  # read from the file's header, no weights loaded
+    with pytest.raises(RendererUnavailable) as error:
+        renderer.load()
+    assert error.value.exit_code == EXIT_UNAVAILABLE
+    assert f"hf download {base} --include" in error.value.hint
+
+
 # -- local folders: the real loading code on weights saved here -----------------------------------
 
 @pytest.mark.parametrize("family, preset", [("sd15", "tiny"), ("sdxl", "tiny-sdxl")])

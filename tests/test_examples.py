@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from PIL import Image
 
-from conftest import REPO
 from scenes.io import load_scene_file
 
 EXAMPLES = sorted((REPO / "scenes" / "examples").glob("*.yaml"))

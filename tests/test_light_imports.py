@@ -7,17 +7,16 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO
 
 HEAVY = ("torch", "diffusers", "transformers", "accelerate")
-PROBE = """
+PROBE = f"""
 import json, sys
 from deigcli.main import main
 code = main(sys.argv[1:])
-heavy = sorted({m.split('.')[0] for m in sys.modules} & set(%r))
-print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
-""" % (HEAVY,)
+heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))
+print(json.dumps({{"code": code, "heavy": heavy}}), file=sys.stderr)
+"""
 
 
 def imported_by(*args: str, stdin: str = "") -> dict:

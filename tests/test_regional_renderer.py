@@ -143,6 +143,13 @@ def test_the_control_image_holds_every_posed_instance_and_steers_the_image():
     assert png(rendered.image) != png(without_control.image)
 
 
+def test_instances_without_guidance_render_and_stay_deterministic():
+    scene = two_people(64, 64, pose_b="standing")
+    first, again = make(guidance=1.0).render(scene, [8])[0], make(guidance=1.0).render(scene, [8])[0]
+    assert png(first.image) == png(again.image)
+    assert png(first.image) != png(make(guidance=1.0, fusion_strength=0.0).render(scene, [8])[0].image)
+
+
 def test_zero_and_thirty_instances_render():
     empty = make().render(Scene(caption="an empty beach", width=64, height=64), [1])[0]
     assert empty.image.size == (64, 64)
@@ -173,6 +180,35 @@ def test_progress_is_reported_after_every_step():
     calls = []
     make(steps=3).render(two_people(64, 64), [1, 2], progress=lambda done, total: calls.append((done, total)))
     assert calls == [(i, 6) for i in range(1, 7)]
+
+
+def test_rendering_logs_no_diffusers_warnings():
+    """E.g. no 'cross_attention_kwargs [...] are not expected' per layer and step, no dtype-cast notes."""
+    import logging
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(level=logging.WARNING)
+    handler.emit = records.append
+    logger = logging.getLogger("diffusers")
+    logger.addHandler(handler)
+    try:
+        make(self_attention_steps=0.5).render(two_people(64, 64, pose_b="standing"), [1])
+        make("tiny-sdxl").render(two_people(64, 64, pose_b="standing"), [1])
+    finally:
+        logger.removeHandler(handler)
+    assert [record.getMessage() for record in records] == []
+
+
+@pytest.mark.parametrize("mode", ["model", "sequential"])
+def test_offloaded_models_render_the_same_pixels(mode, monkeypatch):
+    """accelerate's offload hooks around our processors and loop. CUDA is the edge of the world
+    here: the hooks run with the CPU as their execution device."""
+    import renderers.diffusion.devices
+
+    monkeypatch.setattr(renderers.diffusion.devices, "check_offload", lambda offload, device: None)
+    scene = two_people(64, 64, pose_b="standing")
+    offloaded = make(offload=mode).render(scene, [6])[0]
+    assert png(offloaded.image) == png(make().render(scene, [6])[0].image)
 
 
 # -- where the processors sit ---------------------------------------------------------------------

@@ -12,7 +12,7 @@ from scenes import poses as library
 from scenes.errors import InvalidInput
 from scenes.openpose import draw_skeletons
 
-from .. import console
+from .. import console, flags
 from ..artifacts import encode_png
 from ..files import atomic_write
 
@@ -22,6 +22,7 @@ def poses(
     preview: Annotated[Path | None, typer.Option("--preview", help="Draw the poses side by side into this PNG.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON records with the keypoints.")] = False,
     force: Annotated[bool, typer.Option("-f", "--force", help="Overwrite the preview file.")] = False,
+    quiet: flags.Quiet = False,
 ) -> None:
     """List the named poses an instance can take (`pose: NAME` in a scene).
 
@@ -31,6 +32,7 @@ def poses(
 
       deig poses waving sitting --preview poses.png
     """
+    console.set_quiet(quiet)
     chosen = list(names or library.POSE_NAMES)
     unknown = [n for n in chosen if n not in library.POSE_NAMES]
     if unknown:

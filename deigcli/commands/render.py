@@ -10,10 +10,11 @@ import typer
 from planners.base import Canvas
 from scenes.errors import InvalidInput
 
-from .. import console, flags
+from .. import console, distributed, flags
+from ..batch import render_all
 from ..inputs import plan_prompts, prompts_from, scenes_from
 from ..planning import PlannerFlags
-from ..rendering import RenderFlags, render_all
+from ..rendering import RenderFlags
 
 RENDER_PANEL = flags.RENDERING
 OUTPUT_PANEL = flags.OUTPUT
@@ -67,12 +68,16 @@ def render(
                        "(NAME-preview.png) instead of loading weights.", rich_help_panel=OUTPUT_PANEL)] = False,
     keep_going: Annotated[bool, typer.Option("--keep-going", help="Carry on past a failing scene; exit 1 at "
                           "the end.", rich_help_panel=OUTPUT_PANEL)] = False,
+    grid: Annotated[bool, typer.Option("--grid", help="Also write contact-sheet.png: every image of the batch "
+                    "as a thumbnail.", rich_help_panel=OUTPUT_PANEL)] = False,
     quiet: flags.Quiet = False,
 ) -> int:
     """Render a prompt or scene files into PNG images, each with a manifest (NAME.json) that reproduces it.
 
-    Prints one image path per line (or JSON records with --json). Images already rendered with the
-    same recipe are kept and skipped, so an interrupted batch continues where it stopped.
+    Prints one image path per line (or JSON records with --json) and writes index.jsonl, one record
+    per image in input order, into the output folder. Images already rendered with the same recipe
+    are kept and skipped, so an interrupted batch continues where it stopped. Started by
+    `torchrun` or `accelerate launch`, the processes share the batch, one device each.
 
     Examples:
 
@@ -81,6 +86,8 @@ def render(
       deig render --scene scenes/examples/picnic.yaml --renderer preview
 
       deig plan "two dogs under a table" | deig render --scene - --model tiny
+
+      torchrun --nproc_per_node 4 -m deigcli render --scene batch.yaml -o out/
     """
     console.set_quiet(quiet)
     flags.check_canvas(width, height)
@@ -94,7 +101,12 @@ def render(
     render_flags = RenderFlags(renderer=renderer, model=model, steps=steps, guidance=guidance, scheduler=scheduler,
                                device=device, dtype=dtype, offload=offload, allow_pickle=allow_pickle,
                                options=option or [], count=count, seed=seed, output=output, force=force,
-                               json=as_json, dry_run=dry_run, keep_going=keep_going)
-    planned = scenes_from(scene or [], planner_flags)
-    planned += plan_prompts(prompts_from(prompt, file), planner_flags, Canvas(width, height), seed)
-    return render_all(planned, render_flags)
+                               json=as_json, dry_run=dry_run, keep_going=keep_going, grid=grid)
+    with distributed.processes(cpu=device == "cpu") as group:
+        if not group.is_main:
+            console.set_quiet(True)  # one voice: process 0 speaks for the batch; errors still show
+        planned = None
+        if group.is_main:  # plan once (an LLM asked once, stdin read once) and share the scenes
+            planned = scenes_from(scene or [], planner_flags)
+            planned += plan_prompts(prompts_from(prompt, file), planner_flags, Canvas(width, height), seed)
+        return render_all(group.share(planned), render_flags, processes=group)

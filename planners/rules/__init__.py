@@ -1,1 +1,5 @@
-"""The offline rules planner (being built)."""
+"""The offline rules planner: English scene descriptions to scenes, deterministic and fast."""
+
+from planners.rules.planner import RulesPlanner
+
+__all__ = ["RulesPlanner"]

@@ -73,7 +73,7 @@ def offline() -> bool:
 def download_hint(repo_id: str, *, configs_only: bool = False) -> str:
     include = " --include '*.json' '*.txt'" if configs_only else ""
     return (f"Download it where there is network access with `hf download {repo_id}{include}` "
-            f"(older huggingface_hub: `huggingface-cli download {repo_id}`), then run again; "
+            f"(older huggingface_hub: `huggingface-cli download {repo_id}{include}`), then run again; "
             "or pass --model PATH to a local diffusers folder or .safetensors file.")
 
 

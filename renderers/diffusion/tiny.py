@@ -21,7 +21,7 @@ MAX_LENGTH = 77
 BOS, EOS = "<|startoftext|>", "<|endoftext|>"
 
 
-def _byte_symbols() -> list[str]:
+def byte_symbols() -> list[str]:
     """The GPT-2/CLIP table that maps each of the 256 bytes to a printable character."""
     printable = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + \
         list(range(ord("®"), ord("ÿ") + 1))
@@ -36,7 +36,7 @@ def _byte_symbols() -> list[str]:
 
 @functools.cache
 def _vocab() -> dict[str, int]:
-    symbols = _byte_symbols()
+    symbols = byte_symbols()
     vocab = {symbol: index for index, symbol in enumerate(symbols)}
     vocab.update({symbol + "</w>": 256 + index for index, symbol in enumerate(symbols)})
     vocab[BOS], vocab[EOS] = 512, 513
@@ -62,10 +62,11 @@ def _text_config(hidden_size: int, **extra):
 
 def _seeded(build):
     """Build under a fixed seed without disturbing the caller's random state."""
-    import torch
 
     @functools.wraps(build)
     def wrapper(*args, **kwargs):
+        import torch
+
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(TINY_SEED)
             return build(*args, **kwargs)

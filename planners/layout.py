@@ -1,0 +1,326 @@
+"""The layout solver: boxes for instances that satisfy their relations, usable by any planner.
+
+How it places things, in four steps:
+
+1. **Sizes.** Each instance gets a size prior by kind (`planners.priors`: people tall, cars wide,
+   cups small; a pose changes a person's shape), in scene units.
+2. **Attachments.** Relations that put one thing *at* another (on, inside, under, holding, in
+   front of, behind) glue the two into a composite: a cup sits on the saucer, the held umbrella
+   at the hand. Each composite is laid out around its root.
+3. **Order.** Relations between composites (left of, right of, above, below, next to, between,
+   zones such as "on the left") become edges of two acyclic graphs, one per axis; an edge that
+   would close a cycle is dropped and reported. Connected composites form a component laid out
+   on a grid: the column is the longest path in the x graph, the row the longest path in the y
+   graph, so every edge's centres come out ordered. Components are packed on shelves.
+4. **Canvas.** One scale fits everything with a margin (ratios between sizes are kept), spare
+   room is spread evenly, zones pull components to their side, and each box is made at least
+   8 px each way and rounded outward to 4 decimals.
+
+Boxes given by the caller (`LayoutItem.box`) are never moved: things attached to them are placed
+around them, and everything else is laid out in the largest empty region left between them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from planners import priors
+from planners.composites import ATTACHING, Attachment, Box, attachments, bounds, composite
+from planners.packing import X_ZONES, Y_ZONES, OrderGraph, finish, lay_out_component, place_blocks, zone_rank
+
+__all__ = ["ATTACHING", "RELATIONS", "X_ZONES", "Y_ZONES", "Layout", "LayoutItem", "LayoutRelation",
+           "finish_fraction", "relation_holds", "solve"]
+
+# Relations, read as "subject RELATION object" ("a cup on a saucer": cup on saucer).
+HORIZONTAL = ("left of", "right of")
+VERTICAL = ("above", "below")
+RELATIONS = HORIZONTAL + VERTICAL + ATTACHING + ("next to", "between")
+
+
+@dataclass(frozen=True)
+class LayoutItem:
+    """One instance to place. `box` set: fixed, never moved. `zone`: (x, y) canvas region."""
+
+    name: str
+    pose: str | None = None
+    box: Box | None = None
+    zone: tuple[str | None, str | None] = (None, None)
+    prior: priors.SizePrior | None = None
+
+
+@dataclass(frozen=True)
+class LayoutRelation:
+    subject: int
+    kind: str
+    object: int
+    third: int | None = None  # the second object of "between"
+
+    def __post_init__(self) -> None:
+        if self.kind not in RELATIONS:
+            raise ValueError(f"unknown relation '{self.kind}' (known: {', '.join(RELATIONS)})")
+
+
+@dataclass
+class Layout:
+    boxes: list[Box]
+    dropped: list[LayoutRelation] = field(default_factory=list)  # relations the boxes do not satisfy
+
+
+# -- checking ---------------------------------------------------------------------------------
+
+
+def centre(box: Sequence[float]) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def _x_overlap(a: Sequence[float], b: Sequence[float]) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0])
+
+
+def relation_holds(kind: str, subject: Sequence[float], obj: Sequence[float],
+                   third: Sequence[float] | None = None) -> bool:
+    """Whether boxes satisfy a relation, judged by centres (GenEval-style, no margin)."""
+    (sx, sy), (ox, oy) = centre(subject), centre(obj)
+    if kind == "left of":
+        return sx < ox
+    if kind == "right of":
+        return sx > ox
+    if kind == "above":
+        return sy < oy
+    if kind == "below":
+        return sy > oy
+    if kind == "on":
+        return sy < oy and obj[0] <= sx <= obj[2]
+    if kind == "under":
+        return sy > oy and obj[0] <= sx <= obj[2]
+    if kind == "inside":
+        return obj[0] <= sx <= obj[2] and obj[1] <= sy <= obj[3]
+    if kind == "holding":
+        return _touching(subject, obj)
+    if kind == "in front of":
+        return subject[3] > obj[3] and _x_overlap(subject, obj)
+    if kind == "behind":
+        return subject[3] < obj[3] and _x_overlap(subject, obj)
+    if kind == "next to":
+        return min(subject[3], obj[3]) > max(subject[1], obj[1])  # side by side: their heights overlap
+    if kind == "between":
+        if third is None:
+            return False
+        tx = centre(third)[0]
+        return min(ox, tx) < sx < max(ox, tx)
+    raise ValueError(f"unknown relation '{kind}'")
+
+
+def _touching(a: Sequence[float], b: Sequence[float], slack: float = 0.02) -> bool:
+    return (min(a[2], b[2]) + slack >= max(a[0], b[0])) and (min(a[3], b[3]) + slack >= max(a[1], b[1]))
+
+
+# -- step 1: sizes ----------------------------------------------------------------------------
+
+
+def _size(item: LayoutItem) -> tuple[float, float, str]:
+    prior = item.prior or priors.prior_for(item.name, item.pose)
+    height = prior.height
+    if item.zone[1] == "back":
+        height *= 0.75
+    elif item.zone[1] == "front":
+        height *= 1.15
+    return prior.aspect * height, height, prior.category
+
+
+# -- solving -------------------------------------------------------------------------------------
+
+
+def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (), *,
+          width: int = 512, height: int = 512) -> Layout:
+    """Boxes (canvas fractions, [x0, y0, x1, y1], y down) for `items`, honouring `relations`."""
+    n = len(items)
+    if n == 0:
+        return Layout([])
+    for relation in relations:
+        for index in (relation.subject, relation.object, relation.third):
+            if index is not None and not 0 <= index < n:
+                raise ValueError(f"relation {relation} refers to item {index}; there are {n}")
+    sizes = [_size(item) for item in items]
+    attached = attachments([item.box is not None for item in items], relations, sizes)
+    children_of: dict[int, list[Attachment]] = {}
+    for attachment in sorted(attached.values(), key=lambda a: a.child):
+        children_of.setdefault(attachment.parent, []).append(attachment)
+
+    def root_of(index: int) -> int:
+        while index in attached:
+            index = attached[index].parent
+        return index
+
+    left_of = {(r.subject, r.object) if r.kind == "left of" else (r.object, r.subject)
+               for r in relations if r.kind in HORIZONTAL}
+    px: dict[int, Box] = {}  # final boxes in pixels
+    fixed_roots = [i for i in range(n) if items[i].box is not None]
+    scale = None
+    if fixed_roots:
+        scale = _scale_of_fixed(items, sizes, fixed_roots, width, height)
+        for root in fixed_roots:
+            x0, y0, x1, y1 = items[root].box  # type: ignore[misc]
+            pixel_box = (x0 * width, y0 * height, x1 * width, y1 * height)
+            # Work in pixels directly: a composite around a fixed box, children scaled to match.
+            scaled = [(w * scale, h * scale, c) for w, h, c in sizes]
+            scaled[root] = (pixel_box[2] - pixel_box[0], pixel_box[3] - pixel_box[1], sizes[root][2])
+            for member, box in composite(root, scaled, children_of, left_of, root_box=pixel_box).items():
+                px[member] = box
+    free_roots = [i for i in range(n) if i not in attached and items[i].box is None]
+    region = (0.0, 0.0, float(width), float(height))
+    if fixed_roots:
+        region = _free_region([items[i].box for i in fixed_roots], width, height)  # type: ignore[misc]
+    if free_roots:
+        px.update(_lay_out(free_roots, items, relations, sizes, children_of, left_of, root_of, region, width,
+                           height, max_scale=scale))
+    boxes = [finish(px[i], width, height, fixed=items[i].box) for i in range(n)]
+    dropped = [r for r in relations
+               if not relation_holds(r.kind, boxes[r.subject], boxes[r.object],
+                                     boxes[r.third] if r.third is not None else None)]
+    return Layout(boxes, dropped)
+
+
+def _scale_of_fixed(items, sizes, fixed: list[int], width: int, height: int) -> float:
+    """Pixels per scene unit implied by the boxes the caller fixed (their median)."""
+    ratios = []
+    for index in fixed:
+        x0, y0, x1, y1 = items[index].box
+        w, h, _ = sizes[index]
+        ratios.append(math.sqrt(((x1 - x0) * width * (y1 - y0) * height) / (w * h)))
+    ratios.sort()
+    return ratios[len(ratios) // 2]
+
+
+def _free_region(fixed: list[Box], width: int, height: int, cells: int = 24) -> tuple[float, float, float, float]:
+    """The largest empty rectangle (pixels) between fixed boxes, or the whole canvas if it is small."""
+    occupied = [[False] * cells for _ in range(cells)]
+    for x0, y0, x1, y1 in fixed:
+        for row in range(cells):
+            cy = (row + 0.5) / cells
+            if y0 - 0.5 / cells < cy < y1 + 0.5 / cells:
+                for col in range(cells):
+                    cx = (col + 0.5) / cells
+                    if x0 - 0.5 / cells < cx < x1 + 0.5 / cells:
+                        occupied[row][col] = True
+    best, best_area = None, 0.0
+    heights = [0] * cells
+    for row in range(cells):
+        for col in range(cells):
+            heights[col] = 0 if occupied[row][col] else heights[col] + 1
+        for left in range(cells):
+            run = math.inf
+            for right in range(left, cells):
+                run = min(run, heights[right])
+                if run == 0:
+                    break
+                area = (right - left + 1) * width * run * height
+                if area > best_area:
+                    best_area, best = area, (left, row - run + 1, right + 1, row + 1)
+    if best is None or best_area < 0.12 * cells * cells * width * height:
+        return 0.0, 0.0, float(width), float(height)
+    c0, r0, c1, r1 = best
+    return c0 * width / cells, r0 * height / cells, c1 * width / cells, r1 * height / cells
+
+
+def _lay_out(roots, items, relations, sizes, children_of, left_of, root_of, region, width, height, max_scale):
+    """Pixel boxes for free roots (and everything attached to them) inside `region`."""
+    composites = {root: composite(root, sizes, children_of, left_of) for root in roots}
+    extent = {root: bounds(list(c.values())) for root, c in composites.items()}
+    graph_x, graph_y = OrderGraph(roots), OrderGraph(roots)
+    linked: dict[int, set[int]] = {root: set() for root in roots}
+
+    def edge(graph: OrderGraph, a: int, b: int) -> None:
+        if a in linked and b in linked and graph.add(a, b):
+            linked[a].add(b)
+            linked[b].add(a)
+
+    soft = []
+    for relation in relations:
+        s, o = root_of(relation.subject), root_of(relation.object)
+        kind = relation.kind
+        if kind in ATTACHING and s == o:
+            continue  # glued into one composite already
+        if kind == "left of" or kind == "right of":
+            a, b = (s, o) if kind == "left of" else (o, s)
+            edge(graph_x, a, b)
+        elif kind in ("above", "on"):
+            edge(graph_y, s, o)
+        elif kind in ("below", "under"):
+            edge(graph_y, o, s)
+        elif kind == "between" and relation.third is not None:
+            t = root_of(relation.third)
+            if s in linked and o in linked and t in linked and not graph_x.reaches(s, o) and not graph_x.reaches(t, s):
+                edge(graph_x, o, s)
+                edge(graph_x, s, t)
+        else:
+            soft.append((o, s))  # next to, and attachments that could not glue: side by side
+    _zone_edges(roots, items, root_of, graph_x, graph_y, edge)
+    for a, b in soft:
+        if a != b and not graph_x.reaches(b, a) and not graph_x.reaches(a, b):
+            edge(graph_x, a, b)
+
+    blocks = [lay_out_component(component, composites, extent, graph_x, graph_y, items, sizes)
+              for component in _components(roots, linked)]
+    return place_blocks(blocks, region, width, height, max_scale)
+
+
+def _zone_edges(roots, items, root_of, graph_x, graph_y, edge) -> None:
+    """Zoned composites are ordered among themselves: everything 'left' before everything 'right'."""
+    for axis, graph in (("x", graph_x), ("y", graph_y)):
+        ranked = []
+        for root in roots:
+            ranks = [zone_rank(items[i].zone[0 if axis == "x" else 1], axis) for i in range(len(items))
+                     if root_of(i) == root]
+            ranks = [r for r in ranks if r is not None]
+            if ranks:
+                ranked.append((min(ranks), root))
+        for rank_a, a in ranked:
+            for rank_b, b in ranked:
+                if rank_a < rank_b:
+                    edge(graph, a, b)
+
+
+def _components(roots: list[int], linked: dict[int, set[int]]) -> list[list[int]]:
+    seen: set[int] = set()
+    out = []
+    for root in roots:
+        if root in seen:
+            continue
+        stack, component = [root], []
+        seen.add(root)
+        while stack:
+            node = stack.pop()
+            component.append(node)
+            for nxt in linked[node]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        out.append(sorted(component))
+    return out
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+def finish_fraction(box: Sequence[float], width: int, height: int) -> Box:
+    """A box in canvas fractions made valid for the canvas: at least 8 px each way, rounded outward."""
+    x0, y0, x1, y1 = box
+    return finish((x0 * width, y0 * height, x1 * width, y1 * height), width, height, fixed=None)

@@ -1,0 +1,515 @@
+"""What each stretch of words is: noun phrases, relations, zones, poses, verbs, negations, links.
+
+The chunker turns tokens into a flat list of `Chunk`s; `parsing` then reads that list to work
+out what the words say about the scene. Fixed expressions ("to the left of", "a pair of", "with
+his arms crossed") come from a phrase table matched longest-first; noun phrases are read with a
+small grammar (determiner or count, modifiers, head noun) whose head is found with the lexicon.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from planners import priors
+from planners.rules import lexicon
+from planners.rules.inflection import plural_candidates, singular
+from planners.rules.tokens import SENTENCE_END, Token
+
+# -- the phrase table ----------------------------------------------------------------------
+# Each pattern is space-separated slots; a slot lists alternatives with "|" and is optional when
+# it ends with "?". POSS stands for a possessive. An entry may refuse to match before "of".
+_POSS = "his|her|their|its|one's|the|both"
+
+_PHRASES: list[tuple[str, str, Any, bool]] = []  # (pattern, chunk kind, value, refuse before "of")
+
+
+def _phrase(kind: str, value: Any, *patterns: str, unless_of: bool = False) -> None:
+    for pattern in patterns:
+        _PHRASES.append((pattern.replace("POSS", _POSS), kind, value, unless_of))
+
+
+for _side in ("left", "right"):
+    _phrase("REL", f"{_side} of", f"to|on|at|in the far? {_side}|{_side}-hand side|hand? of", f"{_side} of",
+            f"{_side}-hand side? of", f"to the {_side} side of")
+    _phrase("ZONE", (_side, None), f"on|to|at|in the far? {_side}|{_side}-hand side|hand|half|part|edge?",
+            f"on|to|at|in the {_side}-hand side?", unless_of=True)
+for _x in ("left", "right"):
+    for _y, _ys in (("top", "top|upper"), ("bottom", "bottom|lower")):
+        _phrase("ZONE", (_x, _y), f"in|at|on the {_ys} {_x} corner|side|part|half?", f"in|at|on the {_y}-{_x} corner?",
+                f"in|at|on the {_x} {_ys} corner?", unless_of=True)
+_phrase("ZONE", (None, "top"), "on|at|in|to|near|along the very? top|upper side|half|part|edge?", "on top",
+        "up top", "high up", unless_of=True)
+_phrase("ZONE", (None, "bottom"), "on|at|in|to|near|along the very? bottom|lower side|half|part|edge?",
+        unless_of=True)
+_phrase("ZONE", ("center", None), "in|at the middle|center|centre", "in the very middle|center|centre",
+        unless_of=True)
+_phrase("ZONE", (None, "back"), "in the background|distance", "in the far distance", "far away|off",
+        "in the back", unless_of=True)
+_phrase("ZONE", (None, "front"), "in the foreground", "in the front", "up front", "close up", unless_of=True)
+
+_phrase("REL", "on", "on top of", "on the top of", "at the top of", "atop", "upon", "on", "onto",
+        "on the surface of", "sitting on top of")
+_phrase("REL", "above", "above", "over", "high above", "hanging over", "hovering over", "up above")
+_phrase("REL", "below", "below", "beneath", "at|on the bottom of", "at the foot of", "down below")
+_phrase("REL", "under", "under", "underneath", "under neath")
+_phrase("REL", "in front of", "in front of", "before", "at the front of")
+_phrase("REL", "behind", "behind", "in back of", "at the back of", "in the back of",
+        "partly|partially|half? hidden|obscured|blocked by|behind")
+_phrase("REL", "next to", "next to", "beside", "besides", "by", "near", "nearby", "close to", "close by",
+        "alongside", "along side", "by the side of", "adjacent to", "against", "across from", "opposite",
+        "opposite to", "around", "among", "amongst", "surrounded by", "together with", "accompanied by",
+        "on|at|to|by the? side of", "on either side of")
+_phrase("REL", "inside", "in", "inside", "inside of", "within", "into", "in the middle of", "in the center of",
+        "in the centre of", "at the center of", "at the centre of")
+_phrase("REL", "at", "at")
+_phrase("REL", "between", "between", "in between", "in-between")
+
+_phrase("ORDER", ("x", False), "from? left to right", "left-to-right", "from? left-to-right")
+_phrase("ORDER", ("x", True), "from? right to left", "right-to-left")
+_phrase("ORDER", ("y", False), "from? top to bottom", "top-to-bottom")
+_phrase("ORDER", ("y", True), "from? bottom to top", "bottom-to-top")
+
+_phrase("POSE", "arms-crossed", "with POSS? arms|hands crossed|folded", "with crossed|folded arms",
+        "arms crossed|folded", "crossing|folding POSS? arms", "with arms crossed|folded across POSS? chest")
+_phrase("POSE", "hands-on-hips", "with? POSS? hands on POSS? hips", "with? arms akimbo")
+_phrase("POSE", "arms-raised", "with POSS? arms|hands raised|up|lifted", "with raised arms|hands",
+        "with POSS? arms|hands in the air", "raising|lifting|throwing POSS? arms|hands up?",
+        "arms|hands raised|up", "arms|hands in the air", "with POSS? arms|hands up in the air")
+_phrase("POSE", "back-view", "seen|viewed|shown? from behind", "seen|viewed|shown? from the back",
+        "facing away", "turned away", "back view", "from the back", "with POSS back to the camera|viewer")
+_phrase("POSE", "kneeling", "on POSS knees", "down on POSS knees")
+_phrase("POSE", "pointing", "pointing POSS? finger|arm")
+_phrase("POSE", "waving", "waving POSS? hand|hands|arm")
+
+_phrase("NEG", "no", "without any?", "with no", "with not a single? any?", "no", "not a single|one?",
+        "not any", "free of", "devoid of", "empty of", "lacking", "minus", "and no", "but no")
+_phrase("NEG_PEOPLE", "people", "nobody", "no one", "no-one", "noone", "no person|persons|people|humans")
+_phrase("WEAR", "wearing", "wearing", "wears", "wear", "dressed in|as", "dressed up in|as", "clad in",
+        "clothed in", "sporting", "donning", "outfitted in")
+_phrase("WITH", "with", "with", "having", "has", "have", "featuring", "equipped with")
+_phrase("DETAIL", "made of", "made of|from", "made out of", "carved from|out of", "built of|from")
+_phrase("DETAIL", "full of", "full of", "filled with", "stuffed with", "loaded with", "piled with")
+_phrase("DETAIL", "covered in", "covered in|with|by", "coated in|with")
+_phrase("DETAIL", "topped with", "topped with|by", "decorated with", "adorned with", "painted with",
+        "printed with", "patterned with", "embroidered with")
+_phrase("STYLE", "style", "in the style of", "in a|the style|manner of", "by artist", "by the artist",
+        "inspired by")
+_phrase("THERE", "there", "there", "here", "we see", "you can see", "one can see", "showing", "shows",
+        "depicting", "depicts", "featuring a scene of")
+_phrase("OF", "of", "of")
+_phrase("FILLER", "together", "side by side", "next to one another", "in a row", "in a line", "in that order")
+
+# Quantities at the start of a noun phrase.
+_COUNT_PHRASES: list[tuple[str, int]] = [
+    ("a pair of", 2), ("a couple of", 2), ("pairs of", 2), ("a few", 3), ("quite a few", 4),
+    ("a dozen", 12), ("half a dozen", 6), ("dozens of", 24), ("a group of", 4), ("a bunch of", 4),
+    ("a handful of", 3), ("a crowd of", 6), ("a herd of", 5), ("a flock of", 5), ("a pack of", 4),
+    ("a school of", 5), ("a swarm of", 6), ("a team of", 5), ("a family of", 4), ("a row of", 5),
+    ("a line of", 5), ("a stack of", 4), ("a pile of", 5), ("a set of", 4), ("a lot of", 6), ("lots of", 6),
+    ("plenty of", 5), ("a number of", 4), ("a trio of", 3), ("a quartet of", 4), ("a litter of", 4),
+    ("a cluster of", 4), ("a collection of", 4), ("a fleet of", 4), ("an army of", 8), ("hundreds of", 30),
+    ("thousands of", 30), ("tons of", 8), ("a series of", 4), ("a variety of", 4), ("a selection of", 4),
+    ("a bouquet of", 5), ("a basket of", 4), ("a batch of", 5),
+]  # fmt: skip
+_PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    slots: tuple[tuple[frozenset[str], bool], ...]  # (alternatives, optional)
+    kind: str
+    value: Any
+    unless_of: bool
+
+
+def _compile(pattern: str) -> tuple[tuple[frozenset[str], bool], ...]:
+    slots = []
+    for slot in pattern.split():
+        optional = slot.endswith("?")
+        slots.append((frozenset(slot.rstrip("?").split("|")), optional))
+    return tuple(slots)
+
+
+@lru_cache(maxsize=1)
+def _phrase_index() -> dict[str, list[_Pattern]]:
+    """Patterns by the words they can start with (built on first use)."""
+    index: dict[str, list[_Pattern]] = {}
+    for pattern, kind, value, unless_of in _PHRASES:
+        compiled = _Pattern(_compile(pattern), kind, value, unless_of)
+        firsts: set[str] = set()
+        for alternatives, optional in compiled.slots:
+            firsts |= alternatives
+            if not optional:
+                break
+        for word in firsts:
+            index.setdefault(word, []).append(compiled)
+    return index
+
+
+def _match_slots(slots, words: list[str], i: int) -> int | None:
+    """Length of the longest match of `slots` at words[i:], or None."""
+    if not slots:
+        return 0
+    (alternatives, optional), rest = slots[0], slots[1:]
+    best = None
+    if i < len(words) and words[i] in alternatives:
+        tail = _match_slots(rest, words, i + 1)
+        if tail is not None:
+            best = 1 + tail
+    if optional:
+        skipped = _match_slots(rest, words, i)
+        if skipped is not None and (best is None or skipped > best):
+            best = skipped
+    return best
+
+
+def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
+    best: tuple[int, _Pattern] | None = None
+    for pattern in _phrase_index().get(words[i], ()):
+        length = _match_slots(pattern.slots, words, i)
+        if not length:
+            continue
+        if pattern.unless_of and i + length < len(words) and words[i + length] == "of":
+            continue
+        if best is None or length > best[0]:
+            best = (length, pattern)
+    return best
+
+
+@lru_cache(maxsize=1)
+def _count_index() -> dict[str, list[tuple[tuple[str, ...], int, bool]]]:
+    index: dict[str, list[tuple[tuple[str, ...], int, bool]]] = {}
+    for phrase, count in _COUNT_PHRASES:
+        words = tuple(phrase.split())
+        index.setdefault(words[0], []).append((words, count, phrase in _PAIR_WORDS))
+    return index
+
+
+def match_count(words: list[str], i: int) -> tuple[int, int, bool] | None:
+    """(length, count, is 'pair') of a quantity phrase at words[i:], longest first."""
+    best = None
+    for phrase, count, pair in _count_index().get(words[i], ()):
+        if tuple(words[i:i + len(phrase)]) == phrase and (best is None or len(phrase) > best[0]):
+            best = (len(phrase), count, pair)
+    return best
+
+
+# -- noun phrases ----------------------------------------------------------------------------
+
+
+@dataclass
+class NounPhrase:
+    start: int                       # token indices, end exclusive
+    end: int
+    det: str | None = None
+    count: int | None = None         # said explicitly ("two", "a pair of", "3")
+    vague: bool = False              # "several", "some", "many"
+    pair: bool = False               # "a pair of": one thing for pluralia tantum
+    pairs: int = 1                   # how many pairs
+    modifiers: list[Token] = field(default_factory=list)
+    head: list[Token] = field(default_factory=list)
+    noun: str | None = None          # singular category name, lower case ("fire hydrant")
+    plural: bool = False
+    pronoun: str | None = None
+
+    @property
+    def headless(self) -> bool:
+        return self.noun is None and self.pronoun is None
+
+
+@dataclass
+class Chunk:
+    kind: str
+    start: int
+    end: int
+    value: Any = None
+    np: NounPhrase | None = None
+
+
+_NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lexicon.COPULAS
+            | lexicon.DETERMINERS | frozenset({"there", "here", "no", "not", "without", "nobody"})) - {"one"}
+
+
+def _number(word: str) -> int | None:
+    if word.isascii() and word.isdigit():
+        return min(int(word), 1000)
+    return lexicon.NUMBER_WORDS.get(word)
+
+
+def _is_verb_form(word: str) -> bool:
+    return word in lexicon.VERBS or (word.endswith("ing") and len(word) > 5 and not lexicon.is_known_noun(word))
+
+
+def _is_past_tense(word: str) -> bool:
+    # "two drums added rhythm": after a noun, a word in -ed the lexicon does not know is a verb.
+    return word.endswith("ed") and len(word) > 4 and not lexicon.is_known_noun(word) and not lexicon.is_adjective(word)
+
+
+def _known_noun_at(words: list[str], j: int, first: int) -> tuple[int, str, bool] | None:
+    """A known noun (or compound) ending at words[j]: (start index, singular name, plural)."""
+    base, plural = singular(words[j])
+    for size in (3, 2):
+        k = j - size + 1
+        if k >= first:
+            # "wine glasses", "traffic lights": the last word may be a plural the lexicon reads otherwise.
+            for candidate in dict.fromkeys([base, *plural_candidates(words[j])]):
+                compound = " ".join(words[k:j] + [candidate])
+                if compound in priors.MULTIWORD_NOUNS or compound in lexicon.SETTINGS:
+                    return k, compound, plural or candidate != words[j]
+    if lexicon.is_known_noun(base):
+        return j, base, plural
+    return None
+
+
+@dataclass
+class _Seen:
+    """What the words of a noun phrase read so far are like (kept as it grows, in one pass)."""
+
+    count: int = 0
+    only_adjectives: bool = True   # no head candidate yet
+    has_noun: bool = False         # a word the lexicon knows as a noun, not also an adjective
+
+    def add(self, word: str) -> None:
+        self.count += 1
+        if word == "and":
+            return
+        adjective = lexicon.is_adjective(word)
+        self.only_adjectives = self.only_adjectives and adjective
+        self.has_noun = self.has_noun or (not adjective and lexicon.is_known_noun(singular(word)[0]))
+
+
+class Chunker:
+    """Reads tokens left to right into chunks."""
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.words = [t.low for t in tokens]
+
+    def run(self) -> list[Chunk]:
+        chunks: list[Chunk] = []
+        i, n = 0, len(self.words)
+        self.verbish_end = 0
+        while i < n:
+            word = self.words[i]
+            if i < self.verbish_end and self.tokens[i].is_word and match_phrase(self.words, i) is None:
+                chunks.append(self._generic_verb(i))
+                i += 1
+                continue
+            if not self.tokens[i].is_word:
+                kind = "SENT" if word in SENTENCE_END else "COMMA" if word in ",:()\"/" else "OTHER"
+                chunks.append(Chunk(kind, i, i + 1, word))
+                i += 1
+                continue
+            if match_count(self.words, i) is None:
+                phrase = match_phrase(self.words, i)
+                if phrase is not None:
+                    length, pattern = phrase
+                    chunks.append(Chunk(pattern.kind, i, i + length, pattern.value))
+                    i += length
+                    continue
+            chunk = self._word(i, chunks[-1] if chunks else None)
+            chunks.append(chunk)
+            i = chunk.end
+        return chunks
+
+    def _word(self, i: int, previous: Chunk | None) -> Chunk:
+        word = self.words[i]
+        # After a transitive verb or a preposition a noun is expected: "mixing drinks", "with waves",
+        # "in shining armor" (a verb form followed by a noun is its modifier).
+        wants_noun = previous is not None and (
+            (previous.kind == "VERB" and previous.value.transitive)
+            or previous.kind in ("WITH", "REL", "PREP", "OF", "NEG", "DETAIL", "WEAR"))
+        if word in ("and", "plus"):
+            return Chunk("AND", i, i + 1)
+        if word in ("or", "nor"):
+            return Chunk("OR", i, i + 1)
+        if word in lexicon.CONJUNCTIONS:
+            return Chunk("CLAUSE", i, i + 1, word)
+        if word in lexicon.RELATIVE:
+            return Chunk("RELATIVE", i, i + 1, word)
+        if word in lexicon.COPULAS:
+            return Chunk("COPULA", i, i + 1, word)
+        if word in ("each", "one") and i + 1 < len(self.words) and self.words[i + 1] in ("other", "another"):
+            return Chunk("NP", i, i + 2, np=NounPhrase(i, i + 2, pronoun="each other"))
+        if word in lexicon.PRONOUNS and word != "one":
+            return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=word))
+        if word in lexicon.VERBS and not (wants_noun and (
+                lexicon.is_known_noun(singular(word)[0]) or lexicon.is_known_noun(word) or self._noun_follows(i + 1))):
+            return Chunk("VERB", i, i + 1, lexicon.VERBS[word])  # but "mixing drinks": a noun
+        if previous is not None and previous.kind == "COPULA" and word.endswith("ing") and word not in lexicon.ADJECTIVES:
+            after = self.words[i + 1] if i + 1 < len(self.words) else ""
+            if _is_verb_form(word) or after in lexicon.DETERMINERS or _number(after) is not None:
+                return self._generic_verb(i)  # "is mixing drinks", "is building a sandcastle"
+        if previous is not None and previous.kind == "NP" and _is_past_tense(word):
+            return self._generic_verb(i)  # "a car painted red"
+        if word in lexicon.PREPOSITIONS:
+            return Chunk("PREP", i, i + 1, word)
+        if word in lexicon.FILLER:
+            return Chunk("FILLER", i, i + 1, word)
+        np = self.noun_phrase(i)
+        if np is not None:
+            return Chunk("NP", np.start, np.end, np=np)
+        if _is_verb_form(word) or word.endswith("ed"):
+            return self._generic_verb(i)
+        return Chunk("OTHER", i, i + 1, word)
+
+    def _generic_verb(self, i: int) -> Chunk:
+        # A verb the lexicon does not know: kept in the caption, its object stands next to it.
+        return Chunk("VERB", i, i + 1, lexicon.Verb(self.tokens[i].text, relation="next to", transitive=True))
+
+    def noun_phrase(self, i: int) -> NounPhrase | None:
+        words, n = self.words, len(self.words)
+        np = NounPhrase(i, i)
+        j = i
+        # Determiner and quantity, in any of their usual orders ("the two", "all three", "a pair of").
+        while j < n:
+            counted = match_count(words, j)
+            if counted is not None:
+                length, count, np.pair = counted
+                np.pairs = np.count or 1  # "two pairs of scissors" is two things, "two pairs of socks" four
+                np.count = count * np.pairs if np.pair else count
+                j += length
+                continue
+            number = _number(words[j])
+            if number is not None and np.det in lexicon.ARTICLES and words[j] not in ("hundred", "thousand", "dozen"):
+                break  # "a 3 legged stool", "a two-headed dragon": a modifier, not a count
+            if number is not None and not (words[j] == "one" and not self._noun_follows(j + 1)):
+                np.count = number if words[j] != "dozen" or np.count is None else np.count * 12
+                j += 1
+                continue
+            if words[j] in lexicon.VAGUE_COUNTS:
+                np.count, np.vague = lexicon.VAGUE_COUNTS[words[j]], True
+                j += 1
+                continue
+            if words[j] in lexicon.DETERMINERS and words[j] != "one's":
+                np.det = np.det or words[j]
+                j += 1
+                continue
+            if words[j] == "all" or words[j] == "only":
+                j += 1
+                continue
+            break
+        first = j
+        # Modifiers and the head: words up to the first function word.
+        seen = _Seen()
+        while j < n:
+            if not self.tokens[j].is_word:
+                if words[j] == "," and self._comma_between_adjectives(seen, j):
+                    j += 1  # "a big, red ball"
+                    continue
+                break
+            word = words[j]
+            if word in _NP_STOP and not (word == "and" and self._adjective_and(seen, j)):
+                break
+            if j > first and _number(word) is not None and word != "one":
+                break  # "Draw two penguins": a number starts a noun phrase of its own
+            if j > first and match_phrase(words, j) is not None and word != "and":
+                break
+            if self._verb_ends_phrase(np, seen, j):
+                break
+            seen.add(word)
+            j += 1
+        body = [k for k in range(first, j) if self.tokens[k].is_word]
+        if body and words[body[-1]] == "and":
+            j = body.pop()
+        if not body:
+            if np.count is None and np.det is None:
+                return None
+            if np.count is not None and np.det is None and words[i] == "one":
+                np.pronoun = "one"
+            np.end = j
+            return np
+        head_start, head_end = self._head(body, np, j)
+        np.modifiers = [self.tokens[k] for k in body if k < head_start]
+        np.head = [self.tokens[k] for k in range(head_start, head_end)] if head_end > head_start else []
+        np.end = head_end if head_end > head_start else j
+        self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
+        return np
+
+    def _comma_between_adjectives(self, seen: _Seen, j: int) -> bool:
+        after = self.words[j + 1] if j + 1 < len(self.words) and self.tokens[j + 1].is_word else ""
+        return (seen.count > 0 and seen.only_adjectives and bool(after) and after not in _NP_STOP
+                and (lexicon.is_adjective(after) or self._noun_follows(j + 2)))
+
+    def _verb_ends_phrase(self, np: NounPhrase, seen: _Seen, j: int) -> bool:
+        """Whether words[j] is a verb after the noun phrase rather than a word inside it."""
+        word = self.words[j]
+        has_noun = seen.has_noun
+        if _is_past_tense(word):
+            # "two drums added rhythm", "the omelet cooked the eggs"; but "a 3 legged stool", "a potted plant"
+            if " ".join(self.words[j:j + 2]) in priors.MULTIWORD_NOUNS:
+                return False
+            after = self.words[j + 1] if j + 1 < len(self.words) else ""
+            return has_noun or (seen.count > 0 and (after in lexicon.DETERMINERS or _number(after) is not None))
+        if not (word in lexicon.VERBS or _is_verb_form(word)):
+            return False
+        if not seen.only_adjectives:
+            if not has_noun and (lexicon.is_known_noun(word) or lexicon.is_known_noun(singular(word)[0])):
+                return False  # "the crashing waves": the known noun is the head
+            # "a book stand": after "a" and a singular noun, a bare verb form is a noun ("a man stands")
+            single = np.det in lexicon.ARTICLES and np.count is None
+            base = not word.endswith(("s", "ing", "ed")) and word not in ("sat", "stood", "lay", "ran", "swam")
+            return not (single and base and self._is_last_word(j) and not singular(self.words[j - 1])[1])
+        # "a couple dancing"; but "a sitting man", "a painting"
+        return not (self._noun_follows(j + 1) or lexicon.is_known_noun(singular(word)[0]))
+
+    def _is_last_word(self, j: int) -> bool:
+        return not self._noun_follows(j + 1)
+
+    def _adjective_is_the_thing(self, np: NounPhrase, body: list[int], end: int) -> bool:
+        """Only adjectives: the last one names the thing, unless more is to come ("a red and a blue
+        cup", "the cup is red", "a man in red")."""
+        last = self.words[body[-1]]
+        if last in lexicon.MATERIALS and last not in lexicon.COLOURS:
+            return True
+        if np.det is None and np.count is None:
+            return False
+        before = self.words[np.start - 1] if np.start > 0 else ""
+        after = self.words[end] if end < len(self.words) else ""
+        return (len(body) > 1 and before not in lexicon.COPULAS and before not in ("in", "with", "wearing")
+                and after not in ("and", ",", "or"))
+
+    def _noun_follows(self, j: int) -> bool:
+        return j < len(self.words) and self.tokens[j].is_word and self.words[j] not in _NP_STOP
+
+    def _adjective_and(self, seen: _Seen, j: int) -> bool:
+        # "red and white striped": 'and' joins modifiers when everything so far is an adjective
+        # and an adjective follows.
+        after = self.words[j + 1] if j + 1 < len(self.words) else ""
+        return seen.count > 0 and seen.only_adjectives and lexicon.is_adjective(after)
+
+    def _head(self, body: list[int], np: NounPhrase, end: int) -> tuple[int, int]:
+        """Find the head noun in the body of a noun phrase; fills np.noun / np.plural."""
+        words = self.words
+        first, last = body[0], body[-1]
+        found = None
+        for j in range(last, first - 1, -1):
+            found = _known_noun_at(words, j, first)
+            if found is not None:
+                head_start, noun, plural = found
+                head_end = j + 1
+                break
+        if found is not None and head_end <= last:
+            # A word the lexicon does not know after a known noun: an English head comes last,
+            # unless that word reads as a verb ("a cat licks", "a car parked").
+            trailing = words[last]
+            single = np.det in lexicon.ARTICLES or np.count == 1
+            verbish = trailing.endswith(("ed", "ing", "ly")) or (
+                trailing.endswith("s") and not trailing.endswith("ss") and single)
+            if not verbish:
+                found = None
+        if found is None:
+            candidates = [k for k in body if not lexicon.is_adjective(words[k])]
+            if not candidates and self._adjective_is_the_thing(np, body, end):
+                candidates = [last]  # "a square tin", "the jagged coral"
+            if not candidates or words[candidates[-1]] in ("one", "ones"):
+                return last + 1, last + 1  # only modifiers: "a red one", "in red"
+            k = candidates[-1]
+            noun, plural = singular(words[k])
+            head_start, head_end = k, k + 1
+        if noun in lexicon.PLURALIA_TANTUM and noun == "glasses" and (np.count or 1) > 1 and not np.pair:
+            noun, plural = "glass", True
+        np.noun, np.plural = noun, plural
+        return head_start, head_end

@@ -1,0 +1,76 @@
+"""Singular and plural nouns, and 'a' versus 'an'."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from planners.rules import lexicon
+
+
+@lru_cache(maxsize=4096)
+def singular(word: str) -> tuple[str, bool]:
+    """(singular form, whether `word` looked plural), for one lower-case word.
+
+    Irregular and wrong plurals come from a table ("geese", "sheeps", "knifes"); regular ones are
+    undone by trying the usual endings and keeping the first candidate the lexicon knows, then
+    the most plausible guess for words it does not know ("zorbs" -> "zorb").
+    """
+    if word in lexicon.IRREGULAR_PLURALS:
+        base = lexicon.IRREGULAR_PLURALS[word]
+        return base, word not in lexicon.ZERO_PLURALS
+    if word in lexicon.PLURALIA_TANTUM or word in lexicon.SINGULAR_S:
+        return word, False
+    if lexicon.is_known_noun(word) and not _plural_of_known(word) and not _listed_plural(word):
+        return word, False
+    candidates = plural_candidates(word)
+    for candidate in candidates:
+        if lexicon.is_known_noun(candidate):
+            return candidate, True
+    if candidates:
+        return candidates[0], True
+    return word, False
+
+
+def _plural_of_known(word: str) -> bool:
+    # The lexicon lists some plurals as words of their own ("flowers", "eyes", "mountains").
+    return any(lexicon.is_known_noun(candidate) for candidate in plural_candidates(word))
+
+
+def _listed_plural(word: str) -> bool:
+    # Word lists hold some plurals as such ("socks", "earrings", "woods"): still plurals.
+    return word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")) and word not in lexicon.NOUNS_ENDING_IN_S
+
+
+def plural_candidates(word: str) -> list[str]:
+    """Possible singulars of a regular plural, most plausible first."""
+    if len(word) < 3 or not word.endswith("s") or word.endswith(("ss", "us", "'s")):
+        return []
+    if word.endswith("is") and not lexicon.is_known_noun(word[:-1]):
+        return []  # "iris", "oasis"; but "broccolis", "skis" handled above
+    out: list[str] = []
+    if word.endswith("ies") and len(word) > 4:
+        out.append(word[:-3] + "y")
+    if word.endswith("ves"):
+        out += [word[:-3] + "f", word[:-3] + "fe"]
+    if word.endswith(("ches", "shes", "xes", "zes", "sses", "oes")):
+        out.append(word[:-2])
+    out.append(word[:-1])
+    if word.endswith("es") and word[:-2] not in out:
+        out.append(word[:-2])
+    return out
+
+
+def article(word: str) -> str:
+    """'a' or 'an' before `word`, by how it is usually pronounced."""
+    low = word.lower()
+    if not low:
+        return "a"
+    if low.startswith(("hour", "honest", "honor", "honour", "heir")):
+        return "an"
+    if low.startswith(("uni", "use", "usu", "uti", "eu", "one", "once", "ur", "ufo", "ewe")):
+        return "a"
+    if low[0] in "aeiou":
+        return "an"
+    if low[0] == "8" or (low[0] == "1" and low[:2] in ("11", "18")):
+        return "an"
+    return "a"

@@ -1,0 +1,338 @@
+"""The closed word classes of scene descriptions: what each word can do in a sentence.
+
+Object nouns and their sizes live in `planners.priors` (shared with every planner); this module
+adds what only a parser needs: counts, attributes, clothing and parts, settings, verbs and poses.
+Everything here is plain sets and dicts built once at import (well under a millisecond).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planners import priors
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+ARTICLES = _words("a an")
+DEFINITE = _words("the this that these those")
+POSSESSIVES = _words("his her their its my our your one's someone's")
+# Determiners that start a noun phrase without saying how many.
+DETERMINERS = ARTICLES | DEFINITE | POSSESSIVES | _words("another each every any")
+
+NUMBER_WORDS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "single": 1, "lone": 1, "both": 2, "dozen": 12,
+}  # fmt: skip
+# Vague quantities, as the number of instances they become.
+VAGUE_COUNTS: dict[str, int] = {"several": 3, "some": 3, "few": 3, "many": 5, "numerous": 6, "multiple": 3,
+                                "various": 3}
+# A plural noun with no number ("cats on a sofa") means a few of them.
+DEFAULT_PLURAL_COUNT = 3
+
+COLOURS = _words(
+    "red orange yellow green blue purple pink brown black white gray grey beige tan navy teal "
+    "turquoise cyan magenta violet indigo lavender lilac maroon burgundy crimson scarlet golden gold "
+    "silver bronze copper olive khaki cream ivory ebony charcoal amber coral peach mint lime emerald "
+    "ruby sapphire jade aqua azure cobalt mauve plum rust ochre mustard salmon fuchsia chestnut "
+    "blond blonde ginger auburn brunette platinum reddish bluish greenish yellowish pinkish "
+    "purplish brownish greyish grayish orangish rainbow multicolored multicoloured colorful colourful"
+)
+COLOUR_SHADES = _words("light dark pale bright deep pastel neon vivid hot baby royal sky navy dusty")
+MATERIALS = _words(
+    "wooden wood metal metallic steel iron glass plastic leather silk cotton wool woolen woollen "
+    "knitted knit denim stone marble brick paper cardboard ceramic porcelain clay velvet suede "
+    "straw wicker bamboo concrete crystal rubber fur furry fluffy lace linen satin tin chrome "
+    "golden silver bronze copper brass felt fleece canvas corduroy tweed cashmere jade ice"
+)
+PATTERNS = _words(
+    "striped stripy plaid checkered checked chequered polka-dot polka-dotted dotted spotted "
+    "speckled floral flowered patterned tartan camouflage camo paisley leopard-print zebra-striped "
+    "tiger-striped houndstooth argyle gingham tie-dye tie-dyed sequined embroidered"
+)
+SHAPES = _words(
+    "spherical cubic cubical cylindrical conical pyramidal pentagonal hexagonal octagonal oblong teardrop "
+    "circular rectangular triangular oval square round crescent curved twisted spiral star-shaped "
+    "heart-shaped diamond-shaped egg-shaped domed arched pointed jagged wavy")
+# Other descriptive words that are never the head of a noun phrase.
+ADJECTIVES = COLOURS | COLOUR_SHADES | MATERIALS | PATTERNS | SHAPES | _words(
+    "big small large tiny huge giant little tall short long wide narrow thick thin fat skinny "
+    "slim round square oval rectangular triangular flat round-shaped heart-shaped "
+    "old young new ancient modern vintage antique retro elderly aged teenage middle-aged "
+    "happy sad angry smiling laughing crying cute pretty beautiful handsome ugly scary friendly "
+    "shiny glossy matte rusty dusty dirty clean wet dry broken cracked shiny sparkling glowing "
+    "soft hard smooth rough fuzzy hairy curly wavy straight bald bearded spiky "
+    "hot cold warm cool frozen melting burning empty full open closed heavy light "
+    "fresh ripe rotten sliced cut whole half wild tame domestic sleepy lazy playful curious "
+    "realistic photorealistic detailed cinematic cartoon animated stylized miniature "
+    "electric vintage fancy elegant simple plain ornate decorative colorful colourful "
+    "wooden transparent translucent opaque reflective fluffy furry feathered scaly "
+    "sunny snowy rainy foggy misty cloudy stormy windy dusky starry moonlit sunlit dim dark "
+    "busy crowded quiet empty calm peaceful lush green grassy sandy rocky muddy icy "
+    "male female adult baby giant cozy cosy tidy messy rustic urban rural tropical"
+)
+
+# Worn by a person: bound to the wearer's caption, never instances of their own.
+CLOTHING = _words(
+    "hat cap beanie beret helmet hood crown tiara veil headband bandana turban hijab wig "
+    "dress gown skirt shirt t-shirt tshirt blouse top tank-top sweater jumper hoodie cardigan "
+    "jacket coat overcoat raincoat parka blazer vest waistcoat suit tuxedo uniform robe kimono "
+    "sari apron overalls jumpsuit costume outfit clothes clothing jeans pants trousers shorts "
+    "leggings tights stockings socks shoes shoe sneakers trainers boots boot sandals heels "
+    "slippers scarf shawl poncho cape cloak gloves glove mittens mitten tie bowtie bow-tie "
+    "necklace bracelet earrings earring ring watch glasses sunglasses goggles spectacles mask "
+    "belt badge pin brooch backpack purse handbag bag satchel armor armour swimsuit bikini "
+    "pajamas pyjamas nightgown bathrobe"
+)
+# Parts and features: bound to their owner's caption ("a cat with green eyes").
+PARTS = _words(
+    "hair beard moustache mustache eyes eye ears ear nose mouth lips teeth smile face head hands "
+    "hand arms arm legs leg feet foot fur mane tail tails wings wing feathers feather beak paws paw "
+    "claws horns horn antlers tusks trunk spots stripes patches pattern markings scales fins fin "
+    "freckles tattoo tattoos makeup lipstick ponytail braid braids bun curls bangs skin collar "
+    "leash harness saddle bridle wheels wheel tires tire roof door doors windows handle handles "
+    "lid spout petals petal leaves stem stems branches trunk blossoms flowers frame screen "
+    "buttons sleeves hem pockets laces sole brim ribbon bow label lights headlights stripe "
+    "dots frosting icing sprinkles toppings topping filling crust cover cushions strap straps "
+    "hood engine sail sails mast chimney balcony porch steps shutters expression"
+)
+# Wearable things a GenEval-style class list also has as objects: instances unless worn.
+WEARABLE_OBJECTS = _words("tie backpack handbag purse bag glasses sunglasses watch hat cap helmet crown scarf glove")
+
+# Places and surroundings: they become the background, never instances.
+SETTINGS = _words(
+    "scene place setting background landscape scenery outdoors indoors street road avenue "
+    "sidewalk pavement alley lane highway crossroads intersection square plaza city town village "
+    "downtown suburb neighborhood neighbourhood countryside park garden backyard yard courtyard "
+    "playground field meadow farm farmland pasture prairie forest woods jungle rainforest desert "
+    "savanna savannah tundra mountain mountains hill hills valley canyon cliff cave volcano "
+    "beach shore coast seaside sea ocean lake river stream pond waterfall island bay harbor "
+    "harbour port dock pier marina swamp marsh glacier snow grass sand water waves underwater "
+    "sky skies space galaxy universe clouds horizon room kitchen bedroom bathroom livingroom "
+    "living-room hall hallway corridor office classroom library studio gym museum gallery "
+    "restaurant cafe café bar pub diner shop store supermarket market mall bakery hospital "
+    "school church cathedral temple station airport subway train-station platform stage "
+    "theater theatre cinema arena stadium court pitch track rink pool attic basement garage "
+    "warehouse factory lab laboratory interior exterior world wilderness ruins battlefield "
+    "corner street-corner nook peak summit waterhole oasis party wedding concert festival parade iceberg floe lighting "
+    "campsite camp orchard vineyard greenhouse zoo aquarium circus fairground carnival "
+    "rooftop terrace patio lawn floor ground wall ceiling tabletop countertop "
+    "runway racetrack parking-lot lot driveway trail path underworld "
+    "fog mist rain storm snowfall snowstorm blizzard sunshine sunlight moonlight darkness "
+    "dusk dawn sunset sunrise twilight night nighttime midnight noon daytime daylight morning "
+    "evening afternoon day winter summer autumn fall spring christmas halloween"
+)
+# Portions: "a slice of pizza" is a pizza.
+PARTITIVES = _words("slice slices piece pieces bit bits chunk chunks scoop scoops wedge wedges sliver "
+                    "cube cubes portion portions serving servings bite slab strip strips drop drops "
+                    "dollop loaf loaves sprig sprigs stalk stalks head heads clove cloves")
+
+# Places named by two or three words ("living room", "mountain top"): settings as a whole.
+SETTINGS = SETTINGS | frozenset(
+    "living room|dining room|mountain top|mountain peak|parking lot|train station|bus station|coffee shop|"
+    "swimming pool|tennis court|basketball court|soccer field|football field|baseball field|night sky|"
+    "outer space|ice rink|sea shore|forest floor|country road|city street|city skyline|ice floe|"
+    "flower field|wheat field|rice field|snowy mountains|sandy beach|candle light|golden hour|blue hour|"
+    "high school|train platform|subway station|gas station|fire station|police station|"
+    "grocery store|book store|bookstore|art gallery|concert hall|night club|throne room|"
+    "back yard|front yard|rose garden|city park|amusement park|theme park|race track|dance floor"
+    .split("|"))
+
+# The subset of SETTINGS that says when rather than where ("at dusk", "in the evening").
+TIMES = _words(
+    "dusk dawn sunset sunrise twilight night nighttime midnight noon daytime daylight morning "
+    "evening afternoon day winter summer autumn fall spring christmas halloween fog mist rain lighting "
+    "storm snowfall snowstorm blizzard sunshine sunlight moonlight darkness"
+) | frozenset(
+    "morning light|evening light|soft light|natural light|warm light|golden light|dim light|candle light|"
+    "studio lighting|soft lighting|dramatic lighting|golden hour|blue hour".split("|"))
+SETTINGS = SETTINGS | TIMES
+# A setting that names no place: "a photo of a scene with a dog" has no background to draw.
+EMPTY_SETTINGS = _words("scene place setting")
+# "A photo of ...": the frame of the picture, not a thing in it.
+FRAMES = _words(
+    "photo photograph picture image painting drawing illustration sketch render rendering "
+    "shot snapshot portrait close-up closeup view scene watercolor watercolour artwork "
+    "poster cartoon comic still frame depiction composition selfie"
+)
+# What may follow a negation and belongs to it: "no people around", "no cars in sight".
+NEGATION_TAILS = ("around", "in sight", "anywhere", "at all", "nearby", "present", "visible", "in view",
+                  "in the scene", "in the picture", "in the image", "in the frame", "in the shot",
+                  "in the photo", "in the background", "whatsoever", "to be seen")
+# Things one cannot draw a box around.
+ABSTRACT = _words(
+    "skill skills trick tricks plan plans idea ideas music rhythm beauty walk walks time life love fun game "
+    "games possibility possibilities imagination media social joy happiness peace silence sound sounds noise "
+    "smell taste thought thoughts dream dreams memory memories moment moments attention way ways care job "
+    "work business journey adventure story stories lesson lessons practice exercise conversation meal break "
+    "rest nap sleep energy power freedom hope fear anger sadness kindness warmth breeze air atmosphere mood")
+STYLE_WORDS = _words(
+    "style art artwork quality resolution detail details bokeh masterpiece artstation "
+    "trending unreal octane 4k 8k hd hdr uhd dslr render photography wallpaper concept aesthetic "
+    "vibe mood colors colours tones palette film grain"
+)
+
+PREPOSITIONS = _words(
+    "in on at under with without of near by beside besides behind above below over across "
+    "along among amongst around through inside outside into onto upon against toward towards "
+    "underneath beneath atop between from to for during next amid within past off up down "
+    "like beyond throughout via per"
+)
+CONJUNCTIONS = _words("and or but while whereas nor plus then also as whilst yet so")
+RELATIVE = _words("that which who whose where whom")
+PRONOUNS = _words("it them him her they he she one ones itself themselves")
+COPULAS = _words("is are was were be being been am 's")
+FILLER = _words("there here very quite really rather just also too all only even")
+
+# Singular nouns that end in s: not plurals to be stripped.
+SINGULAR_S = _words(
+    "bus gas lens iris octopus cactus walrus platypus hippopotamus virus canvas atlas bonus "
+    "campus chorus circus focus genius census bias christmas dais oasis tennis glass grass dress "
+    "class boss moss mattress compass cross address princess actress waitress goddess hostess "
+    "lioness fortress walrus asparagus hummus citrus lotus hibiscus pegasus abacus news species "
+    "series chess mess bass ss pants"
+)
+# Listed nouns that end in s and are singular: not plurals of anything.
+NOUNS_ENDING_IN_S = frozenset({"canvas", "lens", "gas", "bus", "circus", "christmas", "news", "species", "series",
+                               "chess", "oasis", "iris", "walrus", "octopus", "cactus", "tennis", "glass",
+                               "grass", "dress", "compass", "mattress", "bass", "moss", "class", "boss", "cross"})
+# Plural in form, one thing in meaning ("a pair of scissors" is one pair).
+PLURALIA_TANTUM = _words(
+    "scissors skis glasses sunglasses goggles spectacles jeans pants trousers shorts leggings tights "
+    "pajamas pyjamas binoculars tongs pliers headphones earphones overalls clothes chopsticks "
+    "sweatpants underpants noodles spaghetti"
+)
+
+IRREGULAR_PLURALS: dict[str, str] = {
+    "people": "person", "persons": "person", "men": "man", "women": "woman", "children": "child",
+    "childs": "child", "geese": "goose", "gooses": "goose", "mice": "mouse", "mouses": "mouse",
+    "feet": "foot", "teeth": "tooth", "oxen": "ox", "knives": "knife", "knifes": "knife",
+    "wives": "wife", "lives": "life", "leaves": "leaf", "loaves": "loaf", "halves": "half",
+    "shelves": "shelf", "wolves": "wolf", "calves": "calf", "scarves": "scarf", "elves": "elf",
+    "thieves": "thief", "hooves": "hoof", "sheeps": "sheep", "deers": "deer", "fishes": "fish",
+    "mooses": "moose", "cacti": "cactus", "fungi": "fungus", "octopi": "octopus",
+    "octopuses": "octopus", "lice": "louse", "dice": "die", "policemen": "policeman",
+    "policewomen": "policewoman", "firemen": "fireman", "fishermen": "fisherman",
+    "businessmen": "businessman", "businesswomen": "businesswoman", "gentlemen": "gentleman",
+    "snowmen": "snowman", "ladies": "lady", "babies": "baby", "puppies": "puppy",
+    "bunnies": "bunny", "ponies": "pony", "cherries": "cherry", "strawberries": "strawberry",
+    "buses": "bus", "busses": "bus", "benchs": "bench", "sandwichs": "sandwich",
+    "toothbrushs": "toothbrush", "brushs": "brush", "watchs": "watch", "boxs": "box",
+    "foxs": "fox", "glasss": "glass", "dresss": "dress", "tomatos": "tomato", "potatos": "potato",
+    "potatoes": "potato", "tomatoes": "tomato", "heroes": "hero", "mangoes": "mango",
+    "volcanoes": "volcano", "dominoes": "domino", "women's": "woman", "men's": "man",
+    "sheep": "sheep", "deer": "deer", "fish": "fish", "moose": "moose", "bison": "bison",
+    "salmon": "salmon", "aircraft": "aircraft", "swine": "swine", "cattle": "cow",
+    "police": "police officer", "staff": "staff", "dwarves": "dwarf", "werewolves": "werewolf",
+}  # fmt: skip
+# Same form for one and many: with no number they mean one.
+ZERO_PLURALS = _words("sheep deer fish moose bison salmon aircraft swine")
+
+
+@dataclass(frozen=True)
+class Verb:
+    """What a verb after a noun phrase does: a pose for people, a relation to its object."""
+
+    gerund: str                   # the form used in captions ("sitting")
+    pose: str | None = None       # pose-library name, for people
+    relation: str | None = None   # relation of the subject to the verb's object, if any
+    transitive: bool = False      # takes a direct object ("walking a dog")
+    holds: bool = False           # the object is held (small things in hand)
+
+
+def _verb_table() -> dict[str, Verb]:
+    table: dict[str, Verb] = {}
+
+    def verbs(rows: str, **meaning) -> None:
+        # One row per verb: its -ing form (used in captions) first, then its other forms.
+        for row in rows.split(";"):
+            forms = row.split()
+            if forms:
+                verb = Verb(forms[0], **meaning)
+                for form in forms:
+                    table[form] = verb
+
+    verbs("sitting sit sits sat seated", pose="sitting")
+    verbs("standing stand stands stood", pose="standing")
+    # "walking a dog": the walker keeps the pose and the dog walks alongside.
+    verbs("walking walk walks", pose="walking", relation="next to", transitive=True)
+    verbs("strolling stroll strolls; wandering wander wanders; hiking hikes; marching march marches",
+          pose="walking")
+    verbs("running run runs ran; jogging jog jogs; sprinting sprint sprints; racing races", pose="running")
+    verbs("waving wave waves", pose="waving")
+    verbs("pointing point points", pose="pointing")
+    verbs("jumping jump jumps; leaping leap leaps; hopping hop hops", pose="jumping")
+    verbs("kneeling kneel kneels knelt", pose="kneeling")
+    verbs("squatting squat squats; crouching crouch crouches", pose="squatting")
+    verbs("lying lie lies lay laying; reclining recline reclines; sleeping sleep sleeps slept asleep; "
+          "napping nap naps",
+          pose="lying")
+    verbs("dancing dance dances", pose="dancing")
+    verbs("cheering cheer cheers; celebrating celebrate celebrates; stretching stretch stretches",
+          pose="arms-raised")
+    verbs("holding hold holds held; clutching clutch clutches; grasping grasp grasps; gripping grip grips; "
+          "carrying carry carries carried; wielding wield wields; brandishing brandishes; eating eat eats ate; "
+          "drinking drink drinks drank; reading read reads; using use uses; playing play plays; "
+          "throwing throw throws threw; catching catch catches caught; swinging swing swings swung; "
+          "lifting lift lifts; raising raises", relation="holding", transitive=True, holds=True)
+    verbs("flying fly flies flew", relation="below", transitive=True)  # a kite flies above its flyer
+    verbs("riding ride rides rode", relation="on", transitive=True)
+    verbs("driving drive drives drove", relation="inside", transitive=True)
+    verbs("hugging hug hugs; embracing embrace embraces; cuddling cuddle cuddles; petting pets; "
+          "stroking stroke strokes; feeding feed feeds; chasing chase chases; following follows; "
+          "pushing push pushes; pulling pull pulls; dragging drag drags; kicking kick kicks; "
+          "watching watch watches; facing faces; greeting greet greets; helping help helps; "
+          "kissing kiss kisses; painting paints; photographing photographs", relation="next to",
+          transitive=True)
+    verbs("looking look looks; staring stare stares; gazing gaze gazes; talking talk talks; "
+          "chatting chat chats; speaking speak speaks; leaning lean leans; resting rests; smiling smile "
+          "smiles; laughing laugh laughs; hanging hang hangs hung; dangling dangles; floating float floats; "
+          "hovering hover hovers; soaring soar soars; swimming swim swims swam; grazing graze grazes; "
+          "growing grow grows grew; falling fall falls fell; going goes went; coming comes came; "
+          "shining shines shone; blowing blows blew; "
+          # irregular past forms, so that they end a noun phrase ("the fire engine sped past ...")
+          "sped; cast; built; brought; bought; drew; dug; fed; fought; found; hid; kept; laid; led; lit; "
+          "made; met; paid; rose; said; sent; shook; slid; spun; stuck; struck; swept; taught; told; "
+          "tore; took; wore; woke; won; wrote; broke; chose; dove; froze; gave; knew; lost; sank; "
+          "showed; spoke; stole; began; became; crept; fled; flung; leapt; sought; spilled; spilt; "
+          "blooming bloom blooms; perched perching perches; parked; placed; piled; "
+          "stacked; lined; scattered; arranged; singing sing sings; crying cries; posing pose poses")
+    # "playing" alone ("children playing") is not holding anything; with an object it is.
+    table["playing"] = Verb("playing", relation="holding", transitive=True, holds=True)
+    return table
+
+
+VERBS: dict[str, Verb] = _verb_table()
+
+# Nouns in -ing, so that they are not read as verbs.
+ING_NOUNS = _words(
+    "sapling seedling duckling gosling dumpling pudding earring ceiling building painting wedding ring king "
+    "wing string swing spring thing evening morning icing stuffing herring starling sibling viking stocking "
+    "railing awning lightning clothing bedding frosting topping filling dressing carving drawing etching "
+    "sling offspring")
+NOUN_LIKE = CLOTHING | PARTS | SETTINGS | FRAMES | ING_NOUNS
+
+
+def is_known_noun(word: str) -> bool:
+    return word in priors.NOUNS or word in NOUN_LIKE
+
+
+# Endings that mark an adjective the lexicon does not list ("pentagonal", "metallic", "glorious").
+_ADJECTIVE_ENDINGS = ("al", "ic", "ous", "ful", "less", "ish", "ive", "able", "ible", "ular", "esque")
+
+
+def is_adjective(word: str) -> bool:
+    if word in ADJECTIVES:
+        return True
+    if len(word) > 5 and word.endswith(_ADJECTIVE_ENDINGS) and not is_known_noun(word):
+        return True
+    # "red-haired", "blue-eyed", "long-sleeved", "brightly-lit", "red-and-white", "dark-blue".
+    if "-" in word:
+        parts = word.split("-")
+        return parts[-1].endswith("ed") or all(p in ADJECTIVES or p == "and" for p in parts)
+    return False

@@ -1,0 +1,262 @@
+"""What the words say about the scene: the things in it, how they relate, where it takes place.
+
+`describe(prompt)` reads the chunks (`chunks.py`) left to right and keeps a little state, much as
+a reader does: the current subjects (what a verb or a relation is about), the owner of the next
+detail (who wears the hat), and the link that the last function word set up ("in", "with", "no",
+"left of"). This module handles the function words, verbs, poses, zones and negations; the noun
+phrases themselves get their roles in `roles.py`.
+"""
+
+from __future__ import annotations
+
+from planners import priors
+from planners.rules import lexicon
+from planners.rules.chunks import Chunk, Chunker, NounPhrase
+from planners.rules.description import Description
+from planners.rules.roles import NounPhrases
+from planners.rules.tokens import Token, tokenize
+
+
+def describe(prompt: str) -> Description:
+    tokens = tokenize(prompt)
+    reader = _Reader(prompt, tokens, Chunker(tokens).run())
+    reader.read()
+    return reader.out
+
+
+class _Reader(NounPhrases):
+    """Reads chunks left to right, keeping track of subjects, owners and links."""
+
+    def __init__(self, prompt: str, tokens: list[Token], chunks: list[Chunk]):
+        self.prompt, self.tokens, self.chunks = prompt, tokens, chunks
+        self.out = Description()
+        self._new_sentence()
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def _new_sentence(self) -> None:
+        self.sentence_subjects: list[int] = []  # top-level mentions, for "from left to right"
+        self.sentence_orders: list[tuple[str, bool]] = []
+        self.frame_open = True                  # "a photo of" may still open the sentence
+        self._new_clause()
+
+    def _new_clause(self) -> None:
+        self.group: list[int] = []         # what verbs and relations are about
+        self.acted: set[int] = set()       # members of the group a verb or relation has been said of
+        self.verb_subjects: list[int] = []  # who the last verb was said of (its object relates to them)
+        self.chain_subject: int | None = None  # "on a saucer on a table": the saucer
+        self.peers: list[int] = []         # objects of side-by-side relations, gathered by "both"
+        self.each = False                  # "each holding a cup": one cup each
+        self.owner: int | str | None = None  # what details attach to: a mention, "setting" or None
+        self.last: int | None = None       # the nearest mention, for zones and pronouns
+        self.link: tuple[str, object] | None = None
+        self.continuing: tuple[str, object] | None = None  # a list in progress: "wearing a hat and a scarf"
+        self.last_role: str | None = None
+        self.after_copula = False
+        self.fronted: list[tuple[str, int]] = []  # "On the table, two cups": relations before their subject
+        self.dangling: list[Chunk] = []           # "Sitting on a bench, a man ...": verbs before theirs
+        self.pending_zone: tuple[str | None, str | None] | None = None
+        self.between: tuple[list[int], int] | None = None
+        self.ellipsis: list[NounPhrase] = []
+        self.negation_start: int | None = None
+        self.with_owner: int | str | None = None
+
+    # -- the loop -------------------------------------------------------------------------------
+
+    def read(self) -> None:
+        self.skip: set[int] = set()
+        self.partitive: tuple[str, str] | None = None
+        for index, chunk in enumerate(self.chunks):
+            if index in self.skip:
+                continue
+            if chunk.kind not in ("NP", "AND", "COMMA", "OR"):
+                self.ellipsis = []  # "a red and a blue cup" waits for its head only across a list
+            self.index = index
+            handler = getattr(self, "_on_" + chunk.kind.lower(), None)
+            if handler is not None:
+                handler(chunk)
+        self._end_sentence()
+
+    def _next(self) -> Chunk | None:
+        return self.chunks[self.index + 1] if self.index + 1 < len(self.chunks) else None
+
+    def _text(self, start: int, end: int) -> str:
+        """The prompt's own words for tokens [start, end)."""
+        return self.prompt[self.tokens[start].start:self.tokens[end - 1].end]
+
+    def _on_sent(self, chunk: Chunk) -> None:
+        self._end_sentence()
+        self._new_sentence()
+
+    def _end_sentence(self) -> None:
+        self._close_negation()
+        for axis, reverse in self.sentence_orders:
+            if len(self.sentence_subjects) > 1:
+                self.out.orders.append((axis, reverse, list(self.sentence_subjects)))
+
+    def _on_clause(self, chunk: Chunk) -> None:
+        self._close_negation()
+        keep = self.group
+        self._new_clause()
+        if chunk.value in ("as", "then"):
+            self.group = keep
+
+    def _on_there(self, chunk: Chunk) -> None:
+        self._close_negation()
+        self.group, self.link, self.continuing, self.last_role = [], None, None, None
+        self.after_copula = False
+
+    def _on_filler(self, chunk: Chunk) -> None:
+        if chunk.value == "all" and self.last is not None:
+            self._gather()
+
+    def _gather(self, each: bool = False) -> None:
+        """'..., both on a shelf', 'all sitting', 'each holding a cup': the subjects of this clause
+        and their peers (the dog in 'a cat next to a dog'), not the table they sit at."""
+        self.group = list(dict.fromkeys(self.group + self.peers))
+        self.acted.difference_update(self.group)  # what follows is said of all of them
+        self.each = each
+
+    def _on_and(self, chunk: Chunk) -> None:
+        self.link = ("AND", None)
+
+    def _on_or(self, chunk: Chunk) -> None:
+        self.link = ("OR", None)
+
+    def _on_comma(self, chunk: Chunk) -> None:
+        if chunk.value == ":":
+            self.group, self.last_role = [], None
+        self.link = ("COMMA", None)
+
+    def _on_copula(self, chunk: Chunk) -> None:
+        self.after_copula = True
+
+    def _on_relative(self, chunk: Chunk) -> None:
+        if self.last is not None:
+            self.group = [self.last]
+            self.owner = self.last
+
+    def _on_rel(self, chunk: Chunk) -> None:
+        self._close_negation()
+        self.link = ("REL", chunk.value)
+        self.continuing = None
+        previous = self.chunks[self.index - 1] if self.index > 0 else None
+        # "a cup on a saucer on a table": the second relation is the saucer's
+        chained = (previous is not None and previous.kind == "NP" and previous.np is not None
+                   and previous.np.noun is not None and self.last_role == "object")
+        self.chain_subject = self.last if chained else None
+
+    def _on_prep(self, chunk: Chunk) -> None:
+        self._close_negation()
+        self.link = ("PREP", chunk.value)
+        self.continuing = None
+
+    def _on_zone(self, chunk: Chunk) -> None:
+        target = self.last if self.last is not None and self.last_role in ("subject", "object") else None
+        if target is None:
+            self.pending_zone = chunk.value
+        else:
+            self._set_zone(target, chunk.value)
+
+    def _set_zone(self, index: int, zone: tuple[str | None, str | None]) -> None:
+        mention = self.out.mentions[index]
+        mention.zone = (zone[0] or mention.zone[0], zone[1] or mention.zone[1])
+
+    def _on_order(self, chunk: Chunk) -> None:
+        self.sentence_orders.append(chunk.value)
+
+    def _on_pose(self, chunk: Chunk) -> None:
+        if not self.group:
+            self.dangling.append(chunk)
+            return
+        self._apply_pose(chunk, self._targets())
+
+    def _targets(self) -> list[int]:
+        """Who the next verb or relation is about: the group's members nothing was said of yet
+        ("a man kneeling and a child jumping"), or the whole group ("a man and a woman sitting")."""
+        fresh = [i for i in self.group if i not in self.acted]
+        return fresh or list(self.group)
+
+    def _apply_pose(self, chunk: Chunk, targets: list[int]) -> None:
+        self.acted.update(targets)
+        for index in targets:
+            mention = self.out.mentions[index]
+            if mention.is_person:
+                mention.pose = chunk.value
+            mention.actions.append(self._text(chunk.start, chunk.end))
+
+    def _on_verb(self, chunk: Chunk) -> None:
+        self._close_negation()
+        previous = self.chunks[self.index - 1] if self.index > 0 else None
+        if previous is not None and previous.kind == "NP" and self.last_role == "setting":
+            self.link = None  # "waves crashing below": said of the setting, drawn with it
+            return
+        if (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
+                and self.out.mentions[self.last].category in (priors.PERSON, priors.ANIMAL)):
+            # "a man next to a woman holding an umbrella": the participle goes with the nearest one.
+            self.group = [self.last]
+            self._apply_verb(chunk, self.group)
+            return
+        if not self.group:
+            if self.last is not None and self.last_role in ("subject", "object"):
+                self.group = [self.last]
+            else:
+                self.dangling.append(chunk)
+                return
+        self._apply_verb(chunk, self._targets())
+
+    def _apply_verb(self, chunk: Chunk, targets: list[int]) -> None:
+        verb: lexicon.Verb = chunk.value
+        self.acted.update(targets)
+        self.verb_subjects = list(targets)
+        for index in targets:
+            mention = self.out.mentions[index]
+            if verb.pose and mention.is_person and not (verb.pose == "standing" and mention.pose):
+                mention.pose = verb.pose  # "standing" says less than "with arms crossed"
+            if verb.gerund:
+                mention.actions.append(verb.gerund)
+        self.after_copula = False
+        self.link = ("VERB", verb) if verb.transitive else None
+        self.continuing = None
+
+    def _on_neg(self, chunk: Chunk) -> None:
+        self._close_negation()
+        self.link = ("NEG", None)
+        self.negation_start = self.tokens[chunk.start].start
+        self.negation_end = self.tokens[chunk.end - 1].end
+
+    def _on_neg_people(self, chunk: Chunk) -> None:
+        self._close_negation()
+        self.out.negations.append("people")
+        self.negation_start = self.tokens[chunk.start].start
+        self.negation_end = self.tokens[chunk.end - 1].end
+        self.continuing = ("NEG", None)
+        self._negation_tail(chunk.end)
+
+    def _close_negation(self) -> None:
+        if self.negation_start is not None:
+            self.out.removed.append((self.negation_start, self.negation_end))
+            self.negation_start = None
+            if self.continuing and self.continuing[0] == "NEG":
+                self.continuing = None
+
+    def _on_wear(self, chunk: Chunk) -> None:
+        self._close_negation()
+        self.link = ("WEAR", self._text(chunk.start, chunk.end))
+
+    def _on_with(self, chunk: Chunk) -> None:
+        self._close_negation()
+        self.link = ("WITH", self._text(chunk.start, chunk.end))
+        self.with_owner = self.owner  # a list after "with" keeps this owner
+
+    def _on_detail(self, chunk: Chunk) -> None:
+        self.link = ("DETAIL", self._text(chunk.start, chunk.end))
+
+    def _on_of(self, chunk: Chunk) -> None:
+        if self.link and self.link[0] == "FRAME":
+            self.link = None
+            return
+        self.link = ("OF", "of")
+
+    def _on_style(self, chunk: Chunk) -> None:
+        self.link = ("STYLE", None)

@@ -1,0 +1,115 @@
+"""Helpers for the batch, replay and distributed tests: scene batches, folder audits, the manifest schema."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import jsonschema
+from conftest import REPO, run_deig
+from PIL import Image
+
+TEMP_PREFIX = ".deig-tmp-"
+
+
+def scene_batch(count: int, *, size: int = 256, poses: bool = True) -> list[dict]:
+    """`count` distinct, complete scenes with fixed seeds."""
+    scenes = []
+    for number in range(count):
+        pose = {"pose": "standing"} if poses else {}
+        scenes.append({
+            "caption": f"scene {number}: a man and a woman in a park", "seed": 5000 + number,
+            "width": size, "height": size,
+            "instances": [
+                {"name": "man", "caption": f"a man in a red hat, number {number}", "box": [0.05, 0.1, 0.45, 0.95], **pose},
+                {"name": "woman", "caption": f"a woman in a yellow dress, number {number}", "box": [0.5, 0.1, 0.95, 0.95],
+                 **pose},
+            ],
+        })
+    return scenes
+
+
+def as_jsonl(scenes: list[dict]) -> str:
+    return "".join(json.dumps(scene) + "\n" for scene in scenes)
+
+
+@functools.lru_cache(maxsize=1)
+def manifest_schema() -> str:
+    """The text of `deig schema --manifest`, as a user would get it."""
+    result = run_deig("schema", "--manifest")
+    assert result.code == 0, result.stderr
+    return result.stdout
+
+
+def validate_manifest(document: dict) -> None:
+    schema = json.loads(manifest_schema())
+    jsonschema.Draft202012Validator(schema).validate(document)
+
+
+def manifests(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.json") if not p.name.startswith("."))
+
+
+def pngs(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.png") if not p.name.startswith(".") and p.name.count(".") == 1
+                  and p.name != "contact-sheet.png")
+
+
+def temp_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob(f"{TEMP_PREFIX}*"))
+
+
+def audit(folder: Path) -> dict[str, dict]:
+    """Every manifest valid against the schema, every file it lists intact, every PNG decodable and
+    carrying its manifest; returns {stem: manifest}."""
+    found = {}
+    for path in manifests(folder):
+        document = json.loads(path.read_text())
+        validate_manifest(document)
+        for output in document["outputs"]:
+            data = (folder / output["file"]).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == output["sha256"], output["file"]
+        found[path.stem] = document
+    for png in pngs(folder):
+        with Image.open(png) as image:
+            image.load()
+            embedded = json.loads(image.info["deig"])
+        validate_manifest(embedded)
+        assert png.stem in found, f"{png.name} has no manifest"
+        assert embedded["recipe_sha256"] == found[png.stem]["recipe_sha256"]
+    return found
+
+
+def deig_process(*args: str, out_dir: Path, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`python -m deigcli ARGS` running in the background; stdout and stderr go to files in `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stdout = open(out_dir / "stdout.txt", "wb")  # noqa: SIM115 - closed by the caller through finish()
+    stderr = open(out_dir / "stderr.txt", "wb")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "deigcli", *map(str, args)], stdin=subprocess.PIPE,
+                            stdout=stdout, stderr=stderr, env={**os.environ, **(env or {})}, cwd=REPO)
+    stdout.close()
+    stderr.close()
+    if stdin is not None:
+        proc.stdin.write(stdin.encode("utf-8"))
+    proc.stdin.close()
+    return proc
+
+
+def wait_for(condition: Callable[[], bool], *, timeout: float = 60, every: float = 0.005) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(every)
+
+
+def file_marks(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    """(inode, mtime) of each file: a file written again gets a new inode (atomic rename)."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in paths}

@@ -1,0 +1,153 @@
+"""`deig replay`: a manifest (or the PNG carrying it) is enough to render the same image again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from batch_support import audit, scene_batch, validate_manifest
+from PIL import Image
+
+from deigcli.artifacts import ImageJob, write_image
+from deigcli.batch import describe_renderer
+from renderers.base import RenderedImage
+from renderers.preview import PreviewRenderer
+from scenes.manifest import InputRecord, PlannerRecord, recipe_hash
+from scenes.model import Scene
+
+RENDERER = ("--renderer", "preview", "-O", "control_image=true")
+VOLATILE = ("created", "timings")
+
+
+@pytest.fixture
+def original(cli, tmp_path: Path) -> Path:
+    """One rendered image (with an extra control image) and its manifest; returns the PNG."""
+    scene = tmp_path / "scene.json"
+    scene.write_text(json.dumps(scene_batch(1)[0]))
+    result = cli("render", "--scene", scene, *RENDERER, "-o", tmp_path / "out")
+    assert result.code == 0, result.stderr
+    return Path(result.stdout.strip())
+
+
+def _stable(manifest_path: Path) -> dict:
+    document = json.loads(manifest_path.read_text())
+    return {key: value for key, value in document.items() if key not in VOLATILE}
+
+
+@pytest.mark.parametrize("source", ["json", "png"])
+def test_replay_writes_the_same_bytes(cli, original: Path, tmp_path: Path, source: str) -> None:
+    replayed_dir = tmp_path / f"replay-{source}"
+    result = cli("replay", original.with_suffix(f".{source}"), "-o", replayed_dir, "--json")
+    assert result.code == 0, result.stderr
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["status"] == "rendered" and record["identical"] is True
+    assert "Identical to the original image" in result.stderr
+
+    replayed = Path(record["path"])
+    assert replayed.name == original.name
+    assert replayed.read_bytes() == original.read_bytes()
+    control = original.with_suffix(".control.png")
+    assert replayed.with_suffix(".control.png").read_bytes() == control.read_bytes()
+    # The sidecar differs only in when it was made and how long it took.
+    assert _stable(replayed.with_suffix(".json")) == _stable(original.with_suffix(".json"))
+    audit(original.parent)
+    audit(replayed_dir)
+
+
+def test_manifests_are_complete_and_validate_against_the_published_schema(original: Path) -> None:
+    manifest = json.loads(original.with_suffix(".json").read_text())
+    validate_manifest(manifest)
+    with Image.open(original) as image:
+        embedded = json.loads(image.info["deig"])
+        parameters = image.info["parameters"]
+    validate_manifest(embedded)
+    assert manifest["manifest_version"] == 1
+    assert manifest["seed"] == manifest["scene"]["seed"] == 5000
+    assert manifest["renderer"]["name"] == "preview" and manifest["renderer"]["version"]
+    assert manifest["renderer"]["options"] == {"captions": True, "skeletons": True, "control_image": True}
+    assert {"python", "deig", "torch", "diffusers", "transformers", "pillow"} <= set(manifest["environment"])
+    assert manifest["timings"]["render_seconds"] >= 0
+    assert [o["role"] for o in manifest["outputs"]] == ["image", "control"]
+    assert manifest["input"]["kind"] == "scene" and len(manifest["input"]["sha256"]) == 64
+    # Nothing that changes between identical renders is inside the PNG.
+    assert not {"created", "timings", "outputs"} & set(embedded)
+    assert "Seed: 5000" in parameters and "Size: 256x256" in parameters and "Renderer: preview" in parameters
+
+
+def test_replay_with_another_seed_is_a_new_image_that_remembers_its_source(cli, original: Path, tmp_path: Path) -> None:
+    result = cli("replay", original.with_suffix(".json"), "--seed", "77", "-o", tmp_path / "r", "--json")
+    assert result.code == 0, result.stderr
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["identical"] is None and record["seed"] == 77
+    path = Path(record["path"])
+    assert path.name == original.name.replace("-5000.png", "-77.png")
+    manifest = json.loads(path.with_suffix(".json").read_text())
+    first = json.loads(original.with_suffix(".json").read_text())
+    assert manifest["seed"] == manifest["scene"]["seed"] == 77
+    assert manifest["input"]["kind"] == "manifest" and manifest["input"]["path"] == original.with_suffix(".json").name
+    assert manifest["recipe_sha256"] != first["recipe_sha256"]
+    assert manifest["scene"] | {"seed": 5000} == first["scene"]
+    validate_manifest(manifest)
+
+
+def test_replay_refuses_what_it_cannot_replay(cli, original: Path, tmp_path: Path) -> None:
+    plain = tmp_path / "plain.png"
+    Image.new("RGB", (8, 8)).save(plain)
+    garbage = tmp_path / "garbage.json"
+    garbage.write_text("{not json")
+    future = tmp_path / "future.json"
+    future.write_text(json.dumps({**json.loads(original.with_suffix(".json").read_text()), "manifest_version": 2}))
+    for source, fragment in ((plain, "holds no deig manifest"), (garbage, "neither a PNG nor JSON"),
+                             (future, "manifest_version"), (tmp_path / "missing.json", "no such file")):
+        result = cli("replay", source, "-o", tmp_path / "r")
+        assert result.code == 2 and fragment in result.stderr and "Hint:" in result.stderr, result.stderr
+    # Into the image's own folder, a PNG source would be overwritten: only with --force.
+    own = cli("replay", original, "-o", original.parent)
+    assert own.code == 2 and "--force" in own.stderr
+    bad_option = cli("replay", original, "--model", "x", "-o", tmp_path / "r")
+    assert bad_option.code == 2 and "has no option 'model'" in bad_option.stderr
+
+
+def test_secrets_never_reach_the_manifest_and_planner_records_survive_replay(cli, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    scene = Scene.model_validate(scene_batch(1)[0])
+    preview = PreviewRenderer()
+    renderer = describe_renderer(preview)  # as a batch records it
+    planner = PlannerRecord(name="llm", model="m", attempts=2, raw_replies=["{}"],
+                            options={"api_key": "sk-SECRET-1", "max_tokens": 50, "headers": {"authorization": "x"}})
+    job = ImageJob(scene=scene, seed=5000, image_index=0, scene_index=0, stem="planned-5000",
+                   recipe=recipe_hash(scene, "preview", renderer.options), folder=out)
+    (image,) = preview.render(scene, [5000])
+    write_image(job, RenderedImage(image.image, 5000), renderer=renderer, planner=planner,
+                input_record=InputRecord(kind="prompt", prompt="a man and a woman"), timings={})
+    for path in (job.png, job.manifest_path):
+        assert b"sk-SECRET-1" not in path.read_bytes()
+    manifest = json.loads(job.manifest_path.read_text())
+    assert manifest["planner"]["options"] == {"max_tokens": 50, "headers": {}}
+    assert manifest["planner"]["raw_replies"] == ["{}"] and manifest["input"]["prompt"] == "a man and a woman"
+
+    result = cli("replay", job.png, "-o", tmp_path / "again", "--json")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["identical"] is True
+    assert (tmp_path / "again" / "planned-5000.png").read_bytes() == job.png.read_bytes()
+
+
+def test_replay_with_another_renderer_keeps_the_options_it_shares(cli, original: Path, tmp_path: Path) -> None:
+    manifest = json.loads(original.with_suffix(".json").read_text())
+    # As if it had been made by a renderer that is not installed here.
+    manifest["renderer"] = {"name": "elsewhere", "options": {"steps": 30, "captions": False}}
+    foreign = tmp_path / "foreign.json"
+    foreign.write_text(json.dumps(manifest))
+    missing = cli("replay", foreign, "-o", tmp_path / "r")
+    assert missing.code == 2 and "unknown renderer 'elsewhere'" in missing.stderr
+
+    result = cli("replay", foreign, "--renderer", "preview", "-o", tmp_path / "r", "--json")
+    assert result.code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["identical"] is None
+    replayed = json.loads(Path(record["manifest_path"]).read_text())
+    assert replayed["renderer"]["name"] == "preview"
+    assert replayed["renderer"]["options"] == {"captions": False, "skeletons": True, "control_image": False}
+    assert replayed["input"]["kind"] == "manifest" and replayed["seed"] == manifest["seed"]
