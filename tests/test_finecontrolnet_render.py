@@ -7,13 +7,15 @@ isolation the hard masks give, the command line, and refusals.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-
 from conftest import REPO
+
 from renderers.finecontrolnet import FineControlNetOptions, FineControlNetRenderer
 from renderers.finecontrolnet.composition import (
     composite_features,
@@ -233,6 +235,17 @@ def test_missing_weights_are_exit_4(cli, tmp_path: Path) -> None:
     result = cli("render", "--scene", KITCHEN, "--renderer", "finecontrolnet", "-o", tmp_path)
     assert result.code == 4, result.stderr
     assert "Hint:" in result.stderr
+
+
+def test_choosing_the_renderer_checking_a_scene_and_its_options_imports_no_torch() -> None:
+    probe = ("import sys\n"
+             "from renderers.finecontrolnet import FineControlNetRenderer as R\n"
+             "from scenes.io import load_scene_file\n"
+             "(kitchen,) = load_scene_file('scenes/examples/kitchen-staff.yaml')\n"
+             "R(R.Options(model='tiny', max_batch=2, harmony_level=3)).check(kitchen.scene)\n"
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'diffusers', 'transformers'}))")
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert output.stdout.strip() == "[]", output.stderr
 
 
 def test_tiny_sdxl_renders_too(tmp_path: Path) -> None:

@@ -22,6 +22,8 @@ from scenes.model import Scene
 from scenes.openpose import draw_skeleton
 
 BLUR_SIGMA = 1.0
+# Softmax temperature of the soft weight maps (used by `weights.py`; kept here, where torch is not needed).
+MASK_TEMPERATURE = 0.001
 
 
 def dilation_kernel(short_side: int) -> int:

@@ -22,9 +22,8 @@ from renderers.diffusion.runtime import DiffusionRenderer
 from scenes.errors import InvalidInput
 from scenes.model import Scene
 
-from .masks import BLUR_SIGMA
+from .masks import BLUR_SIGMA, MASK_TEMPERATURE
 from .prompts import NEGATIVE_PROMPT, QUALITY_SUFFIX
-from .weights import MASK_TEMPERATURE
 
 LAYOUT_CACHE_SIZE = 8
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn.functional as F
 
-MASK_TEMPERATURE = 0.001
+from .masks import MASK_TEMPERATURE
 
 
 def default_harmony_level(steps: int) -> int:
