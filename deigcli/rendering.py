@@ -41,6 +41,7 @@ class RenderFlags:
     device: str | None = None
     dtype: str | None = None
     offload: str | None = None
+    max_batch: int | None = None
     allow_pickle: bool = False
     options: list[str] = field(default_factory=list)
     count: int | None = None
@@ -79,7 +80,7 @@ def option_values(flags: RenderFlags, scene: Scene, name: str) -> dict[str, Any]
                        if v is not None})
     values.update(parse_assignments(flags.options, "-O/--option"))
     given = {"model": flags.model, "steps": flags.steps, "guidance": flags.guidance, "scheduler": flags.scheduler,
-             "device": flags.device, "dtype": flags.dtype, "offload": flags.offload}
+             "device": flags.device, "dtype": flags.dtype, "offload": flags.offload, "max_batch": flags.max_batch}
     values.update({k: v for k, v in given.items() if v is not None})
     if flags.allow_pickle:
         values["allow_pickle"] = True

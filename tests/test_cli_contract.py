@@ -235,3 +235,16 @@ def test_python_dash_m_and_exit_codes_in_a_real_subprocess(tmp_path: Path) -> No
     assert bad.code == 2 and bad.stderr.startswith("Error: no such file") and "Traceback" not in bad.stderr
     help_text = run_deig("--help")
     assert help_text.code == 0 and "render" in help_text.stdout and help_text.stderr == ""
+
+
+def test_render_flags_map_onto_renderer_options_and_a_scene_block(cli, tmp_path: Path) -> None:
+    from deigcli.rendering import RenderFlags, option_values
+    from scenes.model import Scene
+
+    scene = Scene(caption="x", render={"renderer": "finecontrolnet", "steps": 12, "options": {"max_batch": 8}})
+    values = option_values(RenderFlags(max_batch=3, guidance=4.5, options=["harmony_level=2"]), scene, "finecontrolnet")
+    assert values == {"max_batch": 3, "steps": 12, "guidance": 4.5, "harmony_level": 2}
+    # a block meant for another renderer is not applied
+    assert option_values(RenderFlags(), scene, "regional") == {}
+    assert_one_error(cli("render", "--scene", EXAMPLE, "--renderer", "preview", "--max-batch", "2", "-o", tmp_path),
+                     "renderer 'preview' has no option 'max_batch'")

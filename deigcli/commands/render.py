@@ -44,6 +44,9 @@ def render(
                      rich_help_panel=RENDER_PANEL)] = None,
     offload: Annotated[str | None, typer.Option("--offload", help="CPU offload on CUDA: model or sequential.",
                        rich_help_panel=RENDER_PANEL)] = None,
+    max_batch: Annotated[int | None, typer.Option("--max-batch", min=1, help="Most rows per model call for "
+                         "renderers that batch instances (finecontrolnet); same image, less memory.",
+                         rich_help_panel=RENDER_PANEL)] = None,
     allow_pickle: Annotated[bool, typer.Option("--allow-pickle", help="Allow pickle checkpoints (.ckpt/.pth/.bin), "
                             "loaded with torch.load(weights_only=True). Off by default.", rich_help_panel=RENDER_PANEL)] = False,
     option: Annotated[list[str] | None, typer.Option("-O", "--option", metavar="KEY=VALUE",
@@ -99,7 +102,7 @@ def render(
         raise InvalidInput("stdin ('-') can be read only once", hint="Use '-' for one input only.")
     planner_flags = PlannerFlags(planner, llm_model, llm_base_url, template, no_cache, reasks, planner_option or [])
     render_flags = RenderFlags(renderer=renderer, model=model, steps=steps, guidance=guidance, scheduler=scheduler,
-                               device=device, dtype=dtype, offload=offload, allow_pickle=allow_pickle,
+                               device=device, dtype=dtype, offload=offload, max_batch=max_batch, allow_pickle=allow_pickle,
                                options=option or [], count=count, seed=seed, output=output, force=force,
                                json=as_json, dry_run=dry_run, keep_going=keep_going, grid=grid)
     with distributed.processes(cpu=device == "cpu") as group:
