@@ -33,17 +33,20 @@ REPO = Path(__file__).resolve().parents[1]
 GENEVAL_MARGIN = 0.1
 
 
-def benchmarks_dir() -> Path | None:
-    """`../shared/benchmarks` of the repository, or of the nearest folder above that has one."""
+def benchmarks_dir() -> Path:
+    """Where the prompt sets are: the repository's own copy (`benchmarks/data`), else
+    `../shared/benchmarks` of the repository or of the nearest folder above that has one."""
+    if (REPO / "benchmarks" / "data" / "geneval").is_dir():
+        return REPO / "benchmarks" / "data"
     for folder in (REPO, *REPO.parents):
         candidate = folder / "shared" / "benchmarks"
         if candidate.is_dir():
             return candidate
-    return None
+    return REPO.parent / "shared" / "benchmarks"
 
 
 def default_sets() -> dict[str, Path]:
-    base = benchmarks_dir() or REPO.parent / "shared" / "benchmarks"
+    base = benchmarks_dir()
     return {"geneval": base / "geneval" / "evaluation_metadata.jsonl",
             "lmd": base / "lmd" / "lmd_prompts_derived.jsonl"}
 

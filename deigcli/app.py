@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from .commands.convert import convert
 from .commands.doctor import doctor
 from .commands.plan import plan
 from .commands.plugins import plugins
@@ -53,3 +54,4 @@ app.command()(schema)
 app.command()(poses)
 app.command()(plugins)
 app.command()(doctor)
+app.command()(convert)

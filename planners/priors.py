@@ -80,7 +80,7 @@ _add(ANIMAL, """
 """)
 _add(VEHICLE, """
     car .8 2; taxi .8 2; van 1 1.8; jeep .9 1.7; truck 1.3 1.8; pickup .9 1.9; bus 1.5 2.2;
-    school bus 1.5 2.2; ambulance 1.2 1.8; fire truck 1.3 2; tractor 1.1 1.4; train 1.5 2.8;
+    school bus 1.5 2.2; ambulance 1.2 1.8; fire truck 1.3 2; fire engine 1.3 2; tractor 1.1 1.4; train 1.5 2.8;
     tram 1.3 2.5; motorcycle .9 1.5; motorbike .9 1.5; scooter .8 1.3; bicycle .85 1.6;
     bike .85 1.6; tricycle .5 1.2; skateboard .15 3; airplane 1.2 2.2; plane 1.2 2.2;
     jet 1.1 2.2; helicopter 1 1.8; rocket 2 .35; spaceship 1.2 1.8; boat 1 1.8; ship 1.5 2.2;
@@ -144,7 +144,7 @@ _add(OBJECT, """
     volleyball .16 1; baseball bat .6 .15; bat .6 .15; baseball glove .18 1;
     tennis racket .45 .5; racket .45 .5; surfboard .35 3.5; golf club .7 .15; hockey stick .7 .3;
     bottle .3 .35; wine bottle .33 .3; water bottle .25 .35; wine glass .24 .5; glass .16 .6;
-    cup .15 .9; mug .15 1; teacup .1 1.3; saucer .05 2.8; plate .07 2.6; bowl .13 2;
+    cup .15 .9; drink .15 .6; mug .15 1; teacup .1 1.3; saucer .05 2.8; plate .07 2.6; bowl .13 2;
     fork .2 .3; knife .2 .3; spoon .2 .3; chopsticks .22 .3; teapot .22 1.3; kettle .25 1.1;
     pot .22 1.3; pan .1 2.5; jar .2 .7; vase .3 .6; basket .25 1.4; bucket .25 1; box .25 1.2;
     gift .2 1; present .2 1; package .2 1.2; crate .3 1.2; barrel .5 .7; candle .15 .4;
@@ -161,9 +161,11 @@ _add(OBJECT, """
     doll .25 .5; puzzle .1 1.5; guitar .6 .4; violin .4 .35; cello .9 .45; drum .35 1.2;
     trumpet .12 2; saxophone .5 .4; flute .05 5; microphone .2 .3; trophy .25 .7; medal .08 .8;
     flag .6 1.4; map .25 1.4; globe .3 .85; sculpture .5 .6; bell .15 1; coin .04 1;
-    tire .4 1; wheel .4 1; battery .08 .5; light bulb .1 .7; fan .4 1; heater .4 1.2;
+    tire .4 1; wheel .4 1; battery .08 .5; light .4 1; light bulb .1 .7; fan .4 1; heater .4 1.2;
     trash can .5 .7; bin .5 .7; paper .1 1.3; card .06 1.4; envelope .08 1.5; rock .35 1.4;
-    stone .2 1.4; boulder .7 1.4; log .25 3; shell .08 1.3; feather .15 .4; egg carton .1 2.2
+    stone .2 1.4; boulder .7 1.4; log .25 3; shell .08 1.3; feather .15 .4; egg carton .1 2.2;
+    carton .12 1.8; cage .6 1; birdcage .6 .8; nest .15 1.6; tank .4 1.6; fish tank .4 1.6; drawer .2 2;
+    pouch .15 1; sack .4 .8; hammock .3 2.5; tray .05 2.5; cart .7 1.4; shadow .1 2.5; reflection .3 1
 """)
 
 GENERIC = SizePrior(0.45, 1.0, OBJECT)

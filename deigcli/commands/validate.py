@@ -38,6 +38,7 @@ def validate(
         cls = registry.load("renderer", renderer)
         checker = cls(build_options(cls.Options, {}, f"renderer '{renderer}'"))
     issues: list[Issue] = []
+    renderer_hint: str | None = None
     total = 0
     for path in files:
         try:
@@ -58,6 +59,7 @@ def validate(
                     for warning in checker.check(complete) if complete else []:
                         console.warn(f"{name}: {warning}")
                 except DeigError as exc:
+                    renderer_hint = renderer_hint or exc.hint
                     problems.append(exc.message)
                     issues.append(Issue(location=item.label or "", message=exc.message, source=name, line=item.line))
             missing = item.scene.missing()
@@ -69,5 +71,5 @@ def validate(
                 console.note(f"{name}{': ' + item.label if item.label else ''}: valid; the planner will fill "
                              f"{len(missing)} missing value(s) ({', '.join(missing[:3])}{' …' if len(missing) > 3 else ''})")
     if issues:
-        raise SceneInvalid(issues)
+        raise SceneInvalid(issues, hint=renderer_hint)
     console.note(f"{total} scene(s) in {len(files)} file(s): valid")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from planners.rules import lexicon
+from planners.rules.description import Description, Mention
 from planners.rules.inflection import article
-from planners.rules.parsing import Description, Mention
 from scenes.model import MAX_CAPTION_CHARS
 
 _SPACES = re.compile(r"\s+")
@@ -20,7 +20,7 @@ def instance_caption(mention: Mention) -> str:
     """'a man in a red hat and a blue jacket, sitting': this instance, its details, what it does."""
     words = [w for w in mention.modifiers if w.lower() not in lexicon.DETERMINERS]
     first = words[0] if words else mention.head
-    parts = [article(first), *words, mention.head]
+    parts = [article(first) if not mention.proper else "", *words, mention.head]
     for link, text in mention.details:
         parts += [link, text]
     if mention.actions:
@@ -54,8 +54,11 @@ def background(description: Description) -> str | None:
     ordered = places + times
     if not ordered:
         return None
-    parts = [ordered[0][1]] + [f"{prep} {words}".strip() for prep, words, _ in ordered[1:]]
-    return clip(" ".join(dict.fromkeys(parts)))
+    first = ordered[0][1]
+    text = first[0].lower() + first[1:] if first.split()[0].lower() in lexicon.DETERMINERS else first
+    for prep, words, _ in ordered[1:]:
+        text += f" {prep} {words}" if prep else f", {words}"
+    return clip(text)
 
 
 def negative(description: Description) -> str | None:
@@ -69,4 +72,4 @@ def clip(text: str, limit: int = MAX_CAPTION_CHARS) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
-    return cut if cut else text[:limit]
+    return cut if len(cut) > limit // 2 else text[:limit]

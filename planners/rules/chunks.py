@@ -52,13 +52,15 @@ _phrase("ZONE", (None, "front"), "in the foreground", "in the front", "up front"
 _phrase("REL", "on", "on top of", "on the top of", "at the top of", "atop", "upon", "on", "onto",
         "on the surface of", "sitting on top of")
 _phrase("REL", "above", "above", "over", "high above", "hanging over", "hovering over", "up above")
-_phrase("REL", "below", "below", "beneath", "at the bottom of", "at the foot of", "down below")
+_phrase("REL", "below", "below", "beneath", "at|on the bottom of", "at the foot of", "down below")
 _phrase("REL", "under", "under", "underneath", "under neath")
-_phrase("REL", "in front of", "in front of", "before the", "at the front of")
-_phrase("REL", "behind", "behind", "in back of", "at the back of", "in the back of")
+_phrase("REL", "in front of", "in front of", "before", "at the front of")
+_phrase("REL", "behind", "behind", "in back of", "at the back of", "in the back of",
+        "partly|partially|half? hidden|obscured|blocked by|behind")
 _phrase("REL", "next to", "next to", "beside", "besides", "by", "near", "nearby", "close to", "close by",
         "alongside", "along side", "by the side of", "adjacent to", "against", "across from", "opposite",
-        "opposite to", "around", "among", "amongst", "surrounded by", "together with", "accompanied by")
+        "opposite to", "around", "among", "amongst", "surrounded by", "together with", "accompanied by",
+        "on|at|to|by the? side of", "on either side of")
 _phrase("REL", "inside", "in", "inside", "inside of", "within", "into", "in the middle of", "in the center of",
         "in the centre of", "at the center of", "at the centre of")
 _phrase("REL", "at", "at")
@@ -97,10 +99,11 @@ _phrase("STYLE", "style", "in the style of", "in a|the style|manner of", "by art
 _phrase("THERE", "there", "there", "here", "we see", "you can see", "one can see", "showing", "shows",
         "depicting", "depicts", "featuring a scene of")
 _phrase("OF", "of", "of")
+_phrase("FILLER", "together", "side by side", "next to one another", "in a row", "in a line", "in that order")
 
 # Quantities at the start of a noun phrase.
 _COUNT_PHRASES: list[tuple[str, int]] = [
-    ("a pair of", 2), ("a couple of", 2), ("a couple", 2), ("pairs of", 4), ("a few", 3), ("quite a few", 4),
+    ("a pair of", 2), ("a couple of", 2), ("pairs of", 2), ("a few", 3), ("quite a few", 4),
     ("a dozen", 12), ("half a dozen", 6), ("dozens of", 24), ("a group of", 4), ("a bunch of", 4),
     ("a handful of", 3), ("a crowd of", 6), ("a herd of", 5), ("a flock of", 5), ("a pack of", 4),
     ("a school of", 5), ("a swarm of", 6), ("a team of", 5), ("a family of", 4), ("a row of", 5),
@@ -110,7 +113,7 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
     ("thousands of", 30), ("tons of", 8), ("a series of", 4), ("a variety of", 4), ("a selection of", 4),
     ("a bouquet of", 5), ("a basket of", 4), ("a batch of", 5),
 ]  # fmt: skip
-_PAIR_WORDS = frozenset({"a pair of", "a couple of", "a couple"})
+_PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,7 @@ class NounPhrase:
     count: int | None = None         # said explicitly ("two", "a pair of", "3")
     vague: bool = False              # "several", "some", "many"
     pair: bool = False               # "a pair of": one thing for pluralia tantum
+    pairs: int = 1                   # how many pairs
     modifiers: list[Token] = field(default_factory=list)
     head: list[Token] = field(default_factory=list)
     noun: str | None = None          # singular category name, lower case ("fire hydrant")
@@ -229,13 +233,18 @@ _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lex
 
 
 def _number(word: str) -> int | None:
-    if word.isdigit():
+    if word.isascii() and word.isdigit():
         return min(int(word), 1000)
     return lexicon.NUMBER_WORDS.get(word)
 
 
 def _is_verb_form(word: str) -> bool:
     return word in lexicon.VERBS or (word.endswith("ing") and len(word) > 5 and not lexicon.is_known_noun(word))
+
+
+def _is_past_tense(word: str) -> bool:
+    # "two drums added rhythm": after a noun, a word in -ed the lexicon does not know is a verb.
+    return word.endswith("ed") and len(word) > 4 and not lexicon.is_known_noun(word) and not lexicon.is_adjective(word)
 
 
 def _known_noun_at(words: list[str], j: int, first: int) -> tuple[int, str, bool] | None:
@@ -247,11 +256,28 @@ def _known_noun_at(words: list[str], j: int, first: int) -> tuple[int, str, bool
             # "wine glasses", "traffic lights": the last word may be a plural the lexicon reads otherwise.
             for candidate in dict.fromkeys([base, *plural_candidates(words[j])]):
                 compound = " ".join(words[k:j] + [candidate])
-                if compound in priors.MULTIWORD_NOUNS:
+                if compound in priors.MULTIWORD_NOUNS or compound in lexicon.SETTINGS:
                     return k, compound, plural or candidate != words[j]
     if lexicon.is_known_noun(base):
         return j, base, plural
     return None
+
+
+@dataclass
+class _Seen:
+    """What the words of a noun phrase read so far are like (kept as it grows, in one pass)."""
+
+    count: int = 0
+    only_adjectives: bool = True   # no head candidate yet
+    has_noun: bool = False         # a word the lexicon knows as a noun, not also an adjective
+
+    def add(self, word: str) -> None:
+        self.count += 1
+        if word == "and":
+            return
+        adjective = lexicon.is_adjective(word)
+        self.only_adjectives = self.only_adjectives and adjective
+        self.has_noun = self.has_noun or (not adjective and lexicon.is_known_noun(singular(word)[0]))
 
 
 class Chunker:
@@ -283,13 +309,18 @@ class Chunker:
                     chunks.append(Chunk(pattern.kind, i, i + length, pattern.value))
                     i += length
                     continue
-            chunk = self._word(i)
+            chunk = self._word(i, chunks[-1] if chunks else None)
             chunks.append(chunk)
             i = chunk.end
         return chunks
 
-    def _word(self, i: int) -> Chunk:
+    def _word(self, i: int, previous: Chunk | None) -> Chunk:
         word = self.words[i]
+        # After a transitive verb or a preposition a noun is expected: "mixing drinks", "with waves",
+        # "in shining armor" (a verb form followed by a noun is its modifier).
+        wants_noun = previous is not None and (
+            (previous.kind == "VERB" and previous.value.transitive)
+            or previous.kind in ("WITH", "REL", "PREP", "OF", "NEG", "DETAIL", "WEAR"))
         if word in ("and", "plus"):
             return Chunk("AND", i, i + 1)
         if word in ("or", "nor"):
@@ -300,12 +331,19 @@ class Chunker:
             return Chunk("RELATIVE", i, i + 1, word)
         if word in lexicon.COPULAS:
             return Chunk("COPULA", i, i + 1, word)
+        if word in ("each", "one") and i + 1 < len(self.words) and self.words[i + 1] in ("other", "another"):
+            return Chunk("NP", i, i + 2, np=NounPhrase(i, i + 2, pronoun="each other"))
         if word in lexicon.PRONOUNS and word != "one":
-            if word == "each" and i + 1 < len(self.words) and self.words[i + 1] == "other":
-                return Chunk("NP", i, i + 2, np=NounPhrase(i, i + 2, pronoun="each other"))
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=word))
-        if word in lexicon.VERBS:
-            return Chunk("VERB", i, i + 1, lexicon.VERBS[word])
+        if word in lexicon.VERBS and not (wants_noun and (
+                lexicon.is_known_noun(singular(word)[0]) or lexicon.is_known_noun(word) or self._noun_follows(i + 1))):
+            return Chunk("VERB", i, i + 1, lexicon.VERBS[word])  # but "mixing drinks": a noun
+        if previous is not None and previous.kind == "COPULA" and word.endswith("ing") and word not in lexicon.ADJECTIVES:
+            after = self.words[i + 1] if i + 1 < len(self.words) else ""
+            if _is_verb_form(word) or after in lexicon.DETERMINERS or _number(after) is not None:
+                return self._generic_verb(i)  # "is mixing drinks", "is building a sandcastle"
+        if previous is not None and previous.kind == "NP" and _is_past_tense(word):
+            return self._generic_verb(i)  # "a car painted red"
         if word in lexicon.PREPOSITIONS:
             return Chunk("PREP", i, i + 1, word)
         if word in lexicon.FILLER:
@@ -329,10 +367,14 @@ class Chunker:
         while j < n:
             counted = match_count(words, j)
             if counted is not None:
-                length, np.count, np.pair = counted
+                length, count, np.pair = counted
+                np.pairs = np.count or 1  # "two pairs of scissors" is two things, "two pairs of socks" four
+                np.count = count * np.pairs if np.pair else count
                 j += length
                 continue
             number = _number(words[j])
+            if number is not None and np.det in lexicon.ARTICLES and words[j] not in ("hundred", "thousand", "dozen"):
+                break  # "a 3 legged stool", "a two-headed dragon": a modifier, not a count
             if number is not None and not (words[j] == "one" and not self._noun_follows(j + 1)):
                 np.count = number if words[j] != "dozen" or np.count is None else np.count * 12
                 j += 1
@@ -351,19 +393,27 @@ class Chunker:
             break
         first = j
         # Modifiers and the head: words up to the first function word.
-        while j < n and self.tokens[j].is_word:
-            word = words[j]
-            if word in _NP_STOP and not (word == "and" and self._adjective_and(first, j)):
+        seen = _Seen()
+        while j < n:
+            if not self.tokens[j].is_word:
+                if words[j] == "," and self._comma_between_adjectives(seen, j):
+                    j += 1  # "a big, red ball"
+                    continue
                 break
+            word = words[j]
+            if word in _NP_STOP and not (word == "and" and self._adjective_and(seen, j)):
+                break
+            if j > first and _number(word) is not None and word != "one":
+                break  # "Draw two penguins": a number starts a noun phrase of its own
             if j > first and match_phrase(words, j) is not None and word != "and":
                 break
-            if (word in lexicon.VERBS or _is_verb_form(word)) and self._has_head_candidate(first, j):
+            if self._verb_ends_phrase(np, seen, j):
                 break
+            seen.add(word)
             j += 1
-        body = list(range(first, j))
-        if words[first:j] and words[j - 1] == "and":
-            body.pop()
-            j -= 1
+        body = [k for k in range(first, j) if self.tokens[k].is_word]
+        if body and words[body[-1]] == "and":
+            j = body.pop()
         if not body:
             if np.count is None and np.det is None:
                 return None
@@ -371,27 +421,66 @@ class Chunker:
                 np.pronoun = "one"
             np.end = j
             return np
-        head_start, head_end = self._head(body, np)
+        head_start, head_end = self._head(body, np, j)
         np.modifiers = [self.tokens[k] for k in body if k < head_start]
         np.head = [self.tokens[k] for k in range(head_start, head_end)] if head_end > head_start else []
         np.end = head_end if head_end > head_start else j
         self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
         return np
 
+    def _comma_between_adjectives(self, seen: _Seen, j: int) -> bool:
+        after = self.words[j + 1] if j + 1 < len(self.words) and self.tokens[j + 1].is_word else ""
+        return (seen.count > 0 and seen.only_adjectives and bool(after) and after not in _NP_STOP
+                and (lexicon.is_adjective(after) or self._noun_follows(j + 2)))
+
+    def _verb_ends_phrase(self, np: NounPhrase, seen: _Seen, j: int) -> bool:
+        """Whether words[j] is a verb after the noun phrase rather than a word inside it."""
+        word = self.words[j]
+        has_noun = seen.has_noun
+        if _is_past_tense(word):
+            # "two drums added rhythm", "the omelet cooked the eggs"; but "a 3 legged stool", "a potted plant"
+            if " ".join(self.words[j:j + 2]) in priors.MULTIWORD_NOUNS:
+                return False
+            after = self.words[j + 1] if j + 1 < len(self.words) else ""
+            return has_noun or (seen.count > 0 and (after in lexicon.DETERMINERS or _number(after) is not None))
+        if not (word in lexicon.VERBS or _is_verb_form(word)):
+            return False
+        if not seen.only_adjectives:
+            if not has_noun and (lexicon.is_known_noun(word) or lexicon.is_known_noun(singular(word)[0])):
+                return False  # "the crashing waves": the known noun is the head
+            # "a book stand": after "a" and a singular noun, a bare verb form is a noun ("a man stands")
+            single = np.det in lexicon.ARTICLES and np.count is None
+            base = not word.endswith(("s", "ing", "ed")) and word not in ("sat", "stood", "lay", "ran", "swam")
+            return not (single and base and self._is_last_word(j) and not singular(self.words[j - 1])[1])
+        # "a couple dancing"; but "a sitting man", "a painting"
+        return not (self._noun_follows(j + 1) or lexicon.is_known_noun(singular(word)[0]))
+
+    def _is_last_word(self, j: int) -> bool:
+        return not self._noun_follows(j + 1)
+
+    def _adjective_is_the_thing(self, np: NounPhrase, body: list[int], end: int) -> bool:
+        """Only adjectives: the last one names the thing, unless more is to come ("a red and a blue
+        cup", "the cup is red", "a man in red")."""
+        last = self.words[body[-1]]
+        if last in lexicon.MATERIALS and last not in lexicon.COLOURS:
+            return True
+        if np.det is None and np.count is None:
+            return False
+        before = self.words[np.start - 1] if np.start > 0 else ""
+        after = self.words[end] if end < len(self.words) else ""
+        return (len(body) > 1 and before not in lexicon.COPULAS and before not in ("in", "with", "wearing")
+                and after not in ("and", ",", "or"))
+
     def _noun_follows(self, j: int) -> bool:
         return j < len(self.words) and self.tokens[j].is_word and self.words[j] not in _NP_STOP
 
-    def _adjective_and(self, first: int, j: int) -> bool:
+    def _adjective_and(self, seen: _Seen, j: int) -> bool:
         # "red and white striped": 'and' joins modifiers when everything so far is an adjective
         # and an adjective follows.
-        before = self.words[first:j]
         after = self.words[j + 1] if j + 1 < len(self.words) else ""
-        return bool(before) and all(lexicon.is_adjective(w) for w in before) and lexicon.is_adjective(after)
+        return seen.count > 0 and seen.only_adjectives and lexicon.is_adjective(after)
 
-    def _has_head_candidate(self, first: int, j: int) -> bool:
-        return any(not lexicon.is_adjective(w) for w in self.words[first:j])
-
-    def _head(self, body: list[int], np: NounPhrase) -> tuple[int, int]:
+    def _head(self, body: list[int], np: NounPhrase, end: int) -> tuple[int, int]:
         """Find the head noun in the body of a noun phrase; fills np.noun / np.plural."""
         words = self.words
         first, last = body[0], body[-1]
@@ -407,10 +496,14 @@ class Chunker:
             # unless that word reads as a verb ("a cat licks", "a car parked").
             trailing = words[last]
             single = np.det in lexicon.ARTICLES or np.count == 1
-            if not (trailing.endswith(("ed", "ing", "ly")) or (trailing.endswith("s") and single)):
+            verbish = trailing.endswith(("ed", "ing", "ly")) or (
+                trailing.endswith("s") and not trailing.endswith("ss") and single)
+            if not verbish:
                 found = None
         if found is None:
             candidates = [k for k in body if not lexicon.is_adjective(words[k])]
+            if not candidates and self._adjective_is_the_thing(np, body, end):
+                candidates = [last]  # "a square tin", "the jagged coral"
             if not candidates or words[candidates[-1]] in ("one", "ones"):
                 return last + 1, last + 1  # only modifiers: "a red one", "in red"
             k = candidates[-1]

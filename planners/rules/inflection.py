@@ -20,7 +20,7 @@ def singular(word: str) -> tuple[str, bool]:
         return base, word not in lexicon.ZERO_PLURALS
     if word in lexicon.PLURALIA_TANTUM or word in lexicon.SINGULAR_S:
         return word, False
-    if lexicon.is_known_noun(word) and not _plural_of_known(word):
+    if lexicon.is_known_noun(word) and not _plural_of_known(word) and not _listed_plural(word):
         return word, False
     candidates = plural_candidates(word)
     for candidate in candidates:
@@ -34,6 +34,11 @@ def singular(word: str) -> tuple[str, bool]:
 def _plural_of_known(word: str) -> bool:
     # The lexicon lists some plurals as words of their own ("flowers", "eyes", "mountains").
     return any(lexicon.is_known_noun(candidate) for candidate in plural_candidates(word))
+
+
+def _listed_plural(word: str) -> bool:
+    # Word lists hold some plurals as such ("socks", "earrings", "woods"): still plurals.
+    return word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")) and word not in lexicon.NOUNS_ENDING_IN_S
 
 
 def plural_candidates(word: str) -> list[str]:

@@ -55,8 +55,12 @@ PATTERNS = _words(
     "speckled floral flowered patterned tartan camouflage camo paisley leopard-print zebra-striped "
     "tiger-striped houndstooth argyle gingham tie-dye tie-dyed sequined embroidered"
 )
+SHAPES = _words(
+    "spherical cubic cubical cylindrical conical pyramidal pentagonal hexagonal octagonal oblong teardrop "
+    "circular rectangular triangular oval square round crescent curved twisted spiral star-shaped "
+    "heart-shaped diamond-shaped egg-shaped domed arched pointed jagged wavy")
 # Other descriptive words that are never the head of a noun phrase.
-ADJECTIVES = COLOURS | COLOUR_SHADES | MATERIALS | PATTERNS | _words(
+ADJECTIVES = COLOURS | COLOUR_SHADES | MATERIALS | PATTERNS | SHAPES | _words(
     "big small large tiny huge giant little tall short long wide narrow thick thin fat skinny "
     "slim round square oval rectangular triangular flat round-shaped heart-shaped "
     "old young new ancient modern vintage antique retro elderly aged teenage middle-aged "
@@ -115,6 +119,7 @@ SETTINGS = _words(
     "school church cathedral temple station airport subway train-station platform stage "
     "theater theatre cinema arena stadium court pitch track rink pool attic basement garage "
     "warehouse factory lab laboratory interior exterior world wilderness ruins battlefield "
+    "corner street-corner nook peak summit waterhole oasis party wedding concert festival parade iceberg floe lighting "
     "campsite camp orchard vineyard greenhouse zoo aquarium circus fairground carnival "
     "rooftop terrace patio lawn floor ground wall ceiling tabletop countertop "
     "runway racetrack parking-lot lot driveway trail path underworld "
@@ -122,12 +127,31 @@ SETTINGS = _words(
     "dusk dawn sunset sunrise twilight night nighttime midnight noon daytime daylight morning "
     "evening afternoon day winter summer autumn fall spring christmas halloween"
 )
+# Portions: "a slice of pizza" is a pizza.
+PARTITIVES = _words("slice slices piece pieces bit bits chunk chunks scoop scoops wedge wedges sliver "
+                    "cube cubes portion portions serving servings bite slab strip strips drop drops "
+                    "dollop loaf loaves sprig sprigs stalk stalks head heads clove cloves")
+
+# Places named by two or three words ("living room", "mountain top"): settings as a whole.
+SETTINGS = SETTINGS | frozenset(
+    "living room|dining room|mountain top|mountain peak|parking lot|train station|bus station|coffee shop|"
+    "swimming pool|tennis court|basketball court|soccer field|football field|baseball field|night sky|"
+    "outer space|ice rink|sea shore|forest floor|country road|city street|city skyline|ice floe|"
+    "flower field|wheat field|rice field|snowy mountains|sandy beach|candle light|golden hour|blue hour|"
+    "high school|train platform|subway station|gas station|fire station|police station|"
+    "grocery store|book store|bookstore|art gallery|concert hall|night club|throne room|"
+    "back yard|front yard|rose garden|city park|amusement park|theme park|race track|dance floor"
+    .split("|"))
+
 # The subset of SETTINGS that says when rather than where ("at dusk", "in the evening").
 TIMES = _words(
     "dusk dawn sunset sunrise twilight night nighttime midnight noon daytime daylight morning "
-    "evening afternoon day winter summer autumn fall spring christmas halloween fog mist rain "
+    "evening afternoon day winter summer autumn fall spring christmas halloween fog mist rain lighting "
     "storm snowfall snowstorm blizzard sunshine sunlight moonlight darkness"
-)
+) | frozenset(
+    "morning light|evening light|soft light|natural light|warm light|golden light|dim light|candle light|"
+    "studio lighting|soft lighting|dramatic lighting|golden hour|blue hour".split("|"))
+SETTINGS = SETTINGS | TIMES
 # A setting that names no place: "a photo of a scene with a dog" has no background to draw.
 EMPTY_SETTINGS = _words("scene place setting")
 # "A photo of ...": the frame of the picture, not a thing in it.
@@ -136,8 +160,19 @@ FRAMES = _words(
     "shot snapshot portrait close-up closeup view scene watercolor watercolour artwork "
     "poster cartoon comic still frame depiction composition selfie"
 )
+# What may follow a negation and belongs to it: "no people around", "no cars in sight".
+NEGATION_TAILS = ("around", "in sight", "anywhere", "at all", "nearby", "present", "visible", "in view",
+                  "in the scene", "in the picture", "in the image", "in the frame", "in the shot",
+                  "in the photo", "in the background", "whatsoever", "to be seen")
+# Things one cannot draw a box around.
+ABSTRACT = _words(
+    "skill skills trick tricks plan plans idea ideas music rhythm beauty walk walks time life love fun game "
+    "games possibility possibilities imagination media social joy happiness peace silence sound sounds noise "
+    "smell taste thought thoughts dream dreams memory memories moment moments attention way ways care job "
+    "work business journey adventure story stories lesson lessons practice exercise conversation meal break "
+    "rest nap sleep energy power freedom hope fear anger sadness kindness warmth breeze air atmosphere mood")
 STYLE_WORDS = _words(
-    "style art artwork lighting quality resolution detail details bokeh masterpiece artstation "
+    "style art artwork quality resolution detail details bokeh masterpiece artstation "
     "trending unreal octane 4k 8k hd hdr uhd dslr render photography wallpaper concept aesthetic "
     "vibe mood colors colours tones palette film grain"
 )
@@ -150,9 +185,9 @@ PREPOSITIONS = _words(
 )
 CONJUNCTIONS = _words("and or but while whereas nor plus then also as whilst yet so")
 RELATIVE = _words("that which who whose where whom")
-PRONOUNS = _words("it them him her they he she one ones itself themselves each other")
+PRONOUNS = _words("it them him her they he she one ones itself themselves")
 COPULAS = _words("is are was were be being been am 's")
-FILLER = _words("there here very quite really rather just also too all both only even")
+FILLER = _words("there here very quite really rather just also too all only even")
 
 # Singular nouns that end in s: not plurals to be stripped.
 SINGULAR_S = _words(
@@ -162,6 +197,10 @@ SINGULAR_S = _words(
     "lioness fortress walrus asparagus hummus citrus lotus hibiscus pegasus abacus news species "
     "series chess mess bass ss pants"
 )
+# Listed nouns that end in s and are singular: not plurals of anything.
+NOUNS_ENDING_IN_S = frozenset({"canvas", "lens", "gas", "bus", "circus", "christmas", "news", "species", "series",
+                               "chess", "oasis", "iris", "walrus", "octopus", "cactus", "tennis", "glass",
+                               "grass", "dress", "compass", "mattress", "bass", "moss", "class", "boss", "cross"})
 # Plural in form, one thing in meaning ("a pair of scissors" is one pair).
 PLURALIA_TANTUM = _words(
     "scissors skis glasses sunglasses goggles spectacles jeans pants trousers shorts leggings tights "
@@ -209,73 +248,88 @@ class Verb:
 def _verb_table() -> dict[str, Verb]:
     table: dict[str, Verb] = {}
 
-    def add(forms: str, verb: Verb) -> None:
-        for form in forms.split():
-            table[form] = verb
+    def verbs(rows: str, **meaning) -> None:
+        # One row per verb: its -ing form (used in captions) first, then its other forms.
+        for row in rows.split(";"):
+            forms = row.split()
+            if forms:
+                verb = Verb(forms[0], **meaning)
+                for form in forms:
+                    table[form] = verb
 
-    add("sit sits sitting sat seated", Verb("sitting", pose="sitting"))
-    add("stand stands standing stood", Verb("standing", pose="standing"))
-    add("walk walks walking strolling strolls stroll wandering wanders hiking hikes marching",
-        Verb("walking", pose="walking"))
-    add("run runs running jogging jogs sprinting sprints racing", Verb("running", pose="running"))
-    add("wave waves waving", Verb("waving", pose="waving"))
-    add("point points pointing", Verb("pointing", pose="pointing"))
-    add("jump jumps jumping leaping leaps hopping hops", Verb("jumping", pose="jumping"))
-    add("kneel kneels kneeling knelt", Verb("kneeling", pose="kneeling"))
-    add("squat squats squatting crouching crouches crouch", Verb("squatting", pose="squatting"))
-    add("lie lies lying laying lay reclining reclines sprawled sleeping sleeps asleep napping naps",
-        Verb("lying", pose="lying"))
-    add("dance dances dancing", Verb("dancing", pose="dancing"))
-    add("cheering cheers celebrating celebrates", Verb("cheering", pose="arms-raised"))
-    add("stretching stretches", Verb("stretching", pose="arms-raised"))
-    add("hold holds holding clutching clutches grasping grasps gripping carrying carries carry "
-        "wielding wields", Verb("holding", relation="holding", transitive=True, holds=True))
-    add("eat eats eating", Verb("eating", relation="holding", transitive=True, holds=True))
-    add("drinking drinks", Verb("drinking", relation="holding", transitive=True, holds=True))
-    add("reading reads", Verb("reading", relation="holding", transitive=True, holds=True))
-    add("using uses", Verb("using", relation="holding", transitive=True, holds=True))
-    add("playing plays", Verb("playing", relation="holding", transitive=True, holds=True))
-    add("throwing throws", Verb("throwing", relation="holding", transitive=True, holds=True))
-    add("catching catches", Verb("catching", relation="holding", transitive=True, holds=True))
-    add("swinging swings", Verb("swinging", relation="holding", transitive=True, holds=True))
-    add("flying flies", Verb("flying", relation="below", transitive=True))
-    add("riding rides ride", Verb("riding", relation="on", transitive=True))
-    add("driving drives", Verb("driving", relation="inside", transitive=True))
-    add("hugging hugs embracing embraces cuddling", Verb("hugging", relation="next to", transitive=True))
-    add("petting pets stroking feeding feeds", Verb("petting", relation="next to", transitive=True))
-    add("chasing chases following follows", Verb("chasing", relation="next to", transitive=True))
-    add("pushing pushes pulling pulls dragging", Verb("pushing", relation="next to", transitive=True))
-    add("kicking kicks", Verb("kicking", relation="next to", transitive=True))
-    add("watching watches facing faces", Verb("watching", relation="next to", transitive=True))
-    # With an object ("walking a dog") the walker keeps the pose and the dog walks alongside.
-    add("walking", Verb("walking", pose="walking", relation="next to", transitive=True))
-    add("looking looks staring stares gazing gazes", Verb("looking"))
-    add("talking talks chatting speaking", Verb("talking"))
-    add("leaning leans resting rests", Verb("leaning"))
-    add("smiling smiles laughing laughs", Verb("smiling"))
-    add("hanging hangs dangling", Verb("hanging"))
-    add("floating floats hovering hovers soaring soars", Verb("floating"))
-    add("swimming swims", Verb("swimming"))
-    add("parked placed sitting perched perches lying piled stacked lined scattered arranged "
-        "standing grazing growing grows blooming", Verb(""))
-    # Re-state the pose verbs that the last line shadowed.
-    add("sitting", Verb("sitting", pose="sitting"))
-    add("standing", Verb("standing", pose="standing"))
-    add("lying", Verb("lying", pose="lying"))
+    verbs("sitting sit sits sat seated", pose="sitting")
+    verbs("standing stand stands stood", pose="standing")
+    # "walking a dog": the walker keeps the pose and the dog walks alongside.
+    verbs("walking walk walks", pose="walking", relation="next to", transitive=True)
+    verbs("strolling stroll strolls; wandering wander wanders; hiking hikes; marching march marches",
+          pose="walking")
+    verbs("running run runs ran; jogging jog jogs; sprinting sprint sprints; racing races", pose="running")
+    verbs("waving wave waves", pose="waving")
+    verbs("pointing point points", pose="pointing")
+    verbs("jumping jump jumps; leaping leap leaps; hopping hop hops", pose="jumping")
+    verbs("kneeling kneel kneels knelt", pose="kneeling")
+    verbs("squatting squat squats; crouching crouch crouches", pose="squatting")
+    verbs("lying lie lies lay laying; reclining recline reclines; sleeping sleep sleeps slept asleep; "
+          "napping nap naps",
+          pose="lying")
+    verbs("dancing dance dances", pose="dancing")
+    verbs("cheering cheer cheers; celebrating celebrate celebrates; stretching stretch stretches",
+          pose="arms-raised")
+    verbs("holding hold holds held; clutching clutch clutches; grasping grasp grasps; gripping grip grips; "
+          "carrying carry carries carried; wielding wield wields; brandishing brandishes; eating eat eats ate; "
+          "drinking drink drinks drank; reading read reads; using use uses; playing play plays; "
+          "throwing throw throws threw; catching catch catches caught; swinging swing swings swung; "
+          "lifting lift lifts; raising raises", relation="holding", transitive=True, holds=True)
+    verbs("flying fly flies flew", relation="below", transitive=True)  # a kite flies above its flyer
+    verbs("riding ride rides rode", relation="on", transitive=True)
+    verbs("driving drive drives drove", relation="inside", transitive=True)
+    verbs("hugging hug hugs; embracing embrace embraces; cuddling cuddle cuddles; petting pets; "
+          "stroking stroke strokes; feeding feed feeds; chasing chase chases; following follows; "
+          "pushing push pushes; pulling pull pulls; dragging drag drags; kicking kick kicks; "
+          "watching watch watches; facing faces; greeting greet greets; helping help helps; "
+          "kissing kiss kisses; painting paints; photographing photographs", relation="next to",
+          transitive=True)
+    verbs("looking look looks; staring stare stares; gazing gaze gazes; talking talk talks; "
+          "chatting chat chats; speaking speak speaks; leaning lean leans; resting rests; smiling smile "
+          "smiles; laughing laugh laughs; hanging hang hangs hung; dangling dangles; floating float floats; "
+          "hovering hover hovers; soaring soar soars; swimming swim swims swam; grazing graze grazes; "
+          "growing grow grows grew; falling fall falls fell; going goes went; coming comes came; "
+          "shining shines shone; blowing blows blew; "
+          # irregular past forms, so that they end a noun phrase ("the fire engine sped past ...")
+          "sped; cast; built; brought; bought; drew; dug; fed; fought; found; hid; kept; laid; led; lit; "
+          "made; met; paid; rose; said; sent; shook; slid; spun; stuck; struck; swept; taught; told; "
+          "tore; took; wore; woke; won; wrote; broke; chose; dove; froze; gave; knew; lost; sank; "
+          "showed; spoke; stole; began; became; crept; fled; flung; leapt; sought; spilled; spilt; "
+          "blooming bloom blooms; perched perching perches; parked; placed; piled; "
+          "stacked; lined; scattered; arranged; singing sing sings; crying cries; posing pose poses")
+    # "playing" alone ("children playing") is not holding anything; with an object it is.
+    table["playing"] = Verb("playing", relation="holding", transitive=True, holds=True)
     return table
 
 
 VERBS: dict[str, Verb] = _verb_table()
 
-NOUN_LIKE = CLOTHING | PARTS | SETTINGS | FRAMES
+# Nouns in -ing, so that they are not read as verbs.
+ING_NOUNS = _words(
+    "sapling seedling duckling gosling dumpling pudding earring ceiling building painting wedding ring king "
+    "wing string swing spring thing evening morning icing stuffing herring starling sibling viking stocking "
+    "railing awning lightning clothing bedding frosting topping filling dressing carving drawing etching "
+    "sling offspring")
+NOUN_LIKE = CLOTHING | PARTS | SETTINGS | FRAMES | ING_NOUNS
 
 
 def is_known_noun(word: str) -> bool:
     return word in priors.NOUNS or word in NOUN_LIKE
 
 
+# Endings that mark an adjective the lexicon does not list ("pentagonal", "metallic", "glorious").
+_ADJECTIVE_ENDINGS = ("al", "ic", "ous", "ful", "less", "ish", "ive", "able", "ible", "ular", "esque")
+
+
 def is_adjective(word: str) -> bool:
     if word in ADJECTIVES:
+        return True
+    if len(word) > 5 and word.endswith(_ADJECTIVE_ENDINGS) and not is_known_noun(word):
         return True
     # "red-haired", "blue-eyed", "long-sleeved", "brightly-lit", "red-and-white", "dark-blue".
     if "-" in word:

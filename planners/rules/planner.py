@@ -5,11 +5,21 @@ from __future__ import annotations
 from planners import layout
 from planners.base import Canvas, Planner, PlanResult
 from planners.rules import captions
+from planners.rules.description import Description
 from planners.rules.inflection import article
-from planners.rules.parsing import Description, describe
+from planners.rules.parsing import describe
 from scenes.errors import InvalidInput
 from scenes.manifest import PlannerRecord
-from scenes.model import MAX_INSTANCES, MAX_PROMPT_CHARS, MAX_SIDE, MIN_SIDE, Instance, PoseKeypoints, Scene
+from scenes.model import (
+    MAX_INSTANCES,
+    MAX_PROMPT_CHARS,
+    MAX_SEED,
+    MAX_SIDE,
+    MIN_SIDE,
+    Instance,
+    PoseKeypoints,
+    Scene,
+)
 from scenes.poses import keypoints_extent
 
 _NAME_CHARS = 64
@@ -24,6 +34,8 @@ class RulesPlanner(Planner):
     def plan(self, prompt: str, *, canvas: Canvas, seed: int | None = None) -> PlanResult:
         text = _checked_prompt(prompt)
         _check_canvas(canvas)
+        if seed is not None and not 0 <= seed <= MAX_SEED:
+            raise InvalidInput(f"seed {seed} is out of range", hint=f"Use a seed between 0 and {MAX_SEED}.")
         description = describe(text)
         notes = list(description.notes)
         mentions, owners = _instances(description, notes)
@@ -58,13 +70,12 @@ class RulesPlanner(Planner):
     def complete(self, scene: Scene) -> PlanResult:
         """Fill missing boxes and captions; every value the scene states stays as it is."""
         completed: list[str] = []
-        items, fixed_by_pose = [], {}
-        for index, instance in enumerate(scene.instances):
+        items = []
+        for instance in scene.instances:
             box = instance.box
             if box is None and isinstance(instance.pose, PoseKeypoints):
                 # A person given as keypoints already says where it is.
                 box = layout.finish_fraction(keypoints_extent(instance.pose.keypoints), scene.width, scene.height)
-                fixed_by_pose[index] = box
             pose = instance.pose if isinstance(instance.pose, str) else None
             items.append(layout.LayoutItem(instance.name, pose=pose, box=box))
         solved = layout.solve(items, width=scene.width, height=scene.height)
@@ -114,14 +125,10 @@ def _name(noun: str) -> str:
 
 def _instances(description: Description, notes: list[str]) -> tuple[dict[int, list[int]], list[int]]:
     """Expand mentions into instances: mention -> instance indices, and each instance's mention."""
-    split_parents = {m.parent for m in description.mentions if m.parent is not None}
     owners: list[int] = []
     by_mention: dict[int, list[int]] = {}
     asked = 0
     for index, mention in enumerate(description.mentions):
-        if mention.count == 0 and index not in split_parents:
-            description.negations.append(mention.noun)  # "zero cats"
-            continue
         asked += mention.count
         room = MAX_INSTANCES - len(owners)
         count = min(mention.count, room)
@@ -144,7 +151,7 @@ def _relations(description: Description, mentions: dict[int, list[int]]) -> list
     pairs = [(r.subject, r.kind, r.object, r.third) for r in description.relations]
     for axis, reverse, order in description.orders:
         kind = ("right of" if reverse else "left of") if axis == "x" else ("below" if reverse else "above")
-        pairs += [(a, kind, b, None) for a, b in zip(order, order[1:])]
+        pairs += [(a, kind, b, None) for a, b in zip(order, order[1:], strict=False)]
     seen = set()
     for subject, kind, obj, third in pairs:
         subjects, objects = mentions.get(subject, []), mentions.get(obj, [])

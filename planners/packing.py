@@ -1,0 +1,292 @@
+"""Composites onto the canvas: a grid per group of related composites, shelves, one scale.
+
+`OrderGraph` keeps the left/right and above/below order of composites acyclic; each connected
+group is laid out on a grid whose column and row are longest paths in those graphs, so every
+ordered pair of centres comes out ordered. The groups (blocks) are then packed on shelves at
+one scale that fits the canvas with a margin, spare room is spread evenly, zones pull blocks to
+their side, and every box is made at least 8 px each way and rounded outward.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from planners import priors
+from planners.composites import Box
+from scenes.model import MIN_BOX_PIXELS
+
+X_ZONES = ("left", "center", "right")
+Y_ZONES = ("top", "back", "front", "bottom")
+
+_MARGIN = 0.04          # of the canvas, all round
+_MAX_EXTENT = 0.82      # no composite larger than this fraction of the canvas
+_ZONED_EXTENT = 0.46    # a zoned block stays within its half
+_GAP = 0.12             # between neighbours, as a fraction of the median composite height
+_ROUND = 4              # decimals of the boxes, rounded outward
+
+
+class OrderGraph:
+    """A DAG over composites; an edge that would close a cycle is refused."""
+
+    def __init__(self, nodes: Sequence[int]):
+        self.out: dict[int, set[int]] = {n: set() for n in nodes}
+
+    def reaches(self, start: int, goal: int) -> bool:
+        seen, stack = {start}, [start]
+        while stack:
+            node = stack.pop()
+            if node == goal:
+                return True
+            for nxt in self.out.get(node, ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        return False
+
+    def add(self, a: int, b: int) -> bool:
+        if a == b or self.reaches(b, a):
+            return False
+        self.out[a].add(b)
+        return True
+
+    def layers(self, nodes: Sequence[int]) -> dict[int, int]:
+        """Longest-path layer of each node (0 for sources)."""
+        indegree = {n: 0 for n in nodes}
+        for n in nodes:
+            for m in self.out[n]:
+                indegree[m] += 1
+        layer = {n: 0 for n in nodes}
+        ready = [n for n in nodes if indegree[n] == 0]
+        while ready:
+            n = ready.pop(0)
+            for m in sorted(self.out[n]):
+                layer[m] = max(layer[m], layer[n] + 1)
+                indegree[m] -= 1
+                if indegree[m] == 0:
+                    ready.append(m)
+        return layer
+
+
+def zone_rank(zone: str | None, axis: str) -> int | None:
+    if zone is None:
+        return None
+    if axis == "x":
+        return X_ZONES.index(zone) if zone in X_ZONES else None
+    return {"top": 0, "back": 0, "front": 2, "bottom": 2}.get(zone)
+
+
+@dataclass
+class Block:
+    """A component: composites on a grid, in scene units, with its preferred side of the canvas."""
+
+    members: dict[int, Box]           # item -> box, block origin at (0, 0)
+    width: float
+    height: float
+    first: int                        # earliest item, to keep the order of mention
+    x_pref: int | None = None         # 0 left, 1 centre, 2 right
+    y_pref: int | None = None         # 0 top, 2 bottom
+    floats: bool = False              # sky things sit high when nothing else says where
+
+
+def lay_out_component(component, composites, extent, graph_x, graph_y, items, sizes) -> Block:
+    """Lay one component out on its grid (scene units)."""
+    columns = graph_x.layers(component)
+    rows = graph_y.layers(component)
+    has_x_edges = any(graph_x.out[r] for r in component)
+    cells: dict[tuple[int, int], list[int]] = {}
+    for root in component:
+        cells.setdefault((columns[root], rows[root]), []).append(root)
+    heights = sorted(extent[r][3] - extent[r][1] for r in component)
+    gap = _GAP * heights[len(heights) // 2]
+    # Each cell holds its composites on a small grid of equal slots.
+    cell_grid: dict[tuple[int, int], tuple[int, int, float, float]] = {}
+    for key, members in cells.items():
+        slot_w = max(extent[m][2] - extent[m][0] for m in members)
+        slot_h = max(extent[m][3] - extent[m][1] for m in members)
+        cols = _grid_columns(len(members), slot_w + gap, slot_h + gap)
+        cell_grid[key] = (cols, math.ceil(len(members) / cols), slot_w, slot_h)
+    n_cols = max(columns.values()) + 1
+    n_rows = max(rows.values()) + 1
+    col_w = [0.0] * n_cols
+    row_h = [0.0] * n_rows
+    for (col, row), (cols, nrows, slot_w, slot_h) in cell_grid.items():
+        col_w[col] = max(col_w[col], cols * slot_w + (cols - 1) * gap)
+        row_h[row] = max(row_h[row], nrows * slot_h + (nrows - 1) * gap)
+    col_x = [sum(col_w[:c]) + c * gap for c in range(n_cols)]
+    row_y = [sum(row_h[:r]) + r * gap for r in range(n_rows)]
+    members: dict[int, Box] = {}
+    for (col, row), roots_here in cells.items():
+        cols, nrows, slot_w, slot_h = cell_grid[(col, row)]
+        cell_w = cols * slot_w + (cols - 1) * gap
+        cell_h = nrows * slot_h + (nrows - 1) * gap
+        left = col_x[col] + (col_w[col] - cell_w) / 2
+        # Side-by-side relations are judged by centres: line centres up; otherwise stand on the ground.
+        top = row_y[row] + ((row_h[row] - cell_h) / 2 if has_x_edges else row_h[row] - cell_h)
+        for slot, root in enumerate(roots_here):
+            sc, sr = slot % cols, slot // cols
+            ex0, ey0, ex1, ey1 = extent[root]
+            ew, eh = ex1 - ex0, ey1 - ey0
+            ox = left + sc * (slot_w + gap) + (slot_w - ew) / 2 - ex0
+            oy = top + sr * (slot_h + gap) + ((slot_h - eh) / 2 if has_x_edges else slot_h - eh) - ey0
+            for item, (x0, y0, x1, y1) in composites[root].items():
+                members[item] = (x0 + ox, y0 + oy, x1 + ox, y1 + oy)
+    block_w = col_x[-1] + col_w[-1]
+    block_h = row_y[-1] + row_h[-1]
+    x_ranks = [zone_rank(items[i].zone[0], "x") for i in members]
+    y_ranks = [zone_rank(items[i].zone[1], "y") for i in members]
+    return Block(members, block_w, block_h, min(members),
+                  x_pref=_preference(x_ranks), y_pref=_preference(y_ranks),
+                  floats=all(sizes[i][2] == priors.SKY for i in component))
+
+
+def _preference(ranks: list[int | None]) -> int | None:
+    known = {r for r in ranks if r is not None}
+    if len(known) == 1:
+        return known.pop()
+    return None
+
+
+def _grid_columns(count: int, slot_w: float, slot_h: float, aspect: float = 1.0) -> int:
+    """Columns for `count` equal slots so that the grid is as close to `aspect` as it can be."""
+    if count <= 1:
+        return 1
+    best, best_cost = 1, math.inf
+    for cols in range(1, count + 1):
+        rows = math.ceil(count / cols)
+        cost = abs(math.log((cols * slot_w) / (rows * slot_h) / aspect)) + 0.05 * (cols * rows - count)
+        if cost < best_cost:
+            best, best_cost = cols, cost
+    return best
+
+
+def place_blocks(blocks: list[Block], region, width: int, height: int, max_scale: float | None):
+    """Shelve the blocks inside `region` (pixels) at one scale; pixel boxes of every member."""
+    rx0, ry0, rx1, ry1 = region
+    margin_x, margin_y = _MARGIN * width, _MARGIN * height
+    ax0, ay0 = rx0 + margin_x, ry0 + margin_y
+    avail_w, avail_h = max(rx1 - rx0 - 2 * margin_x, 1.0), max(ry1 - ry0 - 2 * margin_y, 1.0)
+    # Shelves fill from the top: blocks that want the top first, those that want the bottom last.
+    blocks = sorted(blocks, key=lambda b: (b.y_pref if b.y_pref is not None else 1, b.first))
+    gap = _GAP * sorted(b.height for b in blocks)[len(blocks) // 2]
+    best = None
+    for n_shelves in range(1, len(blocks) + 1):
+        shelves = _shelve(blocks, n_shelves, gap)
+        shelf_w = max(sum(b.width for b in shelf) + gap * (len(shelf) - 1) for shelf in shelves)
+        total_h = sum(max(b.height for b in shelf) for shelf in shelves) + gap * (len(shelves) - 1)
+        scale = min(avail_w / shelf_w, avail_h / total_h)
+        # One row reads most naturally (things stand on one ground); more rows must earn their place.
+        if best is None or scale > best[0] * (1.25 if len(best[1]) == 1 else 1.001):
+            best = (scale, shelves)
+        if n_shelves > 1 and scale < best[0] * 0.7:
+            break
+    scale, shelves = best
+    for block in blocks:
+        limit_w = (_ZONED_EXTENT if block.x_pref in (0, 2) else _MAX_EXTENT) * width
+        limit_h = (_ZONED_EXTENT if block.y_pref in (0, 2) else _MAX_EXTENT) * height
+        scale = min(scale, limit_w / block.width, limit_h / block.height)
+    if max_scale is not None:
+        scale = min(scale, max_scale)
+    out: dict[int, Box] = {}
+    shelf_heights = [max(b.height for b in shelf) * scale for shelf in shelves]
+    free_h = avail_h - sum(shelf_heights) - gap * scale * (len(shelves) - 1)
+    single = len(shelves) == 1
+    # Spare height: a little more above than below, as in a photo taken at eye level.
+    top = ay0 + (0 if single else free_h * 0.55 / max(len(shelves), 1))
+    for shelf, shelf_h in zip(shelves, shelf_heights, strict=True):
+        shelf = _left_to_right_blocks(shelf)
+        lefts = _spread([b.width * scale for b in shelf], [b.x_pref for b in shelf], ax0, avail_w)
+        for block, left in zip(shelf, lefts, strict=True):
+            bh = block.height * scale
+            if single:
+                ground = ay0 + (avail_h - shelf_h) * 0.6 + shelf_h
+                if block.y_pref == 0 or (block.floats and block.y_pref is None):
+                    block_top = ay0 + (0 if block.y_pref == 0 else (avail_h - bh) * 0.1)
+                elif block.y_pref == 2:
+                    block_top = ay0 + avail_h - bh
+                else:
+                    block_top = ground - bh
+            else:
+                block_top = top + (0 if block.y_pref == 0 or block.floats else shelf_h - bh)
+            for item, (x0, y0, x1, y1) in block.members.items():
+                out[item] = (left + x0 * scale, block_top + y0 * scale, left + x1 * scale, block_top + y1 * scale)
+        top += shelf_h + gap * scale + (0 if single else free_h * 0.45 / max(len(shelves) - 1, 1))
+    return out
+
+
+def _shelve(blocks: list[Block], n_shelves: int, gap: float) -> list[list[Block]]:
+    """Split blocks, in order, into `n_shelves` rows of about equal width."""
+    total = sum(b.width for b in blocks) + gap * (len(blocks) - 1)
+    target = total / n_shelves
+    shelves: list[list[Block]] = [[]]
+    width = 0.0
+    for block in blocks:
+        if shelves[-1] and width + gap + block.width / 2 > target and len(shelves) < n_shelves:
+            shelves.append([])
+            width = 0.0
+        width += (gap if shelves[-1] else 0.0) + block.width
+        shelves[-1].append(block)
+    return shelves
+
+
+def _left_to_right_blocks(shelf: list[Block]) -> list[Block]:
+    """A shelf's order: left-zoned blocks first, right-zoned last, centred ones in the middle."""
+    plain = [b for b in shelf if b.x_pref is None]
+    half = len(plain) // 2
+    return ([b for b in shelf if b.x_pref == 0] + plain[:half] + [b for b in shelf if b.x_pref == 1]
+            + plain[half:] + [b for b in shelf if b.x_pref == 2])
+
+
+def _spread(widths: list[float], prefs: list[int | None], start: float, avail: float) -> list[float]:
+    """Left edges for widths in a row: evenly spaced, zoned ones pulled to their side, in order."""
+    free = max(avail - sum(widths), 0.0)
+    space = free / (len(widths) + 1)
+    lefts, x = [], start + space
+    for w in widths:
+        lefts.append(x)
+        x += w + space
+    for i, pref in enumerate(prefs):
+        if pref == 0:
+            lefts[i] = start + sum(widths[:i])
+        elif pref == 2:
+            lefts[i] = start + avail - sum(widths[i:])
+        elif pref == 1:
+            lefts[i] = start + (avail - widths[i]) / 2
+    # Keep the order, a little apart, and on the row after the pulls.
+    apart = space / 2
+    for i in range(len(lefts)):
+        low = start if i == 0 else lefts[i - 1] + widths[i - 1] + apart
+        lefts[i] = max(lefts[i], low)
+    for i in range(len(lefts) - 1, -1, -1):
+        high = start + avail - widths[i] if i == len(lefts) - 1 else lefts[i + 1] - widths[i] - apart
+        lefts[i] = min(lefts[i], high)
+    return lefts
+
+
+def finish(box: Box, width: int, height: int, fixed: Box | None) -> Box:
+    """Canvas fractions: at least 8 px each way, on the canvas, rounded outward."""
+    if fixed is not None:
+        return tuple(fixed)  # type: ignore[return-value]
+    x0, y0, x1, y1 = box
+    x0, x1 = _min_span(x0, x1, width)
+    y0, y1 = _min_span(y0, y1, height)
+    scale = 10**_ROUND
+    fx0 = math.floor(x0 / width * scale) / scale
+    fy0 = math.floor(y0 / height * scale) / scale
+    fx1 = math.ceil(x1 / width * scale) / scale
+    fy1 = math.ceil(y1 / height * scale) / scale
+    return (max(fx0, 0.0), max(fy0, 0.0), min(fx1, 1.0), min(fy1, 1.0))
+
+
+def _min_span(a: float, b: float, size: int) -> tuple[float, float]:
+    need = MIN_BOX_PIXELS + 0.5
+    if b - a < need:
+        mid = (a + b) / 2
+        a, b = mid - need / 2, mid + need / 2
+    # Slide back onto the canvas (keeping the size), then clip what still sticks out.
+    if a < 0:
+        a, b = 0.0, b - a
+    if b > size:
+        a, b = a - (b - size), float(size)
+    return max(a, 0.0), min(b, float(size))

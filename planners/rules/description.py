@@ -1,0 +1,52 @@
+"""What a prompt says about its scene, as the parser found it: things, relations, setting, negations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from planners import priors
+
+
+@dataclass
+class Mention:
+    """A described thing: one or more instances of one noun with the same details."""
+
+    noun: str
+    count: int
+    category: str | None
+    head: str                                    # the head as written, singular
+    modifiers: list[str] = field(default_factory=list)
+    details: list[tuple[str, str]] = field(default_factory=list)  # (link, words): ("in", "a red hat")
+    actions: list[str] = field(default_factory=list)              # "sitting", "holding an umbrella"
+    pose: str | None = None
+    zone: tuple[str | None, str | None] = (None, None)
+    parent: int | None = None                    # split from a plural ("two cats, one black...")
+    detail_nouns: list[str | None] = field(default_factory=list)  # the noun of each detail, if one
+    proper: bool = False                         # a name ("Earth"): no article in its caption
+
+    @property
+    def is_person(self) -> bool:
+        return self.category == priors.PERSON
+
+    def add_detail(self, link: str, words: str, noun: str | None = None) -> None:
+        self.details.append((link, words))
+        self.detail_nouns.append(noun)
+
+
+@dataclass(frozen=True)
+class Relation:
+    subject: int
+    kind: str
+    object: int
+    third: int | None = None  # "between" has two objects
+
+
+@dataclass
+class Description:
+    mentions: list[Mention] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    settings: list[tuple[str, str, bool]] = field(default_factory=list)  # (preposition, words, is a time)
+    negations: list[str] = field(default_factory=list)
+    removed: list[tuple[int, int]] = field(default_factory=list)  # character spans left out of the caption
+    orders: list[tuple[str, bool, list[int]]] = field(default_factory=list)  # (axis, reversed, mentions)
+    notes: list[str] = field(default_factory=list)

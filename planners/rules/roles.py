@@ -1,0 +1,505 @@
+"""The role of each noun phrase: a new thing, a detail of its owner, a setting, a negation.
+
+`NounPhrases` is the half of the reader (`parsing._Reader`) that handles noun phrases: the link
+that the words before set up ("in", "with", "no", "left of", a verb) and the kind of the head
+noun (clothing, a part, a place, a person, an object, an unknown word) decide what the phrase
+becomes. It shares the reader's state (its subjects, owner and link).
+"""
+
+from __future__ import annotations
+
+from planners import priors
+from planners.rules import lexicon
+from planners.rules.chunks import Chunk, NounPhrase
+from planners.rules.description import Mention, Relation
+from planners.rules.inflection import article
+
+# Relations that name a direction, which a frame word turns into a zone ("on the left of the image").
+_DIRECTIONS = {"left of": ("left", None), "right of": ("right", None), "above": (None, "top"),
+               "below": (None, "bottom"), "on": (None, "top"), "under": (None, "bottom")}
+_CANVAS_WORDS = lexicon.FRAMES | frozenset({"canvas", "frame", "image", "picture", "photo"})
+# Frame words that never name a thing in the picture (a painting or a frame can hang on a wall).
+_PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "render", "rendering", "illustration",
+                          "depiction", "composition", "selfie", "still", "close-up", "closeup", "view", "artwork",
+                          "scene"})
+# "waving at the camera", "looking into the lens": the one who looks at the picture, not a thing in it.
+_VIEWER = frozenset({"camera", "viewer", "lens", "spectator", "audience"})
+_SURFACES = frozenset({"table", "dining table", "desk", "counter", "shelf", "bookshelf", "plate", "tray", "bed",
+                       "couch", "sofa", "bench", "coffee table", "nightstand", "dresser", "stool", "chair",
+                       "saucer", "cabinet", "piano", "car", "truck", "cake", "pizza", "rug", "carpet"})
+# How a held thing is told apart from a companion: small enough to carry.
+_HOLDABLE_HEIGHT = 0.75
+
+
+class NounPhrases:
+    """What a noun phrase becomes, given the link before it and its head noun (a reader mixin)."""
+
+    def _on_np(self, chunk: Chunk) -> None:
+        np = chunk.np
+        assert np is not None
+        link, self.link = self.link, None
+        if link and link[0] in ("AND", "OR", "COMMA") and self.continuing:
+            if self._continues(self.continuing[0], np, link[0]):
+                link = (self.continuing[0], self.continuing[1], link[0])  # a list goes on
+            else:
+                self.continuing = None
+        elif link and link[0] not in ("AND", "OR", "COMMA"):
+            self.continuing = None
+        kind = link[0] if link else None
+        if kind != "NEG":
+            self._close_negation()
+        if kind == "STYLE":
+            return
+        if np.pronoun is not None:
+            self._pronoun(np, link)
+            return
+        if np.noun in lexicon.PARTITIVES:
+            self._partitive(np)
+        if kind == "NEG":
+            self._negated(np, link)
+            return
+        if np.count == 0 and np.noun is not None:  # "zero cats"
+            self.negation_start = self.tokens[np.start].start
+            self.out.negations.append(self._text(np.start + 1, np.end) if np.end - np.start > 1 else np.noun)
+            self.negation_end = self.tokens[np.end - 1].end
+            self._close_negation()
+            return
+        if np.headless:
+            self._headless(np, link)
+            return
+        if self._frame(np, link):
+            return
+        if (np.noun in lexicon.SETTINGS or (len(np.head) == 1 and np.head[0].low in lexicon.SETTINGS)) and self._setting(
+                np, link):
+            return
+        if np.noun in lexicon.ABSTRACT and kind not in ("WEAR", "DETAIL", "OF"):
+            # "practicing his skills", "for a walk": nothing to draw a box around
+            if kind == "VERB":
+                for index in self.verb_subjects:
+                    self._extend_action(self.out.mentions[index], link[1], self._words_of(np))
+            return
+        if kind in ("WEAR", "DETAIL", "OF"):
+            self._detail(np, link[1] if kind != "OF" else "of")
+            if kind != "OF":
+                self.continuing = link[:2]
+            return
+        if kind == "WITH":
+            self._with(np, link)
+            return
+        if kind in ("REL", "PREP", "VERB"):
+            self._object(np, link)
+            return
+        self._top_level(np, link)
+
+    def _continues(self, kind: str, np: NounPhrase, conjunction: str) -> bool:
+        """Whether a noun phrase after 'and', 'or' or a comma goes on with the list before it."""
+        if kind in ("WEAR", "DETAIL"):
+            return np.headless or np.noun in lexicon.CLOTHING or np.noun in lexicon.PARTS
+        if kind == "NEG":
+            # "no cats, dogs or birds" goes on; "no people, morning light" and "no cars, just a road" do not.
+            if conjunction == "OR":
+                return True
+            nxt = self._next()
+            bare = np.det is None and np.count is None and np.noun not in lexicon.SETTINGS
+            return bare and (np.plural or (nxt is not None and nxt.kind in ("COMMA", "OR")))
+        return kind == "WITH"
+
+    def _wearer(self) -> int | None:
+        """Who a piece of clothing belongs to: the owner if it can wear it, else the nearest person."""
+        mentions = self.out.mentions
+        if isinstance(self.owner, int) and mentions[self.owner].category in (priors.PERSON, priors.ANIMAL):
+            return self.owner
+        for index in reversed(self.group):
+            if mentions[index].is_person:
+                return index
+        return self.owner if isinstance(self.owner, int) else self.last
+
+    def _words_of(self, np: NounPhrase) -> str:
+        return self._text(np.start, np.end)
+
+    def _partitive(self, np: NounPhrase) -> None:
+        """'a slice of pizza' is a pizza (named so), whose caption says 'a slice of pizza'."""
+        i = self.index
+        if i + 2 < len(self.chunks) and self.chunks[i + 1].kind == "OF" and self.chunks[i + 2].kind == "NP":
+            inner = self.chunks[i + 2].np
+            if inner is not None and inner.noun is not None:
+                self.partitive = (np.noun, self._words_of(inner))
+                np.noun = inner.noun
+                self.skip.update({i + 1, i + 2})
+
+    def _negated(self, np: NounPhrase, link) -> None:
+        # A list goes on after "no cats, dogs or birds"; "and" with a new determiner ends it.
+        if len(link) > 2 and link[2] == "AND" and (np.det or np.count):
+            self._close_negation()
+            self._on_np_as(np, None)
+            return
+        start = np.start + 1 if np.det in ("any", "a", "an") and np.end - np.start > 1 else np.start
+        self.out.negations.append(self._text(start, np.end))  # "without any people" -> "people"
+        self.negation_end = self.tokens[np.end - 1].end
+        self.continuing = ("NEG", None)
+        self._negation_tail(np.end)
+
+    def _negation_tail(self, token: int) -> None:
+        """'no people around', 'no cars in sight': the words that finish a negation go with it."""
+        following = [t.low for t in self.tokens[token:token + 4]]
+        for tail in lexicon.NEGATION_TAILS:
+            words = tail.split()
+            if following[:len(words)] == words:
+                end = token + len(words)
+                self.negation_end = self.tokens[end - 1].end
+                self.skip.update(i for i, c in enumerate(self.chunks) if token <= c.start and c.end <= end)
+                return
+
+    def _on_np_as(self, np: NounPhrase, link) -> None:
+        self.link = link
+        self._on_np(Chunk("NP", np.start, np.end, np=np))
+
+    def _pronoun(self, np: NounPhrase, link) -> None:
+        if np.pronoun == "each other":
+            return
+        referent = self._referent()
+        if referent is None:
+            return
+        kind = link[0] if link else None
+        if kind == "REL" and self.last is not None and self.last not in self.group and self.group:
+            # "a table with a vase on it": the vase is on the table
+            self._relate([self.last], link[1], self.group[0])
+        elif kind == "REL" and self.group:
+            self._relate(self.group, link[1], referent)
+        elif kind in (None, "AND", "COMMA", "THERE"):
+            self.group, self.owner, self.last, self.last_role = [referent], referent, referent, "subject"
+
+    def _referent(self) -> int | None:
+        for index in reversed(range(len(self.out.mentions))):
+            if index not in self.group and self.out.mentions[index].parent is None:
+                return index
+        return self.last
+
+    def _headless(self, np: NounPhrase, link) -> None:
+        kind = link[0] if link else None
+        words = [t.text for t in np.modifiers]
+        if words and np.count == 1 and self.tokens[np.start].low == "one" and self._distribute(words):
+            return
+        target = self._wearer()
+        wear = kind == "WEAR" or (kind == "REL" and link[1] == "inside")
+        if wear and words and target is not None:
+            # "a man in red", "dressed in blue"
+            word = link[1] if kind == "WEAR" else self._link_text(np)
+            self.out.mentions[target].add_detail(word, " ".join(words))
+            return
+        if kind == "VERB" and words and target is not None:
+            # "a car painted red": the words finish the verb
+            actions = self.out.mentions[target].actions
+            finished = f"{actions.pop()} {' '.join(words)}" if actions else " ".join(words)
+            actions.append(finished)
+            return
+        if self.after_copula and self.group and words:
+            for index in self.group:
+                self.out.mentions[index].modifiers.extend(words)
+            self.after_copula = False
+            return
+        if np.count is None and np.det is None:
+            return
+        if not words and self.tokens[np.start].low in ("both", "each"):
+            self._gather(each=self.tokens[np.start].low == "each")
+            return
+        if np.count == 1 and self._distribute(words):
+            return
+        self.ellipsis.append(np)  # "a red and a blue cup": the head comes later
+
+    def _distribute(self, words: list[str]) -> bool:
+        """'two cats, one black and one white': the plural splits into described members."""
+        last = self.last
+        if last is None:
+            return False
+        mention = self.out.mentions[last]
+        parent = last if mention.parent is None else mention.parent
+        if self.out.mentions[parent].count < (2 if parent == last else 1):
+            return False
+        self._split(parent, words)
+        return True
+
+    def _split(self, parent: int, words: list[str]) -> None:
+        source = self.out.mentions[parent]
+        source.count -= 1
+        child = Mention(source.noun, 1, source.category, source.head, modifiers=list(source.modifiers),
+                        details=list(source.details), actions=list(source.actions), pose=source.pose,
+                        zone=source.zone, parent=parent, detail_nouns=list(source.detail_nouns))
+        if child.details and child.detail_nouns[-1] and self.continuing:
+            # "wearing scarves, one red and one green": the words describe the last detail
+            link, _ = child.details[-1]
+            noun = child.detail_nouns[-1]
+            child.details[-1] = (link, " ".join([article(words[0]), *words, noun]))
+        else:
+            child.modifiers = words + child.modifiers
+        self.out.mentions.append(child)
+        index = len(self.out.mentions) - 1
+        self.last = index
+        self.group = [g for g in self.group if g != parent or source.count > 0] + [index]
+
+    def _link_text(self, np: NounPhrase) -> str:
+        # The preposition as written, just before the noun phrase.
+        return self.tokens[np.start - 1].text if np.start > 0 else "in"
+
+    def _frame(self, np: NounPhrase, link) -> bool:
+        """'A photo of ...': the frame of the picture opens a sentence and is not a thing in it."""
+        nxt = self._next()
+        if np.noun not in lexicon.FRAMES:
+            return False
+        if nxt is not None and nxt.kind == "OF" and self.frame_open and not self.sentence_subjects:
+            self.link = ("FRAME", None)
+            return True
+        if np.noun in _PURE_FRAMES or (np.det is None and np.count is None):
+            return True  # "a photo", "digital illustration": style, not an object
+        return False
+
+    def _setting(self, np: NounPhrase, link) -> bool:
+        kind = link[0] if link else None
+        if kind in ("WEAR", "DETAIL", "OF"):
+            return False
+        prep = ""
+        if kind in ("REL", "PREP", "VERB"):
+            prep = self._text(self._link_start(np), np.start) if np.start > 0 else ""
+        if np.noun not in lexicon.EMPTY_SETTINGS:
+            self.out.settings.append((prep.strip(), self._words_of(np), np.noun in lexicon.TIMES))
+        if kind in (None, "AND", "COMMA", "THERE") or (kind == "WITH" and self.owner == "setting"):
+            self.owner, self.group = "setting", []
+        self.last_role = "setting"
+        self.frame_open = False
+        return True
+
+    def _link_start(self, np: NounPhrase) -> int:
+        chunk = self.chunks[self.index - 1] if self.index > 0 else None
+        return chunk.start if chunk is not None and chunk.end == np.start else np.start
+
+    def _detail(self, np: NounPhrase, word: str) -> None:
+        target = self._wearer() if word != "of" else (self.owner if isinstance(self.owner, int) else self.last)
+        if target is None:
+            self._top_level(np, None)
+            return
+        owner = self.out.mentions[target]
+        self._attach(owner, word, np)
+
+    def _attach(self, owner: Mention, word: str, np: NounPhrase) -> None:
+        details = owner.details
+        words = self._detail_words(np, owner)
+        if details and details[-1][0] == word:
+            details[-1] = (word, f"{details[-1][1]} and {words}")
+            owner.detail_nouns[-1] = None
+        else:
+            owner.add_detail(word, words, np.noun)
+
+    def _detail_words(self, np: NounPhrase, owner: Mention) -> str:
+        # Under a plural owner each instance gets its own: "two men in red hats" -> "in a red hat".
+        if owner.count > 1 and np.plural and np.count is None and np.noun not in lexicon.PLURALIA_TANTUM:
+            modifiers = " ".join(t.text for t in np.modifiers)
+            noun = np.noun
+            first = (modifiers or noun).split()[0]
+            return " ".join(p for p in (article(first), modifiers, noun) if p)
+        return self._words_of(np)
+
+    def _with(self, np: NounPhrase, link) -> None:
+        is_list = len(link) > 2
+        owner = self.with_owner if is_list else self.owner
+        noun = np.noun
+        category = priors.category(noun)
+        if owner is None or owner == "setting":
+            self._top_level(np, None, extend=is_list)
+            self.continuing = ("WITH", link[1])
+            return
+        mention = self.out.mentions[owner]
+        if is_list and category in (priors.PERSON, priors.ANIMAL):
+            self._top_level(np, ("AND", None))
+            return
+        wearable = noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.WEARABLE_OBJECTS
+        if wearable and (mention.is_person or mention.category == priors.ANIMAL or noun in lexicon.PARTS):
+            self._attach(mention, link[1], np)
+        elif noun in lexicon.PARTS or noun in lexicon.CLOTHING or category is None:
+            self._attach(mention, link[1], np)
+        else:
+            held = self._new_mention(np, role="object")
+            prior = priors.prior_for(noun)
+            after_verb = self.index >= 2 and self.chunks[self.index - 2].kind == "VERB"
+            if after_verb and mention.actions:
+                # "playing with a ball": the verb keeps its own words
+                mention.actions[-1] = f"{mention.actions[-1]} {link[1]} {article(noun)} {noun}"
+            if mention.is_person and prior.height <= _HOLDABLE_HEIGHT:
+                self.out.relations.append(Relation(owner, "holding", held))
+                if not after_verb:
+                    mention.actions.append(f"holding {article(noun)} {noun}")
+            elif mention.noun in _SURFACES and prior.category in (priors.FOOD, priors.OBJECT, priors.PLANT):
+                self.out.relations.append(Relation(held, "on", owner))  # "a plate with a slice of pizza"
+            else:
+                self.out.relations.append(Relation(owner, "next to", held))
+        self.continuing = ("WITH", link[1])
+
+    def _object(self, np: NounPhrase, link) -> None:
+        kind, value = link[0], link[1]
+        noun = np.noun
+        if kind == "VERB":
+            subjects = self.verb_subjects
+        elif kind == "REL" and self.chain_subject is not None:
+            subjects = [self.chain_subject]
+        else:
+            subjects = self._targets() or ([self.last] if self.last is not None and self.last_role == "subject" else [])
+        if kind == "REL" and value in _DIRECTIONS and noun in _CANVAS_WORDS and np.det in ("the", None):
+            for index in subjects:
+                self._set_zone(index, _DIRECTIONS[value])
+            return
+        unknown = priors.category(noun) is None and not lexicon.is_known_noun(noun)
+        if noun in _VIEWER and np.det == "the" and kind in ("REL", "PREP"):
+            return
+        if unknown and kind in ("REL", "PREP") and value in ("at", "to", "toward", "towards", "along", "across",
+                                                              "through", "during", "from"):
+            # "at a waterhole", "along the promenade": an unknown word there is most likely a place
+            self._setting(np, ("REL", value))
+            return
+        wearer = self._wearer()
+        described = any(t.low in lexicon.COLOURS or t.low in lexicon.MATERIALS or t.low in lexicon.PATTERNS
+                        for t in np.modifiers)
+        worn = noun in lexicon.CLOTHING or noun in lexicon.PARTS or (
+            unknown and described and wearer is not None and self.out.mentions[wearer].is_person)
+        if kind == "REL" and value == "inside" and unknown and not worn:
+            self._setting(np, link)  # "hiking in a scenic nature reserve": somewhere, not something
+            return
+        if kind == "REL" and value == "inside" and worn:
+            target = wearer
+            if target is not None:
+                self._attach(self.out.mentions[target], self._link_text(np), np)
+                self.continuing = ("WEAR", self._link_text(np))
+                return
+        if kind == "VERB" and (noun in lexicon.CLOTHING or noun in lexicon.PARTS) and subjects:
+            verb: lexicon.Verb = value
+            for index in subjects:
+                self._extend_action(self.out.mentions[index], verb, self._words_of(np))
+            return
+        if kind == "REL" and value == "between" and self.between is None:
+            target = self._mention_for(np, role="object")
+            self.between = (subjects, target)
+            self.link = ("BETWEEN", None)
+            return
+        target = self._mention_for(np, role="object")
+        if kind == "VERB":
+            verb = value
+            relation = verb.relation or "next to"
+            for index in subjects:
+                self._extend_action(self.out.mentions[index], verb, f"{article(noun)} {noun}")
+        elif kind == "PREP":
+            relation = "next to"
+        else:
+            relation = value
+            if value == "at":
+                relation = "next to"
+                if any(self.out.mentions[s].is_person for s in subjects) and priors.category(noun) == priors.FURNITURE:
+                    relation = "in front of"
+        if relation in ("left of", "right of", "next to", "between"):
+            self.peers.append(target)
+        if kind == "VERB" and self.each and len(subjects) > 1 and np.count is None and not np.plural:
+            self.out.mentions[target].count = len(subjects)  # "each holding a cup": a cup each
+        if subjects:
+            self._relate(subjects, relation, target)
+        else:
+            self.fronted.append((relation, target))
+
+    def _extend_action(self, mention: Mention, verb: lexicon.Verb, words: str) -> None:
+        if mention.actions and mention.actions[-1] == verb.gerund:
+            mention.actions[-1] = f"{verb.gerund} {words}"
+        elif verb.gerund:
+            mention.actions.append(f"{verb.gerund} {words}")
+
+    def _relate(self, subjects: list[int], kind: str, target: int) -> None:
+        self.acted.update(subjects)
+        for index in subjects:
+            if index != target:
+                self.out.relations.append(Relation(index, kind, target))
+
+    def _top_level(self, np: NounPhrase, link, extend: bool = False) -> None:
+        kind = link[0] if link else None
+        if self.between is not None and kind in ("AND", "COMMA", "BETWEEN"):
+            subjects, first = self.between
+            self.between = None
+            second = self._mention_for(np, role="object")
+            for index in subjects:
+                self.out.relations.append(Relation(index, "between", first, second))
+            return
+        if self.after_copula and self.group and kind is None and not np.count:
+            self.after_copula = False
+            return  # "the man is a doctor": says what, not another thing
+        if np.det is None and np.count is None and not np.plural and np.noun not in priors.NOUNS and not (
+                self._proper(np)):
+            return  # bare unknown words ("digital art", "4k"): style, not things
+        if np.noun in lexicon.STYLE_WORDS:
+            return
+        joins = extend or (kind in ("AND", "COMMA", "OR") and self.last_role == "subject")
+        first_new = len(self.out.mentions)
+        index = self._mention_for(np, role="subject")
+        new = [i for i in range(first_new, len(self.out.mentions))] or [index]
+        self.group = [i for i in self.group if i not in new] + new if joins else new
+        self.owner = index
+        self.sentence_subjects.extend(i for i in new if i not in self.sentence_subjects)
+        for relation, target in self.fronted:
+            self._relate(new, relation, target)
+        self.fronted = []
+        for chunk in self.dangling:
+            (self._apply_pose if chunk.kind == "POSE" else self._apply_verb)(chunk, new)
+        self.dangling = []
+        self.link = None
+
+    def _proper(self, np: NounPhrase) -> bool:
+        """'Earth in the background': a capitalised name inside a sentence is a thing."""
+        if len(np.head) != 1 or np.modifiers or not np.head[0].text[:1].isupper():
+            return False
+        previous = self.tokens[np.start - 1].low if np.start > 0 else "."
+        return previous not in (".", "!", "?", ";", ":", '"') and np.noun not in lexicon.STYLE_WORDS
+
+    def _mention_for(self, np: NounPhrase, role: str) -> int:
+        """The mention a noun phrase stands for: an earlier one ('the cat'), or a new one."""
+        if np.det in lexicon.DEFINITE and np.count is None:
+            for index in reversed(range(len(self.out.mentions))):
+                if self.out.mentions[index].noun == np.noun and not np.modifiers:
+                    self._touch(index, role)
+                    return index
+        return self._new_mention(np, role)
+
+    def _new_mention(self, np: NounPhrase, role: str) -> int:
+        noun = np.noun
+        assert noun is not None
+        count = np.count
+        if count is None:
+            # "a leather shoes", "a cubic dice": after "a" the user means one
+            plural = np.plural and noun not in lexicon.PLURALIA_TANTUM and np.det not in lexicon.ARTICLES
+            count = lexicon.DEFAULT_PLURAL_COUNT if plural else 1
+        if np.pair and noun in lexicon.PLURALIA_TANTUM:
+            count = np.pairs  # "a pair of scissors" is one pair
+        written = [t.text for t in np.head]
+        head = " ".join(written[:-1] + [noun.split()[-1]]) if np.plural or not written else " ".join(written)
+        if noun == "couple" and np.count is None:
+            noun, head, count = "person", "person", 2 * count  # "a couple dancing": two people
+        detail = None
+        if self.partitive is not None:
+            (head, words), self.partitive = self.partitive, None
+            detail = ("of", words)
+        category = priors.category(noun)
+        if category is None and " " in noun:
+            category = priors.category(noun.rsplit(" ", 1)[1])
+        # "a red and a blue cup": the phrases that waited for a head come first.
+        for earlier in self.ellipsis:
+            self.out.mentions.append(Mention(noun, earlier.count or 1, category, head,
+                                             [t.text for t in earlier.modifiers]))
+        self.ellipsis = []
+        mention = Mention(noun, count, category, head, [t.text for t in np.modifiers], proper=self._proper(np))
+        if detail is not None:
+            mention.add_detail(*detail)
+        if self.pending_zone is not None:
+            mention.zone, self.pending_zone = self.pending_zone, None
+        self.out.mentions.append(mention)
+        index = len(self.out.mentions) - 1
+        self._touch(index, role)
+        return index
+
+    def _touch(self, index: int, role: str) -> None:
+        self.last, self.last_role = index, role
+        if role == "object":
+            self.owner = index
+        self.frame_open = False
+        self.after_copula = False

@@ -1,0 +1,166 @@
+"""Words: plurals (irregular and wrong ones), counts, multi-word nouns, articles, class names."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from planners.base import Canvas
+from planners.rules import RulesPlanner
+from planners.rules.inflection import article, singular
+
+# The 80 COCO class names GenEval uses: a planner must write them exactly so.
+GENEVAL_CLASSES = [
+    "person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat", "traffic light",
+    "fire hydrant", "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep", "cow",
+    "elephant", "bear", "zebra", "giraffe", "backpack", "umbrella", "handbag", "tie", "suitcase", "frisbee",
+    "skis", "snowboard", "sports ball", "kite", "baseball bat", "baseball glove", "skateboard", "surfboard",
+    "tennis racket", "bottle", "wine glass", "cup", "fork", "knife", "spoon", "bowl", "banana", "apple",
+    "sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza", "donut", "cake", "chair", "couch",
+    "potted plant", "bed", "dining table", "toilet", "tv", "laptop", "computer mouse", "tv remote",
+    "computer keyboard", "cell phone", "microwave", "oven", "toaster", "sink", "refrigerator", "book", "clock",
+    "vase", "scissors", "teddy bear", "hair drier", "toothbrush",
+]  # fmt: skip
+
+
+def _names(prompt: str) -> Counter:
+    scene = RulesPlanner().plan(prompt, canvas=Canvas()).scene
+    return Counter(i.name for i in scene.instances)
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("geese", ("goose", True)), ("children", ("child", True)), ("mice", ("mouse", True)),
+    ("people", ("person", True)), ("persons", ("person", True)), ("men", ("man", True)),
+    ("women", ("woman", True)), ("knives", ("knife", True)), ("knifes", ("knife", True)),
+    ("sheeps", ("sheep", True)), ("sheep", ("sheep", False)), ("fishes", ("fish", True)),
+    ("fish", ("fish", False)), ("deer", ("deer", False)), ("benchs", ("bench", True)),
+    ("sandwichs", ("sandwich", True)), ("toothbrushs", ("toothbrush", True)), ("buses", ("bus", True)),
+    ("broccolis", ("broccoli", True)), ("tvs", ("tv", True)), ("cherries", ("cherry", True)),
+    ("wolves", ("wolf", True)), ("leaves", ("leaf", True)), ("boxes", ("box", True)),
+    ("tomatoes", ("tomato", True)), ("horses", ("horse", True)), ("cookies", ("cookie", True)),
+    ("shoes", ("shoe", True)), ("cacti", ("cactus", True)), ("zorbs", ("zorb", True)),
+    ("scissors", ("scissors", False)), ("skis", ("skis", False)), ("bus", ("bus", False)),
+    ("dress", ("dress", False)), ("glass", ("glass", False)), ("iris", ("iris", False)),
+    ("cat", ("cat", False)),
+])  # fmt: skip
+def test_singular(word: str, expected: tuple[str, bool]) -> None:
+    assert singular(word) == expected
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("apple", "an"), ("umbrella", "an"), ("cup", "a"), ("unicorn", "a"), ("hour", "an"), ("one", "a"),
+    ("European", "a"), ("orange", "an"), ("8", "an"), ("yellow", "a"),
+])  # fmt: skip
+def test_article(word: str, expected: str) -> None:
+    assert article(word) == expected
+
+
+@pytest.mark.parametrize(("prompt", "expected"), [
+    ("two dogs", {"dog": 2}), ("3 cats", {"cat": 3}), ("a pair of ducks", {"duck": 2}),
+    ("a couple of chairs", {"chair": 2}), ("several birds", {"bird": 3}), ("a few apples", {"apple": 3}),
+    ("a dozen eggs", {"egg": 12}), ("half a dozen donuts", {"donut": 6}), ("twelve roses", {"rose": 12}),
+    ("both cats", {"cat": 2}), ("a single lamp", {"lamp": 1}), ("one backpack", {"backpack": 1}),
+    ("four knifes", {"knife": 4}), ("two sheeps", {"sheep": 2}), ("a sheep", {"sheep": 1}),
+    ("three fish", {"fish": 3}), ("geese on a pond", {"goose": 3}), ("a herd of cows", {"cow": 5}),
+    ("a flock of geese", {"goose": 5}), ("twenty balloons", {"balloon": 20}),
+    ("a pair of scissors", {"scissors": 1}), ("two pairs of scissors", {"scissors": 2}),
+    ("5 mice and 2 children", {"mouse": 5, "child": 2}), ("eleven people", {"person": 11}),
+    ("a 10 year old boy", {"boy": 1}), ("a two-headed dragon", {"dragon": 1}),
+    ("two red apples and three green apples", {"apple": 5}), ("zero cats and a dog", {"dog": 1}),
+])  # fmt: skip
+def test_counts(prompt: str, expected: dict[str, int]) -> None:
+    assert _names(prompt) == Counter(expected)
+
+
+@pytest.mark.parametrize(("prompt", "expected"), [
+    ("a fire hydrant", {"fire hydrant": 1}), ("two tv remotes", {"tv remote": 2}),
+    ("a teddy bear", {"teddy bear": 1}), ("a bear", {"bear": 1}), ("a hot dog", {"hot dog": 1}),
+    ("two hot dogs and a dog", {"hot dog": 2, "dog": 1}), ("three wine glasses", {"wine glass": 3}),
+    ("a computer mouse next to a mouse", {"computer mouse": 1, "mouse": 1}),
+    ("a baseball glove", {"baseball glove": 1}), ("four traffic lights", {"traffic light": 4}),
+    ("a red cell phone on a dining table", {"cell phone": 1, "dining table": 1}),
+    ("a coffee mug", {"mug": 1}), ("a big old wooden rocking chair", {"chair": 1}),
+])  # fmt: skip
+def test_multi_word_nouns(prompt: str, expected: dict[str, int]) -> None:
+    assert _names(prompt) == Counter(expected)
+
+
+@pytest.mark.parametrize("name", GENEVAL_CLASSES)
+def test_geneval_class_names_come_out_exactly(name: str) -> None:
+    plural = {"person": "people", "sheep": "sheep", "skis": "skis", "scissors": "scissors", "knife": "knives",
+              "bus": "buses", "sandwich": "sandwiches", "toothbrush": "toothbrushes", "wine glass": "wine glasses",
+              "couch": "couches", "bench": "benches", "hair drier": "hair driers", "cherry": "cherries"}
+    assert _names(f"a photo of a {name}") == Counter({name: 1})
+    if name not in ("skis", "scissors"):
+        assert _names(f"two {plural.get(name, name + 's')}") == Counter({name: 2})
+
+
+def test_unknown_noun_after_an_article_is_still_a_thing() -> None:
+    scene = RulesPlanner().plan("a shiny zorb next to a cat", canvas=Canvas()).scene
+    assert Counter(i.name for i in scene.instances) == Counter({"zorb": 1, "cat": 1})
+    zorb = next(i for i in scene.instances if i.name == "zorb")
+    assert zorb.caption == "a shiny zorb"
+
+
+def test_bare_style_words_are_not_things() -> None:
+    scene = RulesPlanner().plan("a cat on a mat, digital art, 4k, highly detailed", canvas=Canvas()).scene
+    assert Counter(i.name for i in scene.instances) == Counter({"cat": 1, "mat": 1})
+
+
+@pytest.mark.parametrize(("words", "pose"), [
+    ("sitting", "sitting"), ("sits", "sitting"), ("is seated", "sitting"), ("standing", "standing"),
+    ("waving", "waving"), ("waves", "waving"), ("running", "running"), ("jogging", "running"),
+    ("walking", "walking"), ("strolling", "walking"), ("jumping", "jumping"), ("kneeling", "kneeling"),
+    ("on his knees", "kneeling"), ("lying down", "lying"), ("sleeping", "lying"), ("pointing", "pointing"),
+    ("dancing", "dancing"), ("with arms crossed", "arms-crossed"), ("with his arms folded", "arms-crossed"),
+    ("with her hands on her hips", "hands-on-hips"), ("with arms raised", "arms-raised"),
+    ("cheering", "arms-raised"), ("squatting", "squatting"), ("crouching", "squatting"),
+    ("seen from behind", "back-view"),
+])  # fmt: skip
+def test_pose_words(words: str, pose: str) -> None:
+    scene = RulesPlanner().plan(f"a man {words}", canvas=Canvas()).scene
+    assert [(i.name, i.pose) for i in scene.instances] == [("man", pose)]
+
+
+def test_animals_take_no_pose() -> None:
+    scene = RulesPlanner().plan("a dog sitting", canvas=Canvas()).scene
+    assert scene.instances[0].pose is None and "sitting" in scene.instances[0].caption
+
+
+@pytest.mark.parametrize(("words", "relation"), [
+    ("left of", "left of"), ("to the left of", "left of"), ("on the left side of", "left of"),
+    ("right of", "right of"), ("to the right of", "right of"), ("above", "above"), ("over", "above"),
+    ("below", "below"), ("beneath", "below"), ("on", "on"), ("on top of", "on"), ("atop", "on"),
+    ("under", "under"), ("underneath", "under"), ("next to", "next to"), ("beside", "next to"),
+    ("near", "next to"), ("behind", "behind"), ("in front of", "in front of"), ("inside", "inside"),
+    ("in", "inside"), ("hidden by", "behind"), ("by", "next to"), ("partly hidden by", "behind"),
+])  # fmt: skip
+def test_relation_words(words: str, relation: str) -> None:
+    scene = RulesPlanner().plan(f"a cat {words} a box", canvas=Canvas()).scene
+    cat, box = (next(i for i in scene.instances if i.name == n) for n in ("cat", "box"))
+    from planners.layout import relation_holds
+
+    assert relation_holds(relation, cat.box, box.box), (cat.box, box.box)
+
+
+@pytest.mark.parametrize(("prompt", "zone_check"), [
+    ("a cat on the left", lambda x, y: x < 0.5), ("a cat on the right", lambda x, y: x > 0.5),
+    ("a kite at the top", lambda x, y: y < 0.5), ("a dog at the bottom", lambda x, y: y > 0.5),
+    ("a lamp in the top left corner", lambda x, y: x < 0.5 and y < 0.5),
+    ("a cat on the left side of the picture", lambda x, y: x < 0.5),
+])  # fmt: skip
+def test_zone_words(prompt: str, zone_check) -> None:
+    x0, y0, x1, y1 = RulesPlanner().plan(prompt, canvas=Canvas()).scene.instances[0].box
+    assert zone_check((x0 + x1) / 2, (y0 + y1) / 2)
+
+
+@pytest.mark.parametrize(("prompt", "background"), [
+    ("a man on a snowy street at dusk", "a snowy street at dusk"), ("a dog in a park", "a park"),
+    ("two kids at the beach", "the beach"), ("At night, an owl sits on a branch", "night"),
+    ("a cabin in the woods in winter", "the woods in winter"), ("a boat on a lake at sunrise", "a lake at sunrise"),
+])  # fmt: skip
+def test_settings_become_the_background(prompt: str, background: str) -> None:
+    scene = RulesPlanner().plan(prompt, canvas=Canvas()).scene
+    assert scene.background == background
+    assert not {i.name for i in scene.instances} & {"street", "park", "beach", "night", "woods", "lake"}
