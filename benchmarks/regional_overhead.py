@@ -39,7 +39,7 @@ from diffusers.models.attention_processor import AttnProcessor2_0
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from renderers.regional.processors import FusionState, install  # noqa: E402
+from renderers.regional.processors import FusionState, RegionalCrossAttnProcessor, install  # noqa: E402
 from renderers.regional.prompts import GLOBAL  # noqa: E402
 from renderers.regional.regions import RegionMasks  # noqa: E402
 from scenes.model import Scene  # noqa: E402
@@ -175,6 +175,36 @@ def main() -> None:
                 timings[name].append(elapsed)
         print(f"round {round_index}/{args.repeats} done", file=sys.stderr, flush=True)
 
+    # The cross-attention layers alone, timed many times each: the only part of a step that fusion
+    # changes, so a noise-resistant estimate of the step ratio is (plain step + added time) / plain step.
+    unet.set_attn_processor(stock)
+    layer_inputs: list[tuple[object, torch.Tensor]] = []
+    hooks = [module.register_forward_pre_hook(lambda m, a, kw: layer_inputs.append((m, a[0])), with_kwargs=True)
+             for module in unet.modules() if getattr(module, "is_cross_attention", False)]
+    with torch.no_grad():
+        unet(latents, timestep, encoder_hidden_states=plain_context, return_dict=False)
+    for hook in hooks:
+        hook.remove()
+    regional_processor = RegionalCrossAttnProcessor()
+
+    def fastest(call, repeats: int = 15) -> float:
+        call()
+        times = []
+        for _ in range(repeats):
+            begin = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - begin)
+        return min(times)
+
+    added: dict[int, float] = {}
+    with torch.no_grad():
+        plain_layers = sum(fastest(lambda m=m, h=h: stock(m, h, plain_context)) for m, h in layer_inputs)
+        for count in INSTANCE_COUNTS[1:]:
+            context, fusion = inputs[f"regional {count}"]
+            regional_layers = sum(fastest(lambda m=m, h=h, c=context, f=fusion: regional_processor(m, h, c, fusion=f))
+                                  for m, h in layer_inputs)
+            added[count] = regional_layers - plain_layers
+
     context, fusion = regional_inputs(8, False)
     begin = time.perf_counter()
     for side in (latent, latent // 2, latent // 4, latent // 8):
@@ -195,6 +225,9 @@ def main() -> None:
               f"({median[name] / median['plain']:.3f})")
     print(f"for comparison, 8 instances of 77 padded tokens each ({77 * 9} keys): {best['padded 8']:.3f} s, "
           f"ratio {best['padded 8'] / plain:.3f} ({median['padded 8'] / median['plain']:.3f})")
+    print(f"the {len(layer_inputs)} cross-attention layers alone (fastest of 15 each): {plain_layers * 1000:.1f} ms "
+          "per plain step; fusion adds " + ", ".join(f"{added[c] * 1000:.1f} ms at {c}" for c in added)
+          + " instances, i.e. step ratios " + ", ".join(f"{(plain + added[c]) / plain:.3f}" for c in added))
     print(f"masks and biases for 8 instances, all layer resolutions: {setup * 1000:.1f} ms once per render")
     print(f"8-instance ratio: {best['regional 8'] / plain:.3f}")
 

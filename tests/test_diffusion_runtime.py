@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 from pydantic import ValidationError
-from tiny_pipelines import save_tiny_pipeline
+from tiny_pipelines import one_thread, save_tiny_pipeline  # noqa: F401 (one_thread: autouse fixture)
 
 from renderers.diffusion import tiny
 from renderers.diffusion.decoding import decode, use_tiling
@@ -29,15 +29,6 @@ from scenes.model import Scene
 
 SCENE = Scene(caption="a red kite over a beach", width=64, height=64, negative="blurry")
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # Tiny models run fastest on one thread; on a busy machine OpenMP's spinning threads make them
-    # many times slower.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def png_bytes(image) -> bytes:

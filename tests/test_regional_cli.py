@@ -7,23 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-import torch
 import yaml
 from conftest import REPO, run_deig
 from PIL import Image
+from tiny_pipelines import one_thread  # noqa: F401 (autouse fixture)
 
 from scenes.errors import EXIT_UNAVAILABLE
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # Tiny models run fastest on one thread; on a busy machine OpenMP's spinning threads make them
-    # many times slower.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def test_deig_render_with_the_tiny_model_writes_png_and_manifest(cli, tmp_path):

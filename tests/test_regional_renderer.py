@@ -8,7 +8,7 @@ import io
 import numpy as np
 import pytest
 import torch
-from tiny_pipelines import save_tiny_pipeline, stock_pipeline
+from tiny_pipelines import one_thread, save_tiny_pipeline, stock_pipeline  # noqa: F401 (one_thread: autouse fixture)
 
 from renderers.diffusion.control import pose_control_image
 from renderers.regional import RegionalRenderer
@@ -17,16 +17,6 @@ from renderers.regional.regions import RegionMasks, layer_size
 from scenes.errors import EXIT_UNAVAILABLE, InvalidInput, RendererUnavailable
 from scenes.model import Scene
 from scenes.openpose import draw_skeletons
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # Tiny models run fastest on one thread; on a busy machine OpenMP's spinning threads make them
-    # many times slower.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def make(model: str = "tiny", **options) -> RegionalRenderer:

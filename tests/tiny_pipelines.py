@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import torch
 
 from renderers.diffusion.loading import Components, load_components
 from renderers.diffusion.schedulers import make_scheduler
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Import this into a test module: tiny models run fastest on one thread, and on a busy machine
+    OpenMP's spinning threads make them many times slower."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def stock_pipeline(components: Components, scheduler, controlnet=None):
