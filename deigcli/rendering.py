@@ -74,6 +74,10 @@ def option_values(flags: RenderFlags, scene: Scene, name: str) -> dict[str, Any]
     values: dict[str, Any] = {}
     block = scene.render
     if block is not None and block.renderer in (None, name):
+        if "allow_pickle" in block.options:
+            # A scene file is untrusted: only the person running deig may allow pickle checkpoints.
+            raise InvalidInput("a scene's render options may not set 'allow_pickle'",
+                               hint="Pass --allow-pickle on the command line if you trust the checkpoint.")
         values.update(block.options)
         values.update({k: v for k, v in (("model", block.model), ("steps", block.steps),
                                           ("guidance", block.guidance), ("scheduler", block.scheduler))

@@ -28,14 +28,14 @@ from conftest import run_deig
 from deigcli import files
 
 SCENES = 20
-# Large canvases with an extra control image: slow enough (~0.1-0.3 s per scene here) for a kill to
-# land part-way through the batch.
-RENDER = ("render", "--scene", "-", "--renderer", "preview", "-O", "control_image=true")
+# The tiny preset of the regional renderer, with a pose control image per scene: slow enough
+# (a few tenths of a second per scene here) for a kill to land part-way through the batch.
+RENDER = ("render", "--scene", "-", "--renderer", "regional", "--model", "tiny", "--steps", "3")
 KILL_AFTER = 4
 
 
 def _start_batch(tmp_path: Path, out: Path):
-    scenes = as_jsonl(scene_batch(SCENES, size=1024))
+    scenes = as_jsonl(scene_batch(SCENES, size=128))
     return scenes, deig_process(*RENDER, "-o", out, out_dir=tmp_path / "first", stdin=scenes)
 
 

@@ -248,3 +248,10 @@ def test_render_flags_map_onto_renderer_options_and_a_scene_block(cli, tmp_path:
     assert option_values(RenderFlags(), scene, "regional") == {}
     assert_one_error(cli("render", "--scene", EXAMPLE, "--renderer", "preview", "--max-batch", "2", "-o", tmp_path),
                      "renderer 'preview' has no option 'max_batch'")
+
+
+def test_a_scene_file_cannot_allow_pickle_checkpoints(cli, tmp_path: Path) -> None:
+    scene = tmp_path / "s.yaml"
+    scene.write_text("caption: x\nrender:\n  options: {allow_pickle: true}\n")
+    assert_one_error(cli("render", "--scene", scene, "--model", "tiny", "-o", tmp_path / "out"),
+                     "may not set 'allow_pickle'", "--allow-pickle")

@@ -15,7 +15,9 @@ from conftest import REPO, run_deig
 from deigcli.distributed import Processes, launched
 
 SCENES = 7
-RENDER = ("render", "--scene", "-", "--renderer", "preview", "-O", "control_image=true", "--json")
+RENDER = ("render", "--scene", "-", "--renderer", "regional", "--model", "tiny", "--steps", "2", "--json")
+# Same thread count in every process, so that CPU arithmetic is comparable bit for bit.
+ONE_THREAD = {"OMP_NUM_THREADS": "1"}
 
 
 LAUNCHERS = {
@@ -28,15 +30,15 @@ LAUNCHERS = {
 
 def _launch(launcher: str, out: Path, scenes: str) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", *LAUNCHERS[launcher], "-m", "deigcli", *RENDER, "-o", str(out)]
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, **ONE_THREAD}
     return subprocess.run(command, input=scenes.encode(), capture_output=True, env=env, cwd=REPO, timeout=180)
 
 
 @pytest.mark.parametrize("launcher", list(LAUNCHERS))
 def test_two_processes_share_a_batch_and_write_what_one_process_writes(tmp_path: Path, launcher: str) -> None:
-    scenes = as_jsonl(scene_batch(SCENES))
+    scenes = as_jsonl(scene_batch(SCENES, size=64))
     single, split = tmp_path / "single", tmp_path / "split"
-    alone = run_deig(*RENDER, "-o", single, stdin=scenes)
+    alone = run_deig(*RENDER, "-o", single, stdin=scenes, env=ONE_THREAD)
     assert alone.code == 0, alone.stderr
 
     launched_run = _launch(launcher, split, scenes)

@@ -16,7 +16,8 @@ from renderers.preview import PreviewRenderer
 from scenes.manifest import InputRecord, PlannerRecord, recipe_hash
 from scenes.model import Scene
 
-RENDERER = ("--renderer", "preview", "-O", "control_image=true")
+# The tiny preset of the regional renderer: a real diffusion render on the CPU, with a pose control image.
+RENDERER = ("--renderer", "regional", "--model", "tiny", "--steps", "2")
 VOLATILE = ("created", "timings")
 
 
@@ -24,7 +25,7 @@ VOLATILE = ("created", "timings")
 def original(cli, tmp_path: Path) -> Path:
     """One rendered image (with an extra control image) and its manifest; returns the PNG."""
     scene = tmp_path / "scene.json"
-    scene.write_text(json.dumps(scene_batch(1)[0]))
+    scene.write_text(json.dumps(scene_batch(1, size=64)[0]))
     result = cli("render", "--scene", scene, *RENDERER, "-o", tmp_path / "out")
     assert result.code == 0, result.stderr
     return Path(result.stdout.strip())
@@ -64,15 +65,18 @@ def test_manifests_are_complete_and_validate_against_the_published_schema(origin
     validate_manifest(embedded)
     assert manifest["manifest_version"] == 1
     assert manifest["seed"] == manifest["scene"]["seed"] == 5000
-    assert manifest["renderer"]["name"] == "preview" and manifest["renderer"]["version"]
-    assert manifest["renderer"]["options"] == {"captions": True, "skeletons": True, "control_image": True}
+    renderer = manifest["renderer"]
+    assert renderer["name"] == "regional" and renderer["version"]
+    assert renderer["options"]["model"] == "tiny" and renderer["options"]["steps"] == 2
+    assert renderer["device"] == "cpu" and renderer["dtype"] == "float32" and renderer["scheduler"]
+    assert renderer["models"] and all(m["revision"] for m in renderer["models"])
     assert {"python", "deig", "torch", "diffusers", "transformers", "pillow"} <= set(manifest["environment"])
     assert manifest["timings"]["render_seconds"] >= 0
     assert [o["role"] for o in manifest["outputs"]] == ["image", "control"]
     assert manifest["input"]["kind"] == "scene" and len(manifest["input"]["sha256"]) == 64
     # Nothing that changes between identical renders is inside the PNG.
     assert not {"created", "timings", "outputs"} & set(embedded)
-    assert "Seed: 5000" in parameters and "Size: 256x256" in parameters and "Renderer: preview" in parameters
+    assert "Seed: 5000" in parameters and "Size: 64x64" in parameters and "Renderer: regional" in parameters
 
 
 def test_replay_with_another_seed_is_a_new_image_that_remembers_its_source(cli, original: Path, tmp_path: Path) -> None:
@@ -105,8 +109,17 @@ def test_replay_refuses_what_it_cannot_replay(cli, original: Path, tmp_path: Pat
     # Into the image's own folder, a PNG source would be overwritten: only with --force.
     own = cli("replay", original, "-o", original.parent)
     assert own.code == 2 and "--force" in own.stderr
-    bad_option = cli("replay", original, "--model", "x", "-o", tmp_path / "r")
+    bad_option = cli("replay", original, "--renderer", "preview", "--model", "x", "-o", tmp_path / "r")
     assert bad_option.code == 2 and "has no option 'model'" in bad_option.stderr
+    # A manifest is untrusted: it cannot turn on pickle loading by itself.
+    document = json.loads(original.with_suffix(".json").read_text())
+    document["renderer"]["options"]["allow_pickle"] = True
+    pickled = tmp_path / "pickled.json"
+    pickled.write_text(json.dumps(document))
+    refused = cli("replay", pickled, "-o", tmp_path / "r")
+    assert refused.code == 2 and "needs the flag too" in refused.stderr and "--allow-pickle" in refused.stderr
+    bad_model = cli("replay", original, "--model", "x", "-o", tmp_path / "r")
+    assert bad_model.code == 2 and "neither a hub id" in bad_model.stderr
 
 
 def test_secrets_never_reach_the_manifest_and_planner_records_survive_replay(cli, tmp_path: Path) -> None:

@@ -84,6 +84,8 @@ def replay(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the image and its manifest.")] = Path(
         "deig-replay"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing image of the same name.")] = False,
+    allow_pickle: Annotated[bool, typer.Option("--allow-pickle", help="Needed to replay a manifest recorded with "
+                            "--allow-pickle: a manifest is untrusted input and cannot allow pickles itself.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON record instead of the path.")] = False,
     quiet: flags.Quiet = False,
 ) -> int:
@@ -108,6 +110,9 @@ def replay(
         values = {key: value for key, value in values.items() if key in fields}
     if model is not None:
         values["model"] = model
+    if values.get("allow_pickle") and not allow_pickle:
+        raise InvalidInput(f"{source} was rendered with --allow-pickle; replaying it needs the flag too",
+                           hint="Pass --allow-pickle if you trust the checkpoint it names.")
     pool = RendererPool()
     chosen = pool.get(name, values)
     new_seed = original.seed if seed is None else seed
