@@ -82,6 +82,7 @@ def stdin_is_terminal() -> bool:
 def silence_libraries() -> None:
     """Quiet every library's progress bars and logs (used by -q, and when stderr is not a terminal)."""
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("HF_HUB_VERBOSITY", "error")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("DIFFUSERS_VERBOSITY", "error")
     os.environ.setdefault("TQDM_DISABLE", "1")

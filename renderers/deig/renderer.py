@@ -277,8 +277,10 @@ def download(repo_id: str):
     """The published files of a Hub repository (model.pth and T5-XL/), into the Hub cache."""
     from pathlib import Path
 
-    from renderers.diffusion.sources import offline
+    from renderers.diffusion.sources import offline, require_hub
 
+    if not offline():
+        require_hub(repo_id)
     try:
         from huggingface_hub import snapshot_download
 

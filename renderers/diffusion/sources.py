@@ -70,6 +70,32 @@ def offline() -> bool:
         os.environ.get("TRANSFORMERS_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+_REACHABLE: dict[str, bool] = {}
+
+
+def require_hub(repo_id: str) -> None:
+    """Fail fast (exit 4) when the hub cannot be reached, instead of minutes of library retries.
+
+    One DNS lookup and TCP connect to the hub endpoint, at most a few seconds, once per process.
+    """
+    from urllib.parse import urlparse
+
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
+    parsed = urlparse(endpoint)
+    host, port = parsed.hostname or "huggingface.co", parsed.port or (80 if parsed.scheme == "http" else 443)
+    if endpoint not in _REACHABLE:
+        import socket
+
+        try:
+            with socket.create_connection((host, port), timeout=3):
+                _REACHABLE[endpoint] = True
+        except OSError:
+            _REACHABLE[endpoint] = False
+    if not _REACHABLE[endpoint]:
+        raise RendererUnavailable(f"'{repo_id}' is not in the local model cache and {host} cannot be reached",
+                                  hint=download_hint(repo_id))
+
+
 def download_hint(repo_id: str, *, configs_only: bool = False) -> str:
     include = " --include '*.json' '*.txt'" if configs_only else ""
     return (f"Download it where there is network access with `hf download {repo_id}{include}` "
@@ -130,7 +156,9 @@ def cached_file(repo_id: str, filename: str) -> Path | None:
 def check_hub_cached(repo_id: str, index_file: str, weight_files: tuple[str, ...], *, allow_pickle: bool) -> None:
     """Offline, a hub model must already be in the local cache (config and weights)."""
     if not offline():
-        return  # it will be downloaded by load(); a network failure is reported there
+        if cached_file(repo_id, index_file) is None:
+            require_hub(repo_id)  # it will be downloaded by load(), if the hub answers
+        return
     if cached_file(repo_id, index_file) is None:
         raise RendererUnavailable(f"'{repo_id}' is not in the local model cache and HF_HUB_OFFLINE is set",
                                   hint=download_hint(repo_id))
