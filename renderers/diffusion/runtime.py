@@ -90,6 +90,26 @@ class DiffusionRenderer(Renderer):
         self.components = components
         self.loaded = True
 
+    def controlnet_spec(self) -> str:
+        """The ControlNet for poses: the `controlnet` option, or the family's default for 'auto'."""
+        from .loading import default_controlnet
+        from .sources import parse_source
+
+        chosen = self.options.controlnet  # type: ignore[attr-defined]  # on renderers that take poses
+        if chosen != "auto":
+            return chosen
+        return default_controlnet(self.model_family(), parse_source(self.options.model))
+
+    def check_controlnet(self) -> None:
+        """Cheap: the pose ControlNet can be had and fits the model (no weights are read)."""
+        from .loading import check_controlnet
+        from .sources import parse_source
+
+        source = check_controlnet(self.controlnet_spec(), allow_pickle=self.options.allow_pickle)
+        if source.kind == "tiny" and parse_source(self.options.model).kind != "tiny":
+            raise InvalidInput("the tiny ControlNet only fits the tiny models",
+                               hint="Leave the controlnet option at 'auto', or use --model tiny.")
+
     def controlnet(self, spec: str):
         """A ControlNet, loaded once per process and placed like the rest of the model."""
         from .loading import load_controlnet

@@ -98,27 +98,10 @@ class FineControlNetRenderer(DiffusionRenderer):
                 hint="Render scenes without instances with the regional renderer: --renderer regional.",
             )
         if any(instance.pose is not None for instance in scene.instances):
-            self._check_controlnet()
+            self.check_controlnet()
         else:
             warnings.append("no instance has a pose: every branch runs without ControlNet, regions from the boxes")
         return warnings
-
-    def controlnet_spec(self) -> str:
-        from renderers.diffusion.loading import default_controlnet
-        from renderers.diffusion.sources import parse_source
-
-        if self.options.controlnet != "auto":
-            return self.options.controlnet
-        return default_controlnet(self.model_family(), parse_source(self.options.model))
-
-    def _check_controlnet(self) -> None:
-        from renderers.diffusion.loading import check_controlnet
-        from renderers.diffusion.sources import parse_source
-
-        source = check_controlnet(self.controlnet_spec(), allow_pickle=self.options.allow_pickle)
-        if source.kind == "tiny" and parse_source(self.options.model).kind != "tiny":
-            raise InvalidInput("the tiny ControlNet only fits the tiny models",
-                               hint="Leave the controlnet option at 'auto', or use --model tiny.")
 
     def resolved_options(self) -> dict:
         return {**super().resolved_options(), "harmony_level": self.harmony_level}

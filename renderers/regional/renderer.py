@@ -18,7 +18,6 @@ from pydantic import Field
 from renderers.base import ProgressCallback, RenderedImage
 from renderers.diffusion.options import DiffusionOptions
 from renderers.diffusion.runtime import DiffusionRenderer
-from scenes.errors import InvalidInput
 from scenes.model import Scene
 
 MASK_CACHE_SIZE = 8
@@ -67,25 +66,8 @@ class RegionalRenderer(DiffusionRenderer):
             if self.options.controlnet == "none":
                 warnings.append("poses shape the instance regions only: the controlnet option is 'none'")
             else:
-                self._check_controlnet(self.controlnet_spec())
+                self.check_controlnet()
         return warnings
-
-    def controlnet_spec(self) -> str:
-        from renderers.diffusion.loading import default_controlnet
-        from renderers.diffusion.sources import parse_source
-
-        if self.options.controlnet != "auto":
-            return self.options.controlnet
-        return default_controlnet(self.model_family(), parse_source(self.options.model))
-
-    def _check_controlnet(self, spec: str) -> None:
-        from renderers.diffusion.loading import check_controlnet
-        from renderers.diffusion.sources import parse_source
-
-        source = check_controlnet(spec, allow_pickle=self.options.allow_pickle)
-        if source.kind == "tiny" and parse_source(self.options.model).kind != "tiny":
-            raise InvalidInput("the tiny ControlNet only fits the tiny models",
-                               hint="Leave the controlnet option at 'auto', or use --model tiny.")
 
     # -- expensive -------------------------------------------------------------------------
 
