@@ -255,3 +255,15 @@ def test_a_scene_file_cannot_allow_pickle_checkpoints(cli, tmp_path: Path) -> No
     scene.write_text("caption: x\nrender:\n  options: {allow_pickle: true}\n")
     assert_one_error(cli("render", "--scene", scene, "--model", "tiny", "-o", tmp_path / "out"),
                      "may not set 'allow_pickle'", "--allow-pickle")
+
+
+def test_schema_plan_prints_the_strict_reply_format_the_llm_is_asked_for(cli) -> None:
+    from planners.llm import reply_json_schema
+
+    result = cli("schema", "--plan")
+    assert result.code == 0
+    schema = json.loads(result.stdout)
+    assert schema == json.loads(json.dumps(reply_json_schema()))
+    assert schema["additionalProperties"] is False
+    assert set(schema["required"]) == {"caption", "background", "negative", "instances"}
+    assert_one_error(cli("schema", "--plan", "--manifest"), "exclude each other")
