@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 
 from planners import priors, staging
 from planners.composites import ATTACHING, Attachment, Box, Thing, attachments, bounds, composite, sitters
-from planners.packing import X_ZONES, Y_ZONES, OrderGraph, finish, lay_out_component, place_blocks, zone_rank
+from planners.grounding import arrange, beside
+from planners.packing import X_ZONES, Y_ZONES, Block, OrderGraph, finish, lay_out_component, zone_rank
 
 __all__ = ["ATTACHING", "RELATIONS", "X_ZONES", "Y_ZONES", "Layout", "LayoutItem", "LayoutRelation",
            "finish_fraction", "relation_holds", "seated", "solve"]
@@ -207,16 +208,13 @@ def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (),
             for member, box in composite(root, scaled, children_of, left_of, root_box=pixel_box).items():
                 px[member] = box
     free_roots = [i for i in range(n) if i not in attached and items[i].box is None]
-    region, ground = (0.0, 0.0, float(width), float(height)), None
-    if fixed_roots:
-        ground = _ground_of([items[i].box for i in fixed_roots if sizes[i].support == staging.GROUND], height)
-        region = _free_region([items[i].box for i in fixed_roots], width, height,  # type: ignore[misc]
-                              ground if ground is not None else height * (1 - _FLOOR))
-        if ground is not None and not region[1] < ground <= region[3] + 1e-6:
-            ground = None  # no room on the given ground line: stand on the free region's own floor
     if free_roots:
-        px.update(_lay_out(free_roots, items, relations, sizes, children_of, left_of, root_of, region, width,
-                           height, max_scale=scale, ground=ground))
+        blocks = _blocks(free_roots, items, relations, sizes, children_of, left_of, root_of)
+        if fixed_roots:
+            px.update(_around_fixed(blocks, [px[i] for i in fixed_roots],
+                                    [sizes[i].support == staging.GROUND for i in fixed_roots], width, height, scale))
+        else:
+            px.update(arrange(blocks, (0.0, 0.0, float(width), float(height)), width, height, None))
     boxes = [finish(px[i], width, height, fixed=items[i].box) for i in range(n)]
     _reach_up(boxes, sizes, items, relations, width, height)
     dropped = [r for r in relations
@@ -228,12 +226,20 @@ def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (),
 _FLOOR = 0.07  # where the ground line is when nothing says, from the bottom edge (of the height)
 
 
-def _ground_of(boxes: list[Box], height: int) -> float | None:
-    """The ground line (pixels) the caller's ground-standing boxes share: the median of their bottoms."""
-    if not boxes:
-        return None
-    bottoms = sorted(b[3] for b in boxes)
-    return min(bottoms[len(bottoms) // 2], 0.98) * height
+def _around_fixed(blocks, fixed: list[Box], grounded: list[bool], width: int, height: int,
+                  scale: float) -> dict[int, Box]:
+    """Free blocks around the caller's boxes (pixels): on their ground line beside them where there is
+    room, else in the largest empty rectangle they leave."""
+    standing = sorted(b[3] for b, on_ground in zip(fixed, grounded, strict=True) if on_ground)
+    ground = min(standing[len(standing) // 2], 0.98 * height) if standing else None
+    placed = beside(blocks, fixed, ground if ground is not None else height * (1 - _FLOOR), width, height, scale)
+    if placed is not None:
+        return placed
+    fractions = [(x0 / width, y0 / height, x1 / width, y1 / height) for x0, y0, x1, y1 in fixed]
+    region = _free_region(fractions, width, height, ground if ground is not None else height * (1 - _FLOOR))
+    if ground is not None and not region[1] < ground <= region[3] + 1e-6:
+        ground = None  # no room on the given ground line: stand on the free region's own floor
+    return arrange(blocks, region, width, height, scale, ground)
 
 
 def _reach_up(boxes: list[Box], sizes: list[Thing], items, relations, width: int, height: int) -> None:
@@ -307,9 +313,8 @@ def _free_region(fixed: list[Box], width: int, height: int, ground: float,
     return c0 * width / cells, r0 * height / cells, c1 * width / cells, r1 * height / cells
 
 
-def _lay_out(roots, items, relations, sizes, children_of, left_of, root_of, region, width, height, max_scale,
-             ground=None):
-    """Pixel boxes for free roots (and everything attached to them) inside `region`."""
+def _blocks(roots, items, relations, sizes, children_of, left_of, root_of) -> list[Block]:
+    """The free roots (and everything attached to them) as blocks: related ones on one grid each."""
     composites = {root: composite(root, sizes, children_of, left_of) for root in roots}
     extent = {root: bounds(list(c.values())) for root, c in composites.items()}
     graph_x, graph_y = OrderGraph(roots), OrderGraph(roots)
@@ -346,9 +351,8 @@ def _lay_out(roots, items, relations, sizes, children_of, left_of, root_of, regi
         if a != b and not graph_x.reaches(b, a) and not graph_x.reaches(a, b):
             edge(graph_x, a, b)
 
-    blocks = [lay_out_component(component, composites, extent, graph_x, graph_y, items, sizes)
-              for component in _components(roots, linked)]
-    return place_blocks(blocks, region, width, height, max_scale, ground)
+    return [lay_out_component(component, composites, extent, graph_x, graph_y, items, sizes)
+            for component in _components(roots, linked)]
 
 
 def _zone_edges(roots, items, root_of, graph_x, graph_y, edge) -> None:

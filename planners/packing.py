@@ -20,10 +20,10 @@ from scenes.model import MIN_BOX_PIXELS
 X_ZONES = ("left", "center", "right")
 Y_ZONES = ("top", "back", "front", "bottom")
 
-_MARGIN = 0.04          # of the canvas, all round
-_MAX_EXTENT = 0.82      # no composite larger than this fraction of the canvas
+MARGIN = 0.04          # of the canvas, all round
+MAX_EXTENT = 0.82      # no composite larger than this fraction of the canvas
 _ZONED_EXTENT = 0.46    # a zoned block stays within its half
-_GAP = 0.12             # between neighbours, as a fraction of the median composite height
+GAP = 0.12             # between neighbours, as a fraction of the median composite height
 _ROUND = 4              # decimals of the boxes, rounded outward
 _ONE_ROW = 1.8          # how much larger a second row must make things before there is one
 _FOOT_ROOM = 0.03        # ground below the feet of the front row, of the canvas height
@@ -110,7 +110,7 @@ def lay_out_component(component, composites, extent, graph_x, graph_y, items, si
     for root in component:
         cells.setdefault((columns[root], rows[root]), []).append(root)
     heights = sorted(extent[r][3] - extent[r][1] for r in component)
-    gap = _GAP * heights[len(heights) // 2]
+    gap = GAP * heights[len(heights) // 2]
     # Each cell holds its composites on a small grid of equal slots.
     cell_grid: dict[tuple[int, int], tuple[int, int, float, float]] = {}
     for key, members in cells.items():
@@ -196,20 +196,20 @@ def _depth(block: Block) -> tuple[int, int, int]:
 
 def place_blocks(blocks: list[Block], region, width: int, height: int, max_scale: float | None,
                  ground: float | None = None):
-    """Shelve the blocks inside `region` (pixels) at one scale; pixel boxes of every member.
+    """Shelve the blocks inside `region` (pixels) at one scale: (the scale, pixel boxes of every member).
 
     The front shelf stands on the ground line (`ground`, pixels, or low in the region); shelves
     behind it stand on the tops of the ones in front, and shelves of sky or wall things hang from
     the top. Within a shelf, blocks keep the order they were mentioned in, left to right.
     """
     rx0, ry0, rx1, ry1 = region
-    margin_x, margin_y = _MARGIN * width, _MARGIN * height
+    margin_x, margin_y = MARGIN * width, MARGIN * height
     ax0, ay0 = rx0 + margin_x, ry0 + margin_y
     avail_w, avail_h = max(rx1 - rx0 - 2 * margin_x, 1.0), max(ry1 - ry0 - 2 * margin_y, 1.0)
     if ground is not None:
         avail_h = max(min(avail_h, ground - ay0), 1.0)
     blocks = sorted(blocks, key=_depth)
-    gap = _GAP * sorted(b.height for b in blocks)[len(blocks) // 2]
+    gap = GAP * sorted(b.height for b in blocks)[len(blocks) // 2]
     best = None
     for n_shelves in range(1, len(blocks) + 1):
         shelves = _shelve(blocks, n_shelves, gap)
@@ -223,8 +223,8 @@ def place_blocks(blocks: list[Block], region, width: int, height: int, max_scale
             break
     scale, shelves = best
     for block in blocks:
-        limit_w = (_ZONED_EXTENT if block.x_pref in (0, 2) else _MAX_EXTENT) * width
-        limit_h = (_ZONED_EXTENT if block.y_pref in (0, 2) else _MAX_EXTENT) * height
+        limit_w = (_ZONED_EXTENT if block.x_pref in (0, 2) else MAX_EXTENT) * width
+        limit_h = (_ZONED_EXTENT if block.y_pref in (0, 2) else MAX_EXTENT) * height
         scale = min(scale, limit_w / block.width, limit_h / block.height)
     if max_scale is not None:
         scale = min(scale, max_scale)
@@ -265,7 +265,7 @@ def place_blocks(blocks: list[Block], region, width: int, height: int, max_scale
                 block_top = shelf_bottom - bh
             for item, (x0, y0, x1, y1) in block.members.items():
                 out[item] = (left + x0 * scale, block_top + y0 * scale, left + x1 * scale, block_top + y1 * scale)
-    return out
+    return scale, out
 
 
 def _shelve(blocks: list[Block], n_shelves: int, gap: float) -> list[list[Block]]:
