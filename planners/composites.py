@@ -176,7 +176,7 @@ def _place_held(parent_box: Box, holder: Thing, group: list[Attachment], sizes, 
             aspect = child.width / child.height
             bottom, top = hy + 0.05 * ph, min(py0, hy - 0.4 * ph) - 0.15 * ph
             cw = min((bottom - top) * aspect, 2.5 * pw)
-            cx = hx - outward * 0.15 * cw
+            cx = hx
             box = (cx - cw / 2, top, cx + cw / 2, bottom)
         elif style == staging.HANGING:
             top = hy - 0.12 * ch

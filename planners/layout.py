@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from planners import priors, staging
 from planners.composites import ATTACHING, Attachment, Box, Thing, attachments, bounds, composite, sitters
 from planners.grounding import arrange, beside
+from planners.packing import MARGIN as _MARGIN
 from planners.packing import X_ZONES, Y_ZONES, Block, OrderGraph, finish, lay_out_component, zone_rank
 
 __all__ = ["ATTACHING", "RELATIONS", "X_ZONES", "Y_ZONES", "Layout", "LayoutItem", "LayoutRelation",
@@ -217,6 +218,8 @@ def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (),
             px.update(arrange(blocks, (0.0, 0.0, float(width), float(height)), width, height, None))
     boxes = [finish(px[i], width, height, fixed=items[i].box) for i in range(n)]
     _reach_up(boxes, sizes, items, relations, width, height)
+    _lift_sky(boxes, sizes, [i for i in free_roots if sizes[i].support == staging.SKY], root_of, relations, height)
+    _keep_depth(boxes, relations, attached, height)
     dropped = [r for r in relations
                if not relation_holds(r.kind, boxes[r.subject], boxes[r.object],
                                      boxes[r.third] if r.third is not None else None)]
@@ -242,6 +245,46 @@ def _around_fixed(blocks, fixed: list[Box], grounded: list[bool], width: int, he
     return arrange(blocks, region, width, height, scale, ground)
 
 
+def _keep_depth(boxes: list[Box], relations, attached: dict[int, Attachment], height: int) -> None:
+    """Tiny boxes grow to 8 px about their centre, which can carry a bottom edge past the one a thing
+    stands in front of (or behind); such a child moves the pixel or two back."""
+    step = 1 / height
+    for r in relations:
+        if r.kind not in ("in front of", "behind") or attached.get(r.subject) is None \
+                or attached[r.subject].parent != r.object or relation_holds(r.kind, boxes[r.subject], boxes[r.object]):
+            continue
+        x0, y0, x1, y1 = boxes[r.subject]
+        target = boxes[r.object][3] + (step if r.kind == "in front of" else -step)
+        shift = max(min(target - y1, 1.0 - y1), -y0)
+        shift = (math.ceil if shift > 0 else math.floor)(shift * height * 10**4) / (height * 10**4)
+        boxes[r.subject] = (x0, round(y0 + shift, 4), x1, round(y1 + shift, 4))
+
+
+def _lift_sky(boxes: list[Box], sizes: list[Thing], roots: list[int], root_of, relations, height: int) -> None:
+    """Sky things that a row of ground things left at its top edge go up to the top of the picture,
+    where nothing is above them and no left/right relation would then lean (judged with a margin)."""
+    for root in roots:
+        if any(root_of(r.subject) == root or root_of(r.object) == root for r in relations
+               if r.kind in HORIZONTAL + VERTICAL + ("between",)):
+            continue
+        members = [i for i in range(len(boxes)) if root_of(i) == root]
+        x0, y0 = min(boxes[m][0] for m in members), min(boxes[m][1] for m in members)
+        x1 = max(boxes[m][2] for m in members)
+        ceiling = max([b[3] + _MARGIN for j, b in enumerate(boxes)
+                       if j not in members and b[3] <= y0 + 1e-9 and min(b[2], x1) > max(b[0], x0)], default=_MARGIN)
+        lift = math.floor((y0 - ceiling) * height) / height
+        if lift <= 0:
+            continue
+        before = {m: boxes[m] for m in members}
+        for m in members:
+            bx0, by0, bx1, by1 = boxes[m]
+            boxes[m] = (bx0, round(by0 - lift, 4), bx1, round(by1 - lift, 4))
+        involved = [r for r in relations if r.subject in before or r.object in before]
+        if not all(relation_holds(r.kind, boxes[r.subject], boxes[r.object]) for r in involved):
+            for m, box in before.items():
+                boxes[m] = box
+
+
 def _reach_up(boxes: list[Box], sizes: list[Thing], items, relations, width: int, height: int) -> None:
     """Scenery cut to scale runs up to the top edge, or to the lowest thing above it, so that it reads
     as a tree or house too big for the frame; unless that breaks one of its relations."""
@@ -265,12 +308,13 @@ def _reach_up(boxes: list[Box], sizes: list[Thing], items, relations, width: int
 
 
 def _scale_of_fixed(items, sizes, fixed: list[int], width: int, height: int) -> float:
-    """Pixels per scene unit implied by the boxes the caller fixed (their median)."""
+    """Pixels per scene unit implied by the boxes the caller fixed (their median). A box drawn wider or
+    taller than its thing is shaped says as much as its other side: the thing fits inside it."""
     ratios = []
     for index in fixed:
         x0, y0, x1, y1 = items[index].box
         w, h = sizes[index].width, sizes[index].height
-        ratios.append(math.sqrt(((x1 - x0) * width * (y1 - y0) * height) / (w * h)))
+        ratios.append(min((x1 - x0) * width / w, (y1 - y0) * height / h))
     ratios.sort()
     return ratios[len(ratios) // 2]
 

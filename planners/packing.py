@@ -25,9 +25,8 @@ MAX_EXTENT = 0.82      # no composite larger than this fraction of the canvas
 _ZONED_EXTENT = 0.46    # a zoned block stays within its half
 GAP = 0.12             # between neighbours, as a fraction of the median composite height
 _ROUND = 4              # decimals of the boxes, rounded outward
-_ONE_ROW = 1.8          # how much larger a second row must make things before there is one
 _FOOT_ROOM = 0.03        # ground below the feet of the front row, of the canvas height
-_BELOW = 0.4             # of the spare height, at most this much goes below the front row
+_BELOW = 0.3             # of the spare height, at most this much goes below the front row
 
 
 class OrderGraph:
@@ -106,6 +105,11 @@ def lay_out_component(component, composites, extent, graph_x, graph_y, items, si
     """
     columns = graph_x.layers(component)
     rows = graph_y.layers(component)
+    # What nothing puts above or below anything stays on the ground (the lowest row), or in the sky.
+    stacked = {r for r in component if graph_y.out[r]} | {m for r in component for m in graph_y.out[r]}
+    for root in component:
+        if root not in stacked:
+            rows[root] = 0 if sizes[root].support == staging.SKY else max(rows.values())
     cells: dict[tuple[int, int], list[int]] = {}
     for root in component:
         cells.setdefault((columns[root], rows[root]), []).append(root)
@@ -217,7 +221,7 @@ def place_blocks(blocks: list[Block], region, width: int, height: int, max_scale
         total_h = sum(max(b.height for b in shelf) for shelf in shelves) + gap * (len(shelves) - 1)
         scale = min(avail_w / shelf_w, avail_h / total_h)
         # One row reads most naturally (things stand on one ground); more rows must earn their place.
-        if best is None or scale > best[0] * (_ONE_ROW if len(best[1]) == 1 else 1.001):
+        if best is None or scale > best[0] * (_one_row(len(blocks)) if len(best[1]) == 1 else 1.001):
             best = (scale, shelves)
         if n_shelves > 1 and scale < best[0] * 0.7:
             break
@@ -266,6 +270,12 @@ def place_blocks(blocks: list[Block], region, width: int, height: int, max_scale
             for item, (x0, y0, x1, y1) in block.members.items():
                 out[item] = (left + x0 * scale, block_top + y0 * scale, left + x1 * scale, block_top + y1 * scale)
     return scale, out
+
+
+def _one_row(count: int) -> float:
+    """How much larger a second row must make things before there is one: a few things stand side by
+    side even when small; a crowd or a dozen apples make rows."""
+    return 2.5 if count <= 4 else 1.8 if count <= 8 else 1.25
 
 
 def _shelve(blocks: list[Block], n_shelves: int, gap: float) -> list[list[Block]]:

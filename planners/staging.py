@@ -20,7 +20,7 @@ _AIRBORNE = frozenset({"airplane", "plane", "jet", "helicopter", "hot air balloo
                        "butterfly", "dragonfly", "bee"})
 # Things that hang on a wall: their centres sit about head-high.
 _ON_WALL = frozenset({"clock", "painting", "picture", "poster", "mirror", "window", "curtain", "map", "calendar",
-                      "shelf"})
+                      "shelf", "blackboard", "chalkboard", "whiteboard"})
 
 
 def support(name: str, category: str) -> str:
