@@ -59,27 +59,29 @@ def attachments(fixed: Sequence[bool], relations: Sequence, sizes: Sequence[Thin
     for relation in relations:
         if relation.kind not in ATTACHING:
             continue
-        child, parent = relation.subject, relation.object
-        if relation.kind == "holding":
+        child, parent, kind = relation.subject, relation.object, relation.kind
+        if kind == "holding":
             child, parent = parent, child  # the held thing goes to the holder's hand
+            if sizes[parent].category not in (priors.PERSON, priors.ANIMAL) and staging.has_surface(sizes[parent].name):
+                kind = "on"  # a tray with glasses, a car with a surfboard: on it
         if child == parent or fixed[child] or root_of(parent) == child:
             continue
         if child in attached:
             held = attached[child]
-            if relation.kind not in _PLACING or held.kind != "holding":
+            if kind not in _PLACING or held.kind != "holding":
                 continue
             holder = held.parent
             if (staging.seat_height(sizes[parent].name) is not None and sizes[holder].category == priors.PERSON
                     and holder not in attached and not fixed[holder] and root_of(parent) != holder):
-                attached[holder] = Attachment(holder, parent, relation.kind)
+                attached[holder] = Attachment(holder, parent, kind)
                 continue
             del attached[child]  # the thing stays on its support; the holder stands by
             if root_of(parent) == child:  # the support hangs from the thing itself: keep it held
                 attached[child] = held
                 continue
-        if relation.kind == "under" and not _fits_under(sizes[child], sizes[parent]):
-            continue  # too big to go beneath: becomes "below"
-        attached[child] = Attachment(child, parent, relation.kind)
+        if kind == "under" and not _fits_under(sizes[child], sizes[parent]):
+            continue  # far too big to go beneath: becomes "below"
+        attached[child] = Attachment(child, parent, kind)
     return attached
 
 
@@ -100,8 +102,8 @@ def sitters(names: Sequence[str], categories: Sequence[str], poses: Sequence[str
 
 
 def _fits_under(child: Thing, parent: Thing) -> bool:
-    # A dog fits under a table (shrunk a little to clear the top); a car does not fit under a cup.
-    return child.width <= 1.2 * parent.width and child.height <= 0.95 * parent.height
+    # A dog fits under a table or, a little smaller, under a bench; a car does not fit under a cup.
+    return child.width <= 1.5 * parent.width and child.height <= 1.2 * parent.height
 
 
 def _place_children(parent_box: Box, children: list[Attachment], sizes: Sequence[Thing], out: dict[int, Box],
@@ -216,7 +218,9 @@ def _place_around(parent_box: Box, kind: str, group: list[Attachment], sizes, ou
         elif kind == "in front of":
             offset = (0.25 if slot % 2 == 0 else -0.25) * pw * (1 + slot // 2)
             cx = (px0 + px1) / 2 + offset
-            bottom = py1 + 0.12 * ch
+            # Before a painting on the wall one stands on the floor well below it; before a car, a little lower.
+            hangs = parent.support == staging.WALL and child.support == staging.GROUND
+            bottom = py1 + (0.45 if hangs else 0.12) * ch
             box = (cx - cw / 2, bottom - ch, cx + cw / 2, bottom)
         else:  # behind
             cw, ch = cw * 0.85, ch * 0.85

@@ -153,19 +153,23 @@ def _cut_scenery(things: list[Thing], items: Sequence[LayoutItem], children_of: 
     instead of shrinking the people (the boxes run up to the top edge once placed)."""
     scenery = [i for i, t in enumerate(things)
                if items[i].box is None and staging.is_backdrop(t.name, t.category, t.height)]
-    rest = [t.height for i, t in enumerate(things) if not staging.is_backdrop(t.name, t.category, t.height)]
+    rest = [t.height for i, t in enumerate(things)
+            if t.support == staging.GROUND and not staging.is_backdrop(t.name, t.category, t.height)]
     if not scenery or not rest:
         return
     for index in scenery:
         thing = things[index]
         aspect = thing.width / thing.height
-        cap = 1.2 * max(rest)
+        cap, wide = 1.2 * max(rest), 0.0
         for attachment in children_of.get(index, []):
+            child = things[attachment.child]
             if attachment.kind == "under":  # what stands under a tree still fits beneath its crown
-                child = things[attachment.child]
                 cap = max(cap, child.height / 0.7, child.width / (1.5 * aspect))
+            elif attachment.kind in ("in front of", "behind"):  # a building stays wider than the taxi before it
+                wide = max(wide, 1.2 * child.width)
         if thing.height > cap:
-            things[index] = thing._replace(width=cap * aspect, height=cap, reaches_up=True)
+            things[index] = thing._replace(width=min(max(cap * aspect, wide), thing.width), height=cap,
+                                           reaches_up=True)
 
 
 # -- solving -------------------------------------------------------------------------------------

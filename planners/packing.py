@@ -120,7 +120,10 @@ def lay_out_component(component, composites, extent, graph_x, graph_y, items, si
     for key, members in cells.items():
         slot_w = max(extent[m][2] - extent[m][0] for m in members)
         slot_h = max(extent[m][3] - extent[m][1] for m in members)
-        cols = _grid_columns(len(members), slot_w + gap, slot_h + gap)
+        if len(members) <= 4 and all(sizes[m].support == staging.GROUND for m in members):
+            cols = len(members)  # a few things on the ground stand side by side, not on each other
+        else:
+            cols = _grid_columns(len(members), slot_w + gap, slot_h + gap)
         cell_grid[key] = (cols, math.ceil(len(members) / cols), slot_w, slot_h)
     n_cols = max(columns.values()) + 1
     n_rows = max(rows.values()) + 1
@@ -147,7 +150,8 @@ def lay_out_component(component, composites, extent, graph_x, graph_y, items, si
             else:
                 oy = row_y[row] + sr * (slot_h + gap) + _align(sizes[root].support, 0.0, slot_h, eh) - ey0
             if row == n_rows - 1:
-                lowest.append(root)
+                # What holds the block up is what its lowest thing stands on (a man in front of a painting: the floor).
+                lowest.append(max(composites[root], key=lambda i: composites[root][i][3]))
             for item, (x0, y0, x1, y1) in composites[root].items():
                 members[item] = (x0 + ox, y0 + oy, x1 + ox, y1 + oy)
     block_w = col_x[-1] + col_w[-1]

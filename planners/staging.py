@@ -58,6 +58,11 @@ def rest_height(parent: str) -> float:
     return _REST.get(parent, _SEATS.get(parent, _MOUNTS.get(parent, _DEFAULT_REST)))
 
 
+def has_surface(parent: str) -> bool:
+    """Whether things can be put on `parent` (a table, a tray, a bench, a car roof)."""
+    return parent in _REST or parent in _SEATS
+
+
 def seat_height(parent: str) -> float | None:
     """Where a person sitting on (or riding) `parent` has their hips, or None if it is no seat."""
     return _SEATS.get(parent, _MOUNTS.get(parent))

@@ -127,6 +127,28 @@ def test_table_top_things_stand_on_their_table(thing: str, surface: str) -> None
     assert ty0 <= top.box[3] <= ty0 + 0.25 * (ty1 - ty0), (top.box, table.box)  # on the top surface
 
 
+@pytest.mark.parametrize(("surface", "things"), [("tray", "two glasses"), ("table", "a vase"),
+                                                 ("bench", "a bag"), ("desk", "a laptop")])
+def test_a_surface_with_things_carries_them_on_top(surface: str, things: str) -> None:
+    scene = _plan(f"{_article(surface)} {surface} with {things}")
+    base = next(i for i in scene.instances if i.name == surface)
+    for top in (i for i in scene.instances if i is not base):
+        assert base.box[0] <= _cx(top.box) <= base.box[2], (top.box, base.box)
+        assert base.box[1] <= top.box[3] <= base.box[3] and _cy(top.box) < _cy(base.box), (top.box, base.box)
+
+
+@pytest.mark.parametrize("animal", ["dog", "cat"])
+def test_an_animal_under_a_bench_goes_beneath_it(animal: str) -> None:
+    pet, bench = _plan(f"a {animal} under a bench").instances
+    assert bench.box[0] <= _cx(pet.box) <= bench.box[2] and _cy(pet.box) > _cy(bench.box), (pet.box, bench.box)
+
+
+@pytest.mark.parametrize("wall", ["painting", "mirror", "poster"])
+def test_a_person_before_a_wall_thing_stands_on_the_floor_below_it(wall: str) -> None:
+    person, thing = _plan(f"a man standing in front of a {wall}").instances
+    assert person.box[3] > thing.box[3] and person.box[3] >= 0.75, (person.box, thing.box)
+
+
 # -- reading order --------------------------------------------------------------------------------
 
 
