@@ -13,18 +13,20 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planners import priors
+from planners import staging
 from planners.composites import Box
 from scenes.model import MIN_BOX_PIXELS
 
 X_ZONES = ("left", "center", "right")
 Y_ZONES = ("top", "back", "front", "bottom")
 
-_MARGIN = 0.04          # of the canvas, all round
-_MAX_EXTENT = 0.82      # no composite larger than this fraction of the canvas
+MARGIN = 0.04          # of the canvas, all round
+MAX_EXTENT = 0.82      # no composite larger than this fraction of the canvas
 _ZONED_EXTENT = 0.46    # a zoned block stays within its half
-_GAP = 0.12             # between neighbours, as a fraction of the median composite height
+GAP = 0.12             # between neighbours, as a fraction of the median composite height
 _ROUND = 4              # decimals of the boxes, rounded outward
+_FOOT_ROOM = 0.03        # ground below the feet of the front row, of the canvas height
+_BELOW = 0.3             # of the spare height, at most this much goes below the front row
 
 
 class OrderGraph:
@@ -87,25 +89,41 @@ class Block:
     first: int                        # earliest item, to keep the order of mention
     x_pref: int | None = None         # 0 left, 1 centre, 2 right
     y_pref: int | None = None         # 0 top, 2 bottom
-    floats: bool = False              # sky things sit high when nothing else says where
+    support: str = staging.GROUND     # what its lowest things rest on: the ground line, or the sky or a wall
+    scenery: bool = False             # holds a tree or a building: goes behind when there are rows
+
+    @property
+    def floats(self) -> bool:
+        return self.support != staging.GROUND
 
 
 def lay_out_component(component, composites, extent, graph_x, graph_y, items, sizes) -> Block:
-    """Lay one component out on its grid (scene units)."""
+    """Lay one component out on its grid (scene units).
+
+    Within a row of the grid, things on the ground share its bottom line, sky things its top, and
+    wall things hang a little above its middle.
+    """
     columns = graph_x.layers(component)
     rows = graph_y.layers(component)
-    has_x_edges = any(graph_x.out[r] for r in component)
+    # What nothing puts above or below anything stays on the ground (the lowest row), or in the sky.
+    stacked = {r for r in component if graph_y.out[r]} | {m for r in component for m in graph_y.out[r]}
+    for root in component:
+        if root not in stacked:
+            rows[root] = 0 if sizes[root].support == staging.SKY else max(rows.values())
     cells: dict[tuple[int, int], list[int]] = {}
     for root in component:
         cells.setdefault((columns[root], rows[root]), []).append(root)
     heights = sorted(extent[r][3] - extent[r][1] for r in component)
-    gap = _GAP * heights[len(heights) // 2]
+    gap = GAP * heights[len(heights) // 2]
     # Each cell holds its composites on a small grid of equal slots.
     cell_grid: dict[tuple[int, int], tuple[int, int, float, float]] = {}
     for key, members in cells.items():
         slot_w = max(extent[m][2] - extent[m][0] for m in members)
         slot_h = max(extent[m][3] - extent[m][1] for m in members)
-        cols = _grid_columns(len(members), slot_w + gap, slot_h + gap)
+        if len(members) <= 4 and all(sizes[m].support == staging.GROUND for m in members):
+            cols = len(members)  # a few things on the ground stand side by side, not on each other
+        else:
+            cols = _grid_columns(len(members), slot_w + gap, slot_h + gap)
         cell_grid[key] = (cols, math.ceil(len(members) / cols), slot_w, slot_h)
     n_cols = max(columns.values()) + 1
     n_rows = max(rows.values()) + 1
@@ -117,28 +135,43 @@ def lay_out_component(component, composites, extent, graph_x, graph_y, items, si
     col_x = [sum(col_w[:c]) + c * gap for c in range(n_cols)]
     row_y = [sum(row_h[:r]) + r * gap for r in range(n_rows)]
     members: dict[int, Box] = {}
+    lowest: list[int] = []
     for (col, row), roots_here in cells.items():
         cols, nrows, slot_w, slot_h = cell_grid[(col, row)]
         cell_w = cols * slot_w + (cols - 1) * gap
-        cell_h = nrows * slot_h + (nrows - 1) * gap
         left = col_x[col] + (col_w[col] - cell_w) / 2
-        # Side-by-side relations are judged by centres: line centres up; otherwise stand on the ground.
-        top = row_y[row] + ((row_h[row] - cell_h) / 2 if has_x_edges else row_h[row] - cell_h)
         for slot, root in enumerate(roots_here):
             sc, sr = slot % cols, slot // cols
             ex0, ey0, ex1, ey1 = extent[root]
             ew, eh = ex1 - ex0, ey1 - ey0
             ox = left + sc * (slot_w + gap) + (slot_w - ew) / 2 - ex0
-            oy = top + sr * (slot_h + gap) + ((slot_h - eh) / 2 if has_x_edges else slot_h - eh) - ey0
+            if nrows == 1:
+                oy = _align(sizes[root].support, row_y[row], row_h[row], eh) - ey0
+            else:
+                oy = row_y[row] + sr * (slot_h + gap) + _align(sizes[root].support, 0.0, slot_h, eh) - ey0
+            if row == n_rows - 1:
+                # What holds the block up is what its lowest thing stands on (a man in front of a painting: the floor).
+                lowest.append(max(composites[root], key=lambda i: composites[root][i][3]))
             for item, (x0, y0, x1, y1) in composites[root].items():
                 members[item] = (x0 + ox, y0 + oy, x1 + ox, y1 + oy)
     block_w = col_x[-1] + col_w[-1]
     block_h = row_y[-1] + row_h[-1]
     x_ranks = [zone_rank(items[i].zone[0], "x") for i in members]
     y_ranks = [zone_rank(items[i].zone[1], "y") for i in members]
+    supports = {sizes[r].support for r in lowest}
+    support = next(s for s in (staging.GROUND, staging.WALL, staging.SKY) if s in supports)
     return Block(members, block_w, block_h, min(members),
-                  x_pref=_preference(x_ranks), y_pref=_preference(y_ranks),
-                  floats=all(sizes[i][2] == priors.SKY for i in component))
+                 x_pref=_preference(x_ranks), y_pref=_preference(y_ranks), support=support,
+                 scenery=any(sizes[i].reaches_up for i in members))
+
+
+def _align(support: str, top: float, room: float, height: float) -> float:
+    """The top of a thing `height` tall in a row `room` tall starting at `top`, by what holds it up."""
+    if support == staging.SKY:
+        return top
+    if support == staging.WALL:
+        return top + min(max(0.3 * room - height / 2, 0.0), room - height)
+    return top + room - height
 
 
 def _preference(ranks: list[int | None]) -> int | None:
@@ -161,15 +194,30 @@ def _grid_columns(count: int, slot_w: float, slot_h: float, aspect: float = 1.0)
     return best
 
 
-def place_blocks(blocks: list[Block], region, width: int, height: int, max_scale: float | None):
-    """Shelve the blocks inside `region` (pixels) at one scale; pixel boxes of every member."""
+def _depth(block: Block) -> tuple[int, int, int]:
+    """Front to back: what the zones pull to the bottom, things on the ground in the order they
+    were mentioned, scenery, then wall and sky things, then what the zones pull to the top."""
+    zone = {2: 0, 0: 2}.get(block.y_pref, 1)  # type: ignore[arg-type]
+    kind = 1 if block.scenery else {staging.GROUND: 0, staging.WALL: 2, staging.SKY: 3}[block.support]
+    return zone, kind, block.first
+
+
+def place_blocks(blocks: list[Block], region, width: int, height: int, max_scale: float | None,
+                 ground: float | None = None):
+    """Shelve the blocks inside `region` (pixels) at one scale: (the scale, pixel boxes of every member).
+
+    The front shelf stands on the ground line (`ground`, pixels, or low in the region); shelves
+    behind it stand on the tops of the ones in front, and shelves of sky or wall things hang from
+    the top. Within a shelf, blocks keep the order they were mentioned in, left to right.
+    """
     rx0, ry0, rx1, ry1 = region
-    margin_x, margin_y = _MARGIN * width, _MARGIN * height
+    margin_x, margin_y = MARGIN * width, MARGIN * height
     ax0, ay0 = rx0 + margin_x, ry0 + margin_y
     avail_w, avail_h = max(rx1 - rx0 - 2 * margin_x, 1.0), max(ry1 - ry0 - 2 * margin_y, 1.0)
-    # Shelves fill from the top: blocks that want the top first, those that want the bottom last.
-    blocks = sorted(blocks, key=lambda b: (b.y_pref if b.y_pref is not None else 1, b.first))
-    gap = _GAP * sorted(b.height for b in blocks)[len(blocks) // 2]
+    if ground is not None:
+        avail_h = max(min(avail_h, ground - ay0), 1.0)
+    blocks = sorted(blocks, key=_depth)
+    gap = GAP * sorted(b.height for b in blocks)[len(blocks) // 2]
     best = None
     for n_shelves in range(1, len(blocks) + 1):
         shelves = _shelve(blocks, n_shelves, gap)
@@ -177,42 +225,61 @@ def place_blocks(blocks: list[Block], region, width: int, height: int, max_scale
         total_h = sum(max(b.height for b in shelf) for shelf in shelves) + gap * (len(shelves) - 1)
         scale = min(avail_w / shelf_w, avail_h / total_h)
         # One row reads most naturally (things stand on one ground); more rows must earn their place.
-        if best is None or scale > best[0] * (1.25 if len(best[1]) == 1 else 1.001):
+        if best is None or scale > best[0] * (_one_row(len(blocks)) if len(best[1]) == 1 else 1.001):
             best = (scale, shelves)
         if n_shelves > 1 and scale < best[0] * 0.7:
             break
     scale, shelves = best
     for block in blocks:
-        limit_w = (_ZONED_EXTENT if block.x_pref in (0, 2) else _MAX_EXTENT) * width
-        limit_h = (_ZONED_EXTENT if block.y_pref in (0, 2) else _MAX_EXTENT) * height
+        limit_w = (_ZONED_EXTENT if block.x_pref in (0, 2) else MAX_EXTENT) * width
+        limit_h = (_ZONED_EXTENT if block.y_pref in (0, 2) else MAX_EXTENT) * height
         scale = min(scale, limit_w / block.width, limit_h / block.height)
     if max_scale is not None:
         scale = min(scale, max_scale)
-    out: dict[int, Box] = {}
     shelf_heights = [max(b.height for b in shelf) * scale for shelf in shelves]
-    free_h = avail_h - sum(shelf_heights) - gap * scale * (len(shelves) - 1)
+    spare = avail_h - sum(shelf_heights) - gap * scale * (len(shelves) - 1)
+    if ground is None:
+        # A photo taken at eye level: feet a little above the frame's bottom edge, most spare room above
+        # them; small things seen from further off stand higher, on ground that recedes.
+        floor = ay0 + avail_h - max(min(spare, _FOOT_ROOM * height), _BELOW * spare)
+    else:
+        floor = ay0 + avail_h
+    out: dict[int, Box] = {}
     single = len(shelves) == 1
-    # Spare height: a little more above than below, as in a photo taken at eye level.
-    top = ay0 + (0 if single else free_h * 0.55 / max(len(shelves), 1))
+    bottom, top = floor, ay0  # the next ground shelf stands on `bottom`; the next hanging one hangs from `top`
     for shelf, shelf_h in zip(shelves, shelf_heights, strict=True):
-        shelf = _left_to_right_blocks(shelf)
-        lefts = _spread([b.width * scale for b in shelf], [b.x_pref for b in shelf], ax0, avail_w)
-        for block, left in zip(shelf, lefts, strict=True):
+        hanging = not single and all(b.floats for b in shelf)
+        if hanging:
+            shelf_top, shelf_bottom = top, top + shelf_h
+            top += shelf_h + gap * scale
+        else:
+            shelf_top, shelf_bottom = bottom - shelf_h, bottom
+            bottom -= shelf_h + gap * scale
+        ordered = _left_to_right_blocks(sorted(shelf, key=lambda b: b.first))
+        lefts = _spread([b.width * scale for b in ordered], [b.x_pref for b in ordered], ax0, avail_w)
+        for block, left in zip(ordered, lefts, strict=True):
             bh = block.height * scale
-            if single:
-                ground = ay0 + (avail_h - shelf_h) * 0.6 + shelf_h
-                if block.y_pref == 0 or (block.floats and block.y_pref is None):
-                    block_top = ay0 + (0 if block.y_pref == 0 else (avail_h - bh) * 0.1)
-                elif block.y_pref == 2:
-                    block_top = ay0 + avail_h - bh
-                else:
-                    block_top = ground - bh
+            if block.y_pref == 0:
+                block_top = ay0 if single else shelf_top
+            elif block.y_pref == 2:
+                block_top = (ay0 + avail_h if single else shelf_bottom) - bh
+            elif block.support == staging.SKY:
+                block_top = ay0 if single else shelf_top
+            elif block.support == staging.WALL:
+                room_top = ay0 if single else shelf_top
+                block_top = room_top + min(max(0.3 * (shelf_bottom - room_top) - bh / 2, 0.0),
+                                           shelf_bottom - room_top - bh)
             else:
-                block_top = top + (0 if block.y_pref == 0 or block.floats else shelf_h - bh)
+                block_top = shelf_bottom - bh
             for item, (x0, y0, x1, y1) in block.members.items():
                 out[item] = (left + x0 * scale, block_top + y0 * scale, left + x1 * scale, block_top + y1 * scale)
-        top += shelf_h + gap * scale + (0 if single else free_h * 0.45 / max(len(shelves) - 1, 1))
-    return out
+    return scale, out
+
+
+def _one_row(count: int) -> float:
+    """How much larger a second row must make things before there is one: a few things stand side by
+    side even when small; a crowd or a dozen apples make rows."""
+    return 2.5 if count <= 4 else 1.8 if count <= 8 else 1.25
 
 
 def _shelve(blocks: list[Block], n_shelves: int, gap: float) -> list[list[Block]]:

@@ -99,7 +99,7 @@ _add(FURNITURE, """
     stove .7 1; microwave .35 1.6; toaster .22 1.3; dishwasher .7 .8; washing machine .7 .8;
     sink .4 1.4; toilet .6 .7; bathtub .5 2.2; tv .5 1.6; television .5 1.6; monitor .4 1.5;
     computer .4 1.3; piano .9 1.5; grand piano 1 1.4; clock .25 1; painting .6 1.3;
-    picture .5 1.3; poster .6 .75; fence .6 3; gate 1 1.2; mailbox .9 .4; vending machine 1.4 .6
+    picture .5 1.3; poster .6 .75; blackboard 1 1.7; chalkboard 1 1.7; whiteboard 1 1.7; fence .6 3; gate 1 1.2; mailbox .9 .4; vending machine 1.4 .6
 """)
 _add(FOOD, """
     apple .13 1; orange .13 1; banana .14 1.6; lemon .11 1.2; lime .1 1.1; pear .16 .8;
@@ -165,7 +165,7 @@ _add(OBJECT, """
     trash can .5 .7; bin .5 .7; paper .1 1.3; card .06 1.4; envelope .08 1.5; rock .35 1.4;
     stone .2 1.4; boulder .7 1.4; log .25 3; shell .08 1.3; feather .15 .4; egg carton .1 2.2;
     carton .12 1.8; cage .6 1; birdcage .6 .8; nest .15 1.6; tank .4 1.6; fish tank .4 1.6; drawer .2 2;
-    pouch .15 1; sack .4 .8; hammock .3 2.5; tray .05 2.5; cart .7 1.4; shadow .1 2.5; reflection .3 1
+    pouch .15 1; sack .4 .8; hammock .3 2.5; tray .06 5; cart .7 1.4; shadow .1 2.5; reflection .3 1
 """)
 
 GENERIC = SizePrior(0.45, 1.0, OBJECT)

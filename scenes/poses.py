@@ -54,13 +54,15 @@ _POSES: dict[str, tuple[str, dict[str, Point]]] = {
         right_elbow=(0.35, 0.30), right_wrist=(0.40, 0.22), left_elbow=(0.66, 0.36), left_wrist=(0.70, 0.45),
         right_hip=(0.46, 0.50), left_hip=(0.56, 0.50),
         right_knee=(0.38, 0.64), right_ankle=(0.30, 0.86), left_knee=(0.62, 0.66), left_ankle=(0.58, 0.92))),
-    "sitting": ("sitting on a chair, thighs forward, hands on the knees", {
+    # Turned a little, so that the thighs show as thighs: seen straight on they would vanish into
+    # the knees and the figure would read as standing with bent legs.
+    "sitting": ("sitting on a chair, turned a little, thighs level toward the image's right, hands in the lap", {
         **_HEAD, **_SHOULDERS,
-        "right_hip": (0.45, 0.52), "left_hip": (0.55, 0.52),
-        "right_elbow": (0.38, 0.36), "right_wrist": (0.40, 0.52),
-        "left_elbow": (0.62, 0.36), "left_wrist": (0.60, 0.52),
-        "right_knee": (0.40, 0.60), "right_ankle": (0.40, 0.80),
-        "left_knee": (0.60, 0.60), "left_ankle": (0.60, 0.80)}),
+        "right_hip": (0.46, 0.53), "left_hip": (0.55, 0.51),
+        "right_elbow": (0.38, 0.36), "right_wrist": (0.50, 0.50),
+        "left_elbow": (0.62, 0.35), "left_wrist": (0.64, 0.48),
+        "right_knee": (0.66, 0.57), "right_ankle": (0.64, 0.80),
+        "left_knee": (0.73, 0.54), "left_ankle": (0.71, 0.77)}),
     "waving": ("standing, right hand raised and waving", _upright(
         right_elbow=(0.30, 0.16), right_wrist=(0.31, 0.02))),
     "pointing": ("standing, left arm stretched out sideways, pointing", _upright(

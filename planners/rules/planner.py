@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from planners import layout
 from planners.base import Canvas, Planner, PlanResult
 from planners.rules import captions
@@ -41,6 +43,11 @@ class RulesPlanner(Planner):
         mentions, owners = _instances(description, notes)
         items = [layout.LayoutItem(m.noun, pose=m.pose, zone=m.zone) for m in (description.mentions[o] for o in owners)]
         relations = _relations(description, mentions)
+        # A person on a bench or a sofa with no pose of their own sits on it.
+        poses = [description.mentions[owner].pose for owner in owners]
+        for index in layout.seated(items, relations):
+            poses[index] = "sitting"
+            items[index] = dataclasses.replace(items[index], pose="sitting")
         solved = layout.solve(items, relations, width=canvas.width, height=canvas.height)
         for relation in solved.dropped:
             if relation.kind in _HARD:
@@ -48,9 +55,8 @@ class RulesPlanner(Planner):
                              f"{items[relation.object].name}: it conflicts with other relations")
         instances = [
             Instance(name=_name(description.mentions[owner].noun),
-                     caption=captions.instance_caption(description.mentions[owner]),
-                     box=box, pose=description.mentions[owner].pose)
-            for owner, box in zip(owners, solved.boxes, strict=True)
+                     caption=captions.instance_caption(description.mentions[owner]), box=box, pose=pose)
+            for owner, box, pose in zip(owners, solved.boxes, poses, strict=True)
         ]
         background = captions.background(description)
         if not instances and background is None:
