@@ -255,3 +255,29 @@ def test_a_scene_file_cannot_allow_pickle_checkpoints(cli, tmp_path: Path) -> No
     scene.write_text("caption: x\nrender:\n  options: {allow_pickle: true}\n")
     assert_one_error(cli("render", "--scene", scene, "--model", "tiny", "-o", tmp_path / "out"),
                      "may not set 'allow_pickle'", "--allow-pickle")
+
+
+def test_plan_reads_stdin_once_and_checks_every_prompt_before_printing(cli, tmp_path: Path) -> None:
+    both = cli("plan", "-", "-f", "-", stdin="a red apple\n")
+    assert_one_error(both, "stdin ('-') can be read only once")
+    assert both.stdout == ""
+    piped = cli("plan", "-", "--scene", "-", stdin=SCENE)
+    assert_one_error(piped, "stdin ('-') can be read only once")
+    scene = tmp_path / "apple.yaml"
+    scene.write_text(SCENE)
+    late = cli("plan", "  ", "--scene", scene)  # the scene is fine, the prompt is not: nothing is printed
+    assert_one_error(late, "the prompt is empty")
+    assert late.stdout == ""
+
+
+def test_validate_reads_stdin_once_and_keeps_the_specific_hint(cli, tmp_path: Path) -> None:
+    assert_one_error(cli("validate", "-", "-", stdin="caption: x\n"), "stdin ('-') can be read only once")
+    broken = tmp_path / "broken.yaml"
+    broken.write_bytes(b"\xff\xfecaption: x")
+    result = cli("validate", broken)
+    assert_one_error(result, "not UTF-8", "Hint: Save the file as UTF-8.")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("caption: x\nlighting: warm\n")
+    result = cli("validate", bad)
+    assert_one_error(result, "bad.yaml:2: lighting", "deig schema")
+    assert "deig validate FILE" not in result.stderr  # no advice to run the command that just ran
