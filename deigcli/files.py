@@ -154,10 +154,15 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def prepare_output_folder(folder: Path) -> Path:
-    """Create the output folder if needed and prove it writable, before any weights load."""
+def check_output_path(folder: Path) -> None:
+    """Refuse an output path that is a file, without creating anything."""
     if folder.exists() and not folder.is_dir():
         raise InvalidInput(f"output path {folder} exists and is not a folder", hint="Pass a folder with -o/--output.")
+
+
+def prepare_output_folder(folder: Path) -> Path:
+    """Create the output folder if needed and prove it writable, before any weights load."""
+    check_output_path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = _temp_name(folder / "probe")

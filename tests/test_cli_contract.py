@@ -97,7 +97,7 @@ def test_bad_scene_files_give_one_located_error_and_write_nothing(cli, tmp_path:
         result = cli(*args)
         assert_one_error(result, *fragments)
         assert result.stdout == ""
-    assert not out.exists() or not any(out.iterdir())
+    assert not out.exists()  # not even an empty folder
 
 
 def test_bad_inputs_from_stdin_and_arguments(cli, tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ def test_bad_inputs_from_stdin_and_arguments(cli, tmp_path: Path) -> None:
                      "option 'captions'")
     assert_one_error(cli("render", "--scene", EXAMPLE, "--bogus-flag"), "No such option", "--help")
     assert_one_error(cli("render", "x", "--width", "500"), "--width must be a multiple of 8")
-    assert not out.exists() or not any(out.iterdir())
+    assert not out.exists()  # not even an empty folder
 
 
 def test_an_output_path_that_is_a_file_is_refused_before_rendering(cli, tmp_path: Path) -> None:
@@ -281,3 +281,34 @@ def test_validate_reads_stdin_once_and_keeps_the_specific_hint(cli, tmp_path: Pa
     result = cli("validate", bad)
     assert_one_error(result, "bad.yaml:2: lighting", "deig schema")
     assert "deig validate FILE" not in result.stderr  # no advice to run the command that just ran
+
+
+def test_flags_are_checked_before_the_planner_is_asked(cli, tmp_path: Path) -> None:
+    # An LLM planner that cannot be reached would fail with exit 3: these end before it is asked.
+    llm = ("--planner", "llm", "--llm-base-url", "http://127.0.0.1:9/v1", "-P", "max_retries=0")
+    out = tmp_path / "out"
+    assert_one_error(cli("render", "a red apple", *llm, "--renderer", "previw", "-o", out), "Did you mean 'preview'")
+    assert_one_error(cli("render", "a red apple", *llm, "--renderer", "preview", "-O", "captions", "-o", out),
+                     "-O/--option expects KEY=VALUE")
+    assert_one_error(cli("render", "a red apple", *llm, "--renderer", "preview", "--steps", "3", "-o", out),
+                     "renderer 'preview' has no option 'steps'")
+    assert_one_error(cli("render", "a red apple", *llm, "--model", "tiny", "-O", "fusion_strenght=0.5", "-o", out),
+                     "renderer 'regional' has no option 'fusion_strenght'", "did you mean 'fusion_strength'")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert_one_error(cli("render", "a red apple", *llm, "--renderer", "preview", "-o", blocker), "not a folder")
+    assert not out.exists()
+    reached = cli("render", "a red apple", *llm, "--renderer", "preview", "-o", out)
+    assert reached.code == 3 and not out.exists()  # the same command with good flags does ask it
+
+
+def test_a_bad_render_block_names_its_scene_and_writes_nothing(cli, tmp_path: Path) -> None:
+    scene = tmp_path / "cat.yaml"
+    scene.write_text("caption: a cat\nrender:\n  renderer: nope\n")
+    out = tmp_path / "out"
+    assert_one_error(cli("render", "--scene", scene, "-o", out), f"{scene}: unknown renderer 'nope'")
+    scene.write_text("- caption: a cat\n  render: {renderer: preview}\n"
+                     "- caption: a dog\n  render: {renderer: preview, options: {bogus: 1}}\n")
+    assert_one_error(cli("render", "--scene", scene, "-o", out),
+                     f"{scene} scene 2: renderer 'preview' has no option 'bogus'")
+    assert not out.exists()

@@ -14,7 +14,7 @@ from .. import console, distributed, flags
 from ..batch import render_all
 from ..inputs import check_stdin_once, plan_prompts, prompts_from, scenes_from
 from ..planning import PlannerFlags
-from ..rendering import RenderFlags
+from ..rendering import RendererPool, RenderFlags, check_flags
 
 RENDER_PANEL = flags.RENDERING
 OUTPUT_PANEL = flags.OUTPUT
@@ -106,9 +106,11 @@ def render(
     with distributed.processes(cpu=device == "cpu") as group:
         if not group.is_main:
             console.set_quiet(True)  # one voice: process 0 speaks for the batch; errors still show
+        pool = RendererPool()
+        check_flags(render_flags, pool, scene_files=bool(scene), device=group.device)
         planned = None
         if group.is_main:  # plan once (an LLM asked once, stdin read once) and share the scenes
             prompts = prompts_from(prompt, file)  # checked before any planner is asked
             planned = scenes_from(scene or [], planner_flags)
             planned += plan_prompts(prompts, planner_flags, Canvas(width, height), seed)
-        return render_all(group.share(planned), render_flags, processes=group)
+        return render_all(group.share(planned), render_flags, pool, processes=group)
