@@ -312,3 +312,14 @@ def test_a_bad_render_block_names_its_scene_and_writes_nothing(cli, tmp_path: Pa
     assert_one_error(cli("render", "--scene", scene, "-o", out),
                      f"{scene} scene 2: renderer 'preview' has no option 'bogus'")
     assert not out.exists()
+
+
+def test_planner_notes_say_which_prompt_or_scene_they_are_about(cli, tmp_path: Path) -> None:
+    prompts = tmp_path / "prompts.txt"
+    prompts.write_text("a red apple\n一只猫\n")
+    result = cli("plan", "-f", prompts)
+    assert result.code == 0 and len(result.stdout.splitlines()) == 2
+    assert f"Note: {prompts}:2: no objects recognised" in result.stderr
+    partial = REPO / "scenes" / "examples" / "picnic-partial.yaml"
+    completed = cli("plan", "--scene", partial)
+    assert completed.code == 0 and f"Note: {partial}: filled 4 missing value(s)" in completed.stderr
