@@ -323,3 +323,24 @@ def test_planner_notes_say_which_prompt_or_scene_they_are_about(cli, tmp_path: P
     partial = REPO / "scenes" / "examples" / "picnic-partial.yaml"
     completed = cli("plan", "--scene", partial)
     assert completed.code == 0 and f"Note: {partial}: filled 4 missing value(s)" in completed.stderr
+
+
+def test_a_full_disk_is_one_error_not_a_bug_and_leaves_no_temp_file(cli, tmp_path: Path, monkeypatch) -> None:
+    import errno
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    out = tmp_path / "out"
+    result = cli("render", "--scene", EXAMPLE, "--renderer", "preview", "-o", out)
+    assert_one_error(result, f"cannot write {out}", "No space left on device", "free space", code=1)
+    assert "bug" not in result.stderr and files.TEMP_PREFIX not in result.stderr
+    assert not list(out.iterdir())
+
+
+def test_poses_checks_the_preview_path_before_printing(cli, tmp_path: Path) -> None:
+    nowhere = cli("poses", "waving", "--preview", tmp_path / "missing" / "poses.png")
+    assert_one_error(nowhere, "there is no folder")
+    assert nowhere.stdout == ""
+    assert_one_error(cli("poses", "waving", "--preview", tmp_path, "--force"), "is a folder")
