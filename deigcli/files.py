@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from scenes.errors import InvalidInput
+from scenes.errors import DeigError, InvalidInput
 
 TEMP_PREFIX = ".deig-tmp-"
 MAX_STEM = 48
@@ -60,7 +60,10 @@ def _temp_name(final: Path) -> Path:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+    """Write `data` to `path` through a temporary file in the same folder and a rename.
+
+    A failing disk (full, gone, read-only) is the user's to fix, not a bug: it raises a DeigError
+    naming `path`, never the temporary name."""
     temp = _temp_name(path)
     try:
         with open(temp, "wb") as handle:
@@ -68,9 +71,12 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             temp.unlink()
+        if isinstance(exc, OSError):
+            raise DeigError(f"cannot write {path}: {exc.strerror or exc}",
+                            hint="Check that its folder exists, is writable and has free space.") from exc
         raise
     _fsync_dir(path.parent)
 
@@ -154,10 +160,15 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def prepare_output_folder(folder: Path) -> Path:
-    """Create the output folder if needed and prove it writable, before any weights load."""
+def check_output_path(folder: Path) -> None:
+    """Refuse an output path that is a file, without creating anything."""
     if folder.exists() and not folder.is_dir():
         raise InvalidInput(f"output path {folder} exists and is not a folder", hint="Pass a folder with -o/--output.")
+
+
+def prepare_output_folder(folder: Path) -> Path:
+    """Create the output folder if needed and prove it writable, before any weights load."""
+    check_output_path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = _temp_name(folder / "probe")

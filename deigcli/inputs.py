@@ -49,10 +49,15 @@ def prompts_from(prompt: str | None, prompt_file: str | None) -> list[Prompt]:
     return prompts
 
 
+def check_stdin_once(prompt: str | None, prompt_file: str | None, scene_paths: list[str]) -> None:
+    """Refuse '-' for more than one input: the second would silently read nothing."""
+    if [prompt, prompt_file, *scene_paths].count("-") > 1:
+        raise InvalidInput("stdin ('-') can be read only once", hint="Use '-' for one input only.")
+
+
 def scenes_from(paths: list[str], planner_flags: PlannerFlags) -> list[PlannedScene]:
     """Every scene of every file (stdin for '-'), completed by the planner where incomplete."""
-    if paths.count("-") > 1:
-        raise InvalidInput("stdin ('-') can be read only once", hint="Pass '-' at most once.")
+    check_stdin_once(None, None, paths)
     cache: dict = {}
     planned: list[PlannedScene] = []
     for path in paths:

@@ -93,8 +93,7 @@ def plan_prompt(planner: Planner, prompt: str, canvas: Canvas, seed: int | None,
     except Exception as exc:  # a planner bug must still end in one clear line
         raise PlannerError(f"planner '{planner.name}' failed on {label}: {exc}",
                            hint="Run with DEIG_DEBUG=1 for the traceback, and report it.") from exc
-    for line in result.notes:
-        console.note(line)
+    _notes(result.notes, label)
     return PlannedScene(result.scene, result.record, InputRecord(kind="prompt", prompt=prompt), label)
 
 
@@ -115,9 +114,14 @@ def complete_scene(planner_flags: PlannerFlags, loaded: LoadedScene, text_sha256
     except Exception as exc:
         raise PlannerError(f"planner '{planner.name}' failed to complete {label}: {exc}",
                            hint="Run with DEIG_DEBUG=1 for the traceback, and report it.") from exc
-    for line in result.notes:
-        console.note(line)
+    _notes(result.notes, label)
     return PlannedScene(result.scene, result.record, record, label)
+
+
+def _notes(lines: list[str], label: str) -> None:
+    """A planner's remarks on stderr, each saying which prompt or scene it is about."""
+    for line in lines:
+        console.note(f"Note: {label}: {line}")
 
 
 def text_sha256(text: str) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from scenes.model import MAX_SEED, Scene
 
 from . import console, registry
 from .artifacts import ImageJob
-from .files import prepare_output_folder, slug
+from .files import check_output_path, prepare_output_folder, slug
 from .options import build_options, parse_assignments
 from .planning import PlannedScene
 
@@ -69,10 +71,10 @@ def renderer_name(flags: RenderFlags, scene: Scene) -> str:
     return DEFAULT_RENDERER
 
 
-def option_values(flags: RenderFlags, scene: Scene, name: str) -> dict[str, Any]:
+def option_values(flags: RenderFlags, scene: Scene | None, name: str) -> dict[str, Any]:
     """Scene `render:` block first (when it is meant for this renderer), then flags on top."""
     values: dict[str, Any] = {}
-    block = scene.render
+    block = scene.render if scene is not None else None
     if block is not None and block.renderer in (None, name):
         if "allow_pickle" in block.options:
             # A scene file is untrusted: only the person running deig may allow pickle checkpoints.
@@ -121,6 +123,36 @@ class RendererPool:
         return time.perf_counter() - start
 
 
+def check_flags(flags: RenderFlags, pool: RendererPool, *, scene_files: bool, device: str | None = None) -> None:
+    """What the flags alone decide, checked before any planner is asked and before anything is written.
+
+    Without scene files the renderer and its options are known now: it is checked in full, and the
+    pool keeps it for the render. With scene files a `render:` block may still choose them, so only a
+    renderer named by --renderer is checked, against the flags' own option values.
+    """
+    check_output_path(flags.output)
+    name = flags.renderer or (None if scene_files else DEFAULT_RENDERER)
+    if name is None:
+        parse_assignments(flags.options, "-O/--option")
+        return
+    values = option_values(flags, None, name)
+    if scene_files:
+        build_options(registry.load("renderer", name).Options, values, f"renderer '{name}'")
+    else:
+        pool.get(name, values, device)
+
+
+@contextmanager
+def about(label: str) -> Iterator[None]:
+    """Name the scene in an invalid-input error raised inside (e.g. by its `render:` block)."""
+    try:
+        yield
+    except InvalidInput as exc:
+        if label:
+            exc.message = f"{label}: {exc.message}"
+        raise
+
+
 @dataclass
 class SceneWork:
     planned: PlannedScene
@@ -132,8 +164,9 @@ def plan_work(planned: list[PlannedScene], flags: RenderFlags, pool: RendererPoo
               device: str | None = None) -> list[SceneWork]:
     """Every cheap decision and check, scene by scene, before anything heavy happens.
 
-    `device` is this process's own device under a distributed launcher (None otherwise)."""
-    folder = prepare_output_folder(flags.output)
+    `device` is this process's own device under a distributed launcher (None otherwise). The output
+    folder is created only once every check has passed."""
+    folder = flags.output
     several = len(planned) > 1
     work: list[SceneWork] = []
     seen_names: dict[str, str] = {}
@@ -143,7 +176,8 @@ def plan_work(planned: list[PlannedScene], flags: RenderFlags, pool: RendererPoo
         if scene.render and scene.render.renderer and flags.renderer and scene.render.renderer != flags.renderer:
             console.note(f"Note: {item.label}: its render settings are for '{scene.render.renderer}'; "
                          f"rendering with '{flags.renderer}' without them.")
-        renderer = pool.get(name, option_values(flags, scene, name), device)
+        with about(item.label):
+            renderer = pool.get(name, option_values(flags, scene, name), device)
         if flags.dry_run and name != PREVIEW_RENDERER:
             check_scene(renderer, scene, item.label)  # the real renderer's limits still apply
             renderer = pool.get(PREVIEW_RENDERER, {})
@@ -168,6 +202,7 @@ def plan_work(planned: list[PlannedScene], flags: RenderFlags, pool: RendererPoo
             seen_names[job.stem] = job.recipe
             jobs.append(job)
         work.append(SceneWork(item, renderer, jobs))
+    prepare_output_folder(folder)
     return work
 
 

@@ -97,7 +97,7 @@ def test_bad_scene_files_give_one_located_error_and_write_nothing(cli, tmp_path:
         result = cli(*args)
         assert_one_error(result, *fragments)
         assert result.stdout == ""
-    assert not out.exists() or not any(out.iterdir())
+    assert not out.exists()  # not even an empty folder
 
 
 def test_bad_inputs_from_stdin_and_arguments(cli, tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ def test_bad_inputs_from_stdin_and_arguments(cli, tmp_path: Path) -> None:
                      "option 'captions'")
     assert_one_error(cli("render", "--scene", EXAMPLE, "--bogus-flag"), "No such option", "--help")
     assert_one_error(cli("render", "x", "--width", "500"), "--width must be a multiple of 8")
-    assert not out.exists() or not any(out.iterdir())
+    assert not out.exists()  # not even an empty folder
 
 
 def test_an_output_path_that_is_a_file_is_refused_before_rendering(cli, tmp_path: Path) -> None:
@@ -267,3 +267,92 @@ def test_schema_plan_prints_the_strict_reply_format_the_llm_is_asked_for(cli) ->
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) == {"caption", "background", "negative", "instances"}
     assert_one_error(cli("schema", "--plan", "--manifest"), "exclude each other")
+
+
+def test_plan_reads_stdin_once_and_checks_every_prompt_before_printing(cli, tmp_path: Path) -> None:
+    both = cli("plan", "-", "-f", "-", stdin="a red apple\n")
+    assert_one_error(both, "stdin ('-') can be read only once")
+    assert both.stdout == ""
+    piped = cli("plan", "-", "--scene", "-", stdin=SCENE)
+    assert_one_error(piped, "stdin ('-') can be read only once")
+    scene = tmp_path / "apple.yaml"
+    scene.write_text(SCENE)
+    late = cli("plan", "  ", "--scene", scene)  # the scene is fine, the prompt is not: nothing is printed
+    assert_one_error(late, "the prompt is empty")
+    assert late.stdout == ""
+
+
+def test_validate_reads_stdin_once_and_keeps_the_specific_hint(cli, tmp_path: Path) -> None:
+    assert_one_error(cli("validate", "-", "-", stdin="caption: x\n"), "stdin ('-') can be read only once")
+    broken = tmp_path / "broken.yaml"
+    broken.write_bytes(b"\xff\xfecaption: x")
+    result = cli("validate", broken)
+    assert_one_error(result, "not UTF-8", "Hint: Save the file as UTF-8.")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("caption: x\nlighting: warm\n")
+    result = cli("validate", bad)
+    assert_one_error(result, "bad.yaml:2: lighting", "deig schema")
+    assert "deig validate FILE" not in result.stderr  # no advice to run the command that just ran
+
+
+def test_flags_are_checked_before_the_planner_is_asked(cli, tmp_path: Path) -> None:
+    # An LLM planner that cannot be reached would fail with exit 3: these end before it is asked.
+    llm = ("--planner", "llm", "--llm-base-url", "http://127.0.0.1:9/v1", "-P", "max_retries=0")
+    out = tmp_path / "out"
+    assert_one_error(cli("render", "a red apple", *llm, "--renderer", "previw", "-o", out), "Did you mean 'preview'")
+    assert_one_error(cli("render", "a red apple", *llm, "--renderer", "preview", "-O", "captions", "-o", out),
+                     "-O/--option expects KEY=VALUE")
+    assert_one_error(cli("render", "a red apple", *llm, "--renderer", "preview", "--steps", "3", "-o", out),
+                     "renderer 'preview' has no option 'steps'")
+    assert_one_error(cli("render", "a red apple", *llm, "--model", "tiny", "-O", "fusion_strenght=0.5", "-o", out),
+                     "renderer 'regional' has no option 'fusion_strenght'", "did you mean 'fusion_strength'")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert_one_error(cli("render", "a red apple", *llm, "--renderer", "preview", "-o", blocker), "not a folder")
+    assert not out.exists()
+    reached = cli("render", "a red apple", *llm, "--renderer", "preview", "-o", out)
+    assert reached.code == 3 and not out.exists()  # the same command with good flags does ask it
+
+
+def test_a_bad_render_block_names_its_scene_and_writes_nothing(cli, tmp_path: Path) -> None:
+    scene = tmp_path / "cat.yaml"
+    scene.write_text("caption: a cat\nrender:\n  renderer: nope\n")
+    out = tmp_path / "out"
+    assert_one_error(cli("render", "--scene", scene, "-o", out), f"{scene}: unknown renderer 'nope'")
+    scene.write_text("- caption: a cat\n  render: {renderer: preview}\n"
+                     "- caption: a dog\n  render: {renderer: preview, options: {bogus: 1}}\n")
+    assert_one_error(cli("render", "--scene", scene, "-o", out),
+                     f"{scene} scene 2: renderer 'preview' has no option 'bogus'")
+    assert not out.exists()
+
+
+def test_planner_notes_say_which_prompt_or_scene_they_are_about(cli, tmp_path: Path) -> None:
+    prompts = tmp_path / "prompts.txt"
+    prompts.write_text("a red apple\n一只猫\n")
+    result = cli("plan", "-f", prompts)
+    assert result.code == 0 and len(result.stdout.splitlines()) == 2
+    assert f"Note: {prompts}:2: no objects recognised" in result.stderr
+    partial = REPO / "scenes" / "examples" / "picnic-partial.yaml"
+    completed = cli("plan", "--scene", partial)
+    assert completed.code == 0 and f"Note: {partial}: filled 4 missing value(s)" in completed.stderr
+
+
+def test_a_full_disk_is_one_error_not_a_bug_and_leaves_no_temp_file(cli, tmp_path: Path, monkeypatch) -> None:
+    import errno
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    out = tmp_path / "out"
+    result = cli("render", "--scene", EXAMPLE, "--renderer", "preview", "-o", out)
+    assert_one_error(result, f"cannot write {out}", "No space left on device", "free space", code=1)
+    assert "bug" not in result.stderr and files.TEMP_PREFIX not in result.stderr
+    assert not list(out.iterdir())
+
+
+def test_poses_checks_the_preview_path_before_printing(cli, tmp_path: Path) -> None:
+    nowhere = cli("poses", "waving", "--preview", tmp_path / "missing" / "poses.png")
+    assert_one_error(nowhere, "there is no folder")
+    assert nowhere.stdout == ""
+    assert_one_error(cli("poses", "waving", "--preview", tmp_path, "--force"), "is a folder")

@@ -12,7 +12,7 @@ from scenes.errors import InvalidInput
 from scenes.io import dump_scene
 
 from .. import console, flags
-from ..inputs import prompts_from, scenes_from
+from ..inputs import check_stdin_once, prompts_from, scenes_from
 from ..planning import PlannerFlags, make_planner, plan_prompt
 
 
@@ -56,13 +56,14 @@ def plan(
     flags.check_canvas(width, height)
     if prompt is None and file is None and not scene:
         raise InvalidInput("nothing to plan", hint="Give a PROMPT, '-' for stdin, -f FILE, or --scene FILE.")
+    check_stdin_once(prompt, file, scene or [])
     planner_flags = PlannerFlags(planner, llm_model, llm_base_url, template, no_cache, reasks, planner_option or [])
     fmt = (output_format.value if output_format else ("jsonl" if file else "yaml"))
     separator = _Separator(fmt)
 
+    prompts = prompts_from(prompt, file)  # every prompt checked before anything is printed
     for planned in scenes_from(scene or [], planner_flags):
         separator.emit(dump_scene(planned.scene, fmt))
-    prompts = prompts_from(prompt, file)
     if prompts:
         chosen = make_planner(planner_flags)
         canvas = Canvas(width, height)

@@ -37,6 +37,14 @@ def poses(
     unknown = [n for n in chosen if n not in library.POSE_NAMES]
     if unknown:
         raise InvalidInput(f"unknown pose '{unknown[0]}'", hint=f"Known poses: {', '.join(library.POSE_NAMES)}.")
+    if preview is not None:  # checked before anything is printed
+        if preview.is_dir():
+            raise InvalidInput(f"{preview} is a folder", hint="Give --preview a file name, e.g. poses.png.")
+        if preview.exists() and not force:
+            raise InvalidInput(f"{preview} already exists", hint="Pass --force to overwrite it.")
+        if not preview.parent.is_dir():
+            raise InvalidInput(f"there is no folder {preview.parent} to write {preview.name} into",
+                               hint="Create the folder first, or choose another path.")
     for name in chosen:
         if as_json:
             points = [list(p) if p else None for p in library.figure_keypoints(name)]
@@ -45,8 +53,6 @@ def poses(
         else:
             console.emit(f"{name}\t{library.describe(name)}")
     if preview is not None:
-        if preview.exists() and not force:
-            raise InvalidInput(f"{preview} already exists", hint="Pass --force to overwrite it.")
         cell_w, height = 160, 320
         width = cell_w * len(chosen)
         people = [library.pose_in_box(name, (i / len(chosen) + 0.01, 0.04, (i + 1) / len(chosen) - 0.01, 0.96),

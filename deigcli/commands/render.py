@@ -12,9 +12,9 @@ from scenes.errors import InvalidInput
 
 from .. import console, distributed, flags
 from ..batch import render_all
-from ..inputs import plan_prompts, prompts_from, scenes_from
+from ..inputs import check_stdin_once, plan_prompts, prompts_from, scenes_from
 from ..planning import PlannerFlags
-from ..rendering import RenderFlags
+from ..rendering import RendererPool, RenderFlags, check_flags
 
 RENDER_PANEL = flags.RENDERING
 OUTPUT_PANEL = flags.OUTPUT
@@ -97,9 +97,7 @@ def render(
     if prompt is None and not scene and file is None:
         raise InvalidInput("nothing to render",
                            hint="Give a PROMPT ('-' = stdin), --scene FILE|-, or -f PROMPTS_FILE.")
-    sources = [prompt == "-", file == "-", "-" in (scene or [])]
-    if sum(sources) > 1:
-        raise InvalidInput("stdin ('-') can be read only once", hint="Use '-' for one input only.")
+    check_stdin_once(prompt, file, scene or [])
     planner_flags = PlannerFlags(planner, llm_model, llm_base_url, template, no_cache, reasks, planner_option or [])
     render_flags = RenderFlags(renderer=renderer, model=model, steps=steps, guidance=guidance, scheduler=scheduler,
                                device=device, dtype=dtype, offload=offload, max_batch=max_batch, allow_pickle=allow_pickle,
@@ -108,8 +106,11 @@ def render(
     with distributed.processes(cpu=device == "cpu") as group:
         if not group.is_main:
             console.set_quiet(True)  # one voice: process 0 speaks for the batch; errors still show
+        pool = RendererPool()
+        check_flags(render_flags, pool, scene_files=bool(scene), device=group.device)
         planned = None
         if group.is_main:  # plan once (an LLM asked once, stdin read once) and share the scenes
+            prompts = prompts_from(prompt, file)  # checked before any planner is asked
             planned = scenes_from(scene or [], planner_flags)
-            planned += plan_prompts(prompts_from(prompt, file), planner_flags, Canvas(width, height), seed)
-        return render_all(group.share(planned), render_flags, processes=group)
+            planned += plan_prompts(prompts, planner_flags, Canvas(width, height), seed)
+        return render_all(group.share(planned), render_flags, pool, processes=group)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from scenes.documents import read_source
-from scenes.errors import DeigError, Issue, SceneInvalid
+from scenes.errors import DeigError, InvalidInput, Issue, SceneInvalid
 from scenes.io import load_scenes
 
 from .. import console, flags, registry
@@ -32,13 +32,13 @@ def validate(
     """
     console.set_quiet(quiet)
     if files.count("-") > 1:
-        raise DeigError("stdin ('-') can be read only once")
+        raise InvalidInput("stdin ('-') can be read only once", hint="Pass '-' at most once.")
     checker = None
     if renderer:
         cls = registry.load("renderer", renderer)
         checker = cls(build_options(cls.Options, {}, f"renderer '{renderer}'"))
     issues: list[Issue] = []
-    renderer_hint: str | None = None
+    hint: str | None = None  # the first problem's own hint, when it has one
     total = 0
     for path in files:
         try:
@@ -48,18 +48,20 @@ def validate(
             issues.extend(exc.issues)
             continue
         except DeigError as exc:
+            hint = exc.hint if not issues else hint
             issues.append(Issue(location="", message=exc.message))
             continue
         for item in loaded:
             total += 1
+            where = f"{name}: {item.label}" if item.label else name
             problems = []
             if checker is not None:
                 try:
                     complete = item.scene if item.scene.is_complete else None
                     for warning in checker.check(complete) if complete else []:
-                        console.warn(f"{name}: {warning}")
+                        console.warn(f"{where}: {warning}")
                 except DeigError as exc:
-                    renderer_hint = renderer_hint or exc.hint
+                    hint = exc.hint if not issues else hint
                     problems.append(exc.message)
                     issues.append(Issue(location=item.label or "", message=exc.message, source=name, line=item.line))
             missing = item.scene.missing()
@@ -68,8 +70,8 @@ def validate(
                                          "valid": not problems, "problems": problems,
                                          "instances": len(item.scene.instances), "to_complete": missing}))
             elif missing:
-                console.note(f"{name}{': ' + item.label if item.label else ''}: valid; the planner will fill "
+                console.note(f"{where}: valid; the planner will fill "
                              f"{len(missing)} missing value(s) ({', '.join(missing[:3])}{' …' if len(missing) > 3 else ''})")
     if issues:
-        raise SceneInvalid(issues, hint=renderer_hint)
+        raise SceneInvalid(issues, hint=hint or "Run 'deig schema' for the scene format.")
     console.note(f"{total} scene(s) in {len(files)} file(s): valid")
