@@ -21,7 +21,7 @@ from planners.packing import GAP, MARGIN, MAX_EXTENT, Block, place_blocks
 _STEPS = 48          # candidate positions across the width when hanging a block
 _ROOM = 0.01         # clearance between a hung block and its neighbours, of the canvas width
 _MIN_SCALE = 0.35    # beside given boxes, free things may shrink to this share of the boxes' scale
-_SHRINKS = (1.0, 0.8, 0.6, 0.45)  # sky and wall things may be this much smaller to find room
+_SHRINKS = (1.0, 0.8, 0.6, 0.45, 0.3, 0.2)  # sky and wall things may be this much smaller (further off) to find room
 
 
 def _hangs(block: Block) -> bool:
@@ -75,12 +75,14 @@ def _hang_at(blocks: list[Block], scale: float, obstacles: Sequence[Box], inner:
     placed = list(obstacles)
     out: dict[int, Box] = {}
     room = _ROOM * width
-    for block in sorted(blocks, key=lambda b: b.first):
+    ranked = sorted(blocks, key=lambda b: b.first)
+    for rank, block in enumerate(ranked):
         bw, bh = block.width * scale, block.height * scale
         span = ix1 - ix0 - bw
         if span < 0 or bh > floor - iy0:
             return None
-        where = (order or {}).get(block.first, 0.5)
+        # Without an order, several things share the sky left to right instead of all wanting its middle.
+        where = (order or {}).get(block.first, (rank + 0.5) / len(ranked))
         low, high = 0.0, 1.0
         if block.x_pref is not None:  # a zone keeps the block on its side
             low, high = {0: (0.0, 0.45), 1: (0.3, 0.7), 2: (0.55, 1.0)}[block.x_pref]
@@ -121,9 +123,11 @@ def beside(blocks: list[Block], fixed: Sequence[Box], ground: float, width: int,
     inner = (MARGIN * width, MARGIN * height, (1 - MARGIN) * width, ground)
     standing = sorted((b for b in blocks if not _hangs(b)), key=lambda b: b.first)
     hanging = [b for b in blocks if _hangs(b)]
-    scale = max_scale
-    for block in blocks:  # no block larger than a picture would frame it
-        scale = min(scale, MAX_EXTENT * width / block.width, MAX_EXTENT * height / block.height)
+    def framed(group: list[Block], scale: float) -> float:  # no block larger than a picture would frame it
+        return min([scale] + [min(MAX_EXTENT * width / b.width, MAX_EXTENT * height / b.height) for b in group])
+
+    # An airplane in the sky is far off: its size caps its own scale, never the people's on the ground.
+    scale = framed(standing, max_scale)
     out: dict[int, Box] = {}
     if standing:
         stretches = _stretches(fixed, ground, inner, width)
@@ -133,7 +137,7 @@ def beside(blocks: list[Block], fixed: Sequence[Box], ground: float, width: int,
             return None
         out = _stand(standing, stretches, gap, scale, ground)
     if hanging:
-        hung = hang(hanging, scale, list(fixed) + list(out.values()), inner, ground, width)
+        hung = hang(hanging, framed(hanging, scale), list(fixed) + list(out.values()), inner, ground, width)
         if hung is None:
             return None
         out |= hung

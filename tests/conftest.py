@@ -14,9 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("DEIG_SHARED_DIR", REPO.parent / "shared"))
+
+# CI runs the same examples every time (a red run must be reproducible); a developer who wants fresh
+# examples sets HYPOTHESIS_PROFILE=explore (and --hypothesis-seed to replay one).
+settings.register_profile("ci", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 _INHERITED = ("DEIG_LLM_BASE_URL", "DEIG_LLM_MODEL", "DEIG_LLM_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL",
               "DEIG_DEBUG", "DEIG_PLANNER", "DEIG_RENDERER")

@@ -392,3 +392,23 @@ def test_the_picnic_example_is_completed_on_the_basket_ground_line() -> None:
             assert _overlap(instance.box, basket.box) == 0.0
     names = [i.name for i in sorted(done.instances, key=lambda i: _cx(i.box)) if i.name != "basket"]
     assert names == ["woman", "boy", "dog"]  # in the order the scene lists them
+
+
+@pytest.mark.parametrize(("width", "given", "planes"), [
+    (768, [(0.845, 0.4688, 0.97, 0.9688)], 2),
+    (512, [(0.71, 0.375, 0.835, 0.875), (0.845, 0.375, 0.97, 0.875)], 3),
+])  # fmt: skip
+def test_airplanes_completed_beside_people_stay_in_the_sky_and_do_not_shrink_a_new_person(width, given, planes) -> None:
+    # Found by the property test above: a big sky thing used to cap the scale of the person beside it,
+    # and several of them all wanted the middle of the sky and fell back to the ground.
+    instances = [{"name": "man", "caption": "a man", "box": box} for box in given]
+    instances += [{"name": "man"}] + [{"name": "airplane"}] * planes
+    scene = Scene.model_validate({"caption": "hand-written", "width": width, "height": 512, "instances": instances})
+    done = RulesPlanner().complete(scene).scene.instances
+    new_man, given_man = done[len(given)], done[0]
+    assert new_man.box[3] == given_man.box[3]
+    # As large as the given man's box allows a man (it fits inside it by its narrower side).
+    ratios = [(new_man.box[k + 2] - new_man.box[k]) / (given_man.box[k + 2] - given_man.box[k]) for k in (0, 1)]
+    assert max(ratios) >= 0.9, (new_man.box, given_man.box)
+    for plane in done[len(given) + 1:]:
+        assert _cy(plane.box) < 0.4, plane.box
