@@ -75,14 +75,14 @@ def _hang_at(blocks: list[Block], scale: float, obstacles: Sequence[Box], inner:
     placed = list(obstacles)
     out: dict[int, Box] = {}
     room = _ROOM * width
-    ranked = sorted(blocks, key=lambda b: b.first)
-    for rank, block in enumerate(ranked):
+    # Without an order, several things share the sky left to right instead of all wanting its middle.
+    order = order if order is not None else _ranks(blocks)
+    for block in sorted(blocks, key=lambda b: b.first):
         bw, bh = block.width * scale, block.height * scale
         span = ix1 - ix0 - bw
         if span < 0 or bh > floor - iy0:
             return None
-        # Without an order, several things share the sky left to right instead of all wanting its middle.
-        where = (order or {}).get(block.first, (rank + 0.5) / len(ranked))
+        where = order.get(block.first, 0.5)
         low, high = 0.0, 1.0
         if block.x_pref is not None:  # a zone keeps the block on its side
             low, high = {0: (0.0, 0.45), 1: (0.3, 0.7), 2: (0.55, 1.0)}[block.x_pref]
@@ -123,11 +123,8 @@ def beside(blocks: list[Block], fixed: Sequence[Box], ground: float, width: int,
     inner = (MARGIN * width, MARGIN * height, (1 - MARGIN) * width, ground)
     standing = sorted((b for b in blocks if not _hangs(b)), key=lambda b: b.first)
     hanging = [b for b in blocks if _hangs(b)]
-    def framed(group: list[Block], scale: float) -> float:  # no block larger than a picture would frame it
-        return min([scale] + [min(MAX_EXTENT * width / b.width, MAX_EXTENT * height / b.height) for b in group])
-
     # An airplane in the sky is far off: its size caps its own scale, never the people's on the ground.
-    scale = framed(standing, max_scale)
+    scale = _framed(standing, max_scale, width, height)
     out: dict[int, Box] = {}
     if standing:
         stretches = _stretches(fixed, ground, inner, width)
@@ -137,11 +134,17 @@ def beside(blocks: list[Block], fixed: Sequence[Box], ground: float, width: int,
             return None
         out = _stand(standing, stretches, gap, scale, ground)
     if hanging:
-        hung = hang(hanging, framed(hanging, scale), list(fixed) + list(out.values()), inner, ground, width)
+        obstacles = list(fixed) + list(out.values())
+        hung = hang(hanging, _framed(hanging, scale, width, height), obstacles, inner, ground, width)
         if hung is None:
             return None
         out |= hung
     return out
+
+
+def _framed(blocks: list[Block], scale: float, width: int, height: int) -> float:
+    """`scale`, lowered so that no block is larger than a picture would frame it."""
+    return min([scale] + [min(MAX_EXTENT * width / b.width, MAX_EXTENT * height / b.height) for b in blocks])
 
 
 def _stretches(fixed: Sequence[Box], ground: float, inner: Box, width: int) -> list[tuple[float, float, float]]:
