@@ -13,6 +13,7 @@ Without a launcher (WORLD_SIZE unset or 1) nothing here imports torch or acceler
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 from collections.abc import Iterator
 from typing import Any, TypeVar
@@ -102,6 +103,9 @@ class LaunchedProcesses(Processes):
     def close(self) -> None:
         with contextlib.suppress(Exception):  # at exit; never worth a second error
             self._state.destroy_process_group()
+            # Free the group's C++ side now, while the interpreter is whole: gloo work objects left
+            # for interpreter shutdown can abort the process (SIGABRT) after a successful run.
+            gc.collect()
 
 
 @contextlib.contextmanager
@@ -110,5 +114,10 @@ def processes(*, cpu: bool = False) -> Iterator[Processes]:
     group = LaunchedProcesses(cpu=cpu) if launched() else Processes()
     try:
         yield group
+        # Tear down together: no process closes its connections while another still uses them.
+        # (Not after an error: the others may be inside another collective, and would never come.
+        # A peer that died here has reported its own error; this one has finished its work.)
+        with contextlib.suppress(Exception):
+            group.wait()
     finally:
         group.close()
