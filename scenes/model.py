@@ -109,6 +109,11 @@ class Instance(StrictModel):
         default=None,
         description="A pose-library name (see 'deig poses') or {keypoints: [[x, y, c] x 18]}.",
     )
+    depth: Annotated[int, Field(ge=0, le=MAX_INSTANCES)] | None = Field(
+        default=None,
+        description="Depth rank where boxes overlap: 0 is nearest the camera. Left out: the lower box "
+        "bottom is in front (see scenes.depth).",
+    )
 
     @field_validator("name")
     @classmethod
@@ -178,6 +183,45 @@ class RenderSettings(StrictModel):
     )
 
 
+RELATION_KINDS = (
+    "left_of", "right_of", "above", "below", "in_front_of", "behind", "next_to", "between",
+    "on", "in", "under", "around", "at", "held_by", "near", "in_corner", "at_place",
+)
+PLACES = (
+    "top-left", "top", "top-right", "left", "center", "right", "bottom-left", "bottom", "bottom-right",
+)
+
+
+class Relation(StrictModel):
+    """A relation the planner read in the words, kept so the layout and its critic can honour it.
+
+    `subject` and `object` are instance indices; `between` has a second object in `other`;
+    `in_corner` / `at_place` name a canvas `place` instead of an object.
+    """
+
+    subject: Annotated[int, Field(ge=0)]
+    kind: Literal[RELATION_KINDS] = Field(description="What the subject does to the object.")  # type: ignore[valid-type]
+    object: Annotated[int, Field(ge=0)] | None = None
+    other: Annotated[int, Field(ge=0)] | None = None
+    place: Literal[PLACES] | None = None  # type: ignore[valid-type]
+    words: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        default=None, description="The words the relation was read from."
+    )
+
+    @model_validator(mode="after")
+    def _operands(self) -> Relation:
+        wants_place = self.kind in ("in_corner", "at_place")
+        if wants_place and (self.place is None or self.object is not None):
+            raise ValueError(f"'{self.kind}' takes a place and no object")
+        if not wants_place and (self.object is None or self.place is not None):
+            raise ValueError(f"'{self.kind}' takes an object and no place")
+        if (self.kind == "between") != (self.other is not None):
+            raise ValueError("'other' is the second object of 'between', and only of it")
+        if self.object is not None and self.object == self.subject:
+            raise ValueError("a relation needs two different instances")
+        return self
+
+
 class Scene(StrictModel):
     """A scene: the global caption, the canvas and the instances."""
 
@@ -194,10 +238,19 @@ class Scene(StrictModel):
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = Field(
         default=None, description="Random seed; drawn and recorded when absent."
     )
+    summary: Text | None = Field(
+        default=None,
+        description="The things of the picture as a plain list without any instance's details "
+        "('a man and a woman in a park'); renderers give it to instance regions as the base.",
+    )
     instances: list[Instance] = Field(default_factory=list, max_length=MAX_INSTANCES)
+    relations: list[Relation] = Field(
+        default_factory=list, max_length=4 * MAX_INSTANCES,
+        description="Relations between instances read from the words (indices into instances).",
+    )
     render: RenderSettings | None = None
 
-    @field_validator("prompt", "caption", "background", "negative")
+    @field_validator("prompt", "caption", "background", "negative", "summary")
     @classmethod
     def _text(cls, value: str | None) -> str | None:
         if value is None:
@@ -236,6 +289,21 @@ class Scene(StrictModel):
                         input=list(instance.box),
                     )
                 )
+        for index, relation in enumerate(self.relations):
+            for field in ("subject", "object", "other"):
+                value = getattr(relation, field)
+                if value is not None and value >= len(self.instances):
+                    problems.append(
+                        InitErrorDetails(
+                            type=PydanticCustomError(
+                                "relation_index",
+                                "instance {value} does not exist (the scene has {count})",
+                                {"value": value, "count": len(self.instances)},
+                            ),
+                            loc=("relations", index, field),
+                            input=value,
+                        )
+                    )
         if problems:
             raise ValidationError.from_exception_data("Scene", problems)
         return self
