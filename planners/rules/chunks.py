@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from planners import priors
-from planners.rules import lexicon
+from planners.rules import lexicon, words
 from planners.rules.inflection import plural_candidates, singular
 from planners.rules.tokens import SENTENCE_END, Token
 
@@ -35,6 +35,9 @@ for _side in ("left", "right"):
             f"{_side}-hand side? of", f"to the {_side} side of")
     _phrase("ZONE", (_side, None), f"on|to|at|in the far? {_side}|{_side}-hand side|hand|half|part|edge?",
             f"on|to|at|in the {_side}-hand side?", unless_of=True)
+for _side in ("left", "right"):
+    _phrase("SIDE", f"{_side} of", f"on|to|at {_POSS.replace('the|', '')} {_side}|{_side}-hand side?",
+            f"on|to|at {_POSS.replace('the|', '')} {_side} hand side")
 for _x in ("left", "right"):
     for _y, _ys in (("top", "top|upper"), ("bottom", "bottom|lower")):
         _phrase("ZONE", (_x, _y), f"in|at|on the {_ys} {_x} corner|side|part|half?", f"in|at|on the {_y}-{_x} corner?",
@@ -59,11 +62,12 @@ _phrase("REL", "behind", "behind", "in back of", "at the back of", "in the back 
         "partly|partially|half? hidden|obscured|blocked by|behind")
 _phrase("REL", "next to", "next to", "beside", "besides", "by", "near", "nearby", "close to", "close by",
         "alongside", "along side", "by the side of", "adjacent to", "against", "across from", "opposite",
-        "opposite to", "around", "among", "amongst", "surrounded by", "together with", "accompanied by",
+        "opposite to", "among", "amongst", "surrounded by", "together with", "accompanied by",
         "on|at|to|by the? side of", "on either side of")
 _phrase("REL", "inside", "in", "inside", "inside of", "within", "into", "in the middle of", "in the center of",
         "in the centre of", "at the center of", "at the centre of")
 _phrase("REL", "at", "at")
+_phrase("REL", "around", "around", "all around", "surrounding", "encircling", "circling")
 _phrase("REL", "between", "between", "in between", "in-between")
 
 _phrase("ORDER", ("x", False), "from? left to right", "left-to-right", "from? left-to-right")
@@ -77,6 +81,14 @@ _phrase("POSE", "hands-on-hips", "with? POSS? hands on POSS? hips", "with? arms 
 _phrase("POSE", "arms-raised", "with POSS? arms|hands raised|up|lifted", "with raised arms|hands",
         "with POSS? arms|hands in the air", "raising|lifting|throwing POSS? arms|hands up?",
         "arms|hands raised|up", "arms|hands in the air", "with POSS? arms|hands up in the air")
+_RAISE = ("raise|raises|raised|raising|lift|lifts|lifted|lifting|throw|throws|threw|throwing|thrust|thrusts|"
+          "thrusting|stretch|stretches|stretching|put|puts|putting|hold|holds|holding|wave|waves|waving|fling|flings")
+_phrase("POSE", "arms-raised", f"{_RAISE} POSS? both? arms|hands up|high|aloft|overhead? in|into? the? air?",
+        "with POSS? both? arms|hands in|into|up the? air", "arms|hands in|into the air", "arms|hands up in the air",
+        "arms|hands above POSS head", "with POSS? both? arms|hands above POSS head", "arms outstretched|overhead",
+        "with outstretched|upstretched arms", "arms|hands held high")
+_phrase("POSE", "squatting", "crouched|crouching|hunched|squatting down?", "down on POSS haunches")
+_phrase("POSE", "lying", "lying|laying down|flat? on POSS? back|stomach|side|belly", "stretched out")
 _phrase("POSE", "back-view", "seen|viewed|shown? from behind", "seen|viewed|shown? from the back",
         "facing away", "turned away", "back view", "from the back", "with POSS back to the camera|viewer")
 _phrase("POSE", "kneeling", "on POSS knees", "down on POSS knees")
@@ -99,6 +111,8 @@ _phrase("STYLE", "style", "in the style of", "in a|the style|manner of", "by art
 _phrase("THERE", "there", "there", "here", "we see", "you can see", "one can see", "showing", "shows",
         "depicting", "depicts", "featuring a scene of")
 _phrase("OF", "of", "of")
+_phrase("PICTURE", "span", *lexicon.PICTURE_SPANS)
+_phrase("PICTURE", "words", *lexicon.PICTURE_PHRASES)
 _phrase("FILLER", "together", "side by side", "next to one another", "in a row", "in a line", "in that order")
 
 # Quantities at the start of a noun phrase.
@@ -239,12 +253,35 @@ def _number(word: str) -> int | None:
 
 
 def _is_verb_form(word: str) -> bool:
-    return word in lexicon.VERBS or (word.endswith("ing") and len(word) > 5 and not lexicon.is_known_noun(word))
+    if word in lexicon.VERBS:
+        return True
+    if lexicon.is_known_noun(word):
+        return False
+    return "VBG" in words.verb_tags(word) or words.only_verb(word) or (
+        word.endswith("ing") and len(word) > 5 and not words.is_english(word))
 
 
 def _is_past_tense(word: str) -> bool:
-    # "two drums added rhythm": after a noun, a word in -ed the lexicon does not know is a verb.
-    return word.endswith("ed") and len(word) > 4 and not lexicon.is_known_noun(word) and not lexicon.is_adjective(word)
+    # "two drums added rhythm": after a noun, a past form the lexicon does not list is a verb.
+    if lexicon.is_known_noun(word) or lexicon.is_adjective(word):
+        return False
+    tags = words.verb_tags(word)
+    if tags:
+        return bool(tags & {"VBD", "VBN"})
+    return word.endswith("ed") and len(word) > 4 and not words.is_english(word)
+
+
+def verb_for(word: str, text: str) -> lexicon.Verb:
+    """The verb a word form stands for: listed by any of its forms ("crouched" is "crouch"), else a
+    verb of its own, captioned by its -ing form ("crows" -> "crowing")."""
+    known = lexicon.VERBS.get(word)
+    if known is None:
+        lemma = words.verb_lemma(word)
+        known = lexicon.VERBS.get(lemma) if lemma else None
+    if known is not None:
+        return known
+    form = words.gerund(word) if words.verb_tags(word) & {"VBZ", "VBP", "VB", "VBD"} else text
+    return lexicon.Verb(form, relation="next to", transitive=True)
 
 
 def _known_noun_at(words: list[str], j: int, first: int) -> tuple[int, str, bool] | None:
@@ -256,7 +293,7 @@ def _known_noun_at(words: list[str], j: int, first: int) -> tuple[int, str, bool
             # "wine glasses", "traffic lights": the last word may be a plural the lexicon reads otherwise.
             for candidate in dict.fromkeys([base, *plural_candidates(words[j])]):
                 compound = " ".join(words[k:j] + [candidate])
-                if compound in priors.MULTIWORD_NOUNS or compound in lexicon.SETTINGS:
+                if compound in priors.MULTIWORD_NOUNS or compound in lexicon.SETTINGS or compound in lexicon.COMPOUND_NOUNS:
                     return k, compound, plural or candidate != words[j]
     if lexicon.is_known_noun(base):
         return j, base, plural
@@ -291,6 +328,7 @@ class Chunker:
         chunks: list[Chunk] = []
         i, n = 0, len(self.words)
         self.verbish_end = 0
+        self.verb_at = -1  # where a noun phrase ended at its verb ("a rooster | crows")
         while i < n:
             word = self.words[i]
             if i < self.verbish_end and self.tokens[i].is_word and match_phrase(self.words, i) is None:
@@ -306,8 +344,12 @@ class Chunker:
                 phrase = match_phrase(self.words, i)
                 if phrase is not None:
                     length, pattern = phrase
-                    chunks.append(Chunk(pattern.kind, i, i + length, pattern.value))
-                    i += length
+                    end = i + length
+                    if pattern.kind == "PICTURE" and pattern.value == "span":
+                        while end < n and self.words[end] not in (",", ";", ".", "!", "?", "(", ")", "and"):
+                            end += 1
+                    chunks.append(Chunk(pattern.kind, i, end, pattern.value))
+                    i = end
                     continue
             chunk = self._word(i, chunks[-1] if chunks else None)
             chunks.append(chunk)
@@ -333,8 +375,12 @@ class Chunker:
             return Chunk("COPULA", i, i + 1, word)
         if word in ("each", "one") and i + 1 < len(self.words) and self.words[i + 1] in ("other", "another"):
             return Chunk("NP", i, i + 2, np=NounPhrase(i, i + 2, pronoun="each other"))
-        if word in lexicon.PRONOUNS and word != "one":
+        possessive = word in lexicon.POSSESSIVES and self._noun_follows(i + 1)  # "at her feet"
+        if word in lexicon.PRONOUNS and word != "one" and not possessive:
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=word))
+        if i == self.verb_at or (previous is not None and previous.kind == "NP" and self._verb_after_subject(
+                previous, i)):
+            return self._generic_verb(i)
         if word in lexicon.VERBS and not (wants_noun and (
                 lexicon.is_known_noun(singular(word)[0]) or lexicon.is_known_noun(word) or self._noun_follows(i + 1))):
             return Chunk("VERB", i, i + 1, lexicon.VERBS[word])  # but "mixing drinks": a noun
@@ -357,7 +403,7 @@ class Chunker:
 
     def _generic_verb(self, i: int) -> Chunk:
         # A verb the lexicon does not know: kept in the caption, its object stands next to it.
-        return Chunk("VERB", i, i + 1, lexicon.Verb(self.tokens[i].text, relation="next to", transitive=True))
+        return Chunk("VERB", i, i + 1, verb_for(self.words[i], self.tokens[i].text))
 
     def noun_phrase(self, i: int) -> NounPhrase | None:
         words, n = self.words, len(self.words)
@@ -437,6 +483,9 @@ class Chunker:
         """Whether words[j] is a verb after the noun phrase rather than a word inside it."""
         word = self.words[j]
         has_noun = seen.has_noun
+        if seen.count and self._agrees_as_verb(np, j):
+            self.verb_at = j
+            return True
         if _is_past_tense(word):
             # "two drums added rhythm", "the omelet cooked the eggs"; but "a 3 legged stool", "a potted plant"
             if " ".join(self.words[j:j + 2]) in priors.MULTIWORD_NOUNS:
@@ -454,6 +503,42 @@ class Chunker:
             return not (single and base and self._is_last_word(j) and not singular(self.words[j - 1])[1])
         # "a couple dancing"; but "a sitting man", "a painting"
         return not (self._noun_follows(j + 1) or lexicon.is_known_noun(singular(word)[0]))
+
+    def _agrees_as_verb(self, np: NounPhrase, j: int) -> bool:
+        """'a rooster crows on', 'ducks paddle across', 'kids building a snowman': after a noun, a
+        form that can be a verb agreeing with it in number, followed by what a verb is followed by
+        (a determiner, a preposition, the end), is the verb, even where it could be a noun. A known
+        object noun after something that cannot act stays a compound ('an office building on')."""
+        word, previous = self.words[j], self.words[j - 1]
+        tags = words.verb_tags(word)
+        if not tags or previous in _NP_STOP or lexicon.is_adjective(previous):
+            return False
+        if " ".join(self.words[j:j + 2]) in priors.MULTIWORD_NOUNS | lexicon.COMPOUND_NOUNS:
+            return False  # "a black dining table", "a parking meter"
+        after = self.words[j + 1] if j + 1 < len(self.words) else ""
+        follows = (not after or not self.tokens[j + 1].is_word or after in _NP_STOP or _number(after) is not None
+                   or after in lexicon.PRONOUNS or words.is_adverb(after) or match_phrase(self.words, j + 1) is not None)
+        if not follows and not ("VBG" in tags and words.only_verb(word)):
+            return False
+        base, plural = singular(previous)
+        plural = plural or (np.count or 1) > 1
+        agrees = tags & ({"VBG", "VBD", "VBP"} if plural else {"VBG", "VBD", "VBZ"})
+        if not agrees:
+            return False
+        if lexicon.is_known_noun(word) or lexicon.is_known_noun(singular(word)[0]):
+            return priors.category(base) in (priors.PERSON, priors.ANIMAL)
+        return True
+
+    def _verb_after_subject(self, previous: Chunk, i: int) -> bool:
+        """'she waves at them', 'they share a cake', 'two men shaking hands': after a pronoun any
+        verb form, after a noun phrase a form that is only a verb, is the clause's verb."""
+        word = self.words[i]
+        if word in lexicon.VERBS or match_phrase(self.words, i) is not None:
+            return False
+        np = previous.np
+        if np is not None and np.pronoun in ("he", "she", "they", "it", "we", "i", "you"):
+            return bool(words.verb_tags(word) - {"VBN"}) or word in lexicon.VERBS
+        return words.only_verb(word) and not lexicon.is_known_noun(word)
 
     def _is_last_word(self, j: int) -> bool:
         return not self._noun_follows(j + 1)

@@ -27,6 +27,11 @@ def singular(word: str) -> tuple[str, bool]:
         if lexicon.is_known_noun(candidate):
             return candidate, True
     if candidates:
+        from planners.rules import words
+
+        known = words.noun_singular(word)  # "collies" -> "collie", where the endings guess "colly"
+        if known is not None and known[1]:
+            return known[0], True
         return candidates[0], True
     return word, False
 
@@ -74,3 +79,27 @@ def article(word: str) -> str:
     if low[0] == "8" or (low[0] == "1" and low[:2] in ("11", "18")):
         return "an"
     return "a"
+
+
+_PLURAL_OF = {base: many for many, base in lexicon.IRREGULAR_PLURALS.items()
+              if " " not in base and many.isalpha() and not many.endswith(("ss", "'s")) and many != base}
+_PLURAL_OF.update({"person": "people", "man": "men", "woman": "women", "child": "children", "mouse": "mice",
+                   "goose": "geese", "foot": "feet", "tooth": "teeth", "knife": "knives", "bus": "buses",
+                   "fish": "fish", "sheep": "sheep", "deer": "deer"})
+_NUMBERS = {n: w for w, n in lexicon.NUMBER_WORDS.items() if w not in ("single", "lone", "both", "dozen")}
+
+
+def plural(noun: str) -> str:
+    """The plural of a singular noun ('person' -> 'people', 'fire hydrant' -> 'fire hydrants')."""
+    *front, last = noun.split(" ")
+    if last in _PLURAL_OF:
+        many = _PLURAL_OF[last]
+    else:
+        from planners.rules import words
+
+        many = words.noun_plural(last)
+    return " ".join([*front, many])
+
+
+def number_word(n: int) -> str:
+    return _NUMBERS.get(n, str(n))

@@ -89,6 +89,9 @@ CLOTHING = _words(
     "belt badge pin brooch backpack purse handbag bag satchel armor armour swimsuit bikini "
     "pajamas pyjamas nightgown bathrobe"
 )
+PARTS_MORE = _words("pigtails dreadlocks scar scars wrinkles dimples afro mohawk stubble goatee sideburns "
+                    "whiskers bob mullet fringe limp grin frown tan sunburn muscles")
+CLOTHING = CLOTHING | _words("blanket collar harness bandana tutu tiara sash vest shirts beanie")
 # Parts and features: bound to their owner's caption ("a cat with green eyes").
 PARTS = _words(
     "hair beard moustache mustache eyes eye ears ear nose mouth lips teeth smile face head hands "
@@ -101,6 +104,14 @@ PARTS = _words(
     "dots frosting icing sprinkles toppings topping filling crust cover cushions strap straps "
     "hood engine sail sails mast chimney balcony porch steps shutters expression"
 )
+# Parts that only exist on their owner: a relation to one is a relation to the owner ("a cat on his
+# lap", "a dog at her feet", "a basket on its handlebars"), never an instance of its own.
+OWNED_PARTS = _words(
+    "lap lap knee knees feet foot hand hands arm arms shoulder shoulders back head lap neck chest hip "
+    "hips finger fingers toe toes wrist wrists elbow elbows leg legs paw paws palm palms side lips mouth "
+    "handlebar handlebars lid spout seat saddle pedal pedals keys key handle handles hood bonnet brim "
+    "rim edge top bottom surface tip")
+PARTS = PARTS | PARTS_MORE | (OWNED_PARTS - _words("side top bottom surface edge seat key keys"))
 # Wearable things a GenEval-style class list also has as objects: instances unless worn.
 WEARABLE_OBJECTS = _words("tie backpack handbag purse bag glasses sunglasses watch hat cap helmet crown scarf glove")
 
@@ -132,6 +143,16 @@ PARTITIVES = _words("slice slices piece pieces bit bits chunk chunks scoop scoop
                     "cube cubes portion portions serving servings bite slab strip strips drop drops "
                     "dollop loaf loaves sprig sprigs stalk stalks head heads clove cloves")
 
+# Things named by two words whose last word alone names something else ("watering can", "chess king").
+COMPOUND_NOUNS = frozenset(
+    "watering can|fishing rod|fishing pole|chess king|chess queen|chess piece|chess board|paper plane|"
+    "paper boat|garden gnome|toy soldier|toy car|toy train|music box|treasure chest|sleeping bag|"
+    "walking stick|rubber duck|snow globe|water tower|wind turbine|piggy bank|spinning top|crystal ball|"
+    "magic wand|ice cream cone|cutting board|ironing board|grandfather clock|bird bath|cat tree|dog bed|"
+    "beach ball|traffic cone|street sign|stop light|lawn mower|wheel barrow|sewing machine|record player|"
+    "game controller|yoga mat|door mat|picture frame|light house|fire place|sand castle|sandcastle|"
+    "hot water bottle|rolling pin|baby stroller|shopping cart".split("|"))
+
 # Places named by two or three words ("living room", "mountain top"): settings as a whole.
 SETTINGS = SETTINGS | frozenset(
     "living room|dining room|mountain top|mountain peak|parking lot|train station|bus station|coffee shop|"
@@ -160,6 +181,14 @@ FRAMES = _words(
     "shot snapshot portrait close-up closeup view scene watercolor watercolour artwork "
     "poster cartoon comic still frame depiction composition selfie"
 )
+# Things that show other things: what they show goes into their caption, never a box of its own.
+DEPICTIONS = _words(
+    "painting paintings poster posters drawing drawings sketch portrait picture photograph photo print mural "
+    "statue statuette sculpture figurine tapestry postcard billboard banner sign tattoo engraving mosaic "
+    "illustration cartoon")
+# Where a depiction hangs or stands, so that "a painting of a ship on the wall" is a painting.
+DISPLAY_SURFACES = _words("wall walls easel mantel mantelpiece door shelf board ceiling "
+                          "pedestal plinth billboard frame")
 # What may follow a negation and belongs to it: "no people around", "no cars in sight".
 NEGATION_TAILS = ("around", "in sight", "anywhere", "at all", "nearby", "present", "visible", "in view",
                   "in the scene", "in the picture", "in the image", "in the frame", "in the shot",
@@ -174,7 +203,31 @@ ABSTRACT = _words(
 STYLE_WORDS = _words(
     "style art artwork quality resolution detail details bokeh masterpiece artstation "
     "trending unreal octane 4k 8k hd hdr uhd dslr render photography wallpaper concept aesthetic "
-    "vibe mood colors colours tones palette film grain"
+    "vibe mood colors colours tones palette film grain color colour tone shadow shadows highlight "
+    "highlights contrast saturation hue hues lighting light lights glow exposure focus blur sharpness "
+    "texture textures composition framing angle perspective symmetry vignette haze grading gradient "
+    "realism surrealism minimalism impressionism cinematography photo-realism lens lenses aperture "
+    "shutter iso engine raytracing ray-tracing reflections rendering illustration tint vibes shading "
+    "brushstroke brushstrokes strokes linework outline outlines watercolor watercolour oil pastel "
+    "gouache charcoal ink sketch matte"
+)
+# Words about the picture itself, never things in it; only the global caption keeps them.
+# A SPAN phrase goes on to the next comma: "shot on a Canon EOS R5", "trending on artstation".
+PICTURE_SPANS = (
+    "shot on|with", "taken on|with", "captured on|with", "photographed on|with", "filmed on|with",
+    "trending on", "rendered in|with", "made in|with blender|unreal|octane|midjourney", "created in|with",
+)
+PICTURE_PHRASES = (
+    "depth of field", "shallow|deep depth of field", "award winning|winning", "award-winning",
+    "highly|hyper|ultra|super|very|intricately detailed|realistic", "sharp|soft focus", "in focus", "out of focus",
+    "high|low|best|top quality|resolution", "wide|ultra-wide|narrow angle shot|lens?",
+    "wide-angle|telephoto|fisheye|macro|tilt-shift lens|shot|photo?",
+    "bird's-eye|birds-eye|aerial|top-down|overhead|low-angle|high-angle|eye-level|isometric view|shot|angle",
+    "from a low|high angle", "at eye level", "rule of thirds", "long exposure", "film grain",
+    "color|colour grading|graded", "volumetric|rim|studio|ambient|dramatic|cinematic|moody|neon|hard light|lighting",
+    "god rays", "lens flare", "unreal engine", "octane render", "ray tracing", "in 4k|8k|hd",
+    "35mm|50mm|85mm|24mm film|lens|photo|photograph|shot?", "soft|harsh|long|deep shadows",
+    "pastel|muted|vibrant|warm|cool|bright|earthy|neon colors|colours|tones|palette",
 )
 
 PREPOSITIONS = _words(

@@ -9,7 +9,7 @@ becomes. It shares the reader's state (its subjects, owner and link).
 from __future__ import annotations
 
 from planners import priors
-from planners.rules import lexicon
+from planners.rules import lexicon, words
 from planners.rules.chunks import Chunk, NounPhrase
 from planners.rules.description import Mention, Relation
 from planners.rules.inflection import article
@@ -53,8 +53,12 @@ class NounPhrases:
         if np.pronoun is not None:
             self._pronoun(np, link)
             return
+        if kind is None and self.last_wear is not None and self._after_pronoun(np):
+            link, kind = self.last_wear, "WEAR"  # "he wears a hat and she a scarf": the verb is understood
         if np.noun in lexicon.PARTITIVES:
             self._partitive(np)
+        if kind not in ("NEG", "WEAR", "DETAIL", "WITH") and self._part_of(np, link):
+            return
         if kind == "NEG":
             self._negated(np, link)
             return
@@ -66,6 +70,8 @@ class NounPhrases:
             return
         if np.headless:
             self._headless(np, link)
+            return
+        if self._depicted(np, link):
             return
         if self._frame(np, link):
             return
@@ -90,6 +96,11 @@ class NounPhrases:
             self._object(np, link)
             return
         self._top_level(np, link)
+
+    def _after_pronoun(self, np: NounPhrase) -> bool:
+        previous = self.chunks[self.index - 1] if self.index > 0 else None
+        return (previous is not None and previous.kind == "NP" and previous.np is not None
+                and previous.np.pronoun in ("he", "she", "they", "it"))
 
     def _continues(self, kind: str, np: NounPhrase, conjunction: str) -> bool:
         """Whether a noun phrase after 'and', 'or' or a comma goes on with the list before it."""
@@ -157,7 +168,7 @@ class NounPhrases:
     def _pronoun(self, np: NounPhrase, link) -> None:
         if np.pronoun == "each other":
             return
-        referent = self._referent()
+        referent = self._referent(np.pronoun)
         if referent is None:
             return
         kind = link[0] if link else None
@@ -169,17 +180,18 @@ class NounPhrases:
         elif kind in (None, "AND", "COMMA", "THERE"):
             self.group, self.owner, self.last, self.last_role = [referent], referent, referent, "subject"
 
-    def _referent(self) -> int | None:
-        for index in reversed(range(len(self.out.mentions))):
-            if index not in self.group and self.out.mentions[index].parent is None:
-                return index
-        return self.last
+    def _referent(self, pronoun: str = "it") -> int | None:
+        found = self._resolve(pronoun, exclude=self.group)
+        return found if found is not None else self.last
 
     def _headless(self, np: NounPhrase, link) -> None:
         kind = link[0] if link else None
         words = [t.text for t in np.modifiers]
         if words and np.count == 1 and self.tokens[np.start].low == "one" and self._distribute(words):
             return
+        if len(words) > 1 and words[-1].lower() in ("one", "ones") and kind not in ("WEAR", "VERB"):
+            if self._distribute(words[:-1]):  # "two horses: a white one and a brown one"
+                return
         target = self._wearer()
         wear = kind == "WEAR" or (kind == "REL" and link[1] == "inside")
         if wear and words and target is not None:
@@ -234,17 +246,46 @@ class NounPhrases:
             child.modifiers = words + child.modifiers
         self.out.mentions.append(child)
         index = len(self.out.mentions) - 1
-        self.last = index
+        self.last, self.owner, self.last_role = index, index, "subject"
         self.group = [g for g in self.group if g != parent or source.count > 0] + [index]
 
     def _link_text(self, np: NounPhrase) -> str:
         # The preposition as written, just before the noun phrase.
         return self.tokens[np.start - 1].text if np.start > 0 else "in"
 
+    def _depicted(self, np: NounPhrase, link) -> bool:
+        """'a painting of a ship above the sofa', 'a boy holding a poster of a tiger': the carrier is
+        the thing, what it shows is in its caption. At the very start, 'a painting of a ship' is the
+        picture's medium, unless it hangs somewhere ('... on the wall')."""
+        i = self.index
+        if np.noun not in lexicon.DEPICTIONS or self.depicting or i + 2 >= len(self.chunks):
+            return False
+        of, inner = self.chunks[i + 1], self.chunks[i + 2]
+        if of.kind != "OF" or inner.kind != "NP" or inner.np is None or inner.np.headless:
+            return False
+        after = self.chunks[i + 3] if i + 3 < len(self.chunks) else None
+        hangs = (after is not None and (after.kind == "VERB" or after.kind == "REL" and after.value in ("on", "above"))
+                 and i + 4 < len(self.chunks)
+                 and self.chunks[i + 4].np is not None and self.chunks[i + 4].np.noun in lexicon.DISPLAY_SURFACES)
+        opening = self.frame_open and not self.sentence_subjects and not self.out.mentions
+        if opening and np.noun in lexicon.FRAMES and not hangs:
+            return False
+        self.skip.update({i + 1, i + 2})
+        self.depicting = True
+        try:
+            self._on_np_as(np, link)
+        finally:
+            self.depicting = False
+        if self.last is not None and self.out.mentions[self.last].noun == np.noun:
+            self.out.mentions[self.last].add_detail("of", self._words_of(inner.np), None)
+            self.chain_subject = None
+            self.last_role = "object" if link and link[0] in ("REL", "VERB", "WITH") else "subject"
+        return True
+
     def _frame(self, np: NounPhrase, link) -> bool:
         """'A photo of ...': the frame of the picture opens a sentence and is not a thing in it."""
         nxt = self._next()
-        if np.noun not in lexicon.FRAMES:
+        if np.noun not in lexicon.FRAMES or (self.depicting and np.noun in lexicon.DEPICTIONS):
             return False
         if nxt is not None and nxt.kind == "OF" and self.frame_open and not self.sentence_subjects:
             self.link = ("FRAME", None)
@@ -314,12 +355,17 @@ class NounPhrases:
         wearable = noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.WEARABLE_OBJECTS
         if wearable and (mention.is_person or mention.category == priors.ANIMAL or noun in lexicon.PARTS):
             self._attach(mention, link[1], np)
-        elif noun in lexicon.PARTS or noun in lexicon.CLOTHING or category is None:
+        elif noun in lexicon.PARTS or noun in lexicon.CLOTHING or (category is None and not self._holdable(mention, np)):
             self._attach(mention, link[1], np)
         else:
             held = self._new_mention(np, role="object")
             prior = priors.prior_for(noun)
             after_verb = self.index >= 2 and self.chunks[self.index - 2].kind == "VERB"
+            nxt = self._next()
+            if nxt is not None and nxt.kind in ("REL", "ZONE", "SIDE"):
+                # "with a dog at her feet", "with a mug beside the keyboard": placed by what follows
+                self.continuing = ("WITH", link[1])
+                return
             if after_verb and mention.actions:
                 # "playing with a ball": the verb keeps its own words
                 mention.actions[-1] = f"{mention.actions[-1]} {link[1]} {article(noun)} {noun}"
@@ -333,6 +379,13 @@ class NounPhrases:
                 self.out.relations.append(Relation(owner, "next to", held))
         self.continuing = ("WITH", link[1])
 
+    def _holdable(self, owner: Mention, np: NounPhrase) -> bool:
+        """'an old man with a cane': a thing a person has that no list names is still a thing to draw,
+        when it is an English noun and nothing abstract or about the picture."""
+        noun = np.noun or ""
+        return (owner.is_person and words.can_be(noun, "NOUN") and noun not in lexicon.ABSTRACT
+                and noun not in lexicon.STYLE_WORDS and not np.plural and not words.can_be(noun, "ADJ"))
+
     def _object(self, np: NounPhrase, link) -> None:
         kind, value = link[0], link[1]
         noun = np.noun
@@ -342,6 +395,8 @@ class NounPhrases:
             subjects = [self.chain_subject]
         else:
             subjects = self._targets() or ([self.last] if self.last is not None and self.last_role == "subject" else [])
+        if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
+            return
         if kind == "REL" and value in _DIRECTIONS and noun in _CANVAS_WORDS and np.det in ("the", None):
             for index in subjects:
                 self._set_zone(index, _DIRECTIONS[value])
@@ -388,10 +443,14 @@ class NounPhrases:
             relation = "next to"
         else:
             relation = value
-            if value == "at":
-                relation = "next to"
-                if any(self.out.mentions[s].is_person for s in subjects) and priors.category(noun) == priors.FURNITURE:
-                    relation = "in front of"
+            leaning = subjects and any(a.split()[0] in ("leaning", "resting", "propped") for s in subjects
+                                       for a in self.out.mentions[s].actions[-1:])
+            if leaning and value in ("on", "against"):
+                # "leaning on a cane": held when small enough, beside it otherwise
+                relation = "holding" if priors.prior_for(noun).height <= _HOLDABLE_HEIGHT else "next to"
+                if relation == "holding":
+                    self._relate(subjects, relation, self._mention_for(np, role="object"))
+                    return
         if relation in ("left of", "right of", "next to", "between"):
             self.peers.append(target)
         if kind == "VERB" and self.each and len(subjects) > 1 and np.count is None and not np.plural:
@@ -411,7 +470,7 @@ class NounPhrases:
         self.acted.update(subjects)
         for index in subjects:
             if index != target:
-                self.out.relations.append(Relation(index, kind, target))
+                self.out.relations.append(self._relation(index, kind, target))
 
     def _top_level(self, np: NounPhrase, link, extend: bool = False) -> None:
         kind = link[0] if link else None
@@ -426,10 +485,10 @@ class NounPhrases:
             self.after_copula = False
             return  # "the man is a doctor": says what, not another thing
         if np.det is None and np.count is None and not np.plural and np.noun not in priors.NOUNS and not (
-                self._proper(np)):
+                self._proper(np) or self._bare_subject(np)):
             return  # bare unknown words ("digital art", "4k"): style, not things
-        if np.noun in lexicon.STYLE_WORDS:
-            return
+        if np.noun in lexicon.STYLE_WORDS and (np.det is None and np.count is None or np.noun not in priors.NOUNS):
+            return  # "soft shadows", "pastel colors": the picture's look, in the global caption
         joins = extend or (kind in ("AND", "COMMA", "OR") and self.last_role == "subject")
         first_new = len(self.out.mentions)
         index = self._mention_for(np, role="subject")
@@ -444,6 +503,12 @@ class NounPhrases:
             (self._apply_pose if chunk.kind == "POSE" else self._apply_verb)(chunk, new)
         self.dangling = []
         self.link = None
+
+    def _bare_subject(self, np: NounPhrase) -> bool:
+        """'fruit in a bowl', 'bread on the table': a mass noun with a relation after it is a thing."""
+        nxt = self._next()
+        return (nxt is not None and nxt.kind in ("REL", "VERB") and words.can_be(np.noun or "", "NOUN")
+                and np.noun not in lexicon.STYLE_WORDS and np.noun not in lexicon.ABSTRACT and not np.modifiers)
 
     def _proper(self, np: NounPhrase) -> bool:
         """'Earth in the background': a capitalised name inside a sentence is a thing."""
