@@ -207,7 +207,7 @@ def _readings(description: Description, mentions: dict[int, list[int]]) -> list[
 def _layout_relations(readings: list[Reading], items: list[layout.LayoutItem]) -> list[layout.LayoutRelation]:
     out, seen = [], set()
     for r in readings:
-        kind = layout_kind(r.kind, items[r.subject], items[r.object])
+        kind = layout_kind(r.kind, items[r.subject], items[r.object], r.third)
         key = (r.subject, kind, r.object, r.third)
         if key not in seen:
             seen.add(key)

@@ -38,8 +38,10 @@ def scene_kind(kind: str) -> tuple[str, bool]:
     return _SCENE.get(kind, ("near", False))
 
 
-def layout_kind(kind: str, subject: layout.LayoutItem, obj: layout.LayoutItem) -> str:
+def layout_kind(kind: str, subject: layout.LayoutItem, obj: layout.LayoutItem, third: int | None = None) -> str:
     """The layout kind for a reading: 'at' a table a person is in front of it, elsewhere beside it."""
+    if kind == "between" and third is None:
+        return "next to"
     if kind in layout.RELATIONS and kind not in _NEAREST:
         return kind
     if kind == "at" and priors.category(subject.name) == priors.PERSON and priors.category(obj.name) in (
@@ -51,6 +53,8 @@ def layout_kind(kind: str, subject: layout.LayoutItem, obj: layout.LayoutItem) -
 
 def scene_relation(reading: Reading) -> dict:
     kind, swap = scene_kind(reading.kind)
+    if kind == "between" and reading.third is None:
+        kind = "next_to"  # "between" with one object said: beside it
     subject, obj = (reading.object, reading.subject) if swap else (reading.subject, reading.object)
     out = {"subject": subject, "kind": kind, "object": obj}
     if kind == "between":
