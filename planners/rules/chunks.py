@@ -516,6 +516,8 @@ class Chunker:
         if " ".join(self.words[j:j + 2]) in priors.MULTIWORD_NOUNS | lexicon.COMPOUND_NOUNS:
             return False  # "a black dining table", "a parking meter"
         after = self.words[j + 1] if j + 1 < len(self.words) else ""
+        if words.only_verb(word) and not lexicon.is_known_noun(word):
+            return True  # "a man in a panama hat sit on ...": only a verb, whatever the number
         follows = (not after or not self.tokens[j + 1].is_word or after in _NP_STOP or _number(after) is not None
                    or after in lexicon.PRONOUNS or words.is_adverb(after) or match_phrase(self.words, j + 1) is not None)
         if not follows and not ("VBG" in tags and words.only_verb(word)):
@@ -526,7 +528,7 @@ class Chunker:
         if not agrees:
             return False
         if lexicon.is_known_noun(word) or lexicon.is_known_noun(singular(word)[0]):
-            return priors.category(base) in (priors.PERSON, priors.ANIMAL)
+            return lexicon.category(base) in (priors.PERSON, priors.ANIMAL)
         return True
 
     def _verb_after_subject(self, previous: Chunk, i: int) -> bool:

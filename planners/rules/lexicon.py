@@ -91,7 +91,10 @@ CLOTHING = _words(
 )
 PARTS_MORE = _words("pigtails dreadlocks scar scars wrinkles dimples afro mohawk stubble goatee sideburns "
                     "whiskers bob mullet fringe limp grin frown tan sunburn muscles")
-CLOTHING = CLOTHING | _words("blanket collar harness bandana tutu tiara sash vest shirts beanie")
+CLOTHING = CLOTHING | _words("blanket collar harness bandana tutu tiara sash vest shirts beanie scrubs kit "
+                             "spacesuit lab-coat sundress hoodies overcoat trenchcoat turtleneck camouflage "
+                             "armour armor fatigues leotard wetsuit apron")
+CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and not w.endswith("ss"))
 # Parts and features: bound to their owner's caption ("a cat with green eyes").
 PARTS = _words(
     "hair beard moustache mustache eyes eye ears ear nose mouth lips teeth smile face head hands "
@@ -200,6 +203,18 @@ ABSTRACT = _words(
     "smell taste thought thoughts dream dreams memory memories moment moments attention way ways care job "
     "work business journey adventure story stories lesson lessons practice exercise conversation meal break "
     "rest nap sleep energy power freedom hope fear anger sadness kindness warmth breeze air atmosphere mood")
+# Plurals that name a group whose members may be listed next ("three friends, a tall guy and ...").
+GROUP_NOUNS = _words("person friend kid child student guest sibling member teen teenager companion colleague "
+                     "coworker traveler tourist passenger player worker customer adult people pet animal "
+                     "musician dancer")
+# Worn in pairs or plural by nature: "two nurses in blue scrubs" each wear "blue scrubs".
+WORN_IN_PAIRS = _words("shoes boots sneakers trainers sandals heels slippers socks gloves mittens earrings scrubs "
+                       "fatigues loafers clogs flip-flops stockings skates")
+# What one does something with, never a thing of its own after a verb: "chopping wood", "drinking tea".
+MASS_NOUNS = _words("wood water tea coffee milk juice wine beer soup food bread rice pasta snow sand dirt mud "
+                    "grass hay paper money music news chess cards football soccer basketball tennis golf "
+                    "baseball hockey volleyball piano guitar violin drums cello flute homework laundry dishes "
+                    "breakfast lunch dinner firewood clay paint ice-cream popcorn candy")
 STYLE_WORDS = _words(
     "style art artwork quality resolution detail details bokeh masterpiece artstation "
     "trending unreal octane 4k 8k hd hdr uhd dslr render photography wallpaper concept aesthetic "
@@ -368,7 +383,55 @@ ING_NOUNS = _words(
     "wing string swing spring thing evening morning icing stuffing herring starling sibling viking stocking "
     "railing awning lightning clothing bedding frosting topping filling dressing carving drawing etching "
     "sling offspring")
-NOUN_LIKE = CLOTHING | PARTS | SETTINGS | FRAMES | ING_NOUNS
+# People and animals the size table does not list: their kind, so that they wear, pose and act.
+PEOPLE = _words(
+    "granddaughter grandson grandchild grandparent magician snowboarder paramedic surgeon professor librarian "
+    "lifeguard mechanic carpenter plumber barista bartender cashier janitor referee coach jockey gardener baker "
+    "butcher tailor journalist reporter lawyer judge banker engineer architect officer guard sheriff ranger "
+    "explorer climber swimmer diver golfer boxer wrestler gymnast skater jogger biker rider hunter shepherd "
+    "cowgirl infant teen schoolgirl schoolboy uncle aunt nephew niece cousin husband wife bridesmaid boyfriend "
+    "girlfriend neighbor neighbour stranger passenger pedestrian customer shopper vendor merchant nun pope "
+    "emperor empress duke duchess jester gladiator mermaid dwarf troll ogre goblin sorcerer sorceress warlock "
+    "druid archer warrior hero heroine villain spy thief robber prisoner volunteer traveler traveller backpacker "
+    "hitchhiker camper fan pupil scholar tutor principal author writer poet sculptor model actor actress "
+    "comedian rapper violinist pianist cellist flutist saxophonist trumpeter conductor mailman postman "
+    "courier granny nana guest host hostess colleague coworker teammate skateboarder mountaineer fisherwoman "
+    "housewife nanny caretaker shopkeeper salesman saleswoman florist pharmacist dentist veterinarian marine "
+    "captain elder human individual youngster lad lass sibling twin")
+ANIMALS = _words(
+    "collie poodle beagle labrador retriever terrier dachshund husky corgi spaniel bulldog chihuahua pug "
+    "dalmatian greyhound shepherd rottweiler doberman kitten puppy calf foal lamb piglet chick duckling "
+    "rooster hen goose swan heron stork pelican parrot macaw toucan hummingbird sparrow robin finch "
+    "pigeon crow raven owl hawk eagle falcon vulture flamingo peacock penguin ostrich emu quokka wombat "
+    "koala kangaroo wallaby platypus sloth lemur gorilla chimpanzee orangutan baboon meerkat otter beaver "
+    "badger hedgehog porcupine raccoon skunk squirrel chipmunk hamster gerbil guinea-pig ferret weasel "
+    "mole bat moose elk reindeer bison buffalo yak camel llama alpaca donkey mule pony stallion mare "
+    "goat ram ewe boar hippo rhino leopard cheetah jaguar panther lynx hyena jackal wolf coyote fox "
+    "lizard gecko iguana chameleon turtle tortoise frog toad snake python cobra crocodile alligator "
+    "dolphin whale shark seal walrus octopus squid crab lobster jellyfish starfish butterfly bee "
+    "ladybug dragonfly ant spider beetle moth snail worm dragon unicorn griffin phoenix")
+_PERSON_ENDINGS = ("daughter", "girl", "boy", "woman", "man", "mother", "father", "child", "person", "wife",
+                   "maid", "lady", "keeper", "worker", "player", "fighter", "maker")
+_NOT_PEOPLE = _words("ottoman talisman doberman walkman caiman")
+
+
+def category(noun: str) -> str | None:
+    """The kind of a (singular) noun: the size table's, else from the lists of people and animals,
+    else a person for words built on a person-word ('granddaughter', 'sportsman', 'beekeeper')."""
+    found = priors.category(noun)
+    if found is not None:
+        return found
+    last = noun.rsplit(" ", 1)[-1]
+    if last in PEOPLE:
+        return priors.PERSON
+    if last in ANIMALS:
+        return priors.ANIMAL
+    if last not in _NOT_PEOPLE and any(last.endswith(e) and len(last) > len(e) + 2 for e in _PERSON_ENDINGS):
+        return priors.PERSON
+    return priors.category(last) if " " in noun else None
+
+
+NOUN_LIKE = CLOTHING | PARTS | SETTINGS | FRAMES | ING_NOUNS | PEOPLE | ANIMALS
 
 
 def is_known_noun(word: str) -> bool:

@@ -130,6 +130,10 @@ class _Reader(NounPhrases, Owners):
         self.link = ("OR", None)
 
     def _on_comma(self, chunk: Chunk) -> None:
+        group_word = [i for i in self.group if self.out.mentions[i].noun in lexicon.GROUP_NOUNS
+                      and self.out.mentions[i].count > 1]
+        if chunk.value == "," and group_word and not self.announced:
+            self.announced.append((group_word[-1], len(self.out.mentions)))  # "three friends, a tall guy ..."
         if chunk.value == ":":
             announcer = next((i for i in reversed(self.group) if self.out.mentions[i].count > 1), None)
             if announcer is not None:

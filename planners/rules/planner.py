@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from planners import layout
+from planners import layout, priors
 from planners.base import Canvas, Planner, PlanResult
 from planners.rules import captions, lexicon
 from planners.rules.description import Description, Mention
@@ -44,7 +44,7 @@ class RulesPlanner(Planner):
         notes = list(description.notes)
         mentions, owners = _instances(description, notes)
         chosen = [description.mentions[o] for o in owners]
-        items = [layout.LayoutItem(m.noun, pose=_pose(m), zone=m.zone) for m in chosen]
+        items = [layout.LayoutItem(m.noun, pose=_pose(m), zone=m.zone, prior=_prior(m)) for m in chosen]
         readings = _readings(description, mentions)
         relations = _layout_relations(readings, items)
         # A person on a bench or a sofa with no pose of their own sits on it.
@@ -156,6 +156,13 @@ def _instances(description: Description, notes: list[str]) -> tuple[dict[int, li
             by_mention.setdefault(parent, []).extend(by_mention.get(index, []))
             parent = description.mentions[parent].parent
     return by_mention, owners
+
+
+def _prior(mention: Mention) -> priors.SizePrior | None:
+    """Sizes for people and animals the size table does not name: a person's, a dog's."""
+    if mention.noun in priors.NOUNS or mention.category not in (priors.PERSON, priors.ANIMAL):
+        return None
+    return priors.prior_for("person" if mention.category == priors.PERSON else "dog", _pose(mention))
 
 
 def _pose(mention: Mention) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planners import layout, priors
+from planners.rules import lexicon
 
 # reader kind -> (scene kind, whether subject and object swap in the scene)
 _SCENE: dict[str, tuple[str, bool]] = {
@@ -44,7 +45,7 @@ def layout_kind(kind: str, subject: layout.LayoutItem, obj: layout.LayoutItem, t
         return "next to"
     if kind in layout.RELATIONS and kind not in _NEAREST:
         return kind
-    if kind == "at" and priors.category(subject.name) == priors.PERSON and priors.category(obj.name) in (
+    if kind == "at" and lexicon.category(subject.name) == priors.PERSON and lexicon.category(obj.name) in (
             priors.FURNITURE, priors.VEHICLE, priors.BUILDING):
         return "in front of" if "in front of" in layout.RELATIONS else "next to"
     nearest = _NEAREST.get(kind, "next to")

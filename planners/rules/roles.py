@@ -78,7 +78,9 @@ class NounPhrases:
         if (np.noun in lexicon.SETTINGS or (len(np.head) == 1 and np.head[0].low in lexicon.SETTINGS)) and self._setting(
                 np, link):
             return
-        if np.noun in lexicon.ABSTRACT and kind not in ("WEAR", "DETAIL", "OF"):
+        mass = kind == "VERB" and np.det is None and np.count is None and not np.plural and (
+            np.noun in lexicon.MATERIALS or np.noun in lexicon.MASS_NOUNS)
+        if (np.noun in lexicon.ABSTRACT or mass) and kind not in ("WEAR", "DETAIL", "OF"):
             # "practicing his skills", "for a walk": nothing to draw a box around
             if kind == "VERB":
                 for index in self.verb_subjects:
@@ -189,6 +191,11 @@ class NounPhrases:
         words = [t.text for t in np.modifiers]
         if words and np.count == 1 and self.tokens[np.start].low == "one" and self._distribute(words):
             return
+        nxt = self._next()
+        alone = (not words and np.count == 1) or [w.lower() for w in words] == ["one"]
+        if (alone and self.tokens[np.start].low == "one" and nxt is not None
+                and nxt.kind in ("REL", "WITH", "WEAR", "VERB", "POSE") and self._distribute([])):
+            return  # "two women, one in a white blouse and one in black"
         if len(words) > 1 and words[-1].lower() in ("one", "ones") and kind not in ("WEAR", "VERB"):
             if self._distribute(words[:-1]):  # "two horses: a white one and a brown one"
                 return
@@ -237,7 +244,7 @@ class NounPhrases:
         child = Mention(source.noun, 1, source.category, source.head, modifiers=list(source.modifiers),
                         details=list(source.details), actions=list(source.actions), pose=source.pose,
                         zone=source.zone, parent=parent, detail_nouns=list(source.detail_nouns))
-        if child.details and child.detail_nouns[-1] and self.continuing:
+        if words and child.details and child.detail_nouns[-1] and self.continuing:
             # "wearing scarves, one red and one green": the words describe the last detail
             link, _ = child.details[-1]
             noun = child.detail_nouns[-1]
@@ -332,7 +339,8 @@ class NounPhrases:
 
     def _detail_words(self, np: NounPhrase, owner: Mention) -> str:
         # Under a plural owner each instance gets its own: "two men in red hats" -> "in a red hat".
-        if owner.count > 1 and np.plural and np.count is None and np.noun not in lexicon.PLURALIA_TANTUM:
+        if (owner.count > 1 and np.plural and np.count is None and np.noun not in lexicon.PLURALIA_TANTUM
+                and np.head and np.head[-1].low not in lexicon.WORN_IN_PAIRS):
             modifiers = " ".join(t.text for t in np.modifiers)
             noun = np.noun
             first = (modifiers or noun).split()[0]
@@ -343,7 +351,7 @@ class NounPhrases:
         is_list = len(link) > 2
         owner = self.with_owner if is_list else self.owner
         noun = np.noun
-        category = priors.category(noun)
+        category = lexicon.category(noun)
         if owner is None or owner == "setting":
             self._top_level(np, None, extend=is_list)
             self.continuing = ("WITH", link[1])
@@ -401,7 +409,7 @@ class NounPhrases:
             for index in subjects:
                 self._set_zone(index, _DIRECTIONS[value])
             return
-        unknown = priors.category(noun) is None and not lexicon.is_known_noun(noun)
+        unknown = lexicon.category(noun) is None and not lexicon.is_known_noun(noun)
         if noun in _VIEWER and np.det == "the" and kind in ("REL", "PREP"):
             return
         if unknown and kind in ("REL", "PREP") and value in ("at", "to", "toward", "towards", "along", "across",
@@ -544,9 +552,9 @@ class NounPhrases:
         if self.partitive is not None:
             (head, words), self.partitive = self.partitive, None
             detail = ("of", words)
-        category = priors.category(noun)
+        category = lexicon.category(noun)
         if category is None and " " in noun:
-            category = priors.category(noun.rsplit(" ", 1)[1])
+            category = lexicon.category(noun.rsplit(" ", 1)[1])
         # "a red and a blue cup": the phrases that waited for a head come first.
         for earlier in self.ellipsis:
             self.out.mentions.append(Mention(noun, earlier.count or 1, category, head,

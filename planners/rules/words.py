@@ -170,7 +170,8 @@ def correct(word: str) -> str:
     for stem, suffix in ((word, ""), (word[:-1], "s")) if word.endswith("s") else ((word, ""),):
         allowed = 1 if len(stem) < 7 else 2
         near = [(edit_distance(stem, noun), noun) for noun in _object_nouns() if abs(len(noun) - len(stem)) <= allowed]
-        near = sorted((d, n) for d, n in near if d <= allowed)
+        # a word built on a known one is a word of its own ("snowboarder", "teapots"), not a typo
+        near = sorted((d, n) for d, n in near if d <= allowed and not stem.startswith(n) and not n.startswith(stem))
         if near and (len(near) == 1 or near[0][0] < near[1][0]):
             return near[0][1] + suffix
     return word
