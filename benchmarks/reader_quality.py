@@ -34,6 +34,9 @@ def load_cases(paths: list[Path] | None = None) -> list[tuple[str, dict]]:
             unknown = set(case) - FIELDS
             if unknown:
                 raise ValueError(f"{path.name}: {case.get('prompt')!r} has unknown fields {sorted(unknown)}")
+            # YAML 1.1 reads a bare `on` as true: a relation kind is always a word
+            case["relations"] = [[str(p).lower() if p is True else p for p in r] for r in case.get("relations", [])]
+            case["relations"] = [["on" if p == "true" else p for p in r] for r in case["relations"]]
             out.append((path.stem, case))
     return out
 

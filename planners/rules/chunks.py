@@ -82,7 +82,7 @@ _phrase("POSE", "arms-raised", "with POSS? arms|hands raised|up|lifted", "with r
         "with POSS? arms|hands in the air", "raising|lifting|throwing POSS? arms|hands up?",
         "arms|hands raised|up", "arms|hands in the air", "with POSS? arms|hands up in the air")
 _RAISE = ("raise|raises|raised|raising|lift|lifts|lifted|lifting|throw|throws|threw|throwing|thrust|thrusts|"
-          "thrusting|stretch|stretches|stretching|put|puts|putting|hold|holds|holding|wave|waves|waving|fling|flings")
+          "thrusting|stretch|stretches|stretching|put|puts|putting|fling|flings")
 _phrase("POSE", "arms-raised", f"{_RAISE} POSS? both? arms|hands up|high|aloft|overhead? in|into? the? air?",
         "with POSS? both? arms|hands in|into|up the? air", "arms|hands in|into the air", "arms|hands up in the air",
         "arms|hands above POSS head", "with POSS? both? arms|hands above POSS head", "arms outstretched|overhead",
@@ -278,6 +278,8 @@ def verb_for(word: str, text: str) -> lexicon.Verb:
     if known is None:
         lemma = words.verb_lemma(word)
         known = lexicon.VERBS.get(lemma) if lemma else None
+        if known is not None and not (known.pose or known.relation or known.gerund.endswith("ing")):
+            known = None  # listed only as a past form ("cast"): caption it by this form's -ing
     if known is not None:
         return known
     form = words.gerund(word) if words.verb_tags(word) & {"VBZ", "VBP", "VB", "VBD"} else text
@@ -365,6 +367,8 @@ class Chunker:
             or previous.kind in ("WITH", "REL", "PREP", "OF", "NEG", "DETAIL", "WEAR"))
         if word in ("and", "plus"):
             return Chunk("AND", i, i + 1)
+        if word in lexicon.CHATTER and self._chatter(i):
+            return Chunk("FILLER", i, i + 1, word)
         if word in ("or", "nor"):
             return Chunk("OR", i, i + 1)
         if word in lexicon.CONJUNCTIONS:
@@ -400,6 +404,16 @@ class Chunker:
         if _is_verb_form(word) or word.endswith("ed"):
             return self._generic_verb(i)
         return Chunk("OTHER", i, i + 1, word)
+
+    def _chatter(self, i: int) -> bool:
+        """'So I'm imagining a girl...', 'could you draw a cat': words to the planner, not the scene.
+        Only at the start of a sentence and before the first thing is named."""
+        for k in range(i - 1, -1, -1):
+            if self.words[k] in SENTENCE_END:
+                return True
+            if self.words[k] not in lexicon.CHATTER and self.words[k] not in (",", "'"):
+                return False
+        return True
 
     def _generic_verb(self, i: int) -> Chunk:
         # A verb the lexicon does not know: kept in the caption, its object stands next to it.
@@ -513,8 +527,15 @@ class Chunker:
         tags = words.verb_tags(word)
         if not tags or previous in _NP_STOP or lexicon.is_adjective(previous):
             return False
-        if " ".join(self.words[j:j + 2]) in priors.MULTIWORD_NOUNS | lexicon.COMPOUND_NOUNS:
-            return False  # "a black dining table", "a parking meter"
+        if singular(word)[0] in lexicon.STYLE_WORDS or word in lexicon.STYLE_WORDS:
+            return False  # "sepia tones", "warm colors"
+        after = self.words[j + 1] if j + 1 < len(self.words) else ""
+        if tags & {"VBN", "VBD"} and after in ("with", "by") and f"{previous} {word}" not in lexicon.COMPOUND_NOUNS:
+            return True  # "a dinner table set with four plates", "a wall covered by ivy"
+        compounds = priors.MULTIWORD_NOUNS | lexicon.COMPOUND_NOUNS | lexicon.SETTINGS
+        if (" ".join(self.words[j:j + 2]) in compounds or f"{previous} {word}" in compounds
+                or f"{singular(previous)[0]} {word}" in compounds):
+            return False  # "a black dining table", "a parking meter", "a farmers market"
         after = self.words[j + 1] if j + 1 < len(self.words) else ""
         if words.only_verb(word) and not lexicon.is_known_noun(word):
             return True  # "a man in a panama hat sit on ...": only a verb, whatever the number
@@ -598,5 +619,23 @@ class Chunker:
             head_start, head_end = k, k + 1
         if noun in lexicon.PLURALIA_TANTUM and noun == "glasses" and (np.count or 1) > 1 and not np.pair:
             noun, plural = "glass", True
+        if head_end - head_start == 1 and head_start > first and self._names_with(words[head_start - 1], noun):
+            head_start, noun = head_start - 1, f"{words[head_start - 1]} {noun}"  # "a water cooler"
         np.noun, np.plural = noun, plural
         return head_start, head_end
+
+    @staticmethod
+    def _names_with(modifier: str, noun: str) -> bool:
+        """Whether a noun before a head the size table does not know is part of the thing's name
+        ('water cooler', 'cash register', 'drum kit'), not a description of it ('a wooden crate')."""
+        if noun in priors.NOUNS or " " in noun or lexicon.category(noun) is not None or lexicon.is_setting(noun):
+            return False
+        if (noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.MASS_NOUNS or noun in lexicon.STYLE_WORDS
+                or noun in lexicon.COLLECTIVES):
+            return False  # "a school uniform", "a carrot nose", "pizza dough": the head names it
+        if lexicon.is_adjective(modifier) or modifier in lexicon.COLOURS or _number(modifier) is not None:
+            return False
+        found = words.lemmas(modifier)
+        if "ADJ" in found or words.verb_tags(modifier) & {"VBG", "VBD", "VBN"}:
+            return False
+        return "NOUN" in found or lexicon.is_known_noun(modifier)

@@ -113,7 +113,7 @@ OWNED_PARTS = _words(
     "lap lap knee knees feet foot hand hands arm arms shoulder shoulders back head lap neck chest hip "
     "hips finger fingers toe toes wrist wrists elbow elbows leg legs paw paws palm palms side lips mouth "
     "handlebar handlebars lid spout seat saddle pedal pedals keys key handle handles hood bonnet brim "
-    "rim edge top bottom surface tip")
+    "rim edge top bottom surface tip face")
 PARTS = PARTS | PARTS_MORE | (OWNED_PARTS - _words("side top bottom surface edge seat key keys"))
 # Wearable things a GenEval-style class list also has as objects: instances unless worn.
 WEARABLE_OBJECTS = _words("tie backpack handbag purse bag glasses sunglasses watch hat cap helmet crown scarf glove")
@@ -130,6 +130,7 @@ SETTINGS = _words(
     "sky skies space galaxy universe clouds horizon room kitchen bedroom bathroom livingroom "
     "living-room hall hallway corridor office classroom library studio gym museum gallery "
     "restaurant cafe café bar pub diner shop store supermarket market mall bakery hospital "
+    "porch dune dunes moon-surface farmers-market "
     "school church cathedral temple station airport subway train-station platform stage "
     "theater theatre cinema arena stadium court pitch track rink pool attic basement garage "
     "warehouse factory lab laboratory interior exterior world wilderness ruins battlefield "
@@ -142,7 +143,7 @@ SETTINGS = _words(
     "evening afternoon day winter summer autumn fall spring christmas halloween"
 )
 # Portions: "a slice of pizza" is a pizza.
-PARTITIVES = _words("slice slices piece pieces bit bits chunk chunks scoop scoops wedge wedges sliver "
+PARTITIVES = _words("sheet sheets slice slices piece pieces bit bits chunk chunks scoop scoops wedge wedges sliver "
                     "cube cubes portion portions serving servings bite slab strip strips drop drops "
                     "dollop loaf loaves sprig sprigs stalk stalks head heads clove cloves")
 
@@ -154,7 +155,8 @@ COMPOUND_NOUNS = frozenset(
     "magic wand|ice cream cone|cutting board|ironing board|grandfather clock|bird bath|cat tree|dog bed|"
     "beach ball|traffic cone|street sign|stop light|lawn mower|wheel barrow|sewing machine|record player|"
     "game controller|yoga mat|door mat|picture frame|light house|fire place|sand castle|sandcastle|"
-    "hot water bottle|rolling pin|baby stroller|shopping cart".split("|"))
+    "hot water bottle|rolling pin|baby stroller|shopping cart|golden retriever|german shepherd|great dane|"
+    "border collie|labrador retriever|siamese cat|persian cat|maine coon".split("|"))
 
 # Places named by two or three words ("living room", "mountain top"): settings as a whole.
 SETTINGS = SETTINGS | frozenset(
@@ -164,7 +166,8 @@ SETTINGS = SETTINGS | frozenset(
     "flower field|wheat field|rice field|snowy mountains|sandy beach|candle light|golden hour|blue hour|"
     "high school|train platform|subway station|gas station|fire station|police station|"
     "grocery store|book store|bookstore|art gallery|concert hall|night club|throne room|"
-    "back yard|front yard|rose garden|city park|amusement park|theme park|race track|dance floor"
+    "back yard|front yard|rose garden|farmers market|flea market|fish market|night market|sand dunes|"
+    "city park|amusement park|theme park|race track|dance floor"
     .split("|"))
 
 # The subset of SETTINGS that says when rather than where ("at dusk", "in the evening").
@@ -198,11 +201,14 @@ NEGATION_TAILS = ("around", "in sight", "anywhere", "at all", "nearby", "present
                   "in the photo", "in the background", "whatsoever", "to be seen")
 # Things one cannot draw a box around.
 ABSTRACT = _words(
+    "spell spells tug war hide seek catch tag speed "
     "skill skills trick tricks plan plans idea ideas music rhythm beauty walk walks time life love fun game "
     "games possibility possibilities imagination media social joy happiness peace silence sound sounds noise "
     "smell taste thought thoughts dream dreams memory memories moment moments attention way ways care job "
     "work business journey adventure story stories lesson lessons practice exercise conversation meal break "
     "rest nap sleep energy power freedom hope fear anger sadness kindness warmth breeze air atmosphere mood")
+# Worlds one stands on: "on the moon" is where the scene is.
+WORLDS = _words("moon mars planet earth asteroid comet")
 # Plurals that name a group whose members may be listed next ("three friends, a tall guy and ...").
 GROUP_NOUNS = _words("person friend kid child student guest sibling member teen teenager companion colleague "
                      "coworker traveler tourist passenger player worker customer adult people pet animal "
@@ -210,12 +216,19 @@ GROUP_NOUNS = _words("person friend kid child student guest sibling member teen 
 # Worn in pairs or plural by nature: "two nurses in blue scrubs" each wear "blue scrubs".
 WORN_IN_PAIRS = _words("shoes boots sneakers trainers sandals heels slippers socks gloves mittens earrings scrubs "
                        "fatigues loafers clogs flip-flops stockings skates")
+# Singular words for a group of people, whose members may be listed next ("a jazz band, a saxophonist...").
+COLLECTIVES = _words("band family group team crowd trio quartet choir orchestra crew gang couple party")
+# The speaker talking to the planner: "I'd love a picture of...", "can you make...", "please draw".
+CHATTER = _words("i i'm i'd i'll i've me we we'd let's lets you please pls so hey hi hello okay ok "
+                 "imagine imagining picture draw paint generate create make render show give want need like "
+                 "love would could can maybe just really")
 # What one does something with, never a thing of its own after a verb: "chopping wood", "drinking tea".
-MASS_NOUNS = _words("wood water tea coffee milk juice wine beer soup food bread rice pasta snow sand dirt mud "
+MASS_NOUNS = _words("dough wood water tea coffee milk juice wine beer soup food bread rice pasta snow sand dirt mud "
                     "grass hay paper money music news chess cards football soccer basketball tennis golf "
                     "baseball hockey volleyball piano guitar violin drums cello flute homework laundry dishes "
                     "breakfast lunch dinner firewood clay paint ice-cream popcorn candy")
 STYLE_WORDS = _words(
+    "edges edge reflections reflection particles particle spotlight spotlights sparkles bloom flare rays "
     "style art artwork quality resolution detail details bokeh masterpiece artstation "
     "trending unreal octane 4k 8k hd hdr uhd dslr render photography wallpaper concept aesthetic "
     "vibe mood colors colours tones palette film grain color colour tone shadow shadows highlight "
@@ -434,6 +447,15 @@ def category(noun: str) -> str | None:
 NOUN_LIKE = CLOTHING | PARTS | SETTINGS | FRAMES | ING_NOUNS | PEOPLE | ANIMALS
 
 
+_SETTING_ENDINGS = ("yard", "room", "scape", "land", "field", "side")
+
+
+def is_setting(noun: str) -> bool:
+    """A place ('a farmyard', 'a nursery'): listed, or a word built like one ('barnyard', 'ballroom')."""
+    return noun in SETTINGS or (noun not in priors.NOUNS and noun.endswith(_SETTING_ENDINGS) and " " not in noun
+                                and len(noun) > 6) or noun in _words("nursery")
+
+
 def is_known_noun(word: str) -> bool:
     return word in priors.NOUNS or word in NOUN_LIKE
 
@@ -446,7 +468,13 @@ def is_adjective(word: str) -> bool:
     if word in ADJECTIVES:
         return True
     if len(word) > 5 and word.endswith(_ADJECTIVE_ENDINGS) and not is_known_noun(word):
-        return True
+        from planners.rules import words  # the open word tables know "clownfish" is a noun
+
+        found = words.lemmas(word)
+        if found:
+            return "ADJ" in found
+        # unknown: a word ending in a known noun is a kind of it ("clownfish", "swordfish")
+        return not any(is_known_noun(word[k:]) for k in range(1, len(word) - 3))
     # "red-haired", "blue-eyed", "long-sleeved", "brightly-lit", "red-and-white", "dark-blue".
     if "-" in word:
         parts = word.split("-")

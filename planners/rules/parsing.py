@@ -131,7 +131,7 @@ class _Reader(NounPhrases, Owners):
 
     def _on_comma(self, chunk: Chunk) -> None:
         group_word = [i for i in self.group if self.out.mentions[i].noun in lexicon.GROUP_NOUNS
-                      and self.out.mentions[i].count > 1]
+                      and self.out.mentions[i].count > 1 or self.out.mentions[i].noun in lexicon.COLLECTIVES]
         if chunk.value == "," and group_word and not self.announced:
             self.announced.append((group_word[-1], len(self.out.mentions)))  # "three friends, a tall guy ..."
         if chunk.value == ":":
@@ -146,11 +146,12 @@ class _Reader(NounPhrases, Owners):
         and the things listed after it are its members, not more of them."""
         for announcer, first in self.announced:
             source = self.out.mentions[announcer]
+            kind = priors.PERSON if source.noun in lexicon.COLLECTIVES else source.category
             members = [i for i in range(first, len(self.out.mentions))
-                       if self.out.mentions[i].parent is None and self.out.mentions[i].category == source.category
+                       if self.out.mentions[i].parent is None and self.out.mentions[i].category == kind
                        and self.out.mentions[i].count > 0]
             named = sum(self.out.mentions[i].count for i in members)
-            if named < 2 or source.category is None:
+            if named < 2 or kind is None:
                 continue
             source.count = max(0, source.count - named)
             for index in members:
@@ -176,6 +177,9 @@ class _Reader(NounPhrases, Owners):
         chained = (previous is not None and previous.kind == "NP" and previous.np is not None
                    and previous.np.noun is not None and self.last_role == "object")
         self.chain_subject = self.last if chained else None
+        holder = next((r.subject for r in self.out.relations if r.kind == "holding" and r.object == self.last), None)
+        if chained and holder is not None and chunk.value not in ("inside", "on"):
+            self.chain_subject = holder  # "a fox reading a book under a mushroom": the fox is under it
 
     def _on_prep(self, chunk: Chunk) -> None:
         self._close_negation()

@@ -47,12 +47,12 @@ class RulesPlanner(Planner):
         items = [layout.LayoutItem(m.noun, pose=_pose(m), zone=m.zone, prior=_prior(m)) for m in chosen]
         readings = _readings(description, mentions)
         relations = _layout_relations(readings, items)
-        # A person on a bench or a sofa with no pose of their own sits on it.
+        # A person on a bench or a sofa with no pose of their own sits on it; every other person stands.
+        seated = layout.seated(items, relations)
+        for index, mention in enumerate(chosen):
+            pose = "sitting" if index in seated else items[index].pose or _default_pose(mention)
+            items[index] = dataclasses.replace(items[index], pose=pose, prior=_prior(mention, pose))
         poses = [item.pose for item in items]
-        for index in layout.seated(items, relations):
-            if poses[index] in (None, "standing"):
-                poses[index] = "sitting"
-                items[index] = dataclasses.replace(items[index], pose="sitting")
         solved = layout.solve(items, relations, width=canvas.width, height=canvas.height)
         for relation in solved.dropped:
             if relation.kind in _HARD:
@@ -158,15 +158,19 @@ def _instances(description: Description, notes: list[str]) -> tuple[dict[int, li
     return by_mention, owners
 
 
-def _prior(mention: Mention) -> priors.SizePrior | None:
+def _prior(mention: Mention, pose: str | None = None) -> priors.SizePrior | None:
     """Sizes for people and animals the size table does not name: a person's, a dog's."""
     if mention.noun in priors.NOUNS or mention.category not in (priors.PERSON, priors.ANIMAL):
         return None
-    return priors.prior_for("person" if mention.category == priors.PERSON else "dog", _pose(mention))
+    return priors.prior_for("person" if mention.category == priors.PERSON else "dog", pose)
+
+
+def _default_pose(mention: Mention) -> str | None:
+    return "standing" if mention.is_person and captions.is_human(mention) else None
 
 
 def _pose(mention: Mention) -> str | None:
-    """Every person stands unless the words say otherwise; things named like people do not pose."""
+    """The pose the words give a person; things named like people do not pose."""
     if not mention.is_person or not captions.is_human(mention):
         return None
     if mention.pose:
@@ -176,7 +180,7 @@ def _pose(mention: Mention) -> str | None:
         verb = lexicon.VERBS.get(word.lower())
         if verb is not None and verb.pose:
             return verb.pose
-    return "standing"
+    return None
 
 
 def _readings(description: Description, mentions: dict[int, list[int]]) -> list[Reading]:

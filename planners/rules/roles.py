@@ -48,6 +48,9 @@ class NounPhrases:
         kind = link[0] if link else None
         if kind != "NEG":
             self._close_negation()
+        if link and link[-1] == "COMMA" and kind not in ("NEG", "WEAR") and self._list_ended() and self._tail_fragment(
+                np, "COMMA"):
+            return  # "..., warm candlelight, ...": the look of the picture
         if kind == "STYLE":
             return
         if np.pronoun is not None:
@@ -75,7 +78,7 @@ class NounPhrases:
             return
         if self._frame(np, link):
             return
-        if (np.noun in lexicon.SETTINGS or (len(np.head) == 1 and np.head[0].low in lexicon.SETTINGS)) and self._setting(
+        if (lexicon.is_setting(np.noun) or (len(np.head) == 1 and np.head[0].low in lexicon.SETTINGS)) and self._setting(
                 np, link):
             return
         mass = kind == "VERB" and np.det is None and np.count is None and not np.plural and (
@@ -363,7 +366,8 @@ class NounPhrases:
         wearable = noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.WEARABLE_OBJECTS
         if wearable and (mention.is_person or mention.category == priors.ANIMAL or noun in lexicon.PARTS):
             self._attach(mention, link[1], np)
-        elif noun in lexicon.PARTS or noun in lexicon.CLOTHING or (category is None and not self._holdable(mention, np)):
+        elif noun in lexicon.PARTS or noun in lexicon.CLOTHING or (
+                category is None and not self._holdable(mention, np) and not self._placeable(mention, np)):
             self._attach(mention, link[1], np)
         else:
             held = self._new_mention(np, role="object")
@@ -394,6 +398,13 @@ class NounPhrases:
         return (owner.is_person and words.can_be(noun, "NOUN") and noun not in lexicon.ABSTRACT
                 and noun not in lexicon.STYLE_WORDS and not np.plural and not words.can_be(noun, "ADJ"))
 
+    def _placeable(self, owner: Mention, np: NounPhrase) -> bool:
+        """'a craft table with scissors and a glue stick': things on a surface, named or not."""
+        noun = np.noun or ""
+        surface = owner.noun in _SURFACES or owner.category == priors.FURNITURE
+        return (surface and words.can_be(noun.rsplit(" ", 1)[-1], "NOUN") and noun not in lexicon.ABSTRACT
+                and noun not in lexicon.STYLE_WORDS)
+
     def _object(self, np: NounPhrase, link) -> None:
         kind, value = link[0], link[1]
         noun = np.noun
@@ -422,6 +433,9 @@ class NounPhrases:
                         for t in np.modifiers)
         worn = noun in lexicon.CLOTHING or noun in lexicon.PARTS or (
             unknown and described and wearer is not None and self.out.mentions[wearer].is_person)
+        if kind == "REL" and value == "on" and noun in lexicon.WORLDS:
+            self._setting(np, link)  # "on the moon": where, not a thing beside them
+            return
         if kind == "REL" and value == "inside" and unknown and not worn:
             self._setting(np, link)  # "hiking in a scenic nature reserve": somewhere, not something
             return
@@ -451,13 +465,13 @@ class NounPhrases:
             relation = "next to"
         else:
             relation = value
-            leaning = subjects and any(a.split()[0] in ("leaning", "resting", "propped") for s in subjects
+            leaning = subjects and any(a.split()[0] in ("leaning", "propped") for s in subjects
                                        for a in self.out.mentions[s].actions[-1:])
             if leaning and value in ("on", "against"):
                 # "leaning on a cane": held when small enough, beside it otherwise
                 relation = "holding" if priors.prior_for(noun).height <= _HOLDABLE_HEIGHT else "next to"
                 if relation == "holding":
-                    self._relate(subjects, relation, self._mention_for(np, role="object"))
+                    self._relate(subjects, relation, target)
                     return
         if relation in ("left of", "right of", "next to", "between"):
             self.peers.append(target)
@@ -492,6 +506,8 @@ class NounPhrases:
         if self.after_copula and self.group and kind is None and not np.count:
             self.after_copula = False
             return  # "the man is a doctor": says what, not another thing
+        if self._tail_fragment(np, kind):
+            return  # "..., cherry blossoms, neon signs, soft edges": the look of the picture
         if np.det is None and np.count is None and not np.plural and np.noun not in priors.NOUNS and not (
                 self._proper(np) or self._bare_subject(np)):
             return  # bare unknown words ("digital art", "4k"): style, not things
@@ -512,9 +528,29 @@ class NounPhrases:
         self.dangling = []
         self.link = None
 
+    def _list_ended(self) -> bool:
+        """Whether the comma before this phrase closed a list of things: what came before it was not
+        a thing of the list ('balloons in the background, warm candlelight') or there was no list."""
+        if self.index < 2 or self.chunks[self.index - 1].kind != "COMMA":
+            return True
+        return self.chunks[self.index - 2].kind != "NP" or self.link is None and not self.continuing
+
+    def _tail_fragment(self, np: NounPhrase, kind: str | None) -> bool:
+        """A bare phrase alone between commas after the scene was named is a picture word, unless
+        it names people or animals ('..., two dogs, ...' has a count; '..., birds, ...' has a kind)."""
+        if kind != "COMMA" or np.det is not None or np.count is not None or not self.out.mentions:
+            return False
+        if lexicon.category(np.noun or "") in (priors.PERSON, priors.ANIMAL):
+            return False
+        nxt = self._next()
+        return nxt is None or nxt.kind in ("COMMA", "SENT")
+
     def _bare_subject(self, np: NounPhrase) -> bool:
         """'fruit in a bowl', 'bread on the table': a mass noun with a relation after it is a thing."""
         nxt = self._next()
+        previous = self.chunks[self.index - 1] if self.index > 0 else None
+        if previous is not None and previous.kind not in ("SENT", "THERE", "FILLER"):
+            return False
         return (nxt is not None and nxt.kind in ("REL", "VERB") and words.can_be(np.noun or "", "NOUN")
                 and np.noun not in lexicon.STYLE_WORDS and np.noun not in lexicon.ABSTRACT and not np.modifiers)
 
@@ -529,7 +565,9 @@ class NounPhrases:
         """The mention a noun phrase stands for: an earlier one ('the cat'), or a new one."""
         if np.det in lexicon.DEFINITE and np.count is None:
             for index in reversed(range(len(self.out.mentions))):
-                if self.out.mentions[index].noun == np.noun and not np.modifiers:
+                earlier = self.out.mentions[index].noun
+                same = earlier == np.noun or (earlier.endswith(np.noun) and len(np.noun) > 2)  # "the fire": the campfire
+                if same and not np.modifiers:
                     self._touch(index, role)
                     return index
         return self._new_mention(np, role)

@@ -60,10 +60,15 @@ def _lemma_table() -> tuple[dict[str, dict[str, tuple[str, ...]]], dict[tuple[st
     return table, forms
 
 
+# Verbs whose past is their base form: "a table set with plates", "a cake cut in half".
+_SAME_PAST = frozenset("set put cut hit let shut spread cast cost hurt quit burst split thrust bet bid read "
+                       "lit".split())
+
+
 def _tag(form: str, lemma: str) -> set[str]:
     """The Penn tags of a verb form, from its shape against its lemma (English verbs have five)."""
     if form == lemma:
-        return {"VB", "VBP"}
+        return {"VB", "VBP", "VBD", "VBN"} if form in _SAME_PAST else {"VB", "VBP"}
     if form.endswith("ing"):
         return {"VBG"}
     if form.endswith("s") and not lemma.endswith("s") or form == lemma + "es":
@@ -168,10 +173,14 @@ def correct(word: str) -> str:
     if len(word) < 5 or not word.isalpha() or word in _closed() or is_english(word):
         return word
     for stem, suffix in ((word, ""), (word[:-1], "s")) if word.endswith("s") else ((word, ""),):
+        if lexicon.is_known_noun(stem) or is_english(stem):
+            return word  # a plural the tables lack ("mouses"), not a typo
         allowed = 1 if len(stem) < 7 else 2
-        near = [(edit_distance(stem, noun), noun) for noun in _object_nouns() if abs(len(noun) - len(stem)) <= allowed]
+        letters = set(stem)
+        near = [(edit_distance(stem, noun), noun) for noun in _object_nouns()
+                if abs(len(noun) - len(stem)) <= allowed and noun[0] == stem[0] and len(letters ^ set(noun)) <= 2 * allowed]
         # a word built on a known one is a word of its own ("snowboarder", "teapots"), not a typo
-        near = sorted((d, n) for d, n in near if d <= allowed and not stem.startswith(n) and not n.startswith(stem))
+        near = sorted((d, n) for d, n in near if d <= allowed and not stem.startswith(n))
         if near and (len(near) == 1 or near[0][0] < near[1][0]):
             return near[0][1] + suffix
     return word
