@@ -22,7 +22,8 @@ from planners.rules.tokens import SENTENCE_END, Token
 # it ends with "?". POSS stands for a possessive. An entry may refuse to match before "of".
 _POSS = "his|her|their|its|one's|the|both"
 
-_PHRASES: list[tuple[str, str, Any, bool]] = []  # (pattern, chunk kind, value, refuse before "of")
+_PHRASES: list[tuple[str, str, Any, bool]] = []
+_OF_THE_PICTURE = [["the", w] for w in ("picture", "image", "photo", "frame", "canvas", "scene", "painting", "shot")]  # (pattern, chunk kind, value, refuse before "of")
 
 
 def _phrase(kind: str, value: Any, *patterns: str, unless_of: bool = False) -> None:
@@ -113,7 +114,8 @@ _phrase("THERE", "there", "there", "here", "we see", "you can see", "one can see
 _phrase("OF", "of", "of")
 _phrase("PICTURE", "span", *lexicon.PICTURE_SPANS)
 _phrase("PICTURE", "words", *lexicon.PICTURE_PHRASES)
-_phrase("FILLER", "together", "side by side", "next to one another", "in a row", "in a line", "in that order")
+_phrase("FILLER", "together", "on either|each|both side|sides", "on either|each|both side|sides of it|them",
+        "side by side", "next to one another", "in a row", "in a line", "in that order")
 
 # Quantities at the start of a noun phrase.
 _COUNT_PHRASES: list[tuple[str, int]] = [
@@ -186,7 +188,9 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
         if not length:
             continue
         if pattern.unless_of and i + length < len(words) and words[i + length] == "of":
-            continue
+            if words[i + length + 1:i + length + 3] not in _OF_THE_PICTURE:
+                continue
+            length += 3  # "in the upper left corner of the picture": a place on the canvas
         if best is None or length > best[0]:
             best = (length, pattern)
     return best

@@ -113,7 +113,7 @@ OWNED_PARTS = _words(
     "lap lap knee knees feet foot hand hands arm arms shoulder shoulders back head lap neck chest hip "
     "hips finger fingers toe toes wrist wrists elbow elbows leg legs paw paws palm palms side lips mouth "
     "handlebar handlebars lid spout seat saddle pedal pedals keys key handle handles hood bonnet brim "
-    "rim edge top bottom surface tip face")
+    "rim edge top bottom surface tip face mantel mantelpiece branch")
 PARTS = PARTS | PARTS_MORE | (OWNED_PARTS - _words("side top bottom surface edge seat key keys"))
 # Wearable things a GenEval-style class list also has as objects: instances unless worn.
 WEARABLE_OBJECTS = _words("tie backpack handbag purse bag glasses sunglasses watch hat cap helmet crown scarf glove")

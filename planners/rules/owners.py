@@ -33,11 +33,14 @@ _PART_PLACES = {"lap": "on", "knee": "on", "knees": "on", "shoulder": "on", "sho
 class Owners:
     """Pronouns, possessives and owned parts (a reader mixin)."""
 
-    def _resolve(self, pronoun: str, exclude: list[int] | tuple[int, ...] = ()) -> int | None:
+    def _resolve(self, pronoun: str, exclude: list[int] | tuple[int, ...] = (), prefer: list[int] | tuple[int, ...] = ()
+                 ) -> int | None:
         """The mention a pronoun or possessive stands for: the nearest earlier one that fits it
-        (a man for 'he', a thing for 'it', a plural or a group for 'they'), not in `exclude`."""
+        (a man for 'he', a thing for 'it', a plural or a group for 'they'), not in `exclude`; the
+        clause's subjects (`prefer`) first ('a lamp on a desk with a book on its left': the lamp's)."""
         mentions = self.out.mentions
         candidates = [i for i in reversed(range(len(mentions))) if i not in exclude and mentions[i].count > 0]
+        candidates = [i for i in prefer if i in candidates] + [i for i in candidates if i not in prefer]
         gender = _GENDER_OF.get(pronoun)
         if gender is not None:
             people = [i for i in candidates if mentions[i].is_person]

@@ -304,7 +304,7 @@ class _Reader(NounPhrases, Owners):
         self.link, self.continuing = None, None
         pronoun = self.tokens[chunk.start + 1].low if chunk.end - chunk.start > 1 else "it"
         subjects = [self.last] if self.last is not None and self.last_role in ("subject", "object") else []
-        owner = self._resolve(pronoun, exclude=subjects)
+        owner = self._resolve(pronoun, exclude=subjects, prefer=self.group)
         words = self._text(chunk.start, chunk.end)
         if owner is None or not subjects:
             for index in subjects:

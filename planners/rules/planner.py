@@ -194,6 +194,8 @@ def _readings(description: Description, mentions: dict[int, list[int]]) -> list[
     for subject, kind, obj, third, words in pairs:
         subjects, objects = mentions.get(subject, []), mentions.get(obj, [])
         thirds = mentions.get(third, []) if third is not None else []
+        if kind == "between" and third is None and len(objects) >= 2:
+            objects, thirds, third = objects[:1], objects[1:2], obj  # "between two horses"
         if not subjects or not objects or (third is not None and not thirds):
             continue
         if kind in layout.ATTACHING:

@@ -178,8 +178,10 @@ class NounPhrases:
             return
         kind = link[0] if link else None
         if kind == "REL" and self.last is not None and self.last not in self.group and self.group:
-            # "a table with a vase on it": the vase is on the table
-            self._relate([self.last], link[1], self.group[0])
+            # "a table with a vase on it": the vase is on the table; "a woman at a piano with a cat on
+            # top of it": on the piano, the thing "it" can mean
+            target = self._resolve(np.pronoun, exclude=[self.last], prefer=self.group)
+            self._relate([self.last], link[1], target if target is not None else self.group[0])
         elif kind == "REL" and self.group:
             self._relate(self.group, link[1], referent)
         elif kind in (None, "AND", "COMMA", "THERE"):
@@ -274,9 +276,11 @@ class NounPhrases:
         if of.kind != "OF" or inner.kind != "NP" or inner.np is None or inner.np.headless:
             return False
         after = self.chunks[i + 3] if i + 3 < len(self.chunks) else None
-        hangs = (after is not None and (after.kind == "VERB" or after.kind == "REL" and after.value in ("on", "above"))
-                 and i + 4 < len(self.chunks)
-                 and self.chunks[i + 4].np is not None and self.chunks[i + 4].np.noun in lexicon.DISPLAY_SURFACES)
+        hangs = after is not None and (
+            after.kind == "VERB" and self.tokens[after.start].low in ("hangs", "hanging", "hung", "hang")
+            or (after.kind in ("VERB", "REL") and after.value in ("on", "above") or after.kind == "VERB")
+            and i + 4 < len(self.chunks) and self.chunks[i + 4].np is not None
+            and self.chunks[i + 4].np.noun in lexicon.DISPLAY_SURFACES)
         opening = self.frame_open and not self.sentence_subjects and not self.out.mentions
         if opening and np.noun in lexicon.FRAMES and not hangs:
             return False
@@ -449,6 +453,10 @@ class NounPhrases:
             verb: lexicon.Verb = value
             for index in subjects:
                 self._extend_action(self.out.mentions[index], verb, self._words_of(np))
+            return
+        if kind == "REL" and value == "between" and self.between is None and (np.count or 1) >= 2:
+            target = self._mention_for(np, role="object")
+            self._relate(subjects, "between", target)  # "between two horses": the planner splits the pair
             return
         if kind == "REL" and value == "between" and self.between is None:
             target = self._mention_for(np, role="object")
