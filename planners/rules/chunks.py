@@ -68,6 +68,7 @@ _phrase("REL", "next to", "next to", "beside", "besides", "by", "near", "nearby"
 _phrase("REL", "inside", "in", "inside", "inside of", "within", "into", "in the middle of", "in the center of",
         "in the centre of", "at the center of", "at the centre of")
 _phrase("REL", "at", "at")
+_phrase("REL", "next to", "out of", "away from")
 _phrase("REL", "around", "around", "all around", "surrounding", "encircling", "circling")
 _phrase("REL", "between", "between", "in between", "in-between")
 
@@ -275,15 +276,25 @@ def _is_past_tense(word: str) -> bool:
     return word.endswith("ed") and len(word) > 4 and not words.is_english(word)
 
 
+@lru_cache(maxsize=1)
+def _verbs_by_lemma() -> dict[str, lexicon.Verb]:
+    """The listed verbs by lemma, so that every form of one means the same ('race' as 'racing')."""
+    out: dict[str, lexicon.Verb] = {}
+    for form, verb in lexicon.VERBS.items():
+        if verb.pose or verb.relation or verb.gerund.endswith("ing"):
+            lemma = words.verb_lemma(form)
+            if lemma is not None:
+                out.setdefault(lemma, verb)
+    return out
+
+
 def verb_for(word: str, text: str) -> lexicon.Verb:
     """The verb a word form stands for: listed by any of its forms ("crouched" is "crouch"), else a
     verb of its own, captioned by its -ing form ("crows" -> "crowing")."""
     known = lexicon.VERBS.get(word)
     if known is None:
         lemma = words.verb_lemma(word)
-        known = lexicon.VERBS.get(lemma) if lemma else None
-        if known is not None and not (known.pose or known.relation or known.gerund.endswith("ing")):
-            known = None  # listed only as a past form ("cast"): caption it by this form's -ing
+        known = _verbs_by_lemma().get(lemma) if lemma else None
     if known is not None:
         return known
     form = words.gerund(word) if words.verb_tags(word) & {"VBZ", "VBP", "VB", "VBD"} else text

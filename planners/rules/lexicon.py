@@ -89,7 +89,8 @@ CLOTHING = _words(
     "belt badge pin brooch backpack purse handbag bag satchel armor armour swimsuit bikini "
     "pajamas pyjamas nightgown bathrobe"
 )
-PARTS_MORE = _words("pigtails dreadlocks scar scars wrinkles dimples afro mohawk stubble goatee sideburns "
+PARTS_MORE = _words("tooth windshield windscreen bumper headlight headlights taillight dashboard trunk "
+                    "pigtails dreadlocks scar scars wrinkles dimples afro mohawk stubble goatee sideburns "
                     "whiskers bob mullet fringe limp grin frown tan sunburn muscles")
 CLOTHING = CLOTHING | _words("blanket collar harness bandana tutu tiara sash vest shirts beanie scrubs kit "
                              "spacesuit lab-coat sundress hoodies overcoat trenchcoat turtleneck camouflage "
@@ -115,6 +116,7 @@ OWNED_PARTS = _words(
     "handlebar handlebars lid spout seat saddle pedal pedals keys key handle handles hood bonnet brim "
     "rim edge top bottom surface tip face mantel mantelpiece branch")
 PARTS = PARTS | PARTS_MORE | (OWNED_PARTS - _words("side top bottom surface edge seat key keys"))
+PARTS = PARTS | frozenset(w[:-1] for w in PARTS if w.endswith("s") and not w.endswith(("ss", "us")) and len(w) > 4)
 # Wearable things a GenEval-style class list also has as objects: instances unless worn.
 WEARABLE_OBJECTS = _words("tie backpack handbag purse bag glasses sunglasses watch hat cap helmet crown scarf glove")
 

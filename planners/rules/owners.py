@@ -9,6 +9,7 @@ from __future__ import annotations
 from planners import priors
 from planners.rules import lexicon
 from planners.rules.chunks import NounPhrase
+from planners.rules.inflection import singular
 
 MALE = frozenset(
     "man boy father dad daddy king gentleman guy husband son brother grandfather grandpa prince groom "
@@ -58,14 +59,30 @@ class Owners:
                 return plural[0]
         return candidates[0] if candidates else None
 
+    def _possessor(self, np: NounPhrase) -> int | None:
+        """"the pirate's shoulder", "her horse's mane": the owner named with 's, as a mention."""
+        for token in np.modifiers:
+            named = token.low.endswith("'s")
+            noun = singular(token.low[:-2] if named else token.low)[0]
+            if lexicon.category(noun) is None or not (named or noun in priors.NOUNS):
+                continue  # "the car window": the car's
+            for index in reversed(range(len(self.out.mentions))):
+                if self.out.mentions[index].noun == noun:
+                    return index
+            at = self.tokens.index(token)
+            return self._new_mention(NounPhrase(at, at + 1, det="the", count=1, noun=noun, plural=True), role="object")
+        return None
+
     def _owned_part(self, np: NounPhrase, link, subjects: list[int]) -> bool:
         """'a cat on his lap', 'a dog at her feet', 'a basket on its handlebars': the relation is to
         the owner, the part is no thing of its own. True when handled."""
-        if np.noun not in lexicon.OWNED_PARTS or np.det not in lexicon.POSSESSIVES | {"the"}:
+        owned = np.noun in lexicon.OWNED_PARTS or (np.noun in lexicon.PARTS and np.det == "the")
+        if not owned or np.det not in lexicon.POSSESSIVES | {"the"}:
             return False
-        if np.noun in priors.NOUNS and np.det == "the":
+        named = self._possessor(np)
+        if np.noun in priors.NOUNS and np.det == "the" and named is None:
             return False  # "on the keyboard": a thing of its own
-        owner = self._resolve(np.det if np.det != "the" else "it", exclude=subjects)
+        owner = named if named is not None else self._resolve(np.det if np.det != "the" else "it", exclude=subjects)
         if owner is None or not subjects:
             return True
         words = self._text(self._link_start(np), np.end)

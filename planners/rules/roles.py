@@ -224,6 +224,11 @@ class NounPhrases:
             return
         if np.count is None and np.det is None:
             return
+        if not words and np.count and np.start + 1 < len(self.tokens) and (
+                self.tokens[np.start + 1].low in lexicon.COLLECTIVES):
+            people = NounPhrase(np.start, np.end, det=np.det, count=np.count, noun="person", plural=True)
+            self._top_level(people, link)  # "a family of four": four people
+            return
         if not words and self.tokens[np.start].low in ("both", "each"):
             self._gather(each=self.tokens[np.start].low == "each")
             return
@@ -420,6 +425,14 @@ class NounPhrases:
             subjects = self._targets() or ([self.last] if self.last is not None and self.last_role == "subject" else [])
         if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
             return
+        if kind == "VERB" and np.det in lexicon.POSSESSIVES and lexicon.category(noun) is None and (
+                noun not in priors.NOUNS) and subjects:
+            for index in subjects:  # "casts his line", "shakes her head": what they do, not a thing
+                self._extend_action(self.out.mentions[index], value, self._words_of(np))
+            owner = self._possessor(np)  # "brushing her horse's mane": beside the horse
+            if owner is not None:
+                self._relate(subjects, "next to", owner)
+            return
         if kind == "REL" and value in _DIRECTIONS and noun in _CANVAS_WORDS and np.det in ("the", None):
             for index in subjects:
                 self._set_zone(index, _DIRECTIONS[value])
@@ -428,7 +441,7 @@ class NounPhrases:
         if noun in _VIEWER and np.det == "the" and kind in ("REL", "PREP"):
             return
         if unknown and kind in ("REL", "PREP") and value in ("at", "to", "toward", "towards", "along", "across",
-                                                              "through", "during", "from"):
+                                                              "through", "during"):
             # "at a waterhole", "along the promenade": an unknown word there is most likely a place
             self._setting(np, ("REL", value))
             return
@@ -453,6 +466,9 @@ class NounPhrases:
             verb: lexicon.Verb = value
             for index in subjects:
                 self._extend_action(self.out.mentions[index], verb, self._words_of(np))
+            owner = self._possessor(np)  # "brushing her horse's mane": beside the horse
+            if owner is not None:
+                self._relate(subjects, "next to", owner)
             return
         if kind == "REL" and value == "between" and self.between is None and (np.count or 1) >= 2:
             target = self._mention_for(np, role="object")
