@@ -266,6 +266,12 @@ def _is_verb_form(word: str) -> bool:
         word.endswith("ing") and len(word) > 5 and not words.is_english(word))
 
 
+def _only_describes(word: str) -> bool:
+    """A word the tables know only as an adjective or adverb ('asleep', 'afloat'): never a head."""
+    found = words.lemmas(word)
+    return bool(found) and set(found) <= {"ADJ", "ADV"} and not lexicon.is_known_noun(word)
+
+
 def _is_past_tense(word: str) -> bool:
     # "two drums added rhythm": after a noun, a past form the lexicon does not list is a verb.
     if lexicon.is_known_noun(word) or lexicon.is_adjective(word):
@@ -624,7 +630,7 @@ class Chunker:
             if not verbish:
                 found = None
         if found is None:
-            candidates = [k for k in body if not lexicon.is_adjective(words[k])]
+            candidates = [k for k in body if not lexicon.is_adjective(words[k]) and not _only_describes(words[k])]
             if not candidates and self._adjective_is_the_thing(np, body, end):
                 candidates = [last]  # "a square tin", "the jagged coral"
             if not candidates or words[candidates[-1]] in ("one", "ones"):

@@ -23,6 +23,12 @@ def singular(word: str) -> tuple[str, bool]:
     if lexicon.is_known_noun(word) and not _plural_of_known(word) and not _listed_plural(word):
         return word, False
     candidates = plural_candidates(word)
+    if not candidates and word.endswith("s") and len(word) > 3:
+        from planners.rules import words
+
+        known = words.noun_singular(word)  # "tutus", "emus": endings the rules above leave alone
+        if known is not None and known[1]:
+            return known[0], True
     for candidate in candidates:
         if lexicon.is_known_noun(candidate):
             return candidate, True

@@ -443,6 +443,8 @@ def category(noun: str) -> str | None:
         return priors.ANIMAL
     if last not in _NOT_PEOPLE and any(last.endswith(e) and len(last) > len(e) + 2 for e in _PERSON_ENDINGS):
         return priors.PERSON
+    if last.endswith("ist") and len(last) > 6:
+        return priors.PERSON  # "bassist", "cellist", "florist": one who does it
     return priors.category(last) if " " in noun else None
 
 

@@ -403,7 +403,7 @@ class NounPhrases:
     def _holdable(self, owner: Mention, np: NounPhrase) -> bool:
         """'an old man with a cane': a thing a person has that no list names is still a thing to draw,
         when it is an English noun and nothing abstract or about the picture."""
-        noun = np.noun or ""
+        noun = (np.noun or "").rsplit(" ", 1)[-1]  # "a yoga mat", "a fishing rod": by the last word
         return (owner.is_person and words.can_be(noun, "NOUN") and noun not in lexicon.ABSTRACT
                 and noun not in lexicon.STYLE_WORDS and not np.plural and not words.can_be(noun, "ADJ"))
 
