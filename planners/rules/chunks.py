@@ -562,8 +562,9 @@ class Chunker:
             return True  # "a man in a panama hat sit on ...": only a verb, whatever the number
         follows = (not after or not self.tokens[j + 1].is_word or after in _NP_STOP or _number(after) is not None
                    or after in lexicon.PRONOUNS or words.is_adverb(after) or match_phrase(self.words, j + 1) is not None)
-        if not follows and not ("VBG" in tags and words.only_verb(word)):
-            return False
+        animate = lexicon.category(singular(previous)[0]) in (priors.PERSON, priors.ANIMAL)
+        if not follows and not ("VBG" in tags and (words.only_verb(word) or animate)):
+            return False  # "a robot serving drinks": a participle after one who can do it
         base, plural = singular(previous)
         plural = plural or (np.count or 1) > 1
         agrees = tags & ({"VBG", "VBD", "VBP"} if plural else {"VBG", "VBD", "VBZ"})

@@ -23,6 +23,8 @@ def singular(word: str) -> tuple[str, bool]:
     if lexicon.is_known_noun(word) and not _plural_of_known(word) and not _listed_plural(word):
         return word, False
     candidates = plural_candidates(word)
+    if not candidates and word.endswith("us") and lexicon.is_known_noun(word[:-1]):
+        return word[:-1], True  # "tutus", "emus"
     if not candidates and word.endswith("s") and len(word) > 3:
         from planners.rules import words
 

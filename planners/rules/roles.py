@@ -185,6 +185,10 @@ class NounPhrases:
         elif kind == "REL" and self.group:
             self._relate(self.group, link[1], referent)
         elif kind in (None, "AND", "COMMA", "THERE"):
+            # a pronoun as the subject: anyone earlier, the clause's own subjects included ("a boy and
+            # a girl build a sandcastle; she has a bucket")
+            found = self._resolve(np.pronoun, prefer=self.group)
+            referent = found if found is not None else referent
             self.group, self.owner, self.last, self.last_role = [referent], referent, referent, "subject"
 
     def _referent(self, pronoun: str = "it") -> int | None:
@@ -372,6 +376,12 @@ class NounPhrases:
         if is_list and category in (priors.PERSON, priors.ANIMAL):
             self._top_level(np, ("AND", None))
             return
+        person = next((i for i in reversed(self.group) if self.out.mentions[i].is_person), None)
+        if (not mention.is_person and mention.category != priors.ANIMAL and person is not None
+                and noun not in lexicon.PARTS and not self._placeable(mention, np)
+                and self._holdable(self.out.mentions[person], np)):
+            # "a fisherman sitting in a boat with a fishing rod": the rod is the fisherman's
+            owner, mention = person, self.out.mentions[person]
         wearable = noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.WEARABLE_OBJECTS
         if wearable and (mention.is_person or mention.category == priors.ANIMAL or noun in lexicon.PARTS):
             self._attach(mention, link[1], np)
@@ -405,7 +415,8 @@ class NounPhrases:
         when it is an English noun and nothing abstract or about the picture."""
         noun = (np.noun or "").rsplit(" ", 1)[-1]  # "a yoga mat", "a fishing rod": by the last word
         return (owner.is_person and words.can_be(noun, "NOUN") and noun not in lexicon.ABSTRACT
-                and noun not in lexicon.STYLE_WORDS and not np.plural and not words.can_be(noun, "ADJ"))
+                and noun not in lexicon.STYLE_WORDS and not np.plural and not lexicon.is_adjective(noun)
+                and priors.prior_for(noun).height <= _HOLDABLE_HEIGHT)
 
     def _placeable(self, owner: Mention, np: NounPhrase) -> bool:
         """'a craft table with scissors and a glue stick': things on a surface, named or not."""
