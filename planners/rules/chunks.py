@@ -69,6 +69,7 @@ _phrase("REL", "inside", "in", "inside", "inside of", "within", "into", "in the 
         "in the centre of", "at the center of", "at the centre of")
 _phrase("REL", "at", "at")
 _phrase("REL", "next to", "out of", "away from")
+_phrase("REL", "under", "in|under the shade|shadow of")
 _phrase("REL", "around", "around", "all around", "surrounding", "encircling", "circling")
 _phrase("REL", "between", "between", "in between", "in-between")
 
@@ -598,7 +599,10 @@ class Chunker:
             return False
         before = self.words[np.start - 1] if np.start > 0 else ""
         after = self.words[end] if end < len(self.words) else ""
-        return (len(body) > 1 and before not in lexicon.COPULAS and before not in ("in", "with", "wearing")
+        # "a salmon", "some coral": a colour that is also a thing, alone after a determiner
+        named = len(body) > 1 or (words.can_be(last, "NOUN") and (
+            np.det is not None and np.det not in lexicon.POSSESSIVES or np.vague))
+        return (named and before not in lexicon.COPULAS and before not in ("in", "with", "wearing", "dressed")
                 and after not in ("and", ",", "or"))
 
     def _noun_follows(self, j: int) -> bool:

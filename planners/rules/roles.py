@@ -27,6 +27,9 @@ _VIEWER = frozenset({"camera", "viewer", "lens", "spectator", "audience"})
 _SURFACES = frozenset({"table", "dining table", "desk", "counter", "shelf", "bookshelf", "plate", "tray", "bed",
                        "couch", "sofa", "bench", "coffee table", "nightstand", "dresser", "stool", "chair",
                        "saucer", "cabinet", "piano", "car", "truck", "cake", "pizza", "rug", "carpet"})
+# Modifiers that say which part of a thing, not which thing: "the top shelf" is the bookshelf's.
+_PLACE_WORDS = frozenset({"top", "bottom", "upper", "lower", "middle", "front", "back", "left", "right", "far",
+                          "near", "center", "centre"})
 # How a held thing is told apart from a companion: small enough to carry.
 _HOLDABLE_HEIGHT = 0.75
 
@@ -421,9 +424,13 @@ class NounPhrases:
     def _placeable(self, owner: Mention, np: NounPhrase) -> bool:
         """'a craft table with scissors and a glue stick': things on a surface, named or not."""
         noun = np.noun or ""
+        last = noun.rsplit(" ", 1)[-1]
         surface = owner.noun in _SURFACES or owner.category == priors.FURNITURE
-        return (surface and words.can_be(noun.rsplit(" ", 1)[-1], "NOUN") and noun not in lexicon.ABSTRACT
-                and noun not in lexicon.STYLE_WORDS)
+        concrete = (words.can_be(last, "NOUN") and noun not in lexicon.ABSTRACT and noun not in lexicon.STYLE_WORDS
+                    and noun not in lexicon.MASS_NOUNS and noun not in lexicon.MATERIALS and not lexicon.is_adjective(last))
+        # "a stack of pancakes with strawberries and a jug of syrup": a counted thing beside a thing
+        counted = not owner.is_person and (np.det in lexicon.ARTICLES or np.count is not None)
+        return concrete and (surface or counted)
 
     def _object(self, np: NounPhrase, link) -> None:
         kind, value = link[0], link[1]
@@ -451,8 +458,7 @@ class NounPhrases:
         unknown = lexicon.category(noun) is None and not lexicon.is_known_noun(noun)
         if noun in _VIEWER and np.det == "the" and kind in ("REL", "PREP"):
             return
-        if unknown and kind in ("REL", "PREP") and value in ("at", "to", "toward", "towards", "along", "across",
-                                                              "through", "during"):
+        if unknown and kind in ("REL", "PREP") and value in ("at", "along", "across", "through", "during"):
             # "at a waterhole", "along the promenade": an unknown word there is most likely a place
             self._setting(np, ("REL", value))
             return
@@ -602,7 +608,8 @@ class NounPhrases:
             for index in reversed(range(len(self.out.mentions))):
                 earlier = self.out.mentions[index].noun
                 same = earlier == np.noun or (earlier.endswith(np.noun) and len(np.noun) > 2)  # "the fire": the campfire
-                if same and not np.modifiers:
+                placing = all(t.low in _PLACE_WORDS for t in np.modifiers)  # "the top shelf" of the bookshelf
+                if same and placing:
                     self._touch(index, role)
                     return index
         return self._new_mention(np, role)
