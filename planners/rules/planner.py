@@ -48,7 +48,7 @@ class RulesPlanner(Planner):
         readings = _readings(description, mentions)
         relations = _layout_relations(readings, items)
         # A person on a bench or a sofa with no pose of their own sits on it; every other person stands.
-        seated = layout.seated(items, relations)
+        seated = layout.seated(items, [_seat_as_on(r, items) for r in relations])
         for index, mention in enumerate(chosen):
             pose = "sitting" if index in seated else items[index].pose or _default_pose(mention)
             items[index] = dataclasses.replace(items[index], pose=pose, prior=_prior(mention, pose))
@@ -163,6 +163,16 @@ def _prior(mention: Mention, pose: str | None = None) -> priors.SizePrior | None
     if mention.noun in priors.NOUNS or mention.category not in (priors.PERSON, priors.ANIMAL):
         return None
     return priors.prior_for("person" if mention.category == priors.PERSON else "dog", pose)
+
+
+_SEATS = frozenset({"chair", "armchair", "sofa", "couch", "seat", "stool", "wheelchair", "throne", "bench"})
+
+
+def _seat_as_on(relation: layout.LayoutRelation, items: list[layout.LayoutItem]) -> layout.LayoutRelation:
+    """'in a rocking chair' sits as 'on a chair' does."""
+    if relation.kind == "inside" and items[relation.object].name.rsplit(" ", 1)[-1] in _SEATS:
+        return layout.LayoutRelation(relation.subject, "on", relation.object)
+    return relation
 
 
 def _default_pose(mention: Mention) -> str | None:
