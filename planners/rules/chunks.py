@@ -189,6 +189,8 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
         length = _match_slots(pattern.slots, words, i)
         if not length:
             continue
+        if pattern.kind == "ZONE" and i + length < len(words) and lexicon.is_known_noun(singular(words[i + length])[0]):
+            continue  # "on the top shelf", "in the front row": a place on a thing, not on the canvas
         if pattern.unless_of and i + length < len(words) and words[i + length] == "of":
             if words[i + length + 1:i + length + 3] not in _OF_THE_PICTURE:
                 continue
