@@ -40,24 +40,11 @@ class NounPhrases:
     def _on_np(self, chunk: Chunk) -> None:
         np = chunk.np
         assert np is not None
-        link, self.link = self.link, None
-        if link and link[0] in ("AND", "OR", "COMMA") and self.continuing:
-            if self._continues(self.continuing[0], np, link[0]):
-                link = (self.continuing[0], self.continuing[1], link[0])  # a list goes on
-            else:
-                self.continuing = None
-        elif link and link[0] not in ("AND", "OR", "COMMA"):
-            self.continuing = None
+        link = self._link_for(np)
         kind = link[0] if link else None
         if kind != "NEG":
             self._close_negation()
-        if link and link[-1] == "COMMA" and kind not in ("NEG", "WEAR") and self._list_ended() and self._tail_fragment(
-                np, "COMMA"):
-            return  # "..., warm candlelight, ...": the look of the picture
-        if kind == "STYLE":
-            return
-        if np.pronoun is not None:
-            self._pronoun(np, link)
+        if self._no_instance(np, link):
             return
         if kind is None and self.last_wear is not None and self._after_pronoun(np):
             link, kind = self.last_wear, "WEAR"  # "he wears a hat and she a scarf": the verb is understood
@@ -67,43 +54,74 @@ class NounPhrases:
             return
         if kind == "NEG":
             self._negated(np, link)
-            return
-        if np.count == 0 and np.noun is not None:  # "zero cats"
-            self.negation_start = self.tokens[np.start].start
-            self.out.negations.append(self._text(np.start + 1, np.end) if np.end - np.start > 1 else np.noun)
-            self.negation_end = self.tokens[np.end - 1].end
-            self._close_negation()
-            return
-        if np.headless:
+        elif np.count == 0 and np.noun is not None:
+            self._zero(np)
+        elif np.headless:
             self._headless(np, link)
-            return
-        if self._depicted(np, link):
-            return
-        if self._frame(np, link):
-            return
+        elif not self._named_thing(np, link):
+            self._by_link(np, link)
+
+    def _link_for(self, np: NounPhrase):
+        """The link before this phrase; after 'and', 'or' or a comma, the list it goes on with."""
+        link, self.link = self.link, None
+        if link and link[0] in ("AND", "OR", "COMMA") and self.continuing:
+            if self._continues(self.continuing[0], np, link[0]):
+                return (self.continuing[0], self.continuing[1], link[0])  # a list goes on
+            self.continuing = None
+        elif link and link[0] not in ("AND", "OR", "COMMA"):
+            self.continuing = None
+        return link
+
+    def _no_instance(self, np: NounPhrase, link) -> bool:
+        """Picture words, style phrases and pronouns: no new thing (pronouns point at old ones)."""
+        kind = link[0] if link else None
+        if link and link[-1] == "COMMA" and kind not in ("NEG", "WEAR") and self._list_ended() and (
+                self._tail_fragment(np, "COMMA")):
+            return True  # "..., warm candlelight, ...": the look of the picture
+        if kind == "STYLE":
+            return True
+        if np.pronoun is not None:
+            self._pronoun(np, link)
+            return True
+        return False
+
+    def _zero(self, np: NounPhrase) -> None:
+        """'zero cats': a negation."""
+        self.negation_start = self.tokens[np.start].start
+        self.out.negations.append(self._text(np.start + 1, np.end) if np.end - np.start > 1 else np.noun)
+        self.negation_end = self.tokens[np.end - 1].end
+        self._close_negation()
+
+    def _named_thing(self, np: NounPhrase, link) -> bool:
+        """Depictions, the picture's frame, places, and abstract or mass nouns: True when handled."""
+        kind = link[0] if link else None
+        if self._depicted(np, link) or self._frame(np, link):
+            return True
         if (lexicon.is_setting(np.noun) or (len(np.head) == 1 and np.head[0].low in lexicon.SETTINGS)) and self._setting(
                 np, link):
-            return
+            return True
         mass = kind == "VERB" and np.det is None and np.count is None and not np.plural and (
             np.noun in lexicon.MATERIALS or np.noun in lexicon.MASS_NOUNS)
         if (np.noun in lexicon.ABSTRACT or mass) and kind not in ("WEAR", "DETAIL", "OF"):
-            # "practicing his skills", "for a walk": nothing to draw a box around
+            # "practicing his skills", "chopping wood": nothing to draw a box around
             if kind == "VERB":
                 for index in self.verb_subjects:
                     self._extend_action(self.out.mentions[index], link[1], self._words_of(np))
-            return
+            return True
+        return False
+
+    def _by_link(self, np: NounPhrase, link) -> None:
+        kind = link[0] if link else None
         if kind in ("WEAR", "DETAIL", "OF"):
             self._detail(np, link[1] if kind != "OF" else "of")
             if kind != "OF":
                 self.continuing = link[:2]
-            return
-        if kind == "WITH":
+        elif kind == "WITH":
             self._with(np, link)
-            return
-        if kind in ("REL", "PREP", "VERB"):
+        elif kind in ("REL", "PREP", "VERB"):
             self._object(np, link)
-            return
-        self._top_level(np, link)
+        else:
+            self._top_level(np, link)
 
     def _after_pronoun(self, np: NounPhrase) -> bool:
         previous = self.chunks[self.index - 1] if self.index > 0 else None
@@ -433,95 +451,112 @@ class NounPhrases:
         return concrete and (surface or counted)
 
     def _object(self, np: NounPhrase, link) -> None:
-        kind, value = link[0], link[1]
-        noun = np.noun
-        if kind == "VERB":
-            subjects = self.verb_subjects
-        elif kind == "REL" and self.chain_subject is not None:
-            subjects = [self.chain_subject]
-        else:
-            subjects = self._targets() or ([self.last] if self.last is not None and self.last_role == "subject" else [])
-        if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
-            return
-        if kind == "VERB" and np.det in lexicon.POSSESSIVES and lexicon.category(noun) is None and (
-                noun not in priors.NOUNS) and subjects:
-            for index in subjects:  # "casts his line", "shakes her head": what they do, not a thing
-                self._extend_action(self.out.mentions[index], value, self._words_of(np))
-            owner = self._possessor(np)  # "brushing her horse's mane": beside the horse
-            if owner is not None:
-                self._relate(subjects, "next to", owner)
-            return
-        if kind == "REL" and value in _DIRECTIONS and noun in _CANVAS_WORDS and np.det in ("the", None):
-            for index in subjects:
-                self._set_zone(index, _DIRECTIONS[value])
-            return
-        unknown = lexicon.category(noun) is None and not lexicon.is_known_noun(noun)
-        if noun in _VIEWER and np.det == "the" and kind in ("REL", "PREP"):
-            return
-        if unknown and kind in ("REL", "PREP") and value in ("at", "along", "across", "through", "during"):
-            # "at a waterhole", "along the promenade": an unknown word there is most likely a place
-            self._setting(np, ("REL", value))
-            return
-        wearer = self._wearer()
-        described = any(t.low in lexicon.COLOURS or t.low in lexicon.MATERIALS or t.low in lexicon.PATTERNS
-                        for t in np.modifiers)
-        worn = noun in lexicon.CLOTHING or noun in lexicon.PARTS or (
-            unknown and described and wearer is not None and self.out.mentions[wearer].is_person)
-        if kind == "REL" and value == "on" and noun in lexicon.WORLDS:
-            self._setting(np, link)  # "on the moon": where, not a thing beside them
-            return
-        if kind == "REL" and value == "inside" and unknown and not worn:
-            self._setting(np, link)  # "hiking in a scenic nature reserve": somewhere, not something
-            return
-        if kind == "REL" and value == "inside" and worn:
-            target = wearer
-            if target is not None:
-                self._attach(self.out.mentions[target], self._link_text(np), np)
-                self.continuing = ("WEAR", self._link_text(np))
-                return
-        if kind == "VERB" and (noun in lexicon.CLOTHING or noun in lexicon.PARTS) and subjects:
-            verb: lexicon.Verb = value
-            for index in subjects:
-                self._extend_action(self.out.mentions[index], verb, self._words_of(np))
-            owner = self._possessor(np)  # "brushing her horse's mane": beside the horse
-            if owner is not None:
-                self._relate(subjects, "next to", owner)
-            return
-        if kind == "REL" and value == "between" and self.between is None and (np.count or 1) >= 2:
-            target = self._mention_for(np, role="object")
-            self._relate(subjects, "between", target)  # "between two horses": the planner splits the pair
-            return
-        if kind == "REL" and value == "between" and self.between is None:
-            target = self._mention_for(np, role="object")
-            self.between = (subjects, target)
-            self.link = ("BETWEEN", None)
+        """A noun phrase after a relation, a preposition or a verb: the thing it names, related to
+        the subjects; or no thing at all (a part, a place, a garment, the camera)."""
+        subjects = self._object_subjects(link[0])
+        if self._not_a_thing(np, link, subjects) or self._between(np, link, subjects):
             return
         target = self._mention_for(np, role="object")
-        if kind == "VERB":
-            verb = value
-            relation = verb.relation or "next to"
-            for index in subjects:
-                self._extend_action(self.out.mentions[index], verb, f"{article(noun)} {noun}")
-        elif kind == "PREP":
-            relation = "next to"
-        else:
-            relation = value
-            leaning = subjects and any(a.split()[0] in ("leaning", "propped") for s in subjects
-                                       for a in self.out.mentions[s].actions[-1:])
-            if leaning and value in ("on", "against"):
-                # "leaning on a cane": held when small enough, beside it otherwise
-                relation = "holding" if priors.prior_for(noun).height <= _HOLDABLE_HEIGHT else "next to"
-                if relation == "holding":
-                    self._relate(subjects, relation, target)
-                    return
+        relation = self._object_relation(np, link, subjects, target)
+        if relation is None:
+            return
         if relation in ("left of", "right of", "next to", "between"):
             self.peers.append(target)
-        if kind == "VERB" and self.each and len(subjects) > 1 and np.count is None and not np.plural:
+        if link[0] == "VERB" and self.each and len(subjects) > 1 and np.count is None and not np.plural:
             self.out.mentions[target].count = len(subjects)  # "each holding a cup": a cup each
         if subjects:
             self._relate(subjects, relation, target)
         else:
             self.fronted.append((relation, target))
+
+    def _object_subjects(self, kind: str) -> list[int]:
+        if kind == "VERB":
+            return self.verb_subjects
+        if kind == "REL" and self.chain_subject is not None:
+            return [self.chain_subject]
+        return self._targets() or ([self.last] if self.last is not None and self.last_role == "subject" else [])
+
+    def _not_a_thing(self, np: NounPhrase, link, subjects: list[int]) -> bool:
+        """Objects that are no instance of their own; True when handled."""
+        kind, value = link[0], link[1]
+        noun = np.noun
+        if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
+            return True
+        if kind == "VERB" and subjects and (noun in lexicon.CLOTHING or noun in lexicon.PARTS or (
+                np.det in lexicon.POSSESSIVES and lexicon.category(noun) is None and noun not in priors.NOUNS)):
+            # "shaking hands", "casts his line": what they do, not a thing
+            for index in subjects:
+                self._extend_action(self.out.mentions[index], value, self._words_of(np))
+            owner = self._possessor(np)  # "brushing her horse's mane": beside the horse
+            if owner is not None:
+                self._relate(subjects, "next to", owner)
+            return True
+        if kind == "REL" and value in _DIRECTIONS and noun in _CANVAS_WORDS and np.det in ("the", None):
+            for index in subjects:
+                self._set_zone(index, _DIRECTIONS[value])
+            return True
+        if noun in _VIEWER and np.det == "the" and kind in ("REL", "PREP"):
+            return True
+        return self._place_or_garment(np, link)
+
+    def _place_or_garment(self, np: NounPhrase, link) -> bool:
+        """'at a waterhole', 'on the moon', 'hiking in a nature reserve' are places; 'in a red
+        blanket' is worn. True when handled."""
+        kind, value = link[0], link[1]
+        noun = np.noun
+        unknown = lexicon.category(noun) is None and not lexicon.is_known_noun(noun)
+        if unknown and kind in ("REL", "PREP") and value in ("at", "along", "across", "through", "during"):
+            self._setting(np, ("REL", value))  # an unknown word there is most likely a place
+            return True
+        if kind == "REL" and value == "on" and noun in lexicon.WORLDS:
+            self._setting(np, link)
+            return True
+        if kind != "REL" or value != "inside":
+            return False
+        wearer = self._wearer()
+        described = any(t.low in lexicon.COLOURS or t.low in lexicon.MATERIALS or t.low in lexicon.PATTERNS
+                        for t in np.modifiers)
+        worn = noun in lexicon.CLOTHING or noun in lexicon.PARTS or (
+            unknown and described and wearer is not None and self.out.mentions[wearer].is_person)
+        if not worn:
+            if unknown:
+                self._setting(np, link)
+            return unknown
+        if wearer is None:
+            return False
+        self._attach(self.out.mentions[wearer], self._link_text(np), np)
+        self.continuing = ("WEAR", self._link_text(np))
+        return True
+
+    def _between(self, np: NounPhrase, link, subjects: list[int]) -> bool:
+        if link[0] != "REL" or link[1] != "between" or self.between is not None:
+            return False
+        target = self._mention_for(np, role="object")
+        if (np.count or 1) >= 2:
+            self._relate(subjects, "between", target)  # "between two horses": the planner splits the pair
+        else:
+            self.between = (subjects, target)  # "between a tree and a house": the second comes next
+            self.link = ("BETWEEN", None)
+        return True
+
+    def _object_relation(self, np: NounPhrase, link, subjects: list[int], target: int) -> str | None:
+        """How the subjects relate to the object; None when that is already recorded."""
+        kind, value = link[0], link[1]
+        noun = np.noun
+        if kind == "VERB":
+            for index in subjects:
+                self._extend_action(self.out.mentions[index], value, f"{article(noun)} {noun}")
+            return value.relation or "next to"
+        if kind == "PREP":
+            return "next to"
+        leaning = any(a.split()[0] in ("leaning", "propped") for s in subjects for a in self.out.mentions[s].actions[-1:])
+        if leaning and value in ("on", "against"):
+            # "leaning on a cane": held when small enough, beside it otherwise
+            if priors.prior_for(noun).height <= _HOLDABLE_HEIGHT:
+                self._relate(subjects, "holding", target)
+                return None
+            return "next to"
+        return value
 
     def _extend_action(self, mention: Mention, verb: lexicon.Verb, words: str) -> None:
         if mention.actions and mention.actions[-1] == verb.gerund:
