@@ -383,41 +383,10 @@ class Chunker:
         return chunks
 
     def _word(self, i: int, previous: Chunk | None) -> Chunk:
+        found = self._function_word(i) or self._verb_at(i, previous)
+        if found is not None:
+            return found
         word = self.words[i]
-        # After a transitive verb or a preposition a noun is expected: "mixing drinks", "with waves",
-        # "in shining armor" (a verb form followed by a noun is its modifier).
-        wants_noun = previous is not None and (
-            (previous.kind == "VERB" and previous.value.transitive)
-            or previous.kind in ("WITH", "REL", "PREP", "OF", "NEG", "DETAIL", "WEAR"))
-        if word in ("and", "plus"):
-            return Chunk("AND", i, i + 1)
-        if word in lexicon.CHATTER and self._chatter(i):
-            return Chunk("FILLER", i, i + 1, word)
-        if word in ("or", "nor"):
-            return Chunk("OR", i, i + 1)
-        if word in lexicon.CONJUNCTIONS:
-            return Chunk("CLAUSE", i, i + 1, word)
-        if word in lexicon.RELATIVE:
-            return Chunk("RELATIVE", i, i + 1, word)
-        if word in lexicon.COPULAS:
-            return Chunk("COPULA", i, i + 1, word)
-        if word in ("each", "one") and i + 1 < len(self.words) and self.words[i + 1] in ("other", "another"):
-            return Chunk("NP", i, i + 2, np=NounPhrase(i, i + 2, pronoun="each other"))
-        possessive = word in lexicon.POSSESSIVES and self._noun_follows(i + 1)  # "at her feet"
-        if word in lexicon.PRONOUNS and word != "one" and not possessive:
-            return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=word))
-        if i == self.verb_at or (previous is not None and previous.kind == "NP" and self._verb_after_subject(
-                previous, i)):
-            return self._generic_verb(i)
-        if word in lexicon.VERBS and not (wants_noun and (
-                lexicon.is_known_noun(singular(word)[0]) or lexicon.is_known_noun(word) or self._noun_follows(i + 1))):
-            return Chunk("VERB", i, i + 1, lexicon.VERBS[word])  # but "mixing drinks": a noun
-        if previous is not None and previous.kind == "COPULA" and word.endswith("ing") and word not in lexicon.ADJECTIVES:
-            after = self.words[i + 1] if i + 1 < len(self.words) else ""
-            if _is_verb_form(word) or after in lexicon.DETERMINERS or _number(after) is not None:
-                return self._generic_verb(i)  # "is mixing drinks", "is building a sandcastle"
-        if previous is not None and previous.kind == "NP" and _is_past_tense(word):
-            return self._generic_verb(i)  # "a car painted red"
         if word in lexicon.PREPOSITIONS:
             return Chunk("PREP", i, i + 1, word)
         if word in lexicon.FILLER:
@@ -428,6 +397,48 @@ class Chunker:
         if _is_verb_form(word) or word.endswith("ed"):
             return self._generic_verb(i)
         return Chunk("OTHER", i, i + 1, word)
+
+    def _function_word(self, i: int) -> Chunk | None:
+        """Conjunctions, relative words, copulas, pronouns and words to the planner."""
+        word = self.words[i]
+        if word in ("and", "plus"):
+            return Chunk("AND", i, i + 1)
+        if word in lexicon.CHATTER and self._chatter(i):
+            return Chunk("FILLER", i, i + 1, word)
+        if word in ("or", "nor"):
+            return Chunk("OR", i, i + 1)
+        for words_of, kind in ((lexicon.CONJUNCTIONS, "CLAUSE"), (lexicon.RELATIVE, "RELATIVE"),
+                               (lexicon.COPULAS, "COPULA")):
+            if word in words_of:
+                return Chunk(kind, i, i + 1, word)
+        if word in ("each", "one") and i + 1 < len(self.words) and self.words[i + 1] in ("other", "another"):
+            return Chunk("NP", i, i + 2, np=NounPhrase(i, i + 2, pronoun="each other"))
+        possessive = word in lexicon.POSSESSIVES and self._noun_follows(i + 1)  # "at her feet"
+        if word in lexicon.PRONOUNS and word != "one" and not possessive:
+            return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=word))
+        return None
+
+    def _verb_at(self, i: int, previous: Chunk | None) -> Chunk | None:
+        """A verb here, by the lexicon or by what came before ('a rooster | crows', 'is | mixing')."""
+        word = self.words[i]
+        if i == self.verb_at or (previous is not None and previous.kind == "NP" and self._verb_after_subject(
+                previous, i)):
+            return self._generic_verb(i)
+        # After a transitive verb or a preposition a noun is expected: "mixing drinks", "with waves",
+        # "in shining armor" (a verb form followed by a noun is its modifier).
+        wants_noun = previous is not None and (
+            (previous.kind == "VERB" and previous.value.transitive)
+            or previous.kind in ("WITH", "REL", "PREP", "OF", "NEG", "DETAIL", "WEAR"))
+        if word in lexicon.VERBS and not (wants_noun and (
+                lexicon.is_known_noun(singular(word)[0]) or lexicon.is_known_noun(word) or self._noun_follows(i + 1))):
+            return Chunk("VERB", i, i + 1, lexicon.VERBS[word])  # but "mixing drinks": a noun
+        if previous is not None and previous.kind == "COPULA" and word.endswith("ing") and word not in lexicon.ADJECTIVES:
+            after = self.words[i + 1] if i + 1 < len(self.words) else ""
+            if _is_verb_form(word) or after in lexicon.DETERMINERS or _number(after) is not None:
+                return self._generic_verb(i)  # "is mixing drinks", "is building a sandcastle"
+        if previous is not None and previous.kind == "NP" and _is_past_tense(word):
+            return self._generic_verb(i)  # "a car painted red"
+        return None
 
     def _chatter(self, i: int) -> bool:
         """'So I'm imagining a girl...', 'could you draw a cat': words to the planner, not the scene.
@@ -444,10 +455,30 @@ class Chunker:
         return Chunk("VERB", i, i + 1, verb_for(self.words[i], self.tokens[i].text))
 
     def noun_phrase(self, i: int) -> NounPhrase | None:
-        words, n = self.words, len(self.words)
         np = NounPhrase(i, i)
-        j = i
-        # Determiner and quantity, in any of their usual orders ("the two", "all three", "a pair of").
+        first = self._quantity(np, i)
+        j = self._body_end(np, first)
+        body = [k for k in range(first, j) if self.tokens[k].is_word]
+        if body and self.words[body[-1]] == "and":
+            j = body.pop()
+        if not body:
+            if np.count is None and np.det is None:
+                return None
+            if np.count is not None and np.det is None and self.words[i] == "one":
+                np.pronoun = "one"
+            np.end = j
+            return np
+        head_start, head_end = self._head(body, np, j)
+        np.modifiers = [self.tokens[k] for k in body if k < head_start]
+        np.head = [self.tokens[k] for k in range(head_start, head_end)] if head_end > head_start else []
+        np.end = head_end if head_end > head_start else j
+        self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
+        return np
+
+    def _quantity(self, np: NounPhrase, j: int) -> int:
+        """Determiner and quantity, in any of their usual orders ("the two", "all three", "a pair
+        of"); fills np.det / np.count and returns where the modifiers start."""
+        words, n = self.words, len(self.words)
         while j < n:
             counted = match_count(words, j)
             if counted is not None:
@@ -461,24 +492,20 @@ class Chunker:
                 break  # "a 3 legged stool", "a two-headed dragon": a modifier, not a count
             if number is not None and not (words[j] == "one" and not self._noun_follows(j + 1)):
                 np.count = number if words[j] != "dozen" or np.count is None else np.count * 12
-                j += 1
-                continue
-            if words[j] in lexicon.VAGUE_COUNTS:
+            elif words[j] in lexicon.VAGUE_COUNTS:
                 np.count, np.vague = lexicon.VAGUE_COUNTS[words[j]], True
-                j += 1
-                continue
-            if words[j] in lexicon.DETERMINERS and words[j] != "one's":
+            elif words[j] in lexicon.DETERMINERS and words[j] != "one's":
                 np.det = np.det or words[j]
-                j += 1
-                continue
-            if words[j] == "all" or words[j] == "only":
-                j += 1
-                continue
-            break
-        first = j
-        # Modifiers and the head: words up to the first function word.
+            elif words[j] not in ("all", "only"):
+                break
+            j += 1
+        return j
+
+    def _body_end(self, np: NounPhrase, first: int) -> int:
+        """Modifiers and the head: the words up to the first function word or verb."""
+        words, j = self.words, first
         seen = _Seen()
-        while j < n:
+        while j < len(words):
             if not self.tokens[j].is_word:
                 if words[j] == "," and self._comma_between_adjectives(seen, j):
                     j += 1  # "a big, red ball"
@@ -487,30 +514,14 @@ class Chunker:
             word = words[j]
             if word in _NP_STOP and not (word == "and" and self._adjective_and(seen, j)):
                 break
-            if j > first and _number(word) is not None and word != "one":
-                break  # "Draw two penguins": a number starts a noun phrase of its own
-            if j > first and match_phrase(words, j) is not None and word != "and":
+            if j > first and ((_number(word) is not None and word != "one")  # "Draw two penguins"
+                              or (match_phrase(words, j) is not None and word != "and")):
                 break
             if self._verb_ends_phrase(np, seen, j):
                 break
             seen.add(word)
             j += 1
-        body = [k for k in range(first, j) if self.tokens[k].is_word]
-        if body and words[body[-1]] == "and":
-            j = body.pop()
-        if not body:
-            if np.count is None and np.det is None:
-                return None
-            if np.count is not None and np.det is None and words[i] == "one":
-                np.pronoun = "one"
-            np.end = j
-            return np
-        head_start, head_end = self._head(body, np, j)
-        np.modifiers = [self.tokens[k] for k in body if k < head_start]
-        np.head = [self.tokens[k] for k in range(head_start, head_end)] if head_end > head_start else []
-        np.end = head_end if head_end > head_start else j
-        self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
-        return np
+        return j
 
     def _comma_between_adjectives(self, seen: _Seen, j: int) -> bool:
         after = self.words[j + 1] if j + 1 < len(self.words) and self.tokens[j + 1].is_word else ""
