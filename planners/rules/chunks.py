@@ -656,6 +656,9 @@ class Chunker:
             k = candidates[-1]
             noun, plural = singular(words[k])
             head_start, head_end = k, k + 1
+        if (np.count or 0) > 1 and not np.vague and not plural and head_end - head_start == 1 and (
+                words[head_start] in lexicon.COLOURS):
+            return last + 1, last + 1  # "two orange": a colour of two things, not two oranges
         if noun in lexicon.PLURALIA_TANTUM and noun == "glasses" and (np.count or 1) > 1 and not np.pair:
             noun, plural = "glass", True
         if head_end - head_start == 1 and head_start > first and self._names_with(words[head_start - 1], noun):

@@ -221,7 +221,8 @@ WORN_IN_PAIRS = _words("shoes boots sneakers trainers sandals heels slippers soc
 # Singular words for a group of people, whose members may be listed next ("a jazz band, a saxophonist...").
 COLLECTIVES = _words("band family group team crowd trio quartet choir orchestra crew gang couple party")
 # The speaker talking to the planner: "I'd love a picture of...", "can you make...", "please draw".
-CHATTER = _words("i i'm i'd i'll i've me we we'd let's lets you please pls so hey hi hello okay ok "
+CHATTER = _words("i i'm i'd i'll i've me we we'd let's lets you please pls so hey hi hello okay ok to see "
+                 "visualize visualise envision depict capture "
                  "imagine imagining picture draw paint generate create make render show give want need like "
                  "love would could can maybe just really")
 # What one does something with, never a thing of its own after a verb: "chopping wood", "drinking tea".

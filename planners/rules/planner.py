@@ -176,6 +176,9 @@ def _seat_as_on(relation: layout.LayoutRelation, items: list[layout.LayoutItem])
 
 
 def _default_pose(mention: Mention) -> str | None:
+    """People stand unless the words say otherwise; babies are carried or lie, so they get none."""
+    if mention.noun in ("baby", "infant", "newborn"):
+        return None
     return "standing" if mention.is_person and captions.is_human(mention) else None
 
 

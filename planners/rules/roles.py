@@ -219,16 +219,8 @@ class NounPhrases:
     def _headless(self, np: NounPhrase, link) -> None:
         kind = link[0] if link else None
         words = [t.text for t in np.modifiers]
-        if words and np.count == 1 and self.tokens[np.start].low == "one" and self._distribute(words):
+        if self._members(np, words, kind):
             return
-        nxt = self._next()
-        alone = (not words and np.count == 1) or [w.lower() for w in words] == ["one"]
-        if (alone and self.tokens[np.start].low == "one" and nxt is not None
-                and nxt.kind in ("REL", "WITH", "WEAR", "VERB", "POSE") and self._distribute([])):
-            return  # "two women, one in a white blouse and one in black"
-        if len(words) > 1 and words[-1].lower() in ("one", "ones") and kind not in ("WEAR", "VERB"):
-            if self._distribute(words[:-1]):  # "two horses: a white one and a brown one"
-                return
         target = self._wearer()
         wear = kind == "WEAR" or (kind == "REL" and link[1] == "inside")
         if wear and words and target is not None:
@@ -254,12 +246,46 @@ class NounPhrases:
             people = NounPhrase(np.start, np.end, det=np.det, count=np.count, noun="person", plural=True)
             self._top_level(people, link)  # "a family of four": four people
             return
+        if not words and np.det in lexicon.DEFINITE and np.count is None:
+            return  # "picture this:": no thing waits for a head
         if not words and self.tokens[np.start].low in ("both", "each"):
             self._gather(each=self.tokens[np.start].low == "each")
             return
         if np.count == 1 and self._distribute(words):
             return
         self.ellipsis.append(np)  # "a red and a blue cup": the head comes later
+
+    def _members(self, np: NounPhrase, words: list[str], kind: str | None) -> bool:
+        """'two cats, one black and one white', 'two women, one in a blouse', 'five teens, one of
+        them in a cap', 'four kittens, two grey and two orange', 'a white one': members of the
+        plural before, each described apart. True when handled."""
+        first = self.tokens[np.start].low
+        if words and np.count == 1 and first == "one" and self._distribute(words):
+            return True
+        nxt = self._next()
+        alone = (not words and np.count == 1) or [w.lower() for w in words] == ["one"]
+        if alone and first == "one" and nxt is not None and nxt.kind == "OF" and self._of_them():
+            return self._distribute([])
+        if (alone and first == "one" and nxt is not None
+                and nxt.kind in ("REL", "WITH", "WEAR", "VERB", "POSE") and self._distribute([])):
+            return True
+        if len(words) > 1 and words[-1].lower() in ("one", "ones") and kind not in ("WEAR", "VERB"):
+            if self._distribute(words[:-1]):
+                return True
+        if words and np.det is None and (np.count or 0) > 1 and kind in (None, "COMMA", "AND"):
+            return all(self._distribute(words) for _ in range(np.count))  # "two grey and two orange"
+        return False
+
+    def _of_them(self) -> bool:
+        """'one of them', 'one of the boys': skips the 'of ...' and says whether it was there."""
+        i = self.index
+        inner = self.chunks[i + 2] if i + 2 < len(self.chunks) else None
+        if inner is None or inner.kind != "NP" or inner.np is None:
+            return False
+        if inner.np.pronoun not in ("them", "those", "these", "us") and not inner.np.plural:
+            return False
+        self.skip.update({i + 1, i + 2})
+        return True
 
     def _distribute(self, words: list[str]) -> bool:
         """'two cats, one black and one white': the plural splits into described members."""
