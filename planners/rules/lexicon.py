@@ -232,6 +232,7 @@ MASS_NOUNS = _words("dough wood water tea coffee milk juice wine beer soup food 
                     "breakfast lunch dinner firewood clay paint ice-cream popcorn candy")
 STYLE_WORDS = _words(
     "edges edge reflections reflection particles particle spotlight spotlights sparkles bloom flare rays "
+    "spark sparks ember embers smoke steam dust confetti glitter snowflake snowflakes raindrops raindrop "
     "style art artwork quality resolution detail details bokeh masterpiece artstation "
     "trending unreal octane 4k 8k hd hdr uhd dslr render photography wallpaper concept aesthetic "
     "vibe mood colors colours tones palette film grain color colour tone shadow shadows highlight "
@@ -427,7 +428,7 @@ ANIMALS = _words(
     "dolphin whale shark seal walrus octopus squid crab lobster jellyfish starfish butterfly bee "
     "ladybug dragonfly ant spider beetle moth snail worm dragon unicorn griffin phoenix")
 _PERSON_ENDINGS = ("daughter", "girl", "boy", "woman", "man", "mother", "father", "child", "person", "wife",
-                   "maid", "lady", "keeper", "worker", "player", "fighter", "maker")
+                   "maid", "lady", "keeper", "worker", "player", "fighter", "maker", "smith", "ician")
 _NOT_PEOPLE = _words("ottoman talisman doberman walkman caiman")
 
 

@@ -614,7 +614,10 @@ class NounPhrases:
                 self._proper(np) or self._bare_subject(np)):
             return  # bare unknown words ("digital art", "4k"): style, not things
         if np.noun in lexicon.STYLE_WORDS and (np.det is None and np.count is None or np.noun not in priors.NOUNS):
-            return  # "soft shadows", "pastel colors": the picture's look, in the global caption
+            # "soft shadows", "sparks flying": the picture's look, in the global caption; what is said
+            # next of it is said of no instance
+            self.group, self.last_role = [], "style"
+            return
         joins = extend or (kind in ("AND", "COMMA", "OR") and self.last_role == "subject")
         first_new = len(self.out.mentions)
         index = self._mention_for(np, role="subject")
