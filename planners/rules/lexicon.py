@@ -315,6 +315,8 @@ IRREGULAR_PLURALS: dict[str, str] = {
     "salmon": "salmon", "aircraft": "aircraft", "swine": "swine", "cattle": "cow",
     "police": "police officer", "staff": "staff", "dwarves": "dwarf", "werewolves": "werewolf",
 }  # fmt: skip
+# Same form for one and many, and said of herds: bare ("herding sheep") they are several.
+HERD_PLURALS = _words("sheep deer moose bison cattle")
 # Same form for one and many: with no number they mean one.
 ZERO_PLURALS = _words("sheep deer fish moose bison salmon aircraft swine")
 

@@ -30,6 +30,15 @@ _SURFACES = frozenset({"table", "dining table", "desk", "counter", "shelf", "boo
 # Modifiers that say which part of a thing, not which thing: "the top shelf" is the bookshelf's.
 _PLACE_WORDS = frozenset({"top", "bottom", "upper", "lower", "middle", "front", "back", "left", "right", "far",
                           "near", "center", "centre"})
+# Who a definite description may mean when nobody was named so: "the boy" is the son.
+_SAME_PERSON = {
+    "boy": frozenset({"son", "grandson", "brother", "kid", "child", "schoolboy", "nephew"}),
+    "girl": frozenset({"daughter", "granddaughter", "sister", "kid", "child", "schoolgirl", "niece"}),
+    "man": frozenset({"father", "dad", "husband", "grandfather", "grandpa", "groom", "uncle", "gentleman"}),
+    "woman": frozenset({"mother", "mom", "wife", "grandmother", "grandma", "bride", "aunt", "lady"}),
+    "child": frozenset({"son", "daughter", "kid", "boy", "girl", "toddler"}),
+    "kid": frozenset({"son", "daughter", "child", "boy", "girl", "toddler"}),
+}
 # How a held thing is told apart from a companion: small enough to carry.
 _HOLDABLE_HEIGHT = 0.75
 
@@ -676,15 +685,29 @@ class NounPhrases:
                 if same and placing:
                     self._touch(index, role)
                     return index
+            described = self._described_person(np)
+            if described is not None:
+                self._touch(described, role)
+                return described
         return self._new_mention(np, role)
+
+    def _described_person(self, np: NounPhrase) -> int | None:
+        """'a man and his son ...; the boy in a life jacket': a definite description of someone
+        already there, when exactly one earlier person fits it and none is named so."""
+        kin = _SAME_PERSON.get(np.noun or "")
+        if kin is None or any(m.noun == np.noun for m in self.out.mentions):
+            return None
+        fitting = [i for i, m in enumerate(self.out.mentions) if m.noun in kin and m.count == 1]
+        return fitting[0] if len(fitting) == 1 else None
 
     def _new_mention(self, np: NounPhrase, role: str) -> int:
         noun = np.noun
         assert noun is not None
         count = np.count
         if count is None:
-            # "a leather shoes", "a cubic dice": after "a" the user means one
-            plural = np.plural and noun not in lexicon.PLURALIA_TANTUM and np.det not in lexicon.ARTICLES
+            # "a leather shoes", "a cubic dice": after "a" the user means one; "herding sheep": many
+            herd = noun in lexicon.HERD_PLURALS and np.det is None and np.head and np.head[-1].low == noun
+            plural = (np.plural or herd) and noun not in lexicon.PLURALIA_TANTUM and np.det not in lexicon.ARTICLES
             count = lexicon.DEFAULT_PLURAL_COUNT if plural else 1
         if np.pair and noun in lexicon.PLURALIA_TANTUM:
             count = np.pairs  # "a pair of scissors" is one pair
