@@ -105,8 +105,9 @@ def test_problems_of_many_scenes_are_capped_together() -> None:
 
 
 def test_json_lines_and_json_details_survive_the_single_parse() -> None:
+    # A guard for the move from `json` to YAML events (it passed before the change too).
     # JSON numbers that YAML 1.1 would read as strings, escapes YAML spells differently, tabs.
-    text = '{"caption":"a \\/ \\ud83d\\ude00 fox",\t"seed":1e3,\n "width": 5.12e2}\n{"caption": "b"}\n'
+    text = '{"caption":"a \\/ \\ud83d\\ude00 fox",\t"seed":1e3, "width": 5.12e2}\n\n{"caption": "b"}\n'
     first, second = load_scenes(text, "x.jsonl")
     assert first.scene.caption == "a / \U0001F600 fox" and first.scene.seed == 1000 and first.scene.width == 512
     assert (first.line, second.line) == (1, 3)

@@ -125,16 +125,16 @@ class _BoundedBackend(httpcore2.NetworkBackend):
 class _BoundedTransport(httpx2.HTTPTransport):
     """httpx's own transport (its exception mapping included) over the bounded network backend."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        # httpx's transport has no parameter for the network backend; its pool is rebuilt with one.
-        self._pool = httpcore2.ConnectionPool(ssl_context=httpx2.create_ssl_context(), max_connections=100,
-                                              max_keepalive_connections=20, keepalive_expiry=5.0,
-                                              network_backend=_BoundedBackend())
+    def __init__(self, tls: bool) -> None:
+        # Not HTTPTransport.__init__: it builds a pool without our backend (it takes no parameter for one),
+        # and its TLS context costs a third of a second to load for a plain-http local server.
+        self._pool = httpcore2.ConnectionPool(ssl_context=httpx2.create_ssl_context() if tls else None,
+                                              max_connections=100, max_keepalive_connections=20,
+                                              keepalive_expiry=5.0, network_backend=_BoundedBackend())
 
 
-def bounded_http_client() -> httpx2.Client:
+def bounded_http_client(base_url: str) -> httpx2.Client:
     """An HTTP client for the openai library whose sockets obey `bounded(...)`."""
     import openai
 
-    return openai.DefaultHttpxClient(transport=_BoundedTransport())
+    return openai.DefaultHttpxClient(transport=_BoundedTransport(tls=base_url.startswith("https:")))

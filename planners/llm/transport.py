@@ -78,7 +78,7 @@ class ChatTransport:
 
             self._client = openai.OpenAI(api_key=api_key_for(self.options.base_url), base_url=self.options.base_url,
                                          max_retries=0, timeout=self.options.timeout,
-                                         http_client=bounded_http_client())
+                                         http_client=bounded_http_client(self.options.base_url))
         return self._client
 
     def close(self) -> None:
