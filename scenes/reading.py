@@ -57,12 +57,13 @@ class AnotherValue(Exception):
         self.line = line
 
 
-def _parser(text: str) -> Any:
+def _parser(text: str, json_text: bool) -> Any:
     if getattr(yaml, "__with_libyaml__", False):
         from yaml.cyaml import CParser
 
         return CParser(text)
-    return _PythonParser(text)
+    # PyYAML's own scanner refuses the tabs JSON allows between tokens; valid JSON has none inside strings.
+    return _PythonParser(text.replace("\t", " ") if json_text else text)
 
 
 class _PythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
@@ -81,7 +82,7 @@ class EventReader:
         self.json_numbers = json_numbers  # plain scalars that are JSON numbers are read as JSON reads them
         self.line_offset = line_offset
         self.several_values = several_values  # a second top-level value raises AnotherValue (JSON lines)
-        self.parser = _parser(text)
+        self.parser = _parser(text, json_numbers)
         self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, values it expands to)
         self.values = 0
         self.aliased = False

@@ -23,7 +23,6 @@ from typing import Any
 
 from scenes.errors import PlannerError
 
-from .deadline import ReplyTooLarge, RequestDeadline, bounded, bounded_http_client
 from .options import KEY_VARIABLES, LLMOptions, api_key_for, redact
 from .reply import response_format
 
@@ -76,6 +75,8 @@ class ChatTransport:
         if self._client is None:
             import openai
 
+            from .deadline import bounded_http_client
+
             self._client = openai.OpenAI(api_key=api_key_for(self.options.base_url), base_url=self.options.base_url,
                                          max_retries=0, timeout=self.options.timeout,
                                          http_client=bounded_http_client(self.options.base_url))
@@ -89,7 +90,9 @@ class ChatTransport:
     # -- one request, retried while the failure is transient ---------------------------------
 
     def chat(self, messages: list[dict[str, str]], *, mode: str, seed: int | None, deadline: float) -> ChatReply:
-        import openai
+        import openai  # here, not at the top: `deig plan` with the rules planner never loads the HTTP stack
+
+        from .deadline import ReplyTooLarge, RequestDeadline, bounded
 
         client = self._openai()
         retries = 0
