@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import resource
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -28,13 +30,56 @@ GRACE_S = 20  # interpreter start and exit on a busy machine; the plan itself mu
 MAX_REQUEST_BYTES = 64 * 1024
 
 
-def plan_bounded(tmp_path: Path, server: ChatServer, *options: str, timeout: float) -> subprocess.CompletedProcess[str]:
+def plan_bounded(tmp_path: Path, server: ChatServer | HeaderDrip, *options: str,
+                 timeout: float) -> subprocess.CompletedProcess[str]:
     def limits() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_LIMIT, ADDRESS_LIMIT))
 
     return subprocess.run([sys.executable, "-m", "deigcli", "plan", PROMPT, "--planner", "llm", "--no-cache",
                            "-P", "backoff=0.01", *options], capture_output=True, text=True,
                           env=subprocess_env(tmp_path, server.url), preexec_fn=limits, timeout=timeout)
+
+
+class HeaderDrip:
+    """A raw HTTP server on 127.0.0.1 that sends a status line, then its headers one byte at a time."""
+
+    def __init__(self, interval: float = 0.5):
+        self.interval = interval
+        self.connections = 0
+        self._stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._listener.getsockname()[1]}/v1"
+
+    def __enter__(self) -> HeaderDrip:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._listener.close()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._drip, args=(connection,), daemon=True).start()
+
+    def _drip(self, connection: socket.socket) -> None:
+        with connection:
+            connection.recv(65536)
+            try:
+                connection.sendall(b"HTTP/1.1 200 OK\r\n")
+                while not self._stop.wait(self.interval):
+                    connection.sendall(b"x")  # an endless header name
+            except OSError:
+                pass
 
 
 def one_error_and_hint(stderr: str) -> str:
@@ -73,6 +118,15 @@ def test_a_slow_drip_reply_is_cut_at_the_request_timeout(tmp_path: Path) -> None
     error = one_error_and_hint(proc.stderr)
     assert "did not answer within 2 s; gave up after 2 attempts" in error, error
     assert len(server.requests) == 2
+
+
+def test_headers_that_drip_are_cut_at_the_request_timeout(tmp_path: Path) -> None:
+    with HeaderDrip() as server:
+        proc = plan_bounded(tmp_path, server, "-P", "timeout=2", "-P", "max_retries=0", timeout=2 + GRACE_S)
+    assert proc.returncode == 3, proc.stderr
+    error = one_error_and_hint(proc.stderr)
+    assert "did not answer within 2 s; gave up after 1 attempt" in error, error
+    assert server.connections == 1
 
 
 def test_a_50_mb_reply_is_stopped_while_reading_and_never_sent_back(tmp_path: Path) -> None:
