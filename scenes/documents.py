@@ -1,9 +1,9 @@
 """Reading YAML and JSON documents safely, remembering the line of every value.
 
 A file may hold one scene, a list of scenes, several YAML documents, or JSON lines. Everything is
-parsed with YAML's safe loader (or `json`), aliases are bounded so that a small file cannot expand
-into a huge one, duplicate keys are errors, and each value's line is kept so that validation
-errors can point at it.
+read once, event by event (`reading`), with the limits kept while reading: bytes before parsing,
+then values per scene (aliases counted as expanded), depth and value length; duplicate keys are
+errors, and each value's line is kept so that validation errors can point at it.
 """
 
 from __future__ import annotations
@@ -127,9 +127,21 @@ def _json_scenes(text: str, name: str, line_offset: int) -> Iterator[tuple[Any, 
     try:
         yield from reader.scenes()
     except _AnotherValue as more:
-        for number, line in enumerate(text.splitlines()[more.line:], start=more.line + 1):
+        for number, line in _lines_after(text, more.line):
             if line.strip():
                 yield from _EventReader(line, name, json_numbers=True, line_offset=line_offset + number - 1).scenes()
+
+
+def _lines_after(text: str, skip: int) -> Iterator[tuple[int, str]]:
+    """(number, line) of each line after the first `skip`, one at a time (a million lines are not listed)."""
+    number, start = 0, 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        number += 1
+        if number > skip:
+            yield number, text[start:end]
+        start = end + 1
 
 
 # JSON writes characters outside the BMP as two escaped surrogates, which YAML does not read.
