@@ -1,24 +1,25 @@
 """Reading YAML and JSON documents safely, remembering the line of every value.
 
 A file may hold one scene, a list of scenes, several YAML documents, or JSON lines. Everything is
-parsed with YAML's safe loader (or `json`), aliases are bounded so that a small file cannot expand
-into a huge one, duplicate keys are errors, and each value's line is kept so that validation
-errors can point at it.
+read once, event by event (`reading`), with the limits kept while reading: bytes before parsing,
+then values per scene (aliases counted as expanded), depth and value length; duplicate keys are
+errors, and each value's line is kept so that validation errors can point at it.
 """
 
 from __future__ import annotations
 
-import json
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .errors import InvalidInput, Issue, SceneInvalid
+from .errors import MAX_LISTED_PROBLEMS, InvalidInput, Issue, IssueList, SceneInvalid
+from .reading import AnotherValue as _AnotherValue
+from .reading import EventReader as _EventReader
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
-MAX_EXPANDED_NODES = 2_000_000
+MAX_SCENES = 10_000  # per file; a larger batch is split into several files
 
 Path_ = tuple[str | int, ...]
 
@@ -79,177 +80,80 @@ def read_source(path: str, *, stdin_bytes: bytes | None = None) -> tuple[str, st
 
 
 def parse_documents(text: str, source: str | None = None) -> list[Document]:
-    """Every scene-shaped value in `text`: a mapping, each mapping of a list, each YAML document."""
+    """Every scene-shaped value in `text`: a mapping, each item of a list, each YAML document."""
+    return list(iter_documents(text, source))
+
+
+def iter_documents(text: str, source: str | None = None) -> Iterator[Document]:
+    """The scenes of `text` one by one, each read, counted and located in the same single parse.
+
+    Only one scene's values are held at a time (and the next one's, to know whether the file
+    holds several), so a hostile file costs what its largest allowed scene costs, not its size.
+    """
+    name = source or "input"
     stripped = text.lstrip()
     if not stripped:
         raise InvalidInput(f"{source or 'the input'} is empty", hint="A scene needs at least a 'caption'.")
     if stripped[0] in "{[":
-        docs = _parse_json(text, source)
-        if docs is not None:
-            return _split(docs, source)
-    return _split(_parse_yaml(text, source), source)
-
-
-def _parse_json(text: str, source: str | None) -> list[tuple[Any, dict[Path_, int], int]] | None:
-    """JSON or JSON lines; None when the text is not JSON (so it is tried as YAML)."""
-    try:
-        data = json.loads(text, object_pairs_hook=_no_duplicate_pairs)
-    except _DuplicateKey as dup:
-        raise InvalidInput(f"{source or 'input'}: duplicate key '{dup.key}'", hint="Each key may appear once.") from None
-    except RecursionError:
-        raise InvalidInput(f"{source or 'input'} is nested too deeply", hint="Check the document's structure.") from None
-    except json.JSONDecodeError as exc:
-        if exc.msg != "Extra data":
-            return None
-        return _parse_json_lines(text, source)
-    return [(data, _yaml_lines_or_empty(text), 1)]
-
-
-def _parse_json_lines(text: str, source: str | None) -> list[tuple[Any, dict[Path_, int], int]]:
-    docs = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line, object_pairs_hook=_no_duplicate_pairs)
-        except _DuplicateKey as dup:
-            raise InvalidInput(f"{source or 'input'}:{number}: duplicate key '{dup.key}'",
-                               hint="Each key may appear once.") from None
-        except (json.JSONDecodeError, RecursionError) as exc:
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-            raise InvalidInput(f"{source or 'input'}:{number}: not valid JSON ({reason})",
-                               hint="JSON lines hold one complete JSON object per line.") from None
-        docs.append((value, {(): number}, number))
-    return docs
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: str):
-        self.key = key
-
-
-def _no_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out
-
-
-def _yaml_lines_or_empty(text: str) -> dict[Path_, int]:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, RecursionError):
-        return {}
-    lines: dict[Path_, int] = {}
-    if node is not None:
-        try:
-            _walk(node, (), lines, check_duplicates=False)
-        except InvalidInput:
-            return {}
-    return lines
-
-
-def _parse_yaml(text: str, source: str | None) -> list[tuple[Any, dict[Path_, int], int]]:
-    name = source or "input"
-    docs = []
-    loader = None
-    try:
-        loader = yaml.SafeLoader(text)
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None:
-                continue
-            _check_expansion(node, name)
-            lines: dict[Path_, int] = {}
-            _walk(node, (), lines, check_duplicates=True, source=name)
-            data = loader.construct_document(node)
-            docs.append((data, lines, node.start_mark.line + 1))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{name}:{mark.line + 1}" if mark else name
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise InvalidInput(f"{where}: invalid YAML: {problem}",
-                           hint="Check the indentation and quoting near that line.") from None
-    except yaml.YAMLError as exc:
-        problem = str(exc).splitlines()[-1] if str(exc) else "invalid YAML"
-        raise InvalidInput(f"{name}: invalid YAML: {problem}", hint="Check the file's syntax.") from None
-    except RecursionError:
-        raise InvalidInput(f"{name} is nested too deeply", hint="Check the document's structure.") from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    return docs
-
-
-def _check_expansion(root: yaml.Node, name: str) -> None:
-    """Refuse alias bombs: count nodes as the document would expand, sharing counts per node."""
-    sizes: dict[int, int] = {}
-
-    def size(node: yaml.Node, depth: int) -> int:
-        key = id(node)
-        if key in sizes:
-            return sizes[key]
-        if depth > 500:
-            raise InvalidInput(f"{name} is nested too deeply", hint="Check the document's structure.")
-        sizes[key] = 1  # guards against recursive aliases
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(child, depth + 1) for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
-        if total > MAX_EXPANDED_NODES:
-            raise InvalidInput(f"{name} expands to more than {MAX_EXPANDED_NODES:,} values (YAML aliases)",
-                               hint="Scene files do not need deeply nested aliases; write the values out.")
-        sizes[key] = total
-        return total
-
-    size(root, 0)
-
-
-def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], *, check_duplicates: bool,
-          source: str = "input", seen: set[int] | None = None) -> None:
-    seen = set() if seen is None else seen
-    if id(node) in seen:  # an alias: its lines were recorded where it was anchored
-        return
-    seen.add(id(node))
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.SequenceNode):
-        for index, child in enumerate(node.value):
-            _walk(child, (*path, index), lines, check_duplicates=check_duplicates, source=source, seen=seen)
-    elif isinstance(node, yaml.MappingNode):
-        keys: set[str] = set()
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":
-                continue
-            key = key_node.value
-            if check_duplicates and key in keys:
-                raise InvalidInput(f"{source}:{key_node.start_mark.line + 1}: duplicate key '{key}'",
-                                   hint="Each key may appear once in a mapping.")
-            keys.add(key)
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            _walk(value_node, (*path, key), lines, check_duplicates=check_duplicates, source=source, seen=seen)
-
-
-def _split(docs: list[tuple[Any, dict[Path_, int], int]], source: str | None) -> list[Document]:
-    """Flatten documents and top-level lists into one Document per scene."""
-    items: list[tuple[Any, dict[Path_, int], int]] = []
-    for data, lines, line in docs:
-        if isinstance(data, list):
-            for index, value in enumerate(data):
-                sub = {path[1:]: ln for path, ln in lines.items() if path[:1] == (index,)}
-                items.append((value, sub, sub.get((), line)))
-        elif data is not None:
-            items.append((data, lines, line))
-    if not items:
+        # JSON (or a YAML flow collection): read with JSON's number rules; leading blank lines kept for line numbers.
+        skipped_lines = text[:len(text) - len(stripped)].count("\n")
+        scenes = _json_scenes(_join_surrogate_escapes(stripped), name, skipped_lines)
+    else:
+        scenes = _EventReader(text, name, json_numbers=False).scenes()
+    pending: tuple[Any, dict[Path_, int], int] | None = None
+    count = 0
+    for item in scenes:
+        count += 1
+        if count > MAX_SCENES:
+            raise InvalidInput(f"{name} holds more than {MAX_SCENES:,} scenes, the limit for one file",
+                               hint="Split the batch into several files.")
+        if pending is not None:
+            yield _document(pending, source, f"scene {count - 1}")
+        pending = item
+    if pending is None:
         raise InvalidInput(f"{source or 'the input'} holds no scene", hint="A scene needs at least a 'caption'.")
-    several = len(items) > 1
-    out = []
-    for number, (data, lines, line) in enumerate(items, start=1):
-        lines.setdefault((), line)
-        out.append(Document(data=data, source=source, lines=lines, label=f"scene {number}" if several else None))
-    return out
+    yield _document(pending, source, f"scene {count}" if count > 1 else None)
+
+
+def _document(item: tuple[Any, dict[Path_, int], int], source: str | None, label: str | None) -> Document:
+    data, lines, line = item
+    lines.setdefault((), line)
+    return Document(data=data, source=source, lines=lines, label=label)
+
+
+def _json_scenes(text: str, name: str, line_offset: int) -> Iterator[tuple[Any, dict[Path_, int], int]]:
+    """One JSON document, or JSON lines: when a second value follows the first, each line is read on its own."""
+    reader = _EventReader(text, name, json_numbers=True, line_offset=line_offset, several_values=True)
+    try:
+        yield from reader.scenes()
+    except _AnotherValue as more:
+        for number, line in _lines_after(text, more.line):
+            if line.strip():
+                yield from _EventReader(line, name, json_numbers=True, line_offset=line_offset + number - 1).scenes()
+
+
+def _lines_after(text: str, skip: int) -> Iterator[tuple[int, str]]:
+    """(number, line) of each line after the first `skip`, one at a time (a million lines are not listed)."""
+    number, start = 0, 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        number += 1
+        if number > skip:
+            yield number, text[start:end]
+        start = end + 1
+
+
+# JSON writes characters outside the BMP as two escaped surrogates, which YAML does not read.
+_SURROGATE_PAIR = re.compile(r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+
+
+def _join_surrogate_escapes(text: str) -> str:
+    if "\\u" not in text:
+        return text
+    return _SURROGATE_PAIR.sub(
+        lambda m: m.group(1) + chr(0x10000 + ((int(m.group(2), 16) - 0xD800) << 10) + int(m.group(3), 16) - 0xDC00),
+        text)
 
 
 # -- validation errors -----------------------------------------------------------------------
@@ -263,9 +167,13 @@ def format_location(path: Path_) -> str:
 
 
 def issues_from_error(error: Any, document: Document, describe: Any) -> list[Issue]:
-    """pydantic ValidationError -> located Issues; `describe(err, path)` words each one."""
+    """pydantic ValidationError -> located Issues; `describe(err, path)` words each one.
+
+    Only the first MAX_LISTED_PROBLEMS are worded (the rest are counted by `error.error_count()`):
+    wording costs time, and a hostile document may hold a hundred thousand problems.
+    """
     issues = []
-    for err in error.errors(include_url=False):
+    for err in error.errors(include_url=False)[:MAX_LISTED_PROBLEMS]:
         path = clean_location(err["loc"])
         # A missing key is reported at the mapping that lacks it.
         location = format_location(path[:-1] if err["type"] == "missing" else path)
@@ -293,6 +201,6 @@ def clean_location(loc: tuple[Any, ...]) -> Path_:
     return tuple(out)
 
 
-def raise_if_issues(issues: list[Issue]) -> None:
+def raise_if_issues(issues: IssueList) -> None:
     if issues:
-        raise SceneInvalid(issues)
+        raise SceneInvalid(issues.shown, more=issues.more)

@@ -54,6 +54,9 @@ class RenderFailed(DeigError):
     exit_code = EXIT_RUNTIME
 
 
+MAX_PROBLEM_CHARS = 500
+
+
 @dataclass(frozen=True)
 class Issue:
     """One validation problem, located in the document (and the file, when there is one)."""
@@ -69,17 +72,43 @@ class Issue:
             where = self.source + (f":{self.line}" if self.line else "") + ": "
         elif self.line:
             where = f"line {self.line}: "
-        return f"{where}{self.location + ': ' if self.location else ''}{self.message}"
+        text = f"{where}{self.location + ': ' if self.location else ''}{self.message}"
+        # A hostile key or value may be long; one problem is one readable line.
+        return text if len(text) <= MAX_PROBLEM_CHARS else text[:MAX_PROBLEM_CHARS - 3] + "..."
+
+
+MAX_LISTED_PROBLEMS = 20  # an error list shows this many problems, then "… and N more"
+
+
+class IssueList:
+    """Problems gathered from many places, keeping only the first few: the output must not grow with the input."""
+
+    def __init__(self) -> None:
+        self.shown: list[Issue] = []
+        self.more = 0
+
+    def add(self, issues: list[Issue], more: int = 0) -> None:
+        room = MAX_LISTED_PROBLEMS - len(self.shown)
+        self.shown.extend(issues[:max(room, 0)])
+        self.more += max(len(issues) - max(room, 0), 0) + more
+
+    def __bool__(self) -> bool:
+        return bool(self.shown)
 
 
 class SceneInvalid(InvalidInput):
-    """A document that does not validate as a scene; carries every problem found."""
+    """A document that does not validate as a scene; carries the first problems found and how many more."""
 
     default_hint = "Run 'deig schema' for the scene format, or 'deig validate FILE' to list every problem."
 
-    def __init__(self, issues: list[Issue], *, hint: str | None = None):
+    def __init__(self, issues: list[Issue], *, hint: str | None = None, more: int = 0):
         if not issues:
             raise ValueError("SceneInvalid needs at least one issue")
-        self.issues = list(issues)
-        first, rest = issues[0], issues[1:]
-        super().__init__(first.render(), hint=hint, details=[issue.render() for issue in rest])
+        listed = IssueList()
+        listed.add(issues, more)
+        self.issues, self.more = listed.shown, listed.more
+        first, rest = self.issues[0], self.issues[1:]
+        details = [issue.render() for issue in rest]
+        if self.more:
+            details.append(f"… and {self.more} more")
+        super().__init__(first.render(), hint=hint, details=details)

@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .documents import Document, Path_, issues_from_error, parse_documents, raise_if_issues, read_source
-from .errors import Issue, SceneInvalid
+from .documents import Document, Path_, issues_from_error, iter_documents, raise_if_issues, read_source
+from .errors import Issue, IssueList, SceneInvalid
 from .model import Instance, PoseKeypoints, RenderSettings, Scene
 
 
@@ -25,14 +25,13 @@ class LoadedScene:
 
 def load_scenes(text: str, source: str | None = None) -> list[LoadedScene]:
     """Every scene in a YAML/JSON text. Raises SceneInvalid listing all problems of all scenes."""
-    documents = parse_documents(text, source)
-    loaded, issues = [], []
-    for document in documents:
+    loaded, issues = [], IssueList()
+    for document in iter_documents(text, source):  # one scene at a time: a hostile file never sits whole in memory
         try:
             loaded.append(LoadedScene(scene_from_document(document), document.source, document.label,
                                       document.line_of(())))
         except SceneInvalid as exc:
-            issues.extend(exc.issues)
+            issues.add(exc.issues, exc.more)
     raise_if_issues(issues)
     return loaded
 
@@ -51,7 +50,8 @@ def scene_from_document(document: Document) -> Scene:
     try:
         return Scene.model_validate(document.data)
     except ValidationError as exc:
-        raise SceneInvalid(issues_from_error(exc, document, describe_error)) from None
+        issues = issues_from_error(exc, document, describe_error)
+        raise SceneInvalid(issues, more=exc.error_count() - len(issues)) from None
 
 
 def scene_from_data(data: Any, source: str | None = None) -> Scene:

@@ -31,6 +31,7 @@ class Step:
     body: Any = None  # a dict is sent as JSON, a str as it is
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    drip: float = 0.0  # > 0: after the headers, the body goes out one byte every `drip` seconds
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: Any
+    size: int = 0  # bytes of the request body as received
 
     @property
     def messages(self) -> list[dict[str, str]]:
@@ -128,7 +130,7 @@ def _handler_for(server: ChatServer) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 body = raw.decode("utf-8", "replace")
             with server._lock:
-                server.requests.append(Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                server.requests.append(Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body, len(raw)))
                 index = len(server.requests) - 1
             if not self.path.endswith("/chat/completions"):
                 self._send(fault(404, f"no route {self.path}"))
@@ -144,14 +146,26 @@ def _handler_for(server: ChatServer) -> type[BaseHTTPRequestHandler]:
             try:
                 self.send_response(step.status)
                 content_type = "text/plain" if isinstance(step.body, str) else "application/json"
-                self.send_header("content-type", content_type)
+                if not any(name.lower() == "content-type" for name in step.headers):
+                    self.send_header("content-type", content_type)
                 self.send_header("content-length", str(len(data)))
                 for name, value in step.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(data)
+                if step.drip:
+                    self._drip(data, step.drip)
+                else:
+                    self.wfile.write(data)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout test); nothing to tell it
+
+        def _drip(self, data: bytes, interval: float) -> None:
+            self.wfile.flush()
+            for index in range(len(data)):
+                if server._stop.wait(interval):
+                    return
+                self.wfile.write(data[index:index + 1])
+                self.wfile.flush()
 
     return Handler
 

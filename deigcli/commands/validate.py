@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from scenes.documents import read_source
-from scenes.errors import DeigError, InvalidInput, Issue, SceneInvalid
+from scenes.errors import DeigError, InvalidInput, Issue, IssueList, SceneInvalid
 from scenes.io import load_scenes
 
 from .. import console, flags, registry
@@ -37,7 +37,7 @@ def validate(
     if renderer:
         cls = registry.load("renderer", renderer)
         checker = cls(build_options(cls.Options, {}, f"renderer '{renderer}'"))
-    issues: list[Issue] = []
+    issues = IssueList()  # the first problems and a count of the rest
     hint: str | None = None  # the first problem's own hint, when it has one
     total = 0
     for path in files:
@@ -45,11 +45,11 @@ def validate(
             text, name = read_source(path, stdin_bytes=flags.read_stdin_bytes("FILE") if path == "-" else None)
             loaded = load_scenes(text, name)
         except SceneInvalid as exc:
-            issues.extend(exc.issues)
+            issues.add(exc.issues, exc.more)
             continue
         except DeigError as exc:
             hint = exc.hint if not issues else hint
-            issues.append(Issue(location="", message=exc.message))
+            issues.add([Issue(location="", message=exc.message)])
             continue
         for item in loaded:
             total += 1
@@ -63,7 +63,7 @@ def validate(
                 except DeigError as exc:
                     hint = exc.hint if not issues else hint
                     problems.append(exc.message)
-                    issues.append(Issue(location=item.label or "", message=exc.message, source=name, line=item.line))
+                    issues.add([Issue(location=item.label or "", message=exc.message, source=name, line=item.line)])
             missing = item.scene.missing()
             if as_json:
                 console.emit(json.dumps({"source": name, "scene": item.label or "scene 1", "line": item.line,
@@ -73,5 +73,5 @@ def validate(
                 console.note(f"{where}: valid; the planner will fill "
                              f"{len(missing)} missing value(s) ({', '.join(missing[:3])}{' …' if len(missing) > 3 else ''})")
     if issues:
-        raise SceneInvalid(issues, hint=hint or "Run 'deig schema' for the scene format.")
+        raise SceneInvalid(issues.shown, more=issues.more, hint=hint or "Run 'deig schema' for the scene format.")
     console.note(f"{total} scene(s) in {len(files)} file(s): valid")

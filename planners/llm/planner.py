@@ -27,7 +27,15 @@ from .cache import PlanCache, cache_key
 from .convert import complete_from_reply, completion_request, scene_from_reply
 from .lmd import layout_to_reply
 from .options import LLMOptions, default_cache_dir
-from .reply import PlanReply, ReplyInvalid, read_reply, validate_reply
+from .reply import (
+    MAX_ECHO_BYTES,
+    MAX_PROBLEM_BYTES,
+    PlanReply,
+    ReplyInvalid,
+    excerpt,
+    read_reply,
+    validate_reply,
+)
 from .templates import PromptTemplate, complete_user_message, load_template, plan_user_message
 from .transport import ChatReply, ChatTransport, FormatUnsupported, RequestShape
 
@@ -136,6 +144,7 @@ class LLMPlanner(Planner):
         usage: Counter[str] = Counter()
         notes: list[str] = []
         problems: list[str] = []
+        first_messages = messages
         for _ in range(1 + self.options.max_reasks):
             reply, mode = self._ask(transport, messages, mode, seed, deadline, notes)
             raw_replies.append(reply.text)
@@ -143,8 +152,10 @@ class LLMPlanner(Planner):
             try:
                 scene, repairs, completed = self._interpret(reply.text, build, lmd_caption)
             except ReplyInvalid as exc:
-                problems = exc.problems
-                messages = [*messages, {"role": "assistant", "content": reply.text},
+                problems = [excerpt(problem, MAX_PROBLEM_BYTES) for problem in exc.problems[:20]]
+                # Only the last refused reply goes back, cut to a bounded excerpt: a re-ask stays small
+                # however long the replies were and however many re-asks are allowed.
+                messages = [*first_messages, {"role": "assistant", "content": excerpt(reply.text, MAX_ECHO_BYTES)},
                             {"role": "user", "content": _reask(problems, canvas)}]
                 continue
             record = self._record(mode=mode, attempts=transport.requests - first_request, repairs=repairs,

@@ -66,6 +66,22 @@ def response_format(mode: str) -> dict[str, Any] | None:
     return None
 
 
+# What a re-ask may quote back to the model, as JSON-encoded bytes: the start of a refused reply
+# and each problem found in it. However long or strange the reply, the next request stays small.
+MAX_ECHO_BYTES = 16 * 1024
+MAX_PROBLEM_BYTES = 300
+
+
+def excerpt(text: str, max_bytes: int) -> str:
+    """The start of `text` whose JSON encoding fits in `max_bytes`, saying how much was cut."""
+    used = 0
+    for index, char in enumerate(text):
+        used += len(json.dumps(char)) - 2  # ASCII-escaped: an upper bound of the bytes the client sends
+        if used > max_bytes:
+            return f"{text[:index]} [… {len(text) - index:,} more characters cut]"
+    return text
+
+
 class ReplyInvalid(Exception):
     """A reply that cannot become a scene; `problems` are sent back to the model verbatim."""
 

@@ -1,5 +1,9 @@
 """One chat-completions request, with our own bounded retries and one clear error for each failure.
 
+Every request has a wall-clock deadline (the sooner of `timeout` from its start and the plan's
+`max_total_time`) and a size cap on the reply, both enforced while the bytes arrive (`deadline`):
+a server that drips its reply or sends megabytes is stopped, not waited for.
+
 The openai client's own retries are off (`max_retries=0`) so that every request is counted here:
 429 (honouring Retry-After), 5xx, timeouts and dropped connections are retried with doubling
 waits, bounded by a count, by the longest single wait and by the plan's deadline. Everything else
@@ -28,6 +32,9 @@ TRANSIENT_HINT = "The server is busy or failing; try again later, or raise -P ma
 _FORMAT_WORDS = ("response_format", "json_schema", "json_object", "json", "schema", "grammar", "format")
 # Request parameters some models refuse, and what to send instead (None: leave it out).
 _ADAPTABLE = {"max_tokens": "max_completion_tokens", "temperature": None, "seed": None}
+# The most bytes read for one reply (headers included): ten times the longest reply the planner
+# reads (`reply.MAX_REPLY_CHARS`) leaves room for the JSON around it and for escapes.
+MAX_REPLY_BYTES = 2 * 2**20
 
 
 @dataclass
@@ -68,8 +75,11 @@ class ChatTransport:
         if self._client is None:
             import openai
 
+            from .deadline import bounded_http_client
+
             self._client = openai.OpenAI(api_key=api_key_for(self.options.base_url), base_url=self.options.base_url,
-                                         max_retries=0, timeout=self.options.timeout)
+                                         max_retries=0, timeout=self.options.timeout,
+                                         http_client=bounded_http_client(self.options.base_url))
         return self._client
 
     def close(self) -> None:
@@ -80,22 +90,38 @@ class ChatTransport:
     # -- one request, retried while the failure is transient ---------------------------------
 
     def chat(self, messages: list[dict[str, str]], *, mode: str, seed: int | None, deadline: float) -> ChatReply:
-        import openai
+        import openai  # here, not at the top: `deig plan` with the rules planner never loads the HTTP stack
+
+        from .deadline import ReplyTooLarge, RequestDeadline, bounded
 
         client = self._openai()
         retries = 0
+        problem: str | None = None
         while True:
             remaining = deadline - self.clock()
             if remaining <= 0:
-                raise self._out_of_time()
+                raise self._out_of_time(problem)
             self.requests += 1
             wait: float | None = None
+            allowed = min(self.options.timeout, remaining)
+            arguments = self._arguments(messages, mode, seed)
             try:
-                completion = client.chat.completions.create(
-                    **self._arguments(messages, mode, seed), timeout=min(self.options.timeout, remaining))
+                # The socket layer ends the request at this wall-clock instant, however the server stalls.
+                with bounded(time.monotonic() + allowed, MAX_REPLY_BYTES):
+                    completion = client.chat.completions.create(**arguments, timeout=allowed)
                 return self._read(completion)
-            except openai.APITimeoutError:
-                problem = f"the server at {self.host} did not answer within {min(self.options.timeout, remaining):g} s"
+            except (openai.APITimeoutError, RequestDeadline):
+                if allowed < self.options.timeout:  # the plan's deadline, not the request's, ran out
+                    raise self._out_of_time(problem or f"no complete answer from the server at {self.host}") from None
+                problem = f"the server at {self.host} did not answer within {allowed:g} s"
+            except ReplyTooLarge as exc:
+                raise PlannerError(f"the LLM server at {self.host} sent more than {exc.limit // 2**20} MiB in one "
+                                   "reply; stopped reading",
+                                   hint="The server does not keep to max_tokens: check the server and the model, "
+                                   "or lower -P max_tokens.") from None
+            except ValueError as exc:  # HTTP 200 with a body that is not JSON, or not shaped like a completion
+                raise PlannerError(f"the LLM server at {self.host} gave an answer that is not a chat completion "
+                                   f"({_short(redact(str(exc)), 120)})", hint=NOT_OPENAI_HINT) from None
             except openai.APIConnectionError as exc:
                 if _is_connect_error(exc):
                     raise PlannerError(
