@@ -6,21 +6,45 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import hashlib
 import json
 import os
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
 import pytest
 from batch_support import as_jsonl, audit, deig_process, manifests, pngs, scene_batch, temp_files, wait_for
+from conftest import REPO
 
 from deigcli import files
 
-SCENES = 12
-SLOW = ("--renderer", "regional", "--model", "tiny", "--steps", "8")  # a few tenths of a second per image here
-FAST = ("--renderer", "preview",)
+SCENES = 8
+FAST = ("--renderer", "preview")
+
+
+def _held_back(*args: str, stdin: str) -> subprocess.Popen:
+    """A `deig render --json` whose stdout is a pipe of one page that the test does not read yet: it
+    publishes an image or two, then waits inside its next report until the test reads (the event
+    that lets it go on). Its later images were planned against a folder another run fills meanwhile."""
+    proc = subprocess.Popen([sys.executable, "-m", "deigcli", *map(str, args)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+    fcntl.fcntl(proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, 4096)
+    proc.stdin.write(stdin.encode())
+    proc.stdin.close()
+    proc.stdin = None  # all written: communicate() only reads
+    return proc
+
+
+def _let_go(proc: subprocess.Popen) -> tuple[int, list[dict], str]:
+    try:
+        out, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return proc.returncode, [json.loads(line) for line in out.decode().splitlines()], err.decode()
 
 
 def _finish(proc: subprocess.Popen, out_dir: Path) -> tuple[int, list[dict], str]:
@@ -55,37 +79,39 @@ def _still_theirs(folder: Path, records: list[dict]) -> None:
 def test_a_concurrent_run_of_another_recipe_never_replaces_what_the_first_wrote(tmp_path: Path) -> None:
     scenes = as_jsonl(scene_batch(SCENES, size=128))
     out = tmp_path / "race"
-    slow = deig_process("render", "--scene", "-", *SLOW, "-o", out, "--json", out_dir=tmp_path / "slow", stdin=scenes)
-    # The event: the slow run has looked at the folder and written its first image. Everything it
-    # writes from now on was planned against a folder that the fast run is about to fill.
-    wait_for(lambda: len(manifests(out)) >= 1 or slow.poll() is not None, timeout=240)
-    fast = deig_process("render", "--scene", "-", *FAST, "-o", out, "--json", "--keep-going",
-                        out_dir=tmp_path / "fast", stdin=scenes)
-    fast_code, fast_records, fast_err = _finish(fast, tmp_path / "fast")
-    slow_code, slow_records, slow_err = _finish(slow, tmp_path / "slow")
+    first = _held_back("render", "--scene", "-", *FAST, "-o", out, "--json", stdin=scenes)
+    wait_for(lambda: len(manifests(out)) >= 1 or first.poll() is not None)  # it has looked at the folder
+    # The same names (from caption and seed), another recipe (a background): the second run fills
+    # what the first has not written yet.
+    other = as_jsonl([{**scene, "background": "a sunny park"} for scene in scene_batch(SCENES, size=128)])
+    second = deig_process("render", "--scene", "-", *FAST, "-o", out, "--json", "--keep-going",
+                          out_dir=tmp_path / "second", stdin=other)
+    second_code, second_records, second_err = _finish(second, tmp_path / "second")
+    first_code, first_records, first_err = _let_go(first)
 
-    assert fast_code == 2 and "already exists" in fast_err  # the slow run's first image: refused, not replaced
-    assert slow_code == 2 and "already exists" in slow_err  # the fast run's images: refused at write time
-    _still_theirs(out, fast_records)
-    _still_theirs(out, slow_records)
-    mine = {Path(r["path"]).name for r in fast_records if r["status"] == "rendered"}
-    theirs = {Path(r["path"]).name for r in slow_records if r["status"] == "rendered"}
+    assert second_code == 2 and "already exists" in second_err  # the first run's images: refused, not replaced
+    assert first_code == 2 and "already exists" in first_err  # the second run's image: refused at write time
+    _still_theirs(out, second_records)
+    _still_theirs(out, first_records)
+    mine = {Path(r["path"]).name for r in first_records if r["status"] == "rendered"}
+    theirs = {Path(r["path"]).name for r in second_records if r["status"] == "rendered"}
     assert mine and theirs and not mine & theirs
-    assert len(_only_complete_pairs(out)) == len(mine | theirs)
+    assert len(_only_complete_pairs(out)) == len(mine | theirs) == SCENES
 
 
 def test_two_runs_of_the_same_recipe_give_one_copy_once(tmp_path: Path) -> None:
     scenes = as_jsonl(scene_batch(SCENES, size=128))
     out = tmp_path / "same"
-    first = deig_process("render", "--scene", "-", *SLOW, "-o", out, "--json", out_dir=tmp_path / "1", stdin=scenes)
-    wait_for(lambda: len(manifests(out)) >= 1 or first.poll() is not None, timeout=240)
-    second = deig_process("render", "--scene", "-", *SLOW, "-o", out, "--json", out_dir=tmp_path / "2", stdin=scenes)
+    first = _held_back("render", "--scene", "-", *FAST, "-o", out, "--json", stdin=scenes)
+    wait_for(lambda: len(manifests(out)) >= 1 or first.poll() is not None)
+    second = deig_process("render", "--scene", "-", *FAST, "-o", out, "--json", out_dir=tmp_path / "2", stdin=scenes)
     code2, records2, err2 = _finish(second, tmp_path / "2")
-    code1, records1, err1 = _finish(first, tmp_path / "1")
+    code1, records1, err1 = _let_go(first)
     assert code1 == 0 and code2 == 0, (err1, err2)
     rendered = [Path(r["path"]).name for r in records1 + records2 if r["status"] == "rendered"]
     assert sorted(rendered) == sorted(set(rendered)), "an image was written twice"
     assert len(rendered) == SCENES
+    assert len(records1) == len(records2) == SCENES  # each run accounts for every image
     _still_theirs(out, records1)
     _still_theirs(out, records2)
     assert len(_only_complete_pairs(out)) == SCENES
