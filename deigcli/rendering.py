@@ -1,8 +1,9 @@
-"""From complete scenes to planned work: resolve each renderer, check everything cheap, name each image.
+"""From complete scenes to checked work: resolve each renderer, check everything cheap, name each image.
 
 The order is the design's flow: options and scene limits are validated, the output folder is
 proven writable and every output name is checked for conflicts before any weights load; each
-image gets its own seed. `batch.run_batch` then renders the work and writes it atomically.
+image gets its own seed. A command's trip is plan (inputs.py) -> check (`prepare_work`) ->
+render and publish (`batch.run_batch`), each once.
 """
 
 from __future__ import annotations
