@@ -27,13 +27,14 @@ from renderers.base import RenderedImage
 from scenes.manifest import InputRecord, Manifest, OutputRecord, PlannerRecord, RendererRecord
 from scenes.model import Scene
 
-from .files import atomic_write, inside
+from .files import Publication, inside
 
 PNG_MANIFEST_KEY = "deig"
 PNG_PARAMETERS_KEY = "parameters"
 # Fields that change from run to run without changing the pixels; kept out of the PNG so that a
 # replay on the same machine writes the same bytes.
 VOLATILE_FIELDS = {"created", "timings", "outputs"}
+UNUSED_FLAGS_KEY = "unused_flags"  # in the renderer record's details
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class JobState(str, Enum):
     FINISHED = "finished"  # made from this recipe, every file intact: skip it
     FREE = "free"  # nothing of this name yet
     LEFTOVER = "leftover"  # ours, but the write was interrupted (PNG without manifest, broken file): redo
+    BUSY = "busy"  # ours, being published by another run right now: leave it to that run
     FOREIGN = "foreign"  # something else has this name: only --force overwrites it
 
 
@@ -135,13 +137,17 @@ def job_state(job: ImageJob) -> JobState:
     # trace of a process killed between the two writes.
     embedded = manifest_from_png(job.png)
     if embedded is not None and embedded.get("recipe_sha256") == job.recipe:
-        return JobState.LEFTOVER
+        return JobState.BUSY if _being_published(job.png) else JobState.LEFTOVER
     return JobState.FOREIGN
 
 
-def is_finished(job: ImageJob) -> bool:
-    """True when this exact recipe was rendered before and every file it wrote is intact."""
-    return job_state(job) is JobState.FINISHED
+def _being_published(path: Path) -> bool:
+    """A published file keeps a second name (its temporary one) until its whole image is published;
+    temporary files of dead processes are removed before this is asked."""
+    try:
+        return path.stat().st_nlink > 1
+    except OSError:
+        return False
 
 
 def remove_leftovers(job: ImageJob) -> None:
@@ -220,6 +226,9 @@ def _recordable(renderer: RendererRecord, planner: PlannerRecord | None) -> tupl
 
 def embedded_manifest_json(manifest: Manifest) -> str:
     document = manifest.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=VOLATILE_FIELDS)
+    # Flags given but unused do not change the pixels: the sidecar records them, the PNG does not,
+    # so a replay (which cannot know them) writes the same bytes.
+    document.get("renderer", {}).get("details", {}).pop(UNUSED_FLAGS_KEY, None)
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -231,8 +240,13 @@ def write_image(
     planner: PlannerRecord | None,
     input_record: InputRecord | None,
     timings: dict[str, float],
+    replace: bool = False,
 ) -> Manifest:
-    """Write NAME.png (+ extras) and then NAME.json; return the manifest written."""
+    """Publish NAME.png (+ extras) and NAME.json together; return the manifest written.
+
+    Every file is written under a temporary name first; then the names are claimed, the manifest
+    last. Without `replace` (--force) a name someone else holds raises files.NameTaken and nothing
+    of this image stays; a write error leaves the folder as it was before this image."""
     renderer, planner = _recordable(renderer, planner)
     manifest = Manifest(
         deig_version=deig_version(),
@@ -251,17 +265,18 @@ def write_image(
         PNG_MANIFEST_KEY: embedded_manifest_json(manifest),
         PNG_PARAMETERS_KEY: a1111_parameters(job.scene, renderer, job.seed),
     }
-    outputs = []
-    png_bytes = encode_png(rendered.image, chunks)
-    atomic_write(job.png, png_bytes)
-    outputs.append(OutputRecord(file=job.png.name, sha256=sha256(png_bytes), bytes=len(png_bytes),
-                                width=rendered.image.width, height=rendered.image.height))
-    for role, extra in sorted(rendered.extras.items()):
-        extra_bytes = encode_png(extra, {})
-        path = job.extra_path(role)
-        atomic_write(path, extra_bytes)
-        outputs.append(OutputRecord(file=path.name, sha256=sha256(extra_bytes), bytes=len(extra_bytes),
-                                    width=extra.width, height=extra.height, role=role))
-    manifest = manifest.model_copy(update={"outputs": outputs})
-    atomic_write(job.manifest_path, (manifest.to_json() + "\n").encode("utf-8"))
+    with Publication(replace=replace) as publication:
+        png_bytes = encode_png(rendered.image, chunks)
+        publication.stage(job.png, png_bytes)
+        outputs = [OutputRecord(file=job.png.name, sha256=sha256(png_bytes), bytes=len(png_bytes),
+                                width=rendered.image.width, height=rendered.image.height)]
+        for role, extra in sorted(rendered.extras.items()):
+            extra_bytes = encode_png(extra, {})
+            path = job.extra_path(role)
+            publication.stage(path, extra_bytes)
+            outputs.append(OutputRecord(file=path.name, sha256=sha256(extra_bytes), bytes=len(extra_bytes),
+                                        width=extra.width, height=extra.height, role=role))
+        manifest = manifest.model_copy(update={"outputs": outputs})
+        publication.stage(job.manifest_path, (manifest.to_json() + "\n").encode("utf-8"))
+        publication.publish()
     return manifest

@@ -1,11 +1,12 @@
-"""Running planned work: resume, render once, write as a unit, and account for every image.
+"""Running checked work: resume, render once, publish as a unit, and account for every image.
 
-Before anything is written, each image's name is looked up in the output folder: finished images
+Before anything is rendered, each image's name is looked up in the output folder: finished images
 (manifest present, every file matching its hash) are skipped, the traces of an interrupted write
-are removed and redone, and anything else under that name stops the run unless --force. The
+are removed and redone, and anything else under that name is refused unless --force. The
 unfinished images are then shared out among the processes (one, unless a distributed launcher
-started several), each renders its share with weights loaded once, and process 0 writes the
-batch index (and the contact sheet) once all have finished.
+started several), each renders its share with weights loaded once and publishes each image
+(claiming its names only now, so a run started meanwhile is never overwritten), and process 0
+writes the batch index (and the contact sheet) once all have finished.
 """
 
 from __future__ import annotations
@@ -16,17 +17,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from scenes.errors import DeigError, InvalidInput, RenderFailed
+from scenes.errors import EXIT_OK, DeigError, InvalidInput, RenderFailed
 from scenes.manifest import Manifest, RendererRecord
 
 from . import console, registry
-from .artifacts import ImageJob, JobState, job_state, remove_leftovers, write_image
+from .artifacts import UNUSED_FLAGS_KEY, ImageJob, JobState, job_state, remove_leftovers, write_image
 from .contact_sheet import SHEET_NAME, Tile, sheet_png
 from .distributed import Processes
-from .files import interrupts_held, remove_stale_temp_files, write_if_changed
-from .planning import PlannedScene
+from .failures import Failures
+from .files import NameTaken, interrupts_held, remove_stale_temp_files, write_if_changed
 from .progress import Progress
-from .rendering import RendererPool, RenderFlags, SceneWork, plan_work
+from .rendering import Batch, RendererPool, SceneWork
+from .settings import RenderSettings
 
 INDEX_NAME = "index.jsonl"
 
@@ -44,58 +46,60 @@ class Outcome:
     image_index: int
     status: str
     error: str | None = None
+    code: int = EXIT_OK
 
 
-@dataclass
-class BatchResult:
-    code: int
-    outcomes: dict[tuple[int, int], Outcome]
+def run_batch(batch: Batch, settings: RenderSettings, pool: RendererPool, processes: Processes | None = None,
+              *, failures: Failures | None = None, index: bool = True, report: Reporter | None = None) -> int:
+    """Render and publish what the batch still lacks; return the run's exit code.
 
-
-def run_batch(work: list[SceneWork], flags: RenderFlags, pool: RendererPool, processes: Processes | None = None,
-              *, index: bool = True, report: Reporter | None = None) -> BatchResult:
-    """Render what `work` still lacks; with `index`, process 0 writes index.jsonl (and the contact sheet)."""
+    With `index`, process 0 writes index.jsonl (and the contact sheet) at the end."""
     processes = processes or Processes()
-    report = report or _printer(flags.json)
-    todo, skipped = _sort_out(work, flags, processes)
+    failures = failures or Failures(settings.keep_going, speak=processes.is_main)
+    report = report or _printer(settings.as_json)
+    todo, settled = _sort_out(batch.work, settings, processes, failures)
     processes.wait()  # nobody writes before every process has looked at the folder
 
-    outcomes = [Outcome(job.scene_index, job.image_index, SKIPPED) for _, job in skipped]
     if processes.is_main:
-        for _, job in skipped:
+        skipped = [job for job, outcome in settled if outcome.status == SKIPPED]
+        for job in skipped:
             report(job, SKIPPED, None)
         if skipped:
             console.note(f"Skipped {len(skipped)} image(s) already rendered with the same recipe.")
 
-    mine = processes.split(todo)
-    own = _render(work, mine, flags, pool, report, show_progress=processes.is_main)
-    every = {(o.scene_index, o.image_index): o for o in processes.gather(own) + outcomes}
+    own = _render(batch.work, processes.split(todo), settings, pool, failures, report, show_progress=processes.is_main)
+    every = {(o.scene_index, o.image_index): o for o in processes.gather(own) + [o for _, o in settled]}
 
-    failed = sum(1 for o in own if o.status == FAILED)
+    failed = [o for o in every.values() if o.status == FAILED]
     if processes.is_main:
-        if index and len(every) > 1:  # a single image needs no index
-            _write_index(work, every, flags)
-        failed = sum(1 for o in every.values() if o.status == FAILED)
+        if index and batch.work and (len(every) > 1 or batch.size > 1):  # a single image needs no index
+            _write_index(batch, every, settings)
         if failed:
-            console.error(f"{failed} image(s) failed; the others were written",
+            console.error(f"{len(failed)} image(s) failed; the others were written",
                           hint="Fix the scenes named above and run the same command again: finished images are kept.")
-    return BatchResult(1 if failed else 0, every)
+        elif batch.failed:
+            console.error(f"{len(batch.failed)} prompt(s) or scene(s) failed before rendering; the others were "
+                          "rendered", hint="Fix the inputs named above and run the same command again: finished "
+                          "images are kept.")
+    return max([failures.code, *(o.code for o in failed), *(f.code for f in batch.failed)])
 
 
-def _sort_out(work: list[SceneWork], flags: RenderFlags,
-              processes: Processes) -> tuple[list[tuple[int, ImageJob]], list[tuple[int, ImageJob]]]:
-    """(images to render, images already finished), each as (work index, job), in batch order."""
-    remove_stale_temp_files(flags.output)
-    todo, skipped, leftovers = [], [], 0
+def _sort_out(work: list[SceneWork], settings: RenderSettings, processes: Processes,
+              failures: Failures) -> tuple[list[tuple[int, ImageJob]], list[tuple[ImageJob, Outcome]]]:
+    """(images to render as (work index, job), images settled now: skipped or refused), in batch order."""
+    remove_stale_temp_files(settings.output)
+    todo, settled, leftovers = [], [], 0
     for number, item in enumerate(work):
         for job in item.jobs:
-            state = job_state(job)
-            if state is JobState.FINISHED and not flags.force:
-                skipped.append((number, job))
+            state = JobState.FREE if settings.force else job_state(job)
+            if state is JobState.FINISHED:
+                settled.append((job, Outcome(job.scene_index, job.image_index, SKIPPED)))
                 continue
-            if state is JobState.FOREIGN and not flags.force:
-                raise InvalidInput(f"{job.png} already exists and was not made from this recipe",
-                                   hint="Pass --force to overwrite it, or choose another folder with -o.")
+            if state is JobState.FOREIGN:
+                error = _foreign(job)
+                failures.add(item.planned.label, error)
+                settled.append((job, Outcome(job.scene_index, job.image_index, FAILED, error.message, error.exit_code)))
+                continue
             if state is JobState.LEFTOVER:
                 leftovers += 1
                 if processes.is_main:
@@ -103,11 +107,16 @@ def _sort_out(work: list[SceneWork], flags: RenderFlags,
             todo.append((number, job))
     if leftovers and processes.is_main:
         console.note(f"Removed the leftovers of {leftovers} interrupted image(s); rendering them again.")
-    return todo, skipped
+    return todo, settled
 
 
-def _render(work: list[SceneWork], mine: list[tuple[int, ImageJob]], flags: RenderFlags, pool: RendererPool,
-            report: Reporter, *, show_progress: bool) -> list[Outcome]:
+def _foreign(job: ImageJob) -> InvalidInput:
+    return InvalidInput(f"{job.png} already exists and was not made from this recipe",
+                        hint="Pass --force to overwrite it, or choose another folder with -o.")
+
+
+def _render(work: list[SceneWork], mine: list[tuple[int, ImageJob]], settings: RenderSettings, pool: RendererPool,
+            failures: Failures, report: Reporter, *, show_progress: bool) -> list[Outcome]:
     groups: list[tuple[SceneWork, list[ImageJob]]] = []
     for number, job in mine:  # consecutive images of one scene go to the renderer together
         if groups and groups[-1][0] is work[number]:
@@ -116,22 +125,22 @@ def _render(work: list[SceneWork], mine: list[tuple[int, ImageJob]], flags: Rend
             groups.append((work[number], [job]))
 
     outcomes: list[Outcome] = []
+    # Reports go to stderr from this process whatever its rank: it alone knows what failed here.
+    local = Failures(failures.keep_going)
     with Progress(len(mine), enabled=show_progress) as progress:
         for item, jobs in groups:
             try:
-                _render_scene(item, jobs, pool, report, progress)
-                outcomes += [Outcome(job.scene_index, job.image_index, RENDERED) for job in jobs]
+                outcomes += _render_scene(item, jobs, settings, pool, report, progress, local)
             except DeigError as exc:
-                if not flags.keep_going:
-                    raise
-                console.error(f"{item.planned.label}: {exc.message}", details=exc.details, hint=exc.hint)
-                outcomes += [Outcome(job.scene_index, job.image_index, FAILED, exc.message) for job in jobs]
+                local.add(item.planned.label, exc)
+                outcomes += [Outcome(job.scene_index, job.image_index, FAILED, exc.message, exc.exit_code)
+                             for job in jobs]
             progress.advance_image(len(jobs))
     return outcomes
 
 
-def _render_scene(item: SceneWork, jobs: list[ImageJob], pool: RendererPool, report: Reporter,
-                  progress: Progress) -> None:
+def _render_scene(item: SceneWork, jobs: list[ImageJob], settings: RenderSettings, pool: RendererPool,
+                  report: Reporter, progress: Progress, failures: Failures) -> list[Outcome]:
     renderer = item.renderer
     load_seconds = pool.ensure_loaded(renderer)
     start = time.perf_counter()
@@ -147,24 +156,50 @@ def _render_scene(item: SceneWork, jobs: list[ImageJob], pool: RendererPool, rep
     if len(rendered) != len(jobs):
         raise RenderFailed(f"renderer '{renderer.name}' returned {len(rendered)} images for {len(jobs)} seeds",
                            hint="This is a renderer bug; report it.")
-    record = describe_renderer(renderer)
+    record = describe_renderer(renderer, item.unused)
+    outcomes = []
     for job, image in zip(jobs, rendered, strict=True):
         timings = {"render_seconds": seconds / len(jobs)}
         if load_seconds:
             timings["load_seconds"] = load_seconds
             load_seconds = 0.0
-        with interrupts_held():
-            manifest = write_image(job, image, renderer=record, planner=item.planned.planner,
-                                   input_record=item.planned.input, timings=timings)
-        report(job, RENDERED, manifest)
+        try:
+            with interrupts_held():
+                status, manifest = _publish(job, image, item, record, timings, settings.force)
+        except DeigError as exc:  # this image only: the ones before it are published and kept
+            failures.add(item.planned.label, exc)
+            outcomes.append(Outcome(job.scene_index, job.image_index, FAILED, exc.message, exc.exit_code))
+            continue
+        report(job, status, manifest)
+        outcomes.append(Outcome(job.scene_index, job.image_index, status))
+    return outcomes
 
 
-def describe_renderer(renderer: Any) -> RendererRecord:
+def _publish(job: ImageJob, image: Any, item: SceneWork, record: RendererRecord, timings: dict[str, float],
+             force: bool) -> tuple[str, Manifest | None]:
+    """Publish one image; a name taken meanwhile is this recipe's (skipped) or foreign (refused)."""
+    for _ in range(2):
+        try:
+            return RENDERED, write_image(job, image, renderer=record, planner=item.planned.planner,
+                                         input_record=item.planned.input, timings=timings, replace=force)
+        except NameTaken:
+            state = job_state(job)
+        if state in (JobState.FINISHED, JobState.BUSY):  # another run of this recipe: one copy, once
+            return SKIPPED, None
+        if state is not JobState.LEFTOVER:
+            raise _foreign(job)
+        remove_leftovers(job)  # a run that died publishing it: take its place once
+    raise _foreign(job)
+
+
+def describe_renderer(renderer: Any, unused: dict[str, Any] | None = None) -> RendererRecord:
     record: RendererRecord = renderer.describe()
     if record.version is None:
         found = registry.plugins("renderer").get(renderer.name)
         if found is not None:
             record = record.model_copy(update={"version": found[0].version})
+    if unused:
+        record = record.model_copy(update={"details": {**record.details, UNUSED_FLAGS_KEY: dict(unused)}})
     return record
 
 
@@ -188,14 +223,15 @@ def job_record(job: ImageJob, status: str, manifest: Manifest | None = None) -> 
     return record
 
 
-def _write_index(work: list[SceneWork], outcomes: dict[tuple[int, int], Outcome], flags: RenderFlags) -> None:
-    """index.jsonl: one record per image of the batch, in input order, written in one piece.
+def _write_index(batch: Batch, outcomes: dict[tuple[int, int], Outcome], settings: RenderSettings) -> None:
+    """index.jsonl: one record per image of the batch (and per input that failed before it had
+    images), in input order, written in one piece.
 
     It describes the batch, not this run (stdout does that): "ok" whether an image was rendered now
     or before, so a resumed batch that had nothing left to do leaves the folder untouched.
     """
-    lines, tiles = [], []
-    for item in work:
+    rows: list[tuple[int, int, dict[str, Any], Tile | None]] = []
+    for item in batch.work:
         for job in item.jobs:
             outcome = outcomes.get((job.scene_index, job.image_index))
             ok = outcome is not None and outcome.status != FAILED
@@ -204,19 +240,16 @@ def _write_index(work: list[SceneWork], outcomes: dict[tuple[int, int], Outcome]
                       "manifest": job.manifest_path.name, "recipe_sha256": job.recipe}
             if outcome is not None and outcome.error:
                 record["error"] = outcome.error
-            lines.append(json.dumps(record, ensure_ascii=False))
-            tiles.append(Tile(job.png if ok else None, f"{job.scene_index + 1}: {job.seed}"))
-    write_if_changed(flags.output / INDEX_NAME, ("\n".join(lines) + "\n").encode("utf-8"))
-    if flags.grid and tiles:
-        sheet = flags.output / SHEET_NAME
+            rows.append((job.scene_index, job.image_index, record,
+                         Tile(job.png if ok else None, f"{job.scene_index + 1}: {job.seed}")))
+    for failed in batch.failed:
+        record = {"scene_index": failed.scene_index, "label": failed.label, "status": FAILED, "error": failed.error}
+        rows.append((failed.scene_index, 0, record, None))
+    rows.sort(key=lambda row: row[:2])
+    lines = [json.dumps(record, ensure_ascii=False) for _, _, record, _ in rows]
+    tiles = [tile for _, _, _, tile in rows if tile is not None]
+    write_if_changed(settings.output / INDEX_NAME, ("\n".join(lines) + "\n").encode("utf-8"))
+    if settings.grid and tiles:
+        sheet = settings.output / SHEET_NAME
         write_if_changed(sheet, sheet_png(tiles))
         console.note(f"Contact sheet: {sheet}")
-
-
-def render_all(planned: list[PlannedScene], flags: RenderFlags, pool: RendererPool | None = None,
-               processes: Processes | None = None) -> int:
-    """Render every scene; return the exit code (0, or 1 when --keep-going carried on past failures)."""
-    pool = pool or RendererPool()
-    processes = processes or Processes()
-    work = plan_work(planned, flags, pool, device=processes.device)
-    return run_batch(work, flags, pool, processes).code

@@ -48,11 +48,20 @@ def warn(message: str) -> None:
         print(f"Warning: {message}", file=_stderr(), flush=True)
 
 
+# An error lists at most this many problems (its message and detail lines), then how many more:
+# stderr must not grow with the input (100,000 unknown keys are not 100,000 lines).
+MAX_PROBLEMS = 20
+
+
 def error(message: str, *, details: list[str] | None = None, hint: str | None = None) -> None:
     stream = _stderr()
     print(f"Error: {message}", file=stream)
-    for line in details or []:
+    details = details or []
+    shown = details[:MAX_PROBLEMS - 1]
+    for line in shown:
         print(f"  {line}", file=stream)
+    if len(details) > len(shown):
+        print(f"  … and {len(details) - len(shown)} more", file=stream)
     if hint:
         print(f"Hint: {hint}", file=stream)
     stream.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -59,26 +60,157 @@ def _temp_name(final: Path) -> Path:
     return final.with_name(f"{TEMP_PREFIX}{host_tag()}-{os.getpid()}-{secrets.token_hex(4)}-{final.name}")
 
 
+def _write_temp(final: Path, data: bytes) -> Path:
+    """`data` in a new temporary file beside `final`, on disk (fsync) before it is published."""
+    temp = _temp_name(final)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    os.close(fd)
+    return temp
+
+
+def _cannot_write(path: Path, exc: OSError) -> DeigError:
+    return DeigError(f"cannot write {path}: {exc.strerror or exc}",
+                     hint="Check that its folder exists, is writable and has free space.")
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder and a rename.
 
     A failing disk (full, gone, read-only) is the user's to fix, not a bug: it raises a DeigError
     naming `path`, never the temporary name."""
-    temp = _temp_name(path)
+    temp: Path | None = None
     try:
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        temp = _write_temp(path, data)
         os.replace(temp, path)
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                temp.unlink()
         if isinstance(exc, OSError):
-            raise DeigError(f"cannot write {path}: {exc.strerror or exc}",
-                            hint="Check that its folder exists, is writable and has free space.") from exc
+            raise _cannot_write(path, exc) from exc
         raise
     _fsync_dir(path.parent)
+
+
+class NameTaken(Exception):
+    """A final name was claimed by someone else between planning and publishing."""
+
+    def __init__(self, path: Path):
+        super().__init__(str(path))
+        self.path = path
+
+
+# errno values of a filesystem without hard links: publishing falls back to claim-then-rename.
+_NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
+
+
+class Publication:
+    """Several files that appear under their final names together, or not at all.
+
+    `stage()` writes each file to a temporary name (a full disk fails here, before anything is
+    visible). `publish()` then claims each final name atomically: a hard link, which fails when the
+    name exists, so nothing another process wrote is ever replaced (with `replace`, i.e. --force,
+    a rename that keeps the old file aside until every file is in place). If any step fails, every
+    name published so far is taken back and the folder is as it was; NameTaken reports a name
+    someone else holds.
+    """
+
+    def __init__(self, *, replace: bool = False):
+        self.replace = replace
+        self._staged: list[tuple[Path, Path]] = []  # (temp, final), in publishing order
+        self._done: list[tuple[Path, Path | None]] = []  # (final, the old file kept aside, if any)
+
+    def __enter__(self) -> Publication:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for temp, _ in self._staged:  # on success these are only the second links of published files
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+    def stage(self, final: Path, data: bytes) -> None:
+        try:
+            temp = _write_temp(final, data)
+        except OSError as exc:
+            raise _cannot_write(final, exc) from exc
+        self._staged.append((temp, final))
+
+    def publish(self) -> None:
+        try:
+            for temp, final in self._staged:
+                self._claim(temp, final)
+        except BaseException as exc:
+            self._take_back()
+            if isinstance(exc, OSError):
+                raise _cannot_write(final, exc) from exc
+            raise
+        for _, old in self._done:
+            if old is not None:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+        _fsync_dir(self._staged[0][1].parent if self._staged else Path("."))
+
+    def _claim(self, temp: Path, final: Path) -> None:
+        if self.replace:
+            old = _temp_name(final)
+            try:
+                os.link(final, old)
+            except FileNotFoundError:
+                old = None
+            except OSError as exc:  # no hard links here: --force replaces without a way back
+                if exc.errno not in _NO_LINKS:
+                    raise
+                old = None
+            os.replace(temp, final)
+            self._done.append((final, old))
+            return
+        try:
+            os.link(temp, final)
+        except FileExistsError:
+            raise NameTaken(final) from None
+        except OSError as exc:
+            if exc.errno not in _NO_LINKS:
+                raise
+            _claim_by_creating(temp, final)
+        self._done.append((final, None))
+
+    def _take_back(self) -> None:
+        """Undo every claim made so far, newest first, touching only files that are still ours."""
+        temps = {final: temp for temp, final in self._staged}
+        for final, old in reversed(self._done):
+            with contextlib.suppress(OSError):
+                if old is not None:
+                    os.replace(old, final)
+                elif _same_file(final, temps[final]) or not temps[final].exists():
+                    final.unlink()
+        self._done.clear()
+
+
+def _claim_by_creating(temp: Path, final: Path) -> None:
+    """Where hard links are not supported: claim the name by creating it exclusively, then rename onto it."""
+    try:
+        fd = os.open(final, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise NameTaken(final) from None
+    os.close(fd)
+    os.replace(temp, final)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

@@ -49,12 +49,3 @@ def build_options(model: type[BaseModel], values: dict[str, Any], owner: str) ->
             details=problems[1:],
             hint=f"Options of {owner}: {', '.join(fields) or 'none'}.",
         ) from None
-
-
-def describe_options(model: type[BaseModel]) -> list[tuple[str, str, str]]:
-    """(name, default, description) rows for help and `deig plugins`."""
-    rows = []
-    for name, info in model.model_fields.items():
-        default = "" if info.is_required() else repr(info.get_default(call_default_factory=True))
-        rows.append((name, default, info.description or ""))
-    return rows

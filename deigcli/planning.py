@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from planners.base import Canvas, Planner
 from scenes.errors import DeigError, InvalidInput, PlannerError
@@ -14,37 +13,13 @@ from scenes.manifest import InputRecord, PlannerRecord
 from scenes.model import MAX_PROMPT_CHARS, Scene
 
 from . import console, registry
-from .options import build_options, parse_assignments
+from .options import build_options
+from .settings import PlannerSettings
 
 LLM_ENVIRONMENT = ("DEIG_LLM_BASE_URL", "DEIG_LLM_MODEL", "DEIG_LLM_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL")
 
 
-@dataclass
-class PlannerFlags:
-    """The planner-related command-line flags, as given (None = not given)."""
-
-    planner: str | None = None
-    llm_model: str | None = None
-    llm_base_url: str | None = None
-    template: str | None = None
-    no_cache: bool = False
-    reasks: int | None = None
-    options: list[str] = field(default_factory=list)
-
-    def option_values(self) -> dict[str, Any]:
-        values = parse_assignments(self.options, "-P/--planner-option")
-        given = {"model": self.llm_model, "base_url": self.llm_base_url, "template": self.template,
-                 "max_reasks": self.reasks}
-        values.update({k: v for k, v in given.items() if v is not None})
-        if self.no_cache:
-            values["cache"] = False
-        return values
-
-    def wants_llm(self) -> bool:
-        return any(v is not None for v in (self.llm_model, self.llm_base_url, self.template, self.reasks))
-
-
-def default_planner_name(flags: PlannerFlags) -> str:
+def default_planner_name(flags: PlannerSettings) -> str:
     if flags.planner:
         return flags.planner
     if flags.wants_llm() or any(os.environ.get(name) for name in LLM_ENVIRONMENT):
@@ -54,7 +29,7 @@ def default_planner_name(flags: PlannerFlags) -> str:
     return "rules"
 
 
-def make_planner(flags: PlannerFlags) -> Planner:
+def make_planner(flags: PlannerSettings) -> Planner:
     name = default_planner_name(flags)
     cls = registry.load("planner", name)
     options = build_options(cls.Options, flags.option_values(), f"planner '{name}'")
@@ -70,8 +45,10 @@ def check_prompt(prompt: str, where: str = "the prompt") -> str:
             f"{where} is {len(text):,} characters; the limit is {MAX_PROMPT_CHARS:,}",
             hint="Describe the picture in a few sentences; write long details into a scene file's captions.",
         )
-    if "\x00" in text:
-        raise InvalidInput(f"{where} contains NUL bytes", hint="Pass plain text.")
+    bad = next((ch for ch in text if ord(ch) < 32 and ch not in "\n\t"), None)
+    if bad is not None:
+        raise InvalidInput(f"{where} contains a control character (U+{ord(bad):04X})",
+                           hint="Pass plain text; remove terminal escapes and binary data.")
     return text
 
 
@@ -97,10 +74,14 @@ def plan_prompt(planner: Planner, prompt: str, canvas: Canvas, seed: int | None,
     return PlannedScene(result.scene, result.record, InputRecord(kind="prompt", prompt=prompt), label)
 
 
-def complete_scene(planner_flags: PlannerFlags, loaded: LoadedScene, text_sha256: str | None,
+def scene_label(loaded: LoadedScene) -> str:
+    return " ".join(part for part in (loaded.source, loaded.label) if part) or "scene"
+
+
+def complete_scene(planner_flags: PlannerSettings, loaded: LoadedScene, text_sha256: str | None,
                    planner_cache: dict[str, Planner]) -> PlannedScene:
     """A loaded scene, with whatever it leaves out filled in by the planner (recorded)."""
-    label = " ".join(part for part in (loaded.source, loaded.label) if part) or "scene"
+    label = scene_label(loaded)
     record = InputRecord(kind="scene", path=loaded.source, sha256=text_sha256, label=loaded.label)
     if loaded.scene.is_complete:
         return PlannedScene(loaded.scene, None, record, label)

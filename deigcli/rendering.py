@@ -1,8 +1,9 @@
-"""From complete scenes to planned work: resolve each renderer, check everything cheap, name each image.
+"""From complete scenes to checked work: resolve each renderer, check everything cheap, name each image.
 
 The order is the design's flow: options and scene limits are validated, the output folder is
 proven writable and every output name is checked for conflicts before any weights load; each
-image gets its own seed. `batch.run_batch` then renders the work and writes it atomically.
+image gets its own seed. A command's trip is plan (inputs.py) -> check (`prepare_work`) ->
+render and publish (`batch.run_batch`), each once.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from renderers.base import Renderer
@@ -23,37 +23,14 @@ from scenes.model import MAX_SEED, Scene
 
 from . import console, registry
 from .artifacts import ImageJob
+from .failures import Failures, Unplanned
 from .files import check_output_path, prepare_output_folder, slug
 from .options import build_options, parse_assignments
 from .planning import PlannedScene
+from .settings import RenderSettings
 
 DEFAULT_RENDERER = "regional"
 PREVIEW_RENDERER = "preview"
-
-
-@dataclass
-class RenderFlags:
-    """The render-related command-line flags, as given (None = not given)."""
-
-    renderer: str | None = None
-    model: str | None = None
-    steps: int | None = None
-    guidance: float | None = None
-    scheduler: str | None = None
-    device: str | None = None
-    dtype: str | None = None
-    offload: str | None = None
-    max_batch: int | None = None
-    allow_pickle: bool = False
-    options: list[str] = field(default_factory=list)
-    count: int | None = None
-    seed: int | None = None
-    output: Path = Path("deig-out")
-    force: bool = False
-    json: bool = False
-    dry_run: bool = False
-    keep_going: bool = False
-    grid: bool = False
 
 
 def derived_seed(scene: Scene) -> int:
@@ -63,7 +40,7 @@ def derived_seed(scene: Scene) -> int:
     return int.from_bytes(digest[:4], "big") % (MAX_SEED + 1)
 
 
-def renderer_name(flags: RenderFlags, scene: Scene) -> str:
+def renderer_name(flags: RenderSettings, scene: Scene) -> str:
     if flags.renderer:
         return flags.renderer
     if scene.render and scene.render.renderer:
@@ -71,8 +48,12 @@ def renderer_name(flags: RenderFlags, scene: Scene) -> str:
     return DEFAULT_RENDERER
 
 
-def option_values(flags: RenderFlags, scene: Scene | None, name: str) -> dict[str, Any]:
-    """Scene `render:` block first (when it is meant for this renderer), then flags on top."""
+def option_values(flags: RenderSettings, scene: Scene | None, name: str,
+                  fields: Collection[str] | None = None) -> dict[str, Any]:
+    """Scene `render:` block first (when it is meant for this renderer), then flags on top.
+
+    With `fields` (the renderer's option names), flags the renderer has no option for are left out:
+    they are unused (see `unused_flags`), not an error, so that switching renderers needs no other edit."""
     values: dict[str, Any] = {}
     block = scene.render if scene is not None else None
     if block is not None and block.renderer in (None, name):
@@ -85,12 +66,14 @@ def option_values(flags: RenderFlags, scene: Scene | None, name: str) -> dict[st
                                           ("guidance", block.guidance), ("scheduler", block.scheduler))
                        if v is not None})
     values.update(parse_assignments(flags.options, "-O/--option"))
-    given = {"model": flags.model, "steps": flags.steps, "guidance": flags.guidance, "scheduler": flags.scheduler,
-             "device": flags.device, "dtype": flags.dtype, "offload": flags.offload, "max_batch": flags.max_batch}
-    values.update({k: v for k, v in given.items() if v is not None})
-    if flags.allow_pickle:
-        values["allow_pickle"] = True
+    given = flags.given_options()
+    values.update({k: v for k, v in given.items() if fields is None or k in fields})
     return values
+
+
+def unused_flags(flags: RenderSettings, fields: Collection[str]) -> dict[str, Any]:
+    """The flags given for options this renderer does not have (e.g. --steps with the preview renderer)."""
+    return {k: v for k, v in flags.given_options().items() if k not in fields}
 
 
 class RendererPool:
@@ -123,7 +106,14 @@ class RendererPool:
         return time.perf_counter() - start
 
 
-def check_flags(flags: RenderFlags, pool: RendererPool, *, scene_files: bool, device: str | None = None) -> None:
+def renderer_for(flags: RenderSettings, scene: Scene | None, name: str, pool: RendererPool,
+                 device: str | None = None) -> Renderer:
+    """The pooled renderer `name` with the options the flags and the scene's block give it."""
+    fields = registry.load("renderer", name).Options.model_fields
+    return pool.get(name, option_values(flags, scene, name, fields), device)
+
+
+def check_flags(flags: RenderSettings, pool: RendererPool, *, scene_files: bool, device: str | None = None) -> None:
     """What the flags alone decide, checked before any planner is asked and before anything is written.
 
     Without scene files the renderer and its options are known now: it is checked in full, and the
@@ -133,22 +123,22 @@ def check_flags(flags: RenderFlags, pool: RendererPool, *, scene_files: bool, de
     check_output_path(flags.output)
     name = flags.renderer or (None if scene_files else DEFAULT_RENDERER)
     if name is None:
-        parse_assignments(flags.options, "-O/--option")
         return
-    values = option_values(flags, None, name)
     if scene_files:
-        build_options(registry.load("renderer", name).Options, values, f"renderer '{name}'")
+        fields = registry.load("renderer", name).Options.model_fields
+        build_options(registry.load("renderer", name).Options, option_values(flags, None, name, fields),
+                      f"renderer '{name}'")
     else:
-        pool.get(name, values, device)
+        renderer_for(flags, None, name, pool, device)
 
 
 @contextmanager
 def about(label: str) -> Iterator[None]:
-    """Name the scene in an invalid-input error raised inside (e.g. by its `render:` block)."""
+    """Name the scene in an error raised inside (by its `render:` block, or the renderer's check)."""
     try:
         yield
-    except InvalidInput as exc:
-        if label:
+    except DeigError as exc:
+        if label and not exc.message.startswith(label):
             exc.message = f"{label}: {exc.message}"
         raise
 
@@ -158,59 +148,98 @@ class SceneWork:
     planned: PlannedScene
     renderer: Renderer
     jobs: list[ImageJob]
+    unused: dict[str, Any] = field(default_factory=dict)  # flags given that this renderer has no option for
 
 
-def plan_work(planned: list[PlannedScene], flags: RenderFlags, pool: RendererPool,
-              device: str | None = None) -> list[SceneWork]:
+@dataclass
+class Batch:
+    """The checked work of one run, and the inputs that failed before it (with --keep-going)."""
+
+    work: list[SceneWork]
+    failed: list[Unplanned] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.work) + len(self.failed)
+
+
+def prepare_work(planned: list[PlannedScene | Unplanned], flags: RenderSettings, pool: RendererPool,
+                 failures: Failures, device: str | None = None) -> Batch:
     """Every cheap decision and check, scene by scene, before anything heavy happens.
 
     `device` is this process's own device under a distributed launcher (None otherwise). The output
-    folder is created only once every check has passed."""
-    folder = flags.output
+    folder is created only once every check has passed (and only if something is left to render)."""
+    batch = Batch([], [item for item in planned if isinstance(item, Unplanned)])
     several = len(planned) > 1
-    work: list[SceneWork] = []
-    seen_names: dict[str, str] = {}
+    names = _Names()
+    noted: set[str] = set()
     for scene_index, item in enumerate(planned):
-        scene = item.scene
-        name = renderer_name(flags, scene)
-        if scene.render and scene.render.renderer and flags.renderer and scene.render.renderer != flags.renderer:
-            console.note(f"Note: {item.label}: its render settings are for '{scene.render.renderer}'; "
-                         f"rendering with '{flags.renderer}' without them.")
-        with about(item.label):
-            renderer = pool.get(name, option_values(flags, scene, name), device)
-        if flags.dry_run and name != PREVIEW_RENDERER:
-            check_scene(renderer, scene, item.label)  # the real renderer's limits still apply
-            renderer = pool.get(PREVIEW_RENDERER, {})
-        check_scene(renderer, scene, item.label)
-        count = flags.count or (scene.render.count if scene.render and scene.render.count else 1)
-        base_seed = flags.seed if flags.seed is not None else (scene.seed if scene.seed is not None else derived_seed(scene))
-        stem = slug(scene.prompt or scene.caption)
-        if several:
-            stem = f"{scene_index + 1:04d}-{stem}"
-        if flags.dry_run:
-            stem = f"{stem}-preview"
-        jobs = []
-        for image_index in range(count):
-            seed = (base_seed + image_index) % (MAX_SEED + 1)
-            seeded = scene.with_seed(seed)
-            job = ImageJob(scene=seeded, seed=seed, image_index=image_index, scene_index=scene_index,
-                           stem=f"{stem}-{seed}", recipe=recipe_hash(seeded, renderer.name, renderer.resolved_options()),
-                           folder=folder)
-            if job.stem in seen_names and seen_names[job.stem] != job.recipe:
-                raise InvalidInput(f"two images of this run would both be named {job.stem}.png",
-                                   hint="Give the scenes different seeds or captions.")
-            seen_names[job.stem] = job.recipe
-            jobs.append(job)
-        work.append(SceneWork(item, renderer, jobs))
-    prepare_output_folder(folder)
-    return work
+        if isinstance(item, Unplanned):
+            continue
+        try:
+            with about(item.label):
+                work = _scene_work(item, scene_index, several, flags, pool, device, names)
+        except DeigError as exc:
+            batch.failed.append(failures.unplanned(scene_index, item.label, exc))
+            continue
+        if work.unused and work.renderer.name not in noted and failures.speak:
+            noted.add(work.renderer.name)
+            given = ", ".join("--" + key.replace("_", "-") for key in work.unused)
+            console.note(f"Note: renderer '{work.renderer.name}' has no use for {given}: unused "
+                         "(recorded in each manifest).")
+        batch.work.append(work)
+    batch.failed.sort(key=lambda failed: failed.scene_index)
+    if batch.work:
+        prepare_output_folder(flags.output)
+    return batch
+
+
+def _scene_work(item: PlannedScene, scene_index: int, several: bool, flags: RenderSettings, pool: RendererPool,
+                device: str | None, names: _Names) -> SceneWork:
+    scene = item.scene
+    name = renderer_name(flags, scene)
+    if scene.render and scene.render.renderer and flags.renderer and scene.render.renderer != flags.renderer:
+        console.note(f"Note: {item.label}: its render settings are for '{scene.render.renderer}'; "
+                     f"rendering with '{flags.renderer}' without them.")
+    renderer = renderer_for(flags, scene, name, pool, device)
+    unused = unused_flags(flags, registry.load("renderer", name).Options.model_fields)
+    if flags.dry_run and name != PREVIEW_RENDERER:
+        check_scene(renderer, scene, item.label)  # the real renderer's limits still apply
+        renderer = pool.get(PREVIEW_RENDERER, {})
+    check_scene(renderer, scene, item.label)
+    count = flags.count or (scene.render.count if scene.render and scene.render.count else 1)
+    base_seed = flags.seed if flags.seed is not None else (scene.seed if scene.seed is not None else derived_seed(scene))
+    stem = slug(scene.prompt or scene.caption)
+    if several:
+        stem = f"{scene_index + 1:04d}-{stem}"
+    if flags.dry_run:
+        stem = f"{stem}-preview"
+    jobs = []
+    for image_index in range(count):
+        seed = (base_seed + image_index) % (MAX_SEED + 1)
+        seeded = scene.with_seed(seed)
+        job = ImageJob(scene=seeded, seed=seed, image_index=image_index, scene_index=scene_index,
+                       stem=f"{stem}-{seed}", recipe=recipe_hash(seeded, renderer.name, renderer.resolved_options()),
+                       folder=flags.output)
+        names.claim(job)
+        jobs.append(job)
+    return SceneWork(item, renderer, jobs, unused)
+
+
+class _Names:
+    """Two images of one run must not share a name (unless they are the same image)."""
+
+    def __init__(self) -> None:
+        self._recipes: dict[str, str] = {}
+
+    def claim(self, job: ImageJob) -> None:
+        if self._recipes.setdefault(job.stem, job.recipe) != job.recipe:
+            raise InvalidInput(f"two images of this run would both be named {job.stem}.png",
+                               hint="Give the scenes different seeds or captions.")
 
 
 def check_scene(renderer: Renderer, scene: Scene, label: str) -> None:
-    try:
+    with about(label):
         warnings = renderer.check(scene)
-    except DeigError as exc:
-        exc.message = f"{label}: {exc.message}" if label else exc.message
-        raise
     for warning in warnings:
         console.warn(f"{label}: {warning}")

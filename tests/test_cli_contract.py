@@ -112,7 +112,7 @@ def test_bad_inputs_from_stdin_and_arguments(cli, tmp_path: Path) -> None:
     assert_one_error(cli("validate", tmp_path), "is a directory")
     assert_one_error(cli("render", "--renderer", "preview", "-o", out), "nothing to render")
     assert_one_error(cli("render", "--scene", EXAMPLE, "--renderer", "previw", "-o", out), "Did you mean 'preview'")
-    assert_one_error(cli("render", "--scene", EXAMPLE, "--renderer", "preview", "--steps", "3", "-o", out),
+    assert_one_error(cli("render", "--scene", EXAMPLE, "--renderer", "preview", "-O", "steps=3", "-o", out),
                      "renderer 'preview' has no option 'steps'")
     assert_one_error(cli("render", "--scene", EXAMPLE, "--renderer", "preview", "-O", "captions=maybe", "-o", out),
                      "option 'captions'")
@@ -238,15 +238,18 @@ def test_python_dash_m_and_exit_codes_in_a_real_subprocess(tmp_path: Path) -> No
 
 
 def test_render_flags_map_onto_renderer_options_and_a_scene_block(cli, tmp_path: Path) -> None:
-    from deigcli.rendering import RenderFlags, option_values
+    from deigcli.rendering import option_values
+    from deigcli.settings import RenderSettings
     from scenes.model import Scene
 
     scene = Scene(caption="x", render={"renderer": "finecontrolnet", "steps": 12, "options": {"max_batch": 8}})
-    values = option_values(RenderFlags(max_batch=3, guidance=4.5, options=["harmony_level=2"]), scene, "finecontrolnet")
+    values = option_values(RenderSettings(max_batch=3, guidance=4.5, options=["harmony_level=2"]), scene,
+                           "finecontrolnet")
     assert values == {"max_batch": 3, "steps": 12, "guidance": 4.5, "harmony_level": 2}
     # a block meant for another renderer is not applied
-    assert option_values(RenderFlags(), scene, "regional") == {}
-    assert_one_error(cli("render", "--scene", EXAMPLE, "--renderer", "preview", "--max-batch", "2", "-o", tmp_path),
+    assert option_values(RenderSettings(), scene, "regional") == {}
+    # a dedicated flag the renderer has no option for is unused (tests/test_cli_keep_going.py), -O is not
+    assert_one_error(cli("render", "--scene", EXAMPLE, "--renderer", "preview", "-O", "max_batch=2", "-o", tmp_path),
                      "renderer 'preview' has no option 'max_batch'")
 
 
@@ -302,7 +305,7 @@ def test_flags_are_checked_before_the_planner_is_asked(cli, tmp_path: Path) -> N
     assert_one_error(cli("render", "a red apple", *llm, "--renderer", "previw", "-o", out), "Did you mean 'preview'")
     assert_one_error(cli("render", "a red apple", *llm, "--renderer", "preview", "-O", "captions", "-o", out),
                      "-O/--option expects KEY=VALUE")
-    assert_one_error(cli("render", "a red apple", *llm, "--renderer", "preview", "--steps", "3", "-o", out),
+    assert_one_error(cli("render", "a red apple", *llm, "--renderer", "preview", "-O", "steps=3", "-o", out),
                      "renderer 'preview' has no option 'steps'")
     assert_one_error(cli("render", "a red apple", *llm, "--model", "tiny", "-O", "fusion_strenght=0.5", "-o", out),
                      "renderer 'regional' has no option 'fusion_strenght'", "did you mean 'fusion_strength'")

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from enum import Enum
+from itertools import chain
 from typing import Annotated
 
 import typer
 
-from planners.base import Canvas
 from scenes.errors import InvalidInput
 from scenes.io import dump_scene
 
 from .. import console, flags
-from ..inputs import check_stdin_once, prompts_from, scenes_from
-from ..planning import PlannerFlags, make_planner, plan_prompt
+from ..failures import Failures
+from ..inputs import check_stdin_once, plan_prompts, prompts_from, scenes_from
+from ..planning import PlannedScene
+from ..settings import PlannerSettings
 
 
 class Format(str, Enum):
@@ -30,8 +32,8 @@ def plan(
                      "(missing boxes, captions); '-' = stdin. Repeatable.")] = None,
     output_format: Annotated[Format | None, typer.Option("--format", help="yaml (default), json, or jsonl "
                              "(default with -f).")] = None,
-    width: flags.Width = 512,
-    height: flags.Height = 512,
+    width: flags.SceneWidth = None,
+    height: flags.SceneHeight = None,
     seed: flags.Seed = None,
     planner: flags.Planner = None,
     llm_model: flags.LlmModel = None,
@@ -40,8 +42,9 @@ def plan(
     no_cache: flags.NoCache = False,
     reasks: flags.Reasks = None,
     planner_option: flags.PlannerOption = None,
+    keep_going: flags.KeepGoing = False,
     quiet: flags.Quiet = False,
-) -> None:
+) -> int:
     """Plan a scene from a prompt and print it (YAML by default) on stdout.
 
     Examples:
@@ -50,26 +53,27 @@ def plan(
 
       deig plan -f prompts.txt > scenes.jsonl
 
+      deig plan -f prompts.txt --keep-going > scenes.jsonl
+
       deig plan "two dogs under a table" | deig render --scene -
     """
     console.set_quiet(quiet)
-    flags.check_canvas(width, height)
     if prompt is None and file is None and not scene:
         raise InvalidInput("nothing to plan", hint="Give a PROMPT, '-' for stdin, -f FILE, or --scene FILE.")
     check_stdin_once(prompt, file, scene or [])
-    planner_flags = PlannerFlags(planner, llm_model, llm_base_url, template, no_cache, reasks, planner_option or [])
+    settings = PlannerSettings.from_flags(
+        planner=planner, llm_model=llm_model, llm_base_url=llm_base_url, template=template, no_cache=no_cache,
+        reasks=reasks, planner_options=planner_option, width=width, height=height, seed=seed, keep_going=keep_going)
     fmt = (output_format.value if output_format else ("jsonl" if file else "yaml"))
     separator = _Separator(fmt)
+    failures = Failures(keep_going)
 
-    prompts = prompts_from(prompt, file)  # every prompt checked before anything is printed
-    for planned in scenes_from(scene or [], planner_flags):
-        separator.emit(dump_scene(planned.scene, fmt))
-    if prompts:
-        chosen = make_planner(planner_flags)
-        canvas = Canvas(width, height)
-        for item in prompts:  # streamed: each record appears as soon as it is planned
-            planned = plan_prompt(chosen, item.text, canvas, seed, item.label)
-            separator.emit(dump_scene(planned.scene, fmt))
+    prompts = prompts_from(prompt, file, failures)  # every prompt checked before anything is printed
+    planned = chain(scenes_from(scene or [], settings, failures), plan_prompts(prompts, settings, failures))
+    for item in planned:  # streamed: each record appears as soon as it is planned
+        if isinstance(item, PlannedScene):
+            separator.emit(dump_scene(item.scene, fmt))
+    return failures.code
 
 
 class _Separator:

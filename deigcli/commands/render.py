@@ -7,14 +7,14 @@ from typing import Annotated
 
 import typer
 
-from planners.base import Canvas
 from scenes.errors import InvalidInput
 
 from .. import console, distributed, flags
-from ..batch import render_all
+from ..batch import run_batch
+from ..failures import Failures
 from ..inputs import check_stdin_once, plan_prompts, prompts_from, scenes_from
-from ..planning import PlannerFlags
-from ..rendering import RendererPool, RenderFlags, check_flags
+from ..rendering import RendererPool, check_flags, prepare_work
+from ..settings import PlannerSettings, RenderSettings
 
 RENDER_PANEL = flags.RENDERING
 OUTPUT_PANEL = flags.OUTPUT
@@ -53,9 +53,9 @@ def render(
                       help="Any other renderer option (repeatable).", rich_help_panel=RENDER_PANEL)] = None,
     count: Annotated[int | None, typer.Option("-n", "--count", min=1, max=1000, help="Images per scene.",
                      rich_help_panel=RENDER_PANEL)] = None,
-    seed: flags.Seed = None,
-    width: flags.Width = 512,
-    height: flags.Height = 512,
+    seed: flags.RenderSeed = None,
+    width: flags.SceneWidth = None,
+    height: flags.SceneHeight = None,
     planner: flags.Planner = None,
     llm_model: flags.LlmModel = None,
     llm_base_url: flags.LlmBaseUrl = None,
@@ -69,8 +69,7 @@ def render(
                      rich_help_panel=OUTPUT_PANEL)] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan and check everything, then draw previews "
                        "(NAME-preview.png) instead of loading weights.", rich_help_panel=OUTPUT_PANEL)] = False,
-    keep_going: Annotated[bool, typer.Option("--keep-going", help="Carry on past a failing scene; exit 1 at "
-                          "the end.", rich_help_panel=OUTPUT_PANEL)] = False,
+    keep_going: flags.KeepGoing = False,
     grid: Annotated[bool, typer.Option("--grid", help="Also write contact-sheet.png: every image of the batch "
                     "as a thumbnail.", rich_help_panel=OUTPUT_PANEL)] = False,
     quiet: flags.Quiet = False,
@@ -86,31 +85,40 @@ def render(
 
       deig render "a man in a red hat next to a woman in a yellow dress" -o out/
 
-      deig render --scene scenes/examples/picnic.yaml --renderer preview
+      deig render --scene scenes/examples/park-couple.yaml --renderer preview
 
       deig plan "two dogs under a table" | deig render --scene - --model tiny
 
       torchrun --nproc_per_node 4 -m deigcli render --scene batch.yaml -o out/
     """
     console.set_quiet(quiet)
-    flags.check_canvas(width, height)
     if prompt is None and not scene and file is None:
         raise InvalidInput("nothing to render",
                            hint="Give a PROMPT ('-' = stdin), --scene FILE|-, or -f PROMPTS_FILE.")
     check_stdin_once(prompt, file, scene or [])
-    planner_flags = PlannerFlags(planner, llm_model, llm_base_url, template, no_cache, reasks, planner_option or [])
-    render_flags = RenderFlags(renderer=renderer, model=model, steps=steps, guidance=guidance, scheduler=scheduler,
-                               device=device, dtype=dtype, offload=offload, max_batch=max_batch, allow_pickle=allow_pickle,
-                               options=option or [], count=count, seed=seed, output=output, force=force,
-                               json=as_json, dry_run=dry_run, keep_going=keep_going, grid=grid)
-    with distributed.processes(cpu=device == "cpu") as group:
+    planning = PlannerSettings.from_flags(
+        planner=planner, llm_model=llm_model, llm_base_url=llm_base_url, template=template, no_cache=no_cache,
+        reasks=reasks, planner_options=planner_option, width=width, height=height, seed=seed, keep_going=keep_going)
+    settings = RenderSettings.from_flags(
+        renderer=renderer, model=model, steps=steps, guidance=guidance, scheduler=scheduler, device=device,
+        dtype=dtype, offload=offload, max_batch=max_batch, allow_pickle=allow_pickle, options=option, count=count,
+        output=output, force=force, as_json=as_json, dry_run=dry_run, grid=grid, planning=planning)
+    return render_settings(prompt, scene or [], file, settings)
+
+
+def render_settings(prompt: str | None, scene_paths: list[str], prompt_file: str | None,
+                    settings: RenderSettings) -> int:
+    """The trip of every input: plan, check, render, publish, each once; returns the exit code."""
+    with distributed.processes(cpu=settings.device == "cpu") as group:
         if not group.is_main:
             console.set_quiet(True)  # one voice: process 0 speaks for the batch; errors still show
+        failures = Failures(settings.keep_going, speak=group.is_main)
         pool = RendererPool()
-        check_flags(render_flags, pool, scene_files=bool(scene), device=group.device)
+        check_flags(settings, pool, scene_files=bool(scene_paths), device=group.device)
         planned = None
         if group.is_main:  # plan once (an LLM asked once, stdin read once) and share the scenes
-            prompts = prompts_from(prompt, file)  # checked before any planner is asked
-            planned = scenes_from(scene or [], planner_flags)
-            planned += plan_prompts(prompts, planner_flags, Canvas(width, height), seed)
-        return render_all(group.share(planned), render_flags, pool, processes=group)
+            prompts = prompts_from(prompt, prompt_file, failures)  # checked before any planner is asked
+            planned = list(scenes_from(scene_paths, settings.planning, failures))
+            planned += plan_prompts(prompts, settings.planning, failures, start=len(planned))
+        batch = prepare_work(group.share(planned), settings, pool, failures, device=group.device)
+        return run_batch(batch, settings, pool, group, failures=failures)

@@ -18,7 +18,8 @@ from ..artifacts import ImageJob, file_sha256, manifest_from_png
 from ..batch import job_record, run_batch
 from ..files import prepare_output_folder, slug
 from ..planning import PlannedScene
-from ..rendering import RendererPool, RenderFlags, SceneWork, check_scene
+from ..rendering import Batch, RendererPool, SceneWork, check_scene
+from ..settings import RenderSettings
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
@@ -150,8 +151,8 @@ def replay(
         else:
             console.emit(str(job.png))
 
-    flags_ = RenderFlags(output=folder, force=force, json=as_json)
-    return run_batch([SceneWork(planned, chosen, [job])], flags_, pool, index=False, report=report).code
+    settings = RenderSettings(output=folder, force=force, as_json=as_json)
+    return run_batch(Batch([SceneWork(planned, chosen, [job])]), settings, pool, index=False, report=report)
 
 
 def _stem(stem: str, old_seed: int, new_seed: int) -> str:
