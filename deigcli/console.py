@@ -53,15 +53,17 @@ def warn(message: str) -> None:
 MAX_PROBLEMS = 20
 
 
-def error(message: str, *, details: list[str] | None = None, hint: str | None = None) -> None:
+def error(message: str, *, details: list[str] | None = None, hint: str | None = None, more: int = 0) -> None:
+    """One error: the message, at most MAX_PROBLEMS problems in all, how many more there were, the hint."""
     stream = _stderr()
     print(f"Error: {message}", file=stream)
     details = details or []
     shown = details[:MAX_PROBLEMS - 1]
     for line in shown:
         print(f"  {line}", file=stream)
-    if len(details) > len(shown):
-        print(f"  … and {len(details) - len(shown)} more", file=stream)
+    hidden = len(details) - len(shown) + more
+    if hidden:
+        print(f"  … and {hidden} more", file=stream)
     if hint:
         print(f"Hint: {hint}", file=stream)
     stream.flush()

@@ -38,7 +38,7 @@ class Failures:
             raise exc
         self.codes.append(exc.exit_code)
         if self.speak:
-            console.error(exc.message, details=exc.details, hint=exc.hint)
+            console.error(exc.message, details=exc.details, hint=exc.hint, more=exc.more)
 
     def unplanned(self, scene_index: int, label: str, exc: DeigError) -> Unplanned:
         self.add(label, exc)

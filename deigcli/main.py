@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     except DeigError as exc:
         if _debug():
             traceback.print_exc()
-        console.error(exc.message, details=exc.details, hint=exc.hint)
+        console.error(exc.message, details=exc.details, hint=exc.hint, more=exc.more)
         code = exc.exit_code
     except typer.TyperException as exc:  # usage errors from the parser (exit 2)
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `deig`: the help was shown, nothing failed

@@ -23,11 +23,13 @@ class DeigError(Exception):
     exit_code = EXIT_RUNTIME
     default_hint: str | None = None
 
-    def __init__(self, message: str, *, hint: str | None = None, details: list[str] | None = None):
+    def __init__(self, message: str, *, hint: str | None = None, details: list[str] | None = None,
+                 more: int = 0):
         super().__init__(message)
         self.message = message
         self.hint = hint if hint is not None else self.default_hint
         self.details = list(details or [])
+        self.more = more  # further problems, counted but not listed (the printer says "… and N more")
 
 
 class InvalidInput(DeigError):
@@ -106,9 +108,6 @@ class SceneInvalid(InvalidInput):
             raise ValueError("SceneInvalid needs at least one issue")
         listed = IssueList()
         listed.add(issues, more)
-        self.issues, self.more = listed.shown, listed.more
+        self.issues = listed.shown
         first, rest = self.issues[0], self.issues[1:]
-        details = [issue.render() for issue in rest]
-        if self.more:
-            details.append(f"… and {self.more} more")
-        super().__init__(first.render(), hint=hint, details=details)
+        super().__init__(first.render(), hint=hint, details=[issue.render() for issue in rest], more=listed.more)
