@@ -202,7 +202,13 @@ def test_local_diffusers_folder_renders_like_the_preset_it_was_saved_from(tmp_pa
     assert from_folder.model_family() == family
     a = from_folder.render(SCENE, [11])[0].image
     b = from_preset.render(SCENE, [11])[0].image
-    assert png_bytes(a) == png_bytes(b)
+    # Two differently built (loaded vs constructed) but equal models may sum in another float order
+    # (seen with transformers 5.24+: 2 pixels one level apart): within one grey level, not bit for bit.
+    difference = np.abs(np.asarray(a, dtype=np.int16) - np.asarray(b, dtype=np.int16))
+    assert difference.max() <= 1
+    assert difference.mean() < 0.01  # a handful of pixels, not a different picture
+    # The same objects run again are bit-exact (what replay relies on).
+    assert png_bytes(from_folder.render(SCENE, [11])[0].image) == png_bytes(a)
     ref = from_folder.describe().models[0]
     assert ref.revision == "sha256:" + folder_sha256((tmp_path / "model").resolve())
 
