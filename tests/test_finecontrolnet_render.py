@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import REPO
+from conftest import HANG_SECONDS, REPO
 
 from renderers.finecontrolnet import FineControlNetOptions, FineControlNetRenderer
 from renderers.finecontrolnet.composition import (
@@ -244,7 +244,7 @@ def test_choosing_the_renderer_checking_a_scene_and_its_options_imports_no_torch
              "(kitchen,) = load_scene_file('scenes/examples/kitchen-staff.yaml')\n"
              "R(R.Options(model='tiny', max_batch=2, harmony_level=3)).check(kitchen.scene)\n"
              "print(sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'diffusers', 'transformers'}))")
-    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=120)
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=HANG_SECONDS)
     assert output.stdout.strip() == "[]", output.stderr
 
 

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import HANG_SECONDS, REPO
 
 BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 
@@ -47,7 +47,7 @@ def test_readme_commands_run(commands: list[str], tmp_path: Path) -> None:
         if match:
             expected = int(match.group(1))
         proc = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=tmp_path, env=env,
-                              capture_output=True, timeout=300)
+                              capture_output=True, timeout=HANG_SECONDS)
         stderr = proc.stderr.decode("utf-8", "replace")
         assert proc.returncode == expected, f"{command}\n{stderr}"
         assert "Traceback" not in stderr, f"{command}\n{stderr}"

@@ -164,3 +164,23 @@ def test_replay_with_another_renderer_keeps_the_options_it_shares(cli, original:
     assert replayed["renderer"]["name"] == "preview"
     assert replayed["renderer"]["options"] == {"captions": False, "skeletons": True, "control_image": False}
     assert replayed["input"]["kind"] == "manifest" and replayed["seed"] == manifest["seed"]
+
+
+def test_replays_of_long_named_images_keep_their_seeds_and_never_collide(cli, tmp_path: Path) -> None:
+    # A caption longer than the 48-character name cap, two seeds: two originals, two replays.
+    caption = "an extraordinarily detailed watercolour painting of a lighthouse on a stormy northern coast"
+    scene = tmp_path / "scene.json"
+    scene.write_text(json.dumps({"version": 1, "caption": caption, "width": 64, "height": 64, "seed": 123456789}))
+    rendered = cli("render", "--scene", scene, "--renderer", "preview", "--count", "2", "-o", tmp_path / "out")
+    assert rendered.code == 0, rendered.stderr
+    originals = [Path(line) for line in rendered.stdout.splitlines()]
+    assert [p.stem.rsplit("-", 1)[1] for p in originals] == ["123456789", "123456790"]
+    replayed = []
+    for original in originals:
+        result = cli("replay", original.with_suffix(".json"), "-o", tmp_path / "again")
+        assert result.code == 0, result.stderr
+        replayed.append(Path(result.stdout.strip()))
+    assert [p.name for p in replayed] == [p.name for p in originals]  # the same names, seeds kept
+    reseeded = cli("replay", originals[0].with_suffix(".json"), "--seed", "7", "-o", tmp_path / "again")
+    assert reseeded.code == 0, reseeded.stderr
+    assert Path(reseeded.stdout.strip()).name == originals[0].name.replace("-123456789.png", "-7.png")
