@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from renderers.diffusion.timesteps import ddim_timesteps as reference_timesteps
 from renderers.finecontrolnet import FineControlNetOptions
 from renderers.finecontrolnet.masks import (
     dilation_kernel,
@@ -19,7 +20,7 @@ from renderers.finecontrolnet.masks import (
     soften,
 )
 from renderers.finecontrolnet.prompts import branch_texts, negative_text
-from renderers.finecontrolnet.sampling import reference_timesteps, use_reference_timesteps
+from renderers.finecontrolnet.sampling import use_reference_timesteps
 from renderers.finecontrolnet.weights import (
     WeightSchedule,
     default_harmony_level,

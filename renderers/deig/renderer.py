@@ -50,7 +50,7 @@ class DeigOptions(DiffusionOptions):
     @field_validator("steps")
     @classmethod
     def _steps_fit_the_schedule(cls, value: int) -> int:
-        from .timesteps import ddim_timesteps
+        from renderers.diffusion.timesteps import ddim_timesteps
 
         ddim_timesteps(value)  # its ValueError names the nearest step counts that work
         return value
