@@ -148,9 +148,12 @@ class DeigRenderer(Renderer):
         from .weights import parameter_counts
 
         native = self.config.native_size
+        from .text import encoder_dtype
+
+        dtype = resolve_dtype(self.options.dtype, device)
         estimate = memory.estimate(parameter_counts(location.converted), self.config, height=native, width=native,
-                                   dtype=resolve_dtype(self.options.dtype, device), slots=MAX_INSTANCES,
-                                   offload=self.options.offload, device=str(device))
+                                   dtype=dtype, text_dtype=encoder_dtype(dtype, torch.device(device)),
+                                   slots=MAX_INSTANCES, offload=self.options.offload, device=str(device))
         memory.require(estimate, memory.free_memory(torch.device(device)))
 
     def _check_convertible(self, location: locating.ModelLocation) -> None:
@@ -182,7 +185,7 @@ class DeigRenderer(Renderer):
         from renderers.diffusion.records import modules_sha256
 
         from .pipeline import DeigComponents, DeigPipeline
-        from .text import T5Features
+        from .text import T5Features, encoder_dtype
 
         self.check_environment()
         device = resolve_device(self.options.device)
@@ -210,8 +213,8 @@ class DeigRenderer(Renderer):
                                    revision=f"sha256:{weights.index.source.sha256}")]
         for module in (modules.unet, modules.extractor, vae, encoder):
             # nn.Module.to, not diffusers' override: that one warns about float32-only modules even
-            # when a model has none.
-            torch.nn.Module.to(module, dtype=dtype)
+            # when a model has none. T5 never runs in fp16 (it overflows): see text.encoder_dtype.
+            torch.nn.Module.to(module, dtype=encoder_dtype(dtype, device) if module is encoder else dtype)
             module.requires_grad_(False)
         placement = Placement(self.options.offload, device, [encoder], modules.unet, vae)
         # The IDE runs at every step beside the UNet, as a ControlNet does: placed the same way.
