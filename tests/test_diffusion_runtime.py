@@ -356,3 +356,12 @@ def test_describe_records_models_scheduler_dtype_and_device():
     assert record.options == renderer.options.model_dump(mode="json")
     json.dumps(record.model_dump(mode="json"))
     assert np.asarray(renderer.render(SCENE, [1])[0].image).std() > 0
+
+
+def test_sdxl_added_conditions_are_the_uncropped_canvas_on_every_row():
+    from renderers.diffusion.sdxl import added_conditions
+
+    pooled = torch.randn(3, 8, dtype=torch.float64)
+    added = added_conditions(pooled, 64, 128)
+    assert added["text_embeds"] is pooled
+    assert added["time_ids"].tolist() == [[64, 128, 0, 0, 64, 128]] * 3 and added["time_ids"].dtype == torch.float64

@@ -14,7 +14,6 @@ from renderers.finecontrolnet import FineControlNetOptions
 from renderers.finecontrolnet.masks import (
     dilation_kernel,
     instance_masks,
-    opencv_gaussian_size,
     regions_image,
     skeleton_region,
     soften,
@@ -60,9 +59,9 @@ def test_masks_use_the_kernel_of_the_short_side_not_of_width_or_height() -> None
 
 def test_blur_kernel_follows_opencvs_rule() -> None:
     # OpenCV: ksize = round(σ·4·2 + 1) | 1 for float images.
-    assert opencv_gaussian_size(1.0) == 9
-    assert opencv_gaussian_size(1.1) == 11  # where 2·round(4σ)+1 would say 9
-    assert opencv_gaussian_size(0.5) == 5
+    assert geometry.gaussian_kernel_size(1.0) == 9
+    assert geometry.gaussian_kernel_size(1.1) == 11  # where 2·round(4σ)+1 would say 9
+    assert geometry.gaussian_kernel_size(0.5) == 5
 
 
 def test_defaults_are_the_reference_values() -> None:

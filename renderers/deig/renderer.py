@@ -8,7 +8,6 @@ dtypes, offload, noise and decoding come from the shared diffusion runtime.
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -120,12 +119,9 @@ class DeigRenderer(Renderer):
         return warnings
 
     def check_environment(self) -> None:
-        from renderers.diffusion.runtime import REQUIRED_MODULES
+        from renderers.diffusion.runtime import check_dependencies
 
-        missing = [name for name in REQUIRED_MODULES if importlib.util.find_spec(name) is None]
-        if missing:
-            raise RendererUnavailable(f"renderer 'deig' needs {', '.join(missing)}, which is not installed",
-                                      hint="Install deig with its dependencies: pip install deig")
+        check_dependencies(self.name)
         from renderers.diffusion.devices import check_offload, resolve_device
 
         device = resolve_device(self.options.device)
@@ -234,6 +230,7 @@ class DeigRenderer(Renderer):
 
         from .pipeline import DeigRequest
 
+        self.check(scene)  # the cheap checks hold for every caller, not only the command line
         self.load()
         options = self.options
         request = DeigRequest(
@@ -274,25 +271,6 @@ def global_prompt(scene: Scene) -> str:
     if scene.background and scene.background.lower() not in scene.caption.lower():
         return f"{scene.caption}, {scene.background}"
     return scene.caption
-
-
-def download(repo_id: str):
-    """The published files of a Hub repository (model.pth and T5-XL/), into the Hub cache."""
-    from pathlib import Path
-
-    from renderers.diffusion.sources import offline, require_hub
-
-    if not offline():
-        require_hub(repo_id)
-    try:
-        from huggingface_hub import snapshot_download
-
-        return Path(snapshot_download(repo_id=repo_id, allow_patterns=["model.pth", "T5-XL/*"],
-                                      local_files_only=offline()))
-    except Exception as exc:  # offline, not found, gated, network: all mean "weights unavailable"
-        raise RendererUnavailable(f"cannot download '{repo_id}': {str(exc).splitlines()[0]}",
-                                  hint="Check the network and HF_HUB_OFFLINE, or download the repository yourself "
-                                       "and run 'deig convert deig FOLDER'.") from None
 
 
 def _round(side: int) -> int:

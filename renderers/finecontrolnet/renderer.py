@@ -269,10 +269,10 @@ class FineControlNetRenderer(DiffusionRenderer):
             controls = torch.cat(single * passes)
         added = None
         if components.family == "sdxl":
-            pooled = torch.cat([part.pooled.expand(count, -1) for part in parts]).to(self.dtype)
-            sizes = [scene.height, scene.width, 0, 0, scene.height, scene.width]
-            time_ids = torch.tensor([sizes] * (passes * count), device=device, dtype=self.dtype)
-            added = {"text_embeds": pooled, "time_ids": time_ids}
+            from renderers.diffusion.sdxl import added_conditions
+
+            pooled = torch.cat([part.pooled.expand(count, -1) for part in parts]).to(device=device, dtype=self.dtype)
+            added = added_conditions(pooled, scene.height, scene.width)
         return BranchBatch(branches=count, passes=passes, context=context, posed=layout.posed, controls=controls,
                            added=added)
 

@@ -292,3 +292,13 @@ def test_text_features_that_are_not_finite_stop_the_render():
         encoder.shared.weight[:] = float("inf")  # what an fp16 overflow inside T5 leaves behind
     with pytest.raises(RenderFailed, match="not finite"):
         T5Features(tokenizer, encoder, 16)(["a red kite"], "cpu", torch.float32)
+
+
+def test_render_checks_the_scene_itself_before_loading():
+    # Called directly (not through the command line), render() must still refuse what check() refuses,
+    # and before any weight is built.
+    renderer = tiny()
+    for bad, fragment in ((scene(31), "31 instances"), (scene(2, size=96), "multiples of 64")):
+        with pytest.raises(InvalidInput, match=fragment):
+            renderer.render(bad, [1])
+    assert renderer.components is None
