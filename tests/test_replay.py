@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,14 @@ def original(cli, tmp_path: Path) -> Path:
     """One rendered image (with an extra control image) and its manifest; returns the PNG."""
     scene = tmp_path / "scene.json"
     scene.write_text(json.dumps(scene_batch(1, size=64)[0]))
+    started = time.monotonic()
     result = cli("render", "--scene", scene, *RENDERER, "-o", tmp_path / "out")
+    ELAPSED[tmp_path] = time.monotonic() - started
     assert result.code == 0, result.stderr
     return Path(result.stdout.strip())
+
+
+ELAPSED: dict[Path, float] = {}  # wall time of the whole `deig render` of each `original`
 
 
 def _stable(manifest_path: Path) -> dict:
@@ -71,7 +77,10 @@ def test_manifests_are_complete_and_validate_against_the_published_schema(origin
     assert renderer["device"] == "cpu" and renderer["dtype"] == "float32" and renderer["scheduler"]
     assert renderer["models"] and all(m["revision"] for m in renderer["models"])
     assert {"python", "deig", "torch", "diffusers", "transformers", "pillow"} <= set(manifest["environment"])
-    assert manifest["timings"]["render_seconds"] >= 0
+    # The recorded times are real measurements: positive, and within the whole command's wall time.
+    timings = manifest["timings"]
+    assert 0 < timings["render_seconds"] and 0 < timings["load_seconds"]
+    assert timings["render_seconds"] + timings["load_seconds"] <= ELAPSED[original.parent.parent]
     assert [o["role"] for o in manifest["outputs"]] == ["image", "control"]
     assert manifest["input"]["kind"] == "scene" and len(manifest["input"]["sha256"]) == 64
     # Nothing that changes between identical renders is inside the PNG.

@@ -214,13 +214,53 @@ def test_a_replaced_fuser_processor_is_refused_not_silently_unmasked():
     assert isinstance(module.attn.processor, DetailFusionAttnProcessor)
 
 
-def test_strength_scales_both_gated_terms():
+def fusion_by_hand(module, x: torch.Tensor, tokens: torch.Tensor, strength: float) -> torch.Tensor:
+    """Spec §3.2 written out with plain tensor algebra (unmasked: every query sees every key):
+
+    v' = v + s·tanh(γ_attn)·Attn(LN1([v ; Linear(e)]))[:, :n_v];  v'' = v' + s·tanh(γ_dense)·FF(LN2(v'))
+    with FF the GEGLU feed-forward: W2 (h ⊙ gelu(g)), [h ; g] = W1 x + b1.
+    """
+    p = {name: t.double() for name, t in module.state_dict().items()}
+    x, tokens = x.double(), tokens.double()
+    n_visual, width = x.shape[1], x.shape[2]
+    grounding = tokens @ p["linear.weight"].T + p["linear.bias"]
+    joined = torch.cat([x, grounding], dim=1)
+    mean, var = joined.mean(-1, keepdim=True), joined.var(-1, unbiased=False, keepdim=True)
+    normed = (joined - mean) / torch.sqrt(var + module.norm1.eps) * p["norm1.weight"] + p["norm1.bias"]
+    heads = module.attn.heads
+    d = width // heads
+
+    def split(t):  # (1, L, width) -> (heads, L, d)
+        return t[0].reshape(t.shape[1], heads, d).permute(1, 0, 2)
+
+    q = split(normed[:, :n_visual] @ p["attn.to_q.weight"].T)
+    k, v = split(normed @ p["attn.to_k.weight"].T), split(normed @ p["attn.to_v.weight"].T)
+    weights = torch.exp(q @ k.transpose(1, 2) / d**0.5)
+    heads_out = (weights / weights.sum(-1, keepdim=True)) @ v
+    attended = heads_out.permute(1, 0, 2).reshape(1, n_visual, width) @ p["attn.to_out.0.weight"].T + p["attn.to_out.0.bias"]
+    x = x + strength * torch.tanh(p["alpha_attn"]) * attended
+    mean, var = x.mean(-1, keepdim=True), x.var(-1, unbiased=False, keepdim=True)
+    normed = (x - mean) / torch.sqrt(var + module.norm2.eps) * p["norm2.weight"] + p["norm2.bias"]
+    h, g = (normed @ p["ff.net.0.proj.weight"].T + p["ff.net.0.proj.bias"]).chunk(2, dim=-1)
+    gelu = 0.5 * g * (1 + torch.erf(g / 2**0.5))
+    return x + strength * torch.tanh(p["alpha_dense"]) * ((h * gelu) @ p["ff.net.2.weight"].T + p["ff.net.2.bias"])
+
+
+@pytest.mark.parametrize("strength", [0.0, 0.3, 1.0])
+def test_strength_scales_both_gated_terms(strength: float):
     module = fuser()
-    masks = BoxMasks([[0.1, 0.1, 0.6, 0.4]], 128, 128)
-    x, tokens = torch.randn(1, 256, 16), torch.randn(1, 16, 32)
+    with torch.no_grad():  # distinct gates, so that a term scaled by the wrong gate shows
+        module.alpha_attn.fill_(0.7)
+        module.alpha_dense.fill_(-0.4)
+    x, tokens = torch.randn(1, 64, 16), torch.randn(1, 16, 32)
     with torch.no_grad():
-        off = module(x, FusionInput(tokens, masks, 0.0, 16))
-    assert torch.equal(off, x)
+        ours = module(x, FusionInput(tokens, None, strength, 16))
+    expected = fusion_by_hand(module, x, tokens, strength)
+    assert torch.allclose(ours.double(), expected, atol=1e-5)
+    if strength == 0.0:
+        assert torch.equal(ours, x)
+    else:  # both terms moved the features
+        assert (ours - x).abs().max() > 1e-3
 
 
 def test_gated_unet_calls_our_fusers_with_the_grounding():
