@@ -54,17 +54,6 @@ def _ramp(centres: np.ndarray, start: float, end: float, feather: float) -> np.n
     return ramp / peak if peak < 1.0 else ramp
 
 
-def box_masks(boxes: Sequence[BoxT], height: int, width: int, *, feather: float = 0.0) -> np.ndarray:
-    """(N, height, width) stack of box masks."""
-    if not boxes:
-        return np.zeros((0, height, width), dtype=np.float32)
-    return np.stack([box_mask(b, height, width, feather=feather) for b in boxes])
-
-
-def latent_size(height: int, width: int, factor: int = 8) -> tuple[int, int]:
-    return height // factor, width // factor
-
-
 def area_downsample(mask: np.ndarray, factor: int) -> np.ndarray:
     """Mean over factor x factor blocks (OpenCV's INTER_AREA for integer factors)."""
     h, w = mask.shape
@@ -95,10 +84,19 @@ def dilate(mask: np.ndarray, kernel: int) -> np.ndarray:
     return np.max(np.lib.stride_tricks.sliding_window_view(padded, kernel, axis=0), axis=-1).astype(mask.dtype)
 
 
+def gaussian_kernel_size(sigma: float) -> int:
+    """The kernel side OpenCV's GaussianBlur picks for float images when given only σ.
+
+    cvRound(σ·4·2 + 1) | 1 (imgproc's createGaussianKernels; 3 instead of 4 for 8-bit images),
+    cvRound rounding half to even like Python's round: 9 for σ = 1, 11 for σ = 1.1.
+    """
+    return int(round(sigma * 8 + 1)) | 1
+
+
 def gaussian_kernel_1d(sigma: float, size: int | None = None) -> np.ndarray:
-    """A normalised Gaussian; size defaults to OpenCV's rule for float images (2*round(4σ)+1)."""
+    """A normalised Gaussian; size defaults to OpenCV's rule for float images (gaussian_kernel_size)."""
     if size is None:
-        size = int(round(sigma * 4)) * 2 + 1
+        size = gaussian_kernel_size(sigma)
     x = np.arange(size, dtype=np.float64) - (size - 1) / 2
     kernel = np.exp(-(x**2) / (2 * sigma**2))
     return kernel / kernel.sum()
@@ -116,15 +114,3 @@ def gaussian_blur(mask: np.ndarray, sigma: float, size: int | None = None) -> np
         windows = np.lib.stride_tricks.sliding_window_view(padded, len(kernel), axis=axis)
         out = windows @ kernel
     return out.astype(np.float32)
-
-
-def iou(a: BoxT, b: BoxT) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
-
-
-def centre(box: BoxT) -> tuple[float, float]:
-    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2

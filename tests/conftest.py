@@ -83,8 +83,14 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     return run
 
 
+# How long a test lets a subprocess run before calling it hung. A guard against hangs, never a speed
+# criterion: tests wait for events (a process ending, a file appearing), and speeds are printed by
+# benchmarks/. Generous, so that a machine busy with other work never trips it.
+HANG_SECONDS = 900
+
+
 def run_deig(*args: str, stdin: bytes | str | None = None, env: dict[str, str] | None = None,
-             cwd: Path | None = None, timeout: float = 120) -> Result:
+             cwd: Path | None = None, timeout: float = HANG_SECONDS) -> Result:
     """Run `python -m deigcli ARGS` as a real subprocess."""
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
     full_env = {**os.environ, **(env or {})}

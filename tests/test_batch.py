@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from batch_support import as_jsonl, audit, manifests, pngs, scene_batch
-from conftest import REPO, run_deig
+from conftest import HANG_SECONDS, REPO, run_deig
 from PIL import Image
 
 from renderers.preview import PreviewRenderer
@@ -102,7 +102,7 @@ def test_progress_is_one_bar_on_a_terminal_and_absent_otherwise(tmp_path: Path) 
     env.pop("NO_COLOR", None)
     proc = subprocess.run([sys.executable, "-m", "deigcli", "render", "--scene", "-", "--renderer", "preview",
                            "-o", str(tmp_path / "tty")], input=scenes.encode(), stdout=subprocess.PIPE,
-                          stderr=secondary, env=env, cwd=REPO, timeout=60)
+                          stderr=secondary, env=env, cwd=REPO, timeout=HANG_SECONDS)
     os.close(secondary)
     drawn = b""
     while True:

@@ -23,7 +23,7 @@ from batch_support import (
     temp_files,
     wait_for,
 )
-from conftest import run_deig
+from conftest import HANG_SECONDS, run_deig
 
 from deigcli import files
 
@@ -49,7 +49,7 @@ def _finished_part_way(proc: subprocess.Popen, out: Path, sig: int) -> None:
     try:
         wait_for(lambda: len(manifests(out)) >= KILL_AFTER or proc.poll() is not None)
         proc.send_signal(sig)
-        proc.wait(timeout=60)
+        proc.wait(timeout=HANG_SECONDS)  # the process's end is the event; only a hang trips this
     finally:
         if proc.poll() is None:
             proc.kill()

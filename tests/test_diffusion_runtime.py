@@ -202,7 +202,13 @@ def test_local_diffusers_folder_renders_like_the_preset_it_was_saved_from(tmp_pa
     assert from_folder.model_family() == family
     a = from_folder.render(SCENE, [11])[0].image
     b = from_preset.render(SCENE, [11])[0].image
-    assert png_bytes(a) == png_bytes(b)
+    # Two differently built (loaded vs constructed) but equal models may sum in another float order
+    # (seen with transformers 5.24+: 2 pixels one level apart): within one grey level, not bit for bit.
+    difference = np.abs(np.asarray(a, dtype=np.int16) - np.asarray(b, dtype=np.int16))
+    assert difference.max() <= 1
+    assert difference.mean() < 0.01  # a handful of pixels, not a different picture
+    # The same objects run again are bit-exact (what replay relies on).
+    assert png_bytes(from_folder.render(SCENE, [11])[0].image) == png_bytes(a)
     ref = from_folder.describe().models[0]
     assert ref.revision == "sha256:" + folder_sha256((tmp_path / "model").resolve())
 
@@ -350,3 +356,12 @@ def test_describe_records_models_scheduler_dtype_and_device():
     assert record.options == renderer.options.model_dump(mode="json")
     json.dumps(record.model_dump(mode="json"))
     assert np.asarray(renderer.render(SCENE, [1])[0].image).std() > 0
+
+
+def test_sdxl_added_conditions_are_the_uncropped_canvas_on_every_row():
+    from renderers.diffusion.sdxl import added_conditions
+
+    pooled = torch.randn(3, 8, dtype=torch.float64)
+    added = added_conditions(pooled, 64, 128)
+    assert added["text_embeds"] is pooled
+    assert added["time_ids"].tolist() == [[64, 128, 0, 0, 64, 128]] * 3 and added["time_ids"].dtype == torch.float64

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from batch_support import as_jsonl, audit, manifests, pngs, scene_batch, temp_files
-from conftest import REPO, run_deig
+from conftest import HANG_SECONDS, REPO, run_deig
 
 from deigcli.distributed import Processes, launched
 
@@ -31,7 +31,7 @@ LAUNCHERS = {
 def _launch(launcher: str, out: Path, scenes: str) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", *LAUNCHERS[launcher], "-m", "deigcli", *RENDER, "-o", str(out)]
     env = {**os.environ, **ONE_THREAD}
-    return subprocess.run(command, input=scenes.encode(), capture_output=True, env=env, cwd=REPO, timeout=180)
+    return subprocess.run(command, input=scenes.encode(), capture_output=True, env=env, cwd=REPO, timeout=HANG_SECONDS)
 
 
 @pytest.mark.parametrize("launcher", list(LAUNCHERS))

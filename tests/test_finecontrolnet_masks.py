@@ -9,17 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from renderers.diffusion.timesteps import ddim_timesteps as reference_timesteps
 from renderers.finecontrolnet import FineControlNetOptions
 from renderers.finecontrolnet.masks import (
     dilation_kernel,
     instance_masks,
-    opencv_gaussian_size,
     regions_image,
     skeleton_region,
     soften,
 )
 from renderers.finecontrolnet.prompts import branch_texts, negative_text
-from renderers.finecontrolnet.sampling import reference_timesteps, use_reference_timesteps
+from renderers.finecontrolnet.sampling import use_reference_timesteps
 from renderers.finecontrolnet.weights import (
     WeightSchedule,
     default_harmony_level,
@@ -59,9 +59,9 @@ def test_masks_use_the_kernel_of_the_short_side_not_of_width_or_height() -> None
 
 def test_blur_kernel_follows_opencvs_rule() -> None:
     # OpenCV: ksize = round(σ·4·2 + 1) | 1 for float images.
-    assert opencv_gaussian_size(1.0) == 9
-    assert opencv_gaussian_size(1.1) == 11  # where 2·round(4σ)+1 would say 9
-    assert opencv_gaussian_size(0.5) == 5
+    assert geometry.gaussian_kernel_size(1.0) == 9
+    assert geometry.gaussian_kernel_size(1.1) == 11  # where 2·round(4σ)+1 would say 9
+    assert geometry.gaussian_kernel_size(0.5) == 5
 
 
 def test_defaults_are_the_reference_values() -> None:
@@ -95,12 +95,18 @@ def test_skeleton_masks_are_drawn_dilated_blurred_and_area_downsampled() -> None
     keypoints = s.instances[0].keypoints(s.aspect)
     control = draw_skeleton(keypoints, 256, 192)
     assert np.array_equal(np.asarray(layout.controls[0]), np.asarray(control))
-    # The same three steps by hand: any drawn pixel, a 25x25 max filter (192 // 8 = 24, made odd),
-    # a σ = 1 Gaussian of size 9, then the mean of every 8x8 block.
-    drawn = (np.asarray(control).sum(axis=2) > 0).astype(np.float32)
-    expected = geometry.area_downsample(geometry.gaussian_blur(geometry.dilate(drawn, 25), 1.0, 9), 8)
+    # The same three steps with SciPy, not with our geometry helpers: any drawn pixel, a 25x25 max
+    # filter (192 // 8 = 24, made odd; zeros beyond the border), a σ = 1 Gaussian of size 9 (radius
+    # 4 = truncate 4σ) with OpenCV's reflect-101 border (SciPy's "mirror"), then the mean of every
+    # 8x8 block.
+    from scipy import ndimage
+
+    drawn = (np.asarray(control).sum(axis=2) > 0).astype(np.float64)
+    grown = ndimage.maximum_filter(drawn, size=25, mode="constant", cval=0.0)
+    blurred = ndimage.gaussian_filter(grown, sigma=1.0, truncate=4.0, mode="mirror")
+    expected = blurred.reshape(24, 8, 32, 8).mean(axis=(1, 3))
     np.testing.assert_allclose(layout.masks[0], expected, atol=1e-6)
-    assert np.array_equal(skeleton_region(control, 25), geometry.dilate(drawn, 25))
+    assert np.array_equal(skeleton_region(control, 25), grown)
     # Values in [0, 1]; 1 well inside the grown skeleton, exactly 0 far from it.
     assert layout.masks.min() >= 0.0 and layout.masks.max() <= 1.0 + 1e-6
     assert layout.masks[0].max() == pytest.approx(1.0) and layout.masks[0][:, -8:].max() == 0.0
@@ -109,8 +115,15 @@ def test_skeleton_masks_are_drawn_dilated_blurred_and_area_downsampled() -> None
 def test_an_instance_without_pose_takes_its_box_and_no_control() -> None:
     s = scene(256, 192)
     layout = instance_masks(s)
-    box = geometry.box_mask(s.instances[1].box, 192, 256)
-    np.testing.assert_array_equal(layout.masks[1], soften(box, 8, 1.0))
+    from scipy import ndimage
+
+    # The box [0.40, 0.60, 0.55, 0.95] of 256x192 covers the pixels whose centres fall inside it:
+    # columns 102.4..140.8 -> 102..140, rows 115.2..182.4 -> 115..181 (by hand, not box_mask).
+    box = np.zeros((192, 256))
+    box[115:182, 102:141] = 1.0
+    expected = ndimage.gaussian_filter(box, sigma=1.0, truncate=4.0, mode="mirror").reshape(24, 8, 32, 8).mean(axis=(1, 3))
+    np.testing.assert_allclose(layout.masks[1], expected, atol=1e-6)
+    np.testing.assert_array_equal(layout.masks[1], soften(geometry.box_mask(s.instances[1].box, 192, 256), 8, 1.0))
     assert layout.masks[1][18, 15] == pytest.approx(1.0) and layout.masks[1][2, 2] == 0.0
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import REPO
+from conftest import HANG_SECONDS, REPO
 
 from renderers.finecontrolnet import FineControlNetOptions, FineControlNetRenderer
 from renderers.finecontrolnet.composition import (
@@ -244,7 +244,7 @@ def test_choosing_the_renderer_checking_a_scene_and_its_options_imports_no_torch
              "(kitchen,) = load_scene_file('scenes/examples/kitchen-staff.yaml')\n"
              "R(R.Options(model='tiny', max_batch=2, harmony_level=3)).check(kitchen.scene)\n"
              "print(sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'diffusers', 'transformers'}))")
-    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=120)
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=HANG_SECONDS)
     assert output.stdout.strip() == "[]", output.stderr
 
 
@@ -253,3 +253,63 @@ def test_tiny_sdxl_renders_too(tmp_path: Path) -> None:
     renderer = FineControlNetRenderer(FineControlNetOptions(model="tiny-sdxl", steps=1))
     (image,) = renderer.render(scene, [1])
     assert image.image.size == (64, 64)
+
+
+# -- the composition against a reference that runs every branch by hand (spec §6.6) -----------------
+
+def noise_by_hand(renderer, scene: Scene, latent: torch.Tensor, t: torch.Tensor, iteration: int) -> torch.Tensor:
+    """Each branch (instance n, guidance pass g) as its own stock ControlNet call and UNet call.
+
+    Skips read by the lowest-resolution decoder block (and the middle) take the branch's own
+    ControlNet residuals; every other skip takes Σ_k W_k ⊙ r_k over the branches of the same pass,
+    W bilinearly resized to the skip. The UNet's last decoder features are composited as
+    Σ_n W_n ⊙ h_n per pass and finished with the UNet's output head.
+    """
+    import torch.nn.functional as F
+
+    branches = renderer.prepare(scene)
+    unet, controlnet, batch = renderer.components.unet, branches.controlnet, branches.batch
+    n_branches, strength = batch.branches, renderer.options.control_strength
+    maps = branches.schedule.at(iteration, latent.shape[-2:], device="cpu", dtype=torch.float32)  # (N, 1, h, w)
+
+    def resized(size):
+        return F.interpolate(maps, size=tuple(size), mode="bilinear", align_corners=False, antialias=False)
+
+    own = len(unet.up_blocks[0].resnets)
+    out = []
+    for g in range(batch.passes):
+        rows = [g * n_branches + n for n in range(n_branches)]
+        residuals = [controlnet(latent, t, encoder_hidden_states=batch.context[r:r + 1],
+                                controlnet_cond=batch.controls[r:r + 1], conditioning_scale=strength,
+                                return_dict=False) for r in rows]
+        skips = len(residuals[0][0])
+        shared = [sum(resized(residuals[n][0][q].shape[-2:])[n] * residuals[n][0][q] for n in range(n_branches))
+                  for q in range(skips - own)]
+        composite = 0
+        for n, r in enumerate(rows):
+            down = shared + list(residuals[n][0][skips - own:])
+            captured = []
+            handle = unet.up_blocks[-1].register_forward_hook(lambda m, a, o, into=captured: into.append(o))
+            try:
+                unet(latent, t, encoder_hidden_states=batch.context[r:r + 1], down_block_additional_residuals=down,
+                     mid_block_additional_residual=residuals[n][1], return_dict=False)
+            finally:
+                handle.remove()
+            composite = composite + maps[n] * captured[0]
+        out.append(unet.conv_out(unet.conv_act(unet.conv_norm_out(composite))))
+    return torch.cat(out)
+
+
+@pytest.mark.parametrize("iteration", [0, 1], ids=["hard", "soft"])
+def test_two_people_match_every_branch_run_by_hand(tiny, iteration: int) -> None:
+    scene = make_scene()
+    scene = scene.model_copy(update={"instances": scene.instances[1:]})  # the chef and the waiter, both posed
+    branches = tiny.prepare(scene)
+    assert branches.schedule.phase(iteration) == ("hard" if iteration == 0 else "soft")
+    latent, t = torch.randn(1, 4, 8, 16, generator=torch.Generator().manual_seed(7)), torch.tensor(501)
+    with torch.no_grad():
+        ours = predict_noise(tiny.components.unet, branches.controlnet, latent, t, branches.batch, branches.schedule,
+                             iteration, strength=tiny.options.control_strength)
+        expected = noise_by_hand(tiny, scene, latent, t, iteration)
+    assert ours.shape == expected.shape == (2, 4, 8, 16)
+    torch.testing.assert_close(ours, expected, rtol=1e-5, atol=1e-5)

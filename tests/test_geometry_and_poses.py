@@ -44,6 +44,7 @@ def test_dilate_blur_and_downsample_helpers() -> None:
     assert geometry.dilate(mask, 5).sum() == 25
     assert geometry.gaussian_blur(mask, 1.0).sum() == pytest.approx(1.0, abs=1e-5)
     assert geometry.gaussian_kernel_1d(1.0).size == 9  # OpenCV's size for sigma 1 on float images
+    assert geometry.gaussian_kernel_1d(1.1).size == 11  # cvRound(1.1*4*2 + 1) | 1; 2*round(4σ)+1 said 9
     assert geometry.area_downsample(geometry.dilate(mask, 3), 8).max() == pytest.approx(4 / 64)
     assert geometry.max_downsample(mask, 8)[1, 1] == 1.0
     with pytest.raises(ValueError):

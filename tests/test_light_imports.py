@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
+from conftest import HANG_SECONDS, REPO
 
 HEAVY = ("torch", "diffusers", "transformers", "accelerate")
 PROBE = f"""
@@ -21,7 +21,7 @@ print(json.dumps({{"code": code, "heavy": heavy}}), file=sys.stderr)
 
 def imported_by(*args: str, stdin: str = "") -> dict:
     proc = subprocess.run([sys.executable, "-c", PROBE, *args], input=stdin.encode(), capture_output=True,
-                          timeout=120, cwd=REPO)
+                          timeout=HANG_SECONDS, cwd=REPO)
     return json.loads(proc.stderr.decode().strip().splitlines()[-1])
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from chat_server import ChatServer, Step, completion, fault, free_port, reply_with
-from conftest import REPO, run_deig
+from conftest import HANG_SECONDS, REPO, run_deig
 from llm_fixtures import SECRET_KEY, llm_env  # noqa: F401
 
 from scenes.io import load_scenes
@@ -58,7 +58,7 @@ def everything_written(tmp_path: Path, *streams: str) -> str:
 def test_the_network_guard_is_active_in_subprocesses(tmp_path):
     code = "import socket; socket.create_connection(('192.0.2.1', 80), timeout=0.5)"
     proc = subprocess.run([sys.executable, "-c", code], env=subprocess_env(tmp_path, "http://127.0.0.1:9/v1"),
-                          capture_output=True, timeout=60)
+                          capture_output=True, timeout=HANG_SECONDS)
     assert proc.returncode != 0 and b"tests may only connect to 127.0.0.1, not 192.0.2.1" in proc.stderr
 
 
@@ -69,7 +69,7 @@ def test_plan_piped_into_render_as_a_real_shell_pipe(tmp_path):
             f"{deig} render --scene - --renderer preview -o {out}")
     with ChatServer([reply_with(PLAN)]) as server:
         proc = subprocess.run(["bash", "-o", "pipefail", "-c", pipe], env=subprocess_env(tmp_path, server.url),
-                              capture_output=True, timeout=120)
+                              capture_output=True, timeout=HANG_SECONDS)
     stdout, stderr = proc.stdout.decode(), proc.stderr.decode()
     assert proc.returncode == 0, stderr
     assert len(server.requests) == 1
@@ -206,7 +206,7 @@ def test_faults_through_the_cli(name, cli, monkeypatch):
 
 def test_connection_refused_through_a_real_process(tmp_path):
     env = subprocess_env(tmp_path, f"http://127.0.0.1:{free_port()}/v1")
-    result = run_deig("plan", PROMPT, *FAST, env=env, timeout=60)
+    result = run_deig("plan", PROMPT, *FAST, env=env, timeout=HANG_SECONDS)
     assert result.code == 3 and result.stdout == ""
     assert result.error_lines == [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert len(result.error_lines) == 1 and "cannot reach the LLM server at 127.0.0.1:" in result.error_lines[0]

@@ -262,11 +262,9 @@ def test_a_reply_slower_than_the_timeout_is_retried():
     slow = reply_with(GOOD)
     slow.delay = 5.0
     with ChatServer([slow, reply_with(GOOD)]) as server:
-        started = time.monotonic()
         result = plan(server, timeout=0.5)
-        elapsed = time.monotonic() - started
-    assert len(server.requests) == 2 and len(result.scene.instances) == 2
-    assert elapsed < 4.0
+    # Had the client waited for the slow reply (5 s), it would have planned with the first request.
+    assert len(server.requests) == 2 and result.record.attempts == 2 and len(result.scene.instances) == 2
 
 
 def test_a_server_that_is_always_too_slow_fails_with_exit_3():
@@ -277,20 +275,19 @@ def test_a_server_that_is_always_too_slow_fails_with_exit_3():
 
 def test_the_total_time_is_bounded_whatever_the_retry_count():
     with ChatServer(lambda body, index: fault(503, "warming up")) as server:
-        started = time.monotonic()
         error = fails(server, max_retries=10, backoff=0.2, max_total_time=0.5)
-        elapsed = time.monotonic() - started
+    # Waits of 0.2 + 0.4 s exceed the 0.5 s budget: at most three requests of the ten allowed.
     assert "longer than max_total_time (0.5 s)" in error.message
-    assert elapsed < 2.0 and 1 <= len(server.requests) <= 3
+    assert 1 <= len(server.requests) <= 3
 
 
 def test_connection_refused_fails_at_once():
+    # A retry would first wait `backoff` (60 s), over max_wait (1 s), and fail with "asks to wait":
+    # the "cannot reach" message shows there was none.
     planner = LLMPlanner(LLMOptions(base_url=f"http://127.0.0.1:{free_port()}/v1", model="m", timeout=2.0,
-                                    backoff=0.01, cache=False))
-    started = time.monotonic()
+                                    backoff=60, max_wait=1, cache=False))
     with pytest.raises(PlannerError) as caught:
         planner.plan("a cat", canvas=CANVAS)
-    assert time.monotonic() - started < 5.0
     assert caught.value.message.startswith("cannot reach the LLM server at 127.0.0.1:")
     assert "--llm-base-url" in caught.value.hint
 

@@ -47,3 +47,57 @@ def test_every_builtin_entry_point_loads_and_declares_options(group: str) -> Non
 def test_console_script_and_module_entry() -> None:
     assert PYPROJECT["project"]["scripts"] == {"deig": "deigcli.main:run"}
     assert (REPO / "deigcli" / "__main__.py").is_file()
+
+
+# -- the tested versions: constraints.txt -----------------------------------------------------------
+
+def _direct_requirements():
+    from packaging.requirements import Requirement
+
+    listed = PYPROJECT["project"]["dependencies"] + [
+        line for group in PYPROJECT["project"]["optional-dependencies"].values() for line in group]
+    return [Requirement(line) for line in listed]
+
+
+def _pins() -> dict[str, str]:
+    from packaging.utils import canonicalize_name
+
+    pins = {}
+    for line in (REPO / "constraints.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version, f"constraints.txt: {line!r} is not an exact pin (name==version)"
+            pins[canonicalize_name(name)] = version.strip()
+    return pins
+
+
+def test_constraints_pin_every_direct_dependency_within_its_declared_range() -> None:
+    """A new release of a dependency cannot change what `pip install ... -c constraints.txt` installs."""
+    from packaging.utils import canonicalize_name
+
+    pins = _pins()
+    for requirement in _direct_requirements():
+        if requirement.marker is not None and not requirement.marker.evaluate():
+            continue  # e.g. tomli, only on Python < 3.11: not installed, so not tested, here
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"constraints.txt does not pin {requirement.name}"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"constraints.txt pins {name}=={pins[name]} outside pyproject's {requirement}")
+
+
+def test_the_installed_direct_dependencies_are_the_pinned_versions() -> None:
+    """The suite runs against what constraints.txt records (a local build label such as +cpu aside)."""
+    from packaging.utils import canonicalize_name
+    from packaging.version import Version
+
+    pins = _pins()
+    for requirement in _direct_requirements():
+        if requirement.marker is not None and not requirement.marker.evaluate():
+            continue
+        installed = Version(metadata.version(requirement.name)).public
+        pinned = pins.get(canonicalize_name(requirement.name))
+        assert installed == pinned, (
+            f"{requirement.name} {installed} is installed but constraints.txt records {pinned}: "
+            "install with `-c constraints.txt`, or run the suite on the new version and update the pin")
+

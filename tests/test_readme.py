@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import HANG_SECONDS, REPO
 
 BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 
@@ -30,9 +30,11 @@ def test_the_readme_starts_with_exactly_two_setup_commands() -> None:
     first = re.search(r"```sh\n(.*?)```", text, re.S)
     assert first is not None and text.index(first.group(0)) < text.index("## ")
     commands = [line for line in first.group(1).splitlines() if line.strip()]
-    assert commands == ['pip install -e ".[dev]"', "python -m pytest"]
-    ci = (REPO / ".ci" / "run").read_text()
-    assert 'pip install -q -e ".[dev]"' in ci and "\npython -m pytest\n" in ci
+    assert commands == ['pip install -e ".[dev]" -c constraints.txt', "python -m pytest"]
+    # CI runs exactly these lines, in this order (after installing torch, the README's first step).
+    ci = [line.strip() for line in (REPO / ".ci" / "run").read_text().splitlines()]
+    assert ci.index(commands[0]) < ci.index(commands[1])
+    assert text.index("download.pytorch.org/whl/cpu") < text.index(first.group(0))  # torch first
 
 
 @pytest.mark.parametrize("commands", readme_blocks(), ids=lambda cmds: cmds[0][:60])
@@ -45,7 +47,7 @@ def test_readme_commands_run(commands: list[str], tmp_path: Path) -> None:
         if match:
             expected = int(match.group(1))
         proc = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=tmp_path, env=env,
-                              capture_output=True, timeout=300)
+                              capture_output=True, timeout=HANG_SECONDS)
         stderr = proc.stderr.decode("utf-8", "replace")
         assert proc.returncode == expected, f"{command}\n{stderr}"
         assert "Traceback" not in stderr, f"{command}\n{stderr}"

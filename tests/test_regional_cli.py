@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from conftest import REPO, run_deig
+from conftest import HANG_SECONDS, REPO, run_deig
 from PIL import Image
 from tiny_pipelines import one_thread  # noqa: F401 (autouse fixture)
 
@@ -74,5 +74,5 @@ def test_choosing_the_renderer_and_its_options_imports_no_torch():
     probe = ("import sys; from renderers.regional import RegionalRenderer; "
              "RegionalRenderer.Options(model='tiny', steps=3, fusion_strength=2.0); "
              "print(sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'diffusers', 'transformers'}))")
-    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=120)
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=HANG_SECONDS)
     assert output.stdout.strip() == "[]", output.stderr

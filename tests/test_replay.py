@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,14 @@ def original(cli, tmp_path: Path) -> Path:
     """One rendered image (with an extra control image) and its manifest; returns the PNG."""
     scene = tmp_path / "scene.json"
     scene.write_text(json.dumps(scene_batch(1, size=64)[0]))
+    started = time.monotonic()
     result = cli("render", "--scene", scene, *RENDERER, "-o", tmp_path / "out")
+    ELAPSED[tmp_path] = time.monotonic() - started
     assert result.code == 0, result.stderr
     return Path(result.stdout.strip())
+
+
+ELAPSED: dict[Path, float] = {}  # wall time of the whole `deig render` of each `original`
 
 
 def _stable(manifest_path: Path) -> dict:
@@ -71,7 +77,10 @@ def test_manifests_are_complete_and_validate_against_the_published_schema(origin
     assert renderer["device"] == "cpu" and renderer["dtype"] == "float32" and renderer["scheduler"]
     assert renderer["models"] and all(m["revision"] for m in renderer["models"])
     assert {"python", "deig", "torch", "diffusers", "transformers", "pillow"} <= set(manifest["environment"])
-    assert manifest["timings"]["render_seconds"] >= 0
+    # The recorded times are real measurements: positive, and within the whole command's wall time.
+    timings = manifest["timings"]
+    assert 0 < timings["render_seconds"] and 0 < timings["load_seconds"]
+    assert timings["render_seconds"] + timings["load_seconds"] <= ELAPSED[original.parent.parent]
     assert [o["role"] for o in manifest["outputs"]] == ["image", "control"]
     assert manifest["input"]["kind"] == "scene" and len(manifest["input"]["sha256"]) == 64
     # Nothing that changes between identical renders is inside the PNG.
@@ -164,3 +173,23 @@ def test_replay_with_another_renderer_keeps_the_options_it_shares(cli, original:
     assert replayed["renderer"]["name"] == "preview"
     assert replayed["renderer"]["options"] == {"captions": False, "skeletons": True, "control_image": False}
     assert replayed["input"]["kind"] == "manifest" and replayed["seed"] == manifest["seed"]
+
+
+def test_replays_of_long_named_images_keep_their_seeds_and_never_collide(cli, tmp_path: Path) -> None:
+    # A caption longer than the 48-character name cap, two seeds: two originals, two replays.
+    caption = "an extraordinarily detailed watercolour painting of a lighthouse on a stormy northern coast"
+    scene = tmp_path / "scene.json"
+    scene.write_text(json.dumps({"version": 1, "caption": caption, "width": 64, "height": 64, "seed": 123456789}))
+    rendered = cli("render", "--scene", scene, "--renderer", "preview", "--count", "2", "-o", tmp_path / "out")
+    assert rendered.code == 0, rendered.stderr
+    originals = [Path(line) for line in rendered.stdout.splitlines()]
+    assert [p.stem.rsplit("-", 1)[1] for p in originals] == ["123456789", "123456790"]
+    replayed = []
+    for original in originals:
+        result = cli("replay", original.with_suffix(".json"), "-o", tmp_path / "again")
+        assert result.code == 0, result.stderr
+        replayed.append(Path(result.stdout.strip()))
+    assert [p.name for p in replayed] == [p.name for p in originals]  # the same names, seeds kept
+    reseeded = cli("replay", originals[0].with_suffix(".json"), "--seed", "7", "-o", tmp_path / "again")
+    assert reseeded.code == 0, reseeded.stderr
+    assert Path(reseeded.stdout.strip()).name == originals[0].name.replace("-123456789.png", "-7.png")

@@ -7,6 +7,7 @@ import sys
 from importlib.metadata import entry_points
 
 import pytest
+from conftest import HANG_SECONDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -117,7 +118,7 @@ def test_imports_neither_torch_nor_numpy() -> None:
             "RulesPlanner().plan('a red cup on a table', canvas=Canvas())\n"
             "heavy = [m for m in ('torch', 'numpy', 'diffusers', 'transformers') if m in sys.modules]\n"
             "assert not heavy, heavy\n")
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=HANG_SECONDS)
 
 
 # -- complete() ----------------------------------------------------------------------------------

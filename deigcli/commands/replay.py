@@ -156,9 +156,9 @@ def replay(
 
 
 def _stem(stem: str, old_seed: int, new_seed: int) -> str:
-    """The original file stem (made safe: it comes from a file), its seed suffix following a new seed."""
-    safe = slug(stem, fallback="replay")
-    if new_seed == old_seed:
-        return safe
-    base = re.sub(rf"-{old_seed}$", "", safe)
-    return f"{base}-{new_seed}"
+    """The original file stem (made safe: it comes from a file) less its seed suffix, then the seed.
+
+    The seed is cut off before the stem is made safe and added after, so the length cap on safe
+    stems can never drop it (two long-named replays would otherwise share one name)."""
+    base = re.sub(rf"-{old_seed}$", "", stem)
+    return f"{slug(base, fallback='replay')}-{new_seed}"

@@ -37,7 +37,7 @@ def convert(source: str, destination: Path | None = None, *, force: bool = False
         if default and is_converted(destination):
             return Conversion(destination, read_index(destination), reused=True)
         raise InvalidInput(f"{destination} already exists", hint="Pass --force to replace it, or choose another DST.")
-    from .renderer import download
+    from .hub import download
     from .weights import convert_checkpoint
 
     checkpoint = location.source if location.kind == "checkpoint" else download(location.value)

@@ -109,10 +109,6 @@ def install_detail_fusion(unet: UNet2DConditionModel, position_net: PositionNetC
     return unet
 
 
-def fuser_count(unet: UNet2DConditionModel) -> int:
-    return sum(isinstance(m, DetailFusion) for m in unet.modules())
-
-
 def set_fusion_kernel(unet: UNet2DConditionModel, kernel: AttentionKernel) -> None:
     """Switch every fuser's attention kernel (the mask applies on both)."""
     for module in unet.modules():

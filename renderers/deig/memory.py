@@ -45,16 +45,23 @@ class MemoryEstimate:
 
 
 def estimate(counts: dict[str, int], config: DeigConfig, *, height: int, width: int, dtype: torch.dtype,
-             slots: int, offload: str = "none", device: str = "cuda") -> MemoryEstimate:
-    """counts: elements per component ('unet', 'extractor', 'vae', 'text_encoder')."""
+             slots: int, offload: str = "none", device: str = "cuda",
+             text_dtype: torch.dtype | None = None) -> MemoryEstimate:
+    """counts: elements per component ('unet', 'extractor', 'vae', 'text_encoder').
+
+    text_dtype: the T5 encoder's (never fp16, see text.encoder_dtype); by default fp32 for an fp16
+    run, which never underestimates."""
     size = BYTES_PER_ELEMENT[dtype]
+    if text_dtype is None:
+        text_dtype = torch.float32 if dtype == torch.float16 else dtype
+    groups = [counts["text_encoder"] * BYTES_PER_ELEMENT[text_dtype],
+              (counts["unet"] + counts["extractor"]) * size, counts["vae"] * size]
     if offload == "none":
-        resident = sum(counts.values())
+        weights = sum(groups)
     elif offload == "model":
-        resident = max(counts["text_encoder"], counts["unet"] + counts["extractor"], counts["vae"])
+        weights = max(groups)
     else:
-        resident = 0
-    weights = resident * size
+        weights = 0
     queries = (height // config.vae_scale_factor) * (width // config.vae_scale_factor)
     keys = queries + slots * TOKENS_PER_INSTANCE
     heads = config.unet.attention_head_dim

@@ -8,7 +8,6 @@ dtypes, offload, noise and decoding come from the shared diffusion runtime.
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -50,7 +49,7 @@ class DeigOptions(DiffusionOptions):
     @field_validator("steps")
     @classmethod
     def _steps_fit_the_schedule(cls, value: int) -> int:
-        from .timesteps import ddim_timesteps
+        from renderers.diffusion.timesteps import ddim_timesteps
 
         ddim_timesteps(value)  # its ValueError names the nearest step counts that work
         return value
@@ -120,12 +119,9 @@ class DeigRenderer(Renderer):
         return warnings
 
     def check_environment(self) -> None:
-        from renderers.diffusion.runtime import REQUIRED_MODULES
+        from renderers.diffusion.runtime import check_dependencies
 
-        missing = [name for name in REQUIRED_MODULES if importlib.util.find_spec(name) is None]
-        if missing:
-            raise RendererUnavailable(f"renderer 'deig' needs {', '.join(missing)}, which is not installed",
-                                      hint="Install deig with its dependencies: pip install deig")
+        check_dependencies(self.name)
         from renderers.diffusion.devices import check_offload, resolve_device
 
         device = resolve_device(self.options.device)
@@ -148,9 +144,12 @@ class DeigRenderer(Renderer):
         from .weights import parameter_counts
 
         native = self.config.native_size
+        from .text import encoder_dtype
+
+        dtype = resolve_dtype(self.options.dtype, device)
         estimate = memory.estimate(parameter_counts(location.converted), self.config, height=native, width=native,
-                                   dtype=resolve_dtype(self.options.dtype, device), slots=MAX_INSTANCES,
-                                   offload=self.options.offload, device=str(device))
+                                   dtype=dtype, text_dtype=encoder_dtype(dtype, torch.device(device)),
+                                   slots=MAX_INSTANCES, offload=self.options.offload, device=str(device))
         memory.require(estimate, memory.free_memory(torch.device(device)))
 
     def _check_convertible(self, location: locating.ModelLocation) -> None:
@@ -182,7 +181,7 @@ class DeigRenderer(Renderer):
         from renderers.diffusion.records import modules_sha256
 
         from .pipeline import DeigComponents, DeigPipeline
-        from .text import T5Features
+        from .text import T5Features, encoder_dtype
 
         self.check_environment()
         device = resolve_device(self.options.device)
@@ -210,8 +209,8 @@ class DeigRenderer(Renderer):
                                    revision=f"sha256:{weights.index.source.sha256}")]
         for module in (modules.unet, modules.extractor, vae, encoder):
             # nn.Module.to, not diffusers' override: that one warns about float32-only modules even
-            # when a model has none.
-            torch.nn.Module.to(module, dtype=dtype)
+            # when a model has none. T5 never runs in fp16 (it overflows): see text.encoder_dtype.
+            torch.nn.Module.to(module, dtype=encoder_dtype(dtype, device) if module is encoder else dtype)
             module.requires_grad_(False)
         placement = Placement(self.options.offload, device, [encoder], modules.unet, vae)
         # The IDE runs at every step beside the UNet, as a ControlNet does: placed the same way.
@@ -231,6 +230,7 @@ class DeigRenderer(Renderer):
 
         from .pipeline import DeigRequest
 
+        self.check(scene)  # the cheap checks hold for every caller, not only the command line
         self.load()
         options = self.options
         request = DeigRequest(
@@ -271,25 +271,6 @@ def global_prompt(scene: Scene) -> str:
     if scene.background and scene.background.lower() not in scene.caption.lower():
         return f"{scene.caption}, {scene.background}"
     return scene.caption
-
-
-def download(repo_id: str):
-    """The published files of a Hub repository (model.pth and T5-XL/), into the Hub cache."""
-    from pathlib import Path
-
-    from renderers.diffusion.sources import offline, require_hub
-
-    if not offline():
-        require_hub(repo_id)
-    try:
-        from huggingface_hub import snapshot_download
-
-        return Path(snapshot_download(repo_id=repo_id, allow_patterns=["model.pth", "T5-XL/*"],
-                                      local_files_only=offline()))
-    except Exception as exc:  # offline, not found, gated, network: all mean "weights unavailable"
-        raise RendererUnavailable(f"cannot download '{repo_id}': {str(exc).splitlines()[0]}",
-                                  hint="Check the network and HF_HUB_OFFLINE, or download the repository yourself "
-                                       "and run 'deig convert deig FOLDER'.") from None
 
 
 def _round(side: int) -> int:

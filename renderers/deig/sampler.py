@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import torch
 
+from renderers.diffusion.timesteps import ddim_timesteps
+
 from .config import ScheduleConfig
-from .timesteps import ddim_timesteps
 
 
 def alphas_cumprod(schedule: ScheduleConfig) -> torch.Tensor:

@@ -11,6 +11,22 @@ from __future__ import annotations
 
 import torch
 
+from scenes.errors import RenderFailed
+
+
+def encoder_dtype(run_dtype: torch.dtype, device: torch.device) -> torch.dtype:
+    """The T5 encoder's dtype for a run in `run_dtype`: never fp16.
+
+    T5 in fp16 overflows to inf/NaN in its feed-forward layers (a known property of T5 checkpoints
+    trained in bf16), so an fp16 run keeps the encoder in bf16 where the device supports it, else
+    in fp32; its features are cast to the run's dtype after encoding.
+    """
+    if run_dtype != torch.float16:
+        return run_dtype
+    if device.type == "cuda" and torch.cuda.is_bf16_supported():
+        return torch.bfloat16
+    return torch.float32
+
 
 class T5Features:
     def __init__(self, tokenizer, encoder, max_length: int):
@@ -26,4 +42,7 @@ class T5Features:
         encoder_device = next(self.encoder.parameters()).device
         hidden = self.encoder(input_ids=batch.input_ids.to(encoder_device),
                               attention_mask=batch.attention_mask.to(encoder_device)).last_hidden_state
+        if not torch.isfinite(hidden).all():
+            raise RenderFailed("the T5 text features are not finite (inf or NaN): the text encoder overflowed",
+                               hint="Render with --dtype float32, or check the converted T5 weights.")
         return hidden.to(device=device, dtype=dtype)

@@ -1,8 +1,8 @@
 """The published checkpoint -> our safetensors folder, and that folder -> modules on a device.
 
-`model.pth` is a pickle (spec §1.1). It is opened only here and only with
-`torch.load(weights_only=True)`, which refuses anything but tensors and plain containers. The
-conversion writes, once:
+`model.pth` is a pickle (spec §1.1). It is opened only here and only through the restricted
+unpickler of `unpickle.py`, which admits containers, tensors, numbers and strings and refuses
+everything else before it runs. The conversion writes, once:
 
     deig_model.json            format, architecture (DeigConfig), source file and its sha256
     unet.safetensors           diffusers UNet names, fusers and position_net included
@@ -53,19 +53,25 @@ def sha256_file(path: Path, chunk: int = 1 << 24) -> str:
 
 
 def read_pickle_checkpoint(path: Path) -> dict:
-    """model.pth with weights_only=True (tensors and containers only; no code runs)."""
+    """model.pth through the restricted unpickler (containers, tensors, numbers, strings; no code runs)."""
+    from . import unpickle
+
+    def read(**mmap):
+        return torch.load(path, map_location="cpu", weights_only=False, pickle_module=unpickle, **mmap)
+
     try:
         try:
-            data = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+            data = read(mmap=True)
         except RuntimeError as exc:  # the legacy (non-zip) format cannot be memory-mapped
             if "mmap" not in str(exc):
                 raise
-            data = torch.load(path, map_location="cpu", weights_only=True)
+            data = read()
     except FileNotFoundError:
         raise InvalidInput(f"no checkpoint at {path}", hint=CONVERT_HINT) from None
-    except Exception as exc:  # UnpicklingError for anything that is not plain tensors
-        raise InvalidInput(f"{path} cannot be read as a weights-only checkpoint: {str(exc).splitlines()[0]}",
-                           hint="Only checkpoints made of tensors are accepted; nothing in them is executed.") from None
+    except Exception as exc:  # RefusedGlobal for code, UnpicklingError and others for damaged files
+        raise InvalidInput(f"{path} cannot be read as a checkpoint of plain data: {str(exc).splitlines()[0]}",
+                           hint="Only containers, tensors, numbers and strings are accepted; nothing in the "
+                           "file is executed.") from None
     missing = [key for key in ("model", "autoencoder", "diffusion") if not isinstance(data, dict) or key not in data]
     if missing:
         raise InvalidInput(f"{path} is not a DEIG checkpoint: no {', '.join(repr(k) for k in missing)} entry",

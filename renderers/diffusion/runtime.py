@@ -25,6 +25,15 @@ from .tiny import TINY_PRESETS
 REQUIRED_MODULES = ("torch", "diffusers", "transformers", "safetensors", "accelerate", "huggingface_hub")
 
 
+def check_dependencies(renderer: str) -> None:
+    """Exit 4, naming them, when modules every diffusion renderer needs are not installed (nothing imported)."""
+    missing = [name for name in REQUIRED_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise RendererUnavailable(f"renderer '{renderer}' needs {', '.join(missing)}, which "
+                                  f"{'is' if len(missing) == 1 else 'are'} not installed",
+                                  hint="Install deig with its dependencies: pip install deig")
+
+
 class DiffusionRenderer(Renderer):
     Options: ClassVar[type[DiffusionOptions]] = DiffusionOptions
     options: DiffusionOptions
@@ -41,11 +50,7 @@ class DiffusionRenderer(Renderer):
     # -- cheap -----------------------------------------------------------------------------
 
     def check_environment(self) -> None:
-        missing = [name for name in REQUIRED_MODULES if importlib.util.find_spec(name) is None]
-        if missing:
-            raise RendererUnavailable(f"renderer '{self.name}' needs {', '.join(missing)}, which "
-                                      f"{'is' if len(missing) == 1 else 'are'} not installed",
-                                      hint="Install deig with its dependencies: pip install deig")
+        check_dependencies(self.name)
         from .devices import check_offload, resolve_device
         from .loading import check_model
 

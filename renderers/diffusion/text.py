@@ -54,11 +54,6 @@ def zeros_like(embeddings: PromptEmbeddings) -> PromptEmbeddings:
     return PromptEmbeddings(torch.zeros_like(embeddings.tokens), pooled)
 
 
-def token_count(components: Components, text: str) -> int:
-    """Words-tokens of `text` (no start/end token) under the first tokenizer."""
-    return len(components.tokenizers[0](text, add_special_tokens=False).input_ids)
-
-
 @torch.no_grad()
 def encode_real_tokens(components: Components, texts: list[str], device) -> list[torch.Tensor]:
     """For each text, a (L_i, D) tensor of its real tokens' hidden states (words + end token)."""

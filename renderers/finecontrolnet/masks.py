@@ -3,7 +3,8 @@
 A posed instance's region grows out of its own drawn skeleton (spec §6.4): every pixel the drawing
 touches, dilated once with a square kernel whose side follows from the image's short side
 (short // 8, made odd: 512 -> 65, 768 -> 97), blurred with a Gaussian of σ = 1 (kernel size by
-OpenCV's rule: 9), then averaged over 8 x 8 blocks down to the latent. An instance without a pose
+OpenCV's rule for float images, geometry.gaussian_kernel_size: 9), then averaged over 8 x 8 blocks
+down to the latent. An instance without a pose
 has no skeleton to grow from: its box (rasterised at full size, blurred and averaged the same way)
 is its region, and it gets no control image.
 
@@ -32,14 +33,6 @@ def dilation_kernel(short_side: int) -> int:
     return size + 1 if size % 2 == 0 else size
 
 
-def opencv_gaussian_size(sigma: float) -> int:
-    """The kernel size OpenCV's GaussianBlur picks for float images when given only σ.
-
-    round(σ·4·2 + 1), forced odd (round half to even, like OpenCV's cvRound): 9 for σ = 1.
-    """
-    return int(round(sigma * 8 + 1)) | 1
-
-
 @dataclass(frozen=True)
 class InstanceMasks:
     """Per-instance regions and control images of one scene layout."""
@@ -61,7 +54,7 @@ def skeleton_region(control: Image.Image, kernel: int) -> np.ndarray:
 
 def soften(region: np.ndarray, factor: int, sigma: float) -> np.ndarray:
     """Blur a full-size region and average it down to the latent grid."""
-    blurred = gaussian_blur(region, sigma, opencv_gaussian_size(sigma)) if sigma > 0 else region
+    blurred = gaussian_blur(region, sigma) if sigma > 0 else region
     return area_downsample(blurred, factor)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from renderers.base import ProgressCallback, RenderedImage
 from renderers.diffusion.options import DiffusionOptions
@@ -67,6 +67,14 @@ class FineControlNetOptions(DiffusionOptions):
     max_batch: Annotated[int, Field(ge=1, le=4096)] | None = Field(
         default=None, description="Most rows (instances x guidance passes) per UNet or ControlNet call; "
         "smaller splits large scenes into several calls with the same result. Default: all in one call.")
+
+    @model_validator(mode="after")
+    def _steps_fit_the_reference_timesteps(self) -> FineControlNetOptions:
+        if self.scheduler == "ddim" and self.ddim_timesteps == "reference":
+            from renderers.diffusion.timesteps import ddim_timesteps
+
+            ddim_timesteps(self.steps)  # its ValueError names the nearest step counts that work
+        return self
 
     @field_validator("mask_dilation")
     @classmethod
@@ -261,10 +269,10 @@ class FineControlNetRenderer(DiffusionRenderer):
             controls = torch.cat(single * passes)
         added = None
         if components.family == "sdxl":
-            pooled = torch.cat([part.pooled.expand(count, -1) for part in parts]).to(self.dtype)
-            sizes = [scene.height, scene.width, 0, 0, scene.height, scene.width]
-            time_ids = torch.tensor([sizes] * (passes * count), device=device, dtype=self.dtype)
-            added = {"text_embeds": pooled, "time_ids": time_ids}
+            from renderers.diffusion.sdxl import added_conditions
+
+            pooled = torch.cat([part.pooled.expand(count, -1) for part in parts]).to(device=device, dtype=self.dtype)
+            added = added_conditions(pooled, scene.height, scene.width)
         return BranchBatch(branches=count, passes=passes, context=context, posed=layout.posed, controls=controls,
                            added=added)
 

@@ -191,11 +191,9 @@ class RegionalRenderer(DiffusionRenderer):
 
     def _added_conditions(self, prompt, scene: Scene, batch: int, guided: bool) -> dict | None:
         """SDXL's extra conditioning: pooled global text and (original, crop, target) sizes."""
-        import torch
+        from renderers.diffusion.sdxl import added_conditions
 
         if self.components.family != "sdxl":
             return None
-        rows = 2 * batch if guided else batch
-        sizes = [scene.height, scene.width, 0, 0, scene.height, scene.width]
-        time_ids = torch.tensor([sizes] * rows, device=self.execution_device, dtype=self.dtype)
-        return {"text_embeds": prompt.pooled_rows(batch, guided=guided), "time_ids": time_ids}
+        pooled = prompt.pooled_rows(batch, guided=guided).to(device=self.execution_device, dtype=self.dtype)
+        return added_conditions(pooled, scene.height, scene.width)

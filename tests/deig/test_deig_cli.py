@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import yaml
-from conftest import REPO
+from conftest import HANG_SECONDS, REPO
 from deig_fixtures import one_torch_thread, tiny_checkpoint_dir  # noqa: F401 (one_torch_thread: autouse fixture)
 from PIL import Image
 
@@ -119,5 +119,5 @@ def test_checking_a_scene_against_deig_imports_no_torch():
              "print(json.dumps([code, sorted({m.split('.')[0] for m in sys.modules} & "
              "{'torch', 'diffusers', 'transformers'})]), file=sys.stderr)")
     for args in (["validate", str(DONUTS), "--renderer", "deig"], ["convert", "--help"]):
-        proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, timeout=120, cwd=REPO)
+        proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, timeout=HANG_SECONDS, cwd=REPO)
         assert json.loads(proc.stderr.decode().strip().splitlines()[-1]) == [0, []], args

@@ -6,6 +6,7 @@ import filecmp
 import json
 import os
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -101,7 +102,7 @@ def test_an_existing_destination_is_kept_unless_overwrite(tmp_path):
 
 
 class Payload:
-    """A pickle that would run code when unpickled without weights_only."""
+    """A pickle that would run code when unpickled without restriction."""
 
     def __reduce__(self):
         return (os.makedirs, (os.environ["DEIG_TEST_MARKER"],))
@@ -116,7 +117,7 @@ def test_a_pickle_with_code_is_refused_and_nothing_runs(tmp_path, monkeypatch):
         pickle.dump({"model": Payload()}, handle, protocol=2)
     with pytest.raises(InvalidInput) as caught:
         convert_checkpoint(source, tmp_path / "out")
-    assert caught.value.exit_code == 2 and "weights-only" in caught.value.message
+    assert caught.value.exit_code == 2 and "os.makedirs, which is not data" in caught.value.message
     assert not marker.exists() and not (tmp_path / "out").exists()
 
 
@@ -141,3 +142,54 @@ def test_a_checkpoint_that_does_not_fit_is_refused_with_its_keys(tmp_path):
     with pytest.raises(InvalidInput, match="no 'autoencoder', 'diffusion' entry"):
         convert_checkpoint(source, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+# -- the real file may hold more than tensors: a restricted unpickler, not weights_only -----------
+
+def _checkpoint_with(tmp_path: Path, name: str, **extra) -> Path:
+    """The tiny checkpoint in the published layout, plus `extra` top-level entries."""
+    model, autoencoder, tokenizer, encoder = tiny_ldm_states()
+    source = tmp_path / name
+    source.mkdir()
+    torch.save({"model": model, "autoencoder": autoencoder, "diffusion": ldm_diffusion_buffers(TINY), **extra},
+               source / "model.pth")
+    encoder.save_pretrained(source / "T5-XL")
+    tokenizer.save_pretrained(source / "T5-XL")
+    return source
+
+
+def test_a_checkpoint_with_extra_plain_entries_converts_like_one_without(tmp_path):
+    import collections
+
+    import numpy as np
+
+    # What a training script saves beside the weights: counters, its settings, optimizer numbers.
+    extras = {"iters": 500_000, "epoch": np.int64(12), "loss": np.float32(0.125), "lr": 5e-5,
+              "config_dict": collections.OrderedDict(name="deig", sizes=(64, 64), tags={"ide", "fusion"},
+                                                     use_ema=True, note=None, raw=b"\x00\x01"),
+              "opt": {"state": {0: {"step": torch.tensor(3.0), "exp_avg": np.zeros(4, dtype=np.float32)}}}}
+    plain = _checkpoint_with(tmp_path, "plain")
+    rich = _checkpoint_with(tmp_path, "rich", **extras)
+    convert_checkpoint(plain, tmp_path / "plain-out")
+    convert_checkpoint(rich, tmp_path / "rich-out")
+    for name in ("unet.safetensors", "extractor.safetensors", "vae.safetensors"):
+        assert filecmp.cmp(tmp_path / "plain-out" / name, tmp_path / "rich-out" / name, shallow=False)
+
+
+class SystemCall:
+    """A pickle whose loading would run a shell command (os.system through __reduce__)."""
+
+    def __reduce__(self):
+        return (os.system, (f"touch {os.environ['DEIG_TEST_MARKER']}",))
+
+
+def test_a_checkpoint_naming_os_system_is_refused_with_exit_2_and_nothing_runs(cli, tmp_path, monkeypatch):
+    marker = tmp_path / "shell-ran"
+    monkeypatch.setenv("DEIG_TEST_MARKER", str(marker))
+    source = _checkpoint_with(tmp_path, "evil", extra={"hook": SystemCall()})
+    result = cli("convert", "deig", source, tmp_path / "out")
+    assert result.code == 2, result.stderr
+    # os.system pickles under its implementing module's name (posix.system on Linux, nt.system on Windows).
+    assert re.search(r"names (os|posix|nt)\.system, which is not data", result.stderr), result.stderr
+    assert "Hint:" in result.stderr and "Traceback" not in result.stderr
+    assert not marker.exists() and not (tmp_path / "out").exists()

@@ -126,6 +126,71 @@ def test_extractor_turns_each_sequence_into_16_tokens_independently():
     assert not torch.allclose(together, later, atol=1e-3), "the tokens depend on the timestep"
 
 
+def extractor_from_spec(p: dict, features: torch.Tensor, t: int, *, time_channels: int, heads: int) -> torch.Tensor:
+    """Spec §2.3-2.4 written out in float64 with plain tensor algebra, one sequence (L, input_dim) at a time."""
+    silu = lambda u: u * torch.sigmoid(u)  # noqa: E731
+    half = time_channels // 2
+    frequencies = torch.exp(-torch.log(torch.tensor(10000.0, dtype=torch.float64)) * torch.arange(half) / half)
+    e = torch.cat([torch.cos(t * frequencies), torch.sin(t * frequencies)])  # cos half first
+    tau = p["time_embedding.linear_2.weight"] @ silu(p["time_embedding.linear_1.weight"] @ e
+                                                     + p["time_embedding.linear_1.bias"]) + p["time_embedding.linear_2.bias"]
+    s_tau = silu(tau)
+    c = "connector."
+    x = features @ p[c + "proj_in.weight"].T + p[c + "proj_in.bias"]
+    z = p[c + "latents"] + (p[c + "time_aware_linear.weight"] @ s_tau + p[c + "time_aware_linear.bias"])
+    width = z.shape[1]
+
+    def ada_ln(y, prefix):
+        shift_scale = p[prefix + ".linear.weight"] @ s_tau + p[prefix + ".linear.bias"]
+        shift, scale = shift_scale[:width], shift_scale[width:]
+        mean, var = y.mean(-1, keepdim=True), y.var(-1, unbiased=False, keepdim=True)
+        return (y - mean) / torch.sqrt(var + 1e-6) * (1 + scale) + shift
+
+    def mha(q_in, kv_in, prefix):
+        w, b = p[prefix + ".in_proj_weight"], p[prefix + ".in_proj_bias"]
+        q = q_in @ w[:width].T + b[:width]
+        k = kv_in @ w[width:2 * width].T + b[width:2 * width]
+        v = kv_in @ w[2 * width:].T + b[2 * width:]
+        d = width // heads
+        outs = []
+        for h in range(heads):
+            cols = slice(h * d, (h + 1) * d)
+            scores = q[:, cols] @ k[:, cols].T / d**0.5
+            weights = torch.exp(scores - scores.max(-1, keepdim=True).values)
+            outs.append(weights / weights.sum(-1, keepdim=True) @ v[:, cols])
+        return torch.cat(outs, dim=1) @ p[prefix + ".out_proj.weight"].T + p[prefix + ".out_proj.bias"]
+
+    block = 0
+    while f"{c}perceiver_blocks.{block}.attn.in_proj_weight" in p:
+        b = f"{c}perceiver_blocks.{block}."
+        a = ada_ln(z, b + "ln_0")
+        z = z + mha(a, a, b + "attn")
+        a = ada_ln(z, b + "ln_1")
+        z = z + mha(a, torch.cat([a, ada_ln(x, b + "ln_2")]), b + "cross_attn")
+        hidden = torch.clamp(ada_ln(z, b + "ln_ff") @ p[b + "mlp.c_fc.weight"].T + p[b + "mlp.c_fc.bias"], min=0) ** 2
+        z = z + hidden @ p[b + "mlp.c_proj.weight"].T + p[b + "mlp.c_proj.bias"]
+        block += 1
+    return z
+
+
+@pytest.mark.parametrize("t", [1, 981])
+def test_extractor_equals_a_reference_written_from_the_spec(t: int):
+    # In float64, so that a difference is a difference in the computation, not rounding. (The
+    # sinusoid itself is float32 in both the reference and diffusers' Timesteps: at t = 981 that
+    # alone moves the output by ~3e-6 at these weight scales.)
+    ide = tiny_extractor().double()
+    with torch.no_grad():  # every parameter random (the reference zero-initialises the AdaLN layers)
+        for parameter in ide.parameters():
+            parameter.copy_(torch.randn_like(parameter) * 0.1)
+    features = torch.randn(2, 20, 8, dtype=torch.float64)
+    with torch.no_grad():
+        ours = ide(features, t)
+    p = {name: tensor.double() for name, tensor in ide.state_dict().items()}
+    for row in range(2):
+        expected = extractor_from_spec(p, features[row], t, time_channels=16, heads=4)
+        assert torch.allclose(ours[row], expected, atol=1e-5), (ours[row] - expected).abs().max()
+
+
 def test_adaptive_norm_takes_shift_first_then_scale():
     ide = tiny_extractor()
     norm = ide.connector.perceiver_blocks[0].ln_0
@@ -214,13 +279,53 @@ def test_a_replaced_fuser_processor_is_refused_not_silently_unmasked():
     assert isinstance(module.attn.processor, DetailFusionAttnProcessor)
 
 
-def test_strength_scales_both_gated_terms():
+def fusion_by_hand(module, x: torch.Tensor, tokens: torch.Tensor, strength: float) -> torch.Tensor:
+    """Spec §3.2 written out with plain tensor algebra (unmasked: every query sees every key):
+
+    v' = v + s·tanh(γ_attn)·Attn(LN1([v ; Linear(e)]))[:, :n_v];  v'' = v' + s·tanh(γ_dense)·FF(LN2(v'))
+    with FF the GEGLU feed-forward: W2 (h ⊙ gelu(g)), [h ; g] = W1 x + b1.
+    """
+    p = {name: t.double() for name, t in module.state_dict().items()}
+    x, tokens = x.double(), tokens.double()
+    n_visual, width = x.shape[1], x.shape[2]
+    grounding = tokens @ p["linear.weight"].T + p["linear.bias"]
+    joined = torch.cat([x, grounding], dim=1)
+    mean, var = joined.mean(-1, keepdim=True), joined.var(-1, unbiased=False, keepdim=True)
+    normed = (joined - mean) / torch.sqrt(var + module.norm1.eps) * p["norm1.weight"] + p["norm1.bias"]
+    heads = module.attn.heads
+    d = width // heads
+
+    def split(t):  # (1, L, width) -> (heads, L, d)
+        return t[0].reshape(t.shape[1], heads, d).permute(1, 0, 2)
+
+    q = split(normed[:, :n_visual] @ p["attn.to_q.weight"].T)
+    k, v = split(normed @ p["attn.to_k.weight"].T), split(normed @ p["attn.to_v.weight"].T)
+    weights = torch.exp(q @ k.transpose(1, 2) / d**0.5)
+    heads_out = (weights / weights.sum(-1, keepdim=True)) @ v
+    attended = heads_out.permute(1, 0, 2).reshape(1, n_visual, width) @ p["attn.to_out.0.weight"].T + p["attn.to_out.0.bias"]
+    x = x + strength * torch.tanh(p["alpha_attn"]) * attended
+    mean, var = x.mean(-1, keepdim=True), x.var(-1, unbiased=False, keepdim=True)
+    normed = (x - mean) / torch.sqrt(var + module.norm2.eps) * p["norm2.weight"] + p["norm2.bias"]
+    h, g = (normed @ p["ff.net.0.proj.weight"].T + p["ff.net.0.proj.bias"]).chunk(2, dim=-1)
+    gelu = 0.5 * g * (1 + torch.erf(g / 2**0.5))
+    return x + strength * torch.tanh(p["alpha_dense"]) * ((h * gelu) @ p["ff.net.2.weight"].T + p["ff.net.2.bias"])
+
+
+@pytest.mark.parametrize("strength", [0.0, 0.3, 1.0])
+def test_strength_scales_both_gated_terms(strength: float):
     module = fuser()
-    masks = BoxMasks([[0.1, 0.1, 0.6, 0.4]], 128, 128)
-    x, tokens = torch.randn(1, 256, 16), torch.randn(1, 16, 32)
+    with torch.no_grad():  # distinct gates, so that a term scaled by the wrong gate shows
+        module.alpha_attn.fill_(0.7)
+        module.alpha_dense.fill_(-0.4)
+    x, tokens = torch.randn(1, 64, 16), torch.randn(1, 16, 32)
     with torch.no_grad():
-        off = module(x, FusionInput(tokens, masks, 0.0, 16))
-    assert torch.equal(off, x)
+        ours = module(x, FusionInput(tokens, None, strength, 16))
+    expected = fusion_by_hand(module, x, tokens, strength)
+    assert torch.allclose(ours.double(), expected, atol=1e-5)
+    if strength == 0.0:
+        assert torch.equal(ours, x)
+    else:  # both terms moved the features
+        assert (ours - x).abs().max() > 1e-3
 
 
 def test_gated_unet_calls_our_fusers_with_the_grounding():

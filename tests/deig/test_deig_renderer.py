@@ -17,7 +17,8 @@ from renderers.deig.config import FULL, TINY
 from renderers.deig.grounding import FusionInput, InstancePositionNet
 from renderers.deig.memory import GIB, estimate, require
 from renderers.deig.model import build_modules, build_vae
-from scenes.errors import InvalidInput, RendererUnavailable
+from renderers.deig.text import T5Features, encoder_dtype
+from scenes.errors import InvalidInput, RendererUnavailable, RenderFailed
 from scenes.model import Scene
 
 
@@ -201,19 +202,37 @@ def t5_xl_encoder_size() -> int:
         return sum(p.numel() for p in T5EncoderModel(config).parameters())
 
 
-def test_memory_estimate_arithmetic():
+# Parameter counts written out independently of the code: the spec's total for 'model' (UNet with
+# fusers, position net and IDE, §1.1), SD's AutoencoderKL, and Flan-T5-XL's encoder by hand:
+# embedding 32128*2048 + 24 layers * (attention 4*2048*2048 + gated FF 3*2048*5120 + 2 norms 2*2048)
+# + relative position bias 32*32 + final norm 2048.
+SPEC_MODEL = 1_156_668_260
+SD_VAE = 83_653_863
+T5_XL_ENCODER = 32128 * 2048 + 24 * (4 * 2048 * 2048 + 3 * 2048 * 5120 + 2 * 2048) + 32 * 32 + 2048
+
+
+def test_the_counts_the_estimate_reads_are_the_published_ones():
     counts = full_counts()
-    assert counts["unet"] + counts["extractor"] == 1_156_668_260
+    assert T5_XL_ENCODER == 1_223_527_424
+    assert (counts["unet"] + counts["extractor"], counts["vae"], counts["text_encoder"]) == (
+        SPEC_MODEL, SD_VAE, T5_XL_ENCODER)
+
+
+def test_memory_estimate_arithmetic():
+    counts = {"unet": SPEC_MODEL - 88_045_056, "extractor": 88_045_056, "vae": SD_VAE, "text_encoder": T5_XL_ENCODER}
+    gib = 1024**3
+    # fp16 run: UNet, IDE and VAE at 2 bytes, the T5 encoder kept at 4 (fp16 overflows in T5).
     fp16 = estimate(counts, FULL, height=512, width=512, dtype=torch.float16, slots=30)
-    assert fp16.weights == 2 * sum(counts.values())
-    queries, keys = 64 * 64, 64 * 64 + 30 * 16
-    assert fp16.working == 2 * 8 * queries * keys * 2 + 2 * queries * keys + GIB
+    assert fp16.weights == 2 * (1_156_668_260 + 83_653_863) + 4 * 1_223_527_424 == 7_374_753_942
+    # working: 8 heads x 4096 queries x (4096 + 30*16) keys, [uncond, cond], 2 bytes + 1 byte mask + 1 GiB
+    assert fp16.working == 2 * 8 * 4096 * 4576 * 2 + 2 * 4096 * 4576 + gib == 1_711_013_888
+    bf16 = estimate(counts, FULL, height=512, width=512, dtype=torch.float16, slots=30, text_dtype=torch.bfloat16)
+    assert bf16.weights == 2 * (1_156_668_260 + 83_653_863 + 1_223_527_424)
     fp32 = estimate(counts, FULL, height=512, width=512, dtype=torch.float32, slots=30)
-    assert fp32.weights == 2 * fp16.weights
+    assert fp32.weights == 4 * (1_156_668_260 + 83_653_863 + 1_223_527_424) == 9_855_398_188
     offloaded = estimate(counts, FULL, height=512, width=512, dtype=torch.float16, slots=30, offload="model")
-    # model offload holds one group at a time: here the T5-XL encoder is the largest
-    assert counts["text_encoder"] > counts["unet"] + counts["extractor"] > counts["vae"]
-    assert offloaded.weights == 2 * counts["text_encoder"]
+    # model offload holds one group at a time: the fp32 T5-XL encoder (4.9 GB) is the largest
+    assert offloaded.weights == 4 * 1_223_527_424
     streamed = estimate(counts, FULL, height=512, width=512, dtype=torch.float16, slots=30, offload="sequential")
     assert streamed.weights == 0 and streamed.working == fp16.working
 
@@ -244,3 +263,42 @@ def test_check_environment_compares_the_converted_model_with_free_memory(monkeyp
 
 def test_position_net_is_ours_in_every_built_unet():
     assert isinstance(build_modules(TINY, "meta").unet.position_net, InstancePositionNet)
+
+
+# -- the T5 encoder's precision --------------------------------------------------------------------
+
+def test_the_t5_encoder_stays_in_fp32_when_the_unet_runs_in_fp16():
+    renderer = DeigRenderer(DeigOptions(model="tiny", steps=2, device="cpu", dtype="float16"))
+    renderer.load()
+    components = renderer.components
+    assert next(components.modules.unet.parameters()).dtype == torch.float16
+    assert next(components.text.encoder.parameters()).dtype == torch.float32
+    features = components.text(["a red kite"], "cpu", torch.float16)
+    assert features.dtype == torch.float16 and torch.isfinite(features).all()
+
+
+def test_encoder_precision_rule():
+    cpu = torch.device("cpu")
+    assert encoder_dtype(torch.float16, cpu) == torch.float32
+    assert encoder_dtype(torch.float32, cpu) == torch.float32
+    assert encoder_dtype(torch.bfloat16, cpu) == torch.bfloat16  # bf16 has fp32's range: no overflow
+
+
+def test_text_features_that_are_not_finite_stop_the_render():
+    from renderers.deig.tiny import build_tiny
+
+    _, _, tokenizer, encoder = build_tiny()
+    with torch.no_grad():
+        encoder.shared.weight[:] = float("inf")  # what an fp16 overflow inside T5 leaves behind
+    with pytest.raises(RenderFailed, match="not finite"):
+        T5Features(tokenizer, encoder, 16)(["a red kite"], "cpu", torch.float32)
+
+
+def test_render_checks_the_scene_itself_before_loading():
+    # Called directly (not through the command line), render() must still refuse what check() refuses,
+    # and before any weight is built.
+    renderer = tiny()
+    for bad, fragment in ((scene(31), "31 instances"), (scene(2, size=96), "multiples of 64")):
+        with pytest.raises(InvalidInput, match=fragment):
+            renderer.render(bad, [1])
+    assert renderer.components is None

@@ -10,7 +10,7 @@ from diffusers import DDIMScheduler
 from renderers.deig.config import FULL
 from renderers.deig.pipeline import strength_schedule
 from renderers.deig.sampler import DdimSampler
-from renderers.deig.timesteps import ddim_timesteps, valid_steps
+from renderers.diffusion.timesteps import ddim_timesteps, valid_steps
 
 
 def diffusers_ddim() -> DDIMScheduler:
@@ -31,7 +31,14 @@ def test_timestep_rule(steps, iterations, first):
     timesteps = ddim_timesteps(steps)
     stride = 1000 // steps
     assert len(timesteps) == iterations and timesteps[0] == first and timesteps[-1] == 1
-    assert timesteps == sorted({k * stride + 1 for k in range(1000) if k * stride < 1000}, reverse=True)
+    assert all(a - b == stride for a, b in zip(timesteps, timesteps[1:], strict=False))
+
+
+def test_timestep_lists_written_out_by_hand():
+    assert ddim_timesteps(1) == [1]
+    assert ddim_timesteps(4) == [751, 501, 251, 1]
+    assert ddim_timesteps(7) == [995, 853, 711, 569, 427, 285, 143, 1]  # c = 142, 7 * 142 = 994
+    assert ddim_timesteps(400)[:3] == [999, 997, 995] and len(ddim_timesteps(400)) == 500  # c = 2
 
 
 @pytest.mark.parametrize("steps", [3, 9, 27, 36, 37, 101, 111, 251, 333, 501, 1000])

@@ -1,6 +1,7 @@
-"""DEIG's timestep list (spec §4.1), torch-free so that option validation stays cheap.
+"""The reference DDIM timestep list, one rule for DEIG (spec §4.1) and FineControlNet (spec §6.8).
 
 c = 1000 // S; t in {0, c, 2c, ...} below 1000, each plus 1, visited in descending order.
+Torch-free, so that option validation stays cheap and happens before any weights load.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ def ddim_timesteps(steps: int, num_train_timesteps: int = 1000) -> list[int]:
         below = next((s for s in range(steps - 1, 0, -1) if _fits(s, num_train_timesteps)), None)
         above = next((s for s in range(steps + 1, num_train_timesteps) if _fits(s, num_train_timesteps)), None)
         nearest = " or ".join(str(s) for s in (below, above) if s is not None)
-        raise ValueError(f"steps={steps} is not possible with DEIG's timestep rule (t = k*({num_train_timesteps} // "
+        raise ValueError(f"steps={steps} is not possible with the reference DDIM timestep rule (t = k*({num_train_timesteps} // "
                          f"steps) + 1 would reach {num_train_timesteps}); use {nearest}")
     stride = num_train_timesteps // steps
     return [t + 1 for t in range(0, num_train_timesteps, stride)][::-1]
