@@ -79,7 +79,9 @@ class ChatTransport:
 
     # -- one request, retried while the failure is transient ---------------------------------
 
-    def chat(self, messages: list[dict[str, str]], *, mode: str, seed: int | None, deadline: float) -> ChatReply:
+    def chat(self, messages: list[dict[str, str]], *, mode: str, seed: int | None, deadline: float,
+             schema: dict[str, Any] | None = None) -> ChatReply:
+        """One reply; `schema` replaces the plan's JSON schema in json_schema mode (staged requests)."""
         import openai
 
         client = self._openai()
@@ -92,7 +94,7 @@ class ChatTransport:
             wait: float | None = None
             try:
                 completion = client.chat.completions.create(
-                    **self._arguments(messages, mode, seed), timeout=min(self.options.timeout, remaining))
+                    **self._arguments(messages, mode, seed, schema), timeout=min(self.options.timeout, remaining))
                 return self._read(completion)
             except openai.APITimeoutError:
                 problem = f"the server at {self.host} did not answer within {min(self.options.timeout, remaining):g} s"
@@ -131,14 +133,15 @@ class ChatTransport:
             self._sleep(wait)
             retries += 1
 
-    def _arguments(self, messages: list[dict[str, str]], mode: str, seed: int | None) -> dict[str, Any]:
+    def _arguments(self, messages: list[dict[str, str]], mode: str, seed: int | None,
+                   schema: dict[str, Any] | None = None) -> dict[str, Any]:
         arguments: dict[str, Any] = {"model": self.options.model, "messages": messages,
                                      "max_tokens": self.options.max_tokens}
         if self.options.temperature is not None:
             arguments["temperature"] = self.options.temperature
         if seed is not None:
             arguments["seed"] = seed
-        fmt = response_format(mode)
+        fmt = response_format(mode, schema)
         if fmt is not None:
             arguments["response_format"] = fmt
         for name in self.shape.dropped:
