@@ -135,10 +135,11 @@ def test_box_guard_keeps_corners_ordered_on_the_canvas_by_hand():
     assert allowed('"box":[9') == {"0", "1", "2", ",", "]", "a"}
     # y0 after x0=50: y0 in [0, 72]
     assert allowed('"box":[50,') == {"0", "1", "2", "5", "9", "10", "50"}
-    # x1 >= 50 + 8 = 58 and <= 100: "5" can become 58..59, "9" -> 9x, "10" -> 100; "0", "1", "2" cannot.
-    assert allowed('"box":[50,7,') == {"5", "9", "10"}
-    # y1 >= 7 + 8 = 15, <= 80; "1" -> 15..19; "9" alone is too small but may grow? 9x > 80: no.
-    assert allowed('"box":[50,7,99,') == {"1", "2", "5", "10", "50"}
+    # x1 >= 50 + 8 = 58 and <= 100: "5" -> 58, 59; "9" -> 9x; "1" -> 100; "10" -> 100; "0", "2" cannot.
+    assert allowed('"box":[50,7,') == {"1", "5", "9", "10"}
+    # y1 >= 7 + 8 = 15, <= 80: "1" -> 15..19, "2" -> 2x, "5" -> 5x, "50"; "9" is too small and 9x too big,
+    # "10" is 10 or 10x: neither fits.
+    assert allowed('"box":[50,7,99,') == {"1", "2", "5", "50"}
     assert allowed('"box":[50,7,99,1') == {"5", "9"}  # 15, 19 (10..14 too small, 10x too big)
     assert allowed('"box":[50,7,99,15],"pose":null},{"name":"b","box":[') is not None
 

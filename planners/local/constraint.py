@@ -72,20 +72,25 @@ def grammar_for(schema: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class DigitTable:
-    """For each token id: the digits it starts with, and whether anything follows them."""
+    """Tokens grouped by what they do to a number: (leading digits, whether anything follows them).
 
-    digits: list[str]
-    rest: list[bool]
+    A vocabulary has a few hundred such groups at most, so the box guard decides per group and
+    spreads the answer with one index array, not per token.
+    """
+
+    groups: list[tuple[str, bool]]
+    group_of: np.ndarray  # token id -> index into groups
 
     @classmethod
     def of(cls, ll_tokenizer, vocab_size: int) -> DigitTable:
-        digits, rest = [], []
+        index: dict[tuple[str, bool], int] = {}
+        group_of = np.zeros(vocab_size, dtype=np.int64)
         for token in range(vocab_size):
             text = ll_tokenizer.decode_bytes([token]).decode("utf-8", "replace")
             leading = re.match(r"\d*", text).group(0)
-            digits.append(leading)
-            rest.append(len(leading) < len(text))
-        return cls(digits, rest)
+            key = (leading, len(leading) < len(text))
+            group_of[token] = index.setdefault(key, len(index))
+        return cls(list(index), group_of)
 
 
 def _reachable(prefix: str, low: int, high: int) -> bool:
@@ -125,14 +130,14 @@ class BoxGuard:
         done = [int(part) for part in parts[:-1]]
         prefix = parts[-1]
         low, high = self.bounds(done)
-        mask = np.zeros(len(self.table.digits), dtype=bool)
-        for token, (digits, rest) in enumerate(zip(self.table.digits, self.table.rest, strict=True)):
+        verdicts = np.zeros(len(self.table.groups), dtype=bool)
+        for group, (digits, rest) in enumerate(self.table.groups):
             written = prefix + digits
             if rest:  # the number ends inside this token: it must be a valid corner now
-                mask[token] = _complete(written, low, high)
+                verdicts[group] = _complete(written, low, high)
             elif digits:
-                mask[token] = _reachable(written, low, high)
-        return mask
+                verdicts[group] = _reachable(written, low, high)
+        return verdicts[self.table.group_of]
 
 
 def _open_box(text: str) -> str | None:
