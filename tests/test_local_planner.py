@@ -165,3 +165,18 @@ def test_an_unknown_model_offline_exits_4_naming_deig_download_before_anything_h
 
 def test_the_constraint_module_imports_nothing_heavy():
     assert constraint.JSON_OPTIONS["whitespace_flexible"] is False
+
+
+def test_release_frees_the_model_with_low_memory_and_keeps_it_otherwise_on_the_cpu(loads):
+    from planners.base import Canvas
+    from planners.local import LocalOptions, LocalPlanner
+    from planners.local.transport import loaded_models
+
+    planner = LocalPlanner(LocalOptions(model="tiny-chat", caption_chars=16, name_chars=6, max_tokens=400,
+                                        cache=False))
+    planner.plan("a red apple", canvas=Canvas(256, 256), seed=1)
+    assert len(loaded_models()) == 1
+    assert planner.release() is False and len(loaded_models()) == 1  # on the CPU nothing is short
+    assert planner.release(low_memory=True) is True and loaded_models() == []
+    planner.plan("a red apple", canvas=Canvas(256, 256), seed=1)
+    assert loads == ["tiny-chat", "tiny-chat"]  # loaded again after the release

@@ -12,7 +12,9 @@ from planners.llm.planner import LLMPlanner
 from scenes.model import Scene
 
 from .options import LocalOptions
-from .transport import LocalChatTransport, check_available, release_models
+from .transport import LocalChatTransport, check_available, loaded_models, release_models
+
+ROOM_FOR_RENDERER = 12 * 1024**3
 
 __all__ = ["LocalOptions", "LocalPlanner", "release_models"]
 
@@ -37,6 +39,24 @@ class LocalPlanner(LLMPlanner):
         self._transport_ready().canvas = (scene.width, scene.height)
         return super().complete(scene)
 
-    def release(self) -> None:
-        """Free the model's memory (before a renderer loads weights that would not fit beside it)."""
-        release_models()
+    def release(self, *, low_memory: bool = False) -> bool:
+        """Free the chat model before a renderer loads: always with --low-memory, else when the GPU it
+        sits on has less than `ROOM_FOR_RENDERER` bytes free (a SDXL or FLUX render needs about that)."""
+        if not loaded_models():
+            return False
+        if low_memory or _gpu_short_of(ROOM_FOR_RENDERER):
+            release_models()
+            return True
+        return False
+
+
+def _gpu_short_of(needed: int) -> bool:
+    devices = {loaded.device for loaded in loaded_models()}
+    for device in devices:
+        if getattr(device, "type", None) == "cuda":
+            import torch
+
+            free, _ = torch.cuda.mem_get_info(device)
+            if free < needed:
+                return True
+    return False

@@ -91,6 +91,10 @@ def loaded_model(options: LocalOptions) -> LoadedModel:
     return _LOADED[key]
 
 
+def loaded_models() -> list[LoadedModel]:
+    return list(_LOADED.values())
+
+
 def release_models() -> None:
     """Free every loaded chat model (before a renderer loads weights that would not fit beside them)."""
     _LOADED.clear()
