@@ -51,6 +51,7 @@ GENEVAL = DATA / "geneval" / "evaluation_metadata.jsonl"
 OBJECT_NAMES = DATA / "geneval" / "object_names.txt"
 REPLY_CANVAS = 512
 _CANVAS = re.compile(r"(\d+) pixels wide and (\d+) pixels high")
+_STEP = re.compile(r"This request is step [12] of 2")
 
 
 def _rng(prompt: str) -> random.Random:
@@ -193,15 +194,36 @@ class ReplayResponder:
         prompt = self.by_lower.get(user.removeprefix("Description: ").strip().lower())
         if prompt is None:
             return fault(400, f"the replay server has no plan for {user[13:80]!r}")
+        match = _CANVAS.search(messages[0]["content"])
+        width, height = (int(match.group(1)), int(match.group(2))) if match else (REPLY_CANVAS, REPLY_CANVAS)
+        if _STEP.search(messages[0]["content"]):
+            return self._staged(messages, _scaled(self.plans[prompt], width, height), width, height)
         reask = len(messages) > 2
         if prompt in self.texts and not reask:  # LMD's own text, as GPT-4 wrote it
             return completion(self.texts[prompt])
-        match = _CANVAS.search(messages[0]["content"])
-        width, height = (int(match.group(1)), int(match.group(2))) if match else (REPLY_CANVAS, REPLY_CANVAS)
         plan = _scaled(self.plans[prompt], width, height)
         if reask:
             return completion(json.dumps(_corrected(plan, width, height)))
         return completion(self._with_slip(prompt, plan, width=width, height=height))
+
+    @staticmethod
+    def _staged(messages: list[dict[str, Any]], plan: dict[str, Any], width: int, height: int) -> Step:
+        """Staged planning: step 1 answers the things of the plan, step 2 the boxes of the things it is shown.
+
+        Step 2 answers only for exactly the plan's things in their order (names as in step 1), the way
+        a model places the list it wrote; any other list is a 400, so a planner that changed the list
+        between the steps is caught.
+        """
+        if "step 1 of 2" in messages[0]["content"]:
+            things = [{k: v for k, v in instance.items() if k != "box"} for instance in plan["instances"]]
+            return completion(json.dumps({"caption": plan["caption"], "background": plan["background"],
+                                          "negative": plan["negative"], "things": things}))
+        listed = re.findall(r"^\d+\. ([^:\n]+):", messages[-1]["content"], flags=re.M)
+        names = [instance["name"] for instance in plan["instances"]]
+        if listed != names:
+            return fault(400, f"step 2 lists {listed}, but step 1 gave {names}")
+        boxes = [instance["box"] for instance in _corrected(plan, width, height)["instances"]]
+        return completion(json.dumps({"boxes": boxes}))
 
     def _with_slip(self, prompt: str, plan: dict[str, Any], *, width: int, height: int) -> str:
         rng = _rng("slip:" + prompt)

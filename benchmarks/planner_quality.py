@@ -51,12 +51,15 @@ def default_sets() -> dict[str, Path]:
             "lmd": base / "lmd" / "lmd_prompts_derived.jsonl"}
 
 
-def make_planner(name: str):
-    """The planner registered as `name` in the `deig.planners` entry-point group, with default options."""
+def make_planner(name: str, options: list[str] | None = None):
+    """The planner registered as `name` in the `deig.planners` entry-point group, with `-P KEY=VALUE` options."""
+    from deigcli.options import build_options, parse_assignments
+
     found = {ep.name: ep for ep in entry_points(group="deig.planners")}
     if name not in found:
         raise SystemExit(f"Error: no planner '{name}' (installed: {', '.join(sorted(found)) or 'none'})")
-    return found[name].load()()
+    cls = found[name].load()
+    return cls(build_options(cls.Options, parse_assignments(options, "-P"), f"planner '{name}'"))
 
 
 # -- checks -----------------------------------------------------------------------------------
@@ -181,9 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-rate", type=float, default=0.95, help="exit 1 if any tag scores below this")
     parser.add_argument("--size", default="512x512", help="canvas WIDTHxHEIGHT")
     parser.add_argument("--show-failures", type=int, default=0, metavar="N", help="print N failures per tag")
+    parser.add_argument("-P", dest="options", action="append", metavar="KEY=VALUE",
+                        help="a planner option, e.g. -P stages=2 (repeatable)")
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
-    planner = make_planner(args.planner)
+    planner = make_planner(args.planner, args.options)
     worst = 1.0
     for name, path, margin in (("geneval", args.geneval, args.margin), ("lmd", args.lmd, None)):
         if not path.is_file():

@@ -59,3 +59,11 @@ class Planner(ABC):
     @abstractmethod
     def complete(self, scene: Scene) -> PlanResult:
         """Fill what `scene` leaves out (boxes, captions) without changing anything it states."""
+
+    def release(self, *, low_memory: bool = False) -> bool:
+        """Before a renderer loads its weights: free what planning holds if it would be in the way.
+
+        `low_memory` (the --low-memory flag) frees it whatever the free memory; returns whether
+        anything was freed. Planners that hold nothing (rules, llm) have nothing to do.
+        """
+        return False

@@ -44,10 +44,14 @@ class PlannerError(DeigError):
     exit_code = EXIT_PLANNER
 
 
-class RendererUnavailable(DeigError):
-    """A renderer cannot run here: a missing extra, weights or device."""
+class Unavailable(DeigError):
+    """Something deig needs cannot be had here: a missing extra, weights or device (exit 4)."""
 
     exit_code = EXIT_UNAVAILABLE
+
+
+class RendererUnavailable(Unavailable):
+    """A renderer cannot run here: a missing extra, weights or device."""
 
 
 class RenderFailed(DeigError):

@@ -44,14 +44,9 @@ def default_cache_dir() -> Path:
 Seconds = Annotated[float, Field(gt=0, le=3600)]
 
 
-class LLMOptions(PlannerOptions):
-    model: Annotated[str, Field(min_length=1, max_length=256)] = Field(
-        default_factory=_default_model, description="Model name as the server knows it (env DEIG_LLM_MODEL)."
-    )
-    base_url: Annotated[str, Field(min_length=1, max_length=2048)] = Field(
-        default_factory=_default_base_url, validate_default=True,
-        description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env DEIG_LLM_BASE_URL).",
-    )
+class ChatOptions(PlannerOptions):
+    """What every chat-model planner takes, served over HTTP (llm) or run in this process (local)."""
+
     template: Path | None = Field(default=None, description="A jinja2 system-prompt template of your own.")
     cache: bool = Field(default=True, description="Reuse plans stored on disk for identical requests.")
     cache_dir: Path | None = Field(default=None, description="Default: $DEIG_CACHE_DIR/plans or ~/.cache/deig/plans.")
@@ -66,6 +61,31 @@ class LLMOptions(PlannerOptions):
     max_reasks: Annotated[int, Field(ge=0, le=10)] = Field(
         default=2, description="Times an invalid reply is sent back with its validation errors."
     )
+    max_total_time: Seconds = Field(default=600.0, description="Seconds one plan may take, all requests included.")
+    stages: Literal[1, 2] = Field(
+        default=1, description="2: ask first for the things (names, captions, poses), then for the layout of "
+        "exactly those things (helps small models).")
+
+    def recorded(self) -> dict[str, object]:
+        """The options worth keeping in a manifest: what shapes the request, nothing local or secret."""
+        return {
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+            "mode": self.mode,
+            "max_reasks": self.max_reasks,
+            "template": self.template.name if self.template else None,
+            "stages": self.stages,
+        }
+
+
+class LLMOptions(ChatOptions):
+    model: Annotated[str, Field(min_length=1, max_length=256)] = Field(
+        default_factory=_default_model, description="Model name as the server knows it (env DEIG_LLM_MODEL)."
+    )
+    base_url: Annotated[str, Field(min_length=1, max_length=2048)] = Field(
+        default_factory=_default_base_url, validate_default=True,
+        description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env DEIG_LLM_BASE_URL).",
+    )
     max_retries: Annotated[int, Field(ge=0, le=10)] = Field(
         default=3, description="Retries of one request after 429, 5xx or a timeout."
     )
@@ -74,7 +94,6 @@ class LLMOptions(PlannerOptions):
         default=1.0, description="First wait between retries in seconds; doubles each retry."
     )
     max_wait: Seconds = Field(default=30.0, description="Longest single wait, Retry-After included.")
-    max_total_time: Seconds = Field(default=600.0, description="Seconds one plan may take, all requests included.")
 
     @field_validator("base_url")
     @classmethod
@@ -87,16 +106,6 @@ class LLMOptions(PlannerOptions):
     @property
     def base_url_host(self) -> str:
         return base_url_host(self.base_url)
-
-    def recorded(self) -> dict[str, object]:
-        """The options worth keeping in a manifest: what shapes the request, nothing local or secret."""
-        return {
-            "temperature": self.temperature,
-            "max_tokens": self.max_tokens,
-            "mode": self.mode,
-            "max_reasks": self.max_reasks,
-            "template": self.template.name if self.template else None,
-        }
 
 
 def base_url_host(url: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -23,6 +24,7 @@ from scenes.errors import InvalidInput, PlannerError
 from scenes.manifest import PlannerRecord, Repair
 from scenes.model import MAX_PROMPT_CHARS, MAX_SEED, Scene
 
+from . import stages
 from .cache import PlanCache, cache_key
 from .convert import complete_from_reply, completion_request, scene_from_reply
 from .lmd import layout_to_reply
@@ -49,6 +51,19 @@ _WORKING_MODES: dict[tuple[str, str], str] = {}
 _REQUEST_SHAPES: dict[tuple[str, str], RequestShape] = {}
 
 Build = Callable[[PlanReply], tuple[Scene, list[Repair], list[str]]]
+
+
+@dataclass
+class _Conversation:
+    """One plan's exchange with the model: its deadline, the mode that works, what came back."""
+
+    transport: Any
+    deadline: float
+    seed: int | None
+    mode: str
+    raw_replies: list[str] = field(default_factory=list)
+    usage: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
 
 
 def forget_learnt_server_behaviour() -> None:
@@ -126,6 +141,7 @@ class LLMPlanner(Planner):
             "task": task, "model": self.options.model, "base_url": self.options.base_url,
             "template_sha256": template.sha256, "subject": subject, "canvas": [canvas.width, canvas.height],
             "temperature": self.options.temperature, "seed": seed, "max_tokens": self.options.max_tokens,
+            "stages": self.options.stages,
             "messages_sha256": cache_key({"messages": messages}),
         })
         cache = PlanCache(self.options.cache_dir or default_cache_dir())
@@ -137,45 +153,69 @@ class LLMPlanner(Planner):
                                   notes=["plan reused from the cache (--no-cache asks the model again)"])
 
         transport = self._transport_ready()
-        deadline = transport.clock() + self.options.max_total_time
+        talk = _Conversation(transport, deadline=transport.clock() + self.options.max_total_time, seed=seed,
+                             mode=self.options.mode if self.options.mode != "auto"
+                             else _WORKING_MODES.get(self._server, MODES[0]))
         first_request = transport.requests
-        mode = self.options.mode if self.options.mode != "auto" else _WORKING_MODES.get(self._server, MODES[0])
-        raw_replies: list[str] = []
-        usage: Counter[str] = Counter()
-        notes: list[str] = []
+        if task == "plan" and self.options.stages == 2:
+            scene, repairs, completed = self._staged(talk, messages, canvas, build)
+        else:
+            scene, repairs, completed = self._until_valid(
+                talk, messages, canvas, lambda text: self._interpret(text, build, lmd_caption))
+        record = self._record(mode=talk.mode, attempts=transport.requests - first_request, repairs=repairs,
+                              completed=completed, raw_replies=talk.raw_replies, usage=dict(talk.usage))
+        if self.options.cache:
+            note = cache.put(key, scene, record)
+            if note:
+                talk.notes.append(note)
+        return PlanResult(scene=scene, record=record, notes=talk.notes)
+
+    def _until_valid(self, talk: _Conversation, messages: list[dict[str, str]], canvas: Canvas,
+                     interpret: Callable[[str], Any], schema: dict[str, Any] | None = None,
+                     expected: str | None = None) -> Any:
+        """Ask; send an invalid reply back with its problems, at most `max_reasks` times."""
         problems: list[str] = []
         first_messages = messages
         for _ in range(1 + self.options.max_reasks):
-            reply, mode = self._ask(transport, messages, mode, seed, deadline, notes)
-            raw_replies.append(reply.text)
-            usage.update(reply.usage)
+            reply, talk.mode = self._ask(talk.transport, messages, talk.mode, talk.seed, talk.deadline, talk.notes,
+                                         schema)
+            talk.raw_replies.append(reply.text)
+            talk.usage.update(reply.usage)
             try:
-                scene, repairs, completed = self._interpret(reply.text, build, lmd_caption)
+                return interpret(reply.text)
             except ReplyInvalid as exc:
                 problems = [excerpt(problem, MAX_PROBLEM_BYTES) for problem in exc.problems[:20]]
                 # Only the last refused reply goes back, cut to a bounded excerpt: a re-ask stays small
                 # however long the replies were and however many re-asks are allowed.
                 messages = [*first_messages, {"role": "assistant", "content": excerpt(reply.text, MAX_ECHO_BYTES)},
-                            {"role": "user", "content": _reask(problems, canvas)}]
-                continue
-            record = self._record(mode=mode, attempts=transport.requests - first_request, repairs=repairs,
-                                  completed=completed, raw_replies=raw_replies, usage=dict(usage))
-            if self.options.cache:
-                note = cache.put(key, scene, record)
-                if note:
-                    notes.append(note)
-            return PlanResult(scene=scene, record=record, notes=notes)
-        count = len(raw_replies)
-        last = " ".join(raw_replies[-1].split())
+                            {"role": "user", "content": _reask(problems, canvas, expected)}]
+        count = len(talk.raw_replies)
+        last = " ".join(talk.raw_replies[-1].split())
         raise PlannerError(
             f"the model's reply was still invalid after {count} repl{'ies' if count > 1 else 'y'}: {problems[0]}",
             details=[*problems[1:8], f"the last reply began: {last[:160]!r}"], hint=GIVE_UP_HINT)
 
+    def _staged(self, talk: _Conversation, messages: list[dict[str, str]], canvas: Canvas, build: Build):
+        """Step 1: the things; step 2: one box for each of exactly those things (see stages.py)."""
+        system, *rest = messages
+        first = [{"role": "system", "content": system["content"] + "\n" + stages.STEP_ONE}, *rest]
+        things = self._until_valid(talk, first, canvas, stages.read_things, stages.things_schema(),
+                                   stages.THINGS_SHAPE)
+        count = len(things.things)
+        second = [{"role": "system", "content": system["content"] + "\n" + stages.STEP_TWO}, *rest,
+                  {"role": "assistant", "content": stages.as_json(things)},
+                  {"role": "user", "content": stages.things_message(things, canvas.width, canvas.height)}]
+        if count == 0:
+            return build(stages.combined(things, []))
+        return self._until_valid(talk, second, canvas,
+                                 lambda text: build(stages.combined(things, stages.read_boxes(text, count))),
+                                 stages.layout_schema(count), stages.boxes_shape(count, canvas.width, canvas.height))
+
     def _ask(self, transport: ChatTransport, messages: list[dict[str, str]], mode: str, seed: int | None,
-             deadline: float, notes: list[str]) -> tuple[ChatReply, str]:
+             deadline: float, notes: list[str], schema: dict[str, Any] | None = None) -> tuple[ChatReply, str]:
         while True:
             try:
-                reply = transport.chat(messages, mode=mode, seed=seed, deadline=deadline)
+                reply = transport.chat(messages, mode=mode, seed=seed, deadline=deadline, schema=schema)
             except FormatUnsupported as exc:
                 if self.options.mode != "auto":
                     raise PlannerError(f"the LLM server at {transport.host} refused response_format "
@@ -221,9 +261,10 @@ def _check_canvas(canvas: Canvas, seed: int | None) -> None:
                            hint="Use sides that are multiples of 8 between 64 and 4096.") from None
 
 
-def _reask(problems: list[str], canvas: Canvas) -> str:
+def _reask(problems: list[str], canvas: Canvas, expected: str | None = None) -> str:
     listed = "\n".join(f"- {problem}" for problem in problems[:20])
-    return (f"Your reply cannot be used:\n{listed}\n"
-            "Reply again with the whole corrected JSON object and nothing else: keys caption, background, "
-            "negative and instances; each instance has name, caption, box and pose; boxes are [x0, y0, x1, y1] "
-            f"integer pixels on the {canvas.width}x{canvas.height} canvas.")
+    expected = expected or ("keys caption, background, negative and instances; each instance has name, caption, "
+                            f"box and pose; boxes are [x0, y0, x1, y1] integer pixels on the {canvas.width}x"
+                            f"{canvas.height} canvas.")
+    return f"Your reply cannot be used:\n{listed}\nReply again with the whole corrected JSON object and nothing else: " \
+        + expected

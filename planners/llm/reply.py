@@ -57,8 +57,12 @@ def _schema_text() -> str:
     return json.dumps(PlanReply.model_json_schema())
 
 
-def response_format(mode: str) -> dict[str, Any] | None:
+def response_format(mode: str, schema: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The request's response_format; `schema` (with its title as the name) replaces the plan's."""
     if mode == "json_schema":
+        if schema is not None:
+            name = f"deig_{str(schema.get('title', 'reply')).lower()}"
+            return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}
         return {"type": "json_schema",
                 "json_schema": {"name": SCHEMA_NAME, "schema": reply_json_schema(), "strict": True}}
     if mode == "json_object":

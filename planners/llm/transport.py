@@ -89,7 +89,9 @@ class ChatTransport:
 
     # -- one request, retried while the failure is transient ---------------------------------
 
-    def chat(self, messages: list[dict[str, str]], *, mode: str, seed: int | None, deadline: float) -> ChatReply:
+    def chat(self, messages: list[dict[str, str]], *, mode: str, seed: int | None, deadline: float,
+             schema: dict[str, Any] | None = None) -> ChatReply:
+        """One reply; `schema` replaces the plan's JSON schema in json_schema mode (staged requests)."""
         import openai  # here, not at the top: `deig plan` with the rules planner never loads the HTTP stack
 
         from .deadline import ReplyTooLarge, RequestDeadline, bounded
@@ -104,7 +106,7 @@ class ChatTransport:
             self.requests += 1
             wait: float | None = None
             allowed = min(self.options.timeout, remaining)
-            arguments = self._arguments(messages, mode, seed)
+            arguments = self._arguments(messages, mode, seed, schema)
             try:
                 # The socket layer ends the request at this wall-clock instant, however the server stalls.
                 with bounded(time.monotonic() + allowed, MAX_REPLY_BYTES):
@@ -157,14 +159,15 @@ class ChatTransport:
             self._sleep(wait)
             retries += 1
 
-    def _arguments(self, messages: list[dict[str, str]], mode: str, seed: int | None) -> dict[str, Any]:
+    def _arguments(self, messages: list[dict[str, str]], mode: str, seed: int | None,
+                   schema: dict[str, Any] | None = None) -> dict[str, Any]:
         arguments: dict[str, Any] = {"model": self.options.model, "messages": messages,
                                      "max_tokens": self.options.max_tokens}
         if self.options.temperature is not None:
             arguments["temperature"] = self.options.temperature
         if seed is not None:
             arguments["seed"] = seed
-        fmt = response_format(mode)
+        fmt = response_format(mode, schema)
         if fmt is not None:
             arguments["response_format"] = fmt
         for name in self.shape.dropped:
