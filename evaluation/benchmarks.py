@@ -246,7 +246,7 @@ def _mig_items(path: Path, document: Any) -> list[Item]:
             words = instance.label.split(" ")
             # MIG's own parse: the colour is the second word, the class everything after it.
             targets.append(Target(" ".join(words[2:]), instance.label, instance.bbox, {"colour": words[1]}))
-        level = len(targets) - 2
+        level = len(targets)  # MIG's L2-L6: the number of instances
         items.append(Item(str(key), entry.caption, f"L{level}", 1, (42,), targets=tuple(targets),
                           meta={"level": level}))
     return items

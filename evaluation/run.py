@@ -72,13 +72,14 @@ def check_resume(folder: Path, settings: RunSettings, *, force: bool) -> None:
 
 def _missing(sample: Sample, protocol: Protocol, reason: str) -> Scored:
     scored = Scored({"tag": sample.item.tag, "ok": False, "missing": True, "reason": reason})
+    level = len(sample.targets)
     for index, target in enumerate(sample.targets if protocol.needs == "targets" else ()):
-        scored.instances.append({"index": index, "name": target.name, "caption": target.caption,
+        scored.instances.append({"index": index, "level": level, "name": target.name, "caption": target.caption,
                                  "box": list(target.box) if target.box else None, "ok": False, "miou": 0.0,
                                  "missing": True})
         scored.crops.append(None)
     if protocol.name == "mig":
-        scored.image.update(level=len(sample.targets) - 2, tag=f"L{len(sample.targets) - 2}")
+        scored.image.update(level=level, tag=f"L{level}")
     return scored
 
 

@@ -59,7 +59,7 @@ def evaluate(truth: dict[str, Any], objects: dict[str, list[Detection]],
                             if relation not in relations:
                                 matched = False
                                 reasons.append(f"expected {cls} {relation} target, found "
-                                               f"{' and '.join(sorted(relations)) or 'no relation'}")
+                                               f"{' and '.join(sorted(relations))} target")
                                 break
                         if not matched:
                             break

@@ -53,7 +53,8 @@ class MigProtocol(Protocol):
     def score(self, image: Image.Image, sample: Sample, evaluators: Evaluators) -> Scored:
         image = at_side(image)
         pixels = np.asarray(image)
-        scored = Scored({"tag": f"L{len(sample.targets) - 2}", "level": len(sample.targets) - 2})
+        level = len(sample.targets)  # MIG's levels L2-L6 are the number of instances
+        scored = Scored({"tag": f"L{level}", "level": level})
         for index, target in enumerate(sample.targets):
             located = locate(evaluators.require("detector"), image, target)
             colour = colour_of(target)
@@ -63,7 +64,7 @@ class MigProtocol(Protocol):
                 fraction = colour_fraction(pixels, mask, colour)
             obj, attr, miou = decide(located.found, located.iou, fraction)
             scored.instances.append({
-                "index": index, "name": target.name, "caption": target.caption, "colour": colour,
+                "index": index, "level": level, "name": target.name, "caption": target.caption, "colour": colour,
                 "box": list(target.box), "detections": [detection_record(d) for d in located.detections],
                 "iou": located.iou, "box_ok": bool(obj), "colour_fraction": fraction, "attr_ok": bool(attr),
                 "miou": miou, "ok": bool(obj and attr)})
