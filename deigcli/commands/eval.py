@@ -118,6 +118,8 @@ def run_command(
                            hint="Choose single evaluators with --evaluator ROLE=ID.")
     if output.exists() and not output.is_dir():
         raise InvalidInput(f"output path {output} exists and is not a folder", hint="Pass a folder with -o.")
+    if images is not None and not images.is_dir():
+        raise InvalidInput(f"--images {images} is not a folder", hint="Pass the folder that holds the images.")
     benchmark = benchmarks.load(bench, bench_file)
     chosen = protocols.get(protocol or benchmark.default_protocol)
     choices = session.choose_evaluators(chosen, evaluator or [], tiny=evaluators == "tiny")

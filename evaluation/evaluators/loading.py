@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from renderers.diffusion.sources import cached_file, download_hint, offline, require_hub, snapshot_revision
+from renderers.diffusion.sources import cached_file, offline, require_hub, snapshot_revision
 from scenes.errors import InvalidInput, RendererUnavailable
 
 from . import tiny
@@ -77,7 +77,16 @@ def check(choice: Choice) -> None:
     if offline():
         raise RendererUnavailable(f"evaluator '{choice.spec}' ({choice.role}) is not in the local model cache "
                                   "and HF_HUB_OFFLINE is set", hint=download_hint(choice.spec))
-    require_hub(choice.spec)
+    try:
+        require_hub(choice.spec)
+    except RendererUnavailable as exc:
+        raise RendererUnavailable(f"evaluator '{choice.spec}' ({choice.role}) is not in the local model cache and "
+                                  "the hub cannot be reached", hint=download_hint(choice.spec)) from exc
+
+
+def download_hint(spec: str) -> str:
+    return (f"Download it where there is network access with `hf download {spec}`, then run again; or pass "
+            "--evaluator ROLE=FOLDER with a local copy (--evaluators tiny checks the plumbing without weights).")
 
 
 def load(choices: list[Choice], *, device: str = "cpu", dtype: str = "float32") -> Evaluators:
