@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from scenes.errors import InvalidInput
 
 
-
 @dataclass(frozen=True)
 class Target:
     """One instance to check: its category (the detector's query), its description, its box."""
