@@ -233,3 +233,11 @@ def test_shipped_prompt_files_are_there_with_their_licences():
     data = Path(benchmarks.__file__).parent / "data"
     for name in ("geneval/LICENSE", "t2i_compbench/LICENSE", "lmd/NOTICE"):
         assert "MIT" in (data / name).read_text()
+
+
+@pytest.mark.parametrize("args", [("eval", "--help"), ("eval", "list"), ("eval", "run", "--help")])
+def test_eval_help_and_list_never_import_torch(args):
+    from test_light_imports import imported_by
+
+    result = imported_by(*args)
+    assert result["code"] == 0 and result["heavy"] == []
