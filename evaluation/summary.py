@@ -31,6 +31,8 @@ def _matrix(metric: Metric, records: list[dict], items: list[str]) -> tuple[np.n
         weight = float(metric.weight(record))
         num[row[record["item"]], column[group]] += float(metric.value(record)) * weight
         den[row[record["item"]], column[group]] += weight
+    if metric.combine == "any":
+        num, den = (num > 0).astype(float), (den > 0).astype(float)
     return num, den, [str(g) for g in groups] if metric.group else []
 
 

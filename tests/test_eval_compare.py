@@ -49,3 +49,19 @@ def test_runs_of_different_protocols_are_refused_unless_allowed(cli, tmp_path):
 def test_a_folder_that_is_not_a_run_is_named(cli, tmp_path):
     result = cli("eval", "compare", tmp_path, tmp_path)
     assert result.code == 2 and "not a finished 'deig eval run' folder" in result.error_lines[0]
+
+
+def test_summary_counts_a_prompt_once_for_any_image_metrics():
+    from evaluation.protocols.geneval import GenEvalProtocol
+    from evaluation.summary import summarize
+
+    images = [{"item": "0", "key": "0-0", "tag": "counting", "ok": False}, {"item": "0", "key": "0-1", "tag": "counting", "ok": True},
+              {"item": "1", "key": "1-0", "tag": "colors", "ok": False}, {"item": "1", "key": "1-1", "tag": "colors", "ok": False},
+              {"item": "2", "key": "2-0", "tag": "colors", "ok": True}, {"item": "2", "key": "2-1", "tag": "colors", "ok": False}]
+    summary = summarize(GenEvalProtocol(), images, [], resamples=100, seed=0, substitutes=[], items_total=3)
+    metrics = {m["name"]: m for m in summary["metrics"]}
+    assert metrics["prompts_correct"]["value"] == pytest.approx(2 / 3)   # prompts 0 and 2
+    assert metrics["images_correct"]["value"] == pytest.approx(2 / 6)
+    # GenEval's overall: mean of the task means, counting 1/2 and colors 1/4 (not the pooled 2/6)
+    assert metrics["overall"]["value"] == pytest.approx((1 / 2 + 1 / 4) / 2)
+    assert metrics["by_tag"]["groups"]["colors"]["value"] == pytest.approx(0.25)

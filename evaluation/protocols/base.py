@@ -55,6 +55,7 @@ class Metric:
     group: Callable[[dict], str | None] | None = None
     kind: str = "rate"  # rate (0-1) or score
     headline: bool = True
+    combine: str = "sum"  # "any": an item counts once, as a success when any of its records succeeds
 
 
 class Protocol:

@@ -141,4 +141,6 @@ class GenEvalProtocol(Protocol):
             Metric("overall", "overall (mean of the task means)", "image", lambda r: r["ok"], group=tag),
             Metric("by_tag", "task score", "image", lambda r: r["ok"], group=tag, headline=False),
             Metric("images_correct", "images correct (all tasks pooled)", "image", lambda r: r["ok"]),
+            Metric("prompts_correct", "prompts correct (any of its images)", "image", lambda r: r["ok"],
+                   combine="any"),
         ]
