@@ -76,14 +76,13 @@ def samples_from_folder(folder: Path, items: list[Item], n: int | None) -> tuple
     if not folder.is_dir():
         raise InvalidInput(f"--images {folder} is not a folder", hint="Pass the folder that holds the images.")
     rendered = read_manifests(folder)
-    if rendered:
-        return _from_manifests(rendered, items, n), rendered
-    samples = _from_layouts(folder, items, n)
+    samples = _from_manifests(rendered, items, n) if rendered else _from_layouts(folder, items, n)
     if not any(s.path for s in samples):
         raise InvalidInput(f"no images of this benchmark in {folder}",
                            hint="Pass a folder written by 'deig render' (PNG + manifest), or the benchmark's own "
-                           "layout (GenEval: NNNNN/samples/KKKK.png; COCO-MIG: *_ID.png; DEIG-Bench: file_name).")
-    return samples, []
+                           "layout (GenEval: NNNNN/samples/KKKK.png; COCO-MIG: *_ID.png; DEIG-Bench: file_name); "
+                           "deig's renders are matched by their prompt.")
+    return samples, rendered
 
 
 def _count(item: Item, n: int | None) -> int:

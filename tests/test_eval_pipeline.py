@@ -241,3 +241,11 @@ def test_eval_help_and_list_never_import_torch(args):
 
     result = imported_by(*args)
     assert result["code"] == 0 and result["heavy"] == []
+
+
+def test_a_folder_without_images_of_the_benchmark_is_refused(cli, tmp_path):
+    renders = tmp_path / "renders"
+    assert cli("render", "a red apple on a table", "--renderer", "preview", "-o", renders).code == 0
+    result = cli("eval", "run", "lmd", "--images", renders, "--evaluators", "tiny", "-o", tmp_path / "out")
+    assert result.code == 2 and "no images of this benchmark" in result.error_lines[0]
+    assert not (tmp_path / "out").exists()
