@@ -132,7 +132,7 @@ def test_segmenter_and_judge_run_when_the_box_matches(cli, tmp_path):
                  "--images", deig_folder, "--evaluators", "tiny", "-o", out, "--bootstrap", "50")
     assert result.code == 0, result.stderr
     person = lines(out / "instances.jsonl")[0]
-    assert person["box_ok"] and isinstance(person["answer"], str)  # the (tiny BLIP) judge answered
+    assert person["box_ok"] and isinstance(person["answer"], str)  # the (tiny Qwen2.5-VL) judge answered
     assert person["ok"] == ("yes" in person["answer"])
     assert person["miou"] == pytest.approx(1.0, abs=1e-4)
 

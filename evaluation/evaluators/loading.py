@@ -25,7 +25,7 @@ _KINDS = (("owlv2", "owlv2"), ("owlvit", "owlvit"), ("owl-vit", "owlvit"), ("gro
 ROLE_KINDS = {"detector": {"grounding-dino", "owlvit", "owlv2"}, "clip": {"clip"}, "vqa": {"blip-vqa"},
               "judge": {"vlm", "blip-vqa"}, "segmenter": {"sam"}}
 TINY_KINDS = {"grounding-dino": "grounding-dino", "owlvit": "owlvit", "owlv2": "owlvit", "clip": "clip",
-              "blip-vqa": "blip-vqa", "vlm": "blip-vqa", "sam": "sam"}
+              "blip-vqa": "blip-vqa", "vlm": "vlm", "sam": "sam"}
 
 
 @dataclass(frozen=True)

@@ -192,4 +192,13 @@ def sam():
     return SamSegmenter(_sam_model(), processor)
 
 
-BUILDERS = {"grounding-dino": grounding_dino, "owlvit": owlvit, "clip": clip, "blip-vqa": blip, "sam": sam}
+def qwen_vl():
+    from . import tiny_vlm
+    from .models import VlmJudge
+
+    model, processor = tiny_vlm.build()
+    return VlmJudge(model, processor, max_new_tokens=8)
+
+
+BUILDERS = {"grounding-dino": grounding_dino, "owlvit": owlvit, "clip": clip, "blip-vqa": blip, "sam": sam,
+            "vlm": qwen_vl}
