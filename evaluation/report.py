@@ -40,7 +40,8 @@ def _data_uri(folder: Path, relative: str | None) -> str | None:
     path = folder / relative
     if path.parent != folder / "crops" or not path.is_file():  # only our own crops
         return None
-    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    kind = "jpeg" if path.suffix == ".jpg" else "png"
+    return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def _cards(folder: Path, instances: list[dict]) -> tuple[list[dict], int]:

@@ -83,11 +83,12 @@ def _missing(sample: Sample, protocol: Protocol, reason: str) -> Scored:
     return scored
 
 
-def _crop_png(image: Image.Image) -> bytes:
+def _crop_jpeg(image: Image.Image) -> bytes:
+    """A gallery thumbnail; JPEG keeps a report of hundreds of crops to a few megabytes."""
     thumb = image.convert("RGB")
     thumb.thumbnail((CROP_SIDE, CROP_SIDE))
     buffer = io.BytesIO()
-    thumb.save(buffer, format="PNG")
+    thumb.save(buffer, format="JPEG", quality=85)
     return buffer.getvalue()
 
 
@@ -108,8 +109,8 @@ def score_sample(sample: Sample, protocol: Protocol, evaluators: Callable[[], Ev
     crops_dir.mkdir(exist_ok=True)
     for index, (record, piece) in enumerate(zip(scored.instances, scored.crops, strict=True)):
         if piece is not None:
-            name = f"{stem}-{index}.png"
-            files.atomic_write(crops_dir / name, _crop_png(piece))
+            name = f"{stem}-{index}.jpg"
+            files.atomic_write(crops_dir / name, _crop_jpeg(piece))
             record["crop"] = f"crops/{name}"
         record.update(item=sample.item.id, k=sample.k, key=sample.key)
     base = {"item": sample.item.id, "k": sample.k, "key": sample.key, "seed": sample.seed,
