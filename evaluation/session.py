@@ -80,6 +80,7 @@ def versions() -> dict[str, str]:
 def run_scoring(benchmark: Benchmark, protocol: Protocol, choices: list[loading.Choice], samples: list[Sample],
                 image_info: dict, *, n: int | None, limit: int | None, output: Path, resamples: int, device: str,
                 dtype: str, force: bool, progress_factory) -> Outcome:
+    device = loading.resolve_device(device)
     settings = RunSettings(benchmark, protocol, choice_records(choices), image_info, n=n, limit=limit,
                            resamples=resamples, device=device, dtype=dtype, versions=versions())
     check_resume(output, settings, force=force)

@@ -81,8 +81,8 @@ def run_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the run's files.")] = Path("deig-eval"),
     bootstrap: Annotated[int, typer.Option("--bootstrap", min=0, max=100000, help="Bootstrap resamples for the "
                          "95% intervals (0: none).", rich_help_panel=EVAL_PANEL)] = 2000,
-    device: Annotated[str, typer.Option("--device", help="Device for the evaluators: cpu, cuda, cuda:N.",
-                      rich_help_panel=EVAL_PANEL)] = "cpu",
+    device: Annotated[str, typer.Option("--device", help="Device for the evaluators (and --render): auto (a GPU "
+                      "when there is one), cpu, cuda, cuda:N.", rich_help_panel=EVAL_PANEL)] = "auto",
     dtype: Annotated[str, typer.Option("--dtype", help="float32, float16 or bfloat16 for the evaluators.",
                      rich_help_panel=EVAL_PANEL)] = "float32",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON record per metric instead of the "
@@ -181,7 +181,7 @@ def _render_benchmark(items, n, output: Path, *, renderer: str, model: str | Non
     args = ["render", "--scene", str(scenes_file), "-o", str(folder), "--renderer", renderer, "--keep-going"]
     args += ["--model", model] if model else []
     args += ["--steps", str(steps)] if steps else []
-    args += ["--device", device] if device and renderer != "preview" else []
+    args += ["--device", device] if device != "auto" and renderer != "preview" else []
     for option in options:
         args += ["-O", option]
     if console.is_quiet():

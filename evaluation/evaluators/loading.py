@@ -89,8 +89,17 @@ def download_hint(spec: str) -> str:
             "--evaluator ROLE=FOLDER with a local copy (--evaluators tiny checks the plumbing without weights).")
 
 
+def resolve_device(device: str) -> str:
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 def load(choices: list[Choice], *, device: str = "cpu", dtype: str = "float32") -> Evaluators:
-    """Load each chosen evaluator once; returns them with their identities (ids, revisions)."""
+    """Load each chosen evaluator once (the tiny ones stay on the CPU); returns them with their identities."""
+    device = resolve_device(device)
     evaluators = Evaluators()
     for choice in choices:
         if choice.spec == tiny.TINY:
