@@ -65,6 +65,7 @@ def check_resume(folder: Path, settings: RunSettings, *, force: bool) -> None:
         return
     if force:
         (folder / files.JOURNAL).unlink(missing_ok=True)
+        path.unlink()
         return
     raise InvalidInput(f"{folder} holds an evaluation run with other settings (benchmark, protocol, evaluators, "
                        "--n or images)", hint="Choose another folder with -o, or pass --force to start it afresh.")

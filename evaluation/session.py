@@ -77,6 +77,13 @@ def versions() -> dict[str, str]:
     return found
 
 
+def check_output_folder(output: Path, benchmark: Benchmark, protocol: Protocol, choices: list[loading.Choice],
+                        images_folder: Path, *, n: int | None, force: bool) -> None:
+    """Before anything is rendered or scored: the output folder must not hold another run (exit 2)."""
+    settings = RunSettings(benchmark, protocol, choice_records(choices), {"folder": str(images_folder.resolve())}, n=n)
+    check_resume(output, settings, force=force)
+
+
 def run_scoring(benchmark: Benchmark, protocol: Protocol, choices: list[loading.Choice], samples: list[Sample],
                 image_info: dict, *, n: int | None, limit: int | None, output: Path, resamples: int, device: str,
                 dtype: str, force: bool, progress_factory) -> Outcome:

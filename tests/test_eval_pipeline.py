@@ -171,6 +171,9 @@ def test_a_different_run_in_the_same_folder_is_refused(cli, tmp_path):
     result = cli("eval", "run", "geneval", "--protocol", "cio", *base)
     assert result.code == 2 and "other settings" in result.error_lines[0]
     assert cli("eval", "run", "geneval", "--protocol", "cio", *base, "--force").code == 0
+    assert json.loads((out / "run.json").read_text())["protocol"]["name"] == "cio"
+    assert {m["name"] for m in json.loads((out / "summary.json").read_text())["metrics"]} == {
+        "cio_sim", "cio_sigma", "cio_diff"}
 
 
 @pytest.mark.parametrize(("args", "code", "words"), [

@@ -125,6 +125,8 @@ def run_command(
     choices = session.choose_evaluators(chosen, evaluator or [], tiny=evaluators == "tiny")
     session.check_choices(choices)
     items = benchmark.items[:limit] if limit else benchmark.items
+    session.check_output_folder(output, benchmark, chosen, choices, output / "images" if render else images, n=n,
+                                force=force)
     if render is not None:
         folder = _render_benchmark(items, n, output, renderer=render, model=model, steps=steps,
                                    options=render_option or [], planner=planner, device=device)
@@ -136,7 +138,7 @@ def run_command(
     from ..progress import Progress
 
     outcome = session.run_scoring(benchmark, chosen, choices, samples, image_info, n=n, limit=limit, output=output,
-                                  resamples=bootstrap, device=device, dtype=dtype, force=force,
+                                  resamples=bootstrap, device=device, dtype=dtype, force=False,
                                   progress_factory=lambda total: Progress(total, "Scoring"))
     _report(outcome, as_json=as_json)
 
