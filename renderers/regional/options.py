@@ -23,7 +23,7 @@ MODE_DEFAULTS: dict[str, dict[str, float]] = {
     "concat": {"fusion_steps": 1.0, "fusion_decay": 0.0},
     "dense": {"fusion_steps": 0.3, "fusion_decay": 5.0},
 }
-BLOCK_NAME = re.compile(r"^(down|up)(\.[0-3])?$|^mid$")
+BLOCK_NAME = re.compile(r"^(down|up)(\.[0-9])?$|^mid$")
 
 # The UNet blocks that hold cross-attention, per model family (diffusers' block indices).
 CROSS_ATTENTION_BLOCKS: dict[str, tuple[str, ...]] = {
@@ -40,9 +40,11 @@ def parse_layers(value: str) -> tuple[str, ...] | None:
         raise ValueError("name at least one block: all, down, mid, up, or down.N / up.N")
     if names == ["all"]:
         return None
-    unknown = [name for name in names if not BLOCK_NAME.match(name)]
+    known = {name for blocks in CROSS_ATTENTION_BLOCKS.values() for name in blocks}
+    unknown = [name for name in names if not BLOCK_NAME.match(name) or ("." in name and name not in known)]
     if unknown:
-        raise ValueError(f"unknown layer name '{unknown[0]}'; use all, down, mid, up, or down.N / up.N (N = 0-3)")
+        raise ValueError(f"unknown layer name '{unknown[0]}'; use all, down, mid, up, or a block with "
+                         f"cross-attention: {', '.join(sorted(known))}")
     return tuple(dict.fromkeys(names))
 
 
