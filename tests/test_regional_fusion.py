@@ -409,3 +409,19 @@ def test_a_render_with_other_fusion_settings_replays_byte_for_byte(cli, tmp_path
     replayed = cli("replay", Path(path).with_suffix(".json"), "-o", tmp_path / "again")
     assert replayed.code == 0, replayed.stderr
     assert Path(replayed.stdout.split()[0]).read_bytes() == Path(path).read_bytes()
+
+
+def test_a_long_caption_is_heard_in_whole_windows_of_its_own():
+    from renderers.diffusion.text import encode_padded, encode_windows
+
+    renderer = make()
+    renderer.load()
+    long = "a man wearing a very long red woollen coat with brass buttons, a grey scarf and shiny black boots"
+    assert len(long) > 75  # the tiny tokenizer has one token per character
+    windows = encode_windows(renderer.components, long, "cpu").tokens
+    assert windows.shape == (1, 154, 32)
+    assert torch.equal(windows[:, :77], encode_padded(renderer.components, [long], "cpu").tokens)  # truncated = first
+    scene = _scene().model_copy(update={"instances": [_scene().instances[0].model_copy(update={"caption": long}),
+                                                      _scene().instances[1]]})
+    image = renderer.render(scene, [3])[0].image
+    assert png(image) != png(renderer.render(_scene(), [3])[0].image)
