@@ -107,9 +107,13 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=256, help="canvas side in pixels (default 256)")
     parser.add_argument("--pairs", type=int, default=9, help="interleaved plain/fused pairs per configuration")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    parser.add_argument("--counts", default=",".join(map(str, INSTANCE_COUNTS)),
+                        help="instance counts of the regional mode (default 2,4,8,16)")
+    parser.add_argument("--no-other-modes", action="store_true", help="skip the concat and dense lines")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    counts = [int(count) for count in args.counts.split(",")]
 
     start = time.perf_counter()
     unet = build_unet()
@@ -120,9 +124,10 @@ def main() -> None:
     latents = torch.randn(2, 4, latent, latent, generator=generator)  # [negative; conditional]
     context = torch.randn(2, 77, 768, generator=generator)  # [negative prompt; global caption]
     timestep = torch.tensor(500)
-    configs = {f"regional {count}": fusion_state("regional", count, args.size, generator) for count in INSTANCE_COUNTS}
-    configs["concat 8"] = fusion_state("concat", 8, args.size, generator)
-    configs["dense 8"] = fusion_state("dense", 8, args.size, generator)
+    configs = {f"regional {count}": fusion_state("regional", count, args.size, generator) for count in counts}
+    if not args.no_other_modes:
+        configs["concat 8"] = fusion_state("concat", 8, args.size, generator)
+        configs["dense 8"] = fusion_state("dense", 8, args.size, generator)
     stock = AttnProcessor2_0()
 
     def plain_step():
@@ -165,7 +170,7 @@ def main() -> None:
     results = {}
     for name, state in configs.items():
         ratios, plains, others = paired(plain_step, fused_step(state), args.pairs)
-        layer_ratios, layer_plain, layer_fused = paired(plain_layers, fused_layers(state), 3 * args.pairs)
+        layer_ratios, layer_plain, layer_fused = paired(plain_layers, fused_layers(state), 2 * args.pairs)
         median, half, low, high = spread(ratios)
         layer_median, layer_half, _, _ = spread(layer_ratios)
         results[name] = median
@@ -173,8 +178,8 @@ def main() -> None:
               f"ratio {median:.3f} ± {half:.3f} [{low:.3f}-{high:.3f}]; the {len(layer_inputs)} cross-attention "
               f"layers: {statistics.median(layer_fused) * 1000:.1f} ms vs {statistics.median(layer_plain) * 1000:.1f} ms "
               f"(ratio {layer_median:.2f} ± {layer_half:.2f})", flush=True)
-    print(f"16-instance ratio: {results['regional 16']:.3f}")
-    print(f"8-instance ratio: {results['regional 8']:.3f}")
+    for count in sorted(counts, reverse=True):
+        print(f"{count}-instance ratio: {results[f'regional {count}']:.3f}")
 
 
 if __name__ == "__main__":
