@@ -19,7 +19,6 @@ from diffusers import ControlNetModel, UNet2DConditionModel
 
 from renderers.diffusion.control import control_tensor, pose_control_image
 from renderers.regional.processors import FusionState, RegionalCrossAttnProcessor, install
-from renderers.regional.prompts import GLOBAL
 from renderers.regional.regions import RegionMasks, layer_size
 from scenes.model import Scene
 
@@ -86,16 +85,15 @@ def test_a_regional_step_with_pose_control_runs_and_keeps_instances_apart(networ
     latent_hw = (8, 8)
     generator = torch.Generator().manual_seed(1)
     global_tokens, negative = torch.randn(1, 77, 768, generator=generator), torch.randn(1, 77, 768, generator=generator)
-    man, woman = torch.randn(18, 768, generator=generator), torch.randn(21, 768, generator=generator)
+    base, man, woman = (torch.randn(1, 77, 768, generator=generator) for _ in range(3))
     regions = RegionMasks(scene, feather=1.0, pose_dilation=0.2)
-    groups = [(GLOBAL, 77), (0, 18), (1, 21)]
+    context = torch.cat([negative, global_tokens])  # the plain context; the region texts travel in the state
 
-    def context(man_tokens):
-        conditional = torch.cat([global_tokens, man_tokens[None], woman[None]], dim=1)
-        padded = torch.cat([negative, torch.zeros(1, conditional.shape[1] - 77, 768)], dim=1)
-        return torch.cat([padded, conditional])
+    def state(man_tokens):
+        return FusionState(regions, latent_hw=latent_hw, negative_rows=1, mode="regional",
+                           sets=[base, man_tokens, woman], base_ratio=0.25)
 
-    fusion = FusionState(regions, groups, latent_hw=latent_hw, strength=1.0, negative_rows=1, negative_length=77)
+    fusion = state(man)
     fusion.cross_active = True
     latents = torch.randn(2, 4, *latent_hw, generator=generator)
     control = control_tensor(pose_control_image(scene), batch=2, device="cpu", dtype=torch.float32)
@@ -104,23 +102,24 @@ def test_a_regional_step_with_pose_control_runs_and_keeps_instances_apart(networ
     hooks = [m.register_forward_pre_hook(lambda mod, args, kwargs: calls.append((mod, args[0])), with_kwargs=True)
              for network in (unet, controlnet) for m in network.modules() if getattr(m, "is_cross_attention", False)]
     with torch.no_grad():
-        down, mid = controlnet(latents, 500, encoder_hidden_states=context(man), controlnet_cond=control,
+        down, mid = controlnet(latents, 500, encoder_hidden_states=context, controlnet_cond=control,
                                cross_attention_kwargs={"fusion": fusion}, return_dict=False)
-        noise = unet(latents, 500, encoder_hidden_states=context(man), cross_attention_kwargs={"fusion": fusion},
+        noise = unet(latents, 500, encoder_hidden_states=context, cross_attention_kwargs={"fusion": fusion},
                      down_block_additional_residuals=down, mid_block_additional_residual=mid, return_dict=False)[0]
     for hook in hooks:
         hook.remove()
     assert noise.shape == (2, 4, 8, 8) and torch.isfinite(noise).all()
     assert len(calls) == 16 + 7  # every cross-attention layer of the UNet and the ControlNet ran once
 
-    other_man = torch.randn(18, 768, generator=generator)
+    other = state(torch.randn(1, 77, 768, generator=generator))
+    other.cross_active = True
     checked = 0
     with torch.no_grad():
         for module, hidden in calls:
             h, w = layer_size(hidden.shape[1], latent_hw)
             outside = torch.from_numpy(regions.at(h, w)[0].reshape(-1)) == 0
-            a = module(hidden, encoder_hidden_states=context(man), fusion=fusion)
-            b = module(hidden, encoder_hidden_states=context(other_man), fusion=fusion)
+            a = module(hidden, encoder_hidden_states=context, fusion=fusion)
+            b = module(hidden, encoder_hidden_states=context, fusion=other)
             assert torch.equal(a[:, outside], b[:, outside])
             assert not torch.equal(a[1:, ~outside], b[1:, ~outside])
             checked += int(outside.any())

@@ -55,6 +55,8 @@ def test_fusion_options_have_their_documented_defaults_and_limits():
     assert (options.fusion_strength, options.fusion_steps, options.self_attention_steps, options.mask_feather,
             options.pose_mask_dilation, options.controlnet, options.control_scale, options.batch_size) == \
         (1.0, 1.0, 0.0, 1.0, 0.2, "auto", 1.0, 1)
+    assert (options.fusion, options.base_ratio, options.fusion_decay, options.fusion_layers,
+            options.self_attention_penalty) == ("regional", 0.25, 0.0, "all", 4.0)
     for bad in ({"fusion_steps": 1.5}, {"fusion_strength": -1}, {"batch_size": 0}, {"self_attention_steps": 2},
                 {"fusion": 1}):
         with pytest.raises(ValueError):
@@ -110,7 +112,7 @@ def test_without_instances_it_is_plain_stable_diffusion(model, guidance):
 
 def test_pose_control_is_diffusers_controlnet_when_fusion_is_off():
     scene = two_people(64, 64, pose_b="standing")
-    renderer = make(scheduler="ddim", fusion_strength=0.0)
+    renderer = make(scheduler="ddim", fusion_steps=0.0)
     ours = renderer.render(scene, [4])[0]
     controlnet = renderer._controlnets["tiny"][0]
     pipe = stock_pipeline(renderer.components, renderer.new_scheduler(), controlnet=controlnet)
@@ -137,7 +139,7 @@ def test_instances_without_guidance_render_and_stay_deterministic():
     scene = two_people(64, 64, pose_b="standing")
     first, again = make(guidance=1.0).render(scene, [8])[0], make(guidance=1.0).render(scene, [8])[0]
     assert png(first.image) == png(again.image)
-    assert png(first.image) != png(make(guidance=1.0, fusion_strength=0.0).render(scene, [8])[0].image)
+    assert png(first.image) != png(make(guidance=1.0, fusion_steps=0.0).render(scene, [8])[0].image)
 
 
 def test_zero_and_thirty_instances_render():
@@ -158,12 +160,13 @@ def test_the_fused_context_holds_only_real_caption_tokens():
     renderer = make()
     renderer.load()
     scene = two_people()
-    prompt = encode_scene(renderer.components, scene, "cpu", torch.float32)
+    prompt = encode_scene(renderer.components, scene, "cpu", torch.float32, mode="concat")
     tokenizer = renderer.components.tokenizers[0]
     lengths = [len(tokenizer(text, add_special_tokens=False).input_ids) + 1
                for text in [i.caption for i in scene.instances] + [scene.background]]
     assert [count for _, count in prompt.groups] == [77, *lengths]
-    assert prompt.context(2, guided=True, fused=True).shape == (4, 77 + sum(lengths), 32)
+    assert prompt.concatenated(base=False).shape == (1, 77 + sum(lengths), 32)
+    assert prompt.context(2, guided=True).shape == (4, 77, 32)  # the UNet always gets the plain context
 
 
 def test_progress_is_reported_after_every_step():
@@ -282,8 +285,8 @@ def test_changing_a_caption_changes_nothing_outside_its_region(model, pose):
 
 def test_a_longer_caption_leaks_nothing_beyond_float_rounding():
     """A caption of another length changes the number of keys, hence the kernel's summation order;
-    the masked keys still have exactly zero weight."""
-    renderer = make(steps=2)
+    the masked keys still have exactly zero weight (concat mode)."""
+    renderer = make(steps=2, fusion="concat")
     short, long = two_people(), two_people(caption_a="an old man in a wide red hat and a green coat")
     renderer.load()
     unet = renderer.components.unet
@@ -291,7 +294,7 @@ def test_a_longer_caption_leaks_nothing_beyond_float_rounding():
     calls_long = _record_cross_attention([unet], lambda: renderer.render(long, [5]))
     for (module, hidden, ctx_short, fusion_short, _), (_, _, ctx_long, fusion_long, _) in zip(
             calls_short, calls_long, strict=True):
-        assert ctx_long.shape[1] > ctx_short.shape[1]
+        assert fusion_long.keys.shape[1] > fusion_short.keys.shape[1]
         out_short = _replay(module, hidden, ctx_short, fusion_short)
         out_long = _replay(module, hidden, ctx_long, fusion_long)
         h, w = layer_size(hidden.shape[1], fusion_short.latent_hw)
@@ -325,15 +328,18 @@ def test_the_fusion_and_self_attention_fractions_pick_the_first_steps():
     assert flags == [(True, True), (True, False), (False, False), (False, False)]
 
 
-def test_instances_matter_at_the_default_strength_and_not_at_zero():
+@pytest.mark.parametrize("mode", ["regional", "concat", "dense"])
+def test_instances_matter_in_every_mode_and_not_without_fusion_steps(mode):
     scene = two_people(64, 64)
     no_instances = scene.model_copy(update={"instances": [], "background": None})
-    default = make().render(scene, [7])[0].image
-    other_caption = make().render(two_people(64, 64, caption_a="a man in a tan hat"), [7])[0].image
+    default = make(fusion=mode).render(scene, [7])[0].image
+    other_caption = make(fusion=mode).render(two_people(64, 64, caption_a="a man in a tan hat"), [7])[0].image
     assert png(default) != png(other_caption)
-    assert png(make(fusion_strength=0.0).render(scene, [7])[0].image) == png(make().render(no_instances, [7])[0].image)
-    assert png(make(fusion_steps=0.0).render(scene, [7])[0].image) == png(make().render(no_instances, [7])[0].image)
-    assert png(make(fusion_strength=3.0).render(scene, [7])[0].image) != png(default)
+    plain = png(make().render(no_instances, [7])[0].image)
+    assert png(make(fusion=mode, fusion_steps=0.0).render(scene, [7])[0].image) == plain
+    if mode != "regional":  # strength: concat's weight, dense's modulation
+        assert png(make(fusion=mode, fusion_strength=0.0).render(scene, [7])[0].image) == plain
+        assert png(make(fusion=mode, fusion_strength=3.0).render(scene, [7])[0].image) != png(default)
 
 
 def test_masked_self_attention_keeps_instances_apart():
@@ -343,7 +349,8 @@ def test_masked_self_attention_keeps_instances_apart():
     regions = RegionMasks(scene, feather=1.0, pose_dilation=0.2)
     from renderers.regional.processors import FusionState
 
-    fusion = FusionState(regions, [(-1, 77)], latent_hw=(16, 16), strength=1.0, negative_rows=0, negative_length=77)
+    fusion = FusionState(regions, [(-1, 77)], latent_hw=(16, 16), strength=1.0, negative_rows=0, negative_length=77,
+                         self_penalty=float("inf"))  # an infinite penalty cuts; the default (finite) damps
     attn = next(m for m in renderer.components.unet.modules()
                 if getattr(m, "is_cross_attention", None) is False and hasattr(m, "to_q"))
     tokens = 16 * 16

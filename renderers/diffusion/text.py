@@ -83,3 +83,31 @@ def encode_real_tokens(components: Components, texts: list[str], device) -> list
     if len(lengths) != 1:
         raise ValueError("the model's two tokenizers split a caption differently")
     return [torch.cat([encoded[i] for encoded in per_encoder], dim=-1) for i in range(len(texts))]
+
+
+@torch.no_grad()
+def encode_windows(components: Components, text: str, device) -> PromptEmbeddings:
+    """A text as the stock pipelines encode a prompt (start token, words, end token, padding to 77),
+    in as many 77-token windows as its words need, joined one after another: (1, 77 * n, D).
+
+    A text that fits one window is encoded exactly as `encode_padded` encodes it; each window keeps
+    its own start, end and padding tokens, the attention sinks the model was trained with. SDXL's
+    pooled text is the first window's.
+    """
+    window = components.tokenizers[0].model_max_length - 2
+    words = components.tokenizers[0](text, add_special_tokens=False).input_ids
+    if len(words) <= window:
+        return encode_padded(components, [text], device)
+    per_encoder, pooled = [], None
+    for index, tokenizer in enumerate(components.tokenizers):
+        ids = tokenizer(text, add_special_tokens=False).input_ids
+        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+        rows = []
+        for start in range(0, len(ids), window):
+            chunk = [tokenizer.bos_token_id, *ids[start:start + window], tokenizer.eos_token_id]
+            rows.append(chunk + [pad] * (window + 2 - len(chunk)))
+        states, text_embeds = _encode(components, index, torch.tensor(rows, device=device))
+        per_encoder.append(states.reshape(1, -1, states.shape[-1]))
+        if index == 1:
+            pooled = text_embeds[:1]
+    return PromptEmbeddings(torch.cat(per_encoder, dim=-1), pooled)

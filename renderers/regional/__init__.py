@@ -1,5 +1,6 @@
 """The regional renderer (`--renderer regional`): detail fusion on SD-1.5 / SDXL, poses via ControlNet."""
 
-from .renderer import RegionalOptions, RegionalRenderer
+from .options import RegionalOptions
+from .renderer import RegionalRenderer
 
 __all__ = ["RegionalOptions", "RegionalRenderer"]

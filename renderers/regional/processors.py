@@ -1,22 +1,25 @@
-"""Detail fusion: attention processors that keep each instance's details inside its own region.
+"""Detail fusion: attention processors that give each region the words meant for it.
 
-Cross-attention (attn2): an image token attends to the global caption's tokens, plus the tokens of
-every instance whose region covers it, weighted by the mask (a soft edge halves a token's weight
-where the mask is 0.5), times `strength`; outside all instances it attends to the global and the
-background tokens. This is one scaled-dot-product attention with an additive bias of
-log(strength * mask) per key: a key outside its region gets -inf, i.e. exactly zero weight, so an
-instance's caption cannot change anything outside its region. The global tokens keep every row
-non-empty. The negative-prompt rows of classifier-free guidance attend to the negative prompt only.
+The UNet (and the ControlNet) always receive the plain context, [negative prompt; global caption],
+so every layer and step without fusion is plain Stable Diffusion. In a fused cross-attention layer
+the negative-prompt rows of classifier-free guidance still attend to the negative prompt only; the
+conditional rows attend as the mode says (`modes.py`):
 
-Self-attention (attn1), optional for the first steps: an image token inside an instance attends
-only to tokens that share an instance with it, or to background tokens; background tokens attend
-everywhere. This stops details travelling between instances through self-attention early on,
-when the layout forms.
+- `regional`: an image token's output is the blend, by its region weights, of one attention per
+  region over that region's own caption; each region's share is (1 - base) and the base caption
+  takes the rest. Where instance A is alone: (1 - base) * attn(A) + base * attn(base), exactly.
+- `concat`: one attention over [global caption | every instance's tokens | background tokens]
+  with an additive bias log(strength * mask) per key (-inf outside a key's region).
+- `dense`: one attention over [base | instance tokens | background tokens] whose scores are pushed
+  toward each region's own tokens inside it and away from them outside (DenseDiffusion).
+
+Self-attention (attn1), optional for the first steps: attention between tokens of different
+instances is damped by a finite logit penalty (background tokens attend everywhere).
 
 Processors are plain objects: `FusionState` travels in `cross_attention_kwargs={"fusion": state}`
-(declared by name on both processors, so diffusers neither drops nor warns about it), and the
-biases, built once per layer resolution, are cached on the state for the device and dtype the
-hidden states arrive in.
+(declared by name on both processors, so diffusers neither drops nor warns about it). Each knows
+the UNet block it sits in, for the `fusion_layers` option. Masks, biases and the projected keys and
+values of the fusion texts (constant over a render) are cached on the state.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ import torch
 import torch.nn.functional as F
 from diffusers.models.attention_processor import Attention, AttnProcessor2_0
 
+from . import modes
+from .options import block_selected
 from .prompts import GLOBAL
 from .regions import RegionMasks, layer_size
 
@@ -33,17 +38,35 @@ SELF_MEMBERSHIP_THRESHOLD = 0.5  # a token belongs to an instance for self-atten
 
 
 class FusionState:
-    """Per batch of images: the regions, the key layout, and what is switched on at this step."""
+    """Per batch of images: the regions, the fusion texts, and what is switched on at this step.
 
-    def __init__(self, regions: RegionMasks, groups: list[tuple[int, int]], *, latent_hw: tuple[int, int],
-                 strength: float, negative_rows: int, negative_length: int):
-        self.regions, self.groups, self.latent_hw = regions, groups, latent_hw
-        self.strength = strength
+    `groups` (concat, dense) says which region each run of the concatenated `keys` belongs to;
+    `sets` (regional) are the base, each instance and (when `has_background`) the background, each
+    a (1, L, D) prompt encoding.
+    """
+
+    def __init__(self, regions: RegionMasks, groups: list[tuple[int, int]] | None = None, *,
+                 latent_hw: tuple[int, int], strength: float = 1.0, negative_rows: int, negative_length: int = 77,
+                 mode: str = "concat", keys: torch.Tensor | None = None, sets: list[torch.Tensor] | None = None,
+                 has_background: bool = False, base_ratio: float = 0.0, layers: tuple[str, ...] | None = None,
+                 self_penalty: float = float("inf")):
+        self.regions, self.groups, self.latent_hw = regions, groups or [], latent_hw
+        self.mode, self.keys, self.sets = mode, keys, sets or []
+        self.has_background, self.base_ratio = has_background, base_ratio
+        self.strength, self.layers, self.self_penalty = strength, layers, self_penalty
         self.negative_rows, self.negative_length = negative_rows, negative_length
         self.cross_active = False
         self.self_active = False
-        self._cross: dict[tuple, torch.Tensor] = {}
-        self._self: dict[tuple, torch.Tensor] = {}
+        self.weight = 1.0  # this step's fusion weight: 1, or less where the schedule decays
+        self.cache: dict[tuple, object] = {}
+
+    def layer_on(self, block: str) -> bool:
+        return block_selected(block, self.layers)
+
+    def cached(self, key: tuple, build):
+        if key not in self.cache:
+            self.cache[key] = build()
+        return self.cache[key]
 
     def region_weights(self, tokens: int) -> torch.Tensor:
         """(tokens, instances + 1) mask values of each image token: instances, then the background."""
@@ -52,32 +75,50 @@ class FusionState:
         background = self.regions.background_at(h, w).reshape(1, -1)
         return torch.from_numpy(np.concatenate([masks, background])).T
 
+    def set_weights(self, tokens: int) -> torch.Tensor:
+        """(tokens, sets) weights of the regional mode's texts per image token; rows sum to 1.
+
+        Instance i: (1 - base) * its depth-blended share; the background text: (1 - base) * the
+        uncovered part; the base: `base`, plus the uncovered part when there is no background text.
+        """
+        h, w = layer_size(tokens, self.latent_hw)
+        shares = torch.from_numpy(self.regions.shares(h, w).reshape(self.regions.count + 1, -1)).T
+        region = 1.0 - self.base_ratio
+        base = torch.full((tokens, 1), self.base_ratio)
+        instances, background = shares[:, :-1] * region, shares[:, -1:] * region
+        if self.has_background:
+            return torch.cat([base, instances, background], dim=1)
+        return torch.cat([base + background, instances], dim=1)
+
     def cross_bias(self, tokens: int, device, dtype) -> torch.Tensor:
-        """(tokens, keys) additive bias of the conditional rows."""
-        key = (tokens, str(device), dtype)
-        if key not in self._cross:
-            weights = self.region_weights(tokens) * self.strength
+        """concat: (tokens, keys) additive bias of the conditional rows."""
+        strength = self.strength * self.weight
+
+        def build() -> torch.Tensor:
+            weights = self.region_weights(tokens) * strength
             columns = []
             for region, count in self.groups:
                 if region == GLOBAL:
                     columns.append(torch.zeros(tokens, count))
                 else:
                     columns.append(torch.log(weights[:, region : region + 1]).expand(-1, count))
-            self._cross[key] = torch.cat(columns, dim=1).to(device=device, dtype=dtype)
-        return self._cross[key]
+            return torch.cat(columns, dim=1).to(device=device, dtype=dtype)
+
+        return self.cached(("cross", tokens, str(device), dtype, strength), build)
 
     def self_bias(self, tokens: int, device, dtype) -> torch.Tensor:
-        """(tokens, tokens) additive bias that cuts self-attention between different instances."""
-        key = (tokens, str(device), dtype)
-        if key not in self._self:
+        """(tokens, tokens) additive bias that damps self-attention between different instances."""
+
+        def build() -> torch.Tensor:
             h, w = layer_size(tokens, self.latent_hw)
             member = torch.from_numpy(self.regions.at(h, w).reshape(self.regions.count, -1).T)
             member = (member > SELF_MEMBERSHIP_THRESHOLD).float()
             background = member.sum(dim=1) == 0
             allowed = (member @ member.T > 0) | background[:, None] | background[None, :]
-            bias = torch.zeros(tokens, tokens).masked_fill(~allowed, float("-inf"))
-            self._self[key] = bias.to(device=device, dtype=dtype)
-        return self._self[key]
+            bias = torch.zeros(tokens, tokens).masked_fill(~allowed, -self.self_penalty)
+            return bias.to(device=device, dtype=dtype)
+
+        return self.cached(("self", tokens, str(device), dtype), build)
 
 
 def _attend(attn: Attention, query: torch.Tensor, context: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
@@ -99,8 +140,9 @@ def _attend(attn: Attention, query: torch.Tensor, context: torch.Tensor, bias: t
 class _MaskedProcessor:
     """The parts of AttnProcessor2_0 around the attention itself, shared by both processors."""
 
-    def __init__(self):
+    def __init__(self, block: str = ""):
         self.plain = AttnProcessor2_0()
+        self.block = block
 
     def _run(self, attn: Attention, hidden_states: torch.Tensor, temb, attend) -> torch.Tensor:
         residual = hidden_states
@@ -125,7 +167,8 @@ class RegionalCrossAttnProcessor(_MaskedProcessor):
     def __call__(self, attn: Attention, hidden_states: torch.Tensor, encoder_hidden_states: torch.Tensor | None = None,
                  attention_mask: torch.Tensor | None = None, temb: torch.Tensor | None = None,
                  fusion: FusionState | None = None) -> torch.Tensor:
-        if fusion is None or not fusion.cross_active or encoder_hidden_states is None:
+        if (fusion is None or not fusion.cross_active or encoder_hidden_states is None
+                or not fusion.layer_on(self.block)):
             return self.plain(attn, hidden_states, encoder_hidden_states, attention_mask, temb)
         if attention_mask is not None:
             raise ValueError("regional cross-attention does not take an encoder attention mask")
@@ -135,8 +178,7 @@ class RegionalCrossAttnProcessor(_MaskedProcessor):
         def attend(states: torch.Tensor) -> torch.Tensor:
             query = attn.to_q(states)
             split = fusion.negative_rows
-            bias = fusion.cross_bias(query.shape[1], query.device, query.dtype)
-            conditional = _attend(attn, query[split:], encoder_hidden_states[split:], bias)
+            conditional = modes.MODES[fusion.mode](attn, query[split:], encoder_hidden_states[split:], fusion)
             if not split:
                 return conditional
             negative = _attend(attn, query[:split], encoder_hidden_states[:split, : fusion.negative_length], None)
@@ -149,7 +191,8 @@ class RegionalSelfAttnProcessor(_MaskedProcessor):
     def __call__(self, attn: Attention, hidden_states: torch.Tensor, encoder_hidden_states: torch.Tensor | None = None,
                  attention_mask: torch.Tensor | None = None, temb: torch.Tensor | None = None,
                  fusion: FusionState | None = None) -> torch.Tensor:
-        if fusion is None or not fusion.self_active or encoder_hidden_states is not None or attention_mask is not None:
+        if (fusion is None or not fusion.self_active or encoder_hidden_states is not None
+                or attention_mask is not None or not fusion.layer_on(self.block)):
             return self.plain(attn, hidden_states, encoder_hidden_states, attention_mask, temb)
 
         def attend(states: torch.Tensor) -> torch.Tensor:
@@ -160,16 +203,26 @@ class RegionalSelfAttnProcessor(_MaskedProcessor):
         return self._run(attn, hidden_states, temb, attend)
 
 
+def block_of(name: str) -> str:
+    """'down_blocks.1.attentions.0…' -> 'down.1'; 'mid_block…' -> 'mid'; 'up_blocks.2…' -> 'up.2'."""
+    parts = name.split(".")
+    if parts[0] == "mid_block":
+        return "mid"
+    if parts[0] in ("down_blocks", "up_blocks") and len(parts) > 1:
+        return f"{parts[0].removesuffix('_blocks')}.{parts[1]}"
+    return parts[0]
+
+
 def install(model) -> None:
     """Put the regional processors on every attention layer of a UNet or ControlNet.
 
     Cross-attention layers (attn2) get detail fusion; self-attention layers (attn1) the optional
-    masking. Anything that later replaces processors (attention slicing, fused QKV, xformers)
+    damping. Anything that later replaces processors (attention slicing, fused QKV, xformers)
     would undo this, so the renderer never calls those.
     """
-    cross, self_attn = RegionalCrossAttnProcessor(), RegionalSelfAttnProcessor()
     processors = {}
     for name in model.attn_processors:
         module = model.get_submodule(name.removesuffix(".processor"))
-        processors[name] = cross if module.is_cross_attention else self_attn
+        kind = RegionalCrossAttnProcessor if module.is_cross_attention else RegionalSelfAttnProcessor
+        processors[name] = kind(block_of(name))
     model.set_attn_processor(processors)

@@ -6,6 +6,10 @@ widened by a fraction of the person's height (limbs are lines; the body around t
 blurred, kept at a quarter of the canvas resolution and area-averaged down to each layer. The
 background is what no instance fully covers: 1 - max_i mask_i. Masks are computed once per layer
 resolution and cached.
+
+Where regions overlap, `shares` splits the covered part between them by depth: an instance is
+dimmed by each soft mask in front of it (by OCCLUSION of that mask), so the one in front weighs
+more and an instance alone in its region keeps its whole mask.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from scenes.geometry import box_mask, dilate, gaussian_blur, max_downsample
 from scenes.model import Scene
 from scenes.openpose import draw_skeleton
 
+# Where a region lies behind another's mask, its weight there is scaled by (1 - OCCLUSION * mask):
+# two full overlaps split 2:1 in favour of the front one.
+OCCLUSION = 0.5
 # Skeleton masks are built at 1/POSE_GRID of the canvas side: fine enough for the finest layer (1/8).
 POSE_GRID = 4
 POSE_BLUR_SIGMA = 1.0  # in POSE_GRID cells
@@ -51,7 +58,10 @@ class RegionMasks:
     """The regions of one scene layout (boxes and poses on a canvas), at any layer resolution."""
 
     def __init__(self, scene: Scene, *, feather: float, pose_dilation: float):
+        from scenes.depth import front_to_back
+
         self.boxes = [instance.box for instance in scene.instances]
+        self.front_to_back = front_to_back(scene.instances)
         self.feather = feather
         self.pose_maps: dict[int, torch.Tensor] = {}
         for index, instance in enumerate(scene.instances):
@@ -60,6 +70,7 @@ class RegionMasks:
                 grid = skeleton_mask(keypoints, scene.width, scene.height, dilation=pose_dilation)
                 self.pose_maps[index] = torch.from_numpy(grid)[None, None]
         self._cache: dict[tuple[int, int], np.ndarray] = {}
+        self._shares: dict[tuple[int, int], np.ndarray] = {}
 
     @property
     def count(self) -> int:
@@ -78,6 +89,13 @@ class RegionMasks:
             self._cache[key] = masks
         return self._cache[key]
 
+    def shares(self, h: int, w: int) -> np.ndarray:
+        """(instances + 1, h, w) depth-blended weights of the instances and the background."""
+        key = (h, w)
+        if key not in self._shares:
+            self._shares[key] = _depth_shares(self.at(h, w), self.front_to_back)
+        return self._shares[key]
+
     def background_at(self, h: int, w: int) -> np.ndarray:
         masks = self.at(h, w)
         if not len(masks):
@@ -94,3 +112,16 @@ def layout_key(scene: Scene, feather: float, pose_dilation: float) -> tuple:
 
     return (scene.width, scene.height, feather, pose_dilation,
             tuple((instance.box, pose(instance)) for instance in scene.instances))
+
+
+def _depth_shares(masks: np.ndarray, order: list[int]) -> np.ndarray:
+    """(instances + 1, h, w): each instance's share of its cells, then the background's; sums to 1."""
+    covered = masks.max(axis=0) if len(masks) else np.zeros(masks.shape[1:], dtype=np.float32)
+    raw = np.zeros_like(masks)
+    in_front = np.ones(masks.shape[1:], dtype=np.float32)
+    for index in order:  # nearest first
+        raw[index] = masks[index] * in_front
+        in_front = in_front * (1.0 - OCCLUSION * masks[index])
+    total = raw.sum(axis=0)
+    scale = np.divide(covered, total, out=np.zeros_like(total), where=total > 0)
+    return np.concatenate([raw * scale, (1.0 - covered)[None]]).astype(np.float32)

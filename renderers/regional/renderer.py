@@ -1,9 +1,10 @@
 """The regional renderer: detail fusion on any SD-1.5 / SDXL checkpoint, poses in the same pass.
 
 Training-free version of DEIG's two ideas. Instance detail extraction: every instance caption is
-encoded on its own by the model's own text encoder(s), real tokens only (`prompts.py`). Detail
-fusion: region-masked cross-attention keeps each instance's tokens inside its region
-(`processors.py`, masks in `regions.py`). Posed instances are drawn into one OpenPose image that
+encoded on its own by the model's own text encoder(s) (`prompts.py`). Detail fusion, in one of
+three modes (`options.py`, `modes.py`): by default each region attends to its own caption,
+blended with a base caption that names the things without their details (`processors.py`,
+masks in `regions.py`). Posed instances are drawn into one OpenPose image that
 guides the same single pass through ControlNet, whose cross-attention is regional too (which is
 why this renderer runs its own denoising loop: diffusers' ControlNet pipelines do not pass
 `cross_attention_kwargs` to the ControlNet).
@@ -11,40 +12,17 @@ why this renderer runs its own denoising loop: diffusers' ControlNet pipelines d
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
-
-from pydantic import Field
+from typing import ClassVar
 
 from renderers.base import ProgressCallback, RenderedImage
-from renderers.diffusion.options import DiffusionOptions
 from renderers.diffusion.runtime import DiffusionRenderer
+from scenes.errors import InvalidInput
+from scenes.manifest import RendererRecord
 from scenes.model import Scene
 
+from .options import RegionalOptions, unknown_blocks
+
 MASK_CACHE_SIZE = 8
-
-
-class RegionalOptions(DiffusionOptions):
-    batch_size: Annotated[int, Field(ge=1, le=64)] = Field(
-        default=1, description="Images per denoising call. 1 keeps each image bit-identical to its replay; "
-        "larger batches are faster on a GPU and agree with single images to float rounding.")
-    fusion_strength: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
-        default=1.0, description="Weight of an instance's tokens inside its region (0: instances have no effect).")
-    fusion_steps: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
-        default=1.0, description="Fraction of the steps, from the start, with detail fusion; later steps see the "
-        "global caption only.")
-    self_attention_steps: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
-        default=0.0, description="Fraction of the steps, from the start, with instance-masked self-attention "
-        "(0: off).")
-    mask_feather: Annotated[float, Field(ge=0.0, le=8.0)] = Field(
-        default=1.0, description="Soft edge of box regions, in cells of each attention layer (0: hard edges).")
-    pose_mask_dilation: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
-        default=0.2, description="How far a posed instance's region reaches around its skeleton, as a fraction "
-        "of the person's height.")
-    controlnet: Annotated[str, Field(min_length=1, max_length=1024)] = Field(
-        default="auto", description="OpenPose ControlNet for posed instances: auto (the model family's default), "
-        "none (poses shape the regions only), a hub id, folder or file.")
-    control_scale: Annotated[float, Field(ge=0.0, le=4.0)] = Field(
-        default=1.0, description="Strength of the pose control.")
 
 
 class RegionalRenderer(DiffusionRenderer):
@@ -57,17 +35,32 @@ class RegionalRenderer(DiffusionRenderer):
     def __init__(self, options: RegionalOptions | None = None):
         super().__init__(options)
         self._region_cache: dict[tuple, object] = {}
+        self._fusion_record: dict | None = None
 
     # -- cheap -----------------------------------------------------------------------------
 
     def check(self, scene: Scene) -> list[str]:
         warnings = super().check(scene)
+        self.check_layers()
         if any(instance.pose is not None for instance in scene.instances):
             if self.options.controlnet == "none":
                 warnings.append("poses shape the instance regions only: the controlnet option is 'none'")
             else:
                 self.check_controlnet()
         return warnings
+
+    def check_layers(self) -> None:
+        """Every block named in fusion_layers holds cross-attention in this model (no weights read)."""
+        from renderers.diffusion.sources import parse_source
+
+        family = "tiny" if parse_source(self.options.model).kind == "tiny" else self.model_family()
+        unknown = unknown_blocks(self.options.layers, family)
+        if unknown:
+            from .options import CROSS_ATTENTION_BLOCKS
+
+            raise InvalidInput(f"option 'fusion_layers': block '{unknown[0]}' has no cross-attention in this "
+                               f"model", hint="Blocks with cross-attention here: "
+                               f"{', '.join(CROSS_ATTENTION_BLOCKS[family])} (or all, down, mid, up).")
 
     # -- expensive -------------------------------------------------------------------------
 
@@ -107,7 +100,9 @@ class RegionalRenderer(DiffusionRenderer):
         factor = components.vae_scale_factor
         latent_hw = (scene.height // factor, scene.width // factor)
         guided = options.guidance > 1.0
-        fusion_steps = round(options.fusion_steps * options.steps) if options.fusion_strength > 0 else 0
+        mode = options.fusion
+        off = mode != "regional" and options.fusion_strength == 0
+        fusion_steps = 0 if off else options.fused_steps()
         self_steps = round(options.self_attention_steps * options.steps) if scene.instances else 0
         batches = [seeds[start : start + options.batch_size] for start in range(0, len(seeds), options.batch_size)]
         total, done = len(batches) * options.steps, 0
@@ -115,7 +110,9 @@ class RegionalRenderer(DiffusionRenderer):
         with torch.no_grad():
             # 2. Encode prompts: global caption and negative prompt padded as usual; every instance
             #    caption (and the background) on its own, real tokens only.
-            prompt = encode_scene(components, scene, device, self.dtype)
+            prompt = encode_scene(components, scene, device, self.dtype, mode=mode)
+            self._fusion_record = self._describe_fusion(prompt, fusion_steps)
+            num_train = components.scheduler_config.get("num_train_timesteps", 1000)
 
             # 3. Build region masks (cached per layout; per layer resolution inside) and the pose control.
             regions = self._regions(scene)
@@ -134,12 +131,14 @@ class RegionalRenderer(DiffusionRenderer):
                 latents = initial_latents(gens, channels=unet.config.in_channels, height=latent_hw[0],
                                           width=latent_hw[1], scheduler=scheduler, device=device, dtype=self.dtype)
                 extra_step = step_kwargs(scheduler, gens)
-                fusion = FusionState(regions, prompt.groups, latent_hw=latent_hw, strength=options.fusion_strength,
-                                     negative_rows=batch if guided else 0,
-                                     negative_length=prompt.negative_tokens.shape[1])
-                fused_context = prompt.context(batch, guided=guided, fused=True)
-                plain_context = prompt.context(batch, guided=guided, fused=False)
-                added = self._added_conditions(prompt, scene, batch, guided)
+                fusion = FusionState(
+                    regions, prompt.groups, latent_hw=latent_hw, strength=options.fusion_strength,
+                    negative_rows=batch if guided else 0, negative_length=prompt.negative_tokens.shape[1],
+                    mode=mode, keys=prompt.concatenated(base=mode == "dense") if mode != "regional" else None,
+                    sets=prompt.sets, has_background=prompt.has_background, base_ratio=options.base_ratio,
+                    layers=options.layers, self_penalty=options.self_attention_penalty)
+                context = prompt.context(batch, guided=guided)
+                added = self._added_conditions(prompt, scene, batch, guided, base=mode != "concat")
                 control = None
                 if controlnet is not None:
                     control = control_tensor(control_image, batch=rows, device=device, dtype=self.dtype)
@@ -148,7 +147,7 @@ class RegionalRenderer(DiffusionRenderer):
                 for index, timestep in enumerate(scheduler.timesteps):
                     fusion.cross_active = index < fusion_steps and prompt.has_regions
                     fusion.self_active = index < self_steps
-                    context = fused_context if fusion.cross_active else plain_context
+                    fusion.weight = (float(timestep) / num_train) ** options.fusion_decay if options.fusion_decay else 1.0
                     model_input = torch.cat([latents] * 2) if guided else latents
                     model_input = scheduler.scale_model_input(model_input, timestep)
                     residuals = {}
@@ -189,11 +188,30 @@ class RegionalRenderer(DiffusionRenderer):
                                                   pose_dilation=self.options.pose_mask_dilation)
         return self._region_cache[key]
 
-    def _added_conditions(self, prompt, scene: Scene, batch: int, guided: bool) -> dict | None:
-        """SDXL's extra conditioning: pooled global text and (original, crop, target) sizes."""
+    def _describe_fusion(self, prompt, fusion_steps: int) -> dict:
+        """What the manifest says about fusion: mode, base, schedule and layers as used."""
+        options = self.options
+        record = {"mode": options.fusion, "steps": fusion_steps, "decay": options.fusion_decay,
+                  "layers": options.fusion_layers}
+        if options.fusion == "regional":
+            record["base_ratio"] = options.base_ratio
+        if prompt.base is not None:
+            record.update(base=prompt.base, base_source=prompt.base_source)
+        return record
+
+    def describe(self) -> RendererRecord:
+        record = super().describe()
+        if self._fusion_record is None:
+            return record
+        return record.model_copy(update={"details": {**record.details, "fusion": self._fusion_record}})
+
+    def _added_conditions(self, prompt, scene: Scene, batch: int, guided: bool, *, base: bool) -> dict | None:
+        """SDXL's extra conditioning: pooled text (the base's in regional and dense modes) and
+        (original, crop, target) sizes."""
         from renderers.diffusion.sdxl import added_conditions
 
         if self.components.family != "sdxl":
             return None
-        pooled = prompt.pooled_rows(batch, guided=guided).to(device=self.execution_device, dtype=self.dtype)
+        pooled = prompt.pooled_rows(batch, guided=guided, base=base).to(device=self.execution_device,
+                                                                         dtype=self.dtype)
         return added_conditions(pooled, scene.height, scene.width)
