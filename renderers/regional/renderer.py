@@ -15,15 +15,16 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from renderers.base import ProgressCallback, RenderedImage
+from renderers.base import ProgressCallback, RenderedImage, Renderer
 from renderers.diffusion.options import DiffusionOptions
 from renderers.diffusion.runtime import DiffusionRenderer
+from renderers.flux.options import FluxFields
 from scenes.model import Scene
 
 MASK_CACHE_SIZE = 8
 
 
-class RegionalOptions(DiffusionOptions):
+class RegionalOptions(FluxFields, DiffusionOptions):
     batch_size: Annotated[int, Field(ge=1, le=64)] = Field(
         default=1, description="Images per denoising call. 1 keeps each image bit-identical to its replay; "
         "larger batches are faster on a GPU and agree with single images to float rounding.")
@@ -49,18 +50,45 @@ class RegionalOptions(DiffusionOptions):
 
 class RegionalRenderer(DiffusionRenderer):
     name: ClassVar[str] = "regional"
-    description: ClassVar[str] = ("Detail fusion on any Stable Diffusion 1.5 / SDXL checkpoint: per-instance captions "
-                                  "in region-masked cross-attention, poses through ControlNet-OpenPose, one pass.")
+    description: ClassVar[str] = ("Detail fusion on any Stable Diffusion 1.5 / SDXL checkpoint or FLUX.1: per-instance "
+                                  "captions in region-masked (cross- or joint-) attention, poses through a ControlNet, "
+                                  "one pass.")
+    supports_flux: ClassVar[bool] = True
     Options: ClassVar[type[RegionalOptions]] = RegionalOptions
     options: RegionalOptions
 
     def __init__(self, options: RegionalOptions | None = None):
         super().__init__(options)
         self._region_cache: dict[tuple, object] = {}
+        self._flux = None
+
+    @property
+    def flux(self):
+        """The FLUX.1 side of this renderer when --model is a FLUX.1, else None (see renderers/flux)."""
+        from renderers.flux.sources import is_flux
+
+        if self._flux is None and is_flux(self.options.model):
+            from renderers.flux.engine import FluxEngine
+
+            self._flux = FluxEngine(self.options)
+        return self._flux
 
     # -- cheap -----------------------------------------------------------------------------
 
+    def check_environment(self) -> None:
+        if self.flux is not None:
+            return self.flux.check_environment()
+        from renderers.flux.engine import refuse_flux_options
+
+        refuse_flux_options(self.options)
+        return super().check_environment()
+
+    def model_family(self) -> str:
+        return "flux" if self.flux is not None else super().model_family()
+
     def check(self, scene: Scene) -> list[str]:
+        if self.flux is not None:
+            return [*Renderer.check(self, scene), *self.flux.check(scene)]
         warnings = super().check(scene)
         if any(instance.pose is not None for instance in scene.instances):
             if self.options.controlnet == "none":
@@ -73,6 +101,10 @@ class RegionalRenderer(DiffusionRenderer):
 
     def load(self) -> None:
         if self.loaded:
+            return
+        if self.flux is not None:
+            self.flux.load()
+            self.loaded = True
             return
         super().load()
         from .processors import install
@@ -89,6 +121,8 @@ class RegionalRenderer(DiffusionRenderer):
         return controlnet
 
     def render(self, scene: Scene, seeds: list[int], progress: ProgressCallback | None = None) -> list[RenderedImage]:
+        if self.flux is not None:
+            return self.flux.render(scene, seeds, progress)
         import torch
 
         from renderers.diffusion.control import control_tensor, pose_control_image
@@ -175,6 +209,17 @@ class RegionalRenderer(DiffusionRenderer):
                     extras = {"control": control_image} if control_image is not None else {}
                     images.append(RenderedImage(image=image, seed=seed, extras=extras))
         return images
+
+    def resolved_options(self):
+        if self.flux is not None:
+            return self.flux.resolved_options()
+        from renderers.flux.options import FLUX_ONLY
+
+        # FLUX-only options are left out, so a replay of this manifest does not set them.
+        return {key: value for key, value in super().resolved_options().items() if key not in FLUX_ONLY}
+
+    def describe(self):
+        return self.flux.describe(self.name) if self.flux is not None else super().describe()
 
     # -- helpers ---------------------------------------------------------------------------
 
