@@ -378,3 +378,26 @@ def test_render_and_replay_through_the_cli_give_identical_bytes(tmp_path, cli):
     assert again.code == 0, again.stderr
     replayed = next(line for line in again.stdout.splitlines() if line.endswith(".png"))
     assert open(image, "rb").read() == open(replayed, "rb").read()
+
+
+def test_int8_quantised_transformer_renders_close_to_the_full_precision_one():
+    scene = two_people()
+    full = make(steps=2, max_sequence_length=SEQ).render(scene, [4])[0].image
+    quantised_renderer = make(steps=2, max_sequence_length=SEQ, quantize="int8")
+    quantised = quantised_renderer.render(scene, [4])[0].image
+    weight = quantised_renderer.flux.pipeline.transformer.transformer_blocks[0].attn.to_q.weight
+    assert "Int8" in type(weight).__name__  # the weights really are int8 now
+    difference = np.abs(pixels(full) - pixels(quantised))
+    assert difference.mean() < 8 and difference.max() <= 255
+
+
+def test_quantising_without_torchao_exits_4_with_the_install_hint(monkeypatch):
+    import sys
+
+    from scenes.errors import RendererUnavailable
+
+    monkeypatch.setitem(sys.modules, "torchao", None)  # an uninstalled optional dependency
+    monkeypatch.setitem(sys.modules, "torchao.quantization", None)
+    with pytest.raises(RendererUnavailable, match="needs torchao") as error:
+        make(quantize="int8").check_environment()
+    assert "pip install torchao" in error.value.hint

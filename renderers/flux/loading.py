@@ -11,23 +11,30 @@ from scenes.manifest import ModelRef
 from .sources import FluxSource
 from .tiny import build_tiny_flux, build_tiny_flux_controlnet
 
-QUANTIZATION = {"int8": "int8wo", "float8": "float8wo"}  # our names -> diffusers' TorchAoConfig types
 
-
-def quantization_config(quantize: str):
+def ao_config(quantize: str):
+    """torchao's weight-only config for -O quantize (None for 'none'); exit 4 when torchao is missing."""
     if quantize == "none":
         return None
     try:
-        import torchao  # noqa: F401
-        from diffusers import TorchAoConfig
+        from torchao.quantization import Float8WeightOnlyConfig, Int8WeightOnlyConfig
     except ImportError:
         raise RendererUnavailable(f"-O quantize={quantize} needs torchao, which is not installed",
                                   hint="pip install torchao (or leave -O quantize=none).") from None
-    return TorchAoConfig(QUANTIZATION[quantize])
+    return Int8WeightOnlyConfig() if quantize == "int8" else Float8WeightOnlyConfig()
 
 
 def check_quantization(quantize: str) -> None:
-    quantization_config(quantize)
+    ao_config(quantize)
+
+
+def quantization_config(quantize: str):
+    config = ao_config(quantize)
+    if config is None:
+        return None
+    from diffusers import TorchAoConfig
+
+    return TorchAoConfig(config)
 
 
 def load_flux(flux: FluxSource, *, dtype, quantize: str, allow_pickle: bool) -> tuple[dict, list[ModelRef]]:
@@ -35,10 +42,11 @@ def load_flux(flux: FluxSource, *, dtype, quantize: str, allow_pickle: bool) -> 
     source = flux.source
     if source.kind == "tiny":
         components = build_tiny_flux(source.spec)
+        modules = [components[name] for name in ("transformer", "vae", "text_encoder", "text_encoder_2")]
+        refs = [model_ref("pipeline", source, index_file="", modules=modules)]  # hashed before quantising
         if quantize != "none":
             _quantize_in_place(components["transformer"], quantize)
-        modules = [components[name] for name in ("transformer", "vae", "text_encoder", "text_encoder_2")]
-        return components, [model_ref("pipeline", source, index_file="", modules=modules)]
+        return components, refs
     from diffusers import FluxPipeline, FluxTransformer2DModel
 
     common = dict(torch_dtype=dtype, local_files_only=offline(), use_safetensors=None if allow_pickle else True)
@@ -85,7 +93,6 @@ def _location(source: ModelSource) -> str:
 
 
 def _quantize_in_place(transformer, quantize: str) -> None:
-    check_quantization(quantize)
-    from torchao.quantization import Float8WeightOnlyConfig, Int8WeightOnlyConfig, quantize_
+    from torchao.quantization import quantize_
 
-    quantize_(transformer, Int8WeightOnlyConfig() if quantize == "int8" else Float8WeightOnlyConfig())
+    quantize_(transformer, ao_config(quantize))

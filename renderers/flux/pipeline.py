@@ -21,23 +21,19 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from PIL import Image
-from transformers.utils import logging as transformers_logging
 
-# FluxPipeline's module imports transformers' image processors for IP-Adapters, which warn about a missing
-# torchvision that a text-to-image render never needs.
-_verbosity = transformers_logging.get_verbosity()
-transformers_logging.set_verbosity_error()
-try:
-    from diffusers import FluxPipeline
-    from diffusers.pipelines.flux.pipeline_flux import calculate_shift, retrieve_timesteps
-    from diffusers.pipelines.flux.pipeline_flux_controlnet import retrieve_latents
-finally:
-    transformers_logging.set_verbosity(_verbosity)
-
+from renderers.diffusion.quiet import quiet_transformers
 from scenes.model import Scene
 
 from .attention import Grounding, binding_layers, install
 from .masks import TextSegments, scene_masks
+
+# FluxPipeline's module imports transformers' image processors for IP-Adapters, which warn about a missing
+# torchvision that a text-to-image render never needs.
+with quiet_transformers():
+    from diffusers import FluxPipeline
+    from diffusers.pipelines.flux.pipeline_flux import calculate_shift, retrieve_timesteps
+    from diffusers.pipelines.flux.pipeline_flux_controlnet import retrieve_latents
 
 UNION_POSE_MODE = 4  # the pose mode of the FLUX.1 Union ControlNets (InstantX, Shakker-Labs Union-Pro)
 
