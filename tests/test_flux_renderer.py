@@ -380,6 +380,7 @@ def test_render_and_replay_through_the_cli_give_identical_bytes(tmp_path, cli):
     assert open(image, "rb").read() == open(replayed, "rb").read()
 
 
+@pytest.mark.quant
 def test_int8_quantised_transformer_renders_close_to_the_full_precision_one():
     scene = two_people()
     full = make(steps=2, max_sequence_length=SEQ).render(scene, [4])[0].image
