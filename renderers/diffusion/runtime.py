@@ -37,6 +37,8 @@ def check_dependencies(renderer: str) -> None:
 class DiffusionRenderer(Renderer):
     Options: ClassVar[type[DiffusionOptions]] = DiffusionOptions
     options: DiffusionOptions
+    # Renderers that also draw FLUX.1 models say so; the others refuse them before loading anything.
+    supports_flux: ClassVar[bool] = False
 
     def __init__(self, options: DiffusionOptions | None = None):
         super().__init__(options)
@@ -54,6 +56,12 @@ class DiffusionRenderer(Renderer):
         from .devices import check_offload, resolve_device
         from .loading import check_model
 
+        if not self.supports_flux:
+            from renderers.flux.sources import is_flux
+
+            if is_flux(self.options.model):
+                raise InvalidInput(f"renderer '{self.name}' draws Stable Diffusion models; '{self.options.model}' "
+                                   "is a FLUX.1", hint="Use --renderer regional for FLUX.1 models.")
         check_offload(self.options.offload, resolve_device(self.options.device))
         check_model(self.options.model, allow_pickle=self.options.allow_pickle)
 

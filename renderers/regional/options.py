@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from renderers.diffusion.options import DiffusionOptions
+from renderers.flux.options import FluxFields
 
 FusionMode = Literal["regional", "concat", "dense"]
 MODE_DEFAULTS: dict[str, dict[str, float]] = {
@@ -61,7 +62,7 @@ def unknown_blocks(layers: tuple[str, ...] | None, family: str) -> list[str]:
     return [name for name in layers or () if "." in name and name not in present]
 
 
-class RegionalOptions(DiffusionOptions):
+class RegionalOptions(FluxFields, DiffusionOptions):
     batch_size: Annotated[int, Field(ge=1, le=64)] = Field(
         default=1, description="Images per denoising call. 1 keeps each image bit-identical to its replay; "
         "larger batches are faster on a GPU and agree with single images to float rounding.")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from renderers.base import ProgressCallback, RenderedImage
+from renderers.base import ProgressCallback, RenderedImage, Renderer
 from renderers.diffusion.runtime import DiffusionRenderer
 from scenes.errors import InvalidInput
 from scenes.manifest import RendererRecord
@@ -27,8 +27,10 @@ MASK_CACHE_SIZE = 8
 
 class RegionalRenderer(DiffusionRenderer):
     name: ClassVar[str] = "regional"
-    description: ClassVar[str] = ("Detail fusion on any Stable Diffusion 1.5 / SDXL checkpoint: per-instance captions "
-                                  "in region-masked cross-attention, poses through ControlNet-OpenPose, one pass.")
+    description: ClassVar[str] = ("Detail fusion on any Stable Diffusion 1.5 / SDXL checkpoint or FLUX.1: per-instance "
+                                  "captions in region-masked (cross- or joint-) attention, poses through a ControlNet, "
+                                  "one pass.")
+    supports_flux: ClassVar[bool] = True
     Options: ClassVar[type[RegionalOptions]] = RegionalOptions
     options: RegionalOptions
 
@@ -36,10 +38,35 @@ class RegionalRenderer(DiffusionRenderer):
         super().__init__(options)
         self._region_cache: dict[tuple, object] = {}
         self._fusion_record: dict | None = None
+        self._flux = None
+
+    @property
+    def flux(self):
+        """The FLUX.1 side of this renderer when --model is a FLUX.1, else None (see renderers/flux)."""
+        from renderers.flux.sources import is_flux
+
+        if self._flux is None and is_flux(self.options.model):
+            from renderers.flux.engine import FluxEngine
+
+            self._flux = FluxEngine(self.options)
+        return self._flux
 
     # -- cheap -----------------------------------------------------------------------------
 
+    def check_environment(self) -> None:
+        if self.flux is not None:
+            return self.flux.check_environment()
+        from renderers.flux.engine import refuse_flux_options
+
+        refuse_flux_options(self.options)
+        return super().check_environment()
+
+    def model_family(self) -> str:
+        return "flux" if self.flux is not None else super().model_family()
+
     def check(self, scene: Scene) -> list[str]:
+        if self.flux is not None:
+            return [*Renderer.check(self, scene), *self.flux.check(scene)]
         warnings = super().check(scene)
         self.check_layers()
         if any(instance.pose is not None for instance in scene.instances):
@@ -67,6 +94,10 @@ class RegionalRenderer(DiffusionRenderer):
     def load(self) -> None:
         if self.loaded:
             return
+        if self.flux is not None:
+            self.flux.load()
+            self.loaded = True
+            return
         super().load()
         from .processors import install
 
@@ -82,6 +113,8 @@ class RegionalRenderer(DiffusionRenderer):
         return controlnet
 
     def render(self, scene: Scene, seeds: list[int], progress: ProgressCallback | None = None) -> list[RenderedImage]:
+        if self.flux is not None:
+            return self.flux.render(scene, seeds, progress)
         import torch
 
         from renderers.diffusion.control import control_tensor, pose_control_image
@@ -175,6 +208,14 @@ class RegionalRenderer(DiffusionRenderer):
                     images.append(RenderedImage(image=image, seed=seed, extras=extras))
         return images
 
+    def resolved_options(self):
+        if self.flux is not None:
+            return self.flux.resolved_options()
+        from renderers.flux.options import FLUX_ONLY
+
+        # FLUX-only options are left out, so a replay of this manifest does not set them.
+        return {key: value for key, value in super().resolved_options().items() if key not in FLUX_ONLY}
+
     # -- helpers ---------------------------------------------------------------------------
 
     def _regions(self, scene: Scene):
@@ -200,6 +241,8 @@ class RegionalRenderer(DiffusionRenderer):
         return record
 
     def describe(self) -> RendererRecord:
+        if self.flux is not None:
+            return self.flux.describe(self.name)
         record = super().describe()
         if self._fusion_record is None:
             return record
