@@ -8,6 +8,7 @@ import typer
 
 from .commands.convert import convert
 from .commands.doctor import doctor
+from .commands.download import download
 from .commands.plan import plan
 from .commands.plugins import plugins
 from .commands.poses import poses
@@ -55,3 +56,4 @@ app.command()(poses)
 app.command()(plugins)
 app.command()(doctor)
 app.command()(convert)
+app.command()(download)
