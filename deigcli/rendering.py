@@ -54,6 +54,7 @@ class RenderFlags:
     dry_run: bool = False
     keep_going: bool = False
     grid: bool = False
+    download: bool = False  # fetch missing openly licensed weights without asking
 
 
 def derived_seed(scene: Scene) -> int:
@@ -202,6 +203,10 @@ def plan_work(planned: list[PlannedScene], flags: RenderFlags, pool: RendererPoo
             seen_names[job.stem] = job.recipe
             jobs.append(job)
         work.append(SceneWork(item, renderer, jobs))
+    if not flags.dry_run:  # every missing piece of the run at once, fetched with consent
+        from .weights import ensure
+
+        ensure([need for w in work for need in w.renderer.weight_needs([w.planned.scene])], download=flags.download)
     prepare_output_folder(folder)
     return work
 

@@ -71,6 +71,8 @@ def render(
                        "(NAME-preview.png) instead of loading weights.", rich_help_panel=OUTPUT_PANEL)] = False,
     keep_going: Annotated[bool, typer.Option("--keep-going", help="Carry on past a failing scene; exit 1 at "
                           "the end.", rich_help_panel=OUTPUT_PANEL)] = False,
+    download: Annotated[bool, typer.Option("--download", help="Fetch missing openly licensed weights without "
+                        "asking [env: DEIG_DOWNLOAD=1]; see 'deig download'.", rich_help_panel=RENDER_PANEL)] = False,
     grid: Annotated[bool, typer.Option("--grid", help="Also write contact-sheet.png: every image of the batch "
                     "as a thumbnail.", rich_help_panel=OUTPUT_PANEL)] = False,
     quiet: flags.Quiet = False,
@@ -102,7 +104,8 @@ def render(
     render_flags = RenderFlags(renderer=renderer, model=model, steps=steps, guidance=guidance, scheduler=scheduler,
                                device=device, dtype=dtype, offload=offload, max_batch=max_batch, allow_pickle=allow_pickle,
                                options=option or [], count=count, seed=seed, output=output, force=force,
-                               json=as_json, dry_run=dry_run, keep_going=keep_going, grid=grid)
+                               json=as_json, dry_run=dry_run, keep_going=keep_going, grid=grid,
+                               download=download)
     with distributed.processes(cpu=device == "cpu") as group:
         if not group.is_main:
             console.set_quiet(True)  # one voice: process 0 speaks for the batch; errors still show

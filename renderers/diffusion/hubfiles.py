@@ -103,8 +103,13 @@ def select(listing: Iterable[HubFile], kind: Kind | None = None, *, variant: str
                 continue
             _take_model(files, folder, stems, variant, allow_pickle, chosen, selection)
         for folder in PIPELINE_TOKENIZERS:
-            chosen += sorted(p for p in files if _parent(p) == folder and p.endswith(TOKENIZER_SUFFIXES))
-        for required in ("model_index.json", "scheduler/scheduler_config.json", "tokenizer/vocab.json"):
+            if folder == "tokenizer_2" and family_of(files) != "sdxl":
+                continue
+            found = sorted(p for p in files if _parent(p) == folder and p.endswith(TOKENIZER_SUFFIXES))
+            if not found:
+                selection.problems.append(f"{folder}/ is missing")
+            chosen += found
+        for required in ("model_index.json", "scheduler/scheduler_config.json"):
             if required not in files:
                 selection.problems.append(f"{required} is missing")
     elif kind == "controlnet":
