@@ -15,7 +15,7 @@ from renderers.regional import RegionalRenderer
 from renderers.regional.processors import RegionalCrossAttnProcessor, RegionalSelfAttnProcessor
 from renderers.regional.regions import RegionMasks, layer_size
 from renderers.weights import missing_error
-from scenes.errors import EXIT_UNAVAILABLE, InvalidInput, RendererUnavailable
+from scenes.errors import EXIT_UNAVAILABLE, InvalidInput
 from scenes.model import Scene
 from scenes.openpose import draw_skeletons
 
