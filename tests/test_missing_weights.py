@@ -50,3 +50,16 @@ def test_deig_names_download_and_conversion(cli, tmp_path: Path) -> None:
     assert "DEIG checkpoint (model.pth + T5-XL/): dushy5/DEIG (not downloaded; licence not stated)" in result.stderr
     assert "deig download dushy5/DEIG --accept-license" in result.stderr
     assert "`deig convert deig dushy5/DEIG`" in result.stderr
+
+
+def test_validate_never_depends_on_weights_and_notes_their_state(cli, tmp_path: Path) -> None:
+    scene = tmp_path / "posed.yaml"
+    scene.write_text(POSED)
+    for renderer, needed in (("finecontrolnet", f"deig download {SD15} {CN15}"),
+                             ("regional", f"deig download {SD15} {CN15}"),
+                             ("deig", "deig download dushy5/DEIG --accept-license")):
+        result = cli("validate", scene, "--renderer", renderer)
+        assert result.code == 0, result.stderr
+        assert "1 scene(s) in 1 file(s): valid" in result.stderr
+        assert f"Note: renderer '{renderer}' cannot render them here yet" in result.stderr and needed in result.stderr
+    assert "deig convert deig dushy5/DEIG" in result.stderr
