@@ -125,7 +125,7 @@ def load_components(spec: str, *, dtype, allow_pickle: bool) -> Components:
     source = check_model(spec, allow_pickle=allow_pickle)
     if source.kind == "tiny":
         return _tiny_components(source)
-    with load_errors("model", source):
+    with load_errors("model", source), library_bars():
         if source.kind == "file":
             announce(f"the checkpoint {source.spec}")
             return _single_file_components(source, dtype=dtype)
@@ -250,20 +250,47 @@ def weights_variant(dtype) -> str | None:
     return FP16 if dtype == torch.float16 else None
 
 
-def announce(what: str) -> None:
-    """Say what is loading, on a terminal only (first loads take seconds to minutes)."""
+def on_terminal() -> bool:
+    """Whether loading may talk: stderr is a terminal and -q did not silence the libraries' bars."""
+    import os
     import sys
 
-    if _announce["enabled"]:
+    quiet = os.environ.get("HF_HUB_DISABLE_PROGRESS_BARS", "").strip().lower() in {"1", "true", "yes", "on"}
+    try:
+        return sys.stderr.isatty() and not quiet
+    except (AttributeError, ValueError):
+        return False
+
+
+def announce(what: str) -> None:
+    """Say what is loading, on a terminal only: first loads take seconds to minutes without a word."""
+    import sys
+
+    if on_terminal():
         print(f"Loading {what}…", file=sys.stderr, flush=True)
 
 
-_announce = {"enabled": False}
+@contextlib.contextmanager
+def library_bars():
+    """diffusers', transformers' and the hub's progress bars only on a terminal (never in pipes or tests)."""
+    if on_terminal():
+        yield
+        return
+    from diffusers.utils import logging as diffusers_logging
+    from huggingface_hub.utils import are_progress_bars_disabled, disable_progress_bars, enable_progress_bars
+    from transformers.utils import logging as transformers_logging
 
-
-def announce_loading(enabled: bool) -> None:
-    """The command line turns the loading lines on when stderr is a terminal and not -q."""
-    _announce["enabled"] = enabled
+    hub_was_off = are_progress_bars_disabled()
+    diffusers_logging.disable_progress_bar()
+    transformers_logging.disable_progress_bar()
+    disable_progress_bars()
+    try:
+        yield
+    finally:
+        diffusers_logging.enable_progress_bar()
+        transformers_logging.enable_progress_bar()
+        if not hub_was_off:
+            enable_progress_bars()
 
 
 def load_controlnet(spec: str, family: Family, *, dtype, allow_pickle: bool):
@@ -275,7 +302,7 @@ def load_controlnet(spec: str, family: Family, *, dtype, allow_pickle: bool):
 
     source = check_controlnet(spec, allow_pickle=allow_pickle)
     announce(f"the ControlNet {source.spec}")
-    with load_errors("ControlNet", source):
+    with load_errors("ControlNet", source), library_bars():
         if source.kind == "file":
             controlnet = ControlNetModel.from_single_file(str(source.path), dtype=dtype, local_files_only=offline())
         else:
