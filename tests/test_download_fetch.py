@@ -133,3 +133,40 @@ def test_gated_or_unlicensed_weights_need_their_own_opt_in(repos):
         accepted = run_deig("download", "someone/gated-sd", "--no-controlnet", "--accept-license",
                             env=hub_env(hub.url))
         assert accepted.code == 0, accepted.stderr and hub.state.fetched("someone/gated-sd")
+
+
+def test_on_a_terminal_render_says_what_and_how_much_and_asks_once(repos, tmp_path):
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    question = b"Download them now? [y/N] "
+    with HubServer({k: FakeRepo(v) for k, v in repos.items()}) as hub:
+        primary, secondary = pty.openpty()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "deigcli", "render", "a red apple", "--model", MODEL, "--device", "cpu",
+             "-o", str(tmp_path / "out")],
+            stdin=secondary, stdout=subprocess.PIPE, stderr=secondary, env={**os.environ, **hub_env(hub.url),
+                                                                            "TERM": "xterm"})
+        os.close(secondary)
+        said = b""
+        while question not in said:  # wait for the question (the child blocks on it)
+            ready, _, _ = select.select([primary], [], [], 300)
+            assert ready, said.decode(errors="replace")
+            said += os.read(primary, 4096)
+        os.write(primary, b"n\n")
+        process.communicate(timeout=300)
+        try:
+            while chunk := os.read(primary, 4096):
+                said += chunk
+        except OSError:  # the child closed the terminal
+            pass
+        os.close(primary)
+        assert not hub.state.fetched(MODEL)
+    text = said.decode("utf-8", "replace")
+    assert process.returncode == 4, text
+    assert text.count("Download them now?") == 1
+    assert "This run needs weights that are not downloaded yet:" in text and f"base model: {MODEL}" in text
+    assert "MB to download" in text and "deig download someone/tiny-sd" in text
+    assert not (tmp_path / "out").exists()
