@@ -13,7 +13,7 @@ from ..weights import describe, fetch, plan_download, refuse_unaccepted
 
 
 def download(
-    models: Annotated[list[str] | None, typer.Argument(metavar="[MODEL]...", help="Hub ids (owner/name): base "
+    models: Annotated[list[str] | None, typer.Argument(metavar="MODEL", help="Hub ids (owner/name): base "
                       "models, OpenPose ControlNets, dushy5/DEIG. Default: the renderer's default model.")] = None,
     renderer: Annotated[str, typer.Option("--renderer", help="Whose weights: regional, finecontrolnet or deig.")
                         ] = "regional",
