@@ -206,7 +206,8 @@ def plan_work(planned: list[PlannedScene], flags: RenderFlags, pool: RendererPoo
     if not flags.dry_run:  # every missing piece of the run at once, fetched with consent
         from .weights import ensure
 
-        ensure([need for w in work for need in w.renderer.weight_needs([w.planned.scene])], download=flags.download)
+        ensure(lambda: [need for w in work for need in w.renderer.weight_needs([w.planned.scene])],
+               download=flags.download)
     prepare_output_folder(folder)
     return work
 

@@ -141,12 +141,15 @@ def download_wanted() -> bool:
     return os.environ.get("DEIG_DOWNLOAD", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def ensure(needs: list[WeightNeed], *, download: bool, lister: Lister = hub_lister) -> None:
-    """Before a render: fetch missing openly licensed weights with consent, else one error listing them all."""
+def ensure(needs_of: Callable[[], list[WeightNeed]], *, download: bool, lister: Lister = hub_lister) -> None:
+    """Before a render: fetch missing openly licensed weights with consent, else one error listing them all.
+
+    `needs_of` lists the run's pieces; it is asked again after a download, because a base model's
+    family (and so its ControlNet) is known for sure only once its model_index.json is here."""
     from renderers.diffusion.hub import known_licence
     from renderers.diffusion.sources import offline, require_hub
 
-    missing = [need for need in unique(needs) if not need.here]
+    missing = [need for need in unique(needs_of()) if not need.here]
     if not missing:
         return
     closed = [n.repo_id for n in missing if (licence := known_licence(n.repo_id)) is not None and not licence.open]
@@ -159,6 +162,7 @@ def ensure(needs: list[WeightNeed], *, download: bool, lister: Lister = hub_list
     if offline():
         raise missing_error(missing, reason="HF_HUB_OFFLINE is set: nothing can be downloaded")
     require_hub(missing[0].repo_id)
+    missing = _with_known_families(missing, needs_of)
     planned = plan(missing, lister)
     closed = [item.need.repo_id for item in planned if not item.licence.open]
     if closed:
@@ -169,9 +173,22 @@ def ensure(needs: list[WeightNeed], *, download: bool, lister: Lister = hub_list
     if asking and not _yes("Download them now? [y/N] "):
         raise missing_error(missing)
     fetch(planned)
-    still = [need for need in missing if not need.here]
+    still = [need for need in unique(needs_of()) if not need.here]
     if still:
         raise missing_error(still, reason="still incomplete after the download")
+
+
+def _with_known_families(missing: list[WeightNeed], needs_of: Callable[[], list[WeightNeed]]) -> list[WeightNeed]:
+    """A base model's family (SD-1.5 or SDXL), and so its ControlNet, is read from its model_index.json
+    (a few hundred bytes, fetched first); until then it is guessed from the name."""
+    from renderers.diffusion.hub import fetch as fetch_files
+
+    bases = [need for need in missing if need.kind == "pipeline"]
+    if not bases:
+        return missing
+    for need in bases:
+        fetch_files(need.repo_id, ["model_index.json"], progress=False)
+    return [need for need in unique(needs_of()) if not need.here]
 
 
 def _yes(question: str) -> bool:

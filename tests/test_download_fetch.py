@@ -170,3 +170,33 @@ def test_on_a_terminal_render_says_what_and_how_much_and_asks_once(repos, tmp_pa
     assert "This run needs weights that are not downloaded yet:" in text and f"base model: {MODEL}" in text
     assert "MB to download" in text and "deig download someone/tiny-sd" in text
     assert not (tmp_path / "out").exists()
+
+
+def test_the_controlnet_follows_the_downloaded_models_family_not_its_name(tmp_path, monkeypatch):
+    """An SDXL model whose name does not say so: its model_index.json decides the ControlNet, fetched once."""
+    import huggingface_hub.constants
+
+    from deigcli.weights import ensure
+    from renderers.regional import RegionalRenderer
+    from scenes.model import Scene
+
+    save_tiny_pipeline("sdxl", tmp_path / "xl")
+    served = {"someone/tiny-base": FakeRepo(_files(tmp_path / "xl")),
+              "xinsir/controlnet-openpose-sdxl-1.0": FakeRepo({"config.json": b"{}", "diffusion_pytorch_model."
+                                                               "safetensors": b"w" * 64}),
+              CONTROLNET: FakeRepo({"config.json": b"{}", "diffusion_pytorch_model.safetensors": b"v" * 64})}
+    scene = Scene.model_validate({"caption": "a man", "width": 64, "height": 64, "instances": [
+        {"name": "man", "caption": "a man", "box": [0.1, 0.1, 0.9, 0.9], "pose": "waving"}]})
+    renderer = RegionalRenderer(RegionalRenderer.Options(model="someone/tiny-base", device="cpu", dtype="float32"))
+    with HubServer(served) as hub:
+        for name, value in hub_env(hub.url).items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+        assert [n.repo_id for n in renderer.weight_needs([scene])] == ["someone/tiny-base", CONTROLNET]  # a guess
+        ensure(lambda: renderer.weight_needs([scene]), download=True)
+        assert hub.state.fetched("xinsir/controlnet-openpose-sdxl-1.0") == {"config.json",
+                                                                            "diffusion_pytorch_model.safetensors"}
+        assert not hub.state.fetched(CONTROLNET)
+    assert [n.repo_id for n in renderer.weight_needs([scene])] == ["someone/tiny-base",
+                                                                   "xinsir/controlnet-openpose-sdxl-1.0"]
+    assert all(need.here for need in renderer.weight_needs([scene]))

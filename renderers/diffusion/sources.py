@@ -151,7 +151,9 @@ def cached_file(repo_id: str, filename: str) -> Path | None:
     """The local copy of a hub file, or None; never contacts the network."""
     from huggingface_hub import try_to_load_from_cache
 
-    found = try_to_load_from_cache(repo_id, filename)
+    from .hub import hub_cache
+
+    found = try_to_load_from_cache(repo_id, filename, cache_dir=hub_cache())
     return Path(found) if isinstance(found, str) else None
 
 
