@@ -162,11 +162,15 @@ def ensure(needs_of: Callable[[], list[WeightNeed]], *, download: bool, lister: 
     if offline():
         raise missing_error(missing, reason="HF_HUB_OFFLINE is set: nothing can be downloaded")
     require_hub(missing[0].repo_id)
-    missing = _with_known_families(missing, needs_of)
-    planned = plan(missing, lister)
-    closed = [item.need.repo_id for item in planned if not item.licence.open]
-    if closed:
-        raise missing_error(missing, gated=closed)
+    planned = _open_plan(missing, lister)
+    if _families_guessed_wrong(planned):  # the ControlNet follows the family: read it, then plan again
+        from renderers.diffusion.hub import fetch as fetch_files
+
+        for item in planned:
+            if item.need.kind == "pipeline":
+                fetch_files(item.need.repo_id, ["model_index.json"], progress=False)
+        missing = [need for need in unique(needs_of()) if not need.here]
+        planned = _open_plan(missing, lister)
     console.note("This run needs weights that are not downloaded yet:")
     for line in describe(planned):
         console.note(line)
@@ -178,17 +182,22 @@ def ensure(needs_of: Callable[[], list[WeightNeed]], *, download: bool, lister: 
         raise missing_error(still, reason="still incomplete after the download")
 
 
-def _with_known_families(missing: list[WeightNeed], needs_of: Callable[[], list[WeightNeed]]) -> list[WeightNeed]:
-    """A base model's family (SD-1.5 or SDXL), and so its ControlNet, is read from its model_index.json
-    (a few hundred bytes, fetched first); until then it is guessed from the name."""
-    from renderers.diffusion.hub import fetch as fetch_files
+def _open_plan(missing: list[WeightNeed], lister: Lister) -> list[PlannedFetch]:
+    """The plan, refused as a whole when any piece is not openly licensed (its listing says)."""
+    planned = plan(missing, lister)
+    closed = [item.need.repo_id for item in planned if not item.licence.open]
+    if closed:
+        raise missing_error(missing, gated=closed)
+    return planned
 
-    bases = [need for need in missing if need.kind == "pipeline"]
-    if not bases:
-        return missing
-    for need in bases:
-        fetch_files(need.repo_id, ["model_index.json"], progress=False)
-    return [need for need in unique(needs_of()) if not need.here]
+
+def _families_guessed_wrong(planned: list[PlannedFetch]) -> bool:
+    """Whether a base model that is not here yet is of another family than its name suggested."""
+    from renderers.diffusion.hubfiles import family_of
+    from renderers.diffusion.runtime import guessed_family
+
+    return any(item.need.kind == "pipeline" and family_of(item.selection.paths) != guessed_family(item.need.repo_id)
+               for item in planned)
 
 
 def _yes(question: str) -> bool:
