@@ -9,6 +9,7 @@ import typer
 from .commands.convert import convert
 from .commands.doctor import doctor
 from .commands.eval import eval_app
+from .commands.download import download
 from .commands.plan import plan
 from .commands.plugins import plugins
 from .commands.poses import poses
@@ -57,3 +58,4 @@ app.command()(plugins)
 app.command()(doctor)
 app.command()(convert)
 app.add_typer(eval_app, name="eval")
+app.command()(download)

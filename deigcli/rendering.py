@@ -189,6 +189,11 @@ def prepare_work(planned: list[PlannedScene | Unplanned], flags: RenderSettings,
                          "(recorded in each manifest).")
         batch.work.append(work)
     batch.failed.sort(key=lambda failed: failed.scene_index)
+    if batch.work and not flags.dry_run:  # every missing piece of the run at once, fetched with consent
+        from .weights import ensure
+
+        ensure(lambda: [need for w in batch.work for need in w.renderer.weight_needs([w.planned.scene])],
+               download=flags.download)
     if batch.work:
         prepare_output_folder(flags.output)
     return batch

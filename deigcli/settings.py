@@ -118,6 +118,7 @@ class RenderSettings(_Settings):
     as_json: bool = False
     dry_run: bool = False
     grid: bool = False
+    download: bool = False  # fetch missing openly licensed weights without asking
     planning: PlannerSettings = Field(default_factory=PlannerSettings)
 
     @field_validator("options")

@@ -62,8 +62,15 @@ class Renderer(ABC):
         return []
 
     def check_environment(self) -> None:
-        """Raise RendererUnavailable when dependencies, weights or the device are missing."""
+        """Raise RendererUnavailable when dependencies, local weight files or the device are missing."""
         return None
+
+    def weight_needs(self, scenes: list[Scene]) -> list[Any]:
+        """The hub weights (`renderers.weights.WeightNeed`) a run of `scenes` needs; [] for none.
+
+        Cheap: no network, no weights read. Whether each is cached is asked separately, so that a
+        run can list every missing piece at once (and `deig validate` only note them)."""
+        return []
 
     # -- expensive -------------------------------------------------------------------------
 

@@ -216,7 +216,7 @@ def test_poses_lists_the_library_and_draws_a_preview(cli, tmp_path: Path) -> Non
     preview = tmp_path / "poses.png"
     assert cli("poses", "waving", "lying", "--preview", preview).code == 0
     with Image.open(preview) as image:
-        assert image.size == (320, 320)
+        assert image.size == (320, 320 + 28)  # two figures, their names underneath
     assert_one_error(cli("poses", "waving", "--preview", preview), "already exists")
     assert_one_error(cli("poses", "flying"), "unknown pose 'flying'")
 

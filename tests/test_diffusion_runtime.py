@@ -24,6 +24,7 @@ from renderers.diffusion.schedulers import SCHEDULER_NAMES, SCHEDULERS, make_sch
 from renderers.diffusion.sources import parse_source, snapshot_revision
 from renderers.diffusion.text import encode_padded, encode_real_tokens
 from renderers.regional import RegionalRenderer
+from renderers.weights import missing_error
 from scenes.errors import EXIT_INVALID, EXIT_UNAVAILABLE, InvalidInput, RendererUnavailable
 from scenes.model import Scene
 
@@ -116,17 +117,16 @@ def test_missing_local_path_is_unavailable_and_nonsense_is_invalid(tmp_path):
         parse_source("not a model id")
 
 
-def test_hub_model_missing_offline_exits_4_with_a_download_hint(tmp_path, monkeypatch):
-    import huggingface_hub.constants
-
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
+def test_hub_model_missing_offline_is_a_missing_piece_naming_deig_download(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
     renderer = RegionalRenderer(RegionalRenderer.Options(device="cpu"))
-    with pytest.raises(RendererUnavailable) as error:
-        renderer.check_environment()
-    assert error.value.exit_code == EXIT_UNAVAILABLE
-    assert "HF_HUB_OFFLINE" in error.value.message
-    assert "hf download stable-diffusion-v1-5/stable-diffusion-v1-5" in error.value.hint
-    assert "--model PATH" in error.value.hint
+    renderer.check_environment()  # the cache is not the environment: validate and render list it separately
+    [need] = renderer.weight_needs([])
+    assert need.repo_id == "stable-diffusion-v1-5/stable-diffusion-v1-5" and need.problems() == ["not downloaded"]
+    error = missing_error([need])
+    assert error.exit_code == EXIT_UNAVAILABLE
+    assert "deig download stable-diffusion-v1-5/stable-diffusion-v1-5" in error.hint
+    assert "--model PATH" not in error.hint and "hf download" not in error.hint
 
 
 def _fake_hub_snapshot(cache: Path, repo: str, commit: str, files: dict[str, str]) -> Path:
@@ -140,17 +140,18 @@ def _fake_hub_snapshot(cache: Path, repo: str, commit: str, files: dict[str, str
     return root
 
 
-def test_cached_config_without_weights_is_unavailable_and_revision_is_the_snapshot(tmp_path, monkeypatch):
+def test_cached_config_without_weights_is_incomplete_and_revision_is_the_snapshot(tmp_path, monkeypatch):
     import huggingface_hub.constants
 
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
     commit = "a" * 40
     _fake_hub_snapshot(tmp_path, "someone/model", commit, {"model_index.json": "{}"})
     assert snapshot_revision("someone/model", "model_index.json") == commit
     renderer = RegionalRenderer(RegionalRenderer.Options(model="someone/model", device="cpu"))
-    with pytest.raises(RendererUnavailable) as error:
-        renderer.check_environment()
-    assert "weights" in error.value.message and "hf download someone/model" in error.value.hint
+    [need] = renderer.weight_needs([])
+    assert "unet/config.json is missing" in need.problems() and "unet/: no safetensors weights" in need.problems()
+    assert "deig download someone/model" in missing_error([need]).hint
 
 
 def test_pickle_checkpoint_files_need_the_opt_in(tmp_path):

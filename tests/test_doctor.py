@@ -110,3 +110,31 @@ def test_an_endpoint_that_does_not_answer_fails_quickly(cli, monkeypatch) -> Non
     status, detail = _lines(result.stdout)["llm endpoint"]
     assert status == "fail" and detail.startswith(f"http://127.0.0.1:{port}/v1 does not answer")
     assert result.code == 1 and SECRET not in result.stdout + result.stderr
+
+
+def test_which_renderer_needs_which_weights_and_that_deig_needs_a_conversion(cli) -> None:
+    checks = _lines(cli("doctor").stdout)
+    sd15, cn15 = "stable-diffusion-v1-5/stable-diffusion-v1-5", "lllyasviel/control_v11p_sd15_openpose"
+    assert checks["weights preview"] == ("ok", "none needed")
+    for renderer in ("regional", "finecontrolnet"):
+        status, detail = checks[f"weights {renderer}"]
+        assert status == "warn"
+        assert f"base model {sd15}: not downloaded" in detail
+        assert f"OpenPose ControlNet (for the posed instances) {cn15}: not downloaded" in detail
+        assert f"get them with `deig download {sd15} {cn15}`" in detail
+    status, detail = checks["weights deig"]
+    assert status == "warn" and "dushy5/DEIG: not downloaded" in detail
+    assert "`deig download dushy5/DEIG --accept-license`, then `deig convert deig dushy5/DEIG`" in detail
+    assert not any("downloads it on first use" in detail for _, detail in checks.values())
+
+
+def test_a_downloaded_but_unconverted_deig_checkpoint_is_named_for_conversion(cli) -> None:
+    snapshot = Path(os.environ["HF_HOME"]) / "hub" / "models--dushy5--DEIG" / "snapshots" / "c0ffee"
+    for name in ("model.pth", "T5-XL/config.json", "T5-XL/spiece.model", "T5-XL/model.safetensors"):
+        (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
+        (snapshot / name).write_bytes(b"x")
+    (snapshot.parent.parent / "refs").mkdir()
+    (snapshot.parent.parent / "refs" / "main").write_text("c0ffee")
+    status, detail = _lines(cli("doctor").stdout)["weights deig"]
+    assert status == "warn" and detail == ("dushy5/DEIG: downloaded, not converted yet: "
+                                           "run `deig convert deig dushy5/DEIG` once")

@@ -22,10 +22,10 @@ def test_an_unreachable_hub_is_reported_at_once_with_the_download_hint(monkeypat
         port = closed.getsockname()[1]
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
     with pytest.raises(RendererUnavailable) as caught:
-        sources.check_hub_cached("owner/model", "model_index.json", ("unet/x.safetensors",), allow_pickle=False)
+        sources.require_hub("owner/model")  # one connect, no library retries
     # "At once": one connection probe decided it, and its verdict is remembered for the next model.
     assert sources._REACHABLE == {f"http://127.0.0.1:{port}": False}
-    assert "cannot be reached" in caught.value.message and "hf download owner/model" in caught.value.hint
+    assert "cannot be reached" in caught.value.message and "deig download owner/model" in caught.value.hint
 
 
 def test_a_reachable_hub_lets_the_download_go_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,4 +33,4 @@ def test_a_reachable_hub_lets_the_download_go_ahead(monkeypatch: pytest.MonkeyPa
         server.bind(("127.0.0.1", 0))
         server.listen()
         monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.getsockname()[1]}")
-        sources.check_hub_cached("owner/model", "model_index.json", ("unet/x.safetensors",), allow_pickle=False)
+        sources.require_hub("owner/model")

@@ -34,12 +34,15 @@ def imported_by(*args: str, stdin: str = "") -> dict:
         ("schema",),
         ("schema", "--manifest"),
         ("validate", "scenes/examples/park-couple.yaml", "scenes/examples/street-batch.yaml"),
+        ("validate", "scenes/examples/park-couple.yaml", "--renderer", "finecontrolnet"),
+        ("validate", "scenes/examples/park-couple.yaml", "--renderer", "deig"),
+        ("download", "--help"),
         ("plan", "a man in a red hat next to a woman in a yellow dress", "--planner", "rules"),
         ("plan", "--scene", "scenes/examples/tea-table.yaml", "--format", "json"),
         ("poses",),
         ("render", "--scene", "scenes/examples/park-couple.yaml", "--renderer", "preview", "-o", "{tmp}"),
     ],
-    ids=lambda args: " ".join(args[:2]),
+    ids=lambda args: " ".join(args[:2] + args[-1:]),
 )
 def test_light_commands_never_import_torch(args: tuple[str, ...], tmp_path) -> None:
     result = imported_by(*(a.replace("{tmp}", str(tmp_path)) for a in args))

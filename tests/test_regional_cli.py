@@ -58,7 +58,7 @@ def test_missing_weights_exit_4_with_a_hint(tmp_path):
                       env={"HF_HOME": str(tmp_path / "empty-cache"), "HF_HUB_OFFLINE": "1"})
     assert result.code == EXIT_UNAVAILABLE
     assert result.error_lines and "stable-diffusion-v1-5/stable-diffusion-v1-5" in result.stderr
-    assert "Hint:" in result.stderr and "hf download stable-diffusion-v1-5/stable-diffusion-v1-5" in result.stderr
+    assert "Hint:" in result.stderr and "deig download stable-diffusion-v1-5/stable-diffusion-v1-5" in result.stderr
     assert "Traceback" not in result.stderr
     assert not list((tmp_path / "out").glob("*.png"))
 

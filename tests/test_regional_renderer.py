@@ -14,7 +14,8 @@ from renderers.diffusion.control import pose_control_image
 from renderers.regional import RegionalRenderer
 from renderers.regional.processors import RegionalCrossAttnProcessor, RegionalSelfAttnProcessor
 from renderers.regional.regions import RegionMasks, layer_size
-from scenes.errors import EXIT_UNAVAILABLE, InvalidInput, RendererUnavailable
+from renderers.weights import missing_error
+from scenes.errors import EXIT_UNAVAILABLE, InvalidInput
 from scenes.model import Scene
 from scenes.openpose import draw_skeletons
 
@@ -414,21 +415,23 @@ def test_pose_control_image_is_none_without_poses():
 
 # -- cheap checks ---------------------------------------------------------------------------------
 
-def test_poses_with_a_missing_controlnet_exit_4_naming_the_download(tmp_path, monkeypatch):
-    import huggingface_hub.constants
-
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "cache"))
+def test_poses_need_the_families_controlnet_which_is_a_missing_piece_not_an_invalid_scene(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "cache"))
     for family, expected in (("sd15", "lllyasviel/control_v11p_sd15_openpose"),
                              ("sdxl", "xinsir/controlnet-openpose-sdxl-1.0")):
         save_tiny_pipeline(family, tmp_path / family)
         renderer = make(str(tmp_path / family))
         renderer.check_environment()
-        assert renderer.check(two_people()) == []  # no poses: no ControlNet needed
-        with pytest.raises(RendererUnavailable) as error:
-            renderer.check(two_people(pose_b="standing"))
-        assert error.value.exit_code == EXIT_UNAVAILABLE and f"hf download {expected}" in error.value.hint
-        warnings = make(str(tmp_path / family), controlnet="none").check(two_people(pose_b="standing"))
+        assert renderer.check(two_people()) == [] and renderer.weight_needs([two_people()]) == []
+        assert renderer.check(two_people(pose_b="standing")) == []  # valid whatever the cache holds
+        [need] = renderer.weight_needs([two_people(pose_b="standing")])
+        assert need.repo_id == expected and not need.here
+        error = missing_error([need])
+        assert error.exit_code == EXIT_UNAVAILABLE and f"deig download {expected}" in error.hint
+        posed_none = make(str(tmp_path / family), controlnet="none")
+        warnings = posed_none.check(two_people(pose_b="standing"))
         assert warnings and "regions only" in warnings[0]
+        assert posed_none.weight_needs([two_people(pose_b="standing")]) == []
 
 
 def test_the_tiny_controlnet_does_not_fit_real_models(tmp_path):

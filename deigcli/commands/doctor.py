@@ -107,22 +107,6 @@ def check_plugins() -> Iterator[Check]:
                 yield Check(f"{kind} {name}", OK, where)
 
 
-def _default_models() -> dict[str, str]:
-    """Hub ids that installed renderers use by default, e.g. {'runwayml/x': 'regional'}."""
-    models: dict[str, str] = {}
-    for name in registry.plugins("renderer"):
-        try:
-            fields = registry.load("renderer", name).Options.model_fields
-        except Exception:  # noqa: BLE001 - reported by check_plugins
-            continue
-        for field_name, info in fields.items():
-            default = info.get_default(call_default_factory=True) if not info.is_required() else None
-            if (field_name == "model" or field_name.endswith("_model")) and isinstance(default, str) \
-                    and default.count("/") == 1 and not default.startswith((".", "/", "~")):
-                models.setdefault(default, name)
-    return models
-
-
 def check_models() -> Iterator[Check]:
     try:
         from huggingface_hub import scan_cache_dir
@@ -137,15 +121,52 @@ def check_models() -> Iterator[Check]:
         repos = {}
     yield Check("model cache", INFO, f"{HF_HUB_CACHE}: {len(repos)} model(s)"
                 + (" (HF_HUB_OFFLINE is set: nothing will be downloaded)" if os.environ.get("HF_HUB_OFFLINE") else ""))
-    defaults = _default_models()
     for repo_id, repo in sorted(repos.items()):
-        used_by = f", default of renderer '{defaults[repo_id]}'" if repo_id in defaults else ""
-        yield Check(f"model {repo_id}", OK, f"cached, {_gib(repo.size_on_disk)}, {len(repo.revisions)} revision(s)"
-                    + used_by)
-    for repo_id, renderer in sorted(defaults.items()):
-        if repo_id not in repos:
-            yield Check(f"model {repo_id}", WARN, f"not in the local cache; renderer '{renderer}' downloads it "
-                        "on first use")
+        yield Check(f"model {repo_id}", OK, f"cached, {_gib(repo.size_on_disk)}, {len(repo.revisions)} revision(s)")
+
+
+# A posed scene: what a renderer needs for people with poses includes the OpenPose ControlNet.
+_POSED = {"caption": "a person", "width": 512, "height": 512,
+          "instances": [{"name": "person", "caption": "a person", "box": [0.2, 0.1, 0.8, 0.95], "pose": "standing"}]}
+
+
+def check_weights() -> Iterator[Check]:
+    """For each installed renderer, with its default options: the hub weights it needs and their state."""
+    from renderers.weights import download_command, unique
+    from scenes.model import Scene
+
+    scene = Scene.model_validate(_POSED)
+    for name in sorted(registry.plugins("renderer")):
+        try:
+            renderer = registry.load("renderer", name)()
+            needs = unique(renderer.weight_needs([scene]))
+        except Exception:  # noqa: BLE001 - a broken plugin is reported by check_plugins
+            continue
+        if name == "deig" or any(need.then for need in needs):
+            yield _deig_weights(renderer, needs)
+            continue
+        if not needs:
+            yield Check(f"weights {name}", OK, "none needed" if name == "preview" else "local files only")
+            continue
+        states = [(need, need.here) for need in needs]
+        parts = [f"{need.role} {need.repo_id}: {'downloaded' if here else 'not downloaded'}"
+                 for need, here in states]
+        missing = [need for need, here in states if not here]
+        if missing:
+            parts.append(f"get them with `{download_command(missing)}`")
+        yield Check(f"weights {name}", WARN if missing else OK, "; ".join(parts))
+
+
+def _deig_weights(renderer, needs) -> Check:
+    location = renderer.location()
+    if not needs:
+        where = location.converted if location.converted is not None else location.value
+        return Check("weights deig", OK, f"{location.value}: converted ({where})")
+    [need] = needs
+    if need.here:
+        return Check("weights deig", WARN, f"{need.repo_id}: downloaded, not converted yet: run `{need.then}` once")
+    return Check("weights deig", WARN, f"{need.repo_id}: not downloaded (licence not stated); "
+                 f"`deig download {need.repo_id} --accept-license`, then `{need.then}`")
 
 
 def _public_url(url: str) -> str:
@@ -191,14 +212,14 @@ def check_llm() -> Iterator[Check]:
             yield Check("llm model", WARN, f"{wanted} is not among the served models: {', '.join(models[:5])}")
 
 
-CHECKS = (check_versions, check_devices, check_plugins, check_models, check_llm)
+CHECKS = (check_versions, check_devices, check_plugins, check_models, check_weights, check_llm)
 
 
 def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON record per check.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Silence every library's output.")] = False,
 ) -> int:
-    """Check this machine: versions, devices and their memory, plugins, cached models, the LLM endpoint.
+    """Check this machine: versions, devices, plugins, cached models, each renderer's weights, the LLM endpoint.
 
     Prints one line per check with its status (ok, info, warn, fail); exits 0 when nothing fails.
     The LLM endpoint is asked only when one is configured; the key is never printed.

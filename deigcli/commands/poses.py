@@ -53,9 +53,27 @@ def poses(
         else:
             console.emit(f"{name}\t{library.describe(name)}")
     if preview is not None:
-        cell_w, height = 160, 320
-        width = cell_w * len(chosen)
-        people = [library.pose_in_box(name, (i / len(chosen) + 0.01, 0.04, (i + 1) / len(chosen) - 0.01, 0.96),
-                                      canvas_aspect=width / height) for i, name in enumerate(chosen)]
-        atomic_write(preview, encode_png(draw_skeletons(people, width, height), {}))
+        atomic_write(preview, encode_png(pose_sheet(chosen), {}))
         console.note(f"Wrote {preview}")
+
+
+CELL_WIDTH, FIGURE_HEIGHT, NAME_BAND = 160, 320, 28
+
+
+def pose_sheet(names: list[str]):
+    """The poses side by side, each figure in its own cell with its name centred underneath."""
+    from PIL import Image, ImageDraw
+
+    from renderers.labels import font
+
+    width = CELL_WIDTH * len(names)
+    people = [library.pose_in_box(name, (i / len(names) + 0.01, 0.04, (i + 1) / len(names) - 0.01, 0.96),
+                                  canvas_aspect=width / FIGURE_HEIGHT) for i, name in enumerate(names)]
+    sheet = Image.new("RGB", (width, FIGURE_HEIGHT + NAME_BAND), (0, 0, 0))
+    sheet.paste(draw_skeletons(people, width, FIGURE_HEIGHT), (0, 0))
+    draw, face = ImageDraw.Draw(sheet), font(15)
+    for index, name in enumerate(names):
+        text_width = draw.textlength(name, font=face)
+        x = index * CELL_WIDTH + max((CELL_WIDTH - text_width) / 2, 2)
+        draw.text((x, FIGURE_HEIGHT + (NAME_BAND - face.size) / 2 - 1), name, fill=(225, 225, 225), font=face)
+    return sheet

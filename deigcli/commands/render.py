@@ -70,6 +70,8 @@ def render(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan and check everything, then draw previews "
                        "(NAME-preview.png) instead of loading weights.", rich_help_panel=OUTPUT_PANEL)] = False,
     keep_going: flags.KeepGoing = False,
+    download: Annotated[bool, typer.Option("--download", help="Fetch missing openly licensed weights without "
+                        "asking (env: DEIG_DOWNLOAD=1); see 'deig download'.", rich_help_panel=RENDER_PANEL)] = False,
     grid: Annotated[bool, typer.Option("--grid", help="Also write contact-sheet.png: every image of the batch "
                     "as a thumbnail.", rich_help_panel=OUTPUT_PANEL)] = False,
     quiet: flags.Quiet = False,
@@ -102,7 +104,8 @@ def render(
     settings = RenderSettings.from_flags(
         renderer=renderer, model=model, steps=steps, guidance=guidance, scheduler=scheduler, device=device,
         dtype=dtype, offload=offload, max_batch=max_batch, allow_pickle=allow_pickle, options=option, count=count,
-        output=output, force=force, as_json=as_json, dry_run=dry_run, grid=grid, planning=planning)
+        output=output, force=force, as_json=as_json, dry_run=dry_run, grid=grid, download=download,
+        planning=planning)
     return render_settings(prompt, scene or [], file, settings)
 
 

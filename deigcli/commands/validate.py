@@ -40,6 +40,7 @@ def validate(
     issues = IssueList()  # the first problems and a count of the rest
     hint: str | None = None  # the first problem's own hint, when it has one
     total = 0
+    checked = []  # complete scenes the renderer accepted: their weights are noted at the end
     for path in files:
         try:
             text, name = read_source(path, stdin_bytes=flags.read_stdin_bytes("FILE") if path == "-" else None)
@@ -60,6 +61,7 @@ def validate(
                     complete = item.scene if item.scene.is_complete else None
                     for warning in checker.check(complete) if complete else []:
                         console.warn(f"{where}: {warning}")
+                    checked += [complete] if complete else []
                 except DeigError as exc:
                     hint = exc.hint if not issues else hint
                     problems.append(exc.message)
@@ -75,3 +77,19 @@ def validate(
     if issues:
         raise SceneInvalid(issues.shown, more=issues.more, hint=hint or "Run 'deig schema' for the scene format.")
     console.note(f"{total} scene(s) in {len(files)} file(s): valid")
+    if checker is not None:
+        _note_weights(checker, checked)
+
+
+def _note_weights(checker, scenes) -> None:
+    """Validity never depends on weights; whether the renderer could draw the scenes here is a note."""
+    from renderers.weights import missing_error, unique
+
+    missing = [need for need in unique(checker.weight_needs(scenes)) if not need.here]
+    if not missing:
+        return
+    error = missing_error(missing)
+    console.note(f"Note: renderer '{checker.name}' cannot render them here yet: {error.message}:")
+    for line in error.details:
+        console.note(f"  {line}")
+    console.note(f"  {error.hint}")

@@ -20,5 +20,6 @@ def download(repo_id: str):
                                       local_files_only=offline()))
     except Exception as exc:  # offline, not found, gated, network: all mean "weights unavailable"
         raise RendererUnavailable(f"cannot download '{repo_id}': {str(exc).splitlines()[0]}",
-                                  hint="Check the network and HF_HUB_OFFLINE, or download the repository yourself "
-                                       "and run 'deig convert deig FOLDER'.") from None
+                                  hint=f"Run `deig download {repo_id} --accept-license` where there is network "
+                                       f"access, then `deig convert deig {repo_id}`; or convert a local copy: "
+                                       "`deig convert deig FOLDER`.") from None

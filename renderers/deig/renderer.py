@@ -158,6 +158,12 @@ class DeigRenderer(Renderer):
 
         source = location.source or location.value
         convert = f"Run 'deig convert deig {source}' once (it writes safetensors to {location.converted})"
+        if location.kind == "hub" and not self.options.allow_pickle:
+            need = self.weight_needs([])[0]
+            if not need.here:
+                from renderers.weights import missing_error
+
+                raise missing_error([need])
         if not self.options.allow_pickle:
             if location.kind == "checkpoint":
                 raise InvalidInput(f"{source} is a pickle checkpoint (model.pth) and pickles are refused by default",
@@ -168,6 +174,16 @@ class DeigRenderer(Renderer):
         if location.kind == "hub" and offline() and cached_file(location.value, locating.CHECKPOINT_FILE) is None:
             raise RendererUnavailable(f"'{location.value}' is not in the local model cache and HF_HUB_OFFLINE is set",
                                       hint=f"{convert} where there is network access.")
+
+    def weight_needs(self, scenes) -> list:
+        """The published checkpoint, while a hub model is not converted yet (its conversion comes after)."""
+        from renderers.weights import WeightNeed
+
+        location = self.location()
+        if location.kind != "hub" or location.ready:
+            return []
+        return [WeightNeed(location.value, "DEIG checkpoint (model.pth + T5-XL/)", "deig", allow_pickle=True,
+                           then=f"deig convert deig {location.value}")]
 
     # -- expensive -------------------------------------------------------------------------
 

@@ -18,11 +18,11 @@ from scenes.errors import InvalidInput, RendererUnavailable
 from scenes.manifest import ModelRef
 
 from . import tiny
+from .hubfiles import FP16, folder_variant
 from .records import model_ref
 from .sources import (
     ModelSource,
     check_file,
-    check_hub_cached,
     check_local_pipeline,
     check_weights_folder,
     download_hint,
@@ -41,8 +41,6 @@ NATIVE_SIDE: dict[str, int] = {"sd15": 512, "sdxl": 1024}
 # A key found only in SDXL single-file checkpoints (its second, OpenCLIP text encoder).
 _SDXL_KEY_PREFIX = "conditioner.embedders.1."
 
-_PIPELINE_WEIGHTS = ("unet/diffusion_pytorch_model.safetensors", "unet/diffusion_pytorch_model.bin")
-_CONTROLNET_WEIGHTS = ("diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.bin")
 
 
 @dataclass
@@ -72,14 +70,15 @@ class Components:
 # -- cheap checks -------------------------------------------------------------------------------
 
 def check_model(spec: str, *, allow_pickle: bool) -> ModelSource:
-    """Every check on a --model value that needs no weights: format, existence, offline cache."""
+    """Every check on a --model value that needs no download: format and existence of local files.
+
+    Whether a hub model is cached is not checked here: `renderers.weights` lists every missing
+    piece of a run at once."""
     source = parse_source(spec)
     if source.kind == "folder":
         check_local_pipeline(source.path, allow_pickle=allow_pickle)
     elif source.kind == "file":
         check_file(source.path, allow_pickle=allow_pickle)
-    elif source.kind == "hub":
-        check_hub_cached(source.spec, "model_index.json", _PIPELINE_WEIGHTS, allow_pickle=allow_pickle)
     return source
 
 
@@ -89,8 +88,6 @@ def check_controlnet(spec: str, *, allow_pickle: bool) -> ModelSource:
         check_weights_folder(source.path, "the ControlNet", allow_pickle=allow_pickle)
     elif source.kind == "file":
         check_file(source.path, allow_pickle=allow_pickle)
-    elif source.kind == "hub":
-        check_hub_cached(source.spec, "config.json", _CONTROLNET_WEIGHTS, allow_pickle=allow_pickle)
     return source
 
 
@@ -128,8 +125,9 @@ def load_components(spec: str, *, dtype, allow_pickle: bool) -> Components:
     source = check_model(spec, allow_pickle=allow_pickle)
     if source.kind == "tiny":
         return _tiny_components(source)
-    with load_errors("model", source):
+    with load_errors("model", source), library_bars():
         if source.kind == "file":
+            announce(f"the checkpoint {source.spec}")
             return _single_file_components(source, dtype=dtype)
         return _pipeline_components(source, dtype=dtype, allow_pickle=allow_pickle)
 
@@ -147,23 +145,26 @@ def _pipeline_components(source: ModelSource, *, dtype, allow_pickle: bool) -> C
     from diffusers import AutoencoderKL, UNet2DConditionModel
     from transformers import CLIPTextModel, CLIPTextModelWithProjection, CLIPTokenizer
 
-    location = str(source.path) if source.path else source.spec
+    folder = local_folder(source)
     index = _read_model_index(source)
     if "text_encoder" not in index or "unet" not in index:
         raise InvalidInput(f"'{source.spec}' is not a Stable Diffusion text-to-image pipeline "
                            f"({index.get('_class_name', 'unknown class')})",
                            hint="Use an SD-1.x/2.x or SDXL base model.")
     family: Family = "sdxl" if "text_encoder_2" in index else "sd15"
-    common = dict(use_safetensors=None if allow_pickle else True, local_files_only=offline())
-    unet = UNet2DConditionModel.from_pretrained(location, subfolder="unet", dtype=dtype, **common)
-    vae = AutoencoderKL.from_pretrained(location, subfolder="vae", dtype=vae_dtype(family, dtype), **common)
-    encoders = [CLIPTextModel.from_pretrained(location, subfolder="text_encoder", dtype=dtype, **common)]
-    tokenizers = [CLIPTokenizer.from_pretrained(location, subfolder="tokenizer", local_files_only=offline())]
+    def load(cls, component: str, component_dtype):
+        announce(f"{component} of {source.spec}")
+        variant = folder_variant(folder, component, variant=weights_variant(dtype), allow_pickle=allow_pickle)
+        return cls.from_pretrained(str(folder), subfolder=component, dtype=component_dtype, variant=variant,
+                                   use_safetensors=None if allow_pickle else True, local_files_only=True)
+
+    unet = load(UNet2DConditionModel, "unet", dtype)
+    vae = load(AutoencoderKL, "vae", vae_dtype(family, dtype))
+    encoders = [load(CLIPTextModel, "text_encoder", dtype)]
+    tokenizers = [CLIPTokenizer.from_pretrained(str(folder), subfolder="tokenizer", local_files_only=True)]
     if family == "sdxl":
-        encoders.append(CLIPTextModelWithProjection.from_pretrained(location, subfolder="text_encoder_2",
-                                                                    dtype=dtype, **common))
-        tokenizers.append(CLIPTokenizer.from_pretrained(location, subfolder="tokenizer_2",
-                                                        local_files_only=offline()))
+        encoders.append(load(CLIPTextModelWithProjection, "text_encoder_2", dtype))
+        tokenizers.append(CLIPTokenizer.from_pretrained(str(folder), subfolder="tokenizer_2", local_files_only=True))
     scheduler_config = _read_json(source, "scheduler/scheduler_config.json")
     components = Components(family, unet, vae, encoders, tokenizers, scheduler_config, source,
                             force_zeros_for_empty_prompt=bool(index.get("force_zeros_for_empty_prompt",
@@ -221,13 +222,75 @@ def _read_model_index(source: ModelSource) -> dict[str, Any]:
 
 
 def _read_json(source: ModelSource, filename: str) -> dict[str, Any]:
-    if source.path is not None:
-        path = source.path / filename
-    else:
-        from huggingface_hub import hf_hub_download
-
-        path = Path(hf_hub_download(source.spec, filename, local_files_only=offline()))
+    path = local_folder(source) / filename
+    if not path.is_file():
+        raise RendererUnavailable(f"'{source.spec}' has no {filename}", hint=download_hint(source.spec)
+                                  if source.kind == "hub" else "Pass a complete diffusers folder.")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def local_folder(source: ModelSource) -> Path:
+    """Where a folder or hub model's files are: the folder itself, or the hub cache's snapshot."""
+    if source.path is not None:
+        return source.path
+    from .hub import snapshot_folder
+
+    folder = snapshot_folder(source.spec)
+    if folder is None:
+        reason = "HF_HUB_OFFLINE is set" if offline() else "it was not downloaded"
+        raise RendererUnavailable(f"'{source.spec}' is not in the local model cache ({reason})",
+                                  hint=download_hint(source.spec))
+    return folder
+
+
+def weights_variant(dtype) -> str | None:
+    """The weights file variant a run in `dtype` prefers: fp16 for float16, else the full weights."""
+    import torch
+
+    return FP16 if dtype == torch.float16 else None
+
+
+def on_terminal() -> bool:
+    """Whether loading may talk: stderr is a terminal and -q did not silence the libraries' bars."""
+    import os
+    import sys
+
+    quiet = os.environ.get("HF_HUB_DISABLE_PROGRESS_BARS", "").strip().lower() in {"1", "true", "yes", "on"}
+    try:
+        return sys.stderr.isatty() and not quiet
+    except (AttributeError, ValueError):
+        return False
+
+
+def announce(what: str) -> None:
+    """Say what is loading, on a terminal only: first loads take seconds to minutes without a word."""
+    import sys
+
+    if on_terminal():
+        print(f"Loading {what}…", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def library_bars():
+    """diffusers', transformers' and the hub's progress bars only on a terminal (never in pipes or tests)."""
+    if on_terminal():
+        yield
+        return
+    from diffusers.utils import logging as diffusers_logging
+    from huggingface_hub.utils import are_progress_bars_disabled, disable_progress_bars, enable_progress_bars
+    from transformers.utils import logging as transformers_logging
+
+    hub_was_off = are_progress_bars_disabled()
+    diffusers_logging.disable_progress_bar()
+    transformers_logging.disable_progress_bar()
+    disable_progress_bars()
+    try:
+        yield
+    finally:
+        diffusers_logging.enable_progress_bar()
+        transformers_logging.enable_progress_bar()
+        if not hub_was_off:
+            enable_progress_bars()
 
 
 def load_controlnet(spec: str, family: Family, *, dtype, allow_pickle: bool):
@@ -238,11 +301,14 @@ def load_controlnet(spec: str, family: Family, *, dtype, allow_pickle: bool):
     from diffusers import ControlNetModel
 
     source = check_controlnet(spec, allow_pickle=allow_pickle)
-    with load_errors("ControlNet", source):
+    announce(f"the ControlNet {source.spec}")
+    with load_errors("ControlNet", source), library_bars():
         if source.kind == "file":
             controlnet = ControlNetModel.from_single_file(str(source.path), dtype=dtype, local_files_only=offline())
         else:
-            location = str(source.path) if source.path else source.spec
-            controlnet = ControlNetModel.from_pretrained(location, dtype=dtype, local_files_only=offline(),
+            folder = local_folder(source)
+            variant = folder_variant(folder, "", variant=weights_variant(dtype), allow_pickle=allow_pickle)
+            controlnet = ControlNetModel.from_pretrained(str(folder), dtype=dtype, local_files_only=True,
+                                                         variant=variant,
                                                          use_safetensors=None if allow_pickle else True)
     return controlnet, model_ref("controlnet", source, index_file="config.json")

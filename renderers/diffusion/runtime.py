@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from pathlib import Path
 from typing import Any, ClassVar
 
 from renderers.base import Renderer
@@ -19,7 +18,7 @@ from scenes.manifest import ModelRef, RendererRecord
 
 from .options import DiffusionOptions
 from .schedulers import make_scheduler, scheduler_record
-from .sources import ModelSource, cached_file, offline
+from .sources import ModelSource, cached_file
 from .tiny import TINY_PRESETS
 
 REQUIRED_MODULES = ("torch", "diffusers", "transformers", "safetensors", "accelerate", "huggingface_hub")
@@ -77,7 +76,9 @@ class DiffusionRenderer(Renderer):
         if source.kind == "file":
             return single_file_family(source.path)
         index = _cheap_model_index(source)
-        return "sdxl" if index is not None and "text_encoder_2" in index else "sd15"
+        if index is None:
+            return guessed_family(source.spec) if source.kind == "hub" else "sd15"
+        return "sdxl" if "text_encoder_2" in index else "sd15"
 
     # -- expensive -------------------------------------------------------------------------
 
@@ -122,6 +123,23 @@ class DiffusionRenderer(Renderer):
         if source.kind == "tiny" and parse_source(self.options.model).kind != "tiny":
             raise InvalidInput("the tiny ControlNet only fits the tiny models",
                                hint="Leave the controlnet option at 'auto', or use --model tiny.")
+
+    def weight_needs(self, scenes) -> list:
+        """The hub models this renderer needs for `scenes`: the base model, the ControlNet if one is posed."""
+        from renderers.weights import WeightNeed
+
+        from .sources import parse_source
+
+        common = dict(dtype=self.options.dtype, device=self.options.device, allow_pickle=self.options.allow_pickle)
+        needs = []
+        if parse_source(self.options.model).kind == "hub":
+            needs.append(WeightNeed(self.options.model, "base model", "pipeline", **common))
+        if any(instance.pose is not None for scene in scenes for instance in scene.instances) \
+                and getattr(self.options, "controlnet", "none") != "none":
+            spec = self.controlnet_spec()
+            if parse_source(spec).kind == "hub":
+                needs.append(WeightNeed(spec, "OpenPose ControlNet (for the posed instances)", "controlnet", **common))
+        return needs
 
     def controlnet(self, spec: str):
         """A ControlNet, loaded once per process and placed like the rest of the model."""
@@ -178,17 +196,13 @@ def _cast(module, dtype) -> None:
 
 
 def _cheap_model_index(source: ModelSource) -> dict[str, Any] | None:
-    if source.path is not None:
-        path = source.path / "model_index.json"
-    else:
-        path = cached_file(source.spec, "model_index.json")
-        if path is None and not offline():
-            try:
-                from huggingface_hub import hf_hub_download
-
-                path = Path(hf_hub_download(source.spec, "model_index.json"))
-            except Exception:  # noqa: BLE001 - unreachable hub: load() reports it properly
-                return None
+    """model_index.json of a folder or a cached hub model; None when it is not here (nothing is fetched)."""
+    path = source.path / "model_index.json" if source.path is not None else cached_file(source.spec, "model_index.json")
     if path is None or not path.is_file():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def guessed_family(repo_id: str) -> str:
+    """The family of a hub model that is not downloaded yet, from its name (SDXL ids say 'xl')."""
+    return "sdxl" if "xl" in repo_id.split("/")[-1].lower() else "sd15"

@@ -2,8 +2,8 @@
 
 A model is given as the `tiny` preset, a hub id (`owner/name`), a local diffusers folder, or a
 single checkpoint file. Safetensors only, unless `allow_pickle` is set. When weights are missing
-and cannot be downloaded (HF_HUB_OFFLINE, no network) the error is `RendererUnavailable` (exit 4)
-with a hint naming the download command or the `--model PATH` to pass instead.
+the error is `RendererUnavailable` (exit 4) naming `deig download`; which hub files a run needs,
+and whether they are cached, is `hubfiles.py` and `renderers/weights.py`.
 """
 
 from __future__ import annotations
@@ -97,10 +97,12 @@ def require_hub(repo_id: str) -> None:
 
 
 def download_hint(repo_id: str, *, configs_only: bool = False) -> str:
-    include = " --include '*.json' '*.txt'" if configs_only else ""
-    return (f"Download it where there is network access with `hf download {repo_id}{include}` "
-            f"(older huggingface_hub: `huggingface-cli download {repo_id}{include}`), then run again; "
-            "or pass --model PATH to a local diffusers folder or .safetensors file.")
+    if configs_only:  # a single-file checkpoint needs only its base model's configs, a few kB
+        include = " --include '*.json' '*.txt'"
+        return (f"Download them where there is network access with `hf download {repo_id}{include}` "
+                f"(older huggingface_hub: `huggingface-cli download {repo_id}{include}`), then run again.")
+    return (f"Run `deig download {repo_id}` where there is network access (it fetches only the files a render "
+            "loads), then run again.")
 
 
 def refuse_pickle(what: str) -> InvalidInput:
@@ -149,23 +151,10 @@ def cached_file(repo_id: str, filename: str) -> Path | None:
     """The local copy of a hub file, or None; never contacts the network."""
     from huggingface_hub import try_to_load_from_cache
 
-    found = try_to_load_from_cache(repo_id, filename)
+    from .hub import hub_cache
+
+    found = try_to_load_from_cache(repo_id, filename, cache_dir=hub_cache())
     return Path(found) if isinstance(found, str) else None
-
-
-def check_hub_cached(repo_id: str, index_file: str, weight_files: tuple[str, ...], *, allow_pickle: bool) -> None:
-    """Offline, a hub model must already be in the local cache (config and weights)."""
-    if not offline():
-        if cached_file(repo_id, index_file) is None:
-            require_hub(repo_id)  # it will be downloaded by load(), if the hub answers
-        return
-    if cached_file(repo_id, index_file) is None:
-        raise RendererUnavailable(f"'{repo_id}' is not in the local model cache and HF_HUB_OFFLINE is set",
-                                  hint=download_hint(repo_id))
-    candidates = [w for w in weight_files if w.endswith(".safetensors") or allow_pickle]
-    if not any(cached_file(repo_id, w) is not None for w in candidates):
-        raise RendererUnavailable(f"the weights of '{repo_id}' are not in the local model cache "
-                                  "and HF_HUB_OFFLINE is set", hint=download_hint(repo_id))
 
 
 def snapshot_revision(repo_id: str, filename: str) -> str | None:

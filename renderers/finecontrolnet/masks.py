@@ -80,12 +80,23 @@ def instance_masks(scene: Scene, *, factor: int = 8, dilation: int | None = None
     return InstanceMasks(masks=stacked.astype(np.float32), controls=controls, dilation=kernel)
 
 
-def regions_image(weights: np.ndarray, width: int, height: int) -> Image.Image:
+def regions_image(weights: np.ndarray, width: int, height: int, names: list[str] | None = None) -> Image.Image:
     """Who owns what: each latent pixel in the weighted mix of its branches' colours, at canvas size.
 
-    Instance n has the preview renderer's colour n, so the picture reads like `--dry-run`'s boxes.
+    Instance n has the preview renderer's colour n, so the picture reads like `--dry-run`'s boxes;
+    with `names`, a legend strip below says which colour is which instance.
     """
     from renderers.preview import PALETTE
+
+    if names is not None:
+        from renderers.labels import with_legend
+
+        plain = regions_image(weights, width, height)
+        entries = [(PALETTE[n % len(PALETTE)], f"{n}: {name}") for n, name in enumerate(names)]
+        if len(names) > 1:  # the background is every branch's equal share: the mean colour
+            mean = tuple(round(sum(c[i] for c, _ in entries) / len(entries)) for i in range(3))
+            entries.append((mean, "background: shared"))
+        return with_legend(plain, entries)
 
     colours = np.array([PALETTE[n % len(PALETTE)] for n in range(weights.shape[0])], dtype=np.float32)
     mixed = np.einsum("nhw,nc->hwc", weights.astype(np.float32), colours)

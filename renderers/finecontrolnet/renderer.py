@@ -281,5 +281,6 @@ class FineControlNetRenderer(DiffusionRenderer):
         from .masks import regions_image
 
         extras = {f"control-{index}": layout.controls[index] for index in layout.posed}
-        extras["regions"] = regions_image(schedule.hard.numpy(), scene.width, scene.height)
+        extras["regions"] = regions_image(schedule.hard.numpy(), scene.width, scene.height,
+                                          names=[instance.name for instance in scene.instances])
         return extras

@@ -81,8 +81,9 @@ def test_unconverted_models_ask_for_a_conversion():
     tiny_checkpoint = tiny_checkpoint_dir()
     with pytest.raises(RendererUnavailable) as caught:
         DeigRenderer(DeigOptions(model="dushy5/DEIG", device="cpu")).check_environment()
-    assert caught.value.exit_code == 4 and "not been converted" in caught.value.message
-    assert "deig convert deig dushy5/DEIG" in caught.value.hint and "--allow-pickle" in caught.value.hint
+    assert caught.value.exit_code == 4 and "not downloaded" in caught.value.message
+    assert "deig download dushy5/DEIG --accept-license" in caught.value.hint
+    assert "deig convert deig dushy5/DEIG" in caught.value.hint
     # a local pickle is refused like every pickle, with the same two ways out
     with pytest.raises(InvalidInput) as caught:
         DeigRenderer(DeigOptions(model=str(tiny_checkpoint), device="cpu")).check_environment()
