@@ -8,8 +8,8 @@ import typer
 
 from .commands.convert import convert
 from .commands.doctor import doctor
-from .commands.eval import eval_app
 from .commands.download import download
+from .commands.eval import eval_app
 from .commands.plan import plan
 from .commands.plugins import plugins
 from .commands.poses import poses
