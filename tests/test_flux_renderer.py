@@ -354,14 +354,39 @@ def test_a_pose_controlnet_for_another_base_exits_2(tmp_path, cli):
     assert "made for another base model than FLUX.1" in result.stderr
 
 
-def test_flux_dev_is_never_downloaded_without_the_licence_opt_in(monkeypatch):
-    from renderers.flux.sources import check_licence
-    from scenes.errors import RendererUnavailable
+def test_flux_dev_is_listed_as_a_missing_piece_that_needs_the_licence_opt_in(tmp_path, monkeypatch):
+    from renderers.weights import missing_error
 
-    monkeypatch.delenv("DEIG_ACCEPT_FLUX_DEV_LICENSE", raising=False)
-    with pytest.raises(RendererUnavailable, match="Non-Commercial"):
-        check_licence("black-forest-labs/FLUX.1-dev")
-    check_licence("black-forest-labs/FLUX.1-schnell")  # Apache-2.0: no opt-in needed
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    scene = two_people(pose="standing")
+    dev = make(model="black-forest-labs/FLUX.1-dev")
+    needs = dev.weight_needs([scene])
+    assert [(n.repo_id, n.kind) for n in needs] == [("black-forest-labs/FLUX.1-dev", "pipeline"),
+                                                     ("Shakker-Labs/FLUX.1-dev-ControlNet-Union-Pro", "controlnet")]
+    error = missing_error([n for n in needs if not n.here])
+    assert error.exit_code == 4 and "--accept-license" in error.hint and "FLUX.1-dev" in error.hint
+    schnell = make(model="black-forest-labs/FLUX.1-schnell").weight_needs([scene])
+    assert [n.repo_id for n in schnell] == ["black-forest-labs/FLUX.1-schnell"]  # no open pose ControlNet
+    assert "--accept-license" not in missing_error(schnell).hint
+
+
+def test_download_picks_exactly_the_flux_pipeline_files():
+    from renderers.diffusion.hubfiles import HubFile, select
+
+    listing = [HubFile(p, 1) for p in (
+        "model_index.json", "scheduler/scheduler_config.json", "flux1-schnell.safetensors", "ae.safetensors",
+        "transformer/config.json", "transformer/diffusion_pytorch_model-00001-of-00003.safetensors",
+        "transformer/diffusion_pytorch_model-00002-of-00003.safetensors",
+        "transformer/diffusion_pytorch_model-00003-of-00003.safetensors",
+        "transformer/diffusion_pytorch_model.safetensors.index.json",
+        "text_encoder/config.json", "text_encoder/model.safetensors",
+        "text_encoder_2/config.json", "text_encoder_2/model-00001-of-00002.safetensors",
+        "text_encoder_2/model-00002-of-00002.safetensors", "text_encoder_2/model.safetensors.index.json",
+        "tokenizer/vocab.json", "tokenizer/merges.txt", "tokenizer_2/spiece.model", "tokenizer_2/tokenizer.json",
+        "vae/config.json", "vae/diffusion_pytorch_model.safetensors", "README.md")]
+    chosen = set(select(listing, "pipeline").paths)
+    expected = {f.path for f in listing} - {"flux1-schnell.safetensors", "ae.safetensors", "README.md"}
+    assert chosen == expected
 
 
 def test_render_and_replay_through_the_cli_give_identical_bytes(tmp_path, cli):

@@ -29,6 +29,8 @@ KNOWN_LICENCES: dict[str, tuple[str, bool]] = {  # repo -> (licence, gated)
     "xinsir/controlnet-openpose-sdxl-1.0": ("apache-2.0", False),
     "dushy5/DEIG": ("not stated", False),
     "black-forest-labs/FLUX.1-dev": ("flux-1-dev-non-commercial-license", True),
+    "black-forest-labs/FLUX.1-schnell": ("apache-2.0", False),
+    "Shakker-Labs/FLUX.1-dev-ControlNet-Union-Pro": ("flux-1-dev-non-commercial-license", False),
 }
 
 

@@ -35,6 +35,9 @@ DIFFUSERS_STEM = "diffusion_pytorch_model"
 TRANSFORMERS_STEMS = ("model", "pytorch_model")
 PIPELINE_MODELS = {"unet": (DIFFUSERS_STEM,), "vae": (DIFFUSERS_STEM,), "text_encoder": TRANSFORMERS_STEMS,
                    "text_encoder_2": TRANSFORMERS_STEMS}
+# FLUX.1 pipelines: a transformer instead of a UNet, CLIP and T5 text encoders, both tokenizers.
+FLUX_MODELS = {"transformer": (DIFFUSERS_STEM,), "vae": (DIFFUSERS_STEM,), "text_encoder": TRANSFORMERS_STEMS,
+               "text_encoder_2": TRANSFORMERS_STEMS}
 PIPELINE_TOKENIZERS = ("tokenizer", "tokenizer_2")
 TOKENIZER_SUFFIXES = (".json", ".txt", ".model")
 DEIG_CHECKPOINT = "model.pth"
@@ -82,7 +85,10 @@ def kind_of(paths: Iterable[str]) -> Kind | None:
 
 
 def family_of(paths: Iterable[str]) -> str:
-    """sd15 or sdxl: SDXL pipelines have a second text encoder."""
+    """sd15, sdxl or flux: SDXL pipelines have a second text encoder, FLUX.1 a transformer."""
+    paths = list(paths)
+    if any(p.startswith("transformer/") for p in paths):
+        return "flux"
     return "sdxl" if any(p.startswith("text_encoder_2/") for p in paths) else "sd15"
 
 
@@ -98,12 +104,13 @@ def select(listing: Iterable[HubFile], kind: Kind | None = None, *, variant: str
     selection = Selection(kind, [])
     if kind == "pipeline":
         chosen += [p for p in ("model_index.json", "scheduler/scheduler_config.json") if p in files]
-        for folder, stems in PIPELINE_MODELS.items():
-            if folder == "text_encoder_2" and family_of(files) != "sdxl":
+        family = family_of(files)
+        for folder, stems in (FLUX_MODELS if family == "flux" else PIPELINE_MODELS).items():
+            if folder == "text_encoder_2" and family == "sd15":
                 continue
             _take_model(files, folder, stems, variant, allow_pickle, chosen, selection)
         for folder in PIPELINE_TOKENIZERS:
-            if folder == "tokenizer_2" and family_of(files) != "sdxl":
+            if folder == "tokenizer_2" and family == "sd15":
                 continue
             found = sorted(p for p in files if _parent(p) == folder and p.endswith(TOKENIZER_SUFFIXES))
             if not found:

@@ -27,9 +27,17 @@ SD_ONLY = ("scheduler", "fusion", "base_ratio", "fusion_strength", "fusion_steps
            "self_attention_steps", "self_attention_penalty", "mask_feather", "pose_mask_dilation", "vae_tiling")
 
 
+def _set_by_user(options, names) -> list[str]:
+    """Options among `names` the user gave a value of their own (a value equal to the default changes nothing;
+    validators may also fill fields from other fields' values, which the user did not set)."""
+    defaults = type(options)()
+    return sorted(name for name in set(names) & options.model_fields_set
+                  if getattr(options, name) != getattr(defaults, name))
+
+
 def refuse_flux_options(options) -> None:
     """On an SD model, FLUX-only options set by the user are an error."""
-    chosen = sorted(set(FLUX_ONLY) & options.model_fields_set)
+    chosen = _set_by_user(options, FLUX_ONLY)
     if chosen:
         raise InvalidInput(f"option '{chosen[0]}' applies to FLUX.1 models only",
                            hint="Drop it, or render with a FLUX.1 model (--model black-forest-labs/FLUX.1-schnell).")
@@ -59,7 +67,7 @@ class FluxEngine:
         from .loading import check_quantization
 
         source = self.source()
-        chosen = sorted(set(SD_ONLY) & self.options.model_fields_set)
+        chosen = _set_by_user(self.options, SD_ONLY)
         if chosen:
             raise InvalidInput(f"option '{chosen[0]}' does not apply to FLUX.1 models",
                                hint="FLUX uses its own flow-matching sampler and masks; see the README's FLUX section.")
@@ -89,6 +97,25 @@ class FluxEngine:
                 raise InvalidInput("the tiny ControlNet only fits the tiny models",
                                    hint="Leave the controlnet option at 'auto', or use --model tiny-flux.")
         return warnings
+
+    def weight_needs(self, scenes) -> list:
+        """The hub models a run needs: the FLUX pipeline (or flux_base's parts), the pose ControlNet if posed."""
+        from renderers.diffusion.sources import parse_source
+        from renderers.weights import WeightNeed
+
+        common = dict(dtype=self.options.dtype, device=self.options.device, allow_pickle=self.options.allow_pickle)
+        needs = []
+        flux = self.source()
+        if flux.source.kind == "hub":
+            needs.append(WeightNeed(flux.source.spec, "FLUX.1 model", "pipeline", **common))
+        elif flux.base is not None and flux.base.kind == "hub":
+            needs.append(WeightNeed(flux.base.spec, "FLUX.1 text encoders, VAE and scheduler (flux_base)", "pipeline",
+                                    **common))
+        spec = self.controlnet_spec()
+        posed = any(instance.pose is not None for scene in scenes for instance in scene.instances)
+        if posed and spec not in (None, "tiny") and parse_source(spec).kind == "hub":
+            needs.append(WeightNeed(spec, "FLUX pose ControlNet (for the posed instances)", "controlnet", **common))
+        return needs
 
     def controlnet_spec(self) -> str | None:
         chosen = self.options.controlnet

@@ -1,15 +1,15 @@
-"""Is a --model a FLUX.1, and is everything it needs there? Cheap checks, no weights read.
+"""Is a --model a FLUX.1, and are its local parts complete? Cheap checks, no weights read.
 
 A FLUX.1 comes as a hub id, a diffusers folder (model_index.json, transformer/, text_encoder/ (CLIP),
 text_encoder_2/ (T5), tokenizers, vae/, scheduler/), a single-file transformer whose other parts come
-from `flux_base`, or the `tiny-flux` presets. FLUX.1-dev's weights are under a non-commercial licence:
-deig never downloads them unless the user says so (`DEIG_ACCEPT_FLUX_DEV_LICENSE=1` or `deig download`).
+from `flux_base`, or the `tiny-flux` presets. Whether hub weights are downloaded is asked with every
+other piece of the run (`renderers.weights`): FLUX.1-dev's weights are under a non-commercial licence,
+and `deig download` / `--download` fetch them only with `--accept-license`.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +17,7 @@ from renderers.diffusion.sources import (
     ModelSource,
     cached_file,
     check_file,
-    check_hub_cached,
     check_weights_folder,
-    offline,
     parse_source,
 )
 from scenes.errors import InvalidInput, RendererUnavailable
@@ -28,10 +26,6 @@ from .tiny import TINY_FLUX_PRESETS
 
 PIPELINE_PARTS = ("transformer", "text_encoder", "text_encoder_2", "tokenizer", "tokenizer_2", "vae", "scheduler")
 WEIGHT_PARTS = ("transformer", "text_encoder", "text_encoder_2", "vae")
-_TRANSFORMER_WEIGHTS = ("transformer/diffusion_pytorch_model.safetensors.index.json",
-                        "transformer/diffusion_pytorch_model.safetensors")
-NON_COMMERCIAL = {"black-forest-labs/FLUX.1-dev": "FLUX.1 [dev] Non-Commercial License"}
-ACCEPT_ENV = "DEIG_ACCEPT_FLUX_DEV_LICENSE"
 
 # Tensor-name prefixes that tell a single-file transformer's family (original and diffusers layouts).
 _FLUX_MARKERS = (("double_blocks.", "single_blocks."), ("single_transformer_blocks.", "x_embedder."))
@@ -141,22 +135,7 @@ def check_flux_model(spec: str, *, base: str, allow_pickle: bool) -> FluxSource:
             raise InvalidInput("-O flux_base must be a hub id or a diffusers folder, not a single file",
                                hint="e.g. -O flux_base=black-forest-labs/FLUX.1-schnell")
         return FluxSource(source, base_source)
-    check_licence(source.spec)
-    check_hub_cached(source.spec, "model_index.json", _TRANSFORMER_WEIGHTS, allow_pickle=allow_pickle)
     return FluxSource(source)
-
-
-def check_licence(repo_id: str) -> None:
-    licence = NON_COMMERCIAL.get(repo_id)
-    if licence is None or cached_file(repo_id, "model_index.json") is not None:
-        return
-    if os.environ.get(ACCEPT_ENV, "").strip() in {"1", "true", "yes"} and not offline():
-        return
-    raise RendererUnavailable(
-        f"'{repo_id}' is not downloaded, and deig does not fetch it on its own: its weights are under the "
-        f"{licence}",
-        hint=f"Accept the licence on its hub page, then run `deig download {repo_id}` (or set {ACCEPT_ENV}=1); "
-        "FLUX.1-schnell (Apache-2.0) needs no such step.")
 
 
 def check_flux_folder(folder: Path, *, allow_pickle: bool) -> None:
@@ -183,10 +162,6 @@ def check_flux_controlnet(spec: str, *, transformer_text_width: int | None, allo
     if source.kind == "folder":
         config_path = source.path / "config.json"
     else:
-        check_licence(source.spec)
-        check_hub_cached(source.spec, "config.json", ("diffusion_pytorch_model.safetensors",
-                                                      "diffusion_pytorch_model.safetensors.index.json"),
-                         allow_pickle=allow_pickle)
         config_path = cached_file(source.spec, "config.json")
     if config_path is None or not config_path.is_file():
         return source  # downloaded by load(); its class is checked there

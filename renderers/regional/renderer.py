@@ -64,6 +64,9 @@ class RegionalRenderer(DiffusionRenderer):
     def model_family(self) -> str:
         return "flux" if self.flux is not None else super().model_family()
 
+    def weight_needs(self, scenes) -> list:
+        return self.flux.weight_needs(scenes) if self.flux is not None else super().weight_needs(scenes)
+
     def check(self, scene: Scene) -> list[str]:
         if self.flux is not None:
             return [*Renderer.check(self, scene), *self.flux.check(scene)]
