@@ -9,8 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planners import priors
-from planners.layout import ATTACHING, LayoutItem, LayoutRelation, relation_holds, solve
+from planners.layout import ATTACHING, LayoutItem, LayoutRelation, priors, relation_holds, solve
 from scenes.model import Scene
 
 NAMES = ["person", "man", "car", "cup", "dog", "cat", "bus", "giraffe", "table", "bench", "apple", "umbrella",

@@ -16,9 +16,8 @@ from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planners import priors, staging
 from planners.base import Canvas
-from planners.layout import LayoutItem, LayoutRelation, solve
+from planners.layout import LayoutItem, LayoutRelation, priors, solve, staging
 from planners.rules import RulesPlanner
 from scenes import poses
 from scenes.io import load_scene_file

@@ -26,11 +26,20 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from planners import priors, staging
-from planners.composites import ATTACHING, Attachment, Box, Thing, attachments, bounds, composite, sitters
-from planners.grounding import arrange, beside
-from planners.packing import MARGIN as _MARGIN
-from planners.packing import X_ZONES, Y_ZONES, Block, OrderGraph, finish, lay_out_component, zone_rank
+from planners.layout import priors, staging
+from planners.layout.attachment import (
+    ATTACHING,
+    Attachment,
+    Box,
+    Thing,
+    attachments,
+    bounds,
+    composite,
+    sitters,
+)
+from planners.layout.grounding import arrange, beside
+from planners.layout.packing import MARGIN as _MARGIN
+from planners.layout.packing import X_ZONES, Y_ZONES, Block, OrderGraph, finish, lay_out_component, zone_rank
 
 __all__ = ["ATTACHING", "RELATIONS", "X_ZONES", "Y_ZONES", "Layout", "LayoutItem", "LayoutRelation",
            "finish_fraction", "relation_holds", "seated", "solve"]

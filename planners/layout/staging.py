@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from planners import priors
+from planners.layout import priors
 from scenes import poses as pose_library
 
 GROUND, SKY, WALL = "ground", "sky", "wall"

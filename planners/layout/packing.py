@@ -13,8 +13,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planners import staging
-from planners.composites import Box
+from planners.layout import staging
+from planners.layout.attachment import Box
 from scenes.model import MIN_BOX_PIXELS
 
 X_ZONES = ("left", "center", "right")

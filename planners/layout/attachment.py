@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from planners import priors, staging
+from planners.layout import priors, staging
 
 Box = tuple[float, float, float, float]
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planners import staging
-from planners.composites import Box
-from planners.packing import GAP, MARGIN, MAX_EXTENT, Block, place_blocks
+from planners.layout import staging
+from planners.layout.attachment import Box
+from planners.layout.packing import GAP, MARGIN, MAX_EXTENT, Block, place_blocks
 
 _STEPS = 48          # candidate positions across the width when hanging a block
 _ROOM = 0.01         # clearance between a hung block and its neighbours, of the canvas width
