@@ -13,6 +13,7 @@ The steps, one module each:
 
 from planners.layout.attachment import ATTACHING
 from planners.layout.packing import X_ZONES, Y_ZONES
+from planners.layout.plans import finish_plan, review_scene, scene_relations, with_depth
 from planners.layout.solver import (
     RELATIONS,
     Layout,
@@ -25,4 +26,5 @@ from planners.layout.solver import (
 )
 
 __all__ = ["ATTACHING", "RELATIONS", "X_ZONES", "Y_ZONES", "Layout", "LayoutItem", "LayoutRelation",
-           "finish_fraction", "relation_holds", "seated", "solve"]
+           "finish_fraction", "finish_plan", "relation_holds", "review_scene", "scene_relations", "seated",
+           "solve", "with_depth"]

@@ -47,7 +47,7 @@ __all__ = ["ATTACHING", "RELATIONS", "X_ZONES", "Y_ZONES", "Layout", "LayoutItem
 # Relations, read as "subject RELATION object" ("a cup on a saucer": cup on saucer).
 HORIZONTAL = ("left of", "right of")
 VERTICAL = ("above", "below")
-RELATIONS = HORIZONTAL + VERTICAL + ATTACHING + ("next to", "between")
+RELATIONS = HORIZONTAL + VERTICAL + ATTACHING + ("next to", "between", "around", "at", "near")
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,8 @@ def relation_holds(kind: str, subject: Sequence[float], obj: Sequence[float],
         return subject[3] < obj[3] and _x_overlap(subject, obj)
     if kind == "next to":
         return min(subject[3], obj[3]) > max(subject[1], obj[1])  # side by side: their heights overlap
+    if kind in ("at", "near", "around"):
+        return _touching(subject, obj, slack=0.2 if kind == "near" else 0.1)
     if kind == "between":
         if third is None:
             return False

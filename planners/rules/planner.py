@@ -70,6 +70,7 @@ class RulesPlanner(Planner):
             height=canvas.height,
             seed=seed,
             instances=instances,
+            relations=layout.scene_relations(relations),
         )
         return PlanResult(scene=scene, record=PlannerRecord(name=self.name), notes=notes)
 

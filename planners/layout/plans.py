@@ -1,0 +1,74 @@
+"""The layout steps applied to whole plans: every planner's scene gets a depth order and a review.
+
+`finish_plan` is what a planner's result goes through before it is used, whichever planner wrote
+it: instances whose boxes overlap get a depth rank (`depth`), and the critic's findings become
+notes, on stderr and in the manifest's planner record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from planners.layout import critic, depth
+from scenes.model import Relation, Scene
+
+# The layout solver's relation words, in the scene schema's words ("holding" turns round: held_by).
+SCENE_KINDS = {"left of": "left_of", "right of": "right_of", "above": "above", "below": "below",
+               "on": "on", "inside": "in", "under": "under", "in front of": "in_front_of",
+               "behind": "behind", "next to": "next_to", "between": "between", "around": "around",
+               "at": "at", "near": "near"}
+
+
+def facts_of(scene: Scene) -> list[critic.Fact]:
+    return [critic.Fact(r.subject, r.kind, r.object, r.other, r.place) for r in scene.relations
+            if r.subject < len(scene.instances) and all(i is None or i < len(scene.instances)
+                                                         for i in (r.object, r.other))]
+
+
+def placed_of(scene: Scene) -> list[critic.Placed]:
+    return [critic.Placed(i.name, tuple(i.box), i.pose if isinstance(i.pose, str) else None)  # type: ignore[arg-type]
+            for i in scene.instances if i.box is not None]
+
+
+def review_scene(scene: Scene) -> critic.Review:
+    """The critic's findings on a complete scene (instances without a box are left out of it)."""
+    if any(i.box is None for i in scene.instances):
+        return critic.Review([], critic.Measures())
+    return critic.review(placed_of(scene), facts_of(scene), far=critic.is_far(scene.prompt))
+
+
+def with_depth(scene: Scene) -> Scene:
+    """The scene with a depth rank on every instance whose box overlaps another's. A scene that states
+    any depth already is left as it is (its author decided)."""
+    if any(i.depth is not None for i in scene.instances) or any(i.box is None for i in scene.instances):
+        return scene
+    ranks = depth.depth_ranks([tuple(i.box) for i in scene.instances], facts_of(scene))  # type: ignore[misc]
+    if all(r is None for r in ranks):
+        return scene
+    instances = [i.model_copy(update={"depth": r}) if r is not None else i
+                 for i, r in zip(scene.instances, ranks, strict=True)]
+    return scene.model_copy(update={"instances": instances})
+
+
+def scene_relations(relations: Sequence) -> list[Relation]:
+    """Layout relations (`LayoutRelation`: subject, kind, object, third) as the scene schema's relations."""
+    out = []
+    for r in relations:
+        if r.kind == "holding":
+            out.append(Relation(subject=r.object, kind="held_by", object=r.subject))
+        elif r.kind in ("in corner", "at place"):
+            out.append(Relation(subject=r.subject, kind=r.kind.replace(" ", "_"), place=r.place))
+        elif r.kind in SCENE_KINDS:
+            other = r.third if r.kind == "between" else None
+            out.append(Relation(subject=r.subject, kind=SCENE_KINDS[r.kind], object=r.object, other=other))
+    return out
+
+
+def finish_plan(result):
+    """A planner's `PlanResult` with depth ranks set and the critic's findings added as notes."""
+    scene = with_depth(result.scene)
+    notes = review_scene(scene).notes()
+    record = result.record.model_copy(update={"notes": [*result.record.notes, *notes]}) if notes else result.record
+    result.scene, result.record = scene, record
+    result.notes = [*result.notes, *notes]
+    return result
