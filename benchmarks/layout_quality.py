@@ -191,7 +191,7 @@ def lmd_comparison(planner) -> tuple[Tally, Tally]:
             theirs = _gpt4_scene(row["prompt"], replies[0])
         except Exception:  # an unreadable reply scores nothing rather than stopping the run
             continue
-        mine = plans.finish_plan(planner.plan(row["prompt"], canvas=Canvas(512, 512), seed=0)).scene
+        mine = plans.finish_plan(planner.plan(row["prompt"], canvas=Canvas(512, 512, given=False), seed=0)).scene
         for scene, tally in ((theirs, gpt4), (mine, ours)):
             placed = plans.placed_of(scene)
             tally.add(critic.review(placed, _truth_facts(row, scene), far=critic.is_far(scene.prompt)), row["prompt"])
@@ -203,7 +203,7 @@ def geneval_seconds(planner) -> tuple[int, float]:
                (DATA / "geneval" / "evaluation_metadata.jsonl").read_text().splitlines() if line.strip()]
     start = time.perf_counter()
     for prompt in prompts:
-        plans.finish_plan(planner.plan(prompt, canvas=Canvas(512, 512), seed=0))
+        plans.finish_plan(planner.plan(prompt, canvas=Canvas(512, 512, given=False), seed=0))
     return len(prompts), time.perf_counter() - start
 
 
@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         prompts = read_prompts(path)
         if path == UNTUNED:
             prompts = prompts[:300]
-        tally = plan_set(planner, prompts, Canvas(512, 512))
+        tally = plan_set(planner, prompts, Canvas(512, 512, given=False))  # as `deig plan` without --width
         ok &= print_rates(f"{path.relative_to(REPO) if path.is_relative_to(REPO) else path}", tally, index == 0)
         for score, label, messages in sorted(tally.worst, key=lambda w: -w[0])[:args.show]:
             print(f"    {score:4.1f}  {label}\n          " + "\n          ".join(messages[:6]))

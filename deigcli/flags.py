@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from planners.base import Canvas
 from scenes.documents import MAX_DOCUMENT_BYTES
 from scenes.errors import InvalidInput
 
@@ -34,10 +35,11 @@ Reasks = Annotated[int | None, typer.Option("--reasks", min=0, max=10, help="How
                    "back with its errors (default 2).", rich_help_panel=PLANNING)]
 PlannerOption = Annotated[list[str] | None, typer.Option("-P", "--planner-option", metavar="KEY=VALUE",
                           help="Any other planner option (repeatable).", rich_help_panel=PLANNING)]
-Width = Annotated[int, typer.Option("--width", min=64, max=4096, help="Canvas width in pixels for planned prompts "
-                  "(multiple of 8).", rich_help_panel=PLANNING)]
-Height = Annotated[int, typer.Option("--height", min=64, max=4096, help="Canvas height in pixels for planned prompts "
-                   "(multiple of 8).", rich_help_panel=PLANNING)]
+Width = Annotated[int | None, typer.Option("--width", min=64, max=4096, help="Canvas width in pixels for planned "
+                  "prompts (multiple of 8). Default 512; with neither --width nor --height the planner may shape "
+                  "the canvas to the scene (a row of people: wider).", rich_help_panel=PLANNING)]
+Height = Annotated[int | None, typer.Option("--height", min=64, max=4096, help="Canvas height in pixels for planned "
+                   "prompts (multiple of 8). Default 512; see --width.", rich_help_panel=PLANNING)]
 Seed = Annotated[int | None, typer.Option("--seed", min=0, max=2**32 - 1, help="Seed (image i of --count gets "
                  "seed + i). Default: the scene's seed, else one derived from the scene's content.")]
 
@@ -51,9 +53,9 @@ def read_stdin_bytes(what: str) -> bytes:
     return data
 
 
-def check_canvas(width: int, height: int) -> None:
+def check_canvas(width: int | None, height: int | None) -> None:
     for name, value in (("--width", width), ("--height", height)):
-        if value % 8:
+        if value is not None and value % 8:
             raise InvalidInput(f"{name} must be a multiple of 8 (got {value})",
                                hint=f"Try {name} {round(value / 8) * 8}.")
 
@@ -62,3 +64,13 @@ def existing_file(path: str) -> str:
     if path != "-" and not Path(path).exists():
         raise InvalidInput(f"no such file: {path}", hint="Check the path; use '-' to read from stdin.")
     return path
+
+
+DEFAULT_SIDE = 512
+
+
+def canvas(width: int | None, height: int | None) -> Canvas:
+    """The canvas for planned prompts: the sides the user gave, kept as given; with neither, 512 x 512
+    that the planner may reshape to suit the scene."""
+    given = width is not None or height is not None
+    return Canvas(width or DEFAULT_SIDE, height or DEFAULT_SIDE, given=given)

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from planners.base import Canvas
 from scenes.errors import InvalidInput
 from scenes.io import dump_scene
 
@@ -30,8 +29,8 @@ def plan(
                      "(missing boxes, captions); '-' = stdin. Repeatable.")] = None,
     output_format: Annotated[Format | None, typer.Option("--format", help="yaml (default), json, or jsonl "
                              "(default with -f).")] = None,
-    width: flags.Width = 512,
-    height: flags.Height = 512,
+    width: flags.Width = None,
+    height: flags.Height = None,
     seed: flags.Seed = None,
     planner: flags.Planner = None,
     llm_model: flags.LlmModel = None,
@@ -66,7 +65,7 @@ def plan(
         separator.emit(dump_scene(planned.scene, fmt))
     if prompts:
         chosen = make_planner(planner_flags)
-        canvas = Canvas(width, height)
+        canvas = flags.canvas(width, height)
         for item in prompts:  # streamed: each record appears as soon as it is planned
             planned = plan_prompt(chosen, item.text, canvas, seed, item.label)
             separator.emit(dump_scene(planned.scene, fmt))

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from planners.base import Canvas
 from scenes.errors import InvalidInput
 
 from .. import console, distributed, flags
@@ -54,8 +53,8 @@ def render(
     count: Annotated[int | None, typer.Option("-n", "--count", min=1, max=1000, help="Images per scene.",
                      rich_help_panel=RENDER_PANEL)] = None,
     seed: flags.Seed = None,
-    width: flags.Width = 512,
-    height: flags.Height = 512,
+    width: flags.Width = None,
+    height: flags.Height = None,
     planner: flags.Planner = None,
     llm_model: flags.LlmModel = None,
     llm_base_url: flags.LlmBaseUrl = None,
@@ -112,5 +111,5 @@ def render(
         if group.is_main:  # plan once (an LLM asked once, stdin read once) and share the scenes
             prompts = prompts_from(prompt, file)  # checked before any planner is asked
             planned = scenes_from(scene or [], planner_flags)
-            planned += plan_prompts(prompts, planner_flags, Canvas(width, height), seed)
+            planned += plan_prompts(prompts, planner_flags, flags.canvas(width, height), seed)
         return render_all(group.share(planned), render_flags, pool, processes=group)

@@ -26,7 +26,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from planners.layout import priors, staging
+from planners.layout import canvas, priors, staging
+from planners.layout.arrangement import arrange, beside
 from planners.layout.attachment import (
     ATTACHING,
     Attachment,
@@ -37,7 +38,6 @@ from planners.layout.attachment import (
     composite,
     sitters,
 )
-from planners.layout.grounding import arrange, beside
 from planners.layout.packing import MARGIN as _MARGIN
 from planners.layout.packing import X_ZONES, Y_ZONES, Block, OrderGraph, finish, lay_out_component, zone_rank
 
@@ -78,6 +78,8 @@ class LayoutRelation:
 class Layout:
     boxes: list[Box]
     dropped: list[LayoutRelation] = field(default_factory=list)  # relations the boxes do not satisfy
+    width: int = 512   # the canvas the boxes were laid out on
+    height: int = 512
 
 
 # -- checking ---------------------------------------------------------------------------------
@@ -187,11 +189,15 @@ def _cut_scenery(things: list[Thing], items: Sequence[LayoutItem], children_of: 
 
 
 def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (), *,
-          width: int = 512, height: int = 512) -> Layout:
-    """Boxes (canvas fractions, [x0, y0, x1, y1], y down) for `items`, honouring `relations`."""
+          width: int = 512, height: int = 512, fit_canvas: bool = False) -> Layout:
+    """Boxes (canvas fractions, [x0, y0, x1, y1], y down) for `items`, honouring `relations`.
+
+    With `fit_canvas` (the user named no size) the canvas takes the shape the scene asks for, and
+    `Layout.width` / `Layout.height` say which; otherwise they are `width` and `height`.
+    """
     n = len(items)
     if n == 0:
-        return Layout([])
+        return Layout([], width=width, height=height)
     for relation in relations:
         for index in (relation.subject, relation.object, relation.third):
             if index is not None and not 0 <= index < n:
@@ -226,6 +232,8 @@ def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (),
     free_roots = [i for i in range(n) if i not in attached and items[i].box is None]
     if free_roots:
         blocks = _blocks(free_roots, items, relations, sizes, children_of, left_of, root_of)
+        if fit_canvas and not fixed_roots:
+            width, height = canvas.shape_for(canvas.natural_aspect(blocks))
         if fixed_roots:
             px.update(_around_fixed(blocks, [px[i] for i in fixed_roots],
                                     [sizes[i].support == staging.GROUND for i in fixed_roots], width, height, scale))
@@ -238,7 +246,7 @@ def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (),
     dropped = [r for r in relations
                if not relation_holds(r.kind, boxes[r.subject], boxes[r.object],
                                      boxes[r.third] if r.third is not None else None)]
-    return Layout(boxes, dropped)
+    return Layout(boxes, dropped, width=width, height=height)
 
 
 _FLOOR = 0.07  # where the ground line is when nothing says, from the bottom edge (of the height)

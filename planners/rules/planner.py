@@ -48,7 +48,7 @@ class RulesPlanner(Planner):
         for index in layout.seated(items, relations):
             poses[index] = "sitting"
             items[index] = dataclasses.replace(items[index], pose="sitting")
-        solved = layout.solve(items, relations, width=canvas.width, height=canvas.height)
+        solved = layout.solve(items, relations, width=canvas.width, height=canvas.height, fit_canvas=not canvas.given)
         for relation in solved.dropped:
             if relation.kind in _HARD:
                 notes.append(f"could not place {items[relation.subject].name} {relation.kind} "
@@ -66,8 +66,8 @@ class RulesPlanner(Planner):
             caption=captions.global_caption(text, description) or background or "an empty scene",
             background=background,
             negative=captions.negative(description),
-            width=canvas.width,
-            height=canvas.height,
+            width=solved.width,
+            height=solved.height,
             seed=seed,
             instances=instances,
             relations=layout.scene_relations(relations),
