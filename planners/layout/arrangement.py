@@ -223,9 +223,9 @@ DEPTH_SHRINK = 0.86    # each row further back is drawn this much smaller
 _FOOT_ROOM = 0.03      # ground below the feet of the front row, of the canvas height
 _BELOW = 0.3           # of the spare height, at most this much goes below the front row
 _MAX_ROWS = 8
-_MAX_HIDDEN = 0.45    # a thing in a row behind shows at least this much more than half of itself
+_MAX_HIDDEN = 0.55    # of a thing in a row behind, at most this share is hidden by the ones in front
 _ONE_ROW_UP_TO = 4     # up to four things stand side by side on one ground line, as people would
-_TALL_RISE = 0.22      # a row of people behind another: heads a fifth of a body higher
+_TALL_RISE = 0.3       # a row of people behind another: heads and shoulders above the front row
 _SMALL_RISE = 0.65     # a row of apples behind another: half an apple higher
 
 
@@ -267,8 +267,10 @@ def _fit(rows: list[_Row], gap: float, avail_w: float, avail_h: float) -> float:
     """The largest front-row scale at which every row fits the width and the whole fits the height."""
     scale = float("inf")
     lift = 0.0
-    for row in rows:
+    for depth, row in enumerate(rows):
         row_w = sum(b.width for b in row.blocks) + gap * (len(row.blocks) - 1)
+        if depth % 2:  # staggered half a place
+            row_w += (row_w + gap) / len(row.blocks) / 2
         scale = min(scale, avail_w / (row_w * row.shrink))
         top = lift + max(b.height for b in row.blocks) * row.shrink
         scale = min(scale, avail_h / top)
@@ -287,14 +289,12 @@ def _candidates(blocks: list[Block], gap: float, avail_w: float, avail_h: float)
 
 
 def _hidden(boxes: list[Box], index: int) -> float:
-    """The share of a box that the boxes lower on the canvas (nearer) cover."""
+    """The largest share of a box that one box lower on the canvas (nearer) covers: the critic's overlap
+    rule, which a crowd may come near but not pass."""
     box = boxes[index]
     area = max((box[2] - box[0]) * (box[3] - box[1]), 1e-9)
-    covered = 0.0
-    for j, other in enumerate(boxes):
-        if j != index and other[3] > box[3] + 1e-9:
-            covered += _overlap_area(box, other)
-    return covered / area
+    return max([_overlap_area(box, other) / area for j, other in enumerate(boxes)
+                if j != index and other[3] > box[3] + 1e-9], default=0.0)
 
 
 def _overlap_area(a: Box, b: Box) -> float:
@@ -361,11 +361,16 @@ def _placed(rows: list[_Row], scale: float, gap: float, ground: float | None, ax
         floor = ay0 + avail_h
     out: dict[int, dict[int, Box]] = {}
     bottom = floor
-    for depth, row in enumerate(rows):
+    centres: list[float] = []
+    for row in rows:
         row_scale = scale * row.shrink
         ordered = _left_to_right_blocks(sorted(row.blocks, key=lambda b: b.first))
         widths = [b.width * row_scale for b in ordered]
-        lefts = _spread(widths, [b.x_pref for b in ordered], ax0, avail_w, stagger=depth % 2 == 1)
+        lefts = _between(centres, widths, ax0, avail_w) if centres and all(b.x_pref is None for b in ordered) \
+            else None
+        if lefts is None:
+            lefts = _spread(widths, [b.x_pref for b in ordered], ax0, avail_w)
+        centres = [left + w / 2 for left, w in zip(lefts, widths, strict=True)]
         for block, left in zip(ordered, lefts, strict=True):
             bh = block.height * row_scale
             top = _block_top(block, bottom, bh, ay0, avail_h, len(rows) == 1)
@@ -373,6 +378,26 @@ def _placed(rows: list[_Row], scale: float, gap: float, ground: float | None, ax
                                        top + y1 * row_scale) for item, (x0, y0, x1, y1) in block.members.items()}
         bottom -= _rise(row) * scale
     return scale, out
+
+
+def _between(front: list[float], widths: list[float], start: float, avail: float) -> list[float] | None:
+    """Left edges that put a row's things between the centres of the row in front (a group photo's
+    second row looks between the heads of the first), or None when they do not fit that way."""
+    if len(front) < 2 or len(widths) > len(front) + 1:
+        return None
+    step = (front[-1] - front[0]) / (len(front) - 1)
+    if step < max(widths):
+        return None
+    spots = [front[0] - step / 2 + k * step for k in range(len(front) + 1)]
+    while len(spots) > len(widths):  # drop from the ends, keeping the row centred
+        spots.pop(0 if spots[0] - start < start + avail - spots[-1] else -1)
+    lefts = [c - w / 2 for c, w in zip(spots, widths, strict=True)]
+    # A row as long as the one in front sticks out half a place at one end: slide it back in.
+    slide = max(start - lefts[0], 0.0) - max(lefts[-1] + widths[-1] - (start + avail), 0.0)
+    lefts = [x + slide for x in lefts]
+    if lefts[0] < start - 1e-6 or lefts[-1] + widths[-1] > start + avail + 1e-6:
+        return None
+    return lefts
 
 
 def _block_top(block: Block, bottom: float, bh: float, ay0: float, avail_h: float, single: bool) -> float:
@@ -396,14 +421,11 @@ def _left_to_right_blocks(shelf: list[Block]) -> list[Block]:
             + plain[half:] + [b for b in shelf if b.x_pref == 2])
 
 
-def _spread(widths: list[float], prefs: list[int | None], start: float, avail: float,
-            stagger: bool = False) -> list[float]:
-    """Left edges for widths in a row: evenly spaced (a back row shifted half a place, to show between
-    the ones in front), zoned ones pulled to their side, in order."""
+def _spread(widths: list[float], prefs: list[int | None], start: float, avail: float) -> list[float]:
+    """Left edges for widths in a row: evenly spaced, zoned ones pulled to their side, in order."""
     free = max(avail - sum(widths), 0.0)
     space = free / (len(widths) + 1)
-    shift = min(space / 2, free - space * len(widths)) if stagger and free > 0 else 0.0
-    lefts, x = [], start + space + (shift if stagger else 0.0)
+    lefts, x = [], start + space
     for w in widths:
         lefts.append(x)
         x += w + space
