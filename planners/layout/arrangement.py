@@ -225,6 +225,8 @@ _BELOW = 0.3           # of the spare height, at most this much goes below the f
 _MAX_ROWS = 8
 _MAX_HIDDEN = 0.55    # of a thing in a row behind, at most this share is hidden by the ones in front
 _ONE_ROW_UP_TO = 4     # up to four things stand side by side on one ground line, as people would
+_SQUEEZED = 0.5        # ... unless the tallest of them would be less than this share of the height
+_TUCK = 0.75           # in a zigzag, this share of each thing's width is its own; the rest may overlap
 _TALL_RISE = 0.3       # a row of people behind another: heads and shoulders above the front row
 _SMALL_RISE = 0.65     # a row of apples behind another: half an apple higher
 
@@ -233,6 +235,7 @@ _SMALL_RISE = 0.65     # a row of apples behind another: half an apple higher
 class _Row:
     blocks: list[Block]
     shrink: float      # scale of this row relative to the front one
+    slots: list[float] | None = None  # centres (share of the width) when rows interleave left to right
 
 
 def _order_front_to_back(block: Block) -> tuple[int, int, int]:
@@ -280,12 +283,44 @@ def _fit(rows: list[_Row], gap: float, avail_w: float, avail_h: float) -> float:
 
 def _candidates(blocks: list[Block], gap: float, avail_w: float, avail_h: float):
     """(scale, rows) for one row and, for more than a few things on the ground, for 2.. rows."""
-    ground = all(not b.floats for b in blocks) and len(blocks) > _ONE_ROW_UP_TO
-    most = min(_MAX_ROWS, math.ceil(math.sqrt(len(blocks))) + 1) if ground else 1
-    for count in range(1, most + 1):
+    one = _fit([_Row(blocks, 1.0)], gap, avail_w, avail_h)
+    yield one, [_Row(blocks, 1.0)]
+    # A few things stand side by side, unless that squeezes them into a thin band (three boats, a
+    # waiter, a woman and a table on a wide canvas): then they stand at different depths too.
+    squeezed = one * max(b.height for b in blocks) < _SQUEEZED * avail_h
+    if not all(not b.floats for b in blocks) or len(blocks) < 3:
+        return
+    zoned = any(b.x_pref is not None or b.y_pref is not None for b in blocks)
+    if len(blocks) <= _ONE_ROW_UP_TO:
+        if squeezed and not zoned:
+            yield _zigzag(blocks, gap, avail_w, avail_h)
+        return
+    most = min(_MAX_ROWS, math.ceil(math.sqrt(len(blocks))) + 1)
+    for count in range(2, most + 1):
         rows = _deal(blocks, count)
-        if count == 1 or len(rows) == count:
+        if len(rows) == count:
             yield _fit(rows, gap, avail_w, avail_h), rows
+
+
+def _zigzag(blocks: list[Block], gap: float, avail_w: float, avail_h: float) -> tuple[float, list[_Row]]:
+    """Three or four things left to right in the order of mention, every other one a step further back
+    (three boats on a lake): larger than in one row, and still read left to right."""
+    ordered = sorted(blocks, key=lambda b: b.first)
+    shrinks = [1.0 if k % 2 == 0 else DEPTH_SHRINK for k in range(len(ordered))]
+    full = [b.width * f for b, f in zip(ordered, shrinks, strict=True)]
+    steps = [(a + b) * _TUCK / 2 + gap for a, b in zip(full, full[1:], strict=False)]
+    span = full[0] / 2 + sum(steps) + full[-1] / 2
+    front, back = _Row(ordered[0::2], 1.0), _Row(ordered[1::2], DEPTH_SHRINK)
+    scale = min(avail_w / span, avail_h / max(max(b.height for b in front.blocks),
+                                              _rise(front) + max(b.height for b in back.blocks) * DEPTH_SHRINK))
+    x = (avail_w - span * scale) / 2 + full[0] / 2 * scale
+    centres = [x]
+    for step in steps:
+        x += step * scale
+        centres.append(x)
+    centres = [c / avail_w for c in centres]
+    front.slots, back.slots = centres[0::2], centres[1::2]
+    return scale, [front, back]
 
 
 def _hidden(boxes: list[Box], index: int) -> float:
@@ -303,7 +338,7 @@ def _overlap_area(a: Box, b: Box) -> float:
 
 def _one_row(count: int) -> float:
     """How much larger a second row must make things: a few things stand side by side even when small."""
-    return 1.5 if count <= 6 else 1.2
+    return 1.3 if count <= 4 else 1.5 if count <= 6 else 1.2
 
 
 def place_blocks(blocks: list[Block], region, width: int, height: int, max_scale: float | None,
@@ -366,8 +401,14 @@ def _placed(rows: list[_Row], scale: float, gap: float, ground: float | None, ax
         row_scale = scale * row.shrink
         ordered = _left_to_right_blocks(sorted(row.blocks, key=lambda b: b.first))
         widths = [b.width * row_scale for b in ordered]
-        lefts = _between(centres, widths, ax0, avail_w) if centres and all(b.x_pref is None for b in ordered) \
-            else None
+        if row.slots is not None:
+            ordered = sorted(row.blocks, key=lambda b: b.first)
+            widths = [b.width * row_scale for b in ordered]
+            lefts = [ax0 + c * avail_w - w / 2 for c, w in zip(row.slots, widths, strict=True)]
+        elif centres and all(b.x_pref is None for b in ordered):
+            lefts = _between(centres, widths, ax0, avail_w)
+        else:
+            lefts = None
         if lefts is None:
             lefts = _spread(widths, [b.x_pref for b in ordered], ax0, avail_w)
         centres = [left + w / 2 for left, w in zip(lefts, widths, strict=True)]
