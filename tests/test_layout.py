@@ -171,7 +171,7 @@ def test_unrelated_things_stand_apart_or_in_depth_rows_and_use_the_canvas() -> N
             if abs(boxes[i][3] - boxes[j][3]) < 1e-6:
                 assert _overlap(boxes[i], boxes[j]) == 0.0, (count, names[i], names[j])
         for i in range(count):
-            assert _hidden(boxes, i) <= 0.55, (count, names[i], boxes)
+            assert _hidden(boxes, i) <= 0.6, (count, names[i], boxes)
         x0 = min(b[0] for b in boxes)
         x1 = max(b[2] for b in boxes)
         y0 = min(b[1] for b in boxes)
@@ -189,7 +189,7 @@ def test_thirty_instances_in_rows_receding_into_depth() -> None:
     heights = [min(b[3] - b[1] for b in boxes if round(b[3], 3) == row) for row in rows]
     assert all(back < front for front, back in zip(heights, heights[1:], strict=False))  # farther: smaller
     for i in range(len(boxes)):
-        assert _hidden(boxes, i) <= 0.55
+        assert _hidden(boxes, i) <= 0.6
     assert max(b[3] for b in boxes) - min(b[1] for b in boxes) >= 0.5  # not squeezed into a band
 
 

@@ -223,7 +223,7 @@ DEPTH_SHRINK = 0.86    # each row further back is drawn this much smaller
 _FOOT_ROOM = 0.03      # ground below the feet of the front row, of the canvas height
 _BELOW = 0.3           # of the spare height, at most this much goes below the front row
 _MAX_ROWS = 8
-_MAX_HIDDEN = 0.55    # of a thing in a row behind, at most this share is hidden by the ones in front
+_MAX_HIDDEN = 0.6     # of a thing in a row behind, at most this share is hidden by the ones in front
 _ONE_ROW_UP_TO = 4     # up to four things stand side by side on one ground line, as people would
 _SQUEEZED = 0.5        # ... unless the tallest of them would be less than this share of the height
 _TUCK = 0.75           # in a zigzag, this share of each thing's width is its own; the rest may overlap
@@ -338,7 +338,7 @@ def _overlap_area(a: Box, b: Box) -> float:
 
 def _one_row(count: int) -> float:
     """How much larger a second row must make things: a few things stand side by side even when small."""
-    return 1.3 if count <= 4 else 1.5 if count <= 6 else 1.2
+    return 1.05 if count <= 4 else 1.5 if count <= 6 else 1.2
 
 
 def place_blocks(blocks: list[Block], region, width: int, height: int, max_scale: float | None,
