@@ -226,6 +226,8 @@ _MAX_ROWS = 8
 _MAX_HIDDEN = 0.6     # of a thing in a row behind, at most this share is hidden by the ones in front
 _ONE_ROW_UP_TO = 4     # up to four things stand side by side on one ground line, as people would
 _SQUEEZED = 0.5        # ... unless the tallest of them would be less than this share of the height
+_FAR_EXTENT = 0.3      # things said to be far away are at most this share of the height
+_HORIZON = 0.62       # where the ground meets the sky, of the height: far things stand on it
 _TUCK = 0.75           # in a zigzag, this share of each thing's width is its own; the rest may overlap
 _TALL_RISE = 0.3       # a row of people behind another: heads and shoulders above the front row
 _SMALL_RISE = 0.65     # a row of apples behind another: half an apple higher
@@ -382,7 +384,7 @@ def _placed(rows: list[_Row], scale: float, gap: float, ground: float | None, ax
     for row in rows:
         for block in row.blocks:
             limit_w = (ZONED_EXTENT if block.x_pref in (0, 2) else MAX_EXTENT) * width
-            limit_h = (ZONED_EXTENT if block.y_pref in (0, 2) else MAX_EXTENT) * height
+            limit_h = (_FAR_EXTENT if block.far else ZONED_EXTENT if block.y_pref in (0, 2) else MAX_EXTENT) * height
             scale = min(scale, limit_w / (block.width * row.shrink), limit_h / (block.height * row.shrink))
     if max_scale is not None:
         scale = min(scale, max_scale)
@@ -443,6 +445,8 @@ def _between(front: list[float], widths: list[float], start: float, avail: float
 
 def _block_top(block: Block, bottom: float, bh: float, ay0: float, avail_h: float, single: bool) -> float:
     """Where a block's top goes in its row: zoned to the top or bottom, hung (sky, wall), or standing."""
+    if block.far and block.support == staging.GROUND:
+        return min(bottom, ay0 + _HORIZON * avail_h) - bh  # far off: on the horizon, not up in the sky
     if block.y_pref == 0:
         return ay0
     if block.y_pref == 2:

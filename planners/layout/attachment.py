@@ -64,7 +64,17 @@ def attachments(fixed: Sequence[bool], relations: Sequence, sizes: Sequence[Thin
             child, parent = parent, child  # the held thing goes to the holder's hand
             if sizes[parent].category not in (priors.PERSON, priors.ANIMAL) and staging.has_surface(sizes[parent].name):
                 kind = "on"  # a tray with glasses, a car with a surfboard: on it
+        if kind in _PLACING and _too_big_for(sizes[child], sizes[parent]):
+            # "a woman pouring tea into a cup": a person does not go into a cup; she holds it.
+            child, parent, kind = parent, child, "holding"
         if child == parent or fixed[child] or root_of(parent) == child:
+            continue
+        if child in attached and kind in _PLACING and attached[child].kind in _PLACING:
+            # "candles on a cake on a table": what carries the child goes on the new parent.
+            carrier = root_of(child)
+            if carrier != parent and not fixed[carrier] and root_of(parent) != carrier \
+                    and sizes[carrier].height <= sizes[parent].height * 1.5:
+                attached[carrier] = Attachment(carrier, parent, kind)
             continue
         if child in attached:
             held = attached[child]
@@ -85,6 +95,13 @@ def attachments(fixed: Sequence[bool], relations: Sequence, sizes: Sequence[Thin
     return attached
 
 
+def reading(relation, sizes: Sequence[Thing]):
+    """A relation as the layout reads it: a person on or in a cup holds the cup instead."""
+    if relation.kind in _PLACING and _too_big_for(sizes[relation.subject], sizes[relation.object]):
+        return type(relation)(relation.subject, "holding", relation.object)
+    return relation
+
+
 def sitters(names: Sequence[str], categories: Sequence[str], poses: Sequence[str | None],
             relations: Sequence) -> set[int]:
     """People without a pose who are on a seat (a bench, a sofa): they sit, so they get a sitting shape."""
@@ -99,6 +116,12 @@ def sitters(names: Sequence[str], categories: Sequence[str], poses: Sequence[str
         if categories[person] == priors.PERSON and poses[person] is None:
             out.add(person)
     return out
+
+
+def _too_big_for(child: Thing, parent: Thing) -> bool:
+    """A person on or in a thing far smaller than them that is no seat or mount (a cup, a phone)."""
+    return (child.category == priors.PERSON and parent.category in (priors.OBJECT, priors.FOOD)
+            and staging.seat_height(parent.name) is None and parent.height < 0.4 * child.height)
 
 
 def _fits_under(child: Thing, parent: Thing) -> bool:

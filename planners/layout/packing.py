@@ -89,6 +89,7 @@ class Block:
     y_pref: int | None = None         # 0 top, 2 bottom
     support: str = staging.GROUND     # what its lowest things rest on: the ground line, or the sky or a wall
     scenery: bool = False             # holds a tree or a building: goes behind when there are rows
+    far: bool = False                 # said to be far away: stands small, on the horizon
 
     @property
     def floats(self) -> bool:
@@ -118,8 +119,8 @@ def lay_out_component(component, composites, extent, graph_x, graph_y, items, si
     for key, members in cells.items():
         slot_w = max(extent[m][2] - extent[m][0] for m in members)
         slot_h = max(extent[m][3] - extent[m][1] for m in members)
-        if len(members) <= 4 and all(sizes[m].support == staging.GROUND for m in members):
-            cols = len(members)  # a few things on the ground stand side by side, not on each other
+        if all(sizes[m].support == staging.GROUND for m in members):
+            cols = len(members)  # things on the ground stand side by side, never on each other's heads
         else:
             cols = _grid_columns(len(members), slot_w + gap, slot_h + gap)
         cell_grid[key] = (cols, math.ceil(len(members) / cols), slot_w, slot_h)
@@ -160,6 +161,7 @@ def lay_out_component(component, composites, extent, graph_x, graph_y, items, si
     support = next(s for s in (staging.GROUND, staging.WALL, staging.SKY) if s in supports)
     return Block(members, block_w, block_h, min(members),
                  x_pref=_preference(x_ranks), y_pref=_preference(y_ranks), support=support,
+                 far=all(items[i].zone[1] == "back" for i in members),
                  scenery=any(sizes[i].reaches_up for i in members))
 
 

@@ -50,9 +50,15 @@ def with_depth(scene: Scene) -> Scene:
     return scene.model_copy(update={"instances": instances})
 
 
-def scene_relations(relations: Sequence) -> list[Relation]:
-    """Layout relations (`LayoutRelation`: subject, kind, object, third) as the scene schema's relations."""
+def scene_relations(relations: Sequence, items: Sequence = ()) -> list[Relation]:
+    """Layout relations (`LayoutRelation`: subject, kind, object, third) as the scene schema's relations;
+    the zones of `items` (`LayoutItem`s: 'on the left', 'in the top right corner') as places."""
     out = []
+    for index, item in enumerate(items):
+        place = _place(item.zone)
+        if place is not None:
+            kind = "in_corner" if "-" in place else "at_place"
+            out.append(Relation(subject=index, kind=kind, place=place))
     for r in relations:
         if r.kind == "holding":
             out.append(Relation(subject=r.object, kind="held_by", object=r.subject))
@@ -62,6 +68,16 @@ def scene_relations(relations: Sequence) -> list[Relation]:
             other = r.third if r.kind == "between" else None
             out.append(Relation(subject=r.subject, kind=SCENE_KINDS[r.kind], object=r.object, other=other))
     return out
+
+
+def _place(zone: tuple[str | None, str | None]) -> str | None:
+    x, y = zone
+    y = y if y in ("top", "bottom") else None
+    if x is None and y is None:
+        return None
+    if x is None or (y is not None and x == "center"):
+        return y
+    return f"{y}-{x}" if y is not None else x
 
 
 def finish_plan(result):

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from planners.layout import canvas, priors, staging
 from planners.layout.arrangement import arrange, beside
 from planners.layout.attachment import (
+    reading,
     ATTACHING,
     Attachment,
     Box,
@@ -78,6 +79,7 @@ class LayoutRelation:
 class Layout:
     boxes: list[Box]
     dropped: list[LayoutRelation] = field(default_factory=list)  # relations the boxes do not satisfy
+    relations: list[LayoutRelation] = field(default_factory=list)  # the relations as the layout read them
     width: int = 512   # the canvas the boxes were laid out on
     height: int = 512
 
@@ -197,7 +199,7 @@ def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (),
     """
     n = len(items)
     if n == 0:
-        return Layout([], width=width, height=height)
+        return Layout([], relations=list(relations), width=width, height=height)
     for relation in relations:
         for index in (relation.subject, relation.object, relation.third):
             if index is not None and not 0 <= index < n:
@@ -243,10 +245,11 @@ def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (),
     _reach_up(boxes, sizes, items, relations, width, height)
     _lift_sky(boxes, sizes, [i for i in free_roots if sizes[i].support == staging.SKY], root_of, relations, height)
     _keep_depth(boxes, relations, attached, height)
-    dropped = [r for r in relations
+    read = [reading(r, sizes) for r in relations]
+    dropped = [r for r in read
                if not relation_holds(r.kind, boxes[r.subject], boxes[r.object],
                                      boxes[r.third] if r.third is not None else None)]
-    return Layout(boxes, dropped, width=width, height=height)
+    return Layout(boxes, dropped, relations=read, width=width, height=height)
 
 
 _FLOOR = 0.07  # where the ground line is when nothing says, from the bottom edge (of the height)

@@ -70,7 +70,7 @@ class RulesPlanner(Planner):
             height=solved.height,
             seed=seed,
             instances=instances,
-            relations=layout.scene_relations(relations),
+            relations=layout.scene_relations(solved.relations, items),
         )
         return PlanResult(scene=scene, record=PlannerRecord(name=self.name), notes=notes)
 
