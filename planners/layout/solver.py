@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from planners.layout import canvas, priors, staging
 from planners.layout.arrangement import arrange, beside
 from planners.layout.attachment import (
-    reading,
     ATTACHING,
     Attachment,
     Box,
@@ -37,6 +36,7 @@ from planners.layout.attachment import (
     attachments,
     bounds,
     composite,
+    reading,
     sitters,
 )
 from planners.layout.packing import MARGIN as _MARGIN
