@@ -39,6 +39,7 @@ COVERAGE_MIN = 0.2      # of the canvas area
 COMPARABLE_DEPTH = 0.12  # bottoms closer than this (of the height) stand at about the same depth
 SIZE_ORDER = 1.5        # prior height ratio from which the order of two sizes is a fact
 SIZE_FACTOR = 3.0       # apparent ratio this many times the prior ratio (or less) is implausible
+MAX_NOTES = 6           # findings shown per plan; the rest are counted
 HIDDEN = 0.6            # share of the smaller box that another, unrelated box may cover
 FAR_WORDS = re.compile(r"\b(far away|far off|far in the distance|in the distance|distant|on the horizon|tiny "
                        r"(?:people|figures?|man|woman|person)|from (?:far|afar|above))\b", re.IGNORECASE)
@@ -100,8 +101,13 @@ class Review:
     def score(self) -> float:
         return sum(WEIGHTS.get(f.rule, 1.0) for f in self.findings)
 
-    def notes(self, names: Sequence[str] | None = None) -> list[str]:
-        return [f"layout: {f.message}" for f in self.findings]
+    def notes(self, limit: int = MAX_NOTES) -> list[str]:
+        """One line per finding, at most `limit` of them (the weightiest), then how many more there are."""
+        ranked = sorted(self.findings, key=lambda f: -WEIGHTS.get(f.rule, 1.0))
+        lines = [f"layout: {f.message}" for f in ranked[:limit]]
+        if len(ranked) > limit:
+            lines.append(f"layout: … and {len(ranked) - limit} more finding(s) of the same kinds")
+        return lines
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -66,6 +66,10 @@ class LLMOptions(PlannerOptions):
     max_reasks: Annotated[int, Field(ge=0, le=10)] = Field(
         default=2, description="Times an invalid reply is sent back with its validation errors."
     )
+    critic_reask: bool = Field(
+        default=False, description="Send the layout critic's findings (people too small, things floating, sizes "
+        "off) back once, and keep the better of the two layouts. One more request; off by default, as endpoints "
+        "may be paid.")
     max_retries: Annotated[int, Field(ge=0, le=10)] = Field(
         default=3, description="Retries of one request after 429, 5xx or a timeout."
     )
@@ -96,6 +100,7 @@ class LLMOptions(PlannerOptions):
             "mode": self.mode,
             "max_reasks": self.max_reasks,
             "template": self.template.name if self.template else None,
+            **({"critic_reask": True} if self.critic_reask else {}),
         }
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from planners.base import Canvas, Planner, PlanResult
+from planners.layout import review_scene
 from scenes.errors import InvalidInput, PlannerError
 from scenes.manifest import PlannerRecord, Repair
 from scenes.model import MAX_PROMPT_CHARS, MAX_SEED, Scene
@@ -136,7 +137,19 @@ class LLMPlanner(Planner):
         usage: Counter[str] = Counter()
         notes: list[str] = []
         problems: list[str] = []
-        for _ in range(1 + self.options.max_reasks):
+
+        def finish(scene: Scene, repairs: list[Repair], completed: list[str]) -> PlanResult:
+            record = self._record(mode=mode, attempts=transport.requests - first_request, repairs=repairs,
+                                  completed=completed, raw_replies=raw_replies, usage=dict(usage))
+            if self.options.cache:
+                note = cache.put(key, scene, record)
+                if note:
+                    notes.append(note)
+            return PlanResult(scene=scene, record=record, notes=notes)
+
+        critique = self.options.critic_reask and task == "plan"
+        first: tuple[Scene, list[Repair], list[str]] | None = None  # the layout the critic's re-ask improves on
+        for _ in range(1 + self.options.max_reasks + critique):
             reply, mode = self._ask(transport, messages, mode, seed, deadline, notes)
             raw_replies.append(reply.text)
             usage.update(reply.usage)
@@ -147,13 +160,16 @@ class LLMPlanner(Planner):
                 messages = [*messages, {"role": "assistant", "content": reply.text},
                             {"role": "user", "content": _reask(problems, canvas)}]
                 continue
-            record = self._record(mode=mode, attempts=transport.requests - first_request, repairs=repairs,
-                                  completed=completed, raw_replies=raw_replies, usage=dict(usage))
-            if self.options.cache:
-                note = cache.put(key, scene, record)
-                if note:
-                    notes.append(note)
-            return PlanResult(scene=scene, record=record, notes=notes)
+            if critique and first is None and review_scene(scene).findings:
+                first = (scene, repairs, completed)
+                messages = [*messages, {"role": "assistant", "content": reply.text},
+                            {"role": "user", "content": _critic_reask(review_scene(scene).notes(), canvas)}]
+                continue
+            if first is not None and review_scene(first[0]).score < review_scene(scene).score:
+                scene, repairs, completed = first  # the re-ask made it worse: keep the first layout
+            return finish(scene, repairs, completed)
+        if first is not None:
+            return finish(*first)
         count = len(raw_replies)
         last = " ".join(raw_replies[-1].split())
         raise PlannerError(
@@ -208,6 +224,14 @@ def _check_canvas(canvas: Canvas, seed: int | None) -> None:
         raise InvalidInput(f"canvas {canvas.width}x{canvas.height}: {first['loc'][0]} "
                            f"{first['msg'].removeprefix('Value error, ')}",
                            hint="Use sides that are multiples of 8 between 64 and 4096.") from None
+
+
+def _critic_reask(findings: list[str], canvas: Canvas) -> str:
+    listed = "\n".join(f"- {finding.removeprefix('layout: ')}" for finding in findings[:12])
+    return (f"The layout reads as an implausible photograph:\n{listed}\n"
+            "Reply again with the whole JSON object, boxes moved and resized so that the main subjects fill "
+            "the frame, things rest on what holds them, and sizes match the real world "
+            f"(integer pixels on the {canvas.width}x{canvas.height} canvas).")
 
 
 def _reask(problems: list[str], canvas: Canvas) -> str:
