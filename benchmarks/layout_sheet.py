@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--columns", type=int, default=8)
     parser.add_argument("--width", type=int, default=512)
     parser.add_argument("--height", type=int, default=512)
+    parser.add_argument("--given", action="store_true", help="keep the canvas size (as --width/--height do)")
     parser.add_argument("--out", type=Path, default=Path("layout-sheet.png"))
     args = parser.parse_args(argv)
     prompts = [p.strip() for p in args.prompts.read_text().splitlines() if p.strip()]
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     sheet = Image.new("RGB", (args.columns * (CELL + 4), rows * (CELL + TEXT + 4)), (10, 10, 12))
     draw, font = ImageDraw.Draw(sheet), _font(11)
     for index, prompt in enumerate(prompts):
-        scene = finish_plan(planner.plan(prompt, canvas=Canvas(args.width, args.height), seed=0)).scene
+        scene = finish_plan(planner.plan(prompt, canvas=Canvas(args.width, args.height, given=args.given), seed=0)).scene
         image = renderer.render(scene, [0])[0].image
         image.thumbnail((CELL, CELL))
         x, y = (index % args.columns) * (CELL + 4), (index // args.columns) * (CELL + TEXT + 4)

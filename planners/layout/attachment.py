@@ -18,7 +18,7 @@ from planners.layout import priors, staging
 
 Box = tuple[float, float, float, float]
 
-ATTACHING = ("on", "inside", "under", "holding", "in front of", "behind")
+ATTACHING = ("on", "inside", "under", "holding", "in front of", "behind", "around")
 _PLACING = ("on", "inside", "under")  # relations that say where a thing is, more than "holding" does
 
 
@@ -141,6 +141,8 @@ def _place_children(parent_box: Box, children: list[Attachment], sizes: Sequence
             _place_on(parent_box, parent, group, sizes, out)
         elif kind == "holding":
             _place_held(parent_box, parent, group, sizes, out)
+        elif kind == "around":
+            _place_ring(parent_box, group, sizes, out)
         else:
             _place_around(parent_box, kind, group, sizes, out)
 
@@ -252,6 +254,26 @@ def _place_around(parent_box: Box, kind: str, group: list[Attachment], sizes, ou
             bottom = py1 - 0.25 * ph
             box = (cx - cw / 2, bottom - ch, cx + cw / 2, bottom)
         out[attachment.child] = box
+
+
+def _place_ring(parent_box: Box, group: list[Attachment], sizes, out: dict[int, Box]) -> None:
+    """Around a table or a campfire: one at each end, a little nearer the camera, the rest behind it
+    spread along its width, their lower halves hidden by it (as people sit or stand round a table)."""
+    px0, py0, px1, py1 = parent_box
+    pw, ph = px1 - px0, py1 - py0
+    ends, behind = group[:2], group[2:]
+    for side, attachment in zip((-1.0, 1.0), ends, strict=False):
+        child = sizes[attachment.child]
+        cw, ch = child.width, child.height
+        cx = (px0 if side < 0 else px1) + side * 0.3 * cw
+        bottom = py1 + 0.04 * ch
+        out[attachment.child] = (cx - cw / 2, bottom - ch, cx + cw / 2, bottom)
+    for slot, attachment in enumerate(behind):
+        child = sizes[attachment.child]
+        cw, ch = _shrink(child.width * 0.92, child.height * 0.92, max_w=1.1 * pw / len(behind))
+        cx = px0 + (slot + 0.5) * pw / len(behind)
+        bottom = py0 + 0.45 * ph
+        out[attachment.child] = (cx - cw / 2, bottom - ch, cx + cw / 2, bottom)
 
 
 def _sits_at(child: Thing, parent: Thing) -> bool:

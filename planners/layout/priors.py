@@ -61,7 +61,7 @@ _add(PERSON, """
 """)
 _add(ANIMAL, """
     animal .5 1.2; pet .45 1.2; cat .35 1.2; kitten .25 1.1; dog .5 1.2; puppy .35 1.1;
-    horse 1.3 1.3; pony 1 1.2; donkey 1.1 1.3; cow 1.2 1.5; calf .8 1.3; bull 1.3 1.5;
+    horse 1.15 1.3; pony .9 1.2; donkey 1 1.3; cow .9 1.5; calf .6 1.3; bull 1 1.5;
     sheep .7 1.3; lamb .5 1.2; goat .7 1.2; pig .6 1.5; piglet .3 1.4; chicken .35 .9;
     rooster .45 .9; hen .35 1; chick .15 1; duck .35 1.1; duckling .15 1; goose .55 1;
     swan .6 1.2; bird .25 1; parrot .4 .7; owl .45 .75; eagle .55 1.2; hawk .5 1.1;
@@ -93,7 +93,7 @@ _add(FURNITURE, """
     bed .7 1.6; crib .8 1.3; table .65 1.7; dining table .65 1.7; desk .65 1.6;
     coffee table .4 2; nightstand .5 .9; dresser .8 1.2; wardrobe 1.6 .7; cabinet 1 .8;
     cupboard 1.2 .8; shelf .9 1.2; bookshelf 1.6 .9; bookcase 1.6 .9; counter .8 2;
-    fireplace 1.1 1.1; lamp .7 .5; floor lamp 1.4 .3; chandelier .6 1; mirror .8 .7;
+    fireplace 1.1 1.1; campfire .35 1.6; bonfire .6 1.2; fire .4 1; lamp .7 .5; floor lamp 1.4 .3; chandelier .6 1; mirror .8 .7;
     door 1.6 .5; window .9 .9; curtain 1.4 .6; rug .15 3; carpet .15 3; pillow .2 1.5;
     cushion .2 1.3; blanket .25 2; refrigerator 1.2 .55; fridge 1.2 .55; oven .7 1;
     stove .7 1; microwave .35 1.6; toaster .22 1.3; dishwasher .7 .8; washing machine .7 .8;
@@ -124,7 +124,7 @@ _add(PLANT, """
 _add(BUILDING, """
     house 2 1.4; cottage 1.6 1.4; cabin 1.6 1.5; barn 2 1.5; hut 1.3 1.2; tent .9 1.5;
     building 3 .8; skyscraper 4 .35; tower 3.5 .4; lighthouse 2.8 .4; castle 2.5 1.3;
-    palace 2.2 1.8; church 2.6 .9; temple 2 1.4; windmill 2.6 .6; bridge 1.2 3.5;
+    palace 2.2 1.8; church 2.6 .9; temple 2 1.4; windmill 2.6 .6; bridge 1.2 3.5; arch 2.2 1; archway 2.2 1; gazebo 2 1.3;
     statue 1.2 .4; fountain 1 1.2; monument 2 .6; pyramid 2 1.7; well .8 1;
     street lamp 1.8 .2; streetlight 1.8 .2; lamppost 1.8 .2; traffic light .8 .35;
     stop sign .9 .5; sign .8 .8; signpost 1.3 .4; fire hydrant .5 .6; hydrant .5 .6;
@@ -132,7 +132,7 @@ _add(BUILDING, """
 """)
 _add(SKY, """
     sun .4 1; moon .3 1; cloud .4 2; rainbow 1.2 2; star .1 1; kite .5 1; balloon .3 .75;
-    drone .15 2; ufo .5 2.2
+    drone .15 2; ufo .5 2.2; firework .6 1; fireworks .6 1.2
 """)
 _add(OBJECT, """
     backpack .4 .75; bag .3 1; handbag .25 1.2; purse .22 1.2; suitcase .55 .8; luggage .55 .8;

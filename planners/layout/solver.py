@@ -48,7 +48,11 @@ __all__ = ["ATTACHING", "RELATIONS", "X_ZONES", "Y_ZONES", "Layout", "LayoutItem
 # Relations, read as "subject RELATION object" ("a cup on a saucer": cup on saucer).
 HORIZONTAL = ("left of", "right of")
 VERTICAL = ("above", "below")
-RELATIONS = HORIZONTAL + VERTICAL + ATTACHING + ("next to", "between", "around", "at", "near")
+RELATIONS = HORIZONTAL + VERTICAL + ATTACHING + ("next to", "between", "at", "near")
+# What people gather round: three or more "next to" one of these are around it.
+_GATHERING_POINTS = frozenset({"table", "dining table", "desk", "counter", "coffee table", "campfire", "fire",
+                               "bonfire", "fireplace", "christmas tree", "piano", "grand piano", "tree", "fountain",
+                               "cake", "birthday cake", "stove", "grill", "bed"})
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,19 @@ def _things(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation]) ->
     return things
 
 
+def _gatherings(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation]) -> list[LayoutRelation]:
+    """Three or more things "next to" one table or campfire are around it (four people at a dinner)."""
+    beside: dict[int, list[int]] = {}
+    for r in relations:
+        if r.kind == "next to":
+            beside.setdefault(r.object, []).append(r.subject)
+    gathered = {o for o, subjects in beside.items()
+                if len(set(subjects)) >= 3 and items[o].name.strip().lower() in _GATHERING_POINTS
+                and items[o].box is None}
+    return [LayoutRelation(r.subject, "around", r.object) if r.kind == "next to" and r.object in gathered else r
+            for r in relations]
+
+
 def _cut_scenery(things: list[Thing], items: Sequence[LayoutItem], children_of: dict[int, list[Attachment]]) -> None:
     """Trees and buildings no taller than the rest of the picture needs: they reach up out of the frame
     instead of shrinking the people (the boxes run up to the top edge once placed)."""
@@ -204,6 +221,7 @@ def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (),
         for index in (relation.subject, relation.object, relation.third):
             if index is not None and not 0 <= index < n:
                 raise ValueError(f"relation {relation} refers to item {index}; there are {n}")
+    relations = _gatherings(items, relations)
     sizes = _things(items, relations)
     attached = attachments([item.box is not None for item in items], relations, sizes)
     children_of: dict[int, list[Attachment]] = {}

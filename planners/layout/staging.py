@@ -17,7 +17,7 @@ GROUND, SKY, WALL = "ground", "sky", "wall"
 
 # Things that fly or hang from the ceiling, besides the SKY category (sun, clouds, kites ...).
 _AIRBORNE = frozenset({"airplane", "plane", "jet", "helicopter", "hot air balloon", "spaceship", "chandelier",
-                       "butterfly", "dragonfly", "bee"})
+                       "butterfly", "dragonfly", "bee", "spotlight"})
 # Things that hang on a wall: their centres sit about head-high.
 _ON_WALL = frozenset({"clock", "painting", "picture", "poster", "mirror", "window", "curtain", "map", "calendar",
                       "shelf", "blackboard", "chalkboard", "whiteboard"})
