@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from llm_fixtures import llm_env, planner_for  # noqa: F401
 
 from planners.base import Canvas
+from planners.layout import LayoutItem, LayoutRelation, finish_plan, review_scene, solve, with_depth
 from planners.layout import canvas as canvas_shapes
-from planners.layout import finish_plan, review_scene, with_depth
-from planners.layout.critic import Fact
+from planners.layout.critic import Fact, rests_on
 from planners.layout.depth import depth_ranks
 from planners.layout.geometry import overlaps
 from planners.rules import RulesPlanner
@@ -175,3 +175,42 @@ def test_a_worse_answer_to_the_critic_keeps_the_first_layout() -> None:
         result = planner_for(server, critic_reask=True).plan("a man and a woman", canvas=Canvas(512, 512), seed=1)
         assert len(server.requests) == 2
     assert result.scene.instances[1].box[0] == pytest.approx(300 / 512, abs=1e-3)
+
+
+# -- support, as the issue saw it go wrong -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("thing", "on_top"), [("plant", True), ("cat", True), ("book", False), ("vase", False)])
+def test_on_a_bookshelf_is_on_its_top_or_on_a_shelf_level(thing: str, on_top: bool) -> None:
+    solved = solve([LayoutItem(thing), LayoutItem("bookshelf")], [LayoutRelation(0, "on", 1)])
+    (x0, y0, x1, y1), shelf = solved.boxes
+    shelf_height = shelf[3] - shelf[1]
+    if on_top:
+        assert abs(y1 - shelf[1]) <= 0.002  # standing on the top edge, not inside
+    else:
+        assert shelf[1] + 0.1 * shelf_height < y1 < shelf[1] + 0.5 * shelf_height  # on an upper shelf level
+
+
+def test_candles_on_a_cake_on_a_table_all_rest_on_the_table() -> None:
+    items = [LayoutItem("candle"), LayoutItem("cake"), LayoutItem("table")]
+    solved = solve(items, [LayoutRelation(0, "on", 1), LayoutRelation(0, "on", 2)])
+    candle, cake, table = solved.boxes
+    assert rests_on(candle, cake) and rests_on(cake, table)
+
+
+def test_a_person_in_a_cup_holds_it_instead() -> None:
+    solved = solve([LayoutItem("woman"), LayoutItem("cup")], [LayoutRelation(0, "inside", 1)])
+    assert solved.relations == [LayoutRelation(0, "holding", 1)]
+    woman, cup = solved.boxes
+    assert (cup[3] - cup[1]) < 0.3 * (woman[3] - woman[1])
+
+
+def test_people_around_a_table_form_a_ring() -> None:
+    items = [LayoutItem("person") for _ in range(4)] + [LayoutItem("dining table")]
+    solved = solve(items, [LayoutRelation(k, "next to", 4) for k in range(4)], width=768, height=512)
+    assert [r.kind for r in solved.relations] == ["around"] * 4
+    table = solved.boxes[4]
+    ends = sorted(solved.boxes[:2], key=lambda b: b[0])
+    assert ends[0][0] < table[0] and ends[1][2] > table[2]  # one at each end
+    for behind in solved.boxes[2:4]:  # the others behind it: higher feet, inside its width
+        assert behind[3] < table[3] and table[0] <= (behind[0] + behind[2]) / 2 <= table[2]

@@ -173,7 +173,7 @@ def _place_on(parent_box: Box, parent: Thing, group: list[Attachment], sizes, ou
         riding = child.category == priors.PERSON and parent.category != priors.PERSON
         cw, ch = _shrink(child.width, child.height, max_w=1.2 * pw / count if not riding else 2 * pw)
         # Its centre stays above the parent's, however flat it is (a person lying on a bed).
-        bottom = min(py0 + staging.rest_height(parent.name) * ph, py0 + 0.45 * ph + ch / 2)
+        bottom = min(py0 + staging.rest_height(parent.name, child.name) * ph, py0 + 0.45 * ph + ch / 2)
         out[attachment.child] = (cx - cw / 2, bottom - ch, cx + cw / 2, bottom)
 
 
