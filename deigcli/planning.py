@@ -116,7 +116,7 @@ def complete_scene(planner_flags: PlannerFlags, loaded: LoadedScene, text_sha256
     except Exception as exc:
         raise PlannerError(f"planner '{planner.name}' failed to complete {label}: {exc}",
                            hint="Run with DEIG_DEBUG=1 for the traceback, and report it.") from exc
-    result = finish_plan(result)
+    result = finish_plan(result, completed=True)
     _notes(result.notes, label)
     return PlannedScene(result.scene, result.record, record, label)
 

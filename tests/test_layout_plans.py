@@ -214,3 +214,10 @@ def test_people_around_a_table_form_a_ring() -> None:
     assert ends[0][0] < table[0] and ends[1][2] > table[2]  # one at each end
     for behind in solved.boxes[2:4]:  # the others behind it: higher feet, inside its width
         assert behind[3] < table[3] and table[0] <= (behind[0] + behind[2]) / 2 <= table[2]
+
+
+def test_a_completed_scene_file_gets_depth_only_where_relations_overrule_the_ground_rule() -> None:
+    plain = _scene([(0.1, 0.1, 0.6, 0.6), (0.2, 0.2, 0.7, 0.9)])
+    assert with_depth(plain, only_when_needed=True) is plain  # the ground rule already says it
+    cup_on_table = _scene([(0.4, 0.3, 0.5, 0.45), (0.1, 0.4, 0.9, 0.9)], [{"subject": 0, "kind": "on", "object": 1}])
+    assert [i.depth for i in with_depth(cup_on_table, only_when_needed=True).instances] == [0, 1]

@@ -37,13 +37,17 @@ def review_scene(scene: Scene) -> critic.Review:
     return critic.review(placed_of(scene), facts_of(scene), far=critic.is_far(scene.prompt))
 
 
-def with_depth(scene: Scene) -> Scene:
+def with_depth(scene: Scene, *, only_when_needed: bool = False) -> Scene:
     """The scene with a depth rank on every instance whose box overlaps another's. A scene that states
-    any depth already is left as it is (its author decided)."""
+    any depth already is left as it is (its author decided). `only_when_needed` (a completed scene
+    file): ranks are written only where the relations overrule the lower-bottom-in-front rule."""
     if any(i.depth is not None for i in scene.instances) or any(i.box is None for i in scene.instances):
         return scene
-    ranks = depth.depth_ranks([tuple(i.box) for i in scene.instances], facts_of(scene))  # type: ignore[misc]
+    boxes = [tuple(i.box) for i in scene.instances]
+    ranks = depth.depth_ranks(boxes, facts_of(scene))  # type: ignore[arg-type]
     if all(r is None for r in ranks):
+        return scene
+    if only_when_needed and ranks == depth.depth_ranks(boxes):  # type: ignore[arg-type]
         return scene
     instances = [i.model_copy(update={"depth": r}) if r is not None else i
                  for i, r in zip(scene.instances, ranks, strict=True)]
@@ -80,9 +84,10 @@ def _place(zone: tuple[str | None, str | None]) -> str | None:
     return f"{y}-{x}" if y is not None else x
 
 
-def finish_plan(result):
-    """A planner's `PlanResult` with depth ranks set and the critic's findings added as notes."""
-    scene = with_depth(result.scene)
+def finish_plan(result, *, completed: bool = False):
+    """A planner's `PlanResult` with depth ranks set and the critic's findings added as notes. For a
+    `completed` scene file, whose stated values must not change, depth is added only where needed."""
+    scene = with_depth(result.scene, only_when_needed=completed)
     notes = review_scene(scene).notes()
     record = result.record.model_copy(update={"notes": [*result.record.notes, *notes]}) if notes else result.record
     result.scene, result.record = scene, record
