@@ -6,7 +6,7 @@ import re
 
 from planners.rules import lexicon
 from planners.rules.description import Description, Mention
-from planners.rules.inflection import article
+from planners.rules.inflection import article, number_word, plural
 from scenes.model import MAX_CAPTION_CHARS
 
 _SPACES = re.compile(r"\s+")
@@ -26,6 +26,37 @@ def instance_caption(mention: Mention) -> str:
     if mention.actions:
         parts.append(" and ".join(dict.fromkeys(mention.actions)))
     return clip(" ".join(p for p in parts if p))
+
+
+# Person-words for things that only look like people: no skeleton ("a snowman", "a chess king").
+NOT_HUMAN = frozenset({"snowman", "mannequin", "robot", "android", "statue", "scarecrow", "doll", "puppet",
+                       "figurine", "gnome", "cyborg", "sculpture"})
+# Modifiers that make a person-word a thing: "a chess king", "a toy soldier", "a stone angel".
+THING_MODIFIERS = frozenset({"chess", "toy", "stone", "lego", "plush", "paper", "clay", "snow", "ice", "marble",
+                             "bronze", "plastic", "cardboard", "wooden", "porcelain", "tin", "cartoon",
+                             "stuffed", "inflatable", "origami", "ceramic", "glass", "metal", "golden"})
+
+
+def is_human(mention: Mention) -> bool:
+    if mention.noun in NOT_HUMAN or mention.noun.split()[0] in THING_MODIFIERS:
+        return False
+    return not any(w.lower() in THING_MODIFIERS for w in mention.modifiers)
+
+
+def summary(names: list[str], description: Description) -> str | None:
+    """'a man, a woman and two dogs in a park': the things, counted, without their details."""
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    parts = [f"{article(name)} {name}" if n == 1 else f"{number_word(n)} {plural(name)}" for name, n in counts.items()]
+    if not parts:
+        return None
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    places = [s for s in description.settings if not s[2]]
+    if places:
+        prep = places[0][0].lower() or "in"
+        text += f" {prep if prep in ('in', 'on', 'at', 'under', 'by', 'near') else 'in'} {places[0][1]}"
+    return clip(text)
 
 
 def global_caption(prompt: str, description: Description) -> str:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from planners import priors
-from planners.rules import lexicon
+from planners.rules import lexicon, words
 from planners.rules.inflection import plural_candidates, singular
 from planners.rules.tokens import SENTENCE_END, Token
 
@@ -22,7 +22,8 @@ from planners.rules.tokens import SENTENCE_END, Token
 # it ends with "?". POSS stands for a possessive. An entry may refuse to match before "of".
 _POSS = "his|her|their|its|one's|the|both"
 
-_PHRASES: list[tuple[str, str, Any, bool]] = []  # (pattern, chunk kind, value, refuse before "of")
+_PHRASES: list[tuple[str, str, Any, bool]] = []
+_OF_THE_PICTURE = [["the", w] for w in ("picture", "image", "photo", "frame", "canvas", "scene", "painting", "shot")]  # (pattern, chunk kind, value, refuse before "of")
 
 
 def _phrase(kind: str, value: Any, *patterns: str, unless_of: bool = False) -> None:
@@ -35,6 +36,9 @@ for _side in ("left", "right"):
             f"{_side}-hand side? of", f"to the {_side} side of")
     _phrase("ZONE", (_side, None), f"on|to|at|in the far? {_side}|{_side}-hand side|hand|half|part|edge?",
             f"on|to|at|in the {_side}-hand side?", unless_of=True)
+for _side in ("left", "right"):
+    _phrase("SIDE", f"{_side} of", f"on|to|at {_POSS.replace('the|', '')} {_side}|{_side}-hand side?",
+            f"on|to|at {_POSS.replace('the|', '')} {_side} hand side")
 for _x in ("left", "right"):
     for _y, _ys in (("top", "top|upper"), ("bottom", "bottom|lower")):
         _phrase("ZONE", (_x, _y), f"in|at|on the {_ys} {_x} corner|side|part|half?", f"in|at|on the {_y}-{_x} corner?",
@@ -59,11 +63,14 @@ _phrase("REL", "behind", "behind", "in back of", "at the back of", "in the back 
         "partly|partially|half? hidden|obscured|blocked by|behind")
 _phrase("REL", "next to", "next to", "beside", "besides", "by", "near", "nearby", "close to", "close by",
         "alongside", "along side", "by the side of", "adjacent to", "against", "across from", "opposite",
-        "opposite to", "around", "among", "amongst", "surrounded by", "together with", "accompanied by",
+        "opposite to", "among", "amongst", "surrounded by", "together with", "accompanied by",
         "on|at|to|by the? side of", "on either side of")
 _phrase("REL", "inside", "in", "inside", "inside of", "within", "into", "in the middle of", "in the center of",
         "in the centre of", "at the center of", "at the centre of")
 _phrase("REL", "at", "at")
+_phrase("REL", "next to", "out of", "away from")
+_phrase("REL", "under", "in|under the shade|shadow of")
+_phrase("REL", "around", "around", "all around", "surrounding", "encircling", "circling")
 _phrase("REL", "between", "between", "in between", "in-between")
 
 _phrase("ORDER", ("x", False), "from? left to right", "left-to-right", "from? left-to-right")
@@ -77,6 +84,14 @@ _phrase("POSE", "hands-on-hips", "with? POSS? hands on POSS? hips", "with? arms 
 _phrase("POSE", "arms-raised", "with POSS? arms|hands raised|up|lifted", "with raised arms|hands",
         "with POSS? arms|hands in the air", "raising|lifting|throwing POSS? arms|hands up?",
         "arms|hands raised|up", "arms|hands in the air", "with POSS? arms|hands up in the air")
+_RAISE = ("raise|raises|raised|raising|lift|lifts|lifted|lifting|throw|throws|threw|throwing|thrust|thrusts|"
+          "thrusting|stretch|stretches|stretching|put|puts|putting|fling|flings")
+_phrase("POSE", "arms-raised", f"{_RAISE} POSS? both? arms|hands up|high|aloft|overhead? in|into? the? air?",
+        "with POSS? both? arms|hands in|into|up the? air", "arms|hands in|into the air", "arms|hands up in the air",
+        "arms|hands above POSS head", "with POSS? both? arms|hands above POSS head", "arms outstretched|overhead",
+        "with outstretched|upstretched arms", "arms|hands held high")
+_phrase("POSE", "squatting", "crouched|crouching|hunched|squatting down?", "down on POSS haunches")
+_phrase("POSE", "lying", "lying|laying down|flat? on POSS? back|stomach|side|belly", "stretched out")
 _phrase("POSE", "back-view", "seen|viewed|shown? from behind", "seen|viewed|shown? from the back",
         "facing away", "turned away", "back view", "from the back", "with POSS back to the camera|viewer")
 _phrase("POSE", "kneeling", "on POSS knees", "down on POSS knees")
@@ -99,7 +114,10 @@ _phrase("STYLE", "style", "in the style of", "in a|the style|manner of", "by art
 _phrase("THERE", "there", "there", "here", "we see", "you can see", "one can see", "showing", "shows",
         "depicting", "depicts", "featuring a scene of")
 _phrase("OF", "of", "of")
-_phrase("FILLER", "together", "side by side", "next to one another", "in a row", "in a line", "in that order")
+_phrase("PICTURE", "span", *lexicon.PICTURE_SPANS)
+_phrase("PICTURE", "words", *lexicon.PICTURE_PHRASES)
+_phrase("FILLER", "together", "on either|each|both side|sides", "on either|each|both side|sides of it|them",
+        "side by side", "next to one another", "in a row", "in a line", "in that order")
 
 # Quantities at the start of a noun phrase.
 _COUNT_PHRASES: list[tuple[str, int]] = [
@@ -171,8 +189,12 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
         length = _match_slots(pattern.slots, words, i)
         if not length:
             continue
+        if pattern.kind == "ZONE" and i + length < len(words) and lexicon.is_known_noun(singular(words[i + length])[0]):
+            continue  # "on the top shelf", "in the front row": a place on a thing, not on the canvas
         if pattern.unless_of and i + length < len(words) and words[i + length] == "of":
-            continue
+            if words[i + length + 1:i + length + 3] not in _OF_THE_PICTURE:
+                continue
+            length += 3  # "in the upper left corner of the picture": a place on the canvas
         if best is None or length > best[0]:
             best = (length, pattern)
     return best
@@ -239,12 +261,53 @@ def _number(word: str) -> int | None:
 
 
 def _is_verb_form(word: str) -> bool:
-    return word in lexicon.VERBS or (word.endswith("ing") and len(word) > 5 and not lexicon.is_known_noun(word))
+    if word in lexicon.VERBS:
+        return True
+    if lexicon.is_known_noun(word):
+        return False
+    return "VBG" in words.verb_tags(word) or words.only_verb(word) or (
+        word.endswith("ing") and len(word) > 5 and not words.is_english(word))
+
+
+def _only_describes(word: str) -> bool:
+    """A word the tables know only as an adjective or adverb ('asleep', 'afloat'): never a head."""
+    found = words.lemmas(word)
+    return bool(found) and set(found) <= {"ADJ", "ADV"} and not lexicon.is_known_noun(word)
 
 
 def _is_past_tense(word: str) -> bool:
-    # "two drums added rhythm": after a noun, a word in -ed the lexicon does not know is a verb.
-    return word.endswith("ed") and len(word) > 4 and not lexicon.is_known_noun(word) and not lexicon.is_adjective(word)
+    # "two drums added rhythm": after a noun, a past form the lexicon does not list is a verb.
+    if lexicon.is_known_noun(word) or lexicon.is_adjective(word):
+        return False
+    tags = words.verb_tags(word)
+    if tags:
+        return bool(tags & {"VBD", "VBN"})
+    return word.endswith("ed") and len(word) > 4 and not words.is_english(word)
+
+
+@lru_cache(maxsize=1)
+def _verbs_by_lemma() -> dict[str, lexicon.Verb]:
+    """The listed verbs by lemma, so that every form of one means the same ('race' as 'racing')."""
+    out: dict[str, lexicon.Verb] = {}
+    for form, verb in lexicon.VERBS.items():
+        if verb.pose or verb.relation or verb.gerund.endswith("ing"):
+            lemma = words.verb_lemma(form)
+            if lemma is not None:
+                out.setdefault(lemma, verb)
+    return out
+
+
+def verb_for(word: str, text: str) -> lexicon.Verb:
+    """The verb a word form stands for: listed by any of its forms ("crouched" is "crouch"), else a
+    verb of its own, captioned by its -ing form ("crows" -> "crowing")."""
+    known = lexicon.VERBS.get(word)
+    if known is None:
+        lemma = words.verb_lemma(word)
+        known = _verbs_by_lemma().get(lemma) if lemma else None
+    if known is not None:
+        return known
+    form = words.gerund(word) if words.verb_tags(word) & {"VBZ", "VBP", "VB", "VBD"} else text
+    return lexicon.Verb(form, relation="next to", transitive=True)
 
 
 def _known_noun_at(words: list[str], j: int, first: int) -> tuple[int, str, bool] | None:
@@ -256,7 +319,7 @@ def _known_noun_at(words: list[str], j: int, first: int) -> tuple[int, str, bool
             # "wine glasses", "traffic lights": the last word may be a plural the lexicon reads otherwise.
             for candidate in dict.fromkeys([base, *plural_candidates(words[j])]):
                 compound = " ".join(words[k:j] + [candidate])
-                if compound in priors.MULTIWORD_NOUNS or compound in lexicon.SETTINGS:
+                if compound in priors.MULTIWORD_NOUNS or compound in lexicon.SETTINGS or compound in lexicon.COMPOUND_NOUNS:
                     return k, compound, plural or candidate != words[j]
     if lexicon.is_known_noun(base):
         return j, base, plural
@@ -291,6 +354,7 @@ class Chunker:
         chunks: list[Chunk] = []
         i, n = 0, len(self.words)
         self.verbish_end = 0
+        self.verb_at = -1  # where a noun phrase ended at its verb ("a rooster | crows")
         while i < n:
             word = self.words[i]
             if i < self.verbish_end and self.tokens[i].is_word and match_phrase(self.words, i) is None:
@@ -306,8 +370,12 @@ class Chunker:
                 phrase = match_phrase(self.words, i)
                 if phrase is not None:
                     length, pattern = phrase
-                    chunks.append(Chunk(pattern.kind, i, i + length, pattern.value))
-                    i += length
+                    end = i + length
+                    if pattern.kind == "PICTURE" and pattern.value == "span":
+                        while end < n and self.words[end] not in (",", ";", ".", "!", "?", "(", ")", "and"):
+                            end += 1
+                    chunks.append(Chunk(pattern.kind, i, end, pattern.value))
+                    i = end
                     continue
             chunk = self._word(i, chunks[-1] if chunks else None)
             chunks.append(chunk)
@@ -315,35 +383,10 @@ class Chunker:
         return chunks
 
     def _word(self, i: int, previous: Chunk | None) -> Chunk:
+        found = self._function_word(i) or self._verb_at(i, previous)
+        if found is not None:
+            return found
         word = self.words[i]
-        # After a transitive verb or a preposition a noun is expected: "mixing drinks", "with waves",
-        # "in shining armor" (a verb form followed by a noun is its modifier).
-        wants_noun = previous is not None and (
-            (previous.kind == "VERB" and previous.value.transitive)
-            or previous.kind in ("WITH", "REL", "PREP", "OF", "NEG", "DETAIL", "WEAR"))
-        if word in ("and", "plus"):
-            return Chunk("AND", i, i + 1)
-        if word in ("or", "nor"):
-            return Chunk("OR", i, i + 1)
-        if word in lexicon.CONJUNCTIONS:
-            return Chunk("CLAUSE", i, i + 1, word)
-        if word in lexicon.RELATIVE:
-            return Chunk("RELATIVE", i, i + 1, word)
-        if word in lexicon.COPULAS:
-            return Chunk("COPULA", i, i + 1, word)
-        if word in ("each", "one") and i + 1 < len(self.words) and self.words[i + 1] in ("other", "another"):
-            return Chunk("NP", i, i + 2, np=NounPhrase(i, i + 2, pronoun="each other"))
-        if word in lexicon.PRONOUNS and word != "one":
-            return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=word))
-        if word in lexicon.VERBS and not (wants_noun and (
-                lexicon.is_known_noun(singular(word)[0]) or lexicon.is_known_noun(word) or self._noun_follows(i + 1))):
-            return Chunk("VERB", i, i + 1, lexicon.VERBS[word])  # but "mixing drinks": a noun
-        if previous is not None and previous.kind == "COPULA" and word.endswith("ing") and word not in lexicon.ADJECTIVES:
-            after = self.words[i + 1] if i + 1 < len(self.words) else ""
-            if _is_verb_form(word) or after in lexicon.DETERMINERS or _number(after) is not None:
-                return self._generic_verb(i)  # "is mixing drinks", "is building a sandcastle"
-        if previous is not None and previous.kind == "NP" and _is_past_tense(word):
-            return self._generic_verb(i)  # "a car painted red"
         if word in lexicon.PREPOSITIONS:
             return Chunk("PREP", i, i + 1, word)
         if word in lexicon.FILLER:
@@ -355,15 +398,87 @@ class Chunker:
             return self._generic_verb(i)
         return Chunk("OTHER", i, i + 1, word)
 
+    def _function_word(self, i: int) -> Chunk | None:
+        """Conjunctions, relative words, copulas, pronouns and words to the planner."""
+        word = self.words[i]
+        if word in ("and", "plus"):
+            return Chunk("AND", i, i + 1)
+        if word in lexicon.CHATTER and self._chatter(i):
+            return Chunk("FILLER", i, i + 1, word)
+        if word in ("or", "nor"):
+            return Chunk("OR", i, i + 1)
+        for words_of, kind in ((lexicon.CONJUNCTIONS, "CLAUSE"), (lexicon.RELATIVE, "RELATIVE"),
+                               (lexicon.COPULAS, "COPULA")):
+            if word in words_of:
+                return Chunk(kind, i, i + 1, word)
+        if word in ("each", "one") and i + 1 < len(self.words) and self.words[i + 1] in ("other", "another"):
+            return Chunk("NP", i, i + 2, np=NounPhrase(i, i + 2, pronoun="each other"))
+        possessive = word in lexicon.POSSESSIVES and self._noun_follows(i + 1)  # "at her feet"
+        if word in lexicon.PRONOUNS and word != "one" and not possessive:
+            return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=word))
+        return None
+
+    def _verb_at(self, i: int, previous: Chunk | None) -> Chunk | None:
+        """A verb here, by the lexicon or by what came before ('a rooster | crows', 'is | mixing')."""
+        word = self.words[i]
+        if i == self.verb_at or (previous is not None and previous.kind == "NP" and self._verb_after_subject(
+                previous, i)):
+            return self._generic_verb(i)
+        # After a transitive verb or a preposition a noun is expected: "mixing drinks", "with waves",
+        # "in shining armor" (a verb form followed by a noun is its modifier).
+        wants_noun = previous is not None and (
+            (previous.kind == "VERB" and previous.value.transitive)
+            or previous.kind in ("WITH", "REL", "PREP", "OF", "NEG", "DETAIL", "WEAR"))
+        if word in lexicon.VERBS and not (wants_noun and (
+                lexicon.is_known_noun(singular(word)[0]) or lexicon.is_known_noun(word) or self._noun_follows(i + 1))):
+            return Chunk("VERB", i, i + 1, lexicon.VERBS[word])  # but "mixing drinks": a noun
+        if previous is not None and previous.kind == "COPULA" and word.endswith("ing") and word not in lexicon.ADJECTIVES:
+            after = self.words[i + 1] if i + 1 < len(self.words) else ""
+            if _is_verb_form(word) or after in lexicon.DETERMINERS or _number(after) is not None:
+                return self._generic_verb(i)  # "is mixing drinks", "is building a sandcastle"
+        if previous is not None and previous.kind == "NP" and _is_past_tense(word):
+            return self._generic_verb(i)  # "a car painted red"
+        return None
+
+    def _chatter(self, i: int) -> bool:
+        """'So I'm imagining a girl...', 'could you draw a cat': words to the planner, not the scene.
+        Only at the start of a sentence and before the first thing is named."""
+        for k in range(i - 1, -1, -1):
+            if self.words[k] in SENTENCE_END:
+                return True
+            if self.words[k] not in lexicon.CHATTER and self.words[k] not in (",", "'"):
+                return False
+        return True
+
     def _generic_verb(self, i: int) -> Chunk:
         # A verb the lexicon does not know: kept in the caption, its object stands next to it.
-        return Chunk("VERB", i, i + 1, lexicon.Verb(self.tokens[i].text, relation="next to", transitive=True))
+        return Chunk("VERB", i, i + 1, verb_for(self.words[i], self.tokens[i].text))
 
     def noun_phrase(self, i: int) -> NounPhrase | None:
-        words, n = self.words, len(self.words)
         np = NounPhrase(i, i)
-        j = i
-        # Determiner and quantity, in any of their usual orders ("the two", "all three", "a pair of").
+        first = self._quantity(np, i)
+        j = self._body_end(np, first)
+        body = [k for k in range(first, j) if self.tokens[k].is_word]
+        if body and self.words[body[-1]] == "and":
+            j = body.pop()
+        if not body:
+            if np.count is None and np.det is None:
+                return None
+            if np.count is not None and np.det is None and self.words[i] == "one":
+                np.pronoun = "one"
+            np.end = j
+            return np
+        head_start, head_end = self._head(body, np, j)
+        np.modifiers = [self.tokens[k] for k in body if k < head_start]
+        np.head = [self.tokens[k] for k in range(head_start, head_end)] if head_end > head_start else []
+        np.end = head_end if head_end > head_start else j
+        self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
+        return np
+
+    def _quantity(self, np: NounPhrase, j: int) -> int:
+        """Determiner and quantity, in any of their usual orders ("the two", "all three", "a pair
+        of"); fills np.det / np.count and returns where the modifiers start."""
+        words, n = self.words, len(self.words)
         while j < n:
             counted = match_count(words, j)
             if counted is not None:
@@ -377,24 +492,20 @@ class Chunker:
                 break  # "a 3 legged stool", "a two-headed dragon": a modifier, not a count
             if number is not None and not (words[j] == "one" and not self._noun_follows(j + 1)):
                 np.count = number if words[j] != "dozen" or np.count is None else np.count * 12
-                j += 1
-                continue
-            if words[j] in lexicon.VAGUE_COUNTS:
+            elif words[j] in lexicon.VAGUE_COUNTS:
                 np.count, np.vague = lexicon.VAGUE_COUNTS[words[j]], True
-                j += 1
-                continue
-            if words[j] in lexicon.DETERMINERS and words[j] != "one's":
+            elif words[j] in lexicon.DETERMINERS and words[j] != "one's":
                 np.det = np.det or words[j]
-                j += 1
-                continue
-            if words[j] == "all" or words[j] == "only":
-                j += 1
-                continue
-            break
-        first = j
-        # Modifiers and the head: words up to the first function word.
+            elif words[j] not in ("all", "only"):
+                break
+            j += 1
+        return j
+
+    def _body_end(self, np: NounPhrase, first: int) -> int:
+        """Modifiers and the head: the words up to the first function word or verb."""
+        words, j = self.words, first
         seen = _Seen()
-        while j < n:
+        while j < len(words):
             if not self.tokens[j].is_word:
                 if words[j] == "," and self._comma_between_adjectives(seen, j):
                     j += 1  # "a big, red ball"
@@ -403,30 +514,14 @@ class Chunker:
             word = words[j]
             if word in _NP_STOP and not (word == "and" and self._adjective_and(seen, j)):
                 break
-            if j > first and _number(word) is not None and word != "one":
-                break  # "Draw two penguins": a number starts a noun phrase of its own
-            if j > first and match_phrase(words, j) is not None and word != "and":
+            if j > first and ((_number(word) is not None and word != "one")  # "Draw two penguins"
+                              or (match_phrase(words, j) is not None and word != "and")):
                 break
             if self._verb_ends_phrase(np, seen, j):
                 break
             seen.add(word)
             j += 1
-        body = [k for k in range(first, j) if self.tokens[k].is_word]
-        if body and words[body[-1]] == "and":
-            j = body.pop()
-        if not body:
-            if np.count is None and np.det is None:
-                return None
-            if np.count is not None and np.det is None and words[i] == "one":
-                np.pronoun = "one"
-            np.end = j
-            return np
-        head_start, head_end = self._head(body, np, j)
-        np.modifiers = [self.tokens[k] for k in body if k < head_start]
-        np.head = [self.tokens[k] for k in range(head_start, head_end)] if head_end > head_start else []
-        np.end = head_end if head_end > head_start else j
-        self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
-        return np
+        return j
 
     def _comma_between_adjectives(self, seen: _Seen, j: int) -> bool:
         after = self.words[j + 1] if j + 1 < len(self.words) and self.tokens[j + 1].is_word else ""
@@ -437,6 +532,9 @@ class Chunker:
         """Whether words[j] is a verb after the noun phrase rather than a word inside it."""
         word = self.words[j]
         has_noun = seen.has_noun
+        if seen.count and self._agrees_as_verb(np, j):
+            self.verb_at = j
+            return True
         if _is_past_tense(word):
             # "two drums added rhythm", "the omelet cooked the eggs"; but "a 3 legged stool", "a potted plant"
             if " ".join(self.words[j:j + 2]) in priors.MULTIWORD_NOUNS:
@@ -455,6 +553,52 @@ class Chunker:
         # "a couple dancing"; but "a sitting man", "a painting"
         return not (self._noun_follows(j + 1) or lexicon.is_known_noun(singular(word)[0]))
 
+    def _agrees_as_verb(self, np: NounPhrase, j: int) -> bool:
+        """'a rooster crows on', 'ducks paddle across', 'kids building a snowman': after a noun, a
+        form that can be a verb agreeing with it in number, followed by what a verb is followed by
+        (a determiner, a preposition, the end), is the verb, even where it could be a noun. A known
+        object noun after something that cannot act stays a compound ('an office building on')."""
+        word, previous = self.words[j], self.words[j - 1]
+        tags = words.verb_tags(word)
+        if not tags or previous in _NP_STOP or lexicon.is_adjective(previous):
+            return False
+        if singular(word)[0] in lexicon.STYLE_WORDS or word in lexicon.STYLE_WORDS:
+            return False  # "sepia tones", "warm colors"
+        after = self.words[j + 1] if j + 1 < len(self.words) else ""
+        if tags & {"VBN", "VBD"} and after in ("with", "by") and f"{previous} {word}" not in lexicon.COMPOUND_NOUNS:
+            return True  # "a dinner table set with four plates", "a wall covered by ivy"
+        compounds = priors.MULTIWORD_NOUNS | lexicon.COMPOUND_NOUNS | lexicon.SETTINGS
+        if (" ".join(self.words[j:j + 2]) in compounds or f"{previous} {word}" in compounds
+                or f"{singular(previous)[0]} {word}" in compounds):
+            return False  # "a black dining table", "a parking meter", "a farmers market"
+        after = self.words[j + 1] if j + 1 < len(self.words) else ""
+        if words.only_verb(word) and not lexicon.is_known_noun(word):
+            return True  # "a man in a panama hat sit on ...": only a verb, whatever the number
+        follows = (not after or not self.tokens[j + 1].is_word or after in _NP_STOP or _number(after) is not None
+                   or after in lexicon.PRONOUNS or words.is_adverb(after) or match_phrase(self.words, j + 1) is not None)
+        animate = lexicon.category(singular(previous)[0]) in (priors.PERSON, priors.ANIMAL)
+        if not follows and not ("VBG" in tags and (words.only_verb(word) or animate)):
+            return False  # "a robot serving drinks": a participle after one who can do it
+        base, plural = singular(previous)
+        plural = plural or (np.count or 1) > 1
+        agrees = tags & ({"VBG", "VBD", "VBP"} if plural else {"VBG", "VBD", "VBZ"})
+        if not agrees:
+            return False
+        if lexicon.is_known_noun(word) or lexicon.is_known_noun(singular(word)[0]):
+            return lexicon.category(base) in (priors.PERSON, priors.ANIMAL)
+        return True
+
+    def _verb_after_subject(self, previous: Chunk, i: int) -> bool:
+        """'she waves at them', 'they share a cake', 'two men shaking hands': after a pronoun any
+        verb form, after a noun phrase a form that is only a verb, is the clause's verb."""
+        word = self.words[i]
+        if word in lexicon.VERBS or match_phrase(self.words, i) is not None:
+            return False
+        np = previous.np
+        if np is not None and np.pronoun in ("he", "she", "they", "it", "we", "i", "you"):
+            return bool(words.verb_tags(word) - {"VBN"}) or word in lexicon.VERBS
+        return words.only_verb(word) and not lexicon.is_known_noun(word)
+
     def _is_last_word(self, j: int) -> bool:
         return not self._noun_follows(j + 1)
 
@@ -468,7 +612,10 @@ class Chunker:
             return False
         before = self.words[np.start - 1] if np.start > 0 else ""
         after = self.words[end] if end < len(self.words) else ""
-        return (len(body) > 1 and before not in lexicon.COPULAS and before not in ("in", "with", "wearing")
+        # "a salmon", "some coral": a colour that is also a thing, alone after a determiner
+        named = len(body) > 1 or (words.can_be(last, "NOUN") and (
+            np.det is not None and np.det not in lexicon.POSSESSIVES or np.vague))
+        return (named and before not in lexicon.COPULAS and before not in ("in", "with", "wearing", "dressed")
                 and after not in ("and", ",", "or"))
 
     def _noun_follows(self, j: int) -> bool:
@@ -501,7 +648,7 @@ class Chunker:
             if not verbish:
                 found = None
         if found is None:
-            candidates = [k for k in body if not lexicon.is_adjective(words[k])]
+            candidates = [k for k in body if not lexicon.is_adjective(words[k]) and not _only_describes(words[k])]
             if not candidates and self._adjective_is_the_thing(np, body, end):
                 candidates = [last]  # "a square tin", "the jagged coral"
             if not candidates or words[candidates[-1]] in ("one", "ones"):
@@ -509,7 +656,28 @@ class Chunker:
             k = candidates[-1]
             noun, plural = singular(words[k])
             head_start, head_end = k, k + 1
+        if (np.count or 0) > 1 and not np.vague and not plural and head_end - head_start == 1 and (
+                words[head_start] in lexicon.COLOURS):
+            return last + 1, last + 1  # "two orange": a colour of two things, not two oranges
         if noun in lexicon.PLURALIA_TANTUM and noun == "glasses" and (np.count or 1) > 1 and not np.pair:
             noun, plural = "glass", True
+        if head_end - head_start == 1 and head_start > first and self._names_with(words[head_start - 1], noun):
+            head_start, noun = head_start - 1, f"{words[head_start - 1]} {noun}"  # "a water cooler"
         np.noun, np.plural = noun, plural
         return head_start, head_end
+
+    @staticmethod
+    def _names_with(modifier: str, noun: str) -> bool:
+        """Whether a noun before a head the size table does not know is part of the thing's name
+        ('water cooler', 'cash register', 'drum kit'), not a description of it ('a wooden crate')."""
+        if noun in priors.NOUNS or " " in noun or lexicon.category(noun) is not None or lexicon.is_setting(noun):
+            return False
+        if (noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.MASS_NOUNS or noun in lexicon.STYLE_WORDS
+                or noun in lexicon.COLLECTIVES):
+            return False  # "a school uniform", "a carrot nose", "pizza dough": the head names it
+        if lexicon.is_adjective(modifier) or modifier in lexicon.COLOURS or _number(modifier) is not None:
+            return False
+        found = words.lemmas(modifier)
+        if "ADJ" in found or words.verb_tags(modifier) & {"VBG", "VBD", "VBN"}:
+            return False
+        return "NOUN" in found or lexicon.is_known_noun(modifier)

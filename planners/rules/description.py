@@ -39,6 +39,7 @@ class Relation:
     kind: str
     object: int
     third: int | None = None  # "between" has two objects
+    words: str | None = None  # the words it was read from
 
 
 @dataclass

@@ -23,10 +23,23 @@ def singular(word: str) -> tuple[str, bool]:
     if lexicon.is_known_noun(word) and not _plural_of_known(word) and not _listed_plural(word):
         return word, False
     candidates = plural_candidates(word)
+    if not candidates and word.endswith("us") and lexicon.is_known_noun(word[:-1]):
+        return word[:-1], True  # "tutus", "emus"
+    if not candidates and word.endswith("s") and len(word) > 3:
+        from planners.rules import words
+
+        known = words.noun_singular(word)  # "tutus", "emus": endings the rules above leave alone
+        if known is not None and known[1]:
+            return known[0], True
     for candidate in candidates:
         if lexicon.is_known_noun(candidate):
             return candidate, True
     if candidates:
+        from planners.rules import words
+
+        known = words.noun_singular(word)  # "collies" -> "collie", where the endings guess "colly"
+        if known is not None and known[1]:
+            return known[0], True
         return candidates[0], True
     return word, False
 
@@ -74,3 +87,26 @@ def article(word: str) -> str:
     if low[0] == "8" or (low[0] == "1" and low[:2] in ("11", "18")):
         return "an"
     return "a"
+
+
+_PLURAL_OF: dict[str, str] = {}  # the word table has the rest ('leaf' -> 'leaves')
+_PLURAL_OF.update({"person": "people", "man": "men", "woman": "women", "child": "children", "mouse": "mice",
+                   "goose": "geese", "foot": "feet", "tooth": "teeth", "knife": "knives", "bus": "buses",
+                   "fish": "fish", "sheep": "sheep", "deer": "deer"})
+_NUMBERS = {n: w for w, n in lexicon.NUMBER_WORDS.items() if w not in ("single", "lone", "both", "dozen")}
+
+
+def plural(noun: str) -> str:
+    """The plural of a singular noun ('person' -> 'people', 'fire hydrant' -> 'fire hydrants')."""
+    *front, last = noun.split(" ")
+    if last in _PLURAL_OF:
+        many = _PLURAL_OF[last]
+    else:
+        from planners.rules import words
+
+        many = words.noun_plural(last)
+    return " ".join([*front, many])
+
+
+def number_word(n: int) -> str:
+    return _NUMBERS.get(n, str(n))

@@ -89,6 +89,13 @@ CLOTHING = _words(
     "belt badge pin brooch backpack purse handbag bag satchel armor armour swimsuit bikini "
     "pajamas pyjamas nightgown bathrobe"
 )
+PARTS_MORE = _words("tooth windshield windscreen bumper headlight headlights taillight dashboard trunk "
+                    "pigtails dreadlocks scar scars wrinkles dimples afro mohawk stubble goatee sideburns "
+                    "whiskers bob mullet fringe limp grin frown tan sunburn muscles")
+CLOTHING = CLOTHING | _words("blanket collar harness bandana tutu tiara sash vest shirts beanie scrubs kit "
+                             "spacesuit lab-coat sundress hoodies overcoat trenchcoat turtleneck camouflage "
+                             "armour armor fatigues leotard wetsuit apron")
+CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and not w.endswith("ss"))
 # Parts and features: bound to their owner's caption ("a cat with green eyes").
 PARTS = _words(
     "hair beard moustache mustache eyes eye ears ear nose mouth lips teeth smile face head hands "
@@ -101,6 +108,15 @@ PARTS = _words(
     "dots frosting icing sprinkles toppings topping filling crust cover cushions strap straps "
     "hood engine sail sails mast chimney balcony porch steps shutters expression"
 )
+# Parts that only exist on their owner: a relation to one is a relation to the owner ("a cat on his
+# lap", "a dog at her feet", "a basket on its handlebars"), never an instance of its own.
+OWNED_PARTS = _words(
+    "lap lap knee knees feet foot hand hands arm arms shoulder shoulders back head lap neck chest hip "
+    "hips finger fingers toe toes wrist wrists elbow elbows leg legs paw paws palm palms side lips mouth "
+    "handlebar handlebars lid spout seat saddle pedal pedals keys key handle handles hood bonnet brim "
+    "rim edge top bottom surface tip face mantel mantelpiece branch")
+PARTS = PARTS | PARTS_MORE | (OWNED_PARTS - _words("side top bottom surface edge seat key keys"))
+PARTS = PARTS | frozenset(w[:-1] for w in PARTS if w.endswith("s") and not w.endswith(("ss", "us")) and len(w) > 4)
 # Wearable things a GenEval-style class list also has as objects: instances unless worn.
 WEARABLE_OBJECTS = _words("tie backpack handbag purse bag glasses sunglasses watch hat cap helmet crown scarf glove")
 
@@ -116,6 +132,7 @@ SETTINGS = _words(
     "sky skies space galaxy universe clouds horizon room kitchen bedroom bathroom livingroom "
     "living-room hall hallway corridor office classroom library studio gym museum gallery "
     "restaurant cafe café bar pub diner shop store supermarket market mall bakery hospital "
+    "porch dune dunes moon-surface farmers-market "
     "school church cathedral temple station airport subway train-station platform stage "
     "theater theatre cinema arena stadium court pitch track rink pool attic basement garage "
     "warehouse factory lab laboratory interior exterior world wilderness ruins battlefield "
@@ -128,9 +145,20 @@ SETTINGS = _words(
     "evening afternoon day winter summer autumn fall spring christmas halloween"
 )
 # Portions: "a slice of pizza" is a pizza.
-PARTITIVES = _words("slice slices piece pieces bit bits chunk chunks scoop scoops wedge wedges sliver "
+PARTITIVES = _words("sheet sheets slice slices piece pieces bit bits chunk chunks scoop scoops wedge wedges sliver "
                     "cube cubes portion portions serving servings bite slab strip strips drop drops "
                     "dollop loaf loaves sprig sprigs stalk stalks head heads clove cloves")
+
+# Things named by two words whose last word alone names something else ("watering can", "chess king").
+COMPOUND_NOUNS = frozenset(
+    "watering can|fishing rod|fishing pole|chess king|chess queen|chess piece|chess board|paper plane|"
+    "paper boat|garden gnome|toy soldier|toy car|toy train|music box|treasure chest|sleeping bag|"
+    "walking stick|rubber duck|snow globe|water tower|wind turbine|piggy bank|spinning top|crystal ball|"
+    "magic wand|ice cream cone|cutting board|ironing board|grandfather clock|bird bath|cat tree|dog bed|"
+    "beach ball|traffic cone|street sign|stop light|lawn mower|wheel barrow|sewing machine|record player|"
+    "game controller|yoga mat|door mat|picture frame|light house|fire place|sand castle|sandcastle|"
+    "hot water bottle|rolling pin|baby stroller|shopping cart|golden retriever|german shepherd|great dane|"
+    "border collie|labrador retriever|siamese cat|persian cat|maine coon".split("|"))
 
 # Places named by two or three words ("living room", "mountain top"): settings as a whole.
 SETTINGS = SETTINGS | frozenset(
@@ -140,7 +168,8 @@ SETTINGS = SETTINGS | frozenset(
     "flower field|wheat field|rice field|snowy mountains|sandy beach|candle light|golden hour|blue hour|"
     "high school|train platform|subway station|gas station|fire station|police station|"
     "grocery store|book store|bookstore|art gallery|concert hall|night club|throne room|"
-    "back yard|front yard|rose garden|city park|amusement park|theme park|race track|dance floor"
+    "back yard|front yard|rose garden|farmers market|flea market|fish market|night market|sand dunes|"
+    "city park|amusement park|theme park|race track|dance floor"
     .split("|"))
 
 # The subset of SETTINGS that says when rather than where ("at dusk", "in the evening").
@@ -160,21 +189,77 @@ FRAMES = _words(
     "shot snapshot portrait close-up closeup view scene watercolor watercolour artwork "
     "poster cartoon comic still frame depiction composition selfie"
 )
+# Things that show other things: what they show goes into their caption, never a box of its own.
+DEPICTIONS = _words(
+    "painting paintings poster posters drawing drawings sketch portrait picture photograph photo print mural "
+    "statue statuette sculpture figurine tapestry postcard billboard banner sign tattoo engraving mosaic "
+    "illustration cartoon")
+# Where a depiction hangs or stands, so that "a painting of a ship on the wall" is a painting.
+DISPLAY_SURFACES = _words("wall walls easel mantel mantelpiece door shelf board ceiling "
+                          "pedestal plinth billboard frame")
 # What may follow a negation and belongs to it: "no people around", "no cars in sight".
 NEGATION_TAILS = ("around", "in sight", "anywhere", "at all", "nearby", "present", "visible", "in view",
                   "in the scene", "in the picture", "in the image", "in the frame", "in the shot",
                   "in the photo", "in the background", "whatsoever", "to be seen")
 # Things one cannot draw a box around.
 ABSTRACT = _words(
+    "spell spells tug war hide seek catch tag speed "
     "skill skills trick tricks plan plans idea ideas music rhythm beauty walk walks time life love fun game "
     "games possibility possibilities imagination media social joy happiness peace silence sound sounds noise "
     "smell taste thought thoughts dream dreams memory memories moment moments attention way ways care job "
     "work business journey adventure story stories lesson lessons practice exercise conversation meal break "
     "rest nap sleep energy power freedom hope fear anger sadness kindness warmth breeze air atmosphere mood")
+# Worlds one stands on: "on the moon" is where the scene is.
+WORLDS = _words("moon mars planet earth asteroid comet")
+# Plurals that name a group whose members may be listed next ("three friends, a tall guy and ...").
+GROUP_NOUNS = _words("person friend kid child student guest sibling member teen teenager companion colleague "
+                     "coworker traveler tourist passenger player worker customer adult people pet animal "
+                     "musician dancer")
+# Worn in pairs or plural by nature: "two nurses in blue scrubs" each wear "blue scrubs".
+WORN_IN_PAIRS = _words("shoes boots sneakers trainers sandals heels slippers socks gloves mittens earrings scrubs "
+                       "fatigues loafers clogs flip-flops stockings skates")
+# Singular words for a group of people, whose members may be listed next ("a jazz band, a saxophonist...").
+COLLECTIVES = _words("band family group team crowd trio quartet choir orchestra crew gang couple party")
+# The speaker talking to the planner: "I'd love a picture of...", "can you make...", "please draw".
+CHATTER = _words("i i'm i'd i'll i've me we we'd let's lets you please pls so hey hi hello okay ok to see "
+                 "visualize visualise envision depict capture "
+                 "imagine imagining picture draw paint generate create make render show give want need like "
+                 "love would could can maybe just really")
+# What one does something with, never a thing of its own after a verb: "chopping wood", "drinking tea".
+MASS_NOUNS = _words("dough wood water tea coffee milk juice wine beer soup food bread rice pasta snow sand dirt mud "
+                    "grass hay paper money music news chess cards football soccer basketball tennis golf "
+                    "baseball hockey volleyball piano guitar violin drums cello flute homework laundry dishes "
+                    "breakfast lunch dinner firewood clay paint ice-cream popcorn candy")
 STYLE_WORDS = _words(
+    "edges edge reflections reflection particles particle spotlight spotlights sparkles bloom flare rays "
+    "spark sparks ember embers smoke steam dust confetti glitter snowflake snowflakes raindrops raindrop "
     "style art artwork quality resolution detail details bokeh masterpiece artstation "
     "trending unreal octane 4k 8k hd hdr uhd dslr render photography wallpaper concept aesthetic "
-    "vibe mood colors colours tones palette film grain"
+    "vibe mood colors colours tones palette film grain color colour tone shadow shadows highlight "
+    "highlights contrast saturation hue hues lighting light lights glow exposure focus blur sharpness "
+    "texture textures composition framing angle perspective symmetry vignette haze grading gradient "
+    "realism surrealism minimalism impressionism cinematography photo-realism lens lenses aperture "
+    "shutter iso engine raytracing ray-tracing reflections rendering illustration tint vibes shading "
+    "brushstroke brushstrokes strokes linework outline outlines watercolor watercolour oil pastel "
+    "gouache charcoal ink sketch matte"
+)
+# Words about the picture itself, never things in it; only the global caption keeps them.
+# A SPAN phrase goes on to the next comma: "shot on a Canon EOS R5", "trending on artstation".
+PICTURE_SPANS = (
+    "shot on|with", "taken on|with", "captured on|with", "photographed on|with", "filmed on|with",
+    "trending on", "rendered in|with", "made in|with blender|unreal|octane|midjourney", "created in|with",
+)
+PICTURE_PHRASES = (
+    "depth of field", "shallow|deep depth of field", "award winning|winning", "award-winning",
+    "highly|hyper|ultra|super|very|intricately detailed|realistic", "sharp|soft focus", "in focus", "out of focus",
+    "high|low|best|top quality|resolution", "wide|ultra-wide|narrow angle shot|lens?",
+    "wide-angle|telephoto|fisheye|macro|tilt-shift lens|shot|photo?",
+    "bird's-eye|birds-eye|aerial|top-down|overhead|low-angle|high-angle|eye-level|isometric view|shot|angle",
+    "from a low|high angle", "at eye level", "rule of thirds", "long exposure", "film grain",
+    "color|colour grading|graded", "volumetric|rim|studio|ambient|dramatic|cinematic|moody|neon|hard light|lighting",
+    "god rays", "lens flare", "unreal engine", "octane render", "ray tracing", "in 4k|8k|hd",
+    "35mm|50mm|85mm|24mm film|lens|photo|photograph|shot?", "soft|harsh|long|deep shadows",
+    "pastel|muted|vibrant|warm|cool|bright|earthy|neon colors|colours|tones|palette",
 )
 
 PREPOSITIONS = _words(
@@ -230,6 +315,8 @@ IRREGULAR_PLURALS: dict[str, str] = {
     "salmon": "salmon", "aircraft": "aircraft", "swine": "swine", "cattle": "cow",
     "police": "police officer", "staff": "staff", "dwarves": "dwarf", "werewolves": "werewolf",
 }  # fmt: skip
+# Same form for one and many, and said of herds: bare ("herding sheep") they are several.
+HERD_PLURALS = _words("sheep deer moose bison cattle")
 # Same form for one and many: with no number they mean one.
 ZERO_PLURALS = _words("sheep deer fish moose bison salmon aircraft swine")
 
@@ -315,7 +402,66 @@ ING_NOUNS = _words(
     "wing string swing spring thing evening morning icing stuffing herring starling sibling viking stocking "
     "railing awning lightning clothing bedding frosting topping filling dressing carving drawing etching "
     "sling offspring")
-NOUN_LIKE = CLOTHING | PARTS | SETTINGS | FRAMES | ING_NOUNS
+# People and animals the size table does not list: their kind, so that they wear, pose and act.
+PEOPLE = _words(
+    "granddaughter grandson grandchild grandparent magician snowboarder paramedic surgeon professor librarian "
+    "lifeguard mechanic carpenter plumber barista bartender cashier janitor referee coach jockey gardener baker "
+    "butcher tailor journalist reporter lawyer judge banker engineer architect officer guard sheriff ranger "
+    "explorer climber swimmer diver golfer boxer wrestler gymnast skater jogger biker rider hunter shepherd "
+    "cowgirl infant teen schoolgirl schoolboy uncle aunt nephew niece cousin husband wife bridesmaid boyfriend "
+    "girlfriend neighbor neighbour stranger passenger pedestrian customer shopper vendor merchant nun pope "
+    "emperor empress duke duchess jester gladiator mermaid dwarf troll ogre goblin sorcerer sorceress warlock "
+    "druid archer warrior hero heroine villain spy thief robber prisoner volunteer traveler traveller backpacker "
+    "hitchhiker camper fan pupil scholar tutor principal author writer poet sculptor model actor actress "
+    "comedian rapper violinist pianist cellist flutist saxophonist trumpeter conductor mailman postman "
+    "courier granny nana guest host hostess colleague coworker teammate skateboarder mountaineer fisherwoman "
+    "housewife nanny caretaker shopkeeper salesman saleswoman florist pharmacist dentist veterinarian marine "
+    "captain elder human individual youngster lad lass sibling twin")
+ANIMALS = _words(
+    "collie poodle beagle labrador retriever terrier dachshund husky corgi spaniel bulldog chihuahua pug "
+    "dalmatian greyhound shepherd rottweiler doberman kitten puppy calf foal lamb piglet chick duckling "
+    "rooster hen goose swan heron stork pelican parrot macaw toucan hummingbird sparrow robin finch "
+    "pigeon crow raven owl hawk eagle falcon vulture flamingo peacock penguin ostrich emu quokka wombat "
+    "koala kangaroo wallaby platypus sloth lemur gorilla chimpanzee orangutan baboon meerkat otter beaver "
+    "badger hedgehog porcupine raccoon skunk squirrel chipmunk hamster gerbil guinea-pig ferret weasel "
+    "mole bat moose elk reindeer bison buffalo yak camel llama alpaca donkey mule pony stallion mare "
+    "goat ram ewe boar hippo rhino leopard cheetah jaguar panther lynx hyena jackal wolf coyote fox "
+    "lizard gecko iguana chameleon turtle tortoise frog toad snake python cobra crocodile alligator "
+    "dolphin whale shark seal walrus octopus squid crab lobster jellyfish starfish butterfly bee "
+    "ladybug dragonfly ant spider beetle moth snail worm dragon unicorn griffin phoenix")
+_PERSON_ENDINGS = ("daughter", "girl", "boy", "woman", "man", "mother", "father", "child", "person", "wife",
+                   "maid", "lady", "keeper", "worker", "player", "fighter", "maker", "smith", "ician")
+_NOT_PEOPLE = _words("ottoman talisman doberman walkman caiman")
+
+
+def category(noun: str) -> str | None:
+    """The kind of a (singular) noun: the size table's, else from the lists of people and animals,
+    else a person for words built on a person-word ('granddaughter', 'sportsman', 'beekeeper')."""
+    found = priors.category(noun)
+    if found is not None:
+        return found
+    last = noun.rsplit(" ", 1)[-1]
+    if last in PEOPLE:
+        return priors.PERSON
+    if last in ANIMALS:
+        return priors.ANIMAL
+    if last not in _NOT_PEOPLE and any(last.endswith(e) and len(last) > len(e) + 2 for e in _PERSON_ENDINGS):
+        return priors.PERSON
+    if last.endswith("ist") and len(last) > 6:
+        return priors.PERSON  # "bassist", "cellist", "florist": one who does it
+    return priors.category(last) if " " in noun else None
+
+
+NOUN_LIKE = CLOTHING | PARTS | SETTINGS | FRAMES | ING_NOUNS | PEOPLE | ANIMALS
+
+
+_SETTING_ENDINGS = ("yard", "room", "scape", "land", "field", "side")
+
+
+def is_setting(noun: str) -> bool:
+    """A place ('a farmyard', 'a nursery'): listed, or a word built like one ('barnyard', 'ballroom')."""
+    return noun in SETTINGS or (noun not in priors.NOUNS and noun.endswith(_SETTING_ENDINGS) and " " not in noun
+                                and len(noun) > 6) or noun in _words("nursery")
 
 
 def is_known_noun(word: str) -> bool:
@@ -330,7 +476,13 @@ def is_adjective(word: str) -> bool:
     if word in ADJECTIVES:
         return True
     if len(word) > 5 and word.endswith(_ADJECTIVE_ENDINGS) and not is_known_noun(word):
-        return True
+        from planners.rules import words  # the open word tables know "clownfish" is a noun
+
+        found = words.lemmas(word)
+        if found:
+            return "ADJ" in found
+        # unknown: a word ending in a known noun is a kind of it ("clownfish", "swordfish")
+        return not any(is_known_noun(word[k:]) for k in range(1, len(word) - 3))
     # "red-haired", "blue-eyed", "long-sleeved", "brightly-lit", "red-and-white", "dark-blue".
     if "-" in word:
         parts = word.split("-")

@@ -12,7 +12,8 @@ from __future__ import annotations
 from planners import priors
 from planners.rules import lexicon
 from planners.rules.chunks import Chunk, Chunker, NounPhrase
-from planners.rules.description import Description
+from planners.rules.description import Description, Relation
+from planners.rules.owners import Owners
 from planners.rules.roles import NounPhrases
 from planners.rules.tokens import Token, tokenize
 
@@ -24,12 +25,13 @@ def describe(prompt: str) -> Description:
     return reader.out
 
 
-class _Reader(NounPhrases):
+class _Reader(NounPhrases, Owners):
     """Reads chunks left to right, keeping track of subjects, owners and links."""
 
     def __init__(self, prompt: str, tokens: list[Token], chunks: list[Chunk]):
         self.prompt, self.tokens, self.chunks = prompt, tokens, chunks
         self.out = Description()
+        self.depicting = False  # inside "a painting of ...": the painting is a thing, not the frame
         self._new_sentence()
 
     # -- state ---------------------------------------------------------------------------------
@@ -37,6 +39,7 @@ class _Reader(NounPhrases):
     def _new_sentence(self) -> None:
         self.sentence_subjects: list[int] = []  # top-level mentions, for "from left to right"
         self.sentence_orders: list[tuple[str, bool]] = []
+        self.announced: list[tuple[int, int]] = []  # (plural before a colon, first mention after it)
         self.frame_open = True                  # "a photo of" may still open the sentence
         self._new_clause()
 
@@ -60,6 +63,8 @@ class _Reader(NounPhrases):
         self.ellipsis: list[NounPhrase] = []
         self.negation_start: int | None = None
         self.with_owner: int | str | None = None
+        self.rel_words: str | None = None          # the words of the last relation ("at the foot of")
+        self.last_wear: tuple[str, object] | None = None  # "he wears a hat and she a scarf"
 
     # -- the loop -------------------------------------------------------------------------------
 
@@ -90,6 +95,7 @@ class _Reader(NounPhrases):
 
     def _end_sentence(self) -> None:
         self._close_negation()
+        self._close_announcements()
         for axis, reverse in self.sentence_orders:
             if len(self.sentence_subjects) > 1:
                 self.out.orders.append((axis, reverse, list(self.sentence_subjects)))
@@ -124,9 +130,34 @@ class _Reader(NounPhrases):
         self.link = ("OR", None)
 
     def _on_comma(self, chunk: Chunk) -> None:
+        group_word = [i for i in self.group if self.out.mentions[i].noun in lexicon.GROUP_NOUNS
+                      and self.out.mentions[i].count > 1 or self.out.mentions[i].noun in lexicon.COLLECTIVES]
+        if chunk.value == "," and group_word and not self.announced:
+            self.announced.append((group_word[-1], len(self.out.mentions)))  # "three friends, a tall guy ..."
         if chunk.value == ":":
+            announcer = next((i for i in reversed(self.group) if self.out.mentions[i].count > 1), None)
+            if announcer is not None:
+                self.announced.append((announcer, len(self.out.mentions)))
             self.group, self.last_role = [], None
         self.link = ("COMMA", None)
+
+    def _close_announcements(self) -> None:
+        """'Five people at a bus stop: a businessman ..., a woman ...': the plural announced a list,
+        and the things listed after it are its members, not more of them."""
+        for announcer, first in self.announced:
+            source = self.out.mentions[announcer]
+            kind = priors.PERSON if source.noun in lexicon.COLLECTIVES else source.category
+            members = [i for i in range(first, len(self.out.mentions))
+                       if self.out.mentions[i].parent is None and self.out.mentions[i].category == kind
+                       and self.out.mentions[i].count > 0]
+            named = sum(self.out.mentions[i].count for i in members)
+            if named < 2 or kind is None:
+                continue
+            source.count = max(0, source.count - named)
+            for index in members:
+                self.out.mentions[index].parent = announcer
+                self._set_zone(index, source.zone)
+        self.announced = []
 
     def _on_copula(self, chunk: Chunk) -> None:
         self.after_copula = True
@@ -139,12 +170,16 @@ class _Reader(NounPhrases):
     def _on_rel(self, chunk: Chunk) -> None:
         self._close_negation()
         self.link = ("REL", chunk.value)
+        self.rel_words = self._text(chunk.start, chunk.end)
         self.continuing = None
         previous = self.chunks[self.index - 1] if self.index > 0 else None
         # "a cup on a saucer on a table": the second relation is the saucer's
         chained = (previous is not None and previous.kind == "NP" and previous.np is not None
                    and previous.np.noun is not None and self.last_role == "object")
         self.chain_subject = self.last if chained else None
+        holder = next((r.subject for r in self.out.relations if r.kind == "holding" and r.object == self.last), None)
+        if chained and holder is not None and chunk.value not in ("inside", "on"):
+            self.chain_subject = holder  # "a fox reading a book under a mushroom": the fox is under it
 
     def _on_prep(self, chunk: Chunk) -> None:
         self._close_negation()
@@ -242,12 +277,17 @@ class _Reader(NounPhrases):
 
     def _on_wear(self, chunk: Chunk) -> None:
         self._close_negation()
-        self.link = ("WEAR", self._text(chunk.start, chunk.end))
+        text = self._text(chunk.start, chunk.end)
+        self.link = ("WEAR", "wearing" if text.lower() in ("wears", "wear", "wore") else text)
+        self.last_wear = self.link
 
     def _on_with(self, chunk: Chunk) -> None:
         self._close_negation()
         self.link = ("WITH", self._text(chunk.start, chunk.end))
         self.with_owner = self.owner  # a list after "with" keeps this owner
+
+    def _relation(self, subject: int, kind: str, obj: int, words: str | None = None) -> Relation:
+        return Relation(subject, kind, obj, words=words or self.rel_words)
 
     def _on_detail(self, chunk: Chunk) -> None:
         self.link = ("DETAIL", self._text(chunk.start, chunk.end))
@@ -257,6 +297,26 @@ class _Reader(NounPhrases):
             self.link = None
             return
         self.link = ("OF", "of")
+
+    def _on_side(self, chunk: Chunk) -> None:
+        """'a lamp with a book on its left', 'a dog to their right': beside whoever the possessive means."""
+        self._close_negation()
+        self.link, self.continuing = None, None
+        pronoun = self.tokens[chunk.start + 1].low if chunk.end - chunk.start > 1 else "it"
+        subjects = [self.last] if self.last is not None and self.last_role in ("subject", "object") else []
+        owner = self._resolve(pronoun, exclude=subjects, prefer=self.group)
+        words = self._text(chunk.start, chunk.end)
+        if owner is None or not subjects:
+            for index in subjects:
+                self._set_zone(index, (chunk.value.split()[0], None))
+            return
+        for index in subjects:
+            self.out.relations.append(Relation(index, chunk.value, owner, words=words))
+        self.acted.update(subjects)
+
+    def _on_picture(self, chunk: Chunk) -> None:
+        self._close_negation()
+        self.link, self.continuing = None, None  # words about the picture: the global caption has them
 
     def _on_style(self, chunk: Chunk) -> None:
         self.link = ("STYLE", None)

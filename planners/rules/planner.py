@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from planners import layout
+from planners import layout, priors
 from planners.base import Canvas, Planner, PlanResult
-from planners.rules import captions
-from planners.rules.description import Description
+from planners.rules import captions, lexicon
+from planners.rules.description import Description, Mention
 from planners.rules.inflection import article
 from planners.rules.parsing import describe
+from planners.rules.relating import Reading, layout_kind, place_relation, scene_relation
 from scenes.errors import InvalidInput
 from scenes.manifest import PlannerRecord
 from scenes.model import (
@@ -20,6 +21,7 @@ from scenes.model import (
     MIN_SIDE,
     Instance,
     PoseKeypoints,
+    Relation,
     Scene,
 )
 from scenes.poses import keypoints_extent
@@ -41,22 +43,24 @@ class RulesPlanner(Planner):
         description = describe(text)
         notes = list(description.notes)
         mentions, owners = _instances(description, notes)
-        items = [layout.LayoutItem(m.noun, pose=m.pose, zone=m.zone) for m in (description.mentions[o] for o in owners)]
-        relations = _relations(description, mentions)
-        # A person on a bench or a sofa with no pose of their own sits on it.
-        poses = [description.mentions[owner].pose for owner in owners]
-        for index in layout.seated(items, relations):
-            poses[index] = "sitting"
-            items[index] = dataclasses.replace(items[index], pose="sitting")
+        chosen = [description.mentions[o] for o in owners]
+        items = [layout.LayoutItem(m.noun, pose=_pose(m), zone=m.zone, prior=_prior(m)) for m in chosen]
+        readings = _readings(description, mentions)
+        relations = _layout_relations(readings, items)
+        # A person on a bench or a sofa with no pose of their own sits on it; every other person stands.
+        seated = layout.seated(items, [_seat_as_on(r, items) for r in relations])
+        for index, mention in enumerate(chosen):
+            pose = "sitting" if index in seated else items[index].pose or _default_pose(mention)
+            items[index] = dataclasses.replace(items[index], pose=pose, prior=_prior(mention, pose))
+        poses = [item.pose for item in items]
         solved = layout.solve(items, relations, width=canvas.width, height=canvas.height, fit_canvas=not canvas.given)
         for relation in solved.dropped:
             if relation.kind in _HARD:
                 notes.append(f"could not place {items[relation.subject].name} {relation.kind} "
                              f"{items[relation.object].name}: it conflicts with other relations")
         instances = [
-            Instance(name=_name(description.mentions[owner].noun),
-                     caption=captions.instance_caption(description.mentions[owner]), box=box, pose=pose)
-            for owner, box, pose in zip(owners, solved.boxes, poses, strict=True)
+            Instance(name=_name(mention.noun), caption=captions.instance_caption(mention), box=box, pose=pose)
+            for mention, box, pose in zip(chosen, solved.boxes, poses, strict=True)
         ]
         background = captions.background(description)
         if not instances and background is None:
@@ -69,8 +73,9 @@ class RulesPlanner(Planner):
             width=solved.width,
             height=solved.height,
             seed=seed,
+            summary=captions.summary([i.name for i in instances], description),
             instances=instances,
-            relations=layout.scene_relations(solved.relations, items),
+            relations=_scene_relations(readings, chosen),
         )
         return PlanResult(scene=scene, record=PlannerRecord(name=self.name), notes=notes)
 
@@ -153,16 +158,57 @@ def _instances(description: Description, notes: list[str]) -> tuple[dict[int, li
     return by_mention, owners
 
 
-def _relations(description: Description, mentions: dict[int, list[int]]) -> list[layout.LayoutRelation]:
-    out: list[layout.LayoutRelation] = []
-    pairs = [(r.subject, r.kind, r.object, r.third) for r in description.relations]
+def _prior(mention: Mention, pose: str | None = None) -> priors.SizePrior | None:
+    """Sizes for people and animals the size table does not name: a person's, a dog's."""
+    if mention.noun in priors.NOUNS or mention.category not in (priors.PERSON, priors.ANIMAL):
+        return None
+    return priors.prior_for("person" if mention.category == priors.PERSON else "dog", pose)
+
+
+_SEATS = frozenset({"chair", "armchair", "sofa", "couch", "seat", "stool", "wheelchair", "throne", "bench"})
+
+
+def _seat_as_on(relation: layout.LayoutRelation, items: list[layout.LayoutItem]) -> layout.LayoutRelation:
+    """'in a rocking chair' sits as 'on a chair' does."""
+    if relation.kind == "inside" and items[relation.object].name.rsplit(" ", 1)[-1] in _SEATS:
+        return layout.LayoutRelation(relation.subject, "on", relation.object)
+    return relation
+
+
+def _default_pose(mention: Mention) -> str | None:
+    """People stand unless the words say otherwise; babies are carried or lie, so they get none."""
+    if mention.noun in ("baby", "infant", "newborn"):
+        return None
+    return "standing" if mention.is_person and captions.is_human(mention) else None
+
+
+def _pose(mention: Mention) -> str | None:
+    """The pose the words give a person; things named like people do not pose."""
+    if not mention.is_person or not captions.is_human(mention):
+        return None
+    if mention.pose:
+        return mention.pose
+    # "a crouching boy": a participle before the noun says the pose too
+    for word in mention.modifiers:
+        verb = lexicon.VERBS.get(word.lower())
+        if verb is not None and verb.pose:
+            return verb.pose
+    return None
+
+
+def _readings(description: Description, mentions: dict[int, list[int]]) -> list[Reading]:
+    """The description's relations between mentions, as relations between instances."""
+    out: list[Reading] = []
+    pairs = [(r.subject, r.kind, r.object, r.third, r.words) for r in description.relations]
     for axis, reverse, order in description.orders:
         kind = ("right of" if reverse else "left of") if axis == "x" else ("below" if reverse else "above")
-        pairs += [(a, kind, b, None) for a, b in zip(order, order[1:], strict=False)]
+        pairs += [(a, kind, b, None, None) for a, b in zip(order, order[1:], strict=False)]
     seen = set()
-    for subject, kind, obj, third in pairs:
+    for subject, kind, obj, third, words in pairs:
         subjects, objects = mentions.get(subject, []), mentions.get(obj, [])
         thirds = mentions.get(third, []) if third is not None else []
+        if kind == "between" and third is None and len(objects) >= 2:
+            objects, thirds, third = objects[:1], objects[1:2], obj  # "between two horses"
         if not subjects or not objects or (third is not None and not thirds):
             continue
         if kind in layout.ATTACHING:
@@ -171,15 +217,32 @@ def _relations(description: Description, mentions: dict[int, list[int]]) -> list
             for i, child in enumerate(children):
                 parent = parents[i % len(parents)]
                 s, o = (parent, child) if kind == "holding" else (child, parent)
-                pair = (s, kind, o, None)
-                if s != o and pair not in seen:
-                    seen.add(pair)
-                    out.append(layout.LayoutRelation(s, kind, o))
+                if s != o and (s, kind, o, None) not in seen:
+                    seen.add((s, kind, o, None))
+                    out.append(Reading(s, kind, o, None, words))
             continue
         for s in subjects:
             for o in objects:
-                pair = (s, kind, o, thirds[0] if thirds else None)
-                if s != o and pair not in seen:
-                    seen.add(pair)
-                    out.append(layout.LayoutRelation(*pair))
+                key = (s, kind, o, thirds[0] if thirds else None)
+                if s != o and key[3] not in (s, o) and key not in seen:
+                    seen.add(key)
+                    out.append(Reading(*key, words))
     return out
+
+
+def _layout_relations(readings: list[Reading], items: list[layout.LayoutItem]) -> list[layout.LayoutRelation]:
+    out, seen = [], set()
+    for r in readings:
+        kind = layout_kind(r.kind, items[r.subject], items[r.object], r.third)
+        key = (r.subject, kind, r.object, r.third)
+        if key not in seen:
+            seen.add(key)
+            out.append(layout.LayoutRelation(*key))
+    return out
+
+
+def _scene_relations(readings: list[Reading], chosen: list[Mention]) -> list[Relation]:
+    documents = [scene_relation(r) for r in readings]
+    documents += [p for index, m in enumerate(chosen) if (p := place_relation(index, m.zone)) is not None]
+    unique = list({tuple(sorted(d.items())): d for d in documents}.values())
+    return [Relation.model_validate(d) for d in unique[:4 * MAX_INSTANCES]]

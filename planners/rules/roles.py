@@ -9,7 +9,7 @@ becomes. It shares the reader's state (its subjects, owner and link).
 from __future__ import annotations
 
 from planners import priors
-from planners.rules import lexicon
+from planners.rules import lexicon, words
 from planners.rules.chunks import Chunk, NounPhrase
 from planners.rules.description import Mention, Relation
 from planners.rules.inflection import article
@@ -27,6 +27,18 @@ _VIEWER = frozenset({"camera", "viewer", "lens", "spectator", "audience"})
 _SURFACES = frozenset({"table", "dining table", "desk", "counter", "shelf", "bookshelf", "plate", "tray", "bed",
                        "couch", "sofa", "bench", "coffee table", "nightstand", "dresser", "stool", "chair",
                        "saucer", "cabinet", "piano", "car", "truck", "cake", "pizza", "rug", "carpet"})
+# Modifiers that say which part of a thing, not which thing: "the top shelf" is the bookshelf's.
+_PLACE_WORDS = frozenset({"top", "bottom", "upper", "lower", "middle", "front", "back", "left", "right", "far",
+                          "near", "center", "centre"})
+# Who a definite description may mean when nobody was named so: "the boy" is the son.
+_SAME_PERSON = {
+    "boy": frozenset({"son", "grandson", "brother", "kid", "child", "schoolboy", "nephew"}),
+    "girl": frozenset({"daughter", "granddaughter", "sister", "kid", "child", "schoolgirl", "niece"}),
+    "man": frozenset({"father", "dad", "husband", "grandfather", "grandpa", "groom", "uncle", "gentleman"}),
+    "woman": frozenset({"mother", "mom", "wife", "grandmother", "grandma", "bride", "aunt", "lady"}),
+    "child": frozenset({"son", "daughter", "kid", "boy", "girl", "toddler"}),
+    "kid": frozenset({"son", "daughter", "child", "boy", "girl", "toddler"}),
+}
 # How a held thing is told apart from a companion: small enough to carry.
 _HOLDABLE_HEIGHT = 0.75
 
@@ -37,59 +49,93 @@ class NounPhrases:
     def _on_np(self, chunk: Chunk) -> None:
         np = chunk.np
         assert np is not None
-        link, self.link = self.link, None
-        if link and link[0] in ("AND", "OR", "COMMA") and self.continuing:
-            if self._continues(self.continuing[0], np, link[0]):
-                link = (self.continuing[0], self.continuing[1], link[0])  # a list goes on
-            else:
-                self.continuing = None
-        elif link and link[0] not in ("AND", "OR", "COMMA"):
-            self.continuing = None
+        link = self._link_for(np)
         kind = link[0] if link else None
         if kind != "NEG":
             self._close_negation()
-        if kind == "STYLE":
+        if self._no_instance(np, link):
             return
-        if np.pronoun is not None:
-            self._pronoun(np, link)
-            return
+        if kind is None and self.last_wear is not None and self._after_pronoun(np):
+            link, kind = self.last_wear, "WEAR"  # "he wears a hat and she a scarf": the verb is understood
         if np.noun in lexicon.PARTITIVES:
             self._partitive(np)
+        if kind not in ("NEG", "WEAR", "DETAIL", "WITH") and self._part_of(np, link):
+            return
         if kind == "NEG":
             self._negated(np, link)
-            return
-        if np.count == 0 and np.noun is not None:  # "zero cats"
-            self.negation_start = self.tokens[np.start].start
-            self.out.negations.append(self._text(np.start + 1, np.end) if np.end - np.start > 1 else np.noun)
-            self.negation_end = self.tokens[np.end - 1].end
-            self._close_negation()
-            return
-        if np.headless:
+        elif np.count == 0 and np.noun is not None:
+            self._zero(np)
+        elif np.headless:
             self._headless(np, link)
-            return
-        if self._frame(np, link):
-            return
-        if (np.noun in lexicon.SETTINGS or (len(np.head) == 1 and np.head[0].low in lexicon.SETTINGS)) and self._setting(
+        elif not self._named_thing(np, link):
+            self._by_link(np, link)
+
+    def _link_for(self, np: NounPhrase):
+        """The link before this phrase; after 'and', 'or' or a comma, the list it goes on with."""
+        link, self.link = self.link, None
+        if link and link[0] in ("AND", "OR", "COMMA") and self.continuing:
+            if self._continues(self.continuing[0], np, link[0]):
+                return (self.continuing[0], self.continuing[1], link[0])  # a list goes on
+            self.continuing = None
+        elif link and link[0] not in ("AND", "OR", "COMMA"):
+            self.continuing = None
+        return link
+
+    def _no_instance(self, np: NounPhrase, link) -> bool:
+        """Picture words, style phrases and pronouns: no new thing (pronouns point at old ones)."""
+        kind = link[0] if link else None
+        if link and link[-1] == "COMMA" and kind not in ("NEG", "WEAR") and self._list_ended() and (
+                self._tail_fragment(np, "COMMA")):
+            return True  # "..., warm candlelight, ...": the look of the picture
+        if kind == "STYLE":
+            return True
+        if np.pronoun is not None:
+            self._pronoun(np, link)
+            return True
+        return False
+
+    def _zero(self, np: NounPhrase) -> None:
+        """'zero cats': a negation."""
+        self.negation_start = self.tokens[np.start].start
+        self.out.negations.append(self._text(np.start + 1, np.end) if np.end - np.start > 1 else np.noun)
+        self.negation_end = self.tokens[np.end - 1].end
+        self._close_negation()
+
+    def _named_thing(self, np: NounPhrase, link) -> bool:
+        """Depictions, the picture's frame, places, and abstract or mass nouns: True when handled."""
+        kind = link[0] if link else None
+        if self._depicted(np, link) or self._frame(np, link):
+            return True
+        if (lexicon.is_setting(np.noun) or (len(np.head) == 1 and np.head[0].low in lexicon.SETTINGS)) and self._setting(
                 np, link):
-            return
-        if np.noun in lexicon.ABSTRACT and kind not in ("WEAR", "DETAIL", "OF"):
-            # "practicing his skills", "for a walk": nothing to draw a box around
+            return True
+        mass = kind == "VERB" and np.det is None and np.count is None and not np.plural and (
+            np.noun in lexicon.MATERIALS or np.noun in lexicon.MASS_NOUNS)
+        if (np.noun in lexicon.ABSTRACT or mass) and kind not in ("WEAR", "DETAIL", "OF"):
+            # "practicing his skills", "chopping wood": nothing to draw a box around
             if kind == "VERB":
                 for index in self.verb_subjects:
                     self._extend_action(self.out.mentions[index], link[1], self._words_of(np))
-            return
+            return True
+        return False
+
+    def _by_link(self, np: NounPhrase, link) -> None:
+        kind = link[0] if link else None
         if kind in ("WEAR", "DETAIL", "OF"):
             self._detail(np, link[1] if kind != "OF" else "of")
             if kind != "OF":
                 self.continuing = link[:2]
-            return
-        if kind == "WITH":
+        elif kind == "WITH":
             self._with(np, link)
-            return
-        if kind in ("REL", "PREP", "VERB"):
+        elif kind in ("REL", "PREP", "VERB"):
             self._object(np, link)
-            return
-        self._top_level(np, link)
+        else:
+            self._top_level(np, link)
+
+    def _after_pronoun(self, np: NounPhrase) -> bool:
+        previous = self.chunks[self.index - 1] if self.index > 0 else None
+        return (previous is not None and previous.kind == "NP" and previous.np is not None
+                and previous.np.pronoun in ("he", "she", "they", "it"))
 
     def _continues(self, kind: str, np: NounPhrase, conjunction: str) -> bool:
         """Whether a noun phrase after 'and', 'or' or a comma goes on with the list before it."""
@@ -157,28 +203,32 @@ class NounPhrases:
     def _pronoun(self, np: NounPhrase, link) -> None:
         if np.pronoun == "each other":
             return
-        referent = self._referent()
+        referent = self._referent(np.pronoun)
         if referent is None:
             return
         kind = link[0] if link else None
         if kind == "REL" and self.last is not None and self.last not in self.group and self.group:
-            # "a table with a vase on it": the vase is on the table
-            self._relate([self.last], link[1], self.group[0])
+            # "a table with a vase on it": the vase is on the table; "a woman at a piano with a cat on
+            # top of it": on the piano, the thing "it" can mean
+            target = self._resolve(np.pronoun, exclude=[self.last], prefer=self.group)
+            self._relate([self.last], link[1], target if target is not None else self.group[0])
         elif kind == "REL" and self.group:
             self._relate(self.group, link[1], referent)
         elif kind in (None, "AND", "COMMA", "THERE"):
+            # a pronoun as the subject: anyone earlier, the clause's own subjects included ("a boy and
+            # a girl build a sandcastle; she has a bucket")
+            found = self._resolve(np.pronoun, prefer=self.group)
+            referent = found if found is not None else referent
             self.group, self.owner, self.last, self.last_role = [referent], referent, referent, "subject"
 
-    def _referent(self) -> int | None:
-        for index in reversed(range(len(self.out.mentions))):
-            if index not in self.group and self.out.mentions[index].parent is None:
-                return index
-        return self.last
+    def _referent(self, pronoun: str = "it") -> int | None:
+        found = self._resolve(pronoun, exclude=self.group)
+        return found if found is not None else self.last
 
     def _headless(self, np: NounPhrase, link) -> None:
         kind = link[0] if link else None
         words = [t.text for t in np.modifiers]
-        if words and np.count == 1 and self.tokens[np.start].low == "one" and self._distribute(words):
+        if self._members(np, words, kind):
             return
         target = self._wearer()
         wear = kind == "WEAR" or (kind == "REL" and link[1] == "inside")
@@ -200,12 +250,51 @@ class NounPhrases:
             return
         if np.count is None and np.det is None:
             return
+        if not words and np.count and np.start + 1 < len(self.tokens) and (
+                self.tokens[np.start + 1].low in lexicon.COLLECTIVES):
+            people = NounPhrase(np.start, np.end, det=np.det, count=np.count, noun="person", plural=True)
+            self._top_level(people, link)  # "a family of four": four people
+            return
+        if not words and np.det in lexicon.DEFINITE and np.count is None:
+            return  # "picture this:": no thing waits for a head
         if not words and self.tokens[np.start].low in ("both", "each"):
             self._gather(each=self.tokens[np.start].low == "each")
             return
         if np.count == 1 and self._distribute(words):
             return
         self.ellipsis.append(np)  # "a red and a blue cup": the head comes later
+
+    def _members(self, np: NounPhrase, words: list[str], kind: str | None) -> bool:
+        """'two cats, one black and one white', 'two women, one in a blouse', 'five teens, one of
+        them in a cap', 'four kittens, two grey and two orange', 'a white one': members of the
+        plural before, each described apart. True when handled."""
+        first = self.tokens[np.start].low
+        if words and np.count == 1 and first == "one" and self._distribute(words):
+            return True
+        nxt = self._next()
+        alone = (not words and np.count == 1) or [w.lower() for w in words] == ["one"]
+        if alone and first == "one" and nxt is not None and nxt.kind == "OF" and self._of_them():
+            return self._distribute([])
+        if (alone and first == "one" and nxt is not None
+                and nxt.kind in ("REL", "WITH", "WEAR", "VERB", "POSE") and self._distribute([])):
+            return True
+        if len(words) > 1 and words[-1].lower() in ("one", "ones") and kind not in ("WEAR", "VERB"):
+            if self._distribute(words[:-1]):
+                return True
+        if words and np.det is None and (np.count or 0) > 1 and kind in (None, "COMMA", "AND"):
+            return all(self._distribute(words) for _ in range(np.count))  # "two grey and two orange"
+        return False
+
+    def _of_them(self) -> bool:
+        """'one of them', 'one of the boys': skips the 'of ...' and says whether it was there."""
+        i = self.index
+        inner = self.chunks[i + 2] if i + 2 < len(self.chunks) else None
+        if inner is None or inner.kind != "NP" or inner.np is None:
+            return False
+        if inner.np.pronoun not in ("them", "those", "these", "us") and not inner.np.plural:
+            return False
+        self.skip.update({i + 1, i + 2})
+        return True
 
     def _distribute(self, words: list[str]) -> bool:
         """'two cats, one black and one white': the plural splits into described members."""
@@ -225,7 +314,7 @@ class NounPhrases:
         child = Mention(source.noun, 1, source.category, source.head, modifiers=list(source.modifiers),
                         details=list(source.details), actions=list(source.actions), pose=source.pose,
                         zone=source.zone, parent=parent, detail_nouns=list(source.detail_nouns))
-        if child.details and child.detail_nouns[-1] and self.continuing:
+        if words and child.details and child.detail_nouns[-1] and self.continuing:
             # "wearing scarves, one red and one green": the words describe the last detail
             link, _ = child.details[-1]
             noun = child.detail_nouns[-1]
@@ -234,17 +323,48 @@ class NounPhrases:
             child.modifiers = words + child.modifiers
         self.out.mentions.append(child)
         index = len(self.out.mentions) - 1
-        self.last = index
+        self.last, self.owner, self.last_role = index, index, "subject"
         self.group = [g for g in self.group if g != parent or source.count > 0] + [index]
 
     def _link_text(self, np: NounPhrase) -> str:
         # The preposition as written, just before the noun phrase.
         return self.tokens[np.start - 1].text if np.start > 0 else "in"
 
+    def _depicted(self, np: NounPhrase, link) -> bool:
+        """'a painting of a ship above the sofa', 'a boy holding a poster of a tiger': the carrier is
+        the thing, what it shows is in its caption. At the very start, 'a painting of a ship' is the
+        picture's medium, unless it hangs somewhere ('... on the wall')."""
+        i = self.index
+        if np.noun not in lexicon.DEPICTIONS or self.depicting or i + 2 >= len(self.chunks):
+            return False
+        of, inner = self.chunks[i + 1], self.chunks[i + 2]
+        if of.kind != "OF" or inner.kind != "NP" or inner.np is None or inner.np.headless:
+            return False
+        after = self.chunks[i + 3] if i + 3 < len(self.chunks) else None
+        hangs = after is not None and (
+            after.kind == "VERB" and self.tokens[after.start].low in ("hangs", "hanging", "hung", "hang")
+            or (after.kind in ("VERB", "REL") and after.value in ("on", "above") or after.kind == "VERB")
+            and i + 4 < len(self.chunks) and self.chunks[i + 4].np is not None
+            and self.chunks[i + 4].np.noun in lexicon.DISPLAY_SURFACES)
+        opening = self.frame_open and not self.sentence_subjects and not self.out.mentions
+        if opening and np.noun in lexicon.FRAMES and not hangs:
+            return False
+        self.skip.update({i + 1, i + 2})
+        self.depicting = True
+        try:
+            self._on_np_as(np, link)
+        finally:
+            self.depicting = False
+        if self.last is not None and self.out.mentions[self.last].noun == np.noun:
+            self.out.mentions[self.last].add_detail("of", self._words_of(inner.np), None)
+            self.chain_subject = None
+            self.last_role = "object" if link and link[0] in ("REL", "VERB", "WITH") else "subject"
+        return True
+
     def _frame(self, np: NounPhrase, link) -> bool:
         """'A photo of ...': the frame of the picture opens a sentence and is not a thing in it."""
         nxt = self._next()
-        if np.noun not in lexicon.FRAMES:
+        if np.noun not in lexicon.FRAMES or (self.depicting and np.noun in lexicon.DEPICTIONS):
             return False
         if nxt is not None and nxt.kind == "OF" and self.frame_open and not self.sentence_subjects:
             self.link = ("FRAME", None)
@@ -291,7 +411,8 @@ class NounPhrases:
 
     def _detail_words(self, np: NounPhrase, owner: Mention) -> str:
         # Under a plural owner each instance gets its own: "two men in red hats" -> "in a red hat".
-        if owner.count > 1 and np.plural and np.count is None and np.noun not in lexicon.PLURALIA_TANTUM:
+        if (owner.count > 1 and np.plural and np.count is None and np.noun not in lexicon.PLURALIA_TANTUM
+                and np.head and np.head[-1].low not in lexicon.WORN_IN_PAIRS):
             modifiers = " ".join(t.text for t in np.modifiers)
             noun = np.noun
             first = (modifiers or noun).split()[0]
@@ -302,7 +423,7 @@ class NounPhrases:
         is_list = len(link) > 2
         owner = self.with_owner if is_list else self.owner
         noun = np.noun
-        category = priors.category(noun)
+        category = lexicon.category(noun)
         if owner is None or owner == "setting":
             self._top_level(np, None, extend=is_list)
             self.continuing = ("WITH", link[1])
@@ -311,15 +432,27 @@ class NounPhrases:
         if is_list and category in (priors.PERSON, priors.ANIMAL):
             self._top_level(np, ("AND", None))
             return
+        person = next((i for i in reversed(self.group) if self.out.mentions[i].is_person), None)
+        if (not mention.is_person and mention.category != priors.ANIMAL and person is not None
+                and noun not in lexicon.PARTS and not self._placeable(mention, np)
+                and self._holdable(self.out.mentions[person], np)):
+            # "a fisherman sitting in a boat with a fishing rod": the rod is the fisherman's
+            owner, mention = person, self.out.mentions[person]
         wearable = noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.WEARABLE_OBJECTS
         if wearable and (mention.is_person or mention.category == priors.ANIMAL or noun in lexicon.PARTS):
             self._attach(mention, link[1], np)
-        elif noun in lexicon.PARTS or noun in lexicon.CLOTHING or category is None:
+        elif noun in lexicon.PARTS or noun in lexicon.CLOTHING or (
+                category is None and not self._holdable(mention, np) and not self._placeable(mention, np)):
             self._attach(mention, link[1], np)
         else:
             held = self._new_mention(np, role="object")
             prior = priors.prior_for(noun)
             after_verb = self.index >= 2 and self.chunks[self.index - 2].kind == "VERB"
+            nxt = self._next()
+            if nxt is not None and nxt.kind in ("REL", "ZONE", "SIDE"):
+                # "with a dog at her feet", "with a mug beside the keyboard": placed by what follows
+                self.continuing = ("WITH", link[1])
+                return
             if after_verb and mention.actions:
                 # "playing with a ball": the verb keeps its own words
                 mention.actions[-1] = f"{mention.actions[-1]} {link[1]} {article(noun)} {noun}"
@@ -333,73 +466,132 @@ class NounPhrases:
                 self.out.relations.append(Relation(owner, "next to", held))
         self.continuing = ("WITH", link[1])
 
+    def _holdable(self, owner: Mention, np: NounPhrase) -> bool:
+        """'an old man with a cane': a thing a person has that no list names is still a thing to draw,
+        when it is an English noun and nothing abstract or about the picture."""
+        noun = (np.noun or "").rsplit(" ", 1)[-1]  # "a yoga mat", "a fishing rod": by the last word
+        return (owner.is_person and words.can_be(noun, "NOUN") and noun not in lexicon.ABSTRACT
+                and noun not in lexicon.STYLE_WORDS and not np.plural and not lexicon.is_adjective(noun)
+                and priors.prior_for(noun).height <= _HOLDABLE_HEIGHT)
+
+    def _placeable(self, owner: Mention, np: NounPhrase) -> bool:
+        """'a craft table with scissors and a glue stick': things on a surface, named or not."""
+        noun = np.noun or ""
+        last = noun.rsplit(" ", 1)[-1]
+        surface = owner.noun in _SURFACES or owner.category == priors.FURNITURE
+        concrete = (words.can_be(last, "NOUN") and noun not in lexicon.ABSTRACT and noun not in lexicon.STYLE_WORDS
+                    and noun not in lexicon.MASS_NOUNS and noun not in lexicon.MATERIALS and not lexicon.is_adjective(last))
+        # "a stack of pancakes with strawberries and a jug of syrup": a counted thing beside a thing
+        counted = not owner.is_person and (np.det in lexicon.ARTICLES or np.count is not None)
+        return concrete and (surface or counted)
+
     def _object(self, np: NounPhrase, link) -> None:
-        kind, value = link[0], link[1]
-        noun = np.noun
-        if kind == "VERB":
-            subjects = self.verb_subjects
-        elif kind == "REL" and self.chain_subject is not None:
-            subjects = [self.chain_subject]
-        else:
-            subjects = self._targets() or ([self.last] if self.last is not None and self.last_role == "subject" else [])
-        if kind == "REL" and value in _DIRECTIONS and noun in _CANVAS_WORDS and np.det in ("the", None):
-            for index in subjects:
-                self._set_zone(index, _DIRECTIONS[value])
-            return
-        unknown = priors.category(noun) is None and not lexicon.is_known_noun(noun)
-        if noun in _VIEWER and np.det == "the" and kind in ("REL", "PREP"):
-            return
-        if unknown and kind in ("REL", "PREP") and value in ("at", "to", "toward", "towards", "along", "across",
-                                                              "through", "during", "from"):
-            # "at a waterhole", "along the promenade": an unknown word there is most likely a place
-            self._setting(np, ("REL", value))
-            return
-        wearer = self._wearer()
-        described = any(t.low in lexicon.COLOURS or t.low in lexicon.MATERIALS or t.low in lexicon.PATTERNS
-                        for t in np.modifiers)
-        worn = noun in lexicon.CLOTHING or noun in lexicon.PARTS or (
-            unknown and described and wearer is not None and self.out.mentions[wearer].is_person)
-        if kind == "REL" and value == "inside" and unknown and not worn:
-            self._setting(np, link)  # "hiking in a scenic nature reserve": somewhere, not something
-            return
-        if kind == "REL" and value == "inside" and worn:
-            target = wearer
-            if target is not None:
-                self._attach(self.out.mentions[target], self._link_text(np), np)
-                self.continuing = ("WEAR", self._link_text(np))
-                return
-        if kind == "VERB" and (noun in lexicon.CLOTHING or noun in lexicon.PARTS) and subjects:
-            verb: lexicon.Verb = value
-            for index in subjects:
-                self._extend_action(self.out.mentions[index], verb, self._words_of(np))
-            return
-        if kind == "REL" and value == "between" and self.between is None:
-            target = self._mention_for(np, role="object")
-            self.between = (subjects, target)
-            self.link = ("BETWEEN", None)
+        """A noun phrase after a relation, a preposition or a verb: the thing it names, related to
+        the subjects; or no thing at all (a part, a place, a garment, the camera)."""
+        subjects = self._object_subjects(link[0])
+        if self._not_a_thing(np, link, subjects) or self._between(np, link, subjects):
             return
         target = self._mention_for(np, role="object")
-        if kind == "VERB":
-            verb = value
-            relation = verb.relation or "next to"
-            for index in subjects:
-                self._extend_action(self.out.mentions[index], verb, f"{article(noun)} {noun}")
-        elif kind == "PREP":
-            relation = "next to"
-        else:
-            relation = value
-            if value == "at":
-                relation = "next to"
-                if any(self.out.mentions[s].is_person for s in subjects) and priors.category(noun) == priors.FURNITURE:
-                    relation = "in front of"
+        relation = self._object_relation(np, link, subjects, target)
+        if relation is None:
+            return
         if relation in ("left of", "right of", "next to", "between"):
             self.peers.append(target)
-        if kind == "VERB" and self.each and len(subjects) > 1 and np.count is None and not np.plural:
+        if link[0] == "VERB" and self.each and len(subjects) > 1 and np.count is None and not np.plural:
             self.out.mentions[target].count = len(subjects)  # "each holding a cup": a cup each
         if subjects:
             self._relate(subjects, relation, target)
         else:
             self.fronted.append((relation, target))
+
+    def _object_subjects(self, kind: str) -> list[int]:
+        if kind == "VERB":
+            return self.verb_subjects
+        if kind == "REL" and self.chain_subject is not None:
+            return [self.chain_subject]
+        return self._targets() or ([self.last] if self.last is not None and self.last_role == "subject" else [])
+
+    def _not_a_thing(self, np: NounPhrase, link, subjects: list[int]) -> bool:
+        """Objects that are no instance of their own; True when handled."""
+        kind, value = link[0], link[1]
+        noun = np.noun
+        if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
+            return True
+        if kind == "VERB" and subjects and (noun in lexicon.CLOTHING or noun in lexicon.PARTS or (
+                np.det in lexicon.POSSESSIVES and lexicon.category(noun) is None and noun not in priors.NOUNS)):
+            # "shaking hands", "casts his line": what they do, not a thing
+            for index in subjects:
+                self._extend_action(self.out.mentions[index], value, self._words_of(np))
+            owner = self._possessor(np)  # "brushing her horse's mane": beside the horse
+            if owner is not None:
+                self._relate(subjects, "next to", owner)
+            return True
+        if kind == "REL" and value in _DIRECTIONS and noun in _CANVAS_WORDS and np.det in ("the", None):
+            for index in subjects:
+                self._set_zone(index, _DIRECTIONS[value])
+            return True
+        if noun in _VIEWER and np.det == "the" and kind in ("REL", "PREP"):
+            return True
+        return self._place_or_garment(np, link)
+
+    def _place_or_garment(self, np: NounPhrase, link) -> bool:
+        """'at a waterhole', 'on the moon', 'hiking in a nature reserve' are places; 'in a red
+        blanket' is worn. True when handled."""
+        kind, value = link[0], link[1]
+        noun = np.noun
+        unknown = lexicon.category(noun) is None and not lexicon.is_known_noun(noun)
+        if unknown and kind in ("REL", "PREP") and value in ("at", "along", "across", "through", "during"):
+            self._setting(np, ("REL", value))  # an unknown word there is most likely a place
+            return True
+        if kind == "REL" and value == "on" and noun in lexicon.WORLDS:
+            self._setting(np, link)
+            return True
+        if kind != "REL" or value != "inside":
+            return False
+        wearer = self._wearer()
+        described = any(t.low in lexicon.COLOURS or t.low in lexicon.MATERIALS or t.low in lexicon.PATTERNS
+                        for t in np.modifiers)
+        worn = noun in lexicon.CLOTHING or noun in lexicon.PARTS or (
+            unknown and described and wearer is not None and self.out.mentions[wearer].is_person)
+        if not worn:
+            if unknown:
+                self._setting(np, link)
+            return unknown
+        if wearer is None:
+            return False
+        self._attach(self.out.mentions[wearer], self._link_text(np), np)
+        self.continuing = ("WEAR", self._link_text(np))
+        return True
+
+    def _between(self, np: NounPhrase, link, subjects: list[int]) -> bool:
+        if link[0] != "REL" or link[1] != "between" or self.between is not None:
+            return False
+        target = self._mention_for(np, role="object")
+        if (np.count or 1) >= 2:
+            self._relate(subjects, "between", target)  # "between two horses": the planner splits the pair
+        else:
+            self.between = (subjects, target)  # "between a tree and a house": the second comes next
+            self.link = ("BETWEEN", None)
+        return True
+
+    def _object_relation(self, np: NounPhrase, link, subjects: list[int], target: int) -> str | None:
+        """How the subjects relate to the object; None when that is already recorded."""
+        kind, value = link[0], link[1]
+        noun = np.noun
+        if kind == "VERB":
+            for index in subjects:
+                self._extend_action(self.out.mentions[index], value, f"{article(noun)} {noun}")
+            return value.relation or "next to"
+        if kind == "PREP":
+            return "next to"
+        leaning = any(a.split()[0] in ("leaning", "propped") for s in subjects for a in self.out.mentions[s].actions[-1:])
+        if leaning and value in ("on", "against"):
+            # "leaning on a cane": held when small enough, beside it otherwise
+            if priors.prior_for(noun).height <= _HOLDABLE_HEIGHT:
+                self._relate(subjects, "holding", target)
+                return None
+            return "next to"
+        return value
 
     def _extend_action(self, mention: Mention, verb: lexicon.Verb, words: str) -> None:
         if mention.actions and mention.actions[-1] == verb.gerund:
@@ -411,7 +603,7 @@ class NounPhrases:
         self.acted.update(subjects)
         for index in subjects:
             if index != target:
-                self.out.relations.append(Relation(index, kind, target))
+                self.out.relations.append(self._relation(index, kind, target))
 
     def _top_level(self, np: NounPhrase, link, extend: bool = False) -> None:
         kind = link[0] if link else None
@@ -425,10 +617,15 @@ class NounPhrases:
         if self.after_copula and self.group and kind is None and not np.count:
             self.after_copula = False
             return  # "the man is a doctor": says what, not another thing
+        if self._tail_fragment(np, kind):
+            return  # "..., cherry blossoms, neon signs, soft edges": the look of the picture
         if np.det is None and np.count is None and not np.plural and np.noun not in priors.NOUNS and not (
-                self._proper(np)):
+                self._proper(np) or self._bare_subject(np)):
             return  # bare unknown words ("digital art", "4k"): style, not things
-        if np.noun in lexicon.STYLE_WORDS:
+        if np.noun in lexicon.STYLE_WORDS and (np.det is None and np.count is None or np.noun not in priors.NOUNS):
+            # "soft shadows", "sparks flying": the picture's look, in the global caption; what is said
+            # next of it is said of no instance
+            self.group, self.last_role = [], "style"
             return
         joins = extend or (kind in ("AND", "COMMA", "OR") and self.last_role == "subject")
         first_new = len(self.out.mentions)
@@ -445,6 +642,32 @@ class NounPhrases:
         self.dangling = []
         self.link = None
 
+    def _list_ended(self) -> bool:
+        """Whether the comma before this phrase closed a list of things: what came before it was not
+        a thing of the list ('balloons in the background, warm candlelight') or there was no list."""
+        if self.index < 2 or self.chunks[self.index - 1].kind != "COMMA":
+            return True
+        return self.chunks[self.index - 2].kind != "NP" or self.link is None and not self.continuing
+
+    def _tail_fragment(self, np: NounPhrase, kind: str | None) -> bool:
+        """A bare phrase alone between commas after the scene was named is a picture word, unless
+        it names people or animals ('..., two dogs, ...' has a count; '..., birds, ...' has a kind)."""
+        if kind != "COMMA" or np.det is not None or np.count is not None or not self.out.mentions:
+            return False
+        if lexicon.category(np.noun or "") in (priors.PERSON, priors.ANIMAL):
+            return False
+        nxt = self._next()
+        return nxt is None or nxt.kind in ("COMMA", "SENT")
+
+    def _bare_subject(self, np: NounPhrase) -> bool:
+        """'fruit in a bowl', 'bread on the table': a mass noun with a relation after it is a thing."""
+        nxt = self._next()
+        previous = self.chunks[self.index - 1] if self.index > 0 else None
+        if previous is not None and previous.kind not in ("SENT", "THERE", "FILLER"):
+            return False
+        return (nxt is not None and nxt.kind in ("REL", "VERB") and words.can_be(np.noun or "", "NOUN")
+                and np.noun not in lexicon.STYLE_WORDS and np.noun not in lexicon.ABSTRACT and not np.modifiers)
+
     def _proper(self, np: NounPhrase) -> bool:
         """'Earth in the background': a capitalised name inside a sentence is a thing."""
         if len(np.head) != 1 or np.modifiers or not np.head[0].text[:1].isupper():
@@ -456,18 +679,35 @@ class NounPhrases:
         """The mention a noun phrase stands for: an earlier one ('the cat'), or a new one."""
         if np.det in lexicon.DEFINITE and np.count is None:
             for index in reversed(range(len(self.out.mentions))):
-                if self.out.mentions[index].noun == np.noun and not np.modifiers:
+                earlier = self.out.mentions[index].noun
+                same = earlier == np.noun or (earlier.endswith(np.noun) and len(np.noun) > 2)  # "the fire": the campfire
+                placing = all(t.low in _PLACE_WORDS for t in np.modifiers)  # "the top shelf" of the bookshelf
+                if same and placing:
                     self._touch(index, role)
                     return index
+            described = self._described_person(np)
+            if described is not None:
+                self._touch(described, role)
+                return described
         return self._new_mention(np, role)
+
+    def _described_person(self, np: NounPhrase) -> int | None:
+        """'a man and his son ...; the boy in a life jacket': a definite description of someone
+        already there, when exactly one earlier person fits it and none is named so."""
+        kin = _SAME_PERSON.get(np.noun or "")
+        if kin is None or any(m.noun == np.noun for m in self.out.mentions):
+            return None
+        fitting = [i for i, m in enumerate(self.out.mentions) if m.noun in kin and m.count == 1]
+        return fitting[0] if len(fitting) == 1 else None
 
     def _new_mention(self, np: NounPhrase, role: str) -> int:
         noun = np.noun
         assert noun is not None
         count = np.count
         if count is None:
-            # "a leather shoes", "a cubic dice": after "a" the user means one
-            plural = np.plural and noun not in lexicon.PLURALIA_TANTUM and np.det not in lexicon.ARTICLES
+            # "a leather shoes", "a cubic dice": after "a" the user means one; "herding sheep": many
+            herd = noun in lexicon.HERD_PLURALS and np.det is None and np.head and np.head[-1].low == noun
+            plural = (np.plural or herd) and noun not in lexicon.PLURALIA_TANTUM and np.det not in lexicon.ARTICLES
             count = lexicon.DEFAULT_PLURAL_COUNT if plural else 1
         if np.pair and noun in lexicon.PLURALIA_TANTUM:
             count = np.pairs  # "a pair of scissors" is one pair
@@ -479,9 +719,9 @@ class NounPhrases:
         if self.partitive is not None:
             (head, words), self.partitive = self.partitive, None
             detail = ("of", words)
-        category = priors.category(noun)
+        category = lexicon.category(noun)
         if category is None and " " in noun:
-            category = priors.category(noun.rsplit(" ", 1)[1])
+            category = lexicon.category(noun.rsplit(" ", 1)[1])
         # "a red and a blue cup": the phrases that waited for a head come first.
         for earlier in self.ellipsis:
             self.out.mentions.append(Mention(noun, earlier.count or 1, category, head,

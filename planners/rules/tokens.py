@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from planners.rules import words
+
 _TOKEN = re.compile(r"\d+\.\d+|[^\W_]+(?:[-'][^\W_]+)*|[.,;:!?()\"&/+]", re.UNICODE)
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 SENTENCE_END = frozenset(".;!?")
@@ -29,5 +31,7 @@ def tokenize(text: str) -> list[Token]:
         low = match.group().lower()
         if low == "&" or low == "+":
             low = "and"
+        elif low[0].isalpha():
+            low = words.correct(low)  # "bycicle" is read as "bicycle"; the caption keeps the words
         tokens.append(Token(text[match.start():match.end()], low, match.start(), match.end()))
     return tokens

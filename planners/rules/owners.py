@@ -1,0 +1,115 @@
+"""Whose is it: pronouns and possessives resolved to the things they stand for, and parts that
+only exist on an owner ("a cat on his lap", "the lid of a piano") turned into that owner.
+
+A reader mixin (see `parsing._Reader`): it shares the reader's mentions and state.
+"""
+
+from __future__ import annotations
+
+from planners import priors
+from planners.rules import lexicon
+from planners.rules.chunks import NounPhrase
+from planners.rules.inflection import singular
+
+MALE = frozenset(
+    "man boy father dad daddy king gentleman guy husband son brother grandfather grandpa prince groom "
+    "businessman policeman fireman fisherman monk priest wizard cowboy uncle nephew boyfriend sir lord "
+    "knight pirate sailor farmer chef".split())
+FEMALE = frozenset(
+    "woman girl mother mom mommy queen lady wife daughter sister grandmother grandma princess bride "
+    "businesswoman policewoman waitress ballerina witch nun actress aunt niece girlfriend madam "
+    "nanny".split())
+_GENDER_OF = {"he": MALE, "him": MALE, "his": MALE, "himself": MALE,
+              "she": FEMALE, "her": FEMALE, "hers": FEMALE, "herself": FEMALE}
+_THING = frozenset({"it", "its", "itself"})
+_PLURAL = frozenset({"they", "them", "their", "themselves"})
+# A part given as a place, as the layout relation it makes between the thing and the owner.
+_PART_PLACES = {"lap": "on", "knee": "on", "knees": "on", "shoulder": "on", "shoulders": "on",
+                "back": "on", "head": "on", "handlebar": "on", "handlebars": "on", "lid": "on",
+                "seat": "on", "saddle": "on", "hand": "holding", "hands": "holding", "arm": "holding",
+                "arms": "holding", "paw": "holding", "paws": "holding", "palm": "holding",
+                "foot": "in front of", "feet": "in front of", "side": "next to", "leg": "next to"}
+
+
+class Owners:
+    """Pronouns, possessives and owned parts (a reader mixin)."""
+
+    def _resolve(self, pronoun: str, exclude: list[int] | tuple[int, ...] = (), prefer: list[int] | tuple[int, ...] = ()
+                 ) -> int | None:
+        """The mention a pronoun or possessive stands for: the nearest earlier one that fits it
+        (a man for 'he', a thing for 'it', a plural or a group for 'they'), not in `exclude`; the
+        clause's subjects (`prefer`) first ('a lamp on a desk with a book on its left': the lamp's)."""
+        mentions = self.out.mentions
+        candidates = [i for i in reversed(range(len(mentions))) if i not in exclude and mentions[i].count > 0]
+        candidates = [i for i in prefer if i in candidates] + [i for i in candidates if i not in prefer]
+        gender = _GENDER_OF.get(pronoun)
+        if gender is not None:
+            people = [i for i in candidates if mentions[i].is_person]
+            fitting = [i for i in people if mentions[i].noun in gender]
+            if fitting or people:
+                return (fitting or [i for i in people if mentions[i].noun not in (MALE | FEMALE) - gender]
+                        or people)[0]
+        if pronoun in _THING:
+            things = [i for i in candidates if not mentions[i].is_person]
+            if things:
+                return things[0]
+        if pronoun in _PLURAL:
+            plural = [i for i in candidates if mentions[i].count > 1]
+            if plural:
+                return plural[0]
+        return candidates[0] if candidates else None
+
+    def _possessor(self, np: NounPhrase) -> int | None:
+        """"the pirate's shoulder", "her horse's mane": the owner named with 's, as a mention."""
+        for token in np.modifiers:
+            named = token.low.endswith("'s")
+            noun = singular(token.low[:-2] if named else token.low)[0]
+            if lexicon.category(noun) is None or not (named or noun in priors.NOUNS):
+                continue  # "the car window": the car's
+            for index in reversed(range(len(self.out.mentions))):
+                if self.out.mentions[index].noun == noun:
+                    return index
+            at = self.tokens.index(token)
+            return self._new_mention(NounPhrase(at, at + 1, det="the", count=1, noun=noun, plural=True), role="object")
+        return None
+
+    def _owned_part(self, np: NounPhrase, link, subjects: list[int]) -> bool:
+        """'a cat on his lap', 'a dog at her feet', 'a basket on its handlebars': the relation is to
+        the owner, the part is no thing of its own. True when handled."""
+        owned = np.noun in lexicon.OWNED_PARTS or (np.noun in lexicon.PARTS and np.det == "the")
+        if not owned or np.det not in lexicon.POSSESSIVES | {"the"}:
+            return False
+        named = self._possessor(np)
+        if np.noun in priors.NOUNS and np.det == "the" and named is None:
+            return False  # "on the keyboard": a thing of its own
+        owner = named if named is not None else self._resolve(np.det if np.det != "the" else "it", exclude=subjects)
+        if owner is None or not subjects:
+            return True
+        words = self._text(self._link_start(np), np.end)
+        place = _PART_PLACES.get(np.noun, link[1] if link[0] == "REL" else "next to")
+        for index in subjects:
+            if place == "holding":
+                self.out.relations.append(self._relation(owner, "holding", index, words))
+            elif index != owner:
+                self.out.relations.append(self._relation(index, place, owner, words))
+        self.acted.update(subjects)
+        return True
+
+    def _part_of(self, np: NounPhrase, link) -> bool:
+        """'the closed lid of a black piano': the piano, with its closed lid in its caption."""
+        i = self.index
+        if np.noun not in lexicon.PARTS or i + 2 >= len(self.chunks):
+            return False
+        of, inner = self.chunks[i + 1], self.chunks[i + 2]
+        if of.kind != "OF" or inner.kind != "NP" or inner.np is None or inner.np.noun is None:
+            return False
+        if inner.np.noun in lexicon.PARTS or inner.np.noun in lexicon.SETTINGS:
+            return False
+        self.skip.update({i + 1, i + 2})
+        before = len(self.out.mentions)
+        self._on_np_as(inner.np, link)
+        if len(self.out.mentions) > before or self.last is not None:
+            owner = self.out.mentions[self.last] if self.last is not None else None
+            if owner is not None:
+                owner.add_detail("with", self._words_of(np), np.noun)
+        return True

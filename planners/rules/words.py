@@ -1,0 +1,201 @@
+"""Open-vocabulary word knowledge: which parts of speech a word can take, its lemma, its spelling.
+
+The closed word classes (determiners, prepositions, colours, clothing...) are lists in
+`lexicon`; every other English word is looked up in lemminflect's tables, which say for each
+known word form which parts of speech it can be and what its lemma is ("crows": a noun and a
+verb, lemma "crow"; "collies": a noun, lemma "collie"; "shaking": only a verb). That is what
+lets the reader tell a verb it has never listed ("ducks paddle across") from a head noun.
+lemminflect ships its tables in the wheel: nothing is downloaded. Only its lemma table is read
+(`lemma_lu.csv.gz`, 80k word forms), directly and on first use, about 0.4 s once per process;
+importing the package itself would load an out-of-vocabulary model that needs numpy.
+
+A word lemminflect does not know at all is a name, a code ("r5") or a typo: `correct` maps a
+typo of a known object noun back to it ("bycicle" -> "bicycle") by edit similarity against the
+closed list of object nouns, so no guess is ever made outside the things the planner can size.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+from functools import lru_cache
+from pathlib import Path
+
+from planners import priors
+from planners.rules import lexicon
+
+# Spellings people use for the same thing; lemminflect knows neither side as the other.
+VARIANTS: dict[str, str] = {
+    "tshirt": "t-shirt", "tshirts": "t-shirts", "teeshirt": "t-shirt", "aeroplane": "airplane",
+    "aeroplanes": "airplanes", "motorbike": "motorcycle", "motorbikes": "motorcycles", "mum": "mom",
+}  # fmt: skip
+
+
+def _table(name: str):
+    """Lines of one of lemminflect's lookup tables, found without importing the package (its
+    __init__ loads an out-of-vocabulary model that imports numpy; the tables need nothing)."""
+    spec = importlib.util.find_spec("lemminflect")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / name
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        yield from handle
+
+
+@lru_cache(maxsize=1)
+def _lemma_table() -> tuple[dict[str, dict[str, tuple[str, ...]]], dict[tuple[str, str], list[str]]]:
+    """word form -> {part of speech: lemmas}, and (lemma, part of speech) -> its other forms, from
+    lemminflect's lemma_lu.csv.gz (lines: form,category,lemma/lemma...)."""
+    table: dict[str, dict[str, tuple[str, ...]]] = {}
+    forms: dict[tuple[str, str], list[str]] = {}
+    for line in _table("lemma_lu.csv.gz"):
+        form, category, found = line.rstrip("\n").split(",")
+        upos = "AUX" if category == "modal" else category.upper()
+        lemmas_of = tuple(found.split("/"))
+        table.setdefault(form, {})[upos] = lemmas_of
+        if upos in ("VERB", "NOUN"):
+            for lemma in lemmas_of:
+                if lemma != form:
+                    forms.setdefault((lemma, upos), []).append(form)
+    return table, forms
+
+
+# Verbs whose past is their base form: "a table set with plates", "a cake cut in half".
+_SAME_PAST = frozenset("set put cut hit let shut spread cast cost hurt quit burst split thrust bet bid read "
+                       "lit".split())
+
+
+def _tag(form: str, lemma: str) -> set[str]:
+    """The Penn tags of a verb form, from its shape against its lemma (English verbs have five)."""
+    if form == lemma:
+        return {"VB", "VBP", "VBD", "VBN"} if form in _SAME_PAST else {"VB", "VBP"}
+    if form.endswith("ing"):
+        return {"VBG"}
+    if form.endswith("s") and not lemma.endswith("s") or form == lemma + "es":
+        return {"VBZ"}
+    return {"VBD", "VBN"}
+
+
+@lru_cache(maxsize=8192)
+def lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    """{part of speech: lemmas} for a known English word form; {} for a word lemminflect lacks."""
+    if not word.replace("-", "").replace("'", "").isalpha() or not word.isascii():
+        return {}
+    found = _lemma_table()[0].get(word)
+    return dict(found) if found else {}
+
+
+def can_be(word: str, pos: str) -> bool:
+    """Whether `word` can be this part of speech (NOUN, VERB, ADJ, ADV, PROPN)."""
+    return pos in lemmas(word)
+
+
+def is_english(word: str) -> bool:
+    return bool(lemmas(word))
+
+
+@lru_cache(maxsize=8192)
+def verb_tags(word: str) -> frozenset[str]:
+    """The verb inflections `word` is (VB, VBP, VBZ, VBG, VBD, VBN); empty if it is no verb form."""
+    tags: set[str] = set()
+    for lemma in lemmas(word).get("VERB", ()):
+        tags |= _tag(word, lemma)
+    return frozenset(tags)
+
+
+def verb_lemma(word: str) -> str | None:
+    found = lemmas(word).get("VERB")
+    return found[0] if found else None
+
+
+def gerund(word: str) -> str:
+    """The -ing form of a verb form ('crows' -> 'crowing'), for captions."""
+    lemma = verb_lemma(word)
+    if lemma is None:
+        return word
+    found = [f for f in _lemma_table()[1].get((lemma, "VERB"), ()) if f.endswith("ing")]
+    return min(found, key=len) if found else word
+
+
+def noun_singular(word: str) -> tuple[str, bool] | None:
+    """(singular, was plural) by lemminflect for a word it knows as a noun, else None."""
+    found = lemmas(word).get("NOUN")
+    if not found:
+        return None
+    base = word if word in found else found[0]
+    return base, base != word
+
+
+def noun_plural(noun: str) -> str:
+    if noun.isalpha() and noun.isascii():
+        found = [f for f in _lemma_table()[1].get((noun, "NOUN"), ()) if f[:2] == noun[:2]]
+        if found:
+            return min(found, key=len)
+    return noun + ("es" if noun.endswith(("s", "sh", "ch", "x", "z")) else "s")
+
+
+def only_verb(word: str) -> bool:
+    """A form that is a verb and never a noun or adjective ('shaking', 'seated', 'paddled')."""
+    found = lemmas(word)
+    return "VERB" in found and "NOUN" not in found and "ADJ" not in found
+
+
+def is_adverb(word: str) -> bool:
+    found = lemmas(word)
+    return "ADV" in found and "NOUN" not in found and "ADJ" not in found and "VERB" not in found
+
+
+@lru_cache(maxsize=1)
+def _object_nouns() -> tuple[str, ...]:
+    return tuple(sorted(n for n in priors.NOUNS if " " not in n and len(n) >= 4)
+                 + sorted(w for w in lexicon.CLOTHING if len(w) >= 4))
+
+
+@lru_cache(maxsize=1)
+def _closed() -> frozenset[str]:
+    """Every word the lexicon lists in some class: none of them is a typo."""
+    listed = set(lexicon.NUMBER_WORDS) | set(lexicon.VAGUE_COUNTS) | set(lexicon.VERBS)
+    for value in vars(lexicon).values():
+        if isinstance(value, frozenset):
+            listed |= {w for w in value if isinstance(w, str)}
+    return frozenset(listed)
+
+
+@lru_cache(maxsize=4096)
+def correct(word: str) -> str:
+    """The intended word for a variant or a typo of a known object noun; else `word` itself.
+
+    Only words lemminflect does not know are corrected (a real word is never "fixed"), only to
+    nouns the planner knows, and only when one candidate is clearly closest (similarity >= 0.8).
+    """
+    if word in VARIANTS:
+        return VARIANTS[word]
+    if len(word) < 5 or not word.isalpha() or word in _closed() or is_english(word):
+        return word
+    for stem, suffix in ((word, ""), (word[:-1], "s")) if word.endswith("s") else ((word, ""),):
+        if lexicon.is_known_noun(stem) or is_english(stem):
+            return word  # a plural the tables lack ("mouses"), not a typo
+        allowed = 1 if len(stem) < 7 else 2
+        letters = set(stem)
+        near = [(edit_distance(stem, noun), noun) for noun in _object_nouns()
+                if abs(len(noun) - len(stem)) <= allowed and noun[0] == stem[0] and len(letters ^ set(noun)) <= 2 * allowed]
+        # a word built on a known one is a word of its own ("snowboarder", "teapots"), not a typo
+        near = sorted((d, n) for d, n in near if d <= allowed and not stem.startswith(n))
+        if near and (len(near) == 1 or near[0][0] < near[1][0]):
+            return near[0][1] + suffix
+    return word
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]

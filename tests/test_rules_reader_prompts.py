@@ -1,0 +1,66 @@
+"""Free-form prompts of our own, each with the facts its scene must state (tests/data/reader/*.yaml).
+
+The facts are written from what the words say, not from what the planner prints; how they are
+checked is `benchmarks/reader_quality.py` (exact instance names and counts, so one class nobody
+asked for fails; caption words carried and not carried; relations; poses; global caption, negative
+and summary words). A case that the reader still gets wrong says so with `xfail: reason`, and is
+run as a strict expected failure, so that fixing it is noticed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "reader_quality.py"
+_spec = importlib.util.spec_from_file_location("reader_quality", _SCRIPT)
+quality = importlib.util.module_from_spec(_spec)
+sys.modules["reader_quality"] = quality
+_spec.loader.exec_module(quality)
+
+CASES = quality.load_cases()
+
+
+def _param(stem: str, case: dict):
+    marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if case.get("xfail") else []
+    return pytest.param(case, id=f"{stem}: {case['prompt'][:70]}", marks=marks)
+
+
+def test_the_set_is_large_and_of_every_kind() -> None:
+    by_file: dict[str, int] = {}
+    for stem, _ in CASES:
+        by_file[stem] = by_file.get(stem, 0) + 1
+    assert len(CASES) >= 300, by_file
+    assert by_file["long_style"] >= 40 and by_file["outfits"] >= 40
+    assert by_file["dense"] >= 30 and by_file["spatial"] >= 30
+    assert len({case["prompt"] for _, case in CASES}) == len(CASES)  # no prompt twice
+
+
+@pytest.mark.parametrize("case", [_param(stem, case) for stem, case in CASES])
+def test_free_form_prompt_states_its_facts(case: dict) -> None:
+    reasons = quality.check(case, quality.plan(case["prompt"]))
+    assert not reasons, "; ".join(reasons)
+
+
+def test_checker_fails_what_it_should() -> None:
+    """The checker itself, against a hand-built scene: extra classes, leaked words, missing relations."""
+    from scenes.model import Scene
+
+    scene = Scene(caption="x", instances=[
+        {"name": "man", "caption": "a man in a red hat", "box": [0, 0, .4, 1], "pose": "standing"},
+        {"name": "woman", "caption": "a woman in a red dress", "box": [.5, 0, .9, 1], "pose": "sitting"},
+        {"name": "hat", "caption": "a hat", "box": [.1, 0, .2, .1]},
+    ], relations=[{"subject": 0, "kind": "left_of", "object": 1}])
+    case = {"prompt": "p", "names": {"man": 1, "woman": 1}, "has": {"woman": ["red dress"]},
+            "lacks": {"woman": ["red"]}, "relations": [["man", "left_of", "woman"], ["woman", "on", "man"]],
+            "poses": {"woman": "standing"}, "split": ["red"]}
+    reasons = quality.check(case, scene)
+    assert any("instances" in r for r in reasons)          # the extra hat
+    assert any("'red' in" in r for r in reasons)            # red leaks into the woman
+    assert any("no relation woman on man" in r for r in reasons)
+    assert not any("left_of" in r for r in reasons)         # that one holds
+    assert any("pose sitting" in r for r in reasons)
+    assert any("in 2 captions" in r for r in reasons)
