@@ -13,7 +13,7 @@ The steps, one module each:
 
 from planners.layout.attachment import ATTACHING
 from planners.layout.packing import X_ZONES, Y_ZONES
-from planners.layout.plans import finish_plan, review_scene, scene_relations, with_depth
+from planners.layout.plans import apply_reading, finish_plan, review_scene, scene_relations, with_depth
 from planners.layout.solver import (
     RELATIONS,
     Layout,
@@ -25,6 +25,6 @@ from planners.layout.solver import (
     solve,
 )
 
-__all__ = ["ATTACHING", "RELATIONS", "X_ZONES", "Y_ZONES", "Layout", "LayoutItem", "LayoutRelation",
+__all__ = ["apply_reading", "ATTACHING", "RELATIONS", "X_ZONES", "Y_ZONES", "Layout", "LayoutItem", "LayoutRelation",
            "finish_fraction", "finish_plan", "relation_holds", "review_scene", "scene_relations", "seated",
            "solve", "with_depth"]

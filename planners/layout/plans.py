@@ -74,6 +74,19 @@ def scene_relations(relations: Sequence, items: Sequence = ()) -> list[Relation]
     return out
 
 
+def apply_reading(relations: list[Relation], given: Sequence, read: Sequence) -> list[Relation]:
+    """The scene's relations with the layout's reading of them: where the layout read "a woman in a cup"
+    as her holding it (`given` and `read` are the layout relations before and after), so does the scene."""
+    held = {(g.subject, g.object) for g, r in zip(given, read, strict=True) if g != r and r.kind == "holding"}
+    out = []
+    for relation in relations:
+        if relation.kind in ("on", "in", "under") and (relation.subject, relation.object) in held:
+            relation = Relation(subject=relation.object, kind="held_by", object=relation.subject,
+                                words=relation.words)
+        out.append(relation)
+    return out
+
+
 def _place(zone: tuple[str | None, str | None]) -> str | None:
     x, y = zone
     y = y if y in ("top", "bottom") else None

@@ -75,7 +75,7 @@ class RulesPlanner(Planner):
             seed=seed,
             summary=captions.summary([i.name for i in instances], description),
             instances=instances,
-            relations=_scene_relations(readings, chosen),
+            relations=layout.apply_reading(_scene_relations(readings, chosen), relations, solved.relations),
         )
         return PlanResult(scene=scene, record=PlannerRecord(name=self.name), notes=notes)
 
