@@ -77,11 +77,16 @@ def scene_relations(relations: Sequence, items: Sequence = ()) -> list[Relation]
 def apply_reading(relations: list[Relation], given: Sequence, read: Sequence) -> list[Relation]:
     """The scene's relations with the layout's reading of them: where the layout read "a woman in a cup"
     as her holding it (`given` and `read` are the layout relations before and after), so does the scene."""
-    held = {(g.subject, g.object) for g, r in zip(given, read, strict=True) if g != r and r.kind == "holding"}
+    changed = {(g.subject, g.object): r.kind for g, r in zip(given, read, strict=True)
+               if g != r and r.kind in ("holding", "next to")}
     out = []
     for relation in relations:
-        if relation.kind in ("on", "in", "under") and (relation.subject, relation.object) in held:
+        kind = changed.get((relation.subject, relation.object)) if relation.kind in ("on", "in", "under") else None
+        if kind == "holding":
             relation = Relation(subject=relation.object, kind="held_by", object=relation.subject,
+                                words=relation.words)
+        elif kind == "next to":
+            relation = Relation(subject=relation.subject, kind="next_to", object=relation.object,
                                 words=relation.words)
         out.append(relation)
     return out

@@ -167,6 +167,15 @@ def _things(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation]) ->
     return things
 
 
+def _as_read(given: LayoutRelation, read: LayoutRelation, attached: dict[int, Attachment]) -> LayoutRelation:
+    """A person read as holding a cup that already stands on something stands next to it instead."""
+    if read.kind == "holding" and given.kind != "holding":
+        glued = attached.get(read.object)
+        if glued is None or glued.parent != read.subject:
+            return LayoutRelation(read.subject, "next to", read.object)
+    return read
+
+
 def _gatherings(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation]) -> list[LayoutRelation]:
     """Three or more things "next to" one table or campfire are around it (four people at a dinner)."""
     beside: dict[int, list[int]] = {}
@@ -263,7 +272,7 @@ def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (),
     _reach_up(boxes, sizes, items, relations, width, height)
     _lift_sky(boxes, sizes, [i for i in free_roots if sizes[i].support == staging.SKY], root_of, relations, height)
     _keep_depth(boxes, relations, attached, height)
-    read = [reading(r, sizes) for r in relations]
+    read = [_as_read(r, reading(r, sizes), attached) for r in relations]
     dropped = [r for r in read
                if not relation_holds(r.kind, boxes[r.subject], boxes[r.object],
                                      boxes[r.third] if r.third is not None else None)]
