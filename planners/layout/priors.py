@@ -93,7 +93,7 @@ _add(FURNITURE, """
     bed .7 1.6; crib .8 1.3; table .65 1.7; dining table .65 1.7; desk .65 1.6;
     coffee table .4 2; nightstand .5 .9; dresser .8 1.2; wardrobe 1.6 .7; cabinet 1 .8;
     cupboard 1.2 .8; shelf .9 1.2; bookshelf 1.6 .9; bookcase 1.6 .9; counter .8 2;
-    fireplace 1.1 1.1; campfire .35 1.6; bonfire .6 1.2; fire .4 1; lamp .7 .5; floor lamp 1.4 .3; chandelier .6 1; mirror .8 .7;
+    fireplace 1.1 1.1; campfire .35 1.6; bonfire .6 1.2; lamp .7 .5; floor lamp 1.4 .3; chandelier .6 1; mirror .8 .7;
     door 1.6 .5; window .9 .9; curtain 1.4 .6; rug .15 3; carpet .15 3; pillow .2 1.5;
     cushion .2 1.3; blanket .25 2; refrigerator 1.2 .55; fridge 1.2 .55; oven .7 1;
     stove .7 1; microwave .35 1.6; toaster .22 1.3; dishwasher .7 .8; washing machine .7 .8;
