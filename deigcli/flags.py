@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from planners.base import Canvas
 from scenes.documents import MAX_DOCUMENT_BYTES
 from scenes.errors import InvalidInput
 

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 
 from planners.base import Canvas, Planner
+from planners.layout import finish_plan
 from scenes.errors import DeigError, InvalidInput, PlannerError
 from scenes.io import LoadedScene
 from scenes.manifest import InputRecord, PlannerRecord
@@ -70,6 +71,7 @@ def plan_prompt(planner: Planner, prompt: str, canvas: Canvas, seed: int | None,
     except Exception as exc:  # a planner bug must still end in one clear line
         raise PlannerError(f"planner '{planner.name}' failed on {label}: {exc}",
                            hint="Run with DEIG_DEBUG=1 for the traceback, and report it.") from exc
+    result = finish_plan(result)  # depth order and the layout critic's notes, for every planner
     _notes(result.notes, label)
     return PlannedScene(result.scene, result.record, InputRecord(kind="prompt", prompt=prompt), label)
 
@@ -95,6 +97,7 @@ def complete_scene(planner_flags: PlannerSettings, loaded: LoadedScene, text_sha
     except Exception as exc:
         raise PlannerError(f"planner '{planner.name}' failed to complete {label}: {exc}",
                            hint="Run with DEIG_DEBUG=1 for the traceback, and report it.") from exc
+    result = finish_plan(result, completed=True)
     _notes(result.notes, label)
     return PlannedScene(result.scene, result.record, record, label)
 

@@ -79,7 +79,9 @@ class PlannerSettings(_Settings):
 
     @property
     def canvas(self) -> Canvas:
-        return Canvas(self.width or DEFAULT_SIDE, self.height or DEFAULT_SIDE)
+        # With neither side given the planner may shape the canvas to the scene (a row of people: wider).
+        given = self.width is not None or self.height is not None
+        return Canvas(self.width or DEFAULT_SIDE, self.height or DEFAULT_SIDE, given=given)
 
     def size_override(self) -> dict[str, int]:
         """The sides given on the command line: they replace a scene file's own."""

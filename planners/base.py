@@ -25,6 +25,7 @@ class PlannerOptions(BaseModel):
 class Canvas:
     width: int = 512
     height: int = 512
+    given: bool = True  # False: the user named no size, and a planner may shape the canvas to the scene
 
     @property
     def aspect(self) -> float:

@@ -40,6 +40,8 @@ class PlannerRecord(_Record):
     cached: bool = False
     repairs: list[Repair] = Field(default_factory=list)
     completed: list[str] = Field(default_factory=list, description="Locations the planner filled in.")
+    notes: list[str] = Field(default_factory=list, description="What the planner and the layout critic "
+                             "remarked on the plan (also shown on stderr).")
     raw_replies: list[str] = Field(default_factory=list)
     usage: dict[str, int] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)

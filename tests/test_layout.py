@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planners import priors
-from planners.layout import ATTACHING, LayoutItem, LayoutRelation, relation_holds, solve
+from planners.layout import ATTACHING, LayoutItem, LayoutRelation, priors, relation_holds, solve
+from planners.layout.geometry import union_area
 from scenes.model import Scene
 
 NAMES = ["person", "man", "car", "cup", "dog", "cat", "bus", "giraffe", "table", "bench", "apple", "umbrella",
@@ -66,8 +66,14 @@ def test_consistent_relations_all_hold(scene, width: int, height: int) -> None:
     layout = solve(items, relations, width=width, height=height)
     _valid(layout.boxes, width, height)
     assert layout.dropped == []
-    for r in relations:
-        assert relation_holds(r.kind, layout.boxes[r.subject], layout.boxes[r.object]), r
+    # The layout reads a person "on" or "in" a cup as holding it, or standing next to it where the cup
+    # stands on something else (the issue: plausible support); every other relation is kept as given,
+    # and what the layout read holds.
+    for given_relation, read in zip(relations, layout.relations, strict=True):
+        if read != given_relation:
+            assert read.kind in ("holding", "next to") and given_relation.kind in ("on", "inside", "under")
+            assert priors.prior_for(items[read.subject].name, items[read.subject].pose).category == priors.PERSON
+        assert relation_holds(read.kind, layout.boxes[read.subject], layout.boxes[read.object]), read
 
 
 @settings(max_examples=100, deadline=None)
@@ -153,12 +159,25 @@ def test_sizes_keep_their_proportions() -> None:
     assert area(cup) < 0.1 * area(car)
 
 
-def test_unrelated_things_do_not_overlap_and_use_the_canvas() -> None:
+def _hidden(boxes, index: int) -> float:
+    """The share of a box covered by the boxes in front of it (lower bottom: nearer the camera)."""
+    box = boxes[index]
+    nearer = [b for j, b in enumerate(boxes) if j != index and b[3] > box[3] + 1e-9]
+    cuts = [(max(b[0], box[0]), max(b[1], box[1]), min(b[2], box[2]), min(b[3], box[3])) for b in nearer]
+    return union_area([c for c in cuts if c[2] > c[0] and c[3] > c[1]]) / ((box[2] - box[0]) * (box[3] - box[1]))
+
+
+def test_unrelated_things_stand_apart_or_in_depth_rows_and_use_the_canvas() -> None:
+    # Things on one ground line do not touch; rows behind stand higher, smaller and shown between the
+    # ones in front (the issue replaced the grid of shelves by this).
     names = ["man", "woman", "dog", "car", "tree", "bench", "cup", "bicycle"]
     for count in range(1, len(names) + 1):
         boxes = solve([LayoutItem(n) for n in names[:count]], width=768, height=512).boxes
-        for a, b in itertools.combinations(boxes, 2):
-            assert _overlap(a, b) == 0.0
+        for i, j in itertools.combinations(range(count), 2):
+            if abs(boxes[i][3] - boxes[j][3]) < 1e-6:
+                assert _overlap(boxes[i], boxes[j]) == 0.0, (count, names[i], names[j])
+        for i in range(count):
+            assert _hidden(boxes, i) <= 0.6, (count, names[i], boxes)
         x0 = min(b[0] for b in boxes)
         x1 = max(b[2] for b in boxes)
         y0 = min(b[1] for b in boxes)
@@ -168,13 +187,16 @@ def test_unrelated_things_do_not_overlap_and_use_the_canvas() -> None:
         assert 0.3 < (y0 + y1) / 2 < 0.7
 
 
-def test_thirty_instances_in_a_grid() -> None:
+def test_thirty_instances_in_rows_receding_into_depth() -> None:
     boxes = solve([LayoutItem("apple")] * 30, width=512, height=512).boxes
     _valid(boxes, 512, 512)
-    for a, b in itertools.combinations(boxes, 2):
-        assert _overlap(a, b) == 0.0
-    rows = {round(b[1], 3) for b in boxes}
-    assert 3 <= len(rows) <= 8  # a grid, not a line
+    rows = sorted({round(b[3], 3) for b in boxes}, reverse=True)
+    assert 3 <= len(rows) <= 8  # rows, not a line
+    heights = [min(b[3] - b[1] for b in boxes if round(b[3], 3) == row) for row in rows]
+    assert all(back < front for front, back in zip(heights, heights[1:], strict=False))  # farther: smaller
+    for i in range(len(boxes)):
+        assert _hidden(boxes, i) <= 0.6
+    assert max(b[3] for b in boxes) - min(b[1] for b in boxes) >= 0.5  # not squeezed into a band
 
 
 @pytest.mark.parametrize(("zone", "check"), [

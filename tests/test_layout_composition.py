@@ -16,9 +16,8 @@ from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planners import priors, staging
 from planners.base import Canvas
-from planners.layout import LayoutItem, LayoutRelation, solve
+from planners.layout import LayoutItem, LayoutRelation, priors, solve, staging
 from planners.rules import RulesPlanner
 from scenes import poses
 from scenes.io import load_scene_file
@@ -77,11 +76,23 @@ def test_standing_things_share_a_ground_line_low_in_the_frame(canvas: Canvas) ->
     assert checked > 250
 
 
+def _one_line_or_zigzag(boxes) -> bool:
+    """Things stand on one ground line; or, where one line would squeeze them into a thin band (the
+    issue's "no scene squeezed into half the height"), every other one a step back, still left to right."""
+    bottoms = [b[3] for b in boxes]
+    if max(bottoms) - min(bottoms) <= 0.002:
+        return min(bottoms) >= 0.6
+    front, back = bottoms[0::2], bottoms[1::2]
+    centres = [_cx(b) for b in boxes]
+    return (len(boxes) >= 3 and max(front) - min(front) <= 0.002 and max(back) - min(back) <= 0.002
+            and max(back) < min(front) and centres == sorted(centres) and min(bottoms) >= 0.5)
+
+
 def test_three_standing_things_in_a_list_stand_on_one_line() -> None:
     for a, b, c in list(itertools.combinations(STANDING, 3))[::7]:
         prompt = f"{_article(a)} {a}, {_article(b)} {b} and {_article(c)} {c}"
-        bottoms = [i.box[3] for i in _plan(prompt).instances]
-        assert len(bottoms) == 3 and max(bottoms) - min(bottoms) <= 0.002 and min(bottoms) >= 0.6, (prompt, bottoms)
+        boxes = [i.box for i in _plan(prompt).instances]
+        assert len(boxes) == 3 and _one_line_or_zigzag(boxes), (prompt, boxes)
 
 
 @settings(max_examples=120, deadline=None)
@@ -93,8 +104,7 @@ def test_solver_stands_unrelated_things_on_one_ground_line(names, width: int, as
         names = names[:2]  # in a tall picture four wide things make rows, as they should
     height = max(round(width / aspect / 8), 8) * 8
     boxes = solve([LayoutItem(n) for n in names], width=width, height=height).boxes
-    bottoms = [b[3] for b in boxes]
-    assert max(bottoms) - min(bottoms) <= 0.002 and min(bottoms) >= 0.6, (names, boxes)
+    assert _one_line_or_zigzag(boxes), (names, boxes)
 
 
 @pytest.mark.parametrize("sky", SKY)

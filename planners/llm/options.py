@@ -62,6 +62,10 @@ class ChatOptions(PlannerOptions):
         default=2, description="Times an invalid reply is sent back with its validation errors."
     )
     max_total_time: Seconds = Field(default=600.0, description="Seconds one plan may take, all requests included.")
+    critic_reask: bool = Field(
+        default=False, description="Send the layout critic's findings (people too small, things floating, sizes "
+        "off) back once, and keep the better of the two layouts. One more request; off by default, as endpoints "
+        "may be paid.")
     stages: Literal[1, 2] = Field(
         default=1, description="2: ask first for the things (names, captions, poses), then for the layout of "
         "exactly those things (helps small models).")
@@ -75,6 +79,7 @@ class ChatOptions(PlannerOptions):
             "max_reasks": self.max_reasks,
             "template": self.template.name if self.template else None,
             "stages": self.stages,
+            **({"critic_reask": True} if self.critic_reask else {}),
         }
 
 

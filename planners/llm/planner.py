@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from planners.base import Canvas, Planner, PlanResult
+from planners.layout import review_scene
 from scenes.errors import InvalidInput, PlannerError
 from scenes.manifest import PlannerRecord, Repair
 from scenes.model import MAX_PROMPT_CHARS, MAX_SEED, Scene
@@ -160,8 +161,13 @@ class LLMPlanner(Planner):
         if task == "plan" and self.options.stages == 2:
             scene, repairs, completed = self._staged(talk, messages, canvas, build)
         else:
-            scene, repairs, completed = self._until_valid(
-                talk, messages, canvas, lambda text: self._interpret(text, build, lmd_caption))
+            def interpret(text: str):
+                return self._interpret(text, build, lmd_caption)
+
+            scene, repairs, completed = self._until_valid(talk, messages, canvas, interpret)
+            if self.options.critic_reask and task == "plan":
+                scene, repairs, completed = self._critic_pass(talk, messages, canvas, interpret,
+                                                              (scene, repairs, completed))
         record = self._record(mode=talk.mode, attempts=transport.requests - first_request, repairs=repairs,
                               completed=completed, raw_replies=talk.raw_replies, usage=dict(talk.usage))
         if self.options.cache:
@@ -194,6 +200,23 @@ class LLMPlanner(Planner):
         raise PlannerError(
             f"the model's reply was still invalid after {count} repl{'ies' if count > 1 else 'y'}: {problems[0]}",
             details=[*problems[1:8], f"the last reply began: {last[:160]!r}"], hint=GIVE_UP_HINT)
+
+    def _critic_pass(self, talk: _Conversation, messages: list[dict[str, str]], canvas: Canvas,
+                     interpret: Callable[[str], Any], first: tuple[Scene, list[Repair], list[str]]):
+        """Send the layout critic's findings back once; keep the better of the two layouts."""
+        review = review_scene(first[0])
+        if not review.findings:
+            return first
+        ask = [*messages, {"role": "assistant", "content": excerpt(talk.raw_replies[-1], MAX_ECHO_BYTES)},
+               {"role": "user", "content": _critic_reask(review.notes(), canvas)}]
+        reply, talk.mode = self._ask(talk.transport, ask, talk.mode, talk.seed, talk.deadline, talk.notes)
+        talk.raw_replies.append(reply.text)
+        talk.usage.update(reply.usage)
+        try:
+            second = interpret(reply.text)
+        except ReplyInvalid:
+            return first  # the re-ask broke the reply: the first layout stands
+        return first if review.score < review_scene(second[0]).score else second
 
     def _staged(self, talk: _Conversation, messages: list[dict[str, str]], canvas: Canvas, build: Build):
         """Step 1: the things; step 2: one box for each of exactly those things (see stages.py)."""
@@ -259,6 +282,14 @@ def _check_canvas(canvas: Canvas, seed: int | None) -> None:
         raise InvalidInput(f"canvas {canvas.width}x{canvas.height}: {first['loc'][0]} "
                            f"{first['msg'].removeprefix('Value error, ')}",
                            hint="Use sides that are multiples of 8 between 64 and 4096.") from None
+
+
+def _critic_reask(findings: list[str], canvas: Canvas) -> str:
+    listed = "\n".join(f"- {finding.removeprefix('layout: ')}" for finding in findings[:12])
+    return (f"The layout reads as an implausible photograph:\n{listed}\n"
+            "Reply again with the whole JSON object, boxes moved and resized so that the main subjects fill "
+            "the frame, things rest on what holds them, and sizes match the real world "
+            f"(integer pixels on the {canvas.width}x{canvas.height} canvas).")
 
 
 def _reask(problems: list[str], canvas: Canvas, expected: str | None = None) -> str:

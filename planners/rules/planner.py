@@ -53,7 +53,7 @@ class RulesPlanner(Planner):
             pose = "sitting" if index in seated else items[index].pose or _default_pose(mention)
             items[index] = dataclasses.replace(items[index], pose=pose, prior=_prior(mention, pose))
         poses = [item.pose for item in items]
-        solved = layout.solve(items, relations, width=canvas.width, height=canvas.height)
+        solved = layout.solve(items, relations, width=canvas.width, height=canvas.height, fit_canvas=not canvas.given)
         for relation in solved.dropped:
             if relation.kind in _HARD:
                 notes.append(f"could not place {items[relation.subject].name} {relation.kind} "
@@ -70,12 +70,12 @@ class RulesPlanner(Planner):
             caption=captions.global_caption(text, description) or background or "an empty scene",
             background=background,
             negative=captions.negative(description),
-            width=canvas.width,
-            height=canvas.height,
+            width=solved.width,
+            height=solved.height,
             seed=seed,
             summary=captions.summary([i.name for i in instances], description),
             instances=instances,
-            relations=_scene_relations(readings, chosen),
+            relations=layout.apply_reading(_scene_relations(readings, chosen), relations, solved.relations),
         )
         return PlanResult(scene=scene, record=PlannerRecord(name=self.name), notes=notes)
 

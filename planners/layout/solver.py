@@ -26,11 +26,21 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from planners import priors, staging
-from planners.composites import ATTACHING, Attachment, Box, Thing, attachments, bounds, composite, sitters
-from planners.grounding import arrange, beside
-from planners.packing import MARGIN as _MARGIN
-from planners.packing import X_ZONES, Y_ZONES, Block, OrderGraph, finish, lay_out_component, zone_rank
+from planners.layout import canvas, priors, staging
+from planners.layout.arrangement import arrange, beside
+from planners.layout.attachment import (
+    ATTACHING,
+    Attachment,
+    Box,
+    Thing,
+    attachments,
+    bounds,
+    composite,
+    reading,
+    sitters,
+)
+from planners.layout.packing import MARGIN as _MARGIN
+from planners.layout.packing import X_ZONES, Y_ZONES, Block, OrderGraph, finish, lay_out_component, zone_rank
 
 __all__ = ["ATTACHING", "RELATIONS", "X_ZONES", "Y_ZONES", "Layout", "LayoutItem", "LayoutRelation",
            "finish_fraction", "relation_holds", "seated", "solve"]
@@ -38,7 +48,11 @@ __all__ = ["ATTACHING", "RELATIONS", "X_ZONES", "Y_ZONES", "Layout", "LayoutItem
 # Relations, read as "subject RELATION object" ("a cup on a saucer": cup on saucer).
 HORIZONTAL = ("left of", "right of")
 VERTICAL = ("above", "below")
-RELATIONS = HORIZONTAL + VERTICAL + ATTACHING + ("next to", "between")
+RELATIONS = HORIZONTAL + VERTICAL + ATTACHING + ("next to", "between", "at", "near")
+# What people gather round: three or more "next to" one of these are around it.
+_GATHERING_POINTS = frozenset({"table", "dining table", "desk", "counter", "coffee table", "campfire", "fire",
+                               "bonfire", "fireplace", "christmas tree", "piano", "grand piano", "tree", "fountain",
+                               "cake", "birthday cake", "stove", "grill", "bed"})
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,9 @@ class LayoutRelation:
 class Layout:
     boxes: list[Box]
     dropped: list[LayoutRelation] = field(default_factory=list)  # relations the boxes do not satisfy
+    relations: list[LayoutRelation] = field(default_factory=list)  # the relations as the layout read them
+    width: int = 512   # the canvas the boxes were laid out on
+    height: int = 512
 
 
 # -- checking ---------------------------------------------------------------------------------
@@ -108,6 +125,8 @@ def relation_holds(kind: str, subject: Sequence[float], obj: Sequence[float],
         return subject[3] < obj[3] and _x_overlap(subject, obj)
     if kind == "next to":
         return min(subject[3], obj[3]) > max(subject[1], obj[1])  # side by side: their heights overlap
+    if kind in ("at", "near", "around"):
+        return _touching(subject, obj, slack=0.2 if kind == "near" else 0.1)
     if kind == "between":
         if third is None:
             return False
@@ -148,6 +167,28 @@ def _things(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation]) ->
     return things
 
 
+def _as_read(given: LayoutRelation, read: LayoutRelation, attached: dict[int, Attachment]) -> LayoutRelation:
+    """A person read as holding a cup that already stands on something stands next to it instead."""
+    if read.kind == "holding" and given.kind != "holding":
+        glued = attached.get(read.object)
+        if glued is None or glued.parent != read.subject:
+            return LayoutRelation(read.subject, "next to", read.object)
+    return read
+
+
+def _gatherings(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation]) -> list[LayoutRelation]:
+    """Three or more things "next to" one table or campfire are around it (four people at a dinner)."""
+    beside: dict[int, list[int]] = {}
+    for r in relations:
+        if r.kind == "next to":
+            beside.setdefault(r.object, []).append(r.subject)
+    gathered = {o for o, subjects in beside.items()
+                if len(set(subjects)) >= 3 and items[o].name.strip().lower() in _GATHERING_POINTS
+                and items[o].box is None}
+    return [LayoutRelation(r.subject, "around", r.object) if r.kind == "next to" and r.object in gathered else r
+            for r in relations]
+
+
 def _cut_scenery(things: list[Thing], items: Sequence[LayoutItem], children_of: dict[int, list[Attachment]]) -> None:
     """Trees and buildings no taller than the rest of the picture needs: they reach up out of the frame
     instead of shrinking the people (the boxes run up to the top edge once placed)."""
@@ -176,15 +217,20 @@ def _cut_scenery(things: list[Thing], items: Sequence[LayoutItem], children_of: 
 
 
 def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (), *,
-          width: int = 512, height: int = 512) -> Layout:
-    """Boxes (canvas fractions, [x0, y0, x1, y1], y down) for `items`, honouring `relations`."""
+          width: int = 512, height: int = 512, fit_canvas: bool = False) -> Layout:
+    """Boxes (canvas fractions, [x0, y0, x1, y1], y down) for `items`, honouring `relations`.
+
+    With `fit_canvas` (the user named no size) the canvas takes the shape the scene asks for, and
+    `Layout.width` / `Layout.height` say which; otherwise they are `width` and `height`.
+    """
     n = len(items)
     if n == 0:
-        return Layout([])
+        return Layout([], relations=list(relations), width=width, height=height)
     for relation in relations:
         for index in (relation.subject, relation.object, relation.third):
             if index is not None and not 0 <= index < n:
                 raise ValueError(f"relation {relation} refers to item {index}; there are {n}")
+    relations = _gatherings(items, relations)
     sizes = _things(items, relations)
     attached = attachments([item.box is not None for item in items], relations, sizes)
     children_of: dict[int, list[Attachment]] = {}
@@ -215,6 +261,8 @@ def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (),
     free_roots = [i for i in range(n) if i not in attached and items[i].box is None]
     if free_roots:
         blocks = _blocks(free_roots, items, relations, sizes, children_of, left_of, root_of)
+        if fit_canvas and not fixed_roots:
+            width, height = canvas.shape_for(canvas.natural_aspect(blocks))
         if fixed_roots:
             px.update(_around_fixed(blocks, [px[i] for i in fixed_roots],
                                     [sizes[i].support == staging.GROUND for i in fixed_roots], width, height, scale))
@@ -224,10 +272,11 @@ def solve(items: Sequence[LayoutItem], relations: Sequence[LayoutRelation] = (),
     _reach_up(boxes, sizes, items, relations, width, height)
     _lift_sky(boxes, sizes, [i for i in free_roots if sizes[i].support == staging.SKY], root_of, relations, height)
     _keep_depth(boxes, relations, attached, height)
-    dropped = [r for r in relations
+    read = [_as_read(r, reading(r, sizes), attached) for r in relations]
+    dropped = [r for r in read
                if not relation_holds(r.kind, boxes[r.subject], boxes[r.object],
                                      boxes[r.third] if r.third is not None else None)]
-    return Layout(boxes, dropped)
+    return Layout(boxes, dropped, relations=read, width=width, height=height)
 
 
 _FLOOR = 0.07  # where the ground line is when nothing says, from the bottom edge (of the height)

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from planners import priors, staging
+from planners.layout import priors, staging
 
 Box = tuple[float, float, float, float]
 
-ATTACHING = ("on", "inside", "under", "holding", "in front of", "behind")
+ATTACHING = ("on", "inside", "under", "holding", "in front of", "behind", "around")
 _PLACING = ("on", "inside", "under")  # relations that say where a thing is, more than "holding" does
 
 
@@ -64,7 +64,17 @@ def attachments(fixed: Sequence[bool], relations: Sequence, sizes: Sequence[Thin
             child, parent = parent, child  # the held thing goes to the holder's hand
             if sizes[parent].category not in (priors.PERSON, priors.ANIMAL) and staging.has_surface(sizes[parent].name):
                 kind = "on"  # a tray with glasses, a car with a surfboard: on it
+        if kind in _PLACING and _too_big_for(sizes[child], sizes[parent]):
+            # "a woman pouring tea into a cup": a person does not go into a cup; she holds it.
+            child, parent, kind = parent, child, "holding"
         if child == parent or fixed[child] or root_of(parent) == child:
+            continue
+        if child in attached and kind in _PLACING and attached[child].kind in _PLACING:
+            # "candles on a cake on a table": what carries the child goes on the new parent.
+            carrier = root_of(child)
+            if carrier != parent and not fixed[carrier] and root_of(parent) != carrier \
+                    and sizes[carrier].height <= sizes[parent].height * 1.5:
+                attached[carrier] = Attachment(carrier, parent, kind)
             continue
         if child in attached:
             held = attached[child]
@@ -85,6 +95,13 @@ def attachments(fixed: Sequence[bool], relations: Sequence, sizes: Sequence[Thin
     return attached
 
 
+def reading(relation, sizes: Sequence[Thing]):
+    """A relation as the layout reads it: a person on or in a cup holds the cup instead."""
+    if relation.kind in _PLACING and _too_big_for(sizes[relation.subject], sizes[relation.object]):
+        return type(relation)(relation.subject, "holding", relation.object)
+    return relation
+
+
 def sitters(names: Sequence[str], categories: Sequence[str], poses: Sequence[str | None],
             relations: Sequence) -> set[int]:
     """People without a pose who are on a seat (a bench, a sofa): they sit, so they get a sitting shape."""
@@ -99,6 +116,12 @@ def sitters(names: Sequence[str], categories: Sequence[str], poses: Sequence[str
         if categories[person] == priors.PERSON and poses[person] is None:
             out.add(person)
     return out
+
+
+def _too_big_for(child: Thing, parent: Thing) -> bool:
+    """A person on or in a thing far smaller than them that is no seat or mount (a cup, a phone)."""
+    return (child.category == priors.PERSON and parent.category in (priors.OBJECT, priors.FOOD)
+            and staging.seat_height(parent.name) is None and parent.height < 0.4 * child.height)
 
 
 def _fits_under(child: Thing, parent: Thing) -> bool:
@@ -118,6 +141,8 @@ def _place_children(parent_box: Box, children: list[Attachment], sizes: Sequence
             _place_on(parent_box, parent, group, sizes, out)
         elif kind == "holding":
             _place_held(parent_box, parent, group, sizes, out)
+        elif kind == "around":
+            _place_ring(parent_box, group, sizes, out)
         else:
             _place_around(parent_box, kind, group, sizes, out)
 
@@ -148,7 +173,7 @@ def _place_on(parent_box: Box, parent: Thing, group: list[Attachment], sizes, ou
         riding = child.category == priors.PERSON and parent.category != priors.PERSON
         cw, ch = _shrink(child.width, child.height, max_w=1.2 * pw / count if not riding else 2 * pw)
         # Its centre stays above the parent's, however flat it is (a person lying on a bed).
-        bottom = min(py0 + staging.rest_height(parent.name) * ph, py0 + 0.45 * ph + ch / 2)
+        bottom = min(py0 + staging.rest_height(parent.name, child.name) * ph, py0 + 0.45 * ph + ch / 2)
         out[attachment.child] = (cx - cw / 2, bottom - ch, cx + cw / 2, bottom)
 
 
@@ -229,6 +254,26 @@ def _place_around(parent_box: Box, kind: str, group: list[Attachment], sizes, ou
             bottom = py1 - 0.25 * ph
             box = (cx - cw / 2, bottom - ch, cx + cw / 2, bottom)
         out[attachment.child] = box
+
+
+def _place_ring(parent_box: Box, group: list[Attachment], sizes, out: dict[int, Box]) -> None:
+    """Around a table or a campfire: one at each end, a little nearer the camera, the rest behind it
+    spread along its width, their lower halves hidden by it (as people sit or stand round a table)."""
+    px0, py0, px1, py1 = parent_box
+    pw, ph = px1 - px0, py1 - py0
+    ends, behind = group[:2], group[2:]
+    for side, attachment in zip((-1.0, 1.0), ends, strict=False):
+        child = sizes[attachment.child]
+        cw, ch = child.width, child.height
+        cx = (px0 if side < 0 else px1) + side * 0.3 * cw
+        bottom = py1 + 0.04 * ch
+        out[attachment.child] = (cx - cw / 2, bottom - ch, cx + cw / 2, bottom)
+    for slot, attachment in enumerate(behind):
+        child = sizes[attachment.child]
+        cw, ch = _shrink(child.width * 0.92, child.height * 0.92, max_w=1.1 * pw / len(behind))
+        cx = px0 + (slot + 0.5) * pw / len(behind)
+        bottom = py0 + 0.45 * ph
+        out[attachment.child] = (cx - cw / 2, bottom - ch, cx + cw / 2, bottom)
 
 
 def _sits_at(child: Thing, parent: Thing) -> bool:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from planners import priors
+from planners.layout import priors
 from scenes import poses as pose_library
 
 GROUND, SKY, WALL = "ground", "sky", "wall"
 
 # Things that fly or hang from the ceiling, besides the SKY category (sun, clouds, kites ...).
 _AIRBORNE = frozenset({"airplane", "plane", "jet", "helicopter", "hot air balloon", "spaceship", "chandelier",
-                       "butterfly", "dragonfly", "bee"})
+                       "butterfly", "dragonfly", "bee", "spotlight"})
 # Things that hang on a wall: their centres sit about head-high.
 _ON_WALL = frozenset({"clock", "painting", "picture", "poster", "mirror", "window", "curtain", "map", "calendar",
                       "shelf", "blackboard", "chalkboard", "whiteboard"})
@@ -53,8 +53,18 @@ _MOUNTS = {"horse": .32, "pony": .32, "donkey": .32, "camel": .25, "elephant": .
 _DEFAULT_REST = 0.2
 
 
-def rest_height(parent: str) -> float:
+# Tall furniture with shelves: books and jars go on a shelf level; a plant or a cat goes on top.
+_SHELVES = frozenset({"bookshelf", "bookcase", "shelf", "cabinet", "cupboard", "wardrobe", "dresser",
+                      "refrigerator", "fridge"})
+_SHELVED = frozenset({"book", "magazine", "notebook", "bottle", "wine bottle", "jar", "vase", "box", "trophy", "toy",
+                      "doll", "teddy bear", "candle", "picture", "globe", "basket", "cup", "mug", "glass", "plate",
+                      "bowl", "can"})
+
+
+def rest_height(parent: str, child: str | None = None) -> float:
     """Where a thing put on `parent` rests (fraction of the parent's height from its top)."""
+    if parent in _SHELVES and child is not None and child not in _SHELVED:
+        return 0.0  # "a plant on the bookshelf": on its top, not inside it
     return _REST.get(parent, _SEATS.get(parent, _MOUNTS.get(parent, _DEFAULT_REST)))
 
 

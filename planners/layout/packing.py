@@ -13,8 +13,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planners import staging
-from planners.composites import Box
+from planners.layout import staging
+from planners.layout.attachment import Box
 from scenes.model import MIN_BOX_PIXELS
 
 X_ZONES = ("left", "center", "right")
@@ -22,11 +22,9 @@ Y_ZONES = ("top", "back", "front", "bottom")
 
 MARGIN = 0.04          # of the canvas, all round
 MAX_EXTENT = 0.82      # no composite larger than this fraction of the canvas
-_ZONED_EXTENT = 0.46    # a zoned block stays within its half
+ZONED_EXTENT = 0.46     # a zoned block stays within its half
 GAP = 0.12             # between neighbours, as a fraction of the median composite height
 _ROUND = 4              # decimals of the boxes, rounded outward
-_FOOT_ROOM = 0.03        # ground below the feet of the front row, of the canvas height
-_BELOW = 0.3             # of the spare height, at most this much goes below the front row
 
 
 class OrderGraph:
@@ -91,6 +89,7 @@ class Block:
     y_pref: int | None = None         # 0 top, 2 bottom
     support: str = staging.GROUND     # what its lowest things rest on: the ground line, or the sky or a wall
     scenery: bool = False             # holds a tree or a building: goes behind when there are rows
+    far: bool = False                 # said to be far away: stands small, on the horizon
 
     @property
     def floats(self) -> bool:
@@ -120,8 +119,8 @@ def lay_out_component(component, composites, extent, graph_x, graph_y, items, si
     for key, members in cells.items():
         slot_w = max(extent[m][2] - extent[m][0] for m in members)
         slot_h = max(extent[m][3] - extent[m][1] for m in members)
-        if len(members) <= 4 and all(sizes[m].support == staging.GROUND for m in members):
-            cols = len(members)  # a few things on the ground stand side by side, not on each other
+        if all(sizes[m].support == staging.GROUND for m in members):
+            cols = len(members)  # things on the ground stand side by side, never on each other's heads
         else:
             cols = _grid_columns(len(members), slot_w + gap, slot_h + gap)
         cell_grid[key] = (cols, math.ceil(len(members) / cols), slot_w, slot_h)
@@ -162,6 +161,7 @@ def lay_out_component(component, composites, extent, graph_x, graph_y, items, si
     support = next(s for s in (staging.GROUND, staging.WALL, staging.SKY) if s in supports)
     return Block(members, block_w, block_h, min(members),
                  x_pref=_preference(x_ranks), y_pref=_preference(y_ranks), support=support,
+                 far=all(items[i].zone[1] == "back" for i in members),
                  scenery=any(sizes[i].reaches_up for i in members))
 
 
@@ -192,143 +192,6 @@ def _grid_columns(count: int, slot_w: float, slot_h: float, aspect: float = 1.0)
         if cost < best_cost:
             best, best_cost = cols, cost
     return best
-
-
-def _depth(block: Block) -> tuple[int, int, int]:
-    """Front to back: what the zones pull to the bottom, things on the ground in the order they
-    were mentioned, scenery, then wall and sky things, then what the zones pull to the top."""
-    zone = {2: 0, 0: 2}.get(block.y_pref, 1)  # type: ignore[arg-type]
-    kind = 1 if block.scenery else {staging.GROUND: 0, staging.WALL: 2, staging.SKY: 3}[block.support]
-    return zone, kind, block.first
-
-
-def place_blocks(blocks: list[Block], region, width: int, height: int, max_scale: float | None,
-                 ground: float | None = None):
-    """Shelve the blocks inside `region` (pixels) at one scale: (the scale, pixel boxes of every member).
-
-    The front shelf stands on the ground line (`ground`, pixels, or low in the region); shelves
-    behind it stand on the tops of the ones in front, and shelves of sky or wall things hang from
-    the top. Within a shelf, blocks keep the order they were mentioned in, left to right.
-    """
-    rx0, ry0, rx1, ry1 = region
-    margin_x, margin_y = MARGIN * width, MARGIN * height
-    ax0, ay0 = rx0 + margin_x, ry0 + margin_y
-    avail_w, avail_h = max(rx1 - rx0 - 2 * margin_x, 1.0), max(ry1 - ry0 - 2 * margin_y, 1.0)
-    if ground is not None:
-        avail_h = max(min(avail_h, ground - ay0), 1.0)
-    blocks = sorted(blocks, key=_depth)
-    gap = GAP * sorted(b.height for b in blocks)[len(blocks) // 2]
-    best = None
-    for n_shelves in range(1, len(blocks) + 1):
-        shelves = _shelve(blocks, n_shelves, gap)
-        shelf_w = max(sum(b.width for b in shelf) + gap * (len(shelf) - 1) for shelf in shelves)
-        total_h = sum(max(b.height for b in shelf) for shelf in shelves) + gap * (len(shelves) - 1)
-        scale = min(avail_w / shelf_w, avail_h / total_h)
-        # One row reads most naturally (things stand on one ground); more rows must earn their place.
-        if best is None or scale > best[0] * (_one_row(len(blocks)) if len(best[1]) == 1 else 1.001):
-            best = (scale, shelves)
-        if n_shelves > 1 and scale < best[0] * 0.7:
-            break
-    scale, shelves = best
-    for block in blocks:
-        limit_w = (_ZONED_EXTENT if block.x_pref in (0, 2) else MAX_EXTENT) * width
-        limit_h = (_ZONED_EXTENT if block.y_pref in (0, 2) else MAX_EXTENT) * height
-        scale = min(scale, limit_w / block.width, limit_h / block.height)
-    if max_scale is not None:
-        scale = min(scale, max_scale)
-    shelf_heights = [max(b.height for b in shelf) * scale for shelf in shelves]
-    spare = avail_h - sum(shelf_heights) - gap * scale * (len(shelves) - 1)
-    if ground is None:
-        # A photo taken at eye level: feet a little above the frame's bottom edge, most spare room above
-        # them; small things seen from further off stand higher, on ground that recedes.
-        floor = ay0 + avail_h - max(min(spare, _FOOT_ROOM * height), _BELOW * spare)
-    else:
-        floor = ay0 + avail_h
-    out: dict[int, Box] = {}
-    single = len(shelves) == 1
-    bottom, top = floor, ay0  # the next ground shelf stands on `bottom`; the next hanging one hangs from `top`
-    for shelf, shelf_h in zip(shelves, shelf_heights, strict=True):
-        hanging = not single and all(b.floats for b in shelf)
-        if hanging:
-            shelf_top, shelf_bottom = top, top + shelf_h
-            top += shelf_h + gap * scale
-        else:
-            shelf_top, shelf_bottom = bottom - shelf_h, bottom
-            bottom -= shelf_h + gap * scale
-        ordered = _left_to_right_blocks(sorted(shelf, key=lambda b: b.first))
-        lefts = _spread([b.width * scale for b in ordered], [b.x_pref for b in ordered], ax0, avail_w)
-        for block, left in zip(ordered, lefts, strict=True):
-            bh = block.height * scale
-            if block.y_pref == 0:
-                block_top = ay0 if single else shelf_top
-            elif block.y_pref == 2:
-                block_top = (ay0 + avail_h if single else shelf_bottom) - bh
-            elif block.support == staging.SKY:
-                block_top = ay0 if single else shelf_top
-            elif block.support == staging.WALL:
-                room_top = ay0 if single else shelf_top
-                block_top = room_top + min(max(0.3 * (shelf_bottom - room_top) - bh / 2, 0.0),
-                                           shelf_bottom - room_top - bh)
-            else:
-                block_top = shelf_bottom - bh
-            for item, (x0, y0, x1, y1) in block.members.items():
-                out[item] = (left + x0 * scale, block_top + y0 * scale, left + x1 * scale, block_top + y1 * scale)
-    return scale, out
-
-
-def _one_row(count: int) -> float:
-    """How much larger a second row must make things before there is one: a few things stand side by
-    side even when small; a crowd or a dozen apples make rows."""
-    return 2.5 if count <= 4 else 1.8 if count <= 8 else 1.25
-
-
-def _shelve(blocks: list[Block], n_shelves: int, gap: float) -> list[list[Block]]:
-    """Split blocks, in order, into `n_shelves` rows of about equal width."""
-    total = sum(b.width for b in blocks) + gap * (len(blocks) - 1)
-    target = total / n_shelves
-    shelves: list[list[Block]] = [[]]
-    width = 0.0
-    for block in blocks:
-        if shelves[-1] and width + gap + block.width / 2 > target and len(shelves) < n_shelves:
-            shelves.append([])
-            width = 0.0
-        width += (gap if shelves[-1] else 0.0) + block.width
-        shelves[-1].append(block)
-    return shelves
-
-
-def _left_to_right_blocks(shelf: list[Block]) -> list[Block]:
-    """A shelf's order: left-zoned blocks first, right-zoned last, centred ones in the middle."""
-    plain = [b for b in shelf if b.x_pref is None]
-    half = len(plain) // 2
-    return ([b for b in shelf if b.x_pref == 0] + plain[:half] + [b for b in shelf if b.x_pref == 1]
-            + plain[half:] + [b for b in shelf if b.x_pref == 2])
-
-
-def _spread(widths: list[float], prefs: list[int | None], start: float, avail: float) -> list[float]:
-    """Left edges for widths in a row: evenly spaced, zoned ones pulled to their side, in order."""
-    free = max(avail - sum(widths), 0.0)
-    space = free / (len(widths) + 1)
-    lefts, x = [], start + space
-    for w in widths:
-        lefts.append(x)
-        x += w + space
-    for i, pref in enumerate(prefs):
-        if pref == 0:
-            lefts[i] = start + sum(widths[:i])
-        elif pref == 2:
-            lefts[i] = start + avail - sum(widths[i:])
-        elif pref == 1:
-            lefts[i] = start + (avail - widths[i]) / 2
-    # Keep the order, a little apart, and on the row after the pulls.
-    apart = space / 2
-    for i in range(len(lefts)):
-        low = start if i == 0 else lefts[i - 1] + widths[i - 1] + apart
-        lefts[i] = max(lefts[i], low)
-    for i in range(len(lefts) - 1, -1, -1):
-        high = start + avail - widths[i] if i == len(lefts) - 1 else lefts[i + 1] - widths[i] - apart
-        lefts[i] = min(lefts[i], high)
-    return lefts
 
 
 def finish(box: Box, width: int, height: int, fixed: Box | None) -> Box:
