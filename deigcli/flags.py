@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from planners.base import Canvas
 from scenes.documents import MAX_DOCUMENT_BYTES
 from scenes.errors import InvalidInput
 
@@ -36,7 +35,8 @@ Reasks = Annotated[int | None, typer.Option("--reasks", min=0, max=10, help="How
 PlannerOption = Annotated[list[str] | None, typer.Option("-P", "--planner-option", metavar="KEY=VALUE",
                           help="Any other planner option (repeatable).", rich_help_panel=PLANNING)]
 SceneWidth = Annotated[int | None, typer.Option("--width", help="Canvas width in pixels, a multiple of 8 "
-                       "(default 512 for planned prompts); with --scene it replaces each scene's own width.",
+                       "(default 512 for planned prompts; with neither --width nor --height the planner may shape the canvas to "
+                       "the scene, a row of people wider); with --scene it replaces each scene's own width.",
                        rich_help_panel=PLANNING, show_default=False)]
 SceneHeight = Annotated[int | None, typer.Option("--height", help="Canvas height in pixels, a multiple of 8 "
                         "(default 512 for planned prompts); with --scene it replaces each scene's own height.",
