@@ -427,3 +427,11 @@ def test_quantising_without_torchao_exits_4_with_the_install_hint(monkeypatch):
     with pytest.raises(RendererUnavailable, match="needs torchao") as error:
         make(quantize="int8").check_environment()
     assert "pip install torchao" in error.value.hint
+
+
+def test_doctor_says_which_flux_is_openly_licensed(cli):
+    result = cli("doctor", "--json")
+    records = [json.loads(line) for line in result.stdout.splitlines() if "FLUX" in line]
+    by_model = {record["check"].rsplit(" ", 1)[-1]: record["detail"] for record in records}
+    assert "Apache-2.0" in by_model["FLUX.1-schnell"]
+    assert "Non-Commercial" in by_model["FLUX.1-dev"] and "--accept-license" in by_model["FLUX.1-dev"]

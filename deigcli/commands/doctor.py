@@ -155,6 +155,21 @@ def check_weights() -> Iterator[Check]:
         if missing:
             parts.append(f"get them with `{download_command(missing)}`")
         yield Check(f"weights {name}", WARN if missing else OK, "; ".join(parts))
+    yield from _flux_weights()
+
+
+FLUX_MODELS = (("black-forest-labs/FLUX.1-schnell", "Apache-2.0"),
+               ("black-forest-labs/FLUX.1-dev", "FLUX.1 [dev] Non-Commercial License, gated: needs --accept-license"))
+
+
+def _flux_weights() -> Iterator[Check]:
+    """FLUX.1 with the regional renderer: whether each variant is here, and under which licence."""
+    from renderers.weights import WeightNeed
+
+    for repo_id, licence in FLUX_MODELS:
+        here = WeightNeed(repo_id, "FLUX.1 model", "pipeline").here
+        where = "downloaded" if here else f"not downloaded (`deig download {repo_id}`)"
+        yield Check(f"weights regional {repo_id.split('/')[1]}", INFO, f"--model {repo_id}: {where}; licence {licence}")
 
 
 def _deig_weights(renderer, needs) -> Check:
