@@ -49,7 +49,8 @@ def plan(needs: list[WeightNeed], lister: Lister = hub_lister) -> list[PlannedFe
     return [_planned(need, *lister(need.repo_id)) for need in needs]
 
 
-ROLES = {"pipeline": "base model", "controlnet": "OpenPose ControlNet", "deig": "DEIG checkpoint"}
+ROLES = {"pipeline": "base model", "controlnet": "OpenPose ControlNet", "deig": "DEIG checkpoint",
+         "chat": "chat model (deig plan --planner local)"}
 
 
 def plan_download(ids: list[str], *, renderer: str, dtype: str, device: str = "auto", controlnet: bool = True,
@@ -67,8 +68,9 @@ def plan_download(ids: list[str], *, renderer: str, dtype: str, device: str = "a
         need = WeightNeed(repo_id, ROLES[kind], kind, dtype=dtype, device=device, allow_pickle=kind == "deig",
                           then=f"deig convert deig {repo_id}" if kind == "deig" else None)
         planned.append(_planned(need, files, licence))
-        if kind == "pipeline" and controlnet:
-            partner = DEFAULT_OPENPOSE_CONTROLNETS[family_of(f.path for f in files)]
+        # FLUX.1 has no openly licensed pose ControlNet: name one yourself (deig download ID --accept-license).
+        partner = DEFAULT_OPENPOSE_CONTROLNETS.get(family_of(f.path for f in files))
+        if kind == "pipeline" and controlnet and partner is not None:
             if partner not in ids and all(p.need.repo_id != partner for p in planned):
                 queue.append(partner)
     return planned
@@ -79,8 +81,9 @@ def _planned(need: WeightNeed, files: list[HubFile], licence: Licence) -> Planne
     if selection.problems:
         raise RendererUnavailable(f"'{need.repo_id}' does not have what a render loads: "
                                   f"{'; '.join(selection.problems)}",
-                                  hint="Check the model id: deig renders SD-1.5/SDXL diffusers repositories, "
-                                       "OpenPose ControlNets and dushy5/DEIG.")
+                                  hint="Check the model id: deig renders SD-1.5/SDXL/FLUX.1 diffusers repositories, "
+                                       "OpenPose ControlNets and dushy5/DEIG, and plans with transformers chat "
+                                       "models.")
     return PlannedFetch(need, selection, licence, _present_bytes(need.repo_id, selection))
 
 

@@ -180,3 +180,20 @@ def test_release_frees_the_model_with_low_memory_and_keeps_it_otherwise_on_the_c
     assert planner.release(low_memory=True) is True and loaded_models() == []
     planner.plan("a red apple", canvas=Canvas(256, 256), seed=1)
     assert loads == ["tiny-chat", "tiny-chat"]  # loaded again after the release
+
+
+def test_deig_download_picks_exactly_a_chat_models_files():
+    """The hint names `deig download MODEL`: for a transformers chat model it takes config, tokenizer,
+    chat template and safetensors weights, nothing else (listing of Qwen/Qwen2.5-3B-Instruct's files)."""
+    from deigcli.weights import plan_download
+    from renderers.diffusion.hub import Licence
+    from renderers.diffusion.hubfiles import HubFile
+
+    names = ["config.json", "generation_config.json", "merges.txt", "model-00001-of-00002.safetensors",
+             "model-00002-of-00002.safetensors", "model.safetensors.index.json", "tokenizer.json",
+             "tokenizer_config.json", "vocab.json", "LICENSE", "README.md", ".gitattributes"]
+    listing = [HubFile(name, 10) for name in names]
+    (planned,) = plan_download(["Qwen/Qwen2.5-3B-Instruct"], renderer="regional", dtype="float32",
+                               lister=lambda repo: (listing, Licence("apache-2.0", False)))
+    assert planned.need.kind == "chat"
+    assert set(planned.selection.paths) == set(names) - {"LICENSE", "README.md", ".gitattributes"}

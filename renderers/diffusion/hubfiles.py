@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-Kind = Literal["pipeline", "controlnet", "deig"]
+Kind = Literal["pipeline", "controlnet", "deig", "chat"]
 FP16 = "fp16"
 
 # name(.variant)(-00001-of-00002).safetensors, or the shards' index name.safetensors.index(.variant).json
@@ -80,6 +80,9 @@ def kind_of(paths: Iterable[str]) -> Kind | None:
     if DEIG_CHECKPOINT in names:
         return "deig"
     if "config.json" in names:
+        top = [Path(name).name for name in names if "/" not in name]
+        if any(_weight_key(name, TRANSFORMERS_STEMS) for name in top):
+            return "chat"  # a transformers model (the local planner's chat model)
         return "controlnet"
     return None
 
@@ -121,6 +124,11 @@ def select(listing: Iterable[HubFile], kind: Kind | None = None, *, variant: str
                 selection.problems.append(f"{required} is missing")
     elif kind == "controlnet":
         _take_model(files, "", (DIFFUSERS_STEM,), variant, allow_pickle, chosen, selection)
+    elif kind == "chat":  # config, generation config, tokenizer and chat template, weights
+        chosen += [p for p in files if "/" not in p and p != "config.json"
+                   and (p.endswith(TOKENIZER_SUFFIXES) or p.endswith(".jinja"))
+                   and not _INDEX.match(p)]
+        _take_model(files, "", TRANSFORMERS_STEMS, None, allow_pickle, chosen, selection)
     else:  # DEIG: the pickle is what it publishes; its conversion reads it tensors-only
         if DEIG_CHECKPOINT in files:
             chosen.append(DEIG_CHECKPOINT)
