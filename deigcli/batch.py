@@ -127,6 +127,11 @@ def _render(work: list[SceneWork], mine: list[tuple[int, ImageJob]], settings: R
     outcomes: list[Outcome] = []
     # Reports go to stderr from this process whatever its rank: it alone knows what failed here.
     local = Failures(failures.keep_going)
+    if groups:
+        try:
+            pool.preload(groups[0][0].renderer)
+        except DeigError:
+            pass  # reported with its scene below, where loading is tried again
     with Progress(len(mine), enabled=show_progress) as progress:
         for item, jobs in groups:
             try:

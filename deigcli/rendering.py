@@ -81,6 +81,7 @@ class RendererPool:
 
     def __init__(self) -> None:
         self._renderers: dict[str, Renderer] = {}
+        self._preloaded: dict[int, float] = {}  # id(renderer) -> load seconds not yet reported
         self.loads = 0
 
     def get(self, name: str, values: dict[str, Any], device: str | None = None) -> Renderer:
@@ -96,9 +97,15 @@ class RendererPool:
             self._renderers[key] = renderer
         return self._renderers[key]
 
+    def preload(self, renderer: Renderer) -> None:
+        """Load before a progress bar starts, so that what is loading shows on lines of its own; the time
+        is reported with the renderer's first image as usual."""
+        if not renderer.loaded:
+            self._preloaded[id(renderer)] = self.ensure_loaded(renderer)
+
     def ensure_loaded(self, renderer: Renderer) -> float:
         if renderer.loaded:
-            return 0.0
+            return self._preloaded.pop(id(renderer), 0.0)
         start = time.perf_counter()
         renderer.load()
         renderer.loaded = True

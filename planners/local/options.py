@@ -40,10 +40,7 @@ class LocalOptions(ChatOptions):
     @field_validator("model")
     @classmethod
     def _named(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("the local planner needs a model: --llm-model a hub id (e.g. Qwen/Qwen2.5-3B-Instruct), "
-                             f"a local folder, or {TINY_CHAT} (env DEIG_LOCAL_MODEL)")
+        value = value.strip()  # empty: refused when planning starts (`transport.check_available`)
         if any(ord(ch) < 32 for ch in value):
             raise ValueError("must be a hub id or a path")
         return value

@@ -20,7 +20,7 @@ from typing import Any
 
 from planners.llm.reply import reply_json_schema
 from planners.llm.transport import ChatReply, RequestShape
-from scenes.errors import PlannerError, Unavailable
+from scenes.errors import InvalidInput, PlannerError, Unavailable
 from scenes.model import MAX_INSTANCES
 
 from .options import IN_PROCESS, LocalOptions
@@ -47,6 +47,10 @@ _LOADED: dict[tuple, LoadedModel] = {}
 
 def check_available(options: LocalOptions, mode: str) -> None:
     """Every check that needs no weights: the optional dependencies and whether the model can be had."""
+    if not options.model:
+        raise InvalidInput("the local planner needs a model",
+                           hint="Pass --llm-model a hub id (e.g. Qwen/Qwen2.5-3B-Instruct), a local folder, or "
+                           f"{TINY_CHAT} (or set DEIG_LOCAL_MODEL).")
     needed = ["torch", "transformers"] + (["llguidance"] if mode != "text" else [])
     missing = [name for name in needed if not _importable(name)]
     if missing:

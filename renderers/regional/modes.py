@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from diffusers.models.attention_processor import Attention
 
+from .attend import attention_over
 from .prompts import GLOBAL
 
 # Scores held at once per chunk of query rows (batch x heads x rows x keys); bounds the memory of
@@ -50,9 +51,7 @@ def _queries(attn: Attention, query: torch.Tensor) -> torch.Tensor:
 
 
 def _plain(attn: Attention, query: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
-    from .processors import _attend
-
-    return _attend(attn, query, context, None)
+    return attention_over(attn, query, context, None)
 
 
 # -- regional ---------------------------------------------------------------------------------------
@@ -106,15 +105,13 @@ def regional(attn: Attention, query: torch.Tensor, context: torch.Tensor, state)
 
 def concat(attn: Attention, query: torch.Tensor, context: torch.Tensor, state) -> torch.Tensor:
     """Today's fusion, unchanged: the concatenated keys with a log(strength * mask) bias."""
-    from .processors import _attend
-
     def build() -> torch.Tensor:
         keys = state.keys.expand(query.shape[0], -1, -1).contiguous()
         return attn.norm_encoder_hidden_states(keys) if attn.norm_cross else keys
 
     keys = state.cached(("concat", id(attn), query.shape[0]), build)
     bias = state.cross_bias(query.shape[1], query.device, query.dtype)
-    return _attend(attn, query, keys.to(device=query.device, dtype=query.dtype), bias)
+    return attention_over(attn, query, keys.to(device=query.device, dtype=query.dtype), bias)
 
 
 # -- dense ------------------------------------------------------------------------------------------

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from diffusers.models.attention_processor import Attention, AttnProcessor2_0
 
 from . import modes
+from .attend import attention_over
 from .options import block_selected
 from .prompts import GLOBAL
 from .regions import RegionMasks, layer_size
@@ -121,22 +121,6 @@ class FusionState:
         return self.cached(("self", tokens, str(device), dtype), build)
 
 
-def _attend(attn: Attention, query: torch.Tensor, context: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
-    """Multi-head SDPA of already projected queries over `context`, as AttnProcessor2_0 computes it."""
-    batch = query.shape[0]
-    key, value = attn.to_k(context), attn.to_v(context)
-    head_dim = key.shape[-1] // attn.heads
-    query = query.view(batch, -1, attn.heads, head_dim).transpose(1, 2)
-    key = key.view(batch, -1, attn.heads, head_dim).transpose(1, 2)
-    value = value.view(batch, -1, attn.heads, head_dim).transpose(1, 2)
-    if attn.norm_q is not None:
-        query = attn.norm_q(query)
-    if attn.norm_k is not None:
-        key = attn.norm_k(key)
-    out = F.scaled_dot_product_attention(query, key, value, attn_mask=bias, dropout_p=0.0, is_causal=False)
-    return out.transpose(1, 2).reshape(batch, -1, attn.heads * head_dim).to(query.dtype)
-
-
 class _MaskedProcessor:
     """The parts of AttnProcessor2_0 around the attention itself, shared by both processors."""
 
@@ -181,7 +165,7 @@ class RegionalCrossAttnProcessor(_MaskedProcessor):
             conditional = modes.MODES[fusion.mode](attn, query[split:], encoder_hidden_states[split:], fusion)
             if not split:
                 return conditional
-            negative = _attend(attn, query[:split], encoder_hidden_states[:split, : fusion.negative_length], None)
+            negative = attention_over(attn, query[:split], encoder_hidden_states[:split, : fusion.negative_length], None)
             return torch.cat([negative, conditional])
 
         return self._run(attn, hidden_states, temb, attend)
@@ -198,7 +182,7 @@ class RegionalSelfAttnProcessor(_MaskedProcessor):
         def attend(states: torch.Tensor) -> torch.Tensor:
             query = attn.to_q(states)
             bias = fusion.self_bias(query.shape[1], query.device, query.dtype)
-            return _attend(attn, query, states, bias)
+            return attention_over(attn, query, states, bias)
 
         return self._run(attn, hidden_states, temb, attend)
 
