@@ -40,6 +40,16 @@ def loopback_only():
 
 
 @pytest.fixture(autouse=True)
+def restored_environment():
+    """What a test's in-process commands put into os.environ (e.g. -q silencing the libraries' bars) must not
+    reach the next test's subprocesses."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     for name in _INHERITED:
         monkeypatch.delenv(name, raising=False)
