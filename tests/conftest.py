@@ -26,7 +26,10 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 _INHERITED = ("DEIG_LLM_BASE_URL", "DEIG_LLM_MODEL", "DEIG_LLM_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL",
-              "DEIG_DEBUG", "DEIG_PLANNER", "DEIG_RENDERER")
+              "DEIG_DEBUG", "DEIG_PLANNER", "DEIG_RENDERER",
+              # what `-q` sets for the libraries (deigcli.console.silence_libraries): each test starts without it
+              "HF_HUB_DISABLE_PROGRESS_BARS", "HF_HUB_VERBOSITY", "TRANSFORMERS_VERBOSITY", "DIFFUSERS_VERBOSITY",
+              "TQDM_DISABLE")
 
 
 @pytest.fixture(autouse=True, scope="session")
