@@ -87,13 +87,19 @@ def audit(folder: Path) -> dict[str, dict]:
     return found
 
 
-def deig_process(*args: str, out_dir: Path, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """`python -m deigcli ARGS` running in the background; stdout and stderr go to files in `out_dir`."""
+def deig_process(*args: str, out_dir: Path, stdin: str | None = None, env: dict[str, str] | None = None,
+                 niceness: int = 0) -> subprocess.Popen:
+    """`python -m deigcli ARGS` running in the background; stdout and stderr go to files in `out_dir`.
+
+    `niceness` lowers the child's priority, so that a test watching it on a busy machine gets the
+    CPU when it needs to act (a batch must not race to its end while the watcher waits its turn).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     stdout = open(out_dir / "stdout.txt", "wb")  # noqa: SIM115 - closed by the caller through finish()
     stderr = open(out_dir / "stderr.txt", "wb")  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "deigcli", *map(str, args)], stdin=subprocess.PIPE,
-                            stdout=stdout, stderr=stderr, env={**os.environ, **(env or {})}, cwd=REPO)
+                            stdout=stdout, stderr=stderr, env={**os.environ, **(env or {})}, cwd=REPO,
+                            preexec_fn=(lambda: os.nice(niceness)) if niceness else None)
     stdout.close()
     stderr.close()
     if stdin is not None:

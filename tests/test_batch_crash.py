@@ -36,7 +36,8 @@ KILL_AFTER = 4
 
 def _start_batch(tmp_path: Path, out: Path):
     scenes = as_jsonl(scene_batch(SCENES, size=128))
-    return scenes, deig_process(*RENDER, "-o", out, out_dir=tmp_path / "first", stdin=scenes)
+    return scenes, deig_process(*RENDER, "-o", out, out_dir=tmp_path / "first", stdin=scenes,
+                                niceness=19)
 
 
 def _rerun(scenes: str, out: Path):
@@ -48,7 +49,11 @@ def _rerun(scenes: str, out: Path):
 def _finished_part_way(proc: subprocess.Popen, out: Path, sig: int) -> None:
     try:
         wait_for(lambda: len(manifests(out)) >= KILL_AFTER or proc.poll() is not None)
+        # Frozen first, so the batch cannot run on to its end before the signal is sent; a stopped
+        # process receives the signal when it continues (SIGKILL ends it at once).
+        proc.send_signal(signal.SIGSTOP)
         proc.send_signal(sig)
+        proc.send_signal(signal.SIGCONT)
         proc.wait(timeout=HANG_SECONDS)  # the process's end is the event; only a hang trips this
     finally:
         if proc.poll() is None:
