@@ -56,6 +56,22 @@ def fails(server: ChatServer, **options: object) -> PlannerError:
 # -- the good path ----------------------------------------------------------------------------
 
 
+def test_the_scene_summary_lists_the_things_without_any_instance_details():
+    """The regions' base (Scene.summary) comes from the names alone, counted: the model's caption tells
+    every instance's clothes and colours, and each region must not hear the others' details."""
+    reply = json.loads(json.dumps(GOOD))
+    reply["instances"] += [{"name": "Dog", "caption": "a brown dog with a blue collar", "box": [10, 400, 90, 500],
+                            "pose": None},
+                           {"name": "dog", "caption": "a white dog", "box": [100, 400, 180, 500], "pose": None}]
+    with ChatServer([reply_with(reply)]) as server:
+        scene = plan(server, "a man in a red hat, a woman in a yellow dress and two dogs").scene
+    assert scene.summary == "a man, a woman and two dogs"
+    detail_words = {"red", "hat", "yellow", "dress", "brown", "blue", "collar", "white", "spring"}
+    assert not detail_words & set(scene.summary.split())
+    assert "red hat" in scene.caption  # the global caption keeps the user's words
+
+
+
 def test_a_structured_reply_becomes_a_scene_and_a_full_record():
     with ChatServer([reply_with(GOOD)]) as server:
         result = plan(server, "a man in a red hat and a woman in a yellow dress")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from planners.rules.captions import things_listed
 from scenes.errors import SceneInvalid
 from scenes.io import scene_from_data
 from scenes.manifest import Repair
@@ -64,6 +65,8 @@ def scene_from_reply(reply: PlanReply, *, prompt: str | None, width: int, height
     document = {
         "prompt": prompt, "caption": reply.caption, "background": reply.background.strip() or None,
         "negative": reply.negative.strip() or None, "width": width, "height": height, "seed": seed,
+        # The model's caption tells every instance's details; the regions' base must not.
+        "summary": things_listed([instance.name for instance in reply.instances]),
         "instances": instances,
     }
     return _validated(document), repairs

@@ -43,15 +43,25 @@ def is_human(mention: Mention) -> bool:
     return not any(w.lower() in THING_MODIFIERS for w in mention.modifiers)
 
 
-def summary(names: list[str], description: Description) -> str | None:
-    """'a man, a woman and two dogs in a park': the things, counted, without their details."""
+def things_listed(names: list[str]) -> str | None:
+    """'a man, a woman and two dogs': each name once, counted, in order of first mention. Every
+    planner's `Scene.summary` starts from this, so no instance's details reach the regions' base."""
     counts: dict[str, int] = {}
     for name in names:
-        counts[name] = counts.get(name, 0) + 1
+        key = " ".join(name.lower().split())
+        if key:
+            counts[key] = counts.get(key, 0) + 1
     parts = [f"{article(name)} {name}" if n == 1 else f"{number_word(n)} {plural(name)}" for name, n in counts.items()]
     if not parts:
         return None
-    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def summary(names: list[str], description: Description) -> str | None:
+    """'a man, a woman and two dogs in a park': the things, counted, without their details."""
+    text = things_listed(names)
+    if text is None:
+        return None
     places = [s for s in description.settings if not s[2]]
     if places:
         prep = places[0][0].lower() or "in"
