@@ -3,11 +3,11 @@
 Each takes the layer, the projected queries of the conditional rows (B, N, C), the plain context
 of those rows (the global caption) and the `FusionState`, and returns (B, N, C).
 
-`regional` runs every region's attention in one pass: the queries meet the stacked keys of all
-region texts at once, a softmax runs within each text's keys, each text's probabilities are scaled
-by the token's weight for that text, and one product with the stacked values sums them. A text
-with weight 0 at a token adds exactly 0 there. The keys and values of the texts are projected once
-per render and layer (they are the same at every step).
+`regional` runs one attention per text (base, each instance, background) over that text's own
+keys, only for the image tokens that hear it (those where its weight is above 0), scales it by the
+tokens' weights and adds it in: a region costs in proportion to its area, and a text with weight 0
+at a token adds exactly nothing there. The keys and values of the texts are projected once per
+render and layer (they are the same at every step).
 """
 
 from __future__ import annotations
@@ -18,10 +18,6 @@ from diffusers.models.attention_processor import Attention
 
 from .attend import attention_over
 from .prompts import GLOBAL
-
-# Scores held at once per chunk of query rows (batch x heads x rows x keys); bounds the memory of
-# many regions on large canvases.
-SCORE_BUDGET = 1 << 25
 
 
 def _heads(attn: Attention, tensor: torch.Tensor) -> torch.Tensor:
@@ -56,45 +52,57 @@ def _plain(attn: Attention, query: torch.Tensor, context: torch.Tensor) -> torch
 
 # -- regional ---------------------------------------------------------------------------------------
 
-def _stacked_texts(attn: Attention, state, device, dtype):
-    """[(set indices, keys (h, S*L, d), values (h, S*L, d), L)] per text length, for this layer."""
+def _text_keys(attn: Attention, state, device, dtype) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Keys and values of every text of the regional mode, (1, heads, L, d) each, for this layer."""
 
     def build():
-        by_length: dict[int, list[int]] = {}
-        for index, text in enumerate(state.sets):
-            by_length.setdefault(text.shape[1], []).append(index)
-        stacks = []
-        for length, indices in by_length.items():
-            projected = [_projected(attn, state.sets[i].to(device=device, dtype=dtype)) for i in indices]
-            keys = torch.cat([k for k, _ in projected], dim=1)
-            values = torch.cat([v for _, v in projected], dim=1)
-            stacks.append((indices, keys, values, length))
-        return stacks
+        pairs = [_projected(attn, text.to(device=device, dtype=dtype)) for text in state.sets]
+        return [(key[None], value[None]) for key, value in pairs]
 
     return state.cached(("kv", id(attn), str(device), dtype), build)
 
 
-def _set_weights(state, tokens: int, device, dtype) -> torch.Tensor:
-    return state.cached(("sets", tokens, str(device), dtype),
-                        lambda: state.set_weights(tokens).to(device=device, dtype=dtype))
+def _text_rows(state, tokens: int, device, dtype) -> list[tuple[torch.Tensor | None, torch.Tensor]]:
+    """Per text: the image tokens that hear it (None: all of them) and their weights, (1, 1, rows, 1).
+
+    A text is attended only where its weight is above 0: an instance inside its region, the
+    background where no instance covers, the base everywhere (when its ratio is above 0). So a
+    region's attention costs in proportion to its area, not to the canvas."""
+
+    def build():
+        weights = state.set_weights(tokens)  # (tokens, texts)
+        rows = []
+        for column in weights.T:
+            where = torch.nonzero(column > 0).flatten()
+            if len(where) == tokens:
+                rows.append((None, column.view(1, 1, tokens, 1).to(device=device, dtype=dtype)))
+            else:
+                rows.append((where.to(device), column[where].view(1, 1, -1, 1).to(device=device, dtype=dtype)))
+        return rows
+
+    return state.cached(("rows", tokens, str(device), dtype), build)
 
 
 def regional(attn: Attention, query: torch.Tensor, context: torch.Tensor, state) -> torch.Tensor:
+    """Each text's own attention over its own keys, on the tokens that hear it, weighted and summed.
+
+    Where instance A is alone this is exactly (1 - base) * attn(A) + base * attn(base): a text whose
+    weight is 0 at a token is not computed there at all."""
     batch, tokens, _ = query.shape
     q = _queries(attn, query)
-    weights = _set_weights(state, tokens, query.device, query.dtype)
     out = torch.zeros_like(q)
-    for indices, keys, values, length in _stacked_texts(attn, state, query.device, query.dtype):
-        texts = len(indices)
-        group = weights[:, indices]  # (N, S)
-        rows = max(1, SCORE_BUDGET // max(1, batch * attn.heads * texts * length))
-        for start in range(0, tokens, rows):
-            part = slice(start, start + rows)
-            scores = torch.matmul(q[:, :, part], keys.transpose(-1, -2)) * attn.scale
-            scores = scores.view(*scores.shape[:-1], texts, length)
-            probabilities = scores.float().softmax(dim=-1) if scores.dtype != torch.float32 else scores.softmax(-1)
-            probabilities = (probabilities * group[part, :, None].to(probabilities.dtype)).to(q.dtype)
-            out[:, :, part] += torch.matmul(probabilities.flatten(-2), values)
+    texts = _text_keys(attn, state, query.device, query.dtype)
+    for (keys, values), (where, weight) in zip(texts, _text_rows(state, tokens, query.device, query.dtype),
+                                               strict=True):
+        if where is not None and len(where) == 0:
+            continue
+        heard = q if where is None else q.index_select(2, where)
+        keys, values = keys.expand(batch, -1, -1, -1), values.expand(batch, -1, -1, -1)
+        part = F.scaled_dot_product_attention(heard, keys, values) * weight
+        if where is None:
+            out += part
+        else:
+            out.index_add_(2, where, part)
     fused = _merge(out)
     if state.weight < 1.0:  # a decaying schedule fades toward plain attention over the global caption
         fused = state.weight * fused + (1.0 - state.weight) * _plain(attn, query, context)
