@@ -108,8 +108,9 @@ class Manifest(_Record):
 PLACEMENT_OPTIONS = frozenset({"device", "offload"})
 
 
-def recipe_hash(scene: Scene, renderer: str, options: dict[str, Any]) -> str:
-    """What decides the pixels: the scene (with this image's seed), the renderer and its options.
+def recipe_hash(scene: Scene, renderer: str, options: dict[str, Any], references: list[str] | None = None) -> str:
+    """What decides the pixels: the scene (with this image's seed), the renderer and its options,
+    and the content (sha256) of its reference images, if any.
 
     Two renders with the same recipe on the same hardware and versions give the same image, which
     is how a batch recognises work it has already done.
@@ -119,5 +120,7 @@ def recipe_hash(scene: Scene, renderer: str, options: dict[str, Any]) -> str:
         "renderer": renderer,
         "options": {key: value for key, value in options.items() if key not in PLACEMENT_OPTIONS},
     }
+    if references:  # absent otherwise, so that scenes without references keep their recipes
+        payload["references"] = list(references)
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -31,6 +31,7 @@ class RegionalRenderer(DiffusionRenderer):
                                   "captions in region-masked (cross- or joint-) attention, poses through a ControlNet, "
                                   "one pass.")
     supports_flux: ClassVar[bool] = True
+    supports_references: ClassVar[bool] = True  # SD-1.5 / SDXL through IP-Adapter (identity.py); not FLUX yet
     Options: ClassVar[type[RegionalOptions]] = RegionalOptions
     options: RegionalOptions
 
@@ -69,6 +70,9 @@ class RegionalRenderer(DiffusionRenderer):
 
     def check(self, scene: Scene) -> list[str]:
         if self.flux is not None:
+            if any(instance.reference is not None for instance in scene.instances):
+                raise InvalidInput("identity references are not routed on FLUX.1 yet",
+                                   hint="Render scenes with references on an SD-1.5 or SDXL model.")
             return [*Renderer.check(self, scene), *self.flux.check(scene)]
         warnings = super().check(scene)
         self.check_layers()
