@@ -142,3 +142,33 @@ def test_planners_keep_the_references_of_a_partial_scene(cli, tmp_path, monkeypa
     dog = json.loads(result.stdout)["instances"][0]
     assert dog["reference"] == [str(rex)] and dog["identity"] == "subject" and dog["reference_strength"] == 0.7
     assert "box" in dog and "caption" in dog
+
+
+def test_ref_check_prints_one_record_per_image_and_writes_previews(cli, tmp_path):
+    wide = photo(tmp_path / "wide.png", size=(96, 64))
+    tall = photo(tmp_path / "tall.jpg", (0, 0, 255), size=(40, 100))
+    result = cli("ref", "check", wide, tall, "-o", tmp_path / "previews")
+    assert result.code == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["width"], r["height"], r["crop"]) for r in records] == [(96, 64, [16, 0, 80, 64]),
+                                                                      (40, 100, [0, 30, 40, 70])]
+    assert records[0]["sha256"] == hashlib.sha256(wide.read_bytes()).hexdigest()
+    assert records[0]["face_found"] is None and "used as given" in records[0]["note"]
+    from PIL import Image
+
+    preview = Image.open(records[0]["preview"]).convert("RGB")
+    assert Path(records[0]["preview"]).parent == tmp_path / "previews" and preview.size == (96, 64)
+    inside, outside = preview.getpixel((48, 32)), preview.getpixel((4, 32))
+    assert inside == Image.open(wide).convert("RGB").getpixel((48, 32))  # the crop is shown as it is
+    assert sum(outside) < sum(Image.open(wide).convert("RGB").getpixel((4, 32)))  # the rest is dimmed
+    again = cli("ref", "check", wide, "-o", tmp_path / "previews")
+    assert again.code == EXIT_INVALID and "exists" in again.stderr
+
+
+def test_ref_check_refuses_bad_images_naming_them_before_writing(cli, tmp_path):
+    good = photo(tmp_path / "good.png")
+    for kind, (path, words) in _bad_files(tmp_path).items():
+        out = tmp_path / f"out-{kind.replace(' ', '-')}"
+        result = cli("ref", "check", good, path, "-o", out)
+        assert result.code == EXIT_INVALID and words in result.stderr and path.name in result.stderr, kind
+        assert not out.exists(), kind

@@ -12,6 +12,7 @@ why this renderer runs its own denoising loop: diffusers' ControlNet pipelines d
 
 from __future__ import annotations
 
+import contextlib
 from typing import ClassVar
 
 from renderers.base import ProgressCallback, RenderedImage, Renderer
@@ -23,6 +24,11 @@ from scenes.model import Scene
 from .options import RegionalOptions, unknown_blocks
 
 MASK_CACHE_SIZE = 8
+
+
+@contextlib.contextmanager
+def _nothing():
+    yield
 
 
 class RegionalRenderer(DiffusionRenderer):
@@ -40,6 +46,8 @@ class RegionalRenderer(DiffusionRenderer):
         self._region_cache: dict[tuple, object] = {}
         self._fusion_record: dict | None = None
         self._flux = None
+        self._adapter = None  # the IP-Adapter, loaded with the first scene that has references
+        self._identity_record: dict | None = None
 
     @property
     def flux(self):
@@ -65,9 +73,6 @@ class RegionalRenderer(DiffusionRenderer):
     def model_family(self) -> str:
         return "flux" if self.flux is not None else super().model_family()
 
-    def weight_needs(self, scenes) -> list:
-        return self.flux.weight_needs(scenes) if self.flux is not None else super().weight_needs(scenes)
-
     def check(self, scene: Scene) -> list[str]:
         if self.flux is not None:
             if any(instance.reference is not None for instance in scene.instances):
@@ -81,7 +86,32 @@ class RegionalRenderer(DiffusionRenderer):
                 warnings.append("poses shape the instance regions only: the controlnet option is 'none'")
             else:
                 self.check_controlnet()
+        if any(instance.reference is not None for instance in scene.instances):
+            self.adapter_source()
         return warnings
+
+    def adapter_source(self):
+        """Where the IP-Adapter comes from (cheap: no weights read)."""
+        from renderers.diffusion import ip_adapter
+        from renderers.diffusion.sources import parse_source
+
+        return ip_adapter.resolve(self.options.ip_adapter, self.model_family(),
+                                  model_is_tiny=parse_source(self.options.model).kind == "tiny",
+                                  allow_pickle=self.options.allow_pickle)
+
+    def weight_needs(self, scenes) -> list:
+        if self.flux is not None:
+            return self.flux.weight_needs(scenes)
+        needs = super().weight_needs(scenes)
+        if any(instance.reference is not None for scene in scenes for instance in scene.instances):
+            from renderers.weights import WeightNeed
+
+            source = self.adapter_source()
+            if source.kind == "hub":
+                needs.append(WeightNeed(source.spec, "IP-Adapter (for the identity references)", "ip_adapter",
+                                        dtype=self.options.dtype, device=self.options.device,
+                                        allow_pickle=self.options.allow_pickle))
+        return needs
 
     def check_layers(self) -> None:
         """Every block named in fusion_layers holds cross-attention in this model (no weights read)."""
@@ -159,6 +189,8 @@ class RegionalRenderer(DiffusionRenderer):
             control_image = pose_control_image(scene) if options.controlnet != "none" else None
             controlnet = self.controlnet(self.controlnet_spec()) if control_image is not None else None
 
+            identities = self._identities(scene)
+
             images: list[RenderedImage] = []
             for batch_seeds in batches:
                 batch = len(batch_seeds)
@@ -177,6 +209,12 @@ class RegionalRenderer(DiffusionRenderer):
                     mode=mode, keys=prompt.concatenated(base=mode == "dense") if mode != "regional" else None,
                     sets=prompt.sets, has_background=prompt.has_background, base_ratio=options.base_ratio,
                     layers=options.layers, self_penalty=options.self_attention_penalty)
+                if identities:
+                    from .identity import IdentityState, RoutedIdentity, batch_tokens
+
+                    fusion.identity = IdentityState(
+                        [RoutedIdentity(index, batch_tokens(positive, negative, batch, guided), scale, area)
+                         for index, positive, negative, scale, area in identities], latent_hw)
                 context = prompt.context(batch, guided=guided)
                 added = self._added_conditions(prompt, scene, batch, guided, base=mode != "concat")
                 control = None
@@ -236,6 +274,50 @@ class RegionalRenderer(DiffusionRenderer):
                                                   pose_dilation=self.options.pose_mask_dilation)
         return self._region_cache[key]
 
+    def identity_adapter(self):
+        """The IP-Adapter, loaded once (through diffusers' load_ip_adapter) and given to the UNet's processors."""
+        if self._adapter is None:
+            from renderers.diffusion import ip_adapter
+            from renderers.diffusion.loading import announce, library_bars, load_errors
+
+            from .processors import give_identity_layers
+
+            source = self.adapter_source()
+            if source.kind != "tiny":
+                announce(f"the IP-Adapter {source.spec}")
+            with load_errors("IP-Adapter", source) if source.kind != "tiny" else _nothing(), library_bars():
+                self._adapter = ip_adapter.load(source, self.components, device=self.execution_device,
+                                                dtype=self.dtype)
+            give_identity_layers(self.components.unet, self._adapter.layers)
+        return self._adapter
+
+    def _identities(self, scene: Scene) -> list[tuple]:
+        """(instance, positive tokens, negative tokens, scale, area) of every instance with references."""
+        from scenes.references import default_identity, load_image, scene_references
+
+        from .identity import identity_area
+
+        files = scene_references(scene)  # checked and hashed again: what is read now is what is recorded
+        self._identity_record = None
+        if not files:
+            return []
+        adapter = self.identity_adapter()
+        routed, records = [], []
+        for index, instance in enumerate(scene.instances):
+            mine = [file for file in files if file.instance == index]
+            if not mine:
+                continue
+            positive, negative = adapter.tokens([load_image(file.path) for file in mine], self.execution_device,
+                                                self.dtype)
+            scale = instance.reference_strength if instance.reference_strength is not None \
+                else self.options.reference_strength
+            area = identity_area(instance, scene)
+            routed.append((index, positive, negative, scale, area))
+            records += [{**file.record(), "identity": default_identity(instance), "scale": scale, "area": area.kind}
+                        for file in mine]
+        self._identity_record = {"adapter": adapter.source.record(), "references": records}
+        return routed
+
     def _describe_fusion(self, prompt, fusion_steps: int) -> dict:
         """What the manifest says about fusion: mode, base, schedule and layers as used."""
         options = self.options
@@ -251,9 +333,16 @@ class RegionalRenderer(DiffusionRenderer):
         if self.flux is not None:
             return self.flux.describe(self.name)
         record = super().describe()
-        if self._fusion_record is None:
-            return record
-        return record.model_copy(update={"details": {**record.details, "fusion": self._fusion_record}})
+        details = dict(record.details)
+        if self._fusion_record is not None:
+            details["fusion"] = self._fusion_record
+        if self._identity_record is not None:
+            details["identity"] = self._identity_record
+        return record.model_copy(update={"details": details})
+
+    def model_refs(self):
+        refs = super().model_refs()
+        return [*refs, *self._adapter.refs()] if self._adapter is not None and self._identity_record else refs
 
     def _added_conditions(self, prompt, scene: Scene, batch: int, guided: bool, *, base: bool) -> dict | None:
         """SDXL's extra conditioning: pooled text (the base's in regional and dense modes) and

@@ -1,0 +1,228 @@
+"""IP-Adapter weights and image tokens, through diffusers' own loader and image projection.
+
+`load_ip_adapter` is a pipeline method, so a pipeline is assembled around the renderer's own
+modules (nothing is copied). It installs diffusers' IP processors and `unet.encoder_hid_proj`;
+we take from it the per-layer `to_k_ip` / `to_v_ip` projections (`layers`), the image encoder and
+the image projection, then give the UNet its plain configuration back, so that a scene without
+references runs exactly as before. Routing the image tokens to regions is the renderer's own
+(renderers/regional/identity.py).
+
+Sources (`ip_adapter` option): `auto` (h94/IP-Adapter's plus adapter of the model's family, or
+the tiny adapter for the tiny models), a hub id, a local folder holding one adapter file and an
+`image_encoder/` folder, or a single adapter file with `image_encoder/` beside it.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scenes.errors import InvalidInput, RendererUnavailable
+from scenes.manifest import ModelRef
+
+HUB_ADAPTER = "h94/IP-Adapter"
+# (subfolder, weight file, image encoder folder) of the plus adapter per family: the SDXL file
+# uses the ViT-H encoder of the SD-1.5 folder (its own folder holds bigG).
+HUB_FILES = {
+    "sd15": ("models", "ip-adapter-plus_sd15.safetensors", "image_encoder"),
+    "sdxl": ("sdxl_models", "ip-adapter-plus_sdxl_vit-h.safetensors", "models/image_encoder"),
+}
+ADAPTER_SUFFIXES = (".safetensors", ".bin")
+TINY = "tiny"
+
+
+@dataclass(frozen=True)
+class AdapterSource:
+    kind: str  # tiny, hub, folder, file
+    spec: str
+    location: Any = None  # what load_ip_adapter reads: a repo id, a folder, or the tiny state dict
+    subfolder: str | None = None
+    weight_name: str | None = None
+    encoder_folder: str | None = "image_encoder"
+
+    def record(self) -> dict:
+        return {"id": self.spec, "kind": self.kind, "weight_name": self.weight_name}
+
+
+def resolve(spec: str, family: str, *, model_is_tiny: bool, allow_pickle: bool) -> AdapterSource:
+    """Where the adapter comes from; cheap (no weights read) and refused early when it cannot fit."""
+    if spec == "auto":
+        spec = TINY if model_is_tiny else HUB_ADAPTER
+    if spec == TINY:
+        if not model_is_tiny:
+            raise InvalidInput("the tiny IP-Adapter only fits the tiny models",
+                               hint="Leave the ip_adapter option at 'auto', or use --model tiny.")
+        return AdapterSource(TINY, TINY)
+    path = Path(spec).expanduser()
+    if path.is_file():
+        _refuse_pickle(path, allow_pickle)
+        if not (path.parent / "image_encoder").is_dir():
+            raise RendererUnavailable(f"IP-Adapter file {spec}: no image_encoder folder beside it",
+                                      hint="Put the CLIP vision encoder (config.json + weights) in "
+                                           f"{path.parent / 'image_encoder'}.")
+        return AdapterSource("file", spec, str(path.parent), "", path.name, "image_encoder")
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in ADAPTER_SUFFIXES)
+        if len(files) != 1 or not (path / "image_encoder").is_dir():
+            raise RendererUnavailable(f"IP-Adapter folder {spec} needs exactly one adapter file "
+                                      "(.safetensors) and an image_encoder folder",
+                                      hint="Or name the adapter file itself with -O ip_adapter=FILE.")
+        _refuse_pickle(files[0], allow_pickle)
+        return AdapterSource("folder", spec, str(path), "", files[0].name, "image_encoder")
+    if spec.count("/") == 1 and not spec.startswith((".", "/")):
+        subfolder, weight, encoder = HUB_FILES[family]
+        return AdapterSource("hub", spec, spec, subfolder, weight, encoder)
+    raise InvalidInput(f"IP-Adapter '{spec}' is neither a file, a folder nor a hub id",
+                       hint="Use -O ip_adapter=auto, a hub id like h94/IP-Adapter, a folder or a file.")
+
+
+def _refuse_pickle(path: Path, allow_pickle: bool) -> None:
+    if path.suffix == ".bin" and not allow_pickle:
+        raise InvalidInput(f"IP-Adapter {path} is a pickle checkpoint (.bin)",
+                           hint="Use its .safetensors copy, or pass --allow-pickle if you trust the file.")
+
+
+class LoadedAdapter:
+    """The pieces the renderer needs: per-layer key/value projections, encoder, projection."""
+
+    def __init__(self, source: AdapterSource, pipe, layers: dict[str, tuple[Any, Any]], projection):
+        self.source, self.pipe, self.layers, self.projection = source, pipe, layers, projection
+
+    @property
+    def takes_hidden_states(self) -> bool:
+        from diffusers.models.embeddings import ImageProjection
+
+        return not isinstance(self.projection, ImageProjection)
+
+    def tokens(self, images: list, device, dtype):
+        """(positive, negative) image tokens of one identity, each (1, T, D): the references' encoder
+        outputs averaged (several pictures of one identity make one, not a stronger one), projected.
+        The negative is what diffusers uses for guidance: zeros, or the encoding of a black image."""
+        import torch
+
+        embeds, negative = self.pipe.encode_image(images, device, 1, self.takes_hidden_states)
+        embeds, negative = embeds.mean(dim=0, keepdim=True), negative[:1]
+        with torch.no_grad():
+            return self.projection(embeds.to(dtype)), self.projection(negative.to(dtype))
+
+    def refs(self) -> list[ModelRef]:
+        import hashlib
+
+        from .sources import snapshot_revision
+
+        revision = None
+        if self.source.kind in ("file", "folder"):
+            data = (Path(self.source.location) / self.source.weight_name).read_bytes()
+            revision = "sha256:" + hashlib.sha256(data).hexdigest()
+        elif self.source.kind == "hub":
+            revision = snapshot_revision(self.source.spec, f"{self.source.subfolder}/{self.source.weight_name}")
+        return [ModelRef(role="ip_adapter", id=self.source.spec, revision=revision)]
+
+
+def load(source: AdapterSource, components, *, device, dtype) -> LoadedAdapter:
+    """Load through diffusers' `load_ip_adapter`, keep what routing needs, restore the plain UNet."""
+    from diffusers.models.attention_processor import IPAdapterAttnProcessor2_0
+
+    unet = components.unet
+    before = dict(unet.attn_processors)
+    pipe = _pipeline(components, image_encoder=tiny_image_encoder() if source.kind == TINY else None)
+    location = tiny_state_dict(unet) if source.kind == TINY else source.location
+    pipe.load_ip_adapter(location, subfolder=source.subfolder, weight_name=source.weight_name,
+                         image_encoder_folder=None if source.kind == TINY else source.encoder_folder,
+                         local_files_only=True if source.kind != "hub" else None)
+    layers = {name: (proc.to_k_ip[0].to(device, dtype), proc.to_v_ip[0].to(device, dtype))
+              for name, proc in unet.attn_processors.items() if isinstance(proc, IPAdapterAttnProcessor2_0)}
+    projection = unet.encoder_hid_proj.image_projection_layers[0].to(device, dtype).eval()
+    pipe.image_encoder.to(device, dtype).eval().requires_grad_(False)
+    # The UNet's own configuration back: image tokens reach attention through our processors only.
+    unet.encoder_hid_proj = None
+    unet.config.encoder_hid_dim_type = None
+    unet.set_attn_processor(before)
+    return LoadedAdapter(source, pipe, layers, projection)
+
+
+def _pipeline(components, image_encoder=None):
+    """A diffusers pipeline around the renderer's own modules, for its `load_ip_adapter` and `encode_image`."""
+    from diffusers import StableDiffusionPipeline, StableDiffusionXLPipeline
+    from diffusers.schedulers import DDIMScheduler
+
+    common = dict(vae=components.vae, unet=components.unet, scheduler=DDIMScheduler(clip_sample=False, steps_offset=1),
+                  image_encoder=image_encoder, feature_extractor=tiny_feature_extractor() if image_encoder else None)
+    if components.family == "sdxl":
+        return StableDiffusionXLPipeline(text_encoder=components.text_encoders[0],
+                                         text_encoder_2=components.text_encoders[1],
+                                         tokenizer=components.tokenizers[0], tokenizer_2=components.tokenizers[1],
+                                         **common)
+    return StableDiffusionPipeline(text_encoder=components.text_encoders[0], tokenizer=components.tokenizers[0],
+                                   safety_checker=None, requires_safety_checker=False, **common)
+
+
+# -- the tiny adapter: a random CLIP vision encoder and adapter, built here from a fixed seed ------
+
+TINY_IMAGE_SIZE = 32
+TINY_TOKENS = 4
+
+
+@functools.cache
+def _tiny_encoder_config():
+    from transformers import CLIPVisionConfig
+
+    return CLIPVisionConfig(hidden_size=16, projection_dim=8, num_hidden_layers=2, num_attention_heads=2,
+                            image_size=TINY_IMAGE_SIZE, intermediate_size=16, patch_size=8)
+
+
+def tiny_image_encoder():
+    import torch
+    from transformers import CLIPVisionModelWithProjection
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(1)
+        return CLIPVisionModelWithProjection(_tiny_encoder_config()).eval()
+
+
+def tiny_feature_extractor():
+    from transformers import CLIPImageProcessor
+
+    return CLIPImageProcessor(size=TINY_IMAGE_SIZE, crop_size=TINY_IMAGE_SIZE)
+
+
+def tiny_state_dict(unet) -> dict:
+    """The tiny adapter in the original checkpoint layout load_ip_adapter reads: `image_proj` (an
+    ImageProjection: 4 tokens from the encoder's 8-wide image embedding) and `ip_adapter`
+    ("{k}.to_k_ip.weight" / "{k}.to_v_ip.weight", k = 1, 3, 5, … over the cross-attention layers)."""
+    import torch
+    from diffusers.models.embeddings import ImageProjection
+
+    generator = torch.Generator().manual_seed(2)
+    cross = unet.config.cross_attention_dim
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(3)
+        projection = ImageProjection(cross_attention_dim=cross, image_embed_dim=_tiny_encoder_config().projection_dim,
+                                     num_image_text_embeds=TINY_TOKENS).state_dict()
+    layers, key = {}, 1
+    for name in unet.attn_processors:
+        if name.endswith("attn1.processor"):
+            continue
+        width = unet.get_submodule(name.removesuffix(".processor")).to_q.out_features
+        for part in ("to_k_ip", "to_v_ip"):
+            layers[f"{key}.{part}.weight"] = torch.randn(width, cross, generator=generator) * 0.5
+        key += 2
+    return {"image_proj": {"proj.weight": projection["image_embeds.weight"],
+                           "proj.bias": projection["image_embeds.bias"],
+                           "norm.weight": projection["norm.weight"], "norm.bias": projection["norm.bias"]},
+            "ip_adapter": layers}
+
+
+def save_tiny(unet, folder: Path, *, single_file: str = "ip-adapter_tiny.safetensors") -> Path:
+    """The tiny adapter as files (flat `image_proj.*` / `ip_adapter.*` keys + an image_encoder folder),
+    as a published adapter is laid out; returns the adapter file."""
+    from safetensors.torch import save_file
+
+    state = tiny_state_dict(unet)
+    folder.mkdir(parents=True, exist_ok=True)
+    flat = {f"{group}.{key}": value.contiguous() for group, values in state.items() for key, value in values.items()}
+    save_file(flat, folder / single_file)
+    tiny_image_encoder().save_pretrained(folder / "image_encoder")
+    return folder / single_file
