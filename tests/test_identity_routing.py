@@ -21,9 +21,9 @@ LATENT = (16, 16)
 A_BOX, B_BOX = (0.0, 0.0, 0.5, 1.0), (0.5, 0.0, 1.0, 0.75)  # on every layer's grid (16, 8, 4 cells)
 
 
-@pytest.fixture(scope="module")
-def loaded():
-    renderer = RegionalRenderer(RegionalRenderer.Options(model="tiny", steps=2))
+@pytest.fixture(scope="module", params=["tiny", "tiny-sdxl"])
+def loaded(request):
+    renderer = RegionalRenderer(RegionalRenderer.Options(model=request.param, steps=2))
     renderer.load()
     renderer.identity_adapter()
     return renderer
