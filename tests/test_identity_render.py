@@ -78,8 +78,9 @@ def test_controlnet_gets_no_image_tokens_and_its_residuals_are_unchanged(picture
                    if isinstance(p, RegionalCrossAttnProcessor)]
     assert all(p.ip_layer is not None for p in unet_layers)
     record = renderer.describe().details["identity"]
-    assert [(r["name"], r["identity"], r["area"]) for r in record["references"]] == [
-        ("man", "face", "face"), ("cat", "subject", "box")]
+    assert [(r["name"], r["identity"], r["area"], r["adapter"]) for r in record["references"]] == [
+        ("man", "face", "face", "tiny-face"), ("cat", "subject", "box", "tiny-subject")]
+    assert renderer._adapter.weights == ["tiny-subject", "tiny-face"]
 
     # The same ControlNet call with and without the identity state: identical residuals.
     from renderers.regional.identity import Area, IdentityState, RoutedIdentity

@@ -25,7 +25,8 @@ A_BOX, B_BOX = (0.0, 0.0, 0.5, 1.0), (0.5, 0.0, 1.0, 0.75)  # on every layer's g
 def loaded(request):
     renderer = RegionalRenderer(RegionalRenderer.Options(model=request.param, steps=2))
     renderer.load()
-    renderer.identity_adapter()
+    renderer.identity_adapter({"subject", "face"})  # two adapters: plus for subjects, plus-face for faces
+    assert renderer._adapter.weights == ["tiny-subject", "tiny-face"]
     return renderer
 
 
@@ -64,8 +65,8 @@ def test_one_instance_over_the_whole_canvas_equals_diffusers_stock_ip_adapter_pr
             hidden, text = _random((2, tokens, attn.to_q.in_features), index), _random((2, 77, cross), 100 + index)
             image = _random((2, 4, cross), 200 + index)
             stock = IPAdapterAttnProcessor2_0(attn.to_q.out_features, cross, num_tokens=(4,), scale=0.7)
-            stock.to_k_ip[0].load_state_dict(ours.ip_layer[0].state_dict())
-            stock.to_v_ip[0].load_state_dict(ours.ip_layer[1].state_dict())
+            stock.to_k_ip[0].load_state_dict(ours.ip_layer[0][0].state_dict())
+            stock.to_v_ip[0].load_state_dict(ours.ip_layer[0][1].state_dict())
             fusion = FusionState(None, latent_hw=LATENT, negative_rows=1)
             fusion.identity = IdentityState([RoutedIdentity(0, image, 0.7, Area("box", (0.0, 0.0, 1.0, 1.0)))], LATENT)
             with torch.no_grad():
@@ -100,9 +101,10 @@ def test_each_reference_reaches_only_its_own_region_and_text_masking_is_unchange
     cross = unet.config.cross_attention_dim
     image_a, other_a, image_b = (_random((2, 4, cross), seed) for seed in (1, 2, 3))
     routes = {
-        "with": [RoutedIdentity(0, image_a, 0.8, Area("box", A_BOX)), RoutedIdentity(1, image_b, 1.3, Area("box", B_BOX))],
+        "with": [RoutedIdentity(0, image_a, 0.8, Area("box", A_BOX)),
+                 RoutedIdentity(1, image_b, 1.3, Area("box", B_BOX), adapter=1)],
         "A changed": [RoutedIdentity(0, other_a, 0.8, Area("box", A_BOX)),
-                      RoutedIdentity(1, image_b, 1.3, Area("box", B_BOX))],
+                      RoutedIdentity(1, image_b, 1.3, Area("box", B_BOX), adapter=1)],
         "without": None,
     }
     for index, (name, attn, ours) in enumerate(_cross_layers(unet)):
@@ -123,8 +125,9 @@ def test_each_reference_reaches_only_its_own_region_and_text_masking_is_unchange
         # Inside, the difference is the routed image attention written out here, through to_out.
         query = attn.to_q(hidden)
         term = torch.zeros_like(query)
-        for image, scale, mask in ((image_a, 0.8, _mask(A_BOX, tokens)), (image_b, 1.3, _mask(B_BOX, tokens))):
-            k, v = ours.ip_layer[0](image), ours.ip_layer[1](image)
+        for image, scale, mask, adapter in ((image_a, 0.8, _mask(A_BOX, tokens), 0),
+                                            (image_b, 1.3, _mask(B_BOX, tokens), 1)):
+            k, v = ours.ip_layer[adapter][0](image), ours.ip_layer[adapter][1](image)
             attended = F.scaled_dot_product_attention(*(_heads(t, attn.heads) for t in (query, k, v)))
             term += scale * attended.transpose(1, 2).reshape(2, tokens, -1) * mask[None, :, None]
         expected = out["without"] + term.detach() @ attn.to_out[0].weight.T

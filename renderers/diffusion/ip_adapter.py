@@ -23,11 +23,13 @@ from scenes.errors import InvalidInput, RendererUnavailable
 from scenes.manifest import ModelRef
 
 HUB_ADAPTER = "h94/IP-Adapter"
-# (subfolder, weight file, image encoder folder) of the plus adapter per family: the SDXL file
-# uses the ViT-H encoder of the SD-1.5 folder (its own folder holds bigG).
+# (subfolder, plus adapter for subjects, plus-face adapter for faces, image encoder folder) per
+# family: the SDXL files use the ViT-H encoder of the SD-1.5 folder (its own folder holds bigG).
 HUB_FILES = {
-    "sd15": ("models", "ip-adapter-plus_sd15.safetensors", "image_encoder"),
-    "sdxl": ("sdxl_models", "ip-adapter-plus_sdxl_vit-h.safetensors", "models/image_encoder"),
+    "sd15": ("models", "ip-adapter-plus_sd15.safetensors", "ip-adapter-plus-face_sd15.safetensors",
+             "image_encoder"),
+    "sdxl": ("sdxl_models", "ip-adapter-plus_sdxl_vit-h.safetensors", "ip-adapter-plus-face_sdxl_vit-h.safetensors",
+             "models/image_encoder"),
 }
 ADAPTER_SUFFIXES = (".safetensors", ".bin")
 TINY = "tiny"
@@ -41,9 +43,14 @@ class AdapterSource:
     subfolder: str | None = None
     weight_name: str | None = None
     encoder_folder: str | None = "image_encoder"
+    face_weight_name: str | None = None  # a face adapter of its own (hub, tiny); else faces use weight_name
 
     def record(self) -> dict:
-        return {"id": self.spec, "kind": self.kind, "weight_name": self.weight_name}
+        return {"id": self.spec, "kind": self.kind, "weight_name": self.weight_name,
+                "face_weight_name": self.face_weight_name or self.weight_name}
+
+    def weight_for(self, identity: str) -> str | None:
+        return self.face_weight_name if identity == "face" and self.face_weight_name else self.weight_name
 
 
 def resolve(spec: str, family: str, *, model_is_tiny: bool, allow_pickle: bool) -> AdapterSource:
@@ -54,7 +61,7 @@ def resolve(spec: str, family: str, *, model_is_tiny: bool, allow_pickle: bool) 
         if not model_is_tiny:
             raise InvalidInput("the tiny IP-Adapter only fits the tiny models",
                                hint="Leave the ip_adapter option at 'auto', or use --model tiny.")
-        return AdapterSource(TINY, TINY)
+        return AdapterSource(TINY, TINY, weight_name="tiny-subject", face_weight_name="tiny-face")
     path = Path(spec).expanduser()
     if path.is_file():
         _refuse_pickle(path, allow_pickle)
@@ -72,10 +79,16 @@ def resolve(spec: str, family: str, *, model_is_tiny: bool, allow_pickle: bool) 
         _refuse_pickle(files[0], allow_pickle)
         return AdapterSource("folder", spec, str(path), "", files[0].name, "image_encoder")
     if spec.count("/") == 1 and not spec.startswith((".", "/")):
-        subfolder, weight, encoder = HUB_FILES[family]
-        return AdapterSource("hub", spec, spec, subfolder, weight, encoder)
+        subfolder, weight, face, encoder = HUB_FILES[family]
+        return AdapterSource("hub", spec, spec, subfolder, weight, encoder, face)
     raise InvalidInput(f"IP-Adapter '{spec}' is neither a file, a folder nor a hub id",
                        hint="Use -O ip_adapter=auto, a hub id like h94/IP-Adapter, a folder or a file.")
+
+
+def download_hint(source: AdapterSource) -> str:
+    encoder = source.encoder_folder if "/" in (source.encoder_folder or "") else f"{source.subfolder}/{source.encoder_folder}"
+    return (f"Download it: hf download {source.spec} {source.subfolder}/{source.weight_name} {encoder}/config.json "
+            f"{encoder}/model.safetensors")
 
 
 def _refuse_pickle(path: Path, allow_pickle: bool) -> None:
@@ -87,25 +100,30 @@ def _refuse_pickle(path: Path, allow_pickle: bool) -> None:
 class LoadedAdapter:
     """The pieces the renderer needs: per-layer key/value projections, encoder, projection."""
 
-    def __init__(self, source: AdapterSource, pipe, layers: dict[str, tuple[Any, Any]], projection):
-        self.source, self.pipe, self.layers, self.projection = source, pipe, layers, projection
+    def __init__(self, source: AdapterSource, pipe, weights: list[str], layers: dict[str, list[tuple[Any, Any]]],
+                 projections: list):
+        self.source, self.pipe, self.weights, self.layers, self.projections = source, pipe, weights, layers, projections
 
-    @property
-    def takes_hidden_states(self) -> bool:
-        from diffusers.models.embeddings import ImageProjection
+    def covers(self, identities: set[str]) -> bool:
+        return {self.source.weight_for(kind) for kind in identities} <= set(self.weights)
 
-        return not isinstance(self.projection, ImageProjection)
+    def index(self, identity: str) -> int:
+        """Which loaded adapter serves this kind of identity."""
+        return self.weights.index(self.source.weight_for(identity))
 
-    def tokens(self, images: list, device, dtype):
+    def tokens(self, images: list, identity: str, device, dtype):
         """(positive, negative) image tokens of one identity, each (1, T, D): the references' encoder
         outputs averaged (several pictures of one identity make one, not a stronger one), projected.
         The negative is what diffusers uses for guidance: zeros, or the encoding of a black image."""
         import torch
+        from diffusers.models.embeddings import ImageProjection
 
-        embeds, negative = self.pipe.encode_image(images, device, 1, self.takes_hidden_states)
+        projection = self.projections[self.index(identity)]
+        hidden_states = not isinstance(projection, ImageProjection)
+        embeds, negative = self.pipe.encode_image(images, device, 1, hidden_states)
         embeds, negative = embeds.mean(dim=0, keepdim=True), negative[:1]
         with torch.no_grad():
-            return self.projection(embeds.to(dtype)), self.projection(negative.to(dtype))
+            return projection(embeds.to(dtype)), projection(negative.to(dtype))
 
     def refs(self) -> list[ModelRef]:
         import hashlib
@@ -121,26 +139,33 @@ class LoadedAdapter:
         return [ModelRef(role="ip_adapter", id=self.source.spec, revision=revision)]
 
 
-def load(source: AdapterSource, components, *, device, dtype) -> LoadedAdapter:
-    """Load through diffusers' `load_ip_adapter`, keep what routing needs, restore the plain UNet."""
+def load(source: AdapterSource, components, identities: set[str], *, device, dtype) -> LoadedAdapter:
+    """Load the adapters these kinds of identity need in one `load_ip_adapter` call (a second call
+    would replace the first), keep what routing needs, restore the plain UNet."""
     from diffusers.models.attention_processor import IPAdapterAttnProcessor2_0
 
     unet = components.unet
     before = dict(unet.attn_processors)
+    weights = list(dict.fromkeys(source.weight_for(kind) for kind in sorted(identities, reverse=True)))
     pipe = _pipeline(components, image_encoder=tiny_image_encoder() if source.kind == TINY else None)
-    location = tiny_state_dict(unet) if source.kind == TINY else source.location
-    pipe.load_ip_adapter(location, subfolder=source.subfolder, weight_name=source.weight_name,
+    if source.kind == TINY:
+        locations = [tiny_state_dict(unet, seed=TINY_SEEDS[name]) for name in weights]
+        subfolders, names = [None] * len(weights), [None] * len(weights)
+    else:
+        locations, subfolders, names = [source.location] * len(weights), [source.subfolder] * len(weights), weights
+    pipe.load_ip_adapter(locations, subfolder=subfolders, weight_name=names,
                          image_encoder_folder=None if source.kind == TINY else source.encoder_folder,
                          local_files_only=True if source.kind != "hub" else None)
-    layers = {name: (proc.to_k_ip[0].to(device, dtype), proc.to_v_ip[0].to(device, dtype))
+    layers = {name: [(k.to(device, dtype), v.to(device, dtype)) for k, v in zip(proc.to_k_ip, proc.to_v_ip,
+                                                                                strict=True)]
               for name, proc in unet.attn_processors.items() if isinstance(proc, IPAdapterAttnProcessor2_0)}
-    projection = unet.encoder_hid_proj.image_projection_layers[0].to(device, dtype).eval()
+    projections = [layer.to(device, dtype).eval() for layer in unet.encoder_hid_proj.image_projection_layers]
     pipe.image_encoder.to(device, dtype).eval().requires_grad_(False)
     # The UNet's own configuration back: image tokens reach attention through our processors only.
     unet.encoder_hid_proj = None
     unet.config.encoder_hid_dim_type = None
     unet.set_attn_processor(before)
-    return LoadedAdapter(source, pipe, layers, projection)
+    return LoadedAdapter(source, pipe, weights, layers, projections)
 
 
 def _pipeline(components, image_encoder=None):
@@ -163,6 +188,7 @@ def _pipeline(components, image_encoder=None):
 
 TINY_IMAGE_SIZE = 32
 TINY_TOKENS = 4
+TINY_SEEDS = {"tiny-subject": 2, "tiny-face": 5}  # two different tiny adapters, as plus and plus-face are
 
 
 @functools.cache
@@ -188,17 +214,17 @@ def tiny_feature_extractor():
     return CLIPImageProcessor(size=TINY_IMAGE_SIZE, crop_size=TINY_IMAGE_SIZE)
 
 
-def tiny_state_dict(unet) -> dict:
+def tiny_state_dict(unet, seed: int = TINY_SEEDS["tiny-subject"]) -> dict:
     """The tiny adapter in the original checkpoint layout load_ip_adapter reads: `image_proj` (an
     ImageProjection: 4 tokens from the encoder's 8-wide image embedding) and `ip_adapter`
     ("{k}.to_k_ip.weight" / "{k}.to_v_ip.weight", k = 1, 3, 5, … over the cross-attention layers)."""
     import torch
     from diffusers.models.embeddings import ImageProjection
 
-    generator = torch.Generator().manual_seed(2)
+    generator = torch.Generator().manual_seed(seed)
     cross = unet.config.cross_attention_dim
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(3)
+        torch.manual_seed(seed + 1)
         projection = ImageProjection(cross_attention_dim=cross, image_embed_dim=_tiny_encoder_config().projection_dim,
                                      num_image_text_embeds=TINY_TOKENS).state_dict()
     layers, key = {}, 1

@@ -86,6 +86,7 @@ class RoutedIdentity:
     tokens: torch.Tensor  # (rows, T, D): the negative rows first when guided
     scale: float
     area: Area
+    adapter: int = 0  # which loaded adapter's projections (subject, face) attend to the tokens
 
 
 class IdentityState:
@@ -105,14 +106,16 @@ class IdentityState:
         return self._masks[key]
 
     def term(self, attn, query: torch.Tensor, layer) -> torch.Tensor | None:
-        """Σ_j scale_j * mask_j * attention(query, instance j's image tokens), or None if nothing is routed."""
-        to_k_ip, to_v_ip = layer
+        """Σ_j scale_j * mask_j * attention(query, instance j's image tokens), or None if nothing is routed.
+
+        `layer` holds this layer's (to_k_ip, to_v_ip) of every loaded adapter."""
         masks = self.masks(query.shape[1], query.device, query.dtype)
         total = None
         for column, routed in enumerate(self.routed):
             if routed.scale == 0:
                 continue
             tokens = routed.tokens.to(device=query.device, dtype=query.dtype)
+            to_k_ip, to_v_ip = layer[routed.adapter]
             out = attention_of(attn, query, to_k_ip(tokens), to_v_ip(tokens), None)
             part = routed.scale * out * masks[:, column][None, :, None]
             total = part if total is None else total + part

@@ -150,7 +150,7 @@ class _MaskedProcessor:
 
 class RegionalCrossAttnProcessor(_MaskedProcessor):
     """Region-masked text attention, plus each instance's identity tokens in its own area (identity.py)
-    in the layers that hold IP-Adapter weights (`ip_layer`: to_k_ip, to_v_ip)."""
+    in the layers that hold IP-Adapter weights (`ip_layer`: (to_k_ip, to_v_ip) of each loaded adapter)."""
 
     def __init__(self, block: str = "", ip_layer=None):
         super().__init__(block)

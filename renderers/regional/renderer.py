@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from renderers.base import ProgressCallback, RenderedImage, Renderer
 from renderers.diffusion.runtime import DiffusionRenderer
-from scenes.errors import InvalidInput
+from scenes.errors import InvalidInput, RendererUnavailable
 from scenes.manifest import RendererRecord
 from scenes.model import Scene
 
@@ -100,18 +100,8 @@ class RegionalRenderer(DiffusionRenderer):
                                   allow_pickle=self.options.allow_pickle)
 
     def weight_needs(self, scenes) -> list:
-        if self.flux is not None:
-            return self.flux.weight_needs(scenes)
-        needs = super().weight_needs(scenes)
-        if any(instance.reference is not None for scene in scenes for instance in scene.instances):
-            from renderers.weights import WeightNeed
-
-            source = self.adapter_source()
-            if source.kind == "hub":
-                needs.append(WeightNeed(source.spec, "IP-Adapter (for the identity references)", "ip_adapter",
-                                        dtype=self.options.dtype, device=self.options.device,
-                                        allow_pickle=self.options.allow_pickle))
-        return needs
+        # The IP-Adapter is not among them: `deig download` does not fetch adapters (its error names the files).
+        return self.flux.weight_needs(scenes) if self.flux is not None else super().weight_needs(scenes)
 
     def check_layers(self) -> None:
         """Every block named in fusion_layers holds cross-attention in this model (no weights read)."""
@@ -213,8 +203,8 @@ class RegionalRenderer(DiffusionRenderer):
                     from .identity import IdentityState, RoutedIdentity, batch_tokens
 
                     fusion.identity = IdentityState(
-                        [RoutedIdentity(index, batch_tokens(positive, negative, batch, guided), scale, area)
-                         for index, positive, negative, scale, area in identities], latent_hw)
+                        [RoutedIdentity(index, batch_tokens(positive, negative, batch, guided), scale, area, adapter)
+                         for index, positive, negative, scale, area, adapter in identities], latent_hw)
                 context = prompt.context(batch, guided=guided)
                 added = self._added_conditions(prompt, scene, batch, guided, base=mode != "concat")
                 control = None
@@ -274,9 +264,13 @@ class RegionalRenderer(DiffusionRenderer):
                                                   pose_dilation=self.options.pose_mask_dilation)
         return self._region_cache[key]
 
-    def identity_adapter(self):
-        """The IP-Adapter, loaded once (through diffusers' load_ip_adapter) and given to the UNet's processors."""
-        if self._adapter is None:
+    def identity_adapter(self, identities: set[str] | frozenset[str] = frozenset({"subject"})):
+        """The IP-Adapter(s) for these kinds of identity (through diffusers' load_ip_adapter), given to the
+        UNet's processors; loaded again, with every kind seen so far, when a kind is new."""
+        if self._adapter is None or not self._adapter.covers(set(identities)):
+            if self._adapter is not None:
+                identities = set(identities) | {kind for kind in ("subject", "face")
+                                                if self._adapter.source.weight_for(kind) in self._adapter.weights}
             from renderers.diffusion import ip_adapter
             from renderers.diffusion.loading import announce, library_bars, load_errors
 
@@ -285,14 +279,19 @@ class RegionalRenderer(DiffusionRenderer):
             source = self.adapter_source()
             if source.kind != "tiny":
                 announce(f"the IP-Adapter {source.spec}")
-            with load_errors("IP-Adapter", source) if source.kind != "tiny" else _nothing(), library_bars():
-                self._adapter = ip_adapter.load(source, self.components, device=self.execution_device,
-                                                dtype=self.dtype)
+            try:
+                with load_errors("IP-Adapter", source) if source.kind != "tiny" else _nothing(), library_bars():
+                    self._adapter = ip_adapter.load(source, self.components, set(identities),
+                                                    device=self.execution_device, dtype=self.dtype)
+            except RendererUnavailable as error:
+                if source.kind == "hub":
+                    error.hint = ip_adapter.download_hint(source)
+                raise
             give_identity_layers(self.components.unet, self._adapter.layers)
         return self._adapter
 
     def _identities(self, scene: Scene) -> list[tuple]:
-        """(instance, positive tokens, negative tokens, scale, area) of every instance with references."""
+        """(instance, positive tokens, negative tokens, scale, area, adapter) of every instance with references."""
         from scenes.references import default_identity, load_image, scene_references
 
         from .identity import identity_area
@@ -301,20 +300,21 @@ class RegionalRenderer(DiffusionRenderer):
         self._identity_record = None
         if not files:
             return []
-        adapter = self.identity_adapter()
+        adapter = self.identity_adapter({default_identity(scene.instances[file.instance]) for file in files})
         routed, records = [], []
         for index, instance in enumerate(scene.instances):
             mine = [file for file in files if file.instance == index]
             if not mine:
                 continue
-            positive, negative = adapter.tokens([load_image(file.path) for file in mine], self.execution_device,
-                                                self.dtype)
+            identity = default_identity(instance)
+            positive, negative = adapter.tokens([load_image(file.path) for file in mine], identity,
+                                                self.execution_device, self.dtype)
             scale = instance.reference_strength if instance.reference_strength is not None \
                 else self.options.reference_strength
             area = identity_area(instance, scene)
-            routed.append((index, positive, negative, scale, area))
-            records += [{**file.record(), "identity": default_identity(instance), "scale": scale, "area": area.kind}
-                        for file in mine]
+            routed.append((index, positive, negative, scale, area, adapter.index(identity)))
+            records += [{**file.record(), "identity": identity, "adapter": adapter.source.weight_for(identity),
+                         "scale": scale, "area": area.kind} for file in mine]
         self._identity_record = {"adapter": adapter.source.record(), "references": records}
         return routed
 
