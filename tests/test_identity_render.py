@@ -132,3 +132,19 @@ def test_two_subjects_with_references_render_through_the_cli_and_replay_checks_t
     refused = cli("replay", Path(png).with_suffix(".json"), "-o", tmp_path / "third")
     assert refused.code == EXIT_INVALID and "changed since" in refused.stderr and "instances[0] 'dog'" in refused.stderr
     assert "Hint:" in refused.stderr and not (tmp_path / "third").exists()
+
+
+def test_a_missing_hub_adapter_exits_4_naming_the_files_to_download(cli, pictures, tmp_path, monkeypatch):
+    from tiny_pipelines import save_tiny_pipeline
+
+    from scenes.errors import EXIT_UNAVAILABLE
+
+    save_tiny_pipeline("sd15", tmp_path / "model")
+    a, b, _ = pictures
+    scene_file = tmp_path / "two.yaml"
+    scene_file.write_text(yaml.safe_dump(_document(a, b)))
+    monkeypatch.setenv("DEIG_REFERENCE_DIRS", str(a.parent))  # the pictures live in another temporary folder
+    result = cli("render", "--scene", scene_file, "--model", tmp_path / "model", "--steps", "1", "-o", tmp_path / "out")
+    assert result.code == EXIT_UNAVAILABLE, result.stderr
+    assert "IP-Adapter 'h94/IP-Adapter'" in result.stderr
+    assert "hf download h94/IP-Adapter models/ip-adapter-plus_sd15.safetensors" in result.stderr

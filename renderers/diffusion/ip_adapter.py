@@ -87,8 +87,9 @@ def resolve(spec: str, family: str, *, model_is_tiny: bool, allow_pickle: bool) 
 
 def download_hint(source: AdapterSource) -> str:
     encoder = source.encoder_folder if "/" in (source.encoder_folder or "") else f"{source.subfolder}/{source.encoder_folder}"
-    return (f"Download it: hf download {source.spec} {source.subfolder}/{source.weight_name} {encoder}/config.json "
-            f"{encoder}/model.safetensors")
+    weights = " ".join(f"{source.subfolder}/{name}" for name in dict.fromkeys([source.weight_name,
+                                                                              source.face_weight_name]) if name)
+    return f"Download it: hf download {source.spec} {weights} {encoder}/config.json {encoder}/model.safetensors"
 
 
 def _refuse_pickle(path: Path, allow_pickle: bool) -> None:
