@@ -36,7 +36,7 @@ PREVIEW_RENDERER = "preview"
 
 def derived_seed(scene: Scene) -> int:
     """A seed that follows from the scene's content, so an unseeded scene renders the same way twice."""
-    document = scene.model_dump(mode="json", exclude={"seed", "render", "prompt", "schema_ref"})
+    document = scene.content_document(exclude={"seed", "render", "prompt", "schema_ref"})
     digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode("utf-8")).digest()
     return int.from_bytes(digest[:4], "big") % (MAX_SEED + 1)
 

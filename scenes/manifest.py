@@ -116,7 +116,7 @@ def recipe_hash(scene: Scene, renderer: str, options: dict[str, Any], references
     is how a batch recognises work it has already done.
     """
     payload = {
-        "scene": scene.model_dump(mode="json", exclude={"schema_ref", "render", "prompt"}),
+        "scene": scene.content_document(exclude={"schema_ref", "render", "prompt"}),
         "renderer": renderer,
         "options": {key: value for key, value in options.items() if key not in PLACEMENT_OPTIONS},
     }

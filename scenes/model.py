@@ -401,6 +401,18 @@ class Scene(StrictModel):
         """The scene as a plain JSON-compatible dict, without unset optional keys."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=False)
 
+    def content_document(self, exclude: set[str]) -> dict[str, Any]:
+        """What the scene says, for hashing: reference paths left out (their files' hashes stand for
+        them where it matters), and the identity keys only where set, so that scenes without
+        references hash as they did before references existed."""
+        document = self.model_dump(mode="json", exclude=exclude)
+        for instance in document.get("instances", []):
+            instance.pop("reference", None)
+            for key in ("identity", "reference_strength"):
+                if instance.get(key) is None:
+                    instance.pop(key, None)
+        return document
+
     def with_seed(self, seed: int) -> Scene:
         return self.model_copy(update={"seed": seed})
 

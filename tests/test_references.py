@@ -172,3 +172,23 @@ def test_ref_check_refuses_bad_images_naming_them_before_writing(cli, tmp_path):
         result = cli("ref", "check", good, path, "-o", out)
         assert result.code == EXIT_INVALID and words in result.stderr and path.name in result.stderr, kind
         assert not out.exists(), kind
+
+
+def test_recipes_follow_the_pictures_content_not_their_paths(tmp_path):
+    from deigcli.rendering import derived_seed
+    from scenes.manifest import recipe_hash
+    from scenes.references import reference_digests
+
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir(), there.mkdir()
+    photo(here / "rex.png"), photo(there / "rex.png"), photo(there / "other.png", (0, 0, 0))
+
+    def recipe(path):
+        scene = scene_from_data(_scene(reference=str(path)))
+        return derived_seed(scene), recipe_hash(scene, "regional", {}, reference_digests(scene))
+
+    assert recipe(here / "rex.png") == recipe(there / "rex.png")  # the same picture, moved
+    seed, changed = recipe(there / "other.png")
+    assert seed == recipe(here / "rex.png")[0] and changed != recipe(here / "rex.png")[1]
+    plain = scene_from_data(_scene())
+    assert "identity" not in json.dumps(plain.content_document(exclude=set()))  # reference-free scenes hash as before
