@@ -105,20 +105,32 @@ class IdentityState:
             self._masks[key] = torch.stack(columns, dim=1).to(device=device, dtype=dtype)
         return self._masks[key]
 
+    def support(self, tokens: int, column: int, device) -> torch.Tensor:
+        """Indices of the image tokens identity `column` reaches (its mask is zero elsewhere)."""
+        key = ("support", tokens, column, str(device))
+        if key not in self._masks:
+            h, w = layer_size(tokens, self.latent_hw)
+            mask = torch.from_numpy(self.routed[column].area.mask(h, w).reshape(-1))
+            self._masks[key] = torch.nonzero(mask > 0).flatten().to(device)
+        return self._masks[key]
+
     def term(self, attn, query: torch.Tensor, layer) -> torch.Tensor | None:
         """Σ_j scale_j * mask_j * attention(query, instance j's image tokens), or None if nothing is routed.
 
-        `layer` holds this layer's (to_k_ip, to_v_ip) of every loaded adapter."""
+        `layer` holds this layer's (to_k_ip, to_v_ip) of every loaded adapter. Only the queries inside
+        an identity's area attend to its tokens: the cost follows the area, and outside it nothing is
+        added at all."""
         masks = self.masks(query.shape[1], query.device, query.dtype)
         total = None
         for column, routed in enumerate(self.routed):
-            if routed.scale == 0:
+            inside = self.support(query.shape[1], column, query.device)
+            if routed.scale == 0 or inside.numel() == 0:
                 continue
             tokens = routed.tokens.to(device=query.device, dtype=query.dtype)
             to_k_ip, to_v_ip = layer[routed.adapter]
-            out = attention_of(attn, query, to_k_ip(tokens), to_v_ip(tokens), None)
-            part = routed.scale * out * masks[:, column][None, :, None]
-            total = part if total is None else total + part
+            out = attention_of(attn, query[:, inside], to_k_ip(tokens), to_v_ip(tokens), None)
+            total = torch.zeros_like(query) if total is None else total
+            total.index_add_(1, inside, routed.scale * out * masks[inside, column][None, :, None])
         return total
 
 
