@@ -148,3 +148,30 @@ def test_a_missing_hub_adapter_exits_4_naming_the_files_to_download(cli, picture
     assert result.code == EXIT_UNAVAILABLE, result.stderr
     assert "IP-Adapter 'h94/IP-Adapter'" in result.stderr
     assert "hf download h94/IP-Adapter models/ip-adapter-plus_sd15.safetensors" in result.stderr
+
+
+def test_adapter_by_hub_id_from_the_cache_gives_the_tiny_adapters_image(pictures, tmp_path, monkeypatch):
+    """h94's layout (models/ip-adapter-plus_sd15.safetensors, …plus-face…, models/image_encoder) in a
+    hub cache snapshot, loaded offline by repo id: the same image as the tiny adapter built in the process."""
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    a, b, _ = pictures
+    document = _document(a, b)
+    document["instances"][0].update(name="woman", identity="face")  # both adapters: plus and plus-face
+    tiny = RegionalRenderer(RegionalRenderer.Options(model="tiny", steps=2))
+    expected = _render(tiny, document)
+
+    repo, commit = "deig-tests/ip-adapter", "c" * 40
+    root = tmp_path / "hub" / ("models--" + repo.replace("/", "--"))
+    (root / "refs").mkdir(parents=True)
+    (root / "refs" / "main").write_text(commit)
+    snapshot = root / "snapshots" / commit / "models"
+    ip_adapter.save_tiny(tiny.components.unet, snapshot, single_file="ip-adapter-plus_sd15.safetensors")
+    ip_adapter.save_tiny(tiny.components.unet, snapshot, single_file="ip-adapter-plus-face_sd15.safetensors",
+                         seed=ip_adapter.TINY_SEEDS["tiny-face"])
+    by_id = RegionalRenderer(RegionalRenderer.Options(model="tiny", steps=2, ip_adapter=repo))
+    assert np.array_equal(_render(by_id, document), expected)
+    (ref,) = [m for m in by_id.describe().models if m.role == "ip_adapter"]
+    assert (ref.id, ref.revision) == (repo, commit)

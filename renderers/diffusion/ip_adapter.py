@@ -129,14 +129,17 @@ class LoadedAdapter:
     def refs(self) -> list[ModelRef]:
         import hashlib
 
-        from .sources import snapshot_revision
+        from .sources import cached_file
 
         revision = None
         if self.source.kind in ("file", "folder"):
             data = (Path(self.source.location) / self.source.weight_name).read_bytes()
             revision = "sha256:" + hashlib.sha256(data).hexdigest()
         elif self.source.kind == "hub":
-            revision = snapshot_revision(self.source.spec, f"{self.source.subfolder}/{self.source.weight_name}")
+            path = cached_file(self.source.spec, f"{self.source.subfolder}/{self.source.weight_name}")
+            # the snapshot folder's name is the commit: .../snapshots/<commit>/models/<file>
+            parts = path.parts if path is not None else ()
+            revision = parts[parts.index("snapshots") + 1] if "snapshots" in parts else None
         return [ModelRef(role="ip_adapter", id=self.source.spec, revision=revision)]
 
 
@@ -242,12 +245,13 @@ def tiny_state_dict(unet, seed: int = TINY_SEEDS["tiny-subject"]) -> dict:
             "ip_adapter": layers}
 
 
-def save_tiny(unet, folder: Path, *, single_file: str = "ip-adapter_tiny.safetensors") -> Path:
+def save_tiny(unet, folder: Path, *, single_file: str = "ip-adapter_tiny.safetensors",
+              seed: int = TINY_SEEDS["tiny-subject"]) -> Path:
     """The tiny adapter as files (flat `image_proj.*` / `ip_adapter.*` keys + an image_encoder folder),
     as a published adapter is laid out; returns the adapter file."""
     from safetensors.torch import save_file
 
-    state = tiny_state_dict(unet)
+    state = tiny_state_dict(unet, seed)
     folder.mkdir(parents=True, exist_ok=True)
     flat = {f"{group}.{key}": value.contiguous() for group, values in state.items() for key, value in values.items()}
     save_file(flat, folder / single_file)
