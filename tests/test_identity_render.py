@@ -175,3 +175,17 @@ def test_adapter_by_hub_id_from_the_cache_gives_the_tiny_adapters_image(pictures
     assert np.array_equal(_render(by_id, document), expected)
     (ref,) = [m for m in by_id.describe().models if m.role == "ip_adapter"]
     assert (ref.id, ref.revision) == (repo, commit)
+
+
+def test_a_new_kind_of_identity_reloads_the_adapters_with_every_kind_seen():
+    renderer = RegionalRenderer(RegionalRenderer.Options(model="tiny", steps=2))
+    renderer.load()
+    first = renderer.identity_adapter({"subject"})
+    assert first.weights == ["tiny-subject"] and renderer.identity_adapter({"subject"}) is first
+    both = renderer.identity_adapter({"face"})
+    assert both.weights == ["tiny-subject", "tiny-face"]
+    layers = [p.ip_layer for p in renderer.components.unet.attn_processors.values()
+              if isinstance(p, RegionalCrossAttnProcessor)]
+    assert layers and all(len(layer) == 2 for layer in layers)
+    assert torch.equal(layers[0][0][0].weight, first.layers[next(iter(first.layers))][0][0].weight)  # same subject
+    assert renderer.components.unet.encoder_hid_proj is None  # the UNet stays plain between loads
