@@ -26,11 +26,6 @@ from .options import RegionalOptions, unknown_blocks
 MASK_CACHE_SIZE = 8
 
 
-@contextlib.contextmanager
-def _nothing():
-    yield
-
-
 class RegionalRenderer(DiffusionRenderer):
     name: ClassVar[str] = "regional"
     description: ClassVar[str] = ("Detail fusion on any Stable Diffusion 1.5 / SDXL checkpoint or FLUX.1: per-instance "
@@ -280,7 +275,8 @@ class RegionalRenderer(DiffusionRenderer):
             if source.kind != "tiny":
                 announce(f"the IP-Adapter {source.spec}")
             try:
-                with load_errors("IP-Adapter", source) if source.kind != "tiny" else _nothing(), library_bars():
+                with load_errors("IP-Adapter", source) if source.kind != "tiny" else contextlib.nullcontext(), \
+                        library_bars():
                     self._adapter = ip_adapter.load(source, self.components, set(identities),
                                                     device=self.execution_device, dtype=self.dtype)
             except RendererUnavailable as error:
