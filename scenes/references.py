@@ -178,11 +178,16 @@ def reference_digests(scene: Scene) -> list[str]:
     return [file.sha256 for file in scene_references(scene)]
 
 
-def load_image(path: Path):
-    """The checked reference as an RGB image (its bytes were checked by `inspect`)."""
+def load_image(file: ReferenceFile):
+    """The checked reference as an RGB image, decoded from bytes that still hash as `inspect` found them
+    (a file swapped between the check and the render is refused, not drawn under the old hash)."""
     from PIL import Image
 
-    with Image.open(path, formats=FORMATS) as image:
+    data = file.path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != file.sha256:
+        raise InvalidInput(f"reference {file.path} changed while deig was reading it",
+                           hint="Leave reference pictures alone while deig renders, then run it again.")
+    with Image.open(io.BytesIO(data), formats=FORMATS) as image:
         return image.convert("RGB")
 
 

@@ -192,3 +192,14 @@ def test_recipes_follow_the_pictures_content_not_their_paths(tmp_path):
     assert seed == recipe(here / "rex.png")[0] and changed != recipe(here / "rex.png")[1]
     plain = scene_from_data(_scene())
     assert "identity" not in json.dumps(plain.content_document(exclude=set()))  # reference-free scenes hash as before
+
+
+def test_a_reference_swapped_after_its_check_is_refused_not_drawn(tmp_path):
+    from scenes.references import inspect, load_image
+
+    path = photo(tmp_path / "rex.png")
+    checked = inspect(path, "instances[0] 'dog'", 0, "dog")
+    assert load_image(checked).size == (48, 40)
+    photo(path, (0, 255, 0))
+    with pytest.raises(InvalidInput, match="changed while deig was reading it"):
+        load_image(checked)

@@ -78,7 +78,7 @@ def _preview(file: ReferenceFile, crop: tuple[int, int, int, int]):
     """The picture with what lies outside the encoder's crop dimmed and the crop outlined."""
     from PIL import Image, ImageDraw
 
-    image = load_image(file.path)
+    image = load_image(file)
     dimmed = Image.blend(image, Image.new("RGB", image.size), 0.6)
     dimmed.paste(image.crop(crop), crop[:2])
     ImageDraw.Draw(dimmed).rectangle([crop[0], crop[1], crop[2] - 1, crop[3] - 1], outline=(255, 64, 64),

@@ -303,7 +303,7 @@ class RegionalRenderer(DiffusionRenderer):
             if not mine:
                 continue
             identity = default_identity(instance)
-            positive, negative = adapter.tokens([load_image(file.path) for file in mine], identity,
+            positive, negative = adapter.tokens([load_image(file) for file in mine], identity,
                                                 self.execution_device, self.dtype)
             scale = instance.reference_strength if instance.reference_strength is not None \
                 else self.options.reference_strength
