@@ -13,6 +13,7 @@ from .commands.eval import eval_app
 from .commands.plan import plan
 from .commands.plugins import plugins
 from .commands.poses import poses
+from .commands.ref import ref_app
 from .commands.render import render
 from .commands.replay import replay
 from .commands.schema import schema
@@ -59,3 +60,4 @@ app.command()(doctor)
 app.command()(convert)
 app.add_typer(eval_app, name="eval")
 app.command()(download)
+app.add_typer(ref_app, name="ref")

@@ -10,9 +10,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import ValidationError
 
+from scenes import references
 from scenes.documents import decode_text, read_source
 from scenes.errors import DeigError, InvalidInput
 from scenes.io import LoadedScene, load_scenes
@@ -102,12 +104,18 @@ def scenes_from(paths: list[str], settings: PlannerSettings, failures: Failures,
             number += 1
             continue
         digest = text_sha256(text)
+        base = Path.cwd() if path == "-" else Path(path).parent
         for loaded in loaded_scenes:
             try:
-                yield complete_scene(settings, _resized(loaded, settings), digest, cache)
+                yield complete_scene(settings, _anchored(_resized(loaded, settings), base), digest, cache)
             except DeigError as exc:
                 yield failures.unplanned(number, scene_label(loaded), exc)
             number += 1
+
+
+def _anchored(loaded: LoadedScene, base: Path) -> LoadedScene:
+    """References resolved against the scene file's folder, and kept inside the allowed folders."""
+    return dataclasses.replace(loaded, scene=references.anchor(loaded.scene, base))
 
 
 def _resized(loaded: LoadedScene, settings: PlannerSettings) -> LoadedScene:

@@ -20,6 +20,7 @@ from renderers.base import Renderer
 from scenes.errors import DeigError, InvalidInput
 from scenes.manifest import recipe_hash
 from scenes.model import MAX_SEED, Scene
+from scenes.references import reference_digests
 
 from . import console, registry
 from .artifacts import ImageJob
@@ -35,7 +36,7 @@ PREVIEW_RENDERER = "preview"
 
 def derived_seed(scene: Scene) -> int:
     """A seed that follows from the scene's content, so an unseeded scene renders the same way twice."""
-    document = scene.model_dump(mode="json", exclude={"seed", "render", "prompt", "schema_ref"})
+    document = scene.content_document(exclude={"seed", "render", "prompt", "schema_ref"})
     digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode("utf-8")).digest()
     return int.from_bytes(digest[:4], "big") % (MAX_SEED + 1)
 
@@ -226,12 +227,13 @@ def _scene_work(item: PlannedScene, scene_index: int, several: bool, flags: Rend
         stem = f"{scene_index + 1:04d}-{stem}"
     if flags.dry_run:
         stem = f"{stem}-preview"
+    digests = reference_digests(scene)
     jobs = []
     for image_index in range(count):
         seed = (base_seed + image_index) % (MAX_SEED + 1)
         seeded = scene.with_seed(seed)
         job = ImageJob(scene=seeded, seed=seed, image_index=image_index, scene_index=scene_index,
-                       stem=f"{stem}-{seed}", recipe=recipe_hash(seeded, renderer.name, renderer.resolved_options()),
+                       stem=f"{stem}-{seed}", recipe=recipe_hash(seeded, renderer.name, renderer.resolved_options(), digests),
                        folder=flags.output)
         names.claim(job)
         jobs.append(job)

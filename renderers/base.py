@@ -41,6 +41,8 @@ class Renderer(ABC):
     Options: ClassVar[type[RendererOptions]] = RendererOptions
     # The most instances this renderer can honour; more is an error, never a silent drop.
     max_instances: ClassVar[int | None] = None
+    # Whether instances' identity `reference` images are honoured; a renderer that cannot refuses them.
+    supports_references: ClassVar[bool] = False
 
     def __init__(self, options: RendererOptions | None = None):
         self.options = options if options is not None else self.Options()
@@ -59,6 +61,13 @@ class Renderer(ABC):
                 f"{self.max_instances}",
                 hint="Merge or drop instances, or use a renderer without this limit ('deig plugins').",
             )
+        if any(instance.reference is not None for instance in scene.instances):
+            if not self.supports_references:
+                raise InvalidInput(f"renderer '{self.name}' does not use identity references",
+                                   hint="Render scenes with references with the 'regional' renderer (SD-1.5 / SDXL).")
+            from scenes.references import scene_references
+
+            scene_references(scene)  # every file checked (format, size, decodable) before weights load
         return []
 
     def check_environment(self) -> None:

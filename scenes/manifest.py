@@ -108,16 +108,19 @@ class Manifest(_Record):
 PLACEMENT_OPTIONS = frozenset({"device", "offload"})
 
 
-def recipe_hash(scene: Scene, renderer: str, options: dict[str, Any]) -> str:
-    """What decides the pixels: the scene (with this image's seed), the renderer and its options.
+def recipe_hash(scene: Scene, renderer: str, options: dict[str, Any], references: list[str] | None = None) -> str:
+    """What decides the pixels: the scene (with this image's seed), the renderer and its options,
+    and the content (sha256) of its reference images, if any.
 
     Two renders with the same recipe on the same hardware and versions give the same image, which
     is how a batch recognises work it has already done.
     """
     payload = {
-        "scene": scene.model_dump(mode="json", exclude={"schema_ref", "render", "prompt"}),
+        "scene": scene.content_document(exclude={"schema_ref", "render", "prompt"}),
         "renderer": renderer,
         "options": {key: value for key, value in options.items() if key not in PLACEMENT_OPTIONS},
     }
+    if references:  # absent otherwise, so that scenes without references keep their recipes
+        payload["references"] = list(references)
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

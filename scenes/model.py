@@ -58,6 +58,13 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CAPTION_CHA
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Box = tuple[Fraction, Fraction, Fraction, Fraction]
 Keypoint = tuple[Fraction, Fraction, Fraction]
+MAX_REFERENCES = 16
+MAX_REFERENCE_STRENGTH = 2.0
+ReferencePath = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+IdentityKind = Literal["subject", "face"]
+# Face-recognition identity methods: their face models (insightface) are licensed for non-commercial
+# research only, so deig does not offer them (see README, "Identity references").
+FACE_RECOGNITION_METHODS = ("faceid", "faceid-plus", "faceid-plusv2", "instantid", "pulid", "photomaker")
 
 
 class PoseKeypoints(StrictModel):
@@ -94,6 +101,18 @@ PoseSpec = Annotated[
 ]
 
 
+def _reference_tag(value: Any) -> str:
+    return "paths" if isinstance(value, list | tuple) else "path"
+
+
+# One union member per shape, so that an error says what is wrong with the list (or the path) only.
+ReferenceSpec = Annotated[
+    Annotated[ReferencePath, Tag("path")]
+    | Annotated[list[ReferencePath], Field(min_length=1, max_length=MAX_REFERENCES), Tag("paths")],
+    Discriminator(_reference_tag),
+]
+
+
 class Instance(StrictModel):
     """One described thing: a category name, its detail caption, where it goes and how it stands."""
 
@@ -114,6 +133,15 @@ class Instance(StrictModel):
         description="Depth rank where boxes overlap: 0 is nearest the camera. Left out: the lower box "
         "bottom is in front (see scenes.depth).",
     )
+    reference: ReferenceSpec | None = (
+        Field(default=None, description="Reference image(s) whose identity this instance keeps: a path, a list of "
+              "paths or a folder of images, relative to the scene file (PNG, JPEG, WebP or BMP)."))
+    identity: IdentityKind | None = Field(
+        default=None, description="What the reference gives the instance: 'face' (a person's face, in the face "
+        "area) or 'subject' (the whole thing, in its box). Left out: face for people, subject for the rest.")
+    reference_strength: Annotated[float, Field(ge=0.0, le=MAX_REFERENCE_STRENGTH)] | None = Field(
+        default=None, description="How strongly the reference is followed (IP-Adapter scale, 0 to 2). Left out: "
+        "the renderer's reference_strength option.")
 
     @field_validator("name")
     @classmethod
@@ -150,6 +178,38 @@ class Instance(StrictModel):
             suggestion = f"; did you mean '{close[0]}'?" if close else ""
             raise ValueError(f"unknown pose '{value}'{suggestion} (see 'deig poses')")
         return value
+
+    @field_validator("reference")
+    @classmethod
+    def _reference_lines(cls, value: str | list[str] | None) -> str | list[str] | None:
+        for path in [value] if isinstance(value, str) else value or []:
+            if not path.strip():
+                raise ValueError("a reference path must not be blank")
+            _single_line(path)
+        return value
+
+    @field_validator("identity", mode="before")
+    @classmethod
+    def _identity_available(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() in FACE_RECOGNITION_METHODS:
+            raise ValueError(f"'{value}' (face-recognition identity) is not available in deig: it needs insightface "
+                             "face models, licensed for non-commercial research only; use 'face' (IP-Adapter "
+                             "plus-face) or 'subject'")
+        return value
+
+    @model_validator(mode="after")
+    def _reference_settings_need_reference(self) -> Instance:
+        unused = [key for key in ("identity", "reference_strength") if getattr(self, key) is not None]
+        if unused and self.reference is None:
+            raise ValueError(f"'{unused[0]}' needs a 'reference' image on the same instance")
+        return self
+
+    @property
+    def references(self) -> list[str]:
+        """The reference paths as written (a single path is a list of one)."""
+        if self.reference is None:
+            return []
+        return [self.reference] if isinstance(self.reference, str) else list(self.reference)
 
     @property
     def is_complete(self) -> bool:
@@ -340,6 +400,18 @@ class Scene(StrictModel):
     def to_document(self) -> dict[str, Any]:
         """The scene as a plain JSON-compatible dict, without unset optional keys."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=False)
+
+    def content_document(self, exclude: set[str]) -> dict[str, Any]:
+        """What the scene says, for hashing: reference paths left out (their files' hashes stand for
+        them where it matters), and the identity keys only where set, so that scenes without
+        references hash as they did before references existed."""
+        document = self.model_dump(mode="json", exclude=exclude)
+        for instance in document.get("instances", []):
+            instance.pop("reference", None)
+            for key in ("identity", "reference_strength"):
+                if instance.get(key) is None:
+                    instance.pop(key, None)
+        return document
 
     def with_seed(self, seed: int) -> Scene:
         return self.model_copy(update={"seed": seed})

@@ -292,3 +292,16 @@ def test_the_network_guard_blocks_other_addresses():
     with pytest.raises(NetworkBlocked):
         socket.create_connection(("192.0.2.1", 443), timeout=0.1)
     assert Path(__file__).with_name("netguard").joinpath("sitecustomize.py").exists()
+
+
+def test_completion_keeps_identity_references_and_never_shows_them_to_the_model():
+    document = PARTIAL.to_document()
+    document["instances"][1].update(reference=["/refs/anna-1.png", "/refs/anna-2.png"], identity="face",
+                                    reference_strength=0.6)
+    partial = Scene.model_validate(document)
+    with ChatServer([reply_with(COMPLETION)]) as server:
+        result = planner_for(server).complete(partial)
+    assert "anna" not in server.requests[0].messages[1]["content"]  # paths stay on this machine
+    woman = result.scene.instances[1]
+    assert woman.reference == ["/refs/anna-1.png", "/refs/anna-2.png"]
+    assert (woman.identity, woman.reference_strength) == ("face", 0.6) and woman.box is not None

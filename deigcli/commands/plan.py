@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
-from scenes.errors import InvalidInput
+from scenes.errors import DeigError, InvalidInput
 from scenes.io import dump_scene
 
 from .. import console, flags
+from ..attachments import attach, parse_attachments
 from ..failures import Failures
 from ..inputs import check_stdin_once, plan_prompts, prompts_from, scenes_from
 from ..planning import PlannedScene
@@ -43,6 +44,8 @@ def plan(
     reasks: flags.Reasks = None,
     planner_option: flags.PlannerOption = None,
     keep_going: flags.KeepGoing = False,
+    ref: Annotated[list[str] | None, typer.Option("--ref", help="NAME=FILE: give the instance called NAME (its "
+                   "name, or a word of its caption) this identity reference image or folder. Repeatable.")] = None,
     quiet: flags.Quiet = False,
 ) -> int:
     """Plan a scene from a prompt and print it (YAML by default) on stdout.
@@ -56,6 +59,8 @@ def plan(
       deig plan -f prompts.txt --keep-going > scenes.jsonl
 
       deig plan "two dogs under a table" | deig render --scene -
+
+      deig plan "my dog Rex on the left, my cat Mia on the right" --ref rex=rex.jpg --ref mia=mia.jpg
     """
     console.set_quiet(quiet)
     if prompt is None and file is None and not scene:
@@ -68,11 +73,19 @@ def plan(
     separator = _Separator(fmt)
     failures = Failures(keep_going)
 
+    attachments = parse_attachments(ref or [])  # checked before anything is planned
     prompts = prompts_from(prompt, file, failures)  # every prompt checked before anything is printed
     planned = chain(scenes_from(scene or [], settings, failures), plan_prompts(prompts, settings, failures))
     for item in planned:  # streamed: each record appears as soon as it is planned
         if isinstance(item, PlannedScene):
-            separator.emit(dump_scene(item.scene, fmt))
+            scene = item.scene
+            if attachments:
+                try:
+                    scene = attach(scene, attachments)
+                except DeigError as exc:
+                    failures.add(item.label, exc)
+                    continue
+            separator.emit(dump_scene(scene, fmt))
     return failures.code
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
+from scenes import references
 from scenes.errors import InvalidInput
 from scenes.manifest import InputRecord, Manifest, recipe_hash
 
@@ -117,11 +118,13 @@ def replay(
     pool = RendererPool()
     chosen = pool.get(name, values)
     new_seed = original.seed if seed is None else seed
-    scene = original.scene.with_seed(new_seed)
+    scene = references.anchor(original.scene.with_seed(new_seed), source.resolve().parent)
+    references.check_unchanged(scene, original.renderer.details.get("identity", {}).get("references", []),
+                               str(source))
     check_scene(chosen, scene, str(source))
 
     folder = prepare_output_folder(output)
-    recipe_sha256 = recipe_hash(scene, chosen.name, chosen.resolved_options())
+    recipe_sha256 = recipe_hash(scene, chosen.name, chosen.resolved_options(), references.reference_digests(scene))
     same = recipe_sha256 == original.recipe_sha256
     if not same and seed is None and renderer is None and model is None:
         console.warn("the renderer's options are not the recorded ones (another deig or renderer version?); "

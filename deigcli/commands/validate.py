@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ import typer
 from scenes.documents import read_source
 from scenes.errors import DeigError, InvalidInput, Issue, IssueList, SceneInvalid
 from scenes.io import load_scenes
+from scenes.references import anchor, scene_references
 
 from .. import console, flags, registry
 from ..options import build_options
@@ -56,9 +58,16 @@ def validate(
             total += 1
             where = f"{name}: {item.label}" if item.label else name
             problems = []
-            if checker is not None:
+            try:  # the reference images, checked whether or not a renderer is named
+                scene = anchor(item.scene, Path.cwd() if path == "-" else Path(path).parent)
+                scene_references(scene)
+            except DeigError as exc:
+                hint = exc.hint if not issues else hint
+                problems.append(exc.message)
+                issues.add([Issue(location=item.label or "", message=exc.message, source=name, line=item.line)])
+            if checker is not None and not problems:
                 try:
-                    complete = item.scene if item.scene.is_complete else None
+                    complete = scene if scene.is_complete else None
                     for warning in checker.check(complete) if complete else []:
                         console.warn(f"{where}: {warning}")
                     checked += [complete] if complete else []

@@ -12,8 +12,13 @@ from diffusers.models.attention_processor import Attention
 
 def attention_over(attn: Attention, query: torch.Tensor, context: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
     """Multi-head SDPA of already projected queries over `context`, as AttnProcessor2_0 computes it."""
+    return attention_of(attn, query, attn.to_k(context), attn.to_v(context), bias)
+
+
+def attention_of(attn: Attention, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor,
+                 bias: torch.Tensor | None) -> torch.Tensor:
+    """Multi-head SDPA of projected queries over projected keys and values (e.g. IP-Adapter image tokens)."""
     batch = query.shape[0]
-    key, value = attn.to_k(context), attn.to_v(context)
     head_dim = key.shape[-1] // attn.heads
     query = query.view(batch, -1, attn.heads, head_dim).transpose(1, 2)
     key = key.view(batch, -1, attn.heads, head_dim).transpose(1, 2)

@@ -101,6 +101,12 @@ class RegionalOptions(FluxFields, DiffusionOptions):
         "none (poses shape the regions only), a hub id, folder or file.")
     control_scale: Annotated[float, Field(ge=0.0, le=4.0)] = Field(
         default=1.0, description="Strength of the pose control.")
+    ip_adapter: Annotated[str, Field(min_length=1, max_length=1024)] = Field(
+        default="auto", description="IP-Adapter for instances with a reference: auto (h94/IP-Adapter's plus "
+        "adapter of the model family; the tiny one for the tiny models), a hub id, a folder (one adapter file "
+        "and an image_encoder folder) or an adapter file with image_encoder/ beside it.")
+    reference_strength: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        default=0.8, description="IP-Adapter scale of an instance's reference where the scene gives none.")
 
     @model_validator(mode="before")
     @classmethod

@@ -58,6 +58,7 @@ class FusionState:
         self.cross_active = False
         self.self_active = False
         self.weight = 1.0  # this step's fusion weight: 1, or less where the schedule decays
+        self.identity = None  # an identity.IdentityState when instances carry references
         self.cache: dict[tuple, object] = {}
 
     def layer_on(self, block: str) -> bool:
@@ -148,11 +149,20 @@ class _MaskedProcessor:
 
 
 class RegionalCrossAttnProcessor(_MaskedProcessor):
+    """Region-masked text attention, plus each instance's identity tokens in its own area (identity.py)
+    in the layers that hold IP-Adapter weights (`ip_layer`: (to_k_ip, to_v_ip) of each loaded adapter)."""
+
+    def __init__(self, block: str = "", ip_layer=None):
+        super().__init__(block)
+        self.ip_layer = ip_layer
+
     def __call__(self, attn: Attention, hidden_states: torch.Tensor, encoder_hidden_states: torch.Tensor | None = None,
                  attention_mask: torch.Tensor | None = None, temb: torch.Tensor | None = None,
                  fusion: FusionState | None = None) -> torch.Tensor:
-        if (fusion is None or not fusion.cross_active or encoder_hidden_states is None
-                or not fusion.layer_on(self.block)):
+        fused = (fusion is not None and fusion.cross_active and encoder_hidden_states is not None
+                 and fusion.layer_on(self.block))
+        identity = fusion.identity if fusion is not None and self.ip_layer is not None else None
+        if not fused and (identity is None or encoder_hidden_states is None):
             return self.plain(attn, hidden_states, encoder_hidden_states, attention_mask, temb)
         if attention_mask is not None:
             raise ValueError("regional cross-attention does not take an encoder attention mask")
@@ -161,14 +171,21 @@ class RegionalCrossAttnProcessor(_MaskedProcessor):
 
         def attend(states: torch.Tensor) -> torch.Tensor:
             query = attn.to_q(states)
-            split = fusion.negative_rows
-            conditional = modes.MODES[fusion.mode](attn, query[split:], encoder_hidden_states[split:], fusion)
-            if not split:
-                return conditional
-            negative = attention_over(attn, query[:split], encoder_hidden_states[:split, : fusion.negative_length], None)
-            return torch.cat([negative, conditional])
+            out = self._text(attn, query, encoder_hidden_states, fusion) if fused else \
+                attention_over(attn, query, encoder_hidden_states, None)
+            routed = identity.term(attn, query, self.ip_layer) if identity is not None else None
+            return out if routed is None else out + routed
 
         return self._run(attn, hidden_states, temb, attend)
+
+    @staticmethod
+    def _text(attn: Attention, query: torch.Tensor, context: torch.Tensor, fusion: FusionState) -> torch.Tensor:
+        split = fusion.negative_rows
+        conditional = modes.MODES[fusion.mode](attn, query[split:], context[split:], fusion)
+        if not split:
+            return conditional
+        negative = attention_over(attn, query[:split], context[:split, : fusion.negative_length], None)
+        return torch.cat([negative, conditional])
 
 
 class RegionalSelfAttnProcessor(_MaskedProcessor):
@@ -195,6 +212,13 @@ def block_of(name: str) -> str:
     if parts[0] in ("down_blocks", "up_blocks") and len(parts) > 1:
         return f"{parts[0].removesuffix('_blocks')}.{parts[1]}"
     return parts[0]
+
+
+def give_identity_layers(model, layers: dict) -> None:
+    """Hand each cross-attention processor its IP-Adapter key/value projections (by processor name)."""
+    for name, processor in model.attn_processors.items():
+        if isinstance(processor, RegionalCrossAttnProcessor) and name in layers:
+            processor.ip_layer = layers[name]
 
 
 def install(model) -> None:

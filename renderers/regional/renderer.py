@@ -12,11 +12,12 @@ why this renderer runs its own denoising loop: diffusers' ControlNet pipelines d
 
 from __future__ import annotations
 
+import contextlib
 from typing import ClassVar
 
 from renderers.base import ProgressCallback, RenderedImage, Renderer
 from renderers.diffusion.runtime import DiffusionRenderer
-from scenes.errors import InvalidInput
+from scenes.errors import InvalidInput, RendererUnavailable
 from scenes.manifest import RendererRecord
 from scenes.model import Scene
 
@@ -31,6 +32,7 @@ class RegionalRenderer(DiffusionRenderer):
                                   "captions in region-masked (cross- or joint-) attention, poses through a ControlNet, "
                                   "one pass.")
     supports_flux: ClassVar[bool] = True
+    supports_references: ClassVar[bool] = True  # SD-1.5 / SDXL through IP-Adapter (identity.py); not FLUX yet
     Options: ClassVar[type[RegionalOptions]] = RegionalOptions
     options: RegionalOptions
 
@@ -39,6 +41,8 @@ class RegionalRenderer(DiffusionRenderer):
         self._region_cache: dict[tuple, object] = {}
         self._fusion_record: dict | None = None
         self._flux = None
+        self._adapter = None  # the IP-Adapter, loaded with the first scene that has references
+        self._identity_record: dict | None = None
 
     @property
     def flux(self):
@@ -64,11 +68,11 @@ class RegionalRenderer(DiffusionRenderer):
     def model_family(self) -> str:
         return "flux" if self.flux is not None else super().model_family()
 
-    def weight_needs(self, scenes) -> list:
-        return self.flux.weight_needs(scenes) if self.flux is not None else super().weight_needs(scenes)
-
     def check(self, scene: Scene) -> list[str]:
         if self.flux is not None:
+            if any(instance.reference is not None for instance in scene.instances):
+                raise InvalidInput("identity references are not routed on FLUX.1 yet",
+                                   hint="Render scenes with references on an SD-1.5 or SDXL model.")
             return [*Renderer.check(self, scene), *self.flux.check(scene)]
         warnings = super().check(scene)
         self.check_layers()
@@ -77,7 +81,22 @@ class RegionalRenderer(DiffusionRenderer):
                 warnings.append("poses shape the instance regions only: the controlnet option is 'none'")
             else:
                 self.check_controlnet()
+        if any(instance.reference is not None for instance in scene.instances):
+            self.adapter_source()
         return warnings
+
+    def adapter_source(self):
+        """Where the IP-Adapter comes from (cheap: no weights read)."""
+        from renderers.diffusion import ip_adapter
+        from renderers.diffusion.sources import parse_source
+
+        return ip_adapter.resolve(self.options.ip_adapter, self.model_family(),
+                                  model_is_tiny=parse_source(self.options.model).kind == "tiny",
+                                  allow_pickle=self.options.allow_pickle)
+
+    def weight_needs(self, scenes) -> list:
+        # The IP-Adapter is not among them: `deig download` does not fetch adapters (its error names the files).
+        return self.flux.weight_needs(scenes) if self.flux is not None else super().weight_needs(scenes)
 
     def check_layers(self) -> None:
         """Every block named in fusion_layers holds cross-attention in this model (no weights read)."""
@@ -155,6 +174,8 @@ class RegionalRenderer(DiffusionRenderer):
             control_image = pose_control_image(scene) if options.controlnet != "none" else None
             controlnet = self.controlnet(self.controlnet_spec()) if control_image is not None else None
 
+            identities = self._identities(scene)
+
             images: list[RenderedImage] = []
             for batch_seeds in batches:
                 batch = len(batch_seeds)
@@ -173,6 +194,12 @@ class RegionalRenderer(DiffusionRenderer):
                     mode=mode, keys=prompt.concatenated(base=mode == "dense") if mode != "regional" else None,
                     sets=prompt.sets, has_background=prompt.has_background, base_ratio=options.base_ratio,
                     layers=options.layers, self_penalty=options.self_attention_penalty)
+                if identities:
+                    from .identity import IdentityState, RoutedIdentity, batch_tokens
+
+                    fusion.identity = IdentityState(
+                        [RoutedIdentity(index, batch_tokens(positive, negative, batch, guided), scale, area, adapter)
+                         for index, positive, negative, scale, area, adapter in identities], latent_hw)
                 context = prompt.context(batch, guided=guided)
                 added = self._added_conditions(prompt, scene, batch, guided, base=mode != "concat")
                 control = None
@@ -232,6 +259,61 @@ class RegionalRenderer(DiffusionRenderer):
                                                   pose_dilation=self.options.pose_mask_dilation)
         return self._region_cache[key]
 
+    def identity_adapter(self, identities: set[str] | frozenset[str] = frozenset({"subject"})):
+        """The IP-Adapter(s) for these kinds of identity (through diffusers' load_ip_adapter), given to the
+        UNet's processors; loaded again, with every kind seen so far, when a kind is new."""
+        if self._adapter is None or not self._adapter.covers(set(identities)):
+            if self._adapter is not None:
+                identities = set(identities) | {kind for kind in ("subject", "face")
+                                                if self._adapter.source.weight_for(kind) in self._adapter.weights}
+            from renderers.diffusion import ip_adapter
+            from renderers.diffusion.loading import announce, library_bars, load_errors
+
+            from .processors import give_identity_layers
+
+            source = self.adapter_source()
+            if source.kind != "tiny":
+                announce(f"the IP-Adapter {source.spec}")
+            try:
+                with load_errors("IP-Adapter", source) if source.kind != "tiny" else contextlib.nullcontext(), \
+                        library_bars():
+                    self._adapter = ip_adapter.load(source, self.components, set(identities),
+                                                    device=self.execution_device, dtype=self.dtype)
+            except RendererUnavailable as error:
+                if source.kind == "hub":
+                    error.hint = ip_adapter.download_hint(source)
+                raise
+            give_identity_layers(self.components.unet, self._adapter.layers)
+        return self._adapter
+
+    def _identities(self, scene: Scene) -> list[tuple]:
+        """(instance, positive tokens, negative tokens, scale, area, adapter) of every instance with references."""
+        from scenes.references import default_identity, load_image, scene_references
+
+        from .identity import identity_area
+
+        files = scene_references(scene)  # checked and hashed again: what is read now is what is recorded
+        self._identity_record = None
+        if not files:
+            return []
+        adapter = self.identity_adapter({default_identity(scene.instances[file.instance]) for file in files})
+        routed, records = [], []
+        for index, instance in enumerate(scene.instances):
+            mine = [file for file in files if file.instance == index]
+            if not mine:
+                continue
+            identity = default_identity(instance)
+            positive, negative = adapter.tokens([load_image(file) for file in mine], identity,
+                                                self.execution_device, self.dtype)
+            scale = instance.reference_strength if instance.reference_strength is not None \
+                else self.options.reference_strength
+            area = identity_area(instance, scene)
+            routed.append((index, positive, negative, scale, area, adapter.index(identity)))
+            records += [{**file.record(), "identity": identity, "adapter": adapter.source.weight_for(identity),
+                         "scale": scale, "area": area.kind} for file in mine]
+        self._identity_record = {"adapter": adapter.source.record(), "references": records}
+        return routed
+
     def _describe_fusion(self, prompt, fusion_steps: int) -> dict:
         """What the manifest says about fusion: mode, base, schedule and layers as used."""
         options = self.options
@@ -247,9 +329,16 @@ class RegionalRenderer(DiffusionRenderer):
         if self.flux is not None:
             return self.flux.describe(self.name)
         record = super().describe()
-        if self._fusion_record is None:
-            return record
-        return record.model_copy(update={"details": {**record.details, "fusion": self._fusion_record}})
+        details = dict(record.details)
+        if self._fusion_record is not None:
+            details["fusion"] = self._fusion_record
+        if self._identity_record is not None:
+            details["identity"] = self._identity_record
+        return record.model_copy(update={"details": details})
+
+    def model_refs(self):
+        refs = super().model_refs()
+        return [*refs, *self._adapter.refs()] if self._adapter is not None and self._identity_record else refs
 
     def _added_conditions(self, prompt, scene: Scene, batch: int, guided: bool, *, base: bool) -> dict | None:
         """SDXL's extra conditioning: pooled text (the base's in regional and dense modes) and
