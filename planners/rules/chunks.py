@@ -391,6 +391,8 @@ class Chunker:
             return Chunk("PREP", i, i + 1, word)
         if word in lexicon.FILLER:
             return Chunk("FILLER", i, i + 1, word)
+        if self._infinitive(i, previous):
+            return self._generic_verb(i)
         np = self.noun_phrase(i)
         if np is not None:
             return Chunk("NP", np.start, np.end, np=np)
@@ -440,6 +442,17 @@ class Chunker:
             return self._generic_verb(i)  # "a car painted red"
         return None
 
+    def _infinitive(self, i: int, previous: Chunk | None) -> bool:
+        """'kneeling to pet a goat', 'bending down to pick up a shell': after a bare 'to', a base verb
+        form followed by its object is a verb, even where the word can also be a noun."""
+        if previous is None or previous.kind != "PREP" or self.words[previous.start] != "to" or previous.end != i:
+            return False
+        word, after = self.words[i], self.words[i + 1] if i + 1 < len(self.words) else ""
+        if "VB" not in words.verb_tags(word) or word in lexicon.DETERMINERS:
+            return False
+        return (after in lexicon.DETERMINERS or _number(after) is not None or after in lexicon.PRONOUNS
+                or after in ("up", "down", "out", "off", "at", "with"))
+
     def _chatter(self, i: int) -> bool:
         """'So I'm imagining a girl...', 'could you draw a cat': words to the planner, not the scene.
         Only at the start of a sentence and before the first thing is named."""
@@ -461,6 +474,8 @@ class Chunker:
         body = [k for k in range(first, j) if self.tokens[k].is_word]
         if body and self.words[body[-1]] == "and":
             j = body.pop()
+        if [self.words[k] for k in body] == ["other"] and np.det in ("the", "an"):
+            body, np.count = [], 1  # "one in red and the other in blue": a member, as "one" is
         if not body:
             if np.count is None and np.det is None:
                 return None
@@ -517,11 +532,21 @@ class Chunker:
             if j > first and ((_number(word) is not None and word != "one")  # "Draw two penguins"
                               or (match_phrase(words, j) is not None and word != "and")):
                 break
-            if self._verb_ends_phrase(np, seen, j):
+            if self._verb_ends_phrase(np, seen, j) or (j > first and self._plural_ends_phrase(j)):
                 break
             seen.add(word)
             j += 1
         return j
+
+    def _plural_ends_phrase(self, j: int) -> bool:
+        """'two men arm wrestling', 'kids snowball fighting': English names a thing by a singular
+        modifier ('dog food'), so a plural person or animal noun is the head and the phrase ends there."""
+        previous, word = self.words[j - 1], self.words[j]
+        base, plural = singular(previous)
+        if not plural or word == "and" or lexicon.category(base) not in (priors.PERSON, priors.ANIMAL):
+            return False
+        compounds = priors.MULTIWORD_NOUNS | lexicon.COMPOUND_NOUNS | lexicon.SETTINGS
+        return f"{previous} {word}" not in compounds and f"{base} {word}" not in compounds
 
     def _comma_between_adjectives(self, seen: _Seen, j: int) -> bool:
         after = self.words[j + 1] if j + 1 < len(self.words) and self.tokens[j + 1].is_word else ""

@@ -219,6 +219,11 @@ GROUP_NOUNS = _words("person friend kid child student guest sibling member teen 
 WORN_IN_PAIRS = _words("shoes boots sneakers trainers sandals heels slippers socks gloves mittens earrings scrubs "
                        "fatigues loafers clogs flip-flops stockings skates")
 # Singular words for a group of people, whose members may be listed next ("a jazz band, a saxophonist...").
+# Nouns that name an event or an activity, not a thing to draw: "having a picnic", "taking a nap".
+EVENTS = _words("picnic party fight conversation chat talk meal dinner lunch breakfast brunch supper snack nap rest "
+                "bath shower swim race game match walk stroll ride break meeting lesson class photoshoot selfie "
+                "barbecue bbq celebration ceremony dance duel argument debate discussion workout jog run hike "
+                "look glance peek sip bite drink smoke look toast wedding birthday contest competition")
 COLLECTIVES = _words("band family group team crowd trio quartet choir orchestra crew gang couple party")
 # The speaker talking to the planner: "I'd love a picture of...", "can you make...", "please draw".
 CHATTER = _words("i i'm i'd i'll i've me we we'd let's lets you please pls so hey hi hello okay ok to see "

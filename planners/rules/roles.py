@@ -39,6 +39,8 @@ _SAME_PERSON = {
     "child": frozenset({"son", "daughter", "kid", "boy", "girl", "toddler"}),
     "kid": frozenset({"son", "daughter", "child", "boy", "girl", "toddler"}),
 }
+# Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
+_LIGHT_VERBS = frozenset({"have", "take", "do", "enjoy", "throw"})
 # How a held thing is told apart from a companion: small enough to carry.
 _HOLDABLE_HEIGHT = 0.75
 
@@ -111,13 +113,36 @@ class NounPhrases:
             return True
         mass = kind == "VERB" and np.det is None and np.count is None and not np.plural and (
             np.noun in lexicon.MATERIALS or np.noun in lexicon.MASS_NOUNS)
-        if (np.noun in lexicon.ABSTRACT or mass) and kind not in ("WEAR", "DETAIL", "OF"):
+        if (np.noun in lexicon.ABSTRACT or mass or self._activity(np, link)) and kind not in ("WEAR", "DETAIL", "OF"):
             # "practicing his skills", "chopping wood": nothing to draw a box around
             if kind == "VERB":
                 for index in self.verb_subjects:
                     self._extend_action(self.out.mentions[index], link[1], self._words_of(np))
+            elif kind == "WITH" and isinstance(self.owner, int):
+                for index in self.group or [self.owner]:
+                    self.out.mentions[index].actions.append(f"having {self._words_of(np)}")
             return True
         return False
+
+    def _activity(self, np: NounPhrase, link) -> bool:
+        """'doing yoga', 'playing soccer', 'having a picnic', 'taking a nap': what the verb does, not
+        a thing to draw: a noun with no size of its own bare after a verb, or an event noun after a
+        light verb ('have', 'take', 'do', 'enjoy') with an article."""
+        if not link or np.count is not None or np.plural or np.noun is None:
+            return False
+        having = link[0] == "WITH" and np.start > 0 and self.tokens[np.start - 1].low in ("having", "has", "have")
+        if link[0] != "VERB" and not having:
+            return False
+        noun = np.noun
+        if noun in priors.NOUNS or lexicon.category(noun) is not None or lexicon.category(noun.rsplit(" ", 1)[-1]):
+            return False
+        if np.det is None:
+            return not having
+        event = noun.rsplit(" ", 1)[-1] in lexicon.EVENTS
+        if having:
+            return np.det in lexicon.ARTICLES and event
+        light = words.verb_lemma(link[1].gerund.split()[0]) if link[1].gerund else None
+        return np.det in lexicon.ARTICLES and light in _LIGHT_VERBS and event
 
     def _by_link(self, np: NounPhrase, link) -> None:
         kind = link[0] if link else None
@@ -269,6 +294,8 @@ class NounPhrases:
         them in a cap', 'four kittens, two grey and two orange', 'a white one': members of the
         plural before, each described apart. True when handled."""
         first = self.tokens[np.start].low
+        if [t.low for t in self.tokens[np.start:np.end]] in (["the", "other"], ["another"]):
+            first = "one"  # "one with a beard and the other in a vest"
         if words and np.count == 1 and first == "one" and self._distribute(words):
             return True
         nxt = self._next()
@@ -298,7 +325,7 @@ class NounPhrases:
 
     def _distribute(self, words: list[str]) -> bool:
         """'two cats, one black and one white': the plural splits into described members."""
-        last = self.last
+        last = self._plural_before()
         if last is None:
             return False
         mention = self.out.mentions[last]
@@ -307,6 +334,25 @@ class NounPhrases:
             return False
         self._split(parent, words)
         return True
+
+    def _plural_before(self) -> int | None:
+        """The plural that 'one' picks a member of: the last thing named, or, when that is one
+        thing ('three women at a table, one in red'), the nearest plural of this sentence before it."""
+        last = self.last
+        if last is None:
+            return None
+        mentions = self.out.mentions
+
+        def splittable(index: int) -> bool:
+            mention = mentions[index]
+            return mention.count >= 2 or mention.parent is not None or any(m.parent == index for m in mentions)
+
+        if splittable(last):
+            return last
+        for index in reversed(self.sentence_subjects):
+            if index != last and splittable(index):
+                return max((i for i, m in enumerate(mentions) if m.parent == index), default=index)
+        return last
 
     def _split(self, parent: int, words: list[str]) -> None:
         source = self.out.mentions[parent]
