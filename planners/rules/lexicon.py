@@ -118,7 +118,7 @@ OWNED_PARTS = _words(
 PARTS = PARTS | PARTS_MORE | (OWNED_PARTS - _words("side top bottom surface edge seat key keys"))
 PARTS = PARTS | frozenset(w[:-1] for w in PARTS if w.endswith("s") and not w.endswith(("ss", "us")) and len(w) > 4)
 # Wearable things a GenEval-style class list also has as objects: instances unless worn.
-WEARABLE_OBJECTS = _words("tie backpack handbag purse bag glasses sunglasses watch hat cap helmet crown scarf glove")
+WEARABLE_OBJECTS = frozenset({"eye patch"}) | _words("eyepatch tie backpack handbag purse bag glasses sunglasses watch hat cap helmet crown scarf glove")
 
 # Places and surroundings: they become the background, never instances.
 SETTINGS = _words(

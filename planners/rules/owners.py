@@ -76,8 +76,10 @@ class Owners:
     def _owned_part(self, np: NounPhrase, link, subjects: list[int]) -> bool:
         """'a cat on his lap', 'a dog at her feet', 'a basket on its handlebars': the relation is to
         the owner, the part is no thing of its own. True when handled."""
-        owned = np.noun in lexicon.OWNED_PARTS or (np.noun in lexicon.PARTS and np.det == "the")
-        if not owned or np.det not in lexicon.POSSESSIVES | {"the"}:
+        # "on a pirate's shoulder": the article is the owner's, the part is still owned
+        named_owner = any(t.low.endswith("'s") for t in np.modifiers)
+        owned = np.noun in lexicon.OWNED_PARTS or (np.noun in lexicon.PARTS and (np.det == "the" or named_owner))
+        if not owned or (np.det not in lexicon.POSSESSIVES | {"the"} and not named_owner):
             return False
         named = self._possessor(np)
         if np.noun in priors.NOUNS and np.det == "the" and named is None:
@@ -107,6 +109,12 @@ class Owners:
             return False
         self.skip.update({i + 1, i + 2})
         before = len(self.out.mentions)
+        place = _PART_PLACES.get(np.noun)
+        self.index = i + 2  # the owner is read where it stands ("the head of a statue" is no depiction)
+        if link and link[0] == "REL" and place not in (None, "holding"):
+            # "at the feet of a man", "on the shoulders of a giant": a place by the owner
+            self._on_np_as(inner.np, ("REL", place))
+            return True
         self._on_np_as(inner.np, link)
         if len(self.out.mentions) > before or self.last is not None:
             owner = self.out.mentions[self.last] if self.last is not None else None

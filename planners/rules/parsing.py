@@ -223,8 +223,13 @@ class _Reader(NounPhrases, Owners):
     def _on_verb(self, chunk: Chunk) -> None:
         self._close_negation()
         previous = self.chunks[self.index - 1] if self.index > 0 else None
-        if previous is not None and previous.kind == "NP" and self.last_role == "setting":
-            self.link = None  # "waves crashing below": said of the setting, drawn with it
+        before = self.chunks[self.index - 2] if self.index > 1 else None
+        placed = before is not None and before.kind in ("REL", "PREP") and bool(self.group)
+        if previous is not None and previous.kind == "NP" and self.last_role == "setting" and not (
+                placed and self.tokens[chunk.start].low.endswith("ing")):
+            # "waves crashing below": said of the setting, drawn with it; but "kids lying on the
+            # grass gazing at the stars": a participle after a place is said of who is there
+            self.link = None
             return
         if (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
                 and self.out.mentions[self.last].category in (priors.PERSON, priors.ANIMAL)):

@@ -39,6 +39,12 @@ _SAME_PERSON = {
     "child": frozenset({"son", "daughter", "kid", "boy", "girl", "toddler"}),
     "kid": frozenset({"son", "daughter", "child", "boy", "girl", "toddler"}),
 }
+# Relations beside a thing, whose "it" is the thing a clause was about rather than the nearest one.
+_BESIDE = frozenset({"next to", "behind", "in front of", "left of", "right of", "near"})
+# What people watch in the sky: the background of whoever watches it.
+_PERCEIVING = frozenset({"watching", "looking", "gazing", "staring", "admiring", "observing", "viewing", "enjoying"})
+_SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "aurora", "northern lights", "meteor",
+                         "lightning", "eclipse", "sunset", "sunrise", "shooting star"})
 # Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
 _LIGHT_VERBS = frozenset({"have", "take", "do", "enjoy", "throw"})
 # How a held thing is told apart from a companion: small enough to carry.
@@ -193,6 +199,8 @@ class NounPhrases:
         i = self.index
         if i + 2 < len(self.chunks) and self.chunks[i + 1].kind == "OF" and self.chunks[i + 2].kind == "NP":
             inner = self.chunks[i + 2].np
+            if inner is not None and np.noun in lexicon.PARTS and inner.det is not None:
+                return  # "the head of a statue" is the statue's head, "a head of lettuce" is lettuce
             if inner is not None and inner.noun is not None:
                 self.partitive = (np.noun, self._words_of(inner))
                 np.noun = inner.noun
@@ -238,6 +246,11 @@ class NounPhrases:
             target = self._resolve(np.pronoun, exclude=[self.last], prefer=self.group)
             self._relate([self.last], link[1], target if target is not None else self.group[0])
         elif kind == "REL" and self.group:
+            if link[1] in _BESIDE and np.pronoun in ("it", "them"):
+                # "a taxi at a traffic light, a cyclist beside it": the earlier subject, not its object
+                earlier = [i for i in reversed(self.sentence_subjects) if i not in self.group]
+                found = self._resolve(np.pronoun, exclude=self.group, prefer=earlier)
+                referent = found if found is not None else referent
             self._relate(self.group, link[1], referent)
         elif kind in (None, "AND", "COMMA", "THERE"):
             # a pronoun as the subject: anyone earlier, the clause's own subjects included ("a boy and
@@ -571,6 +584,15 @@ class NounPhrases:
             owner = self._possessor(np)  # "brushing her horse's mane": beside the horse
             if owner is not None:
                 self._relate(subjects, "next to", owner)
+            return True
+        looking = kind == "REL" and value == "at" and any(
+            a.split()[0] in _PERCEIVING for s in subjects for a in self.out.mentions[s].actions[-1:])
+        if noun in _SPECTACLES and (looking or kind == "VERB" and value.gerund.split()[0] in _PERCEIVING):
+            # "watching fireworks", "gazing at the stars": the sky they look at, not things beside them
+            if kind == "VERB":
+                for index in subjects:
+                    self._extend_action(self.out.mentions[index], value, self._words_of(np))
+            self._setting(np, link)
             return True
         if kind == "REL" and value in _DIRECTIONS and noun in _CANVAS_WORDS and np.det in ("the", None):
             for index in subjects:
