@@ -34,6 +34,8 @@ VAGUE_COUNTS: dict[str, int] = {"several": 3, "some": 3, "few": 3, "many": 5, "n
                                 "various": 3}
 # A plural noun with no number ("cats on a sofa") means a few of them.
 DEFAULT_PLURAL_COUNT = 3
+# Plurals that say their own number: "twins" are two.
+NATURAL_COUNTS: dict[str, int] = {"twin": 2, "triplet": 3, "quadruplet": 4, "quintuplet": 5}
 
 COLOURS = _words(
     "red orange yellow green blue purple pink brown black white gray grey beige tan navy teal "
@@ -95,6 +97,11 @@ PARTS_MORE = _words("tooth windshield windscreen bumper headlight headlights tai
 CLOTHING = CLOTHING | _words("blanket collar harness bandana tutu tiara sash vest shirts beanie scrubs kit "
                              "spacesuit lab-coat sundress hoodies overcoat trenchcoat turtleneck camouflage "
                              "armour armor fatigues leotard wetsuit apron")
+CLOTHING = CLOTHING | _words("onesie diaper nappy tracksuit dungarees bib tunic toga anorak windbreaker romper kilt "
+                             "sarong fedora balaclava headscarf sombrero stetson clogs loafers oilskin oilskins "
+                             "waders lederhosen dirndl hanbok qipao cheongsam abaya burqa kaftan caftan dashiki "
+                             "sweatshirt jersey tee chinos corset bodysuit pullover gilet smock cassock vestments "
+                             "chainmail raincoat slicker mackintosh flannel")
 CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and not w.endswith("ss"))
 # Parts and features: bound to their owner's caption ("a cat with green eyes").
 PARTS = _words(
@@ -318,7 +325,7 @@ IRREGULAR_PLURALS: dict[str, str] = {
     "volcanoes": "volcano", "dominoes": "domino", "women's": "woman", "men's": "man",
     "sheep": "sheep", "deer": "deer", "fish": "fish", "moose": "moose", "bison": "bison",
     "salmon": "salmon", "aircraft": "aircraft", "swine": "swine", "cattle": "cow",
-    "police": "police officer", "staff": "staff", "dwarves": "dwarf", "werewolves": "werewolf",
+    "police": "police officer", "dwarves": "dwarf", "werewolves": "werewolf",
 }  # fmt: skip
 # Same form for one and many, and said of herds: bare ("herding sheep") they are several.
 HERD_PLURALS = _words("sheep deer moose bison cattle")

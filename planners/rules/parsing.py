@@ -22,7 +22,20 @@ def describe(prompt: str) -> Description:
     tokens = tokenize(prompt)
     reader = _Reader(prompt, tokens, Chunker(tokens).run())
     reader.read()
+    _game_pieces(reader.out, tokens)
     return reader.out
+
+
+# Person-words that name game pieces where the game is named ("a chess board with a white king").
+_PIECES = {"chess": frozenset({"king", "queen", "knight", "bishop", "pawn", "rook"}),
+           "chessboard": frozenset({"king", "queen", "knight", "bishop", "pawn", "rook"})}
+
+
+def _game_pieces(description: Description, tokens: list[Token]) -> None:
+    pieces = frozenset().union(*(_PIECES.get(t.low, frozenset()) for t in tokens))
+    for mention in description.mentions:
+        if mention.noun in pieces:
+            mention.category = priors.OBJECT  # a piece on the board: no skeleton, no person's size
 
 
 class _Reader(NounPhrases, Owners):

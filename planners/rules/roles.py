@@ -489,7 +489,9 @@ class NounPhrases:
             return
         mention = self.out.mentions[owner]
         if is_list and category in (priors.PERSON, priors.ANIMAL):
-            self._top_level(np, ("AND", None))
+            nxt = self._next()
+            own_clause = link[2] == "COMMA" and nxt is not None and nxt.kind in ("VERB", "POSE")
+            self._top_level(np, None if own_clause else ("AND", None))  # "..., two kids throwing snowballs"
             return
         person = next((i for i in reversed(self.group) if self.out.mentions[i].is_person), None)
         if (not mention.is_person and mention.category != priors.ANIMAL and person is not None
@@ -585,6 +587,11 @@ class NounPhrases:
             if owner is not None:
                 self._relate(subjects, "next to", owner)
             return True
+        if kind == "VERB" and subjects and self._consumed(np, value):
+            # "selling tomatoes", "throwing snowballs": what they do, not things counted in the picture
+            for index in subjects:
+                self._extend_action(self.out.mentions[index], value, self._words_of(np))
+            return True
         looking = kind == "REL" and value == "at" and any(
             a.split()[0] in _PERCEIVING for s in subjects for a in self.out.mentions[s].actions[-1:])
         if noun in _SPECTACLES and (looking or kind == "VERB" and value.gerund.split()[0] in _PERCEIVING):
@@ -601,6 +608,18 @@ class NounPhrases:
         if noun in _VIEWER and np.det == "the" and kind in ("REL", "PREP"):
             return True
         return self._place_or_garment(np, link)
+
+    @staticmethod
+    def _consumed(np: NounPhrase, verb: lexicon.Verb) -> bool:
+        """A bare plural of things with no size of their own after a verb that does not just hold
+        them ('throwing snowballs', 'pecking crumbs'): the activity's stuff, not things to count."""
+        if np.det is not None or np.count is not None or not np.plural or np.noun is None:
+            return False
+        if verb.gerund.split()[0] in ("holding", "carrying", "clutching", "grasping", "gripping", "lifting"):
+            return False
+        noun = np.noun
+        return lexicon.category(noun) is None and noun not in priors.NOUNS and words.can_be(
+            noun.rsplit(" ", 1)[-1], "NOUN")
 
     def _place_or_garment(self, np: NounPhrase, link) -> bool:
         """'at a waterhole', 'on the moon', 'hiking in a nature reserve' are places; 'in a red
@@ -695,7 +714,8 @@ class NounPhrases:
             # next of it is said of no instance
             self.group, self.last_role = [], "style"
             return
-        joins = extend or (kind in ("AND", "COMMA", "OR") and self.last_role == "subject")
+        joins = extend or (kind in ("AND", "COMMA", "OR") and self.last_role == "subject"
+                           and not self._starts_own_clause(kind))
         first_new = len(self.out.mentions)
         index = self._mention_for(np, role="subject")
         new = [i for i in range(first_new, len(self.out.mentions))] or [index]
@@ -709,6 +729,15 @@ class NounPhrases:
             (self._apply_pose if chunk.kind == "POSE" else self._apply_verb)(chunk, new)
         self.dangling = []
         self.link = None
+
+    def _starts_own_clause(self, kind: str | None) -> bool:
+        """'a snowman with a top hat, two kids throwing snowballs at it': after a comma, a thing
+        followed by its own verb, where what came before was already described, starts a clause of
+        its own rather than going on with a list ('a cat, a dog and a bird sleeping' goes on)."""
+        nxt = self._next()
+        if kind != "COMMA" or nxt is None or nxt.kind not in ("VERB", "POSE"):
+            return False
+        return any(self.out.mentions[i].details for i in self.group)
 
     def _list_ended(self) -> bool:
         """Whether the comma before this phrase closed a list of things: what came before it was not
@@ -776,7 +805,7 @@ class NounPhrases:
             # "a leather shoes", "a cubic dice": after "a" the user means one; "herding sheep": many
             herd = noun in lexicon.HERD_PLURALS and np.det is None and np.head and np.head[-1].low == noun
             plural = (np.plural or herd) and noun not in lexicon.PLURALIA_TANTUM and np.det not in lexicon.ARTICLES
-            count = lexicon.DEFAULT_PLURAL_COUNT if plural else 1
+            count = lexicon.NATURAL_COUNTS.get(noun, lexicon.DEFAULT_PLURAL_COUNT) if plural else 1
         if np.pair and noun in lexicon.PLURALIA_TANTUM:
             count = np.pairs  # "a pair of scissors" is one pair
         written = [t.text for t in np.head]
