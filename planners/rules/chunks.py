@@ -109,6 +109,8 @@ _phrase("DETAIL", "full of", "full of", "filled with", "stuffed with", "loaded w
 _phrase("DETAIL", "covered in", "covered in|with|by", "coated in|with")
 _phrase("DETAIL", "topped with", "topped with|by", "decorated with", "adorned with", "painted with",
         "printed with", "patterned with", "embroidered with")
+_phrase("DETAIL", "shaped like", "shaped like|as", "in the shape of", "looking like", "that looks like",
+        "resembling", "made to look like")
 _phrase("STYLE", "style", "in the style of", "in a|the style|manner of", "by artist", "by the artist",
         "inspired by")
 _phrase("THERE", "there", "there", "here", "we see", "you can see", "one can see", "showing", "shows",
@@ -511,6 +513,9 @@ class Chunker:
                 np.count, np.vague = lexicon.VAGUE_COUNTS[words[j]], True
             elif words[j] in lexicon.DETERMINERS and words[j] != "one's":
                 np.det = np.det or words[j]
+            elif words[j] == "it's" and np.det is None and self._noun_follows(j + 1) and (
+                    lexicon.is_known_noun(singular(words[j + 1])[0]) or lexicon.is_adjective(words[j + 1])):
+                np.det = "its"  # "in it's basket": the common slip for "its"
             elif words[j] not in ("all", "only"):
                 break
             j += 1
@@ -688,7 +693,7 @@ class Chunker:
             noun, plural = "glass", True
         if head_end - head_start == 1 and head_start > first and self._names_with(words[head_start - 1], noun):
             head_start, noun = head_start - 1, f"{words[head_start - 1]} {noun}"  # "a water cooler"
-        np.noun, np.plural = noun, plural
+        np.noun, np.plural = lexicon.ALIASES.get(noun, noun), plural
         return head_start, head_end
 
     @staticmethod

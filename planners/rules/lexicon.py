@@ -34,6 +34,11 @@ VAGUE_COUNTS: dict[str, int] = {"several": 3, "some": 3, "few": 3, "many": 5, "n
                                 "various": 3}
 # A plural noun with no number ("cats on a sofa") means a few of them.
 DEFAULT_PLURAL_COUNT = 3
+# Shapes that things are heaped or lined up in: "a pyramid of oranges" is oranges.
+ARRANGEMENTS = _words("pyramid tower mountain heap mound wall ring circle column sea carpet tangle jumble cascade "
+                      "sprinkling scattering spiral arc")
+# Words that name a thing by a way of being on it: "a knight on horseback" is on a horse.
+ALIASES: dict[str, str] = {"horseback": "horse", "camelback": "camel", "muleback": "mule"}
 # Plurals that say their own number: "twins" are two.
 NATURAL_COUNTS: dict[str, int] = {"twin": 2, "triplet": 3, "quadruplet": 4, "quintuplet": 5}
 
@@ -93,7 +98,7 @@ CLOTHING = _words(
 )
 PARTS_MORE = _words("tooth windshield windscreen bumper headlight headlights taillight dashboard trunk "
                     "pigtails dreadlocks scar scars wrinkles dimples afro mohawk stubble goatee sideburns "
-                    "whiskers bob mullet fringe limp grin frown tan sunburn muscles")
+                    "whiskers bob mullet fringe limp grin frown tan sunburn muscles reins rein bridle stirrups")
 CLOTHING = CLOTHING | _words("blanket collar harness bandana tutu tiara sash vest shirts beanie scrubs kit "
                              "spacesuit lab-coat sundress hoodies overcoat trenchcoat turtleneck camouflage "
                              "armour armor fatigues leotard wetsuit apron")

@@ -79,12 +79,20 @@ class Owners:
         # "on a pirate's shoulder": the article is the owner's, the part is still owned
         named_owner = any(t.low.endswith("'s") for t in np.modifiers)
         owned = np.noun in lexicon.OWNED_PARTS or (np.noun in lexicon.PARTS and (np.det == "the" or named_owner))
+        vehicle = None
+        if not owned and np.det == "its" and lexicon.category(np.noun) not in (priors.PERSON, priors.ANIMAL):
+            # "a bicycle with a baguette in its basket": a vehicle's basket, rack or boot is the vehicle's
+            vehicles = [i for i in reversed(range(len(self.out.mentions)))
+                        if i not in subjects and self.out.mentions[i].category == priors.VEHICLE]
+            vehicle = vehicles[0] if vehicles else None
+            owned = vehicle is not None
         if not owned or (np.det not in lexicon.POSSESSIVES | {"the"} and not named_owner):
             return False
         named = self._possessor(np)
         if np.noun in priors.NOUNS and np.det == "the" and named is None:
             return False  # "on the keyboard": a thing of its own
-        owner = named if named is not None else self._resolve(np.det if np.det != "the" else "it", exclude=subjects)
+        owner = named if named is not None else vehicle if vehicle is not None else self._resolve(
+            np.det if np.det != "the" else "it", exclude=subjects)
         if owner is None or not subjects:
             return True
         words = self._text(self._link_start(np), np.end)

@@ -245,7 +245,8 @@ class _Reader(NounPhrases, Owners):
             self.link = None
             return
         if (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
-                and self.out.mentions[self.last].category in (priors.PERSON, priors.ANIMAL)):
+                and self.out.mentions[self.last].category in (priors.PERSON, priors.ANIMAL)
+                and not self._rides(self.last)):
             # "a man next to a woman holding an umbrella": the participle goes with the nearest one.
             self.group = [self.last]
             self._apply_verb(chunk, self.group)
@@ -257,6 +258,10 @@ class _Reader(NounPhrases, Owners):
                 self.dangling.append(chunk)
                 return
         self._apply_verb(chunk, self._targets())
+
+    def _rides(self, mount: int) -> bool:
+        """'a knight on a horse holding a lance': the rider, not the mount, does what follows."""
+        return any(r.kind == "on" and r.object == mount and r.subject in self.group for r in self.out.relations)
 
     def _apply_verb(self, chunk: Chunk, targets: list[int]) -> None:
         verb: lexicon.Verb = chunk.value

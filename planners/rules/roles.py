@@ -39,6 +39,10 @@ _SAME_PERSON = {
     "child": frozenset({"son", "daughter", "kid", "boy", "girl", "toddler"}),
     "kid": frozenset({"son", "daughter", "child", "boy", "girl", "toddler"}),
 }
+_BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
+# The first words of the links that put clothes on someone ("wearing", "dressed in", "in").
+_WEAR_WORDS = frozenset({"wearing", "wears", "wear", "wore", "dressed", "clad", "clothed", "sporting", "donning",
+                         "outfitted", "in", "with"})
 # Relations beside a thing, whose "it" is the thing a clause was about rather than the nearest one.
 _BESIDE = frozenset({"next to", "behind", "in front of", "left of", "right of", "near"})
 # What people watch in the sky: the background of whoever watches it.
@@ -65,6 +69,8 @@ class NounPhrases:
             return
         if kind is None and self.last_wear is not None and self._after_pronoun(np):
             link, kind = self.last_wear, "WEAR"  # "he wears a hat and she a scarf": the verb is understood
+        if np.noun in lexicon.ARRANGEMENTS and self._arranged(link):
+            return
         if np.noun in lexicon.PARTITIVES:
             self._partitive(np)
         if kind not in ("NEG", "WEAR", "DETAIL", "WITH") and self._part_of(np, link):
@@ -193,6 +199,19 @@ class NounPhrases:
 
     def _words_of(self, np: NounPhrase) -> str:
         return self._text(np.start, np.end)
+
+    def _arranged(self, link) -> bool:
+        """'a pyramid of oranges', 'a tower of blocks': the things, in the shape the words give."""
+        i = self.index
+        if i + 2 >= len(self.chunks) or self.chunks[i + 1].kind != "OF" or self.chunks[i + 2].kind != "NP":
+            return False
+        inner = self.chunks[i + 2].np
+        if inner is None or inner.noun is None or not inner.plural or inner.det is not None:
+            return False
+        self.skip.update({i + 1, i + 2})
+        self.index = i + 2
+        self._on_np_as(inner, link)
+        return True
 
     def _partitive(self, np: NounPhrase) -> None:
         """'a slice of pizza' is a pizza (named so), whose caption says 'a slice of pizza'."""
@@ -452,7 +471,12 @@ class NounPhrases:
         return chunk.start if chunk is not None and chunk.end == np.start else np.start
 
     def _detail(self, np: NounPhrase, word: str) -> None:
-        target = self._wearer() if word != "of" else (self.owner if isinstance(self.owner, int) else self.last)
+        # Clothes go to who can wear them; "covered in", "full of", "shaped like" describe the thing
+        # just named ("a man flying a kite shaped like a dragon": the kite)
+        target = self._wearer() if word.split()[0].lower() in _WEAR_WORDS else (
+            self.last if self.last is not None else self.owner if isinstance(self.owner, int) else None)
+        if word == "of":
+            target = self.owner if isinstance(self.owner, int) else self.last
         if target is None:
             self._top_level(np, None)
             return
@@ -499,10 +523,18 @@ class NounPhrases:
                 and self._holdable(self.out.mentions[person], np)):
             # "a fisherman sitting in a boat with a fishing rod": the rod is the fisherman's
             owner, mention = person, self.out.mentions[person]
-        wearable = noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.WEARABLE_OBJECTS
+        # "a sofa with three cushions": loose things counted on furniture are things, not its parts
+        loose = (mention.category == priors.FURNITURE and (np.count or 0) > 1 and noun in priors.NOUNS
+                 and noun not in lexicon.CLOTHING)
+        # "a lamp post with a bag of groceries", "a bed with a folded blanket", "a scooter with a helmet":
+        # what nobody wears there is a thing of its own
+        worn_things = lexicon.CLOTHING | lexicon.WEARABLE_OBJECTS
+        loose = loose or (noun in _BAGS and not mention.is_person and mention.category != priors.ANIMAL) or (
+            noun in worn_things and noun not in lexicon.PARTS and mention.category in (priors.FURNITURE, priors.VEHICLE))
+        wearable = not loose and (noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.WEARABLE_OBJECTS)
         if wearable and (mention.is_person or mention.category == priors.ANIMAL or noun in lexicon.PARTS):
             self._attach(mention, link[1], np)
-        elif noun in lexicon.PARTS or noun in lexicon.CLOTHING or (
+        elif not loose and (noun in lexicon.PARTS or noun in lexicon.CLOTHING) or (
                 category is None and not self._holdable(mention, np) and not self._placeable(mention, np)):
             self._attach(mention, link[1], np)
         else:
@@ -521,7 +553,7 @@ class NounPhrases:
                 self.out.relations.append(Relation(owner, "holding", held))
                 if not after_verb:
                     mention.actions.append(f"holding {article(noun)} {noun}")
-            elif mention.noun in _SURFACES and prior.category in (priors.FOOD, priors.OBJECT, priors.PLANT):
+            elif loose or mention.noun in _SURFACES and prior.category in (priors.FOOD, priors.OBJECT, priors.PLANT):
                 self.out.relations.append(Relation(held, "on", owner))  # "a plate with a slice of pizza"
             else:
                 self.out.relations.append(Relation(owner, "next to", held))
@@ -810,12 +842,17 @@ class NounPhrases:
             count = np.pairs  # "a pair of scissors" is one pair
         written = [t.text for t in np.head]
         head = " ".join(written[:-1] + [noun.split()[-1]]) if np.plural or not written else " ".join(written)
+        if written and written[-1].lower() in lexicon.ALIASES:
+            head = noun  # "on horseback": a horse
+        elif written and not np.plural and written[-1].lower() != noun.split()[-1] and (
+                words.correct(written[-1].lower()) == noun.split()[-1]):
+            head = " ".join(written[:-1] + [noun.split()[-1]])  # "a bycicle" is captioned "a bicycle"
         if noun == "couple" and np.count is None:
             noun, head, count = "person", "person", 2 * count  # "a couple dancing": two people
         detail = None
         if self.partitive is not None:
-            (head, words), self.partitive = self.partitive, None
-            detail = ("of", words)
+            (head, whole), self.partitive = self.partitive, None
+            detail = ("of", whole)
         category = lexicon.category(noun)
         if category is None and " " in noun:
             category = lexicon.category(noun.rsplit(" ", 1)[1])
