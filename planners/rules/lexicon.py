@@ -163,6 +163,8 @@ PARTITIVES = _words("sheet sheets slice slices piece pieces bit bits chunk chunk
 
 # Things named by two words whose last word alone names something else ("watering can", "chess king").
 COMPOUND_NOUNS = frozenset(
+    "high chair|french fry|drum kit|drum set|garbage can|trash can|bird feeder|dog house|stuffed animal|swing set|"
+    "fire pit|eye patch|"
     "watering can|fishing rod|fishing pole|chess king|chess queen|chess piece|chess board|paper plane|"
     "paper boat|garden gnome|toy soldier|toy car|toy train|music box|treasure chest|sleeping bag|"
     "walking stick|rubber duck|snow globe|water tower|wind turbine|piggy bank|spinning top|crystal ball|"
