@@ -308,7 +308,9 @@ def verb_for(word: str, text: str) -> lexicon.Verb:
         known = _verbs_by_lemma().get(lemma) if lemma else None
     if known is not None:
         return known
-    form = words.gerund(word) if words.verb_tags(word) & {"VBZ", "VBP", "VB", "VBD"} else text
+    tags = words.verb_tags(word)
+    # "a boat tied up", "balloons tied to a bench": a participle stays as written; "crows" is "crowing"
+    form = words.gerund(word) if tags & {"VBZ", "VBP", "VB", "VBD"} and "VBN" not in tags else text
     return lexicon.Verb(form, relation="next to", transitive=True)
 
 
@@ -395,6 +397,8 @@ class Chunker:
             return Chunk("FILLER", i, i + 1, word)
         if self._infinitive(i, previous):
             return self._generic_verb(i)
+        if self._adverb_after_verb(i, previous):
+            return Chunk("OTHER", i, i + 1, word)
         np = self.noun_phrase(i)
         if np is not None:
             return Chunk("NP", np.start, np.end, np=np)
@@ -443,6 +447,18 @@ class Chunker:
         if previous is not None and previous.kind == "NP" and _is_past_tense(word):
             return self._generic_verb(i)  # "a car painted red"
         return None
+
+    def _adverb_after_verb(self, i: int, previous: Chunk | None) -> bool:
+        """'seagulls circling overhead, ...', 'kids playing outside': a bare word that can be an
+        adverb, right after a verb and before a break, says how or where; it names no thing."""
+        verbal = previous is not None and (previous.kind == "VERB" or (
+            previous.kind == "REL" and self.words[previous.end - 1].endswith("ing")))  # "circling overhead"
+        if not verbal or previous.end != i:
+            return False
+        word = self.words[i]
+        after = self.words[i + 1] if i + 1 < len(self.words) else ""
+        ends = not after or not self.tokens[i + 1].is_word or after in _NP_STOP
+        return ends and "ADV" in words.lemmas(word) and not lexicon.is_known_noun(word) and not lexicon.is_setting(word)
 
     def _infinitive(self, i: int, previous: Chunk | None) -> bool:
         """'kneeling to pet a goat', 'bending down to pick up a shell': after a bare 'to', a base verb
