@@ -564,10 +564,11 @@ class Chunker:
         modifier ('dog food'), so a plural person or animal noun is the head and the phrase ends there."""
         previous, word = self.words[j - 1], self.words[j]
         base, plural = singular(previous)
-        if not plural or word == "and" or lexicon.category(base) not in (priors.PERSON, priors.ANIMAL):
-            return False
+        if not plural or word == "and" or lexicon.category(base) not in (priors.PERSON, priors.ANIMAL) or " " in base:
+            return False  # "police officers": "police" is no plural of a thing of its own here
         compounds = priors.MULTIWORD_NOUNS | lexicon.COMPOUND_NOUNS | lexicon.SETTINGS
-        return f"{previous} {word}" not in compounds and f"{base} {word}" not in compounds
+        names = {f"{previous} {word}", f"{base} {word}", f"{previous} {singular(word)[0]}"}
+        return not names & compounds
 
     def _comma_between_adjectives(self, seen: _Seen, j: int) -> bool:
         after = self.words[j + 1] if j + 1 < len(self.words) and self.tokens[j + 1].is_word else ""
