@@ -201,7 +201,12 @@ class _Reader(NounPhrases, Owners):
 
     def _on_zone(self, chunk: Chunk) -> None:
         target = self.last if self.last is not None and self.last_role in ("subject", "object") else None
-        if target is None:
+        previous = self.chunks[self.index - 1] if self.index > 0 else None
+        nxt = self._next()
+        # "..., and in the bottom left a lighthouse": a place put before its thing is that thing's
+        fronted = (previous is None or previous.kind in ("AND", "COMMA", "SENT")) and (
+            nxt is not None and nxt.kind == "NP" and nxt.np is not None and nxt.np.pronoun is None)
+        if target is None or fronted:
             self.pending_zone = chunk.value
         else:
             self._set_zone(target, chunk.value)
