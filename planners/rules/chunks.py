@@ -120,6 +120,7 @@ _phrase("PICTURE", "span", *lexicon.PICTURE_SPANS)
 _phrase("PICTURE", "words", *lexicon.PICTURE_PHRASES)
 _phrase("FILLER", "together", "on either|each|both side|sides", "on either|each|both side|sides of it|them",
         "side by side", "next to one another", "in a row", "in a line", "in that order")
+_phrase("FILLER", "only", "nothing else|more", "and nothing else|more", "nothing else in the picture|scene|frame")
 
 # Quantities at the start of a noun phrase.
 _COUNT_PHRASES: list[tuple[str, int]] = [
@@ -232,6 +233,7 @@ class NounPhrase:
     vague: bool = False              # "several", "some", "many"
     pair: bool = False               # "a pair of": one thing for pluralia tantum
     pairs: int = 1                   # how many pairs
+    grouped: bool = False            # counted by a group word ("a pile of"), which a mass noun ignores
     modifiers: list[Token] = field(default_factory=list)
     head: list[Token] = field(default_factory=list)
     noun: str | None = None          # singular category name, lower case ("fire hydrant")
@@ -516,6 +518,7 @@ class Chunker:
             counted = match_count(words, j)
             if counted is not None:
                 length, count, np.pair = counted
+                np.grouped = not np.pair
                 np.pairs = np.count or 1  # "two pairs of scissors" is two things, "two pairs of socks" four
                 np.count = count * np.pairs if np.pair else count
                 j += length

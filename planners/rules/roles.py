@@ -840,6 +840,10 @@ class NounPhrases:
             count = lexicon.NATURAL_COUNTS.get(noun, lexicon.DEFAULT_PLURAL_COUNT) if plural else 1
         if np.pair and noun in lexicon.PLURALIA_TANTUM:
             count = np.pairs  # "a pair of scissors" is one pair
+        # "a pile of laundry", "a basket of fruit": one heap of stuff, captioned so
+        heap = np.grouped and not np.plural and noun not in lexicon.ZERO_PLURALS and noun not in lexicon.HERD_PLURALS
+        if heap:
+            count = 1
         written = [t.text for t in np.head]
         head = " ".join(written[:-1] + [noun.split()[-1]]) if np.plural or not written else " ".join(written)
         if written and written[-1].lower() in lexicon.ALIASES:
@@ -847,6 +851,9 @@ class NounPhrases:
         elif written and not np.plural and written[-1].lower() != noun.split()[-1] and (
                 words.correct(written[-1].lower()) == noun.split()[-1]):
             head = " ".join(written[:-1] + [noun.split()[-1]])  # "a bycicle" is captioned "a bicycle"
+        if heap:
+            first = np.start + 1 if self.tokens[np.start].low in lexicon.ARTICLES else np.start
+            head = self._text(first, np.end)
         if noun == "couple" and np.count is None:
             noun, head, count = "person", "person", 2 * count  # "a couple dancing": two people
         detail = None
