@@ -647,6 +647,12 @@ class Chunker:
         np = previous.np
         if np is not None and np.pronoun in ("he", "she", "they", "it", "we", "i", "you"):
             return bool(words.verb_tags(word) - {"VBN"}) or word in lexicon.VERBS
+        if np is not None and np.noun is not None and (np.plural or (np.count or 1) > 1) and (
+                lexicon.category(np.noun) in (priors.PERSON, priors.ANIMAL)):
+            # "knights fire arrows": after people or animals, a form agreeing with the plural is their
+            # verb; but "men arm wrestling": a noun before a gerund is what the gerund does
+            after = self.words[i + 1] if i + 1 < len(self.words) else ""
+            return "VBP" in words.verb_tags(word) and "VBG" not in words.verb_tags(after)
         return words.only_verb(word) and not lexicon.is_known_noun(word)
 
     def _is_last_word(self, j: int) -> bool:

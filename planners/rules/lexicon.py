@@ -212,7 +212,8 @@ DEPICTIONS = _words(
 DISPLAY_SURFACES = _words("wall walls easel mantel mantelpiece door shelf board ceiling "
                           "pedestal plinth billboard frame")
 # What may follow a negation and belongs to it: "no people around", "no cars in sight".
-NEGATION_TAILS = ("around", "in sight", "anywhere", "at all", "nearby", "present", "visible", "in view",
+NEGATION_TAILS = (*(f"{p} {o}" for p in ("around", "on", "in", "near", "next to", "under", "beside") for o in ("it", "them")),
+                  "around", "in sight", "anywhere", "at all", "nearby", "present", "visible", "in view",
                   "in the scene", "in the picture", "in the image", "in the frame", "in the shot",
                   "in the photo", "in the background", "whatsoever", "to be seen")
 # Things one cannot draw a box around.

@@ -50,7 +50,8 @@ class Owners:
                 return (fitting or [i for i in people if mentions[i].noun not in (MALE | FEMALE) - gender]
                         or people)[0]
         if pronoun in _THING:
-            things = [i for i in candidates if not mentions[i].is_person]
+            # "sneakers under a bench, a skateboard against it": one thing, not a plural
+            things = [i for i in candidates if not mentions[i].is_person and mentions[i].count == 1]
             if things:
                 return things[0]
         if pronoun in _PLURAL:
