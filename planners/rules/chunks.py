@@ -120,6 +120,8 @@ _phrase("PICTURE", "span", *lexicon.PICTURE_SPANS)
 _phrase("PICTURE", "words", *lexicon.PICTURE_PHRASES)
 _phrase("FILLER", "together", "on either|each|both side|sides", "on either|each|both side|sides of it|them",
         "side by side", "next to one another", "in a row", "in a line", "in that order")
+_phrase("FILLER", "than", "than the rest|others", "than all the rest|others", "than the other ones?",
+        "in? mid-air|midair")
 _phrase("FILLER", "only", "nothing else|more", "and nothing else|more", "nothing else in the picture|scene|frame")
 
 # Quantities at the start of a noun phrase.

@@ -98,7 +98,8 @@ CLOTHING = _words(
 )
 PARTS_MORE = _words("tooth windshield windscreen bumper headlight headlights taillight dashboard trunk "
                     "pigtails dreadlocks scar scars wrinkles dimples afro mohawk stubble goatee sideburns "
-                    "whiskers bob mullet fringe limp grin frown tan sunburn muscles reins rein bridle stirrups")
+                    "whiskers bob mullet fringe limp grin frown tan sunburn muscles reins rein bridle stirrups "
+                    "hole holes crack cracks")
 CLOTHING = CLOTHING | _words("blanket collar harness bandana tutu tiara sash vest shirts beanie scrubs kit "
                              "spacesuit lab-coat sundress hoodies overcoat trenchcoat turtleneck camouflage "
                              "armour armor fatigues leotard wetsuit apron")
@@ -150,7 +151,8 @@ SETTINGS = _words(
     "warehouse factory lab laboratory interior exterior world wilderness ruins battlefield "
     "corner street-corner nook peak summit waterhole oasis party wedding concert festival parade iceberg floe lighting "
     "campsite camp orchard vineyard greenhouse zoo aquarium circus fairground carnival "
-    "rooftop terrace patio lawn floor ground wall ceiling tabletop countertop "
+    "rooftop terrace patio lawn floor ground wall ceiling tabletop countertop stairs steps staircase stairway "
+    "ridge crater "
     "runway racetrack parking-lot lot driveway trail path underworld "
     "fog mist rain storm snowfall snowstorm blizzard sunshine sunlight moonlight darkness "
     "dusk dawn sunset sunrise twilight night nighttime midnight noon daytime daylight morning "
@@ -164,7 +166,7 @@ PARTITIVES = _words("sheet sheets slice slices piece pieces bit bits chunk chunk
 # Things named by two words whose last word alone names something else ("watering can", "chess king").
 COMPOUND_NOUNS = frozenset(
     "high chair|french fry|drum kit|drum set|garbage can|trash can|bird feeder|dog house|stuffed animal|swing set|"
-    "fire pit|eye patch|"
+    "fire pit|eye patch|double bass|clock tower|bell tower|"
     "watering can|fishing rod|fishing pole|chess king|chess queen|chess piece|chess board|paper plane|"
     "paper boat|garden gnome|toy soldier|toy car|toy train|music box|treasure chest|sleeping bag|"
     "walking stick|rubber duck|snow globe|water tower|wind turbine|piggy bank|spinning top|crystal ball|"
@@ -310,7 +312,7 @@ NOUNS_ENDING_IN_S = frozenset({"canvas", "lens", "gas", "bus", "circus", "christ
 PLURALIA_TANTUM = _words(
     "scissors skis glasses sunglasses goggles spectacles jeans pants trousers shorts leggings tights "
     "pajamas pyjamas binoculars tongs pliers headphones earphones overalls clothes chopsticks "
-    "sweatpants underpants noodles spaghetti"
+    "sweatpants underpants noodles spaghetti trunks swim-trunks"
 )
 
 IRREGULAR_PLURALS: dict[str, str] = {

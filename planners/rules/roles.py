@@ -12,7 +12,8 @@ from planners import priors
 from planners.rules import lexicon, words
 from planners.rules.chunks import Chunk, NounPhrase
 from planners.rules.description import Mention, Relation
-from planners.rules.inflection import article
+from planners.rules.inflection import article, singular
+from planners.rules.tokens import Token
 
 # Relations that name a direction, which a frame word turns into a zone ("on the left of the image").
 _DIRECTIONS = {"left of": ("left", None), "right of": ("right", None), "above": (None, "top"),
@@ -51,6 +52,10 @@ _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "a
                          "lightning", "eclipse", "sunset", "sunrise", "shooting star"})
 # Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
 _LIGHT_VERBS = frozenset({"have", "take", "do", "enjoy", "throw"})
+_PERCHES = frozenset({"fence", "branch", "roof", "balcony", "ledge", "wall", "windowsill", "rock", "log", "stump",
+                      "tree stump", "bench", "porch", "railing", "pier", "boat", "tractor", "horse"})
+# General words for animals, which may mean one named more precisely before ("the dog": the collie).
+_GENERAL_ANIMALS = frozenset({"dog", "cat", "bird", "horse", "fish", "animal", "pet", "creature", "puppy", "kitten"})
 # How a held thing is told apart from a companion: small enough to carry.
 _HOLDABLE_HEIGHT = 0.75
 
@@ -71,6 +76,8 @@ class NounPhrases:
             link, kind = self.last_wear, "WEAR"  # "he wears a hat and she a scarf": the verb is understood
         if np.noun in lexicon.ARRANGEMENTS and self._arranged(link):
             return
+        if link and link[0] in ("VERB", "REL", "PREP"):
+            self._owner_of_intangible(np)
         if np.noun in lexicon.PARTITIVES:
             self._partitive(np)
         if kind not in ("NEG", "WEAR", "DETAIL", "WITH") and self._part_of(np, link):
@@ -199,6 +206,22 @@ class NounPhrases:
 
     def _words_of(self, np: NounPhrase) -> str:
         return self._text(np.start, np.end)
+
+    def _owner_of_intangible(self, np: NounPhrase) -> None:
+        """'listening to a little girl's heartbeat': what someone has that cannot be drawn apart
+        (no size, no part, no garment) leaves the one who has it as the thing."""
+        noun = np.noun
+        if noun is None or noun in priors.NOUNS or lexicon.category(noun) is not None or noun in lexicon.PARTS or (
+                noun in lexicon.CLOTHING) or lexicon.is_setting(noun) or noun in lexicon.STYLE_WORDS or (
+                noun.rsplit(" ", 1)[-1] in lexicon.EVENTS):
+            return
+        for k, token in enumerate(np.modifiers):
+            base = singular(token.low[:-2])[0] if token.low.endswith("'s") else None
+            if base is not None and lexicon.category(base) in (priors.PERSON, priors.ANIMAL):
+                owner = Token(token.text[:-2], token.low[:-2], token.start, token.end - 2)
+                np.noun, np.plural, np.head, np.modifiers = base, False, [owner], np.modifiers[:k]
+                np.end = self.tokens.index(token) + 1
+                return
 
     def _arranged(self, link) -> bool:
         """'a pyramid of oranges', 'a tower of blocks': the things, in the shape the words give."""
@@ -645,8 +668,8 @@ class NounPhrases:
     def _consumed(np: NounPhrase, verb: lexicon.Verb) -> bool:
         """A bare plural of things with no size of their own after a verb that does not just hold
         them ('throwing snowballs', 'pecking crumbs'): the activity's stuff, not things to count."""
-        if np.det is not None or np.count is not None or not np.plural or np.noun is None:
-            return False
+        if np.det is not None or np.count is not None or not np.plural or np.noun is None or np.modifiers:
+            return False  # "stacking colorful blocks": described things are things
         if verb.gerund.split()[0] in ("holding", "carrying", "clutching", "grasping", "gripping", "lifting"):
             return False
         noun = np.noun
@@ -702,7 +725,11 @@ class NounPhrases:
                 self._extend_action(self.out.mentions[index], value, f"{article(noun)} {noun}")
             return value.relation or "next to"
         if kind == "PREP":
-            return "next to"
+            # "watching from a fence", "waving from the couch": on what they are on
+            target_mention = self.out.mentions[target]
+            perch = target_mention.noun in _SURFACES or target_mention.noun in _PERCHES or (
+                target_mention.category == priors.FURNITURE)
+            return "on" if value == "from" and perch else "next to"
         leaning = any(a.split()[0] in ("leaning", "propped") for s in subjects for a in self.out.mentions[s].actions[-1:])
         if leaning and value in ("on", "against"):
             # "leaning on a cane": held when small enough, beside it otherwise
@@ -815,6 +842,8 @@ class NounPhrases:
                     self._touch(index, role)
                     return index
             described = self._described_person(np)
+            if described is None:
+                described = self._described_animal(np)
             if described is not None:
                 self._touch(described, role)
                 return described
@@ -827,6 +856,16 @@ class NounPhrases:
         if kin is None or any(m.noun == np.noun for m in self.out.mentions):
             return None
         fitting = [i for i, m in enumerate(self.out.mentions) if m.noun in kin and m.count == 1]
+        return fitting[0] if len(fitting) == 1 else None
+
+    def _described_animal(self, np: NounPhrase) -> int | None:
+        """'a boy hugging his golden retriever, the dog licking his face': a general word for an animal
+        named more precisely before ('the animal', 'the pet' for any), when exactly one fits."""
+        noun = np.noun or ""
+        if noun not in _GENERAL_ANIMALS or any(m.noun == noun for m in self.out.mentions):
+            return None
+        fitting = [i for i, m in enumerate(self.out.mentions) if m.category == priors.ANIMAL and m.count == 1
+                   and (noun in ("animal", "pet", "creature") or m.noun not in _GENERAL_ANIMALS)]
         return fitting[0] if len(fitting) == 1 else None
 
     def _new_mention(self, np: NounPhrase, role: str) -> int:
