@@ -332,7 +332,12 @@ class _Reader(NounPhrases, Owners):
         self.link, self.continuing = None, None
         pronoun = self.tokens[chunk.start + 1].low if chunk.end - chunk.start > 1 else "it"
         subjects = [self.last] if self.last is not None and self.last_role in ("subject", "object") else []
-        owner = self._resolve(pronoun, exclude=subjects, prefer=self.group)
+        # not a thing kept in or on another ("a typewriter with a sheet of paper in it, a cup to its
+        # right": the typewriter's right, not the paper's)
+        contents = [r.subject for r in self.out.relations if r.kind in ("in", "inside")]
+        owner = self._resolve(pronoun, exclude=[*subjects, *contents], prefer=self.group)
+        if owner is None:
+            owner = self._resolve(pronoun, exclude=subjects, prefer=self.group)
         words = self._text(chunk.start, chunk.end)
         if owner is None or not subjects:
             for index in subjects:

@@ -278,6 +278,10 @@ class NounPhrases:
     def _pronoun(self, np: NounPhrase, link) -> None:
         if np.pronoun == "each other":
             return
+        nxt = self._next()
+        if (np.pronoun == "one" and nxt is not None and nxt.kind in ("REL", "WITH", "WEAR", "VERB", "POSE")
+                and self._distribute([])):
+            return  # "two corgis, one wearing a bandana": a member of the plural
         referent = self._referent(np.pronoun)
         if referent is None:
             return
@@ -730,6 +734,12 @@ class NounPhrases:
             perch = target_mention.noun in _SURFACES or target_mention.noun in _PERCHES or (
                 target_mention.category == priors.FURNITURE)
             return "on" if value == "from" and perch else "next to"
+        said = self._text(self._link_start(np), np.start).lower() if np.start > 0 else ""
+        if value in ("left of", "right of") and said.startswith("on ") and " side" in said and noun in _SURFACES:
+            # "a lamp on the left side of the desk": on the desk, at its left
+            for index in subjects:
+                self._set_zone(index, (value.split()[0], None))
+            return "on"
         leaning = any(a.split()[0] in ("leaning", "propped") for s in subjects for a in self.out.mentions[s].actions[-1:])
         if leaning and value in ("on", "against"):
             # "leaning on a cane": held when small enough, beside it otherwise
