@@ -256,6 +256,9 @@ class Chunk:
     np: NounPhrase | None = None
 
 
+# Verbs of going somewhere, after which "to" names a place ("walking to school"), not a purpose.
+_MOTION = frozenset({"walking", "going", "heading", "running", "driving", "riding", "coming", "returning", "moving",
+                     "flying", "sailing", "rushing", "hurrying", "back", "way", "next", "close", "due", "up"})
 _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lexicon.COPULAS
             | lexicon.DETERMINERS | frozenset({"there", "here", "no", "not", "without", "nobody"})) - {"one"}
 
@@ -472,8 +475,12 @@ class Chunker:
         word, after = self.words[i], self.words[i + 1] if i + 1 < len(self.words) else ""
         if "VB" not in words.verb_tags(word) or word in lexicon.DETERMINERS:
             return False
-        return (after in lexicon.DETERMINERS or _number(after) is not None or after in lexicon.PRONOUNS
-                or after in ("up", "down", "out", "off", "at", "with"))
+        if after in lexicon.DETERMINERS or _number(after) is not None or after in lexicon.PRONOUNS or after in (
+                "up", "down", "out", "off", "at", "with"):
+            return True
+        # "teaching his grandson to fish from a boat": a verb with no object; but "walking to school"
+        ends = not after or not self.tokens[i + 1].is_word or after in lexicon.PREPOSITIONS
+        return ends and not lexicon.is_setting(word) and self.words[i - 2] not in _MOTION if i > 1 else False
 
     def _chatter(self, i: int) -> bool:
         """'So I'm imagining a girl...', 'could you draw a cat': words to the planner, not the scene.

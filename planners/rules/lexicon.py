@@ -34,6 +34,8 @@ VAGUE_COUNTS: dict[str, int] = {"several": 3, "some": 3, "few": 3, "many": 5, "n
                                 "various": 3}
 # A plural noun with no number ("cats on a sofa") means a few of them.
 DEFAULT_PLURAL_COUNT = 3
+# Openings and edges of other things: where something is, never a thing of their own ("out of a hole").
+OPENINGS = _words("hole holes crack cracks gap gaps rim edge opening crevice slit burrow")
 # Shapes that things are heaped or lined up in: "a pyramid of oranges" is oranges.
 ARRANGEMENTS = _words("pyramid tower mountain heap mound wall ring circle column sea carpet tangle jumble cascade "
                       "sprinkling scattering spiral arc")
@@ -107,7 +109,7 @@ CLOTHING = CLOTHING | _words("onesie diaper nappy tracksuit dungarees bib tunic 
                              "sarong fedora balaclava headscarf sombrero stetson clogs loafers oilskin oilskins "
                              "waders lederhosen dirndl hanbok qipao cheongsam abaya burqa kaftan caftan dashiki "
                              "sweatshirt jersey tee chinos corset bodysuit pullover gilet smock cassock vestments "
-                             "chainmail raincoat slicker mackintosh flannel")
+                             "chainmail raincoat slicker mackintosh flannel trunks")
 CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and not w.endswith("ss"))
 # Parts and features: bound to their owner's caption ("a cat with green eyes").
 PARTS = _words(

@@ -77,6 +77,17 @@ class Owners:
     def _owned_part(self, np: NounPhrase, link, subjects: list[int]) -> bool:
         """'a cat on his lap', 'a dog at her feet', 'a basket on its handlebars': the relation is to
         the owner, the part is no thing of its own. True when handled."""
+        if np.noun in lexicon.PARTS and np.det is None and np.noun not in priors.NOUNS and subjects and all(
+                self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL) for i in subjects):
+            # "standing on one leg", "balancing on tiptoes": their own body, said of them
+            words = self._text(self._link_start(np), np.end)
+            for index in subjects:
+                actions = self.out.mentions[index].actions
+                if actions:
+                    actions[-1] = f"{actions[-1]} {words}"
+                else:
+                    actions.append(words)
+            return True
         # "on a pirate's shoulder": the article is the owner's, the part is still owned
         named_owner = any(t.low.endswith("'s") for t in np.modifiers)
         owned = np.noun in lexicon.OWNED_PARTS or (np.noun in lexicon.PARTS and (np.det == "the" or named_owner))

@@ -637,9 +637,16 @@ class NounPhrases:
         noun = np.noun
         if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
             return True
-        if kind == "VERB" and subjects and (noun in lexicon.CLOTHING or noun in lexicon.PARTS or (
+        if noun in lexicon.OPENINGS or (noun or "").rsplit(" ", 1)[-1] in lexicon.OPENINGS:
+            return True  # "peeking out of a hole in the wall", "on a crater rim": where, not what
+        nxt = self._next()
+        owned_next = nxt is not None and nxt.kind in ("REL", "OF")  # "fixing a flat tire on his truck"
+        worn_or_part = (noun in lexicon.CLOTHING or noun in lexicon.PARTS) and (
+            np.det not in lexicon.ARTICLES or owned_next)
+        if kind == "VERB" and subjects and (worn_or_part or (
                 np.det in lexicon.POSSESSIVES and lexicon.category(noun) is None and noun not in priors.NOUNS)):
-            # "shaking hands", "casts his line": what they do, not a thing
+            # "shaking hands", "casts his line": what they do, not a thing; but "holding a honeycomb
+            # frame", "carrying a hat": a thing in the hand
             for index in subjects:
                 self._extend_action(self.out.mentions[index], value, self._words_of(np))
             owner = self._possessor(np)  # "brushing her horse's mane": beside the horse
