@@ -260,7 +260,8 @@ class Chunk:
 _MOTION = frozenset({"walking", "going", "heading", "running", "driving", "riding", "coming", "returning", "moving",
                      "flying", "sailing", "rushing", "hurrying", "back", "way", "next", "close", "due", "up"})
 _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lexicon.COPULAS
-            | lexicon.DETERMINERS | frozenset({"there", "here", "no", "not", "without", "nobody"})) - {"one"}
+            | lexicon.DETERMINERS | frozenset({"there", "here", "no", "not", "without", "nobody"})
+            | frozenset({"i", "i'd", "i'm", "i'll", "i've", "we", "we'd", "we're", "you", "you'd", "let's"})) - {"one"}
 
 
 def _number(word: str) -> int | None:

@@ -270,6 +270,10 @@ class _Reader(NounPhrases, Owners):
 
     def _apply_verb(self, chunk: Chunk, targets: list[int]) -> None:
         verb: lexicon.Verb = chunk.value
+        movers = (priors.PERSON, priors.ANIMAL, priors.VEHICLE)
+        if any(self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL) for i in targets):
+            # "neon signs, people with umbrellas crossing the road": who can do it, in a mixed list
+            targets = [i for i in targets if self.out.mentions[i].category in movers]
         self.acted.update(targets)
         self.verb_subjects = list(targets)
         for index in targets:

@@ -76,8 +76,8 @@ class NounPhrases:
             link, kind = self.last_wear, "WEAR"  # "he wears a hat and she a scarf": the verb is understood
         if np.noun in lexicon.ARRANGEMENTS and self._arranged(link):
             return
-        if link and link[0] in ("VERB", "REL", "PREP"):
-            self._owner_of_intangible(np)
+        if link and link[0] in ("VERB", "REL", "PREP") and np.det not in ("my", "our", "your"):
+            self._owner_of_intangible(np)  # but "for my daughter's birthday card": who it is for
         if np.noun in lexicon.PARTITIVES:
             self._partitive(np)
         if kind not in ("NEG", "WEAR", "DETAIL", "WITH") and self._part_of(np, link):
@@ -184,6 +184,9 @@ class NounPhrases:
     def _continues(self, kind: str, np: NounPhrase, conjunction: str) -> bool:
         """Whether a noun phrase after 'and', 'or' or a comma goes on with the list before it."""
         if kind in ("WEAR", "DETAIL"):
+            nxt = self._next()
+            if np.headless and nxt is not None and nxt.kind in ("PICTURE", "STYLE"):
+                return False  # "…, dramatic rim lighting": the picture's look, not more clothes
             return np.headless or np.noun in lexicon.CLOTHING or np.noun in lexicon.PARTS
         if kind == "NEG":
             # "no cats, dogs or birds" goes on; "no people, morning light" and "no cars, just a road" do not.
@@ -551,7 +554,7 @@ class NounPhrases:
             # "a fisherman sitting in a boat with a fishing rod": the rod is the fisherman's
             owner, mention = person, self.out.mentions[person]
         # "a sofa with three cushions": loose things counted on furniture are things, not its parts
-        loose = (mention.category == priors.FURNITURE and (np.count or 0) > 1 and noun in priors.NOUNS
+        loose = (not is_list and mention.category == priors.FURNITURE and (np.count or 0) > 1 and noun in priors.NOUNS
                  and noun not in lexicon.CLOTHING)
         # "a lamp post with a bag of groceries", "a bed with a folded blanket", "a scooter with a helmet":
         # what nobody wears there is a thing of its own
@@ -565,6 +568,9 @@ class NounPhrases:
                 category is None and not self._holdable(mention, np) and not self._placeable(mention, np)):
             self._attach(mention, link[1], np)
         else:
+            each = mention.category in (priors.PERSON, priors.ANIMAL, priors.FURNITURE, priors.VEHICLE)
+            if np.plural and np.count is None and np.det is None and mention.count > 1 and not is_list and each:
+                np.count = mention.count  # "two armchairs with plaid blankets": one each
             held = self._new_mention(np, role="object")
             prior = priors.prior_for(noun)
             after_verb = self.index >= 2 and self.chunks[self.index - 2].kind == "VERB"
@@ -611,6 +617,11 @@ class NounPhrases:
         subjects = self._object_subjects(link[0])
         if self._not_a_thing(np, link, subjects) or self._between(np, link, subjects):
             return
+        nxt = self._next()
+        if (not subjects and link[0] == "REL" and link[1] in ("inside", "at") and nxt is not None
+                and nxt.kind == "COMMA" and lexicon.category(np.noun or "") in (None, priors.BUILDING)):
+            self._setting(np, link)  # "inside a cozy cabin, two armchairs…": where the scene is
+            return
         target = self._mention_for(np, role="object")
         relation = self._object_relation(np, link, subjects, target)
         if relation is None:
@@ -637,6 +648,8 @@ class NounPhrases:
         noun = np.noun
         if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
             return True
+        if kind == "PREP" and value == "for" and np.det in ("my", "our", "your"):
+            return True  # "for my daughter's birthday card": whom the picture is for
         if noun in lexicon.OPENINGS or (noun or "").rsplit(" ", 1)[-1] in lexicon.OPENINGS:
             return True  # "peeking out of a hole in the wall", "on a crater rim": where, not what
         nxt = self._next()
