@@ -160,8 +160,9 @@ class _Reader(NounPhrases, Owners):
         for announcer, first in self.announced:
             source = self.out.mentions[announcer]
             kind = priors.PERSON if source.noun in lexicon.COLLECTIVES else source.category
+            # a member named by a word the lists do not know ("a tabby", "a calico") is of the kind announced
             members = [i for i in range(first, len(self.out.mentions))
-                       if self.out.mentions[i].parent is None and self.out.mentions[i].category == kind
+                       if self.out.mentions[i].parent is None and self.out.mentions[i].category in (kind, None)
                        and self.out.mentions[i].count > 0]
             named = sum(self.out.mentions[i].count for i in members)
             if named < 2 or kind is None:

@@ -52,6 +52,9 @@ _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "a
                          "lightning", "eclipse", "sunset", "sunrise", "shooting star"})
 # Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
 _LIGHT_VERBS = frozenset({"have", "take", "do", "enjoy", "throw"})
+_CONTAINERS = frozenset({"bowl", "basket", "box", "crate", "jar", "vase", "cup", "mug", "bucket", "pot", "bag",
+                         "glass", "bottle", "cage", "aquarium", "tank", "drawer", "suitcase", "cart", "wheelbarrow",
+                         "bin", "barrel", "nest", "pan", "carton", "tub"})
 _PERCHES = frozenset({"fence", "branch", "roof", "balcony", "ledge", "wall", "windowsill", "rock", "log", "stump",
                       "tree stump", "bench", "porch", "railing", "pier", "boat", "tractor", "horse"})
 # General words for animals, which may mean one named more precisely before ("the dog": the collie).
@@ -320,9 +323,13 @@ class NounPhrases:
         target = self._wearer()
         wear = kind == "WEAR" or (kind == "REL" and link[1] == "inside")
         if wear and words and target is not None:
-            # "a man in red", "dressed in blue"
+            # "a man in red", "dressed in blue"; "a man in a red scarf and a woman in a blue one": a scarf
             word = link[1] if kind == "WEAR" else self._link_text(np)
-            self.out.mentions[target].add_detail(word, " ".join(words))
+            said = " ".join(words)
+            garment = self._last_garment() if words[-1].lower() in ("one", "ones") else None
+            if garment is not None:
+                said = " ".join([article(words[0]) if np.det in lexicon.ARTICLES else "", *words[:-1], garment]).strip()
+            self.out.mentions[target].add_detail(word, said, garment)
             return
         if kind == "VERB" and words and target is not None:
             # "a car painted red": the words finish the verb
@@ -350,6 +357,14 @@ class NounPhrases:
         if np.count == 1 and self._distribute(words):
             return
         self.ellipsis.append(np)  # "a red and a blue cup": the head comes later
+
+    def _last_garment(self) -> str | None:
+        """The garment named last, which 'a blue one' means in 'a red scarf and … a blue one'."""
+        for mention in reversed(self.out.mentions):
+            noun = next((n for n in reversed(mention.detail_nouns) if n in lexicon.CLOTHING), None)
+            if noun is not None:
+                return noun
+        return None
 
     def _members(self, np: NounPhrase, words: list[str], kind: str | None) -> bool:
         """'two cats, one black and one white', 'two women, one in a blouse', 'five teens, one of
@@ -542,6 +557,10 @@ class NounPhrases:
             self.continuing = ("WITH", link[1])
             return
         mention = self.out.mentions[owner]
+        nxt = self._next()
+        if is_list and link[2] == "COMMA" and nxt is not None and nxt.kind == "WITH":
+            self._top_level(np, ("AND", None))  # "a bucket with a shovel, a basket with apples": a new item
+            return
         if is_list and category in (priors.PERSON, priors.ANIMAL):
             nxt = self._next()
             own_clause = link[2] == "COMMA" and nxt is not None and nxt.kind in ("VERB", "POSE")
@@ -588,6 +607,9 @@ class NounPhrases:
                     mention.actions.append(f"holding {article(noun)} {noun}")
             elif loose or mention.noun in _SURFACES and prior.category in (priors.FOOD, priors.OBJECT, priors.PLANT):
                 self.out.relations.append(Relation(held, "on", owner))  # "a plate with a slice of pizza"
+            elif not is_list and mention.noun.rsplit(" ", 1)[-1] in _CONTAINERS and (
+                    prior.height < priors.prior_for(mention.noun).height * 1.5):
+                self.out.relations.append(Relation(held, "inside", owner))  # "a bowl with four eggs"
             else:
                 self.out.relations.append(Relation(owner, "next to", held))
         self.continuing = ("WITH", link[1])
@@ -648,8 +670,9 @@ class NounPhrases:
         noun = np.noun
         if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
             return True
-        if kind == "PREP" and value == "for" and np.det in ("my", "our", "your"):
-            return True  # "for my daughter's birthday card": whom the picture is for
+        if kind == "PREP" and value == "for" and (np.det in ("my", "our", "your") or (
+                (noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES)):
+            return True  # "for my daughter's birthday card", "posing for a team photo": what it is for
         if noun in lexicon.OPENINGS or (noun or "").rsplit(" ", 1)[-1] in lexicon.OPENINGS:
             return True  # "peeking out of a hole in the wall", "on a crater rim": where, not what
         nxt = self._next()
