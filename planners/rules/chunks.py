@@ -714,7 +714,10 @@ class Chunker:
             if not verbish:
                 found = None
         if found is None:
-            candidates = [k for k in body if not lexicon.is_adjective(words[k]) and not _only_describes(words[k])]
+            # "soaking wet", "freezing cold": an -ing word before an adjective says how much, it names nothing
+            candidates = [k for k in body if not lexicon.is_adjective(words[k]) and not _only_describes(words[k])
+                          and not (words[k].endswith("ing") and k + 1 < len(words)
+                                   and lexicon.is_adjective(words[k + 1]))]
             if not candidates and self._adjective_is_the_thing(np, body, end):
                 candidates = [last]  # "a square tin", "the jagged coral"
             if not candidates or words[candidates[-1]] in ("one", "ones"):

@@ -57,6 +57,7 @@ _CONTAINERS = frozenset({"bowl", "basket", "box", "crate", "jar", "vase", "cup",
                          "bin", "barrel", "nest", "pan", "carton", "tub"})
 _PERCHES = frozenset({"fence", "branch", "roof", "balcony", "ledge", "wall", "windowsill", "rock", "log", "stump",
                       "tree stump", "bench", "porch", "railing", "pier", "boat", "tractor", "horse"})
+_GENDERED = {"she": "woman", "he": "man"}
 # General words for animals, which may mean one named more precisely before ("the dog": the collie).
 _GENERAL_ANIMALS = frozenset({"dog", "cat", "bird", "horse", "fish", "animal", "pet", "creature", "puppy", "kitten"})
 # How a held thing is told apart from a companion: small enough to carry.
@@ -309,6 +310,17 @@ class NounPhrases:
             # a girl build a sandcastle; she has a bucket")
             found = self._resolve(np.pronoun, prefer=self.group)
             referent = found if found is not None else referent
+            gendered = _GENDERED.get(np.pronoun)
+            source = self.out.mentions[referent] if referent is not None else None
+            if gendered and source is not None and source.is_person and source.count > 1 and source.noun in (
+                    "person", "people", "couple"):
+                # "a young couple …, she in a red coat and he in a grey coat": one of the two, named so
+                self._split(referent, [])
+                referent = len(self.out.mentions) - 1
+                self.out.mentions[referent].noun = self.out.mentions[referent].head = gendered
+            elif gendered and source is not None and source.noun == "person" and source.count == 1 and any(
+                    m.parent == referent for m in self.out.mentions):
+                source.noun = source.head = gendered  # "… and he in a grey coat": the other of the two
             self.group, self.owner, self.last, self.last_role = [referent], referent, referent, "subject"
 
     def _referent(self, pronoun: str = "it") -> int | None:
