@@ -34,6 +34,10 @@ VAGUE_COUNTS: dict[str, int] = {"several": 3, "some": 3, "few": 3, "many": 5, "n
                                 "various": 3}
 # A plural noun with no number ("cats on a sofa") means a few of them.
 DEFAULT_PLURAL_COUNT = 3
+# Places with a shape of their own, which become things when the words put them somewhere in the
+# picture ("a lake on the right side of the picture").
+LANDMARKS = _words("lake pond river mountain hill volcano island waterfall glacier iceberg cliff barn castle "
+                   "church temple windmill lighthouse bridge tower house cabin cottage tent fountain")
 # Openings and edges of other things: where something is, never a thing of their own ("out of a hole").
 OPENINGS = _words("hole holes crack cracks gap gaps rim edge opening crevice slit burrow")
 # Shapes that things are heaped or lined up in: "a pyramid of oranges" is oranges.

@@ -70,6 +70,7 @@ class _Reader(NounPhrases, Owners):
         self.last_role: str | None = None
         self.after_copula = False
         self.fronted: list[tuple[str, int]] = []  # "On the table, two cups": relations before their subject
+        self.fronted_list: list[tuple[str, int]] = []  # "on the shelf: a globe, three books …": for each
         self.dangling: list[Chunk] = []           # "Sitting on a bench, a man ...": verbs before theirs
         self.pending_zone: tuple[str | None, str | None] | None = None
         self.between: tuple[list[int], int] | None = None
@@ -147,6 +148,8 @@ class _Reader(NounPhrases, Owners):
                       and self.out.mentions[i].count > 1 or self.out.mentions[i].noun in lexicon.COLLECTIVES]
         if chunk.value == "," and group_word and not self.announced:
             self.announced.append((group_word[-1], len(self.out.mentions)))  # "three friends, a tall guy ..."
+        if chunk.value in (":", ",") and self.fronted and not self.group:
+            self.fronted_list = list(self.fronted)  # the place before a colon holds all that is listed
         if chunk.value == ":":
             announcer = next((i for i in reversed(self.group) if self.out.mentions[i].count > 1), None)
             if announcer is not None:

@@ -508,10 +508,23 @@ class NounPhrases:
             return True  # "a photo", "digital illustration": style, not an object
         return False
 
+    def _placed_in_picture(self) -> bool:
+        """Whether the words after this phrase put it somewhere on the canvas ('on the right side of
+        the picture', 'in the top-left corner')."""
+        i = self.index
+        nxt = self.chunks[i + 1] if i + 1 < len(self.chunks) else None
+        if nxt is not None and nxt.kind == "ZONE":
+            return True
+        after = self.chunks[i + 2] if i + 2 < len(self.chunks) else None
+        return (nxt is not None and nxt.kind == "REL" and nxt.value in _DIRECTIONS and after is not None
+                and after.np is not None and after.np.noun in _CANVAS_WORDS)
+
     def _setting(self, np: NounPhrase, link) -> bool:
         kind = link[0] if link else None
         if kind in ("WEAR", "DETAIL", "OF"):
             return False
+        if np.noun in lexicon.LANDMARKS and kind in (None, "AND", "COMMA") and self._placed_in_picture():
+            return False  # "a lake on the right side of the picture": a thing placed there
         prep = ""
         if kind in ("REL", "PREP", "VERB"):
             prep = self._text(self._link_start(np), np.start) if np.start > 0 else ""
@@ -846,6 +859,8 @@ class NounPhrases:
         self.group = [i for i in self.group if i not in new] + new if joins else new
         self.owner = index
         self.sentence_subjects.extend(i for i in new if i not in self.sentence_subjects)
+        if not self.fronted and self.fronted_list and kind in ("AND", "COMMA"):
+            self.fronted = list(self.fronted_list)
         for relation, target in self.fronted:
             self._relate(new, relation, target)
         self.fronted = []
