@@ -346,6 +346,9 @@ class _Reader(NounPhrases, Owners):
         owner = self._resolve(pronoun, exclude=[*subjects, *contents], prefer=self.group)
         if owner is None:
             owner = self._resolve(pronoun, exclude=subjects, prefer=self.group)
+        together = [i for i in self.sentence_subjects if i not in subjects]
+        if pronoun in ("their", "them") and owner is not None and self.out.mentions[owner].count < 2 and together:
+            owner = together[0]  # "a girl next to her father, their dog to their left": the pair's first
         words = self._text(chunk.start, chunk.end)
         if owner is None or not subjects:
             for index in subjects:
