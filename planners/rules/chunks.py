@@ -112,7 +112,8 @@ _phrase("DETAIL", "topped with", "topped with|by", "decorated with", "adorned wi
 _phrase("DETAIL", "shaped like", "shaped like|as", "in the shape of", "looking like", "that looks like",
         "resembling", "made to look like")
 _phrase("STYLE", "style", "in the style of", "in a|the style|manner of", "by artist", "by the artist",
-        "inspired by")
+        "inspired by", "make|making it|this look like", "make|making it|this look as if", "it should look like",
+        "looking like a|an film|movie|painting|photo|photograph|still|poster|cartoon|anime")
 _phrase("THERE", "there", "there", "here", "we see", "you can see", "one can see", "showing", "shows",
         "depicting", "depicts", "featuring a scene of")
 _phrase("OF", "of", "of")

@@ -432,6 +432,7 @@ ING_NOUNS = _words(
     "sling offspring")
 # People and animals the size table does not list: their kind, so that they wear, pose and act.
 PEOPLE = _words(
+    "figure silhouette passerby pedestrian apprentice "
     "vet striker cop medic clerk barber hairdresser umpire rancher lumberjack miner builder viking patient parent "
     "commuter beggar mime juggler acrobat burglar maid butler goalie midfielder defender forward batter pitcher "
     "granddaughter grandson grandchild grandparent magician snowboarder paramedic surgeon professor librarian "

@@ -245,6 +245,9 @@ class _Reader(NounPhrases, Owners):
     def _on_verb(self, chunk: Chunk) -> None:
         self._close_negation()
         previous = self.chunks[self.index - 1] if self.index > 0 else None
+        if previous is not None and previous.kind == "NP" and self.last_role == "style":
+            self.link = None  # "sparks flying everywhere": said of the picture's look
+            return
         before = self.chunks[self.index - 2] if self.index > 1 else None
         placed = before is not None and before.kind in ("REL", "PREP") and bool(self.group)
         if previous is not None and previous.kind == "NP" and self.last_role == "setting" and not (
