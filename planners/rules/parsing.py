@@ -263,6 +263,11 @@ class _Reader(NounPhrases, Owners):
             self.group = [self.last]
             self._apply_verb(chunk, self.group)
             return
+        before_np = self.chunks[self.index - 2] if self.index > 1 else None
+        if (previous is not None and previous.kind == "NP" and before_np is not None and before_np.kind == "COMMA"
+                and self.last in self.group and len(self.group) > 1 and self.last_role == "subject"):
+            # "a red car, two bicycles hanging on the wall, a toolbox …": said of the item before it
+            self.group = [self.last]
         if not self.group:
             if self.last is not None and self.last_role in ("subject", "object"):
                 self.group = [self.last]

@@ -677,6 +677,10 @@ class NounPhrases:
             self.peers.append(target)
         if link[0] == "VERB" and self.each and len(subjects) > 1 and np.count is None and not np.plural:
             self.out.mentions[target].count = len(subjects)  # "each holding a cup": a cup each
+        owners = sum(self.out.mentions[i].count for i in subjects)
+        if np.det == "their" and np.plural and np.count is None and owners > 1 and (
+                self.out.mentions[target].count == lexicon.DEFAULT_PLURAL_COUNT):
+            self.out.mentions[target].count = min(owners, 12)  # "six students at their desks": one each
         if subjects:
             self._relate(subjects, relation, target)
         else:
