@@ -77,8 +77,22 @@ class Owners:
     def _owned_part(self, np: NounPhrase, link, subjects: list[int]) -> bool:
         """'a cat on his lap', 'a dog at her feet', 'a basket on its handlebars': the relation is to
         the owner, the part is no thing of its own. True when handled."""
-        if np.noun in lexicon.PARTS and np.det is None and np.noun not in priors.NOUNS and subjects and all(
-                self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL) for i in subjects):
+        bare_part = np.noun in lexicon.PARTS and np.det is None and np.noun not in priors.NOUNS and bool(subjects)
+        if bare_part and not all(self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL) for i in subjects):
+            # "a waiter balancing three plates on one arm": the arm of the one who does it
+            person = next((i for i in reversed(self.group) if self.out.mentions[i].is_person), None)
+            person = person if person is not None else next(
+                (i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].is_person), None)
+            if person is None:
+                return False
+            place = _PART_PLACES.get(np.noun, "next to")
+            for index in subjects:
+                if place == "holding":
+                    self.out.relations.append(self._relation(person, "holding", index, self._text(np.start, np.end)))
+                elif index != person:
+                    self.out.relations.append(self._relation(index, place, person, self._text(np.start, np.end)))
+            return True
+        if bare_part:
             # "standing on one leg", "balancing on tiptoes": their own body, said of them
             words = self._text(self._link_start(np), np.end)
             for index in subjects:

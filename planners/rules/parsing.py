@@ -223,6 +223,12 @@ class _Reader(NounPhrases, Owners):
         self.sentence_orders.append(chunk.value)
 
     def _on_pose(self, chunk: Chunk) -> None:
+        previous = self.chunks[self.index - 1] if self.index > 0 else None
+        if (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
+                and self.out.mentions[self.last].is_person and not self._rides(self.last)):
+            self.group = [self.last]  # "a woman beside a man crouching": the man crouches
+            self._apply_pose(chunk, self.group)
+            return
         if not self.group:
             self.dangling.append(chunk)
             return
