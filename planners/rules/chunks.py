@@ -98,7 +98,9 @@ _phrase("POSE", "kneeling", "on POSS knees", "down on POSS knees")
 _phrase("POSE", "pointing", "pointing POSS? finger|arm")
 _phrase("POSE", "waving", "waving POSS? hand|hands|arm")
 
-_phrase("NEG", "no", "without any?", "with no", "with not a single? any?", "no", "not a single|one?",
+_phrase("NEG", "no", "isn't|aren't|wasn't|doesn't|don't|didn't|not wearing|holding|carrying|having",
+        "is|are|does|do not wearing|holding|carrying|having|wear|hold|carry|have", "doesn't|don't|didn't have|wear|hold",
+        "without any?", "with no", "with not a single? any?", "no", "not a single|one?",
         "not any", "free of", "devoid of", "empty of", "lacking", "minus", "and no", "but no")
 _phrase("NEG_PEOPLE", "people", "nobody", "no one", "no-one", "noone", "no person|persons|people|humans")
 _phrase("WEAR", "wearing", "wearing", "wears", "wear", "dressed in|as", "dressed up in|as", "clad in",
@@ -135,7 +137,8 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
     ("plenty of", 5), ("a number of", 4), ("a trio of", 3), ("a quartet of", 4), ("a litter of", 4),
     ("a cluster of", 4), ("a collection of", 4), ("a fleet of", 4), ("an army of", 8), ("hundreds of", 30),
     ("thousands of", 30), ("tons of", 8), ("a series of", 4), ("a variety of", 4), ("a selection of", 4),
-    ("a bouquet of", 5), ("a basket of", 4), ("a batch of", 5),
+    ("a bouquet of", 5), ("a basket of", 4), ("a batch of", 5), ("rows of", 8), ("stacks of", 8), ("piles of", 8),
+    ("lines of", 8),
 ]  # fmt: skip
 _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
 

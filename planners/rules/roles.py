@@ -196,6 +196,9 @@ class NounPhrases:
             # "no cats, dogs or birds" goes on; "no people, morning light" and "no cars, just a road" do not.
             if conjunction == "OR":
                 return True
+            before = self.chunks[self.index - 1] if self.index > 0 else None
+            if before is not None and before.kind == "FILLER" and before.value in ("just", "only"):
+                return False  # "no teacher, just rows of desks"
             nxt = self._next()
             bare = np.det is None and np.count is None and np.noun not in lexicon.SETTINGS
             return bare and (np.plural or (nxt is not None and nxt.kind in ("COMMA", "OR")))
@@ -632,7 +635,7 @@ class NounPhrases:
                     mention.actions.append(f"holding {article(noun)} {noun}")
             elif loose or mention.noun in _SURFACES and prior.category in (priors.FOOD, priors.OBJECT, priors.PLANT):
                 self.out.relations.append(Relation(held, "on", owner))  # "a plate with a slice of pizza"
-            elif not is_list and mention.noun.rsplit(" ", 1)[-1] in _CONTAINERS and (
+            elif (not is_list or link[2] != "COMMA") and mention.noun.rsplit(" ", 1)[-1] in _CONTAINERS and (
                     prior.height < priors.prior_for(mention.noun).height * 1.5):
                 self.out.relations.append(Relation(held, "inside", owner))  # "a bowl with four eggs"
             else:
