@@ -45,7 +45,7 @@ _REST = {
 }  # fmt: skip
 # Seats a person sits on (hips at this fraction from the top) and mounts they ride.
 _SEATS = {"chair": .55, "armchair": .55, "stool": .06, "bench": .5, "couch": .5, "sofa": .5, "bed": .45,
-          "toilet": .5, "swing": .65, "crib": .5}
+          "toilet": .5, "swing": .65, "crib": .5, "wheelchair": .5, "throne": .5}
 _MOUNTS = {"horse": .32, "pony": .32, "donkey": .32, "camel": .25, "elephant": .22, "cow": .3, "bull": .3,
            "zebra": .3, "unicorn": .3, "deer": .3, "bicycle": .12, "bike": .12, "tricycle": .3,
            "motorcycle": .35, "motorbike": .35, "scooter": .4, "skateboard": .3, "surfboard": .3,

@@ -11,7 +11,7 @@ from scenes.model import MAX_CAPTION_CHARS
 
 _SPACES = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
-_DANGLING_END = re.compile(r"(?:[\s,;:]|\b(?:and|or|with|but|there (?:is|are)|of)\b)+$", re.IGNORECASE)
+_DANGLING_END = re.compile(r"(?:[\s,;:]|\b(?:and|or|with|but|there (?:is|are)|of|that|who|which)\b)+$", re.IGNORECASE)
 _DANGLING_START = re.compile(r"^(?:[\s,;:]|\b(?:and|or|but)\b)+", re.IGNORECASE)
 _REPEATED_PUNCT = re.compile(r"([,;:])(?:\s*[,;:])+")
 

@@ -98,7 +98,9 @@ _phrase("POSE", "kneeling", "on POSS knees", "down on POSS knees")
 _phrase("POSE", "pointing", "pointing POSS? finger|arm")
 _phrase("POSE", "waving", "waving POSS? hand|hands|arm")
 
-_phrase("NEG", "no", "without any?", "with no", "with not a single? any?", "no", "not a single|one?",
+_phrase("NEG", "no", "isn't|aren't|wasn't|doesn't|don't|didn't|not wearing|holding|carrying|having",
+        "is|are|does|do not wearing|holding|carrying|having|wear|hold|carry|have", "doesn't|don't|didn't have|wear|hold",
+        "without any?", "with no", "with not a single? any?", "no", "not a single|one?",
         "not any", "free of", "devoid of", "empty of", "lacking", "minus", "and no", "but no")
 _phrase("NEG_PEOPLE", "people", "nobody", "no one", "no-one", "noone", "no person|persons|people|humans")
 _phrase("WEAR", "wearing", "wearing", "wears", "wear", "dressed in|as", "dressed up in|as", "clad in",
@@ -109,8 +111,11 @@ _phrase("DETAIL", "full of", "full of", "filled with", "stuffed with", "loaded w
 _phrase("DETAIL", "covered in", "covered in|with|by", "coated in|with")
 _phrase("DETAIL", "topped with", "topped with|by", "decorated with", "adorned with", "painted with",
         "printed with", "patterned with", "embroidered with")
+_phrase("DETAIL", "shaped like", "shaped like|as", "in the shape of", "looking like", "that looks like",
+        "resembling", "made to look like")
 _phrase("STYLE", "style", "in the style of", "in a|the style|manner of", "by artist", "by the artist",
-        "inspired by")
+        "inspired by", "make|making it|this look like", "make|making it|this look as if", "it should look like",
+        "looking like a|an film|movie|painting|photo|photograph|still|poster|cartoon|anime")
 _phrase("THERE", "there", "there", "here", "we see", "you can see", "one can see", "showing", "shows",
         "depicting", "depicts", "featuring a scene of")
 _phrase("OF", "of", "of")
@@ -118,6 +123,9 @@ _phrase("PICTURE", "span", *lexicon.PICTURE_SPANS)
 _phrase("PICTURE", "words", *lexicon.PICTURE_PHRASES)
 _phrase("FILLER", "together", "on either|each|both side|sides", "on either|each|both side|sides of it|them",
         "side by side", "next to one another", "in a row", "in a line", "in that order")
+_phrase("FILLER", "than", "than the rest|others", "than all the rest|others", "than the other ones?",
+        "in? mid-air|midair")
+_phrase("FILLER", "only", "nothing else|more", "and nothing else|more", "nothing else in the picture|scene|frame")
 
 # Quantities at the start of a noun phrase.
 _COUNT_PHRASES: list[tuple[str, int]] = [
@@ -129,7 +137,8 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
     ("plenty of", 5), ("a number of", 4), ("a trio of", 3), ("a quartet of", 4), ("a litter of", 4),
     ("a cluster of", 4), ("a collection of", 4), ("a fleet of", 4), ("an army of", 8), ("hundreds of", 30),
     ("thousands of", 30), ("tons of", 8), ("a series of", 4), ("a variety of", 4), ("a selection of", 4),
-    ("a bouquet of", 5), ("a basket of", 4), ("a batch of", 5),
+    ("a bouquet of", 5), ("a basket of", 4), ("a batch of", 5), ("rows of", 8), ("stacks of", 8), ("piles of", 8),
+    ("lines of", 8),
 ]  # fmt: skip
 _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
 
@@ -230,6 +239,7 @@ class NounPhrase:
     vague: bool = False              # "several", "some", "many"
     pair: bool = False               # "a pair of": one thing for pluralia tantum
     pairs: int = 1                   # how many pairs
+    grouped: bool = False            # counted by a group word ("a pile of"), which a mass noun ignores
     modifiers: list[Token] = field(default_factory=list)
     head: list[Token] = field(default_factory=list)
     noun: str | None = None          # singular category name, lower case ("fire hydrant")
@@ -250,8 +260,12 @@ class Chunk:
     np: NounPhrase | None = None
 
 
+# Verbs of going somewhere, after which "to" names a place ("walking to school"), not a purpose.
+_MOTION = frozenset({"walking", "going", "heading", "running", "driving", "riding", "coming", "returning", "moving",
+                     "flying", "sailing", "rushing", "hurrying", "back", "way", "next", "close", "due", "up"})
 _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lexicon.COPULAS
-            | lexicon.DETERMINERS | frozenset({"there", "here", "no", "not", "without", "nobody"})) - {"one"}
+            | lexicon.DETERMINERS | frozenset({"there", "here", "no", "not", "without", "nobody"})
+            | frozenset({"i", "i'd", "i'm", "i'll", "i've", "we", "we'd", "we're", "you", "you'd", "let's"})) - {"one"}
 
 
 def _number(word: str) -> int | None:
@@ -306,7 +320,9 @@ def verb_for(word: str, text: str) -> lexicon.Verb:
         known = _verbs_by_lemma().get(lemma) if lemma else None
     if known is not None:
         return known
-    form = words.gerund(word) if words.verb_tags(word) & {"VBZ", "VBP", "VB", "VBD"} else text
+    tags = words.verb_tags(word)
+    # "a boat tied up", "balloons tied to a bench": a participle stays as written; "crows" is "crowing"
+    form = words.gerund(word) if tags & {"VBZ", "VBP", "VB", "VBD"} and "VBN" not in tags else text
     return lexicon.Verb(form, relation="next to", transitive=True)
 
 
@@ -391,6 +407,10 @@ class Chunker:
             return Chunk("PREP", i, i + 1, word)
         if word in lexicon.FILLER:
             return Chunk("FILLER", i, i + 1, word)
+        if self._infinitive(i, previous):
+            return self._generic_verb(i)
+        if self._adverb_after_verb(i, previous):
+            return Chunk("OTHER", i, i + 1, word)
         np = self.noun_phrase(i)
         if np is not None:
             return Chunk("NP", np.start, np.end, np=np)
@@ -440,6 +460,33 @@ class Chunker:
             return self._generic_verb(i)  # "a car painted red"
         return None
 
+    def _adverb_after_verb(self, i: int, previous: Chunk | None) -> bool:
+        """'seagulls circling overhead, ...', 'kids playing outside': a bare word that can be an
+        adverb, right after a verb and before a break, says how or where; it names no thing."""
+        verbal = previous is not None and (previous.kind == "VERB" or (
+            previous.kind == "REL" and self.words[previous.end - 1].endswith("ing")))  # "circling overhead"
+        if not verbal or previous.end != i:
+            return False
+        word = self.words[i]
+        after = self.words[i + 1] if i + 1 < len(self.words) else ""
+        ends = not after or not self.tokens[i + 1].is_word or after in _NP_STOP
+        return ends and "ADV" in words.lemmas(word) and not lexicon.is_known_noun(word) and not lexicon.is_setting(word)
+
+    def _infinitive(self, i: int, previous: Chunk | None) -> bool:
+        """'kneeling to pet a goat', 'bending down to pick up a shell': after a bare 'to', a base verb
+        form followed by its object is a verb, even where the word can also be a noun."""
+        if previous is None or previous.kind != "PREP" or self.words[previous.start] != "to" or previous.end != i:
+            return False
+        word, after = self.words[i], self.words[i + 1] if i + 1 < len(self.words) else ""
+        if "VB" not in words.verb_tags(word) or word in lexicon.DETERMINERS:
+            return False
+        if after in lexicon.DETERMINERS or _number(after) is not None or after in lexicon.PRONOUNS or after in (
+                "up", "down", "out", "off", "at", "with"):
+            return True
+        # "teaching his grandson to fish from a boat": a verb with no object; but "walking to school"
+        ends = not after or not self.tokens[i + 1].is_word or after in lexicon.PREPOSITIONS
+        return ends and not lexicon.is_setting(word) and self.words[i - 2] not in _MOTION if i > 1 else False
+
     def _chatter(self, i: int) -> bool:
         """'So I'm imagining a girl...', 'could you draw a cat': words to the planner, not the scene.
         Only at the start of a sentence and before the first thing is named."""
@@ -461,6 +508,8 @@ class Chunker:
         body = [k for k in range(first, j) if self.tokens[k].is_word]
         if body and self.words[body[-1]] == "and":
             j = body.pop()
+        if [self.words[k] for k in body] == ["other"] and np.det in ("the", "an"):
+            body, np.count = [], 1  # "one in red and the other in blue": a member, as "one" is
         if not body:
             if np.count is None and np.det is None:
                 return None
@@ -483,6 +532,7 @@ class Chunker:
             counted = match_count(words, j)
             if counted is not None:
                 length, count, np.pair = counted
+                np.grouped = not np.pair
                 np.pairs = np.count or 1  # "two pairs of scissors" is two things, "two pairs of socks" four
                 np.count = count * np.pairs if np.pair else count
                 j += length
@@ -496,6 +546,9 @@ class Chunker:
                 np.count, np.vague = lexicon.VAGUE_COUNTS[words[j]], True
             elif words[j] in lexicon.DETERMINERS and words[j] != "one's":
                 np.det = np.det or words[j]
+            elif words[j] == "it's" and np.det is None and self._noun_follows(j + 1) and (
+                    lexicon.is_known_noun(singular(words[j + 1])[0]) or lexicon.is_adjective(words[j + 1])):
+                np.det = "its"  # "in it's basket": the common slip for "its"
             elif words[j] not in ("all", "only"):
                 break
             j += 1
@@ -517,11 +570,22 @@ class Chunker:
             if j > first and ((_number(word) is not None and word != "one")  # "Draw two penguins"
                               or (match_phrase(words, j) is not None and word != "and")):
                 break
-            if self._verb_ends_phrase(np, seen, j):
+            if self._verb_ends_phrase(np, seen, j) or (j > first and self._plural_ends_phrase(j)):
                 break
             seen.add(word)
             j += 1
         return j
+
+    def _plural_ends_phrase(self, j: int) -> bool:
+        """'two men arm wrestling', 'kids snowball fighting': English names a thing by a singular
+        modifier ('dog food'), so a plural person or animal noun is the head and the phrase ends there."""
+        previous, word = self.words[j - 1], self.words[j]
+        base, plural = singular(previous)
+        if not plural or word == "and" or lexicon.category(base) not in (priors.PERSON, priors.ANIMAL) or " " in base:
+            return False  # "police officers": "police" is no plural of a thing of its own here
+        compounds = priors.MULTIWORD_NOUNS | lexicon.COMPOUND_NOUNS | lexicon.SETTINGS
+        names = {f"{previous} {word}", f"{base} {word}", f"{previous} {singular(word)[0]}"}
+        return not names & compounds
 
     def _comma_between_adjectives(self, seen: _Seen, j: int) -> bool:
         after = self.words[j + 1] if j + 1 < len(self.words) and self.tokens[j + 1].is_word else ""
@@ -597,6 +661,12 @@ class Chunker:
         np = previous.np
         if np is not None and np.pronoun in ("he", "she", "they", "it", "we", "i", "you"):
             return bool(words.verb_tags(word) - {"VBN"}) or word in lexicon.VERBS
+        if np is not None and np.noun is not None and (np.plural or (np.count or 1) > 1) and (
+                lexicon.category(np.noun) in (priors.PERSON, priors.ANIMAL)):
+            # "knights fire arrows": after people or animals, a form agreeing with the plural is their
+            # verb; but "men arm wrestling": a noun before a gerund is what the gerund does
+            after = self.words[i + 1] if i + 1 < len(self.words) else ""
+            return "VBP" in words.verb_tags(word) and "VBG" not in words.verb_tags(after)
         return words.only_verb(word) and not lexicon.is_known_noun(word)
 
     def _is_last_word(self, j: int) -> bool:
@@ -648,7 +718,10 @@ class Chunker:
             if not verbish:
                 found = None
         if found is None:
-            candidates = [k for k in body if not lexicon.is_adjective(words[k]) and not _only_describes(words[k])]
+            # "soaking wet", "freezing cold": an -ing word before an adjective says how much, it names nothing
+            candidates = [k for k in body if not lexicon.is_adjective(words[k]) and not _only_describes(words[k])
+                          and not (words[k].endswith("ing") and k + 1 < len(words)
+                                   and lexicon.is_adjective(words[k + 1]))]
             if not candidates and self._adjective_is_the_thing(np, body, end):
                 candidates = [last]  # "a square tin", "the jagged coral"
             if not candidates or words[candidates[-1]] in ("one", "ones"):
@@ -663,7 +736,7 @@ class Chunker:
             noun, plural = "glass", True
         if head_end - head_start == 1 and head_start > first and self._names_with(words[head_start - 1], noun):
             head_start, noun = head_start - 1, f"{words[head_start - 1]} {noun}"  # "a water cooler"
-        np.noun, np.plural = noun, plural
+        np.noun, np.plural = lexicon.ALIASES.get(noun, noun), plural
         return head_start, head_end
 
     @staticmethod

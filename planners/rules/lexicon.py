@@ -34,6 +34,19 @@ VAGUE_COUNTS: dict[str, int] = {"several": 3, "some": 3, "few": 3, "many": 5, "n
                                 "various": 3}
 # A plural noun with no number ("cats on a sofa") means a few of them.
 DEFAULT_PLURAL_COUNT = 3
+# Places with a shape of their own, which become things when the words put them somewhere in the
+# picture ("a lake on the right side of the picture").
+LANDMARKS = _words("lake pond river mountain hill volcano island waterfall glacier iceberg cliff barn castle "
+                   "church temple windmill lighthouse bridge tower house cabin cottage tent fountain")
+# Openings and edges of other things: where something is, never a thing of their own ("out of a hole").
+OPENINGS = _words("hole holes crack cracks gap gaps rim edge opening crevice slit burrow")
+# Shapes that things are heaped or lined up in: "a pyramid of oranges" is oranges.
+ARRANGEMENTS = _words("pyramid tower mountain heap mound wall ring circle column sea carpet tangle jumble cascade "
+                      "sprinkling scattering spiral arc")
+# Words that name a thing by a way of being on it: "a knight on horseback" is on a horse.
+ALIASES: dict[str, str] = {"horseback": "horse", "camelback": "camel", "muleback": "mule"}
+# Plurals that say their own number: "twins" are two.
+NATURAL_COUNTS: dict[str, int] = {"twin": 2, "triplet": 3, "quadruplet": 4, "quintuplet": 5}
 
 COLOURS = _words(
     "red orange yellow green blue purple pink brown black white gray grey beige tan navy teal "
@@ -91,10 +104,16 @@ CLOTHING = _words(
 )
 PARTS_MORE = _words("tooth windshield windscreen bumper headlight headlights taillight dashboard trunk "
                     "pigtails dreadlocks scar scars wrinkles dimples afro mohawk stubble goatee sideburns "
-                    "whiskers bob mullet fringe limp grin frown tan sunburn muscles")
+                    "whiskers bob mullet fringe limp grin frown tan sunburn muscles reins rein bridle stirrups "
+                    "hole holes crack cracks")
 CLOTHING = CLOTHING | _words("blanket collar harness bandana tutu tiara sash vest shirts beanie scrubs kit "
                              "spacesuit lab-coat sundress hoodies overcoat trenchcoat turtleneck camouflage "
                              "armour armor fatigues leotard wetsuit apron")
+CLOTHING = CLOTHING | _words("onesie diaper nappy tracksuit dungarees bib tunic toga anorak windbreaker romper kilt "
+                             "sarong fedora balaclava headscarf sombrero stetson clogs loafers oilskin oilskins "
+                             "waders lederhosen dirndl hanbok qipao cheongsam abaya burqa kaftan caftan dashiki "
+                             "sweatshirt jersey tee chinos corset bodysuit pullover gilet smock cassock vestments "
+                             "chainmail raincoat slicker mackintosh flannel trunks")
 CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and not w.endswith("ss"))
 # Parts and features: bound to their owner's caption ("a cat with green eyes").
 PARTS = _words(
@@ -118,7 +137,7 @@ OWNED_PARTS = _words(
 PARTS = PARTS | PARTS_MORE | (OWNED_PARTS - _words("side top bottom surface edge seat key keys"))
 PARTS = PARTS | frozenset(w[:-1] for w in PARTS if w.endswith("s") and not w.endswith(("ss", "us")) and len(w) > 4)
 # Wearable things a GenEval-style class list also has as objects: instances unless worn.
-WEARABLE_OBJECTS = _words("tie backpack handbag purse bag glasses sunglasses watch hat cap helmet crown scarf glove")
+WEARABLE_OBJECTS = frozenset({"eye patch"}) | _words("eyepatch tie backpack handbag purse bag glasses sunglasses watch hat cap helmet crown scarf glove")
 
 # Places and surroundings: they become the background, never instances.
 SETTINGS = _words(
@@ -138,7 +157,8 @@ SETTINGS = _words(
     "warehouse factory lab laboratory interior exterior world wilderness ruins battlefield "
     "corner street-corner nook peak summit waterhole oasis party wedding concert festival parade iceberg floe lighting "
     "campsite camp orchard vineyard greenhouse zoo aquarium circus fairground carnival "
-    "rooftop terrace patio lawn floor ground wall ceiling tabletop countertop "
+    "rooftop terrace patio lawn floor ground wall ceiling tabletop countertop stairs steps staircase stairway "
+    "ridge crater "
     "runway racetrack parking-lot lot driveway trail path underworld "
     "fog mist rain storm snowfall snowstorm blizzard sunshine sunlight moonlight darkness "
     "dusk dawn sunset sunrise twilight night nighttime midnight noon daytime daylight morning "
@@ -151,6 +171,8 @@ PARTITIVES = _words("sheet sheets slice slices piece pieces bit bits chunk chunk
 
 # Things named by two words whose last word alone names something else ("watering can", "chess king").
 COMPOUND_NOUNS = frozenset(
+    "high chair|french fry|drum kit|drum set|garbage can|trash can|bird feeder|dog house|stuffed animal|swing set|"
+    "fire pit|eye patch|double bass|clock tower|bell tower|"
     "watering can|fishing rod|fishing pole|chess king|chess queen|chess piece|chess board|paper plane|"
     "paper boat|garden gnome|toy soldier|toy car|toy train|music box|treasure chest|sleeping bag|"
     "walking stick|rubber duck|snow globe|water tower|wind turbine|piggy bank|spinning top|crystal ball|"
@@ -198,9 +220,10 @@ DEPICTIONS = _words(
 DISPLAY_SURFACES = _words("wall walls easel mantel mantelpiece door shelf board ceiling "
                           "pedestal plinth billboard frame")
 # What may follow a negation and belongs to it: "no people around", "no cars in sight".
-NEGATION_TAILS = ("around", "in sight", "anywhere", "at all", "nearby", "present", "visible", "in view",
+NEGATION_TAILS = (*(f"{p} {o}" for p in ("around", "on", "in", "near", "next to", "under", "beside") for o in ("it", "them")),
+                  "around", "in sight", "anywhere", "at all", "nearby", "present", "visible", "in view",
                   "in the scene", "in the picture", "in the image", "in the frame", "in the shot",
-                  "in the photo", "in the background", "whatsoever", "to be seen")
+                  "in the photo", "in the background", "whatsoever", "to be seen", "allowed", "included")
 # Things one cannot draw a box around.
 ABSTRACT = _words(
     "spell spells tug war hide seek catch tag speed "
@@ -219,6 +242,11 @@ GROUP_NOUNS = _words("person friend kid child student guest sibling member teen 
 WORN_IN_PAIRS = _words("shoes boots sneakers trainers sandals heels slippers socks gloves mittens earrings scrubs "
                        "fatigues loafers clogs flip-flops stockings skates")
 # Singular words for a group of people, whose members may be listed next ("a jazz band, a saxophonist...").
+# Nouns that name an event or an activity, not a thing to draw: "having a picnic", "taking a nap".
+EVENTS = _words("picnic party fight conversation chat talk meal dinner lunch breakfast brunch supper snack nap rest "
+                "bath shower swim race game match walk stroll ride break meeting lesson class photoshoot selfie "
+                "barbecue bbq celebration ceremony dance duel argument debate discussion workout jog run hike "
+                "look glance peek sip bite drink smoke look toast wedding birthday contest competition")
 COLLECTIVES = _words("band family group team crowd trio quartet choir orchestra crew gang couple party")
 # The speaker talking to the planner: "I'd love a picture of...", "can you make...", "please draw".
 CHATTER = _words("i i'm i'd i'll i've me we we'd let's lets you please pls so hey hi hello okay ok to see "
@@ -290,7 +318,7 @@ NOUNS_ENDING_IN_S = frozenset({"canvas", "lens", "gas", "bus", "circus", "christ
 PLURALIA_TANTUM = _words(
     "scissors skis glasses sunglasses goggles spectacles jeans pants trousers shorts leggings tights "
     "pajamas pyjamas binoculars tongs pliers headphones earphones overalls clothes chopsticks "
-    "sweatpants underpants noodles spaghetti"
+    "sweatpants underpants noodles spaghetti trunks swim-trunks"
 )
 
 IRREGULAR_PLURALS: dict[str, str] = {
@@ -313,7 +341,7 @@ IRREGULAR_PLURALS: dict[str, str] = {
     "volcanoes": "volcano", "dominoes": "domino", "women's": "woman", "men's": "man",
     "sheep": "sheep", "deer": "deer", "fish": "fish", "moose": "moose", "bison": "bison",
     "salmon": "salmon", "aircraft": "aircraft", "swine": "swine", "cattle": "cow",
-    "police": "police officer", "staff": "staff", "dwarves": "dwarf", "werewolves": "werewolf",
+    "police": "police officer", "dwarves": "dwarf", "werewolves": "werewolf",
 }  # fmt: skip
 # Same form for one and many, and said of herds: bare ("herding sheep") they are several.
 HERD_PLURALS = _words("sheep deer moose bison cattle")
@@ -404,6 +432,9 @@ ING_NOUNS = _words(
     "sling offspring")
 # People and animals the size table does not list: their kind, so that they wear, pose and act.
 PEOPLE = _words(
+    "figure silhouette passerby pedestrian apprentice "
+    "vet striker cop medic clerk barber hairdresser umpire rancher lumberjack miner builder viking patient parent "
+    "commuter beggar mime juggler acrobat burglar maid butler goalie midfielder defender forward batter pitcher "
     "granddaughter grandson grandchild grandparent magician snowboarder paramedic surgeon professor librarian "
     "lifeguard mechanic carpenter plumber barista bartender cashier janitor referee coach jockey gardener baker "
     "butcher tailor journalist reporter lawyer judge banker engineer architect officer guard sheriff ranger "

@@ -50,7 +50,8 @@ class Owners:
                 return (fitting or [i for i in people if mentions[i].noun not in (MALE | FEMALE) - gender]
                         or people)[0]
         if pronoun in _THING:
-            things = [i for i in candidates if not mentions[i].is_person]
+            # "sneakers under a bench, a skateboard against it": one thing, not a plural
+            things = [i for i in candidates if not mentions[i].is_person and mentions[i].count == 1]
             if things:
                 return things[0]
         if pronoun in _PLURAL:
@@ -76,13 +77,48 @@ class Owners:
     def _owned_part(self, np: NounPhrase, link, subjects: list[int]) -> bool:
         """'a cat on his lap', 'a dog at her feet', 'a basket on its handlebars': the relation is to
         the owner, the part is no thing of its own. True when handled."""
-        owned = np.noun in lexicon.OWNED_PARTS or (np.noun in lexicon.PARTS and np.det == "the")
-        if not owned or np.det not in lexicon.POSSESSIVES | {"the"}:
+        bare_part = np.noun in lexicon.PARTS and np.det is None and np.noun not in priors.NOUNS and bool(subjects)
+        if bare_part and not all(self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL) for i in subjects):
+            # "a waiter balancing three plates on one arm": the arm of the one who does it
+            person = next((i for i in reversed(self.group) if self.out.mentions[i].is_person), None)
+            person = person if person is not None else next(
+                (i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].is_person), None)
+            if person is None:
+                return False
+            place = _PART_PLACES.get(np.noun, "next to")
+            for index in subjects:
+                if place == "holding":
+                    self.out.relations.append(self._relation(person, "holding", index, self._text(np.start, np.end)))
+                elif index != person:
+                    self.out.relations.append(self._relation(index, place, person, self._text(np.start, np.end)))
+            return True
+        if bare_part:
+            # "standing on one leg", "balancing on tiptoes": their own body, said of them
+            words = self._text(self._link_start(np), np.end)
+            for index in subjects:
+                actions = self.out.mentions[index].actions
+                if actions:
+                    actions[-1] = f"{actions[-1]} {words}"
+                else:
+                    actions.append(words)
+            return True
+        # "on a pirate's shoulder": the article is the owner's, the part is still owned
+        named_owner = any(t.low.endswith("'s") for t in np.modifiers)
+        owned = np.noun in lexicon.OWNED_PARTS or (np.noun in lexicon.PARTS and (np.det == "the" or named_owner))
+        vehicle = None
+        if not owned and np.det == "its" and lexicon.category(np.noun) not in (priors.PERSON, priors.ANIMAL):
+            # "a bicycle with a baguette in its basket": a vehicle's basket, rack or boot is the vehicle's
+            vehicles = [i for i in reversed(range(len(self.out.mentions)))
+                        if i not in subjects and self.out.mentions[i].category == priors.VEHICLE]
+            vehicle = vehicles[0] if vehicles else None
+            owned = vehicle is not None
+        if not owned or (np.det not in lexicon.POSSESSIVES | {"the"} and not named_owner):
             return False
         named = self._possessor(np)
         if np.noun in priors.NOUNS and np.det == "the" and named is None:
             return False  # "on the keyboard": a thing of its own
-        owner = named if named is not None else self._resolve(np.det if np.det != "the" else "it", exclude=subjects)
+        owner = named if named is not None else vehicle if vehicle is not None else self._resolve(
+            np.det if np.det != "the" else "it", exclude=subjects)
         if owner is None or not subjects:
             return True
         words = self._text(self._link_start(np), np.end)
@@ -107,6 +143,12 @@ class Owners:
             return False
         self.skip.update({i + 1, i + 2})
         before = len(self.out.mentions)
+        place = _PART_PLACES.get(np.noun)
+        self.index = i + 2  # the owner is read where it stands ("the head of a statue" is no depiction)
+        if link and link[0] == "REL" and place not in (None, "holding"):
+            # "at the feet of a man", "on the shoulders of a giant": a place by the owner
+            self._on_np_as(inner.np, ("REL", place))
+            return True
         self._on_np_as(inner.np, link)
         if len(self.out.mentions) > before or self.last is not None:
             owner = self.out.mentions[self.last] if self.last is not None else None

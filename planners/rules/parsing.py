@@ -22,7 +22,20 @@ def describe(prompt: str) -> Description:
     tokens = tokenize(prompt)
     reader = _Reader(prompt, tokens, Chunker(tokens).run())
     reader.read()
+    _game_pieces(reader.out, tokens)
     return reader.out
+
+
+# Person-words that name game pieces where the game is named ("a chess board with a white king").
+_PIECES = {"chess": frozenset({"king", "queen", "knight", "bishop", "pawn", "rook"}),
+           "chessboard": frozenset({"king", "queen", "knight", "bishop", "pawn", "rook"})}
+
+
+def _game_pieces(description: Description, tokens: list[Token]) -> None:
+    pieces = frozenset().union(*(_PIECES.get(t.low, frozenset()) for t in tokens))
+    for mention in description.mentions:
+        if mention.noun in pieces:
+            mention.category = priors.OBJECT  # a piece on the board: no skeleton, no person's size
 
 
 class _Reader(NounPhrases, Owners):
@@ -57,6 +70,7 @@ class _Reader(NounPhrases, Owners):
         self.last_role: str | None = None
         self.after_copula = False
         self.fronted: list[tuple[str, int]] = []  # "On the table, two cups": relations before their subject
+        self.fronted_list: list[tuple[str, int]] = []  # "on the shelf: a globe, three books …": for each
         self.dangling: list[Chunk] = []           # "Sitting on a bench, a man ...": verbs before theirs
         self.pending_zone: tuple[str | None, str | None] | None = None
         self.between: tuple[list[int], int] | None = None
@@ -134,6 +148,8 @@ class _Reader(NounPhrases, Owners):
                       and self.out.mentions[i].count > 1 or self.out.mentions[i].noun in lexicon.COLLECTIVES]
         if chunk.value == "," and group_word and not self.announced:
             self.announced.append((group_word[-1], len(self.out.mentions)))  # "three friends, a tall guy ..."
+        if chunk.value in (":", ",") and self.fronted and not self.group:
+            self.fronted_list = list(self.fronted)  # the place before a colon holds all that is listed
         if chunk.value == ":":
             announcer = next((i for i in reversed(self.group) if self.out.mentions[i].count > 1), None)
             if announcer is not None:
@@ -147,8 +163,9 @@ class _Reader(NounPhrases, Owners):
         for announcer, first in self.announced:
             source = self.out.mentions[announcer]
             kind = priors.PERSON if source.noun in lexicon.COLLECTIVES else source.category
+            # a member named by a word the lists do not know ("a tabby", "a calico") is of the kind announced
             members = [i for i in range(first, len(self.out.mentions))
-                       if self.out.mentions[i].parent is None and self.out.mentions[i].category == kind
+                       if self.out.mentions[i].parent is None and self.out.mentions[i].category in (kind, None)
                        and self.out.mentions[i].count > 0]
             named = sum(self.out.mentions[i].count for i in members)
             if named < 2 or kind is None:
@@ -188,7 +205,12 @@ class _Reader(NounPhrases, Owners):
 
     def _on_zone(self, chunk: Chunk) -> None:
         target = self.last if self.last is not None and self.last_role in ("subject", "object") else None
-        if target is None:
+        previous = self.chunks[self.index - 1] if self.index > 0 else None
+        nxt = self._next()
+        # "..., and in the bottom left a lighthouse": a place put before its thing is that thing's
+        fronted = (previous is None or previous.kind in ("AND", "COMMA", "SENT")) and (
+            nxt is not None and nxt.kind == "NP" and nxt.np is not None and nxt.np.pronoun is None)
+        if target is None or fronted:
             self.pending_zone = chunk.value
         else:
             self._set_zone(target, chunk.value)
@@ -201,6 +223,12 @@ class _Reader(NounPhrases, Owners):
         self.sentence_orders.append(chunk.value)
 
     def _on_pose(self, chunk: Chunk) -> None:
+        previous = self.chunks[self.index - 1] if self.index > 0 else None
+        if (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
+                and self.out.mentions[self.last].is_person and not self._rides(self.last)):
+            self.group = [self.last]  # "a woman beside a man crouching": the man crouches
+            self._apply_pose(chunk, self.group)
+            return
         if not self.group:
             self.dangling.append(chunk)
             return
@@ -223,15 +251,29 @@ class _Reader(NounPhrases, Owners):
     def _on_verb(self, chunk: Chunk) -> None:
         self._close_negation()
         previous = self.chunks[self.index - 1] if self.index > 0 else None
-        if previous is not None and previous.kind == "NP" and self.last_role == "setting":
-            self.link = None  # "waves crashing below": said of the setting, drawn with it
+        if previous is not None and previous.kind == "NP" and self.last_role == "style":
+            self.link = None  # "sparks flying everywhere": said of the picture's look
+            return
+        before = self.chunks[self.index - 2] if self.index > 1 else None
+        placed = before is not None and before.kind in ("REL", "PREP") and bool(self.group)
+        if previous is not None and previous.kind == "NP" and self.last_role == "setting" and not (
+                placed and self.tokens[chunk.start].low.endswith("ing")):
+            # "waves crashing below": said of the setting, drawn with it; but "kids lying on the
+            # grass gazing at the stars": a participle after a place is said of who is there
+            self.link = None
             return
         if (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
-                and self.out.mentions[self.last].category in (priors.PERSON, priors.ANIMAL)):
+                and self.out.mentions[self.last].category in (priors.PERSON, priors.ANIMAL)
+                and not self._rides(self.last)):
             # "a man next to a woman holding an umbrella": the participle goes with the nearest one.
             self.group = [self.last]
             self._apply_verb(chunk, self.group)
             return
+        before_np = self.chunks[self.index - 2] if self.index > 1 else None
+        if (previous is not None and previous.kind == "NP" and before_np is not None and before_np.kind == "COMMA"
+                and self.last in self.group and len(self.group) > 1 and self.last_role == "subject"):
+            # "a red car, two bicycles hanging on the wall, a toolbox …": said of the item before it
+            self.group = [self.last]
         if not self.group:
             if self.last is not None and self.last_role in ("subject", "object"):
                 self.group = [self.last]
@@ -240,8 +282,16 @@ class _Reader(NounPhrases, Owners):
                 return
         self._apply_verb(chunk, self._targets())
 
+    def _rides(self, mount: int) -> bool:
+        """'a knight on a horse holding a lance': the rider, not the mount, does what follows."""
+        return any(r.kind == "on" and r.object == mount and r.subject in self.group for r in self.out.relations)
+
     def _apply_verb(self, chunk: Chunk, targets: list[int]) -> None:
         verb: lexicon.Verb = chunk.value
+        movers = (priors.PERSON, priors.ANIMAL, priors.VEHICLE)
+        if any(self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL) for i in targets):
+            # "neon signs, people with umbrellas crossing the road": who can do it, in a mixed list
+            targets = [i for i in targets if self.out.mentions[i].category in movers]
         self.acted.update(targets)
         self.verb_subjects = list(targets)
         for index in targets:
@@ -304,7 +354,15 @@ class _Reader(NounPhrases, Owners):
         self.link, self.continuing = None, None
         pronoun = self.tokens[chunk.start + 1].low if chunk.end - chunk.start > 1 else "it"
         subjects = [self.last] if self.last is not None and self.last_role in ("subject", "object") else []
-        owner = self._resolve(pronoun, exclude=subjects, prefer=self.group)
+        # not a thing kept in or on another ("a typewriter with a sheet of paper in it, a cup to its
+        # right": the typewriter's right, not the paper's)
+        contents = [r.subject for r in self.out.relations if r.kind in ("in", "inside")]
+        owner = self._resolve(pronoun, exclude=[*subjects, *contents], prefer=self.group)
+        if owner is None:
+            owner = self._resolve(pronoun, exclude=subjects, prefer=self.group)
+        together = [i for i in self.sentence_subjects if i not in subjects]
+        if pronoun in ("their", "them") and owner is not None and self.out.mentions[owner].count < 2 and together:
+            owner = together[0]  # "a girl next to her father, their dog to their left": the pair's first
         words = self._text(chunk.start, chunk.end)
         if owner is None or not subjects:
             for index in subjects:

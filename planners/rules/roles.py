@@ -12,7 +12,8 @@ from planners import priors
 from planners.rules import lexicon, words
 from planners.rules.chunks import Chunk, NounPhrase
 from planners.rules.description import Mention, Relation
-from planners.rules.inflection import article
+from planners.rules.inflection import article, singular
+from planners.rules.tokens import Token
 
 # Relations that name a direction, which a frame word turns into a zone ("on the left of the image").
 _DIRECTIONS = {"left of": ("left", None), "right of": ("right", None), "above": (None, "top"),
@@ -39,6 +40,26 @@ _SAME_PERSON = {
     "child": frozenset({"son", "daughter", "kid", "boy", "girl", "toddler"}),
     "kid": frozenset({"son", "daughter", "child", "boy", "girl", "toddler"}),
 }
+_BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
+# The first words of the links that put clothes on someone ("wearing", "dressed in", "in").
+_WEAR_WORDS = frozenset({"wearing", "wears", "wear", "wore", "dressed", "clad", "clothed", "sporting", "donning",
+                         "outfitted", "in", "with"})
+# Relations beside a thing, whose "it" is the thing a clause was about rather than the nearest one.
+_BESIDE = frozenset({"next to", "behind", "in front of", "left of", "right of", "near"})
+# What people watch in the sky: the background of whoever watches it.
+_PERCEIVING = frozenset({"watching", "looking", "gazing", "staring", "admiring", "observing", "viewing", "enjoying"})
+_SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "aurora", "northern lights", "meteor",
+                         "lightning", "eclipse", "sunset", "sunrise", "shooting star"})
+# Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
+_LIGHT_VERBS = frozenset({"have", "take", "do", "enjoy", "throw"})
+_CONTAINERS = frozenset({"bowl", "basket", "box", "crate", "jar", "vase", "cup", "mug", "bucket", "pot", "bag",
+                         "glass", "bottle", "cage", "aquarium", "tank", "drawer", "suitcase", "cart", "wheelbarrow",
+                         "bin", "barrel", "nest", "pan", "carton", "tub"})
+_PERCHES = frozenset({"fence", "branch", "roof", "balcony", "ledge", "wall", "windowsill", "rock", "log", "stump",
+                      "tree stump", "bench", "porch", "railing", "pier", "boat", "tractor", "horse"})
+_GENDERED = {"she": "woman", "he": "man"}
+# General words for animals, which may mean one named more precisely before ("the dog": the collie).
+_GENERAL_ANIMALS = frozenset({"dog", "cat", "bird", "horse", "fish", "animal", "pet", "creature", "puppy", "kitten"})
 # How a held thing is told apart from a companion: small enough to carry.
 _HOLDABLE_HEIGHT = 0.75
 
@@ -57,6 +78,10 @@ class NounPhrases:
             return
         if kind is None and self.last_wear is not None and self._after_pronoun(np):
             link, kind = self.last_wear, "WEAR"  # "he wears a hat and she a scarf": the verb is understood
+        if np.noun in lexicon.ARRANGEMENTS and self._arranged(link):
+            return
+        if link and link[0] in ("VERB", "REL", "PREP") and np.det not in ("my", "our", "your"):
+            self._owner_of_intangible(np)  # but "for my daughter's birthday card": who it is for
         if np.noun in lexicon.PARTITIVES:
             self._partitive(np)
         if kind not in ("NEG", "WEAR", "DETAIL", "WITH") and self._part_of(np, link):
@@ -111,13 +136,36 @@ class NounPhrases:
             return True
         mass = kind == "VERB" and np.det is None and np.count is None and not np.plural and (
             np.noun in lexicon.MATERIALS or np.noun in lexicon.MASS_NOUNS)
-        if (np.noun in lexicon.ABSTRACT or mass) and kind not in ("WEAR", "DETAIL", "OF"):
+        if (np.noun in lexicon.ABSTRACT or mass or self._activity(np, link)) and kind not in ("WEAR", "DETAIL", "OF"):
             # "practicing his skills", "chopping wood": nothing to draw a box around
             if kind == "VERB":
                 for index in self.verb_subjects:
                     self._extend_action(self.out.mentions[index], link[1], self._words_of(np))
+            elif kind == "WITH" and isinstance(self.owner, int):
+                for index in self.group or [self.owner]:
+                    self.out.mentions[index].actions.append(f"having {self._words_of(np)}")
             return True
         return False
+
+    def _activity(self, np: NounPhrase, link) -> bool:
+        """'doing yoga', 'playing soccer', 'having a picnic', 'taking a nap': what the verb does, not
+        a thing to draw: a noun with no size of its own bare after a verb, or an event noun after a
+        light verb ('have', 'take', 'do', 'enjoy') with an article."""
+        if not link or np.count is not None or np.plural or np.noun is None:
+            return False
+        having = link[0] == "WITH" and np.start > 0 and self.tokens[np.start - 1].low in ("having", "has", "have")
+        if link[0] != "VERB" and not having:
+            return False
+        noun = np.noun
+        if noun in priors.NOUNS or lexicon.category(noun) is not None or lexicon.category(noun.rsplit(" ", 1)[-1]):
+            return False
+        if np.det is None:
+            return not having
+        event = noun.rsplit(" ", 1)[-1] in lexicon.EVENTS
+        if having:
+            return np.det in lexicon.ARTICLES and event
+        light = words.verb_lemma(link[1].gerund.split()[0]) if link[1].gerund else None
+        return np.det in lexicon.ARTICLES and light in _LIGHT_VERBS and event
 
     def _by_link(self, np: NounPhrase, link) -> None:
         kind = link[0] if link else None
@@ -140,11 +188,17 @@ class NounPhrases:
     def _continues(self, kind: str, np: NounPhrase, conjunction: str) -> bool:
         """Whether a noun phrase after 'and', 'or' or a comma goes on with the list before it."""
         if kind in ("WEAR", "DETAIL"):
+            nxt = self._next()
+            if np.headless and nxt is not None and nxt.kind in ("PICTURE", "STYLE"):
+                return False  # "…, dramatic rim lighting": the picture's look, not more clothes
             return np.headless or np.noun in lexicon.CLOTHING or np.noun in lexicon.PARTS
         if kind == "NEG":
             # "no cats, dogs or birds" goes on; "no people, morning light" and "no cars, just a road" do not.
             if conjunction == "OR":
                 return True
+            before = self.chunks[self.index - 1] if self.index > 0 else None
+            if before is not None and before.kind == "FILLER" and before.value in ("just", "only"):
+                return False  # "no teacher, just rows of desks"
             nxt = self._next()
             bare = np.det is None and np.count is None and np.noun not in lexicon.SETTINGS
             return bare and (np.plural or (nxt is not None and nxt.kind in ("COMMA", "OR")))
@@ -163,11 +217,42 @@ class NounPhrases:
     def _words_of(self, np: NounPhrase) -> str:
         return self._text(np.start, np.end)
 
+    def _owner_of_intangible(self, np: NounPhrase) -> None:
+        """'listening to a little girl's heartbeat': what someone has that cannot be drawn apart
+        (no size, no part, no garment) leaves the one who has it as the thing."""
+        noun = np.noun
+        if noun is None or noun in priors.NOUNS or lexicon.category(noun) is not None or noun in lexicon.PARTS or (
+                noun in lexicon.CLOTHING) or lexicon.is_setting(noun) or noun in lexicon.STYLE_WORDS or (
+                noun.rsplit(" ", 1)[-1] in lexicon.EVENTS):
+            return
+        for k, token in enumerate(np.modifiers):
+            base = singular(token.low[:-2])[0] if token.low.endswith("'s") else None
+            if base is not None and lexicon.category(base) in (priors.PERSON, priors.ANIMAL):
+                owner = Token(token.text[:-2], token.low[:-2], token.start, token.end - 2)
+                np.noun, np.plural, np.head, np.modifiers = base, False, [owner], np.modifiers[:k]
+                np.end = self.tokens.index(token) + 1
+                return
+
+    def _arranged(self, link) -> bool:
+        """'a pyramid of oranges', 'a tower of blocks': the things, in the shape the words give."""
+        i = self.index
+        if i + 2 >= len(self.chunks) or self.chunks[i + 1].kind != "OF" or self.chunks[i + 2].kind != "NP":
+            return False
+        inner = self.chunks[i + 2].np
+        if inner is None or inner.noun is None or not inner.plural or inner.det is not None:
+            return False
+        self.skip.update({i + 1, i + 2})
+        self.index = i + 2
+        self._on_np_as(inner, link)
+        return True
+
     def _partitive(self, np: NounPhrase) -> None:
         """'a slice of pizza' is a pizza (named so), whose caption says 'a slice of pizza'."""
         i = self.index
         if i + 2 < len(self.chunks) and self.chunks[i + 1].kind == "OF" and self.chunks[i + 2].kind == "NP":
             inner = self.chunks[i + 2].np
+            if inner is not None and np.noun in lexicon.PARTS and inner.det is not None:
+                return  # "the head of a statue" is the statue's head, "a head of lettuce" is lettuce
             if inner is not None and inner.noun is not None:
                 self.partitive = (np.noun, self._words_of(inner))
                 np.noun = inner.noun
@@ -203,6 +288,10 @@ class NounPhrases:
     def _pronoun(self, np: NounPhrase, link) -> None:
         if np.pronoun == "each other":
             return
+        nxt = self._next()
+        if (np.pronoun == "one" and nxt is not None and nxt.kind in ("REL", "WITH", "WEAR", "VERB", "POSE")
+                and self._distribute([])):
+            return  # "two corgis, one wearing a bandana": a member of the plural
         referent = self._referent(np.pronoun)
         if referent is None:
             return
@@ -213,12 +302,28 @@ class NounPhrases:
             target = self._resolve(np.pronoun, exclude=[self.last], prefer=self.group)
             self._relate([self.last], link[1], target if target is not None else self.group[0])
         elif kind == "REL" and self.group:
+            if link[1] in _BESIDE and np.pronoun in ("it", "them"):
+                # "a taxi at a traffic light, a cyclist beside it": the earlier subject, not its object
+                earlier = [i for i in reversed(self.sentence_subjects) if i not in self.group]
+                found = self._resolve(np.pronoun, exclude=self.group, prefer=earlier)
+                referent = found if found is not None else referent
             self._relate(self.group, link[1], referent)
         elif kind in (None, "AND", "COMMA", "THERE"):
             # a pronoun as the subject: anyone earlier, the clause's own subjects included ("a boy and
             # a girl build a sandcastle; she has a bucket")
             found = self._resolve(np.pronoun, prefer=self.group)
             referent = found if found is not None else referent
+            gendered = _GENDERED.get(np.pronoun)
+            source = self.out.mentions[referent] if referent is not None else None
+            if gendered and source is not None and source.is_person and source.count > 1 and source.noun in (
+                    "person", "people", "couple"):
+                # "a young couple …, she in a red coat and he in a grey coat": one of the two, named so
+                self._split(referent, [])
+                referent = len(self.out.mentions) - 1
+                self.out.mentions[referent].noun = self.out.mentions[referent].head = gendered
+            elif gendered and source is not None and source.noun == "person" and source.count == 1 and any(
+                    m.parent == referent for m in self.out.mentions):
+                source.noun = source.head = gendered  # "… and he in a grey coat": the other of the two
             self.group, self.owner, self.last, self.last_role = [referent], referent, referent, "subject"
 
     def _referent(self, pronoun: str = "it") -> int | None:
@@ -233,9 +338,13 @@ class NounPhrases:
         target = self._wearer()
         wear = kind == "WEAR" or (kind == "REL" and link[1] == "inside")
         if wear and words and target is not None:
-            # "a man in red", "dressed in blue"
+            # "a man in red", "dressed in blue"; "a man in a red scarf and a woman in a blue one": a scarf
             word = link[1] if kind == "WEAR" else self._link_text(np)
-            self.out.mentions[target].add_detail(word, " ".join(words))
+            said = " ".join(words)
+            garment = self._last_garment() if words[-1].lower() in ("one", "ones") else None
+            if garment is not None:
+                said = " ".join([article(words[0]) if np.det in lexicon.ARTICLES else "", *words[:-1], garment]).strip()
+            self.out.mentions[target].add_detail(word, said, garment)
             return
         if kind == "VERB" and words and target is not None:
             # "a car painted red": the words finish the verb
@@ -264,11 +373,21 @@ class NounPhrases:
             return
         self.ellipsis.append(np)  # "a red and a blue cup": the head comes later
 
+    def _last_garment(self) -> str | None:
+        """The garment named last, which 'a blue one' means in 'a red scarf and … a blue one'."""
+        for mention in reversed(self.out.mentions):
+            noun = next((n for n in reversed(mention.detail_nouns) if n in lexicon.CLOTHING), None)
+            if noun is not None:
+                return noun
+        return None
+
     def _members(self, np: NounPhrase, words: list[str], kind: str | None) -> bool:
         """'two cats, one black and one white', 'two women, one in a blouse', 'five teens, one of
         them in a cap', 'four kittens, two grey and two orange', 'a white one': members of the
         plural before, each described apart. True when handled."""
         first = self.tokens[np.start].low
+        if [t.low for t in self.tokens[np.start:np.end]] in (["the", "other"], ["another"]):
+            first = "one"  # "one with a beard and the other in a vest"
         if words and np.count == 1 and first == "one" and self._distribute(words):
             return True
         nxt = self._next()
@@ -298,7 +417,7 @@ class NounPhrases:
 
     def _distribute(self, words: list[str]) -> bool:
         """'two cats, one black and one white': the plural splits into described members."""
-        last = self.last
+        last = self._plural_before()
         if last is None:
             return False
         mention = self.out.mentions[last]
@@ -307,6 +426,25 @@ class NounPhrases:
             return False
         self._split(parent, words)
         return True
+
+    def _plural_before(self) -> int | None:
+        """The plural that 'one' picks a member of: the last thing named, or, when that is one
+        thing ('three women at a table, one in red'), the nearest plural of this sentence before it."""
+        last = self.last
+        if last is None:
+            return None
+        mentions = self.out.mentions
+
+        def splittable(index: int) -> bool:
+            mention = mentions[index]
+            return mention.count >= 2 or mention.parent is not None or any(m.parent == index for m in mentions)
+
+        if splittable(last):
+            return last
+        for index in reversed(self.sentence_subjects):
+            if index != last and splittable(index):
+                return max((i for i, m in enumerate(mentions) if m.parent == index), default=index)
+        return last
 
     def _split(self, parent: int, words: list[str]) -> None:
         source = self.out.mentions[parent]
@@ -373,10 +511,23 @@ class NounPhrases:
             return True  # "a photo", "digital illustration": style, not an object
         return False
 
+    def _placed_in_picture(self) -> bool:
+        """Whether the words after this phrase put it somewhere on the canvas ('on the right side of
+        the picture', 'in the top-left corner')."""
+        i = self.index
+        nxt = self.chunks[i + 1] if i + 1 < len(self.chunks) else None
+        if nxt is not None and nxt.kind == "ZONE":
+            return True
+        after = self.chunks[i + 2] if i + 2 < len(self.chunks) else None
+        return (nxt is not None and nxt.kind == "REL" and nxt.value in _DIRECTIONS and after is not None
+                and after.np is not None and after.np.noun in _CANVAS_WORDS)
+
     def _setting(self, np: NounPhrase, link) -> bool:
         kind = link[0] if link else None
         if kind in ("WEAR", "DETAIL", "OF"):
             return False
+        if np.noun in lexicon.LANDMARKS and kind in (None, "AND", "COMMA") and self._placed_in_picture():
+            return False  # "a lake on the right side of the picture": a thing placed there
         prep = ""
         if kind in ("REL", "PREP", "VERB"):
             prep = self._text(self._link_start(np), np.start) if np.start > 0 else ""
@@ -393,7 +544,12 @@ class NounPhrases:
         return chunk.start if chunk is not None and chunk.end == np.start else np.start
 
     def _detail(self, np: NounPhrase, word: str) -> None:
-        target = self._wearer() if word != "of" else (self.owner if isinstance(self.owner, int) else self.last)
+        # Clothes go to who can wear them; "covered in", "full of", "shaped like" describe the thing
+        # just named ("a man flying a kite shaped like a dragon": the kite)
+        target = self._wearer() if word.split()[0].lower() in _WEAR_WORDS else (
+            self.last if self.last is not None else self.owner if isinstance(self.owner, int) else None)
+        if word == "of":
+            target = self.owner if isinstance(self.owner, int) else self.last
         if target is None:
             self._top_level(np, None)
             return
@@ -429,8 +585,14 @@ class NounPhrases:
             self.continuing = ("WITH", link[1])
             return
         mention = self.out.mentions[owner]
+        nxt = self._next()
+        if is_list and link[2] == "COMMA" and nxt is not None and nxt.kind == "WITH":
+            self._top_level(np, ("AND", None))  # "a bucket with a shovel, a basket with apples": a new item
+            return
         if is_list and category in (priors.PERSON, priors.ANIMAL):
-            self._top_level(np, ("AND", None))
+            nxt = self._next()
+            own_clause = link[2] == "COMMA" and nxt is not None and nxt.kind in ("VERB", "POSE")
+            self._top_level(np, None if own_clause else ("AND", None))  # "..., two kids throwing snowballs"
             return
         person = next((i for i in reversed(self.group) if self.out.mentions[i].is_person), None)
         if (not mention.is_person and mention.category != priors.ANIMAL and person is not None
@@ -438,13 +600,24 @@ class NounPhrases:
                 and self._holdable(self.out.mentions[person], np)):
             # "a fisherman sitting in a boat with a fishing rod": the rod is the fisherman's
             owner, mention = person, self.out.mentions[person]
-        wearable = noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.WEARABLE_OBJECTS
+        # "a sofa with three cushions": loose things counted on furniture are things, not its parts
+        loose = (not is_list and mention.category == priors.FURNITURE and (np.count or 0) > 1 and noun in priors.NOUNS
+                 and noun not in lexicon.CLOTHING)
+        # "a lamp post with a bag of groceries", "a bed with a folded blanket", "a scooter with a helmet":
+        # what nobody wears there is a thing of its own
+        worn_things = lexicon.CLOTHING | lexicon.WEARABLE_OBJECTS
+        loose = loose or (noun in _BAGS and not mention.is_person and mention.category != priors.ANIMAL) or (
+            noun in worn_things and noun not in lexicon.PARTS and mention.category in (priors.FURNITURE, priors.VEHICLE))
+        wearable = not loose and (noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.WEARABLE_OBJECTS)
         if wearable and (mention.is_person or mention.category == priors.ANIMAL or noun in lexicon.PARTS):
             self._attach(mention, link[1], np)
-        elif noun in lexicon.PARTS or noun in lexicon.CLOTHING or (
+        elif not loose and (noun in lexicon.PARTS or noun in lexicon.CLOTHING) or (
                 category is None and not self._holdable(mention, np) and not self._placeable(mention, np)):
             self._attach(mention, link[1], np)
         else:
+            each = mention.category in (priors.PERSON, priors.ANIMAL, priors.FURNITURE, priors.VEHICLE)
+            if np.plural and np.count is None and np.det is None and mention.count > 1 and not is_list and each:
+                np.count = mention.count  # "two armchairs with plaid blankets": one each
             held = self._new_mention(np, role="object")
             prior = priors.prior_for(noun)
             after_verb = self.index >= 2 and self.chunks[self.index - 2].kind == "VERB"
@@ -460,8 +633,11 @@ class NounPhrases:
                 self.out.relations.append(Relation(owner, "holding", held))
                 if not after_verb:
                     mention.actions.append(f"holding {article(noun)} {noun}")
-            elif mention.noun in _SURFACES and prior.category in (priors.FOOD, priors.OBJECT, priors.PLANT):
+            elif loose or mention.noun in _SURFACES and prior.category in (priors.FOOD, priors.OBJECT, priors.PLANT):
                 self.out.relations.append(Relation(held, "on", owner))  # "a plate with a slice of pizza"
+            elif (not is_list or link[2] != "COMMA") and mention.noun.rsplit(" ", 1)[-1] in _CONTAINERS and (
+                    prior.height < priors.prior_for(mention.noun).height * 1.5):
+                self.out.relations.append(Relation(held, "inside", owner))  # "a bowl with four eggs"
             else:
                 self.out.relations.append(Relation(owner, "next to", held))
         self.continuing = ("WITH", link[1])
@@ -491,6 +667,11 @@ class NounPhrases:
         subjects = self._object_subjects(link[0])
         if self._not_a_thing(np, link, subjects) or self._between(np, link, subjects):
             return
+        nxt = self._next()
+        if (not subjects and link[0] == "REL" and link[1] in ("inside", "at") and nxt is not None
+                and nxt.kind == "COMMA" and lexicon.category(np.noun or "") in (None, priors.BUILDING)):
+            self._setting(np, link)  # "inside a cozy cabin, two armchairs…": where the scene is
+            return
         target = self._mention_for(np, role="object")
         relation = self._object_relation(np, link, subjects, target)
         if relation is None:
@@ -499,6 +680,10 @@ class NounPhrases:
             self.peers.append(target)
         if link[0] == "VERB" and self.each and len(subjects) > 1 and np.count is None and not np.plural:
             self.out.mentions[target].count = len(subjects)  # "each holding a cup": a cup each
+        owners = sum(self.out.mentions[i].count for i in subjects)
+        if np.det == "their" and np.plural and np.count is None and owners > 1 and (
+                self.out.mentions[target].count == lexicon.DEFAULT_PLURAL_COUNT):
+            self.out.mentions[target].count = min(owners, 12)  # "six students at their desks": one each
         if subjects:
             self._relate(subjects, relation, target)
         else:
@@ -517,14 +702,38 @@ class NounPhrases:
         noun = np.noun
         if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
             return True
-        if kind == "VERB" and subjects and (noun in lexicon.CLOTHING or noun in lexicon.PARTS or (
+        if kind == "PREP" and value == "for" and (np.det in ("my", "our", "your") or (
+                (noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES)):
+            return True  # "for my daughter's birthday card", "posing for a team photo": what it is for
+        if noun in lexicon.OPENINGS or (noun or "").rsplit(" ", 1)[-1] in lexicon.OPENINGS:
+            return True  # "peeking out of a hole in the wall", "on a crater rim": where, not what
+        nxt = self._next()
+        owned_next = nxt is not None and nxt.kind in ("REL", "OF")  # "fixing a flat tire on his truck"
+        worn_or_part = (noun in lexicon.CLOTHING or noun in lexicon.PARTS) and (
+            np.det not in lexicon.ARTICLES or owned_next)
+        if kind == "VERB" and subjects and (worn_or_part or (
                 np.det in lexicon.POSSESSIVES and lexicon.category(noun) is None and noun not in priors.NOUNS)):
-            # "shaking hands", "casts his line": what they do, not a thing
+            # "shaking hands", "casts his line": what they do, not a thing; but "holding a honeycomb
+            # frame", "carrying a hat": a thing in the hand
             for index in subjects:
                 self._extend_action(self.out.mentions[index], value, self._words_of(np))
             owner = self._possessor(np)  # "brushing her horse's mane": beside the horse
             if owner is not None:
                 self._relate(subjects, "next to", owner)
+            return True
+        if kind == "VERB" and subjects and self._consumed(np, value):
+            # "selling tomatoes", "throwing snowballs": what they do, not things counted in the picture
+            for index in subjects:
+                self._extend_action(self.out.mentions[index], value, self._words_of(np))
+            return True
+        looking = kind == "REL" and value == "at" and any(
+            a.split()[0] in _PERCEIVING for s in subjects for a in self.out.mentions[s].actions[-1:])
+        if noun in _SPECTACLES and (looking or kind == "VERB" and value.gerund.split()[0] in _PERCEIVING):
+            # "watching fireworks", "gazing at the stars": the sky they look at, not things beside them
+            if kind == "VERB":
+                for index in subjects:
+                    self._extend_action(self.out.mentions[index], value, self._words_of(np))
+            self._setting(np, link)
             return True
         if kind == "REL" and value in _DIRECTIONS and noun in _CANVAS_WORDS and np.det in ("the", None):
             for index in subjects:
@@ -533,6 +742,18 @@ class NounPhrases:
         if noun in _VIEWER and np.det == "the" and kind in ("REL", "PREP"):
             return True
         return self._place_or_garment(np, link)
+
+    @staticmethod
+    def _consumed(np: NounPhrase, verb: lexicon.Verb) -> bool:
+        """A bare plural of things with no size of their own after a verb that does not just hold
+        them ('throwing snowballs', 'pecking crumbs'): the activity's stuff, not things to count."""
+        if np.det is not None or np.count is not None or not np.plural or np.noun is None or np.modifiers:
+            return False  # "stacking colorful blocks": described things are things
+        if verb.gerund.split()[0] in ("holding", "carrying", "clutching", "grasping", "gripping", "lifting"):
+            return False
+        noun = np.noun
+        return lexicon.category(noun) is None and noun not in priors.NOUNS and words.can_be(
+            noun.rsplit(" ", 1)[-1], "NOUN")
 
     def _place_or_garment(self, np: NounPhrase, link) -> bool:
         """'at a waterhole', 'on the moon', 'hiking in a nature reserve' are places; 'in a red
@@ -583,7 +804,17 @@ class NounPhrases:
                 self._extend_action(self.out.mentions[index], value, f"{article(noun)} {noun}")
             return value.relation or "next to"
         if kind == "PREP":
-            return "next to"
+            # "watching from a fence", "waving from the couch": on what they are on
+            target_mention = self.out.mentions[target]
+            perch = target_mention.noun in _SURFACES or target_mention.noun in _PERCHES or (
+                target_mention.category == priors.FURNITURE)
+            return "on" if value == "from" and perch else "next to"
+        said = self._text(self._link_start(np), np.start).lower() if np.start > 0 else ""
+        if value in ("left of", "right of") and said.startswith("on ") and " side" in said and noun in _SURFACES:
+            # "a lamp on the left side of the desk": on the desk, at its left
+            for index in subjects:
+                self._set_zone(index, (value.split()[0], None))
+            return "on"
         leaning = any(a.split()[0] in ("leaning", "propped") for s in subjects for a in self.out.mentions[s].actions[-1:])
         if leaning and value in ("on", "against"):
             # "leaning on a cane": held when small enough, beside it otherwise
@@ -627,13 +858,16 @@ class NounPhrases:
             # next of it is said of no instance
             self.group, self.last_role = [], "style"
             return
-        joins = extend or (kind in ("AND", "COMMA", "OR") and self.last_role == "subject")
+        joins = extend or (kind in ("AND", "COMMA", "OR") and self.last_role == "subject"
+                           and not self._starts_own_clause(kind))
         first_new = len(self.out.mentions)
         index = self._mention_for(np, role="subject")
         new = [i for i in range(first_new, len(self.out.mentions))] or [index]
         self.group = [i for i in self.group if i not in new] + new if joins else new
         self.owner = index
         self.sentence_subjects.extend(i for i in new if i not in self.sentence_subjects)
+        if not self.fronted and self.fronted_list and kind in ("AND", "COMMA"):
+            self.fronted = list(self.fronted_list)
         for relation, target in self.fronted:
             self._relate(new, relation, target)
         self.fronted = []
@@ -641,6 +875,15 @@ class NounPhrases:
             (self._apply_pose if chunk.kind == "POSE" else self._apply_verb)(chunk, new)
         self.dangling = []
         self.link = None
+
+    def _starts_own_clause(self, kind: str | None) -> bool:
+        """'a snowman with a top hat, two kids throwing snowballs at it': after a comma, a thing
+        followed by its own verb, where what came before was already described, starts a clause of
+        its own rather than going on with a list ('a cat, a dog and a bird sleeping' goes on)."""
+        nxt = self._next()
+        if kind != "COMMA" or nxt is None or nxt.kind not in ("VERB", "POSE"):
+            return False
+        return any(self.out.mentions[i].details for i in self.group)
 
     def _list_ended(self) -> bool:
         """Whether the comma before this phrase closed a list of things: what came before it was not
@@ -686,6 +929,8 @@ class NounPhrases:
                     self._touch(index, role)
                     return index
             described = self._described_person(np)
+            if described is None:
+                described = self._described_animal(np)
             if described is not None:
                 self._touch(described, role)
                 return described
@@ -700,6 +945,16 @@ class NounPhrases:
         fitting = [i for i, m in enumerate(self.out.mentions) if m.noun in kin and m.count == 1]
         return fitting[0] if len(fitting) == 1 else None
 
+    def _described_animal(self, np: NounPhrase) -> int | None:
+        """'a boy hugging his golden retriever, the dog licking his face': a general word for an animal
+        named more precisely before ('the animal', 'the pet' for any), when exactly one fits."""
+        noun = np.noun or ""
+        if noun not in _GENERAL_ANIMALS or any(m.noun == noun for m in self.out.mentions):
+            return None
+        fitting = [i for i, m in enumerate(self.out.mentions) if m.category == priors.ANIMAL and m.count == 1
+                   and (noun in ("animal", "pet", "creature") or m.noun not in _GENERAL_ANIMALS)]
+        return fitting[0] if len(fitting) == 1 else None
+
     def _new_mention(self, np: NounPhrase, role: str) -> int:
         noun = np.noun
         assert noun is not None
@@ -708,17 +963,29 @@ class NounPhrases:
             # "a leather shoes", "a cubic dice": after "a" the user means one; "herding sheep": many
             herd = noun in lexicon.HERD_PLURALS and np.det is None and np.head and np.head[-1].low == noun
             plural = (np.plural or herd) and noun not in lexicon.PLURALIA_TANTUM and np.det not in lexicon.ARTICLES
-            count = lexicon.DEFAULT_PLURAL_COUNT if plural else 1
+            count = lexicon.NATURAL_COUNTS.get(noun, lexicon.DEFAULT_PLURAL_COUNT) if plural else 1
         if np.pair and noun in lexicon.PLURALIA_TANTUM:
             count = np.pairs  # "a pair of scissors" is one pair
+        # "a pile of laundry", "a basket of fruit": one heap of stuff, captioned so
+        heap = np.grouped and not np.plural and noun not in lexicon.ZERO_PLURALS and noun not in lexicon.HERD_PLURALS
+        if heap:
+            count = 1
         written = [t.text for t in np.head]
         head = " ".join(written[:-1] + [noun.split()[-1]]) if np.plural or not written else " ".join(written)
+        if written and written[-1].lower() in lexicon.ALIASES:
+            head = noun  # "on horseback": a horse
+        elif written and not np.plural and written[-1].lower() != noun.split()[-1] and (
+                words.correct(written[-1].lower()) == noun.split()[-1]):
+            head = " ".join(written[:-1] + [noun.split()[-1]])  # "a bycicle" is captioned "a bicycle"
+        if heap:
+            first = np.start + 1 if self.tokens[np.start].low in lexicon.ARTICLES else np.start
+            head = self._text(first, np.end)
         if noun == "couple" and np.count is None:
             noun, head, count = "person", "person", 2 * count  # "a couple dancing": two people
         detail = None
         if self.partitive is not None:
-            (head, words), self.partitive = self.partitive, None
-            detail = ("of", words)
+            (head, whole), self.partitive = self.partitive, None
+            detail = ("of", whole)
         category = lexicon.category(noun)
         if category is None and " " in noun:
             category = lexicon.category(noun.rsplit(" ", 1)[1])

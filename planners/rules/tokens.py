@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from planners.rules import words
 
-_TOKEN = re.compile(r"\d+\.\d+|[^\W_]+(?:[-'][^\W_]+)*|[.,;:!?()\"&/+]", re.UNICODE)
+_TOKEN = re.compile(r"\d+\.\d+|[^\W_]+(?:[-'][^\W_]+)*|[.,;:!?()\"&/+\u2013\u2014]|(?<=\s)-(?=\s)", re.UNICODE)
+# A dash between words sets off a list or an aside, as a colon does ("three cats — a black one, a tabby").
+_DASHES = frozenset({"\u2013", "\u2014", "-"})
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 SENTENCE_END = frozenset(".;!?")
 
@@ -31,6 +33,8 @@ def tokenize(text: str) -> list[Token]:
         low = match.group().lower()
         if low == "&" or low == "+":
             low = "and"
+        elif low in _DASHES:
+            low = ":"
         elif low[0].isalpha():
             low = words.correct(low)  # "bycicle" is read as "bicycle"; the caption keeps the words
         tokens.append(Token(text[match.start():match.end()], low, match.start(), match.end()))
