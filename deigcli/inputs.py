@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -17,6 +18,7 @@ from scenes.documents import decode_text, read_source
 from scenes.errors import DeigError, InvalidInput
 from scenes.io import LoadedScene, load_scenes
 
+from .concepts import with_concept_paths
 from .failures import Failures, Unplanned
 from .flags import read_stdin_bytes
 from .planning import (
@@ -102,8 +104,10 @@ def scenes_from(paths: list[str], settings: PlannerSettings, failures: Failures,
             number += 1
             continue
         digest = text_sha256(text)
+        base = Path.cwd() if path == "-" else Path(path).parent
         for loaded in loaded_scenes:
             try:
+                loaded = dataclasses.replace(loaded, scene=with_concept_paths(loaded.scene, base))
                 yield complete_scene(settings, _resized(loaded, settings), digest, cache)
             except DeigError as exc:
                 yield failures.unplanned(number, scene_label(loaded), exc)

@@ -41,6 +41,8 @@ class Renderer(ABC):
     Options: ClassVar[type[RendererOptions]] = RendererOptions
     # The most instances this renderer can honour; more is an error, never a silent drop.
     max_instances: ClassVar[int | None] = None
+    # Whether it honours instances' `concept:` (learned concepts); one that does not refuses them.
+    supports_concepts: ClassVar[bool] = False
 
     def __init__(self, options: RendererOptions | None = None):
         self.options = options if options is not None else self.Options()
@@ -59,6 +61,10 @@ class Renderer(ABC):
                 f"{self.max_instances}",
                 hint="Merge or drop instances, or use a renderer without this limit ('deig plugins').",
             )
+        with_concept = next((i for i, instance in enumerate(scene.instances) if instance.concept), None)
+        if with_concept is not None and not self.supports_concepts:
+            raise InvalidInput(f"instances[{with_concept}].concept: renderer '{self.name}' does not draw learned "
+                               "concepts", hint="Use the regional renderer (the default) for scenes with concepts.")
         return []
 
     def check_environment(self) -> None:

@@ -93,6 +93,7 @@ class PreviewRenderer(Renderer):
     name = "preview"
     description = "Draws the scene layout with Pillow (boxes, captions, skeletons); no weights, instant."
     Options = PreviewOptions
+    supports_concepts = True  # a layout preview: concepts have nothing to draw
 
     def render(self, scene: Scene, seeds: list[int], progress: ProgressCallback | None = None) -> list[RenderedImage]:
         images = []

@@ -16,6 +16,7 @@ from scenes.manifest import InputRecord, Manifest, recipe_hash
 from .. import console, flags, registry
 from ..artifacts import ImageJob, file_sha256, manifest_from_png
 from ..batch import job_record, run_batch
+from ..concepts import pin_concepts
 from ..files import prepare_output_folder, slug
 from ..planning import PlannedScene
 from ..rendering import Batch, RendererPool, SceneWork, check_scene
@@ -117,7 +118,7 @@ def replay(
     pool = RendererPool()
     chosen = pool.get(name, values)
     new_seed = original.seed if seed is None else seed
-    scene = original.scene.with_seed(new_seed)
+    scene = pin_concepts(original.scene.with_seed(new_seed))  # a concept file that changed is refused
     check_scene(chosen, scene, str(source))
 
     folder = prepare_output_folder(output)

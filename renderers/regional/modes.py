@@ -65,7 +65,11 @@ def _stacked_texts(attn: Attention, state, device, dtype):
             by_length.setdefault(text.shape[1], []).append(index)
         stacks = []
         for length, indices in by_length.items():
-            projected = [_projected(attn, state.sets[i].to(device=device, dtype=dtype)) for i in indices]
+            projected = []
+            for i in indices:
+                text = state.sets[i].to(device=device, dtype=dtype)
+                with state.projecting([(state.set_region(i), text.shape[1])]):
+                    projected.append(_projected(attn, text))
             keys = torch.cat([k for k, _ in projected], dim=1)
             values = torch.cat([v for _, v in projected], dim=1)
             stacks.append((indices, keys, values, length))
@@ -111,7 +115,8 @@ def concat(attn: Attention, query: torch.Tensor, context: torch.Tensor, state) -
 
     keys = state.cached(("concat", id(attn), query.shape[0]), build)
     bias = state.cross_bias(query.shape[1], query.device, query.dtype)
-    return attention_over(attn, query, keys.to(device=query.device, dtype=query.dtype), bias)
+    with state.projecting(state.groups):
+        return attention_over(attn, query, keys.to(device=query.device, dtype=query.dtype), bias)
 
 
 # -- dense ------------------------------------------------------------------------------------------
@@ -140,8 +145,11 @@ def _dense_maps(state, tokens: int, device, dtype) -> tuple[torch.Tensor, torch.
 def dense(attn: Attention, query: torch.Tensor, context: torch.Tensor, state) -> torch.Tensor:
     """DenseDiffusion's modulation: s += w * scale * (M * (max - s) - (1 - M) * (s - min))."""
     q = _queries(attn, query)
-    keys, values = state.cached(("dense-kv", id(attn), str(query.device), query.dtype),
-                                lambda: _projected(attn, state.keys.to(device=query.device, dtype=query.dtype)))
+    def project():
+        with state.projecting(state.groups):
+            return _projected(attn, state.keys.to(device=query.device, dtype=query.dtype))
+
+    keys, values = state.cached(("dense-kv", id(attn), str(query.device), query.dtype), project)
     maps, scales = _dense_maps(state, query.shape[1], query.device, query.dtype)
     scores = torch.matmul(q, keys.transpose(-1, -2)) * attn.scale
     highest = scores.amax(dim=-1, keepdim=True)
