@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from .commands.concept import concept_app
 from .commands.convert import convert
 from .commands.doctor import doctor
 from .commands.download import download
@@ -58,4 +59,5 @@ app.command()(plugins)
 app.command()(doctor)
 app.command()(convert)
 app.add_typer(eval_app, name="eval")
+app.add_typer(concept_app, name="concept")
 app.command()(download)
