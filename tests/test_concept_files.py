@@ -158,3 +158,25 @@ def test_the_manifest_records_each_concept_and_replay_refuses_a_changed_file(cli
     assert changed.code == EXIT_INVALID
     assert "instances[0].concept" in changed.error_lines[0] and "has changed" in changed.error_lines[0]
     assert "Hint:" in changed.stderr and not (tmp_path / "changed").exists()
+
+
+def test_a_hub_id_is_read_from_the_local_cache_only(cli, tmp_path, monkeypatch):
+    import huggingface_hub.constants
+
+    cache = tmp_path / "hub"
+    snapshot = cache / "models--someone--rex-concept" / "snapshots" / ("a" * 40)
+    snapshot.mkdir(parents=True)
+    (cache / "models--someone--rex-concept" / "refs").mkdir()
+    (cache / "models--someone--rex-concept" / "refs" / "main").write_text("a" * 40)
+    write_ti(snapshot / "learned_embeds.safetensors", 0)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
+    scene = scene_file(tmp_path, dog("someone/rex-concept"))
+    result = cli("render", "--scene", scene, "--model", "tiny", "--steps", "1", "-o", tmp_path / "out")
+    assert result.code == 0, result.stderr
+    manifest = json.loads(Path(result.stdout.split()[0]).with_suffix(".json").read_text())
+    assert manifest["scene"]["instances"][0]["concept"] == "someone/rex-concept"  # kept as a hub id
+    assert manifest["renderer"]["details"]["concepts"][0]["kind"] == "textual_inversion"
+
+    missing = scene_file(tmp_path, dog("someone/not-cached"), name="missing.yaml")
+    result = cli("render", "--scene", missing, "--model", "tiny", "--steps", "1", "-o", tmp_path / "o2")
+    assert result.code == 4 and "instances[0].concept" in result.stderr and "hf download someone/not-cached" in result.stderr

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from concept_fixtures import lora_state_dict, write_lora
+from concept_fixtures import lora_state_dict, tiny_unet, write_lora
 from tiny_pipelines import one_thread, stock_pipeline  # noqa: F401 (one_thread: autouse fixture)
 
 from renderers.diffusion.lora import MaskedLora, Routing, applied, unet_parts
@@ -118,3 +118,19 @@ def test_each_delta_reaches_exactly_its_own_region_and_caption_in_every_layer(tm
         assert torch.equal(out[:, free], base[:, free])  # exactly the base model outside every region
     assert len(touched) == len(states[0]) // 2  # every layer of the LoRA was wrapped and ran
     assert text_checked >= loras
+
+
+def test_a_kohya_lora_reads_as_the_same_layers_with_its_alpha():
+    state = lora_state_dict(tiny_unet(), 3, rank=4)
+    kohya = {}
+    for key, tensor in state.items():
+        module = key.removeprefix("unet.").split(".lora_")[0]
+        stem = "lora_unet_" + module.replace(".", "_")
+        kohya[f"{stem}.{'lora_down' if '.lora_A.' in key else 'lora_up'}.weight"] = tensor
+        kohya[f"{stem}.alpha"] = torch.tensor(2.0)  # alpha / rank = 0.5
+    peft_parts, _ = unet_parts(state, "sd15")
+    kohya_parts, left_out = unet_parts(kohya, "sd15")
+    assert left_out == [] and set(kohya_parts) == set(peft_parts)
+    for name, part in peft_parts.items():
+        assert torch.equal(kohya_parts[name].down, part.down) and torch.equal(kohya_parts[name].up, part.up)
+        assert part.scale == 1.0 and kohya_parts[name].scale == 0.5
