@@ -25,14 +25,19 @@ def write_sdxl_ti(path: Path, seed: int, *, widths=(768, 1280)) -> None:
                "clip_g": torch.randn(1, widths[1], generator=generator)}, str(path))
 
 
-def lora_state_dict(unet, seed: int, *, rank: int = 4, std: float = 0.2, targets=LORA_TARGETS) -> dict[str, torch.Tensor]:
-    """A LoRA on every attention and feed-forward projection of `unet`, in diffusers' PEFT key format."""
+def lora_state_dict(unet, seed: int, *, rank: int = 4, std: float = 0.2, targets=LORA_TARGETS,
+                    convs: bool = False) -> dict[str, torch.Tensor]:
+    """A LoRA on every attention and feed-forward projection of `unet`, in diffusers' PEFT key format;
+    with `convs`, also on the 1x1 convolutions proj_in / proj_out (SD-1.5's)."""
     generator = torch.Generator().manual_seed(seed)
     state = {}
     for name, module in unet.named_modules():
         if isinstance(module, torch.nn.Linear) and name.endswith(targets):
             state[f"unet.{name}.lora_A.weight"] = torch.randn(rank, module.in_features, generator=generator) * std
             state[f"unet.{name}.lora_B.weight"] = torch.randn(module.out_features, rank, generator=generator) * std
+        elif convs and isinstance(module, torch.nn.Conv2d) and name.endswith(("proj_in", "proj_out")):
+            state[f"unet.{name}.lora_A.weight"] = torch.randn(rank, module.in_channels, 1, 1, generator=generator) * std
+            state[f"unet.{name}.lora_B.weight"] = torch.randn(module.out_channels, rank, 1, 1, generator=generator) * std
     return state
 
 

@@ -28,7 +28,7 @@ def test_with_the_mask_all_ones_it_equals_diffusers_load_lora_weights_fused(fami
                                                          device="cpu"))
     renderer.load()
     unet = renderer.components.unet
-    state = lora_state_dict(unet, 7)
+    state = lora_state_dict(unet, 7, convs=True)  # SD-1.5's proj_in/proj_out are 1x1 convolutions
     parts, left_out = unet_parts(state, family)
     assert left_out == [] and len(parts) == len(state) // 2
     generator = torch.Generator().manual_seed(0)
@@ -59,14 +59,21 @@ def _cells(box, h: int, w: int) -> torch.Tensor:
 
 
 def _delta(state, name: str, x: torch.Tensor, scale: float) -> torch.Tensor:
+    """The LoRA's full delta on (B, N, C) tokens; convolution inputs (B, C, H, W) come back as tokens too."""
     down, up = state[f"unet.{name}.lora_A.weight"], state[f"unet.{name}.lora_B.weight"]
+    if down.ndim == 4:
+        return _tokens(torch.nn.functional.conv2d(torch.nn.functional.conv2d(x, down), up)) * scale
     return (x @ down.T @ up.T) * scale
+
+
+def _tokens(tensor: torch.Tensor) -> torch.Tensor:
+    return tensor.flatten(2).transpose(1, 2) if tensor.ndim == 4 else tensor
 
 
 @pytest.mark.parametrize("loras", [1, 2])
 def test_each_delta_reaches_exactly_its_own_region_and_caption_in_every_layer(tmp_path, loras):
     scales = [0.8, 1.3]
-    states = [write_lora(tmp_path / f"c{i}.safetensors", 10 + i) for i in range(loras)]
+    states = [write_lora(tmp_path / f"c{i}.safetensors", 10 + i, convs=True) for i in range(loras)]
     instances = [{"name": "dog", "caption": "a dog", "box": A_BOX, "concept": str(tmp_path / "c0.safetensors"),
                   "concept_scale": scales[0]},
                  {"name": "cat", "caption": "a cat", "box": B_BOX}]
@@ -89,7 +96,7 @@ def test_each_delta_reaches_exactly_its_own_region_and_caption_in_every_layer(tm
     prompt = encode_scene(renderer.components, scene, "cpu", torch.float32, mode="regional")
     captions = [prompt.sets[1][0], prompt.sets[2][0]]  # each instance's caption as encoded
     # The layers are put back after the render: each wrapper's base is a layer of the UNet again.
-    bases = {id(m): n for n, m in renderer.components.unet.named_modules() if isinstance(m, torch.nn.Linear)}
+    bases = {id(m): n for n, m in renderer.components.unet.named_modules() if isinstance(m, torch.nn.Linear | torch.nn.Conv2d)}
     touched, text_checked = set(), 0
     for module, x, out in calls:
         name = bases[id(module.base)]
@@ -105,14 +112,14 @@ def test_each_delta_reaches_exactly_its_own_region_and_caption_in_every_layer(tm
                 assert torch.equal(out, base)  # the global caption, the base, the other captions: untouched
             text_checked += owner is not None
             continue
+        full_delta = [_delta(state, name, x, scale) for state, scale in zip(states, scales, strict=False)]
+        x, out, base = _tokens(x), _tokens(out), _tokens(base)
         side = int(x.shape[-2] ** 0.5)
         a, b = _cells(A_BOX, side, side), _cells(B_BOX, side, side)
         free = ~a & ~b
-        torch.testing.assert_close(out[:, a], base[:, a] + _delta(states[0], name, x[:, a], scales[0]),
-                                   rtol=1e-5, atol=1e-6)
+        torch.testing.assert_close(out[:, a], base[:, a] + full_delta[0][:, a], rtol=1e-5, atol=1e-6)
         if loras == 2:
-            torch.testing.assert_close(out[:, b], base[:, b] + _delta(states[1], name, x[:, b], scales[1]),
-                                       rtol=1e-5, atol=1e-6)
+            torch.testing.assert_close(out[:, b], base[:, b] + full_delta[1][:, b], rtol=1e-5, atol=1e-6)
         else:
             assert torch.equal(out[:, b], base[:, b])
         assert torch.equal(out[:, free], base[:, free])  # exactly the base model outside every region
