@@ -33,7 +33,11 @@ def scene_concepts(scene: Scene, model: str, *, allow_pickle: bool) -> tuple[lis
         if instance.concept is None:
             continue
         label = where(index)
-        path, _ = _located(label, lambda c=instance.concept: resolve(c, Path.cwd()))
+        try:
+            path, _ = resolve(instance.concept, Path.cwd())  # absolute once read from a scene file
+        except InvalidInput as exc:
+            exc.message = f"{label}: {exc.message}"
+            raise
         concept = inspect(path, label, allow_pickle=allow_pickle)
         check_fits(concept, model, label)
         if concept.kind == TEXTUAL_INVERSION:
@@ -49,15 +53,6 @@ def scene_concepts(scene: Scene, model: str, *, allow_pickle: bool) -> tuple[lis
                             "part is, inside the instance's region)")
         found.append((index, concept))
     return found, warnings
-
-
-def _located(label: str, call):
-    try:
-        return call()
-    except InvalidInput as exc:
-        if not exc.message.startswith("instances["):
-            exc.message = f"{label}: {exc.message}"
-        raise
 
 
 @dataclass
