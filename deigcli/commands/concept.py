@@ -47,7 +47,8 @@ def train(
                         "(.safetensors) to keep this one apart from (CLIF-style contrastive term). Repeatable.")] = None,
     contrast_weight: Annotated[float, typer.Option("--contrast-weight", min=0.0, max=100.0,
                                help="Weight of the contrastive term.")] = 0.1,
-    seed: flags.RenderSeed = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1, help="Seed of the training's noise, "
+                    "timesteps and image order.")] = 0,
     checkpoint_every: Annotated[int, typer.Option("--checkpoint-every", min=1, help="Steps between checkpoints.")
                                 ] = 50,
     force: Annotated[bool, typer.Option("--force", help="Start over in a folder holding another run.")] = False,
@@ -55,8 +56,9 @@ def train(
 ) -> int:
     """Train a textual-inversion token from 3-20 images; prints the path of NAME.safetensors.
 
-    Resumes from the folder's checkpoint when the same run was interrupted. Use the file in a
-    scene: `concept: NAME.safetensors` with `concept_token: WORD` in the instance's caption.
+    Resumes from the folder's checkpoint when the same run was interrupted.
+
+    In a scene: `concept: NAME.safetensors`, and `concept_token: WORD` with WORD in the caption.
 
     Examples:
 
@@ -73,7 +75,7 @@ def train(
     contrast_files = _contrast_files(contrast or [])
     _check_model(model)
     settings_record = {"name": name, "model": model, "steps": steps, "vectors": vectors, "learning_rate": learning_rate,
-                       "resolution": resolution, "seed": seed or 0, "init_word": init_word,
+                       "resolution": resolution, "seed": seed, "init_word": init_word,
                        "contrast": [{"path": str(p), "sha256": s} for p, s in contrast_files],
                        "contrast_weight": contrast_weight,
                        "images": [{"path": str(p), "sha256": s} for p, s, _ in pictures]}
