@@ -180,3 +180,23 @@ def test_a_hub_id_is_read_from_the_local_cache_only(cli, tmp_path, monkeypatch):
     missing = scene_file(tmp_path, dog("someone/not-cached"), name="missing.yaml")
     result = cli("render", "--scene", missing, "--model", "tiny", "--steps", "1", "-o", tmp_path / "o2")
     assert result.code == 4 and "instances[0].concept" in result.stderr and "hf download someone/not-cached" in result.stderr
+
+
+@pytest.mark.parametrize("instance, words", [
+    ({"name": "dog", "caption": "a photo of rex", "concept": "rex.safetensors"}, "needs a 'concept_token'"),
+    (dog(concept_scale=0.5), "has no scale"),
+])
+def test_a_textual_inversion_needs_its_token_and_takes_no_scale(cli, tmp_path, instance, words):
+    write_ti(tmp_path / "rex.safetensors", 0)
+    result = cli("render", "--scene", scene_file(tmp_path, instance), "--model", "tiny", "-o", tmp_path / "out")
+    assert result.code == EXIT_INVALID and words in result.stderr and "instances[0]" in result.error_lines[0]
+
+
+def test_a_lora_with_a_text_encoder_part_renders_with_a_warning(cli, tmp_path):
+    state = write_lora(tmp_path / "tom.safetensors", 0)
+    state["text_encoder.text_model.encoder.layers.0.self_attn.q_proj.lora_A.weight"] = torch.zeros(4, 32)
+    state["text_encoder.text_model.encoder.layers.0.self_attn.q_proj.lora_B.weight"] = torch.zeros(32, 4)
+    save_file(state, str(tmp_path / "tom.safetensors"))
+    scene = scene_file(tmp_path, {"name": "cat", "caption": "a cat", "concept": "tom.safetensors"})
+    result = cli("render", "--scene", scene, "--model", "tiny", "--steps", "1", "-o", tmp_path / "out")
+    assert result.code == 0 and "text-encoder part of the LoRA tom.safetensors is not applied" in result.stderr

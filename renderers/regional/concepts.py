@@ -65,9 +65,6 @@ class SceneConcepts:
     lora_scales: list[float] = field(default_factory=list)
     records: list[dict] = field(default_factory=list)
 
-    def column(self, instance: int) -> int | None:
-        return self.lora_instances.index(instance) if instance in self.lora_instances else None
-
 
 class ConceptLoader:
     """Concept weights read once per file (by sha256), for one loaded model."""
