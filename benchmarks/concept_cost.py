@@ -11,7 +11,9 @@ its own caption's K/V), against the same step without LoRAs.
 
 Timing as in regional_overhead.py: interleaved pairs (the order alternates), the median of the
 pairs' ratios with half the interquartile range and the extremes. Wrapping the layers happens once
-per render, not per step, and is not timed. The last line is the ratio at 4 LoRAs (goal: at most 1.2).
+per render, not per step, and is not timed. Each line also gives the ratio of floating-point
+operations (torch's FlopCounterMode: matmuls, convolutions, attention), which a busy machine
+cannot disturb. The last line is the timed ratio at 4 LoRAs (goal: at most 1.2).
 """
 
 from __future__ import annotations
@@ -81,6 +83,14 @@ def main() -> None:
     loras = [random_lora(unet, args.rank, generator) for _ in range(max(LORA_COUNTS))]
     plain_state = regional_state(regions, latent, torch.Generator().manual_seed(1))
 
+    def flops(call) -> int:
+        from torch.utils.flop_counter import FlopCounterMode
+
+        counter = FlopCounterMode(display=False)
+        with counter:
+            call()
+        return counter.get_total_flops()
+
     def step(state) -> float:
         begin = time.perf_counter()
         with torch.no_grad():
@@ -119,9 +129,10 @@ def main() -> None:
             others.append(other)
         median, half, low, high = spread(ratios)
         results[count] = median
+        flop_ratio = flops(with_loras) / flops(lambda: step(plain_state))
         print(f"{count} LoRA{'s' if count > 1 else ' '}: step {statistics.median(others):.3f} s vs "
-              f"{statistics.median(plains):.3f} s without, ratio {median:.3f} ± {half:.3f} [{low:.3f}-{high:.3f}]",
-              flush=True)
+              f"{statistics.median(plains):.3f} s without, ratio {median:.3f} ± {half:.3f} [{low:.3f}-{high:.3f}]; "
+              f"operations {flop_ratio:.3f}x", flush=True)
     print(f"{max(LORA_COUNTS)}-LoRA ratio: {results[max(LORA_COUNTS)]:.3f}")
 
 
