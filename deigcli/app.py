@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from .commands.concept import concept_app
 from .commands.convert import convert
 from .commands.doctor import doctor
 from .commands.download import download
@@ -59,5 +60,6 @@ app.command()(plugins)
 app.command()(doctor)
 app.command()(convert)
 app.add_typer(eval_app, name="eval")
+app.add_typer(concept_app, name="concept")
 app.command()(download)
 app.add_typer(ref_app, name="ref")

@@ -19,6 +19,7 @@ from scenes.documents import decode_text, read_source
 from scenes.errors import DeigError, InvalidInput
 from scenes.io import LoadedScene, load_scenes
 
+from .concepts import with_concept_paths
 from .failures import Failures, Unplanned
 from .flags import read_stdin_bytes
 from .planning import (
@@ -107,6 +108,7 @@ def scenes_from(paths: list[str], settings: PlannerSettings, failures: Failures,
         base = Path.cwd() if path == "-" else Path(path).parent
         for loaded in loaded_scenes:
             try:
+                loaded = dataclasses.replace(loaded, scene=with_concept_paths(loaded.scene, base))
                 yield complete_scene(settings, _anchored(_resized(loaded, settings), base), digest, cache)
             except DeigError as exc:
                 yield failures.unplanned(number, scene_label(loaded), exc)

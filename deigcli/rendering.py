@@ -24,6 +24,7 @@ from scenes.references import reference_digests
 
 from . import console, registry
 from .artifacts import ImageJob
+from .concepts import pin_concepts
 from .failures import Failures, Unplanned
 from .files import check_output_path, prepare_output_folder, slug
 from .options import build_options, parse_assignments
@@ -209,7 +210,7 @@ def prepare_work(planned: list[PlannedScene | Unplanned], flags: RenderSettings,
 
 def _scene_work(item: PlannedScene, scene_index: int, several: bool, flags: RenderSettings, pool: RendererPool,
                 device: str | None, names: _Names) -> SceneWork:
-    scene = item.scene
+    scene = item.scene = pin_concepts(item.scene)
     name = renderer_name(flags, scene)
     if scene.render and scene.render.renderer and flags.renderer and scene.render.renderer != flags.renderer:
         console.note(f"Note: {item.label}: its render settings are for '{scene.render.renderer}'; "

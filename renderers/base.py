@@ -43,6 +43,8 @@ class Renderer(ABC):
     max_instances: ClassVar[int | None] = None
     # Whether instances' identity `reference` images are honoured; a renderer that cannot refuses them.
     supports_references: ClassVar[bool] = False
+    # Whether it honours instances' `concept:` (learned concepts); one that does not refuses them.
+    supports_concepts: ClassVar[bool] = False
 
     def __init__(self, options: RendererOptions | None = None):
         self.options = options if options is not None else self.Options()
@@ -68,6 +70,10 @@ class Renderer(ABC):
             from scenes.references import scene_references
 
             scene_references(scene)  # every file checked (format, size, decodable) before weights load
+        with_concept = next((i for i, instance in enumerate(scene.instances) if instance.concept), None)
+        if with_concept is not None and not self.supports_concepts:
+            raise InvalidInput(f"instances[{with_concept}].concept: renderer '{self.name}' does not draw learned "
+                               "concepts", hint="Use the regional renderer (the default) for scenes with concepts.")
         return []
 
     def check_environment(self) -> None:

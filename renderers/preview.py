@@ -94,6 +94,7 @@ class PreviewRenderer(Renderer):
     description = "Draws the scene layout with Pillow (boxes, captions, skeletons); no weights, instant."
     Options = PreviewOptions
     supports_references = True  # the layout is drawn without them; their files are still checked
+    supports_concepts = True  # a layout preview: concepts have nothing to draw
 
     def render(self, scene: Scene, seeds: list[int], progress: ProgressCallback | None = None) -> list[RenderedImage]:
         images = []

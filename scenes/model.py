@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -35,6 +36,7 @@ MIN_SIDE, MAX_SIDE = 64, 4096
 # A box must cover at least one latent cell (8x8 pixels) to mean anything to a renderer.
 MIN_BOX_PIXELS = 8
 MAX_SEED = 2**32 - 1
+MIN_CONCEPT_SCALE, MAX_CONCEPT_SCALE = -4.0, 4.0
 
 
 class StrictModel(BaseModel):
@@ -57,6 +59,9 @@ Name = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, ma
 Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CAPTION_CHARS)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Box = tuple[Fraction, Fraction, Fraction, Fraction]
+ConceptSource = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+ConceptWord = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Keypoint = tuple[Fraction, Fraction, Fraction]
 MAX_REFERENCES = 16
 MAX_REFERENCE_STRENGTH = 2.0
@@ -142,6 +147,23 @@ class Instance(StrictModel):
     reference_strength: Annotated[float, Field(ge=0.0, le=MAX_REFERENCE_STRENGTH)] | None = Field(
         default=None, description="How strongly the reference is followed (IP-Adapter scale, 0 to 2). Left out: "
         "the renderer's reference_strength option.")
+    concept: ConceptSource | None = Field(
+        default=None,
+        description="A learned concept for this instance: a textual-inversion embedding or a LoRA, as a "
+        ".safetensors file or a folder (relative to the scene file), or a hub id (owner/name[/file]).",
+    )
+    concept_token: ConceptWord | None = Field(
+        default=None,
+        description="The word of the caption that names the concept: a textual inversion's learned "
+        "vectors take its place (the caption must contain it); a LoRA's trigger word stays as written.",
+    )
+    concept_scale: Annotated[float, Field(ge=MIN_CONCEPT_SCALE, le=MAX_CONCEPT_SCALE)] | None = Field(
+        default=None, description="A LoRA's strength inside the instance's region (default 1).",
+    )
+    concept_sha256: Sha256 | None = Field(
+        default=None,
+        description="The concept file's sha256; deig records it, and refuses a file that no longer matches.",
+    )
 
     @field_validator("name")
     @classmethod
@@ -210,6 +232,31 @@ class Instance(StrictModel):
         if self.reference is None:
             return []
         return [self.reference] if isinstance(self.reference, str) else list(self.reference)
+
+    @field_validator("concept", "concept_token")
+    @classmethod
+    def _concept_line(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must not be blank")
+        return value if value is None else _single_line(value)
+
+    @field_validator("concept_token")
+    @classmethod
+    def _one_word(cls, value: str | None) -> str | None:
+        if value is not None and any(ch.isspace() for ch in value):
+            raise ValueError("must be one word")
+        return value
+
+    def concept_problems(self) -> list[tuple[str, str]]:
+        """(field, message) for concept fields that do not fit together or with the caption."""
+        if self.concept is None:
+            return [(name, f"'{name}' needs a 'concept'") for name in ("concept_token", "concept_scale", "concept_sha256")
+                    if getattr(self, name) is not None][:1]
+        if self.concept_token is not None and self.caption is not None \
+                and not caption_names(self.caption, self.concept_token):
+            return [("concept_token", f"'{self.concept_token}' does not occur in the caption as a word; write it "
+                     "into the caption where the concept is named")]
+        return []
 
     @property
     def is_complete(self) -> bool:
@@ -349,6 +396,10 @@ class Scene(StrictModel):
                         input=list(instance.box),
                     )
                 )
+        for index, instance in enumerate(self.instances):
+            for field, message in instance.concept_problems():
+                problems.append(InitErrorDetails(type=PydanticCustomError("concept", message), loc=("instances", index, field),
+                                                 input=getattr(instance, field)))
         for index, relation in enumerate(self.relations):
             for field in ("subject", "object", "other"):
                 value = getattr(relation, field)
@@ -415,6 +466,15 @@ class Scene(StrictModel):
 
     def with_seed(self, seed: int) -> Scene:
         return self.model_copy(update={"seed": seed})
+
+
+def concept_word_pattern(token: str) -> re.Pattern[str]:
+    """The token as a whole word: not part of a longer word (punctuation around it is fine)."""
+    return re.compile(rf"(?<![\w<>]){re.escape(token)}(?![\w<>])")
+
+
+def caption_names(caption: str, token: str) -> bool:
+    return concept_word_pattern(token).search(caption) is not None
 
 
 def canvas_pixels(box: Box, width: int, height: int) -> tuple[int, int, int, int]:

@@ -92,7 +92,7 @@ version: 2
     assert "s.yaml:12: version: unsupported scene version 2; this deig reads version 1" in found
     assert "s.yaml:2: width: must be a multiple of 8 (got 500; nearest: 496)" in found
     assert any(p.startswith("s.yaml:5: instances[0].box: x0 must be less than x1") for p in found)
-    assert "s.yaml:6: instances[0].colour: unknown key 'colour' (allowed: name, caption, box, pose, depth, reference, identity, reference_strength)" in found
+    assert "s.yaml:6: instances[0].colour: unknown key 'colour' (allowed: name, caption, box, pose, depth, reference, identity, reference_strength, concept, concept_token, concept_scale, concept_sha256)" in found
     assert any(p.startswith("s.yaml:8: instances[1].pose: unknown pose 'standin'; did you mean 'standing'?")
                for p in found)
     assert any(p.startswith("s.yaml:10: instances[2].box[2]: input should be less than or equal to 1") for p in found)

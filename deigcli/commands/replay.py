@@ -17,6 +17,7 @@ from scenes.manifest import InputRecord, Manifest, recipe_hash
 from .. import console, flags, registry
 from ..artifacts import ImageJob, file_sha256, manifest_from_png
 from ..batch import job_record, run_batch
+from ..concepts import pin_concepts
 from ..files import prepare_output_folder, slug
 from ..planning import PlannedScene
 from ..rendering import Batch, RendererPool, SceneWork, check_scene
@@ -118,7 +119,7 @@ def replay(
     pool = RendererPool()
     chosen = pool.get(name, values)
     new_seed = original.seed if seed is None else seed
-    scene = references.anchor(original.scene.with_seed(new_seed), source.resolve().parent)
+    scene = references.anchor(pin_concepts(original.scene.with_seed(new_seed)), source.resolve().parent)
     references.check_unchanged(scene, original.renderer.details.get("identity", {}).get("references", []),
                                str(source))
     check_scene(chosen, scene, str(source))

@@ -1,7 +1,7 @@
 """The published checkpoint -> our safetensors folder, and that folder -> modules on a device.
 
 `model.pth` is a pickle (spec §1.1). It is opened only here and only through the restricted
-unpickler of `unpickle.py`, which admits containers, tensors, numbers and strings and refuses
+unpickler of `renderers/diffusion/unpickle.py`, which admits containers, tensors, numbers and strings and refuses
 everything else before it runs. The conversion writes, once:
 
     deig_model.json            format, architecture (DeigConfig), source file and its sha256
@@ -54,7 +54,7 @@ def sha256_file(path: Path, chunk: int = 1 << 24) -> str:
 
 def read_pickle_checkpoint(path: Path) -> dict:
     """model.pth through the restricted unpickler (containers, tensors, numbers, strings; no code runs)."""
-    from . import unpickle
+    from renderers.diffusion import unpickle
 
     def read(**mmap):
         return torch.load(path, map_location="cpu", weights_only=False, pickle_module=unpickle, **mmap)

@@ -54,15 +54,29 @@ def zeros_like(embeddings: PromptEmbeddings) -> PromptEmbeddings:
     return PromptEmbeddings(torch.zeros_like(embeddings.tokens), pooled)
 
 
+WordIds = list[list[int]]  # a text's word ids (no start or end token), one list per text encoder
+
+
+def _word_ids(tokenizer, index: int, texts: list[str], given: list[WordIds | None] | None) -> list[list[int]]:
+    """Each text's word ids for encoder `index`: the given ones (e.g. with learned concept rows), or the tokenizer's."""
+    words = tokenizer(texts, add_special_tokens=False).input_ids
+    if given is None:
+        return words
+    return [ids[index] if ids is not None else own for ids, own in zip(given, words, strict=True)]
+
+
 @torch.no_grad()
-def encode_real_tokens(components: Components, texts: list[str], device) -> list[torch.Tensor]:
-    """For each text, a (L_i, D) tensor of its real tokens' hidden states (words + end token)."""
+def encode_real_tokens(components: Components, texts: list[str], device,
+                       word_ids: list[WordIds | None] | None = None) -> list[torch.Tensor]:
+    """For each text, a (L_i, D) tensor of its real tokens' hidden states (words + end token).
+
+    `word_ids`, when given, holds per text either its ids per encoder or None (tokenise the text)."""
     if not texts:
         return []
     per_encoder = []
     for index, tokenizer in enumerate(components.tokenizers):
         window = tokenizer.model_max_length - 2
-        words = tokenizer(texts, add_special_tokens=False).input_ids
+        words = _word_ids(tokenizer, index, texts, word_ids)
         chunks, owners = [], []
         for owner, ids in enumerate(words):
             pieces = [ids[start:start + window] for start in range(0, len(ids), window)] or [[]]
@@ -86,24 +100,25 @@ def encode_real_tokens(components: Components, texts: list[str], device) -> list
 
 
 @torch.no_grad()
-def encode_windows(components: Components, text: str, device) -> PromptEmbeddings:
+def encode_windows(components: Components, text: str, device, word_ids: WordIds | None = None) -> PromptEmbeddings:
     """A text as the stock pipelines encode a prompt (start token, words, end token, padding to 77),
     in as many 77-token windows as its words need, joined one after another: (1, 77 * n, D).
 
     A text that fits one window is encoded exactly as `encode_padded` encodes it; each window keeps
     its own start, end and padding tokens, the attention sinks the model was trained with. SDXL's
-    pooled text is the first window's.
+    pooled text is the first window's. `word_ids` replace the tokenizer's ids (one list per encoder).
     """
     window = components.tokenizers[0].model_max_length - 2
-    words = components.tokenizers[0](text, add_special_tokens=False).input_ids
-    if len(words) <= window:
-        return encode_padded(components, [text], device)
+    if word_ids is None:
+        words = components.tokenizers[0](text, add_special_tokens=False).input_ids
+        if len(words) <= window:
+            return encode_padded(components, [text], device)
     per_encoder, pooled = [], None
     for index, tokenizer in enumerate(components.tokenizers):
-        ids = tokenizer(text, add_special_tokens=False).input_ids
+        ids = _word_ids(tokenizer, index, [text], None if word_ids is None else [word_ids])[0]
         pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
         rows = []
-        for start in range(0, len(ids), window):
+        for start in range(0, max(len(ids), 1), window):
             chunk = [tokenizer.bos_token_id, *ids[start:start + window], tokenizer.eos_token_id]
             rows.append(chunk + [pad] * (window + 2 - len(chunk)))
         states, text_embeds = _encode(components, index, torch.tensor(rows, device=device))

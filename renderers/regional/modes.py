@@ -56,7 +56,12 @@ def _text_keys(attn: Attention, state, device, dtype) -> list[tuple[torch.Tensor
     """Keys and values of every text of the regional mode, (1, heads, L, d) each, for this layer."""
 
     def build():
-        pairs = [_projected(attn, text.to(device=device, dtype=dtype)) for text in state.sets]
+        pairs = []
+        for index, text in enumerate(state.sets):
+            text = text.to(device=device, dtype=dtype)
+            # An instance's LoRA reaches the keys and values of its own caption only.
+            with state.projecting([(state.set_region(index), text.shape[1])]):
+                pairs.append(_projected(attn, text))
         return [(key[None], value[None]) for key, value in pairs]
 
     return state.cached(("kv", id(attn), str(device), dtype), build)
@@ -119,7 +124,8 @@ def concat(attn: Attention, query: torch.Tensor, context: torch.Tensor, state) -
 
     keys = state.cached(("concat", id(attn), query.shape[0]), build)
     bias = state.cross_bias(query.shape[1], query.device, query.dtype)
-    return attention_over(attn, query, keys.to(device=query.device, dtype=query.dtype), bias)
+    with state.projecting(state.groups):
+        return attention_over(attn, query, keys.to(device=query.device, dtype=query.dtype), bias)
 
 
 # -- dense ------------------------------------------------------------------------------------------
@@ -148,8 +154,11 @@ def _dense_maps(state, tokens: int, device, dtype) -> tuple[torch.Tensor, torch.
 def dense(attn: Attention, query: torch.Tensor, context: torch.Tensor, state) -> torch.Tensor:
     """DenseDiffusion's modulation: s += w * scale * (M * (max - s) - (1 - M) * (s - min))."""
     q = _queries(attn, query)
-    keys, values = state.cached(("dense-kv", id(attn), str(query.device), query.dtype),
-                                lambda: _projected(attn, state.keys.to(device=query.device, dtype=query.dtype)))
+    def project():
+        with state.projecting(state.groups):
+            return _projected(attn, state.keys.to(device=query.device, dtype=query.dtype))
+
+    keys, values = state.cached(("dense-kv", id(attn), str(query.device), query.dtype), project)
     maps, scales = _dense_maps(state, query.shape[1], query.device, query.dtype)
     scores = torch.matmul(q, keys.transpose(-1, -2)) * attn.scale
     highest = scores.amax(dim=-1, keepdim=True)

@@ -24,6 +24,8 @@ values of the fusion texts (constant over a render) are cached on the state.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import torch
 from diffusers.models.attention_processor import Attention, AttnProcessor2_0
@@ -49,7 +51,7 @@ class FusionState:
                  latent_hw: tuple[int, int], strength: float = 1.0, negative_rows: int, negative_length: int = 77,
                  mode: str = "concat", keys: torch.Tensor | None = None, sets: list[torch.Tensor] | None = None,
                  has_background: bool = False, base_ratio: float = 0.0, layers: tuple[str, ...] | None = None,
-                 self_penalty: float = float("inf")):
+                 self_penalty: float = float("inf"), routing=None, concept_columns: dict[int, int] | None = None):
         self.regions, self.groups, self.latent_hw = regions, groups or [], latent_hw
         self.mode, self.keys, self.sets = mode, keys, sets or []
         self.has_background, self.base_ratio = has_background, base_ratio
@@ -60,6 +62,19 @@ class FusionState:
         self.weight = 1.0  # this step's fusion weight: 1, or less where the schedule decays
         self.identity = None  # an identity.IdentityState when instances carry references
         self.cache: dict[tuple, object] = {}
+        # Masked LoRAs (renderers/diffusion/lora.py): the routing, and each LoRA instance's column in it.
+        self.routing, self.concept_columns = routing, concept_columns or {}
+
+    def projecting(self, runs: list[tuple[int, int]]):
+        """Context for projecting a text made of runs of (region, token count): each instance's
+        tokens get its LoRA's K/V delta, and no other tokens get any."""
+        if self.routing is None:
+            return contextlib.nullcontext()
+        return self.routing.text([(self.concept_columns.get(region), count) for region, count in runs])
+
+    def set_region(self, index: int) -> int:
+        """The region of the regional mode's text `index`: the base (GLOBAL), an instance, the background."""
+        return GLOBAL if index == 0 else index - 1
 
     def layer_on(self, block: str) -> bool:
         return block_selected(block, self.layers)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import torch
 
 from renderers.diffusion.loading import Components
-from renderers.diffusion.text import encode_padded, encode_real_tokens, encode_windows, zeros_like
+from renderers.diffusion.text import WordIds, encode_padded, encode_real_tokens, encode_windows, zeros_like
 from scenes.model import Scene
 
 GLOBAL = -1  # the group of the global caption's (or base's) tokens: every image token sees them
@@ -98,7 +98,10 @@ class RegionalPrompt:
 
 
 @torch.no_grad()
-def encode_scene(components: Components, scene: Scene, device, dtype, *, mode: str = "concat") -> RegionalPrompt:
+def encode_scene(components: Components, scene: Scene, device, dtype, *, mode: str = "concat",
+                 caption_ids: dict[int, WordIds] | None = None) -> RegionalPrompt:
+    """`caption_ids`: the word ids of instance captions that carry learned concept vectors (by instance)."""
+    caption_ids = caption_ids or {}
     positive = encode_padded(components, [scene.caption], device)
     if scene.negative is None and components.force_zeros_for_empty_prompt:
         negative = zeros_like(positive)
@@ -121,7 +124,8 @@ def encode_scene(components: Components, scene: Scene, device, dtype, *, mode: s
         texts = [instance.caption for instance in scene.instances]
         if scene.background is not None:
             texts.append(scene.background)
-        prompt.sets = [prompt.base_tokens] + [cast(encode_windows(components, text, device).tokens) for text in texts]
+        prompt.sets = [prompt.base_tokens] + [cast(encode_windows(components, text, device, caption_ids.get(index)).tokens)
+                                              for index, text in enumerate(texts)]
         prompt.has_background = scene.background is not None
         return prompt
     texts = [instance.caption for instance in scene.instances]
@@ -129,6 +133,7 @@ def encode_scene(components: Components, scene: Scene, device, dtype, *, mode: s
     if scene.background is not None:
         texts.append(scene.background)
         ids.append(len(scene.instances))
-    prompt.region_tokens = [cast(tokens) for tokens in encode_real_tokens(components, texts, device)]
+    word_ids = [caption_ids.get(index) for index in range(len(texts))]
+    prompt.region_tokens = [cast(tokens) for tokens in encode_real_tokens(components, texts, device, word_ids)]
     prompt.region_ids = ids
     return prompt

@@ -33,6 +33,7 @@ class RegionalRenderer(DiffusionRenderer):
                                   "one pass.")
     supports_flux: ClassVar[bool] = True
     supports_references: ClassVar[bool] = True  # SD-1.5 / SDXL through IP-Adapter (identity.py); not FLUX yet
+    supports_concepts: ClassVar[bool] = True
     Options: ClassVar[type[RegionalOptions]] = RegionalOptions
     options: RegionalOptions
 
@@ -43,6 +44,8 @@ class RegionalRenderer(DiffusionRenderer):
         self._flux = None
         self._adapter = None  # the IP-Adapter, loaded with the first scene that has references
         self._identity_record: dict | None = None
+        self._concept_loader = None
+        self._concept_records: list[dict] | None = None
 
     @property
     def flux(self):
@@ -73,8 +76,13 @@ class RegionalRenderer(DiffusionRenderer):
             if any(instance.reference is not None for instance in scene.instances):
                 raise InvalidInput("identity references are not routed on FLUX.1 yet",
                                    hint="Render scenes with references on an SD-1.5 or SDXL model.")
+            with_concept = next((i for i, instance in enumerate(scene.instances) if instance.concept), None)
+            if with_concept is not None:
+                raise InvalidInput(f"instances[{with_concept}].concept: concepts on FLUX models are not supported yet",
+                                   hint="Use an SD-1.5 or SDXL model for scenes with concepts.")
             return [*Renderer.check(self, scene), *self.flux.check(scene)]
         warnings = super().check(scene)
+        warnings += self._scene_concepts(scene)[1]
         self.check_layers()
         if any(instance.pose is not None for instance in scene.instances):
             if self.options.controlnet == "none":
@@ -97,6 +105,18 @@ class RegionalRenderer(DiffusionRenderer):
     def weight_needs(self, scenes) -> list:
         # The IP-Adapter is not among them: `deig download` does not fetch adapters (its error names the files).
         return self.flux.weight_needs(scenes) if self.flux is not None else super().weight_needs(scenes)
+
+    def _scene_concepts(self, scene: Scene):
+        """The scene's concept files, recognised and checked against the model (no weights read)."""
+        from renderers.diffusion.sources import parse_source
+
+        from .concepts import scene_concepts
+
+        if not any(instance.concept for instance in scene.instances):
+            return [], []
+        source = parse_source(self.options.model)
+        model = source.spec if source.kind == "tiny" else self.model_family()
+        return scene_concepts(scene, model, allow_pickle=self.options.allow_pickle)
 
     def check_layers(self) -> None:
         """Every block named in fusion_layers holds cross-attention in this model (no weights read)."""
@@ -164,13 +184,18 @@ class RegionalRenderer(DiffusionRenderer):
 
         with torch.no_grad():
             # 2. Encode prompts: global caption and negative prompt padded as usual; every instance
-            #    caption (and the background) on its own, real tokens only.
-            prompt = encode_scene(components, scene, device, self.dtype, mode=mode)
+            #    caption (and the background) on its own, real tokens only; learned concept vectors
+            #    only in their own instance's caption.
+            concepts = self._prepare_concepts(scene)
+            prompt = encode_scene(components, scene, device, self.dtype, mode=mode, caption_ids=concepts.caption_ids)
             self._fusion_record = self._describe_fusion(prompt, fusion_steps)
+            self._concept_records = concepts.records
             num_train = components.scheduler_config.get("num_train_timesteps", 1000)
 
-            # 3. Build region masks (cached per layout; per layer resolution inside) and the pose control.
+            # 3. Build region masks (cached per layout; per layer resolution inside), the LoRA
+            #    routing (each LoRA inside its instance's region) and the pose control.
             regions = self._regions(scene)
+            routing = self._routing(concepts, regions, latent_hw)
             control_image = pose_control_image(scene) if options.controlnet != "none" else None
             controlnet = self.controlnet(self.controlnet_spec()) if control_image is not None else None
 
@@ -193,7 +218,8 @@ class RegionalRenderer(DiffusionRenderer):
                     negative_rows=batch if guided else 0, negative_length=prompt.negative_tokens.shape[1],
                     mode=mode, keys=prompt.concatenated(base=mode == "dense") if mode != "regional" else None,
                     sets=prompt.sets, has_background=prompt.has_background, base_ratio=options.base_ratio,
-                    layers=options.layers, self_penalty=options.self_attention_penalty)
+                    layers=options.layers, self_penalty=options.self_attention_penalty, routing=routing,
+                    concept_columns={index: column for column, index in enumerate(concepts.lora_instances)})
                 if identities:
                     from .identity import IdentityState, RoutedIdentity, batch_tokens
 
@@ -206,29 +232,31 @@ class RegionalRenderer(DiffusionRenderer):
                 if controlnet is not None:
                     control = control_tensor(control_image, batch=rows, device=device, dtype=self.dtype)
 
-                # 5. Denoise: regional attention in the UNet and in the ControlNet, then guidance.
-                for index, timestep in enumerate(scheduler.timesteps):
-                    fusion.cross_active = index < fusion_steps and prompt.has_regions
-                    fusion.self_active = index < self_steps
-                    fusion.weight = (float(timestep) / num_train) ** options.fusion_decay if options.fusion_decay else 1.0
-                    model_input = torch.cat([latents] * 2) if guided else latents
-                    model_input = scheduler.scale_model_input(model_input, timestep)
-                    residuals = {}
-                    if controlnet is not None:
-                        down, mid = controlnet(model_input, timestep, encoder_hidden_states=context,
-                                               controlnet_cond=control, conditioning_scale=options.control_scale,
-                                               added_cond_kwargs=added, cross_attention_kwargs={"fusion": fusion},
-                                               return_dict=False)
-                        residuals = {"down_block_additional_residuals": down, "mid_block_additional_residual": mid}
-                    noise = unet(model_input, timestep, encoder_hidden_states=context, added_cond_kwargs=added,
-                                 cross_attention_kwargs={"fusion": fusion}, return_dict=False, **residuals)[0]
-                    if guided:
-                        negative, positive = noise.chunk(2)
-                        noise = negative + options.guidance * (positive - negative)
-                    latents = scheduler.step(noise, timestep, latents, **extra_step, return_dict=False)[0]
-                    done += 1
-                    if progress is not None:
-                        progress(done, total)
+                # 5. Denoise: regional attention in the UNet and in the ControlNet, then guidance;
+                #    each LoRA on the UNet's layers, inside its region.
+                with self._loras(concepts, routing):
+                    for index, timestep in enumerate(scheduler.timesteps):
+                        fusion.cross_active = index < fusion_steps and prompt.has_regions
+                        fusion.self_active = index < self_steps
+                        fusion.weight = (float(timestep) / num_train) ** options.fusion_decay if options.fusion_decay else 1.0
+                        model_input = torch.cat([latents] * 2) if guided else latents
+                        model_input = scheduler.scale_model_input(model_input, timestep)
+                        residuals = {}
+                        if controlnet is not None:
+                            down, mid = controlnet(model_input, timestep, encoder_hidden_states=context,
+                                                   controlnet_cond=control, conditioning_scale=options.control_scale,
+                                                   added_cond_kwargs=added, cross_attention_kwargs={"fusion": fusion},
+                                                   return_dict=False)
+                            residuals = {"down_block_additional_residuals": down, "mid_block_additional_residual": mid}
+                        noise = unet(model_input, timestep, encoder_hidden_states=context, added_cond_kwargs=added,
+                                     cross_attention_kwargs={"fusion": fusion}, return_dict=False, **residuals)[0]
+                        if guided:
+                            negative, positive = noise.chunk(2)
+                            noise = negative + options.guidance * (positive - negative)
+                        latents = scheduler.step(noise, timestep, latents, **extra_step, return_dict=False)[0]
+                        done += 1
+                        if progress is not None:
+                            progress(done, total)
 
                 # 6. Decode
                 self.placement.before_decode()
@@ -314,6 +342,41 @@ class RegionalRenderer(DiffusionRenderer):
         self._identity_record = {"adapter": adapter.source.record(), "references": records}
         return routed
 
+    def _prepare_concepts(self, scene: Scene):
+        from .concepts import ConceptLoader, SceneConcepts
+
+        found, _ = self._scene_concepts(scene)
+        if not found:
+            return SceneConcepts()
+        if self._concept_loader is None:
+            self._concept_loader = ConceptLoader(self.components, self.options.allow_pickle)
+        return self._concept_loader.prepare(scene, found)
+
+    def _routing(self, concepts, regions, latent_hw):
+        """Each LoRA's weight per image token: its instance's region mask at the layer's resolution."""
+        if not concepts.lora_instances:
+            return None
+        import torch
+
+        from renderers.diffusion.lora import Routing
+
+        from .regions import layer_size
+
+        def masks(h: int, w: int):
+            at = regions.at(h, w).reshape(regions.count, -1)
+            return torch.from_numpy(at[concepts.lora_instances].T.copy())
+
+        return Routing(masks, lambda tokens: layer_size(tokens, latent_hw), concepts.lora_scales)
+
+    def _loras(self, concepts, routing):
+        import contextlib
+
+        if routing is None:
+            return contextlib.nullcontext()
+        from renderers.diffusion.lora import applied
+
+        return applied(self.components.unet, concepts.lora_parts, routing)
+
     def _describe_fusion(self, prompt, fusion_steps: int) -> dict:
         """What the manifest says about fusion: mode, base, schedule and layers as used."""
         options = self.options
@@ -334,6 +397,8 @@ class RegionalRenderer(DiffusionRenderer):
             details["fusion"] = self._fusion_record
         if self._identity_record is not None:
             details["identity"] = self._identity_record
+        if self._concept_records:
+            details["concepts"] = self._concept_records
         return record.model_copy(update={"details": details})
 
     def model_refs(self):

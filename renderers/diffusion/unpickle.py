@@ -1,4 +1,4 @@
-"""Reading the published `model.pth`, a pickle, without letting it run code.
+"""Reading a pickle (the published DEIG `model.pth`, a concept `.bin`/`.pt`) without letting it run code.
 
 A pickle names the functions and classes that rebuild its objects ("globals"), and unpickling
 calls them. `torch.load(weights_only=True)` admits tensors and a few containers only, and the
