@@ -64,3 +64,6 @@ def test_checker_fails_what_it_should() -> None:
     assert not any("left_of" in r for r in reasons)         # that one holds
     assert any("pose sitting" in r for r in reasons)
     assert any("in 2 captions" in r for r in reasons)
+    assert quality.counts_hold(case, scene)                 # one unasked instance (the hat) is let pass
+    assert not quality.counts_hold({**case, "names": {"man": 1}}, scene)  # two are not
+    assert not quality.counts_hold({**case, "names": {"man": 2, "woman": 1, "hat": 1}}, scene)
