@@ -251,6 +251,24 @@ class NounPhrase:
         return self.noun is None and self.pronoun is None
 
 
+def _known_head_named_with(modifier: str, noun: str) -> bool:
+    """Whether a noun before a known head names a kind of thing of its own ('a desk lamp', 'an alarm
+    clock', 'a pickup truck', 'a hat box'), as people name it, not a description of the thing: the
+    word is only a noun, and no material, colour, place or species ('a park bench' is a bench, 'an
+    oak tree' a tree), no kin word before a creature ('a baby elephant') and no flavour before food
+    ('a birthday cake', 'a chocolate cake')."""
+    found = words.lemmas(modifier)
+    if "NOUN" not in found or "ADJ" in found or words.verb_tags(modifier) & {"VBG", "VBD", "VBN"}:
+        return False
+    if (modifier in lexicon.MATERIALS or modifier in lexicon.COLOURS or lexicon.is_setting(modifier)
+            or modifier in lexicon.MASS_NOUNS or modifier in lexicon.STYLE_WORDS or _number(modifier) is not None):
+        return False
+    kind, modifier_kind = lexicon.category(noun), lexicon.category(modifier)
+    if kind in (priors.PERSON, priors.ANIMAL) and modifier_kind in (priors.PERSON, priors.ANIMAL, None):
+        return False  # "a baby elephant", "a mother duck", "a circus elephant"
+    return kind not in (priors.FOOD, priors.PLANT)
+
+
 @dataclass
 class Chunk:
     kind: str
@@ -743,8 +761,12 @@ class Chunker:
     def _names_with(modifier: str, noun: str) -> bool:
         """Whether a noun before a head the size table does not know is part of the thing's name
         ('water cooler', 'cash register', 'drum kit'), not a description of it ('a wooden crate')."""
-        if noun in priors.NOUNS or " " in noun or lexicon.category(noun) is not None or lexicon.is_setting(noun):
+        if " " in noun or lexicon.is_setting(noun):
             return False
+        if noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.STYLE_WORDS:
+            return False  # "a sun hat" is worn, "the car window" is the car's, "neon reflections" are light
+        if noun in priors.NOUNS or lexicon.category(noun) is not None:
+            return _known_head_named_with(modifier, noun)
         if (noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.MASS_NOUNS or noun in lexicon.STYLE_WORDS
                 or noun in lexicon.COLLECTIVES):
             return False  # "a school uniform", "a carrot nose", "pizza dough": the head names it
