@@ -145,7 +145,18 @@ class NounPhrases:
                 for index in self.group or [self.owner]:
                     self.out.mentions[index].actions.append(f"having {self._words_of(np)}")
             return True
-        return False
+        return self._occasion(np, link)
+
+    def _occasion(self, np: NounPhrase, link) -> bool:
+        """'breakfast on a small table', 'a table set for dinner', 'a picnic on the grass': a meal or
+        an event is when and why, not a thing to draw; its words stay in the global caption."""
+        kind = link[0] if link else None
+        noun = np.noun
+        if kind in ("WEAR", "DETAIL", "OF") or np.count is not None or np.plural or noun is None:
+            return False
+        last = noun.rsplit(" ", 1)[-1]
+        return (last in lexicon.EVENTS and last not in lexicon.COLLECTIVES and noun not in priors.NOUNS
+                and lexicon.category(noun) is None)
 
     def _activity(self, np: NounPhrase, link) -> bool:
         """'doing yoga', 'playing soccer', 'having a picnic', 'taking a nap': what the verb does, not
