@@ -22,6 +22,11 @@ def singular(word: str) -> tuple[str, bool]:
         return word, False
     if lexicon.is_known_noun(word) and not _plural_of_known(word) and not _listed_plural(word):
         return word, False
+    if word.endswith("s") and not lexicon.is_known_noun(word):
+        from planners.rules import words
+
+        if words.lemmas(word).get("NOUN") == (word,):
+            return word, False  # "a thermos", "a walrus", "a cactus": the table's own singular
     candidates = plural_candidates(word)
     if not candidates and word.endswith("us") and lexicon.is_known_noun(word[:-1]):
         return word[:-1], True  # "tutus", "emus"

@@ -198,7 +198,8 @@ SETTINGS = SETTINGS | frozenset(
 TIMES = _words(
     "dusk dawn sunset sunrise twilight night nighttime midnight noon daytime daylight morning "
     "evening afternoon day winter summer autumn fall spring christmas halloween fog mist rain lighting "
-    "storm snowfall snowstorm blizzard sunshine sunlight moonlight darkness"
+    "storm snowfall snowstorm blizzard sunshine sunlight moonlight darkness "
+    "candlelight firelight lamplight starlight torchlight backlight backlighting"
 ) | frozenset(
     "morning light|evening light|soft light|natural light|warm light|golden light|dim light|candle light|"
     "studio lighting|soft lighting|dramatic lighting|golden hour|blue hour".split("|"))

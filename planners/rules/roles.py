@@ -112,12 +112,29 @@ class NounPhrases:
         if link and link[-1] == "COMMA" and kind not in ("NEG", "WEAR") and self._list_ended() and (
                 self._tail_fragment(np, "COMMA")):
             return True  # "..., warm candlelight, ...": the look of the picture
-        if kind == "STYLE":
+        if kind == "STYLE" or self._look_alike(np) or self._attribution(np):
             return True
         if np.pronoun is not None:
             self._pronoun(np, link)
             return True
         return False
+
+    def _look_alike(self, np: NounPhrase) -> bool:
+        """'like a Norman Rockwell painting', 'like an old film still': how the picture looks."""
+        before = self.tokens[np.start - 1].low if np.start > 0 else ""
+        return before == "like" and np.noun is not None and np.noun.rsplit(" ", 1)[-1] in lexicon.FRAMES
+
+    def _attribution(self, np: NounPhrase) -> bool:
+        """'by Greg Rutkowski', 'for a children's book': who made the picture or what it is for,
+        after the picture's words; no thing in it."""
+        before = self.tokens[np.start - 1].low if np.start > 0 else ""
+        unknown = np.noun is not None and np.noun not in priors.NOUNS and lexicon.category(np.noun) is None
+        if before == "by" and unknown and np.head and all(t.text[:1].isupper() for t in np.head):
+            return True  # a name, not "by the window"
+        framed = before == "for" and np.det in lexicon.ARTICLES
+        previous = self.chunks[self.index - 2] if self.index >= 2 else None
+        return framed and previous is not None and previous.kind in ("PICTURE", "NP") and (
+            previous.np is None or (previous.np.noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES)
 
     def _zero(self, np: NounPhrase) -> None:
         """'zero cats': a negation."""
@@ -910,6 +927,8 @@ class NounPhrases:
             return False
         if lexicon.category(np.noun or "") in (priors.PERSON, priors.ANIMAL):
             return False
+        if np.noun in priors.NOUNS and np.noun not in lexicon.STYLE_WORDS and not np.modifiers:
+            return False  # "2 cats, 1 dog, sofa": a thing the size table knows, named bare in a list
         nxt = self._next()
         return nxt is None or nxt.kind in ("COMMA", "SENT")
 
