@@ -172,7 +172,7 @@ class NounPhrases:
         if kind in ("WEAR", "DETAIL", "OF") or np.count is not None or np.plural or noun is None:
             return False
         last = noun.rsplit(" ", 1)[-1]
-        return (last in lexicon.EVENTS and last not in lexicon.COLLECTIVES and noun not in priors.NOUNS
+        return (last in lexicon.OCCASIONS and noun not in priors.NOUNS
                 and lexicon.category(noun) is None)
 
     def _activity(self, np: NounPhrase, link) -> bool:
