@@ -105,7 +105,7 @@ _phrase("NEG", "no", "isn't|aren't|wasn't|doesn't|don't|didn't|not wearing|holdi
 _phrase("NEG_PEOPLE", "people", "nobody", "no one", "no-one", "noone", "no person|persons|people|humans")
 _phrase("WEAR", "wearing", "wearing", "wears", "wear", "dressed in|as", "dressed up in|as", "clad in",
         "clothed in", "sporting", "donning", "outfitted in")
-_phrase("WITH", "with", "with", "having", "has", "have", "featuring", "equipped with")
+_phrase("WITH", "with", "with", "has|have|having got?", "featuring", "equipped with")
 _phrase("DETAIL", "made of", "made of|from", "made out of", "carved from|out of", "built of|from")
 _phrase("DETAIL", "full of", "full of", "filled with", "stuffed with", "loaded with", "piled with")
 _phrase("DETAIL", "covered in", "covered in|with|by", "coated in|with")

@@ -333,7 +333,9 @@ class _Reader(NounPhrases, Owners):
 
     def _on_with(self, chunk: Chunk) -> None:
         self._close_negation()
-        self.link = ("WITH", self._text(chunk.start, chunk.end))
+        said = self._text(chunk.start, chunk.end)
+        # "he's got a cap": the caption says what he has in words of its own
+        self.link = ("WITH", "with" if self.tokens[chunk.start].low in ("has", "have") and not said[:1].isalpha() else said)
         self.with_owner = self.owner  # a list after "with" keeps this owner
 
     def _relation(self, subject: int, kind: str, obj: int, words: str | None = None) -> Relation:

@@ -26,11 +26,36 @@ class Token:
         return self.low[0].isalnum()
 
 
+# Contractions of a pronoun and its verb, read as the two words ("she's wearing", "he's got", "they're").
+_CONTRACTED = {"he's": "is", "she's": "is", "they're": "are", "we're": "are", "you're": "are", "he'd": "would",
+               "she'd": "would", "they've": "have", "they'd": "would"}
+# Words run together that people type apart ("infront of").
+_RUN_TOGETHER = {"infront": ("in", "front"), "ontop": ("on", "top"), "nextto": ("next", "to")}
+
+
+def _split(low: str, following: str, start: int, end: int, text: str) -> list[Token] | None:
+    if low in _CONTRACTED:
+        cut = low.index("'")
+        verb = "has" if _CONTRACTED[low] == "is" and following == "got" else _CONTRACTED[low]
+        return [Token(text[start:start + cut], low[:cut], start, start + cut), Token(text[start + cut:end], verb, start + cut, end)]
+    if low in _RUN_TOGETHER:
+        first, second = _RUN_TOGETHER[low]
+        cut = start + len(first)
+        return [Token(text[start:cut], first, start, cut), Token(text[cut:end], second, cut, end)]
+    return None
+
+
 def tokenize(text: str) -> list[Token]:
     normalised = text.translate(_APOSTROPHES)
     tokens = []
-    for match in _TOKEN.finditer(normalised):
+    matches = list(_TOKEN.finditer(normalised))
+    for k, match in enumerate(matches):
         low = match.group().lower()
+        following = matches[k + 1].group().lower() if k + 1 < len(matches) else ""
+        parts = _split(low, following, match.start(), match.end(), text)
+        if parts is not None:
+            tokens.extend(parts)
+            continue
         if low == "&" or low == "+":
             low = "and"
         elif low in _DASHES:
