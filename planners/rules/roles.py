@@ -789,7 +789,8 @@ class NounPhrases:
         kind, value = link[0], link[1]
         noun = np.noun
         unknown = lexicon.category(noun) is None and not lexicon.is_known_noun(noun)
-        if unknown and kind in ("REL", "PREP") and value in ("at", "along", "across", "through", "during"):
+        if unknown and kind in ("REL", "PREP") and value in ("at", "along", "across", "through", "during") and not (
+                self._worked_at(np, value)):
             self._setting(np, ("REL", value))  # an unknown word there is most likely a place
             return True
         if kind == "REL" and value == "on" and noun in lexicon.WORLDS:
@@ -811,6 +812,18 @@ class NounPhrases:
         self._attach(self.out.mentions[wearer], self._link_text(np), np)
         self.continuing = ("WEAR", self._link_text(np))
         return True
+
+    def _worked_at(self, np: NounPhrase, value: str) -> bool:
+        """'a blacksmith hammering at an anvil', 'a scientist looking through a microscope': one
+        thing, named with 'a', that a person works or looks through is a thing, not a place."""
+        if np.det not in ("a", "an") or np.plural or not words.can_be(np.noun or "", "NOUN"):
+            return False
+        people = [self.out.mentions[i] for i in self.group if self.out.mentions[i].is_person]
+        if not people:
+            return False
+        if value == "through":
+            return any(a.split()[0] in _PERCEIVING for p in people for a in p.actions[-1:])
+        return value == "at"
 
     def _between(self, np: NounPhrase, link, subjects: list[int]) -> bool:
         if link[0] != "REL" or link[1] != "between" or self.between is not None:
