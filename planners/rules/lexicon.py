@@ -113,7 +113,7 @@ CLOTHING = CLOTHING | _words("onesie diaper nappy tracksuit dungarees bib tunic 
                              "sarong fedora balaclava headscarf sombrero stetson clogs loafers oilskin oilskins "
                              "waders lederhosen dirndl hanbok qipao cheongsam abaya burqa kaftan caftan dashiki "
                              "sweatshirt jersey tee chinos corset bodysuit pullover gilet smock cassock vestments "
-                             "chainmail raincoat slicker mackintosh flannel trunks")
+                             "chainmail raincoat slicker mackintosh flannel trunks suspenders overalls")
 CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and not w.endswith("ss"))
 # Parts and features: bound to their owner's caption ("a cat with green eyes").
 PARTS = _words(
@@ -127,6 +127,9 @@ PARTS = _words(
     "dots frosting icing sprinkles toppings topping filling crust cover cushions strap straps "
     "hood engine sail sails mast chimney balcony porch steps shutters expression"
 )
+# Parts only creatures have: on anything else the word names a thing ("a stall with a scale").
+CREATURE_PARTS = _words("scales scale fins fin claws claw horns horn antlers tusks beak paws paw mane feathers "
+                        "whiskers fur")
 # Parts that only exist on their owner: a relation to one is a relation to the owner ("a cat on his
 # lap", "a dog at her feet", "a basket on its handlebars"), never an instance of its own.
 OWNED_PARTS = _words(

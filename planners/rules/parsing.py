@@ -77,6 +77,7 @@ class _Reader(NounPhrases, Owners):
         self.ellipsis: list[NounPhrase] = []
         self.negation_start: int | None = None
         self.with_owner: int | str | None = None
+        self.with_start = 0
         self.rel_words: str | None = None          # the words of the last relation ("at the foot of")
         self.last_wear: tuple[str, object] | None = None  # "he wears a hat and she a scarf"
 
@@ -338,6 +339,7 @@ class _Reader(NounPhrases, Owners):
         # "he's got a cap": the caption says what he has in words of its own
         self.link = ("WITH", "with" if self.tokens[chunk.start].low in ("has", "have") and not said[:1].isalpha() else said)
         self.with_owner = self.owner  # a list after "with" keeps this owner
+        self.with_start = len(self.out.mentions)  # the things the list has made so far come after it
 
     def _relation(self, subject: int, kind: str, obj: int, words: str | None = None) -> Relation:
         return Relation(subject, kind, obj, words=words or self.rel_words)

@@ -636,11 +636,13 @@ class NounPhrases:
         worn_things = lexicon.CLOTHING | lexicon.WEARABLE_OBJECTS
         loose = loose or (noun in _BAGS and not mention.is_person and mention.category != priors.ANIMAL) or (
             noun in worn_things and noun not in lexicon.PARTS and mention.category in (priors.FURNITURE, priors.VEHICLE))
-        wearable = not loose and (noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.WEARABLE_OBJECTS)
-        if wearable and (mention.is_person or mention.category == priors.ANIMAL or noun in lexicon.PARTS):
+        part = noun in lexicon.PARTS and (noun not in lexicon.CREATURE_PARTS or mention.category == priors.ANIMAL)
+        wearable = not loose and (noun in lexicon.CLOTHING or part or noun in lexicon.WEARABLE_OBJECTS)
+        if wearable and (mention.is_person or mention.category == priors.ANIMAL or part):
             self._attach(mention, link[1], np)
-        elif not loose and (noun in lexicon.PARTS or noun in lexicon.CLOTHING) or (
-                category is None and not self._holdable(mention, np) and not self._placeable(mention, np)):
+        elif not loose and (part or noun in lexicon.CLOTHING) or (
+                category is None and not self._holdable(mention, np) and not self._placeable(mention, np)
+                and not self._listed_among_things(np, owner, is_list)):
             self._attach(mention, link[1], np)
         else:
             each = mention.category in (priors.PERSON, priors.ANIMAL, priors.FURNITURE, priors.VEHICLE)
@@ -669,6 +671,15 @@ class NounPhrases:
             else:
                 self.out.relations.append(Relation(owner, "next to", held))
         self.continuing = ("WITH", link[1])
+
+    def _listed_among_things(self, np: NounPhrase, owner: int, is_list: bool) -> bool:
+        """'a stall with a pile of oranges, a scale and a vendor': a concrete noun in a 'with' list
+        whose items before it became things of their own is one more thing, not a detail."""
+        noun = np.noun or ""
+        return (is_list and len(self.out.mentions) > max(self.with_start, owner + 1) 
+                and words.can_be(noun.rsplit(" ", 1)[-1], "NOUN") and noun not in lexicon.ABSTRACT
+                and noun not in lexicon.STYLE_WORDS and noun not in lexicon.MASS_NOUNS
+                and noun not in lexicon.MATERIALS and not lexicon.is_adjective(noun))
 
     def _holdable(self, owner: Mention, np: NounPhrase) -> bool:
         """'an old man with a cane': a thing a person has that no list names is still a thing to draw,
