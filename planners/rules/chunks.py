@@ -137,7 +137,7 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
     ("plenty of", 5), ("a number of", 4), ("a trio of", 3), ("a quartet of", 4), ("a litter of", 4),
     ("a cluster of", 4), ("a collection of", 4), ("a fleet of", 4), ("an army of", 8), ("hundreds of", 30),
     ("thousands of", 30), ("tons of", 8), ("a series of", 4), ("a variety of", 4), ("a selection of", 4),
-    ("a bouquet of", 5), ("a basket of", 4), ("a batch of", 5), ("rows of", 8), ("stacks of", 8), ("piles of", 8),
+    ("a bouquet of", 5), ("a batch of", 5), ("rows of", 8), ("stacks of", 8), ("piles of", 8),
     ("lines of", 8),
 ]  # fmt: skip
 _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
