@@ -47,6 +47,9 @@ _WEAR_WORDS = frozenset({"wearing", "wears", "wear", "wore", "dressed", "clad", 
 # Relations beside a thing, whose "it" is the thing a clause was about rather than the nearest one.
 _BESIDE = frozenset({"next to", "behind", "in front of", "left of", "right of", "near"})
 # What people watch in the sky: the background of whoever watches it.
+# Person-words that say only what someone is, not who: after a kin or role word they describe it.
+_PLAIN_PEOPLE = frozenset({"man", "woman", "boy", "girl", "lady", "guy", "gentleman", "person", "child", "kid",
+                           "teenager", "teen", "toddler"})
 _PERCEIVING = frozenset({"watching", "looking", "gazing", "staring", "admiring", "observing", "viewing", "enjoying"})
 _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "aurora", "northern lights", "meteor",
                          "lightning", "eclipse", "sunset", "sunrise", "shooting star"})
@@ -86,6 +89,8 @@ class NounPhrases:
             self._partitive(np)
         if kind not in ("NEG", "WEAR", "DETAIL", "WITH") and self._part_of(np, link):
             return
+        if self._apposition(np, kind):
+            return
         if kind == "NEG":
             self._negated(np, link)
         elif np.count == 0 and np.noun is not None:
@@ -94,6 +99,23 @@ class NounPhrases:
             self._headless(np, link)
         elif not self._named_thing(np, link):
             self._by_link(np, link)
+
+    def _apposition(self, np: NounPhrase, kind: str | None) -> bool:
+        """'my brother, a tall man in a grey suit,', 'her father, a grey-haired man in a tuxedo':
+        a plain person-word right after someone named by kin or role says who that one is; what
+        follows describes them, no new person."""
+        if kind not in ("COMMA", None) or np.det not in ("a", "an") or np.count is not None or np.plural:
+            return False
+        if np.noun not in _PLAIN_PEOPLE or self.last is None or self.index == 0:
+            return False
+        if self.chunks[self.index - 1].kind not in ("COMMA", "NP") or self.chunks[self.index - 1].value == ":":
+            return False
+        named = self.out.mentions[self.last]
+        if not named.is_person or named.count != 1 or named.noun in _PLAIN_PEOPLE:
+            return False
+        named.modifiers.extend(t.text for t in np.modifiers if t.low not in lexicon.DETERMINERS)
+        self.owner, self.group, self.last_role = self.last, [self.last], "subject"
+        return True
 
     def _link_for(self, np: NounPhrase):
         """The link before this phrase; after 'and', 'or' or a comma, the list it goes on with."""
