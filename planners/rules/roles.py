@@ -50,6 +50,7 @@ _BESIDE = frozenset({"next to", "behind", "in front of", "left of", "right of", 
 # Person-words that say only what someone is, not who: after a kin or role word they describe it.
 _PLAIN_PEOPLE = frozenset({"man", "woman", "boy", "girl", "lady", "guy", "gentleman", "person", "child", "kid",
                            "teenager", "teen", "toddler"})
+_POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
 _PERCEIVING = frozenset({"watching", "looking", "gazing", "staring", "admiring", "observing", "viewing", "enjoying"})
 _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "aurora", "northern lights", "meteor",
                          "lightning", "eclipse", "sunset", "sunrise", "shooting star"})
@@ -108,9 +109,13 @@ class NounPhrases:
             return False
         if np.noun not in _PLAIN_PEOPLE or self.last is None or self.index == 0:
             return False
-        if self.chunks[self.index - 1].kind not in ("COMMA", "NP") or self.chunks[self.index - 1].value == ":":
+        before = self.chunks[self.index - 1]
+        if before.kind not in ("COMMA", "NP") or before.value == ":":
             return False
+        kin = self.chunks[self.index - 2] if before.kind == "COMMA" and self.index >= 2 else before
         named = self.out.mentions[self.last]
+        if kin.np is None or kin.np.det not in _POSSESSIVES or kin.np.noun != named.noun:
+            return False  # "a trumpet player in a fedora, a woman with an accordion": a list
         if not named.is_person or named.count != 1 or named.noun in _PLAIN_PEOPLE:
             return False
         named.modifiers.extend(t.text for t in np.modifiers if t.low not in lexicon.DETERMINERS)
