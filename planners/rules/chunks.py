@@ -662,6 +662,10 @@ class Chunker:
         if not follows and not ("VBG" in tags and (words.only_verb(word) or animate)):
             return False  # "a robot serving drinks": a participle after one who can do it
         base, plural = singular(previous)
+        if np.det in ("a", "an") and not plural and "VBZ" in tags and singular(word)[1] and follows:
+            return True  # "a woodpecker drums on a branch": "a" and a plural make no compound
+        if tags & {"VBP", "VBZ"} and after in lexicon.ARTICLES and self._fronted_place(np):
+            return True  # "on a bathroom shelf rest a towel and a candle": the subject comes after
         plural = plural or (np.count or 1) > 1
         agrees = tags & ({"VBG", "VBD", "VBP"} if plural else {"VBG", "VBD", "VBZ"})
         if not agrees:
@@ -669,6 +673,14 @@ class Chunker:
         if lexicon.is_known_noun(word) or lexicon.is_known_noun(singular(word)[0]):
             return lexicon.category(base) in (priors.PERSON, priors.ANIMAL)
         return True
+
+    def _fronted_place(self, np: NounPhrase) -> bool:
+        """Whether the phrase opens the sentence after a preposition ('On a shelf rest ...')."""
+        k = np.start - 1
+        while k >= 0 and self.words[k] in lexicon.DETERMINERS:
+            k -= 1
+        before = self.words[k - 1] if k >= 1 else "."
+        return k >= 0 and self.words[k] in lexicon.PREPOSITIONS and before in (".", ";", "!", "?", ",", ":")
 
     def _verb_after_subject(self, previous: Chunk, i: int) -> bool:
         """'she waves at them', 'they share a cake', 'two men shaking hands': after a pronoun any

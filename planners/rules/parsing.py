@@ -277,6 +277,9 @@ class _Reader(NounPhrases, Owners):
             # "a red car, two bicycles hanging on the wall, a toolbox …": said of the item before it
             self.group = [self.last]
         if not self.group:
+            if self.fronted:
+                self.dangling.append(chunk)  # "on a shelf rest a towel and a candle": said of what comes
+                return
             if self.last is not None and self.last_role in ("subject", "object"):
                 self.group = [self.last]
             else:
