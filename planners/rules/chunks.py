@@ -260,7 +260,7 @@ def _known_head_named_with(modifier: str, noun: str) -> bool:
     found = words.lemmas(modifier)
     if "NOUN" not in found or "ADJ" in found or words.verb_tags(modifier) & {"VBG", "VBD", "VBN"}:
         return False
-    if (modifier in lexicon.MATERIALS or modifier in lexicon.COLOURS or lexicon.is_setting(modifier)
+    if (modifier in lexicon.MATERIALS or modifier in lexicon.WOODS or modifier in lexicon.COLOURS or lexicon.is_setting(modifier)
             or modifier in lexicon.MASS_NOUNS or modifier in lexicon.STYLE_WORDS or _number(modifier) is not None):
         return False
     kind, modifier_kind = lexicon.category(noun), lexicon.category(modifier)
@@ -775,7 +775,7 @@ class Chunker:
         ('water cooler', 'cash register', 'drum kit'), not a description of it ('a wooden crate')."""
         if " " in noun or lexicon.is_setting(noun):
             return False
-        if noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.STYLE_WORDS:
+        if noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.STYLE_WORDS or noun in lexicon.FRAMES:
             return False  # "a sun hat" is worn, "the car window" is the car's, "neon reflections" are light
         if noun in priors.NOUNS or lexicon.category(noun) is not None:
             return _known_head_named_with(modifier, noun)

@@ -61,8 +61,13 @@ MATERIALS = _words(
     "wooden wood metal metallic steel iron glass plastic leather silk cotton wool woolen woollen "
     "knitted knit denim stone marble brick paper cardboard ceramic porcelain clay velvet suede "
     "straw wicker bamboo concrete crystal rubber fur furry fluffy lace linen satin tin chrome "
-    "golden silver bronze copper brass felt fleece canvas corduroy tweed cashmere jade ice"
+    "golden silver bronze copper brass felt fleece canvas corduroy tweed cashmere jade ice "
+    "mahogany teak ebony rosewood cherrywood driftwood plywood "
+    "jute rattan burlap hemp sisal cork granite slate terracotta enamel pewter aluminum aluminium "
+    "titanium acrylic resin vinyl nylon polyester mesh chiffon tulle"
 )
+# Trees whose names also name their wood: "an oak desk" is a desk, "a single oak" a tree.
+WOODS = _words("oak pine walnut maple cedar birch ash beech elm cherry willow spruce fir redwood")
 PATTERNS = _words(
     "striped stripy plaid checkered checked chequered polka-dot polka-dotted dotted spotted "
     "speckled floral flowered patterned tartan camouflage camo paisley leopard-print zebra-striped "
@@ -176,6 +181,8 @@ PARTITIVES = _words("sheet sheets slice slices piece pieces bit bits chunk chunk
 COMPOUND_NOUNS = frozenset(
     "high chair|french fry|drum kit|drum set|garbage can|trash can|bird feeder|dog house|stuffed animal|swing set|"
     "fire pit|eye patch|double bass|clock tower|bell tower|"
+    "rocking horse|mixing bowl|frying pan|washing machine|diving board|porch swing|"
+    "hat box|shoe box|shoebox|jewelry box|music stand|"
     "watering can|fishing rod|fishing pole|chess king|chess queen|chess piece|chess board|paper plane|"
     "paper boat|garden gnome|toy soldier|toy car|toy train|music box|treasure chest|sleeping bag|"
     "walking stick|rubber duck|snow globe|water tower|wind turbine|piggy bank|spinning top|crystal ball|"
@@ -194,7 +201,7 @@ SETTINGS = SETTINGS | frozenset(
     "high school|train platform|subway station|gas station|fire station|police station|"
     "grocery store|book store|bookstore|art gallery|concert hall|night club|throne room|"
     "back yard|front yard|rose garden|farmers market|flea market|fish market|night market|sand dunes|"
-    "city park|amusement park|theme park|race track|dance floor"
+    "city park|amusement park|theme park|race track|dance floor|watering hole|aisle"
     .split("|"))
 
 # The subset of SETTINGS that says when rather than where ("at dusk", "in the evening").

@@ -50,6 +50,9 @@ _BESIDE = frozenset({"next to", "behind", "in front of", "left of", "right of", 
 # Person-words that say only what someone is, not who: after a kin or role word they describe it.
 _PLAIN_PEOPLE = frozenset({"man", "woman", "boy", "girl", "lady", "guy", "gentleman", "person", "child", "kid",
                            "teenager", "teen", "toddler"})
+# Where in a place: "at the edge of the lake" is by the lake, which stays the setting.
+_PLACE_PARTS = frozenset({"edge", "side", "end", "middle", "center", "centre", "corner", "top", "bottom", "shore",
+                          "bank", "far side", "heart", "outskirts", "entrance", "foot"})
 _POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
 _PERCEIVING = frozenset({"watching", "looking", "gazing", "staring", "admiring", "observing", "viewing", "enjoying"})
 _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "aurora", "northern lights", "meteor",
@@ -92,6 +95,10 @@ class NounPhrases:
             return
         if self._apposition(np, kind):
             return
+        if kind == "OF" and self.index >= 3 and not lexicon.is_setting(np.noun or ""):
+            edge, rel = self.chunks[self.index - 2], self.chunks[self.index - 3]
+            if edge.np is not None and edge.np.noun in _PLACE_PARTS and rel.kind == "REL":
+                link, kind = ("REL", rel.value), "REL"  # "a cup at the edge of a desk": by the desk
         if kind == "NEG":
             self._negated(np, link)
         elif np.count == 0 and np.noun is not None:
@@ -579,8 +586,8 @@ class NounPhrases:
 
     def _setting(self, np: NounPhrase, link) -> bool:
         kind = link[0] if link else None
-        if kind in ("WEAR", "DETAIL", "OF"):
-            return False
+        if kind in ("WEAR", "DETAIL") or kind == "OF" and not self._place_of_place():
+            return False  # but "at the edge of the lake", "in the corner of the room": a place's place
         if np.noun in lexicon.LANDMARKS and kind in (None, "AND", "COMMA") and self._placed_in_picture():
             return False  # "a lake on the right side of the picture": a thing placed there
         prep = ""
@@ -593,6 +600,13 @@ class NounPhrases:
         self.last_role = "setting"
         self.frame_open = False
         return True
+
+    def _place_of_place(self) -> bool:
+        """After 'of': whether what came before it was a place or a place's edge ('the edge of')."""
+        if self.last_role == "setting":
+            return True
+        before = self.chunks[self.index - 2] if self.index >= 2 else None
+        return before is not None and before.np is not None and before.np.noun in _PLACE_PARTS
 
     def _link_start(self, np: NounPhrase) -> int:
         chunk = self.chunks[self.index - 1] if self.index > 0 else None
