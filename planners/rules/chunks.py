@@ -754,7 +754,7 @@ class Chunker:
                                    and lexicon.is_adjective(words[k + 1]))]
             if not candidates and self._adjective_is_the_thing(np, body, end):
                 candidates = [last]  # "a square tin", "the jagged coral"
-            if not candidates or words[candidates[-1]] in ("one", "ones"):
+            if not candidates or words[candidates[-1]] in ("one", "ones", "more"):
                 return last + 1, last + 1  # only modifiers: "a red one", "in red"
             k = candidates[-1]
             noun, plural = singular(words[k])

@@ -395,6 +395,8 @@ class NounPhrases:
     def _headless(self, np: NounPhrase, link) -> None:
         kind = link[0] if link else None
         words = [t.text for t in np.modifiers]
+        if self._more_of_the_same(np, link):
+            return
         if self._members(np, words, kind):
             return
         target = self._wearer()
@@ -434,6 +436,22 @@ class NounPhrases:
         if np.count == 1 and self._distribute(words):
             return
         self.ellipsis.append(np)  # "a red and a blue cup": the head comes later
+
+    def _more_of_the_same(self, np: NounPhrase, link) -> bool:
+        """'two black swans and eleven white ones', 'seven balloons …, and two more': a counted
+        group of the kind just named, beside it rather than among it."""
+        said = [t.low for t in np.modifiers]
+        if not said or said[-1] not in ("ones", "more") or not np.count or np.count < 2:
+            return False
+        kind_of = next((m for m in reversed(self.out.mentions) if m.count > 1), None)
+        if kind_of is None or (said[-1] == "ones" and np.count <= kind_of.count and len(said) == 1):
+            return False
+        same = NounPhrase(np.start, np.end, det=np.det, count=np.count, modifiers=np.modifiers[:-1],
+                          head=np.modifiers[-1:], noun=kind_of.noun, plural=True)
+        self._top_level(same, link)
+        last = self.out.mentions[-1]
+        last.head = kind_of.head
+        return True
 
     def _last_garment(self) -> str | None:
         """The garment named last, which 'a blue one' means in 'a red scarf and … a blue one'."""
