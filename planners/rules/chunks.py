@@ -282,7 +282,7 @@ class Chunk:
 _MOTION = frozenset({"walking", "going", "heading", "running", "driving", "riding", "coming", "returning", "moving",
                      "flying", "sailing", "rushing", "hurrying", "back", "way", "next", "close", "due", "up"})
 _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lexicon.COPULAS
-            | lexicon.DETERMINERS | frozenset({"there", "here", "no", "not", "without", "nobody"})
+            | lexicon.DETERMINERS | frozenset({"there", "here", "no", "not", "without", "nobody", "himself", "herself", "itself", "themselves"})
             | frozenset({"i", "i'd", "i'm", "i'll", "i've", "we", "we'd", "we're", "you", "you'd", "let's"})) - {"one"}
 
 
@@ -689,7 +689,8 @@ class Chunker:
         if word in lexicon.VERBS or match_phrase(self.words, i) is not None:
             return False
         np = previous.np
-        if np is not None and np.pronoun in ("he", "she", "they", "it", "we", "i", "you"):
+        if np is not None and np.pronoun in ("he", "she", "they", "it", "we", "i", "you", "himself", "herself",
+                                             "itself", "themselves"):
             return bool(words.verb_tags(word) - {"VBN"}) or word in lexicon.VERBS
         if np is not None and np.noun is not None and (np.plural or (np.count or 1) > 1) and (
                 lexicon.category(np.noun) in (priors.PERSON, priors.ANIMAL)):

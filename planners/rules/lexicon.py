@@ -311,7 +311,7 @@ PREPOSITIONS = _words(
 )
 CONJUNCTIONS = _words("and or but while whereas nor plus then also as whilst yet so")
 RELATIVE = _words("that which who whose where whom")
-PRONOUNS = _words("it them him her they he she one ones itself themselves")
+PRONOUNS = _words("it them him her they he she one ones itself themselves himself herself")
 COPULAS = _words("is are was were be being been am 's")
 FILLER = _words("there here very quite really rather just also too all only even")
 

@@ -477,12 +477,31 @@ class NounPhrases:
         if (alone and first == "one" and nxt is not None
                 and nxt.kind in ("REL", "WITH", "WEAR", "VERB", "POSE") and self._distribute([])):
             return True
+        if alone and first == "one" and self._named_member(nxt):
+            return True
         if len(words) > 1 and words[-1].lower() in ("one", "ones") and kind not in ("WEAR", "VERB"):
             if self._distribute(words[:-1]):
                 return True
         if words and np.det is None and (np.count or 0) > 1 and kind in (None, "COMMA", "AND"):
             return all(self._distribute(words) for _ in range(np.count))  # "two grey and two orange"
         return False
+
+    def _named_member(self, nxt: Chunk | None) -> bool:
+        """'two dogs, one a black labrador and the other a spotted dalmatian': the member is what
+        the next phrase names, of the plural's kind, not one more thing."""
+        if nxt is None or nxt.kind != "NP" or nxt.np is None or nxt.np.det not in lexicon.ARTICLES:
+            return False
+        last = self._plural_before()
+        if last is None or nxt.np.noun is None:
+            return False
+        kind = self.out.mentions[last].category
+        if kind not in (priors.PERSON, priors.ANIMAL) or lexicon.category(nxt.np.noun) != kind:
+            return False
+        words = [t.text for t in self.tokens[nxt.np.start:nxt.np.end] if t.low not in lexicon.ARTICLES]
+        if not self._distribute(words):
+            return False
+        self.skip.add(self.index + 1)
+        return True
 
     def _of_them(self) -> bool:
         """'one of them', 'one of the boys': skips the 'of ...' and says whether it was there."""
