@@ -53,6 +53,9 @@ _PLAIN_PEOPLE = frozenset({"man", "woman", "boy", "girl", "lady", "guy", "gentle
 # Where in a place: "at the edge of the lake" is by the lake, which stays the setting.
 _PLACE_PARTS = frozenset({"edge", "side", "end", "middle", "center", "centre", "corner", "top", "bottom", "shore",
                           "bank", "far side", "heart", "outskirts", "entrance", "foot"})
+# Words that make a picture an object one can hold or hang: "a framed photograph of ...".
+_HANDLED_LOOKS = frozenset({"framed", "printed", "faded", "crumpled", "torn", "signed", "old", "vintage", "yellowed",
+                            "tattered", "laminated", "polaroid"})
 _POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
 _PERCEIVING = frozenset({"watching", "looking", "gazing", "staring", "admiring", "observing", "viewing", "enjoying"})
 _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "aurora", "northern lights", "meteor",
@@ -584,16 +587,22 @@ class NounPhrases:
             and i + 4 < len(self.chunks) and self.chunks[i + 4].np is not None
             and self.chunks[i + 4].np.noun in lexicon.DISPLAY_SURFACES)
         opening = self.frame_open and not self.sentence_subjects and not self.out.mentions
-        if opening and np.noun in lexicon.FRAMES and not hangs:
+        handled = any(t.low in _HANDLED_LOOKS for t in np.modifiers)  # "a framed photograph of": an object
+        if opening and np.noun in lexicon.FRAMES and not hangs and not handled:
             return False
         self.skip.update({i + 1, i + 2})
+        shown_end = inner.np.end
+        if (after is not None and after.kind == "VERB" and self.tokens[after.start].low.endswith("ing")
+                and i + 4 < len(self.chunks) and self.chunks[i + 4].kind == "NP"):
+            self.skip.update({i + 3, i + 4})  # "a photograph of a grandmother holding a baby": all shown
+            shown_end = self.chunks[i + 4].end
         self.depicting = True
         try:
             self._on_np_as(np, link)
         finally:
             self.depicting = False
         if self.last is not None and self.out.mentions[self.last].noun == np.noun:
-            self.out.mentions[self.last].add_detail("of", self._words_of(inner.np), None)
+            self.out.mentions[self.last].add_detail("of", self._text(inner.np.start, shown_end), None)
             self.chain_subject = None
             self.last_role = "object" if link and link[0] in ("REL", "VERB", "WITH") else "subject"
         return True
