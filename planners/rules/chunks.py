@@ -476,6 +476,9 @@ class Chunker:
                 return self._generic_verb(i)  # "is mixing drinks", "is building a sandcastle"
         if previous is not None and previous.kind == "NP" and _is_past_tense(word):
             return self._generic_verb(i)  # "a car painted red"
+        if (previous is not None and previous.kind == "RELATIVE" and words.verb_tags(word) & {"VBZ", "VBP", "VBD"}
+                and not lexicon.is_known_noun(singular(word)[0])):
+            return self._generic_verb(i)  # "a sign that says open", "a boy who waves"
         return None
 
     def _adverb_after_verb(self, i: int, previous: Chunk | None) -> bool:
@@ -751,6 +754,7 @@ class Chunker:
         if found is None:
             # "soaking wet", "freezing cold": an -ing word before an adjective says how much, it names nothing
             candidates = [k for k in body if not lexicon.is_adjective(words[k]) and not _only_describes(words[k])
+                          and words[k] not in ("and", "or", "&")
                           and not (words[k].endswith("ing") and k + 1 < len(words)
                                    and lexicon.is_adjective(words[k + 1]))]
             if not candidates and self._adjective_is_the_thing(np, body, end):
