@@ -149,12 +149,19 @@ class NounPhrases:
         if link and link[-1] == "COMMA" and kind not in ("NEG", "WEAR") and self._list_ended() and (
                 self._tail_fragment(np, "COMMA")):
             return True  # "..., warm candlelight, ...": the look of the picture
-        if kind == "STYLE" or self._look_alike(np) or self._attribution(np):
+        if kind == "STYLE" or self._look_alike(np) or self._attribution(np) or self._picture_modifier(np):
             return True
         if np.pronoun is not None:
             self._pronoun(np, link)
             return True
         return False
+
+    def _picture_modifier(self, np: NounPhrase) -> bool:
+        """'teal and orange color grading', 'blade runner vibes': bare words right before the
+        picture's words describe them."""
+        nxt = self._next()
+        return (np.det is None and np.count is None and nxt is not None and nxt.kind == "PICTURE"
+                and nxt.start == np.end)
 
     def _look_alike(self, np: NounPhrase) -> bool:
         """'like a Norman Rockwell painting', 'like an old film still': how the picture looks."""
@@ -727,7 +734,7 @@ class NounPhrases:
         wearable = not loose and (noun in lexicon.CLOTHING or part or noun in lexicon.WEARABLE_OBJECTS)
         if wearable and (mention.is_person or mention.category == priors.ANIMAL or part):
             self._attach(mention, link[1], np)
-        elif not loose and (part or noun in lexicon.CLOTHING) or (
+        elif not loose and (part or noun in lexicon.CLOTHING or self._bare_feature(np)) or (
                 category is None and not self._holdable(mention, np) and not self._placeable(mention, np)
                 and not self._listed_among_things(np, owner, is_list)):
             self._attach(mention, link[1], np)
@@ -758,6 +765,13 @@ class NounPhrases:
             else:
                 self.out.relations.append(Relation(owner, "next to", held))
         self.continuing = ("WITH", link[1])
+
+    @staticmethod
+    def _bare_feature(np: NounPhrase) -> bool:
+        """'a kimono with neon blue trim', 'a man with stubble': a bare singular nobody can count or
+        size is how the owner looks, not a thing of its own."""
+        return (np.det is None and np.count is None and not np.plural and np.noun is not None
+                and np.noun not in priors.NOUNS and lexicon.category(np.noun) is None)
 
     def _listed_among_things(self, np: NounPhrase, owner: int, is_list: bool) -> bool:
         """'a stall with a pile of oranges, a scale and a vendor': a concrete noun in a 'with' list
