@@ -103,7 +103,7 @@ _phrase("NEG", "no", "isn't|aren't|wasn't|doesn't|don't|didn't|not wearing|holdi
         "without any?", "with no", "with not a single? any?", "no", "not a single|one?",
         "not any", "free of", "devoid of", "empty of", "lacking", "minus", "and no", "but no")
 _phrase("NEG_PEOPLE", "people", "nobody", "no one", "no-one", "noone", "no person|persons|people|humans")
-_phrase("WEAR", "wearing", "wearing", "wears", "wear", "dressed in|as", "dressed up in|as", "clad in",
+_phrase("WEAR", "wearing", "wearing", "wears", "wear", "wore", "worn", "has|have|had on", "dressed in|as", "dressed up in|as", "clad in",
         "clothed in", "sporting", "donning", "outfitted in")
 _phrase("WITH", "with", "with", "has|have|having got?", "featuring", "equipped with")
 _phrase("DETAIL", "made of", "made of|from", "made out of", "carved from|out of", "built of|from")
