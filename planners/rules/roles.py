@@ -100,8 +100,9 @@ class NounPhrases:
             return
         if kind == "OF" and self.index >= 3 and not lexicon.is_setting(np.noun or ""):
             edge, rel = self.chunks[self.index - 2], self.chunks[self.index - 3]
-            if edge.np is not None and edge.np.noun in _PLACE_PARTS and rel.kind == "REL":
-                link, kind = ("REL", rel.value), "REL"  # "a cup at the edge of a desk": by the desk
+            if edge.np is not None and edge.np.noun in _PLACE_PARTS and rel.kind in ("REL", "PREP"):
+                # "a cup at the edge of a desk": by the desk; "crows from the top of a crate": on it
+                link, kind = ("REL", rel.value if rel.kind == "REL" else "on"), "REL"
         if kind == "NEG":
             self._negated(np, link)
         elif np.count == 0 and np.noun is not None:
@@ -1061,6 +1062,10 @@ class NounPhrases:
         """'fruit in a bowl', 'bread on the table': a mass noun with a relation after it is a thing."""
         nxt = self._next()
         previous = self.chunks[self.index - 1] if self.index > 0 else None
+        if previous is not None and previous.kind == "COMMA" and nxt is not None and nxt.kind == "REL" and (
+                np.modifiers and np.noun not in lexicon.STYLE_WORDS and not lexicon.is_setting(np.noun or "")
+                and words.can_be(np.noun or "", "NOUN") and np.noun not in lexicon.MASS_NOUNS):
+            return True  # "..., small rowboat behind them": a thing, placed
         if previous is not None and previous.kind not in ("SENT", "THERE", "FILLER"):
             return False
         return (nxt is not None and nxt.kind in ("REL", "VERB") and words.can_be(np.noun or "", "NOUN")
