@@ -274,7 +274,8 @@ class NounPhrases:
                 return False  # "no teacher, just rows of desks"
             nxt = self._next()
             bare = np.det is None and np.count is None and np.noun not in lexicon.SETTINGS
-            return bare and (np.plural or (nxt is not None and nxt.kind in ("COMMA", "OR")))
+            ends = conjunction == "AND" and (nxt is None or nxt.kind == "SENT")  # "avoid blur and text."
+            return bare and (np.plural or ends or (nxt is not None and nxt.kind in ("COMMA", "OR")))
         return kind == "WITH"
 
     def _wearer(self) -> int | None:
