@@ -56,8 +56,8 @@ _phrase("ZONE", (None, "front"), "in the foreground", "in the front", "up front"
 _phrase("REL", "on", "on top of", "on the top of", "at the top of", "atop", "upon", "on", "onto",
         "on the surface of", "sitting on top of")
 _phrase("REL", "above", "above", "over", "high above", "hanging over", "hovering over", "up above")
-_phrase("REL", "below", "below", "beneath", "at|on the bottom of", "at the foot of", "down below")
-_phrase("REL", "under", "under", "underneath", "under neath")
+_phrase("REL", "below", "below", "at|on the bottom of", "at the foot of", "down below")
+_phrase("REL", "under", "under", "underneath", "under neath", "beneath")
 _phrase("REL", "in front of", "in front of", "before", "at the front of")
 _phrase("REL", "behind", "behind", "in back of", "at the back of", "in the back of",
         "partly|partially|half? hidden|obscured|blocked by|behind")
