@@ -255,8 +255,11 @@ class NounPhrases:
 
     def _after_pronoun(self, np: NounPhrase) -> bool:
         previous = self.chunks[self.index - 1] if self.index > 0 else None
-        return (previous is not None and previous.kind == "NP" and previous.np is not None
-                and previous.np.pronoun in ("he", "she", "they", "it"))
+        if previous is None or previous.kind != "NP" or previous.np is None:
+            return False
+        if previous.np.headless and self.tokens[previous.end - 1].low in ("other", "one", "another"):
+            return np.noun in lexicon.CLOTHING  # "one wears a jacket, the other a beanie"
+        return previous.np.pronoun in ("he", "she", "they", "it")
 
     def _continues(self, kind: str, np: NounPhrase, conjunction: str) -> bool:
         """Whether a noun phrase after 'and', 'or' or a comma goes on with the list before it."""
