@@ -184,6 +184,31 @@ class _Reader(NounPhrases, Owners):
         if self.last is not None:
             self.group = [self.last]
             self.owner = self.last
+            if self.tokens[chunk.start].low == "whose":
+                self._whose(self.last)
+
+    def _whose(self, owner: int) -> None:
+        """'a boy whose cap is bright orange', 'a laptop whose screen shows a mountain': how the owner
+        looks, in its caption, up to the clause's end or the main verb ('… whose apron is stained tastes')."""
+        first = self.chunks[self.index + 1] if self.index + 1 < len(self.chunks) else None
+        noun = first.np.noun if first is not None and first.np is not None else None
+        if noun in priors.NOUNS and noun not in lexicon.CLOTHING and noun not in lexicon.PARTS:
+            self.link = ("WITH", "with")  # "a woman whose teacup is still full": her teacup is a thing
+            self.with_owner = owner
+            return
+        verbs, end = 0, self.index
+        for k in range(self.index + 1, len(self.chunks)):
+            kind = self.chunks[k].kind
+            if kind in ("VERB", "POSE", "COPULA"):
+                verbs += 1
+            if kind in ("COMMA", "AND", "SENT", "CLAUSE", "RELATIVE", "OR") or verbs > 1:
+                break
+            end = k
+        if end == self.index:
+            return
+        words = self._text(self.chunks[self.index + 1].start, self.chunks[end].end)
+        self.out.mentions[owner].add_detail("whose", words, None)
+        self.skip.update(range(self.index + 1, end + 1))
 
     def _on_rel(self, chunk: Chunk) -> None:
         self._close_negation()
