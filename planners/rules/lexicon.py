@@ -118,7 +118,7 @@ CLOTHING = CLOTHING | _words("onesie diaper nappy tracksuit dungarees bib tunic 
                              "sarong fedora balaclava headscarf sombrero stetson clogs loafers oilskin oilskins "
                              "waders lederhosen dirndl hanbok qipao cheongsam abaya burqa kaftan caftan dashiki "
                              "sweatshirt jersey tee chinos corset bodysuit pullover gilet smock cassock vestments "
-                             "chainmail raincoat slicker mackintosh flannel trunks suspenders overalls")
+                             "chainmail raincoat slicker mackintosh flannel trunks suspenders overalls tux tuxedo")
 CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and not w.endswith("ss"))
 # Parts and features: bound to their owner's caption ("a cat with green eyes").
 PARTS = _words(
@@ -282,7 +282,9 @@ STYLE_WORDS = _words(
     "realism surrealism minimalism impressionism cinematography photo-realism lens lenses aperture "
     "shutter iso engine raytracing ray-tracing reflections rendering illustration tint vibes shading "
     "brushstroke brushstrokes strokes linework outline outlines watercolor watercolour oil pastel "
-    "gouache charcoal ink sketch matte"
+    "gouache charcoal ink sketch matte "
+    "fantasy sci-fi scifi cyberpunk steampunk solarpunk dieselpunk noir horror synthwave vaporwave retrowave "
+    "grunge kitsch baroque rococo renaissance gothic"
 )
 # Words about the picture itself, never things in it; only the global caption keeps them.
 # A SPAN phrase goes on to the next comma: "shot on a Canon EOS R5", "trending on artstation".

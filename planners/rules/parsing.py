@@ -89,8 +89,8 @@ class _Reader(NounPhrases, Owners):
         for index, chunk in enumerate(self.chunks):
             if index in self.skip:
                 continue
-            if chunk.kind not in ("NP", "AND", "COMMA", "OR"):
-                self.ellipsis = []  # "a red and a blue cup" waits for its head only across a list
+            if chunk.kind not in ("NP", "AND", "OR"):
+                self.ellipsis = []  # "a red and a blue cup" waits for its head only across "and"
             self.index = index
             handler = getattr(self, "_on_" + chunk.kind.lower(), None)
             if handler is not None:

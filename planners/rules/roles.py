@@ -57,7 +57,8 @@ _PLACE_PARTS = frozenset({"edge", "side", "end", "middle", "center", "centre", "
 _HANDLED_LOOKS = frozenset({"framed", "printed", "faded", "crumpled", "torn", "signed", "old", "vintage", "yellowed",
                             "tattered", "laminated", "polaroid"})
 _POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
-_PERCEIVING = frozenset({"watching", "looking", "gazing", "staring", "admiring", "observing", "viewing", "enjoying"})
+_PERCEIVING = frozenset({"watching", "looking", "gazing", "staring", "admiring", "observing", "viewing", "enjoying",
+                         "peering", "peeking", "squinting", "glancing", "peeping"})
 _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "aurora", "northern lights", "meteor",
                          "lightning", "eclipse", "sunset", "sunrise", "shooting star"})
 # Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
@@ -373,6 +374,9 @@ class NounPhrases:
         if referent is None:
             return
         kind = link[0] if link else None
+        if np.pronoun in ("he", "she", "they", "we", "i") and link and len(link) > 2:
+            kind = link[2]  # "he's got a hat and she's wearing boots": a new subject ends his list
+            self.continuing = None
         if kind == "REL" and self.last is not None and self.last not in self.group and self.group:
             # "a table with a vase on it": the vase is on the table; "a woman at a piano with a cat on
             # top of it": on the piano, the thing "it" can mean
@@ -823,8 +827,9 @@ class NounPhrases:
             return
         if relation in ("left of", "right of", "next to", "between"):
             self.peers.append(target)
-        if link[0] == "VERB" and self.each and len(subjects) > 1 and np.count is None and not np.plural:
-            self.out.mentions[target].count = len(subjects)  # "each holding a cup": a cup each
+        holders = sum(self.out.mentions[i].count for i in subjects)
+        if link[0] == "VERB" and self.each and holders > 1 and np.count is None and not np.plural:
+            self.out.mentions[target].count = holders  # "each holding a cup": a cup each
         owners = sum(self.out.mentions[i].count for i in subjects)
         if np.det == "their" and np.plural and np.count is None and owners > 1 and (
                 self.out.mentions[target].count == lexicon.DEFAULT_PLURAL_COUNT):
@@ -935,7 +940,8 @@ class NounPhrases:
         thing, named with 'a', that a person works or looks through is a thing, not a place."""
         if np.det not in ("a", "an") or np.plural or not words.can_be(np.noun or "", "NOUN"):
             return False
-        people = [self.out.mentions[i] for i in self.group if self.out.mentions[i].is_person]
+        people = [self.out.mentions[i] for i in dict.fromkeys(self.group + self.verb_subjects)
+                  if self.out.mentions[i].is_person]
         if not people:
             return False
         if value == "through":
