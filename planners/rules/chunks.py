@@ -408,7 +408,7 @@ class Chunker:
                     length, pattern = phrase
                     end = i + length
                     if pattern.kind == "PICTURE" and pattern.value == "span":
-                        while end < n and self.words[end] not in (",", ";", ".", "!", "?", "(", ")", "and"):
+                        while end < n and self.words[end] not in (",", ";", ":", ".", "!", "?", "(", ")", "and"):
                             end += 1
                     chunks.append(Chunk(pattern.kind, i, end, pattern.value))
                     i = end
@@ -478,6 +478,8 @@ class Chunker:
                 return self._generic_verb(i)  # "is mixing drinks", "is building a sandcastle"
         if previous is not None and previous.kind == "NP" and _is_past_tense(word):
             return self._generic_verb(i)  # "a car painted red"
+        if previous is not None and previous.kind == "COMMA" and self._verb_after_aside(i):
+            return self._generic_verb(i)  # "his mother, a woman in a hoodie, reaches up to catch him"
         if (previous is not None and previous.kind == "RELATIVE" and words.verb_tags(word) & {"VBZ", "VBP", "VBD"}
                 and not lexicon.is_known_noun(singular(word)[0])):
             return self._generic_verb(i)  # "a sign that says open", "a boy who waves"
@@ -678,6 +680,17 @@ class Chunker:
         if lexicon.is_known_noun(word) or lexicon.is_known_noun(singular(word)[0]):
             return lexicon.category(base) in (priors.PERSON, priors.ANIMAL)
         return True
+
+    def _verb_after_aside(self, i: int) -> bool:
+        """After a comma, a form that agrees with a singular subject ('reaches', 'waves'), names no
+        known thing and is followed by a particle, preposition, adverb or object, is the verb the
+        aside before it was waiting for."""
+        word = self.words[i]
+        if "VBZ" not in words.verb_tags(word) or lexicon.is_known_noun(singular(word)[0]) or word in lexicon.STYLE_WORDS:
+            return False
+        after = self.words[i + 1] if i + 1 < len(self.words) else ""
+        return after in lexicon.PREPOSITIONS or after in lexicon.ARTICLES or words.is_adverb(after) or after in (
+            "up", "down", "out", "off", "back", "away", "over")
 
     def _fronted_place(self, np: NounPhrase) -> bool:
         """Whether the phrase opens the sentence after a preposition ('On a shelf rest ...')."""

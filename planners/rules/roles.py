@@ -280,6 +280,9 @@ class NounPhrases:
             bare = np.det is None and np.count is None and np.noun not in lexicon.SETTINGS
             ends = conjunction == "AND" and (nxt is None or nxt.kind == "SENT")  # "avoid blur and text."
             return bare and (np.plural or ends or (nxt is not None and nxt.kind in ("COMMA", "OR")))
+        if kind == "WITH" and conjunction == "COMMA" and np.det is None and np.count is None and (
+                np.noun in lexicon.STYLE_WORDS or lexicon.is_setting(np.noun or "")):
+            return False  # "with a clear umbrella, rain, reflections": the list ended, the look began
         return kind == "WITH"
 
     def _wearer(self) -> int | None:
