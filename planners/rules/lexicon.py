@@ -447,7 +447,11 @@ ING_NOUNS = _words(
     "sling offspring")
 # People and animals the size table does not list: their kind, so that they wear, pose and act.
 PEOPLE = _words(
-    "figure silhouette passerby pedestrian apprentice "
+    "figure silhouette passerby pedestrian apprentice keeper "
+    "counselor counsellor mage rogue paladin bard necromancer cleric assassin bandit lecturer shepherdess "
+    "welder programmer director ringmaster grocer seamstress cobbler priestess bishop pharaoh sultan chieftain "
+    "nomad pilgrim hermit peasant farmhand chauffeur valet babysitter spectator sentry sergeant admiral deputy "
+    "hacker gamer fiance fiancee sommelier rabbi imam orc centaur werewolf cyborg cosmonaut landscaper "
     "vet striker cop medic clerk barber hairdresser umpire rancher lumberjack miner builder viking patient parent "
     "commuter beggar mime juggler acrobat burglar maid butler goalie midfielder defender forward batter pitcher "
     "granddaughter grandson grandchild grandparent magician snowboarder paramedic surgeon professor librarian "
@@ -495,7 +499,7 @@ def category(noun: str) -> str | None:
         return priors.PERSON
     if last.endswith("ist") and len(last) > 6:
         return priors.PERSON  # "bassist", "cellist", "florist": one who does it
-    return priors.category(last) if " " in noun else None
+    return category(last) if " " in noun else None  # "lighthouse keeper": a keeper
 
 
 NOUN_LIKE = CLOTHING | PARTS | SETTINGS | FRAMES | ING_NOUNS | PEOPLE | ANIMALS
