@@ -7,10 +7,11 @@ carrying a LoRA (random, rank 16 by default, on every attention projection to_q/
 feed-forward projections, as renderers/diffusion/lora.py applies them: each inside its region and on
 its own caption's K/V), against the same step without LoRAs.
 
-    python benchmarks/concept_cost.py [--size 256] [--pairs 9] [--rank 16] [--threads N]
+    python benchmarks/concept_cost.py [--size 256] [--pairs 9] [--rank 16] [--threads 1] [--clock cpu]
 
-Timing as in regional_overhead.py: interleaved pairs (the order alternates), the median of the
-pairs' ratios with half the interquartile range and the extremes. Wrapping the layers happens once
+Timing as in regional_overhead.py (benchmarks/_harness.py): one torch thread and the process's CPU
+time by default, interleaved pairs (the order alternates), the median of the pairs' ratios with half
+the interquartile range and the extremes. Wrapping the layers happens once
 per render, not per step, and is not timed. Each line also gives the ratio of floating-point
 operations (torch's FlopCounterMode: matmuls, convolutions, attention), which a busy machine
 cannot disturb. The last line is the timed ratio at 4 LoRAs (goal: at most 1.2).
@@ -26,11 +27,9 @@ from pathlib import Path
 
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from regional_overhead import build_unet, grid_scene, spread  # noqa: E402
+from _harness import add_arguments, build_unet, configure, grid_scene, paired, spread, step_inputs  # noqa: E402
 
 from renderers.diffusion.lora import LoraPart, Routing, applied  # noqa: E402
 from renderers.regional.processors import FusionState, install  # noqa: E402
@@ -61,13 +60,10 @@ def regional_state(regions: RegionMasks, latent: int, generator: torch.Generator
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=256, help="canvas side in pixels (default 256)")
-    parser.add_argument("--pairs", type=int, default=9, help="interleaved pairs per configuration")
+    add_arguments(parser, pairs=9)
     parser.add_argument("--rank", type=int, default=16, help="LoRA rank (default 16)")
-    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    configure(args)
 
     start = time.perf_counter()
     unet = build_unet()
@@ -76,9 +72,7 @@ def main() -> None:
           f"weights) in {time.perf_counter() - start:.1f} s", flush=True)
     generator = torch.Generator().manual_seed(0)
     latent = args.size // 8
-    latents = torch.randn(2, 4, latent, latent, generator=generator)  # [negative; conditional]
-    context = torch.randn(2, 77, 768, generator=generator)
-    timestep = torch.tensor(500)
+    latents, context, timestep = step_inputs(args.size, generator)  # [negative; conditional] each
     regions = RegionMasks(grid_scene(INSTANCES, args.size), feather=1.0, pose_dilation=0.2)
     loras = [random_lora(unet, args.rank, generator) for _ in range(max(LORA_COUNTS))]
     plain_state = regional_state(regions, latent, torch.Generator().manual_seed(1))
@@ -91,12 +85,12 @@ def main() -> None:
             call()
         return counter.get_total_flops()
 
-    def step(state) -> float:
-        begin = time.perf_counter()
-        with torch.no_grad():
-            unet(latents, timestep, encoder_hidden_states=context, cross_attention_kwargs={"fusion": state},
-                 return_dict=False)
-        return time.perf_counter() - begin
+    def step(state):
+        def run():
+            with torch.no_grad():
+                unet(latents, timestep, encoder_hidden_states=context, cross_attention_kwargs={"fusion": state},
+                     return_dict=False)
+        return run
 
     def lora_step(count: int):
         instances = list(range(count))
@@ -105,31 +99,23 @@ def main() -> None:
         state = regional_state(regions, latent, torch.Generator().manual_seed(1), routing,
                                {index: index for index in instances})
 
-        def run() -> float:
+        def run():
             with applied(unet, loras[:count], routing):
-                return step(state)
+                step(state)()
         return run
 
     print(f"SD-1.5 UNet, {args.size}x{args.size}, {INSTANCES} instances (regional), CPU float32, "
-          f"{torch.get_num_threads()} thread(s), guided batch of 2, LoRA rank {args.rank} on "
+          f"{torch.get_num_threads()} thread(s), {args.clock} clock, guided batch of 2, LoRA rank {args.rank} on "
           f"{len(loras[0])} layers; {args.pairs} interleaved pairs per line: median ratio ± half the interquartile "
           "range [min-max]", flush=True)
     results = {}
     for count in LORA_COUNTS:
         with_loras = lora_step(count)
-        with_loras(), step(plain_state)  # warm-up: caches of the texts' keys and values, the masks
-        ratios, plains, others = [], [], []
-        for index in range(args.pairs):
-            if index % 2:
-                other, plain = with_loras(), step(plain_state)
-            else:
-                plain, other = step(plain_state), with_loras()
-            ratios.append(other / plain)
-            plains.append(plain)
-            others.append(other)
+        # (the warm-up pair fills the caches of the texts' keys and values, and the masks)
+        ratios, plains, others = paired(step(plain_state), with_loras, args.pairs)
         median, half, low, high = spread(ratios)
         results[count] = median
-        flop_ratio = flops(with_loras) / flops(lambda: step(plain_state))
+        flop_ratio = flops(with_loras) / flops(step(plain_state))
         print(f"{count} LoRA{'s' if count > 1 else ' '}: step {statistics.median(others):.3f} s vs "
               f"{statistics.median(plains):.3f} s without, ratio {median:.3f} ± {half:.3f} [{low:.3f}-{high:.3f}]; "
               f"operations {flop_ratio:.3f}x", flush=True)

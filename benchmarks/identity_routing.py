@@ -7,9 +7,10 @@ at 256x256 (latent 32x32, batch 2) of a regional scene with 2 and 4 instances, e
 with a routed reference, against the same scene and processors without references. Encoding the
 references (once per image, not per step) is not timed; the image tokens are random.
 
-    python benchmarks/identity_routing.py [--size 256] [--pairs 7] [--threads N]
+    python benchmarks/identity_routing.py [--size 256] [--pairs 7] [--threads 1] [--clock cpu]
 
-Timing as in regional_overhead.py: interleaved pairs (the order alternates), the median of the
+Timing as in regional_overhead.py (benchmarks/_harness.py): one torch thread and the process's CPU
+time by default, interleaved pairs (the order alternates), the median of the
 pairs' ratios with half the interquartile range and the extremes; the 16 cross-attention layers
 alone (the only part a reference changes) are timed the same way. Goal: at most 1.15 per step.
 """
@@ -24,11 +25,10 @@ from pathlib import Path
 
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from regional_overhead import build_unet, fusion_state, grid_scene, paired, spread  # noqa: E402
+from _harness import add_arguments, build_unet, configure, grid_scene, paired, spread, step_inputs  # noqa: E402
+from regional_overhead import fusion_state  # noqa: E402
 
 from renderers.regional.identity import IdentityState, RoutedIdentity, batch_tokens, identity_area  # noqa: E402
 from renderers.regional.processors import give_identity_layers, install  # noqa: E402
@@ -64,12 +64,9 @@ def identity_state(count: int, size: int, generator: torch.Generator) -> Identit
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=256, help="canvas side in pixels (default 256)")
-    parser.add_argument("--pairs", type=int, default=7, help="interleaved pairs per configuration")
-    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    add_arguments(parser, pairs=7)
     args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    configure(args)
 
     start = time.perf_counter()
     unet = build_unet()
@@ -77,10 +74,7 @@ def main() -> None:
     generator = torch.Generator().manual_seed(0)
     give_identity_layers(unet, adapter_layers(unet, generator))
     print(f"built the SD-1.5 UNet with random IP-Adapter layers in {time.perf_counter() - start:.1f} s", flush=True)
-    latent = args.size // 8
-    latents = torch.randn(2, 4, latent, latent, generator=generator)
-    context = torch.randn(2, 77, 768, generator=generator)
-    timestep = torch.tensor(500)
+    latents, context, timestep = step_inputs(args.size, generator)
 
     def step(state):
         def run():
@@ -89,7 +83,8 @@ def main() -> None:
                      return_dict=False)
         return run
 
-    print(f"SD-1.5 UNet, {args.size}x{args.size}, CPU float32, {torch.get_num_threads()} thread(s), guided batch of 2, "
+    print(f"SD-1.5 UNet, {args.size}x{args.size}, CPU float32, {torch.get_num_threads()} thread(s), {args.clock} clock, "
+          "guided batch of 2, "
           f"regional fusion; {args.pairs} interleaved pairs per line: median ratio ± half the interquartile range "
           "[min-max]", flush=True)
     # The cross-attention layers' inputs, for timing the layers alone (the only part a reference changes).

@@ -22,43 +22,23 @@ step that fusion changes) are timed the same way. The last line is the ratio at 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
 from pathlib import Path
 
 import torch
-from diffusers import UNet2DConditionModel
 from diffusers.models.attention_processor import AttnProcessor2_0
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _harness import add_arguments, build_unet, configure, grid_scene, paired, spread, step_inputs  # noqa: E402
 
 from renderers.regional.processors import FusionState, RegionalCrossAttnProcessor, install  # noqa: E402
 from renderers.regional.regions import RegionMasks  # noqa: E402
-from scenes.model import Scene  # noqa: E402
 
 INSTANCE_COUNTS = (2, 4, 8, 16)
 CONCAT_TOKENS = 18  # real tokens of a ~15-word caption (words + end token), for concat and dense
-
-
-def build_unet() -> UNet2DConditionModel:
-    config = json.loads((ROOT / "tests" / "data" / "sd15_unet_config.json").read_text())
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0)
-        unet = UNet2DConditionModel.from_config(config)
-    return unet.eval().requires_grad_(False)
-
-
-def grid_scene(count: int, size: int) -> Scene:
-    columns = max(1, int(count**0.5 + 0.999))
-    rows = max(1, -(-count // columns))
-    instances = [{"name": "person", "caption": f"a person number {i}",
-                  "box": [(i % columns) / columns, (i // columns) / rows,
-                          (i % columns + 1) / columns, (i // columns + 1) / rows]} for i in range(count)]
-    return Scene(caption="a busy park on a rainy autumn afternoon", background="a park", width=size, height=size,
-                 instances=instances)
 
 
 def fusion_state(mode: str, count: int, size: int, generator: torch.Generator) -> FusionState:
@@ -77,52 +57,14 @@ def fusion_state(mode: str, count: int, size: int, generator: torch.Generator) -
     return state
 
 
-def spread(values: list[float]) -> tuple[float, float, float, float]:
-    """(median, half the interquartile range, min, max)."""
-    quartiles = statistics.quantiles(values, n=4) if len(values) > 1 else [values[0]] * 3
-    return statistics.median(values), (quartiles[2] - quartiles[0]) / 2, min(values), max(values)
-
-
-CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
-clock = CLOCKS["cpu"]
-
-
-def timed(call) -> float:
-    begin = clock()
-    call()
-    return clock() - begin
-
-
-def paired(plain_call, other_call, pairs: int) -> tuple[list[float], list[float], list[float]]:
-    """(ratios, plain times, other times) of `pairs` interleaved pairs, after one warm-up pair."""
-    plain_call(), other_call()
-    ratios, plains, others = [], [], []
-    for index in range(pairs):
-        if index % 2:
-            other, plain = timed(other_call), timed(plain_call)
-        else:
-            plain, other = timed(plain_call), timed(other_call)
-        ratios.append(other / plain)
-        plains.append(plain)
-        others.append(other)
-    return ratios, plains, others
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=256, help="canvas side in pixels (default 256)")
-    parser.add_argument("--pairs", type=int, default=9, help="interleaved plain/fused pairs per configuration")
-    parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1; 0: torch's choice)")
-    parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu",
-                        help="cpu: the process's CPU time (default; steady on a busy machine); wall: elapsed time")
+    add_arguments(parser, pairs=9)
     parser.add_argument("--counts", default=",".join(map(str, INSTANCE_COUNTS)),
                         help="instance counts of the regional mode (default 2,4,8,16)")
     parser.add_argument("--no-other-modes", action="store_true", help="skip the concat and dense lines")
     args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    global clock
-    clock = CLOCKS[args.clock]
+    configure(args)
     counts = [int(count) for count in args.counts.split(",")]
 
     start = time.perf_counter()
@@ -130,10 +72,7 @@ def main() -> None:
     print(f"built the SD-1.5 UNet ({sum(p.numel() for p in unet.parameters()) / 1e6:.1f}M parameters, random "
           f"weights) in {time.perf_counter() - start:.1f} s", flush=True)
     generator = torch.Generator().manual_seed(0)
-    latent = args.size // 8
-    latents = torch.randn(2, 4, latent, latent, generator=generator)  # [negative; conditional]
-    context = torch.randn(2, 77, 768, generator=generator)  # [negative prompt; global caption]
-    timestep = torch.tensor(500)
+    latents, context, timestep = step_inputs(args.size, generator)  # [negative; conditional] each
     configs = {f"regional {count}": fusion_state("regional", count, args.size, generator) for count in counts}
     if not args.no_other_modes:
         configs["concat 8"] = fusion_state("concat", 8, args.size, generator)

@@ -54,9 +54,14 @@ def restored_environment():
 
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    isolate(monkeypatch, tmp_path_factory.mktemp("cache"))
+
+
+def isolate(monkeypatch: pytest.MonkeyPatch, cache: Path) -> None:
+    """What `isolated_environment` sets up; for module-scoped fixtures too, which run before it
+    (use `with pytest.MonkeyPatch.context() as monkeypatch:`)."""
     for name in _INHERITED:
         monkeypatch.delenv(name, raising=False)
-    cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(cache / "hf"))
     monkeypatch.setenv("DEIG_CACHE_DIR", str(cache / "deig"))

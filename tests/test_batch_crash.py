@@ -1,7 +1,8 @@
 """Batches survive crashes: SIGKILL and Ctrl-C part-way, then the same command again.
 
 Real subprocesses render a JSON-lines batch from stdin; the test waits for the Nth finished
-manifest and then kills the process, so the kill lands part-way through the batch.
+manifest and then kills the process, so the kill lands part-way through the batch. The same command
+run again (the resume) runs in the test's own process, which has the libraries loaded already.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from batch_support import (
     wait_for,
 )
 from conftest import HANG_SECONDS, run_deig
+from tiny_pipelines import one_thread  # noqa: F401 (autouse fixture: the resume renders in this process)
 
 from deigcli import files
 
@@ -40,8 +42,8 @@ def _start_batch(tmp_path: Path, out: Path):
                                 niceness=19)
 
 
-def _rerun(scenes: str, out: Path):
-    result = run_deig(*RENDER, "-o", out, "--json", stdin=scenes)
+def _rerun(cli, scenes: str, out: Path):
+    result = cli(*RENDER, "-o", out, "--json", stdin=scenes)
     assert result.code == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
 
@@ -61,7 +63,7 @@ def _finished_part_way(proc: subprocess.Popen, out: Path, sig: int) -> None:
     assert KILL_AFTER <= len(manifests(out)) < SCENES, "the signal did not land part-way through the batch"
 
 
-def test_a_batch_killed_with_sigkill_resumes_without_losing_or_redoing_work(tmp_path: Path) -> None:
+def test_a_batch_killed_with_sigkill_resumes_without_losing_or_redoing_work(cli, tmp_path: Path) -> None:
     out = tmp_path / "out"
     scenes, proc = _start_batch(tmp_path, out)
     _finished_part_way(proc, out, signal.SIGKILL)
@@ -70,7 +72,7 @@ def test_a_batch_killed_with_sigkill_resumes_without_losing_or_redoing_work(tmp_
     finished = manifests(out)
     before = file_marks(finished + [p.with_suffix(".png") for p in finished])
 
-    records = _rerun(scenes, out)
+    records = _rerun(cli, scenes, out)
 
     # Every scene exactly once, in input order; the finished ones skipped, the rest rendered.
     assert [r["scene_index"] for r in records] == sorted(r["scene_index"] for r in records)
@@ -87,7 +89,7 @@ def test_a_batch_killed_with_sigkill_resumes_without_losing_or_redoing_work(tmp_
     assert [r["image"] for r in index] == [p.name for p in pngs(out)]
 
 
-def test_ctrl_c_exits_130_and_leaves_only_whole_images(tmp_path: Path) -> None:
+def test_ctrl_c_exits_130_and_leaves_only_whole_images(cli, tmp_path: Path) -> None:
     out = tmp_path / "out"
     scenes, proc = _start_batch(tmp_path, out)
     _finished_part_way(proc, out, signal.SIGINT)
@@ -100,7 +102,7 @@ def test_ctrl_c_exits_130_and_leaves_only_whole_images(tmp_path: Path) -> None:
     finished = audit(out)
     before = file_marks(manifests(out))
 
-    records = _rerun(scenes, out)
+    records = _rerun(cli, scenes, out)
     assert sum(r["status"] == "skipped" for r in records) == len(finished)
     assert len(audit(out)) == SCENES and not temp_files(out)
     assert file_marks([out / name for name in before]) == before

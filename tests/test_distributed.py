@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from batch_support import as_jsonl, audit, manifests, pngs, scene_batch, temp_files
-from conftest import HANG_SECONDS, REPO, run_deig
+from conftest import HANG_SECONDS, REPO, isolate, run_deig
 
 from deigcli.distributed import Processes, launched
 
@@ -34,13 +34,23 @@ def _launch(launcher: str, out: Path, scenes: str) -> subprocess.CompletedProces
     return subprocess.run(command, input=scenes.encode(), capture_output=True, env=env, cwd=REPO, timeout=HANG_SECONDS)
 
 
-@pytest.mark.parametrize("launcher", list(LAUNCHERS))
-def test_two_processes_share_a_batch_and_write_what_one_process_writes(tmp_path: Path, launcher: str) -> None:
-    scenes = as_jsonl(scene_batch(SCENES, size=64))
-    single, split = tmp_path / "single", tmp_path / "split"
-    alone = run_deig(*RENDER, "-o", single, stdin=scenes, env=ONE_THREAD)
+@pytest.fixture(scope="module")
+def single(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The batch rendered by one process: what each launcher's two processes must reproduce (rendered
+    once for both launchers)."""
+    out = tmp_path_factory.mktemp("single") / "single"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, tmp_path_factory.mktemp("cache"))
+        alone = run_deig(*RENDER, "-o", out, stdin=as_jsonl(scene_batch(SCENES, size=64)), env=ONE_THREAD)
     assert alone.code == 0, alone.stderr
+    return out
 
+
+@pytest.mark.parametrize("launcher", list(LAUNCHERS))
+def test_two_processes_share_a_batch_and_write_what_one_process_writes(tmp_path: Path, launcher: str,
+                                                                       single: Path) -> None:
+    scenes = as_jsonl(scene_batch(SCENES, size=64))
+    split = tmp_path / "split"
     launched_run = _launch(launcher, split, scenes)
     stderr = launched_run.stderr.decode()
     assert launched_run.returncode == 0, stderr

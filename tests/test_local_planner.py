@@ -13,6 +13,7 @@ import sys
 
 import pytest
 from conftest import REPO
+from tiny_pipelines import one_thread  # noqa: F401 (autouse fixture: the tiny chat model runs in this process)
 
 from planners.llm.reply import reply_json_schema
 from planners.local import constraint

@@ -38,8 +38,9 @@ def convert(source: str, destination: Path | None = None, *, force: bool = False
             return Conversion(destination, read_index(destination), reused=True)
         raise InvalidInput(f"{destination} already exists", hint="Pass --force to replace it, or choose another DST.")
     from .hub import download
-    from .weights import convert_checkpoint
 
     checkpoint = location.source if location.kind == "checkpoint" else download(location.value)
+    from .weights import convert_checkpoint  # torch and diffusers: only once there is a checkpoint to read
+
     index = convert_checkpoint(checkpoint, destination, overwrite=force)
     return Conversion(destination, index, reused=False)

@@ -22,6 +22,8 @@ from typing import Any
 from scenes.errors import InvalidInput, RendererUnavailable
 from scenes.manifest import ModelRef
 
+from .sources import offline
+
 HUB_ADAPTER = "h94/IP-Adapter"
 # (subfolder, plus adapter for subjects, plus-face adapter for faces, image encoder folder) per
 # family: the SDXL files use the ViT-H encoder of the SD-1.5 folder (its own folder holds bigG).
@@ -159,7 +161,10 @@ def load(source: AdapterSource, components, identities: set[str], *, device, dty
         locations, subfolders, names = [source.location] * len(weights), [source.subfolder] * len(weights), weights
     pipe.load_ip_adapter(locations, subfolder=subfolders, weight_name=names,
                          image_encoder_folder=None if source.kind == TINY else source.encoder_folder,
-                         local_files_only=True if source.kind != "hub" else None)
+                         # offline() at call time, as the model loaders do: diffusers reads HF_HUB_OFFLINE
+                         # once, at import, and without this a process that set it later would still try
+                         # the network (and retry with backoff) before reporting a missing adapter.
+                         local_files_only=True if source.kind != "hub" or offline() else None)
     layers = {name: [(k.to(device, dtype), v.to(device, dtype)) for k, v in zip(proc.to_k_ip, proc.to_v_ip,
                                                                                 strict=True)]
               for name, proc in unet.attn_processors.items() if isinstance(proc, IPAdapterAttnProcessor2_0)}
