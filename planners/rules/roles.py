@@ -789,7 +789,7 @@ class NounPhrases:
         """'a stall with a pile of oranges, a scale and a vendor': a concrete noun in a 'with' list
         whose items before it became things of their own is one more thing, not a detail."""
         noun = np.noun or ""
-        return (is_list and len(self.out.mentions) > max(self.with_start, owner + 1) 
+        return (is_list and len(self.out.mentions) > max(self.with_start, owner + 1)
                 and words.can_be(noun.rsplit(" ", 1)[-1], "NOUN") and noun not in lexicon.ABSTRACT
                 and noun not in lexicon.STYLE_WORDS and noun not in lexicon.MASS_NOUNS
                 and noun not in lexicon.MATERIALS and not lexicon.is_adjective(noun))
