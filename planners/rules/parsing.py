@@ -71,6 +71,7 @@ class _Reader(NounPhrases, Owners):
         self.after_copula = False
         self.fronted: list[tuple[str, int]] = []  # "On the table, two cups": relations before their subject
         self.fronted_list: list[tuple[str, int]] = []  # "on the shelf: a globe, three books …": for each
+        self.placed_by_list: set[int] = set()  # placed by the list's place only, until placed otherwise
         self.dangling: list[Chunk] = []           # "Sitting on a bench, a man ...": verbs before theirs
         self.pending_zone: tuple[str | None, str | None] | None = None
         self.between: tuple[list[int], int] | None = None

@@ -847,7 +847,25 @@ class NounPhrases:
             return self.verb_subjects
         if kind == "REL" and self.chain_subject is not None:
             return [self.chain_subject]
-        return self._targets() or ([self.last] if self.last is not None and self.last_role == "subject" else [])
+        targets = self._targets()
+        if kind == "REL" and len(targets) > 1 and self.last in targets and self._list_goes_on():
+            return [self.last]  # "a towel, a toothbrush in a cup, a mirror": the toothbrush is in the cup
+        return targets or ([self.last] if self.last is not None and self.last_role == "subject" else [])
+
+    def _list_goes_on(self) -> bool:
+        """Whether, after this relation's object, the list of things goes on ('…, a toothbrush in a
+        cup, a small mirror and a candle'), so that the relation was said of the nearest item."""
+        joined = self.chunks[self.index - 3] if self.index >= 3 else None
+        if joined is None or joined.kind != "COMMA":
+            return False  # "a cat and a dog on a sofa, a lamp …": both are on it
+        k = self.index + 1
+        while k < len(self.chunks) and self.chunks[k].kind in ("OF", "NP") and self.chunks[k].np is not None or (
+                k < len(self.chunks) and self.chunks[k].kind == "OF"):
+            k += 1
+        if k + 1 >= len(self.chunks) or self.chunks[k].kind != "COMMA":
+            return False
+        after = self.chunks[k + 1]
+        return after.kind == "NP" and after.np is not None and after.np.det in lexicon.ARTICLES
 
     def _not_a_thing(self, np: NounPhrase, link, subjects: list[int]) -> bool:
         """Objects that are no instance of their own; True when handled."""
@@ -1000,6 +1018,10 @@ class NounPhrases:
     def _relate(self, subjects: list[int], kind: str, target: int) -> None:
         self.acted.update(subjects)
         for index in subjects:
+            if index in self.placed_by_list:
+                # "on the table: a cup, a plate, and a dog sleeping under it": its own place wins
+                self.placed_by_list.discard(index)
+                self.out.relations = [r for r in self.out.relations if r.subject != index]
             if index != target:
                 self.out.relations.append(self._relation(index, kind, target))
 
@@ -1035,8 +1057,12 @@ class NounPhrases:
         self.sentence_subjects.extend(i for i in new if i not in self.sentence_subjects)
         if not self.fronted and self.fronted_list and kind in ("AND", "COMMA"):
             self.fronted = list(self.fronted_list)
+        if self.fronted and not self.fronted_list and kind is None:
+            # "on a long table sit a toaster, three lemons and a teapot": the place holds the list
+            self.fronted_list = list(self.fronted)
         for relation, target in self.fronted:
             self._relate(new, relation, target)
+            self.placed_by_list.update(new)
         self.fronted = []
         for chunk in self.dangling:
             (self._apply_pose if chunk.kind == "POSE" else self._apply_verb)(chunk, new)
