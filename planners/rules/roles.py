@@ -56,6 +56,8 @@ _PLACE_PARTS = frozenset({"edge", "side", "end", "middle", "center", "centre", "
 # Words that make a picture an object one can hold or hang: "a framed photograph of ...".
 _HANDLED_LOOKS = frozenset({"framed", "printed", "faded", "crumpled", "torn", "signed", "old", "vintage", "yellowed",
                             "tattered", "laminated", "polaroid"})
+# Verbs whose object, a seat or a surface, the subjects are on: "two cats sharing a sofa".
+_SHARING = frozenset({"sharing", "occupying", "crowding", "straddling", "hogging", "covering"})
 _POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
 _PERCEIVING = frozenset({"watching", "looking", "gazing", "staring", "admiring", "observing", "viewing", "enjoying",
                          "peering", "peeking", "squinting", "glancing", "peeping"})
@@ -987,6 +989,10 @@ class NounPhrases:
         if kind == "VERB":
             for index in subjects:
                 self._extend_action(self.out.mentions[index], value, f"{article(noun)} {noun}")
+            gerund = value.gerund.split()[0] if value.gerund else ""
+            seat = self.out.mentions[target].noun in _SURFACES or self.out.mentions[target].category == priors.FURNITURE
+            if gerund in _SHARING and seat and value.relation in (None, "next to"):
+                return "on"  # "two cats sharing a sofa", "kids crowding a bench": on it
             return value.relation or "next to"
         if kind == "PREP":
             # "watching from a fence", "waving from the couch": on what they are on
