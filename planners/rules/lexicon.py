@@ -130,7 +130,8 @@ PARTS = _words(
     "lid spout petals petal leaves stem stems branches trunk blossoms flowers frame screen "
     "buttons sleeves hem pockets laces sole brim ribbon bow label lights headlights stripe "
     "dots frosting icing sprinkles toppings topping filling crust cover cushions strap straps "
-    "hood engine sail sails mast chimney balcony porch steps shutters expression"
+    "hood engine sail sails mast chimney balcony porch steps shutters expression "
+    "awning strap watchband bezel dial keyhole hull stern"
 )
 # Parts only creatures have: on anything else the word names a thing ("a stall with a scale").
 CREATURE_PARTS = _words("scales scale fins fin claws claw horns horn antlers tusks beak paws paw mane feathers "
@@ -201,7 +202,8 @@ SETTINGS = SETTINGS | frozenset(
     "high school|train platform|subway station|gas station|fire station|police station|"
     "grocery store|book store|bookstore|art gallery|concert hall|night club|throne room|"
     "back yard|front yard|rose garden|farmers market|flea market|fish market|night market|sand dunes|"
-    "city park|amusement park|theme park|race track|dance floor|watering hole|aisle"
+    "city park|amusement park|theme park|race track|dance floor|watering hole|aisle|curb|kerb|gutter|"
+    "roadside|riverbank|lakeside|seabed|sea floor|ocean floor"
     .split("|"))
 
 # The subset of SETTINGS that says when rather than where ("at dusk", "in the evening").

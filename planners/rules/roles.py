@@ -519,8 +519,10 @@ class NounPhrases:
         if last is None or nxt.np.noun is None:
             return False
         kind = self.out.mentions[last].category
-        if kind not in (priors.PERSON, priors.ANIMAL) or lexicon.category(nxt.np.noun) != kind:
-            return False
+        named = lexicon.category(nxt.np.noun)
+        if kind not in (priors.PERSON, priors.ANIMAL) or named not in (kind, None) or (
+                named is None and nxt.np.noun in priors.NOUNS):
+            return False  # a breed or a kind nobody sized ('a sleek siamese') is a member too
         words = [t.text for t in self.tokens[nxt.np.start:nxt.np.end] if t.low not in lexicon.ARTICLES]
         if not self._distribute(words):
             return False

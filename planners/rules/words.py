@@ -172,6 +172,8 @@ def correct(word: str) -> str:
         return VARIANTS[word]
     if len(word) < 5 or not word.isalpha() or word in _closed() or is_english(word):
         return word
+    if word.endswith(("ian", "ese", "ish", "ean")):
+        return word  # "a persian cat", "a siamese", "a maltese": a people's or a place's word, no typo
     for stem, suffix in ((word, ""), (word[:-1], "s")) if word.endswith("s") else ((word, ""),):
         if lexicon.is_known_noun(stem) or is_english(stem):
             return word  # a plural the tables lack ("mouses"), not a typo
