@@ -99,7 +99,7 @@ class NounPhrases:
             self._partitive(np)
         if kind not in ("NEG", "WEAR", "DETAIL", "WITH") and self._part_of(np, link):
             return
-        if self._apposition(np, kind):
+        if self._apposition(np, kind) or (kind in (None, "COMMA", "AND") and self._possessed_part(np)):
             return
         if kind == "OF" and self.index >= 3 and not lexicon.is_setting(np.noun or ""):
             edge, rel = self.chunks[self.index - 2], self.chunks[self.index - 3]
@@ -114,6 +114,22 @@ class NounPhrases:
             self._headless(np, link)
         elif not self._named_thing(np, link):
             self._by_link(np, link)
+
+    def _possessed_part(self, np: NounPhrase) -> bool:
+        """'the father's hand on the boy's knee': a part with its owner named is the owner's, in
+        its caption, never a thing of its own."""
+        if np.noun not in lexicon.PARTS and np.noun not in lexicon.OWNED_PARTS:
+            return False
+        for token in np.modifiers:
+            if token.low.endswith("'s"):
+                base = singular(token.low[:-2])[0]
+                owner = next((i for i in reversed(range(len(self.out.mentions)))
+                              if self.out.mentions[i].noun == base), None)
+                if owner is not None:
+                    self.out.mentions[owner].add_detail("with", self._words_of(np), np.noun)
+                    self.group, self.last_role = [], "detail"
+                    return True
+        return False
 
     def _apposition(self, np: NounPhrase, kind: str | None) -> bool:
         """'my brother, a tall man in a grey suit,', 'her father, a grey-haired man in a tuxedo':
@@ -943,6 +959,13 @@ class NounPhrases:
         if kind == "REL" and value == "on" and noun in lexicon.WORLDS:
             self._setting(np, link)
             return True
+        if kind == "REL" and value in ("above", "under", "below") and noun in lexicon.CLOTHING:
+            wearer = self._wearer()
+            dressed = wearer is not None and any(n in lexicon.CLOTHING for n in self.out.mentions[wearer].detail_nouns[-1:])
+            if dressed and self.out.mentions[wearer].is_person:
+                # "in a floral apron over a blue blouse": worn beneath it
+                self._attach(self.out.mentions[wearer], self._link_text(np), np)
+                return True
         if kind != "REL" or value != "inside":
             return False
         wearer = self._wearer()
