@@ -517,7 +517,7 @@ def is_setting(noun: str) -> bool:
 
 
 def is_known_noun(word: str) -> bool:
-    return word in priors.NOUNS or word in NOUN_LIKE
+    return word in priors.NOUNS or word in NOUN_LIKE or word in COMPOUND_NOUNS
 
 
 # Endings that mark an adjective the lexicon does not list ("pentagonal", "metallic", "glorious").
