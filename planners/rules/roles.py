@@ -866,11 +866,20 @@ class NounPhrases:
         if kind == "VERB":
             return self.verb_subjects
         if kind == "REL" and self.chain_subject is not None:
+            if self._beside_someone() and self.group and self.chain_subject not in self.group:
+                return list(self.group)  # "a man sitting on a bench next to a woman": he is by her
             return [self.chain_subject]
         targets = self._targets()
         if kind == "REL" and len(targets) > 1 and self.last in targets and self._list_goes_on():
             return [self.last]  # "a towel, a toothbrush in a cup, a mirror": the toothbrush is in the cup
         return targets or ([self.last] if self.last is not None and self.last_role == "subject" else [])
+
+    def _beside_someone(self) -> bool:
+        """Whether this side relation ('next to', 'beside') names a person or an animal next."""
+        link = self.chunks[self.index - 1] if self.index > 0 else None
+        np = self.chunks[self.index].np
+        return (link is not None and link.kind == "REL" and link.value in ("next to", "left of", "right of")
+                and np is not None and lexicon.category(np.noun or "") in (priors.PERSON, priors.ANIMAL))
 
     def _list_goes_on(self) -> bool:
         """Whether, after this relation's object, the list of things goes on ('…, a toothbrush in a
