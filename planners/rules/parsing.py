@@ -54,6 +54,7 @@ class _Reader(NounPhrases, Owners):
         self.sentence_orders: list[tuple[str, bool]] = []
         self.announced: list[tuple[int, int]] = []  # (plural before a colon, first mention after it)
         self.frame_open = True                  # "a photo of" may still open the sentence
+        self.pair_turn = 0                      # "one …, the other …" of people named one by one
         self._new_clause()
 
     def _new_clause(self) -> None:

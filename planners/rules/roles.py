@@ -388,8 +388,8 @@ class NounPhrases:
         if np.pronoun == "each other":
             return
         nxt = self._next()
-        if (np.pronoun == "one" and nxt is not None and nxt.kind in ("REL", "WITH", "WEAR", "VERB", "POSE")
-                and self._distribute([])):
+        if np.pronoun == "one" and nxt is not None and nxt.kind in ("REL", "WITH", "WEAR", "VERB", "POSE") and (
+                self._one_of_a_pair() or self._distribute([])):
             return  # "two corgis, one wearing a bandana": a member of the plural
         referent = self._referent(np.pronoun)
         if referent is None:
@@ -512,6 +512,9 @@ class NounPhrases:
             return True
         nxt = self._next()
         alone = (not words and np.count == 1) or [w.lower() for w in words] == ["one"]
+        if alone and first == "one" and nxt is not None and nxt.kind in ("REL", "WITH", "WEAR") and (
+                self._one_of_a_pair()):
+            return True
         if alone and first == "one" and nxt is not None and nxt.kind == "OF" and self._of_them():
             return self._distribute([])
         if (alone and first == "one" and nxt is not None
@@ -525,6 +528,24 @@ class NounPhrases:
         if words and np.det is None and (np.count or 0) > 1 and kind in (None, "COMMA", "AND"):
             return all(self._distribute(words) for _ in range(np.count))  # "two grey and two orange"
         return False
+
+    def _one_of_a_pair(self) -> bool:
+        """'a man and a woman walking a dog, one in a red hoodie, the other in a blue sundress': with
+        no plural to split, 'one' and 'the other' are the people (or animals) named one by one."""
+        last = self._plural_before()
+        mentions = self.out.mentions
+        if last is not None and (mentions[last].count > 1 or mentions[last].parent is not None):
+            return False
+        named = [i for i in self.sentence_subjects if mentions[i].count == 1
+                 and mentions[i].category in (priors.PERSON, priors.ANIMAL) and mentions[i].parent is None]
+        kind = mentions[named[0]].category if named else None
+        named = [i for i in named if mentions[i].category == kind]
+        if len(named) < 2 or self.pair_turn >= len(named):
+            return False
+        index = named[self.pair_turn]
+        self.pair_turn += 1
+        self.last, self.owner, self.group, self.last_role = index, index, [index], "subject"
+        return True
 
     def _named_member(self, nxt: Chunk | None) -> bool:
         """'two dogs, one a black labrador and the other a spotted dalmatian': the member is what
