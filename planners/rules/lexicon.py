@@ -131,7 +131,7 @@ PARTS = _words(
     "buttons sleeves hem pockets laces sole brim ribbon bow label lights headlights stripe "
     "dots frosting icing sprinkles toppings topping filling crust cover cushions strap straps "
     "hood engine sail sails mast chimney balcony porch steps shutters expression "
-    "awning strap watchband bezel dial keyhole hull stern lock latch latches hinge hinges"
+    "awning strap watchband bezel dial keyhole hull stern lock latch latches hinge hinges slot"
 )
 # Parts only creatures have: on anything else the word names a thing ("a stall with a scale").
 CREATURE_PARTS = _words("scales scale fins fin claws claw horns horn antlers tusks beak paws paw mane feathers "

@@ -534,8 +534,9 @@ class NounPhrases:
         no plural to split, 'one' and 'the other' are the people (or animals) named one by one."""
         last = self._plural_before()
         mentions = self.out.mentions
-        if last is not None and (mentions[last].count > 1 or mentions[last].parent is not None):
-            return False
+        splittable = last is not None and (mentions[last].count > 1 or mentions[last].parent is not None)
+        if splittable and (mentions[last].is_person or not self._dressed_next()):
+            return False  # "two corgis, one wearing …" splits; "feeding ducks, one in a raincoat" does not
         named = [i for i in self.sentence_subjects if mentions[i].count == 1
                  and mentions[i].category in (priors.PERSON, priors.ANIMAL) and mentions[i].parent is None]
         kind = mentions[named[0]].category if named else None
@@ -546,6 +547,17 @@ class NounPhrases:
         self.pair_turn += 1
         self.last, self.owner, self.group, self.last_role = index, index, [index], "subject"
         return True
+
+    def _dressed_next(self) -> bool:
+        """Whether what follows 'one' is clothing ('one in a green raincoat', 'one wearing a cap')."""
+        nxt = self._next()
+        after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        if nxt is None:
+            return False
+        if nxt.kind == "WEAR":
+            return True
+        return (nxt.kind == "REL" and nxt.value == "inside" and after is not None and after.np is not None
+                and after.np.noun in lexicon.CLOTHING)
 
     def _named_member(self, nxt: Chunk | None) -> bool:
         """'two dogs, one a black labrador and the other a spotted dalmatian': the member is what
