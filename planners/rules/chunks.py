@@ -469,7 +469,9 @@ class Chunker:
         wants_noun = previous is not None and (
             (previous.kind == "VERB" and previous.value.transitive)
             or previous.kind in ("WITH", "REL", "PREP", "OF", "NEG", "DETAIL", "WEAR"))
-        if word in lexicon.VERBS and not (wants_noun and (
+        plural_object = (wants_noun and previous.kind == "VERB" and singular(word)[1]
+                         and words.can_be(singular(word)[0], "NOUN"))  # "stacks blocks", "flips pancakes"
+        if word in lexicon.VERBS and not plural_object and not (wants_noun and (
                 lexicon.is_known_noun(singular(word)[0]) or lexicon.is_known_noun(word) or self._noun_follows(i + 1))):
             return Chunk("VERB", i, i + 1, lexicon.VERBS[word])  # but "mixing drinks": a noun
         if previous is not None and previous.kind == "COPULA" and word.endswith("ing") and word not in lexicon.ADJECTIVES:
@@ -651,8 +653,9 @@ class Chunker:
         tags = words.verb_tags(word)
         if not tags or previous in _NP_STOP or lexicon.is_adjective(previous):
             return False
-        if singular(word)[0] in lexicon.STYLE_WORDS or word in lexicon.STYLE_WORDS:
-            return False  # "sepia tones", "warm colors"
+        agent = lexicon.category(singular(previous)[0]) in (priors.PERSON, priors.ANIMAL)
+        if (singular(word)[0] in lexicon.STYLE_WORDS or word in lexicon.STYLE_WORDS) and not agent:
+            return False  # "sepia tones", "warm colors"; but "the man lights a candle"
         after = self.words[j + 1] if j + 1 < len(self.words) else ""
         if tags & {"VBN", "VBD"} and after in ("with", "by") and f"{previous} {word}" not in lexicon.COMPOUND_NOUNS:
             return True  # "a dinner table set with four plates", "a wall covered by ivy"
@@ -666,8 +669,10 @@ class Chunker:
         follows = (not after or not self.tokens[j + 1].is_word or after in _NP_STOP or _number(after) is not None
                    or after in lexicon.PRONOUNS or words.is_adverb(after) or match_phrase(self.words, j + 1) is not None)
         animate = lexicon.category(singular(previous)[0]) in (priors.PERSON, priors.ANIMAL)
-        if not follows and not ("VBG" in tags and (words.only_verb(word) or animate)):
-            return False  # "a robot serving drinks": a participle after one who can do it
+        single_agent = animate and np.det in ("a", "an", "the") and not singular(previous)[1] and "VBZ" in tags and (
+            singular(word)[1] or words.only_verb(word))
+        if not follows and not ("VBG" in tags and (words.only_verb(word) or animate)) and not single_agent:
+            return False  # "a robot serving drinks": a participle after one who can do it; "a chef flips pancakes"
         base, plural = singular(previous)
         if np.det in ("a", "an") and not plural and "VBZ" in tags and singular(word)[1] and follows:
             return True  # "a woodpecker drums on a branch": "a" and a plural make no compound
