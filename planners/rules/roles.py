@@ -942,7 +942,8 @@ class NounPhrases:
             return True  # "peeking out of a hole in the wall", "on a crater rim": where, not what
         nxt = self._next()
         owned_next = nxt is not None and nxt.kind in ("REL", "OF")  # "fixing a flat tire on his truck"
-        worn_or_part = (noun in lexicon.CLOTHING or noun in lexicon.PARTS) and (
+        plant = lexicon.category(noun) == priors.PLANT  # "waters the flowers": not a part of the one watering
+        worn_or_part = (noun in lexicon.CLOTHING or noun in lexicon.PARTS and not plant) and (
             np.det not in lexicon.ARTICLES or owned_next)
         if kind == "VERB" and subjects and (worn_or_part or (
                 np.det in lexicon.POSSESSIVES and lexicon.category(noun) is None and noun not in priors.NOUNS)):
