@@ -46,7 +46,9 @@ ARRANGEMENTS = _words("pyramid tower mountain heap mound wall ring circle column
 # Words that name a thing by a way of being on it: "a knight on horseback" is on a horse.
 ALIASES: dict[str, str] = {"horseback": "horse", "camelback": "camel", "muleback": "mule"}
 # Plurals that say their own number: "twins" are two.
-NATURAL_COUNTS: dict[str, int] = {"twin": 2, "triplet": 3, "quadruplet": 4, "quintuplet": 5}
+NATURAL_COUNTS: dict[str, int] = {"twin": 2, "triplet": 3, "quadruplet": 4, "quintuplet": 5, "newlywed": 2}
+# ... and those that do after one person's possessive: "my parents" are two, "parents at a school" many.
+KIN_PAIRS: dict[str, int] = {"parent": 2, "grandparent": 2}
 
 COLOURS = _words(
     "red orange yellow green blue purple pink brown black white gray grey beige tan navy teal "

@@ -807,6 +807,8 @@ class NounPhrases:
             each = mention.category in (priors.PERSON, priors.ANIMAL, priors.FURNITURE, priors.VEHICLE)
             if np.plural and np.count is None and np.det is None and mention.count > 1 and not is_list and each:
                 np.count = mention.count  # "two armchairs with plaid blankets": one each
+            if self.each and not np.plural and np.count is None and mention.count > 1 and not is_list:
+                np.count = mention.count  # "three children, each with a balloon"
             held = self._new_mention(np, role="object")
             prior = priors.prior_for(noun)
             after_verb = self.index >= 2 and self.chunks[self.index - 2].kind == "VERB"
@@ -1236,7 +1238,9 @@ class NounPhrases:
             # "a leather shoes", "a cubic dice": after "a" the user means one; "herding sheep": many
             herd = noun in lexicon.HERD_PLURALS and np.det is None and np.head and np.head[-1].low == noun
             plural = (np.plural or herd) and noun not in lexicon.PLURALIA_TANTUM and np.det not in lexicon.ARTICLES
-            count = lexicon.NATURAL_COUNTS.get(noun, lexicon.DEFAULT_PLURAL_COUNT) if plural else 1
+            natural = lexicon.NATURAL_COUNTS.get(noun) or (
+                lexicon.KIN_PAIRS.get(noun) if np.det in ("my", "his", "her", "your") else None)
+            count = (natural or lexicon.DEFAULT_PLURAL_COUNT) if plural else 1
         if np.pair and noun in lexicon.PLURALIA_TANTUM:
             count = np.pairs  # "a pair of scissors" is one pair
         # "a pile of laundry", "a basket of fruit": one heap of stuff, captioned so
