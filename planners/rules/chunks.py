@@ -103,6 +103,7 @@ _phrase("NEG", "no", "isn't|aren't|wasn't|doesn't|don't|didn't|not wearing|holdi
         "without any?", "with no", "with not a single? any?", "no", "not a single|one?",
         "not any", "free of", "devoid of", "empty of", "lacking", "minus", "and no", "but no",
         "avoid|avoiding", "please avoid", "not", "nothing")
+_phrase("FILLER", "me", "for me|us", "me", "us")  # "generate for me a cozy scene": the speaker, no thing
 _phrase("FILLER", "not", "not far|too|very|only|just|quite|yet|even|exactly|much|always")
 _phrase("NEG_PEOPLE", "people", "nobody", "no one", "no-one", "noone", "no person|persons|people|humans")
 _phrase("WEAR", "wearing", "wearing", "wears", "wear", "wore", "worn", "has|have|had on", "dressed in|as", "dressed up in|as", "clad in",

@@ -97,7 +97,7 @@ def article(word: str) -> str:
 _PLURAL_OF: dict[str, str] = {}  # the word table has the rest ('leaf' -> 'leaves')
 _PLURAL_OF.update({"person": "people", "man": "men", "woman": "women", "child": "children", "mouse": "mice",
                    "goose": "geese", "foot": "feet", "tooth": "teeth", "knife": "knives", "bus": "buses",
-                   "fish": "fish", "sheep": "sheep", "deer": "deer"})
+                   "fish": "fish", "sheep": "sheep", "deer": "deer", "roof": "roofs"})
 _NUMBERS = {n: w for w, n in lexicon.NUMBER_WORDS.items() if w not in ("single", "lone", "both", "dozen")}
 
 

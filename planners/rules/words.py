@@ -128,7 +128,9 @@ def noun_singular(word: str) -> tuple[str, bool] | None:
 
 def noun_plural(noun: str) -> str:
     if noun.isalpha() and noun.isascii():
-        found = [f for f in _lemma_table()[1].get((noun, "NOUN"), ()) if f[:2] == noun[:2]]
+        found = [f for f in _lemma_table()[1].get((noun, "NOUN"), ()) if f[:2] == noun[:2] and f.isalpha()]
+        if noun.endswith(("f", "fe")) and any(f.endswith("ves") for f in found):
+            return next(f for f in found if f.endswith("ves"))  # "leaves", "scarves", not "leafs"
         if found:
             return min(found, key=len)
     return noun + ("es" if noun.endswith(("s", "sh", "ch", "x", "z")) else "s")
