@@ -20,7 +20,7 @@ from planners.rules.tokens import SENTENCE_END, Token
 # -- the phrase table ----------------------------------------------------------------------
 # Each pattern is space-separated slots; a slot lists alternatives with "|" and is optional when
 # it ends with "?". POSS stands for a possessive. An entry may refuse to match before "of".
-_POSS = "his|her|their|its|one's|the|both"
+_POSS = "his|her|their|its|one's|the|both|your|my|our"
 
 _PHRASES: list[tuple[str, str, Any, bool]] = []
 _OF_THE_PICTURE = [["the", w] for w in ("picture", "image", "photo", "frame", "canvas", "scene", "painting", "shot")]  # (pattern, chunk kind, value, refuse before "of")
@@ -484,7 +484,7 @@ class Chunker:
         if previous is not None and previous.kind == "COMMA" and self._verb_after_aside(i):
             return self._generic_verb(i)  # "his mother, a woman in a hoodie, reaches up to catch him"
         if (previous is not None and previous.kind == "RELATIVE" and words.verb_tags(word) & {"VBZ", "VBP", "VBD"}
-                and not lexicon.is_known_noun(singular(word)[0])):
+                and (previous.value == "who" or not lexicon.is_known_noun(singular(word)[0]))):
             return self._generic_verb(i)  # "a sign that says open", "a boy who waves"
         return None
 
@@ -627,10 +627,16 @@ class Chunker:
         if seen.count and self._agrees_as_verb(np, j):
             self.verb_at = j
             return True
+        if j >= 3 and _number(self.words[j - 1]) is not None and self.words[j - 2] == "of" and (
+                self.words[j - 3] in lexicon.COLLECTIVES) and (
+                words.verb_tags(word) & {"VBZ", "VBP"}) and lexicon.category(singular(word)[0]) is None:
+            self.verb_at = j
+            return True  # "a family of four stands together": the number ends the phrase
         if _is_past_tense(word):
             # "two drums added rhythm", "the omelet cooked the eggs"; but "a 3 legged stool", "a potted plant"
-            if " ".join(self.words[j:j + 2]) in priors.MULTIWORD_NOUNS:
-                return False
+            if " ".join(self.words[j:j + 2]) in priors.MULTIWORD_NOUNS or (
+                    f"{self.words[j - 1]} {word}" in lexicon.COMPOUND_NOUNS | priors.MULTIWORD_NOUNS):
+                return False  # "a swing set"
             after = self.words[j + 1] if j + 1 < len(self.words) else ""
             return has_noun or (seen.count > 0 and (after in lexicon.DETERMINERS or _number(after) is not None))
         if not (word in lexicon.VERBS or _is_verb_form(word)):
@@ -674,6 +680,8 @@ class Chunker:
             singular(word)[1] or words.only_verb(word))
         if not follows and not ("VBG" in tags and (words.only_verb(word) or animate)) and not single_agent:
             return False  # "a robot serving drinks": a participle after one who can do it; "a chef flips pancakes"
+        if _number(previous) is not None and j >= 2 and self.words[j - 2] == "of" and tags & {"VBZ", "VBP"}:
+            return True  # "a family of four stands together": the number ends the phrase
         base, plural = singular(previous)
         if np.det in ("a", "an") and not plural and "VBZ" in tags and singular(word)[1] and follows:
             return True  # "a woodpecker drums on a branch": "a" and a plural make no compound

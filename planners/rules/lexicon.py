@@ -141,7 +141,7 @@ CREATURE_PARTS = _words("scales scale fins fin claws claw horns horn antlers tus
 # Parts that only exist on their owner: a relation to one is a relation to the owner ("a cat on his
 # lap", "a dog at her feet", "a basket on its handlebars"), never an instance of its own.
 OWNED_PARTS = _words(
-    "lap lap knee knees feet foot hand hands arm arms shoulder shoulders back head lap neck chest hip "
+    "belly tummy lap lap knee knees feet foot hand hands arm arms shoulder shoulders back head lap neck chest hip "
     "hips finger fingers toe toes wrist wrists elbow elbows leg legs paw paws palm palms side lips mouth "
     "handlebar handlebars lid spout seat saddle pedal pedals keys key handle handles hood bonnet brim "
     "rim edge top bottom surface tip face mantel mantelpiece branch")
@@ -184,6 +184,7 @@ PARTITIVES = _words("sheet sheets slice slices piece pieces bit bits chunk chunk
 COMPOUND_NOUNS = frozenset(
     "high chair|french fry|drum kit|drum set|garbage can|trash can|bird feeder|dog house|stuffed animal|swing set|"
     "fire pit|eye patch|double bass|clock tower|bell tower|"
+    "toy chest|tool chest|ice chest|swing set|key ring|"
     "rocking horse|mixing bowl|frying pan|washing machine|diving board|porch swing|"
     "hat box|shoe box|shoebox|jewelry box|music stand|"
     "watering can|fishing rod|fishing pole|chess king|chess queen|chess piece|chess board|paper plane|"
@@ -205,7 +206,8 @@ SETTINGS = SETTINGS | frozenset(
     "grocery store|book store|bookstore|art gallery|concert hall|night club|throne room|"
     "back yard|front yard|rose garden|farmers market|flea market|fish market|night market|sand dunes|"
     "city park|amusement park|theme park|race track|dance floor|watering hole|aisle|curb|kerb|gutter|"
-    "roadside|riverbank|lakeside|seabed|sea floor|ocean floor"
+    "roadside|riverbank|lakeside|seabed|sea floor|ocean floor|workshop|enclosure|paddock|home|hallway|"
+    "karaoke night|game night|movie night"
     .split("|"))
 
 # The subset of SETTINGS that says when rather than where ("at dusk", "in the evening").
@@ -246,7 +248,7 @@ ABSTRACT = _words(
     "games possibility possibilities imagination media social joy happiness peace silence sound sounds noise "
     "smell taste thought thoughts dream dreams memory memories moment moments attention way ways care job "
     "work business journey adventure story stories lesson lessons practice exercise conversation meal break "
-    "rest nap sleep energy power freedom hope fear anger sadness kindness warmth breeze air atmosphere mood")
+    "rest nap sleep energy power freedom hope fear anger sadness kindness warmth breeze air atmosphere mood distance")
 # Worlds one stands on: "on the moon" is where the scene is.
 WORLDS = _words("moon mars planet earth asteroid comet")
 # Plurals that name a group whose members may be listed next ("three friends, a tall guy and ...").
@@ -297,6 +299,7 @@ PICTURE_SPANS = (
     "trending on", "rendered in|with", "made in|with blender|unreal|octane|midjourney", "created in|with",
 )
 PICTURE_PHRASES = (
+    "key visual|art", "splash page", "character sheet|design", "flat lay", "mood board",
     "depth of field", "shallow|deep depth of field", "award winning|winning", "award-winning",
     "highly|hyper|ultra|super|very|intricately detailed|realistic", "sharp|soft focus", "in focus", "out of focus",
     "high|low|best|top quality|resolution", "wide|ultra-wide|narrow angle shot|lens?",

@@ -129,6 +129,19 @@ class NounPhrases:
                     self.out.mentions[owner].add_detail("with", self._words_of(np), np.noun)
                     self.group, self.last_role = [], "detail"
                     return True
+                if lexicon.category(base) in (priors.PERSON, priors.ANIMAL):
+                    # "the beagle's collar is red": the beagle, with its collar in its caption
+                    k = np.modifiers.index(token)
+                    owner_token = Token(token.text[:-2], token.low[:-2], token.start, token.end - 2)
+                    part = " ".join(t.text for t in self.tokens[self.tokens.index(token) + 1:np.end])
+                    part = f"{article(part)} {part}"
+                    np.noun, np.plural, np.head, np.modifiers = base, False, [owner_token], np.modifiers[:k]
+                    np.end = self.tokens.index(token) + 1
+                    index = self._mention_for(np, role="subject")
+                    self.out.mentions[index].add_detail("with", part, None)
+                    self.group, self.owner, self.last, self.last_role = [index], index, index, "subject"
+                    self.sentence_subjects.append(index)
+                    return True
         return False
 
     def _apposition(self, np: NounPhrase, kind: str | None) -> bool:
@@ -481,7 +494,7 @@ class NounPhrases:
         """'two black swans and eleven white ones', 'seven balloons …, and two more': a counted
         group of the kind just named, beside it rather than among it."""
         said = [t.low for t in np.modifiers]
-        if not said or said[-1] not in ("ones", "more") or not np.count or np.count < 2:
+        if not said or said[-1] not in ("ones", "more") or not np.count or (np.count < 2 and said[-1] == "ones"):
             return False
         kind_of = next((m for m in reversed(self.out.mentions) if m.count > 1), None)
         if kind_of is None or (said[-1] == "ones" and np.count <= kind_of.count and len(said) == 1):
@@ -1115,8 +1128,8 @@ class NounPhrases:
             return  # "the man is a doctor": says what, not another thing
         if self._tail_fragment(np, kind):
             return  # "..., cherry blossoms, neon signs, soft edges": the look of the picture
-        if np.det is None and np.count is None and not np.plural and np.noun not in priors.NOUNS and not (
-                self._proper(np) or self._bare_subject(np)):
+        if np.det is None and np.count is None and not np.plural and np.noun not in priors.NOUNS and (
+                np.noun not in lexicon.COMPOUND_NOUNS) and not (self._proper(np) or self._bare_subject(np)):
             return  # bare unknown words ("digital art", "4k"): style, not things
         if np.noun in lexicon.STYLE_WORDS and (np.det is None and np.count is None or np.noun not in priors.NOUNS):
             # "soft shadows", "sparks flying": the picture's look, in the global caption; what is said
@@ -1195,6 +1208,12 @@ class NounPhrases:
 
     def _mention_for(self, np: NounPhrase, role: str) -> int:
         """The mention a noun phrase stands for: an earlier one ('the cat'), or a new one."""
+        if np.det is None and np.count is None and not np.plural and not np.modifiers and np.noun is not None:
+            # "mug left of laptop, laptop left of succulent": a bare name said again is the same thing
+            for index in reversed(range(len(self.out.mentions))):
+                if self.out.mentions[index].noun == np.noun and self.out.mentions[index].count == 1:
+                    self._touch(index, role)
+                    return index
         if np.det in lexicon.DEFINITE and np.count is None:
             for index in reversed(range(len(self.out.mentions))):
                 earlier = self.out.mentions[index].noun

@@ -31,6 +31,8 @@ _CONTRACTED = {"he's": "is", "she's": "is", "they're": "are", "we're": "are", "y
                "she'd": "would", "they've": "have", "they'd": "would"}
 # Words run together that people type apart ("infront of").
 _RUN_TOGETHER = {"infront": ("in", "front"), "ontop": ("on", "top"), "nextto": ("next", "to")}
+# Phone shorthand: "a boy w/ a bucket", "coffee w/o sugar".
+_SHORTHAND = re.compile(r"\bw/o\b|\bw/(?=\s|$)", re.IGNORECASE)
 
 
 def _split(low: str, following: str, start: int, end: int, text: str) -> list[Token] | None:
@@ -45,9 +47,17 @@ def _split(low: str, following: str, start: int, end: int, text: str) -> list[To
     return None
 
 
+def _expand_shorthand(text: str) -> str:
+    # same length, so every token still points at the words as written: "w/" -> "w " read as "with"
+    return _SHORTHAND.sub(lambda m: " " * len(m.group()), text)
+
+
 def tokenize(text: str) -> list[Token]:
     normalised = text.translate(_APOSTROPHES)
-    tokens = []
+    shorthand = {m.start(): ("without" if m.group().lower() == "w/o" else "with") for m in _SHORTHAND.finditer(normalised)}
+    normalised = _expand_shorthand(normalised)
+    tokens = [Token(text[at:at + (3 if word == "without" else 2)], word, at, at + (3 if word == "without" else 2))
+              for at, word in shorthand.items()]
     matches = list(_TOKEN.finditer(normalised))
     for k, match in enumerate(matches):
         low = match.group().lower()
@@ -63,4 +73,4 @@ def tokenize(text: str) -> list[Token]:
         elif low[0].isalpha():
             low = words.correct(low)  # "bycicle" is read as "bicycle"; the caption keeps the words
         tokens.append(Token(text[match.start():match.end()], low, match.start(), match.end()))
-    return tokens
+    return sorted(tokens, key=lambda token: token.start)
