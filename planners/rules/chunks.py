@@ -598,11 +598,18 @@ class Chunker:
             if j > first and ((_number(word) is not None and word != "one")  # "Draw two penguins"
                               or (match_phrase(words, j) is not None and word != "and")):
                 break
+            if j == first and (np.count is not None or np.det is not None) and self._phrase_opens(j):
+                break  # "both wearing rain boots", "one wears goggles": the count word stands alone
             if self._verb_ends_phrase(np, seen, j) or (j > first and self._plural_ends_phrase(j)):
                 break
             seen.add(word)
             j += 1
         return j
+
+    def _phrase_opens(self, j: int) -> bool:
+        """Whether a wearing, holding or relation phrase starts at words[j] ('wearing', 'in front of')."""
+        found = match_phrase(self.words, j)
+        return found is not None and found[1].kind in ("WEAR", "WITH", "REL", "VERB", "POSE", "DETAIL")
 
     def _plural_ends_phrase(self, j: int) -> bool:
         """'two men arm wrestling', 'kids snowball fighting': English names a thing by a singular

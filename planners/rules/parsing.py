@@ -167,9 +167,12 @@ class _Reader(NounPhrases, Owners):
             source = self.out.mentions[announcer]
             kind = priors.PERSON if source.noun in lexicon.COLLECTIVES else source.category
             # a member named by a word the lists do not know ("a tabby", "a calico") is of the kind announced
+            # ... but not what they hold or stand by ("three students, each holding a test tube")
+            objects = {r.object for r in self.out.relations if r.subject == announcer}
             members = [i for i in range(first, len(self.out.mentions))
-                       if self.out.mentions[i].parent is None and self.out.mentions[i].category in (kind, None)
-                       and self.out.mentions[i].count > 0]
+                       if self.out.mentions[i].parent is None and self.out.mentions[i].count > 0
+                       and (self.out.mentions[i].category == kind
+                            or self.out.mentions[i].category is None and i not in objects)]
             named = sum(self.out.mentions[i].count for i in members)
             if named < 2 or kind is None:
                 continue

@@ -617,7 +617,7 @@ class NounPhrases:
     def _plural_before(self) -> int | None:
         """The plural that 'one' picks a member of: the last thing named, or, when that is one
         thing ('three women at a table, one in red'), the nearest plural of this sentence before it."""
-        last = self.last
+        last = self.last if self.last is not None else (len(self.out.mentions) - 1 if self.out.mentions else None)
         if last is None:
             return None
         mentions = self.out.mentions
@@ -626,11 +626,17 @@ class NounPhrases:
             mention = mentions[index]
             return mention.count >= 2 or mention.parent is not None or any(m.parent == index for m in mentions)
 
-        if splittable(last):
+        dressed = self._dressed_next() and not mentions[last].is_person
+        if splittable(last) and not dressed:
             return last
         for index in reversed(self.sentence_subjects):
             if index != last and splittable(index):
                 return max((i for i, m in enumerate(mentions) if m.parent == index), default=index)
+        # "three students at a table; one wears goggles": the people of the sentence before
+        people = [i for i in reversed(range(len(mentions))) if splittable(i) and mentions[i].is_person and i != last]
+        if people and self._dressed_next():
+            index = people[0]
+            return max((i for i, m in enumerate(mentions) if m.parent == index), default=index)
         return last
 
     def _split(self, parent: int, words: list[str]) -> None:
