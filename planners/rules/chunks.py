@@ -268,7 +268,9 @@ def _known_head_named_with(modifier: str, noun: str) -> bool:
         return False
     kind, modifier_kind = lexicon.category(noun), lexicon.category(modifier)
     if kind in (priors.PERSON, priors.ANIMAL) and modifier_kind in (priors.PERSON, priors.ANIMAL, None):
-        return False  # "a baby elephant", "a mother duck", "a circus elephant"
+        return False  # "a baby elephant", "a mother duck", "a circus elephant"; but "a trumpet player"
+    if kind == priors.ANIMAL and modifier_kind == priors.FURNITURE:
+        return False  # "the table cat on …": two things run together, not a kind of cat
     return kind not in (priors.FOOD, priors.PLANT)
 
 
@@ -536,7 +538,7 @@ class Chunker:
         body = [k for k in range(first, j) if self.tokens[k].is_word]
         if body and self.words[body[-1]] == "and":
             j = body.pop()
-        if [self.words[k] for k in body] == ["other"] and np.det in ("the", "an"):
+        if [self.words[k] for k in body] in (["other"], ["last"]) and np.det in ("the", "an"):
             body, np.count = [], 1  # "one in red and the other in blue": a member, as "one" is
         if not body:
             if np.count is None and np.det is None:

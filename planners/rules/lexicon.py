@@ -49,6 +49,8 @@ ALIASES: dict[str, str] = {"horseback": "horse", "camelback": "camel", "muleback
 NATURAL_COUNTS: dict[str, int] = {"twin": 2, "triplet": 3, "quadruplet": 4, "quintuplet": 5, "newlywed": 2}
 # ... and those that do after one person's possessive: "my parents" are two, "parents at a school" many.
 KIN_PAIRS: dict[str, int] = {"parent": 2, "grandparent": 2}
+# Modifiers that say how many of a plural: "twin girls" are two.
+COUNTING_MODIFIERS: dict[str, int] = {"twin": 2, "triplet": 3}
 
 COLOURS = _words(
     "red orange yellow green blue purple pink brown black white gray grey beige tan navy teal "
@@ -506,6 +508,14 @@ def category(noun: str) -> str | None:
         return priors.PERSON
     if last.endswith("ist") and len(last) > 6:
         return priors.PERSON  # "bassist", "cellist", "florist": one who does it
+    from planners.rules import words  # the open word table: only words it lacks are read by their parts
+
+    if " " not in noun and not words.is_english(noun):
+        for k in range(3, len(noun) - 3):
+            tail = priors.category(noun[k:])
+            if tail in (priors.OBJECT, priors.FOOD, priors.PLANT, priors.FURNITURE, priors.VEHICLE) or (
+                    noun[k:] in ("fish", "bird")):
+                return tail  # "longsword", "teacup", "sunflower", "blackbird": a kind of the known word
     return category(last) if " " in noun else None  # "lighthouse keeper": a keeper
 
 

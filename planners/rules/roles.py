@@ -519,7 +519,7 @@ class NounPhrases:
         them in a cap', 'four kittens, two grey and two orange', 'a white one': members of the
         plural before, each described apart. True when handled."""
         first = self.tokens[np.start].low
-        if [t.low for t in self.tokens[np.start:np.end]] in (["the", "other"], ["another"]):
+        if [t.low for t in self.tokens[np.start:np.end]] in (["the", "other"], ["another"], ["the", "last"]):
             first = "one"  # "one with a beard and the other in a vest"
         if words and np.count == 1 and first == "one" and self._distribute(words):
             return True
@@ -872,7 +872,8 @@ class NounPhrases:
         """'an old man with a cane': a thing a person has that no list names is still a thing to draw,
         when it is an English noun and nothing abstract or about the picture."""
         noun = (np.noun or "").rsplit(" ", 1)[-1]  # "a yoga mat", "a fishing rod": by the last word
-        return (owner.is_person and words.can_be(noun, "NOUN") and noun not in lexicon.ABSTRACT
+        named = words.can_be(noun, "NOUN") or lexicon.category(noun) == priors.OBJECT  # "a longsword"
+        return (owner.is_person and named and noun not in lexicon.ABSTRACT
                 and noun not in lexicon.STYLE_WORDS and not np.plural and not lexicon.is_adjective(noun)
                 and priors.prior_for(noun).height <= _HOLDABLE_HEIGHT)
 
@@ -907,6 +908,9 @@ class NounPhrases:
         holders = sum(self.out.mentions[i].count for i in subjects)
         if link[0] == "VERB" and self.each and holders > 1 and np.count is None and not np.plural:
             self.out.mentions[target].count = holders  # "each holding a cup": a cup each
+        after = self.tokens[np.end].low if np.end < len(self.tokens) else ""
+        if link[0] == "VERB" and after in ("each", "apiece") and holders > 1 and np.count:
+            self.out.mentions[target].count = np.count * holders  # "twin girls holding 2 balloons each"
         owners = sum(self.out.mentions[i].count for i in subjects)
         if np.det == "their" and np.plural and np.count is None and owners > 1 and (
                 self.out.mentions[target].count == lexicon.DEFAULT_PLURAL_COUNT):
@@ -1050,7 +1054,7 @@ class NounPhrases:
     def _worked_at(self, np: NounPhrase, value: str) -> bool:
         """'a blacksmith hammering at an anvil', 'a scientist looking through a microscope': one
         thing, named with 'a', that a person works or looks through is a thing, not a place."""
-        if np.det not in ("a", "an") or np.plural or not words.can_be(np.noun or "", "NOUN"):
+        if np.det not in ("a", "an", "the") or np.plural or not words.can_be(np.noun or "", "NOUN"):
             return False
         people = [self.out.mentions[i] for i in dict.fromkeys(self.group + self.verb_subjects)
                   if self.out.mentions[i].is_person]
@@ -1264,7 +1268,8 @@ class NounPhrases:
             herd = noun in lexicon.HERD_PLURALS and np.det is None and np.head and np.head[-1].low == noun
             plural = (np.plural or herd) and noun not in lexicon.PLURALIA_TANTUM and np.det not in lexicon.ARTICLES
             natural = lexicon.NATURAL_COUNTS.get(noun) or (
-                lexicon.KIN_PAIRS.get(noun) if np.det in ("my", "his", "her", "your") else None)
+                lexicon.KIN_PAIRS.get(noun) if np.det in ("my", "his", "her", "your") else None) or next(
+                (lexicon.COUNTING_MODIFIERS[t.low] for t in np.modifiers if t.low in lexicon.COUNTING_MODIFIERS), None)
             count = (natural or lexicon.DEFAULT_PLURAL_COUNT) if plural else 1
         if np.pair and noun in lexicon.PLURALIA_TANTUM:
             count = np.pairs  # "a pair of scissors" is one pair

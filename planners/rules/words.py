@@ -172,6 +172,8 @@ def correct(word: str) -> str:
     """
     if word in VARIANTS:
         return VARIANTS[word]
+    if word.endswith("in") and len(word) > 5 and not is_english(word) and "VBG" in verb_tags(word + "g"):
+        return word + "g"  # "sittin", "chillin": the dropped g
     if len(word) < 5 or not word.isalpha() or word in _closed() or is_english(word):
         return word
     if word.endswith(("ian", "ese", "ish", "ean")):
