@@ -241,8 +241,30 @@ def _layout_relations(readings: list[Reading], items: list[layout.LayoutItem]) -
     return out
 
 
+_ACROSS = {"left": 0, "center": 1, "right": 2}
+_DOWN = {"top": 0, "bottom": 2}
+
+
+def _between_places(chosen: list[Mention]) -> list[dict]:
+    """'an apple on the left, a pear in the middle, a banana on the right': things placed in the
+    picture stand in that order to each other too, said both ways ('left of' and 'right of')."""
+    out = []
+    for a, first in enumerate(chosen):
+        for b, second in enumerate(chosen):
+            if a == b or first is second:
+                continue
+            x_a, x_b = _ACROSS.get(first.zone[0]), _ACROSS.get(second.zone[0])
+            if x_a is not None and x_b is not None and x_a < x_b:
+                out += [{"subject": a, "kind": "left_of", "object": b}, {"subject": b, "kind": "right_of", "object": a}]
+            y_a, y_b = _DOWN.get(first.zone[1]), _DOWN.get(second.zone[1])
+            if y_a is not None and y_b is not None and y_a < y_b:
+                out += [{"subject": a, "kind": "above", "object": b}, {"subject": b, "kind": "below", "object": a}]
+    return out
+
+
 def _scene_relations(readings: list[Reading], chosen: list[Mention]) -> list[Relation]:
     documents = [scene_relation(r) for r in readings]
     documents += [p for index, m in enumerate(chosen) if (p := place_relation(index, m.zone)) is not None]
+    documents += _between_places(chosen)
     unique = list({tuple(sorted(d.items())): d for d in documents}.values())
     return [Relation.model_validate(d) for d in unique[:4 * MAX_INSTANCES]]
