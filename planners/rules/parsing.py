@@ -80,6 +80,7 @@ class _Reader(NounPhrases, Owners):
         self.negation_start: int | None = None
         self.with_owner: int | str | None = None
         self.with_start = 0
+        self.with_direct = False
         self.rel_words: str | None = None          # the words of the last relation ("at the foot of")
         self.last_wear: tuple[str, object] | None = None  # "he wears a hat and she a scarf"
 
@@ -373,6 +374,8 @@ class _Reader(NounPhrases, Owners):
         self.link = ("WITH", "with" if self.tokens[chunk.start].low in ("has", "have") and not said[:1].isalpha() else said)
         self.with_owner = self.owner  # a list after "with" keeps this owner
         self.with_start = len(self.out.mentions)  # the things the list has made so far come after it
+        # "a table with a cup on it" (its own list) rather than "an owl on a branch, with the moon behind it"
+        self.with_direct = self.index == 0 or self.chunks[self.index - 1].kind != "COMMA"
 
     def _relation(self, subject: int, kind: str, obj: int, words: str | None = None) -> Relation:
         return Relation(subject, kind, obj, words=words or self.rel_words)

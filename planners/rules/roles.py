@@ -414,7 +414,11 @@ class NounPhrases:
         if kind == "REL" and self.last is not None and self.last not in self.group and self.group:
             # "a table with a vase on it": the vase is on the table; "a woman at a piano with a cat on
             # top of it": on the piano, the thing "it" can mean
-            target = self._resolve(np.pronoun, exclude=[self.last], prefer=self.group)
+            prefer = self.group
+            if (isinstance(self.with_owner, int) and self.with_owner != self.last and self.last >= self.with_start
+                    and self.with_direct):
+                prefer = [self.with_owner]  # "a coffee table with two mugs on it": the table
+            target = self._resolve(np.pronoun, exclude=[self.last], prefer=prefer)
             self._relate([self.last], link[1], target if target is not None else self.group[0])
         elif kind == "REL" and self.group:
             if link[1] in _BESIDE and np.pronoun in ("it", "them"):
