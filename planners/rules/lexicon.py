@@ -403,8 +403,9 @@ def _verb_table() -> dict[str, Verb]:
     verbs("strolling stroll strolls; wandering wander wanders; hiking hikes; marching march marches",
           pose="walking")
     verbs("running run runs ran; jogging jog jogs; sprinting sprint sprints; racing races", pose="running")
-    verbs("waving wave waves", pose="waving")
-    verbs("pointing point points", pose="pointing")
+    # "waving a flag", "points a wand": what is waved or pointed is held; "waving at them" holds nothing
+    verbs("waving wave waves", pose="waving", relation="holding", transitive=True, holds=True)
+    verbs("pointing point points", pose="pointing", relation="holding", transitive=True, holds=True)
     verbs("jumping jump jumps; leaping leap leaps; hopping hop hops", pose="jumping")
     verbs("kneeling kneel kneels knelt", pose="kneeling")
     verbs("squatting squat squats; crouching crouch crouches", pose="squatting")
@@ -418,7 +419,10 @@ def _verb_table() -> dict[str, Verb]:
           "carrying carry carries carried; wielding wield wields; brandishing brandishes; eating eat eats ate; "
           "drinking drink drinks drank; reading read reads; using use uses; playing play plays; "
           "throwing throw throws threw; catching catch catches caught; swinging swing swings swung; "
-          "lifting lift lifts; raising raises", relation="holding", transitive=True, holds=True)
+          "lifting lift lifts; raising raises; handing hand hands; offering offer offers; passing passes; "
+          "giving give gives gave; strumming strum strums; sipping sip sips; pouring pour pours; "
+          "juggling juggle juggles; twirling twirl twirls; tossing toss tosses; balancing balances",
+          relation="holding", transitive=True, holds=True)
     verbs("flying fly flies flew", relation="below", transitive=True)  # a kite flies above its flyer
     verbs("riding ride rides rode", relation="on", transitive=True)
     verbs("driving drive drives drove", relation="inside", transitive=True)
