@@ -472,6 +472,9 @@ class Chunker:
         wants_noun = previous is not None and (
             (previous.kind == "VERB" and previous.value.transitive)
             or previous.kind in ("WITH", "REL", "PREP", "OF", "NEG", "DETAIL", "WEAR"))
+        if (previous is None or previous.kind in ("COMMA", "SENT")) and lexicon.is_known_noun(word) and (
+                self._noun_follows(i + 1)):
+            return None  # "…, rose bouquet, …": a thing's name before another, not "rose" the verb
         plural_object = (wants_noun and previous.kind == "VERB" and singular(word)[1]
                          and words.can_be(singular(word)[0], "NOUN"))  # "stacks blocks", "flips pancakes"
         if word in lexicon.VERBS and not plural_object and not (wants_noun and (

@@ -101,6 +101,8 @@ class NounPhrases:
             return
         if self._apposition(np, kind) or (kind in (None, "COMMA", "AND") and self._possessed_part(np)):
             return
+        if kind == "COMMA" and self._tagged_garment(np):
+            return
         if kind == "OF" and self.index >= 3 and not lexicon.is_setting(np.noun or ""):
             edge, rel = self.chunks[self.index - 2], self.chunks[self.index - 3]
             if edge.np is not None and edge.np.noun in _PLACE_PARTS and rel.kind in ("REL", "PREP"):
@@ -114,6 +116,17 @@ class NounPhrases:
             self._headless(np, link)
         elif not self._named_thing(np, link):
             self._by_link(np, link)
+
+    def _tagged_garment(self, np: NounPhrase) -> bool:
+        """'bride, white lace gown, groom, black tuxedo': in a list of tags, a bare garment right
+        after a person is what that person wears."""
+        if np.det is not None or np.count is not None or np.noun not in lexicon.CLOTHING or self.index < 2:
+            return False
+        before = self.chunks[self.index - 2]
+        if before.kind != "NP" or self.last is None or not self.out.mentions[self.last].is_person:
+            return False
+        self._attach(self.out.mentions[self.last], "in", np)
+        return True
 
     def _possessed_part(self, np: NounPhrase) -> bool:
         """'the father's hand on the boy's knee': a part with its owner named is the owner's, in
@@ -1195,8 +1208,10 @@ class NounPhrases:
             return False
         if lexicon.category(np.noun or "") in (priors.PERSON, priors.ANIMAL):
             return False
-        if np.noun in priors.NOUNS and np.noun not in lexicon.STYLE_WORDS and not np.modifiers:
-            return False  # "2 cats, 1 dog, sofa": a thing the size table knows, named bare in a list
+        named = all(words.can_be(t.low, "NOUN") and not lexicon.is_adjective(t.low) and t.low not in lexicon.COLOURS
+                    and "ADJ" not in words.lemmas(t.low) for t in np.modifiers)
+        if np.noun in priors.NOUNS and np.noun not in lexicon.STYLE_WORDS and named:
+            return False  # "2 cats, 1 dog, sofa", "…, rose bouquet, …": a thing the size table knows, named bare
         nxt = self._next()
         return nxt is None or nxt.kind in ("COMMA", "SENT")
 
