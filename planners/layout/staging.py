@@ -65,22 +65,27 @@ def rest_height(parent: str, child: str | None = None) -> float:
     """Where a thing put on `parent` rests (fraction of the parent's height from its top)."""
     if parent in _SHELVES and child is not None and child not in _SHELVED:
         return 0.0  # "a plant on the bookshelf": on its top, not inside it
-    return _REST.get(parent, _SEATS.get(parent, _MOUNTS.get(parent, _DEFAULT_REST)))
+    return _REST.get(parent, _SEATS.get(_seat_name(parent), _MOUNTS.get(parent, _DEFAULT_REST)))
 
 
 def has_surface(parent: str) -> bool:
     """Whether things can be put on `parent` (a table, a tray, a bench, a car roof)."""
-    return parent in _REST or parent in _SEATS
+    return parent in _REST or _seat_name(parent) in _SEATS
+
+
+def _seat_name(parent: str) -> str:
+    # "a porch swing", "an office chair", "a bar stool": a seat named by two words is that seat
+    return parent if parent in _SEATS else parent.rsplit(" ", 1)[-1]
 
 
 def seat_height(parent: str) -> float | None:
     """Where a person sitting on (or riding) `parent` has their hips, or None if it is no seat."""
-    return _SEATS.get(parent, _MOUNTS.get(parent))
+    return _SEATS.get(_seat_name(parent), _MOUNTS.get(parent))
 
 
 def is_seat(parent: str) -> bool:
     """Furniture one sits on (a chair, a bench), as opposed to a mount one rides (a horse, a bike)."""
-    return parent in _SEATS
+    return _seat_name(parent) in _SEATS
 
 
 # How a held thing is held: at the hand (a cup), over the head (an umbrella), hanging from the hand

@@ -635,6 +635,8 @@ class Chunker:
     def _verb_ends_phrase(self, np: NounPhrase, seen: _Seen, j: int) -> bool:
         """Whether words[j] is a verb after the noun phrase rather than a word inside it."""
         word = self.words[j]
+        if j > 0 and f"{self.words[j - 1]} {singular(word)[0]}" in lexicon.COMPOUND_NOUNS | priors.MULTIWORD_NOUNS:
+            return False  # "a porch swing", "a swing set": a thing named by two words
         has_noun = seen.has_noun
         if seen.count and self._agrees_as_verb(np, j):
             self.verb_at = j

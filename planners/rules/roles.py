@@ -1225,7 +1225,8 @@ class NounPhrases:
             return True  # "..., small rowboat behind them": a thing, placed
         if previous is not None and previous.kind not in ("SENT", "THERE", "FILLER"):
             return False
-        return (nxt is not None and nxt.kind in ("REL", "VERB") and words.can_be(np.noun or "", "NOUN")
+        return (nxt is not None and nxt.kind in ("REL", "VERB", "WITH")
+                and words.can_be((np.noun or "").rsplit(" ", 1)[-1], "NOUN")
                 and np.noun not in lexicon.STYLE_WORDS and np.noun not in lexicon.ABSTRACT and not np.modifiers)
 
     def _proper(self, np: NounPhrase) -> bool:
