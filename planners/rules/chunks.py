@@ -120,6 +120,7 @@ _phrase("STYLE", "style", "in the style of", "in a|the style|manner of", "by art
         "inspired by", "make|making it|this look like", "make|making it|this look as if", "it should look like",
         "looking like a|an film|movie|painting|photo|photograph|still|poster|cartoon|anime")
 _phrase("THERE", "there", "there", "here", "we see", "you can see", "one can see", "showing", "shows",
+        "you|we|one can|could|will|would|'ll see|spot|find|count|notice|observe", "you see", "you notice",
         "depicting", "depicts", "featuring a scene of")
 _phrase("OF", "of", "of")
 _phrase("PICTURE", "span", *lexicon.PICTURE_SPANS)
