@@ -254,7 +254,7 @@ ABSTRACT = _words(
 # Worlds one stands on: "on the moon" is where the scene is.
 WORLDS = _words("moon mars planet earth asteroid comet")
 # Plurals that name a group whose members may be listed next ("three friends, a tall guy and ...").
-GROUP_NOUNS = _words("person friend kid child student guest sibling member teen teenager companion colleague "
+GROUP_NOUNS = _words("person friend kid child student guest sibling member teen teenager companion colleague parent "
                      "coworker traveler tourist passenger player worker customer adult people pet animal "
                      "musician dancer")
 # Worn in pairs or plural by nature: "two nurses in blue scrubs" each wear "blue scrubs".

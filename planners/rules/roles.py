@@ -1266,7 +1266,8 @@ class NounPhrases:
         kin = _SAME_PERSON.get(np.noun or "")
         if kin is None or any(m.noun == np.noun for m in self.out.mentions):
             return None
-        fitting = [i for i, m in enumerate(self.out.mentions) if m.noun in kin and m.count == 1]
+        # "two brothers and their sister …; the boys wear trunks": the plural fits a plural
+        fitting = [i for i, m in enumerate(self.out.mentions) if m.noun in kin and (m.count > 1) == np.plural]
         return fitting[0] if len(fitting) == 1 else None
 
     def _described_animal(self, np: NounPhrase) -> int | None:
