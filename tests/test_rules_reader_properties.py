@@ -27,11 +27,14 @@ KNOWN_NOUNS = ["man", "woman", "dog", "cat", "table", "chair", "cup", "umbrella"
 OTHER_NOUNS = ["zorb", "gizmos", "quokka", "teapots", "wombat", "lantern", "kettle", "bycicle", "tshirt",
                "collies", "watering can", "traffic light", "painting", "poster", "statue", "fruit", "bread"]
 VERBS = ["sits", "sitting", "seated", "crows", "paddle", "share", "building", "shaking", "waves", "holding",
+         "he's got", "she's wearing", "they're", "whose", "w/", "w/o", "sittin", "has on", "wore", "drums", "rest",
          "leaning", "lying", "throws", "pointing", "wears", "wearing", "crouching", "is", "are", "has", "stands"]
 LINKS = ["at", "on", "in", "under", "with", "without", "no", "of", "next to", "between", "around", "behind",
          "in front of", "on its left", "to their right", "at her feet", "on his lap", "in the top-left corner",
          "from left to right", "and", "or", "but", "while", "who", "that", "which", "each", "both", "one",
-         "ones", "another", "the", "a", "an", "his", "her", "its", "their", "he", "she", "it", "they", "them"]
+         "ones", "another", "the", "a", "an", "his", "her", "its", "their", "he", "she", "it", "they", "them",
+         "more", "one more", "the other", "the last", "each with", "apiece", "'s", "himself", "at the edge of",
+         "like a", "by", "for a", "avoid", "not", "you can see", "for me", "one a", "both wearing"]
 NUMBERS = ["two", "three", "five", "twelve", "0", "1", "7", "99", "1000", "a pair of", "several", "a family of",
            "dozens of", "zero", "one"]
 PICTURE = ["cinematic", "35mm", "golden hour", "pastel colors", "soft shadows", "trending on artstation",

@@ -428,7 +428,8 @@ class NounPhrases:
             # "a table with a vase on it": the vase is on the table; "a woman at a piano with a cat on
             # top of it": on the piano, the thing "it" can mean
             prefer = self.group
-            if (isinstance(self.with_owner, int) and self.with_owner != self.last and self.last >= self.with_start
+            if (isinstance(self.with_owner, int) and self.last is not None and self.with_owner != self.last
+                    and self.last >= self.with_start
                     and self.with_direct):
                 prefer = [self.with_owner]  # "a coffee table with two mugs on it": the table
             target = self._resolve(np.pronoun, exclude=[self.last], prefer=prefer)
