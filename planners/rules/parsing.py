@@ -229,6 +229,23 @@ class _Reader(NounPhrases, Owners):
         holder = next((r.subject for r in self.out.relations if r.kind == "holding" and r.object == self.last), None)
         if chained and holder is not None and chunk.value not in ("inside", "on"):
             self.chain_subject = holder  # "a fox reading a book under a mushroom": the fox is under it
+        if self._fronted_relation(previous):
+            # "…, and beneath the bed a shoebox peeks out", "to the left of the bed is a nightstand":
+            # the place comes first, its thing after
+            self.group, self.chain_subject, self.last_role = [], None, None
+
+    def _fronted_relation(self, previous: Chunk | None) -> bool:
+        if previous is not None and previous.kind not in ("AND", "COMMA", "SENT", "CLAUSE"):
+            return False
+        place = self.chunks[self.index + 1] if self.index + 1 < len(self.chunks) else None
+        if place is None or place.kind != "NP" or place.np is None or place.np.pronoun is not None:
+            return False
+        k = self.index + 2
+        if k < len(self.chunks) and self.chunks[k].kind in ("COPULA", "VERB", "POSE"):
+            k += 1  # "… is a nightstand", "… hangs a map"
+        thing = self.chunks[k] if k < len(self.chunks) else None
+        return thing is not None and thing.kind == "NP" and thing.np is not None and not thing.np.headless and (
+            thing.np.det is not None or thing.np.count is not None)
 
     def _on_prep(self, chunk: Chunk) -> None:
         self._close_negation()
