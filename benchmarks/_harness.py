@@ -70,6 +70,17 @@ def step_inputs(size: int, generator: torch.Generator) -> tuple[torch.Tensor, to
     return latents, context, torch.tensor(500)
 
 
+def fused_step(unet, inputs: tuple[torch.Tensor, torch.Tensor, torch.Tensor], state):
+    """One guided UNet step with regional fusion `state`, as a call to time."""
+    latents, context, timestep = inputs
+
+    def run():
+        with torch.no_grad():
+            unet(latents, timestep, encoder_hidden_states=context, cross_attention_kwargs={"fusion": state},
+                 return_dict=False)
+    return run
+
+
 def grid_scene(count: int, size: int) -> Scene:
     columns = max(1, int(count**0.5 + 0.999))
     rows = max(1, -(-count // columns))

@@ -29,7 +29,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import add_arguments, build_unet, configure, grid_scene, paired, spread, step_inputs  # noqa: E402
+from _harness import add_arguments, build_unet, configure, fused_step, grid_scene, paired, spread, step_inputs  # noqa: E402
 
 from renderers.diffusion.lora import LoraPart, Routing, applied  # noqa: E402
 from renderers.regional.processors import FusionState, install  # noqa: E402
@@ -86,11 +86,7 @@ def main() -> None:
         return counter.get_total_flops()
 
     def step(state):
-        def run():
-            with torch.no_grad():
-                unet(latents, timestep, encoder_hidden_states=context, cross_attention_kwargs={"fusion": state},
-                     return_dict=False)
-        return run
+        return fused_step(unet, (latents, context, timestep), state)
 
     def lora_step(count: int):
         instances = list(range(count))

@@ -27,7 +27,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import add_arguments, build_unet, configure, grid_scene, paired, spread, step_inputs  # noqa: E402
+from _harness import add_arguments, build_unet, configure, fused_step, grid_scene, paired, spread, step_inputs  # noqa: E402
 from regional_overhead import fusion_state  # noqa: E402
 
 from renderers.regional.identity import IdentityState, RoutedIdentity, batch_tokens, identity_area  # noqa: E402
@@ -77,11 +77,7 @@ def main() -> None:
     latents, context, timestep = step_inputs(args.size, generator)
 
     def step(state):
-        def run():
-            with torch.no_grad():
-                unet(latents, timestep, encoder_hidden_states=context, cross_attention_kwargs={"fusion": state},
-                     return_dict=False)
-        return run
+        return fused_step(unet, (latents, context, timestep), state)
 
     print(f"SD-1.5 UNet, {args.size}x{args.size}, CPU float32, {torch.get_num_threads()} thread(s), {args.clock} clock, "
           "guided batch of 2, "
