@@ -144,12 +144,9 @@ class NounPhrases:
                     return True
                 if lexicon.category(base) in (priors.PERSON, priors.ANIMAL):
                     # "the beagle's collar is red": the beagle, with its collar in its caption
-                    k = np.modifiers.index(token)
-                    owner_token = Token(token.text[:-2], token.low[:-2], token.start, token.end - 2)
                     part = " ".join(t.text for t in self.tokens[self.tokens.index(token) + 1:np.end])
                     part = f"{article(part)} {part}"
-                    np.noun, np.plural, np.head, np.modifiers = base, False, [owner_token], np.modifiers[:k]
-                    np.end = self.tokens.index(token) + 1
+                    self._name_the_possessor(np, token, base)
                     index = self._mention_for(np, role="subject")
                     self.out.mentions[index].add_detail("with", part, None)
                     self.group, self.owner, self.last, self.last_role = [index], index, index, "subject"
@@ -350,13 +347,18 @@ class NounPhrases:
                 noun in lexicon.CLOTHING) or lexicon.is_setting(noun) or noun in lexicon.STYLE_WORDS or (
                 noun.rsplit(" ", 1)[-1] in lexicon.EVENTS):
             return
-        for k, token in enumerate(np.modifiers):
+        for token in np.modifiers:
             base = singular(token.low[:-2])[0] if token.low.endswith("'s") else None
             if base is not None and lexicon.category(base) in (priors.PERSON, priors.ANIMAL):
-                owner = Token(token.text[:-2], token.low[:-2], token.start, token.end - 2)
-                np.noun, np.plural, np.head, np.modifiers = base, False, [owner], np.modifiers[:k]
-                np.end = self.tokens.index(token) + 1
+                self._name_the_possessor(np, token, base)
                 return
+
+    def _name_the_possessor(self, np: NounPhrase, token: Token, base: str) -> None:
+        """Make the phrase name the one whose possessive `token` is ('a little girl's heartbeat' -> the girl)."""
+        owner = Token(token.text[:-2], token.low[:-2], token.start, token.end - 2)
+        np.noun, np.plural, np.head = base, False, [owner]
+        np.modifiers = np.modifiers[:np.modifiers.index(token)]
+        np.end = self.tokens.index(token) + 1
 
     def _arranged(self, link) -> bool:
         """'a pyramid of oranges', 'a tower of blocks': the things, in the shape the words give."""
