@@ -825,12 +825,11 @@ class Chunker:
         if " " in noun or lexicon.is_setting(noun):
             return False
         if noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.STYLE_WORDS or noun in lexicon.FRAMES:
-            return False  # "a sun hat" is worn, "the car window" is the car's, "neon reflections" are light
+            return False  # "a sun hat", "a school uniform" are worn, "the car window" is the car's, "neon reflections" are light
         if noun in priors.NOUNS or lexicon.category(noun) is not None:
             return _known_head_named_with(modifier, noun)
-        if (noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.MASS_NOUNS or noun in lexicon.STYLE_WORDS
-                or noun in lexicon.COLLECTIVES):
-            return False  # "a school uniform", "a carrot nose", "pizza dough": the head names it
+        if noun in lexicon.MASS_NOUNS or noun in lexicon.COLLECTIVES:
+            return False  # "pizza dough", "a jazz band": the head names it
         if lexicon.is_adjective(modifier) or modifier in lexicon.COLOURS or _number(modifier) is not None:
             return False
         found = words.lemmas(modifier)
