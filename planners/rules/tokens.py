@@ -47,17 +47,19 @@ def _split(low: str, following: str, start: int, end: int, text: str) -> list[To
     return None
 
 
-def _expand_shorthand(text: str) -> str:
-    # same length, so every token still points at the words as written: "w/" -> "w " read as "with"
-    return _SHORTHAND.sub(lambda m: " " * len(m.group()), text)
+def _shorthand(text: str, normalised: str) -> tuple[list[Token], str]:
+    """'w/' and 'w/o' as the words they stand for, and the text with them blanked out (same length,
+    so every other token still points at the words as written)."""
+    tokens, blanked = [], normalised
+    for match in _SHORTHAND.finditer(normalised):
+        word = "without" if match.group().lower() == "w/o" else "with"
+        tokens.append(Token(text[match.start():match.end()], word, match.start(), match.end()))
+        blanked = blanked[:match.start()] + " " * len(match.group()) + blanked[match.end():]
+    return tokens, blanked
 
 
 def tokenize(text: str) -> list[Token]:
-    normalised = text.translate(_APOSTROPHES)
-    shorthand = {m.start(): ("without" if m.group().lower() == "w/o" else "with") for m in _SHORTHAND.finditer(normalised)}
-    normalised = _expand_shorthand(normalised)
-    tokens = [Token(text[at:at + (3 if word == "without" else 2)], word, at, at + (3 if word == "without" else 2))
-              for at, word in shorthand.items()]
+    tokens, normalised = _shorthand(text, text.translate(_APOSTROPHES))
     matches = list(_TOKEN.finditer(normalised))
     for k, match in enumerate(matches):
         low = match.group().lower()
