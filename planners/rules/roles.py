@@ -52,7 +52,7 @@ _PLAIN_PEOPLE = frozenset({"man", "woman", "boy", "girl", "lady", "guy", "gentle
                            "teenager", "teen", "toddler"})
 # Where in a place: "at the edge of the lake" is by the lake, which stays the setting.
 _PLACE_PARTS = frozenset({"edge", "side", "end", "middle", "center", "centre", "corner", "top", "bottom", "shore",
-                          "bank", "far side", "heart", "outskirts", "entrance", "foot"})
+                          "bank", "heart", "outskirts", "entrance", "foot"})
 # Words that make a picture an object one can hold or hang: "a framed photograph of ...".
 _HANDLED_LOOKS = frozenset({"framed", "printed", "faded", "crumpled", "torn", "signed", "old", "vintage", "yellowed",
                             "tattered", "laminated", "polaroid"})
