@@ -164,3 +164,23 @@ def test_settings_become_the_background(prompt: str, background: str) -> None:
     scene = RulesPlanner().plan(prompt, canvas=Canvas()).scene
     assert scene.background == background
     assert not {i.name for i in scene.instances} & {"street", "park", "beach", "night", "woods", "lake"}
+
+
+@pytest.mark.parametrize(
+    ("word", "kind"),
+    [("visitor", "person"), ("tourist", "person"), ("pedestrian", None),  # also an adjective ("dull") ("bridesmaid", "person"), ("jerboa", "animal"),
+     ("guide", None),     # also a book: the word alone does not say
+     ("carrier", None),   # also a vehicle and a company
+     ("colored", None),   # an adjective first
+     ("pencil", None)],
+)
+def test_words_known_only_as_people_or_animals_come_from_wordnet(word, kind) -> None:
+    from planners.rules import words
+
+    assert words.usual_kind(word) == kind
+
+
+def test_a_person_word_no_list_of_ours_names_is_a_person_with_a_pose() -> None:
+    scene = RulesPlanner().plan("a bench for visitors and two tourists", canvas=Canvas()).scene
+    assert Counter(i.name for i in scene.instances) == {"bench": 1, "tourist": 2}  # whom the bench is for is not there
+    assert [i.pose for i in scene.instances if i.name == "tourist"] == ["standing", "standing"]

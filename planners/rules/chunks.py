@@ -15,6 +15,7 @@ from typing import Any
 from planners import priors
 from planners.rules import lexicon, words
 from planners.rules.inflection import plural_candidates, singular
+from planners.rules.requests import request_spans
 from planners.rules.tokens import SENTENCE_END, Token
 
 # -- the phrase table ----------------------------------------------------------------------
@@ -98,11 +99,14 @@ _phrase("POSE", "kneeling", "on POSS knees", "down on POSS knees")
 _phrase("POSE", "pointing", "pointing POSS? finger|arm")
 _phrase("POSE", "waving", "waving POSS? hand|hands|arm")
 
+_SHOWN = "draw|show|include|add|put|paint|render|give|make|want"  # "don't draw a car", "please do not show any text"
 _phrase("NEG", "no", "isn't|aren't|wasn't|doesn't|don't|didn't|not wearing|holding|carrying|having",
         "is|are|does|do not wearing|holding|carrying|having|wear|hold|carry|have", "doesn't|don't|didn't have|wear|hold",
         "without any?", "with no", "with not a single? any?", "no", "not a single|one?",
         "not any", "free of", "devoid of", "empty of", "lacking", "minus", "and no", "but no",
-        "avoid|avoiding", "please avoid", "not", "nothing")
+        "avoid|avoiding", "please avoid", "not", "nothing",
+        f"please? don't|dont|never {_SHOWN} any?", f"please? do not {_SHOWN} any?",
+        "i|we don't|dont want any?", "i|we do not want any?")
 _phrase("FILLER", "me", "for me|us", "me", "us")  # "generate for me a cozy scene": the speaker, no thing
 _phrase("FILLER", "not", "not far|too|very|only|just|quite|yet|even|exactly|much|always")
 _phrase("NEG_PEOPLE", "people", "nobody", "no one", "no-one", "noone", "no person|persons|people|humans")
@@ -307,6 +311,12 @@ def _is_verb_form(word: str) -> bool:
         word.endswith("ing") and len(word) > 5 and not words.is_english(word))
 
 
+def _plural_of_creature(word: str) -> bool:
+    """'kids', 'girls', 'dogs': whom a thing is for, before its name ('a kids bike'), never its name."""
+    base, plural = singular(word)
+    return plural and lexicon.category(base) in (priors.PERSON, priors.ANIMAL)
+
+
 def _only_describes(word: str) -> bool:
     """A word the tables know only as an adjective or adverb ('asleep', 'afloat'): never a head."""
     found = words.lemmas(word)
@@ -395,8 +405,13 @@ class Chunker:
         i, n = 0, len(self.words)
         self.verbish_end = 0
         self.verb_at = -1  # where a noun phrase ended at its verb ("a rooster | crows")
+        requests = dict(request_spans(self.words))
         while i < n:
             word = self.words[i]
+            if i in requests:
+                chunks.append(Chunk("FILLER", i, requests[i], "request"))  # "I need an image for my blog:"
+                i = requests[i]
+                continue
             if i < self.verbish_end and self.tokens[i].is_word and match_phrase(self.words, i) is None:
                 chunks.append(self._generic_verb(i))
                 i += 1
@@ -606,8 +621,11 @@ class Chunker:
                 break
             if j == first and (np.count is not None or np.det is not None) and self._phrase_opens(j):
                 break  # "both wearing rain boots", "one wears goggles": the count word stands alone
-            if self._verb_ends_phrase(np, seen, j) or (j > first and self._plural_ends_phrase(j)):
+            if self._verb_ends_phrase(np, seen, j) or (j > first and self._plural_ends_phrase(np, j)):
                 break
+            if j > first and word == "all" and seen.has_noun and j + 1 < len(words) and (
+                    words[j + 1] in ("in", "dressed", "alone", "wearing") or words[j + 1] in lexicon.COLOURS):
+                break  # "a nurse all in white": how much, said after the thing
             seen.add(word)
             j += 1
         return j
@@ -617,9 +635,12 @@ class Chunker:
         found = match_phrase(self.words, j)
         return found is not None and found[1].kind in ("WEAR", "WITH", "REL", "VERB", "POSE", "DETAIL")
 
-    def _plural_ends_phrase(self, j: int) -> bool:
+    def _plural_ends_phrase(self, np: NounPhrase, j: int) -> bool:
         """'two men arm wrestling', 'kids snowball fighting': English names a thing by a singular
-        modifier ('dog food'), so a plural person or animal noun is the head and the phrase ends there."""
+        modifier ('dog food'), so a plural person or animal noun is the head and the phrase ends there;
+        but not after "a", which never counts a plural ("a kids bedroom", "a girls school")."""
+        if np.det in ("a", "an"):
+            return False
         previous, word = self.words[j - 1], self.words[j]
         base, plural = singular(previous)
         if not plural or word == "and" or lexicon.category(base) not in (priors.PERSON, priors.ANIMAL) or " " in base:
@@ -813,7 +834,8 @@ class Chunker:
             return last + 1, last + 1  # "two orange": a colour of two things, not two oranges
         if noun in lexicon.PLURALIA_TANTUM and noun == "glasses" and (np.count or 1) > 1 and not np.pair:
             noun, plural = "glass", True
-        if head_end - head_start == 1 and head_start > first and self._names_with(words[head_start - 1], noun):
+        if (head_end - head_start == 1 and head_start > first and self._names_with(words[head_start - 1], noun)
+                and not (np.det in ("a", "an") and _plural_of_creature(words[head_start - 1]))):  # "a girls dormitory"
             head_start, noun = head_start - 1, f"{words[head_start - 1]} {noun}"  # "a water cooler"
         np.noun, np.plural = lexicon.ALIASES.get(noun, noun), plural
         return head_start, head_end

@@ -129,7 +129,7 @@ CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and 
 PARTS = _words(
     "hair beard moustache mustache eyes eye ears ear nose mouth lips teeth smile face head hands "
     "hand arms arm legs leg feet foot fur mane tail tails wings wing feathers feather beak paws paw "
-    "claws horns horn antlers tusks trunk spots stripes patches pattern markings scales fins fin "
+    "claws claw talons talon hooves hoof whiskers horns horn antlers tusks trunk spots stripes patches pattern markings scales fins fin "
     "freckles tattoo tattoos makeup lipstick ponytail braid braids bun curls bangs skin collar "
     "leash harness saddle bridle wheels wheel tires tire roof door doors windows handle handles "
     "lid spout petals petal leaves stem stems branches trunk blossoms flowers frame screen "
@@ -155,7 +155,7 @@ WEARABLE_OBJECTS = frozenset({"eye patch"}) | _words("eyepatch tie backpack hand
 
 # Places and surroundings: they become the background, never instances.
 SETTINGS = _words(
-    "scene place setting background landscape scenery outdoors indoors street road avenue "
+    "scene place setting background landscape dormitory dorm scenery outdoors indoors street road avenue "
     "sidewalk pavement alley lane highway crossroads intersection square plaza city town village "
     "downtown suburb neighborhood neighbourhood countryside park garden backyard yard courtyard "
     "playground field meadow farm farmland pasture prairie forest woods jungle rainforest desert "
@@ -186,7 +186,7 @@ PARTITIVES = _words("sheet sheets slice slices piece pieces bit bits chunk chunk
 # Things named by two words whose last word alone names something else ("watering can", "chess king").
 COMPOUND_NOUNS = frozenset(
     "high chair|french fry|drum kit|drum set|garbage can|trash can|bird feeder|dog house|stuffed animal|swing set|"
-    "fire pit|eye patch|double bass|clock tower|bell tower|"
+    "fire pit|sea urchin|eye patch|double bass|clock tower|bell tower|"
     "toy chest|tool chest|ice chest|swing set|key ring|"
     "rocking horse|mixing bowl|frying pan|washing machine|diving board|porch swing|"
     "hat box|shoe box|shoebox|jewelry box|music stand|"
@@ -515,6 +515,9 @@ def category(noun: str) -> str | None:
         return priors.PERSON  # "bassist", "cellist", "florist": one who does it
     from planners.rules import words  # the open word table: only words it lacks are read by their parts
 
+    usual = words.usual_kind(noun) if " " not in noun and noun not in PARTS else None
+    if usual is not None:
+        return priors.PERSON if usual == "person" else priors.ANIMAL  # "visitors", "spectators", "a jerboa"
     if " " not in noun and not words.is_english(noun):
         for k in range(3, len(noun) - 3):
             tail = priors.category(noun[k:])

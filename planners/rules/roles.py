@@ -983,6 +983,8 @@ class NounPhrases:
         if kind == "PREP" and value == "for" and (np.det in ("my", "our", "your") or (
                 (noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES)):
             return True  # "for my daughter's birthday card", "posing for a team photo": what it is for
+        if kind == "PREP" and value == "for" and lexicon.category(noun or "") == priors.PERSON:
+            return True  # "a bench for visitors", "a cake for the guests": whom it is for, not who is there
         if noun in lexicon.OPENINGS or (noun or "").rsplit(" ", 1)[-1] in lexicon.OPENINGS:
             return True  # "peeking out of a hole in the wall", "on a crater rim": where, not what
         nxt = self._next()

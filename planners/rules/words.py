@@ -60,6 +60,24 @@ def _lemma_table() -> tuple[dict[str, dict[str, tuple[str, ...]]], dict[tuple[st
     return table, forms
 
 
+@lru_cache(maxsize=1)
+def _word_kinds() -> dict[str, str]:
+    """Nouns whose usual sense is a person or an animal in WordNet 3.0 (8,295 words shipped with
+    the planner: data/make_word_kinds.py writes them, data/WORDNET_LICENSE is their licence)."""
+    path = Path(__file__).with_name("data") / "word_kinds.txt.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return dict(line.rstrip("\n").split("\t") for line in handle)
+
+
+def usual_kind(noun: str) -> str | None:
+    """'person' or 'animal' where that is the noun's only sense ("visitor", "spectator", "jerboa"),
+    for a word that is no adjective or verb form besides ("colored", "elder" describe first)."""
+    kind = _word_kinds().get(noun)
+    if kind is None or "ADJ" in lemmas(noun) or verb_tags(noun) & {"VBD", "VBN", "VBG"}:
+        return None
+    return kind
+
+
 # Verbs whose past is their base form: "a table set with plates", "a cake cut in half".
 _SAME_PAST = frozenset("set put cut hit let shut spread cast cost hurt quit burst split thrust bet bid read "
                        "lit".split())

@@ -1,0 +1,43 @@
+"""The asker's words about the request (`planners/rules/requests.py`): never things in the picture."""
+
+from __future__ import annotations
+
+import pytest
+
+from planners.rules.requests import request_spans
+from planners.rules.tokens import tokenize
+
+
+def _spanned(prompt: str) -> list[str]:
+    words = [t.low for t in tokenize(prompt)]
+    return [" ".join(words[start:end]) for start, end in request_spans(words)]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "spans"),
+    [
+        ("I am a teacher and I need an image for my class: two cats",
+         ["i am a teacher", "i need an image for my class"]),
+        ("hi, can you please make me a picture for my blog, a dog on a sofa",
+         ["hi , can you please make me a picture for my blog"]),
+        ("we're a bakery. could you create a banner for our site with three cakes",
+         ["we are a bakery", "could you create a banner for our site"]),
+        ("please draw for my son's story book: a dragon", ["please draw for my son's story book"]),
+        ("please make a picture for a counting page, like this: 2 cats",
+         ["please make a picture for a counting page , like this"]),
+    ],
+)
+def test_a_preamble_about_the_request_is_found_up_to_where_the_scene_begins(prompt, spans) -> None:
+    assert _spanned(prompt) == spans
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["can you make me a picture of two cats",   # "a picture of": the frame, read by the reader
+     "I want a dog sitting on a sofa",          # what is wanted is the scene
+     "make a cat on a mat",                     # a bare verb without "please"
+     "a teacher and a student in a classroom",
+     "I am imagining a girl in a red coat"],
+)
+def test_words_that_are_the_scene_are_no_preamble(prompt) -> None:
+    assert _spanned(prompt) == []
