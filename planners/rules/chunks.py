@@ -293,7 +293,11 @@ _MOTION = frozenset({"walking", "going", "heading", "running", "driving", "ridin
                      "flying", "sailing", "rushing", "hurrying", "back", "way", "next", "close", "due", "up"})
 _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lexicon.COPULAS
             | lexicon.DETERMINERS | frozenset({"there", "here", "no", "not", "without", "nobody", "himself", "herself", "itself", "themselves"})
-            | frozenset({"i", "i'd", "i'm", "i'll", "i've", "we", "we'd", "we're", "you", "you'd", "let's"})) - {"one"}
+            | frozenset({"i", "i'd", "i'm", "i'll", "i've", "we", "we'd", "we're", "you", "you'd", "let's"})
+            | lexicon.CHAT) - {"one"}
+
+
+_AGE_VERBS = frozenset({"turning", "turns", "turned", "turn", "aged", "age", "ages"})
 
 
 def _number(word: str) -> int | None:
@@ -397,6 +401,7 @@ class Chunker:
     """Reads tokens left to right into chunks."""
 
     def __init__(self, tokens: list[Token]):
+        self.request_ends: set[int] = set()
         self.tokens = tokens
         self.words = [t.low for t in tokens]
 
@@ -406,6 +411,7 @@ class Chunker:
         self.verbish_end = 0
         self.verb_at = -1  # where a noun phrase ended at its verb ("a rooster | crows")
         requests = dict(request_spans(self.words))
+        self.request_ends = set(requests.values())
         while i < n:
             word = self.words[i]
             if i in requests:
@@ -438,6 +444,8 @@ class Chunker:
         return chunks
 
     def _word(self, i: int, previous: Chunk | None) -> Chunk:
+        if i > 0 and self.words[i - 1] in _AGE_VERBS and _number(self.words[i]) is not None:
+            return Chunk("OTHER", i, i + 1, self.words[i])  # "my mom's turning 60": an age, no count
         found = self._function_word(i) or self._verb_at(i, previous)
         if found is not None:
             return found
@@ -540,8 +548,8 @@ class Chunker:
         """'So I'm imagining a girl...', 'could you draw a cat': words to the planner, not the scene.
         Only at the start of a sentence and before the first thing is named."""
         for k in range(i - 1, -1, -1):
-            if self.words[k] in SENTENCE_END:
-                return True
+            if self.words[k] in SENTENCE_END or k + 1 in self.request_ends:
+                return True  # a sentence, or the scene after the asker's words, starts here
             if self.words[k] not in lexicon.CHATTER and self.words[k] not in (",", "'"):
                 return False
         return True
@@ -589,6 +597,11 @@ class Chunker:
             number = _number(words[j])
             if number is not None and np.det in lexicon.ARTICLES and words[j] not in ("hundred", "thousand", "dozen"):
                 break  # "a 3 legged stool", "a two-headed dragon": a modifier, not a count
+            if number is not None and words[j + 1:j + 2] in (["year"], ["years"], ["month"], ["months"], ["week"], [
+                    "weeks"]) and words[j + 2:j + 3] == ["old"]:
+                break  # "his 3 year old sister": an age
+            if number is not None and self._measure_before_noun(j):
+                break  # "a pink two tier cake", "a three story house": a measure, not a count
             if number is not None and not (words[j] == "one" and not self._noun_follows(j + 1)):
                 np.count = number if words[j] != "dozen" or np.count is None else np.count * 12
             elif words[j] in lexicon.VAGUE_COUNTS:
@@ -603,6 +616,24 @@ class Chunker:
             j += 1
         return j
 
+    def _measure_before_noun(self, j: int) -> bool:
+        """'two tier', 'three story', 'four leaf' before a noun: a number and a singular noun that
+        together describe the noun after them; "two cat toys", "two wine glasses" count the things."""
+        said = self.words
+        if j + 2 >= len(said) or not self.tokens[j + 2].is_word or said[j] in ("both", "all", "each"):
+            return False
+        if _number(said[j]) in (None, 1):
+            return False
+        unit, head = said[j + 1], said[j + 2]
+        unit_is_noun = (not singular(unit)[1] and unit not in lexicon.COLOURS and not lexicon.is_adjective(unit)
+                        and unit not in ("more", "other", "extra", "additional")
+                        and not words.verb_tags(unit) & {"VBG", "VBD", "VBN"}
+                        and (lexicon.is_known_noun(unit) or "NOUN" in words.lemmas(unit)))
+        head_is_one_noun = (not singular(head)[1] and not (head.endswith("s") and not head.endswith("ss"))
+                            and not lexicon.is_adjective(head) and head not in lexicon.COLOURS and head not in _NP_STOP
+                            and (lexicon.is_known_noun(head) or "NOUN" in words.lemmas(head)))
+        return unit_is_noun and head_is_one_noun
+
     def _body_end(self, np: NounPhrase, first: int) -> int:
         """Modifiers and the head: the words up to the first function word or verb."""
         words, j = self.words, first
@@ -616,7 +647,7 @@ class Chunker:
             word = words[j]
             if word in _NP_STOP and not (word == "and" and self._adjective_and(seen, j)):
                 break
-            if j > first and ((_number(word) is not None and word != "one")  # "Draw two penguins"
+            if j > first and ((_number(word) is not None and word != "one" and not self._measure_before_noun(j))
                               or (match_phrase(words, j) is not None and word != "and")):
                 break
             if j == first and (np.count is not None or np.det is not None) and self._phrase_opens(j):
@@ -835,7 +866,8 @@ class Chunker:
         if noun in lexicon.PLURALIA_TANTUM and noun == "glasses" and (np.count or 1) > 1 and not np.pair:
             noun, plural = "glass", True
         if (head_end - head_start == 1 and head_start > first and self._names_with(words[head_start - 1], noun)
-                and not (np.det in ("a", "an") and _plural_of_creature(words[head_start - 1]))):  # "a girls dormitory"
+                and not (np.det in ("a", "an") and _plural_of_creature(words[head_start - 1]))  # "a girls dormitory"
+                and not (head_start - 2 >= first and _number(words[head_start - 2]) not in (None, 1))):  # "a two tier cake"
             head_start, noun = head_start - 1, f"{words[head_start - 1]} {noun}"  # "a water cooler"
         np.noun, np.plural = lexicon.ALIASES.get(noun, noun), plural
         return head_start, head_end

@@ -105,7 +105,7 @@ CLOTHING = _words(
     "dress gown skirt shirt t-shirt tshirt blouse top tank-top sweater jumper hoodie cardigan "
     "jacket coat overcoat raincoat parka blazer vest waistcoat suit tuxedo uniform robe kimono "
     "sari apron overalls jumpsuit costume outfit clothes clothing jeans pants trousers shorts "
-    "leggings tights stockings socks shoes shoe sneakers trainers boots boot sandals heels "
+    "leggings joggers sweatpants tights stockings socks shoes shoe sneakers trainers boots boot sandals heels "
     "slippers scarf shawl poncho cape cloak gloves glove mittens mitten tie bowtie bow-tie "
     "necklace bracelet earrings earring ring watch glasses sunglasses goggles spectacles mask "
     "belt badge pin brooch backpack purse handbag bag satchel armor armour swimsuit bikini "
@@ -132,7 +132,7 @@ PARTS = _words(
     "claws claw talons talon hooves hoof whiskers horns horn antlers tusks trunk spots stripes patches pattern markings scales fins fin "
     "freckles tattoo tattoos makeup lipstick ponytail braid braids bun curls bangs skin collar "
     "leash harness saddle bridle wheels wheel tires tire roof door doors windows handle handles "
-    "lid spout petals petal leaves stem stems branches trunk blossoms flowers frame screen "
+    "lid spout tier tiers petals petal leaves stem stems branches trunk blossoms flowers frame screen "
     "buttons sleeves hem pockets laces sole brim ribbon bow label lights headlights stripe "
     "dots frosting icing sprinkles toppings topping filling crust cover cushions strap straps "
     "hood engine sail sails mast chimney balcony porch steps shutters expression "
@@ -217,7 +217,7 @@ SETTINGS = SETTINGS | frozenset(
 TIMES = _words(
     "dusk dawn sunset sunrise twilight night nighttime midnight noon daytime daylight morning "
     "evening afternoon day winter summer autumn fall spring christmas halloween fog mist rain lighting "
-    "storm snowfall snowstorm blizzard sunshine sunlight moonlight darkness "
+    "week weekend month year tonight today tomorrow storm snowfall snowstorm blizzard sunshine sunlight moonlight darkness "
     "candlelight firelight lamplight starlight torchlight backlight backlighting"
 ) | frozenset(
     "morning light|evening light|soft light|natural light|warm light|golden light|dim light|candle light|"
@@ -229,7 +229,7 @@ EMPTY_SETTINGS = _words("scene place setting")
 FRAMES = _words(
     "photo photograph picture image painting drawing illustration sketch render rendering "
     "shot snapshot portrait close-up closeup view scene watercolor watercolour artwork "
-    "poster cartoon comic still frame depiction composition selfie"
+    "poster cartoon comic still frame depiction composition selfie pic pics"
 )
 # Things that show other things: what they show goes into their caption, never a box of its own.
 DEPICTIONS = _words(
@@ -325,7 +325,9 @@ CONJUNCTIONS = _words("and or but while whereas nor plus then also as whilst yet
 RELATIVE = _words("that which who whose where whom")
 PRONOUNS = _words("it them him her they he she one ones itself themselves himself herself")
 COPULAS = _words("is are was were be being been am 's")
-FILLER = _words("there here very quite really rather just also too all only even")
+# Chat words people type anywhere ("anime style pls:", "a cat lol"): no part of any phrase.
+CHAT = _words("pls plz lol lmao tbh thx ty idk omg haha")
+FILLER = _words("there here very quite really rather just also too all only even kinda sorta") | CHAT
 
 # Singular nouns that end in s: not plurals to be stripped.
 SINGULAR_S = _words(

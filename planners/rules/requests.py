@@ -2,45 +2,62 @@
 
 "Hi, I am a teacher and I need an image for a counting exercise for kids: four ducks in a pond"
 asks for four ducks; the teacher, the image and the kids are the person asking, what they ask
-for and whom it is for. People write such a preamble before the scene, ended by a colon, a comma
-or the sentence, and in a few fixed shapes:
+for and whom it is for. People write such words in a few shapes, each a clause of its own, ended
+by a colon, a comma, a dash or the sentence:
 
 - a request for a picture: "can you (please) make me a picture for my class", "I need an image
-  for my blog", "I'm making a poster for the zoo day at our school", "please draw for my son's
-  story book";
-- the asker saying who they are: "I am a teacher", "we're a small bakery".
+  for my blog", "my cafe needs a staff photo for the about page", "please draw for my son's story
+  book";
+- the picture named with what it is for: "our running club pic:", "grad pics!!", "instagram post
+  template for my bakery,", "cute pic for my page" (anywhere in the prompt);
+- what it is for, fronted: "for my gym's promo i want a coach in ...";
+- the asker saying who they are or what they do: "I am a teacher", "we're a small bakery", "ok so
+  i run a small candle business on etsy and i need ...", "this is for my salon's facebook".
 
 `request_spans` finds those stretches (token indices) so that the chunker reads them as filler.
-A request whose picture word is followed by "of" is left alone: what follows "a picture of" is
-the scene, and the reader already reads "a picture of" as the frame.
+A picture word followed by "of" is left alone: what follows "a picture of" is the scene, and the
+reader already reads "a picture of" as the frame.
 """
 
 from __future__ import annotations
 
+from planners import priors
+from planners.rules import lexicon
 from planners.rules.tokens import SENTENCE_END
 
-_GREETINGS = frozenset("hi hello hey hiya dear ok okay so um well yo thanks good morning afternoon "
-                       "evening day app ai bot friend".split())
+_GREETINGS = frozenset("hi hii hiii hello hey hiya dear ok okay so um well yo thanks good morning afternoon "
+                       "evening day app ai bot friend basically anyway alright".split())
 _MODALS = frozenset("can could would will".split())
 # Verbs that ask for a picture to be made.
 _MAKE = frozenset("make draw create generate paint render design give show produce do illustrate sketch "
                   "making drawing creating generating painting rendering designing doing preparing writing "
                   "prepare write build".split())
-# Verbs of the asker wanting or working on something.
-_WANT = frozenset("need want like love wish needed wanted".split())
+# Verbs of the asker wanting something.
+_WANT = frozenset("need needs want wants like love wish needed wanted".split())
+# What the asker does, said before the request ("i run a small candle business", "we just opened a cafe").
+_TELLS = frozenset("run runs sell sells opened open started start own work teach teaching working selling running "
+                   "organize organise organizing organising planning plan host hosting".split())
 _FIRST_PERSON = frozenset({"i", "we"})
 _FIRST_PERSON_BE = frozenset({"i'm", "im", "we're"})  # the tokenizer keeps "i'm" whole
+_FIRST_PERSON_ANY = _FIRST_PERSON | _FIRST_PERSON_BE | frozenset({"i'd", "i'll", "i've", "we'd", "we've", "we'll"})
 _BE = frozenset({"am", "are", "'m", "'re", "m", "re"})
-# What a request asks for: the picture itself or the thing it is for.
+_POSSESSIVE = frozenset({"my", "our"})
+# What a request asks for: the picture itself.
 _PICTURES = frozenset(
-    "picture pictures image images illustration illustrations drawing drawings poster posters photo photos "
-    "photograph painting artwork art worksheet page card cover wallpaper banner thumbnail header flyer sticker "
-    "print something one clipart graphic visual scene slide slides presentation logo icon".split())
+    "picture pictures pic pics image images illustration illustrations drawing drawings poster posters photo photos "
+    "photograph photographs painting artwork art worksheet page card cover wallpaper banner thumbnail header flyer "
+    "sticker print something one clipart graphic visual slide slides presentation logo icon shot shots post template "
+    "promo ad ads listing content reel headshot headshots snapshot render".split())
 _ARTICLES = frozenset("a an the some one my our this".split())
-# Where a preamble ends and the scene begins.
-_ENDS = frozenset({":", ",", "-", "\u2013", "\u2014", *SENTENCE_END})
-# Words after which the scene follows at once ("a picture showing two cats", "an image where ...").
+# Where a clause ends.
+_ENDS = frozenset({":", ",", "-", "\u2013", "\u2014", "(", ")", *SENTENCE_END})
+# Words after a picture word that open the scene ("a picture of two cats", "an image where ...").
 _SCENE_OPENS = frozenset("of with showing that where which featuring depicting in".split())
+# Words that open the scene after what a request is for ("a banner for our website with two croissants").
+_SCENE_AFTER_PURPOSE = frozenset("with showing featuring depicting where".split())
+_PLEASE = frozenset({"please", "pls", "plz"})
+_LINKS = frozenset("about on at in of for to from with by like as".split())  # never inside a name
+_NEGATIONS = frozenset({"no", "not", "without", "never", "don't", "dont", "nothing"})
 
 
 def request_spans(words: list[str]) -> list[tuple[int, int]]:
@@ -62,18 +79,29 @@ def _sentence_end(words: list[str], start: int) -> int:
 
 
 def _spans_in(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
-    """Preambles at the start of one sentence: one or more clauses joined by "and" ("I am a teacher
-    and I need an image for ..."), each a request or the asker saying who they are."""
+    """The request's clauses in one sentence: any number at its start (joined by commas or "and":
+    "I am a teacher and I need an image for ..."), and a picture named with its purpose anywhere."""
     spans = []
     k = _skip(words, start, end, _GREETINGS | {","})
+    opening = True
     while k < end:
-        clause_end = _self_description(words, k, end) or _request(words, k, end)
-        if clause_end is None:
-            break
-        clause_end = _follows_below(words, clause_end, end)
-        spans.append((start if not spans else k, clause_end))
-        k = _skip(words, clause_end, end, {"and", ","} | _GREETINGS)
+        found = (_self_description(words, k, end) or _tells(words, k, end) or _purpose_first(words, k, end)
+                 if opening else None)
+        found = found or _request(words, k, end) or _named_picture(words, k, end)
+        if found is None:
+            opening = False
+            k = _next_clause(words, k, end)
+            continue
+        found = _follows_below(words, found, end)
+        spans.append((start if not spans and opening else k, found))
+        k = _skip(words, found, end, {"and", ","} | _GREETINGS | _PLEASE)
     return spans
+
+
+def _next_clause(words: list[str], k: int, end: int) -> int:
+    while k < end and words[k] not in _ENDS:
+        k += 1
+    return _skip(words, k, end, _ENDS | {"and"} | _GREETINGS)
 
 
 def _follows_below(words: list[str], k: int, end: int) -> int:
@@ -104,16 +132,41 @@ def _self_description(words: list[str], k: int, end: int) -> int | None:
     return _clause_end(words, article + 1, end)
 
 
+def _tells(words: list[str], k: int, end: int) -> int | None:
+    """'i run a small candle business on etsy', 'we just opened a little cafe', 'this is for my
+    salon's facebook': what the asker does or what it is for, up to the end of the clause."""
+    if words[k:k + 3] in (["this", "is", "for"], ["it", "is", "for"], ["it's", "for", "my"]) or words[k:k + 2] == [
+            "it's", "for"]:
+        return _clause_end(words, k + 2, end)
+    if k >= end or words[k] not in _FIRST_PERSON and words[k] not in _FIRST_PERSON_BE:
+        return None
+    j = _skip(words, k + 1, end, {"just", "also", "recently", "currently", "actually"})
+    if words[k] in _FIRST_PERSON_BE and j < end and words[j] in _TELLS:
+        return _clause_end(words, j + 1, end)  # "i'm planning my daughter's wedding"
+    if j < end and words[j] in _BE and j + 1 < end and words[j + 1] in _TELLS:
+        j += 1  # "we are opening", "i'm running"
+    if j >= end or words[j] not in _TELLS:
+        return None
+    return _clause_end(words, j + 1, end)
+
+
 def _request(words: list[str], k: int, end: int) -> int | None:
-    """'can you make me a picture for my class', 'I need an image for my blog', "I'm making a
-    poster for ...", 'please draw for my son's book': the request, up to where the scene begins."""
-    j = _skip(words, k, end, {"please", "pls"})
+    """'can you make me a picture for my class', 'I need an image for my blog', 'my cafe needs a
+    staff photo for the about page', 'please draw for my son's story book': the request, up to
+    where the scene begins."""
+    j = _skip(words, k, end, _PLEASE)
     if j < end and words[j] in _MODALS and j + 1 < end and words[j + 1] == "you":
-        j = _skip(words, j + 2, end, {"please", "pls", "maybe", "just", "kindly"})
+        j = _skip(words, j + 2, end, _PLEASE | {"maybe", "just", "kindly"})
     elif j < end and (words[j] in _FIRST_PERSON or words[j] in _FIRST_PERSON_BE):
         j = _skip(words, j + 1, end, _BE | {"would", "'d", "d", "really", "also", "just", "currently", "have", "to"})
-        if j >= end or words[j] not in _WANT and words[j] not in _MAKE:
+    elif j < end and words[j] in _POSSESSIVE:
+        j += 1
+        while j < end and _is_modifier(words[j]) and j - k < 4:
+            j += 1  # "my cafe needs", "our band needs"
+        if j >= end or words[j] not in _WANT:
             return None
+    elif j < end and words[j] in _WANT:
+        pass  # "need a pic for my studio's class schedule"
     elif j == k or j >= end or words[j] not in _MAKE:
         return None  # a bare verb asks only after "please": "make a cat" is read as it stands
     if j >= end or words[j] not in _MAKE and words[j] not in _WANT:
@@ -123,28 +176,93 @@ def _request(words: list[str], k: int, end: int) -> int | None:
         return _clause_end(words, j, end)  # "draw for my son's story book: ..."
     if j >= end or words[j] not in _ARTICLES:
         return None
-    first = j
-    while j < end and j - first < 4 and words[j] not in _PICTURES and words[j] not in _ENDS and words[j] not in _SCENE_OPENS:
-        j += 1  # "a cute little picture"
-    if j >= end or words[j] not in _PICTURES:
+    return _picture_then_purpose(words, j, end)
+
+
+def _is_modifier(word: str) -> bool:
+    """A word that may stand in a noun phrase before its head ("a cozy xmas card pic"): no
+    function word, no punctuation, no verb of asking."""
+    return (word.replace("-", "").replace("'", "").isalnum() and word not in lexicon.PREPOSITIONS
+            and word not in lexicon.CONJUNCTIONS and word not in lexicon.DETERMINERS and word not in _ENDS
+            and word not in _SCENE_OPENS and word not in _WANT and word not in _MAKE and word != "and"
+            and word not in _PLEASE and word not in _NEGATIONS and word not in _LINKS)
+
+
+def _picture_then_purpose(words: list[str], j: int, end: int) -> int | None:
+    """From a determiner or modifiers to a picture word ("a cute little pic"), then what it is for;
+    the end of the clause, or None where no picture word ends the phrase or the scene follows it."""
+    first = j + (words[j] in _ARTICLES)
+    k = first
+    while k < end and k - first < 5 and _is_modifier(words[k]) and words[k] not in _PICTURES:
+        k += 1
+    while k + 1 < end and words[k] in _PICTURES and words[k + 1] in _PICTURES:
+        k += 1  # "post template", "card pic"
+    if k >= end or words[k] not in _PICTURES:
         return None
-    after = j + 1
+    after = _skip(words, k + 1, end, _PLEASE)
     if after < end and words[after] in _SCENE_OPENS:
         return None  # "a picture of two cats": the frame, read as such
+    if after < end and words[after] == "for" and _for_whom(words, after + 1, end):
+        return after + 1  # "grad pics for a brother and sister": they are the picture
     if after < end and words[after] not in ("for", "about", "to", "that", "which") and words[after] not in _ENDS:
         return None
     return _clause_end(words, after, end)
 
 
-# Words that open the scene after what a request is for ("a banner for our website with two croissants").
-_SCENE_AFTER_PURPOSE = frozenset("with showing featuring depicting where".split())
+def _for_whom(words: list[str], k: int, end: int) -> bool:
+    """Whether "for" names people who are in the picture ("for a brother and sister"), not the
+    asker's own or a purpose ("for my son", "for my blog")."""
+    if k >= end or words[k] in _POSSESSIVE or words[k] in ("me", "us"):
+        return False
+    named = []
+    while k < end and (_is_modifier(words[k]) or words[k] in ("a", "an", "the", "and", "two", "both")):
+        named.append(words[k])  # up to the first word that is no part of the names: "for a story | about cats"
+        k += 1
+    return any(lexicon.category(_singular(w)) in (priors.PERSON, priors.ANIMAL) for w in named if _is_modifier(w))
+
+
+def _singular(word: str) -> str:
+    from planners.rules.inflection import singular
+
+    return singular(word)[0]
+
+
+def _named_picture(words: list[str], k: int, end: int) -> int | None:
+    """'our running club pic:', 'grad pics!!', 'instagram post template for my bakery,': a clause
+    that only names the picture (and what it is for)."""
+    j = _skip(words, k, end, _PLEASE)
+    if j < end and words[j] in _WANT:
+        j += 1  # "want a party pic:"
+    if j >= end or not (words[j] in _ARTICLES or _is_modifier(words[j]) or words[j] in _PICTURES):
+        return None
+    found = _picture_then_purpose(words, j, end)
+    if found is None or (found < end and words[found] not in _ENDS and words[found - 1] != "for"):
+        return None  # the whole clause (up to whom it shows), or nothing
+    return found
+
+
+def _purpose_first(words: list[str], k: int, end: int) -> int | None:
+    """'for my gym's promo i want a coach ...', 'for my party planning biz insta:': what the picture
+    is for, fronted; up to the asker's own words or the end of the clause."""
+    if k >= end or words[k] != "for" or k + 1 >= end or words[k + 1] not in _POSSESSIVE | {"a", "an", "the", "our"}:
+        return None
+    if _for_whom(words, k + 1, end):
+        return None
+    j = k + 1
+    while j < end and words[j] not in _ENDS and not (words[j] in _FIRST_PERSON_ANY
+                                                     and j + 1 < end and words[j + 1] not in _ENDS):
+        j += 1
+    return j
 
 
 def _clause_end(words: list[str], k: int, end: int) -> int:
     """Where the scene begins after a preamble: its colon, comma or dash, a word that opens the
     scene, "and" before a new request, or the end of the sentence (a sentence that is all request)."""
     while k < end and words[k] not in _ENDS and words[k] not in _SCENE_AFTER_PURPOSE:
-        if words[k] == "and" and k + 1 < end and words[k + 1] in _FIRST_PERSON:
+        if words[k] == "of" and k + 1 < end and (words[k + 1] in ("a", "an") or words[k + 1] in lexicon.NUMBER_WORDS):
+            return k  # "a photo for my travel blog of a woman": the scene; but "for the cover of my book"
+        if words[k] == "and" and k + 1 < end and (words[k + 1] in _FIRST_PERSON or words[k + 1] in _WANT
+                                                  or words[k + 1] in _FIRST_PERSON_BE):
             return k
         k += 1
     return k

@@ -20,7 +20,7 @@ _DIRECTIONS = {"left of": ("left", None), "right of": ("right", None), "above": 
                "below": (None, "bottom"), "on": (None, "top"), "under": (None, "bottom")}
 _CANVAS_WORDS = lexicon.FRAMES | frozenset({"canvas", "frame", "image", "picture", "photo"})
 # Frame words that never name a thing in the picture (a painting or a frame can hang on a wall).
-_PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "render", "rendering", "illustration",
+_PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "pic", "pics", "render", "rendering", "illustration",
                           "depiction", "composition", "selfie", "still", "close-up", "closeup", "view", "artwork",
                           "scene"})
 # "waving at the camera", "looking into the lens": the one who looks at the picture, not a thing in it.

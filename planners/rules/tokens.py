@@ -47,6 +47,29 @@ def _split(low: str, following: str, start: int, end: int, text: str) -> list[To
     return None
 
 
+def _ing_things() -> frozenset[str]:
+    from planners.rules import lexicon  # lexicon reads words, which this module's callers import first
+
+    return lexicon.ING_NOUNS | lexicon.EVENTS
+
+
+def _noun_is(low: str, following: str, after: str, start: int, end: int, text: str) -> list[Token] | None:
+    """"my mom's turning 60", "the dog's got a ball": a noun's "'s" before a verb's -ing form (with
+    no noun after it, which would make it a possessive: "the girl's sleeping bag") or "got" is "is"
+    or "has", read as the two words."""
+    if not low.endswith("'s") or len(low) < 4 or not low[:-2].isalpha():
+        return None
+    if following == "got":
+        verb = "has"
+    elif following.endswith("ing") and words.verb_tags(following) == {"VBG"} and following not in _ing_things() and not (
+            words.can_be(after, "NOUN") and not words.can_be(after, "ADV") and after not in ("a", "an", "the")):
+        verb = "is"
+    else:
+        return None
+    cut = start + len(low) - 2
+    return [Token(text[start:cut], low[:-2], start, cut), Token(text[cut:end], verb, cut, end)]
+
+
 def _shorthand(text: str, normalised: str) -> tuple[list[Token], str]:
     """'w/' and 'w/o' as the words they stand for, and the text with them blanked out (same length,
     so every other token still points at the words as written)."""
@@ -64,7 +87,9 @@ def tokenize(text: str) -> list[Token]:
     for k, match in enumerate(matches):
         low = match.group().lower()
         following = matches[k + 1].group().lower() if k + 1 < len(matches) else ""
-        parts = _split(low, following, match.start(), match.end(), text)
+        after = matches[k + 2].group().lower() if k + 2 < len(matches) else ""
+        parts = _split(low, following, match.start(), match.end(), text) or _noun_is(
+            low, following, after, match.start(), match.end(), text)
         if parts is not None:
             tokens.extend(parts)
             continue
