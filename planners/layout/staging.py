@@ -88,6 +88,15 @@ def is_seat(parent: str) -> bool:
     return _seat_name(parent) in _SEATS
 
 
+# Mounts one stands on rather than sits astride.
+_STOOD_ON = frozenset({"skateboard", "surfboard", "snowboard", "scooter"})
+
+
+def sits_astride(parent: str) -> bool:
+    """A mount a rider sits on (a horse, a bicycle), not one they stand on (a skateboard)."""
+    return parent in _MOUNTS and parent not in _STOOD_ON and parent != "wheelchair"
+
+
 # How a held thing is held: at the hand (a cup), over the head (an umbrella), hanging from the hand
 # (a suitcase), or up on a string (a balloon).
 HAND, OVERHEAD, HANGING, ALOFT = "hand", "overhead", "hanging", "aloft"

@@ -297,6 +297,10 @@ _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lex
             | lexicon.CHAT) - {"one"}
 
 
+# Words that say how far or how exactly, before a place: "right in the middle", "way up in the sky".
+_INTENSIFIERS = frozenset({"right", "way", "just", "directly", "straight", "smack", "dead", "far", "high", "low", "deep"})
+_PARTICLES = frozenset({"up", "down", "out", "off", "over", "above", "below", "behind", "beside", "between", "next",
+                        "across", "inside", "outside", "through", "along", "under", "beneath"})
 _AGE_VERBS = frozenset({"turning", "turns", "turned", "turn", "aged", "age", "ages"})
 
 
@@ -645,6 +649,10 @@ class Chunker:
                     continue
                 break
             word = words[j]
+            if word in ("up", "out", "off", "down") and j > first and _is_past_tense(words[j - 1]) and (
+                    self._noun_follows(j + 1)):
+                j += 1  # "a chewed up frisbee", "a worn out boot": one describing word
+                continue
             if word in _NP_STOP and not (word == "and" and self._adjective_and(seen, j)):
                 break
             if j > first and ((_number(word) is not None and word != "one" and not self._measure_before_noun(j))
@@ -654,6 +662,9 @@ class Chunker:
                 break  # "both wearing rain boots", "one wears goggles": the count word stands alone
             if self._verb_ends_phrase(np, seen, j) or (j > first and self._plural_ends_phrase(np, j)):
                 break
+            if j > first and seen.count and word in _INTENSIFIERS and j + 1 < len(words) and (
+                    words[j + 1] in lexicon.PREPOSITIONS or words[j + 1] in _PARTICLES):
+                break  # "a referee right in the middle", "a kite way up in the corner": how far, after the thing
             if j > first and word == "all" and seen.has_noun and j + 1 < len(words) and (
                     words[j + 1] in ("in", "dressed", "alone", "wearing") or words[j + 1] in lexicon.COLOURS):
                 break  # "a nurse all in white": how much, said after the thing
@@ -713,10 +724,19 @@ class Chunker:
                 return False  # "the crashing waves": the known noun is the head
             # "a book stand": after "a" and a singular noun, a bare verb form is a noun ("a man stands")
             single = np.det in lexicon.ARTICLES and np.count is None
-            base = not word.endswith(("s", "ing", "ed")) and word not in ("sat", "stood", "lay", "ran", "swam")
-            return not (single and base and self._is_last_word(j) and not singular(self.words[j - 1])[1])
+            creature = lexicon.category(singular(self.words[j - 1])[0]) in (priors.PERSON, priors.ANIMAL)
+            return not (single and self._base_noun(word) and self._is_last_word(j) and not singular(self.words[j - 1])[1]
+                        and not creature)  # "a book stand"; but "a man stand on a hill" (stands)
+        if (np.det in lexicon.ARTICLES and self._base_noun(word) and "NOUN" in words.lemmas(word)
+                and word not in lexicon.EVENTS):  # "taking a nap" is read by its verb
+            return False  # "a wooden stand", "a tall stand": after "a" and an adjective, the base form is the thing
         # "a couple dancing"; but "a sitting man", "a painting"
         return not (self._noun_follows(j + 1) or lexicon.is_known_noun(singular(word)[0]))
+
+    @staticmethod
+    def _base_noun(word: str) -> bool:
+        """A bare verb form that a noun may also be ("stand", "rest"), not "stands", "sat" or "ran"."""
+        return not word.endswith(("s", "ing", "ed")) and word not in ("sat", "stood", "lay", "ran", "swam")
 
     def _agrees_as_verb(self, np: NounPhrase, j: int) -> bool:
         """'a rooster crows on', 'ducks paddle across', 'kids building a snowman': after a noun, a
@@ -757,10 +777,27 @@ class Chunker:
         plural = plural or (np.count or 1) > 1
         agrees = tags & ({"VBG", "VBD", "VBP"} if plural else {"VBG", "VBD", "VBZ"})
         if not agrees:
-            return False
+            # "a girl in blue shorts and knee socks waits": worn things do nothing; the verb is hers
+            if "VBZ" in tags and plural and follows and (previous in lexicon.CLOTHING or base in lexicon.CLOTHING):
+                return True
+            # "an archer, a rogue and a wizard with a staff wait nearby": the verb of them all
+            held = np.start > 0 and self.words[np.start - 1] == "with" and (words.can_be(after, "ADV") or (
+                j + 1 < len(self.words) and match_phrase(self.words, j + 1) is not None))
+            return ("VBP" in tags and not plural and follows and self._ends_a_list(np) and (animate or held)
+                    and not lexicon.is_known_noun(word) and not lexicon.is_known_noun(singular(word)[0]))
         if lexicon.is_known_noun(word) or lexicon.is_known_noun(singular(word)[0]):
             return lexicon.category(base) in (priors.PERSON, priors.ANIMAL)
         return True
+
+    def _ends_a_list(self, np: NounPhrase) -> bool:
+        """Whether an "and" in this sentence before the noun phrase joins things that a plural verb
+        after it may be said of ("a boy and a girl wait", "…, a rogue and a wizard with a staff wait")."""
+        k = np.start - 1
+        while k >= 0 and self.words[k] not in SENTENCE_END:
+            if self.words[k] in ("and", "&"):
+                return True
+            k -= 1
+        return False
 
     def _verb_after_aside(self, i: int) -> bool:
         """After a comma, a form that agrees with a singular subject ('reaches', 'waves'), names no

@@ -160,7 +160,7 @@ SETTINGS = _words(
     "downtown suburb neighborhood neighbourhood countryside park garden backyard yard courtyard "
     "playground field meadow farm farmland pasture prairie forest woods jungle rainforest desert "
     "savanna savannah tundra mountain mountains hill hills valley canyon cliff cave volcano "
-    "beach shore coast seaside sea ocean lake river stream pond waterfall island bay harbor "
+    "beach shore coast seaside sea ocean wave lake river stream pond waterfall island bay harbor "
     "harbour port dock pier marina swamp marsh glacier snow grass sand water waves underwater "
     "sky skies space galaxy universe clouds horizon room kitchen bedroom bathroom livingroom "
     "living-room hall hallway corridor office classroom library studio gym museum gallery "
@@ -513,9 +513,10 @@ def category(noun: str) -> str | None:
         return priors.ANIMAL
     if last not in _NOT_PEOPLE and any(last.endswith(e) and len(last) > len(e) + 2 for e in _PERSON_ENDINGS):
         return priors.PERSON
-    if last.endswith("ist") and len(last) > 6:
-        return priors.PERSON  # "bassist", "cellist", "florist": one who does it
     from planners.rules import words  # the open word table: only words it lacks are read by their parts
+
+    if last.endswith("ist") and len(last) > 6 and "ADJ" not in words.lemmas(last):
+        return priors.PERSON  # "bassist", "cellist", "florist": one who does it; "minimalist" describes
 
     usual = words.usual_kind(noun) if " " not in noun and noun not in PARTS else None
     if usual is not None:

@@ -365,7 +365,10 @@ class _Reader(NounPhrases, Owners):
 
     def _on_neg_people(self, chunk: Chunk) -> None:
         self._close_negation()
-        self.out.negations.append("people")
+        written = self.tokens[chunk.end - 1].low
+        # "no humans": the word as written too, where it says more than "people" to the negative prompt
+        self.out.negations.append("people" if written in ("people", "person", "persons", "one", "nobody", "no-one",
+                                                         "noone") else f"people, {written}")
         self.negation_start = self.tokens[chunk.start].start
         self.negation_end = self.tokens[chunk.end - 1].end
         self.continuing = ("NEG", None)

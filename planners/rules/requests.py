@@ -260,7 +260,7 @@ def _clause_end(words: list[str], k: int, end: int) -> int:
     scene, "and" before a new request, or the end of the sentence (a sentence that is all request)."""
     while k < end and words[k] not in _ENDS and words[k] not in _SCENE_AFTER_PURPOSE:
         if words[k] == "of" and k + 1 < end and (words[k + 1] in ("a", "an") or words[k + 1] in lexicon.NUMBER_WORDS):
-            return k  # "a photo for my travel blog of a woman": the scene; but "for the cover of my book"
+            return k + 1  # "a photo for my travel blog of a woman": the scene; but "for the cover of my book"
         if words[k] == "and" and k + 1 < end and (words[k + 1] in _FIRST_PERSON or words[k + 1] in _WANT
                                                   or words[k + 1] in _FIRST_PERSON_BE):
             return k

@@ -1161,8 +1161,9 @@ class NounPhrases:
         if self._tail_fragment(np, kind):
             return  # "..., cherry blossoms, neon signs, soft edges": the look of the picture
         if np.det is None and np.count is None and not np.plural and np.noun not in priors.NOUNS and (
-                np.noun not in lexicon.COMPOUND_NOUNS) and not (self._proper(np) or self._bare_subject(np)):
-            return  # bare unknown words ("digital art", "4k"): style, not things
+                np.noun not in lexicon.COMPOUND_NOUNS) and not (self._proper(np) or self._bare_subject(np)) and (
+                lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL)):
+            return  # bare unknown words ("digital art", "4k"): style, not things; but "mailman in shorts"
         if np.noun in lexicon.STYLE_WORDS and (np.det is None and np.count is None or np.noun not in priors.NOUNS):
             # "soft shadows", "sparks flying": the picture's look, in the global caption; what is said
             # next of it is said of no instance
