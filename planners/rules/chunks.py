@@ -279,6 +279,20 @@ def _known_head_named_with(modifier: str, noun: str) -> bool:
     return kind not in (priors.FOOD, priors.PLANT)
 
 
+def _only_qualifies(modifier: str) -> bool:
+    """A word before a head that says what it is made of, its colour, size or where it stands,
+    never which kind of thing it is, even where a dictionary lists the pair ("a paper bag", "a park
+    bench", "a small boat", "a coffee mug")."""
+    return (modifier in lexicon.MATERIALS or modifier in lexicon.WOODS or modifier in lexicon.COLOURS
+            or lexicon.is_setting(modifier) or _number(modifier) is not None or lexicon.is_adjective(modifier)
+            or modifier in _SERVED)
+
+
+# What a cup or a table is for, never its kind: "a coffee mug" is a mug, "a dinner table" a table.
+_SERVED = frozenset({"coffee", "tea", "milk", "juice", "wine", "beer", "soda", "water", "cocktail", "dinner", "lunch",
+                     "breakfast", "supper", "soup", "cereal"})
+
+
 @dataclass
 class Chunk:
     kind: str
@@ -917,6 +931,9 @@ class Chunker:
             return False
         if noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.STYLE_WORDS or noun in lexicon.FRAMES:
             return False  # "a sun hat", "a school uniform" are worn, "the car window" is the car's, "neon reflections" are light
+        if words.is_compound(modifier, noun) and not _only_qualifies(modifier) and lexicon.category(noun) not in (
+                priors.FOOD, priors.PLANT):
+            return True  # "a rocking chair", "a punching bag", "a water gun": a kind of thing's own name
         if noun in priors.NOUNS or lexicon.category(noun) is not None:
             return _known_head_named_with(modifier, noun)
         if noun in lexicon.MASS_NOUNS or noun in lexicon.COLLECTIVES:

@@ -63,10 +63,24 @@ def _lemma_table() -> tuple[dict[str, dict[str, tuple[str, ...]]], dict[tuple[st
 @lru_cache(maxsize=1)
 def _word_kinds() -> dict[str, str]:
     """Nouns whose usual sense is a person or an animal in WordNet 3.0 (8,295 words shipped with
-    the planner: data/make_word_kinds.py writes them, data/WORDNET_LICENSE is their licence)."""
+    the planner: data/make_wordnet_tables.py writes them, data/WORDNET_LICENSE is their licence)."""
     path = Path(__file__).with_name("data") / "word_kinds.txt.gz"
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         return dict(line.rstrip("\n").split("\t") for line in handle)
+
+
+@lru_cache(maxsize=1)
+def _compounds() -> frozenset[str]:
+    """WordNet 3.0's two-word names of made things and of people (8,019: "rocking chair", "soldering
+    iron", "football player"), shipped with the planner beside word_kinds.txt.gz."""
+    path = Path(__file__).with_name("data") / "compounds.txt.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return frozenset(line.rstrip("\n") for line in handle)
+
+
+def is_compound(modifier: str, noun: str) -> bool:
+    """Whether WordNet names a made thing or a person by these two words ("a punching bag")."""
+    return f"{modifier} {noun}" in _compounds()
 
 
 def usual_kind(noun: str) -> str | None:

@@ -1,11 +1,16 @@
-"""Write `word_kinds.txt.gz`: English nouns that WordNet 3.0 knows only as people or only as
+"""Write the rules planner's two WordNet 3.0 tables.
+
+`compounds.txt.gz`: two-word names of made things and of people ("rocking chair", "football
+player"), so that the reader keeps both words where they name a kind of thing of its own.
+
+`word_kinds.txt.gz`: English nouns that WordNet 3.0 knows only as people or only as
 animals, one "word<TAB>person|animal" per line, for the rules planner's open-vocabulary
 fallback ("a bench for visitors", "two spectators", "a jerboa").
 
-Run by hand when the list should change; the product only reads the file it writes:
+Run by hand when the lists should change; the product only reads the files it writes:
 
     apt-get download wordnet-base && dpkg-deb -x wordnet-base_*.deb wn
-    python planners/rules/data/make_word_kinds.py wn/usr/share/wordnet
+    python planners/rules/data/make_wordnet_tables.py wn/usr/share/wordnet
 
 Only words every noun sense of which is a person (or every one an animal) are kept: "visitor" and
 "spectator" are people in every sense, while "guide", "carrier" and "knocker" are also things and
@@ -52,12 +57,33 @@ def word_kinds(wordnet: Path) -> list[tuple[str, str]]:
     return found
 
 
-def main() -> None:
-    kinds = word_kinds(Path(sys.argv[1]))
-    out = Path(__file__).with_name("word_kinds.txt.gz")
+_COMPOUND_FILES = {6, 18}  # noun.artifact and noun.person: "rocking chair", "football player"
+
+
+def compounds(wordnet: Path) -> list[str]:
+    """Two-word names of made things and of people ("soldering iron", "mail carrier"), in lower case
+    in their synsets (so no proper names: "Ferris wheel" stays out)."""
+    found: set[str] = set()
+    for lexfile, members in _synsets(wordnet / "data.noun").values():
+        if lexfile in _COMPOUND_FILES:
+            for member in members:
+                parts = member.split("_")
+                if len(parts) == 2 and all(p.isalpha() and p.islower() and p.isascii() for p in parts):
+                    found.add(" ".join(parts))
+    return sorted(found)
+
+
+def _write(name: str, lines: list[str]) -> None:
+    out = Path(__file__).with_name(name)
     with gzip.GzipFile(out, "wb", mtime=0) as handle:  # mtime=0: the same input gives the same bytes
-        handle.write("".join(f"{word}\t{kind}\n" for word, kind in kinds).encode())
-    print(f"{len(kinds)} words -> {out}", file=sys.stderr)
+        handle.write("".join(f"{line}\n" for line in lines).encode())
+    print(f"{len(lines)} lines -> {out}", file=sys.stderr)
+
+
+def main() -> None:
+    wordnet = Path(sys.argv[1])
+    _write("word_kinds.txt.gz", [f"{word}\t{kind}" for word, kind in word_kinds(wordnet)])
+    _write("compounds.txt.gz", compounds(wordnet))
 
 
 if __name__ == "__main__":
