@@ -315,6 +315,7 @@ _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lex
 _INTENSIFIERS = frozenset({"right", "way", "just", "directly", "straight", "smack", "dead", "far", "high", "low", "deep"})
 _PARTICLES = frozenset({"up", "down", "out", "off", "over", "above", "below", "behind", "beside", "between", "next",
                         "across", "inside", "outside", "through", "along", "under", "beneath"})
+_DRESSED = frozenset({"in", "wearing", "wears", "wore", "with", "sporting", "donning"})
 _AGE_VERBS = frozenset({"turning", "turns", "turned", "turn", "aged", "age", "ages"})
 
 
@@ -420,6 +421,7 @@ class Chunker:
 
     def __init__(self, tokens: list[Token]):
         self.request_ends: set[int] = set()
+        self.object_at = -1  # where a verb's plural object starts ("flips | crepes")
         self.tokens = tokens
         self.words = [t.low for t in tokens]
 
@@ -519,6 +521,8 @@ class Chunker:
             return None  # "…, rose bouquet, …": a thing's name before another, not "rose" the verb
         plural_object = (wants_noun and previous.kind == "VERB" and singular(word)[1]
                          and words.can_be(singular(word)[0], "NOUN"))  # "stacks blocks", "flips pancakes"
+        if plural_object:
+            self.object_at = i  # "flips crepes": the object, though "crepes" could be a verb too
         if word in lexicon.VERBS and not plural_object and not (wants_noun and (
                 lexicon.is_known_noun(singular(word)[0]) or lexicon.is_known_noun(word) or self._noun_follows(i + 1))):
             return Chunk("VERB", i, i + 1, lexicon.VERBS[word])  # but "mixing drinks": a noun
@@ -713,6 +717,8 @@ class Chunker:
     def _verb_ends_phrase(self, np: NounPhrase, seen: _Seen, j: int) -> bool:
         """Whether words[j] is a verb after the noun phrase rather than a word inside it."""
         word = self.words[j]
+        if j == self.object_at:
+            return False
         if j > 0 and f"{self.words[j - 1]} {singular(word)[0]}" in lexicon.COMPOUND_NOUNS | priors.MULTIWORD_NOUNS:
             return False  # "a porch swing", "a swing set": a thing named by two words
         has_noun = seen.has_noun
@@ -761,6 +767,8 @@ class Chunker:
         tags = words.verb_tags(word)
         if not tags or previous in _NP_STOP or lexicon.is_adjective(previous):
             return False
+        if singular(word)[0] in lexicon.CLOTHING and np.start > 0 and self.words[np.start - 1] in _DRESSED:
+            return False  # "in matching sailor suits": what is worn, not "a sailor suits"
         agent = lexicon.category(singular(previous)[0]) in (priors.PERSON, priors.ANIMAL)
         if (singular(word)[0] in lexicon.STYLE_WORDS or word in lexicon.STYLE_WORDS) and not agent:
             return False  # "sepia tones", "warm colors"; but "the man lights a candle"

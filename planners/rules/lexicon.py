@@ -518,6 +518,8 @@ def category(noun: str) -> str | None:
     if last.endswith("ist") and len(last) > 6 and "ADJ" not in words.lemmas(last):
         return priors.PERSON  # "bassist", "cellist", "florist": one who does it; "minimalist" describes
 
+    if words.compound_kind(noun) == "person":
+        return priors.PERSON  # "a mail carrier", "a flight attendant": people, whatever the last word alone is
     usual = words.usual_kind(noun) if " " not in noun and noun not in PARTS else None
     if usual is not None:
         return priors.PERSON if usual == "person" else priors.ANIMAL  # "visitors", "spectators", "a jerboa"

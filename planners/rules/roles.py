@@ -284,6 +284,8 @@ class NounPhrases:
 
     def _by_link(self, np: NounPhrase, link) -> None:
         kind = link[0] if link else None
+        if kind == "OF" and self._counted_contents(np):
+            return
         if kind in ("WEAR", "DETAIL", "OF"):
             self._detail(np, link[1] if kind != "OF" else "of")
             if kind != "OF":
@@ -872,6 +874,21 @@ class NounPhrases:
                 self.out.relations.append(Relation(owner, "next to", held))
         self.continuing = ("WITH", link[1])
 
+    def _counted_contents(self, np: NounPhrase) -> bool:
+        """'a box of six donuts', 'a bowl of three apples': a counted number of things in a container
+        are things of their own, in it ("a basket of lemons", uncounted, stays the basket's)."""
+        if self.last is None or not np.count or np.count < 2 or np.vague or np.noun is None:
+            return False
+        container = self.last
+        if self.out.mentions[container].noun.rsplit(" ", 1)[-1] not in _CONTAINERS or lexicon.category(np.noun) in (
+                None, priors.PERSON):
+            return False
+        group, owner = self.group, self.owner
+        contents = self._new_mention(np, role="object")
+        self.out.relations.append(Relation(contents, "inside", container))
+        self.group, self.owner, self.last = group, owner, container  # "… on a table": the box is
+        return True
+
     @staticmethod
     def _bare_feature(np: NounPhrase) -> bool:
         """'a kimono with neon blue trim', 'a man with stubble': a bare singular nobody can count or
@@ -992,8 +1009,10 @@ class NounPhrases:
         plant = lexicon.category(noun) == priors.PLANT  # "waters the flowers": not a part of the one watering
         worn_or_part = (noun in lexicon.CLOTHING or noun in lexicon.PARTS and not plant) and (
             np.det not in lexicon.ARTICLES or owned_next)
+        held = getattr(value, "holds", False) and words.can_be(noun or "", "NOUN")  # "holding his diploma"
         if kind == "VERB" and subjects and (worn_or_part or (
-                np.det in lexicon.POSSESSIVES and lexicon.category(noun) is None and noun not in priors.NOUNS)):
+                np.det in lexicon.POSSESSIVES and lexicon.category(noun) is None and noun not in priors.NOUNS
+                and not held)):
             # "shaking hands", "casts his line": what they do, not a thing; but "holding a honeycomb
             # frame", "carrying a hat": a thing in the hand
             for index in subjects:

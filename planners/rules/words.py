@@ -70,17 +70,22 @@ def _word_kinds() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _compounds() -> frozenset[str]:
+def _compounds() -> dict[str, str]:
     """WordNet 3.0's two-word names of made things and of people (8,019: "rocking chair", "soldering
-    iron", "football player"), shipped with the planner beside word_kinds.txt.gz."""
+    iron", "football player"), each with its kind, shipped with the planner beside word_kinds.txt.gz."""
     path = Path(__file__).with_name("data") / "compounds.txt.gz"
     with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return frozenset(line.rstrip("\n") for line in handle)
+        return dict(line.rstrip("\n").split("\t") for line in handle)
 
 
 def is_compound(modifier: str, noun: str) -> bool:
     """Whether WordNet names a made thing or a person by these two words ("a punching bag")."""
     return f"{modifier} {noun}" in _compounds()
+
+
+def compound_kind(name: str) -> str | None:
+    """'person' or 'thing' for a two-word name WordNet lists ("mail carrier" is a person)."""
+    return _compounds().get(name)
 
 
 def usual_kind(noun: str) -> str | None:

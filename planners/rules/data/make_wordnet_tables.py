@@ -1,7 +1,8 @@
 """Write the rules planner's two WordNet 3.0 tables.
 
 `compounds.txt.gz`: two-word names of made things and of people ("rocking chair", "football
-player"), so that the reader keeps both words where they name a kind of thing of its own.
+player"), one "name<TAB>thing|person" per line, so that the reader keeps both words where they name
+a kind of thing of its own, and knows "a mail carrier" is a person.
 
 `word_kinds.txt.gz`: English nouns that WordNet 3.0 knows only as people or only as
 animals, one "word<TAB>person|animal" per line, for the rules planner's open-vocabulary
@@ -57,20 +58,23 @@ def word_kinds(wordnet: Path) -> list[tuple[str, str]]:
     return found
 
 
-_COMPOUND_FILES = {6, 18}  # noun.artifact and noun.person: "rocking chair", "football player"
+_COMPOUND_FILES = {6: "thing", 18: "person"}  # noun.artifact, noun.person: "rocking chair", "football player"
 
 
-def compounds(wordnet: Path) -> list[str]:
+def compounds(wordnet: Path) -> list[tuple[str, str]]:
     """Two-word names of made things and of people ("soldering iron", "mail carrier"), in lower case
-    in their synsets (so no proper names: "Ferris wheel" stays out)."""
-    found: set[str] = set()
+    in their synsets (so no proper names: "Ferris wheel" stays out), each with its kind; a name that
+    is both (a "page boy"?) is read as a person."""
+    found: dict[str, str] = {}
     for lexfile, members in _synsets(wordnet / "data.noun").values():
         if lexfile in _COMPOUND_FILES:
             for member in members:
                 parts = member.split("_")
                 if len(parts) == 2 and all(p.isalpha() and p.islower() and p.isascii() for p in parts):
-                    found.add(" ".join(parts))
-    return sorted(found)
+                    name = " ".join(parts)
+                    if found.get(name) != "person":
+                        found[name] = _COMPOUND_FILES[lexfile]
+    return sorted(found.items())
 
 
 def _write(name: str, lines: list[str]) -> None:
@@ -83,7 +87,7 @@ def _write(name: str, lines: list[str]) -> None:
 def main() -> None:
     wordnet = Path(sys.argv[1])
     _write("word_kinds.txt.gz", [f"{word}\t{kind}" for word, kind in word_kinds(wordnet)])
-    _write("compounds.txt.gz", compounds(wordnet))
+    _write("compounds.txt.gz", [f"{name}\t{kind}" for name, kind in compounds(wordnet)])
 
 
 if __name__ == "__main__":
