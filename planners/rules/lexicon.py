@@ -192,7 +192,7 @@ COMPOUND_NOUNS = frozenset(
     "hat box|shoe box|shoebox|jewelry box|music stand|"
     "watering can|fishing rod|fishing pole|chess king|chess queen|chess piece|chess board|paper plane|"
     "paper boat|garden gnome|toy soldier|toy car|toy train|music box|treasure chest|sleeping bag|"
-    "walking stick|rubber duck|snow globe|water tower|wind turbine|piggy bank|spinning top|crystal ball|"
+    "walking stick|snow globe|water tower|wind turbine|piggy bank|spinning top|crystal ball|"
     "magic wand|ice cream cone|cutting board|ironing board|grandfather clock|bird bath|cat tree|dog bed|"
     "beach ball|traffic cone|street sign|stop light|lawn mower|wheel barrow|sewing machine|record player|"
     "game controller|yoga mat|door mat|picture frame|light house|fire place|sand castle|sandcastle|"

@@ -132,6 +132,11 @@ def _check_canvas(canvas: Canvas) -> None:
 
 
 def _name(noun: str) -> str:
+    """The instance's name: its noun, less a wood the size table keeps only for the tree's shape
+    ("a pine tree" is a tree, drawn slim)."""
+    first, _, head = noun.partition(" ")
+    if head and " " not in head and first in lexicon.WOODS:
+        noun = head
     return noun[:_NAME_CHARS].strip() or noun[:_NAME_CHARS]
 
 
