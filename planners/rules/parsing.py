@@ -52,7 +52,7 @@ class _Reader(NounPhrases, Owners):
     def _new_sentence(self) -> None:
         self.sentence_subjects: list[int] = []  # top-level mentions, for "from left to right"
         self.sentence_orders: list[tuple[str, bool]] = []
-        self.announced: list[tuple[int, int]] = []  # (plural before a colon, first mention after it)
+        self.announced: list[tuple[int, int, str]] = []  # (the plural, first mention after it, how: colon|group|exact)
         self.frame_open = True                  # "a photo of" may still open the sentence
         self.pair_turn = 0                      # "one …, the other …" of people named one by one
         self._new_clause()
@@ -151,35 +151,56 @@ class _Reader(NounPhrases, Owners):
         group_word = [i for i in self.group if self.out.mentions[i].noun in lexicon.GROUP_NOUNS
                       and self.out.mentions[i].count > 1 or self.out.mentions[i].noun in lexicon.COLLECTIVES]
         if chunk.value == "," and group_word and not self.announced:
-            self.announced.append((group_word[-1], len(self.out.mentions)))  # "three friends, a tall guy ..."
+            self.announced.append((group_word[-1], len(self.out.mentions), "group"))  # "three friends, a tall guy ..."
+        elif chunk.value == "," and not self.announced:
+            counted = [i for i in self.group if self.out.mentions[i].count > 1 and self.out.mentions[i].is_person]
+            if counted:  # "two hikers on a boulder, a man in … and a woman in …": only if exactly two follow
+                self.announced.append((counted[-1], len(self.out.mentions), "exact"))
         if chunk.value in (":", ",") and self.fronted and not self.group:
             self.fronted_list = list(self.fronted)  # the place before a colon holds all that is listed
         if chunk.value == ":":
             announcer = next((i for i in reversed(self.group) if self.out.mentions[i].count > 1), None)
             if announcer is not None:
-                self.announced.append((announcer, len(self.out.mentions)))
+                self.announced.append((announcer, len(self.out.mentions), "colon"))
             self.group, self.last_role = [], None
         self.link = ("COMMA", None)
 
     def _close_announcements(self) -> None:
         """'Five people at a bus stop: a businessman ..., a woman ...': the plural announced a list,
         and the things listed after it are its members, not more of them."""
-        for announcer, first in self.announced:
+        for announcer, first, how in self.announced:
+            exact = how == "exact"  # announced without a colon or a group word: the count must match
             source = self.out.mentions[announcer]
-            kind = priors.PERSON if source.noun in lexicon.COLLECTIVES else source.category
-            # a member named by a word the lists do not know ("a tabby", "a calico") is of the kind announced
             # ... but not what they hold or stand by ("three students, each holding a test tube")
             objects = {r.object for r in self.out.relations if r.subject == announcer}
-            members = [i for i in range(first, len(self.out.mentions))
-                       if self.out.mentions[i].parent is None and self.out.mentions[i].count > 0
-                       and (self.out.mentions[i].category == kind
-                            or self.out.mentions[i].category is None and i not in objects)]
+            listed = [i for i in range(first, len(self.out.mentions))
+                      if self.out.mentions[i].parent is None and self.out.mentions[i].count > 0 and i not in objects]
+            kind = priors.PERSON if source.noun in lexicon.COLLECTIVES else source.category
+            if kind is None:  # "four members: the leader …, the rapper …": the kind of those listed
+                kinds = [self.out.mentions[i].category for i in listed if self.out.mentions[i].category]
+                kind = max(set(kinds), key=kinds.count) if kinds else None
+            # a member named by a word the lists do not know ("a tabby", "a calico") is of the kind announced
+            members = [i for i in listed if self.out.mentions[i].category == kind
+                       or self.out.mentions[i].category is None and not exact]
             named = sum(self.out.mentions[i].count for i in members)
-            if named < 2 or kind is None:
+            if named != source.count and how == "colon":
+                # "six chess pieces: two pawns, a king, …": those listed first that make up the count
+                total, prefix = 0, []
+                for i in listed:
+                    if total >= source.count:
+                        break
+                    total += self.out.mentions[i].count
+                    prefix.append(i)
+                if total == source.count and len(prefix) > 1:
+                    members, named = prefix, total
+            if named < 2 or kind is None or (exact and named != source.count):
                 continue
             source.count = max(0, source.count - named)
+            source.category = source.category or kind  # the members left unnamed are of their kind too
             for index in members:
                 self.out.mentions[index].parent = announcer
+                if self.out.mentions[index].category is None:
+                    self.out.mentions[index].category = kind  # "the leader": one of the four members
                 self._set_zone(index, source.zone)
         self.announced = []
 
