@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from planners.rules import lexicon
+from planners.rules import lexicon, words
 from planners.rules.description import Description, Mention
 from planners.rules.inflection import article, number_word, plural
 from scenes.model import MAX_CAPTION_CHARS
@@ -38,8 +38,10 @@ THING_MODIFIERS = frozenset({"chess", "toy", "stone", "lego", "plush", "paper", 
 
 
 def is_human(mention: Mention) -> bool:
-    if mention.noun in NOT_HUMAN or mention.noun.split()[0] in THING_MODIFIERS:
+    if mention.noun in NOT_HUMAN:
         return False
+    if mention.noun.split()[0] in THING_MODIFIERS and words.compound_kind(mention.noun) != "person":
+        return False  # "a toy soldier", "a chess king"; but "a chess player" is one who plays
     return not any(w.lower() in THING_MODIFIERS for w in mention.modifiers)
 
 
@@ -97,8 +99,8 @@ def background(description: Description) -> str | None:
         return None
     first = ordered[0][1]
     text = first[0].lower() + first[1:] if first.split()[0].lower() in lexicon.DETERMINERS else first
-    for prep, words, _ in ordered[1:]:
-        text += f" {prep} {words}" if prep else f", {words}"
+    for prep, said, _ in ordered[1:]:
+        text += f" {prep} {said}" if prep else f", {said}"
     return clip(text)
 
 

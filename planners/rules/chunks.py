@@ -464,6 +464,10 @@ class Chunker:
         return chunks
 
     def _word(self, i: int, previous: Chunk | None) -> Chunk:
+        if previous is not None and previous.kind == "COPULA" and self.words[i] in lexicon.COLOURS and (
+                i + 1 >= len(self.words) or not self._noun_follows(i + 1)):
+            # "Milo is orange with white paws": a colour said of the subject, not an orange
+            return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, modifiers=[self.tokens[i]]))
         if i > 0 and self.words[i - 1] in _AGE_VERBS and _number(self.words[i]) is not None:
             return Chunk("OTHER", i, i + 1, self.words[i])  # "my mom's turning 60": an age, no count
         found = self._function_word(i) or self._verb_at(i, previous)
@@ -587,7 +591,8 @@ class Chunker:
         body = [k for k in range(first, j) if self.tokens[k].is_word]
         if body and self.words[body[-1]] == "and":
             j = body.pop()
-        if [self.words[k] for k in body] in (["other"], ["last"]) and np.det in ("the", "an"):
+        if [self.words[k] for k in body] in (["other"], ["last"], ["other", "one"], ["last", "one"]) and np.det in (
+                "the", "an"):
             body, np.count = [], 1  # "one in red and the other in blue": a member, as "one" is
         if not body:
             if np.count is None and np.det is None:
@@ -904,7 +909,9 @@ class Chunker:
             single = np.det in lexicon.ARTICLES or np.count == 1
             verbish = trailing.endswith(("ed", "ing", "ly")) or (
                 trailing.endswith("s") and not trailing.endswith("ss") and single)
-            if not verbish:
+            # "my cat Milo", "our dog Biscuit": a capitalised name after a lower-case noun names that one
+            named = self.tokens[last].text[:1].isupper() and self.tokens[last - 1].text.islower()
+            if not verbish and not named:
                 found = None
         if found is None:
             # "soaking wet", "freezing cold": an -ing word before an adjective says how much, it names nothing

@@ -23,7 +23,34 @@ def describe(prompt: str) -> Description:
     reader = _Reader(prompt, tokens, Chunker(tokens).run())
     reader.read()
     _game_pieces(reader.out, tokens)
+    _dressed_are_people(reader.out)
     return reader.out
+
+
+# What animals and things are dressed in too ("a dog in a sweater", "a robot in a bow tie").
+_ANIMAL_WEAR = frozenset({"sweater", "collar", "bow", "bandana", "hat", "scarf", "coat", "raincoat", "costume",
+                          "bow tie", "harness", "vest", "jacket", "cape", "crown", "apron", "tutu", "bowtie"})
+
+
+def _dressed_are_people(description: Description) -> None:
+    """'three football fans, one in a red jersey': a thing of no known kind (or a word that also
+    names an object) that wears clothes only people wear is a person, and so gets a pose; so are
+    the others split from the same plural."""
+    for mention in description.mentions:
+        if mention.category not in (None, priors.OBJECT) or mention.noun in lexicon.DEPICTIONS:
+            continue  # "a fan in a red jersey" is no electric fan; a statue in a cloak stays a statue
+        worn = [noun for (link, _), noun in zip(mention.details, mention.detail_nouns, strict=False)
+                if link in ("in", "wearing") and noun in lexicon.CLOTHING]
+        if worn and not set(worn) & _ANIMAL_WEAR:
+            mention.category = priors.PERSON
+    for mention in description.mentions:
+        parent = description.mentions[mention.parent] if mention.parent is not None else None
+        if parent is not None and mention.is_person and parent.category in (None, priors.OBJECT):
+            parent.category = priors.PERSON
+    for mention in description.mentions:
+        if mention.category in (None, priors.OBJECT) and mention.parent is not None and (
+                description.mentions[mention.parent].category == priors.PERSON):
+            mention.category = priors.PERSON
 
 
 # Person-words that name game pieces where the game is named ("a chess board with a white king").

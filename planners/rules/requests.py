@@ -36,6 +36,7 @@ _MAKE = frozenset("make draw create generate paint render design give show produ
 _WANT = frozenset("need needs want wants like love wish needed wanted".split())
 # What the asker does, said before the request ("i run a small candle business", "we just opened a cafe").
 _TELLS = frozenset("run runs sell sells opened open started start own work teach teaching working selling running "
+                   "learning studying practicing practising new "
                    "organize organise organizing organising planning plan host hosting".split())
 _FIRST_PERSON = frozenset({"i", "we"})
 _FIRST_PERSON_BE = frozenset({"i'm", "im", "we're"})  # the tokenizer keeps "i'm" whole
@@ -86,7 +87,7 @@ def _spans_in(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
     opening = True
     while k < end:
         found = (_self_description(words, k, end) or _tells(words, k, end) or _purpose_first(words, k, end)
-                 if opening else None)
+                 or _apology(words, k, end) if opening else None)
         found = found or _request(words, k, end) or _named_picture(words, k, end)
         if found is None:
             opening = False
@@ -148,6 +149,13 @@ def _tells(words: list[str], k: int, end: int) -> int | None:
     if j >= end or words[j] not in _TELLS:
         return None
     return _clause_end(words, j + 1, end)
+
+
+def _apology(words: list[str], k: int, end: int) -> int | None:
+    """'sorry for mistakes', 'excuse my english': the asker's aside, up to the end of the clause."""
+    if words[k] in ("sorry", "apologies") or words[k:k + 2] in (["excuse", "my"], ["pardon", "my"]):
+        return _clause_end(words, k + 1, end)
+    return None
 
 
 def _request(words: list[str], k: int, end: int) -> int | None:

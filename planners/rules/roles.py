@@ -65,6 +65,8 @@ _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "a
                          "lightning", "eclipse", "sunset", "sunrise", "shooting star"})
 # Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
 _LIGHT_VERBS = frozenset({"have", "take", "do", "enjoy", "throw"})
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+             "tenth": 10}
 _CONTAINERS = frozenset({"bowl", "basket", "box", "crate", "jar", "vase", "cup", "mug", "bucket", "pot", "bag",
                          "glass", "bottle", "cage", "aquarium", "tank", "drawer", "suitcase", "cart", "wheelbarrow",
                          "bin", "barrel", "nest", "pan", "carton", "tub"})
@@ -108,6 +110,8 @@ class NounPhrases:
             if edge.np is not None and edge.np.noun in _PLACE_PARTS and rel.kind in ("REL", "PREP"):
                 # "a cup at the edge of a desk": by the desk; "crows from the top of a crate": on it
                 link, kind = ("REL", rel.value if rel.kind == "REL" else "on"), "REL"
+        if kind in (None, "COMMA", "AND") and self._one_named_of_them(np):
+            return
         if kind == "NEG":
             self._negated(np, link)
         elif np.count == 0 and np.noun is not None:
@@ -516,6 +520,16 @@ class NounPhrases:
         """'two black swans and eleven white ones', 'seven balloons …, and two more': a counted
         group of the kind just named, beside it rather than among it."""
         said = [t.low for t in np.modifiers]
+        if len(said) >= 2 and said[-1] == "one" and said[-2] in _ORDINALS and np.det in ("a", "an"):
+            # "three kittens in a basket and a fourth one playing": one more of them, beside them
+            kind_of = next((m for m in reversed(self.out.mentions) if m.count > 1), None)
+            if kind_of is None or kind_of.count >= _ORDINALS[said[-2]]:
+                return False
+            one = NounPhrase(np.start, np.end, det=np.det, count=1, modifiers=np.modifiers[:-1],
+                             head=np.modifiers[-1:], noun=kind_of.noun)
+            self._top_level(one, link)
+            self.out.mentions[-1].head = kind_of.head
+            return True
         if not said or said[-1] not in ("ones", "more") or not np.count or (np.count < 2 and said[-1] == "ones"):
             return False
         kind_of = next((m for m in reversed(self.out.mentions) if m.count > 1), None)
@@ -634,6 +648,20 @@ class NounPhrases:
         if self.out.mentions[parent].count < (2 if parent == last else 1):
             return False
         self._split(parent, words)
+        return True
+
+    def _one_named_of_them(self, np: NounPhrase) -> bool:
+        """'two old women drinking tea, one woman in a red shawl and the other …': "one" and the
+        plural's own noun name one of them, not one more."""
+        if self.tokens[np.start].low != "one" or np.count != 1 or np.noun is None or np.modifiers:
+            return False
+        last = self._plural_before()
+        if last is None:
+            return False
+        parent = last if self.out.mentions[last].parent is None else self.out.mentions[last].parent
+        if self.out.mentions[parent].noun != np.noun or self.out.mentions[parent].count < 1:
+            return False
+        self._split(parent, [])
         return True
 
     def _plural_before(self) -> int | None:
