@@ -315,6 +315,9 @@ _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lex
 _INTENSIFIERS = frozenset({"right", "way", "just", "directly", "straight", "smack", "dead", "far", "high", "low", "deep"})
 _PARTICLES = frozenset({"up", "down", "out", "off", "over", "above", "below", "behind", "beside", "between", "next",
                         "across", "inside", "outside", "through", "along", "under", "beneath"})
+# Second halves of a describing pair before a noun: "tough looking", "bone shaped", "candy colored".
+_LIKE_SUFFIXES = frozenset({"looking", "shaped", "sized", "colored", "coloured", "themed", "patterned", "scented",
+                            "flavored", "flavoured", "styled", "inspired", "topped", "covered", "filled"})
 _DRESSED = frozenset({"in", "wearing", "wears", "wore", "with", "sporting", "donning"})
 _AGE_VERBS = frozenset({"turning", "turns", "turned", "turn", "aged", "age", "ages"})
 
@@ -676,6 +679,10 @@ class Chunker:
                     self._noun_follows(j + 1)):
                 j += 1  # "a chewed up frisbee", "a worn out boot": one describing word
                 continue
+            if word in _LIKE_SUFFIXES and j > first and self._noun_follows(j + 1):
+                seen.add(word)
+                j += 1  # "a tough looking woman", "a bone shaped cake": the two words describe
+                continue
             if word in _NP_STOP and not (word == "and" and self._adjective_and(seen, j)):
                 break
             if j > first and ((_number(word) is not None and word != "one" and not self._measure_before_noun(j))
@@ -688,9 +695,8 @@ class Chunker:
             if j > first and seen.count and word in _INTENSIFIERS and j + 1 < len(words) and (
                     words[j + 1] in lexicon.PREPOSITIONS or words[j + 1] in _PARTICLES):
                 break  # "a referee right in the middle", "a kite way up in the corner": how far, after the thing
-            if j > first and word == "all" and seen.has_noun and j + 1 < len(words) and (
-                    words[j + 1] in ("in", "dressed", "alone", "wearing") or words[j + 1] in lexicon.COLOURS):
-                break  # "a nurse all in white": how much, said after the thing
+            if j > first and word == "all" and seen.count and words[j + 1:j + 2] != ["of"]:
+                break  # "a nurse all in white", "a paperclip all neatly arranged": how much, after the thing
             seen.add(word)
             j += 1
         return j

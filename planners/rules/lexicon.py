@@ -132,12 +132,15 @@ PARTS = _words(
     "claws claw talons talon hooves hoof whiskers horns horn antlers tusks trunk spots stripes patches pattern markings scales fins fin "
     "freckles tattoo tattoos makeup lipstick ponytail braid braids bun curls bangs skin collar "
     "leash harness saddle bridle wheels wheel tires tire roof door doors windows handle handles "
-    "lid spout tier tiers petals petal leaves stem stems branches trunk blossoms flowers frame screen "
+    "lid spout tier tiers layer layers petals petal leaves stem stems branches trunk blossoms flowers frame screen "
     "buttons sleeves hem pockets laces sole brim ribbon bow label lights headlights stripe "
     "dots frosting icing sprinkles toppings topping filling crust cover cushions strap straps "
     "hood engine sail sails mast chimney balcony porch steps shutters expression "
     "awning strap watchband bezel dial keyhole hull stern lock latch latches hinge hinges slot"
 )
+# Haircuts named by two words: the wearer's, like any hair ("a woman with a buzz cut").
+HAIRCUTS = frozenset({"buzz cut", "crew cut", "pixie cut", "bowl cut", "mullet cut", "bob cut"})
+PARTS = PARTS | HAIRCUTS
 # Parts only creatures have: on anything else the word names a thing ("a stall with a scale").
 CREATURE_PARTS = _words("scales scale fins fin claws claw horns horn antlers tusks beak paws paw mane feathers "
                         "whiskers fur")
@@ -197,7 +200,7 @@ COMPOUND_NOUNS = frozenset(
     "beach ball|traffic cone|street sign|stop light|lawn mower|wheel barrow|sewing machine|record player|"
     "game controller|yoga mat|door mat|picture frame|light house|fire place|sand castle|sandcastle|"
     "hot water bottle|rolling pin|baby stroller|shopping cart|golden retriever|german shepherd|great dane|"
-    "border collie|labrador retriever|siamese cat|persian cat|maine coon".split("|"))
+    "border collie|labrador retriever|siamese cat|persian cat|maine coon".split("|")) | HAIRCUTS
 
 # Places named by two or three words ("living room", "mountain top"): settings as a whole.
 SETTINGS = SETTINGS | frozenset(
@@ -229,7 +232,7 @@ EMPTY_SETTINGS = _words("scene place setting")
 FRAMES = _words(
     "photo photograph picture image painting drawing illustration sketch render rendering "
     "shot snapshot portrait close-up closeup view scene watercolor watercolour artwork "
-    "poster cartoon comic still frame depiction composition selfie pic pics"
+    "poster cartoon comic still frame depiction composition selfie pic pics ad advert advertisement commercial"
 )
 # Things that show other things: what they show goes into their caption, never a box of its own.
 DEPICTIONS = _words(
@@ -279,7 +282,8 @@ CHATTER = _words("i i'm i'd i'll i've me we we'd let's lets you please pls so he
 MASS_NOUNS = _words("dough wood water tea coffee milk juice wine beer soup food bread rice pasta snow sand dirt mud "
                     "grass hay paper money music news chess cards football soccer basketball tennis golf "
                     "baseball hockey volleyball piano guitar violin drums cello flute homework laundry dishes "
-                    "breakfast lunch dinner firewood clay paint ice-cream popcorn candy")
+                    "breakfast lunch dinner firewood clay paint ice-cream popcorn candy ketchup "
+                    "sauce syrup frosting glitter")
 STYLE_WORDS = _words(
     "edges edge reflections reflection particles particle spotlight spotlights sparkles bloom flare rays "
     "spark sparks ember embers smoke steam dust confetti glitter snowflake snowflakes raindrops raindrop "

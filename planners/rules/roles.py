@@ -65,6 +65,12 @@ _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "a
                          "lightning", "eclipse", "sunset", "sunrise", "shooting star"})
 # Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
 _LIGHT_VERBS = frozenset({"have", "take", "do", "enjoy", "throw"})
+# What a picture is made for: "for a boho bridal page", "for the shop's website".
+_PURPOSES = frozenset({"page", "website", "site", "blog", "shop", "store", "business", "brand", "menu", "feed",
+                       "post", "story", "account", "channel", "listing", "catalog", "catalogue", "flyer", "campaign",
+                       "newsletter", "presentation", "class", "lesson", "cover", "magazine", "article", "client",
+                       "project", "portfolio", "homepage", "profile", "thumbnail", "banner", "invitation"})
+_SUBJECT_FORMS = {"his": "he", "her": "she", "their": "they"}
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
              "tenth": 10}
 _CONTAINERS = frozenset({"bowl", "basket", "box", "crate", "jar", "vase", "cup", "mug", "bucket", "pot", "bag",
@@ -105,6 +111,8 @@ class NounPhrases:
             return
         if kind == "COMMA" and self._tagged_garment(np):
             return
+        if kind == "COMMA" and self._listed_part(np):
+            return
         if kind == "OF" and self.index >= 3 and not lexicon.is_setting(np.noun or ""):
             edge, rel = self.chunks[self.index - 2], self.chunks[self.index - 3]
             if edge.np is not None and edge.np.noun in _PLACE_PARTS and rel.kind in ("REL", "PREP"):
@@ -130,6 +138,19 @@ class NounPhrases:
         if before.kind != "NP" or self.last is None or not self.out.mentions[self.last].is_person:
             return False
         self._attach(self.out.mentions[self.last], "in", np)
+        return True
+
+    def _listed_part(self, np: NounPhrase) -> bool:
+        """'a wedding cake, three tiers, on a gold stand', 'a bride on a swing, just a loose braid':
+        a part alone between commas is the subject's, in its caption, not a thing of its own."""
+        just = self.index >= 1 and self.chunks[self.index - 1].kind == "FILLER"  # ", just a loose braid"
+        if np.noun not in lexicon.PARTS or not self.sentence_subjects or not (np.det is None or just):
+            return False
+        nxt = self._next()
+        if nxt is not None and nxt.kind not in ("COMMA", "SENT", "WITH", "REL"):
+            return False
+        owner = self.sentence_subjects[-1]
+        self.out.mentions[owner].add_detail("with", self._words_of(np), np.noun)
         return True
 
     def _possessed_part(self, np: NounPhrase) -> bool:
@@ -171,10 +192,12 @@ class NounPhrases:
             return False
         kin = self.chunks[self.index - 2] if before.kind == "COMMA" and self.index >= 2 else before
         named = self.out.mentions[self.last]
-        if kin.np is None or kin.np.det not in _POSSESSIVES or kin.np.noun != named.noun:
-            return False  # "a trumpet player in a fedora, a woman with an accordion": a list
-        if not named.is_person or named.count != 1 or named.noun in _PLAIN_PEOPLE:
+        if kin.np is None or kin.np.noun != named.noun or not (
+                kin.np.det in _POSSESSIVES or kin.np.det == "the" and before.kind == "COMMA"):
+            return False  # "a trumpet player in a fedora, a woman with an accordion": a list; "the groomer, a woman"
+        if named.category not in (priors.PERSON, None) or named.count != 1 or named.noun in _PLAIN_PEOPLE:
             return False
+        named.category = priors.PERSON  # "the groomer, a woman with …": a person, whatever the lists knew
         named.modifiers.extend(t.text for t in np.modifiers if t.low not in lexicon.DETERMINERS)
         self.owner, self.group, self.last_role = self.last, [self.last], "subject"
         return True
@@ -514,6 +537,9 @@ class NounPhrases:
             return
         if np.count == 1 and self._distribute(words):
             return
+        if len(words) > 1 and words[-1].lower() == "one" and np.det in ("a", "an") and kind in (None, "COMMA", "AND") and (
+                self._another_of_the_kind(np)):
+            return
         self.ellipsis.append(np)  # "a red and a blue cup": the head comes later
 
     def _more_of_the_same(self, np: NounPhrase, link) -> bool:
@@ -577,6 +603,20 @@ class NounPhrases:
         if words and np.det is None and (np.count or 0) > 1 and kind in (None, "COMMA", "AND"):
             return all(self._distribute(words) for _ in range(np.count))  # "two grey and two orange"
         return False
+
+    def _another_of_the_kind(self, np: NounPhrase) -> bool:
+        """'a big orange pumpkin, a smaller white one stacked on it': with no plural to split, "a …
+        one" is one more of the thing just named."""
+        if self.last is None:
+            return False
+        named = self.out.mentions[self.last]
+        if named.count != 1 or named.noun in lexicon.CLOTHING or named.is_person:
+            return False
+        tokens = [t for t in np.modifiers if t.low != "one"]
+        one = NounPhrase(np.start, np.end, det=np.det, count=1, modifiers=tokens, head=[], noun=named.noun)
+        self._top_level(one, None)
+        self.out.mentions[-1].head = named.head
+        return True
 
     def _one_of_a_pair(self) -> bool:
         """'a man and a woman walking a dog, one in a red hoodie, the other in a blue sundress': with
@@ -842,6 +882,14 @@ class NounPhrases:
             return
         mention = self.out.mentions[owner]
         nxt = self._next()
+        if [t.low for t in self.tokens[np.end:np.end + 2]] == ["all", "over"]:
+            # "with spaghetti all over his face": a mess on the owner (the person "his" means), in its caption
+            if np.end + 2 < len(self.tokens) and self.tokens[np.end + 2].low in ("his", "her", "their"):
+                person = self._resolve(_SUBJECT_FORMS[self.tokens[np.end + 2].low])
+                mention = self.out.mentions[person] if person is not None else mention
+            mention.add_detail(link[1], self._text(np.start, min(np.end + 4, len(self.tokens))), None)
+            self.skip.update(i for i, c in enumerate(self.chunks) if np.end <= c.start < np.end + 4)
+            return
         if is_list and link[2] == "COMMA" and nxt is not None and nxt.kind == "WITH":
             self._top_level(np, ("AND", None))  # "a bucket with a shovel, a basket with apples": a new item
             return
@@ -1026,7 +1074,7 @@ class NounPhrases:
         if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
             return True
         if kind == "PREP" and value == "for" and (np.det in ("my", "our", "your") or (
-                (noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES)):
+                (noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES | _PURPOSES)):
             return True  # "for my daughter's birthday card", "posing for a team photo": what it is for
         if kind == "PREP" and value == "for" and lexicon.category(noun or "") == priors.PERSON:
             return True  # "a bench for visitors", "a cake for the guests": whom it is for, not who is there
