@@ -307,7 +307,8 @@ _MOTION = frozenset({"walking", "going", "heading", "running", "driving", "ridin
                      "flying", "sailing", "rushing", "hurrying", "back", "way", "next", "close", "due", "up"})
 _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lexicon.COPULAS
             | lexicon.DETERMINERS | frozenset({"there", "here", "no", "not", "without", "nobody", "himself", "herself", "itself", "themselves"})
-            | frozenset({"i", "i'd", "i'm", "i'll", "i've", "we", "we'd", "we're", "you", "you'd", "let's"})
+            | frozenset({"i", "i'd", "i'm", "i'll", "i've", "we", "we'd", "we're", "you", "you'd", "let's",
+                         "he", "she", "they", "him", "them"})
             | lexicon.CHAT) - {"one"}
 
 
@@ -425,11 +426,13 @@ class Chunker:
     def __init__(self, tokens: list[Token]):
         self.request_ends: set[int] = set()
         self.object_at = -1  # where a verb's plural object starts ("flips | crepes")
+        self.chunks_so_far: list[Chunk] = []
         self.tokens = tokens
         self.words = [t.low for t in tokens]
 
     def run(self) -> list[Chunk]:
         chunks: list[Chunk] = []
+        self.chunks_so_far = chunks
         i, n = 0, len(self.words)
         self.verbish_end = 0
         self.verb_at = -1  # where a noun phrase ended at its verb ("a rooster | crows")
@@ -507,6 +510,10 @@ class Chunker:
                 return Chunk(kind, i, i + 1, word)
         if word in ("each", "one") and i + 1 < len(self.words) and self.words[i + 1] in ("other", "another"):
             return Chunk("NP", i, i + 2, np=NounPhrase(i, i + 2, pronoun="each other"))
+        if word in ("he", "she", "they") and self.chunks_so_far and self.chunks_so_far[-1].kind == "NP" and (
+                self.chunks_so_far[-1].np is not None and self.chunks_so_far[-1].np.pronoun is None
+                and self.chunks_so_far[-1].end == i):
+            return Chunk("FILLER", i, i + 1, word)  # "my sister she wears a hijab": the sister, said again
         possessive = word in lexicon.POSSESSIVES and self._noun_follows(i + 1)  # "at her feet"
         if word in lexicon.PRONOUNS and word != "one" and not possessive:
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=word))
