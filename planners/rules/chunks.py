@@ -43,7 +43,8 @@ for _side in ("left", "right"):
 for _x in ("left", "right"):
     for _y, _ys in (("top", "top|upper"), ("bottom", "bottom|lower")):
         _phrase("ZONE", (_x, _y), f"in|at|on the {_ys} {_x} corner|side|part|half?", f"in|at|on the {_y}-{_x} corner?",
-                f"in|at|on the {_x} {_ys} corner?", unless_of=True)
+                f"in|at|on the {_x} {_ys} corner?", f"in|at|on {_ys} {_x} corner",  # "in top right corner"
+                f"in|at|on {_y}-{_x} corner", unless_of=True)
 _phrase("ZONE", (None, "top"), "on|at|in|to|near|along the very? top|upper side|half|part|edge?", "on top",
         "up top", "high up", unless_of=True)
 _phrase("ZONE", (None, "bottom"), "on|at|in|to|near|along the very? bottom|lower side|half|part|edge?",
@@ -535,8 +536,8 @@ class Chunker:
             return None  # "…, rose bouquet, …": a thing's name before another, not "rose" the verb
         plural_object = (wants_noun and previous.kind == "VERB" and singular(word)[1]
                          and words.can_be(singular(word)[0], "NOUN"))  # "stacks blocks", "flips pancakes"
-        if plural_object:
-            self.object_at = i  # "flips crepes": the object, though "crepes" could be a verb too
+        if plural_object or (previous is not None and previous.kind == "NEG" and words.can_be(word, "NOUN")):
+            self.object_at = i  # "flips crepes", "no shading": the thing, though the word could be a verb too
         if word in lexicon.VERBS and not plural_object and not (wants_noun and (
                 lexicon.is_known_noun(singular(word)[0]) or lexicon.is_known_noun(word) or self._noun_follows(i + 1))):
             return Chunk("VERB", i, i + 1, lexicon.VERBS[word])  # but "mixing drinks": a noun

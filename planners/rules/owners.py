@@ -49,6 +49,9 @@ class Owners:
             if fitting or people:
                 return (fitting or [i for i in people if mentions[i].noun not in (MALE | FEMALE) - gender]
                         or people)[0]
+            animals = [i for i in candidates if mentions[i].category == priors.ANIMAL]
+            if animals:
+                return animals[0]  # "a dragon on a rock and a knight in front of him": the dragon, not the rock
         if pronoun in _THING:
             # "sneakers under a bench, a skateboard against it": one thing, not a plural
             things = [i for i in candidates if not mentions[i].is_person and mentions[i].count == 1]

@@ -369,7 +369,7 @@ class _Reader(NounPhrases, Owners):
         before_np = self.chunks[self.index - 2] if self.index > 1 else None
         gathered = previous is not None and previous.np is not None and previous.np.headless  # ", both smiling"
         if (previous is not None and previous.kind == "NP" and before_np is not None and before_np.kind == "COMMA"
-                and not gathered and self.last in self.group and len(self.group) > 1 and self.last_role == "subject"):
+                and not gathered and previous.np is not None and previous.np.pronoun is None and self.last in self.group and len(self.group) > 1 and self.last_role == "subject"):
             # "a red car, two bicycles hanging on the wall, a toolbox …": said of the item before it
             self.group = [self.last]
         if not self.group:

@@ -219,9 +219,10 @@ def _picture_then_purpose(words: list[str], j: int, end: int) -> int | None:
 
 def _for_whom(words: list[str], k: int, end: int) -> bool:
     """Whether "for" names people who are in the picture ("for a brother and sister"), not the
-    asker's own or a purpose ("for my son", "for my blog")."""
-    if k >= end or words[k] in _POSSESSIVE or words[k] in ("me", "us"):
-        return False
+    asker's own, an audience or a purpose ("for my son", "for kids", "for my blog")."""
+    if k >= end or words[k] not in ("a", "an", "the", "two", "both") and not words[k].isdigit() and (
+            words[k] not in lexicon.NUMBER_WORDS):
+        return False  # "for my son", "for kids": whom the picture is for, not who is in it
     named = []
     while k < end and (_is_modifier(words[k]) or words[k] in ("a", "an", "the", "and", "two", "both")):
         named.append(words[k])  # up to the first word that is no part of the names: "for a story | about cats"

@@ -245,7 +245,7 @@ class NounPhrases:
         unknown = np.noun is not None and np.noun not in priors.NOUNS and lexicon.category(np.noun) is None
         if before == "by" and unknown and np.head and all(t.text[:1].isupper() for t in np.head):
             return True  # a name, not "by the window"
-        framed = before == "for" and np.det in lexicon.ARTICLES
+        framed = before == "for" and (np.det in lexicon.ARTICLES or np.det is None)
         previous = self.chunks[self.index - 2] if self.index >= 2 else None
         return framed and previous is not None and previous.kind in ("PICTURE", "NP") and (
             previous.np is None or (previous.np.noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES)
@@ -452,6 +452,12 @@ class NounPhrases:
         if referent is None:
             return
         kind = link[0] if link else None
+        if kind == "REL" and self._fronted_pronoun():
+            # "…, and next to him a magician in a black cape": the place comes first, its subject after
+            found = self._resolve(np.pronoun)
+            self.fronted.append((link[1], found if found is not None else referent))
+            self.group, self.last_role = [], None
+            return
         if np.pronoun in ("he", "she", "they", "we", "i") and link and len(link) > 2:
             kind = link[2]  # "he's got a hat and she's wearing boots": a new subject ends his list
             self.continuing = None
@@ -488,7 +494,29 @@ class NounPhrases:
             elif gendered and source is not None and source.noun == "person" and source.count == 1 and any(
                     m.parent == referent for m in self.out.mentions):
                 source.noun = source.head = gendered  # "… and he in a grey coat": the other of the two
+            together = self._named_together() if np.pronoun == "they" and (source is None or source.count < 2) else []
+            if len(together) > 1:
+                # "grandma … and grandpa …, they sit together on a bench": all of them
+                self.group, self.owner, self.last, self.last_role = together, together[-1], together[-1], "subject"
+                return
             self.group, self.owner, self.last, self.last_role = [referent], referent, referent, "subject"
+
+    def _named_together(self) -> list[int]:
+        """The people (or else the animals) named one by one so far, whom 'they' means when no
+        plural was named."""
+        mentions = self.out.mentions
+        for kind in (priors.PERSON, priors.ANIMAL):
+            named = [i for i, m in enumerate(mentions) if m.category == kind and m.count == 1 and m.parent is None]
+            if named:
+                return named
+        return []
+
+    def _fronted_pronoun(self) -> bool:
+        """Whether 'next to him' opens its clause and a thing follows ('and next to him a magician')."""
+        before = self.chunks[self.index - 2] if self.index >= 2 else None
+        after = self._next()
+        opens = before is None or before.kind in ("AND", "COMMA", "SENT", "CLAUSE")
+        return opens and after is not None and after.kind == "NP" and after.np is not None and not after.np.headless
 
     def _referent(self, pronoun: str = "it") -> int | None:
         found = self._resolve(pronoun, exclude=self.group)
