@@ -320,6 +320,9 @@ _PARTICLES = frozenset({"up", "down", "out", "off", "over", "above", "below", "b
 # Second halves of a describing pair before a noun: "tough looking", "bone shaped", "candy colored".
 _LIKE_SUFFIXES = frozenset({"looking", "shaped", "sized", "colored", "coloured", "themed", "patterned", "scented",
                             "flavored", "flavoured", "styled", "inspired", "topped", "covered", "filled"})
+_CAMERA_WORDS = frozenset({"lens", "camera", "canon", "nikon", "sony", "leica", "fujifilm", "fuji", "hasselblad", "iphone",
+                           "pixel", "drone", "gopro", "polaroid", "fisheye", "telephoto", "macro", "film", "dslr",
+                           "mirrorless", "smartphone", "phone", "kodak", "portra", "flash", "tripod"})
 _DRESSED = frozenset({"in", "wearing", "wears", "wore", "with", "sporting", "donning"})
 _AGE_VERBS = frozenset({"turning", "turns", "turned", "turn", "aged", "age", "ages"})
 
@@ -459,6 +462,12 @@ class Chunker:
                 if phrase is not None:
                     length, pattern = phrase
                     end = i + length
+                    if pattern.kind == "PICTURE" and pattern.value == "span" and self.words[end - 1] == "with" and (
+                            not self._camera_within(end)):
+                        # "a dining room shot with six chairs": the shot, then what it has in it
+                        chunks.append(Chunk("PICTURE", i, end - 1, "words"))
+                        i = end - 1
+                        continue
                     if pattern.kind == "PICTURE" and pattern.value == "span":
                         while end < n and self.words[end] not in (",", ";", ":", ".", "!", "?", "(", ")", "and"):
                             end += 1
@@ -469,6 +478,15 @@ class Chunker:
             chunks.append(chunk)
             i = chunk.end
         return chunks
+
+    def _camera_within(self, k: int) -> bool:
+        """Whether the words after 'shot with' name a camera or a lens ('a 50mm lens', 'an iPhone')."""
+        for word in self.words[k:k + 4]:
+            if word in _CAMERA_WORDS or (word[:1].isdigit() and word.endswith("mm")):
+                return True
+            if word in (",", ".", ";", ":"):
+                return False
+        return False
 
     def _word(self, i: int, previous: Chunk | None) -> Chunk:
         if previous is not None and previous.kind == "COPULA" and self.words[i] in lexicon.COLOURS and (

@@ -134,7 +134,7 @@ PARTS = _words(
     "leash harness saddle bridle wheels wheel tires tire roof door doors windows handle handles "
     "lid spout tier tiers layer layers petals petal leaves stem stems branches trunk blossoms flowers frame screen "
     "buttons sleeves hem pockets laces sole brim ribbon bow label lights headlights stripe "
-    "dots frosting icing sprinkles toppings topping filling crust cover cushions strap straps "
+    "dots frosting icing sprinkles toppings topping filling crust cover strap straps "
     "hood engine sail sails mast chimney balcony porch steps shutters expression "
     "awning strap watchband bezel dial keyhole hull stern lock latch latches hinge hinges slot"
 )

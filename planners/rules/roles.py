@@ -952,8 +952,10 @@ class NounPhrases:
             each = mention.category in (priors.PERSON, priors.ANIMAL, priors.FURNITURE, priors.VEHICLE)
             if np.plural and np.count is None and np.det is None and mention.count > 1 and not is_list and each:
                 np.count = mention.count  # "two armchairs with plaid blankets": one each
-            if self.each and not np.plural and np.count is None and mention.count > 1 and not is_list:
-                np.count = mention.count  # "three children, each with a balloon"
+            if self.each and mention.count > 1 and not is_list and (np.count or not np.plural):
+                np.count = (np.count or 1) * mention.count  # "three children, each with a balloon"; "… with two"
+            elif mention.count > 1 and not is_list and np.count and self._on_each(np):
+                np.count *= mention.count  # "2 sofas with 4 cushions on each"
             held = self._new_mention(np, role="object")
             prior = priors.prior_for(noun)
             after_verb = self.index >= 2 and self.chunks[self.index - 2].kind == "VERB"
@@ -992,6 +994,12 @@ class NounPhrases:
         self.out.relations.append(Relation(contents, "inside", container))
         self.group, self.owner, self.last = group, owner, container  # "… on a table": the box is
         return True
+
+    def _on_each(self, np: NounPhrase) -> bool:
+        """Whether 'on each', 'at each' or 'per' follows the things: so many for every one."""
+        after = [t.low for t in self.tokens[np.end:np.end + 3]]
+        return after[:2] in (["on", "each"], ["at", "each"], ["in", "each"], ["for", "each"]) or after[:1] in (
+            ["each"], ["apiece"], ["per"])
 
     @staticmethod
     def _bare_feature(np: NounPhrase) -> bool:
