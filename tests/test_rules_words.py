@@ -198,3 +198,19 @@ def test_two_word_names_of_made_things_and_people_come_from_wordnet(modifier, no
     from planners.rules import words
 
     assert words.is_compound(modifier, noun) is listed
+
+
+@pytest.mark.parametrize(("noun", "concrete"), [
+    ("stapler", True), ("fern", True), ("onion", True), ("airship", True),
+    ("resolution", False), ("sunset", False), ("photography", False), ("lighting", False),
+])  # fmt: skip
+def test_nouns_whose_usual_sense_is_a_thing_come_from_wordnet(noun, concrete) -> None:
+    from planners.rules import words
+
+    assert words.is_concrete(noun) is concrete
+
+
+def test_a_tag_list_reads_things_apart_from_the_pictures_look() -> None:
+    scene = RulesPlanner().plan("1girl, cluttered desk, stapler, red onion, potted fern, warm light, film grain, "
+                                "high resolution", canvas=Canvas()).scene
+    assert Counter(i.name for i in scene.instances) == {"girl": 1, "desk": 1, "stapler": 1, "onion": 1, "fern": 1}

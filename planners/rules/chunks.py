@@ -974,8 +974,8 @@ class Chunker:
     def _names_with(modifier: str, noun: str) -> bool:
         """Whether a noun before a head the size table does not know is part of the thing's name
         ('water cooler', 'cash register', 'drum kit'), not a description of it ('a wooden crate')."""
-        if " " in noun or lexicon.is_setting(noun):
-            return False
+        if " " in noun or lexicon.is_setting(noun) or modifier in ("size", "sized"):
+            return False  # "a king size bed" is a bed
         if noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.STYLE_WORDS or noun in lexicon.FRAMES:
             return False  # "a sun hat", "a school uniform" are worn, "the car window" is the car's, "neon reflections" are light
         if words.is_compound(modifier, noun) and not _only_qualifies(modifier) and lexicon.category(noun) not in (

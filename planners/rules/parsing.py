@@ -27,6 +27,11 @@ def describe(prompt: str) -> Description:
     return reader.out
 
 
+# Animal words whose members are named by breed or coat ("two dogs, a corgi and a husky"); "two pigs, a
+# horse" names another animal.
+_KINDS_OF_ANIMALS = frozenset({"animal", "pet", "dog", "cat", "bird", "puppy", "kitten", "horse", "fish", "cow"})
+
+
 # What animals and things are dressed in too ("a dog in a sweater", "a robot in a bow tie").
 _ANIMAL_WEAR = frozenset({"sweater", "collar", "bow", "bandana", "hat", "scarf", "coat", "raincoat", "costume",
                           "bow tie", "harness", "vest", "jacket", "cape", "crown", "apron", "tutu", "bowtie"})
@@ -180,7 +185,9 @@ class _Reader(NounPhrases, Owners):
         if chunk.value == "," and group_word and not self.announced:
             self.announced.append((group_word[-1], len(self.out.mentions), "group"))  # "three friends, a tall guy ..."
         elif chunk.value == "," and not self.announced:
-            counted = [i for i in self.group if self.out.mentions[i].count > 1 and self.out.mentions[i].is_person]
+            counted = [i for i in [*self.group, *([self.last] if self.last is not None else [])]
+                       if self.out.mentions[i].count > 1 and (self.out.mentions[i].is_person
+                                                              or self.out.mentions[i].noun in _KINDS_OF_ANIMALS)]
             if counted:  # "two hikers on a boulder, a man in … and a woman in …": only if exactly two follow
                 self.announced.append((counted[-1], len(self.out.mentions), "exact"))
         if chunk.value in (":", ",") and self.fronted and not self.group:
@@ -209,6 +216,15 @@ class _Reader(NounPhrases, Owners):
             # a member named by a word the lists do not know ("a tabby", "a calico") is of the kind announced
             members = [i for i in listed if self.out.mentions[i].category == kind
                        or self.out.mentions[i].category is None and not exact]
+            if exact:
+                # only the things named next, one after another, all of the kind: "two hikers, a man … and a woman …"
+                subjects = [i for i in listed if i not in {r.object for r in self.out.relations}]
+                members, total = [], 0
+                for i in subjects:
+                    if total >= source.count or self.out.mentions[i].category not in (kind, None):
+                        break  # "three cats, a tabby and two calicos": words the lists lack name members too
+                    members.append(i)
+                    total += self.out.mentions[i].count
             named = sum(self.out.mentions[i].count for i in members)
             if named != source.count and how == "colon":
                 # "six chess pieces: two pawns, a king, …": those listed first that make up the count

@@ -70,6 +70,11 @@ _PURPOSES = frozenset({"page", "website", "site", "blog", "shop", "store", "busi
                        "post", "story", "account", "channel", "listing", "catalog", "catalogue", "flyer", "campaign",
                        "newsletter", "presentation", "class", "lesson", "cover", "magazine", "article", "client",
                        "project", "portfolio", "homepage", "profile", "thumbnail", "banner", "invitation"})
+# Words WordNet reads first as things that, as a bare tag, say how the picture looks or what is in its sky.
+_NOT_TAGGED_THINGS = frozenset({"moon", "sun", "star", "stars", "miniature", "diorama", "cover", "canvas", "cloud",
+                                "clouds", "planet", "galaxy", "nebula", "earth", "world", "panel", "spread", "sheet",
+                                "strip", "crayon", "pencil", "charcoal", "pastel", "marker", "chiaroscuro", "collage"})
+_SPREAD_OUT = frozenset({"blanket", "towel", "rug", "quilt", "mat", "tablecloth"})
 _SUBJECT_FORMS = {"his": "he", "her": "she", "their": "they"}
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
              "tenth": 10}
@@ -132,8 +137,9 @@ class NounPhrases:
     def _tagged_garment(self, np: NounPhrase) -> bool:
         """'bride, white lace gown, groom, black tuxedo': in a list of tags, a bare garment right
         after a person is what that person wears."""
-        if np.det is not None or np.count is not None or np.noun not in lexicon.CLOTHING or self.index < 2:
-            return False
+        if np.det is not None or np.count is not None or np.noun not in lexicon.CLOTHING or self.index < 2 or (
+                np.noun in _SPREAD_OUT):
+            return False  # but "1girl, picnic blanket": a blanket is spread, not worn
         before = self.chunks[self.index - 2]
         if before.kind != "NP" or self.last is None or not self.out.mentions[self.last].is_person:
             return False
@@ -1293,7 +1299,8 @@ class NounPhrases:
             return  # "..., cherry blossoms, neon signs, soft edges": the look of the picture
         if np.det is None and np.count is None and not np.plural and np.noun not in priors.NOUNS and (
                 np.noun not in lexicon.COMPOUND_NOUNS) and not (self._proper(np) or self._bare_subject(np)) and (
-                lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL)):
+                lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL)) and not (
+                kind == "COMMA" and self.out.mentions and self._tagged_thing(np)):
             return  # bare unknown words ("digital art", "4k"): style, not things; but "mailman in shorts"
         if np.noun in lexicon.STYLE_WORDS and (np.det is None and np.count is None or np.noun not in priors.NOUNS):
             # "soft shadows", "sparks flying": the picture's look, in the global caption; what is said
@@ -1349,8 +1356,22 @@ class NounPhrases:
                     and "ADJ" not in words.lemmas(t.low) for t in np.modifiers)
         if np.noun in priors.NOUNS and np.noun not in lexicon.STYLE_WORDS and named:
             return False  # "2 cats, 1 dog, sofa", "…, rose bouquet, …": a thing the size table knows, named bare
+        if self._tagged_thing(np):
+            return False  # "…, stapler, red onion, wooden spoon, …": a thing, tagged
         nxt = self._next()
         return nxt is None or nxt.kind in ("COMMA", "SENT")
+
+    @staticmethod
+    def _tagged_thing(np: NounPhrase) -> bool:
+        """A bare tag whose head usually names a thing to draw (WordNet's first sense: a made thing,
+        a food, a plant, an animal): "red toolbox", "potted fern"; never the picture's look ("warm
+        light", "film grain") or the sky ("full moon")."""
+        head = (np.noun or "").rsplit(" ", 1)[-1]
+        if (head in lexicon.STYLE_WORDS or lexicon.is_setting(head) or head in lexicon.FRAMES or head in lexicon.ABSTRACT
+                or head in lexicon.MASS_NOUNS or head in _NOT_TAGGED_THINGS):
+            return False
+        return words.is_concrete(head) or words.is_compound(*np.noun.split(" ", 1)) if " " in (np.noun or "") else (
+            words.is_concrete(head))
 
     def _bare_subject(self, np: NounPhrase) -> bool:
         """'fruit in a bowl', 'bread on the table': a mass noun with a relation after it is a thing."""

@@ -53,6 +53,19 @@ def _ing_things() -> frozenset[str]:
     return lexicon.ING_NOUNS | lexicon.EVENTS
 
 
+_COUNTED_TAG = re.compile(r"(\d+)([a-z]{3,})")
+
+
+def _counted_tag(low: str, start: int, end: int, text: str) -> list[Token] | None:
+    """'1girl', '2boys': the tag writers' count run into its noun, read as the two words (never
+    '35mm', '4k' or '80s', whose letters name no thing)."""
+    match = _COUNTED_TAG.fullmatch(low)
+    if match is None or not words.can_be(match.group(2), "NOUN"):
+        return None
+    cut = start + len(match.group(1))
+    return [Token(text[start:cut], match.group(1), start, cut), Token(text[cut:end], match.group(2), cut, end)]
+
+
 def _noun_is(low: str, following: str, after: str, start: int, end: int, text: str) -> list[Token] | None:
     """"my mom's turning 60", "the dog's got a ball": a noun's "'s" before a verb's -ing form (with
     no noun after it, which would make it a possessive: "the girl's sleeping bag") or "got" is "is"
@@ -88,8 +101,9 @@ def tokenize(text: str) -> list[Token]:
         low = match.group().lower()
         following = matches[k + 1].group().lower() if k + 1 < len(matches) else ""
         after = matches[k + 2].group().lower() if k + 2 < len(matches) else ""
-        parts = _split(low, following, match.start(), match.end(), text) or _noun_is(
-            low, following, after, match.start(), match.end(), text)
+        parts = (_split(low, following, match.start(), match.end(), text)
+                 or _noun_is(low, following, after, match.start(), match.end(), text)
+                 or _counted_tag(low, match.start(), match.end(), text))
         if parts is not None:
             tokens.extend(parts)
             continue

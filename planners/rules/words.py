@@ -88,6 +88,20 @@ def compound_kind(name: str) -> str | None:
     return _compounds().get(name)
 
 
+@lru_cache(maxsize=1)
+def _concrete() -> frozenset[str]:
+    """WordNet 3.0's single-word nouns whose usual sense is a thing to draw (12,356: "stapler",
+    "fern", "onion", "airship"), shipped with the planner beside word_kinds.txt.gz."""
+    path = Path(__file__).with_name("data") / "concrete.txt.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return frozenset(line.rstrip("\n") for line in handle)
+
+
+def is_concrete(noun: str) -> bool:
+    """Whether a noun's usual sense is a made thing, a food, a plant, an animal or a natural object."""
+    return noun in _concrete()
+
+
 def usual_kind(noun: str) -> str | None:
     """'person' or 'animal' where that is the noun's only sense ("visitor", "spectator", "jerboa"),
     for a word that is no adjective or verb form besides ("colored", "elder" describe first)."""

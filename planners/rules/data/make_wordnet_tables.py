@@ -1,4 +1,8 @@
-"""Write the rules planner's two WordNet 3.0 tables.
+"""Write the rules planner's three WordNet 3.0 tables.
+
+`concrete.txt.gz`: single-word nouns whose usual sense is a thing to draw (a made thing, a food, a
+plant, an animal, a natural object), so that a bare tag ("..., stapler, red onion, ...") is read
+as a thing and "warm light" or "high resolution" as the picture's look.
 
 `compounds.txt.gz`: two-word names of made things and of people ("rocking chair", "football
 player"), one "name<TAB>thing|person" per line, so that the reader keeps both words where they name
@@ -84,10 +88,32 @@ def _write(name: str, lines: list[str]) -> None:
     print(f"{len(lines)} lines -> {out}", file=sys.stderr)
 
 
+_CONCRETE_FILES = {5, 6, 13, 17, 20}  # noun.animal, noun.artifact, noun.food, noun.object, noun.plant
+
+
+def concrete_nouns(wordnet: Path) -> list[str]:
+    """Single-word nouns whose usual (first) sense is a thing one can draw a box around: a made
+    thing, a food, a plant, an animal or a natural object ("stapler", "fern", "onion", "airship")."""
+    synsets = _synsets(wordnet / "data.noun")
+    found = []
+    for line in (wordnet / "index.noun").read_text(encoding="latin-1").splitlines():
+        if line.startswith("  "):
+            continue
+        fields = line.split()
+        word = fields[0]
+        if not (word.isalpha() and word.isascii()):
+            continue
+        lexfile, members = synsets[fields[6 + int(fields[3])]]
+        if lexfile in _CONCRETE_FILES and word in members:
+            found.append(word)
+    return found
+
+
 def main() -> None:
     wordnet = Path(sys.argv[1])
     _write("word_kinds.txt.gz", [f"{word}\t{kind}" for word, kind in word_kinds(wordnet)])
     _write("compounds.txt.gz", [f"{name}\t{kind}" for name, kind in compounds(wordnet)])
+    _write("concrete.txt.gz", concrete_nouns(wordnet))
 
 
 if __name__ == "__main__":
