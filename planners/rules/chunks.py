@@ -131,7 +131,8 @@ _phrase("OF", "of", "of")
 _phrase("PICTURE", "span", *lexicon.PICTURE_SPANS)
 _phrase("PICTURE", "words", *lexicon.PICTURE_PHRASES)
 _phrase("FILLER", "together", "on either|each|both side|sides", "on either|each|both side|sides of it|them",
-        "side by side", "next to one another", "in a row", "in a line", "in that order")
+        "side by side", "next to one another", "in a row", "in a line", "in that order", "in single file",
+        "single file", "back to back", "face to face", "hand in hand", "arm in arm", "shoulder to shoulder")
 _phrase("FILLER", "than", "than the rest|others", "than all the rest|others", "than the other ones?",
         "in? mid-air|midair")
 _phrase("FILLER", "only", "nothing else|more", "and nothing else|more", "nothing else in the picture|scene|frame")

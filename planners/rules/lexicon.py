@@ -189,7 +189,7 @@ PARTITIVES = _words("sheet sheets slice slices piece pieces bit bits chunk chunk
 # Things named by two words whose last word alone names something else ("watering can", "chess king").
 COMPOUND_NOUNS = frozenset(
     "high chair|french fry|drum kit|drum set|garbage can|trash can|bird feeder|dog house|stuffed animal|swing set|"
-    "fire pit|sea urchin|eye patch|double bass|clock tower|bell tower|"
+    "fire pit|sea urchin|solar panel|control panel|eye patch|double bass|clock tower|bell tower|"
     "toy chest|tool chest|ice chest|swing set|key ring|"
     "rocking horse|mixing bowl|frying pan|washing machine|diving board|porch swing|"
     "hat box|shoe box|shoebox|jewelry box|music stand|"
@@ -232,7 +232,7 @@ EMPTY_SETTINGS = _words("scene place setting")
 FRAMES = _words(
     "photo photograph picture image painting drawing illustration sketch render rendering "
     "shot snapshot portrait close-up closeup view scene watercolor watercolour artwork "
-    "poster cartoon comic still frame depiction composition selfie pic pics ad advert advertisement commercial"
+    "poster cartoon comic still frame depiction composition selfie pic pics ad advert advertisement commercial panel"
 )
 # Things that show other things: what they show goes into their caption, never a box of its own.
 DEPICTIONS = _words(
@@ -272,7 +272,7 @@ EVENTS = _words("picnic party fight conversation chat talk meal dinner lunch bre
                 "look glance peek sip bite drink smoke look toast wedding birthday contest competition")
 # The events among them that make an occasion of a whole scene: "breakfast on a table", "set for dinner".
 OCCASIONS = _words("picnic meal dinner lunch breakfast brunch supper barbecue bbq celebration ceremony feast banquet")
-COLLECTIVES = _words("band family group team crowd trio quartet choir orchestra crew gang couple party")
+COLLECTIVES = _words("band family group team crowd trio quartet choir orchestra crew gang couple party duo squad")
 # The speaker talking to the planner: "I'd love a picture of...", "can you make...", "please draw".
 CHATTER = _words("i i'm i'd i'll i've me we we'd let's lets you please pls so hey hi hello okay ok to see "
                  "visualize visualise envision depict capture "
@@ -287,7 +287,7 @@ MASS_NOUNS = _words("dough wood water tea coffee milk juice wine beer soup food 
 STYLE_WORDS = _words(
     "edges edge reflections reflection particles particle spotlight spotlights sparkles bloom flare rays "
     "spark sparks ember embers smoke steam dust confetti glitter snowflake snowflakes raindrops raindrop "
-    "style art artwork quality resolution detail details bokeh masterpiece artstation "
+    "style art artwork manga chibi quality resolution detail details bokeh masterpiece artstation "
     "trending unreal octane 4k 8k hd hdr uhd dslr render photography wallpaper concept aesthetic "
     "vibe mood colors colours tones palette film grain color colour tone shadow shadows highlight "
     "highlights contrast saturation hue hues lighting light lights glow exposure focus blur sharpness "

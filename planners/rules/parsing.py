@@ -27,6 +27,11 @@ def describe(prompt: str) -> Description:
     return reader.out
 
 
+def _collective(noun: str) -> bool:
+    """'a band', 'a superhero duo', 'a street gang': a word for a group of people, however named."""
+    return noun.rsplit(" ", 1)[-1] in lexicon.COLLECTIVES
+
+
 # Animal words whose members are named by breed or coat ("two dogs, a corgi and a husky"); "two pigs, a
 # horse" names another animal.
 _KINDS_OF_ANIMALS = frozenset({"animal", "pet", "dog", "cat", "bird", "puppy", "kitten", "horse", "fish", "cow"})
@@ -181,7 +186,7 @@ class _Reader(NounPhrases, Owners):
 
     def _on_comma(self, chunk: Chunk) -> None:
         group_word = [i for i in self.group if self.out.mentions[i].noun in lexicon.GROUP_NOUNS
-                      and self.out.mentions[i].count > 1 or self.out.mentions[i].noun in lexicon.COLLECTIVES]
+                      and self.out.mentions[i].count > 1 or _collective(self.out.mentions[i].noun)]
         if chunk.value == "," and group_word and not self.announced:
             self.announced.append((group_word[-1], len(self.out.mentions), "group"))  # "three friends, a tall guy ..."
         elif chunk.value == "," and not self.announced:
@@ -206,10 +211,11 @@ class _Reader(NounPhrases, Owners):
             exact = how == "exact"  # announced without a colon or a group word: the count must match
             source = self.out.mentions[announcer]
             # ... but not what they hold or stand by ("three students, each holding a test tube")
-            objects = {r.object for r in self.out.relations if r.subject == announcer}
+            # what is held or stood by ("a guard holding a spear") is no member either
+            objects = {r.object for r in self.out.relations if r.subject == announcer or r.kind == "holding"}
             listed = [i for i in range(first, len(self.out.mentions))
                       if self.out.mentions[i].parent is None and self.out.mentions[i].count > 0 and i not in objects]
-            kind = priors.PERSON if source.noun in lexicon.COLLECTIVES else source.category
+            kind = priors.PERSON if _collective(source.noun) else source.category
             if kind is None:  # "four members: the leader …, the rapper …": the kind of those listed
                 kinds = [self.out.mentions[i].category for i in listed if self.out.mentions[i].category]
                 kind = max(set(kinds), key=kinds.count) if kinds else None

@@ -20,7 +20,7 @@ _DIRECTIONS = {"left of": ("left", None), "right of": ("right", None), "above": 
                "below": (None, "bottom"), "on": (None, "top"), "under": (None, "bottom")}
 _CANVAS_WORDS = lexicon.FRAMES | frozenset({"canvas", "frame", "image", "picture", "photo"})
 # Frame words that never name a thing in the picture (a painting or a frame can hang on a wall).
-_PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "pic", "pics", "render", "rendering", "illustration",
+_PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "pic", "pics", "panel", "render", "rendering", "illustration",
                           "depiction", "composition", "selfie", "still", "close-up", "closeup", "view", "artwork",
                           "scene"})
 # "waving at the camera", "looking into the lens": the one who looks at the picture, not a thing in it.
@@ -825,8 +825,8 @@ class NounPhrases:
     def _frame(self, np: NounPhrase, link) -> bool:
         """'A photo of ...': the frame of the picture opens a sentence and is not a thing in it."""
         nxt = self._next()
-        if np.noun not in lexicon.FRAMES or (self.depicting and np.noun in lexicon.DEPICTIONS):
-            return False
+        if np.noun not in lexicon.FRAMES or (self.depicting and np.noun in lexicon.DEPICTIONS) or np.plural:
+            return False  # "a robot with orange panels", "photos on the wall": things
         if nxt is not None and nxt.kind == "OF" and self.frame_open and not self.sentence_subjects:
             self.link = ("FRAME", None)
             return True
