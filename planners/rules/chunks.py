@@ -66,7 +66,7 @@ _phrase("REL", "behind", "behind", "in back of", "at the back of", "in the back 
 _phrase("REL", "next to", "next to", "beside", "besides", "by", "near", "nearby", "close to", "close by",
         "alongside", "along side", "by the side of", "adjacent to", "against", "across from", "opposite",
         "opposite to", "among", "amongst", "surrounded by", "together with", "accompanied by",
-        "on|at|to|by the? side of", "on either side of")
+        "on|at|to|by the? side of", "on either side of", "on each|both side|sides of", "either side of")
 _phrase("REL", "inside", "in", "inside", "inside of", "within", "into", "in the middle of", "in the center of",
         "in the centre of", "at the center of", "at the centre of")
 _phrase("REL", "at", "at")
@@ -130,7 +130,9 @@ _phrase("THERE", "there", "there", "here", "we see", "you can see", "one can see
 _phrase("OF", "of", "of")
 _phrase("PICTURE", "span", *lexicon.PICTURE_SPANS)
 _phrase("PICTURE", "words", *lexicon.PICTURE_PHRASES)
-_phrase("FILLER", "together", "on either|each|both side|sides", "on either|each|both side|sides of it|them",
+_phrase("FILLER", "either side", "on either side", "on either side of it|them", "either side", unless_of=True)
+_phrase("FILLER", "each side", "on each|both side|sides", "on each|both side|sides of it|them", unless_of=True)
+_phrase("FILLER", "together",
         "side by side", "next to one another", "in a row", "in a line", "in that order", "in single file",
         "single file", "back to back", "face to face", "hand in hand", "arm in arm", "shoulder to shoulder")
 _phrase("FILLER", "than", "than the rest|others", "than all the rest|others", "than the other ones?",
@@ -715,8 +717,9 @@ class Chunker:
             if j > first and ((_number(word) is not None and word != "one" and not self._measure_before_noun(j))
                               or (match_phrase(words, j) is not None and word != "and")):
                 break
-            if j == first and (np.count is not None or np.det is not None) and self._phrase_opens(j):
-                break  # "both wearing rain boots", "one wears goggles": the count word stands alone
+            if j == first and (np.count is not None or np.det is not None) and (
+                    self._phrase_opens(j) or self.words[j - 1] in ("each", "both", "all") and _is_past_tense(word)):
+                break  # "both wearing rain boots", "one wears goggles", "each draped in linen": the count word alone
             if self._verb_ends_phrase(np, seen, j) or (j > first and self._plural_ends_phrase(np, j)):
                 break
             if j > first and seen.count and word in _INTENSIFIERS and j + 1 < len(words) and (
@@ -975,8 +978,8 @@ class Chunker:
     def _names_with(modifier: str, noun: str) -> bool:
         """Whether a noun before a head the size table does not know is part of the thing's name
         ('water cooler', 'cash register', 'drum kit'), not a description of it ('a wooden crate')."""
-        if " " in noun or lexicon.is_setting(noun) or modifier in ("size", "sized"):
-            return False  # "a king size bed" is a bed
+        if " " in noun or lexicon.is_setting(noun) or modifier in ("size", "sized", "banquet", "feast", "dinner"):
+            return False  # "a king size bed" is a bed, so is "a banquet table"
         if noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.STYLE_WORDS or noun in lexicon.FRAMES:
             return False  # "a sun hat", "a school uniform" are worn, "the car window" is the car's, "neon reflections" are light
         if words.is_compound(modifier, noun) and not _only_qualifies(modifier) and lexicon.category(noun) not in (

@@ -46,6 +46,8 @@ def singular(word: str) -> tuple[str, bool]:
         if known is not None and known[1]:
             return known[0], True
         return candidates[0], True
+    if word.endswith("men") and len(word) > 5 and lexicon.category(word[:-3] + "man") == "person":
+        return word[:-3] + "man", True  # "groomsmen", "linesmen": as "firemen" are
     return word, False
 
 

@@ -170,6 +170,19 @@ class _Reader(NounPhrases, Owners):
     def _on_filler(self, chunk: Chunk) -> None:
         if chunk.value == "all" and self.last is not None:
             self._gather()
+        elif chunk.value in ("either side", "each side"):
+            self._on_both_sides(chunk.value == "each side")
+
+    def _on_both_sides(self, per_side: bool) -> None:
+        """'a sconce on either side (of the door)': two of it; 'four chairs on each side': four a
+        side, two sides. Said of the thing named last."""
+        if not self.out.mentions:
+            return
+        placed = self.out.mentions[-1]
+        if per_side and placed.count > 1:
+            placed.count = min(placed.count * 2, 24)
+        elif placed.count == 1 and placed.parent is None:
+            placed.count = 2
 
     def _gather(self, each: bool = False) -> None:
         """'..., both on a shelf', 'all sitting', 'each holding a cup': the subjects of this clause
@@ -290,6 +303,12 @@ class _Reader(NounPhrases, Owners):
         self._close_negation()
         self.link = ("REL", chunk.value)
         self.rel_words = self._text(chunk.start, chunk.end)
+        said = [t.low for t in self.tokens[chunk.start:chunk.end]]
+        if "side" in said or "sides" in said:
+            if "either" in said:
+                self._on_both_sides(False)  # "a potted plant on either side of the door"
+            elif "each" in said or "both" in said:
+                self._on_both_sides(True)
         self.continuing = None
         previous = self.chunks[self.index - 1] if self.index > 0 else None
         # "a cup on a saucer on a table": the second relation is the saucer's

@@ -125,6 +125,8 @@ class NounPhrases:
                 link, kind = ("REL", rel.value if rel.kind == "REL" else "on"), "REL"
         if kind in (None, "COMMA", "AND") and self._one_named_of_them(np):
             return
+        if self._each_of_them(np, link):
+            return
         if kind == "NEG":
             self._negated(np, link)
         elif np.count == 0 and np.noun is not None:
@@ -724,6 +726,25 @@ class NounPhrases:
         self._split(parent, words)
         return True
 
+    def _each_of_them(self, np: NounPhrase, link) -> bool:
+        """'two bridesmaids …, each bridesmaid holding a candle': every one of a plural named
+        before, not one more; 'two stools at every table': so many for each of them."""
+        if np.det not in ("each", "every") or np.count is not None or np.noun is None:
+            return False
+        plural = next((i for i in reversed(range(len(self.out.mentions)))
+                       if self.out.mentions[i].noun == np.noun and self.out.mentions[i].count > 1), None)
+        if plural is None:
+            return False
+        kind = link[0] if link else None
+        if kind in ("REL", "PREP") and self.last is not None and self.last != plural:
+            placed = self.out.mentions[self.last]
+            placed.count = min(placed.count * self.out.mentions[plural].count, 24)
+            self.out.relations.append(Relation(self.last, link[1], plural, words=self.rel_words))
+            return True
+        self.group, self.owner, self.last, self.last_role = [plural], plural, plural, "subject"
+        self._gather(each=True)
+        return True
+
     def _one_named_of_them(self, np: NounPhrase) -> bool:
         """'two old women drinking tea, one woman in a red shawl and the other …': "one" and the
         plural's own noun name one of them, not one more."""
@@ -952,7 +973,7 @@ class NounPhrases:
             self._attach(mention, link[1], np)
         elif not loose and (part or noun in lexicon.CLOTHING or self._bare_feature(np)) or (
                 category is None and not self._holdable(mention, np) and not self._placeable(mention, np)
-                and not self._listed_among_things(np, owner, is_list)):
+                and not self._listed_among_things(np, owner, is_list) and not self._on_both_sides_next()):
             self._attach(mention, link[1], np)
         else:
             each = mention.category in (priors.PERSON, priors.ANIMAL, priors.FURNITURE, priors.VEHICLE)
@@ -1000,6 +1021,12 @@ class NounPhrases:
         self.out.relations.append(Relation(contents, "inside", container))
         self.group, self.owner, self.last = group, owner, container  # "… on a table": the box is
         return True
+
+    def _on_both_sides_next(self) -> bool:
+        """'a painting with a brass sconce on either side': a thing placed twice, not a feature."""
+        nxt = self._next()
+        return nxt is not None and (nxt.kind == "FILLER" and nxt.value in ("either side", "each side") or (
+            nxt.kind == "REL" and any(t.low in ("side", "sides") for t in self.tokens[nxt.start:nxt.end])))
 
     def _on_each(self, np: NounPhrase) -> bool:
         """Whether 'on each', 'at each' or 'per' follows the things: so many for every one."""
@@ -1063,6 +1090,9 @@ class NounPhrases:
         holders = sum(self.out.mentions[i].count for i in subjects)
         if link[0] == "VERB" and self.each and holders > 1 and np.count is None and not np.plural:
             self.out.mentions[target].count = holders  # "each holding a cup": a cup each
+        own = any(t.low == "own" for t in np.modifiers) and np.det in ("its", "their", "his", "her")
+        if link[0] == "REL" and (self.each or own) and holders > 1 and np.count is None and not np.plural:
+            self.out.mentions[target].count = holders  # "three sculptures, each on its own plinth"
         after = self.tokens[np.end].low if np.end < len(self.tokens) else ""
         if link[0] == "VERB" and after in ("each", "apiece") and holders > 1 and np.count:
             self.out.mentions[target].count = np.count * holders  # "twin girls holding 2 balloons each"
