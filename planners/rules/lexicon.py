@@ -232,7 +232,8 @@ EMPTY_SETTINGS = _words("scene place setting")
 FRAMES = _words(
     "photo photograph picture image painting drawing illustration sketch render rendering "
     "shot snapshot portrait close-up closeup view scene watercolor watercolour artwork "
-    "poster cartoon comic still frame depiction composition selfie pic pics ad advert advertisement commercial panel"
+    "poster cartoon comic still frame depiction composition selfie pic pics ad advert advertisement commercial panel "
+    "screenshot screencap thumbnail"
 )
 # Things that show other things: what they show goes into their caption, never a box of its own.
 DEPICTIONS = _words(
@@ -536,7 +537,7 @@ def category(noun: str) -> str | None:
     return category(last) if " " in noun else None  # "lighthouse keeper": a keeper
 
 
-NOUN_LIKE = CLOTHING | PARTS | SETTINGS | FRAMES | ING_NOUNS | PEOPLE | ANIMALS
+NOUN_LIKE = CLOTHING | PARTS | SETTINGS | FRAMES | ING_NOUNS | PEOPLE | ANIMALS | COLLECTIVES
 
 
 _SETTING_ENDINGS = ("yard", "room", "scape", "land", "field", "side")

@@ -205,13 +205,15 @@ class _Reader(NounPhrases, Owners):
         elif chunk.value == "," and not self.announced:
             counted = [i for i in [*self.group, *([self.last] if self.last is not None else [])]
                        if self.out.mentions[i].count > 1 and (self.out.mentions[i].is_person
-                                                              or self.out.mentions[i].noun in _KINDS_OF_ANIMALS)]
+                                                              or self.out.mentions[i].noun in _KINDS_OF_ANIMALS
+                                                              or self.out.mentions[i].category is None)]
             if counted:  # "two hikers on a boulder, a man in … and a woman in …": only if exactly two follow
                 self.announced.append((counted[-1], len(self.out.mentions), "exact"))
         if chunk.value in (":", ",") and self.fronted and not self.group:
             self.fronted_list = list(self.fronted)  # the place before a colon holds all that is listed
         if chunk.value == ":":
-            announcer = next((i for i in reversed(self.group) if self.out.mentions[i].count > 1), None)
+            announcer = next((i for i in reversed(self.group) if self.out.mentions[i].count > 1
+                              or _collective(self.out.mentions[i].noun)), None)  # "the doubles team: a woman …"
             if announcer is not None:
                 self.announced.append((announcer, len(self.out.mentions), "colon"))
             self.group, self.last_role = [], None
@@ -229,6 +231,11 @@ class _Reader(NounPhrases, Owners):
             listed = [i for i in range(first, len(self.out.mentions))
                       if self.out.mentions[i].parent is None and self.out.mentions[i].count > 0 and i not in objects]
             kind = priors.PERSON if _collective(source.noun) else source.category
+            if kind is None and exact:  # "two fighters, a samurai … and a ninja …": the kind of the first listed
+                firsts = [self.out.mentions[i].category for i in listed[:1]]
+                kind = firsts[0] if firsts and firsts[0] in (priors.PERSON, priors.ANIMAL) else None
+                if kind is None:
+                    continue  # "seven gold chargers, seven goblets, …": a list of things, no members
             if kind is None:  # "four members: the leader …, the rapper …": the kind of those listed
                 kinds = [self.out.mentions[i].category for i in listed if self.out.mentions[i].category]
                 kind = max(set(kinds), key=kinds.count) if kinds else None

@@ -36,7 +36,7 @@ _MAKE = frozenset("make draw create generate paint render design give show produ
 _WANT = frozenset("need needs want wants like love wish needed wanted".split())
 # What the asker does, said before the request ("i run a small candle business", "we just opened a cafe").
 _TELLS = frozenset("run runs sell sells opened open started start own work teach teaching working selling running "
-                   "learning studying practicing practising new "
+                   "learning studying practicing practising new putting doing making drawing writing creating "
                    "organize organise organizing organising planning plan host hosting".split())
 _FIRST_PERSON = frozenset({"i", "we"})
 _FIRST_PERSON_BE = frozenset({"i'm", "im", "we're"})  # the tokenizer keeps "i'm" whole
@@ -48,7 +48,8 @@ _PICTURES = frozenset(
     "picture pictures pic pics image images illustration illustrations drawing drawings poster posters photo photos "
     "photograph photographs painting artwork art worksheet page card cover wallpaper banner thumbnail header flyer "
     "sticker print something one clipart graphic visual slide slides presentation logo icon shot shots post template "
-    "promo ad ads listing content reel headshot headshots snapshot render".split())
+    "promo ad ads listing content reel headshot headshots snapshot render ref refs reference splash zine comic "
+    "comics cover spread".split())
 _ARTICLES = frozenset("a an the some one my our this".split())
 # Where a clause ends.
 _ENDS = frozenset({":", ",", "-", "\u2013", "\u2014", "(", ")", *SENTENCE_END})
@@ -139,6 +140,8 @@ def _tells(words: list[str], k: int, end: int) -> int | None:
     if words[k:k + 3] in (["this", "is", "for"], ["it", "is", "for"], ["it's", "for", "my"]) or words[k:k + 2] == [
             "it's", "for"]:
         return _clause_end(words, k + 2, end)
+    if words[k:k + 1] == ["my"] and "and" in words[k + 1:k + 4]:
+        k = words.index("and", k + 1) + 1  # "my buddy and I are doing a comic"
     if k >= end or words[k] not in _FIRST_PERSON and words[k] not in _FIRST_PERSON_BE:
         return None
     j = _skip(words, k + 1, end, {"just", "also", "recently", "currently", "actually"})
@@ -175,6 +178,9 @@ def _request(words: list[str], k: int, end: int) -> int | None:
             return None
     elif j < end and words[j] in _WANT:
         pass  # "need a pic for my studio's class schedule"
+    elif words[j:j + 2] in (["thinking", "of"], ["looking", "for"], ["thinking", "about"]):
+        j += 1  # "thinking of a watercolor splash for a sports zine:"
+        return _picture_then_purpose(words, j + 1, end) if j + 1 < end and words[j + 1] in _ARTICLES else None
     elif j == k or j >= end or words[j] not in _MAKE:
         return None  # a bare verb asks only after "please": "make a cat" is read as it stands
     if j >= end or words[j] not in _MAKE and words[j] not in _WANT:

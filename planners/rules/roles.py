@@ -535,10 +535,11 @@ class NounPhrases:
         words = [t.text for t in np.modifiers]
         if self._more_of_the_same(np, link):
             return
-        if self._members(np, words, kind):
-            return
-        target = self._wearer()
         wear = kind == "WEAR" or (kind == "REL" and link[1] == "inside")
+        garment_again = wear and words and words[-1].lower() in ("one", "ones") and self._last_garment() is not None
+        if not garment_again and self._members(np, words, kind):
+            return  # but "a woman in a green helmet and a man in a red one": a red helmet
+        target = self._wearer()
         if wear and words and target is not None:
             # "a man in red", "dressed in blue"; "a man in a red scarf and a woman in a blue one": a scarf
             word = link[1] if kind == "WEAR" else self._link_text(np)
@@ -1148,7 +1149,8 @@ class NounPhrases:
         if kind == "PREP" and value == "for" and (np.det in ("my", "our", "your") or (
                 (noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES | _PURPOSES)):
             return True  # "for my daughter's birthday card", "posing for a team photo": what it is for
-        if kind == "PREP" and value == "for" and lexicon.category(noun or "") == priors.PERSON:
+        served = self.index >= 3 and self.chunks[self.index - 3].kind == "VERB"  # "pouring coffee for a trucker"
+        if kind == "PREP" and value == "for" and lexicon.category(noun or "") == priors.PERSON and not served:
             return True  # "a bench for visitors", "a cake for the guests": whom it is for, not who is there
         if noun in lexicon.OPENINGS or (noun or "").rsplit(" ", 1)[-1] in lexicon.OPENINGS:
             return True  # "peeking out of a hole in the wall", "on a crater rim": where, not what
@@ -1404,8 +1406,14 @@ class NounPhrases:
             words.is_concrete(head))
 
     def _bare_subject(self, np: NounPhrase) -> bool:
-        """'fruit in a bowl', 'bread on the table': a mass noun with a relation after it is a thing."""
+        """'fruit in a bowl', 'bread on the table': a mass noun with a relation after it is a thing;
+        so is a bare noun placed in the picture ('blimp in the top-left corner')."""
         nxt = self._next()
+        head = (np.noun or "").rsplit(" ", 1)[-1]
+        if nxt is not None and nxt.kind == "ZONE" and (self._tagged_thing(np) or (
+                words.can_be(head, "NOUN") and not lexicon.is_adjective(head) and head not in lexicon.STYLE_WORDS
+                and not lexicon.is_setting(head) and head not in lexicon.ABSTRACT and head not in _NOT_TAGGED_THINGS)):
+            return True
         previous = self.chunks[self.index - 1] if self.index > 0 else None
         if previous is not None and previous.kind == "COMMA" and nxt is not None and nxt.kind == "REL" and (
                 np.modifiers and np.noun not in lexicon.STYLE_WORDS and not lexicon.is_setting(np.noun or "")

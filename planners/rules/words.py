@@ -28,6 +28,7 @@ from planners.rules import lexicon
 VARIANTS: dict[str, str] = {
     "tshirt": "t-shirt", "tshirts": "t-shirts", "teeshirt": "t-shirt", "aeroplane": "airplane",
     "aeroplanes": "airplanes", "motorbike": "motorcycle", "motorbikes": "motorcycles", "mum": "mom",
+    "u": "you", "ur": "your",
 }  # fmt: skip
 
 
