@@ -27,7 +27,7 @@ def singular(word: str) -> tuple[str, bool]:
 
         if words.lemmas(word).get("NOUN") == (word,):
             return word, False  # "a thermos", "a walrus", "a cactus": the table's own singular
-    candidates = [c for c in plural_candidates(word) if len(c) > 2]  # "VHS", "CDs": no two-letter thing
+    candidates = [c for c in plural_candidates(word) if len(c) > 2 or lexicon.is_known_noun(c)]  # "VHS"; but "tvs"
     if not candidates and word.endswith("us") and lexicon.is_known_noun(word[:-1]):
         return word[:-1], True  # "tutus", "emus"
     if not candidates and word.endswith("s") and len(word) > 3:
