@@ -1092,7 +1092,9 @@ class NounPhrases:
         if link[0] == "VERB" and self.each and holders > 1 and np.count is None and not np.plural:
             self.out.mentions[target].count = holders  # "each holding a cup": a cup each
         own = any(t.low == "own" for t in np.modifiers) and np.det in ("its", "their", "his", "her")
-        if link[0] == "REL" and (self.each or own) and holders > 1 and np.count is None and not np.plural:
+        right_after_each = self.index >= 2 and self.tokens[self.chunks[self.index - 2].start].low == "each"
+        if link[0] == "REL" and (self.each and right_after_each or own) and holders > 1 and np.count is None and (
+                not np.plural):
             self.out.mentions[target].count = holders  # "three sculptures, each on its own plinth"
         after = self.tokens[np.end].low if np.end < len(self.tokens) else ""
         if link[0] == "VERB" and after in ("each", "apiece") and holders > 1 and np.count:
@@ -1317,6 +1319,7 @@ class NounPhrases:
 
     def _top_level(self, np: NounPhrase, link, extend: bool = False) -> None:
         kind = link[0] if link else None
+        self.each = False  # "four tables, each with two chairs, a chalkboard on an easel": a new item
         if self.between is not None and kind in ("AND", "COMMA", "BETWEEN"):
             subjects, first = self.between
             self.between = None
