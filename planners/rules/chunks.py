@@ -777,6 +777,8 @@ class Chunker:
                     f"{self.words[j - 1]} {word}" in lexicon.COMPOUND_NOUNS | priors.MULTIWORD_NOUNS):
                 return False  # "a swing set"
             after = self.words[j + 1] if j + 1 < len(self.words) else ""
+            if after in ("one", "ones") and not has_noun:
+                return False  # "one pink sprinkled one": describing words before "one"
             return has_noun or (seen.count > 0 and (after in lexicon.DETERMINERS or _number(after) is not None))
         if not (word in lexicon.VERBS or _is_verb_form(word)):
             return False

@@ -583,6 +583,15 @@ class NounPhrases:
         """'two black swans and eleven white ones', 'seven balloons …, and two more': a counted
         group of the kind just named, beside it rather than among it."""
         said = [t.low for t in np.modifiers]
+        if len(said) >= 2 and said[-1] == "one" and self.tokens[np.start].low == "one" and np.count in (None, 1):
+            # "six glazed donuts and one pink sprinkled one": one more of them
+            kind_of = next((m for m in reversed(self.out.mentions) if m.count > 1), None)
+            if kind_of is not None:
+                one = NounPhrase(np.start, np.end, det=None, count=1, modifiers=np.modifiers[:-1],
+                                 head=np.modifiers[-1:], noun=kind_of.noun)
+                self._top_level(one, link)
+                self.out.mentions[-1].head = kind_of.head
+                return True
         if len(said) >= 2 and said[-1] == "one" and said[-2] in _ORDINALS and np.det in ("a", "an"):
             # "three kittens in a basket and a fourth one playing": one more of them, beside them
             kind_of = next((m for m in reversed(self.out.mentions) if m.count > 1), None)
@@ -1014,12 +1023,13 @@ class NounPhrases:
         if self.last is None or not np.count or np.count < 2 or np.vague or np.noun is None:
             return False
         container = self.last
-        if self.out.mentions[container].noun.rsplit(" ", 1)[-1] not in _CONTAINERS or lexicon.category(np.noun) in (
-                None, priors.PERSON):
+        holder = self.out.mentions[container].noun.rsplit(" ", 1)[-1]
+        if holder not in _CONTAINERS and holder not in _SURFACES or lexicon.category(np.noun) in (None, priors.PERSON):
             return False
         group, owner = self.group, self.owner
         contents = self._new_mention(np, role="object")
-        self.out.relations.append(Relation(contents, "inside", container))
+        # "a box of six donuts" are in the box; "a plate of five cookies" on the plate
+        self.out.relations.append(Relation(contents, "inside" if holder in _CONTAINERS else "on", container))
         self.group, self.owner, self.last = group, owner, container  # "… on a table": the box is
         return True
 
