@@ -414,6 +414,14 @@ class _Reader(NounPhrases, Owners):
             self.group = [self.last]
             self._apply_verb(chunk, self.group)
             return
+        if (previous is not None and previous.kind == "NP" and previous.np is not None and previous.np.pronoun is None
+                and not previous.np.headless and len(self.group) > 1 and self.last == self.group[-1]
+                and getattr(chunk.value, "holds", False) and not self.out.mentions[self.last].details
+                and self.out.mentions[self.last].category in (priors.PERSON, priors.ANIMAL)
+                and any(self.out.mentions[g].details or self.out.mentions[g].actions for g in self.group[:-1])):
+            # "a man in a red hat and a woman holding an umbrella": the man has his words already, the
+            # woman none, so what is held is hers (but "… and a groom in a suit walking": both walk)
+            self.group = [self.last]
         before_np = self.chunks[self.index - 2] if self.index > 1 else None
         gathered = previous is not None and previous.np is not None and previous.np.headless  # ", both smiling"
         if (previous is not None and previous.kind == "NP" and before_np is not None and before_np.kind == "COMMA"

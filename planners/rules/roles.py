@@ -478,7 +478,16 @@ class NounPhrases:
                     and self.with_direct):
                 prefer = [self.with_owner]  # "a coffee table with two mugs on it": the table
             target = self._resolve(np.pronoun, exclude=[self.last], prefer=prefer)
-            self._relate([self.last], link[1], target if target is not None else self.group[0])
+            target = target if target is not None else self.group[0]
+            placed = [self.last]
+            if prefer == [self.with_owner] and target == self.with_owner and link[1] in ("on", "inside"):
+                # "a desk with a laptop, a desk lamp and a succulent on it": all of them are on it
+                placed = [i for i in range(self.with_start, len(self.out.mentions))
+                          if i != target and self.out.mentions[i].parent is None
+                          and not self.out.mentions[i].is_person and self.out.mentions[i].category != priors.ANIMAL]
+                self.out.relations[:] = [r for r in self.out.relations if not (
+                    r.kind == "next to" and {r.subject, r.object} & set(placed) and target in (r.subject, r.object))]
+            self._relate(placed or [self.last], link[1], target)
         elif kind == "REL" and self.group:
             if link[1] in _BESIDE and np.pronoun in ("it", "them"):
                 # "a taxi at a traffic light, a cyclist beside it": the earlier subject, not its object
