@@ -428,8 +428,10 @@ class NounPhrases:
             self._close_negation()
             self._on_np_as(np, None)
             return
-        start = np.start + 1 if np.det in ("any", "a", "an") and np.end - np.start > 1 else np.start
-        self.out.negations.append(self._text(start, np.end))  # "without any people" -> "people"
+        start = np.start + 1 if (np.det in ("any", "a", "an") or np.det in lexicon.POSSESSIVES) and np.end - np.start > 1 else np.start
+        if np.headless and all(t.low in lexicon.FILLER for t in self.tokens[np.start:np.end]):
+            return  # "not crowded, just two surfers": no thing to leave out
+        self.out.negations.append(self._text(start, np.end))  # "without any people" -> "people", "its leash" -> "leash"
         self.negation_end = self.tokens[np.end - 1].end
         self.continuing = ("NEG", None)
         self._negation_tail(np.end)
