@@ -188,6 +188,11 @@ class _Reader(NounPhrases, Owners):
         """'..., both on a shelf', 'all sitting', 'each holding a cup': the subjects of this clause
         and their peers (the dog in 'a cat next to a dog'), not the table they sit at."""
         self.group = list(dict.fromkeys(self.group + self.peers))
+        parents = {self.out.mentions[i].parent for i in self.group if self.out.mentions[i].parent is not None}
+        if each and parents:
+            # "four friends – one in a gold top, …, the last in overalls – each holding a microphone": all four
+            self.group = [i for i, m in enumerate(self.out.mentions)
+                          if (m.parent in parents or i in parents) and m.count > 0]
         self.acted.difference_update(self.group)  # what follows is said of all of them
         self.each = each
 

@@ -342,6 +342,10 @@ class NounPhrases:
 
     def _continues(self, kind: str, np: NounPhrase, conjunction: str) -> bool:
         """Whether a noun phrase after 'and', 'or' or a comma goes on with the list before it."""
+        said = [t.low for t in self.tokens[np.start:np.end]]
+        if kind == "WITH" and np.headless and (said[:2] in (["the", "other"], ["the", "last"]) or said[:1] in (
+                ["one"], ["another"])):
+            return False  # "one with a warhammer and the other with a longbow": the next member
         if kind in ("WEAR", "DETAIL"):
             nxt = self._next()
             if np.headless and nxt is not None and nxt.kind in ("PICTURE", "STYLE"):
@@ -1076,7 +1080,7 @@ class NounPhrases:
         """'an old man with a cane': a thing a person has that no list names is still a thing to draw,
         when it is an English noun and nothing abstract or about the picture."""
         noun = (np.noun or "").rsplit(" ", 1)[-1]  # "a yoga mat", "a fishing rod": by the last word
-        named = words.can_be(noun, "NOUN") or lexicon.category(noun) == priors.OBJECT  # "a longsword"
+        named = words.can_be(noun, "NOUN") or lexicon.category(noun) == priors.OBJECT or words.is_concrete(noun)  # "a longsword", "a longbow"
         return (owner.is_person and named and noun not in lexicon.ABSTRACT
                 and noun not in lexicon.STYLE_WORDS and not np.plural and not lexicon.is_adjective(noun)
                 and priors.prior_for(noun).height <= _HOLDABLE_HEIGHT)
@@ -1235,7 +1239,7 @@ class NounPhrases:
         noun = np.noun
         unknown = lexicon.category(noun) is None and not lexicon.is_known_noun(noun)
         if unknown and kind in ("REL", "PREP") and value in ("at", "along", "across", "through", "during") and not (
-                self._worked_at(np, value)):
+                self._worked_at(np, value)) and not (value == "through" and words.is_concrete((noun or "").rsplit(" ", 1)[-1])):
             self._setting(np, ("REL", value))  # an unknown word there is most likely a place
             return True
         if kind == "REL" and value == "on" and noun in lexicon.WORLDS:
