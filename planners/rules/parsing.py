@@ -118,6 +118,7 @@ class _Reader(NounPhrases, Owners):
         self.with_owner: int | str | None = None
         self.with_start = 0
         self.with_direct = False
+        self.joined_by: str | None = None          # how the last top-level thing joined the list: COMMA, AND
         self.rel_words: str | None = None          # the words of the last relation ("at the foot of")
         self.last_wear: tuple[str, object] | None = None  # "he wears a hat and she a scarf"
 
@@ -272,9 +273,13 @@ class _Reader(NounPhrases, Owners):
             source.count = max(0, source.count - named)
             source.category = source.category or kind  # the members left unnamed are of their kind too
             for index in members:
-                self.out.mentions[index].parent = announcer
-                if self.out.mentions[index].category is None:
-                    self.out.mentions[index].category = kind  # "the leader": one of the four members
+                member = self.out.mentions[index]
+                member.parent = announcer
+                if member.category is None:
+                    member.category = kind  # "the leader": one of the four members
+                if source.pose and not member.pose:
+                    member.pose = source.pose  # "a family of four walking …, a mother in …": she walks too
+                    member.actions = [a for a in source.actions if a not in member.actions] + member.actions
                 self._set_zone(index, source.zone)
         self.announced = []
 
@@ -419,6 +424,12 @@ class _Reader(NounPhrases, Owners):
             self.group = [self.last]
             self._apply_verb(chunk, self.group)
             return
+        if (previous is not None and previous.kind == "NP" and len(self.group) > 1 and self.joined_by == "COMMA"
+                and previous.np is not None and previous.np.noun != self.out.mentions[self.group[-1]].noun
+                and self.group[-1] in self.sentence_subjects):
+            # "woman in a raincoat, man in a trench coat, small boy in rubber boots jumping": a tag's
+            # verb after its own words is that tag's
+            self.group = [self.group[-1]]
         if (previous is not None and previous.kind == "NP" and previous.np is not None and previous.np.pronoun is None
                 and not previous.np.headless and len(self.group) > 1 and self.last == self.group[-1]
                 and getattr(chunk.value, "holds", False) and not self.out.mentions[self.last].details

@@ -1345,6 +1345,7 @@ class NounPhrases:
     def _top_level(self, np: NounPhrase, link, extend: bool = False) -> None:
         kind = link[0] if link else None
         self.each = False  # "four tables, each with two chairs, a chalkboard on an easel": a new item
+        self.joined_by = "COMMA" if self.index > 0 and self.chunks[self.index - 1].kind == "COMMA" else kind
         if self.between is not None and kind in ("AND", "COMMA", "BETWEEN"):
             subjects, first = self.between
             self.between = None
