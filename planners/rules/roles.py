@@ -338,6 +338,8 @@ class NounPhrases:
             return False
         if previous.np.headless and self.tokens[previous.end - 1].low in ("other", "one", "another"):
             return np.noun in lexicon.CLOTHING  # "one wears a jacket, the other a beanie"
+        if np.noun in lexicon.CLOTHING and lexicon.category(previous.np.noun or "") == priors.PERSON:
+            return True  # "the groom wears a navy suit, the bride an ivory gown": the verb is understood
         return previous.np.pronoun in ("he", "she", "they", "it")
 
     def _continues(self, kind: str, np: NounPhrase, conjunction: str) -> bool:
