@@ -761,7 +761,7 @@ class Chunker:
         if j == self.object_at:
             return False
         if seen.count and j + 1 < len(self.words) and singular(self.words[j + 1])[0] in lexicon.CLOTHING and (
-                not words.only_verb(word) or word in ("knit", "knitted")):
+                not words.only_verb(word) or words.is_concrete(word) or word in ("knit", "knitted")):
             return False  # "a cable knit sweater", "a wrap dress": how the garment is made
         if j > 0 and f"{self.words[j - 1]} {singular(word)[0]}" in lexicon.COMPOUND_NOUNS | priors.MULTIWORD_NOUNS:
             return False  # "a porch swing", "a swing set": a thing named by two words

@@ -105,7 +105,7 @@ CLOTHING = _words(
     "dress gown skirt shirt t-shirt tshirt blouse top tank-top sweater jumper hoodie cardigan "
     "jacket coat overcoat raincoat parka blazer vest waistcoat suit tuxedo uniform robe kimono "
     "sari apron overalls jumpsuit costume outfit clothes clothing jeans pants trousers shorts "
-    "leggings joggers sweatpants tights stockings socks shoes shoe sneakers trainers boots boot sandals heels "
+    "leggings joggers sweatpants wellies wellingtons galoshes tights stockings socks shoes shoe sneakers trainers boots boot sandals heels "
     "slippers scarf shawl poncho cape cloak gloves glove mittens mitten tie bowtie bow-tie "
     "necklace bracelet earrings earring ring watch glasses sunglasses goggles spectacles mask "
     "belt badge pin brooch backpack purse handbag bag satchel armor armour swimsuit bikini "
@@ -142,7 +142,7 @@ PARTS = _words(
 HAIRCUTS = frozenset({"buzz cut", "crew cut", "pixie cut", "bowl cut", "mullet cut", "bob cut"})
 PARTS = PARTS | HAIRCUTS
 # Parts only creatures have: on anything else the word names a thing ("a stall with a scale").
-CREATURE_PARTS = _words("scales scale fins fin claws claw horns horn antlers tusks beak paws paw mane feathers "
+CREATURE_PARTS = _words("scales scale fins fin claws claw horns horn antlers tusks beak paws paw feathers "
                         "whiskers fur")
 # Parts that only exist on their owner: a relation to one is a relation to the owner ("a cat on his
 # lap", "a dog at her feet", "a basket on its handlebars"), never an instance of its own.
@@ -289,6 +289,7 @@ MASS_NOUNS = _words("dough wood water tea coffee milk juice wine beer soup food 
 STYLE_WORDS = _words(
     "edges edge reflections reflection particles particle spotlight spotlights sparkles bloom flare rays "
     "spark sparks ember embers smoke steam dust confetti glitter snowflake snowflakes raindrops raindrop "
+    "leaves petals leaf petal "
     "style art artwork manga chibi quality resolution detail details bokeh masterpiece artstation "
     "trending unreal octane 4k 8k hd hdr uhd dslr render photography wallpaper concept aesthetic "
     "vibe mood colors colours tones palette film grain color colour tone shadow shadows highlight "
