@@ -22,6 +22,7 @@ from scenes.errors import InvalidInput
 from scenes.model import Scene
 
 KNOWN_NOUNS = ["man", "woman", "dog", "cat", "table", "chair", "cup", "umbrella", "bicycle", "horse", "tree",
+               "stapler", "visitors", "mail carrier", "rocking chair", "pine trees", "rubber duck", "team", "duo",
                "car", "girl", "boy", "piano", "lamp", "book", "shelf", "bowl", "people", "friends", "kids",
                "children", "snowman", "king", "feet", "hands", "lap", "handlebars", "lid", "hat", "dress"]
 OTHER_NOUNS = ["zorb", "gizmos", "quokka", "teapots", "wombat", "lantern", "kettle", "bycicle", "tshirt",
@@ -34,7 +35,13 @@ LINKS = ["at", "on", "in", "under", "with", "without", "no", "of", "next to", "b
          "from left to right", "and", "or", "but", "while", "who", "that", "which", "each", "both", "one",
          "ones", "another", "the", "a", "an", "his", "her", "its", "their", "he", "she", "it", "they", "them",
          "more", "one more", "the other", "the last", "each with", "apiece", "'s", "himself", "at the edge of",
-         "like a", "by", "for a", "avoid", "not", "you can see", "for me", "one a", "both wearing"]
+         "like a", "by", "for a", "avoid", "not", "you can see", "for me", "one a", "both wearing",
+         # the sixth round's constructions
+         "can you make me a picture for my class", "I am a teacher and I need an image for", "for my shop's page",
+         "i run a bakery and", "don't draw", "please do not show any", "on either side of", "on each side",
+         "at every", "each on its own", "a fourth one", "one pink one", "the other one", "they", "him",
+         "1girl", "2boys", "solo", "lol", "pls", "shot with", "all in", "right in", "way up", "back to back",
+         "in single file", "my mom's turning", "a 5 year old", "two tier", "sorry for mistakes", "u"]
 NUMBERS = ["two", "three", "five", "twelve", "0", "1", "7", "99", "1000", "a pair of", "several", "a family of",
            "dozens of", "zero", "one"]
 PICTURE = ["cinematic", "35mm", "golden hour", "pastel colors", "soft shadows", "trending on artstation",
