@@ -476,7 +476,7 @@ PEOPLE = _words(
     "nomad pilgrim hermit peasant farmhand chauffeur valet babysitter spectator sentry sergeant admiral deputy "
     "hacker gamer fiance fiancee sommelier rabbi imam orc centaur werewolf cyborg cosmonaut landscaper "
     "vet striker cop medic clerk barber hairdresser umpire rancher lumberjack miner builder viking patient parent "
-    "commuter beggar mime juggler acrobat burglar maid butler goalie midfielder defender forward batter pitcher "
+    "commuter beggar mime juggler acrobat burglar maid butler goalie midfielder defender forward batter "
     "granddaughter grandson grandchild grandparent magician snowboarder paramedic surgeon professor librarian "
     "lifeguard mechanic carpenter plumber barista bartender cashier janitor referee coach jockey gardener baker "
     "butcher tailor journalist reporter lawyer judge banker engineer architect officer guard sheriff ranger "
