@@ -209,10 +209,12 @@ class _Reader(NounPhrases, Owners):
         if chunk.value == "," and group_word and not self.announced:
             self.announced.append((group_word[-1], len(self.out.mentions), "group"))  # "three friends, a tall guy ..."
         elif chunk.value == "," and not self.announced:
-            counted = [i for i in [*self.group, *([self.last] if self.last is not None else [])]
+            nearest = [self.last] if self.last is not None else []
+            counted = [i for i in [*self.group, *nearest]
                        if self.out.mentions[i].count > 1 and (self.out.mentions[i].is_person
                                                               or self.out.mentions[i].noun in _KINDS_OF_ANIMALS
-                                                              or self.out.mentions[i].category is None)]
+                                                              or self.out.mentions[i].category is None
+                                                              and i in self.group)]  # not "a tray with two cocktails"
             if counted:  # "two hikers on a boulder, a man in … and a woman in …": only if exactly two follow
                 self.announced.append((counted[-1], len(self.out.mentions), "exact"))
         if chunk.value in (":", ",") and self.fronted and not self.group:
