@@ -327,6 +327,10 @@ _CAMERA_WORDS = frozenset({"lens", "camera", "canon", "nikon", "sony", "leica", 
                            "pixel", "drone", "gopro", "polaroid", "fisheye", "telephoto", "macro", "film", "dslr",
                            "mirrorless", "smartphone", "phone", "kodak", "portra", "flash", "tripod"})
 _DRESSED = frozenset({"in", "wearing", "wears", "wore", "with", "sporting", "donning"})
+def _lemmas_known(word: str) -> bool:
+    return words.is_english(word)
+
+
 _AGE_VERBS = frozenset({"turning", "turns", "turned", "turn", "aged", "age", "ages"})
 
 
@@ -951,9 +955,13 @@ class Chunker:
             verbish = trailing.endswith(("ed", "ing", "ly")) or (
                 trailing.endswith("s") and not trailing.endswith("ss") and single)
             # "my cat Milo", "our dog Biscuit": a capitalised name after a lower-case noun names that one
-            named = self.tokens[last].text[:1].isupper() and self.tokens[last - 1].text.islower()
+            named = self.tokens[last].text[:1].isupper() and (
+                self.tokens[last - 1].text.islower() or lexicon.category(words[last - 1]) == priors.PERSON
+                and not _lemmas_known(words[last]))  # "Detective Okafor", "Captain Reyes"
             if not verbish and not named:
                 found = None
+            elif named:
+                head_end = last + 1  # the name goes with its noun: "Detective Okafor" is the detective
         if found is None:
             # "soaking wet", "freezing cold": an -ing word before an adjective says how much, it names nothing
             candidates = [k for k in body if not lexicon.is_adjective(words[k]) and not _only_describes(words[k])

@@ -200,8 +200,10 @@ class NounPhrases:
             return False
         kin = self.chunks[self.index - 2] if before.kind == "COMMA" and self.index >= 2 else before
         named = self.out.mentions[self.last]
+        titled = kin.np is not None and kin.np.det is None and any(
+            t.text[:1].isupper() for t in self.tokens[kin.np.start + 1:kin.np.end])  # "Detective Okafor, a tall woman"
         if kin.np is None or kin.np.noun != named.noun or not (
-                kin.np.det in _POSSESSIVES or kin.np.det == "the" and before.kind == "COMMA"):
+                kin.np.det in _POSSESSIVES or (kin.np.det == "the" or titled) and before.kind == "COMMA"):
             return False  # "a trumpet player in a fedora, a woman with an accordion": a list; "the groomer, a woman"
         if named.category not in (priors.PERSON, None) or named.count != 1 or named.noun in _PLAIN_PEOPLE:
             return False
@@ -1050,6 +1052,14 @@ class NounPhrases:
         self.group, self.owner, self.last = group, owner, container  # "… on a table": the box is
         return True
 
+    def _examples_before(self) -> bool:
+        """'things like cups and plates', 'something simple, like a tulip in a vase': examples of what
+        is there, or the scene itself, not a likeness."""
+        like = self.chunks[self.index - 1].start if self.index >= 1 else 0
+        before = [t.low for t in self.tokens[max(0, like - 5):like]]
+        return bool(set(before) & {"things", "items", "stuff", "animals", "toys", "tools", "objects", "fruits",
+                                   "snacks", "something", "want", "need", "just", "basically", "maybe", "kinda"})
+
     def _on_both_sides_next(self) -> bool:
         """'a painting with a brass sconce on either side': a thing placed twice, not a feature."""
         nxt = self._next()
@@ -1178,6 +1188,16 @@ class NounPhrases:
         if kind == "PREP" and value == "for" and (np.det in ("my", "our", "your") or (
                 (noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES | _PURPOSES)):
             return True  # "for my daughter's birthday card", "posing for a team photo": what it is for
+        if kind == "PREP" and value == "like" and self.out.mentions and not self._examples_before():
+            # "evenly spaced, like notes on a stave": a likeness, not things; up to the clause's end
+            k = self.index + 1
+            while k < len(self.chunks) and self.chunks[k].kind not in ("COMMA", "SENT", "CLAUSE", "AND"):
+                self.skip.add(k)
+                k += 1
+            return True
+        if kind in ("REL", "PREP") and noun in lexicon.STYLE_WORDS and np.det is None and np.count is None and (
+                not np.plural):
+            return True  # "at first light", "washed in harsh yellow light": the picture's light
         served = self.index >= 3 and self.chunks[self.index - 3].kind == "VERB"  # "pouring coffee for a trucker"
         if kind == "PREP" and value == "for" and lexicon.category(noun or "") == priors.PERSON and not served:
             return True  # "a bench for visitors", "a cake for the guests": whom it is for, not who is there
