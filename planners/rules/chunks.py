@@ -50,7 +50,8 @@ _phrase("ZONE", (None, "top"), "on|at|in|to|near|along the very? top|upper side|
 _phrase("ZONE", (None, "bottom"), "on|at|in|to|near|along the very? bottom|lower side|half|part|edge?",
         unless_of=True)
 _phrase("ZONE", ("center", None), "in|at the middle|center|centre", "in the very middle|center|centre",
-        unless_of=True)
+        "in the? dead center|centre", "dead center|centre", "smack in the middle", unless_of=True)
+_phrase("FILLER", "toward", "toward|towards|facing the left|right|camera|viewer|window|door")
 _phrase("ZONE", (None, "back"), "in the background|distance", "in the far distance", "far away|off",
         "in the back", unless_of=True)
 _phrase("ZONE", (None, "front"), "in the foreground", "in the front", "up front", "close up", unless_of=True)

@@ -107,7 +107,7 @@ CLOTHING = _words(
     "sari apron overalls jumpsuit costume outfit clothes clothing jeans pants trousers shorts "
     "leggings joggers sweatpants wellies wellingtons galoshes tights stockings socks shoes shoe sneakers trainers boots boot sandals heels "
     "slippers scarf shawl poncho cape cloak gloves glove mittens mitten tie bowtie bow-tie "
-    "necklace bracelet earrings earring ring watch glasses sunglasses goggles spectacles mask "
+    "necklace bracelet earrings earring pearls ring watch glasses sunglasses goggles spectacles mask "
     "belt badge pin brooch backpack purse handbag bag satchel armor armour swimsuit bikini "
     "pajamas pyjamas nightgown bathrobe"
 )

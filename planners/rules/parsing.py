@@ -27,9 +27,10 @@ def describe(prompt: str) -> Description:
     return reader.out
 
 
-def _collective(noun: str) -> bool:
-    """'a band', 'a superhero duo', 'a street gang': a word for a group of people, however named."""
-    return noun.rsplit(" ", 1)[-1] in lexicon.COLLECTIVES
+def _collective(noun: str, head: str = "") -> bool:
+    """'a band', 'a superhero duo', 'a street gang', 'a couple' (read as two people): a word for a
+    group of people, however named."""
+    return noun.rsplit(" ", 1)[-1] in lexicon.COLLECTIVES or head.rsplit(" ", 1)[-1] in lexicon.COLLECTIVES
 
 
 # Animal words whose members are named by breed or coat ("two dogs, a corgi and a husky"); "two pigs, a
@@ -205,7 +206,8 @@ class _Reader(NounPhrases, Owners):
 
     def _on_comma(self, chunk: Chunk) -> None:
         group_word = [i for i in self.group if self.out.mentions[i].noun in lexicon.GROUP_NOUNS
-                      and self.out.mentions[i].count > 1 or _collective(self.out.mentions[i].noun)]
+                      and self.out.mentions[i].count > 1
+                      or _collective(self.out.mentions[i].noun, self.out.mentions[i].head)]
         if chunk.value == "," and group_word and not self.announced:
             self.announced.append((group_word[-1], len(self.out.mentions), "group"))  # "three friends, a tall guy ..."
         elif chunk.value == "," and not self.announced:
@@ -221,7 +223,7 @@ class _Reader(NounPhrases, Owners):
             self.fronted_list = list(self.fronted)  # the place before a colon holds all that is listed
         if chunk.value == ":":
             announcer = next((i for i in reversed(self.group) if self.out.mentions[i].count > 1
-                              or _collective(self.out.mentions[i].noun)), None)  # "the doubles team: a woman …"
+                              or _collective(self.out.mentions[i].noun, self.out.mentions[i].head)), None)  # "the doubles team: a woman …"
             if announcer is not None:
                 self.announced.append((announcer, len(self.out.mentions), "colon"))
             self.group, self.last_role = [], None
@@ -238,7 +240,7 @@ class _Reader(NounPhrases, Owners):
             objects = {r.object for r in self.out.relations if r.subject == announcer or r.kind == "holding"}
             listed = [i for i in range(first, len(self.out.mentions))
                       if self.out.mentions[i].parent is None and self.out.mentions[i].count > 0 and i not in objects]
-            kind = priors.PERSON if _collective(source.noun) else source.category
+            kind = priors.PERSON if _collective(source.noun, source.head) else source.category
             if kind is None and exact:  # "two fighters, a samurai … and a ninja …": the kind of the first listed
                 firsts = [self.out.mentions[i].category for i in listed[:1]]
                 kind = firsts[0] if firsts and firsts[0] in (priors.PERSON, priors.ANIMAL) else None

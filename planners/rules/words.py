@@ -79,6 +79,11 @@ def _compounds() -> dict[str, str]:
         return dict(line.rstrip("\n").split("\t") for line in handle)
 
 
+@lru_cache(maxsize=1)
+def _compound_firsts() -> frozenset[str]:
+    return frozenset(name.split(" ", 1)[0] for name in _compounds())
+
+
 def is_compound(modifier: str, noun: str) -> bool:
     """Whether WordNet names a made thing or a person by these two words ("a punching bag")."""
     return f"{modifier} {noun}" in _compounds()
@@ -231,6 +236,8 @@ def correct(word: str) -> str:
         return word  # "a singlet", "a jerboa": words WordNet knows are no typos
     if word.endswith(("ian", "ese", "ish", "ean")):
         return word  # "a persian cat", "a siamese", "a maltese": a people's or a place's word, no typo
+    if word.endswith(("less", "ful", "ous", "able", "ible")) or word in _compound_firsts():
+        return word  # "shirtless", "a windsor chair": a describing word, or the first of a name WordNet has
     for stem, suffix in ((word, ""), (word[:-1], "s")) if word.endswith("s") else ((word, ""),):
         if lexicon.is_known_noun(stem) or is_english(stem):
             return word  # a plural the tables lack ("mouses"), not a typo
