@@ -765,6 +765,9 @@ class Chunker:
         word = self.words[j]
         if j == self.object_at:
             return False
+        if np.det in ("a", "an") and word.endswith("ing") and not words.is_english(word) and not (
+                self.words[j - 1:j] == [np.det] and self._noun_follows(j + 1)):
+            return False  # "a halfling", "an earthling": an -ing word no table knows, after "a", is a thing
         if seen.count and j + 1 < len(self.words) and singular(self.words[j + 1])[0] in lexicon.CLOTHING and (
                 not words.only_verb(word) or words.is_concrete(word) or word in ("knit", "knitted")):
             return False  # "a cable knit sweater", "a wrap dress": how the garment is made

@@ -136,7 +136,10 @@ def _self_description(words: list[str], k: int, end: int) -> int | None:
 
 def _tells(words: list[str], k: int, end: int) -> int | None:
     """'i run a small candle business on etsy', 'we just opened a little cafe', 'this is for my
-    salon's facebook': what the asker does or what it is for, up to the end of the clause."""
+    salon's facebook', 'been trying to get this right for ages': what the asker does or what it is
+    for, up to the end of the clause."""
+    if words[k:k + 2] in (["been", "trying"], ["i've", "been"], ["still", "trying"], ["trying", "again"]):
+        return _clause_end(words, k + 2, end)
     if words[k:k + 3] in (["this", "is", "for"], ["it", "is", "for"], ["it's", "for", "my"]) or words[k:k + 2] == [
             "it's", "for"]:
         return _clause_end(words, k + 2, end)

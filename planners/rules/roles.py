@@ -376,6 +376,10 @@ class NounPhrases:
         mentions = self.out.mentions
         if isinstance(self.owner, int) and mentions[self.owner].category in (priors.PERSON, priors.ANIMAL):
             return self.owner
+        if (isinstance(self.owner, int) and mentions[self.owner].category is None and self.index >= 2
+                and self.chunks[self.index - 2].kind == "NP" and self.chunks[self.index - 2].np is not None
+                and self.chunks[self.index - 2].np.noun == mentions[self.owner].noun):
+            return self.owner  # "a halfling in a mustard waistcoat": whoever is named right before wears it
         for index in reversed(self.group):
             if mentions[index].is_person:
                 return index
