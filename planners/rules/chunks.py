@@ -332,6 +332,10 @@ def _lemmas_known(word: str) -> bool:
     return words.is_english(word)
 
 
+# Units of a distance, a size or a time: counted, they measure; they are no things.
+_UNITS = frozenset({"pace", "foot", "step", "meter", "metre", "yard", "inch", "mile", "kilometer", "kilometre", "km",
+                    "centimeter", "centimetre", "cm", "size", "minute", "hour", "second", "day", "week", "month",
+                    "year", "time", "degree", "percent", "stride", "length", "arm's length", "floor", "storey", "story"})
 _AGE_VERBS = frozenset({"turning", "turns", "turned", "turn", "aged", "age", "ages"})
 
 
@@ -516,6 +520,8 @@ class Chunker:
         if self._adverb_after_verb(i, previous):
             return Chunk("OTHER", i, i + 1, word)
         np = self.noun_phrase(i)
+        if np is not None and np.count and np.noun in _UNITS:
+            return Chunk("OTHER", np.start, np.end, "measure")  # "thirty paces apart", "a dozen feet away", "three sizes too big"
         if np is not None:
             return Chunk("NP", np.start, np.end, np=np)
         if _is_verb_form(word) or word.endswith("ed"):

@@ -37,7 +37,9 @@ _WANT = frozenset("need needs want wants like love wish needed wanted".split())
 # What the asker does, said before the request ("i run a small candle business", "we just opened a cafe").
 _TELLS = frozenset("run runs sell sells opened open started start own work teach teaching working selling running "
                    "learning studying practicing practising new putting doing making drawing writing creating "
+
                    "organize organise organizing organising planning plan host hosting".split())
+_IMAGINING = frozenset("imagining picturing envisioning dreaming imagine picture envision remember".split())
 _FIRST_PERSON = frozenset({"i", "we"})
 _FIRST_PERSON_BE = frozenset({"i'm", "im", "we're"})  # the tokenizer keeps "i'm" whole
 _FIRST_PERSON_ANY = _FIRST_PERSON | _FIRST_PERSON_BE | frozenset({"i'd", "i'll", "i've", "we'd", "we've", "we'll"})
@@ -147,7 +149,10 @@ def _tells(words: list[str], k: int, end: int) -> int | None:
         k = words.index("and", k + 1) + 1  # "my buddy and I are doing a comic"
     if k >= end or words[k] not in _FIRST_PERSON and words[k] not in _FIRST_PERSON_BE:
         return None
-    j = _skip(words, k + 1, end, {"just", "also", "recently", "currently", "actually"})
+    j = _skip(words, k + 1, end, {"just", "also", "recently", "currently", "actually", "keep", "still", "often"})
+    if j < end and words[j] in _IMAGINING:
+        # "I keep imagining one moment from my novel: the keeper's daughter …": up to the colon only
+        return next((m for m in range(j, end) if words[m] == ":"), None)
     if words[k] in _FIRST_PERSON_BE and j < end and words[j] in _TELLS:
         return _clause_end(words, j + 1, end)  # "i'm planning my daughter's wedding"
     if j < end and words[j] in _BE and j + 1 < end and words[j + 1] in _TELLS:
