@@ -48,6 +48,9 @@ def singular(word: str) -> tuple[str, bool]:
         return candidates[0], True
     if word.endswith("men") and len(word) > 5 and lexicon.category(word[:-3] + "man") == "person":
         return word[:-3] + "man", True  # "groomsmen", "linesmen": as "firemen" are
+    for plural_end in ("children", "women", "geese", "mice", "teeth"):
+        if word.endswith(plural_end) and len(word) > len(plural_end) + 2:
+            return word[:-len(plural_end)] + lexicon.IRREGULAR_PLURALS[plural_end], True  # "grandchildren"
     return word, False
 
 

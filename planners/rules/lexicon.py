@@ -106,7 +106,7 @@ CLOTHING = _words(
     "dress gown skirt shirt t-shirt tshirt blouse top tank-top sweater jumper hoodie cardigan "
     "jacket coat overcoat raincoat parka blazer vest waistcoat suit tuxedo uniform robe kimono "
     "sari apron overalls jumpsuit costume outfit clothes clothing jeans pants trousers shorts "
-    "breastplate tabard gauntlets greaves pauldrons chainmail hauberk surcoat cuirass "
+    "breastplate tabard gauntlets greaves pauldrons chainmail hauberk surcoat cuirass bracers vambraces jerkin "
     "leggings joggers sweatpants wellies wellingtons galoshes tights stockings socks shoes shoe sneakers trainers boots boot sandals heels "
     "slippers scarf shawl poncho cape cloak gloves glove mittens mitten tie bowtie bow-tie "
     "necklace bracelet earrings earring pearls ring watch glasses sunglasses goggles spectacles mask "

@@ -195,6 +195,10 @@ class _Reader(NounPhrases, Owners):
             # "four friends – one in a gold top, …, the last in overalls – each holding a microphone": all four
             self.group = [i for i, m in enumerate(self.out.mentions)
                           if (m.parent in parents or i in parents) and m.count > 0]
+        elif each and len(self.group) == 1 and self.out.mentions[self.group[0]].is_person:
+            # "the father in an apron, his little girl in a tutu, each holding a spoon": both of them
+            people = [i for i in self.sentence_subjects if self.out.mentions[i].is_person and self.out.mentions[i].count]
+            self.group = people if len(people) > 1 else self.group
         self.acted.difference_update(self.group)  # what follows is said of all of them
         self.each = each
 
@@ -429,7 +433,8 @@ class _Reader(NounPhrases, Owners):
             self._apply_verb(chunk, self.group)
             return
         if (previous is not None and previous.kind == "NP" and len(self.group) > 1 and self.joined_by == "COMMA"
-                and previous.np is not None and previous.np.noun != self.out.mentions[self.group[-1]].noun
+                and previous.np is not None and not previous.np.headless
+                and previous.np.noun != self.out.mentions[self.group[-1]].noun
                 and self.group[-1] in self.sentence_subjects):
             # "woman in a raincoat, man in a trench coat, small boy in rubber boots jumping": a tag's
             # verb after its own words is that tag's

@@ -51,7 +51,7 @@ _PICTURES = frozenset(
     "photograph photographs painting artwork art worksheet page card cover wallpaper banner thumbnail header flyer "
     "sticker print something one clipart graphic visual slide slides presentation logo icon shot shots post template "
     "promo ad ads listing content reel headshot headshots snapshot render ref refs reference splash zine comic "
-    "comics cover spread".split())
+    "comics cover spread mockup mock-up moodboard".split())
 _ARTICLES = frozenset("a an the some one my our this".split())
 # Where a clause ends.
 _ENDS = frozenset({":", ",", "-", "\u2013", "\u2014", "(", ")", *SENTENCE_END})
@@ -142,6 +142,9 @@ def _tells(words: list[str], k: int, end: int) -> int | None:
     for, up to the end of the clause."""
     if words[k:k + 2] in (["been", "trying"], ["i've", "been"], ["still", "trying"], ["trying", "again"]):
         return _clause_end(words, k + 2, end)
+    if words[k] in ("planning", "organizing", "organising", "preparing") and any(
+            words[m] in _WANT and words[m - 1] == "and" for m in range(k + 1, end)):
+        return _clause_end(words, k + 1, end)  # "Planning a fall mini session and want a mockup …:"
     if words[k:k + 3] in (["this", "is", "for"], ["it", "is", "for"], ["it's", "for", "my"]) or words[k:k + 2] == [
             "it's", "for"]:
         return _clause_end(words, k + 2, end)
