@@ -885,8 +885,17 @@ class NounPhrases:
             self.link = ("FRAME", None)
             return True
         if np.noun in _PURE_FRAMES or (np.det is None and np.count is None):
+            self._framed_subject(np)
             return True  # "a photo", "digital illustration": style, not an object
         return False
+
+    def _framed_subject(self, np: NounPhrase) -> None:
+        """'groom portrait: burgundy tux, …', 'dog photo': the one the picture is of, named before it."""
+        if len(np.modifiers) != 1 or np.count is not None:
+            return
+        word = singular(np.modifiers[0].low)[0]
+        if lexicon.category(word) in (priors.PERSON, priors.ANIMAL) and not lexicon.is_adjective(word):
+            self._top_level(NounPhrase(np.start, np.end, modifiers=[], head=np.modifiers, noun=word), None)
 
     def _placed_in_picture(self) -> bool:
         """Whether the words after this phrase put it somewhere on the canvas ('on the right side of
@@ -1000,13 +1009,16 @@ class NounPhrases:
         worn_things = lexicon.CLOTHING | lexicon.WEARABLE_OBJECTS
         loose = loose or (noun in _BAGS and not mention.is_person and mention.category != priors.ANIMAL) or (
             noun in worn_things and noun not in lexicon.PARTS and mention.category in (priors.FURNITURE, priors.VEHICLE))
+        # "a ring box with two gold rings inside it", "posing with 3 lightsabers": counted things are things
+        counted = (np.count or 0) > 1 and not np.vague and noun not in lexicon.PARTS and (
+            not mention.is_person or noun not in lexicon.CLOTHING)
         part = noun in lexicon.PARTS and (noun not in lexicon.CREATURE_PARTS or mention.category == priors.ANIMAL)
         wearable = not loose and (noun in lexicon.CLOTHING or part or noun in lexicon.WEARABLE_OBJECTS)
         if wearable and (mention.is_person or mention.category == priors.ANIMAL or part):
             self._attach(mention, link[1], np)
-        elif not loose and (part or noun in lexicon.CLOTHING or self._bare_feature(np)) or (
+        elif not counted and (not loose and (part or noun in lexicon.CLOTHING or self._bare_feature(np)) or (
                 category is None and not self._holdable(mention, np) and not self._placeable(mention, np)
-                and not self._listed_among_things(np, owner, is_list) and not self._on_both_sides_next()):
+                and not self._listed_among_things(np, owner, is_list) and not self._on_both_sides_next())):
             self._attach(mention, link[1], np)
         else:
             each = mention.category in (priors.PERSON, priors.ANIMAL, priors.FURNITURE, priors.VEHICLE)

@@ -232,7 +232,7 @@ def correct(word: str) -> str:
     if word.endswith("in") and len(word) > 5 and not is_english(word) and "VBG" in verb_tags(word + "g"):
         return word + "g"  # "sittin", "chillin": the dropped g
     if len(word) < 5 or not word.isalpha() or word in _closed() or is_english(word) or is_concrete(word) or (
-            word in _word_kinds()):
+            word in _word_kinds()) or word.endswith("s") and (is_concrete(word[:-1]) or word[:-1] in _word_kinds()):
         return word  # "a singlet", "a jerboa": words WordNet knows are no typos
     if word.endswith(("ian", "ese", "ish", "ean")):
         return word  # "a persian cat", "a siamese", "a maltese": a people's or a place's word, no typo
