@@ -34,7 +34,10 @@ from pathlib import Path
 _KINDS = {18: "person", 5: "animal"}  # lex_filenum of noun.person and noun.animal
 
 
-def _synsets(data_noun: Path) -> dict[str, tuple[int, list[str]]]:
+Synsets = dict[str, tuple[int, list[str]]]  # offset -> (lex_filenum, member words as written)
+
+
+def _synsets(data_noun: Path) -> Synsets:
     synsets = {}
     for line in data_noun.read_text(encoding="latin-1").splitlines():
         if line.startswith("  "):
@@ -45,17 +48,21 @@ def _synsets(data_noun: Path) -> dict[str, tuple[int, list[str]]]:
     return synsets
 
 
-def word_kinds(wordnet: Path) -> list[tuple[str, str]]:
-    synsets = _synsets(wordnet / "data.noun")
-    found = []
+def _noun_senses(wordnet: Path, synsets: Synsets):
+    """(word, its senses in WordNet's order) for each single alphabetic word of index.noun; the
+    index lists senses by how often they were tagged, so the first is the usual one."""
     for line in (wordnet / "index.noun").read_text(encoding="latin-1").splitlines():
         if line.startswith("  "):
-            continue
+            continue  # the licence header
         fields = line.split()
         word = fields[0]
-        if not (word.isalpha() and word.isascii()):
-            continue
-        senses = [synsets[offset] for offset in fields[6 + int(fields[3]):]]  # after the pointers and counts
+        if word.isalpha() and word.isascii():
+            yield word, [synsets[offset] for offset in fields[6 + int(fields[3]):]]  # after the pointers and counts
+
+
+def word_kinds(wordnet: Path, synsets: Synsets) -> list[tuple[str, str]]:
+    found = []
+    for word, senses in _noun_senses(wordnet, synsets):
         lexfile, members = senses[0]
         if lexfile in _KINDS and word in members and all(other == lexfile for other, _ in senses):
             found.append((word, _KINDS[lexfile]))  # in lower case there: no proper name
@@ -65,12 +72,12 @@ def word_kinds(wordnet: Path) -> list[tuple[str, str]]:
 _COMPOUND_FILES = {6: "thing", 18: "person"}  # noun.artifact, noun.person: "rocking chair", "football player"
 
 
-def compounds(wordnet: Path) -> list[tuple[str, str]]:
+def compounds(synsets: Synsets) -> list[tuple[str, str]]:
     """Two-word names of made things and of people ("soldering iron", "mail carrier"), in lower case
     in their synsets (so no proper names: "Ferris wheel" stays out), each with its kind; a name that
     is both (a "page boy"?) is read as a person."""
     found: dict[str, str] = {}
-    for lexfile, members in _synsets(wordnet / "data.noun").values():
+    for lexfile, members in synsets.values():
         if lexfile in _COMPOUND_FILES:
             for member in members:
                 parts = member.split("_")
@@ -91,29 +98,19 @@ def _write(name: str, lines: list[str]) -> None:
 _CONCRETE_FILES = {5, 6, 13, 17, 20}  # noun.animal, noun.artifact, noun.food, noun.object, noun.plant
 
 
-def concrete_nouns(wordnet: Path) -> list[str]:
+def concrete_nouns(wordnet: Path, synsets: Synsets) -> list[str]:
     """Single-word nouns whose usual (first) sense is a thing one can draw a box around: a made
     thing, a food, a plant, an animal or a natural object ("stapler", "fern", "onion", "airship")."""
-    synsets = _synsets(wordnet / "data.noun")
-    found = []
-    for line in (wordnet / "index.noun").read_text(encoding="latin-1").splitlines():
-        if line.startswith("  "):
-            continue
-        fields = line.split()
-        word = fields[0]
-        if not (word.isalpha() and word.isascii()):
-            continue
-        lexfile, members = synsets[fields[6 + int(fields[3])]]
-        if lexfile in _CONCRETE_FILES and word in members:
-            found.append(word)
-    return found
+    return [word for word, senses in _noun_senses(wordnet, synsets)
+            if senses[0][0] in _CONCRETE_FILES and word in senses[0][1]]
 
 
 def main() -> None:
     wordnet = Path(sys.argv[1])
-    _write("word_kinds.txt.gz", [f"{word}\t{kind}" for word, kind in word_kinds(wordnet)])
-    _write("compounds.txt.gz", [f"{name}\t{kind}" for name, kind in compounds(wordnet)])
-    _write("concrete.txt.gz", concrete_nouns(wordnet))
+    synsets = _synsets(wordnet / "data.noun")  # read once for all three tables
+    _write("word_kinds.txt.gz", [f"{word}\t{kind}" for word, kind in word_kinds(wordnet, synsets)])
+    _write("compounds.txt.gz", [f"{name}\t{kind}" for name, kind in compounds(synsets)])
+    _write("concrete.txt.gz", concrete_nouns(wordnet, synsets))
 
 
 if __name__ == "__main__":
