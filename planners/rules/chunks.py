@@ -17,6 +17,7 @@ from planners.rules import lexicon, words
 from planners.rules.inflection import plural_candidates, singular
 from planners.rules.requests import request_spans
 from planners.rules.tokens import SENTENCE_END, Token
+from planners.rules.words import is_english
 
 # -- the phrase table ----------------------------------------------------------------------
 # Each pattern is space-separated slots; a slot lists alternatives with "|" and is optional when
@@ -328,10 +329,6 @@ _CAMERA_WORDS = frozenset({"lens", "camera", "canon", "nikon", "sony", "leica", 
                            "pixel", "drone", "gopro", "polaroid", "fisheye", "telephoto", "macro", "film", "dslr",
                            "mirrorless", "smartphone", "phone", "kodak", "portra", "flash", "tripod"})
 _DRESSED = frozenset({"in", "wearing", "wears", "wore", "with", "sporting", "donning"})
-def _lemmas_known(word: str) -> bool:
-    return words.is_english(word)
-
-
 # Units of a distance, a size or a time: counted, they measure; they are no things.
 _UNITS = frozenset({"pace", "foot", "step", "meter", "metre", "yard", "inch", "mile", "kilometer", "kilometre", "km",
                     "centimeter", "centimetre", "cm", "size", "minute", "hour", "second", "day", "week", "month",
@@ -967,7 +964,7 @@ class Chunker:
             # "my cat Milo", "our dog Biscuit": a capitalised name after a lower-case noun names that one
             named = self.tokens[last].text[:1].isupper() and (
                 self.tokens[last - 1].text.islower() or lexicon.category(words[last - 1]) == priors.PERSON
-                and not _lemmas_known(words[last]))  # "Detective Okafor", "Captain Reyes"
+                and not is_english(words[last]))  # (words is the list here)  # "Detective Okafor", "Captain Reyes"
             if not verbish and not named:
                 found = None
             elif named:

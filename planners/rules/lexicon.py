@@ -66,7 +66,7 @@ MATERIALS = _words(
     "knitted knit denim stone marble brick paper cardboard ceramic porcelain clay velvet suede "
     "straw wicker bamboo concrete crystal rubber fur furry fluffy lace linen satin tin chrome "
     "golden silver bronze copper brass felt fleece canvas corduroy tweed cashmere jade ice "
-    "obsidian onyx ivory ebony granite "
+    "obsidian onyx ivory "
     "mahogany teak ebony rosewood cherrywood driftwood plywood "
     "jute rattan burlap hemp sisal cork granite slate terracotta enamel pewter aluminum aluminium "
     "titanium acrylic resin vinyl nylon polyester mesh chiffon tulle"

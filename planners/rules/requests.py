@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from planners import priors
 from planners.rules import lexicon
+from planners.rules.inflection import singular
 from planners.rules.tokens import SENTENCE_END
 
 _GREETINGS = frozenset("hi hii hiii hello hey hiya dear ok okay so um well yo thanks good morning afternoon "
@@ -244,13 +245,7 @@ def _for_whom(words: list[str], k: int, end: int) -> bool:
     while k < end and (_is_modifier(words[k]) or words[k] in ("a", "an", "the", "and", "two", "both")):
         named.append(words[k])  # up to the first word that is no part of the names: "for a story | about cats"
         k += 1
-    return any(lexicon.category(_singular(w)) in (priors.PERSON, priors.ANIMAL) for w in named if _is_modifier(w))
-
-
-def _singular(word: str) -> str:
-    from planners.rules.inflection import singular
-
-    return singular(word)[0]
+    return any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in named if _is_modifier(w))
 
 
 def _named_picture(words: list[str], k: int, end: int) -> int | None:

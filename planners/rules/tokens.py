@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from planners.rules import words
 
@@ -47,6 +48,7 @@ def _split(low: str, following: str, start: int, end: int, text: str) -> list[To
     return None
 
 
+@lru_cache(maxsize=1)
 def _ing_things() -> frozenset[str]:
     from planners.rules import lexicon  # lexicon reads words, which this module's callers import first
 

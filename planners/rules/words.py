@@ -61,22 +61,24 @@ def _lemma_table() -> tuple[dict[str, dict[str, tuple[str, ...]]], dict[tuple[st
     return table, forms
 
 
+def _data_lines(name: str) -> list[str]:
+    """The lines of one of the WordNet tables shipped in data/ (data/make_wordnet_tables.py)."""
+    with gzip.open(Path(__file__).with_name("data") / name, "rt", encoding="utf-8") as handle:
+        return handle.read().splitlines()
+
+
 @lru_cache(maxsize=1)
 def _word_kinds() -> dict[str, str]:
     """Nouns whose usual sense is a person or an animal in WordNet 3.0 (8,295 words shipped with
     the planner: data/make_wordnet_tables.py writes them, data/WORDNET_LICENSE is their licence)."""
-    path = Path(__file__).with_name("data") / "word_kinds.txt.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return dict(line.rstrip("\n").split("\t") for line in handle)
+    return dict(line.split("\t") for line in _data_lines("word_kinds.txt.gz"))
 
 
 @lru_cache(maxsize=1)
 def _compounds() -> dict[str, str]:
     """WordNet 3.0's two-word names of made things and of people (8,019: "rocking chair", "soldering
     iron", "football player"), each with its kind, shipped with the planner beside word_kinds.txt.gz."""
-    path = Path(__file__).with_name("data") / "compounds.txt.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return dict(line.rstrip("\n").split("\t") for line in handle)
+    return dict(line.split("\t") for line in _data_lines("compounds.txt.gz"))
 
 
 @lru_cache(maxsize=1)
@@ -98,9 +100,7 @@ def compound_kind(name: str) -> str | None:
 def _concrete() -> frozenset[str]:
     """WordNet 3.0's single-word nouns whose usual sense is a thing to draw (12,356: "stapler",
     "fern", "onion", "airship"), shipped with the planner beside word_kinds.txt.gz."""
-    path = Path(__file__).with_name("data") / "concrete.txt.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return frozenset(line.rstrip("\n") for line in handle)
+    return frozenset(_data_lines("concrete.txt.gz"))
 
 
 def is_concrete(noun: str) -> bool:
