@@ -12,7 +12,7 @@ from __future__ import annotations
 from planners import priors
 from planners.rules import lexicon
 from planners.rules.chunks import Chunk, Chunker, NounPhrase
-from planners.rules.description import Description, Relation
+from planners.rules.description import Description, Mention, Relation
 from planners.rules.owners import Owners
 from planners.rules.roles import NounPhrases
 from planners.rules.tokens import Token, tokenize
@@ -237,59 +237,75 @@ class _Reader(NounPhrases, Owners):
         """'Five people at a bus stop: a businessman ..., a woman ...': the plural announced a list,
         and the things listed after it are its members, not more of them."""
         for announcer, first, how in self.announced:
-            exact = how == "exact"  # announced without a colon or a group word: the count must match
             source = self.out.mentions[announcer]
-            # ... but not what they hold or stand by ("three students, each holding a test tube")
-            # what is held or stood by ("a guard holding a spear") is no member either
+            # what the group holds or stands by ("three students, each holding a test tube"), or what
+            # anyone holds ("a guard holding a spear"), is no member
             objects = {r.object for r in self.out.relations if r.subject == announcer or r.kind == "holding"}
             listed = [i for i in range(first, len(self.out.mentions))
                       if self.out.mentions[i].parent is None and self.out.mentions[i].count > 0 and i not in objects]
-            kind = priors.PERSON if _collective(source.noun, source.head) else source.category
-            if kind is None and exact:  # "two fighters, a samurai … and a ninja …": the kind of the first listed
-                firsts = [self.out.mentions[i].category for i in listed[:1]]
-                kind = firsts[0] if firsts and firsts[0] in (priors.PERSON, priors.ANIMAL) else None
-                if kind is None:
-                    continue  # "seven gold chargers, seven goblets, …": a list of things, no members
-            if kind is None:  # "four members: the leader …, the rapper …": the kind of those listed
-                kinds = [self.out.mentions[i].category for i in listed if self.out.mentions[i].category]
-                kind = max(set(kinds), key=kinds.count) if kinds else None
-            # a member named by a word the lists do not know ("a tabby", "a calico") is of the kind announced
-            members = [i for i in listed if self.out.mentions[i].category == kind
-                       or self.out.mentions[i].category is None and not exact]
-            if exact:
-                # only the things named next, one after another, all of the kind: "two hikers, a man … and a woman …"
-                subjects = [i for i in listed if i not in {r.object for r in self.out.relations}]
-                members, total = [], 0
-                for i in subjects:
-                    if total >= source.count or self.out.mentions[i].category not in (kind, None):
-                        break  # "three cats, a tabby and two calicos": words the lists lack name members too
-                    members.append(i)
-                    total += self.out.mentions[i].count
-            named = sum(self.out.mentions[i].count for i in members)
-            if named != source.count and how == "colon":
-                # "six chess pieces: two pawns, a king, …": those listed first that make up the count
-                total, prefix = 0, []
-                for i in listed:
-                    if total >= source.count:
-                        break
-                    total += self.out.mentions[i].count
-                    prefix.append(i)
-                if total == source.count and len(prefix) > 1:
-                    members, named = prefix, total
-            if named < 2 or kind is None or (exact and named != source.count):
+            kind = self._announced_kind(source, listed, how)
+            if kind is None:
                 continue
-            source.count = max(0, source.count - named)
-            source.category = source.category or kind  # the members left unnamed are of their kind too
-            for index in members:
-                member = self.out.mentions[index]
-                member.parent = announcer
-                if member.category is None:
-                    member.category = kind  # "the leader": one of the four members
-                if source.pose and not member.pose:
-                    member.pose = source.pose  # "a family of four walking …, a mother in …": she walks too
-                    member.actions = [a for a in source.actions if a not in member.actions] + member.actions
-                self._set_zone(index, source.zone)
+            members = self._announced_members(source, listed, kind, how)
+            named = sum(self.out.mentions[i].count for i in members)
+            if named < 2 or (how == "exact" and named != source.count):
+                continue
+            self._adopt(announcer, members, kind, named)
         self.announced = []
+
+    def _announced_kind(self, source: Mention, listed: list[int], how: str) -> str | None:
+        """The kind of the members: the group's own, or that of those listed ("four members: the
+        leader …"); announced without a colon or a group word, only people or animals."""
+        if _collective(source.noun, source.head):
+            return priors.PERSON
+        if source.category is not None:
+            return source.category
+        if how == "exact":  # "two fighters, a samurai … and a ninja …": the kind of the first listed
+            first = self.out.mentions[listed[0]].category if listed else None
+            return first if first in (priors.PERSON, priors.ANIMAL) else None  # else "seven chargers, seven goblets"
+        kinds = [self.out.mentions[i].category for i in listed if self.out.mentions[i].category]
+        return max(set(kinds), key=kinds.count) if kinds else None
+
+    def _announced_members(self, source: Mention, listed: list[int], kind: str, how: str) -> list[int]:
+        if how == "exact":
+            # only the things named next, one after another, all of the kind: "two hikers, a man … and a
+            # woman …"; words the lists lack name members too ("three cats, a tabby and two calicos")
+            subjects = [i for i in listed if i not in {r.object for r in self.out.relations}]
+            return self._first_making(subjects, source.count, lambda i: self.out.mentions[i].category in (kind, None))
+        # a member named by a word the lists do not know ("a tabby", "a calico") is of the kind announced
+        members = [i for i in listed if self.out.mentions[i].category in (kind, None)]
+        if how == "colon" and sum(self.out.mentions[i].count for i in members) != source.count:
+            # "six chess pieces: two pawns, a king, …": those listed first that make up the count
+            prefix = self._first_making(listed, source.count, lambda i: True)
+            if sum(self.out.mentions[i].count for i in prefix) == source.count and len(prefix) > 1:
+                return prefix
+        return members
+
+    def _first_making(self, candidates: list[int], count: int, fits) -> list[int]:
+        """The first candidates, one after another while each fits, until they make up `count`."""
+        chosen, total = [], 0
+        for i in candidates:
+            if total >= count or not fits(i):
+                break
+            chosen.append(i)
+            total += self.out.mentions[i].count
+        return chosen
+
+    def _adopt(self, announcer: int, members: list[int], kind: str, named: int) -> None:
+        """The members are the announced group's: it keeps only those left unnamed, and they share
+        its kind, pose and place."""
+        source = self.out.mentions[announcer]
+        source.count = max(0, source.count - named)
+        source.category = source.category or kind  # the members left unnamed are of their kind too
+        for index in members:
+            member = self.out.mentions[index]
+            member.parent = announcer
+            if member.category is None:
+                member.category = kind  # "the leader": one of the four members
+            if source.pose and not member.pose:
+                member.pose = source.pose  # "a family of four walking …, a mother in …": she walks too
+                member.actions = [a for a in source.actions if a not in member.actions] + member.actions
+            self._set_zone(index, source.zone)
 
     def _on_copula(self, chunk: Chunk) -> None:
         self.after_copula = True
