@@ -448,27 +448,10 @@ class _Reader(NounPhrases, Owners):
             self.group = [self.last]
             self._apply_verb(chunk, self.group)
             return
-        if (previous is not None and previous.kind == "NP" and len(self.group) > 1 and self.joined_by == "COMMA"
-                and previous.np is not None and not previous.np.headless
-                and previous.np.noun != self.out.mentions[self.group[-1]].noun
-                and self.group[-1] in self.sentence_subjects):
-            # "woman in a raincoat, man in a trench coat, small boy in rubber boots jumping": a tag's
-            # verb after its own words is that tag's
-            self.group = [self.group[-1]]
-        if (previous is not None and previous.kind == "NP" and previous.np is not None and previous.np.pronoun is None
-                and not previous.np.headless and len(self.group) > 1 and self.last == self.group[-1]
-                and getattr(chunk.value, "holds", False) and not self.out.mentions[self.last].details
-                and self.out.mentions[self.last].category in (priors.PERSON, priors.ANIMAL)
-                and any(self.out.mentions[g].details or self.out.mentions[g].actions for g in self.group[:-1])):
-            # "a man in a red hat and a woman holding an umbrella": the man has his words already, the
-            # woman none, so what is held is hers (but "… and a groom in a suit walking": both walk)
-            self.group = [self.last]
-        before_np = self.chunks[self.index - 2] if self.index > 1 else None
-        gathered = previous is not None and previous.np is not None and previous.np.headless  # ", both smiling"
-        if (previous is not None and previous.kind == "NP" and before_np is not None and before_np.kind == "COMMA"
-                and not gathered and previous.np is not None and previous.np.pronoun is None and self.last in self.group and len(self.group) > 1 and self.last_role == "subject"):
-            # "a red car, two bicycles hanging on the wall, a toolbox …": said of the item before it
-            self.group = [self.last]
+        one = self._said_of_one(previous.np, before, chunk) if (
+            previous is not None and previous.kind == "NP" and previous.np is not None and len(self.group) > 1) else None
+        if one is not None:
+            self.group = [one]
         if not self.group:
             if self.fronted:
                 self.dangling.append(chunk)  # "on a shelf rest a towel and a candle": said of what comes
@@ -479,6 +462,28 @@ class _Reader(NounPhrases, Owners):
                 self.dangling.append(chunk)
                 return
         self._apply_verb(chunk, self._targets())
+
+    def _said_of_one(self, previous: NounPhrase, before: Chunk | None, chunk: Chunk) -> int | None:
+        """The one of several subjects that a verb right after a noun phrase is said of alone, if any."""
+        if previous.headless:
+            return None  # ", both smiling", "each holding a cup": of them all
+        last = self.group[-1]
+        if (self.joined_by == "COMMA" and previous.noun != self.out.mentions[last].noun
+                and last in self.sentence_subjects):
+            # "woman in a raincoat, man in a trench coat, small boy in rubber boots jumping": a tag's
+            # verb after its own words is that tag's
+            return last
+        if previous.pronoun is not None or self.last not in self.group:
+            return None
+        said_before = any(self.out.mentions[g].details or self.out.mentions[g].actions for g in self.group[:-1])
+        if (self.last == last and getattr(chunk.value, "holds", False) and not self.out.mentions[last].details
+                and said_before and self.out.mentions[last].category in (priors.PERSON, priors.ANIMAL)):
+            # "a man in a red hat and a woman holding an umbrella": the man has his words already, the
+            # woman none, so what is held is hers (but "… and a groom in a suit walking": both walk)
+            return last
+        if before is not None and before.kind == "COMMA" and self.last_role == "subject":
+            return self.last  # "a red car, two bicycles hanging on the wall, a toolbox …": the item before it
+        return None
 
     def _rides(self, mount: int) -> bool:
         """'a knight on a horse holding a lance': the rider, not the mount, does what follows."""
