@@ -264,7 +264,7 @@ class _Reader(NounPhrases, Owners):
             first = self.out.mentions[listed[0]].category if listed else None
             return first if first in (priors.PERSON, priors.ANIMAL) else None  # else "seven chargers, seven goblets"
         kinds = [self.out.mentions[i].category for i in listed if self.out.mentions[i].category]
-        return max(set(kinds), key=kinds.count) if kinds else None
+        return max(kinds, key=kinds.count) if kinds else None  # a tie goes to the kind listed first, in every process
 
     def _announced_members(self, source: Mention, listed: list[int], kind: str, how: str) -> list[int]:
         if how == "exact":
