@@ -214,3 +214,31 @@ def test_a_tag_list_reads_things_apart_from_the_pictures_look() -> None:
     scene = RulesPlanner().plan("1girl, cluttered desk, stapler, red onion, potted fern, warm light, film grain, "
                                 "high resolution", canvas=Canvas()).scene
     assert Counter(i.name for i in scene.instances) == {"girl": 1, "desk": 1, "stapler": 1, "onion": 1, "fern": 1}
+
+
+@pytest.mark.parametrize(("prompt", "expected", "caption_words"), [
+    # garments no list of ours names, known to WordNet first as worn: in the wearer's caption
+    ("a fisherman in a balaclava and an oilskin stands on the slipway", {"fisherman": 1, "slipway": 1},
+     ["balaclava", "oilskin"]),
+    ("a groom in a boater and suspenders", {"groom": 1}, ["boater", "suspenders"]),
+    ("a woman in a headscarf and a pelisse next to a man", {"woman": 1, "man": 1}, ["headscarf", "pelisse"]),
+    # and a part of the list that is a part of a garment does not end it
+    ("a groom in rolled-up shirt sleeves and suspenders walking", {"groom": 1}, ["sleeves", "suspenders"]),
+])  # fmt: skip
+def test_garments_wordnet_knows_are_worn(prompt, expected, caption_words) -> None:
+    scene = RulesPlanner().plan(prompt, canvas=Canvas()).scene
+    assert Counter(i.name for i in scene.instances) == expected
+    wearer = scene.instances[0]
+    assert all(w in wearer.caption for w in caption_words), wearer.caption
+
+
+@pytest.mark.parametrize(("word", "kind"), [
+    ("boater", "garment"), ("oilskin", "garment"), ("headscarf", "garment"), ("eyelash", "body"),
+    ("snout", "body"), ("thumb", "body"),
+    ("diamond", None),  # first a gem: "a diamond on a velvet cushion" is a thing
+    ("chair", None), ("lap", None),
+])  # fmt: skip
+def test_worn_and_bodily_words_come_from_wordnet(word, kind) -> None:
+    from planners.rules import lexicon
+
+    assert lexicon._WORDNET_KINDS.get(word) == kind

@@ -24,6 +24,8 @@ _PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "p
                           "depiction", "composition", "selfie", "still", "close-up", "closeup", "view", "artwork",
                           "scene"})
 # "waving at the camera", "looking into the lens": the one who looks at the picture, not a thing in it.
+# Parts of clothes one is said to be "in": what is worn ("in shirt sleeves", "in a lace collar").
+_GARMENT_PARTS = frozenset({"sleeve", "sleeves", "collar", "cuffs", "cuff", "hem", "lace"})
 _VIEWER = frozenset({"camera", "viewer", "lens", "spectator", "audience"})
 _SURFACES = frozenset({"table", "dining table", "desk", "counter", "shelf", "bookshelf", "plate", "tray", "bed",
                        "couch", "sofa", "bench", "coffee table", "nightstand", "dresser", "stool", "chair",
@@ -1199,6 +1201,8 @@ class NounPhrases:
         """Objects that are no instance of their own; True when handled."""
         kind, value = link[0], link[1]
         noun = np.noun
+        if kind == "REL" and value == "inside" and noun in _GARMENT_PARTS and self._place_or_garment(np, link):
+            return True  # "in rolled-up shirt sleeves and suspenders": worn, and the list of clothes goes on
         if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
             return True
         if kind == "PREP" and value == "for" and (np.det in ("my", "our", "your") or (

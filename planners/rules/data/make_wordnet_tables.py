@@ -1,4 +1,4 @@
-"""Write the rules planner's three WordNet 3.0 tables.
+"""Write the rules planner's four WordNet 3.0 tables.
 
 `concrete.txt.gz`: single-word nouns whose usual sense is a thing to draw (a made thing, a food, a
 plant, an animal, a natural object), so that a bare tag ("..., stapler, red onion, ...") is read
@@ -11,6 +11,10 @@ a kind of thing of its own, and knows "a mail carrier" is a person.
 `word_kinds.txt.gz`: English nouns that WordNet 3.0 knows only as people or only as
 animals, one "word<TAB>person|animal" per line, for the rules planner's open-vocabulary
 fallback ("a bench for visitors", "two spectators", "a jerboa").
+
+`worn_and_body.txt.gz`: single words whose usual sense is worn or a part of a body, one
+"word<TAB>garment|body" per line ("a boater", "an oilskin", "her eyelashes", "their hooves"), so
+that what is worn or bodily stays in its owner's caption.
 
 Run by hand when the lists should change; the product only reads the files it writes:
 
@@ -105,12 +109,77 @@ def concrete_nouns(wordnet: Path, synsets: Synsets) -> list[str]:
             if senses[0][0] in _CONCRETE_FILES and word in senses[0][1]]
 
 
+_CLOTHING = ("03051540", "03597469")  # clothing (article of clothing), jewelry
+_BODY = ("05225090", "05237755", "05601758")  # external body part, body covering (hair, feathers), feature
+_BODY_PART = "05220461"  # body part: its hyponyms in noun.animal are animals' parts (hoof, antler, snout)
+
+
+def _hyponyms(synsets: Synsets, hyponyms: dict[str, list[str]], roots) -> set[str]:
+    found, stack = set(), list(roots)
+    while stack:
+        offset = stack.pop()
+        if offset not in found:
+            found.add(offset)
+            stack += hyponyms.get(offset, [])
+    return found
+
+
+def _hyponym_pointers(data_noun: Path) -> dict[str, list[str]]:
+    hyponyms: dict[str, list[str]] = {}
+    for line in data_noun.read_text(encoding="latin-1").splitlines():
+        if line.startswith("  "):
+            continue
+        fields = line.split()
+        at = 4 + 2 * int(fields[3], 16)
+        for k in range(int(fields[at])):
+            symbol, offset, pos = fields[at + 1 + 4 * k: at + 4 + 4 * k]
+            if pos == "n" and symbol in ("~", "~i"):
+                hyponyms.setdefault(fields[0], []).append(offset)
+    return hyponyms
+
+
+def worn_and_body(wordnet: Path, synsets: Synsets) -> list[tuple[str, str]]:
+    """Single words whose usual (first) sense is worn ("boater", "oilskin", "headscarf") or a part
+    of a body ("eyelash", "thumb", "hoof", "snout"), each with its kind: garment|body. A thing worn
+    or a body part goes into its owner's caption rather than becoming a box of its own."""
+    hyponyms = _hyponym_pointers(wordnet / "data.noun")
+    worn = _hyponyms(synsets, hyponyms, _CLOTHING)
+    body = _hyponyms(synsets, hyponyms, _BODY)
+    animal_parts = {o for o in _hyponyms(synsets, hyponyms, [_BODY_PART]) if synsets[o][0] == 5}
+    found = []
+    for line in (wordnet / "index.noun").read_text(encoding="latin-1").splitlines():
+        fields = line.split()
+        if line.startswith("  ") or not re.fullmatch(r"[a-z][a-z'-]*", fields[0]):
+            continue
+        word, first = fields[0], fields[6 + int(fields[3])]
+        if word not in synsets[first][1] or word in _NOT_WORN_OR_BODY:
+            continue  # a lemma written otherwise in its synset (a capital: a name) is left out
+        if first in worn:
+            found.append((word, "garment"))
+        elif first in body or first in animal_parts:
+            found.append((word, "body"))
+    return found
+
+
+# First senses that are worn or bodily, but whose word a prompt uses for something else.
+_NOT_WORN_OR_BODY = frozenset({
+    "diamond", "pearl", "ruby", "bead", "jewel", "bijou", "furnishing", "laundry", "mending", "ironing",
+    "flatwork", "seatbelt", "accessory", "pin", "mac", "mack", "mini", "maxi", "bola", "bolo", "slip-on",
+    "reversible", "sparkler", "solitaire", "derby", "newmarket", "stays", "silks", "bling", "duds",
+    "rigout", "scanty", "suspensor", "step-in", "down", "permanent", "roach", "handle-bars", "hooks",
+    "imperial", "pudding-face", "thatch", "wishbone", "comb-plate", "marcel", "croupe", "crus", "mitt",
+    "maulers", "dug", "neb", "noggin", "bonce", "lap", "scut", "physiognomy", "villus", "horseback",
+    "fishbone", "soup-strainer", "annualry", "stylet", "pastern", "fetlock", "stifle", "withers",
+})
+
+
 def main() -> None:
     wordnet = Path(sys.argv[1])
     synsets = _synsets(wordnet / "data.noun")  # read once for all three tables
     _write("word_kinds.txt.gz", [f"{word}\t{kind}" for word, kind in word_kinds(wordnet, synsets)])
     _write("compounds.txt.gz", [f"{name}\t{kind}" for name, kind in compounds(synsets)])
     _write("concrete.txt.gz", concrete_nouns(wordnet, synsets))
+    _write("worn_and_body.txt.gz", [f"{word}\t{kind}" for word, kind in worn_and_body(wordnet, synsets)])
 
 
 if __name__ == "__main__":
