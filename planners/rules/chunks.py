@@ -642,6 +642,9 @@ class Chunker:
             np.end = j
             return np
         head_start, head_end = self._head(body, np, j)
+        after_head = [self.words[k] for k in body if k >= head_end]
+        if head_end > head_start and after_head and all(w in lexicon.COLOURS or w in lexicon.MATERIALS for w in after_head):
+            head_start = head_end = j  # "in sage green", "in champagne satin": a colour and a stuff, worn
         np.modifiers = [self.tokens[k] for k in body if k < head_start]
         np.head = [self.tokens[k] for k in range(head_start, head_end)] if head_end > head_start else []
         np.end = head_end if head_end > head_start else j
@@ -768,6 +771,9 @@ class Chunker:
         word = self.words[j]
         if j == self.object_at:
             return False
+        if (word in lexicon.COLOURS or word in lexicon.MATERIALS) and (j + 1 >= len(self.words) or (
+                not self.tokens[j + 1].is_word or self.words[j + 1] in ("and", "or", "with"))):
+            return False  # "one in sage green, …", "in champagne satin and pearls": a colour, a stuff
         if np.det in ("a", "an") and word.endswith("ing") and not words.is_english(word) and not (
                 self.words[j - 1:j] == [np.det] and self._noun_follows(j + 1)):
             return False  # "a halfling", "an earthling": an -ing word no table knows, after "a", is a thing

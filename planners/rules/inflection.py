@@ -45,6 +45,9 @@ def singular(word: str) -> tuple[str, bool]:
         known = words.noun_singular(word)  # "collies" -> "collie", where the endings guess "colly"
         if known is not None and known[1]:
             return known[0], True
+        for candidate in candidates:  # "shirtsleeves": a word built on a known one, "sleeve", not "sleef"
+            if any(lexicon.is_known_noun(candidate[k:]) for k in range(1, len(candidate) - 3)):
+                return candidate, True
         return candidates[0], True
     if word.endswith("men") and len(word) > 5 and lexicon.category(word[:-3] + "man") == "person":
         return word[:-3] + "man", True  # "groomsmen", "linesmen": as "firemen" are

@@ -170,6 +170,15 @@ CLOTHING = CLOTHING | frozenset(w for w, k in _WORDNET_KINDS.items() if k == "ga
 PARTS = PARTS | frozenset(w for w, k in _WORDNET_KINDS.items() if k == "body" and w not in priors.NOUNS
                           and w not in CLOTHING)
 
+_GARMENT_ENDINGS = frozenset(w for w in CLOTHING if len(w) >= 4 and "-" not in w and w != "suit") | {"sleeve", "sleeves"}
+
+
+def ends_in_garment(noun: str) -> bool:
+    """A word no list knows, built on a garment's name: 'shirtsleeves', 'overshirt', 'rainsuit'."""
+    return " " not in noun and noun not in priors.NOUNS and any(
+        noun.endswith(w) and len(noun) - len(w) >= 3 for w in _GARMENT_ENDINGS)
+
+
 # Wearable things a GenEval-style class list also has as objects: instances unless worn.
 WEARABLE_OBJECTS = frozenset({"eye patch"}) | _words("eyepatch tie backpack handbag purse bag glasses sunglasses watch hat cap helmet crown scarf glove")
 

@@ -199,6 +199,10 @@ class _Reader(NounPhrases, Owners):
             # "the father in an apron, his little girl in a tutu, each holding a spoon": both of them
             people = [i for i in self.sentence_subjects if self.out.mentions[i].is_person and self.out.mentions[i].count]
             self.group = people if len(people) > 1 else self.group
+        if each and not any(self.out.mentions[i].count > 1 for i in self.group):
+            # "six commuters wait as the rain comes down, each holding an umbrella": the plural before
+            plural = next((i for i in reversed(self.sentence_subjects) if self.out.mentions[i].count > 1), None)
+            self.group = [plural] if plural is not None else self.group
         self.acted.difference_update(self.group)  # what follows is said of all of them
         self.each = each
 
@@ -436,7 +440,8 @@ class _Reader(NounPhrases, Owners):
         before = self.chunks[self.index - 2] if self.index > 1 else None
         placed = before is not None and before.kind in ("REL", "PREP") and bool(self.group)
         if previous is not None and previous.kind == "NP" and self.last_role == "setting" and not (
-                placed and self.tokens[chunk.start].low.endswith("ing")):
+                placed and self.tokens[chunk.start].low.endswith("ing")) and not (
+                previous.np is not None and previous.np.headless):  # "…on a porch, each holding": theirs
             # "waves crashing below": said of the setting, drawn with it; but "kids lying on the
             # grass gazing at the stars": a participle after a place is said of who is there
             self.link = None

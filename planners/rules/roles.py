@@ -24,6 +24,9 @@ _PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "p
                           "depiction", "composition", "selfie", "still", "close-up", "closeup", "view", "artwork",
                           "scene"})
 # "waving at the camera", "looking into the lens": the one who looks at the picture, not a thing in it.
+# Nouns that, bare after "in", name what someone wears by its colour ("a bridesmaid in dusty rose").
+_COLOUR_NOUNS = frozenset({"rose", "blush", "champagne", "sage", "wine", "oatmeal", "camel", "taupe", "chocolate",
+                           "caramel", "cherry", "berry", "raspberry", "sand", "stone", "slate", "denim", "tweed"})
 # Parts of clothes one is said to be "in": what is worn ("in shirt sleeves", "in a lace collar").
 _GARMENT_PARTS = frozenset({"sleeve", "sleeves", "collar", "cuffs", "cuff", "hem", "lace"})
 _VIEWER = frozenset({"camera", "viewer", "lens", "spectator", "audience"})
@@ -1297,9 +1300,13 @@ class NounPhrases:
         if kind != "REL" or value != "inside":
             return False
         wearer = self._wearer()
+        if noun in _COLOUR_NOUNS and np.det is None and np.count is None and not np.plural and (
+                wearer is not None and self.out.mentions[wearer].is_person):
+            self._attach(self.out.mentions[wearer], self._link_text(np), np)  # "one in dusty rose": its colour
+            return True
         described = any(t.low in lexicon.COLOURS or t.low in lexicon.MATERIALS or t.low in lexicon.PATTERNS
                         for t in np.modifiers)
-        worn = noun in lexicon.CLOTHING or noun in lexicon.PARTS or (
+        worn = noun in lexicon.CLOTHING or noun in lexicon.PARTS or lexicon.ends_in_garment(noun or "") or (
             unknown and described and wearer is not None and self.out.mentions[wearer].is_person)
         if not worn:
             if unknown:
