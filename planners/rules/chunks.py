@@ -153,6 +153,11 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
     ("thousands of", 30), ("tons of", 8), ("a series of", 4), ("a variety of", 4), ("a selection of", 4),
     ("a bouquet of", 5), ("a batch of", 5), ("rows of", 8), ("stacks of", 8), ("piles of", 8),
     ("lines of", 8),
+    # collectives of people and animals: "a band of four musicians" is the four musicians
+    ("a band of", 4), ("a crew of", 4), ("a gang of", 4), ("a troop of", 5), ("a squad of", 5), ("a choir of", 6),
+    ("a pod of", 4), ("a pride of", 4), ("a gaggle of", 5), ("a circle of", 5), ("a party of", 4),
+    ("a posse of", 4), ("a troupe of", 4), ("a procession of", 6), ("a parade of", 6), ("a queue of", 5),
+    ("a brood of", 4), ("a colony of", 6), ("a convoy of", 4), ("a caravan of", 4), ("a throng of", 6),
 ]  # fmt: skip
 _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
 
@@ -333,6 +338,7 @@ _DRESSED = frozenset({"in", "wearing", "wears", "wore", "with", "sporting", "don
 _UNITS = frozenset({"pace", "foot", "step", "meter", "metre", "yard", "inch", "mile", "kilometer", "kilometre", "km",
                     "centimeter", "centimetre", "cm", "size", "minute", "hour", "second", "day", "week", "month",
                     "year", "time", "degree", "percent", "stride", "length", "arm's length", "floor", "storey", "story"})
+_STYLED = frozenset({"style", "styled", "inspired", "esque", "like", "vibes", "aesthetic", "type"})
 _AGE_VERBS = frozenset({"turning", "turns", "turned", "turn", "aged", "age", "ages"})
 
 
@@ -641,6 +647,9 @@ class Chunker:
                 np.pronoun = "one"
             np.end = j
             return np
+        cut = self._people_before_a_picture(body)
+        if cut is not None:
+            body, j = body[:cut + 1], body[cut] + 1  # "brother and sister holiday card:": the sister, then the card
         head_start, head_end = self._head(body, np, j)
         after_head = [self.words[k] for k in body if k >= head_end]
         if head_end > head_start and after_head and all(w in lexicon.COLOURS or w in lexicon.MATERIALS for w in after_head):
@@ -650,6 +659,20 @@ class Chunker:
         np.end = head_end if head_end > head_start else j
         self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
         return np
+
+    def _people_before_a_picture(self, body: list[int]) -> int | None:
+        """Where a phrase naming people runs on into the kind of picture wanted ('sister holiday
+        card', 'grandparents anniversary portrait'): the position of the last person word."""
+        last = singular(self.words[body[-1]])[0] if body else ""
+        if len(body) < 2 or (last not in lexicon.FRAMES and last not in ("card", "invitation", "announcement")):
+            return None
+        people = [k for k, at in enumerate(body[:-1]) if lexicon.category(singular(self.words[at])[0]) == priors.PERSON
+                  and self.words[at] not in lexicon.ADJECTIVES]
+        if not people or any(self.words[at] in _STYLED for at in body[people[-1]:]) or (
+                self.tokens[body[people[-1]]].text[:1].isupper() and body[people[-1]] > 0
+                and self.tokens[body[people[-1]] - 1].text[:1].isupper()):
+            return None  # "beatrix potter style watercolor", "Norman Rockwell portrait": how it is drawn
+        return people[-1]
 
     def _quantity(self, np: NounPhrase, j: int) -> int:
         """Determiner and quantity, in any of their usual orders ("the two", "all three", "a pair

@@ -299,7 +299,8 @@ EVENTS = _words("picnic party fight conversation chat talk meal dinner lunch bre
                 "barbecue bbq celebration ceremony dance duel argument debate discussion workout jog run hike "
                 "look glance peek sip bite drink smoke look toast wedding birthday contest competition")
 # The events among them that make an occasion of a whole scene: "breakfast on a table", "set for dinner".
-OCCASIONS = _words("picnic meal dinner lunch breakfast brunch supper barbecue bbq celebration ceremony feast banquet")
+OCCASIONS = _words("picnic meal dinner lunch breakfast brunch supper barbecue bbq celebration ceremony feast banquet "
+                    "anniversary birthday graduation honeymoon retirement christening baptism reunion engagement")
 COLLECTIVES = _words("band family group team crowd trio quartet choir orchestra crew gang couple party duo squad")
 # The speaker talking to the planner: "I'd love a picture of...", "can you make...", "please draw".
 CHATTER = _words("i i'm i'd i'll i've me we we'd let's lets you please pls so hey hi hello okay ok to see "

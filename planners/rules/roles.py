@@ -24,6 +24,8 @@ _PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "p
                           "depiction", "composition", "selfie", "still", "close-up", "closeup", "view", "artwork",
                           "scene"})
 # "waving at the camera", "looking into the lens": the one who looks at the picture, not a thing in it.
+# What a picture is made as, when named right before a colon: the picture asked for, no thing in it.
+_PICTURE_PURPOSES = lexicon.FRAMES | frozenset({"card", "invitation", "announcement", "banner", "flyer", "cover"})
 # Nouns that, bare after "in", name what someone wears by its colour ("a bridesmaid in dusty rose").
 _COLOUR_NOUNS = frozenset({"rose", "blush", "champagne", "sage", "wine", "oatmeal", "camel", "taupe", "chocolate",
                            "caramel", "cherry", "berry", "raspberry", "sand", "stone", "slate", "denim", "tweed"})
@@ -236,6 +238,10 @@ class NounPhrases:
             return True  # "..., warm candlelight, ...": the look of the picture
         if kind == "STYLE" or self._look_alike(np) or self._attribution(np) or self._picture_modifier(np):
             return True
+        nxt = self._next()
+        if (np.noun or "").rsplit(" ", 1)[-1] in _PICTURE_PURPOSES and nxt is not None and nxt.kind == "COMMA" and (
+                nxt.value == ":") and np.count is None:
+            return True  # "mom and daughter christmas card: …": the picture asked for, named before it
         if np.pronoun is not None:
             self._pronoun(np, link)
             return True
@@ -1204,6 +1210,10 @@ class NounPhrases:
         """Objects that are no instance of their own; True when handled."""
         kind, value = link[0], link[1]
         noun = np.noun
+        after = self._next()
+        if kind in ("REL", "PREP") and noun in _PLACE_PARTS and np.det in ("the", None) and after is not None and (
+                after.kind == "OF"):
+            return True  # "at the end of the pier": where on the pier, which the next phrase names
         if kind == "REL" and value == "inside" and noun in _GARMENT_PARTS and self._place_or_garment(np, link):
             return True  # "in rolled-up shirt sleeves and suspenders": worn, and the list of clothes goes on
         if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
@@ -1521,7 +1531,10 @@ class NounPhrases:
         if np.det in lexicon.DEFINITE and np.count is None:
             for index in reversed(range(len(self.out.mentions))):
                 earlier = self.out.mentions[index].noun
-                same = earlier == np.noun or (earlier.endswith(np.noun) and len(np.noun) > 2)  # "the fire": the campfire
+                prefix = earlier[:-len(np.noun)].strip() if earlier.endswith(np.noun) else ""
+                same = earlier == np.noun or (len(np.noun) > 2 and len(prefix) > 2 and (
+                    earlier[-len(np.noun) - 1] == " " or words.is_english(prefix)))  # "the fire": the campfire
+                # (but "the man" is not "the woman")
                 placing = all(t.low in _PLACE_WORDS for t in np.modifiers)  # "the top shelf" of the bookshelf
                 if same and placing:
                     self._touch(index, role)
