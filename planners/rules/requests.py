@@ -143,6 +143,14 @@ def _tells(words: list[str], k: int, end: int) -> int | None:
     for, up to the end of the clause."""
     if words[k:k + 2] in (["been", "trying"], ["i've", "been"], ["still", "trying"], ["trying", "again"]):
         return _clause_end(words, k + 2, end)
+    here = next((m for m in range(k + 1, min(k + 4, end)) if words[m] == "here"), None)
+    if here is not None and (here + 1 >= end or words[here + 1] in _ENDS) and not set(words[k:here]) & (
+            _ARTICLES | _LINKS | _MAKE) and (lexicon.category(singular(words[here - 1])[0]) == priors.PERSON
+                                            or words[here - 1].endswith(("er", "or", "ist", "ian", "ant", "ent"))):
+        return here + 1  # "wedding photographer here,", "Interior designer here.": who asks
+    m = _skip(words, k, end, {"just", "only", "still", "am", "i'm", "im"})
+    if m + 1 < end and words[m] in ("testing", "trying", "using") and words[m + 1] in ("this", "it", "out"):
+        return _clause_end(words, m + 2, end)  # "testing this for a client's album cover:", "just testing this out:"
     if words[k] in ("planning", "organizing", "organising", "preparing") and any(
             words[m] in _WANT and words[m - 1] == "and" for m in range(k + 1, end)):
         return _clause_end(words, k + 1, end)  # "Planning a fall mini session and want a mockup …:"

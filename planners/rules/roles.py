@@ -219,6 +219,18 @@ class NounPhrases:
         self.owner, self.group, self.last_role = self.last, [self.last], "subject"
         return True
 
+    def _described_next(self) -> bool:
+        """Whether this phrase is followed by who it is: 'for his customer, a small woman with …',
+        'at her boss, a heavy man in suspenders': someone in the picture, described."""
+        k = self.index + 1
+        np = self.chunks[self.index].np
+        if np is None or np.det not in _POSSESSIVES and np.det != "the":
+            return False  # "parked at a gas pump, a man in overalls …": the next item of a list
+        if k + 1 >= len(self.chunks) or self.chunks[k].kind != "COMMA" or self.chunks[k].value != ",":
+            return False
+        after = self.chunks[k + 1].np
+        return after is not None and after.det in ("a", "an") and after.noun in _PLAIN_PEOPLE and after.count is None
+
     def _link_for(self, np: NounPhrase):
         """The link before this phrase; after 'and', 'or' or a comma, the list it goes on with."""
         link, self.link = self.link, None
@@ -1219,7 +1231,7 @@ class NounPhrases:
         if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
             return True
         if kind == "PREP" and value == "for" and (np.det in ("my", "our", "your") or (
-                (noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES | _PURPOSES)):
+                (noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES | _PURPOSES)) and not self._described_next():
             return True  # "for my daughter's birthday card", "posing for a team photo": what it is for
         if kind == "PREP" and value == "like" and self.out.mentions and not self._examples_before():
             # "evenly spaced, like notes on a stave": a likeness, not things; up to the clause's end
@@ -1232,15 +1244,17 @@ class NounPhrases:
                 not np.plural):
             return True  # "at first light", "washed in harsh yellow light": the picture's light
         served = self.index >= 3 and self.chunks[self.index - 3].kind == "VERB"  # "pouring coffee for a trucker"
-        if kind == "PREP" and value == "for" and lexicon.category(noun or "") == priors.PERSON and not served:
+        if kind == "PREP" and value == "for" and lexicon.category(noun or "") == priors.PERSON and not served and (
+                not self._described_next()):
             return True  # "a bench for visitors", "a cake for the guests": whom it is for, not who is there
         if noun in lexicon.OPENINGS or (noun or "").rsplit(" ", 1)[-1] in lexicon.OPENINGS:
             return True  # "peeking out of a hole in the wall", "on a crater rim": where, not what
         nxt = self._next()
         owned_next = nxt is not None and nxt.kind in ("REL", "OF")  # "fixing a flat tire on his truck"
         plant = lexicon.category(noun) == priors.PLANT  # "waters the flowers": not a part of the one watering
+        possessed = any(t.low.endswith(("'s", "s'")) for t in np.modifiers)  # "powdering a model's face"
         worn_or_part = (noun in lexicon.CLOTHING or noun in lexicon.PARTS and not plant) and (
-            np.det not in lexicon.ARTICLES or owned_next)
+            np.det not in lexicon.ARTICLES or owned_next or possessed)
         held = getattr(value, "holds", False) and words.can_be(noun or "", "NOUN")  # "holding his diploma"
         if kind == "VERB" and subjects and (worn_or_part or (
                 np.det in lexicon.POSSESSIVES and lexicon.category(noun) is None and noun not in priors.NOUNS
@@ -1294,7 +1308,7 @@ class NounPhrases:
         noun = np.noun
         unknown = lexicon.category(noun) is None and not lexicon.is_known_noun(noun)
         if unknown and kind in ("REL", "PREP") and value in ("at", "along", "across", "through", "during") and not (
-                self._worked_at(np, value)) and not (value == "through" and words.is_concrete((noun or "").rsplit(" ", 1)[-1])):
+                self._worked_at(np, value)) and not self._described_next() and not (value == "through" and words.is_concrete((noun or "").rsplit(" ", 1)[-1])):
             self._setting(np, ("REL", value))  # an unknown word there is most likely a place
             return True
         if kind == "REL" and value == "on" and noun in lexicon.WORLDS:
