@@ -338,6 +338,9 @@ _DRESSED = frozenset({"in", "wearing", "wears", "wore", "with", "sporting", "don
 _UNITS = frozenset({"pace", "foot", "step", "meter", "metre", "yard", "inch", "mile", "kilometer", "kilometre", "km",
                     "centimeter", "centimetre", "cm", "size", "minute", "hour", "second", "day", "week", "month",
                     "year", "time", "degree", "percent", "stride", "length", "arm's length", "floor", "storey", "story"})
+# After a measure of distance: "a step behind", "a yard away", "a mile off".
+_DISTANCE_AFTER = frozenset({"behind", "ahead", "away", "apart", "off", "back", "in", "from", "above", "below", "beyond",
+                             "further", "farther", "closer", "to", "left", "right", "higher", "lower"})
 _STYLED = frozenset({"style", "styled", "inspired", "esque", "like", "vibes", "aesthetic", "type"})
 _AGE_VERBS = frozenset({"turning", "turns", "turned", "turn", "aged", "age", "ages"})
 
@@ -525,6 +528,9 @@ class Chunker:
         np = self.noun_phrase(i)
         if np is not None and np.count and np.noun in _UNITS:
             return Chunk("OTHER", np.start, np.end, "measure")  # "thirty paces apart", "a dozen feet away", "three sizes too big"
+        if np is not None and np.det in ("a", "an") and np.noun in _UNITS and not np.modifiers and np.end < len(self.words) and (
+                self.words[np.end] in _DISTANCE_AFTER) and (np.start == 0 or self.words[np.start - 1] not in lexicon.PREPOSITIONS):
+            return Chunk("OTHER", np.start, np.end, "measure")  # "dad a step behind them", "a foot away"
         if np is not None:
             return Chunk("NP", np.start, np.end, np=np)
         if _is_verb_form(word) or word.endswith("ed"):
@@ -936,6 +942,10 @@ class Chunker:
         if np is not None and np.pronoun in ("he", "she", "they", "it", "we", "i", "you", "himself", "herself",
                                              "itself", "themselves"):
             return bool(words.verb_tags(word) - {"VBN"}) or word in lexicon.VERBS
+        placed = len(self.chunks_so_far) >= 2 and self.chunks_so_far[-2].kind == "REL"
+        after = self.words[i + 1] if i + 1 < len(self.words) else ""
+        if np is not None and np.pronoun in ("them", "him", "her", "us", "it") and placed and after in lexicon.ARTICLES:
+            return bool(words.verb_tags(word) & {"VBZ", "VBP"})  # "between them rolls a tumbleweed": inverted
         if np is not None and np.noun is not None and (np.plural or (np.count or 1) > 1) and (
                 lexicon.category(np.noun) in (priors.PERSON, priors.ANIMAL)):
             # "knights fire arrows": after people or animals, a form agreeing with the plural is their

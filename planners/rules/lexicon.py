@@ -260,7 +260,7 @@ FRAMES = _words(
     "photo photograph picture image painting drawing illustration sketch render rendering "
     "shot snapshot portrait close-up closeup view scene watercolor watercolour artwork "
     "poster cartoon comic still frame depiction composition selfie pic pics ad advert advertisement commercial panel "
-    "screenshot screencap thumbnail"
+    "screenshot screencap thumbnail film movie take cutscene episode"
 )
 # Things that show other things: what they show goes into their caption, never a box of its own.
 DEPICTIONS = _words(
@@ -347,6 +347,7 @@ PICTURE_PHRASES = (
     "god rays", "lens flare", "unreal engine", "octane render", "ray tracing", "in 4k|8k|hd",
     "35mm|50mm|85mm|24mm film|lens|photo|photograph|shot?", "soft|harsh|long|deep shadows",
     "pastel|muted|vibrant|warm|cool|bright|earthy|neon colors|colours|tones|palette",
+    "from a|the drone|helicopter", "drone shot|view|footage|photo|angle",
 )
 
 PREPOSITIONS = _words(

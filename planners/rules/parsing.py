@@ -10,7 +10,7 @@ phrases themselves get their roles in `roles.py`.
 from __future__ import annotations
 
 from planners import priors
-from planners.rules import lexicon
+from planners.rules import lexicon, words
 from planners.rules.chunks import Chunk, Chunker, NounPhrase
 from planners.rules.description import Description, Mention, Relation
 from planners.rules.owners import Owners
@@ -457,8 +457,14 @@ class _Reader(NounPhrases, Owners):
             previous is not None and previous.kind == "NP" and previous.np is not None and len(self.group) > 1) else None
         if one is not None:
             self.group = [one]
-        if not self.group:
-            if self.fronted:
+        nxt = self.chunks[self.index + 1] if self.index + 1 < len(self.chunks) else None
+        fronted = bool(self.fronted) or (self.between is not None and not self.between[0])  # "between the trees rolls …"
+        inverted = (fronted and previous is not None and previous.kind == "NP" and self.last_role == "object"
+                    and nxt is not None and nxt.np is not None and nxt.np.det in lexicon.ARTICLES
+                    and (not chunk.value.transitive or (previous.np is not None and previous.np.plural and "VBZ" in
+                                                         words.verb_tags(self.tokens[chunk.start].low))))
+        if not self.group or inverted:
+            if fronted:
                 self.dangling.append(chunk)  # "on a shelf rest a towel and a candle": said of what comes
                 return
             if self.last is not None and self.last_role in ("subject", "object"):

@@ -22,7 +22,7 @@ _CANVAS_WORDS = lexicon.FRAMES | frozenset({"canvas", "frame", "image", "picture
 # Frame words that never name a thing in the picture (a painting or a frame can hang on a wall).
 _PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "pic", "pics", "panel", "render", "rendering", "illustration",
                           "depiction", "composition", "selfie", "still", "close-up", "closeup", "view", "artwork",
-                          "scene"})
+                          "scene", "film", "movie", "take", "cutscene", "episode"})
 # "waving at the camera", "looking into the lens": the one who looks at the picture, not a thing in it.
 # What a picture is made as, when named right before a colon: the picture asked for, no thing in it.
 _PICTURE_PURPOSES = lexicon.FRAMES | frozenset({"card", "invitation", "announcement", "banner", "flyer", "cover"})
@@ -250,6 +250,8 @@ class NounPhrases:
             return True  # "..., warm candlelight, ...": the look of the picture
         if kind == "STYLE" or self._look_alike(np) or self._attribution(np) or self._picture_modifier(np):
             return True
+        if np.plural and np.noun in lexicon.COLOURS and np.noun not in priors.NOUNS and np.count is None:
+            return True  # "a sky in stormy greens and greys": colours, said of the picture
         nxt = self._next()
         if (np.noun or "").rsplit(" ", 1)[-1] in _PICTURE_PURPOSES and nxt is not None and nxt.kind == "COMMA" and (
                 nxt.value == ":") and np.count is None:
@@ -1359,6 +1361,9 @@ class NounPhrases:
         if link[0] != "REL" or link[1] != "between" or self.between is not None:
             return False
         target = self._mention_for(np, role="object")
+        if not subjects and ((np.count or 1) >= 2 or np.plural):
+            self.fronted.append(("between", target))  # "between the trees rolls a tumbleweed": what comes next
+            return True
         if (np.count or 1) >= 2:
             self._relate(subjects, "between", target)  # "between two horses": the planner splits the pair
         else:
