@@ -1155,6 +1155,8 @@ class NounPhrases:
         subjects = self._object_subjects(link[0])
         if self._not_a_thing(np, link, subjects) or self._between(np, link, subjects):
             return
+        if self._known_surroundings(np, link):
+            return
         nxt = self._next()
         if (not subjects and link[0] == "REL" and link[1] in ("inside", "at") and nxt is not None
                 and nxt.kind == "COMMA" and lexicon.category(np.noun or "") in (None, priors.BUILDING)):
@@ -1185,6 +1187,18 @@ class NounPhrases:
             self._relate(subjects, relation, target)
         else:
             self.fronted.append((relation, target))
+
+    def _known_surroundings(self, np: NounPhrase, link) -> bool:
+        """'hanging from the rafters', 'peering through the curtains', 'wading in the shallows': a
+        definite plural nobody introduced is part of where the scene is, drawn with the background,
+        not a number of things to place. True when handled."""
+        if link[0] not in ("REL", "PREP") or np.det != "the" or not np.plural or np.count is not None or (
+                not self.out.mentions):
+            return False  # but "waves crash against the rocks": the rocks are what there is to draw
+        noun = np.noun or ""
+        if lexicon.category(noun) in (priors.PERSON, priors.ANIMAL) or any(m.noun == noun for m in self.out.mentions):
+            return False  # "the twins", "behind the dogs": people, animals, things named before
+        return self._setting(np, link)
 
     def _object_subjects(self, kind: str) -> list[int]:
         if kind == "VERB":
