@@ -24,6 +24,9 @@ _PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "p
                           "depiction", "composition", "selfie", "still", "close-up", "closeup", "view", "artwork",
                           "scene", "film", "movie", "take", "cutscene", "episode"})
 # "waving at the camera", "looking into the lens": the one who looks at the picture, not a thing in it.
+# Parts of a room or a building that, named with "the" and nothing else, are where things are.
+_ROOM_PARTS = frozenset({"door", "window", "wall", "floor", "ceiling", "doorway", "entrance", "hallway", "staircase",
+                         "stairs", "roof", "porch"})
 # What a picture is made as, when named right before a colon: the picture asked for, no thing in it.
 _PICTURE_PURPOSES = lexicon.FRAMES | frozenset({"card", "invitation", "announcement", "banner", "flyer", "cover"})
 # Nouns that, bare after "in", name what someone wears by its colour ("a bridesmaid in dusty rose").
@@ -1192,13 +1195,19 @@ class NounPhrases:
         """'hanging from the rafters', 'peering through the curtains', 'wading in the shallows': a
         definite plural nobody introduced is part of where the scene is, drawn with the background,
         not a number of things to place. True when handled."""
-        if link[0] not in ("REL", "PREP") or np.det != "the" or not np.plural or np.count is not None or (
+        room_part = (np.noun in _ROOM_PARTS and not np.plural and not np.modifiers and link[0] == "REL"
+                     and self._next_is_end())  # "a retriever sleeps by the door.", "beneath the window,"
+        if link[0] not in ("REL", "PREP") or np.det != "the" or not (np.plural or room_part) or np.count is not None or (
                 not self.out.mentions):
             return False  # but "waves crash against the rocks": the rocks are what there is to draw
         noun = np.noun or ""
         if lexicon.category(noun) in (priors.PERSON, priors.ANIMAL) or any(m.noun == noun for m in self.out.mentions):
             return False  # "the twins", "behind the dogs": people, animals, things named before
         return self._setting(np, link)
+
+    def _next_is_end(self) -> bool:
+        nxt = self._next()
+        return nxt is None or nxt.kind in ("SENT", "COMMA", "AND", "CLAUSE")
 
     def _object_subjects(self, kind: str) -> list[int]:
         if kind == "VERB":
