@@ -320,7 +320,10 @@ _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lex
             | lexicon.DETERMINERS | frozenset({"there", "here", "no", "not", "without", "nobody", "himself", "herself", "itself", "themselves"})
             | frozenset({"i", "i'd", "i'm", "i'll", "i've", "we", "we'd", "we're", "you", "you'd", "let's",
                          "he", "she", "they", "him", "them"})
-            | lexicon.CHAT) - {"one"}
+            | lexicon.CHAT
+            # adverbs of place end a phrase: "a single raven overhead", "a lighthouse nearby"
+            | frozenset({"overhead", "nearby", "aloft", "ashore", "afar", "upstairs", "downstairs", "outdoors",
+                         "indoors", "offshore", "uphill", "downhill", "alongside", "apart", "aside", "ahead"})) - {"one"}
 
 
 # Words that say how far or how exactly, before a place: "right in the middle", "way up in the sky".
@@ -812,6 +815,9 @@ class Chunker:
         if j > 0 and f"{self.words[j - 1]} {singular(word)[0]}" in lexicon.COMPOUND_NOUNS | priors.MULTIWORD_NOUNS:
             return False  # "a porch swing", "a swing set": a thing named by two words
         has_noun = seen.has_noun
+        if not has_noun and np.det in ("a", "an", "the") and _participle(self.words[j - 1]) and (
+                not word.endswith("ing") and words.can_be(singular(word)[0], "NOUN")):
+            return False  # "a parked moped", "a painted miniature": the participle describes the noun after it
         if seen.count and self._agrees_as_verb(np, j):
             self.verb_at = j
             return True
@@ -1014,6 +1020,9 @@ class Chunker:
                           and words[k] not in ("and", "or", "&")
                           and not (words[k].endswith("ing") and k + 1 < len(words)
                                    and lexicon.is_adjective(words[k + 1]))]
+            if candidates and candidates[-1] < last and _participle(words[candidates[-1]]) and (
+                    is_english(words[last]) and _can_be_noun(singular(words[last])[0]) and not words[last].endswith("ing")):
+                candidates = [last]  # "a painted miniature", "a rusted steel spiral": the last word is the thing
             if not candidates and self._adjective_is_the_thing(np, body, end):
                 candidates = [last]  # "a square tin", "the jagged coral"
             if not candidates or words[candidates[-1]] in ("one", "ones", "more"):
@@ -1054,3 +1063,11 @@ class Chunker:
         if "ADJ" in found or words.verb_tags(modifier) & {"VBG", "VBD", "VBN"}:
             return False
         return "NOUN" in found or lexicon.is_known_noun(modifier)
+
+
+def _participle(word: str) -> bool:
+    return word.endswith("ed") and "VBN" in words.verb_tags(word) and not words.can_be(word, "NOUN")
+
+
+def _can_be_noun(word: str) -> bool:
+    return words.can_be(word, "NOUN")  # (inside _head, `words` is the phrase's word list)
