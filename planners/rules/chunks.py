@@ -132,7 +132,8 @@ _phrase("THERE", "there", "there", "here", "we see", "you can see", "one can see
 _phrase("OF", "of", "of")
 _phrase("PICTURE", "span", *lexicon.PICTURE_SPANS)
 _phrase("PICTURE", "words", *lexicon.PICTURE_PHRASES)
-_phrase("FILLER", "either side", "on either side", "on either side of it|them", "either side")
+_phrase("FILLER", "either side", "on either side", "on either side of it|them", "either side",
+        "at|on either end", "at|on either end of it|them", "at|on both ends", "at|on each end")
 _phrase("FILLER", "each side", "on each|both side|sides", "on each|both side|sides of it|them")
 _phrase("FILLER", "together",
         "side by side", "next to one another", "in a row", "in a line", "in that order", "in single file",

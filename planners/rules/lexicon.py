@@ -170,6 +170,13 @@ CLOTHING = CLOTHING | frozenset(w for w, k in _WORDNET_KINDS.items() if k == "ga
 PARTS = PARTS | frozenset(w for w, k in _WORDNET_KINDS.items() if k == "body" and w not in priors.NOUNS
                           and w not in CLOTHING)
 
+def is_bodily(noun: str) -> bool:
+    """A part of a body or of its covering ('eyelashes', 'hooves', 'a mane'), not of a made thing."""
+    return _WORDNET_KINDS.get(noun) == "body" or noun in CREATURE_PARTS or noun in _BODY_WORDS
+
+
+_BODY_WORDS = _words("hair beard moustache mustache eye eyes ear ears nose mouth lips teeth smile face head hand hands "
+                     "arm arms leg legs foot feet fur mane tail wing wings freckles skin eyelash eyelashes hoof hooves")
 _GARMENT_ENDINGS = frozenset(w for w in CLOTHING if len(w) >= 4 and "-" not in w and w != "suit") | {"sleeve", "sleeves"}
 
 
@@ -185,6 +192,7 @@ WEARABLE_OBJECTS = frozenset({"eye patch"}) | _words("eyepatch tie backpack hand
 # Places and surroundings: they become the background, never instances.
 SETTINGS = _words(
     "scene place setting background landscape dormitory dorm scenery outdoors indoors street road avenue "
+    "gravel asphalt cobblestones cobbles tarmac dirt mud straw sawdust floorboards "
     "sidewalk pavement alley lane highway crossroads intersection square plaza city town village "
     "downtown suburb neighborhood neighbourhood countryside park garden backyard yard courtyard "
     "playground field meadow farm farmland pasture prairie forest woods jungle rainforest desert "

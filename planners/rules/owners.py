@@ -107,7 +107,10 @@ class Owners:
             return True
         # "on a pirate's shoulder": the article is the owner's, the part is still owned
         named_owner = any(t.low.endswith("'s") for t in np.modifiers)
-        owned = np.noun in lexicon.OWNED_PARTS or (np.noun in lexicon.PARTS and (np.det == "the" or named_owner))
+        worn = np.noun in lexicon.CLOTHING and np.noun not in lexicon.WEARABLE_OBJECTS
+        bodily = lexicon.is_bodily(np.noun or "")
+        owned = np.noun in lexicon.OWNED_PARTS or (np.noun in lexicon.PARTS and (np.det == "the" or named_owner)) or (
+            (bodily or worn) and np.det in ("his", "her", "their"))  # "on her eyelashes", "by his shoe"
         vehicle = None
         if not owned and np.det == "its" and lexicon.category(np.noun) not in (priors.PERSON, priors.ANIMAL):
             # "a bicycle with a baguette in its basket": a vehicle's basket, rack or boot is the vehicle's
@@ -122,6 +125,11 @@ class Owners:
             return False  # "on the keyboard": a thing of its own
         owner = named if named is not None else vehicle if vehicle is not None else self._resolve(
             np.det if np.det != "the" else "it", exclude=subjects)
+        if np.det in ("his", "her", "their") and named is None and (
+                owner is None or self.out.mentions[owner].category not in (priors.PERSON, priors.ANIMAL)):
+            if worn and not any(self.out.mentions[i].is_person for i in subjects):
+                return False  # "a cat sleeping on his jacket", nobody else there: the jacket is a thing
+            return True  # "gluing on her eyelashes": her own
         if owner is None or not subjects:
             return True
         words = self._text(self._link_start(np), np.end)

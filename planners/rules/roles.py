@@ -209,6 +209,8 @@ class NounPhrases:
         if before.kind not in ("COMMA", "NP") or before.value == ":":
             return False
         kin = self.chunks[self.index - 2] if before.kind == "COMMA" and self.index >= 2 else before
+        if kin.np is not None and kin.np.pronoun in ("himself", "herself") and self.index >= 3:
+            kin = self.chunks[self.index - 3]  # "the keeper himself, a grizzled man …"
         named = self.out.mentions[self.last]
         titled = kin.np is not None and kin.np.det is None and any(
             t.text[:1].isupper() for t in self.tokens[kin.np.start + 1:kin.np.end])  # "Detective Okafor, a tall woman"
@@ -1355,7 +1357,10 @@ class NounPhrases:
             return True
         described = any(t.low in lexicon.COLOURS or t.low in lexicon.MATERIALS or t.low in lexicon.PATTERNS
                         for t in np.modifiers)
+        person = wearer is not None and self.out.mentions[wearer].is_person
         worn = noun in lexicon.CLOTHING or noun in lexicon.PARTS or lexicon.ends_in_garment(noun or "") or (
+            unknown and np.det in ("a", "an") and person and not words.is_concrete((noun or "").rsplit(" ", 1)[-1])
+            and not lexicon.is_setting(noun or "")) or (
             unknown and described and wearer is not None and self.out.mentions[wearer].is_person)
         if not worn:
             if unknown:
@@ -1593,11 +1598,17 @@ class NounPhrases:
         """'a man and his son ...; the boy in a life jacket': a definite description of someone
         already there, when exactly one earlier person fits it and none is named so."""
         kin = _SAME_PERSON.get(np.noun or "")
-        if kin is None or any(m.noun == np.noun for m in self.out.mentions):
+        if any(m.noun == np.noun for m in self.out.mentions):
             return None
         # "two brothers and their sister …; the boys wear trunks": the plural fits a plural
-        fitting = [i for i, m in enumerate(self.out.mentions) if m.noun in kin and (m.count > 1) == np.plural]
-        return fitting[0] if len(fitting) == 1 else None
+        fitting = [i for i, m in enumerate(self.out.mentions) if m.noun in (kin or ()) and (m.count > 1) == np.plural]
+        if len(fitting) == 1:
+            return fitting[0]
+        if not fitting and np.plural and np.det == "the" and lexicon.category(np.noun or "") == priors.PERSON:
+            # "three ballerinas …; the mirror behind the dancers": the only group of people there
+            groups = [i for i, m in enumerate(self.out.mentions) if m.is_person and m.count > 1]
+            return groups[0] if len(groups) == 1 else None
+        return None
 
     def _described_animal(self, np: NounPhrase) -> int | None:
         """'a boy hugging his golden retriever, the dog licking his face': a general word for an animal
