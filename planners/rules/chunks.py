@@ -68,7 +68,7 @@ _phrase("REL", "behind", "behind", "in back of", "at the back of", "in the back 
 _phrase("REL", "next to", "next to", "beside", "besides", "by", "near", "nearby", "close to", "close by",
         "alongside", "along side", "by the side of", "adjacent to", "against", "across from", "opposite",
         "opposite to", "among", "amongst", "surrounded by", "together with", "accompanied by",
-        "on|at|to|by the? side of", "on either side of", "on each|both side|sides of", "either side of")
+        "on|at|to|by the? side of", "on|at|to the other|far side of", "on one side of", "on either side of", "on each|both side|sides of", "either side of")
 _phrase("REL", "inside", "in", "inside", "inside of", "within", "into", "in the middle of", "in the center of",
         "in the centre of", "at the center of", "at the centre of")
 _phrase("REL", "at", "at")
@@ -132,6 +132,7 @@ _phrase("THERE", "there", "there", "here", "we see", "you can see", "one can see
 _phrase("OF", "of", "of")
 _phrase("PICTURE", "span", *lexicon.PICTURE_SPANS)
 _phrase("PICTURE", "words", *lexicon.PICTURE_PHRASES)
+_phrase("FILLER", "other side", "on|at|to the other side", "on one side", "on|at|to the far side")
 _phrase("FILLER", "either side", "on either side", "on either side of it|them", "either side",
         "at|on either end", "at|on either end of it|them", "at|on both ends", "at|on each end")
 _phrase("FILLER", "each side", "on each|both side|sides", "on each|both side|sides of it|them")

@@ -175,6 +175,8 @@ def is_bodily(noun: str) -> bool:
     return _WORDNET_KINDS.get(noun) == "body" or noun in CREATURE_PARTS or noun in _BODY_WORDS
 
 
+# Parts of clothes: with "his", "her" or "their", the wearer's ("straw poking out of his sleeves").
+GARMENT_PARTS = _words("sleeve sleeves pocket pockets collar cuff cuffs hem lapel lapels hood buttons button")
 _BODY_WORDS = _words("hair beard moustache mustache eye eyes ear ears nose mouth lips teeth smile face head hand hands "
                      "arm arms leg legs foot feet fur mane tail wing wings freckles skin eyelash eyelashes hoof hooves")
 _GARMENT_ENDINGS = frozenset(w for w in CLOTHING if len(w) >= 4 and "-" not in w and w != "suit") | {"sleeve", "sleeves"}
@@ -192,7 +194,7 @@ WEARABLE_OBJECTS = frozenset({"eye patch"}) | _words("eyepatch tie backpack hand
 # Places and surroundings: they become the background, never instances.
 SETTINGS = _words(
     "scene place setting background landscape dormitory dorm scenery outdoors indoors street road avenue "
-    "gravel asphalt cobblestones cobbles tarmac dirt mud straw sawdust floorboards "
+    "gravel asphalt cobblestones cobbles tarmac dirt mud straw sawdust floorboards con convention expo "
     "sidewalk pavement alley lane highway crossroads intersection square plaza city town village "
     "downtown suburb neighborhood neighbourhood countryside park garden backyard yard courtyard "
     "playground field meadow farm farmland pasture prairie forest woods jungle rainforest desert "
@@ -506,6 +508,7 @@ ING_NOUNS = _words(
     "sling offspring")
 # People and animals the size table does not list: their kind, so that they wear, pose and act.
 PEOPLE = _words(
+    "mum mums mummy "
     "figure silhouette passerby pedestrian apprentice keeper "
     "counselor counsellor mage rogue paladin bard necromancer cleric assassin bandit lecturer shepherdess "
     "welder programmer director ringmaster grocer seamstress cobbler priestess bishop pharaoh sultan chieftain "

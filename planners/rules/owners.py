@@ -107,7 +107,7 @@ class Owners:
             return True
         # "on a pirate's shoulder": the article is the owner's, the part is still owned
         named_owner = any(t.low.endswith("'s") for t in np.modifiers)
-        worn = np.noun in lexicon.CLOTHING and np.noun not in lexicon.WEARABLE_OBJECTS
+        worn = np.noun in lexicon.CLOTHING and np.noun not in lexicon.WEARABLE_OBJECTS or np.noun in lexicon.GARMENT_PARTS
         bodily = lexicon.is_bodily(np.noun or "")
         owned = np.noun in lexicon.OWNED_PARTS or (np.noun in lexicon.PARTS and (np.det == "the" or named_owner)) or (
             (bodily or worn) and np.det in ("his", "her", "their"))  # "on her eyelashes", "by his shoe"
@@ -127,7 +127,7 @@ class Owners:
             np.det if np.det != "the" else "it", exclude=subjects)
         if np.det in ("his", "her", "their") and named is None and (
                 owner is None or self.out.mentions[owner].category not in (priors.PERSON, priors.ANIMAL)):
-            if worn and not any(self.out.mentions[i].is_person for i in subjects):
+            if worn and np.noun not in lexicon.GARMENT_PARTS and not any(self.out.mentions[i].is_person for i in subjects):
                 return False  # "a cat sleeping on his jacket", nobody else there: the jacket is a thing
             return True  # "gluing on her eyelashes": her own
         if owner is None or not subjects:

@@ -88,6 +88,7 @@ class _Reader(NounPhrases, Owners):
     # -- state ---------------------------------------------------------------------------------
 
     def _new_sentence(self) -> None:
+        self.sentence_start = len(self.out.mentions)  # the first mention of this sentence
         self.sentence_subjects: list[int] = []  # top-level mentions, for "from left to right"
         self.sentence_orders: list[tuple[str, bool]] = []
         self.announced: list[tuple[int, int, str]] = []  # (the plural, first mention after it, how: colon|group|exact)

@@ -586,7 +586,7 @@ class NounPhrases:
     def _headless(self, np: NounPhrase, link) -> None:
         kind = link[0] if link else None
         words = [t.text for t in np.modifiers]
-        if self._more_of_the_same(np, link):
+        if self._more_of_the_same(np, link) or self._counted_of(np, link):
             return
         wear = kind == "WEAR" or (kind == "REL" and link[1] == "inside")
         garment_again = wear and words and words[-1].lower() in ("one", "ones") and self._last_garment() is not None
@@ -631,6 +631,28 @@ class NounPhrases:
                 self._another_of_the_kind(np)):
             return
         self.ellipsis.append(np)  # "a red and a blue cup": the head comes later
+
+    def _counted_of(self, np: NounPhrase, link) -> bool:
+        """'two of her friends', 'three of the boys': that many of them; of a plural named before,
+        those (no more of them). True when handled."""
+        i = self.index
+        if not np.count or np.count < 2 or np.modifiers or i + 2 >= len(self.chunks):
+            return False
+        of, inner = self.chunks[i + 1], self.chunks[i + 2].np
+        if of.kind != "OF" or inner is None or inner.noun is None or not inner.plural or inner.count is not None or (
+                inner.det not in ("the", "his", "her", "their", "my", "our", "your", "these", "those")):
+            return False
+        self.skip.update({i + 1, i + 2})
+        earlier = [k for k, m in enumerate(self.out.mentions) if m.noun == inner.noun and m.count >= np.count]
+        if earlier:
+            self._touch(earlier[-1], "subject")
+            self.group = [earlier[-1]]  # "four dogs …; two of the dogs sleep": what follows is said of them
+            return True
+        self.index = i + 2
+        counted = NounPhrase(inner.start, inner.end, det=None, count=np.count, modifiers=inner.modifiers,
+                             head=inner.head, noun=inner.noun, plural=True)
+        self._on_np_as(counted, link)
+        return True
 
     def _more_of_the_same(self, np: NounPhrase, link) -> bool:
         """'two black swans and eleven white ones', 'seven balloons …, and two more': a counted
@@ -1575,6 +1597,14 @@ class NounPhrases:
                 if self.out.mentions[index].noun == np.noun and self.out.mentions[index].count == 1:
                     self._touch(index, role)
                     return index
+        if np.det in ("my", "our", "his", "her", "their") and np.count is None and not np.plural and np.noun:
+            # "a bride and her mom. …; her mom sits in an armchair": the same mom, said of again in a
+            # later sentence ("my cousin … my cousin is in the middle" in any)
+            before = len(self.out.mentions) if np.det in ("my", "our") else self.sentence_start
+            same = [i for i in range(before) if self.out.mentions[i].noun == np.noun and self.out.mentions[i].count == 1]
+            if len(same) == 1:
+                self._touch(same[0], role)
+                return same[0]
         if np.det in lexicon.DEFINITE and np.count is None:
             for index in reversed(range(len(self.out.mentions))):
                 earlier = self.out.mentions[index].noun

@@ -27,7 +27,7 @@ from planners.rules import lexicon
 # Spellings people use for the same thing; lemminflect knows neither side as the other.
 VARIANTS: dict[str, str] = {
     "tshirt": "t-shirt", "tshirts": "t-shirts", "teeshirt": "t-shirt", "aeroplane": "airplane",
-    "aeroplanes": "airplanes", "motorbike": "motorcycle", "motorbikes": "motorcycles", "mum": "mom",
+    "aeroplanes": "airplanes", "motorbike": "motorcycle", "motorbikes": "motorcycles",
     "u": "you", "ur": "your",
 }  # fmt: skip
 
