@@ -358,6 +358,7 @@ PICTURE_PHRASES = (
     "35mm|50mm|85mm|24mm film|lens|photo|photograph|shot?", "soft|harsh|long|deep shadows",
     "pastel|muted|vibrant|warm|cool|bright|earthy|neon colors|colours|tones|palette",
     "from a|the drone|helicopter", "drone shot|view|footage|photo|angle",
+    "oil|oils|acrylic|acrylics|watercolor|watercolour|gouache|ink|pastel|charcoal on canvas|paper|board|panel|linen|wood",
 )
 
 PREPOSITIONS = _words(

@@ -27,6 +27,8 @@ _PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "p
 # Parts of a room or a building that, named with "the" and nothing else, are where things are.
 _ROOM_PARTS = frozenset({"door", "window", "wall", "floor", "ceiling", "doorway", "entrance", "hallway", "staircase",
                          "stairs", "roof", "porch"})
+# Words after a name that make it the picture's look: "degas inspired", "ghibli style".
+_STYLE_MARKS = frozenset({"inspired", "style", "styled", "esque", "vibes", "aesthetic"})
 # What a picture is made as, when named right before a colon: the picture asked for, no thing in it.
 _PICTURE_PURPOSES = lexicon.FRAMES | frozenset({"card", "invitation", "announcement", "banner", "flyer", "cover"})
 # Nouns that, bare after "in", name what someone wears by its colour ("a bridesmaid in dusty rose").
@@ -255,6 +257,13 @@ class NounPhrases:
             return True  # "..., warm candlelight, ...": the look of the picture
         if kind == "STYLE" or self._look_alike(np) or self._attribution(np) or self._picture_modifier(np):
             return True
+        after = self.tokens[np.end].low if np.end < len(self.tokens) else ""
+        if after in _STYLE_MARKS and lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL):
+            return True  # "degas inspired", "ghibli style": how the picture looks
+        people = [m for m in self.out.mentions if m.is_person and m.count == 1]
+        if np.noun == "couple" and np.count is None and not np.modifiers and len(people) == 2 and (
+                len(self.out.mentions) == 2):
+            return True  # "1girl, 1boy, couple, …": the two named already
         if np.plural and np.noun in lexicon.COLOURS and np.noun not in priors.NOUNS and np.count is None:
             return True  # "a sky in stormy greens and greys": colours, said of the picture
         nxt = self._next()
