@@ -823,13 +823,15 @@ class NounPhrases:
     def _each_of_them(self, np: NounPhrase, link) -> bool:
         """'two bridesmaids …, each bridesmaid holding a candle': every one of a plural named
         before, not one more; 'two stools at every table': so many for each of them."""
+        kind = link[0] if link else None
+        if np.det == "each" and np.headless and kind in ("REL", "PREP") and self._each_of_those_named(link):
+            return True
         if np.det not in ("each", "every") or np.count is not None or np.noun is None:
             return False
         plural = next((i for i in reversed(range(len(self.out.mentions)))
                        if self.out.mentions[i].noun == np.noun and self.out.mentions[i].count > 1), None)
         if plural is None:
             return False
-        kind = link[0] if link else None
         if kind in ("REL", "PREP") and self.last is not None and self.last != plural:
             placed = self.out.mentions[self.last]
             placed.count = min(placed.count * self.out.mentions[plural].count, 24)
@@ -837,6 +839,27 @@ class NounPhrases:
             return True
         self.group, self.owner, self.last, self.last_role = [plural], plural, plural, "subject"
         self._gather(each=True)
+        return True
+
+    def _each_of_those_named(self, link) -> bool:
+        """'…, with a music stand in front of each of them': one placed thing for each of the people
+        (or animals) named in the sentence before it. True when handled."""
+        i = self.index
+        if i + 2 >= len(self.chunks) or self.chunks[i + 1].kind != "OF" or self.last is None:
+            return False
+        them = self.chunks[i + 2].np
+        if them is None or them.pronoun not in ("them", "us", "those"):
+            return False
+        placed = self.out.mentions[self.last]
+        owners = [k for k in self.sentence_subjects if k != self.last
+                  and self.out.mentions[k].category in (priors.PERSON, priors.ANIMAL)]
+        total = sum(self.out.mentions[k].count for k in owners)
+        if placed.count != 1 or total < 2 or placed.category in (priors.PERSON, priors.ANIMAL):
+            return False
+        self.skip.update({i + 1, i + 2})
+        placed.count = min(total, 24)
+        for k in owners:
+            self.out.relations.append(Relation(self.last, link[1], k, words=self.rel_words))
         return True
 
     def _one_named_of_them(self, np: NounPhrase) -> bool:
