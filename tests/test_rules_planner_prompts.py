@@ -113,7 +113,7 @@ CASES = [
          background=["river"]),
     Case("two red apples and three green apples in a basket", {"apple": 5, "basket": 1},
          relations=[("apple", "inside", "basket")]),
-    Case("A couple of penguins standing on an iceberg", {"penguin": 2}),
+    Case("A couple of penguins standing on an iceberg", {"penguin": 2, "iceberg": 1}),  # a thing they stand on (blind writers agree)
     Case("a pair of scissors next to a pair of shoes", {"scissors": 1, "shoe": 2}),
     Case("a dog with a red collar chasing a cat with a blue bow", {"dog": 1, "cat": 1},
          has={"dog": ["red collar", "chasing"], "cat": ["blue bow"]}, lacks={"dog": ["blue"], "cat": ["red"]}),

@@ -929,7 +929,7 @@ class Chunker:
         if "VBZ" not in words.verb_tags(word) or lexicon.is_known_noun(singular(word)[0]) or word in lexicon.STYLE_WORDS:
             return False
         after = self.words[i + 1] if i + 1 < len(self.words) else ""
-        return after in lexicon.PREPOSITIONS or after in lexicon.ARTICLES or words.is_adverb(after) or after in (
+        return after in lexicon.PREPOSITIONS or after in lexicon.DETERMINERS or words.is_adverb(after) or after in (
             "up", "down", "out", "off", "back", "away", "over")
 
     def _fronted_place(self, np: NounPhrase) -> bool:

@@ -208,7 +208,7 @@ SETTINGS = _words(
     "school church cathedral temple station airport subway train-station platform stage "
     "theater theatre cinema arena stadium court pitch track rink pool attic basement garage "
     "warehouse factory lab laboratory interior exterior world wilderness ruins battlefield "
-    "corner street-corner nook peak summit waterhole oasis party wedding concert festival parade iceberg floe lighting "
+    "corner street-corner nook peak summit waterhole oasis party wedding concert festival parade lighting "
     "campsite camp orchard vineyard greenhouse zoo aquarium circus fairground carnival "
     "rooftop terrace patio lawn floor ground wall ceiling tabletop countertop stairs steps staircase stairway "
     "ridge crater "

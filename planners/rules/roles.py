@@ -29,6 +29,15 @@ _ROOM_PARTS = frozenset({"door", "window", "wall", "floor", "ceiling", "doorway"
                          "stairs", "roof", "porch"})
 # Words after a name that make it the picture's look: "degas inspired", "ghibli style".
 _STYLE_MARKS = frozenset({"inspired", "style", "styled", "esque", "vibes", "aesthetic"})
+# Buildings named as things in a list (not "in a church"): drawn as a thing of their own.
+_BUILDINGS = frozenset({"church", "chapel", "temple", "cathedral", "mosque", "pagoda", "shrine"})
+_DEGREE_WORDS = frozenset({"very", "so", "too", "quite", "really", "rather", "extremely", "super", "incredibly"})
+_INDEFINITE_PRONOUNS = frozenset({"someone", "somebody", "anyone", "anybody", "everyone", "everybody", "no-one",
+                                  "something", "anything", "everything", "thing", "things", "stuff"})
+# Furniture that "the top shelf" or "the bottom drawer" said later belongs to.
+_HOLDERS_OF = {"shelf": frozenset({"bookcase", "bookshelf", "shelving", "cabinet", "cupboard", "dresser", "hutch",
+                                   "fridge", "refrigerator", "trolley", "cart", "sideboard", "wardrobe", "unit"}),
+               "drawer": frozenset({"desk", "dresser", "cabinet", "chest", "nightstand", "sideboard", "bureau"})}
 # What a picture is made as, when named right before a colon: the picture asked for, no thing in it.
 _PICTURE_PURPOSES = lexicon.FRAMES | frozenset({"card", "invitation", "announcement", "banner", "flyer", "cover"})
 # Nouns that, bare after "in", name what someone wears by its colour ("a bridesmaid in dusty rose").
@@ -98,6 +107,7 @@ _PERCHES = frozenset({"fence", "branch", "roof", "balcony", "ledge", "wall", "wi
 _GENDERED = {"she": "woman", "he": "man"}
 # General words for animals, which may mean one named more precisely before ("the dog": the collie).
 _GENERAL_ANIMALS = frozenset({"dog", "cat", "bird", "horse", "fish", "animal", "pet", "creature", "puppy", "kitten"})
+_YOUNG_ANIMALS = {"puppy": "dog", "kitten": "cat"}
 # How a held thing is told apart from a companion: small enough to carry.
 _HOLDABLE_HEIGHT = 0.75
 
@@ -173,6 +183,37 @@ class NounPhrases:
         self.out.mentions[owner].add_detail("with", self._words_of(np), np.noun)
         return True
 
+    def _role_after_plain(self, np: NounPhrase) -> bool:
+        """'the old man, a retired sailor with a pipe, …': who the man is; one person, described."""
+        if self.last is None or self.index < 2 or lexicon.category(np.noun or "") != priors.PERSON:
+            return False
+        before, kin = self.chunks[self.index - 1], self.chunks[self.index - 2]
+        named = self.out.mentions[self.last]
+        if before.kind != "COMMA" or before.value != "," or kin.np is None or kin.np.det != "the" or (
+                kin.np.noun != named.noun or named.noun not in _PLAIN_PEOPLE or named.count != 1):
+            return False
+        named.add_detail("who is", self._words_of(np), np.noun)
+        self.owner, self.group, self.last_role = self.last, [self.last], "subject"
+        return True
+
+    def _on_a_named_owner(self, np: NounPhrase, link) -> bool:
+        """'a crow sits on the scarecrow's hat': what is worn or a part, with its owner named, places
+        the subject by the owner, who is the thing drawn (with the hat in its caption)."""
+        worn = np.noun in lexicon.PARTS or np.noun in lexicon.CLOTHING or lexicon.is_bodily(np.noun or "")
+        token = next((t for t in np.modifiers if t.low.endswith("'s") and t.low[:-2].isalpha()), None)
+        if not worn or token is None or self.tokens.index(token) != np.end - 2 or np.det not in ("the", None):
+            return False  # "the boy's red cap": only the owner's word right before the part; "a chef's hat" is a kind
+        base = singular(token.low[:-2])[0]
+        if base in lexicon.PRONOUNS or not (lexicon.is_known_noun(base) or lexicon.category(base) is not None
+                                            or words.can_be(base, "NOUN")):
+            return False
+        part = " ".join(t.text for t in self.tokens[self.tokens.index(token) + 1:np.end])
+        self._name_the_possessor(np, token, base)
+        self._object(np, link)
+        if self.last is not None and self.out.mentions[self.last].noun == base:
+            self.out.mentions[self.last].add_detail("with", f"{article(part)} {part}", None)
+        return True
+
     def _possessed_part(self, np: NounPhrase) -> bool:
         """'the father's hand on the boy's knee': a part with its owner named is the owner's, in
         its caption, never a thing of its own."""
@@ -205,6 +246,8 @@ class NounPhrases:
         follows describes them, no new person."""
         if kind not in ("COMMA", None) or np.det not in ("a", "an") or np.count is not None or np.plural:
             return False
+        if np.noun not in _PLAIN_PEOPLE and self._role_after_plain(np):
+            return True
         if np.noun not in _PLAIN_PEOPLE or self.last is None or self.index == 0:
             return False
         before = self.chunks[self.index - 1]
@@ -257,6 +300,12 @@ class NounPhrases:
             return True  # "..., warm candlelight, ...": the look of the picture
         if kind == "STYLE" or self._look_alike(np) or self._attribution(np) or self._picture_modifier(np):
             return True
+        if np.noun in _INDEFINITE_PRONOUNS and (not np.modifiers or np.noun in ("thing", "things", "stuff")):
+            return True  # "waiting for someone to buy them", "the whole thing": nobody in particular
+        before = self.tokens[np.start - 1].low if np.start > 0 else ""
+        if before in _DEGREE_WORDS and np.det is None and np.count is None and not np.plural and (
+                words.can_be(np.noun or "", "ADJ")):
+            return True  # "looks very patient": how it looks
         after = self.tokens[np.end].low if np.end < len(self.tokens) else ""
         if after in _STYLE_MARKS and lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL):
             return True  # "degas inspired", "ghibli style": how the picture looks
@@ -311,9 +360,10 @@ class NounPhrases:
         kind = link[0] if link else None
         if self._depicted(np, link) or self._frame(np, link):
             return True
-        if (lexicon.is_setting(np.noun) or (len(np.head) == 1 and np.head[0].low in lexicon.SETTINGS)) and self._setting(
-                np, link):
-            return True
+        building = np.noun in _BUILDINGS and np.det in ("a", "an") and kind in (None, "AND", "COMMA")
+        if (lexicon.is_setting(np.noun) or (len(np.head) == 1 and np.head[0].low in lexicon.SETTINGS)) and not (
+                building) and self._setting(np, link):
+            return True  # but "an abandoned church with a crow on its bell tower": the church is drawn
         mass = kind == "VERB" and np.det is None and np.count is None and not np.plural and (
             np.noun in lexicon.MATERIALS or np.noun in lexicon.MASS_NOUNS)
         if (np.noun in lexicon.ABSTRACT or mass or self._activity(np, link)) and kind not in ("WEAR", "DETAIL", "OF"):
@@ -1304,6 +1354,8 @@ class NounPhrases:
         kind, value = link[0], link[1]
         noun = np.noun
         after = self._next()
+        if kind == "REL" and self._on_a_named_owner(np, link):
+            return True
         if kind in ("REL", "PREP") and noun in _PLACE_PARTS and np.det in ("the", None) and after is not None and (
                 after.kind == "OF"):
             return True  # "at the end of the pier": where on the pier, which the next phrase names
@@ -1645,7 +1697,9 @@ class NounPhrases:
                     earlier[-len(np.noun) - 1] == " " or words.is_english(prefix)))  # "the fire": the campfire
                 # (but "the man" is not "the woman")
                 placing = all(t.low in _PLACE_WORDS for t in np.modifiers)  # "the top shelf" of the bookshelf
-                if same and placing:
+                first, _, last = np.noun.rpartition(" ")
+                held = earlier.rsplit(" ", 1)[-1] in _HOLDERS_OF.get(last, ()) and (not first or first in _PLACE_WORDS)
+                if (same or held) and placing:  # "the bottom shelf": of the bookcase
                     self._touch(index, role)
                     return index
             described = self._described_person(np)
@@ -1678,8 +1732,11 @@ class NounPhrases:
         noun = np.noun or ""
         if noun not in _GENERAL_ANIMALS or any(m.noun == noun for m in self.out.mentions):
             return None
-        fitting = [i for i, m in enumerate(self.out.mentions) if m.category == priors.ANIMAL and m.count == 1
-                   and (noun in ("animal", "pet", "creature") or m.noun not in _GENERAL_ANIMALS)]
+        general = _YOUNG_ANIMALS.get(noun, noun)
+        fitting = [i for i, m in enumerate(self.out.mentions) if m.count == 1 and (
+                       m.category == priors.ANIMAL or words.general_animal(m.noun) is not None)
+                   and (noun in ("animal", "pet", "creature") or m.noun not in _GENERAL_ANIMALS
+                        and words.general_animal(m.noun) == general)]  # "the cat" is no hen
         return fitting[0] if len(fitting) == 1 else None
 
     def _new_mention(self, np: NounPhrase, role: str) -> int:

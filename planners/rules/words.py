@@ -82,6 +82,18 @@ def _compounds() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _animal_kinds() -> dict[str, str]:
+    """WordNet 3.0's kinds of dog, cat, bird, horse and fish (898: "retriever" -> "dog")."""
+    return dict(line.split("\t") for line in _data_lines("animal_kinds.txt.gz"))
+
+
+def general_animal(noun: str) -> str | None:
+    """'dog' for 'golden retriever' or 'corgi', 'bird' for 'hen'; None when WordNet says nothing."""
+    last = noun.rsplit(" ", 1)[-1]
+    return _animal_kinds().get(last) or _animal_kinds().get(noun.replace(" ", "-"))
+
+
+@lru_cache(maxsize=1)
 def _compound_firsts() -> frozenset[str]:
     return frozenset(name.split(" ", 1)[0] for name in _compounds())
 

@@ -1,4 +1,4 @@
-"""Write the rules planner's four WordNet 3.0 tables.
+"""Write the rules planner's five WordNet 3.0 tables.
 
 `concrete.txt.gz`: single-word nouns whose usual sense is a thing to draw (a made thing, a food, a
 plant, an animal, a natural object), so that a bare tag ("..., stapler, red onion, ...") is read
@@ -15,6 +15,9 @@ fallback ("a bench for visitors", "two spectators", "a jerboa").
 `worn_and_body.txt.gz`: single words whose usual sense is worn or a part of a body, one
 "word<TAB>garment|body" per line ("a boater", "an oilskin", "her eyelashes", "their hooves"), so
 that what is worn or bodily stays in its owner's caption.
+
+`animal_kinds.txt.gz`: kinds of dog, cat, bird, horse and fish ("retriever<TAB>dog"), for telling
+whether "the dog" said later is an animal named before.
 
 Run by hand when the lists should change; the product only reads the files it writes:
 
@@ -161,6 +164,29 @@ def worn_and_body(wordnet: Path, synsets: Synsets) -> list[tuple[str, str]]:
     return found
 
 
+_GENERAL_ANIMALS = {"dog": "02084071", "cat": "02121620", "bird": "01503061", "horse": "02374451", "fish": "02512053"}
+
+
+def kinds_of_animals(wordnet: Path, synsets: Synsets) -> list[tuple[str, str]]:
+    """Words for a kind of dog, cat, bird, horse or fish ("retriever", "tabby", "robin", "mare"),
+    each with the general word, so that "the dog" after "a golden retriever" is that retriever and
+    "the cat" after "a hen" is another animal. Only the words' usual (first) senses count."""
+    hyponyms = _hyponym_pointers(wordnet / "data.noun")
+    closures = {general: _hyponyms(synsets, hyponyms, [root]) for general, root in _GENERAL_ANIMALS.items()}
+    found = []
+    for line in (wordnet / "index.noun").read_text(encoding="latin-1").splitlines():
+        fields = line.split()
+        if line.startswith("  ") or not re.fullmatch(r"[a-z][a-z-]*", fields[0]):
+            continue
+        word, first = fields[0], fields[6 + int(fields[3])]
+        if word in _GENERAL_ANIMALS or word not in synsets[first][1]:
+            continue
+        general = next((g for g, members in closures.items() if first in members), None)
+        if general is not None:
+            found.append((word, general))
+    return found
+
+
 # First senses that are worn or bodily, but whose word a prompt uses for something else.
 _NOT_WORN_OR_BODY = frozenset({
     "diamond", "pearl", "ruby", "bead", "jewel", "bijou", "furnishing", "laundry", "mending", "ironing",
@@ -180,6 +206,7 @@ def main() -> None:
     _write("compounds.txt.gz", [f"{name}\t{kind}" for name, kind in compounds(synsets)])
     _write("concrete.txt.gz", concrete_nouns(wordnet, synsets))
     _write("worn_and_body.txt.gz", [f"{word}\t{kind}" for word, kind in worn_and_body(wordnet, synsets)])
+    _write("animal_kinds.txt.gz", [f"{word}\t{general}" for word, general in kinds_of_animals(wordnet, synsets)])
 
 
 if __name__ == "__main__":
