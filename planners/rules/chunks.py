@@ -1001,6 +1001,12 @@ class Chunker:
                 head_start, noun, plural = found
                 head_end = j + 1
                 break
+        if last > first and self.tokens[last].text[:1].isupper() and self.tokens[last - 1].text.islower() and (
+                lexicon.category(words[last - 1]) in (priors.PERSON, priors.ANIMAL)):
+            named = _known_noun_at(words, last - 1, first)
+            if named is not None:
+                # "our old dog Daisy", "my cat Pepper": the name of the one the noun says, whatever else it means
+                found, (head_start, noun, plural), head_end = named, named, last + 1
         if found is not None and head_end <= last:
             # A word the lexicon does not know after a known noun: an English head comes last,
             # unless that word reads as a verb ("a cat licks", "a car parked").

@@ -174,7 +174,12 @@ class _Reader(NounPhrases, Owners):
         if chunk.value == "all" and self.last is not None:
             self._gather()
         elif chunk.value in ("either side", "each side"):
-            self._on_both_sides(chunk.value == "each side")
+            one_each = chunk.start > 0 and self.tokens[chunk.start - 1].low == "one"
+            pair = len(self.group) == 2 and all(self.out.mentions[i].count == 1 and self.out.mentions[i].category in (
+                priors.PERSON, priors.ANIMAL) for i in self.group) and not self.acted & set(self.group)
+            if one_each and self.out.mentions and self.out.mentions[-1].count == 2 or pair:
+                return  # "her 2 grandmas one on each side", "mom and dad on either side": already two
+            self._on_both_sides(chunk.value == "each side" and not one_each)
 
     def _on_both_sides(self, per_side: bool) -> None:
         """'a sconce on either side (of the door)': two of it; 'four chairs on each side': four a

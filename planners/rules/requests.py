@@ -98,9 +98,20 @@ def _spans_in(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
             k = _next_clause(words, k, end)
             continue
         found = _follows_below(words, found, end)
+        if not spans and not opening and _said_by_the_asker(words, start, k):
+            k = start  # "my daughter is expecting her first baby and we want a picture for the nursery,"
         spans.append((start if not spans and opening else k, found))
         k = _skip(words, found, end, {"and", ","} | _GREETINGS | _PLEASE)
     return spans
+
+
+def _said_by_the_asker(words: list[str], start: int, k: int) -> bool:
+    """Whether the words before a request in its sentence are the asker's own story ('my daughter
+    is expecting her first baby and we want a picture for the nursery,'): the asker, wanting."""
+    said = set(words[start:k])
+    speaker = next((m for m in range(start, k) if words[m] in _FIRST_PERSON | _FIRST_PERSON_BE), None)
+    return speaker is not None and not set(words[start:speaker]) & {"a", "an"} and bool(said & (_WANT | _MAKE)) and (
+        k - start <= 24)
 
 
 def _next_clause(words: list[str], k: int, end: int) -> int:
@@ -148,6 +159,10 @@ def _tells(words: list[str], k: int, end: int) -> int | None:
             _ARTICLES | _LINKS | _MAKE) and (lexicon.category(singular(words[here - 1])[0]) == priors.PERSON
                                             or words[here - 1].endswith(("er", "or", "ist", "ian", "ant", "ent"))):
         return here + 1  # "wedding photographer here,", "Interior designer here.": who asks
+    if words[k] in ("making", "doing", "creating", "preparing", "designing", "putting") and k + 1 < end:
+        found = _picture_then_purpose(words, k + 1, end)  # "making slides for a kindergarten lesson on farm animals,"
+        if found is not None:
+            return found
     m = _skip(words, k, end, {"just", "only", "still", "am", "i'm", "im"})
     if m + 1 < end and words[m] in ("testing", "trying", "using") and words[m + 1] in ("this", "it", "out"):
         return _clause_end(words, m + 2, end)  # "testing this for a client's album cover:", "just testing this out:"
@@ -186,8 +201,10 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     staff photo for the about page', 'please draw for my son's story book': the request, up to
     where the scene begins."""
     j = _skip(words, k, end, _PLEASE)
+    polite = j > k  # "please draw …", "can you draw …": a request, whatever follows the verb
     if j < end and words[j] in _MODALS and j + 1 < end and words[j + 1] == "you":
         j = _skip(words, j + 2, end, _PLEASE | {"maybe", "just", "kindly"})
+        polite = True
     elif j < end and (words[j] in _FIRST_PERSON or words[j] in _FIRST_PERSON_BE):
         j = _skip(words, j + 1, end, _BE | {"would", "'d", "d", "really", "also", "just", "currently", "have", "to"})
     elif j < end and words[j] in _POSSESSIVE:
@@ -205,12 +222,15 @@ def _request(words: list[str], k: int, end: int) -> int | None:
         return None  # a bare verb asks only after "please": "make a cat" is read as it stands
     if j >= end or words[j] not in _MAKE and words[j] not in _WANT:
         return None
+    verb = j
     j = _skip(words, j + 1, end, {"me", "us", "to", "make", "have", "get", "see"})
     if j < end and words[j] == "for":
         return _clause_end(words, j, end)  # "draw for my son's story book: ..."
-    if j >= end or words[j] not in _ARTICLES:
-        return None
-    return _picture_then_purpose(words, j, end)
+    found = _picture_then_purpose(words, j, end) if j < end and words[j] in _ARTICLES else None
+    if found is None and polite and words[verb] in _MAKE and j < end and words[j] not in _ENDS | _NEGATIONS and (
+            not set(words[j:j + 4]) & _PICTURES):  # but "can you make me a picture of two cats": the frame, read so
+        return j  # "can you do a mama bear and a baby bear …", "can you draw my granddaughter …": the scene
+    return found
 
 
 def _is_modifier(word: str) -> bool:

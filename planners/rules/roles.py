@@ -493,7 +493,7 @@ class NounPhrases:
 
     def _name_the_possessor(self, np: NounPhrase, token: Token, base: str) -> None:
         """Make the phrase name the one whose possessive `token` is ('a little girl's heartbeat' -> the girl)."""
-        owner = Token(token.text[:-2], token.low[:-2], token.start, token.end - 2)
+        owner = _owner_token(token)
         np.noun, np.plural, np.head = base, False, [owner]
         np.modifiers = np.modifiers[:np.modifiers.index(token)]
         np.end = self.tokens.index(token) + 1
@@ -560,6 +560,8 @@ class NounPhrases:
                 self._one_of_a_pair() or self._distribute([])):
             return  # "two corgis, one wearing a bandana": a member of the plural
         referent = self._referent(np.pronoun)
+        if referent is None:
+            referent = self._possessor_in_person(np)
         if referent is None:
             return
         kind = link[0] if link else None
@@ -637,6 +639,19 @@ class NounPhrases:
         after = self._next()
         opens = before is None or before.kind in ("AND", "COMMA", "SENT", "CLAUSE")
         return opens and after is not None and after.kind == "NP" and after.np is not None and not after.np.headless
+
+    def _possessor_in_person(self, np: NounPhrase) -> int | None:
+        """'pool party at my son's house, he's lying on an air mattress', "grandma's 80th birthday!
+        she's sitting at a table": nobody else is there for "he" or "she" to be, so the one whose
+        house or day it is is in the picture."""
+        if np.pronoun not in ("he", "she") or self.out.mentions and any(m.is_person for m in self.out.mentions):
+            return None
+        for token in reversed(self.tokens[:np.start]):
+            base = singular(token.low[:-2])[0] if token.low.endswith("'s") and token.low[:-2].isalpha() else None
+            if base is not None and lexicon.category(base) == priors.PERSON:
+                owner = _owner_token(token)
+                return self._new_mention(NounPhrase(token.start, token.end, head=[owner], noun=base), role="subject")
+        return None
 
     def _referent(self, pronoun: str = "it") -> int | None:
         found = self._resolve(pronoun, exclude=self.group)
@@ -1469,9 +1484,10 @@ class NounPhrases:
             and not lexicon.is_setting(noun or "")) or (
             unknown and described and wearer is not None and self.out.mentions[wearer].is_person)
         if not worn:
-            if unknown:
+            if unknown and not (np.det in ("his", "her", "their") and words.is_concrete((noun or "").rsplit(" ", 1)[-1])):
                 self._setting(np, link)
-            return unknown
+                return True
+            return False  # "naps in his recliner": his own thing, though no list of ours knows it
         if wearer is None:
             return False
         self._attach(self.out.mentions[wearer], self._link_text(np), np)
@@ -1699,7 +1715,9 @@ class NounPhrases:
                 placing = all(t.low in _PLACE_WORDS for t in np.modifiers)  # "the top shelf" of the bookshelf
                 first, _, last = np.noun.rpartition(" ")
                 held = earlier.rsplit(" ", 1)[-1] in _HOLDERS_OF.get(last, ()) and (not first or first in _PLACE_WORDS)
-                if (same or held) and placing:  # "the bottom shelf": of the bookcase
+                said = {t.low for t in np.modifiers}
+                again = same and bool(said) and said <= {w.lower() for w in self.out.mentions[index].modifiers}
+                if (same or held) and placing or again:  # "the bottom shelf": of the bookcase; "the baby bear" again
                     self._touch(index, role)
                     return index
             described = self._described_person(np)
@@ -1797,3 +1815,10 @@ class NounPhrases:
             self.owner = index
         self.frame_open = False
         self.after_copula = False
+
+
+def _owner_token(token: Token) -> Token:
+    """The owner's word of a possessive token: "the scarecrow's" -> "scarecrow", and "husbands"
+    typed for "husband's" -> "husband"."""
+    cut = 2 if token.text.lower().endswith(("'s", "\u2019s")) else 1
+    return Token(token.text[:-cut], token.low[:-2], token.start, token.end - cut)

@@ -30,6 +30,9 @@ class Token:
 # Contractions of a pronoun and its verb, read as the two words ("she's wearing", "he's got", "they're").
 _CONTRACTED = {"he's": "is", "she's": "is", "they're": "are", "we're": "are", "you're": "are", "he'd": "would",
                "she'd": "would", "they've": "have", "they'd": "would"}
+# The same, typed without the apostrophe ("shes wearing", "theres a bucket").
+_CONTRACTED_BARE = {"shes": ("she", "is"), "hes": ("he", "is"), "theres": ("there", "is"), "theyre": ("they", "are"),
+                    "whos": ("who", "is"), "thats": ("that", "is")}
 # Words run together that people type apart ("infront of").
 _RUN_TOGETHER = {"infront": ("in", "front"), "ontop": ("on", "top"), "nextto": ("next", "to")}
 # Phone shorthand: "a boy w/ a bucket", "coffee w/o sugar".
@@ -41,6 +44,10 @@ def _split(low: str, following: str, start: int, end: int, text: str) -> list[To
         cut = low.index("'")
         verb = "has" if _CONTRACTED[low] == "is" and following == "got" else _CONTRACTED[low]
         return [Token(text[start:start + cut], low[:cut], start, start + cut), Token(text[start + cut:end], verb, start + cut, end)]
+    if low in _CONTRACTED_BARE:
+        first, verb = _CONTRACTED_BARE[low]
+        cut = start + len(first)
+        return [Token(text[start:cut], first, start, cut), Token(text[cut:end], verb, cut, end)]
     if low in _RUN_TOGETHER:
         first, second = _RUN_TOGETHER[low]
         cut = start + len(first)
@@ -96,6 +103,30 @@ def _shorthand(text: str, normalised: str) -> tuple[list[Token], str]:
     return tokens, blanked
 
 
+_ORDINAL = re.compile(r"\d+(st|nd|rd|th)")
+_OWNERS = frozenset({"my", "our", "his", "her", "their", "your"})
+
+
+def _bare_possessive(low: str, before: str, following: str) -> str | None:
+    """'my husbands shoulder', 'grandmas 80th', 'my sons house': a person's "'s" typed without its
+    apostrophe, before the thing or the day that is theirs; the word as "husband's"."""
+    if not low.endswith("s") or low.endswith("ss") or len(low) < 4 or not following[:1].isalnum():
+        return None
+    from planners.rules import lexicon  # lexicon reads words, which this module's callers import first
+    from planners.rules.inflection import singular
+
+    base, plural = singular(low)
+    if not plural or lexicon.category(base) != "person" or base + "s" != low:
+        return None
+    if before not in _OWNERS and before[:1].isalnum():
+        return None  # "two boys play": a count or a word before them says they are many
+    owned = _ORDINAL.fullmatch(following) or following in ("birthday", "house", "home", "room", "bedroom", "party",
+                                                            "recital", "wedding", "graduation", "anniversary") or (
+        lexicon.is_known_noun(singular(following)[0]) and "VBZ" not in words.verb_tags(following)
+        and not words.only_verb(following) and following not in lexicon.PREPOSITIONS)
+    return f"{base}'s" if owned and before in _OWNERS | {"", ",", ".", "!", ":"} else None
+
+
 def tokenize(text: str) -> list[Token]:
     tokens, normalised = _shorthand(text, text.translate(_APOSTROPHES))
     matches = list(_TOKEN.finditer(normalised))
@@ -114,6 +145,7 @@ def tokenize(text: str) -> list[Token]:
         elif low in _DASHES:
             low = ":"
         elif low[0].isalpha():
-            low = words.correct(low)  # "bycicle" is read as "bicycle"; the caption keeps the words
+            before = matches[k - 1].group().lower() if k > 0 else ""
+            low = _bare_possessive(low, before, following) or words.correct(low)  # "bycicle" is read as "bicycle"
         tokens.append(Token(text[match.start():match.end()], low, match.start(), match.end()))
     return sorted(tokens, key=lambda token: token.start)
