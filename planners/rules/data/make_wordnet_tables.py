@@ -117,7 +117,7 @@ _BODY = ("05225090", "05237755", "05601758")  # external body part, body coverin
 _BODY_PART = "05220461"  # body part: its hyponyms in noun.animal are animals' parts (hoof, antler, snout)
 
 
-def _hyponyms(synsets: Synsets, hyponyms: dict[str, list[str]], roots) -> set[str]:
+def _hyponyms(hyponyms: dict[str, list[str]], roots) -> set[str]:
     found, stack = set(), list(roots)
     while stack:
         offset = stack.pop()
@@ -141,22 +141,29 @@ def _hyponym_pointers(data_noun: Path) -> dict[str, list[str]]:
     return hyponyms
 
 
-def worn_and_body(wordnet: Path, synsets: Synsets) -> list[tuple[str, str]]:
+def _first_senses(wordnet: Path, synsets: Synsets, pattern: str):
+    """(word, its first sense's offset) for each word of index.noun matching `pattern`, written so
+    in that synset (a lemma written otherwise there, with a capital, is a name and left out)."""
+    for line in (wordnet / "index.noun").read_text(encoding="latin-1").splitlines():
+        fields = line.split()
+        if line.startswith("  ") or not re.fullmatch(pattern, fields[0]):
+            continue
+        word, first = fields[0], fields[6 + int(fields[3])]
+        if word in synsets[first][1]:
+            yield word, first
+
+
+def worn_and_body(wordnet: Path, synsets: Synsets, hyponyms: dict[str, list[str]]) -> list[tuple[str, str]]:
     """Single words whose usual (first) sense is worn ("boater", "oilskin", "headscarf") or a part
     of a body ("eyelash", "thumb", "hoof", "snout"), each with its kind: garment|body. A thing worn
     or a body part goes into its owner's caption rather than becoming a box of its own."""
-    hyponyms = _hyponym_pointers(wordnet / "data.noun")
-    worn = _hyponyms(synsets, hyponyms, _CLOTHING)
-    body = _hyponyms(synsets, hyponyms, _BODY)
-    animal_parts = {o for o in _hyponyms(synsets, hyponyms, [_BODY_PART]) if synsets[o][0] == 5}
+    worn = _hyponyms(hyponyms, _CLOTHING)
+    body = _hyponyms(hyponyms, _BODY)
+    animal_parts = {o for o in _hyponyms(hyponyms, [_BODY_PART]) if synsets[o][0] == 5}
     found = []
-    for line in (wordnet / "index.noun").read_text(encoding="latin-1").splitlines():
-        fields = line.split()
-        if line.startswith("  ") or not re.fullmatch(r"[a-z][a-z'-]*", fields[0]):
+    for word, first in _first_senses(wordnet, synsets, r"[a-z][a-z'-]*"):
+        if word in _NOT_WORN_OR_BODY:
             continue
-        word, first = fields[0], fields[6 + int(fields[3])]
-        if word not in synsets[first][1] or word in _NOT_WORN_OR_BODY:
-            continue  # a lemma written otherwise in its synset (a capital: a name) is left out
         if first in worn:
             found.append((word, "garment"))
         elif first in body or first in animal_parts:
@@ -167,22 +174,15 @@ def worn_and_body(wordnet: Path, synsets: Synsets) -> list[tuple[str, str]]:
 _GENERAL_ANIMALS = {"dog": "02084071", "cat": "02121620", "bird": "01503061", "horse": "02374451", "fish": "02512053"}
 
 
-def kinds_of_animals(wordnet: Path, synsets: Synsets) -> list[tuple[str, str]]:
+def kinds_of_animals(wordnet: Path, synsets: Synsets, hyponyms: dict[str, list[str]]) -> list[tuple[str, str]]:
     """Words for a kind of dog, cat, bird, horse or fish ("retriever", "tabby", "robin", "mare"),
     each with the general word, so that "the dog" after "a golden retriever" is that retriever and
     "the cat" after "a hen" is another animal. Only the words' usual (first) senses count."""
-    hyponyms = _hyponym_pointers(wordnet / "data.noun")
-    closures = {general: _hyponyms(synsets, hyponyms, [root]) for general, root in _GENERAL_ANIMALS.items()}
+    closures = {general: _hyponyms(hyponyms, [root]) for general, root in _GENERAL_ANIMALS.items()}
     found = []
-    for line in (wordnet / "index.noun").read_text(encoding="latin-1").splitlines():
-        fields = line.split()
-        if line.startswith("  ") or not re.fullmatch(r"[a-z][a-z-]*", fields[0]):
-            continue
-        word, first = fields[0], fields[6 + int(fields[3])]
-        if word in _GENERAL_ANIMALS or word not in synsets[first][1]:
-            continue
+    for word, first in _first_senses(wordnet, synsets, r"[a-z][a-z-]*"):
         general = next((g for g, members in closures.items() if first in members), None)
-        if general is not None:
+        if general is not None and word not in _GENERAL_ANIMALS:
             found.append((word, general))
     return found
 
@@ -205,8 +205,10 @@ def main() -> None:
     _write("word_kinds.txt.gz", [f"{word}\t{kind}" for word, kind in word_kinds(wordnet, synsets)])
     _write("compounds.txt.gz", [f"{name}\t{kind}" for name, kind in compounds(synsets)])
     _write("concrete.txt.gz", concrete_nouns(wordnet, synsets))
-    _write("worn_and_body.txt.gz", [f"{word}\t{kind}" for word, kind in worn_and_body(wordnet, synsets)])
-    _write("animal_kinds.txt.gz", [f"{word}\t{general}" for word, general in kinds_of_animals(wordnet, synsets)])
+    hyponyms = _hyponym_pointers(wordnet / "data.noun")  # read once for the last two tables
+    _write("worn_and_body.txt.gz", [f"{word}\t{kind}" for word, kind in worn_and_body(wordnet, synsets, hyponyms)])
+    _write("animal_kinds.txt.gz",
+           [f"{word}\t{general}" for word, general in kinds_of_animals(wordnet, synsets, hyponyms)])
 
 
 if __name__ == "__main__":
