@@ -157,10 +157,15 @@ OWNED_PARTS = _words(
     "rim edge top bottom surface tip face mantel mantelpiece branch")
 PARTS = PARTS | PARTS_MORE | (OWNED_PARTS - _words("side top bottom surface edge seat key keys"))
 PARTS = PARTS | frozenset(w[:-1] for w in PARTS if w.endswith("s") and not w.endswith(("ss", "us")) and len(w) > 4)
+def data_lines(name: str) -> list[str]:
+    """The lines of one of the WordNet tables shipped in data/ (data/make_wordnet_tables.py)."""
+    with gzip.open(Path(__file__).with_name("data") / name, "rt", encoding="utf-8") as handle:
+        return handle.read().splitlines()
+
+
 def _worn_and_body() -> dict[str, str]:
     """WordNet's words whose usual sense is worn or bodily (data/make_wordnet_tables.py), 2 ms."""
-    with gzip.open(Path(__file__).with_name("data") / "worn_and_body.txt.gz", "rt", encoding="utf-8") as handle:
-        return dict(line.split("\t") for line in handle.read().splitlines())
+    return dict(line.split("\t") for line in data_lines("worn_and_body.txt.gz"))
 
 
 # Beyond the lists, whatever WordNet knows first as worn or as part of a body ("a boater", "an

@@ -61,10 +61,7 @@ def _lemma_table() -> tuple[dict[str, dict[str, tuple[str, ...]]], dict[tuple[st
     return table, forms
 
 
-def _data_lines(name: str) -> list[str]:
-    """The lines of one of the WordNet tables shipped in data/ (data/make_wordnet_tables.py)."""
-    with gzip.open(Path(__file__).with_name("data") / name, "rt", encoding="utf-8") as handle:
-        return handle.read().splitlines()
+_data_lines = lexicon.data_lines  # the one reader of the shipped tables (lexicon needs it at import)
 
 
 @lru_cache(maxsize=1)
