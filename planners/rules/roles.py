@@ -1440,13 +1440,14 @@ class NounPhrases:
     @staticmethod
     def _consumed(np: NounPhrase, verb: lexicon.Verb) -> bool:
         """A bare plural of things with no size of their own after a verb that does not just hold
-        them ('throwing snowballs', 'pecking crumbs'): the activity's stuff, not things to count."""
+        them ('selling tomatoes', 'throwing snowballs'): the activity's stuff, not things to count."""
         if np.det is not None or np.count is not None or not np.plural or np.noun is None or np.modifiers:
             return False  # "stacking colorful blocks": described things are things
         if verb.gerund.split()[0] in ("holding", "carrying", "clutching", "grasping", "gripping", "lifting"):
             return False
         noun = np.noun
-        return lexicon.category(noun) is None and noun not in priors.NOUNS and words.can_be(
+        # people and animals are there to be drawn ("feeding ducks"); other stuff is the activity's
+        return lexicon.category(noun) not in (priors.PERSON, priors.ANIMAL) and words.can_be(
             noun.rsplit(" ", 1)[-1], "NOUN")
 
     def _place_or_garment(self, np: NounPhrase, link) -> bool:
