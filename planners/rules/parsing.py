@@ -205,6 +205,11 @@ class _Reader(NounPhrases, Owners):
             # "the father in an apron, his little girl in a tutu, each holding a spoon": both of them
             people = [i for i in self.sentence_subjects if self.out.mentions[i].is_person and self.out.mentions[i].count]
             self.group = people if len(people) > 1 else self.group
+        plurals = [i for i in self.group if self.out.mentions[i].count > 1]
+        if each and plurals and not (parents and len(self.group) > 1):
+            # "my son at the grill, my 2 granddaughters each holding a sparkler": each of the two, not
+            # the son; the singulars named after the plural are still theirs ("two kids and a dad, each …")
+            self.group = [i for i in self.group if i >= plurals[-1] or i in plurals]
         if each and not any(self.out.mentions[i].count > 1 for i in self.group):
             # "six commuters wait as the rain comes down, each holding an umbrella": the plural before
             plural = next((i for i in reversed(self.sentence_subjects) if self.out.mentions[i].count > 1), None)
