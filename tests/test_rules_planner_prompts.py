@@ -129,8 +129,7 @@ CASES = [
     Case("a giraffe, two zebras and an elephant drinking at a waterhole",
          {"giraffe": 1, "zebra": 2, "elephant": 1}, background=["waterhole"]),
     Case("no cars, just an empty road", {}, background=["road"], negative=["cars"]),
-    Case("A chef in a white apron chopping carrots", {"chef": 1, "carrot": 3}, has={"chef": ["white apron"]},
-         lacks={"carrot": ["white"]}),
+    Case("A chef in a white apron chopping carrots", {"chef": 1}, has={"chef": ["white apron", "chopping carrots"]}),
     Case("a girl with long brown hair and freckles, smiling", {"girl": 1},
          has={"girl": ["long brown hair", "freckles"]}),
     Case("A group of people dancing at a party", {"person": 4}, poses={"person": "dancing"}, background=["party"]),
@@ -165,7 +164,8 @@ CASES = [
          relations=[("knight", "on", "horse"), ("knight", "holding", "lance")]),
     Case("a cup on a saucer on a table next to a lamp", {"cup": 1, "saucer": 1, "table": 1, "lamp": 1},
          relations=[("cup", "on", "saucer"), ("saucer", "on", "table")]),
-    Case("A bartender is mixing drinks behind the bar.", {"bartender": 1, "drink": 3}, background=["bar"]),
+    Case("A bartender is mixing drinks behind the bar.", {"bartender": 1}, has={"bartender": ["mixing drinks"]},
+         background=["bar"]),
     Case("a child is building a sandcastle", {"child": 1, "sandcastle": 1}, has={"child": ["building"]}),
 ]
 

@@ -162,6 +162,10 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
     ("a brood of", 4), ("a colony of", 6), ("a convoy of", 4), ("a caravan of", 4), ("a throng of", 6),
 ]  # fmt: skip
 _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
+_BEFORE_A_DESCRIBED_THING = frozenset({"in", "with", "a", "an", "the", "his", "her", "their", "my", "our", "your", "its"})
+# Relatives, who are not each other's kind: two said side by side are two people ("mom dad and …").
+_KIN = frozenset({"mom", "mum", "mother", "dad", "father", "grandma", "grandpa", "granny", "grandmother",
+                  "grandfather", "husband", "wife", "son", "daughter", "brother", "sister", "aunt", "uncle"})
 
 
 @dataclass(frozen=True)
@@ -219,6 +223,8 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
         length = _match_slots(pattern.slots, words, i)
         if not length:
             continue
+        if pattern.kind == "WEAR" and words[i] == "worn" and i > 0 and words[i - 1] in _BEFORE_A_DESCRIBED_THING:
+            continue  # "in worn hiking boots", "a worn leather bag": worn out, not put on
         if pattern.kind == "ZONE" and i + length < len(words) and lexicon.is_known_noun(singular(words[i + length])[0]):
             continue  # "on the top shelf", "in the front row": a place on a thing, not on the canvas
         if pattern.unless_of and i + length < len(words) and words[i + length] == "of":
@@ -659,6 +665,9 @@ class Chunker:
             np.end = j
             return np
         cut = self._people_before_a_picture(body)
+        if cut is None:
+            cut = next((k for k in range(len(body) - 1) if self.words[body[k]] in _KIN
+                        and self.words[body[k + 1]] in _KIN), None)  # "mom dad and 2 kids": a comma left out
         if cut is not None:
             body, j = body[:cut + 1], body[cut] + 1  # "brother and sister holiday card:": the sister, then the card
         head_start, head_end = self._head(body, np, j)
@@ -812,8 +821,8 @@ class Chunker:
                 self.words[j - 1:j] == [np.det] and self._noun_follows(j + 1)):
             return False  # "a halfling", "an earthling": an -ing word no table knows, after "a", is a thing
         if seen.count and j + 1 < len(self.words) and singular(self.words[j + 1])[0] in lexicon.CLOTHING and (
-                not words.only_verb(word) or words.is_concrete(word) or word in ("knit", "knitted")):
-            return False  # "a cable knit sweater", "a wrap dress": how the garment is made
+                not words.only_verb(word) or words.is_concrete(word) or word in ("knit", "knitted") or word.endswith("ing")):
+            return False  # "a cable knit sweater", "a wrap dress": how the garment is made; "bowling shirts": for what
         if j > 0 and f"{self.words[j - 1]} {singular(word)[0]}" in lexicon.COMPOUND_NOUNS | priors.MULTIWORD_NOUNS:
             return False  # "a porch swing", "a swing set": a thing named by two words
         has_noun = seen.has_noun

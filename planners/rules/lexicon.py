@@ -118,7 +118,7 @@ CLOTHING = _words(
 PARTS_MORE = _words("tooth windshield windscreen bumper headlight headlights taillight dashboard trunk "
                     "pigtails dreadlocks scar scars wrinkles dimples afro mohawk stubble goatee sideburns "
                     "whiskers bob mullet fringe limp grin frown tan sunburn muscles reins rein bridle stirrups "
-                    "hole holes crack cracks")
+                    "hole holes crack cracks tiptoe tiptoes")
 CLOTHING = CLOTHING | _words("blanket collar harness bandana tutu tiara sash vest shirts beanie scrubs kit "
                              "spacesuit lab-coat sundress hoodies overcoat trenchcoat turtleneck camouflage "
                              "armour armor fatigues leotard wetsuit apron")

@@ -61,6 +61,11 @@ _SAME_PERSON = {
     "child": frozenset({"son", "daughter", "kid", "boy", "girl", "toddler"}),
     "kid": frozenset({"son", "daughter", "child", "boy", "girl", "toddler"}),
 }
+# Words for the same relative: "dad" after "father" is that father.
+_KIN_WORDS = {word: group - {word} for group in (
+    frozenset({"father", "dad", "daddy", "papa", "pa"}), frozenset({"mother", "mom", "mum", "mommy", "mummy", "mama", "ma"}),
+    frozenset({"grandmother", "grandma", "granny", "nana", "gran"}),
+    frozenset({"grandfather", "grandpa", "granddad", "grandad", "gramps"})) for word in group}
 _BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
 # The first words of the links that put clothes on someone ("wearing", "dressed in", "in").
 _WEAR_WORDS = frozenset({"wearing", "wears", "wear", "wore", "dressed", "clad", "clothed", "sporting", "donning",
@@ -663,7 +668,10 @@ class NounPhrases:
         if self._more_of_the_same(np, link) or self._counted_of(np, link):
             return
         wear = kind == "WEAR" or (kind == "REL" and link[1] == "inside")
-        garment_again = wear and words and words[-1].lower() in ("one", "ones") and self._last_garment() is not None
+        # "… and a man in a red one" is a garment again; a bare "one" after a comma is a member ("two
+        # men in suits, one with a hat")
+        garment_again = wear and words and words[-1].lower() in ("one", "ones") and self._last_garment() is not None and (
+            len(words) > 1 or np.det is not None or link[-1] != "COMMA")
         if not garment_again and self._members(np, words, kind):
             return  # but "a woman in a green helmet and a man in a red one": a red helmet
         target = self._wearer()
@@ -1698,6 +1706,10 @@ class NounPhrases:
                 if self.out.mentions[index].noun == np.noun and self.out.mentions[index].count == 1:
                     self._touch(index, role)
                     return index
+        again = self._said_again(np)
+        if again is not None:
+            self._touch(again, role)
+            return again
         if np.det in ("my", "our", "his", "her", "their") and np.count is None and not np.plural and np.noun:
             # "a bride and her mom. …; her mom sits in an armchair": the same mom, said of again in a
             # later sentence ("my cousin … my cousin is in the middle" in any)
@@ -1728,6 +1740,20 @@ class NounPhrases:
                 self._touch(described, role)
                 return described
         return self._new_mention(np, role)
+
+    def _said_again(self, np: NounPhrase) -> int | None:
+        """'2 little kids …, kids in white tees': a plural said again without a number is the plural
+        named before; 'father and daughter …, dad in a bucket hat': another word for the same kin."""
+        if np.count is not None or np.noun is None or np.det not in (None, "the", *lexicon.POSSESSIVES):
+            return None
+        if np.plural:
+            same = [i for i, m in enumerate(self.out.mentions) if m.noun == np.noun and m.count > 1]
+            return same[0] if len(same) == 1 and not np.modifiers else None
+        kin = _KIN_WORDS.get(np.noun)
+        if kin is None or any(m.noun == np.noun for m in self.out.mentions):
+            return None
+        same = [i for i, m in enumerate(self.out.mentions) if m.noun in kin and m.count == 1]
+        return same[0] if len(same) == 1 else None
 
     def _described_person(self, np: NounPhrase) -> int | None:
         """'a man and his son ...; the boy in a life jacket': a definite description of someone
