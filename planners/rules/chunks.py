@@ -162,6 +162,7 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
     ("a brood of", 4), ("a colony of", 6), ("a convoy of", 4), ("a caravan of", 4), ("a throng of", 6),
 ]  # fmt: skip
 _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
+_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "next", "last", "middle"})
 _BEFORE_A_DESCRIBED_THING = frozenset({"in", "with", "a", "an", "the", "his", "her", "their", "my", "our", "your", "its"})
 # Relatives, who are not each other's kind: two said side by side are two people ("mom dad and …").
 _KIN = frozenset({"mom", "mum", "mother", "dad", "father", "grandma", "grandpa", "granny", "grandmother",
@@ -453,6 +454,10 @@ class _Seen:
         self.has_noun = self.has_noun or (not adjective and lexicon.is_known_noun(singular(word)[0]))
 
 
+def _only_adverb(word: str) -> bool:
+    return set(words.lemmas(word)) == {"ADV"}
+
+
 class Chunker:
     """Reads tokens left to right into chunks."""
 
@@ -654,9 +659,11 @@ class Chunker:
         body = [k for k in range(first, j) if self.tokens[k].is_word]
         if body and self.words[body[-1]] == "and":
             j = body.pop()
-        if [self.words[k] for k in body] in (["other"], ["last"], ["other", "one"], ["last", "one"]) and np.det in (
-                "the", "an"):
-            body, np.count = [], 1  # "one in red and the other in blue": a member, as "one" is
+        said = [self.words[k] for k in body]
+        if (said in (["other"], ["last"], ["other", "one"], ["last", "one"]) and np.det in ("the", "an")) or (
+                np.det == "the" and said[:1] and said[0] in _ORDINALS and said[1:] in ([], ["one"])
+                and self._article_follows(j)):
+            body, np.count = [], 1  # "one in red and the other in blue", "the second an elf": a member, as "one" is
         if not body:
             if np.count is None and np.det is None:
                 return None
@@ -679,6 +686,9 @@ class Chunker:
         np.end = head_end if head_end > head_start else j
         self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
         return np
+
+    def _article_follows(self, j: int) -> bool:
+        return j < len(self.words) and self.words[j] in ("a", "an")
 
     def _people_before_a_picture(self, body: list[int]) -> int | None:
         """Where a phrase naming people runs on into the kind of picture wanted ('sister holiday
@@ -762,6 +772,10 @@ class Chunker:
                     self._noun_follows(j + 1)):
                 j += 1  # "a chewed up frisbee", "a worn out boot": one describing word
                 continue
+            if j > first and self._participle_describes(seen, j):
+                seen.add(word)
+                j += 1
+                continue
             if word in _LIKE_SUFFIXES and j > first and self._noun_follows(j + 1):
                 seen.add(word)
                 j += 1  # "a tough looking woman", "a bone shaped cake": the two words describe
@@ -776,6 +790,8 @@ class Chunker:
                 break  # "both wearing rain boots", "one wears goggles", "each draped in linen": the count word alone
             if self._verb_ends_phrase(np, seen, j) or (j > first and self._plural_ends_phrase(np, j)):
                 break
+            if j > first and seen.has_noun and _only_adverb(word):
+                break  # "an elf already awake", "two kids together on a bench": how, after the thing
             if j > first and seen.count and word in _INTENSIFIERS and j + 1 < len(words) and (
                     words[j + 1] in lexicon.PREPOSITIONS or words[j + 1] in _PARTICLES):
                 break  # "a referee right in the middle", "a kite way up in the corner": how far, after the thing
@@ -784,6 +800,13 @@ class Chunker:
             seen.add(word)
             j += 1
         return j
+
+    def _participle_describes(self, seen: _Seen, j: int) -> bool:
+        """'a single lit candle', 'an old rusted bike': a past participle between describing words
+        and the thing they describe is one of them, not the verb of a clause."""
+        before = self.words[j - seen.count:j]
+        return bool(before) and _is_past_tense(self.words[j]) and all(
+            lexicon.is_adjective(w) or words.can_be(w, "ADJ") for w in before) and self._noun_follows(j + 1)
 
     def _phrase_opens(self, j: int) -> bool:
         """Whether a wearing, holding or relation phrase starts at words[j] ('wearing', 'in front of')."""
@@ -812,8 +835,8 @@ class Chunker:
     def _verb_ends_phrase(self, np: NounPhrase, seen: _Seen, j: int) -> bool:
         """Whether words[j] is a verb after the noun phrase rather than a word inside it."""
         word = self.words[j]
-        if j == self.object_at:
-            return False
+        if j == self.object_at or word in _ORDINALS and self.words[j - 1] == "the":
+            return False  # "the third a girl": an ordinal, no verb
         if (word in lexicon.COLOURS or word in lexicon.MATERIALS) and (j + 1 >= len(self.words) or (
                 not self.tokens[j + 1].is_word or self.words[j + 1] in ("and", "or", "with"))):
             return False  # "one in sage green, …", "in champagne satin and pearls": a colour, a stuff

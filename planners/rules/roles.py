@@ -66,6 +66,8 @@ _KIN_WORDS = {word: group - {word} for group in (
     frozenset({"father", "dad", "daddy", "papa", "pa"}), frozenset({"mother", "mom", "mum", "mommy", "mummy", "mama", "ma"}),
     frozenset({"grandmother", "grandma", "granny", "nana", "gran"}),
     frozenset({"grandfather", "grandpa", "granddad", "grandad", "gramps"})) for word in group}
+_SIDES = frozenset({"front", "back", "middle", "center", "centre", "rear"})
+_MEMBER_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "next", "last", "middle"})
 _BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
 # The first words of the links that put clothes on someone ("wearing", "dressed in", "in").
 _WEAR_WORDS = frozenset({"wearing", "wears", "wear", "wore", "dressed", "clad", "clothed", "sporting", "donning",
@@ -127,7 +129,7 @@ class NounPhrases:
         kind = link[0] if link else None
         if kind != "NEG":
             self._close_negation()
-        if self._no_instance(np, link):
+        if self._no_instance(np, link) or self._colour_worn(np, link):
             return
         if kind is None and self.last_wear is not None and self._after_pronoun(np):
             link, kind = self.last_wear, "WEAR"  # "he wears a hat and she a scarf": the verb is understood
@@ -138,6 +140,8 @@ class NounPhrases:
         if np.noun in lexicon.PARTITIVES:
             self._partitive(np)
         if kind not in ("NEG", "WEAR", "DETAIL", "WITH") and self._part_of(np, link):
+            return
+        if kind in (None, "COMMA", "AND") and (self._name_before_role(np, link) or self._name_said_between(np)):
             return
         if self._apposition(np, kind) or (kind in (None, "COMMA", "AND") and self._possessed_part(np)):
             return
@@ -274,6 +278,35 @@ class NounPhrases:
         self.owner, self.group, self.last_role = self.last, [self.last], "subject"
         return True
 
+    def _capitalised(self, np: NounPhrase) -> bool:
+        return np.det is None and np.count is None and not np.plural and np.end > np.start and all(
+            t.text[:1].isupper() for t in self.tokens[np.start:np.end] if t.is_word)
+
+    def _name_before_role(self, np: NounPhrase, link) -> bool:
+        """'Mira the sorceress', 'Sister Elda the paladin', 'Rex the dog': a name, then what its
+        bearer is; the bearer is the one thing. True when handled."""
+        nxt = self._next()
+        if not self._capitalised(np) or nxt is None or nxt.kind != "NP" or nxt.np is None or nxt.start != np.end:
+            return False
+        role = nxt.np
+        if role.det != "the" or role.noun is None or role.headless or role.plural or role.count is not None:
+            return False
+        self.skip.add(self.index + 1)
+        self._on_np_as(role, link)
+        return True
+
+    def _name_said_between(self, np: NounPhrase) -> bool:
+        """'the little girl, Pip, in her dungarees': a name between commas after someone is theirs."""
+        before = self.chunks[self.index - 1] if self.index > 0 else None
+        nxt = self._next()
+        if not self._capitalised(np) or before is None or before.value != "," or self.last is None:
+            return False
+        if nxt is None or nxt.kind not in ("COMMA", "REL", "WITH", "WEAR") or nxt.kind == "COMMA" and nxt.value != ",":
+            return False
+        named = self.out.mentions[self.last]
+        known = lexicon.category(np.noun or "") is not None or (np.noun or "") in priors.NOUNS
+        return not known and named.count == 1 and named.category in (priors.PERSON, priors.ANIMAL)
+
     def _described_next(self) -> bool:
         """Whether this phrase is followed by who it is: 'for his customer, a small woman with …',
         'at her boss, a heavy man in suspenders': someone in the picture, described."""
@@ -296,6 +329,17 @@ class NounPhrases:
         elif link and link[0] not in ("AND", "OR", "COMMA"):
             self.continuing = None
         return link
+
+    def _colour_worn(self, np: NounPhrase, link) -> bool:
+        """'a woman in orange', 'dressed in olive': a colour that is also a thing, worn. True when handled."""
+        worn = link is not None and (link[0] == "WEAR" or link[0] == "REL" and link[1] == "inside")
+        if not worn or np.det is not None or np.count is not None or np.plural or np.modifiers:
+            return False
+        wearer = self._wearer()
+        if np.noun not in lexicon.COLOURS or wearer is None or not self.out.mentions[wearer].is_person:
+            return False
+        self._attach(self.out.mentions[wearer], self._link_text(np), np)
+        return True
 
     def _no_instance(self, np: NounPhrase, link) -> bool:
         """Picture words, style phrases and pronouns: no new thing (pronouns point at old ones)."""
@@ -784,8 +828,10 @@ class NounPhrases:
         them in a cap', 'four kittens, two grey and two orange', 'a white one': members of the
         plural before, each described apart. True when handled."""
         first = self.tokens[np.start].low
-        if [t.low for t in self.tokens[np.start:np.end]] in (["the", "other"], ["another"], ["the", "last"]):
-            first = "one"  # "one with a beard and the other in a vest"
+        said = [t.low for t in self.tokens[np.start:np.end] if t.low != "one"]
+        if said in (["the", "other"], ["another"], ["the", "last"]) or len(said) == 2 and said[0] == "the" and (
+                said[1] in _MEMBER_ORDINALS):
+            first = "one"  # "one with a beard and the other in a vest", "the first a knight, the second an elf"
         if words and np.count == 1 and first == "one" and self._distribute(words):
             return True
         nxt = self._next()
@@ -864,9 +910,15 @@ class NounPhrases:
         if kind not in (priors.PERSON, priors.ANIMAL) or named not in (kind, None) or (
                 named is None and nxt.np.noun in priors.NOUNS):
             return False  # a breed or a kind nobody sized ('a sleek siamese') is a member too
+        own_name = kind == priors.PERSON and named == priors.PERSON and nxt.np.noun != self.out.mentions[last].noun
         words = [t.text for t in self.tokens[nxt.np.start:nxt.np.end] if t.low not in lexicon.ARTICLES]
-        if not self._distribute(words):
+        if not self._distribute([t.text for t in nxt.np.modifiers] if own_name else words):
             return False
+        if own_name:
+            # "3 adventurers, the first a knight, …": a person named by a role of their own is that
+            # role (as "two hikers, a man … and a woman …" are a man and a woman); a breed stays a dog
+            member = self.out.mentions[self.last]
+            member.noun, member.head = nxt.np.noun, " ".join(t.text for t in nxt.np.head) or nxt.np.noun
         self.skip.add(self.index + 1)
         return True
 
@@ -1414,7 +1466,7 @@ class NounPhrases:
         held = getattr(value, "holds", False) and words.can_be(noun or "", "NOUN")  # "holding his diploma"
         if kind == "VERB" and subjects and (worn_or_part or (
                 np.det in lexicon.POSSESSIVES and lexicon.category(noun) is None and noun not in priors.NOUNS
-                and not held)):
+                and not words.is_concrete(noun or "") and not held)):
             # "shaking hands", "casts his line": what they do, not a thing; but "holding a honeycomb
             # frame", "carrying a hat": a thing in the hand
             for index in subjects:
@@ -1443,7 +1495,13 @@ class NounPhrases:
             return True
         if noun in _VIEWER and np.det == "the" and kind in ("REL", "PREP"):
             return True
+        if noun in _SIDES and np.det == "the" and not np.modifiers and kind == "REL" and not self._of_next():
+            return True  # "standing at the front", "waiting at the back": where in the scene, no thing
         return self._place_or_garment(np, link)
+
+    def _of_next(self) -> bool:
+        nxt = self._next()
+        return nxt is not None and nxt.kind == "OF"
 
     @staticmethod
     def _consumed(np: NounPhrase, verb: lexicon.Verb) -> bool:
