@@ -17,7 +17,7 @@ from planners.rules import lexicon, words
 from planners.rules.inflection import plural_candidates, singular
 from planners.rules.requests import request_spans
 from planners.rules.tokens import SENTENCE_END, Token
-from planners.rules.words import is_english
+from planners.rules.words import is_concrete, is_english
 
 # -- the phrase table ----------------------------------------------------------------------
 # Each pattern is space-separated slots; a slot lists alternatives with "|" and is optional when
@@ -162,6 +162,8 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
     ("a brood of", 4), ("a colony of", 6), ("a convoy of", 4), ("a caravan of", 4), ("a throng of", 6),
 ]  # fmt: skip
 _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
+# Verbs of standing that are also things ("on the shelf stand two vases").
+_STANCE_VERBS = frozenset({"stand", "perch", "loom", "tower", "stretch", "rest"})
 _ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "next", "last", "middle"})
 _BEFORE_A_DESCRIBED_THING = frozenset({"in", "with", "a", "an", "the", "his", "her", "their", "my", "our", "your", "its"})
 # Relatives, who are not each other's kind: two said side by side are two people ("mom dad and …").
@@ -860,7 +862,7 @@ class Chunker:
                 words.verb_tags(word) & {"VBZ", "VBP"}) and lexicon.category(singular(word)[0]) is None:
             self.verb_at = j
             return True  # "a family of four stands together": the number ends the phrase
-        if _is_past_tense(word):
+        if _is_past_tense(word) and not self._thing_in_fronted_place(np, j):
             # "two drums added rhythm", "the omelet cooked the eggs"; but "a 3 legged stool", "a potted plant"
             if " ".join(self.words[j:j + 2]) in priors.MULTIWORD_NOUNS or (
                     f"{self.words[j - 1]} {word}" in lexicon.COMPOUND_NOUNS | priors.MULTIWORD_NOUNS):
@@ -926,7 +928,8 @@ class Chunker:
         base, plural = singular(previous)
         if np.det in ("a", "an") and not plural and "VBZ" in tags and singular(word)[1] and follows:
             return True  # "a woodpecker drums on a branch": "a" and a plural make no compound
-        if tags & {"VBP", "VBZ"} and after in lexicon.ARTICLES and self._fronted_place(np):
+        if tags & {"VBP", "VBZ"} and after in lexicon.ARTICLES and self._fronted_place(np) and not (
+                self._thing_in_fronted_place(np, j)):
             return True  # "on a bathroom shelf rest a towel and a candle": the subject comes after
         plural = plural or (np.count or 1) > 1
         agrees = tags & ({"VBG", "VBD", "VBP"} if plural else {"VBG", "VBD", "VBZ"})
@@ -963,6 +966,14 @@ class Chunker:
         after = self.words[i + 1] if i + 1 < len(self.words) else ""
         return after in lexicon.PREPOSITIONS or after in lexicon.DETERMINERS or words.is_adverb(after) or after in (
             "up", "down", "out", "off", "back", "away", "over")
+
+    def _thing_in_fronted_place(self, np: NounPhrase, j: int) -> bool:
+        """'Under the kitchen table a dog …', 'Behind the garden shed a fox …': the last word of the
+        place before its subject is a thing, not a verb with the subject after it."""
+        word = self.words[j]
+        after = self.words[j + 1] if j + 1 < len(self.words) else ""
+        return after in lexicon.ARTICLES and self._fronted_place(np) and (
+            lexicon.category(singular(word)[0]) is not None or words.is_concrete(word) and word not in _STANCE_VERBS)
 
     def _fronted_place(self, np: NounPhrase) -> bool:
         """Whether the phrase opens the sentence after a preposition ('On a shelf rest ...')."""
@@ -1044,8 +1055,8 @@ class Chunker:
             # unless that word reads as a verb ("a cat licks", "a car parked").
             trailing = words[last]
             single = np.det in lexicon.ARTICLES or np.count == 1
-            verbish = trailing.endswith(("ed", "ing", "ly")) or (
-                trailing.endswith("s") and not trailing.endswith("ss") and single)
+            verbish = (trailing.endswith(("ed", "ing", "ly")) and not is_concrete(trailing)) or (
+                trailing.endswith("s") and not trailing.endswith("ss") and single)  # but "a garden shed"
             # "my cat Milo", "our dog Biscuit": a capitalised name after a lower-case noun names that one
             named = self.tokens[last].text[:1].isupper() and (
                 self.tokens[last - 1].text.islower() or lexicon.category(words[last - 1]) == priors.PERSON

@@ -23,6 +23,7 @@ class Mention:
     parent: int | None = None                    # split from a plural ("two cats, one black...")
     detail_nouns: list[str | None] = field(default_factory=list)  # the noun of each detail, if one
     proper: bool = False                         # a name ("Earth"): no article in its caption
+    uncounted: bool = False                      # a bare plural ("hiking buddies"): how many was not said
 
     @property
     def is_person(self) -> bool:

@@ -263,7 +263,7 @@ class _Reader(NounPhrases, Owners):
                 continue
             members = self._announced_members(source, listed, kind, how)
             named = sum(self.out.mentions[i].count for i in members)
-            if named < 2 or (how == "exact" and named != source.count):
+            if named < 2 or (how == "exact" and named != source.count and not source.uncounted):
                 continue
             self._adopt(announcer, members, kind, named)
         self.announced = []
@@ -286,7 +286,9 @@ class _Reader(NounPhrases, Owners):
             # only the things named next, one after another, all of the kind: "two hikers, a man … and a
             # woman …"; words the lists lack name members too ("three cats, a tabby and two calicos")
             subjects = [i for i in listed if i not in {r.object for r in self.out.relations}]
-            return self._first_making(subjects, source.count, lambda i: self.out.mentions[i].category in (kind, None))
+            # "hiking buddies on a summit, a guy in … and a woman in …": as many as are named
+            making = len(listed) if source.uncounted else source.count
+            return self._first_making(subjects, making, lambda i: self.out.mentions[i].category in (kind, None))
         # a member named by a word the lists do not know ("a tabby", "a calico") is of the kind announced
         members = [i for i in listed if self.out.mentions[i].category in (kind, None)]
         if how == "colon" and sum(self.out.mentions[i].count for i in members) != source.count:
@@ -310,7 +312,7 @@ class _Reader(NounPhrases, Owners):
         """The members are the announced group's: it keeps only those left unnamed, and they share
         its kind, pose and place."""
         source = self.out.mentions[announcer]
-        source.count = max(0, source.count - named)
+        source.count = 0 if source.uncounted else max(0, source.count - named)
         source.category = source.category or kind  # the members left unnamed are of their kind too
         for index in members:
             member = self.out.mentions[index]

@@ -151,8 +151,9 @@ class NounPhrases:
             return
         if kind == "OF" and self.index >= 3 and not lexicon.is_setting(np.noun or ""):
             edge, rel = self.chunks[self.index - 2], self.chunks[self.index - 3]
-            if edge.np is not None and edge.np.noun in _PLACE_PARTS and rel.kind in ("REL", "PREP"):
-                # "a cup at the edge of a desk": by the desk; "crows from the top of a crate": on it
+            if edge.np is not None and edge.np.noun in _PLACE_PARTS and rel.kind in ("REL", "PREP", "VERB"):
+                # "a cup at the edge of a desk": by the desk; "crows from the top of a crate", "crows
+                # line the top of a billboard": on it
                 link, kind = ("REL", rel.value if rel.kind == "REL" else "on"), "REL"
         if kind in (None, "COMMA", "AND") and self._one_named_of_them(np):
             return
@@ -1523,8 +1524,11 @@ class NounPhrases:
         noun = np.noun
         unknown = lexicon.category(noun) is None and not lexicon.is_known_noun(noun)
         if unknown and kind in ("REL", "PREP") and value in ("at", "along", "across", "through", "during") and not (
-                self._worked_at(np, value)) and not self._described_next() and not (value == "through" and words.is_concrete((noun or "").rsplit(" ", 1)[-1])):
-            self._setting(np, ("REL", value))  # an unknown word there is most likely a place
+                self._worked_at(np, value)) and not self._described_next() and not (
+                value in ("through", "at") and words.is_concrete((noun or "").rsplit(" ", 1)[-1])):
+            # an unknown word there is most likely a place; but a made thing is what one is at ("at a
+            # red feeder", "at the lectern")
+            self._setting(np, ("REL", value))
             return True
         if kind == "REL" and value == "on" and noun in lexicon.WORLDS:
             self._setting(np, link)
@@ -1884,7 +1888,8 @@ class NounPhrases:
             self.out.mentions.append(Mention(noun, earlier.count or 1, category, head,
                                              [t.text for t in earlier.modifiers]))
         self.ellipsis = []
-        mention = Mention(noun, count, category, head, [t.text for t in np.modifiers], proper=self._proper(np))
+        mention = Mention(noun, count, category, head, [t.text for t in np.modifiers], proper=self._proper(np),
+                          uncounted=np.count is None and count == lexicon.DEFAULT_PLURAL_COUNT and np.plural)
         if detail is not None:
             mention.add_detail(*detail)
         if self.pending_zone is not None:
