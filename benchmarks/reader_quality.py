@@ -45,6 +45,14 @@ def _has(text: str | None, words: str) -> bool:
     return bool(text) and re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text, re.IGNORECASE) is not None
 
 
+def _has_plural(text: str | None, words: str) -> bool:
+    """'no guests' excludes a guest: a thing named in the singular is in a negative prompt that has its plural."""
+    from planners.rules.inflection import plural
+
+    head, _, last = words.rpartition(" ")
+    return _has(text, f"{head} {plural(last)}".strip())
+
+
 def check(case: dict, scene) -> list[str]:
     """Reasons the scene fails the case (empty when it passes)."""
     reasons = []
@@ -74,7 +82,7 @@ def check(case: dict, scene) -> list[str]:
                 reasons.append(f"{name} pose {got}, expected {pose}")
     for field in ("caption", "negative", "summary", "background"):
         for words in case.get(field, []):
-            if not _has(getattr(scene, field), words):
+            if not _has(getattr(scene, field), words) and not (field == "negative" and _has_plural(scene.negative, words)):
                 reasons.append(f"{words!r} not in the {field} {getattr(scene, field)!r}")
     return reasons
 
