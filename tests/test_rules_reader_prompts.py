@@ -67,3 +67,15 @@ def test_checker_fails_what_it_should() -> None:
     assert quality.counts_hold(case, scene)                 # one unasked instance (the hat) is let pass
     assert not quality.counts_hold({**case, "names": {"man": 1}}, scene)  # two are not
     assert not quality.counts_hold({**case, "names": {"man": 2, "woman": 1, "hat": 1}}, scene)
+
+
+def test_a_negative_named_in_the_singular_matches_its_plural() -> None:
+    from scenes.model import Scene
+
+    scene = Scene(caption="x", negative="guests, text", instances=[
+        {"name": "bride", "caption": "a bride", "box": [0, 0, .4, 1], "pose": "standing"}])
+    case = {"prompt": "p", "names": {"bride": 1}}
+    assert not quality.check({**case, "negative": ["guest", "guests", "text"]}, scene)
+    assert quality.check({**case, "negative": ["ghost"]}, scene)          # another word
+    assert quality.check({**case, "negative": ["guest"]}, scene.model_copy(update={"negative": "guest list"})) == []
+    assert quality.check({**case, "negative": ["car"]}, scene.model_copy(update={"negative": "cart"}))  # no part-word
