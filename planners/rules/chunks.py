@@ -52,6 +52,10 @@ _phrase("ZONE", (None, "bottom"), "on|at|in|to|near|along the very? bottom|lower
         unless_of=True)
 _phrase("ZONE", ("center", None), "in|at the middle|center|centre", "in the very middle|center|centre",
         "in the? dead center|centre", "dead center|centre", "smack in the middle", unless_of=True)
+# The asker changing their mind: "actually make it three unicorns", "no wait, a blue parrot".
+_phrase("CORRECT", "recount", "actually|oh|ok|okay|hmm|wait|no ,? wait|actually|no? ,? make|change it|that|them to|into?",
+        "make|change it|that to? ,?")
+_phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,?", "i mean ,?")
 _phrase("FILLER", "toward", "toward|towards|facing the left|right|camera|viewer|window|door")
 _phrase("ZONE", (None, "back"), "in the background|distance", "in the far distance", "far away|off",
         "in the back", unless_of=True)
@@ -164,6 +168,8 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
 _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
 # Verbs of standing that are also things ("on the shelf stand two vases").
 _STANCE_VERBS = frozenset({"stand", "perch", "loom", "tower", "stretch", "rest"})
+_REFLEXIVES = frozenset({"myself", "yourself", "himself", "herself", "itself", "ourselves", "yourselves",
+                         "themselves"})
 _ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "next", "last", "middle"})
 _BEFORE_A_DESCRIBED_THING = frozenset({"in", "with", "a", "an", "the", "his", "her", "their", "my", "our", "your", "its"})
 # Relatives, who are not each other's kind: two said side by side are two people ("mom dad and …").
@@ -226,6 +232,9 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
         length = _match_slots(pattern.slots, words, i)
         if not length:
             continue
+        if pattern.kind == "CORRECT" and pattern.value == "recount" and (
+                i + length >= len(words) or _number(words[i + length]) is None):
+            continue  # "make it look moody": no count said again
         if pattern.kind == "WEAR" and words[i] == "worn" and i > 0 and words[i - 1] in _BEFORE_A_DESCRIBED_THING:
             continue  # "in worn hiking boots", "a worn leather bag": worn out, not put on
         if pattern.kind == "ZONE" and i + length < len(words) and lexicon.is_known_noun(singular(words[i + length])[0]):
@@ -782,8 +791,8 @@ class Chunker:
                 seen.add(word)
                 j += 1  # "a tough looking woman", "a bone shaped cake": the two words describe
                 continue
-            if word in _NP_STOP and not (word == "and" and self._adjective_and(seen, j)):
-                break
+            if word in _NP_STOP and not (word == "and" and self._adjective_and(seen, j)) or word in _REFLEXIVES:
+                break  # "we'll add those ourselves": a pronoun ends the phrase
             if j > first and ((_number(word) is not None and word != "one" and not self._measure_before_noun(j))
                               or (match_phrase(words, j) is not None and word != "and")):
                 break
@@ -839,6 +848,8 @@ class Chunker:
         word = self.words[j]
         if j == self.object_at or word in _ORDINALS and self.words[j - 1] == "the":
             return False  # "the third a girl": an ordinal, no verb
+        if seen.count and word in ("cut", "split") and self.words[j + 1:j + 2] in (["in"], ["into"], ["open"]):
+            return True  # "a lime cut in half", "a log split open": done to the thing, not a kind of it
         if (word in lexicon.COLOURS or word in lexicon.MATERIALS) and (j + 1 >= len(self.words) or (
                 not self.tokens[j + 1].is_word or self.words[j + 1] in ("and", "or", "with"))):
             return False  # "one in sage green, …", "in champagne satin and pearls": a colour, a stuff

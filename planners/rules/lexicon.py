@@ -374,7 +374,7 @@ PREPOSITIONS = _words(
 )
 CONJUNCTIONS = _words("and or but while whereas nor plus then also as whilst yet so")
 RELATIVE = _words("that which who whose where whom")
-PRONOUNS = _words("it them him her they he she one ones itself themselves himself herself")
+PRONOUNS = _words("it them him her they he she one ones itself themselves himself herself ourselves yourselves yourself myself")
 COPULAS = _words("is are was were be being been am 's")
 # Chat words people type anywhere ("anime style pls:", "a cat lol"): no part of any phrase.
 CHAT = _words("pls plz lol lmao tbh thx ty idk omg haha")

@@ -94,6 +94,7 @@ class _Reader(NounPhrases, Owners):
         self.announced: list[tuple[int, int, str]] = []  # (the plural, first mention after it, how: colon|group|exact)
         self.frame_open = True                  # "a photo of" may still open the sentence
         self.pair_turn = 0                      # "one …, the other …" of people named one by one
+        self.correcting = False                 # "actually make it three unicorns": the next phrase corrects
         self._new_clause()
 
     def _new_clause(self) -> None:
@@ -395,9 +396,17 @@ class _Reader(NounPhrases, Owners):
             thing.np.det is not None or thing.np.count is not None)
 
     def _on_prep(self, chunk: Chunk) -> None:
+        if chunk.value in ("like", "including") and self.negation_start is not None and self.continuing == ("NEG", None):
+            self.link = ("NEG", None)
+            return  # "no modern stuff like watches or sunglasses": the examples are left out too
         self._close_negation()
         self.link = ("PREP", chunk.value)
         self.continuing = None
+
+    def _on_correct(self, chunk: Chunk) -> None:
+        self._close_negation()
+        self.correcting = True
+        self.link = None
 
     def _on_zone(self, chunk: Chunk) -> None:
         target = self.last if self.last is not None and self.last_role in ("subject", "object") else None

@@ -61,6 +61,7 @@ _SCENE_OPENS = frozenset("of with showing that where which featuring depicting i
 # Words that open the scene after what a request is for ("a banner for our website with two croissants").
 _SCENE_AFTER_PURPOSE = frozenset("with showing featuring depicting where".split())
 _PLEASE = frozenset({"please", "pls", "plz"})
+_CHAT_ENDS = frozenset({"please", "pls", "plz", "lol", "haha", "lmao"})
 _LINKS = frozenset("about on at in of for to from with by like as".split())  # never inside a name
 _NEGATIONS = frozenset({"no", "not", "without", "never", "don't", "dont", "nothing"})
 
@@ -92,7 +93,7 @@ def _spans_in(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
     while k < end:
         found = (_self_description(words, k, end) or _tells(words, k, end) or _purpose_first(words, k, end)
                  or _apology(words, k, end) if opening else None)
-        found = found or _request(words, k, end) or _named_picture(words, k, end)
+        found = found or _request(words, k, end) or _named_picture(words, k, end) or _whom_for(words, k, end)
         if found is None:
             opening = False
             k = _next_clause(words, k, end)
@@ -109,15 +110,19 @@ def _said_by_the_asker(words: list[str], start: int, k: int) -> bool:
     """Whether the words before a request in its sentence are the asker's own story ('my daughter
     is expecting her first baby and we want a picture for the nursery,'): the asker, wanting."""
     said = set(words[start:k])
+    if words[start] in _POSSESSIVE and words[k] in _WANT and words[k - 1] == "and" and k - start <= 16:
+        return True  # "my friend is opening a bike shop and wants a logo": the one who asks, not drawn
     speaker = next((m for m in range(start, k) if words[m] in _FIRST_PERSON | _FIRST_PERSON_BE), None)
     return speaker is not None and not set(words[start:speaker]) & {"a", "an"} and bool(said & (_WANT | _MAKE)) and (
         k - start <= 24)
 
 
 def _next_clause(words: list[str], k: int, end: int) -> int:
-    while k < end and words[k] not in _ENDS:
-        k += 1
-    return _skip(words, k, end, _ENDS | {"and"} | _GREETINGS)
+    # "no guns pls it's for 6 year olds": chat words end a clause as punctuation does
+    while k < end and words[k] not in _ENDS and words[k] not in _CHAT_ENDS and not (
+            words[k] == "and" and k + 1 < end and words[k + 1] in _WANT):
+        k += 1  # ("… is opening a bike shop and wants a logo-ish illustration, …": the request after "and")
+    return _skip(words, k, end, _ENDS | _CHAT_ENDS | {"and"} | _GREETINGS)
 
 
 def _follows_below(words: list[str], k: int, end: int) -> int:
@@ -169,9 +174,6 @@ def _tells(words: list[str], k: int, end: int) -> int | None:
     if words[k] in ("planning", "organizing", "organising", "preparing") and any(
             words[m] in _WANT and words[m - 1] == "and" for m in range(k + 1, end)):
         return _clause_end(words, k + 1, end)  # "Planning a fall mini session and want a mockup …:"
-    if words[k:k + 3] in (["this", "is", "for"], ["it", "is", "for"], ["it's", "for", "my"]) or words[k:k + 2] == [
-            "it's", "for"]:
-        return _clause_end(words, k + 2, end)
     if words[k:k + 1] == ["my"] and "and" in words[k + 1:k + 4]:
         k = words.index("and", k + 1) + 1  # "my buddy and I are doing a comic"
     if k >= end or words[k] not in _FIRST_PERSON and words[k] not in _FIRST_PERSON_BE:
@@ -187,6 +189,14 @@ def _tells(words: list[str], k: int, end: int) -> int | None:
     if j >= end or words[j] not in _TELLS:
         return None
     return _clause_end(words, j + 1, end)
+
+
+def _whom_for(words: list[str], k: int, end: int) -> int | None:
+    """'this is for my niece', "it's for 6 year olds": whom the picture is for, anywhere."""
+    if words[k:k + 3] in (["this", "is", "for"], ["it", "is", "for"], ["it's", "for", "my"]) or words[k:k + 2] == [
+            "it's", "for"]:
+        return _clause_end(words, k + 2, end)
+    return None
 
 
 def _apology(words: list[str], k: int, end: int) -> int | None:

@@ -8,6 +8,8 @@ becomes. It shares the reader's state (its subjects, owner and link).
 
 from __future__ import annotations
 
+import re
+
 from planners import priors
 from planners.rules import lexicon, words
 from planners.rules.chunks import Chunk, NounPhrase
@@ -66,6 +68,10 @@ _KIN_WORDS = {word: group - {word} for group in (
     frozenset({"father", "dad", "daddy", "papa", "pa"}), frozenset({"mother", "mom", "mum", "mommy", "mummy", "mama", "ma"}),
     frozenset({"grandmother", "grandma", "granny", "nana", "gran"}),
     frozenset({"grandfather", "grandpa", "granddad", "grandad", "gramps"})) for word in group}
+_DECADE = re.compile(r"'?(\d\d)?\d0s")
+_DECADE_WORDS = frozenset({"twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"})
+_LETTERING = frozenset({"word", "words", "title", "lettering", "text", "caption", "slogan", "tagline", "headline",
+                        "font", "typography", "wording"})
 _SIDES = frozenset({"front", "back", "middle", "center", "centre", "rear"})
 _MEMBER_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "next", "last", "middle"})
 _BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
@@ -129,6 +135,10 @@ class NounPhrases:
         kind = link[0] if link else None
         if kind != "NEG":
             self._close_negation()
+        if self.correcting:
+            self.correcting = False
+            if self._corrected(np):
+                return
         if self._no_instance(np, link) or self._colour_worn(np, link):
             return
         if kind is None and self.last_wear is not None and self._after_pronoun(np):
@@ -331,6 +341,32 @@ class NounPhrases:
             self.continuing = None
         return link
 
+    def _corrected(self, np: NounPhrase) -> bool:
+        """'two unicorns … actually make it three unicorns': the count said again replaces the first;
+        'a green parrot, no wait, a blue parrot': the thing said again replaces its description. True
+        when handled (when the phrase names something already there)."""
+        same = [i for i, m in enumerate(self.out.mentions) if m.noun == np.noun]
+        if not same or np.noun is None:
+            return False
+        root = next((i for i in same if self.out.mentions[i].parent is None), same[0])
+        if np.count:
+            mentions = self.out.mentions
+            missing = np.count - sum(mentions[i].count for i in same)
+            for i in [root, *reversed(same)]:  # fewer: the unnamed ones go first, then the last named
+                change = max(missing, -mentions[i].count)
+                mentions[i].count += change
+                missing -= change
+                if missing == 0:
+                    break
+            self.last, self.owner, self.group, self.last_role = root, root, [root], "subject"
+            return True
+        latest = same[-1]
+        if np.det not in lexicon.ARTICLES or self.out.mentions[latest].count != 1:
+            return False
+        self.out.mentions[latest].modifiers = [t.text for t in np.modifiers]
+        self.last, self.owner, self.group, self.last_role = latest, latest, [latest], "subject"
+        return True
+
     def _colour_worn(self, np: NounPhrase, link) -> bool:
         """'a woman in orange', 'dressed in olive': a colour that is also a thing, worn. True when handled."""
         worn = link is not None and (link[0] == "WEAR" or link[0] == "REL" and link[1] == "inside")
@@ -350,7 +386,12 @@ class NounPhrases:
             return True  # "..., warm candlelight, ...": the look of the picture
         if kind == "STYLE" or self._look_alike(np) or self._attribution(np) or self._picture_modifier(np):
             return True
-        if np.noun in _INDEFINITE_PRONOUNS and (not np.modifiers or np.noun in ("thing", "things", "stuff")):
+        if np.noun in _LETTERING and kind != "NEG":
+            return True  # "we'll add the words ourselves", "a title at the top": text is no box
+        if _DECADE.fullmatch(np.noun or "") or np.noun in _DECADE_WORDS:
+            return True  # "like a photo from the 80s", "1950s ad vibes": when, the picture's look
+        if np.noun in _INDEFINITE_PRONOUNS and (not np.modifiers or np.noun in ("thing", "things", "stuff")) and (
+                kind != "NEG" or not np.modifiers):
             return True  # "waiting for someone to buy them", "the whole thing": nobody in particular
         before = self.tokens[np.start - 1].low if np.start > 0 else ""
         if before in _DEGREE_WORDS and np.det is None and np.count is None and not np.plural and (
@@ -1284,7 +1325,9 @@ class NounPhrases:
         like = self.chunks[self.index - 1].start if self.index >= 1 else 0
         before = [t.low for t in self.tokens[max(0, like - 5):like]]
         return bool(set(before) & {"things", "items", "stuff", "animals", "toys", "tools", "objects", "fruits",
-                                   "snacks", "something", "want", "need", "just", "basically", "maybe", "kinda"})
+                                   "snacks", "something", "want", "need", "just", "basically", "maybe", "kinda",
+                                   "wants", "needs", "wanted"}) or bool(set(before[-2:]) & lexicon.FRAMES)
+        # ("a logo-ish illustration, like a mechanic …": the picture named, then what is in it)
 
     def _on_both_sides_next(self) -> bool:
         """'a painting with a brass sconce on either side': a thing placed twice, not a feature."""

@@ -29,7 +29,7 @@ class Token:
 
 # Contractions of a pronoun and its verb, read as the two words ("she's wearing", "he's got", "they're").
 _CONTRACTED = {"he's": "is", "she's": "is", "they're": "are", "we're": "are", "you're": "are", "he'd": "would",
-               "she'd": "would", "they've": "have", "they'd": "would"}
+               "she'd": "would", "they've": "have", "they'd": "would", "that's": "is", "what's": "is"}
 # The same, typed without the apostrophe ("shes wearing", "theres a bucket").
 _CONTRACTED_BARE = {"shes": ("she", "is"), "hes": ("he", "is"), "theres": ("there", "is"), "theyre": ("they", "are"),
                     "whos": ("who", "is"), "thats": ("that", "is")}
@@ -148,4 +148,22 @@ def tokenize(text: str) -> list[Token]:
             before = matches[k - 1].group().lower() if k > 0 else ""
             low = _bare_possessive(low, before, following) or words.correct(low)  # "bycicle" is read as "bicycle"
         tokens.append(Token(text[match.start():match.end()], low, match.start(), match.end()))
-    return sorted(tokens, key=lambda token: token.start)
+    return _close_ups(sorted(tokens, key=lambda token: token.start), text)
+
+
+def _close_ups(tokens: list[Token], text: str) -> list[Token]:
+    """'a close up of a bee': the two words are the one picture word 'close-up'."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        after = tokens[k + 2].low if k + 2 < len(tokens) else ""
+        before = out[-1].low if out else ""
+        if tokens[k].low == "close" and k + 1 < len(tokens) and tokens[k + 1].low == "up" and (
+                after in ("of", "shot", "photo", "portrait") or before in ("a", "an", "the", "extreme")):
+            start, end = tokens[k].start, tokens[k + 1].end
+            out.append(Token(text[start:end], "close-up", start, end))
+            k += 2
+            continue
+        out.append(tokens[k])
+        k += 1
+    return out
