@@ -212,8 +212,10 @@ class _Reader(NounPhrases, Owners):
             # the son; the singulars named after the plural are still theirs ("two kids and a dad, each …")
             self.group = [i for i in self.group if i >= plurals[-1] or i in plurals]
         if each and not any(self.out.mentions[i].count > 1 for i in self.group):
-            # "six commuters wait as the rain comes down, each holding an umbrella": the plural before
-            plural = next((i for i in reversed(self.sentence_subjects) if self.out.mentions[i].count > 1), None)
+            # "six commuters wait as the rain comes down, each holding an umbrella": the plural before;
+            # "a table with two cups, each on its own saucer": the plural just named
+            last = [self.last] if self.last is not None and self.out.mentions[self.last].count > 1 else []
+            plural = next((i for i in [*last, *reversed(self.sentence_subjects)] if self.out.mentions[i].count > 1), None)
             self.group = [plural] if plural is not None else self.group
         self.acted.difference_update(self.group)  # what follows is said of all of them
         self.each = each

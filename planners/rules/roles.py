@@ -72,6 +72,9 @@ _DECADE = re.compile(r"'?(\d\d)?\d0s")
 _DECADE_WORDS = frozenset({"twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"})
 _LETTERING = frozenset({"word", "words", "title", "lettering", "text", "caption", "slogan", "tagline", "headline",
                         "font", "typography", "wording"})
+# What clothes hang on or lie in when nobody wears them.
+_HANGERS = frozenset({"rack", "hook", "hooks", "hanger", "peg", "stand", "line", "clothesline", "basket", "hamper", "chest",
+                      "drawer", "wardrobe", "closet", "trunk", "box", "suitcase", "bench", "railing"})
 _SIDES = frozenset({"front", "back", "middle", "center", "centre", "rear"})
 _MEMBER_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "next", "last", "middle"})
 _BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
@@ -1259,7 +1262,9 @@ class NounPhrases:
         # what nobody wears there is a thing of its own
         worn_things = lexicon.CLOTHING | lexicon.WEARABLE_OBJECTS
         loose = loose or (noun in _BAGS and not mention.is_person and mention.category != priors.ANIMAL) or (
-            noun in worn_things and noun not in lexicon.PARTS and mention.category in (priors.FURNITURE, priors.VEHICLE))
+            noun in worn_things and noun not in lexicon.PARTS and mention.category in (priors.FURNITURE, priors.VEHICLE)) or (
+            noun in worn_things and noun not in lexicon.PARTS and not mention.is_person and mention.category != priors.ANIMAL
+            and mention.noun.rsplit(" ", 1)[-1] in _HANGERS)  # "a coat rack with a denim jacket and a scarf"
         # "a ring box with two gold rings inside it", "posing with 3 lightsabers": counted things are things
         counted = (np.count or 0) > 1 and not np.vague and noun not in lexicon.PARTS and (
             not mention.is_person or noun not in lexicon.CLOTHING)
@@ -1404,6 +1409,7 @@ class NounPhrases:
         if link[0] == "REL" and (self.each and right_after_each or own) and holders > 1 and np.count is None and (
                 not np.plural):
             self.out.mentions[target].count = holders  # "three sculptures, each on its own plinth"
+            self.out.mentions[target].modifiers = [m for m in self.out.mentions[target].modifiers if m.lower() != "own"]
         after = self.tokens[np.end].low if np.end < len(self.tokens) else ""
         if link[0] == "VERB" and after in ("each", "apiece") and holders > 1 and np.count:
             self.out.mentions[target].count = np.count * holders  # "twin girls holding 2 balloons each"
