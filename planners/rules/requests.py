@@ -99,7 +99,8 @@ def _spans_in(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
             k = _next_clause(words, k, end)
             continue
         found = _follows_below(words, found, end)
-        if not spans and not opening and _said_by_the_asker(words, start, k):
+        if not spans and not opening and _said_by_the_asker(words, start, k) and not (
+                set(words[found:end]) & {"he", "she", "him", "her", "they", "them"}):  # "…, her sitting at a table"
             k = start  # "my daughter is expecting her first baby and we want a picture for the nursery,"
         spans.append((start if not spans and opening else k, found))
         k = _skip(words, found, end, {"and", ","} | _GREETINGS | _PLEASE)
@@ -109,10 +110,10 @@ def _spans_in(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
 def _said_by_the_asker(words: list[str], start: int, k: int) -> bool:
     """Whether the words before a request in its sentence are the asker's own story ('my daughter
     is expecting her first baby and we want a picture for the nursery,'): the asker, wanting."""
-    said = set(words[start:k])
+    said = set(words[start:k + 3])  # the request may open with the asker ("… and i need a picture")
     if words[start] in _POSSESSIVE and words[k] in _WANT and words[k - 1] == "and" and k - start <= 16:
         return True  # "my friend is opening a bike shop and wants a logo": the one who asks, not drawn
-    speaker = next((m for m in range(start, k) if words[m] in _FIRST_PERSON | _FIRST_PERSON_BE), None)
+    speaker = next((m for m in range(start, k + 1) if words[m] in _FIRST_PERSON | _FIRST_PERSON_BE), None)
     return speaker is not None and not set(words[start:speaker]) & {"a", "an"} and bool(said & (_WANT | _MAKE)) and (
         k - start <= 24)
 
@@ -120,7 +121,7 @@ def _said_by_the_asker(words: list[str], start: int, k: int) -> bool:
 def _next_clause(words: list[str], k: int, end: int) -> int:
     # "no guns pls it's for 6 year olds": chat words end a clause as punctuation does
     while k < end and words[k] not in _ENDS and words[k] not in _CHAT_ENDS and not (
-            words[k] == "and" and k + 1 < end and words[k + 1] in _WANT):
+            words[k] == "and" and k + 1 < end and words[k + 1] in _WANT | _FIRST_PERSON | _FIRST_PERSON_BE):
         k += 1  # ("… is opening a bike shop and wants a logo-ish illustration, …": the request after "and")
     return _skip(words, k, end, _ENDS | _CHAT_ENDS | {"and"} | _GREETINGS)
 
@@ -237,6 +238,9 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     if j < end and words[j] == "for":
         return _clause_end(words, j, end)  # "draw for my son's story book: ..."
     found = _picture_then_purpose(words, j, end) if j < end and words[j] in _ARTICLES else None
+    if found is None and j < end and words[j] in _ARTICLES and _frames_a_scene(words, j, end) and (
+            polite or words[verb] in _WANT):
+        return j  # "… and want an illustration of a barista …": the asking ends, the frame is read as such
     if found is None and polite and words[verb] in _MAKE and j < end and words[j] not in _ENDS | _NEGATIONS and (
             not set(words[j:j + 4]) & _PICTURES):  # but "can you make me a picture of two cats": the frame, read so
         return j  # "can you do a mama bear and a baby bear …", "can you draw my granddaughter …": the scene
@@ -271,6 +275,14 @@ def _picture_then_purpose(words: list[str], j: int, end: int) -> int | None:
     if after < end and words[after] not in ("for", "about", "to", "that", "which") and words[after] not in _ENDS:
         return None
     return _clause_end(words, after, end)
+
+
+def _frames_a_scene(words: list[str], j: int, end: int) -> bool:
+    """Whether a picture word from words[j] is followed by what it shows ("an illustration of …")."""
+    k = j + 1
+    while k < end and k - j < 5 and _is_modifier(words[k]) and words[k] not in _PICTURES:
+        k += 1
+    return k + 1 < end and words[k] in _PICTURES and words[k + 1] in _SCENE_OPENS
 
 
 def _for_whom(words: list[str], k: int, end: int) -> bool:
