@@ -8,7 +8,7 @@ small grammar (determiner or count, modifiers, head noun) whose head is found wi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -519,10 +519,27 @@ class Chunker:
                     chunks.append(Chunk(pattern.kind, i, end, pattern.value))
                     i = end
                     continue
+            if chunks and chunks[-1].kind == "VERB" and chunks[-1].end == i and self._particle_of_verb(i):
+                verb = chunks[-1].value  # "blowing out | candles": a verb with its particle takes an object
+                if isinstance(verb, lexicon.Verb):
+                    verb = replace(verb, gerund=f"{verb.gerund} {self.words[i]}" if verb.gerund else verb.gerund,
+                                   transitive=True)
+                chunks[-1] = Chunk("VERB", chunks[-1].start, i + 1, verb)
+                i += 1
+                continue
             chunk = self._word(i, chunks[-1] if chunks else None)
             chunks.append(chunk)
             i = chunk.end
         return chunks
+
+    def _particle_of_verb(self, i: int) -> bool:
+        """'blowing out candles', 'holding up a fish', 'picking up a shell': the particle belongs to
+        the verb when what it does something to follows."""
+        after = self.words[i + 1] if i + 1 < len(self.words) else ""
+        return self.words[i] in ("out", "up", "down", "off", "away") and bool(after) and (
+            after in lexicon.ARTICLES or after in lexicon.POSSESSIVES or _number(after) is not None
+            or (self.tokens[i + 1].is_word and after not in lexicon.PREPOSITIONS and after not in _NP_STOP
+                and words.can_be(singular(after)[0], "NOUN") and not words.only_verb(after)))
 
     def _camera_within(self, k: int) -> bool:
         """Whether the words after 'shot with' name a camera or a lens ('a 50mm lens', 'an iPhone')."""

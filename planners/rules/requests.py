@@ -238,8 +238,7 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     if j < end and words[j] == "for":
         return _clause_end(words, j, end)  # "draw for my son's story book: ..."
     found = _picture_then_purpose(words, j, end) if j < end and words[j] in _ARTICLES else None
-    if found is None and j < end and words[j] in _ARTICLES and _frames_a_scene(words, j, end) and (
-            polite or words[verb] in _WANT):
+    if found is None and j < end and words[j] in _ARTICLES and _frames_a_scene(words, j, end) and words[verb] in _WANT:
         return j  # "… and want an illustration of a barista …": the asking ends, the frame is read as such
     if found is None and polite and words[verb] in _MAKE and j < end and words[j] not in _ENDS | _NEGATIONS and (
             not set(words[j:j + 4]) & _PICTURES):  # but "can you make me a picture of two cats": the frame, read so

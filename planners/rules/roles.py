@@ -75,6 +75,8 @@ _LETTERING = frozenset({"word", "words", "title", "lettering", "text", "caption"
 # What clothes hang on or lie in when nobody wears them.
 _HANGERS = frozenset({"rack", "hook", "hooks", "hanger", "peg", "stand", "line", "clothesline", "basket", "hamper", "chest",
                       "drawer", "wardrobe", "closet", "trunk", "box", "suitcase", "bench", "railing"})
+_SITTABLE = frozenset({"chair", "armchair", "sofa", "couch", "seat", "stool", "bench", "throne", "rug", "blanket", "mat",
+                       "log", "rock", "step", "steps", "porch", "dock", "floor", "cushion", "bed", "swing", "crate"})
 _SIDES = frozenset({"front", "back", "middle", "center", "centre", "rear"})
 _MEMBER_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "next", "last", "middle"})
 _BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
@@ -1399,6 +1401,9 @@ class NounPhrases:
         relation = self._object_relation(np, link, subjects, target)
         if relation is None:
             return
+        if self.index == self.worked_at and relation in ("on", "in") and (
+                self.out.mentions[target].noun.rsplit(" ", 1)[-1] not in _SITTABLE):
+            relation = "next to"  # what is worked on lies on it, the one working stands by it (but sits on a stool)
         if relation in ("left of", "right of", "next to", "between"):
             self.peers.append(target)
         holders = sum(self.out.mentions[i].count for i in subjects)
@@ -1529,6 +1534,8 @@ class NounPhrases:
             # "selling tomatoes", "throwing snowballs": what they do, not things counted in the picture
             for index in subjects:
                 self._extend_action(self.out.mentions[index], value, self._words_of(np))
+            if after is not None and after.kind == "REL" and after.value in ("on", "inside"):
+                self.worked_at = self.index + 2  # "flipping pancakes in a pan": the doer is at the pan
             return True
         looking = kind == "REL" and value == "at" and any(
             a.split()[0] in _PERCEIVING for s in subjects for a in self.out.mentions[s].actions[-1:])
@@ -1563,8 +1570,8 @@ class NounPhrases:
             return False
         noun = np.noun
         # people and animals are there to be drawn ("feeding ducks"); other stuff is the activity's
-        return lexicon.category(noun) not in (priors.PERSON, priors.ANIMAL) and words.can_be(
-            noun.rsplit(" ", 1)[-1], "NOUN")
+        return lexicon.category(noun) not in (priors.PERSON, priors.ANIMAL) and (words.can_be(
+            noun.rsplit(" ", 1)[-1], "NOUN") or noun in priors.NOUNS)
 
     def _place_or_garment(self, np: NounPhrase, link) -> bool:
         """'at a waterhole', 'on the moon', 'hiking in a nature reserve' are places; 'in a red
