@@ -242,3 +242,26 @@ def test_worn_and_bodily_words_come_from_wordnet(word, kind) -> None:
     from planners.rules import lexicon
 
     assert lexicon._WORDNET_KINDS.get(word) == kind
+
+
+@pytest.mark.parametrize(("noun", "place"), [
+    ("lobby", True), ("tavern", True), ("meadow", True), ("street", True), ("river", True), ("forest", True),
+    ("tub", False), ("sandbox", False), ("inkpot", False), ("feeder", False), ("lectern", False),
+])  # fmt: skip
+def test_nouns_whose_usual_sense_is_a_place_come_from_wordnet(noun, place) -> None:
+    from planners.rules import words
+
+    assert words.is_place(noun) is place
+
+
+@pytest.mark.parametrize(("prompt", "expected"), [
+    # a word no list of ours knows: a made thing after "in" or "at" is a thing, a place is the setting
+    ("a dachshund sitting in a pink tub", {"dachshund": 1, "tub": 1}),
+    ("a toddler sitting in the sandbox with a shovel", {"toddler": 1, "sandbox": 1, "shovel": 1}),
+    ("a hummingbird at a red feeder", {"hummingbird": 1, "feeder": 1}),
+    ("two goblins arguing in a smoky tavern", {"goblin": 2}),
+    ("a man waiting in the hotel lobby", {"man": 1}),
+])  # fmt: skip
+def test_unknown_words_after_in_or_at_are_things_or_places_by_wordnet(prompt, expected) -> None:
+    scene = RulesPlanner().plan(prompt, canvas=Canvas()).scene
+    assert Counter(i.name for i in scene.instances) == expected

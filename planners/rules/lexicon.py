@@ -189,8 +189,9 @@ _GARMENT_ENDINGS = frozenset(w for w in CLOTHING if len(w) >= 4 and "-" not in w
 
 def ends_in_garment(noun: str) -> bool:
     """A word no list knows, built on a garment's name: 'shirtsleeves', 'overshirt', 'rainsuit'."""
-    return " " not in noun and noun not in priors.NOUNS and any(
-        noun.endswith(w) and len(noun) - len(w) >= 3 for w in _GARMENT_ENDINGS)
+    return " " not in noun and noun not in priors.NOUNS and noun not in ("handicap", "kneecap") and (any(
+        noun.endswith(w) and len(noun) - len(w) >= 3 for w in _GARMENT_ENDINGS) or (
+        noun.endswith(("cap", "hat")) and len(noun) >= 7))  # "nightcap", "sunhat"
 
 
 # Wearable things a GenEval-style class list also has as objects: instances unless worn.

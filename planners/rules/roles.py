@@ -284,9 +284,15 @@ class NounPhrases:
         named = self.out.mentions[self.last]
         titled = kin.np is not None and kin.np.det is None and any(
             t.text[:1].isupper() for t in self.tokens[kin.np.start + 1:kin.np.end])  # "Detective Okafor, a tall woman"
+        k = self.chunks.index(kin) if kin in self.chunks else -1
+        object_of = k > 0 and self.chunks[k - 1].kind in ("PREP", "VERB") and before.kind == "COMMA" and (
+            named.category == priors.PERSON)
         if kin.np is None or kin.np.noun != named.noun or not (
-                kin.np.det in _POSSESSIVES or (kin.np.det == "the" or titled) and before.kind == "COMMA"):
-            return False  # "a trumpet player in a fedora, a woman with an accordion": a list; "the groomer, a woman"
+                kin.np.det in _POSSESSIVES or (kin.np.det == "the" or titled or object_of and kin.np.det in ("a", "an"))
+                and before.kind == "COMMA"):
+            # "a trumpet player in a fedora, a woman with an accordion": a list; "the groomer, a woman";
+            # "handing a latte to a customer, an older man …": who the customer is
+            return False
         if named.category not in (priors.PERSON, None) or named.count != 1 or named.noun in _PLAIN_PEOPLE:
             return False
         named.category = priors.PERSON  # "the groomer, a woman with …": a person, whatever the lists knew
@@ -1581,7 +1587,8 @@ class NounPhrases:
         unknown = lexicon.category(noun) is None and not lexicon.is_known_noun(noun)
         if unknown and kind in ("REL", "PREP") and value in ("at", "along", "across", "through", "during") and not (
                 self._worked_at(np, value)) and not self._described_next() and not (
-                value in ("through", "at") and words.is_concrete((noun or "").rsplit(" ", 1)[-1])):
+                value in ("through", "at") and words.is_concrete((noun or "").rsplit(" ", 1)[-1])
+                and not words.is_place((noun or "").rsplit(" ", 1)[-1])):
             # an unknown word there is most likely a place; but a made thing is what one is at ("at a
             # red feeder", "at the lectern")
             self._setting(np, ("REL", value))
@@ -1611,10 +1618,12 @@ class NounPhrases:
             and not lexicon.is_setting(noun or "")) or (
             unknown and described and wearer is not None and self.out.mentions[wearer].is_person)
         if not worn:
-            if unknown and not (np.det in ("his", "her", "their") and words.is_concrete((noun or "").rsplit(" ", 1)[-1])):
+            last = (noun or "").rsplit(" ", 1)[-1]
+            if unknown and not (np.det in ("his", "her", "their", "a", "an", "the") and words.is_concrete(last)
+                                and not words.is_place(last)):
                 self._setting(np, link)
                 return True
-            return False  # "naps in his recliner": his own thing, though no list of ours knows it
+            return False  # "naps in his recliner", "sitting in a pink tub": a made thing, though no list of ours knows it
         if wearer is None:
             return False
         self._attach(self.out.mentions[wearer], self._link_text(np), np)

@@ -112,6 +112,18 @@ def _concrete() -> frozenset[str]:
     return frozenset(_data_lines("concrete.txt.gz"))
 
 
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    """WordNet 3.0's single-word nouns whose usual sense is a place a scene happens in (1,479:
+    "lobby", "meadow", "street"), shipped beside concrete.txt.gz."""
+    return frozenset(_data_lines("places.txt.gz"))
+
+
+def is_place(noun: str) -> bool:
+    """Whether a noun's usual sense is a room, a building, an area, land, water, a way or woods."""
+    return noun in _places()
+
+
 def is_concrete(noun: str) -> bool:
     """Whether a noun's usual sense is a made thing, a food, a plant, an animal or a natural object."""
     return noun in _concrete()

@@ -1,4 +1,4 @@
-"""Write the rules planner's five WordNet 3.0 tables.
+"""Write the rules planner's six WordNet 3.0 tables.
 
 `concrete.txt.gz`: single-word nouns whose usual sense is a thing to draw (a made thing, a food, a
 plant, an animal, a natural object), so that a bare tag ("..., stapler, red onion, ...") is read
@@ -18,6 +18,11 @@ that what is worn or bodily stays in its owner's caption.
 
 `animal_kinds.txt.gz`: kinds of dog, cat, bird, horse and fish ("retriever<TAB>dog"), for telling
 whether "the dog" said later is an animal named before.
+
+`places.txt.gz`: single words whose usual sense is where a scene happens (a room, a building, an
+area, a region, land, water, a way, woods: "lobby", "tavern", "meadow", "street"), so that a word no
+list of ours knows after "in" or "at" is read as the setting when it is a place and as a thing when
+it is a made thing ("sitting in a pink tub", "a hummingbird at a red feeder").
 
 Run by hand when the lists should change; the product only reads the files it writes:
 
@@ -187,6 +192,19 @@ def kinds_of_animals(wordnet: Path, synsets: Synsets, hyponyms: dict[str, list[s
     return found
 
 
+# room, area (of a structure), building, location, geological formation, establishment, body of
+# water, way (road, path), land, vegetation (woods)
+_PLACES = ("04105893", "02735688", "02913152", "00027167", "09287968", "03297735", "09225146", "04564698",
+           "09334396", "08436759")
+
+
+def places(wordnet: Path, synsets: Synsets, hyponyms: dict[str, list[str]]) -> list[str]:
+    """Single words whose usual (first) sense is a place a scene happens in ("lobby", "meadow",
+    "street"), for telling a setting from a thing among words no list of ours knows."""
+    closure = _hyponyms(hyponyms, _PLACES)
+    return [word for word, first in _first_senses(wordnet, synsets, r"[a-z][a-z-]*") if first in closure]
+
+
 # First senses that are worn or bodily, but whose word a prompt uses for something else.
 _NOT_WORN_OR_BODY = frozenset({
     "diamond", "pearl", "ruby", "bead", "jewel", "bijou", "furnishing", "laundry", "mending", "ironing",
@@ -205,10 +223,11 @@ def main() -> None:
     _write("word_kinds.txt.gz", [f"{word}\t{kind}" for word, kind in word_kinds(wordnet, synsets)])
     _write("compounds.txt.gz", [f"{name}\t{kind}" for name, kind in compounds(synsets)])
     _write("concrete.txt.gz", concrete_nouns(wordnet, synsets))
-    hyponyms = _hyponym_pointers(wordnet / "data.noun")  # read once for the last two tables
+    hyponyms = _hyponym_pointers(wordnet / "data.noun")  # read once for the last three tables
     _write("worn_and_body.txt.gz", [f"{word}\t{kind}" for word, kind in worn_and_body(wordnet, synsets, hyponyms)])
     _write("animal_kinds.txt.gz",
            [f"{word}\t{general}" for word, general in kinds_of_animals(wordnet, synsets, hyponyms)])
+    _write("places.txt.gz", places(wordnet, synsets, hyponyms))
 
 
 if __name__ == "__main__":
