@@ -202,7 +202,13 @@ def places(wordnet: Path, synsets: Synsets, hyponyms: dict[str, list[str]]) -> l
     """Single words whose usual (first) sense is a place a scene happens in ("lobby", "meadow",
     "street"), for telling a setting from a thing among words no list of ours knows."""
     closure = _hyponyms(hyponyms, _PLACES)
-    return [word for word, first in _first_senses(wordnet, synsets, r"[a-z][a-z-]*") if first in closure]
+    return sorted({word for word, first in _first_senses(wordnet, synsets, r"[a-z][a-z-]*") if first in closure}
+                  | _PLACES_TOO)
+
+
+# Words whose first sense WordNet files elsewhere (a castle's keep, a length, a structure) but which
+# prompts use for where a scene is ("in a grimy dungeon", "in the attic", "in the yard").
+_PLACES_TOO = frozenset({"dungeon", "attic", "cellar", "yard", "courtyard", "porch", "balcony"})
 
 
 # First senses that are worn or bodily, but whose word a prompt uses for something else.
