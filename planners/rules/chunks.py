@@ -56,6 +56,7 @@ _phrase("ZONE", ("center", None), "in|at the middle|center|centre", "in the very
 _phrase("CORRECT", "recount", "actually|oh|ok|okay|hmm|wait|no ,? wait|actually|no? ,? make|change it|that|them to|into?",
         "make|change it|that to? ,?")
 _phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,?", "i mean ,?")
+_phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out", "back to front")
 _phrase("FILLER", "toward", "toward|towards|facing the left|right|camera|viewer|window|door")
 _phrase("ZONE", (None, "back"), "in the background|distance", "in the far distance", "far away|off",
         "in the back", unless_of=True)
@@ -170,6 +171,7 @@ _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
 _STANCE_VERBS = frozenset({"stand", "perch", "loom", "tower", "stretch", "rest"})
 _REFLEXIVES = frozenset({"myself", "yourself", "himself", "herself", "itself", "ourselves", "yourselves",
                          "themselves"})
+_DEGREES = frozenset({"super", "very", "really", "extra", "ultra", "so", "too", "kinda", "pretty", "quite", "mega"})
 _ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "next", "last", "middle"})
 _BEFORE_A_DESCRIBED_THING = frozenset({"in", "with", "a", "an", "the", "his", "her", "their", "my", "our", "your", "its"})
 # Relatives, who are not each other's kind: two said side by side are two people ("mom dad and …").
@@ -519,6 +521,10 @@ class Chunker:
                     chunks.append(Chunk(pattern.kind, i, end, pattern.value))
                     i = end
                     continue
+            if self._degree_alone(i):
+                chunks.append(Chunk("FILLER", i, i + 2, "degree"))  # "super bright,", "very cozy.": the look
+                i += 2
+                continue
             if chunks and chunks[-1].kind == "VERB" and chunks[-1].end == i and self._particle_of_verb(i):
                 verb = chunks[-1].value  # "blowing out | candles": a verb with its particle takes an object
                 if isinstance(verb, lexicon.Verb):
@@ -531,6 +537,13 @@ class Chunker:
             chunks.append(chunk)
             i = chunk.end
         return chunks
+
+    def _degree_alone(self, i: int) -> bool:
+        """'super bright,', 'very cozy.': a degree word and a describing word standing alone."""
+        if self.words[i] not in _DEGREES or i + 1 >= len(self.words) or not self.tokens[i + 1].is_word:
+            return False
+        ends = i + 2 >= len(self.words) or not self.tokens[i + 2].is_word
+        return ends and "ADJ" in words.lemmas(self.words[i + 1]) and self.words[i + 1] not in priors.NOUNS
 
     def _particle_of_verb(self, i: int) -> bool:
         """'blowing out candles', 'holding up a fish', 'picking up a shell': the particle belongs to

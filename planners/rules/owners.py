@@ -31,6 +31,10 @@ _PART_PLACES = {"lap": "on", "knee": "on", "knees": "on", "shoulder": "on", "sho
                 "foot": "in front of", "feet": "in front of", "side": "next to", "leg": "next to"}
 
 
+# Parts of a car or a bike that "the" names as the vehicle's.
+_VEHICLE_PARTS = frozenset({"wheel", "wheels", "tire", "tires", "tyre", "tyres", "bumper", "hood", "bonnet", "trunk",
+                            "headlight", "headlights", "windshield", "handlebars", "pedal", "pedals", "fender", "hubcap"})
+
 class Owners:
     """Pronouns, possessives and owned parts (a reader mixin)."""
 
@@ -121,7 +125,12 @@ class Owners:
         if not owned or (np.det not in lexicon.POSSESSIVES | {"the"} and not named_owner):
             return False
         named = self._possessor(np)
-        if np.noun in priors.NOUNS and np.det == "the" and named is None:
+        if np.det == "the" and named is None and vehicle is None and np.noun in _VEHICLE_PARTS:
+            # "his old sheepdog sitting beside the front wheel": the wheel of the car named before
+            vehicles = [i for i in reversed(range(len(self.out.mentions)))
+                        if i not in subjects and self.out.mentions[i].category == priors.VEHICLE]
+            vehicle = vehicles[0] if vehicles else None
+        if np.noun in priors.NOUNS and np.det == "the" and named is None and vehicle is None:
             return False  # "on the keyboard": a thing of its own
         owner = named if named is not None else vehicle if vehicle is not None else self._resolve(
             np.det if np.det != "the" else "it", exclude=subjects)

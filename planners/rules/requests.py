@@ -114,15 +114,22 @@ def _said_by_the_asker(words: list[str], start: int, k: int) -> bool:
     if words[start] in _POSSESSIVE and words[k] in _WANT and words[k - 1] == "and" and k - start <= 16:
         return True  # "my friend is opening a bike shop and wants a logo": the one who asks, not drawn
     speaker = next((m for m in range(start, k + 1) if words[m] in _FIRST_PERSON | _FIRST_PERSON_BE), None)
-    return speaker is not None and not set(words[start:speaker]) & {"a", "an"} and bool(said & (_WANT | _MAKE)) and (
-        k - start <= 24)
+    first = _skip(words, start, k, _GREETINGS)
+    relative = words[first] in _POSSESSIVE and first + 1 < k and lexicon.category(words[first + 1]) == priors.PERSON
+    return speaker is not None and (relative or not set(words[start:speaker]) & {"a", "an"}) and bool(
+        said & (_WANT | _MAKE)) and k - start <= 24  # ("so my sister runs a bakery and for her shop i want …")
 
 
 def _next_clause(words: list[str], k: int, end: int) -> int:
     # "no guns pls it's for 6 year olds": chat words end a clause as punctuation does
+    start = k
     while k < end and words[k] not in _ENDS and words[k] not in _CHAT_ENDS and not (
-            words[k] == "and" and k + 1 < end and words[k + 1] in _WANT | _FIRST_PERSON | _FIRST_PERSON_BE):
-        k += 1  # ("… is opening a bike shop and wants a logo-ish illustration, …": the request after "and")
+            words[k] == "and" and k + 1 < end and words[k + 1] in _WANT | _FIRST_PERSON | _FIRST_PERSON_BE) and not (
+            k > start and words[k] in _FIRST_PERSON and k + 1 < end and words[k + 1] in _WANT):
+        k += 1  # ("… is opening a bike shop and wants a logo-ish illustration, …": the request after "and";
+        # "… and for his 60th i want a poster": the asker's own words start a clause)
+    if k < end and words[k] in _FIRST_PERSON:
+        return k
     return _skip(words, k, end, _ENDS | _CHAT_ENDS | {"and"} | _GREETINGS)
 
 

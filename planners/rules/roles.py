@@ -69,6 +69,7 @@ _KIN_WORDS = {word: group - {word} for group in (
     frozenset({"grandmother", "grandma", "granny", "nana", "gran"}),
     frozenset({"grandfather", "grandpa", "granddad", "grandad", "gramps"})) for word in group}
 _DECADE = re.compile(r"'?(\d\d)?\d0s")
+_NTH = re.compile(r"\d+(st|nd|rd|th)")
 _DECADE_WORDS = frozenset({"twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"})
 _LETTERING = frozenset({"word", "words", "title", "lettering", "text", "caption", "slogan", "tagline", "headline",
                         "font", "typography", "wording"})
@@ -401,6 +402,8 @@ class NounPhrases:
             return True  # "we'll add the words ourselves", "a title at the top": text is no box
         if _DECADE.fullmatch(np.noun or "") or np.noun in _DECADE_WORDS:
             return True  # "like a photo from the 80s", "1950s ad vibes": when, the picture's look
+        if _NTH.fullmatch(np.noun or ""):
+            return True  # "for his 60th", "our 40th": an occasion
         if np.noun in _INDEFINITE_PRONOUNS and (not np.modifiers or np.noun in ("thing", "things", "stuff")) and (
                 kind != "NEG" or not np.modifiers):
             return True  # "waiting for someone to buy them", "the whole thing": nobody in particular
@@ -409,8 +412,9 @@ class NounPhrases:
                 words.can_be(np.noun or "", "ADJ")):
             return True  # "looks very patient": how it looks
         after = self.tokens[np.end].low if np.end < len(self.tokens) else ""
-        if after in _STYLE_MARKS and lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL):
-            return True  # "degas inspired", "ghibli style": how the picture looks
+        if after in _STYLE_MARKS and lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL) or (
+                after in ("themed", "theme") or any(t.low.endswith(("-themed", "-theme")) for t in np.head)):
+            return True  # "degas inspired", "ghibli style", "dinosaur themed": how the picture looks
         people = [m for m in self.out.mentions if m.is_person and m.count == 1]
         if np.noun == "couple" and np.count is None and not np.modifiers and len(people) == 2 and (
                 len(self.out.mentions) == 2):
@@ -1795,6 +1799,9 @@ class NounPhrases:
         if (head in lexicon.STYLE_WORDS or lexicon.is_setting(head) or head in lexicon.FRAMES or head in lexicon.ABSTRACT
                 or head in lexicon.MASS_NOUNS or head in _NOT_TAGGED_THINGS):
             return False
+        if not np.modifiers and " " not in (np.noun or "") and "ADJ" in words.lemmas(head) and head not in priors.NOUNS and (
+                lexicon.category(head) is None and words.general_animal(head) is None):
+            return False  # "…, bubbly.": a describing word alone says how the picture looks
         return words.is_concrete(head) or words.is_compound(*np.noun.split(" ", 1)) if " " in (np.noun or "") else (
             words.is_concrete(head))
 
