@@ -171,6 +171,7 @@ _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
 _STANCE_VERBS = frozenset({"stand", "perch", "loom", "tower", "stretch", "rest"})
 _REFLEXIVES = frozenset({"myself", "yourself", "himself", "herself", "itself", "ourselves", "yourselves",
                          "themselves"})
+_MADE_BY = frozenset({"hand", "home", "machine", "sun"})  # "a hand painted sign", "home made jam"
 _DEGREES = frozenset({"super", "very", "really", "extra", "ultra", "so", "too", "kinda", "pretty", "quite", "mega"})
 _ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "next", "last", "middle"})
 _BEFORE_A_DESCRIBED_THING = frozenset({"in", "with", "a", "an", "the", "his", "her", "their", "my", "our", "your", "its"})
@@ -536,7 +537,25 @@ class Chunker:
             chunk = self._word(i, chunks[-1] if chunks else None)
             chunks.append(chunk)
             i = chunk.end
+            if chunk.kind == "VERB" and self._says(chunk):
+                end = self._lettering_end(i)
+                if end > i:
+                    chunks.append(Chunk("FILLER", i, end, "lettering"))  # "a sign that says 50 cents": its words
+                    i = end
         return chunks
+
+    def _says(self, chunk: Chunk) -> bool:
+        said = self.words[chunk.start]
+        before = self.words[chunk.start - 1] if chunk.start > 0 else ""
+        return said in ("says", "say", "saying") or said in ("reads", "read", "reading") and before in ("that", "which")
+
+    def _lettering_end(self, i: int) -> int:
+        """Where the words written on a thing end: the next comma, sentence end, or a new thing."""
+        k = i
+        while k < len(self.words) and self.words[k] not in (",", ";", ".", "!", "?", ":") and not (
+                self.words[k] in ("and", "with", "next", "beside", "on", "in") and k > i):
+            k += 1
+        return k
 
     def _degree_alone(self, i: int) -> bool:
         """'super bright,', 'very cozy.': a degree word and a describing word standing alone."""
@@ -847,7 +866,7 @@ class Chunker:
         and the thing they describe is one of them, not the verb of a clause."""
         before = self.words[j - seen.count:j]
         return bool(before) and _is_past_tense(self.words[j]) and all(
-            lexicon.is_adjective(w) or words.can_be(w, "ADJ") for w in before) and self._noun_follows(j + 1)
+            lexicon.is_adjective(w) or words.can_be(w, "ADJ") or w in _MADE_BY for w in before) and self._noun_follows(j + 1)
 
     def _phrase_opens(self, j: int) -> bool:
         """Whether a wearing, holding or relation phrase starts at words[j] ('wearing', 'in front of')."""
@@ -918,7 +937,7 @@ class Chunker:
             if not has_noun and (lexicon.is_known_noun(word) or lexicon.is_known_noun(singular(word)[0])):
                 return False  # "the crashing waves": the known noun is the head
             # "a book stand": after "a" and a singular noun, a bare verb form is a noun ("a man stands")
-            single = np.det in lexicon.ARTICLES and np.count is None
+            single = (np.det in lexicon.ARTICLES or np.det in lexicon.POSSESSIVES) and np.count is None
             creature = lexicon.category(singular(self.words[j - 1])[0]) in (priors.PERSON, priors.ANIMAL)
             return not (single and self._base_noun(word) and self._is_last_word(j) and not singular(self.words[j - 1])[1]
                         and not creature)  # "a book stand"; but "a man stand on a hill" (stands)

@@ -173,7 +173,10 @@ class _Reader(NounPhrases, Owners):
         self.after_copula = False
 
     def _on_filler(self, chunk: Chunk) -> None:
-        if chunk.value == "all" and self.last is not None:
+        if chunk.value == "lettering" and self.last is not None and self.out.mentions[self.last].actions:
+            actions = self.out.mentions[self.last].actions  # "a sign saying FREE HUGS": its words in its caption
+            actions[-1] = f"{actions[-1]} {self._text(chunk.start, chunk.end)}"
+        elif chunk.value == "all" and self.last is not None:
             self._gather()
         elif chunk.value in ("either side", "each side"):
             one_each = chunk.start > 0 and self.tokens[chunk.start - 1].low == "one"
