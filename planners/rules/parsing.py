@@ -269,7 +269,9 @@ class _Reader(NounPhrases, Owners):
             if kind is None:
                 continue
             members = self._announced_members(source, listed, kind, how)
-            named = sum(self.out.mentions[i].count for i in members)
+            # a member said of apart later ("…, one of the girls carrying a basket") still counts
+            named = sum(m.count for m in self.out.mentions if m.parent in members) + sum(
+                self.out.mentions[i].count for i in members)
             if named < 2 or (how == "exact" and named != source.count and not source.uncounted):
                 continue
             self._adopt(announcer, members, kind, named)
@@ -329,6 +331,8 @@ class _Reader(NounPhrases, Owners):
             if source.pose and not member.pose:
                 member.pose = source.pose  # "a family of four walking …, a mother in …": she walks too
                 member.actions = [a for a in source.actions if a not in member.actions] + member.actions
+            elif not member.actions:
+                member.actions = list(source.actions)  # "5 kids hunting for eggs, 2 girls …": they hunt too
             self._set_zone(index, source.zone)
 
     def _on_copula(self, chunk: Chunk) -> None:

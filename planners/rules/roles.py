@@ -897,7 +897,15 @@ class NounPhrases:
                 self._one_of_a_pair()):
             return True
         if alone and first == "one" and nxt is not None and nxt.kind == "OF" and self._of_them():
-            return self._distribute([])
+            inner = self.chunks[self.index + 2].np
+            named = [i for i, m in enumerate(self.out.mentions) if inner is not None and inner.noun is not None
+                     and m.noun == inner.noun and (m.count > 1 or m.parent is not None)]
+            if named:
+                self.last = named[-1]  # "2 girls … and 3 boys …, one of the girls": a girl
+            if not self._distribute([]):
+                return False
+            self.group = [self.last]  # what follows is said of that one alone
+            return True
         if (alone and first == "one" and nxt is not None
                 and nxt.kind in ("REL", "WITH", "WEAR", "VERB", "POSE") and self._distribute([])):
             return True
@@ -1540,10 +1548,14 @@ class NounPhrases:
             if owner is not None:
                 self._relate(subjects, "next to", owner)
             return True
-        if kind == "VERB" and subjects and self._consumed(np, value):
-            # "selling tomatoes", "throwing snowballs": what they do, not things counted in the picture
+        sought = kind == "PREP" and value == "for" and self.index >= 2 and self.chunks[self.index - 2].kind == "VERB"
+        verb = self.chunks[self.index - 2].value if sought else value
+        if (kind == "VERB" or sought) and subjects and isinstance(verb, lexicon.Verb) and self._consumed(np, verb):
+            # "selling tomatoes", "throwing snowballs", "hunting for eggs": what they do, not things
+            # counted in the picture
+            said = f"for {self._words_of(np)}" if sought else self._words_of(np)
             for index in subjects:
-                self._extend_action(self.out.mentions[index], value, self._words_of(np))
+                self._extend_action(self.out.mentions[index], verb, said)
             if after is not None and after.kind == "REL" and after.value in ("on", "inside"):
                 self.worked_at = self.index + 2  # "flipping pancakes in a pan": the doer is at the pan
             return True
@@ -1847,7 +1859,10 @@ class NounPhrases:
         if np.det in ("my", "our", "his", "her", "their") and np.count is None and not np.plural and np.noun:
             # "a bride and her mom. …; her mom sits in an armchair": the same mom, said of again in a
             # later sentence ("my cousin … my cousin is in the middle" in any)
-            before = len(self.out.mentions) if np.det in ("my", "our") else self.sentence_start
+            nxt = self._next()
+            described = nxt is not None and (nxt.kind in ("WEAR", "WITH") or nxt.kind == "REL" and nxt.value == "inside")
+            # ("my wife and her mom …, her mom in a flowered blouse": said again to be dressed)
+            before = len(self.out.mentions) if np.det in ("my", "our") or described else self.sentence_start
             same = [i for i in range(before) if self.out.mentions[i].noun == np.noun and self.out.mentions[i].count == 1]
             if len(same) == 1:
                 self._touch(same[0], role)
@@ -1880,6 +1895,14 @@ class NounPhrases:
         named before; 'father and daughter …, dad in a bucket hat': another word for the same kin."""
         if np.count is not None or np.noun is None or np.det not in (None, "the", *lexicon.POSSESSIVES):
             return None
+        written = np.head[-1].low if np.head else ""
+        if np.det == "the" and written.endswith("s") and not np.modifiers:
+            # "two wine glasses …, a bottle next to the glasses": the plural said again by its head
+            stems = {written[:-1], written[:-2]}
+            same = [i for i, m in enumerate(self.out.mentions) if m.count > 1 and m.noun != np.noun
+                    and " " in m.noun and m.noun.rsplit(" ", 1)[-1] in stems]
+            if len(same) == 1:
+                return same[0]
         if np.plural:
             same = [i for i, m in enumerate(self.out.mentions) if m.noun == np.noun and m.count > 1]
             return same[0] if len(same) == 1 and not np.modifiers else None
