@@ -981,12 +981,16 @@ class Chunker:
         animate = lexicon.category(singular(previous)[0]) in (priors.PERSON, priors.ANIMAL)
         single_agent = animate and np.det in ("a", "an", "the") and not singular(previous)[1] and "VBZ" in tags and (
             singular(word)[1] or words.only_verb(word))
-        if not follows and not ("VBG" in tags and (words.only_verb(word) or animate)) and not single_agent:
+        # "a lone scarecrow keeps guard": after "a" and a singular noun, an -s form is no plural inside the
+        # phrase ("a" never counts a plural), so it is the verb
+        a_then_verb = np.det in ("a", "an") and not singular(previous)[1] and "VBZ" in tags and singular(word)[1] and (
+            lexicon.is_known_noun(singular(previous)[0]) or words.is_concrete(previous)) and "VERB" in words.lemmas(word)
+        if not follows and not ("VBG" in tags and (words.only_verb(word) or animate)) and not single_agent and not a_then_verb:
             return False  # "a robot serving drinks": a participle after one who can do it; "a chef flips pancakes"
         if _number(previous) is not None and j >= 2 and self.words[j - 2] == "of" and tags & {"VBZ", "VBP"}:
             return True  # "a family of four stands together": the number ends the phrase
         base, plural = singular(previous)
-        if np.det in ("a", "an") and not plural and "VBZ" in tags and singular(word)[1] and follows:
+        if np.det in ("a", "an") and not plural and "VBZ" in tags and singular(word)[1] and (follows or a_then_verb):
             return True  # "a woodpecker drums on a branch": "a" and a plural make no compound
         if tags & {"VBP", "VBZ"} and after in lexicon.ARTICLES and self._fronted_place(np) and not (
                 self._thing_in_fronted_place(np, j)):
