@@ -1158,7 +1158,11 @@ class NounPhrases:
         if nxt is not None and nxt.kind == "OF" and self.frame_open and not self.sentence_subjects:
             self.link = ("FRAME", None)
             return True
-        if np.noun in _PURE_FRAMES or (np.det is None and np.count is None):
+        listed = bool(self.out.mentions) and link is not None and link[0] in ("AND", "COMMA", "VERB", "WITH", "REL") and (
+            np.det in lexicon.ARTICLES or np.count is not None) and np.noun in ("photo", "photograph", "snapshot", "polaroid") and (
+            all(t.is_word for t in self.tokens[np.start:np.end]))
+        if (np.noun in _PURE_FRAMES or (np.det is None and np.count is None)) and not listed:
+            # (but "4 candles on the piano and a framed photograph between them": a photograph, a thing)
             self._framed_subject(np)
             return True  # "a photo", "digital illustration": style, not an object
         return False
