@@ -1455,6 +1455,11 @@ class NounPhrases:
         not a number of things to place. True when handled."""
         room_part = (np.noun in _ROOM_PARTS and not np.plural and not np.modifiers and link[0] == "REL"
                      and self._next_is_end())  # "a retriever sleeps by the door.", "beneath the window,"
+        if np.noun == "window" and np.count is None and link[0] in ("REL", "PREP") and self.out.mentions and (
+                link[1] in ("by", "near", "beside", "next to", "through", "inside", "at", "against")):
+            # "sitting by a window", "up in a lit window": the room's, drawn with it (but "a radiator under a
+            # window", "a laptop in front of a window" are placed by it)
+            return self._setting(np, link)
         if link[0] not in ("REL", "PREP") or np.det != "the" or not (np.plural or room_part) or np.count is not None or (
                 not self.out.mentions):
             return False  # but "waves crash against the rocks": the rocks are what there is to draw
