@@ -250,6 +250,12 @@ class _Reader(NounPhrases, Owners):
         if chunk.value == ":":
             announcer = next((i for i in reversed(self.group) if self.out.mentions[i].count > 1
                               or _collective(self.out.mentions[i].noun, self.out.mentions[i].head)), None)  # "the doubles team: a woman …"
+            if announcer is None:
+                # "reads a book to six animal pupils on a round rug: a bear, a pig, …": a counted plural
+                # just named, whatever its role
+                near = range(max(self.sentence_start, len(self.out.mentions) - 2), len(self.out.mentions))
+                announcer = next((i for i in reversed(near) if self.out.mentions[i].count > 1
+                                  and not self.out.mentions[i].uncounted), None)
             if announcer is not None:
                 self.announced.append((announcer, len(self.out.mentions), "colon"))
             self.group, self.last_role = [], None
