@@ -84,7 +84,8 @@ class Owners:
     def _owned_part(self, np: NounPhrase, link, subjects: list[int]) -> bool:
         """'a cat on his lap', 'a dog at her feet', 'a basket on its handlebars': the relation is to
         the owner, the part is no thing of its own. True when handled."""
-        bare_part = np.noun in lexicon.PARTS and np.det is None and np.noun not in priors.NOUNS and bool(subjects)
+        bare_part = np.noun in lexicon.PARTS and np.det is None and np.noun not in priors.NOUNS and bool(subjects) and not any(
+            t.low in ("potted", "tall", "leafy") for t in np.modifiers)  # but "between two tall potted palms": plants
         if bare_part and not all(self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL) for i in subjects):
             # "a waiter balancing three plates on one arm": the arm of the one who does it
             person = next((i for i in reversed(self.group) if self.out.mentions[i].is_person), None)

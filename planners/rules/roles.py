@@ -1298,7 +1298,8 @@ class NounPhrases:
             self._attach(mention, link[1], np)
         elif not counted and (not loose and (part or noun in lexicon.CLOTHING or self._bare_feature(np)) or (
                 category is None and not self._holdable(mention, np) and not self._placeable(mention, np)
-                and not self._listed_among_things(np, owner, is_list) and not self._on_both_sides_next())):
+                and not self._listed_among_things(np, owner, is_list) and not self._on_both_sides_next()
+                and not self._made_thing_on(mention, np))):
             self._attach(mention, link[1], np)
         else:
             each = mention.category in (priors.PERSON, priors.ANIMAL, priors.FURNITURE, priors.VEHICLE)
@@ -1376,6 +1377,35 @@ class NounPhrases:
         size is how the owner looks, not a thing of its own."""
         return (np.det is None and np.count is None and not np.plural and np.noun is not None
                 and np.noun not in priors.NOUNS and lexicon.category(np.noun) is None)
+
+    def _look_before(self) -> bool:
+        """Whether the tag before this one was about the picture's look ('…, y2k style, bubbly')."""
+        if self.last_role == "style":
+            return True
+        k = self.index - 1
+        while k >= 0 and self.chunks[k].kind not in ("COMMA", "SENT"):
+            k -= 1  # back to the tag before this one
+        before = self.chunks[k - 1] if k >= 1 and self.chunks[k].kind == "COMMA" else None
+        after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) and (
+            self.chunks[self.index + 1].kind == "COMMA") else None
+        return any(self._look_tag(c) for c in (before, after) if c is not None)
+
+    @staticmethod
+    def _look_tag(chunk: Chunk) -> bool:
+        if chunk.kind in ("PICTURE", "FILLER", "STYLE") or chunk.np is not None and chunk.np.headless:
+            return True  # ("…, crisp, editorial": a tag of describing words alone)
+        noun = chunk.np.noun if chunk.np is not None else None
+        return noun is not None and (noun in lexicon.STYLE_WORDS or noun.rsplit(" ", 1)[-1] in _STYLE_MARKS
+                                     or noun.rsplit(" ", 1)[-1] == "light")
+
+    @staticmethod
+    def _made_thing_on(mention: Mention, np: NounPhrase) -> bool:
+        """'a table with a cast iron skillet', 'a display case with a golden mask inside': one thing
+        WordNet knows as made, with a thing that is no person or animal, is a thing of its own."""
+        last = (np.noun or "").rsplit(" ", 1)[-1]
+        return (np.det in ("a", "an") and not np.plural and not mention.is_person and mention.category != priors.ANIMAL
+                and words.is_concrete(last) and last not in lexicon.PARTS and not lexicon.is_bodily(last)
+                and last not in lexicon.MATERIALS and last not in lexicon.CLOTHING)
 
     def _listed_among_things(self, np: NounPhrase, owner: int, is_list: bool) -> bool:
         """'a stall with a pile of oranges, a scale and a vendor': a concrete noun in a 'with' list
@@ -1750,7 +1780,7 @@ class NounPhrases:
         if np.det is None and np.count is None and not np.plural and np.noun not in priors.NOUNS and (
                 np.noun not in lexicon.COMPOUND_NOUNS) and not (self._proper(np) or self._bare_subject(np)) and (
                 lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL)) and not (
-                kind == "COMMA" and self.out.mentions and self._tagged_thing(np)):
+                kind == "COMMA" and self.out.mentions and self._tagged_thing(np, self._look_before())):
             return  # bare unknown words ("digital art", "4k"): style, not things; but "mailman in shorts"
         if np.noun in lexicon.STYLE_WORDS and (np.det is None and np.count is None or np.noun not in priors.NOUNS):
             # "soft shadows", "sparks flying": the picture's look, in the global caption; what is said
@@ -1806,13 +1836,13 @@ class NounPhrases:
                     and "ADJ" not in words.lemmas(t.low) for t in np.modifiers)
         if np.noun in priors.NOUNS and np.noun not in lexicon.STYLE_WORDS and named:
             return False  # "2 cats, 1 dog, sofa", "…, rose bouquet, …": a thing the size table knows, named bare
-        if self._tagged_thing(np):
+        if self._tagged_thing(np, self._look_before()):
             return False  # "…, stapler, red onion, wooden spoon, …": a thing, tagged
         nxt = self._next()
         return nxt is None or nxt.kind in ("COMMA", "SENT")
 
     @staticmethod
-    def _tagged_thing(np: NounPhrase) -> bool:
+    def _tagged_thing(np: NounPhrase, look_before: bool = False) -> bool:
         """A bare tag whose head usually names a thing to draw (WordNet's first sense: a made thing,
         a food, a plant, an animal): "red toolbox", "potted fern"; never the picture's look ("warm
         light", "film grain") or the sky ("full moon")."""
@@ -1820,9 +1850,13 @@ class NounPhrases:
         if (head in lexicon.STYLE_WORDS or lexicon.is_setting(head) or head in lexicon.FRAMES or head in lexicon.ABSTRACT
                 or head in lexicon.MASS_NOUNS or head in _NOT_TAGGED_THINGS):
             return False
-        if not np.modifiers and " " not in (np.noun or "") and "ADJ" in words.lemmas(head) and head not in priors.NOUNS and (
-                lexicon.category(head) is None and words.general_animal(head) is None):
-            return False  # "…, bubbly.": a describing word alone says how the picture looks
+        if not np.modifiers and " " not in (np.noun or "") and words.lemmas(head).get("ADJ") == (head,) and (
+                head not in priors.NOUNS and lexicon.category(head) is None and words.general_animal(head) is None) and (
+                look_before):
+            return False  # "…, y2k style, bubbly.": after the look, a describing word alone is more of it
+        if " " not in (np.noun or "") and head.isalpha() and not words.lemmas(head) and any(
+                words.is_concrete(head[k:]) for k in range(3, len(head) - 3)):
+            return True  # "sandcastle", "beanbag": a word no table knows, built on a thing's name
         return words.is_concrete(head) or words.is_compound(*np.noun.split(" ", 1)) if " " in (np.noun or "") else (
             words.is_concrete(head))
 
@@ -1831,7 +1865,7 @@ class NounPhrases:
         so is a bare noun placed in the picture ('blimp in the top-left corner')."""
         nxt = self._next()
         head = (np.noun or "").rsplit(" ", 1)[-1]
-        if nxt is not None and nxt.kind == "ZONE" and (self._tagged_thing(np) or (
+        if nxt is not None and nxt.kind == "ZONE" and (self._tagged_thing(np, self._look_before()) or (
                 words.can_be(head, "NOUN") and not lexicon.is_adjective(head) and head not in lexicon.STYLE_WORDS
                 and not lexicon.is_setting(head) and head not in lexicon.ABSTRACT and head not in _NOT_TAGGED_THINGS)):
             return True
