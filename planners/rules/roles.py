@@ -157,7 +157,8 @@ class NounPhrases:
             self._partitive(np)
         if kind not in ("NEG", "WEAR", "DETAIL", "WITH") and self._part_of(np, link):
             return
-        if kind in (None, "COMMA", "AND") and (self._name_before_role(np, link) or self._name_said_between(np)):
+        if kind in (None, "COMMA", "AND") and (self._name_before_role(np, link) or self._name_said_between(np)
+                                                or self._name_then_what(np)):
             return
         if self._apposition(np, kind) or (kind in (None, "COMMA", "AND") and self._possessed_part(np)):
             return
@@ -316,6 +317,19 @@ class NounPhrases:
             return False
         self.skip.add(self.index + 1)
         self._on_np_as(role, link)
+        return True
+
+    def _name_then_what(self, np: NounPhrase) -> bool:
+        """'Miso is a fat orange tabby', 'Sam is a gnome artificer': a name, then what its bearer is;
+        the bearer is the thing said after 'is'. True when handled."""
+        nxt = self._next()
+        after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        if not self._capitalised(np) or nxt is None or nxt.kind != "COPULA" or after is None or after.np is None:
+            return False
+        known = lexicon.category(np.noun or "") is not None or (np.noun or "") in priors.NOUNS
+        if known or after.np.det not in ("a", "an") or after.np.noun is None:
+            return False
+        self.group, self.last_role = [], None  # what follows "is" is a new one, not said of the one before
         return True
 
     def _name_said_between(self, np: NounPhrase) -> bool:
