@@ -78,6 +78,7 @@ _HANGERS = frozenset({"rack", "hook", "hooks", "hanger", "peg", "stand", "line",
                       "drawer", "wardrobe", "closet", "trunk", "box", "suitcase", "bench", "railing"})
 _SITTABLE = frozenset({"chair", "armchair", "sofa", "couch", "seat", "stool", "bench", "throne", "rug", "blanket", "mat",
                        "log", "rock", "step", "steps", "porch", "dock", "floor", "cushion", "bed", "swing", "crate"})
+_CHILDREN = frozenset({"kid", "child", "grandkid", "grandchild", "sibling", "cousin", "toddler", "youngster"})
 _SIDES = frozenset({"front", "back", "middle", "center", "centre", "rear"})
 _MEMBER_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "next", "last", "middle"})
 _BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
@@ -1975,15 +1976,42 @@ class NounPhrases:
         kin = _SAME_PERSON.get(np.noun or "")
         if any(m.noun == np.noun for m in self.out.mentions):
             return None
+        member = self._member_of_children(np)
+        if member is not None:
+            return member
         # "two brothers and their sister …; the boys wear trunks": the plural fits a plural
         fitting = [i for i, m in enumerate(self.out.mentions) if m.noun in (kin or ()) and (m.count > 1) == np.plural]
+        children = [i for i in fitting if self.out.mentions[i].noun in _CHILDREN]
+        if len(fitting) > 1 and len(children) == 1 and np.noun in ("boy", "girl"):
+            fitting = children  # "my son and his 2 kids …, the girl …, the boy": one of the kids, not the son
         if len(fitting) == 1:
+            found = self.out.mentions[fitting[0]]
+            if found.noun in _CHILDREN and np.noun in ("boy", "girl") and found.count == 1:
+                found.noun, found.head = np.noun, np.noun  # "her 2 kids …, the little girl …, the boy": the other one
             return fitting[0]
         if not fitting and np.plural and np.det == "the" and lexicon.category(np.noun or "") == priors.PERSON:
             # "three ballerinas …; the mirror behind the dancers": the only group of people there
             groups = [i for i, m in enumerate(self.out.mentions) if m.is_person and m.count > 1]
             return groups[0] if len(groups) == 1 else None
         return None
+
+    def _member_of_children(self, np: NounPhrase) -> int | None:
+        """'my daughter and her 2 kids …, the little girl …, the boy …': 'the girl' after a number of
+        children is one of them, named so (not the daughter)."""
+        if np.noun not in ("boy", "girl") or np.plural or np.det != "the":
+            return None
+        groups = [i for i, m in enumerate(self.out.mentions) if m.noun in _CHILDREN and m.count > 1]
+        nxt = self._next()
+        clause = nxt is not None and nxt.kind in ("COPULA", "VERB")  # "the little girl is standing on a stool"
+        if len(groups) != 1 or any(announcer == groups[0] for announcer, _, _ in self.announced) and not clause:
+            return None  # "two kids on a bench, the girl …, the boy …": the list after them names them
+        self.last = groups[0]
+        if not self._distribute([]):
+            return None
+        member = self.out.mentions[self.last]
+        member.noun, member.head = np.noun, np.noun
+        member.modifiers = [t.text for t in np.modifiers] + member.modifiers
+        return self.last
 
     def _described_animal(self, np: NounPhrase) -> int | None:
         """'a boy hugging his golden retriever, the dog licking his face': a general word for an animal
