@@ -832,7 +832,7 @@ class Chunker:
                     self._noun_follows(j + 1)):
                 j += 1  # "a chewed up frisbee", "a worn out boot": one describing word
                 continue
-            if j > first and self._participle_describes(seen, j):
+            if j > first and (self._participle_describes(seen, j) or self._gerund_names_kind(seen, j)):
                 seen.add(word)
                 j += 1
                 continue
@@ -850,6 +850,10 @@ class Chunker:
                 break  # "both wearing rain boots", "one wears goggles", "each draped in linen": the count word alone
             if self._verb_ends_phrase(np, seen, j) or (j > first and self._plural_ends_phrase(np, j)):
                 break
+            if j > first and word.endswith("ed") and _is_past_tense(word) and not _can_be_noun(word) and (
+                    self.words[j + 1:j + 2] and self.words[j + 1] in lexicon.PREPOSITIONS) and any(
+                    _can_be_noun(singular(w)[0]) for w in self.words[j - seen.count:j]):
+                break  # "a vintage red convertible parked behind him": done to the thing, after it
             if j > first and seen.has_noun and _only_adverb(word):
                 break  # "an elf already awake", "two kids together on a bench": how, after the thing
             if j > first and seen.count and word in _INTENSIFIERS and j + 1 < len(words) and (
@@ -860,6 +864,17 @@ class Chunker:
             seen.add(word)
             j += 1
         return j
+
+    def _gerund_names_kind(self, seen: _Seen, j: int) -> bool:
+        """'loaded touring bikes', 'two old fishing boats': after describing words only, an -ing word
+        right before a noun says what kind of thing it is."""
+        before = self.words[j - seen.count:j]
+        word = self.words[j]
+        nxt = self.words[j + 1] if j + 1 < len(self.words) else ""
+        return bool(before) and word.endswith("ing") and all(
+            (lexicon.is_adjective(w) or words.can_be(w, "ADJ") or _is_past_tense(w))
+            and (not words.can_be(w, "NOUN") or w in lexicon.COLOURS) for w in before) and (  # not "a … uniform pouring"
+            self._noun_follows(j + 1)) and lexicon.category(singular(nxt)[0]) not in (priors.PERSON, priors.ANIMAL)
 
     def _participle_describes(self, seen: _Seen, j: int) -> bool:
         """'a single lit candle', 'an old rusted bike': a past participle between describing words
@@ -1085,6 +1100,9 @@ class Chunker:
         # "a salmon", "some coral": a colour that is also a thing, alone after a determiner
         named = len(body) > 1 or (words.can_be(last, "NOUN") and (
             np.det is not None and np.det not in lexicon.POSSESSIVES or np.vague))
+        if before == "with" and np.det in ("a", "an") and len(body) > 1 and words.can_be(last, "NOUN") and (
+                after not in ("and", ",", "or")):
+            return True  # "with a vintage red convertible parked behind him"
         return (named and before not in lexicon.COPULAS and before not in ("in", "with", "wearing", "dressed")
                 and after not in ("and", ",", "or"))
 

@@ -352,6 +352,7 @@ PICTURE_SPANS = (
     "trending on", "rendered in|with", "made in|with blender|unreal|octane|midjourney", "created in|with",
 )
 PICTURE_PHRASES = (
+    "loose|bold|visible|thick|soft? brush strokes|stroke|brushstrokes|marks", "brushstrokes", "paper texture",
     "key visual|art", "splash page", "character sheet|design", "flat lay", "mood board",
     "depth of field", "shallow|deep depth of field", "award winning|winning", "award-winning",
     "highly|hyper|ultra|super|very|intricately detailed|realistic", "sharp|soft focus", "in focus", "out of focus",

@@ -484,9 +484,14 @@ class _Reader(NounPhrases, Owners):
             # grass gazing at the stars": a participle after a place is said of who is there
             self.link = None
             return
-        if (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
-                and self.out.mentions[self.last].category in (priors.PERSON, priors.ANIMAL)
-                and not self._rides(self.last)):
+        passive = (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
+                   and self.tokens[chunk.start].low.endswith("ed") and previous.end == chunk.start
+                   and self.out.mentions[self.last].category not in (priors.PERSON, priors.ANIMAL)
+                   and self.index + 1 < len(self.chunks) and self.chunks[self.index + 1].kind in ("REL", "ZONE", "SIDE"))
+        if passive or (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
+                       and self.out.mentions[self.last].category in (priors.PERSON, priors.ANIMAL)
+                       and not self._rides(self.last)):
+            # (and "with a red convertible parked behind him": done to the thing just named)
             # "a man next to a woman holding an umbrella": the participle goes with the nearest one.
             self.group = [self.last]
             self._apply_verb(chunk, self.group)

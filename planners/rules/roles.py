@@ -1314,7 +1314,7 @@ class NounPhrases:
         elif not counted and (not loose and (part or noun in lexicon.CLOTHING or self._bare_feature(np)) or (
                 category is None and not self._holdable(mention, np) and not self._placeable(mention, np)
                 and not self._listed_among_things(np, owner, is_list) and not self._on_both_sides_next()
-                and not self._made_thing_on(mention, np))):
+                and not self._made_thing_on(mention, np) and not self._parked_next(np))):
             self._attach(mention, link[1], np)
         else:
             each = mention.category in (priors.PERSON, priors.ANIMAL, priors.FURNITURE, priors.VEHICLE)
@@ -1328,8 +1328,12 @@ class NounPhrases:
             prior = priors.prior_for(noun)
             after_verb = self.index >= 2 and self.chunks[self.index - 2].kind == "VERB"
             nxt = self._next()
-            if nxt is not None and nxt.kind in ("REL", "ZONE", "SIDE"):
-                # "with a dog at her feet", "with a mug beside the keyboard": placed by what follows
+            after_next = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+            if nxt is not None and (nxt.kind in ("REL", "ZONE", "SIDE") or nxt.kind == "VERB" and after_next is not None
+                                    and after_next.kind in ("REL", "ZONE", "SIDE")
+                                    and self.tokens[nxt.start].low.endswith(("ed", "ing"))):
+                # "with a dog at her feet", "with a mug beside the keyboard", "with a red convertible parked
+                # behind him": placed by what follows
                 self.continuing = ("WITH", link[1])
                 return
             if after_verb and mention.actions:
@@ -1413,6 +1417,14 @@ class NounPhrases:
         return noun is not None and (noun in lexicon.STYLE_WORDS or noun.rsplit(" ", 1)[-1] in _STYLE_MARKS
                                      or noun.rsplit(" ", 1)[-1] == "light")
 
+    def _parked_next(self, np: NounPhrase) -> bool:
+        """'with a vintage red convertible parked behind him': a thing placed by the participle and
+        relation after it, not a feature of the owner."""
+        nxt = self._next()
+        after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        return (np.det in ("a", "an") and nxt is not None and nxt.kind == "VERB" and after is not None
+                and after.kind in ("REL", "ZONE", "SIDE") and self.tokens[nxt.start].low.endswith("ed"))
+
     @staticmethod
     def _made_thing_on(mention: Mention, np: NounPhrase) -> bool:
         """'a table with a cast iron skillet', 'a display case with a golden mask inside': one thing
@@ -1486,9 +1498,12 @@ class NounPhrases:
         if link[0] == "VERB" and after in ("each", "apiece") and holders > 1 and np.count:
             self.out.mentions[target].count = np.count * holders  # "twin girls holding 2 balloons each"
         owners = sum(self.out.mentions[i].count for i in subjects)
-        if np.det == "their" and np.plural and np.count is None and owners > 1 and (
+        each_rides = np.det is None and link[0] == "REL" and link[1] in ("on", "at") and lexicon.category(
+            np.noun or "") in (priors.VEHICLE, priors.FURNITURE) and all(
+            self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL) for i in subjects)
+        if (np.det == "their" or each_rides) and np.plural and np.count is None and owners > 1 and (
                 self.out.mentions[target].count == lexicon.DEFAULT_PLURAL_COUNT):
-            self.out.mentions[target].count = min(owners, 12)  # "six students at their desks": one each
+            self.out.mentions[target].count = min(owners, 12)  # "six students at their desks", "two kids on bikes": one each
         if subjects:
             self._relate(subjects, relation, target)
         else:
