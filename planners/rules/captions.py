@@ -18,7 +18,7 @@ _REPEATED_PUNCT = re.compile(r"([,;:])(?:\s*[,;:])+")
 
 def instance_caption(mention: Mention) -> str:
     """'a man in a red hat and a blue jacket, sitting': this instance, its details, what it does."""
-    words = [w for w in mention.modifiers if w.lower() not in lexicon.DETERMINERS]
+    words = [w for w in mention.modifiers if w.lower() not in lexicon.DETERMINERS and w.lower() not in ("more", "other")]
     first = words[0] if words else mention.head
     parts = [article(first) if not mention.proper else "", *words, mention.head]
     for link, text in mention.details:

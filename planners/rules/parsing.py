@@ -239,7 +239,9 @@ class _Reader(NounPhrases, Owners):
         elif chunk.value == "," and not self.announced:
             nearest = [self.last] if self.last is not None else []
             counted = [i for i in [*self.group, *nearest]
-                       if self.out.mentions[i].count > 1 and (self.out.mentions[i].is_person
+                       if self.out.mentions[i].count > 1 and not {"more", "other"} & {
+                           w.lower() for w in self.out.mentions[i].modifiers}  # "two more fish, a scale": more of them
+                       and (self.out.mentions[i].is_person
                                                               or self.out.mentions[i].noun in _KINDS_OF_ANIMALS
                                                               or self.out.mentions[i].category is None
                                                               and i in self.group)]  # not "a tray with two cocktails"
