@@ -112,7 +112,8 @@ _phrase("NEG", "no", "isn't|aren't|wasn't|doesn't|don't|didn't|not wearing|holdi
         "is|are|does|do not wearing|holding|carrying|having|wear|hold|carry|have", "doesn't|don't|didn't have|wear|hold",
         "without any?", "with no", "with not a single? any?", "no", "not a single|one?",
         "not any", "free of", "devoid of", "empty of", "lacking", "minus", "and no", "but no",
-        "avoid|avoiding", "please avoid", "not", "nothing",
+        "avoid|avoiding", "please avoid", "not", "nothing", "exclude|excluding|omit|omitting any?", "leave out any?",
+        "without the", "minus the", "no more", "there should be|must be no",
         f"please? don't|dont|never {_SHOWN} any?", f"please? do not {_SHOWN} any?",
         "i|we don't|dont want any?", "i|we do not want any?")
 _phrase("FILLER", "me", "for me|us", "me", "us")  # "generate for me a cozy scene": the speaker, no thing
