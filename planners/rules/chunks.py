@@ -360,6 +360,7 @@ _LIKE_SUFFIXES = frozenset({"looking", "shaped", "sized", "colored", "coloured",
 _CAMERA_WORDS = frozenset({"lens", "camera", "canon", "nikon", "sony", "leica", "fujifilm", "fuji", "hasselblad", "iphone",
                            "pixel", "drone", "gopro", "polaroid", "fisheye", "telephoto", "macro", "film", "dslr",
                            "mirrorless", "smartphone", "phone", "kodak", "portra", "flash", "tripod"})
+_HAIR_STYLES = frozenset({"buzz cut", "twin tails", "pig tails", "crew cut", "pixie cut", "bowl cut", "top knot"})
 _DRESSED = frozenset({"in", "wearing", "wears", "wore", "with", "sporting", "donning"})
 # Units of a distance, a size or a time: counted, they measure; they are no things.
 _UNITS = frozenset({"pace", "foot", "step", "meter", "metre", "yard", "inch", "mile", "kilometer", "kilometre", "km",
@@ -938,7 +939,8 @@ class Chunker:
                 words.verb_tags(word) & {"VBZ", "VBP"}) and lexicon.category(singular(word)[0]) is None:
             self.verb_at = j
             return True  # "a family of four stands together": the number ends the phrase
-        if _is_past_tense(word) and not self._thing_in_fronted_place(np, j):
+        if _is_past_tense(word) and not self._thing_in_fronted_place(np, j) and (
+                f"{self.words[j - 1]} {word}" not in _HAIR_STYLES):
             # "two drums added rhythm", "the omelet cooked the eggs"; but "a 3 legged stool", "a potted plant"
             if " ".join(self.words[j:j + 2]) in priors.MULTIWORD_NOUNS or (
                     f"{self.words[j - 1]} {word}" in lexicon.COMPOUND_NOUNS | priors.MULTIWORD_NOUNS):
@@ -977,8 +979,14 @@ class Chunker:
         tags = words.verb_tags(word)
         if not tags or previous in _NP_STOP or lexicon.is_adjective(previous):
             return False
-        if singular(word)[0] in lexicon.CLOTHING and np.start > 0 and self.words[np.start - 1] in _DRESSED:
-            return False  # "in matching sailor suits": what is worn, not "a sailor suits"
+        base = singular(word)[0]
+        worn_or_bodily = base in lexicon.CLOTHING or base in lexicon.PARTS or lexicon.is_bodily(base) or (
+            f"{previous} {word}" in _HAIR_STYLES)
+        if worn_or_bodily and np.start > 0 and self.words[np.start - 1] in _DRESSED:
+            return False  # "in matching sailor suits", "with pointy elf ears", "with a buzz cut": worn or bodily
+        if "VBG" in tags and singular(previous)[0] in lexicon.CLOTHING and np.start > 0 and (
+                self.words[np.start - 1] in _DRESSED):
+            return True  # "in a moss green tunic drawing a longbow": the wearer draws
         agent = lexicon.category(singular(previous)[0]) in (priors.PERSON, priors.ANIMAL)
         if (singular(word)[0] in lexicon.STYLE_WORDS or word in lexicon.STYLE_WORDS) and not agent:
             return False  # "sepia tones", "warm colors"; but "the man lights a candle"
