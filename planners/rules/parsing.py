@@ -96,6 +96,7 @@ class _Reader(NounPhrases, Owners):
         self.pair_turn = 0                      # "one …, the other …" of people named one by one
         self.correcting = False                 # "actually make it three unicorns": the next phrase corrects
         self.worked_at = -1                     # the chunk naming where an activity's stuff lies ("in a pan")
+        self.named_member = False               # "Miso is a fat tabby": the next thing is a named one
         self._new_clause()
 
     def _new_clause(self) -> None:

@@ -331,7 +331,27 @@ class NounPhrases:
         if known or after.np.det not in ("a", "an") or after.np.noun is None:
             return False
         self.group, self.last_role = [], None  # what follows "is" is a new one, not said of the one before
+        self.named_member = True
         return True
+
+    def _one_of_a_plural(self, index: int) -> None:
+        """'my two cats? Miso is a fat orange tabby … and Tofu is a skinny black cat': a one named
+        after a counted plural of its kind is one of them, not one more."""
+        named = self.out.mentions[index]
+        general = words.general_animal(named.noun)
+        kind = general or named.noun
+        mentions = self.out.mentions
+
+        def fits(m: Mention) -> bool:  # a breed WordNet files under a capital ("a labrador") is of any general kind
+            return m.noun in (named.noun, kind) or (general is None and named.category == priors.ANIMAL
+                                                    and m.noun in _GENERAL_ANIMALS)
+
+        plural = next((i for i, m in enumerate(mentions) if i != index and m.parent is None and not m.uncounted
+                       and (m.count > 1 or m.count == 1 and any(c.parent == i for c in mentions)) and fits(m)), None)
+        if plural is None or named.count != 1:
+            return
+        self.out.mentions[plural].count -= 1
+        named.parent = plural
 
     def _name_said_between(self, np: NounPhrase) -> bool:
         """'the little girl, Pip, in her dungarees': a name between commas after someone is theirs."""
@@ -1821,6 +1841,9 @@ class NounPhrases:
                            and not self._starts_own_clause(kind))
         first_new = len(self.out.mentions)
         index = self._mention_for(np, role="subject")
+        if self.named_member:
+            self.named_member = False
+            self._one_of_a_plural(index)
         new = [i for i in range(first_new, len(self.out.mentions))] or [index]
         self.group = [i for i in self.group if i not in new] + new if joins else new
         self.owner = index
