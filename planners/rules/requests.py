@@ -61,6 +61,7 @@ _SCENE_OPENS = frozenset("of with showing that where which featuring depicting i
 # Words that open the scene after what a request is for ("a banner for our website with two croissants").
 _SCENE_AFTER_PURPOSE = frozenset("with showing featuring depicting where".split())
 _PLEASE = frozenset({"please", "pls", "plz"})
+_THIRD_PERSON = frozenset({"he", "she", "they"})
 _CHAT_ENDS = frozenset({"please", "pls", "plz", "lol", "haha", "lmao"})
 _LINKS = frozenset("about on at in of for to from with by like as".split())  # never inside a name
 _NEGATIONS = frozenset({"no", "not", "without", "never", "don't", "dont", "nothing"})
@@ -111,7 +112,8 @@ def _said_by_the_asker(words: list[str], start: int, k: int) -> bool:
     """Whether the words before a request in its sentence are the asker's own story ('my daughter
     is expecting her first baby and we want a picture for the nursery,'): the asker, wanting."""
     said = set(words[start:k + 3])  # the request may open with the asker ("… and i need a picture")
-    if words[start] in _POSSESSIVE and words[k] in _WANT and words[k - 1] == "and" and k - start <= 16:
+    if words[start] in _POSSESSIVE and (words[k] in _WANT or words[k] in _THIRD_PERSON) and words[k - 1] == "and" and (
+            k - start <= 16):
         return True  # "my friend is opening a bike shop and wants a logo": the one who asks, not drawn
     speaker = next((m for m in range(start, k + 1) if words[m] in _FIRST_PERSON | _FIRST_PERSON_BE), None)
     first = _skip(words, start, k, _GREETINGS)
@@ -124,7 +126,8 @@ def _next_clause(words: list[str], k: int, end: int) -> int:
     # "no guns pls it's for 6 year olds": chat words end a clause as punctuation does
     start = k
     while k < end and words[k] not in _ENDS and words[k] not in _CHAT_ENDS and not (
-            words[k] == "and" and k + 1 < end and words[k + 1] in _WANT | _FIRST_PERSON | _FIRST_PERSON_BE) and not (
+            words[k] == "and" and k + 1 < end and (words[k + 1] in _WANT | _FIRST_PERSON | _FIRST_PERSON_BE or (
+                words[k + 1] in _THIRD_PERSON and k + 2 < end and words[k + 2] in _WANT))) and not (
             k > start and words[k] in _FIRST_PERSON and k + 1 < end and words[k + 1] in _WANT):
         k += 1  # ("… is opening a bike shop and wants a logo-ish illustration, …": the request after "and";
         # "… and for his 60th i want a poster": the asker's own words start a clause)
@@ -233,6 +236,8 @@ def _request(words: list[str], k: int, end: int) -> int | None:
             return None
     elif j < end and words[j] in _WANT:
         pass  # "need a pic for my studio's class schedule"
+    elif j + 1 < end and words[j] in _THIRD_PERSON and words[j + 1] in _WANT:
+        j += 1  # "… and she wants a diorama-looking pic:": the one asking, not drawn
     elif words[j:j + 2] in (["thinking", "of"], ["looking", "for"], ["thinking", "about"]):
         j += 1  # "thinking of a watercolor splash for a sports zine:"
         return _picture_then_purpose(words, j + 1, end) if j + 1 < end and words[j + 1] in _ARTICLES else None
