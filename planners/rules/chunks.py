@@ -175,6 +175,8 @@ _REFLEXIVES = frozenset({"myself", "yourself", "himself", "herself", "itself", "
 _MADE_BY = frozenset({"hand", "home", "machine", "sun"})  # "a hand painted sign", "home made jam"
 _DEGREES = frozenset({"super", "very", "really", "extra", "ultra", "so", "too", "kinda", "pretty", "quite", "mega"})
 _ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "next", "last", "middle"})
+_TITLES = frozenset({"uncle", "aunt", "auntie", "grandpa", "grandma", "granny", "nana", "papa", "mama", "cousin",
+                     "sister", "brother", "miss", "mister", "mrs", "mr", "ms", "dr", "doctor", "captain", "sir", "lady"})
 _BEFORE_A_DESCRIBED_THING = frozenset({"in", "with", "a", "an", "the", "his", "her", "their", "my", "our", "your", "its"})
 # Relatives, who are not each other's kind: two said side by side are two people ("mom dad and …").
 _KIN = frozenset({"mom", "mum", "mother", "dad", "father", "grandma", "grandpa", "granny", "grandmother",
@@ -1151,7 +1153,8 @@ class Chunker:
             # "my cat Milo", "our dog Biscuit": a capitalised name after a lower-case noun names that one
             named = self.tokens[last].text[:1].isupper() and (
                 self.tokens[last - 1].text.islower() or lexicon.category(words[last - 1]) == priors.PERSON
-                and not is_english(words[last]))  # (words is the list here)  # "Detective Okafor", "Captain Reyes"
+                and (not is_english(words[last]) or words[last - 1] in _KIN | _TITLES))
+            # (words is the list here)  # "Detective Okafor", "Captain Reyes", "Uncle Ray"
             if not verbish and not named:
                 found = None
             elif named:

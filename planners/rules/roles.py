@@ -357,8 +357,9 @@ class NounPhrases:
         """'the little girl, Pip, in her dungarees': a name between commas after someone is theirs."""
         before = self.chunks[self.index - 1] if self.index > 0 else None
         nxt = self._next()
-        if not self._capitalised(np) or before is None or before.value != "," or self.last is None:
-            return False
+        if not self._capitalised(np) or before is None or before.value != "," or self.last is None or (
+                self._said_again(np) is not None):
+            return False  # (but "Joe in a yellow raincoat, Ray in a red cap": Ray was named before)
         if nxt is None or nxt.kind not in ("COMMA", "REL", "WITH", "WEAR") or nxt.kind == "COMMA" and nxt.value != ",":
             return False
         named = self.out.mentions[self.last]
@@ -381,7 +382,8 @@ class NounPhrases:
         """The link before this phrase; after 'and', 'or' or a comma, the list it goes on with."""
         link, self.link = self.link, None
         if link and link[0] in ("AND", "OR", "COMMA") and self.continuing:
-            if self._continues(self.continuing[0], np, link[0]):
+            named_again = self._capitalised(np) and self._said_again(np) is not None  # "…, Ray in a red cap"
+            if not named_again and self._continues(self.continuing[0], np, link[0]):
                 return (self.continuing[0], self.continuing[1], link[0])  # a list goes on
             self.continuing = None
         elif link and link[0] not in ("AND", "OR", "COMMA"):
@@ -1829,6 +1831,7 @@ class NounPhrases:
             return  # "..., cherry blossoms, neon signs, soft edges": the look of the picture
         if np.det is None and np.count is None and not np.plural and np.noun not in priors.NOUNS and (
                 np.noun not in lexicon.COMPOUND_NOUNS) and not (self._proper(np) or self._bare_subject(np)) and (
+                not (self._capitalised(np) and self._said_again(np) is not None)) and (
                 lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL)) and not (
                 kind == "COMMA" and self.out.mentions and self._tagged_thing(np, self._look_before())):
             return  # bare unknown words ("digital art", "4k"): style, not things; but "mailman in shorts"
@@ -1991,6 +1994,13 @@ class NounPhrases:
         named before; 'father and daughter …, dad in a bucket hat': another word for the same kin."""
         if np.count is not None or np.noun is None or np.det not in (None, "the", *lexicon.POSSESSIVES):
             return None
+        if self._capitalised(np) and np.end - np.start == 1:
+            # "Mama Bear, Papa Bear and Baby Bear …. Papa in a plaid shirt": the name said again
+            name = self.tokens[np.start].text
+            same = [i for i, m in enumerate(self.out.mentions) if m.count == 1 and (
+                name in m.modifiers or name in m.head.split()[1:])]
+            if len(same) == 1:
+                return same[0]
         written = np.head[-1].low if np.head else ""
         if np.det == "the" and written.endswith("s") and not np.modifiers:
             # "two wine glasses …, a bottle next to the glasses": the plural said again by its head
