@@ -1625,8 +1625,11 @@ class NounPhrases:
         owned_next = nxt is not None and nxt.kind in ("REL", "OF")  # "fixing a flat tire on his truck"
         plant = lexicon.category(noun) == priors.PLANT  # "waters the flowers": not a part of the one watering
         possessed = any(t.low.endswith(("'s", "s'")) for t in np.modifiers)  # "powdering a model's face"
+        typo_wearing = kind == "VERB" and noun in lexicon.CLOTHING and not words.is_english(
+            (getattr(value, "gerund", "") or "x").split()[0])  # "wering a white sundress": a typo of wearing
         worn_or_part = (noun in lexicon.CLOTHING or noun in lexicon.PARTS and not plant) and (
-            np.det not in lexicon.ARTICLES or owned_next or possessed)
+            np.det not in lexicon.ARTICLES or owned_next and noun not in lexicon.CLOTHING or possessed or typo_wearing)
+        # ("tucking a wool blanket around the old man": a thing, not worn)
         held = getattr(value, "holds", False) and words.can_be(noun or "", "NOUN")  # "holding his diploma"
         if kind == "VERB" and subjects and (worn_or_part or (
                 np.det in lexicon.POSSESSIVES and lexicon.category(noun) is None and noun not in priors.NOUNS
