@@ -593,6 +593,10 @@ class Chunker:
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, modifiers=[self.tokens[i]]))
         if i > 0 and self.words[i - 1] in _AGE_VERBS and _number(self.words[i]) is not None:
             return Chunk("OTHER", i, i + 1, self.words[i])  # "my mom's turning 60": an age, no count
+        if (0 < i < len(self.words) - 1 and self.tokens[i].text[:1].isupper() and self.words[i - 1] == ","
+                and self.words[i + 1] == "," and self.words[i] not in lexicon.VERBS):
+            # "the little girl, Pip, in her dungarees": a name between commas, no verb
+            return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, head=[self.tokens[i]], noun=self.words[i]))
         found = self._function_word(i) or self._verb_at(i, previous)
         if found is not None:
             return found
