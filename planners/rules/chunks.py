@@ -55,7 +55,7 @@ _phrase("ZONE", ("center", None), "in|at the middle|center|centre", "in the very
 # The asker changing their mind: "actually make it three unicorns", "no wait, a blue parrot".
 _phrase("CORRECT", "recount", "actually|oh|ok|okay|hmm|wait|no ,? wait|actually|no? ,? make|change it|that|them to|into?",
         "make|change it|that to? ,?")
-_phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,?", "i mean ,?")
+_phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?")  # but "actually no people": a negation
 _phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out", "back to front")
 _phrase("FILLER", "toward", "toward|towards|facing the left|right|camera|viewer|window|door")
 _phrase("ZONE", (None, "back"), "in the background|distance", "in the far distance", "far away|off",
