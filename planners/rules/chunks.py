@@ -55,7 +55,8 @@ _phrase("ZONE", ("center", None), "in|at the middle|center|centre", "in the very
 # The asker changing their mind: "actually make it three unicorns", "no wait, a blue parrot".
 _phrase("CORRECT", "recount", "actually|oh|ok|okay|hmm|wait|no ,? wait|actually|no? ,? make|change it|that|them to|into?",
         "make|change it|that to? ,?")
-_phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?")  # but "actually no people": a negation
+_phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?", "sorry ,", "sorry ,? i mean|meant ,?",
+        "or rather ,?")  # but "actually no people": a negation
 _phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out", "back to front")
 _phrase("FILLER", "toward", "toward|towards|facing the left|right|camera|viewer|window|door")
 _phrase("ZONE", (None, "back"), "in the background|distance", "in the far distance", "far away|off",
@@ -166,6 +167,7 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
     ("a pod of", 4), ("a pride of", 4), ("a gaggle of", 5), ("a circle of", 5), ("a party of", 4),
     ("a posse of", 4), ("a troupe of", 4), ("a procession of", 6), ("a parade of", 6), ("a queue of", 5),
     ("a brood of", 4), ("a colony of", 6), ("a convoy of", 4), ("a caravan of", 4), ("a throng of", 6),
+    ("a lineup of", 4), ("a line-up of", 4), ("a cast of", 4), ("a duo of", 2), ("a quintet of", 5),
 ]  # fmt: skip
 _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
 # Verbs of standing that are also things ("on the shelf stand two vases").

@@ -232,6 +232,17 @@ class _Reader(NounPhrases, Owners):
         self.link = ("OR", None)
 
     def _on_comma(self, chunk: Chunk) -> None:
+        if chunk.value == ":" and self._around_a_correction():
+            self.link = ("COMMA", None)  # "two hobbits—sorry, halflings—sharing a pipe": an aside, no list
+            return
+        self._on_list_comma(chunk)
+
+    def _around_a_correction(self) -> bool:
+        nxt = self._next()
+        before = self.chunks[self.index - 2] if self.index >= 2 else None
+        return nxt is not None and nxt.kind == "CORRECT" or before is not None and before.kind == "CORRECT"
+
+    def _on_list_comma(self, chunk: Chunk) -> None:
         group_word = [i for i in self.group if self.out.mentions[i].noun in lexicon.GROUP_NOUNS
                       and self.out.mentions[i].count > 1
                       or _collective(self.out.mentions[i].noun, self.out.mentions[i].head)]

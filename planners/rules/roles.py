@@ -79,6 +79,8 @@ _HANGERS = frozenset({"rack", "hook", "hooks", "hanger", "peg", "stand", "line",
 _SITTABLE = frozenset({"chair", "armchair", "sofa", "couch", "seat", "stool", "bench", "throne", "rug", "blanket", "mat",
                        "log", "rock", "step", "steps", "porch", "dock", "floor", "cushion", "bed", "swing", "crate"})
 _CHILDREN = frozenset({"kid", "child", "grandkid", "grandchild", "sibling", "cousin", "toddler", "youngster"})
+_ATTRIBUTES = frozenset({"weight", "color", "colour", "size", "shape", "length", "height", "texture", "sound", "smell",
+                         "taste", "price", "quality", "sharpness", "balance"})
 _SIDES = frozenset({"front", "back", "middle", "center", "centre", "rear"})
 _MEMBER_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "next", "last", "middle"})
 _BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
@@ -157,6 +159,8 @@ class NounPhrases:
         if np.noun in lexicon.PARTITIVES:
             self._partitive(np)
         if kind not in ("NEG", "WEAR", "DETAIL", "WITH") and self._part_of(np, link):
+            return
+        if self._attribute_of(np, link):
             return
         if kind in (None, "COMMA", "AND") and (self._name_before_role(np, link) or self._name_said_between(np)
                                                 or self._name_then_what(np)):
@@ -320,6 +324,18 @@ class NounPhrases:
         self._on_np_as(role, link)
         return True
 
+    def _attribute_of(self, np: NounPhrase, link) -> bool:
+        """'testing the weight of a hammer', 'admiring the colour of the sunset': a property of the
+        thing after 'of'; the thing is what the words before are about. True when handled."""
+        nxt = self._next()
+        inner = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        if np.noun not in _ATTRIBUTES or np.det not in ("the", "its", "his", "her", "their") or nxt is None or (
+                nxt.kind != "OF") or inner is None or inner.np is None or inner.np.noun is None:
+            return False
+        self.skip.update({self.index + 1, self.index + 2})
+        self._on_np_as(inner.np, link)
+        return True
+
     def _name_then_what(self, np: NounPhrase) -> bool:
         """'Miso is a fat orange tabby', 'Sam is a gnome artificer': a name, then what its bearer is;
         the bearer is the thing said after 'is'. True when handled."""
@@ -395,6 +411,16 @@ class NounPhrases:
         'a green parrot, no wait, a blue parrot': the thing said again replaces its description. True
         when handled (when the phrase names something already there)."""
         same = [i for i, m in enumerate(self.out.mentions) if m.noun == np.noun]
+        if not same and np.noun is not None and self.last is not None and not np.count:
+            # "two hobbits—sorry, halflings—": the last thing named, called otherwise
+            last = self.out.mentions[self.last]
+            kinds = {last.category, lexicon.category(np.noun)}
+            if (len(kinds) == 1 or None in kinds) and (last.count > 1) == np.plural:
+                last.noun, last.head = np.noun, np.noun
+                last.modifiers = [t.text for t in np.modifiers] or last.modifiers
+                self.owner, self.group, self.last_role = self.last, [self.last], "subject"
+                return True
+            return False
         if not same or np.noun is None:
             return False
         root = next((i for i in same if self.out.mentions[i].parent is None), same[0])
