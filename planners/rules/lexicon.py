@@ -353,6 +353,7 @@ PICTURE_SPANS = (
 )
 PICTURE_PHRASES = (
     "loose|bold|visible|thick|soft? brush strokes|stroke|brushstrokes|marks", "brushstrokes", "paper texture",
+    "heavy|light|fine|dense|soft? crosshatching|cross-hatching|hatching|stippling|linework",
     "key visual|art", "splash page", "character sheet|design", "flat lay", "mood board",
     "depth of field", "shallow|deep depth of field", "award winning|winning", "award-winning",
     "highly|hyper|ultra|super|very|intricately detailed|realistic", "sharp|soft focus", "in focus", "out of focus",

@@ -81,6 +81,8 @@ _SITTABLE = frozenset({"chair", "armchair", "sofa", "couch", "seat", "stool", "b
 _CHILDREN = frozenset({"kid", "child", "grandkid", "grandchild", "sibling", "cousin", "toddler", "youngster"})
 _ATTRIBUTES = frozenset({"weight", "color", "colour", "size", "shape", "length", "height", "texture", "sound", "smell",
                          "taste", "price", "quality", "sharpness", "balance"})
+_ART_WORKS = frozenset({"engraving", "etching", "woodcut", "lithograph", "linocut", "mural", "fresco", "print", "poster",
+                        "postcard", "cover", "ad", "advert", "still", "tapestry", "mosaic"})
 _SIDES = frozenset({"front", "back", "middle", "center", "centre", "rear"})
 _MEMBER_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "next", "last", "middle"})
 _BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
@@ -503,6 +505,12 @@ class NounPhrases:
     def _look_alike(self, np: NounPhrase) -> bool:
         """'like a Norman Rockwell painting', 'like an old film still': how the picture looks."""
         before = self.tokens[np.start - 1].low if np.start > 0 else ""
+        after = self.tokens[np.end].low if np.end < len(self.tokens) else ""
+        if before == "like" and (after in lexicon.FRAMES or after in _ART_WORKS):
+            nxt = self._next()
+            if nxt is not None and nxt.start == np.end and nxt.end == np.end + 1:
+                self.skip.add(self.index + 1)  # "like an old book engraving": the engraving is the look
+            return True
         return before == "like" and np.noun is not None and np.noun.rsplit(" ", 1)[-1] in lexicon.FRAMES
 
     def _attribution(self, np: NounPhrase) -> bool:
