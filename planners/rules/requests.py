@@ -226,7 +226,7 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     if j < end and words[j] in _MODALS and j + 1 < end and words[j + 1] == "you":
         j = _skip(words, j + 2, end, _PLEASE | {"maybe", "just", "kindly"})
         polite = True
-    elif j < end and (words[j] in _FIRST_PERSON or words[j] in _FIRST_PERSON_BE):
+    elif j < end and (words[j] in _FIRST_PERSON or words[j] in _FIRST_PERSON_BE or words[j] in ("i'd", "we'd")):
         j = _skip(words, j + 1, end, _BE | {"would", "'d", "d", "really", "also", "just", "currently", "have", "to"})
     elif j < end and words[j] in _POSSESSIVE:
         j += 1
@@ -343,8 +343,7 @@ def _clause_end(words: list[str], k: int, end: int) -> int:
     while k < end and words[k] not in _ENDS and words[k] not in _SCENE_AFTER_PURPOSE:
         if words[k] == "of" and k + 1 < end and (words[k + 1] in ("a", "an") or words[k + 1] in lexicon.NUMBER_WORDS):
             return k + 1  # "a photo for my travel blog of a woman": the scene; but "for the cover of my book"
-        if words[k] == "and" and k + 1 < end and (words[k + 1] in _FIRST_PERSON or words[k + 1] in _WANT
-                                                  or words[k + 1] in _FIRST_PERSON_BE):
+        if words[k] == "and" and k + 1 < end and (words[k + 1] in _FIRST_PERSON_ANY or words[k + 1] in _WANT):
             return k
         k += 1
     return k

@@ -635,6 +635,10 @@ class NounPhrases:
         if kind == "WITH" and conjunction == "COMMA" and np.det is None and np.count is None and (
                 np.noun in lexicon.STYLE_WORDS or lexicon.is_setting(np.noun or "")):
             return False  # "with a clear umbrella, rain, reflections": the list ended, the look began
+        nxt = self._next()
+        if kind == "WITH" and np.det in ("a", "an") and nxt is not None and nxt.kind == "WEAR" and (
+                lexicon.category(np.noun or "") in (None, priors.PERSON, priors.ANIMAL)):
+            return False  # "a woman with red skin, and a little kobold wearing a helmet": one who wears is no detail
         return kind == "WITH"
 
     def _wearer(self) -> int | None:
@@ -1224,9 +1228,13 @@ class NounPhrases:
     def _frame(self, np: NounPhrase, link) -> bool:
         """'A photo of ...': the frame of the picture opens a sentence and is not a thing in it."""
         nxt = self._next()
+        opening_of = nxt is not None and nxt.kind == "OF" and self.frame_open and not self.sentence_subjects
+        if np.noun in _PICTURE_PURPOSES - lexicon.FRAMES and opening_of and not np.plural and not self._hangs_after():
+            self.link = ("FRAME", None)  # "(I'd love) a banner of our four characters …": the frame
+            return True
         if np.noun not in lexicon.FRAMES or (self.depicting and np.noun in lexicon.DEPICTIONS) or np.plural:
             return False  # "a robot with orange panels", "photos on the wall": things
-        if nxt is not None and nxt.kind == "OF" and self.frame_open and not self.sentence_subjects:
+        if opening_of:
             self.link = ("FRAME", None)
             return True
         listed = bool(self.out.mentions) and link is not None and link[0] in ("AND", "COMMA", "VERB", "WITH", "REL") and (
@@ -1237,6 +1245,12 @@ class NounPhrases:
             self._framed_subject(np)
             return True  # "a photo", "digital illustration": style, not an object
         return False
+
+    def _hangs_after(self) -> bool:
+        """Whether 'a banner of …' is followed by where it hangs ('… hanging over the stage')."""
+        k = self.index + 3
+        return k < len(self.chunks) and self.chunks[k].kind in ("VERB", "REL") and (
+            self.tokens[self.chunks[k].start].low in ("hanging", "hangs", "hung", "on", "above", "over"))
 
     def _framed_subject(self, np: NounPhrase) -> None:
         """'groom portrait: burgundy tux, …', 'dog photo': the one the picture is of, named before it."""
