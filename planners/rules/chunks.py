@@ -1024,6 +1024,9 @@ class Chunker:
         base, plural = singular(previous)
         if np.det in ("a", "an") and not plural and "VBZ" in tags and singular(word)[1] and (follows or a_then_verb):
             return True  # "a woodpecker drums on a branch": "a" and a plural make no compound
+        if "VBP" in tags and not singular(word)[1] and after in ("the", "a", "an") and np.det in ("a", "an") and (
+                self._coordinated_before()) and not self._fronted_place(np):
+            return True  # "a wig on a stand and a suitcase on a chair crowd the corner": the list's verb
         if tags & {"VBP", "VBZ"} and after in lexicon.ARTICLES and self._fronted_place(np) and not (
                 self._thing_in_fronted_place(np, j)):
             return True  # "on a bathroom shelf rest a towel and a candle": the subject comes after
@@ -1062,6 +1065,15 @@ class Chunker:
         after = self.words[i + 1] if i + 1 < len(self.words) else ""
         return after in lexicon.PREPOSITIONS or after in lexicon.DETERMINERS or words.is_adverb(after) or after in (
             "up", "down", "out", "off", "back", "away", "over")
+
+    def _coordinated_before(self) -> bool:
+        """Whether this clause so far joined things with 'and' (a plural subject for a verb after them)."""
+        for chunk in reversed(self.chunks_so_far):
+            if chunk.kind in ("SENT", "CLAUSE", "VERB", "COPULA"):
+                return False
+            if chunk.kind == "AND":
+                return True
+        return False
 
     def _thing_in_fronted_place(self, np: NounPhrase, j: int) -> bool:
         """'Under the kitchen table a dog …', 'Behind the garden shed a fox …': the last word of the

@@ -17,6 +17,9 @@ from planners.rules.owners import Owners
 from planners.rules.roles import NounPhrases
 from planners.rules.tokens import Token, tokenize
 
+_GENERAL_ANIMAL_WORDS = frozenset({"animal", "pet", "creature", "critter", "beast", "bird", "dog", "cat", "horse", "fish",
+                                   "farm animal", "baby animal"})
+
 
 def describe(prompt: str) -> Description:
     tokens = tokenize(prompt)
@@ -317,7 +320,7 @@ class _Reader(NounPhrases, Owners):
             subjects = [i for i in listed if i not in {r.object for r in self.out.relations}]
             # "hiking buddies on a summit, a guy in … and a woman in …": as many as are named
             making = len(listed) if source.uncounted else source.count
-            return self._first_making(subjects, making, lambda i: self.out.mentions[i].category in (kind, None))
+            return self._first_making(subjects, making, lambda i: self._member_kind(source, self.out.mentions[i], kind))
         # a member named by a word the lists do not know ("a tabby", "a calico") is of the kind announced
         members = [i for i in listed if self.out.mentions[i].category in (kind, None)]
         if how == "colon" and sum(self.out.mentions[i].count for i in members) != source.count:
@@ -326,6 +329,17 @@ class _Reader(NounPhrases, Owners):
             if sum(self.out.mentions[i].count for i in prefix) == source.count and len(prefix) > 1:
                 return prefix
         return members
+
+    @staticmethod
+    def _member_kind(source: Mention, member: Mention, kind: str) -> bool:
+        """Whether a thing named after a counted plural can be one of it: a person for people; for
+        animals, a kind of the animal named ("three cats, a tabby …"), any animal after a general
+        word ("two pets, a cat and a rabbit"), never another animal ("two fawns …, a heron")."""
+        if member.category not in (kind, None):
+            return False
+        if kind != priors.ANIMAL or member.category is None or source.noun in _GENERAL_ANIMAL_WORDS:
+            return True
+        return member.noun == source.noun or words.general_animal(member.noun) == source.noun
 
     def _first_making(self, candidates: list[int], count: int, fits) -> list[int]:
         """The first candidates, one after another while each fits, until they make up `count`."""

@@ -476,6 +476,14 @@ class NounPhrases:
         if before in _DEGREE_WORDS and np.det is None and np.count is None and not np.plural and (
                 words.can_be(np.noun or "", "ADJ")):
             return True  # "looks very patient": how it looks
+        said = self.tokens[np.start:np.end]
+        degree = before in ("very", "so", "super", "kinda", "totally") and said and said[0].text[:1].isupper()
+        degree = degree or (len(said) > 1 and said[0].low in ("very", "so", "super", "kinda", "totally")
+                            and said[1].text[:1].isupper())
+        if degree and np.det is None and np.count is None:
+            return True  # "very Coen brothers", "so Wes Anderson": a maker's look
+        if self._camera_place(np):
+            return True  # "shot from the cook's side": where the camera stands
         after = self.tokens[np.end].low if np.end < len(self.tokens) else ""
         if after in _STYLE_MARKS and lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL) or (
                 after in ("themed", "theme") or any(t.low.endswith(("-themed", "-theme")) for t in np.head)):
@@ -501,6 +509,17 @@ class NounPhrases:
         nxt = self._next()
         return (np.det is None and np.count is None and nxt is not None and nxt.kind == "PICTURE"
                 and nxt.start == np.end)
+
+    def _camera_place(self, np: NounPhrase) -> bool:
+        """'shot from the cook's side', 'seen from a child's height': the camera's place, no thing."""
+        k = np.start - 1
+        before = [t.low for t in self.tokens[max(0, k - 1):k + 1]]
+        before = before if before[-1:] != ["from"] or before[:1] in (["shot"], ["seen"], ["viewed"], ["filmed"],
+                                                                      ["photographed"]) else ["from"]
+        return before in (["shot", "from"], ["seen", "from"], ["viewed", "from"], ["filmed", "from"],
+                          ["photographed", "from"], ["from"]) and np.noun in (
+            "side", "point-of-view", "view", "perspective", "height", "angle", "eyes", "level", "position", "pov") and (
+            before != ["from"] or np.noun in ("point-of-view", "perspective", "pov"))
 
     def _look_alike(self, np: NounPhrase) -> bool:
         """'like a Norman Rockwell painting', 'like an old film still': how the picture looks."""
@@ -1689,6 +1708,10 @@ class NounPhrases:
             owner = self._possessor(np)  # "brushing her horse's mane": beside the horse
             if owner is not None:
                 self._relate(subjects, "next to", owner)
+            return True
+        if kind == "VERB" and subjects and noun in lexicon.STYLE_WORDS and np.det in ("the", None) and np.count is None:
+            for index in subjects:  # "three clocks crowd the shadows": the picture's light, said of them
+                self._extend_action(self.out.mentions[index], value, self._words_of(np))
             return True
         sought = kind == "PREP" and value == "for" and self.index >= 2 and self.chunks[self.index - 2].kind == "VERB"
         verb = self.chunks[self.index - 2].value if sought else value

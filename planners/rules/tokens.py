@@ -153,12 +153,17 @@ def tokenize(text: str) -> list[Token]:
 
 
 def _close_ups(tokens: list[Token], text: str) -> list[Token]:
-    """'a close up of a bee': the two words are the one picture word 'close-up'."""
+    """'a close up of a bee': the two words are the one picture word 'close-up'; so is 'point of view'."""
     out: list[Token] = []
     k = 0
     while k < len(tokens):
         after = tokens[k + 2].low if k + 2 < len(tokens) else ""
         before = out[-1].low if out else ""
+        if [t.low for t in tokens[k:k + 3]] == ["point", "of", "view"]:
+            start, end = tokens[k].start, tokens[k + 2].end
+            out.append(Token(text[start:end], "point-of-view", start, end))  # "from the cook's point of view"
+            k += 3
+            continue
         if tokens[k].low == "close" and k + 1 < len(tokens) and tokens[k + 1].low == "up" and (
                 after in ("of", "shot", "photo", "portrait") or before in ("a", "an", "the", "extreme")):
             start, end = tokens[k].start, tokens[k + 1].end
