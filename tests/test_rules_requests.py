@@ -25,6 +25,14 @@ def _spanned(prompt: str) -> list[str]:
         ("please draw for my son's story book: a dragon", ["please draw for my son's story book"]),
         ("please make a picture for a counting page, like this: 2 cats",
          ["please make a picture for a counting page , like this"]),
+        # a whole sentence about the asking, the scene in the next one
+        ("Trying to plan a street shot before I go out with my camera. An old man on a bench.",
+         ["trying to plan a street shot before i go out with my camera"]),
+        ("Listing photo idea for a farmhouse kitchen. A white sink under a shelf.",
+         ["listing photo idea for a farmhouse kitchen"]),
+        ("my friend is opening a bike shop and wants a logo-ish illustration, like a mechanic",
+         ["my friend is opening a bike shop and wants a logo-ish illustration"]),
+        ("no guns pls it's for 6 year olds", ["it's for 6 year olds"]),
     ],
 )
 def test_a_preamble_about_the_request_is_found_up_to_where_the_scene_begins(prompt, spans) -> None:
@@ -37,7 +45,9 @@ def test_a_preamble_about_the_request_is_found_up_to_where_the_scene_begins(prom
      "I want a dog sitting on a sofa",          # what is wanted is the scene
      "make a cat on a mat",                     # a bare verb without "please"
      "a teacher and a student in a classroom",
-     "I am imagining a girl in a red coat"],
+     "I am imagining a girl in a red coat",
+     "My cat is orange. She sleeps on a red sofa.",      # a sentence about the asker's own is the scene
+     "picture me, a woman in her 30s. Bright and airy."],  # the asker is in the picture
 )
 def test_words_that_are_the_scene_are_no_preamble(prompt) -> None:
     assert _spanned(prompt) == []

@@ -61,6 +61,8 @@ _SCENE_OPENS = frozenset("of with showing that where which featuring depicting i
 # Words that open the scene after what a request is for ("a banner for our website with two croissants").
 _SCENE_AFTER_PURPOSE = frozenset("with showing featuring depicting where".split())
 _PLEASE = frozenset({"please", "pls", "plz"})
+_PLANS = frozenset({"plan", "planning", "visualize", "visualise", "picture", "imagine", "staging", "listing", "help",
+                    "trying", "mock", "mockup", "concept", "idea"})
 _THIRD_PERSON = frozenset({"he", "she", "they"})
 _CHAT_ENDS = frozenset({"please", "pls", "plz", "lol", "haha", "lmao"})
 _LINKS = frozenset("about on at in of for to from with by like as".split())  # never inside a name
@@ -73,10 +75,31 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
     start = 0
     while start < len(words):
         end = _sentence_end(words, start)
-        spans += _spans_in(words, start, end)
+        if _preamble_sentence(words, start, end):
+            spans.append((start, end))  # "Trying to plan a street shot before I go out with my Leica." (the scene follows)
+        else:
+            spans += _spans_in(words, start, end)
         start = end + 1
     return spans
 
+
+def _preamble_sentence(words: list[str], start: int, end: int) -> bool:
+    """A whole sentence about the asking, with the scene in the sentences after it: it speaks of the
+    asker ("I do macro photography as a hobby and want to plan a backyard shot.") or names the picture
+    and its purpose ("Listing photo idea for a farmhouse kitchen renovation."), and has no colon."""
+    said = words[start:end]
+    if not said or ":" in said or end >= len(words) - 1 or not any(w[:1].isalpha() for w in words[end + 1:]):
+        return False
+    asker = bool(set(said) & _FIRST_PERSON_ANY)
+    asking = bool(set(said) & (_WANT | _PLANS | _PICTURES))
+    labelled = not asker and said[0] not in _ARTICLES and any(
+        w in _PICTURES | {"idea", "concept", "mockup", "plan"} for w in said[:5]) and "for" in said
+    shows = any(w in _PICTURES and k + 1 < len(said) and said[k + 1] in _SCENE_OPENS | {"about", "like"}
+                for k, w in enumerate(said))  # "I want a photo of a cat.", "a picture where …": the scene is here
+    drawn = bool(set(said) & (_MAKE | {"where", "like", "draw", "paint", "show"})) or said[0] in ("picture", "imagine")
+    # ("could you draw a shelf …?", "picture me, a woman in her 30s …": the scene)
+    for_people = any(w == "for" and _for_whom(words, start + k + 1, end) for k, w in enumerate(said))
+    return asking and (asker or labelled) and not shows and not drawn and not for_people and words[end] == "."
 
 def _sentence_end(words: list[str], start: int) -> int:
     k = start
