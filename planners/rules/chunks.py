@@ -46,6 +46,9 @@ for _x in ("left", "right"):
         _phrase("ZONE", (_x, _y), f"in|at|on the {_ys} {_x} corner|side|part|half?", f"in|at|on the {_y}-{_x} corner?",
                 f"in|at|on the {_x} {_ys} corner?", f"in|at|on {_ys} {_x} corner",  # "in top right corner"
                 f"in|at|on {_y}-{_x} corner", unless_of=True)
+for _x in ("left", "right"):
+    for _y, _ys in (("top", "top|upper"), ("bottom", "bottom|lower")):
+        _phrase("ZONE", (_x, _y), f"{_ys} {_x}", "|".join(f"{y}-{_x}" for y in _ys.split("|")))  # "… bottom left"
 _phrase("ZONE", (None, "top"), "on|at|in|to|near|along the very? top|upper side|half|part|edge?", "on top",
         "up top", "high up", unless_of=True)
 _phrase("ZONE", (None, "bottom"), "on|at|in|to|near|along the very? bottom|lower side|half|part|edge?",
@@ -864,6 +867,10 @@ class Chunker:
                     self.words[j + 1:j + 2] and self.words[j + 1] in lexicon.PREPOSITIONS) and any(
                     _can_be_noun(singular(w)[0]) for w in self.words[j - seen.count:j]):
                 break  # "a vintage red convertible parked behind him": done to the thing, after it
+            if j > first and seen.has_noun and word in ("out", "off", "away", "back") and (
+                    j + 1 >= len(words) or words[j + 1] in lexicon.PREPOSITIONS or not self.tokens[j + 1].is_word
+                    or words[j + 1].endswith("ing")):
+                break  # "a sailboat out on the water", "her phone out filming him": where, after the thing
             if j > first and seen.has_noun and _only_adverb(word):
                 break  # "an elf already awake", "two kids together on a bench": how, after the thing
             if j > first and seen.count and word in _INTENSIFIERS and j + 1 < len(words) and (
