@@ -807,6 +807,8 @@ class Chunker:
             elif words[j] == "it's" and np.det is None and self._noun_follows(j + 1) and (
                     lexicon.is_known_noun(singular(words[j + 1])[0]) or lexicon.is_adjective(words[j + 1])):
                 np.det = "its"  # "in it's basket": the common slip for "its"
+            elif words[j] in ("exactly", "precisely", "just") and j + 1 < n and _number(words[j + 1]) is not None:
+                pass  # "exactly one pigeon", "just two cups": the count, said firmly
             elif words[j] not in ("all", "only"):
                 break
             j += 1

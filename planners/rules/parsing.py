@@ -17,8 +17,8 @@ from planners.rules.owners import Owners
 from planners.rules.roles import NounPhrases
 from planners.rules.tokens import Token, tokenize
 
-_GENERAL_ANIMAL_WORDS = frozenset({"animal", "pet", "creature", "critter", "beast", "bird", "dog", "cat", "horse", "fish",
-                                   "farm animal", "baby animal"})
+# Words for any animal at all: "two pets, a cat and a rabbit" are those two.
+_ANY_ANIMAL_WORDS = frozenset({"animal", "pet", "creature", "critter", "beast", "farm animal", "baby animal"})
 
 
 def describe(prompt: str) -> Description:
@@ -256,7 +256,7 @@ class _Reader(NounPhrases, Owners):
             counted = [i for i in [*self.group, *nearest]
                        if self.out.mentions[i].count > 1 and not {"more", "other"} & {
                            w.lower() for w in self.out.mentions[i].modifiers}  # "two more fish, a scale": more of them
-                       and (self.out.mentions[i].is_person
+                       and (self.out.mentions[i].is_person or self.out.mentions[i].category == priors.ANIMAL
                                                               or self.out.mentions[i].noun in _KINDS_OF_ANIMALS
                                                               or self.out.mentions[i].category is None
                                                               and i in self.group)]  # not "a tray with two cocktails"
@@ -337,9 +337,12 @@ class _Reader(NounPhrases, Owners):
         word ("two pets, a cat and a rabbit"), never another animal ("two fawns …, a heron")."""
         if member.category not in (kind, None):
             return False
-        if kind != priors.ANIMAL or member.category is None or source.noun in _GENERAL_ANIMAL_WORDS:
+        if kind != priors.ANIMAL or member.category is None or source.noun in _ANY_ANIMAL_WORDS:
             return True
-        return member.noun == source.noun or words.general_animal(member.noun) == source.noun
+        young = member.noun.startswith(source.noun) or source.noun.startswith(member.noun)  # "ducks …, three ducklings"
+        general = words.general_animal(member.noun)
+        breed = general is None and member.noun not in priors.NOUNS  # "my 3 dogs, the labrador, …": WordNet caps breeds
+        return member.noun == source.noun or young or general == source.noun or breed
 
     def _first_making(self, candidates: list[int], count: int, fits) -> list[int]:
         """The first candidates, one after another while each fits, until they make up `count`."""

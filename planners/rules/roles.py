@@ -954,9 +954,17 @@ class NounPhrases:
             self._top_level(one, link)
             self.out.mentions[-1].head = kind_of.head
             return True
+        another = [t.low for t in self.tokens[np.start:np.end]] == ["another"] and self._next() is not None and (
+            self._next().kind in ("REL", "ZONE", "SIDE", "VERB", "POSE"))
+        if another:
+            said, np.count = ["more"], 1  # "one cat on his lap and another at his feet": one more cat
         if not said or said[-1] not in ("ones", "more") or not np.count or (np.count < 2 and said[-1] == "ones"):
             return False
         kind_of = next((m for m in reversed(self.out.mentions) if m.count > 1), None)
+        if said[-1] == "more" and kind_of is None:
+            # "exactly one pigeon on it and three more on the ground": with no plural before, more of the
+            # thing just named
+            kind_of = next((m for m in reversed(self.out.mentions) if m.count >= 1 and not m.is_person), None)
         if kind_of is None or (said[-1] == "ones" and np.count <= kind_of.count and len(said) == 1):
             return False
         same = NounPhrase(np.start, np.end, det=np.det, count=np.count, modifiers=np.modifiers[:-1],
