@@ -179,7 +179,6 @@ _REFLEXIVES = frozenset({"myself", "yourself", "himself", "herself", "itself", "
                          "themselves"})
 _MADE_BY = frozenset({"hand", "home", "machine", "sun"})  # "a hand painted sign", "home made jam"
 _DEGREES = frozenset({"super", "very", "really", "extra", "ultra", "so", "too", "kinda", "pretty", "quite", "mega"})
-_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "next", "last", "middle"})
 _TITLES = frozenset({"uncle", "aunt", "auntie", "grandpa", "grandma", "granny", "nana", "papa", "mama", "cousin",
                      "sister", "brother", "miss", "mister", "mrs", "mr", "ms", "dr", "doctor", "captain", "sir", "lady"})
 _BEFORE_A_DESCRIBED_THING = frozenset({"in", "with", "a", "an", "the", "his", "her", "their", "my", "our", "your", "its"})
@@ -734,7 +733,7 @@ class Chunker:
             j = body.pop()
         said = [self.words[k] for k in body]
         if (said in (["other"], ["last"], ["other", "one"], ["last", "one"]) and np.det in ("the", "an")) or (
-                np.det == "the" and said[:1] and said[0] in _ORDINALS and said[1:] in ([], ["one"])
+                np.det == "the" and said[:1] and said[0] in lexicon.MEMBER_ORDINALS and said[1:] in ([], ["one"])
                 and self._article_follows(j)):
             body, np.count = [], 1  # "one in red and the other in blue", "the second an elf": a member, as "one" is
         if not body:
@@ -929,7 +928,7 @@ class Chunker:
     def _verb_ends_phrase(self, np: NounPhrase, seen: _Seen, j: int) -> bool:
         """Whether words[j] is a verb after the noun phrase rather than a word inside it."""
         word = self.words[j]
-        if j == self.object_at or word in _ORDINALS and self.words[j - 1] == "the":
+        if j == self.object_at or word in lexicon.MEMBER_ORDINALS and self.words[j - 1] == "the":
             return False  # "the third a girl": an ordinal, no verb
         if seen.count and word in ("cut", "split") and self.words[j + 1:j + 2] in (["in"], ["into"], ["open"]):
             return True  # "a lime cut in half", "a log split open": done to the thing, not a kind of it

@@ -377,6 +377,8 @@ PREPOSITIONS = _words(
 )
 CONJUNCTIONS = _words("and or but while whereas nor plus then also as whilst yet so")
 RELATIVE = _words("that which who whose where whom")
+# Ordinals that name one member of a plural ("the first a knight, the second an elf", "the last one").
+MEMBER_ORDINALS = _words("first second third fourth fifth sixth next last middle")
 PRONOUNS = _words("it them him her they he she one ones itself themselves himself herself ourselves yourselves yourself myself")
 COPULAS = _words("is are was were be being been am 's")
 # Chat words people type anywhere ("anime style pls:", "a cat lol"): no part of any phrase.

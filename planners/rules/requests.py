@@ -64,7 +64,7 @@ _PLEASE = frozenset({"please", "pls", "plz"})
 _PLANS = frozenset({"plan", "planning", "visualize", "visualise", "picture", "imagine", "staging", "listing", "help",
                     "trying", "mock", "mockup", "concept", "idea"})
 _THIRD_PERSON = frozenset({"he", "she", "they"})
-_CHAT_ENDS = frozenset({"please", "pls", "plz", "lol", "haha", "lmao"})
+_CHAT_ENDS = _PLEASE | {"lol", "haha", "lmao"}  # chat words that end a clause as punctuation does
 _LINKS = frozenset("about on at in of for to from with by like as".split())  # never inside a name
 _NEGATIONS = frozenset({"no", "not", "without", "never", "don't", "dont", "nothing"})
 

@@ -83,8 +83,10 @@ _ATTRIBUTES = frozenset({"weight", "color", "colour", "size", "shape", "length",
                          "taste", "price", "quality", "sharpness", "balance"})
 _ART_WORKS = frozenset({"engraving", "etching", "woodcut", "lithograph", "linocut", "mural", "fresco", "print", "poster",
                         "postcard", "cover", "ad", "advert", "still", "tapestry", "mosaic"})
+_MAKER_DEGREES = frozenset({"very", "so", "super", "kinda", "totally"})  # "very Coen brothers", "so Wes Anderson"
+_CAMERA_PLACES = frozenset({"side", "point-of-view", "view", "perspective", "height", "angle", "eyes", "level", "position",
+                            "pov"})
 _SIDES = frozenset({"front", "back", "middle", "center", "centre", "rear"})
-_MEMBER_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "next", "last", "middle"})
 _BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
 # The first words of the links that put clothes on someone ("wearing", "dressed in", "in").
 _WEAR_WORDS = frozenset({"wearing", "wears", "wear", "wore", "dressed", "clad", "clothed", "sporting", "donning",
@@ -134,6 +136,11 @@ _GENERAL_ANIMALS = frozenset({"dog", "cat", "bird", "horse", "fish", "animal", "
 _YOUNG_ANIMALS = {"puppy": "dog", "kitten": "cat"}
 # How a held thing is told apart from a companion: small enough to carry.
 _HOLDABLE_HEIGHT = 0.75
+
+
+def _known_word(noun: str | None) -> bool:
+    """Whether the lists know a word as a thing ("Pepper" is a pepper, "Miso" is nobody's word)."""
+    return lexicon.category(noun or "") is not None or (noun or "") in priors.NOUNS
 
 
 class NounPhrases:
@@ -345,8 +352,7 @@ class NounPhrases:
         after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
         if not self._capitalised(np) or nxt is None or nxt.kind != "COPULA" or after is None or after.np is None:
             return False
-        known = lexicon.category(np.noun or "") is not None or (np.noun or "") in priors.NOUNS
-        if known or after.np.det not in ("a", "an") or after.np.noun is None:
+        if _known_word(np.noun) or after.np.det not in ("a", "an") or after.np.noun is None:
             return False
         self.group, self.last_role = [], None  # what follows "is" is a new one, not said of the one before
         self.named_member = True
@@ -381,8 +387,7 @@ class NounPhrases:
         if nxt is None or nxt.kind not in ("COMMA", "REL", "WITH", "WEAR") or nxt.kind == "COMMA" and nxt.value != ",":
             return False
         named = self.out.mentions[self.last]
-        known = lexicon.category(np.noun or "") is not None or (np.noun or "") in priors.NOUNS
-        return not known and named.count == 1 and named.category in (priors.PERSON, priors.ANIMAL)
+        return not _known_word(np.noun) and named.count == 1 and named.category in (priors.PERSON, priors.ANIMAL)
 
     def _described_next(self) -> bool:
         """Whether this phrase is followed by who it is: 'for his customer, a small woman with …',
@@ -477,9 +482,8 @@ class NounPhrases:
                 words.can_be(np.noun or "", "ADJ")):
             return True  # "looks very patient": how it looks
         said = self.tokens[np.start:np.end]
-        degree = before in ("very", "so", "super", "kinda", "totally") and said and said[0].text[:1].isupper()
-        degree = degree or (len(said) > 1 and said[0].low in ("very", "so", "super", "kinda", "totally")
-                            and said[1].text[:1].isupper())
+        degree = before in _MAKER_DEGREES and said and said[0].text[:1].isupper()
+        degree = degree or (len(said) > 1 and said[0].low in _MAKER_DEGREES and said[1].text[:1].isupper())
         if degree and np.det is None and np.count is None:
             return True  # "very Coen brothers", "so Wes Anderson": a maker's look
         if self._camera_place(np):
@@ -511,15 +515,14 @@ class NounPhrases:
                 and nxt.start == np.end)
 
     def _camera_place(self, np: NounPhrase) -> bool:
-        """'shot from the cook's side', 'seen from a child's height': the camera's place, no thing."""
-        k = np.start - 1
-        before = [t.low for t in self.tokens[max(0, k - 1):k + 1]]
-        before = before if before[-1:] != ["from"] or before[:1] in (["shot"], ["seen"], ["viewed"], ["filmed"],
-                                                                      ["photographed"]) else ["from"]
-        return before in (["shot", "from"], ["seen", "from"], ["viewed", "from"], ["filmed", "from"],
-                          ["photographed", "from"], ["from"]) and np.noun in (
-            "side", "point-of-view", "view", "perspective", "height", "angle", "eyes", "level", "position", "pov") and (
-            before != ["from"] or np.noun in ("point-of-view", "perspective", "pov"))
+        """'shot from the cook's side', 'seen from a child's height', 'from a cat's point of view': the
+        camera's place, no thing."""
+        before = [t.low for t in self.tokens[max(0, np.start - 2):np.start]]
+        if before[-1:] != ["from"]:
+            return False
+        if len(before) == 2 and before[0] in ("shot", "seen", "viewed", "filmed", "photographed"):
+            return np.noun in _CAMERA_PLACES
+        return np.noun in ("point-of-view", "perspective", "pov")
 
     def _look_alike(self, np: NounPhrase) -> bool:
         """'like a Norman Rockwell painting', 'like an old film still': how the picture looks."""
@@ -989,7 +992,7 @@ class NounPhrases:
         first = self.tokens[np.start].low
         said = [t.low for t in self.tokens[np.start:np.end] if t.low != "one"]
         if said in (["the", "other"], ["another"], ["the", "last"]) or len(said) == 2 and said[0] == "the" and (
-                said[1] in _MEMBER_ORDINALS):
+                said[1] in lexicon.MEMBER_ORDINALS):
             first = "one"  # "one with a beard and the other in a vest", "the first a knight, the second an elf"
         if words and np.count == 1 and first == "one" and self._distribute(words):
             return True

@@ -149,10 +149,10 @@ def tokenize(text: str) -> list[Token]:
             before = matches[k - 1].group().lower() if k > 0 else ""
             low = _bare_possessive(low, before, following) or words.correct(low)  # "bycicle" is read as "bicycle"
         tokens.append(Token(text[match.start():match.end()], low, match.start(), match.end()))
-    return _close_ups(sorted(tokens, key=lambda token: token.start), text)
+    return _one_picture_word(sorted(tokens, key=lambda token: token.start), text)
 
 
-def _close_ups(tokens: list[Token], text: str) -> list[Token]:
+def _one_picture_word(tokens: list[Token], text: str) -> list[Token]:
     """'a close up of a bee': the two words are the one picture word 'close-up'; so is 'point of view'."""
     out: list[Token] = []
     k = 0
