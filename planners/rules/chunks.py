@@ -99,7 +99,9 @@ _phrase("POSE", "arms-raised", "with POSS? arms|hands raised|up|lifted", "with r
         "arms|hands raised|up", "arms|hands in the air", "with POSS? arms|hands up in the air")
 _RAISE = ("raise|raises|raised|raising|lift|lifts|lifted|lifting|throw|throws|threw|throwing|thrust|thrusts|"
           "thrusting|stretch|stretches|stretching|put|puts|putting|fling|flings")
-_phrase("POSE", "arms-raised", f"{_RAISE} POSS? both? arms|hands up|high|aloft|overhead? in|into? the? air?",
+# "in" only with "the air": "raising his arms in front of four singers" keeps its "in front of"
+_phrase("POSE", "arms-raised", f"{_RAISE} POSS? both? arms|hands up|high|aloft|overhead?",
+        f"{_RAISE} POSS? both? arms|hands up|high|aloft|overhead? in|into the? air",
         "with POSS? both? arms|hands in|into|up the? air", "arms|hands in|into the air", "arms|hands up in the air",
         "arms|hands above POSS head", "with POSS? both? arms|hands above POSS head", "arms outstretched|overhead",
         "with outstretched|upstretched arms", "arms|hands held high")
@@ -978,6 +980,9 @@ class Chunker:
         if (np.det in lexicon.ARTICLES and self._base_noun(word) and "NOUN" in words.lemmas(word)
                 and word not in lexicon.EVENTS):  # "taking a nap" is read by its verb
             return False  # "a wooden stand", "a tall stand": after "a" and an adjective, the base form is the thing
+        if word.endswith("ing") and seen.count and j + 1 < len(self.words) and (
+                self.words[j + 1] in lexicon.DETERMINERS or _number(self.words[j + 1]) is not None):
+            return True  # "a little red locomotive pulling three wagons": an -ing word with its object is a verb
         # "a couple dancing"; but "a sitting man", "a painting"
         return not (self._noun_follows(j + 1) or lexicon.is_known_noun(singular(word)[0]))
 

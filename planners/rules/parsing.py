@@ -320,7 +320,14 @@ class _Reader(NounPhrases, Owners):
             subjects = [i for i in listed if i not in {r.object for r in self.out.relations}]
             # "hiking buddies on a summit, a guy in … and a woman in …": as many as are named
             making = len(listed) if source.uncounted else source.count
-            return self._first_making(subjects, making, lambda i: self._member_kind(source, self.out.mentions[i], kind))
+            adjacent = self._first_making(subjects, making,
+                                          lambda i: self._member_kind(source, self.out.mentions[i], kind))
+            if source.uncounted or kind != priors.PERSON or sum(self.out.mentions[i].count for i in adjacent) == making:
+                return adjacent
+            # "two hikers at a campfire, a woman … roasting a marshmallow on a stick and a man …": what
+            # the members hold or sit on is passed over; the people must make up the count
+            people = [i for i in listed if self.out.mentions[i].category == priors.PERSON]  # "behind his customer" too
+            return self._first_making(people, making, lambda i: True)
         # a member named by a word the lists do not know ("a tabby", "a calico") is of the kind announced
         members = [i for i in listed if self.out.mentions[i].category in (kind, None)]
         if how == "colon" and sum(self.out.mentions[i].count for i in members) != source.count:
