@@ -104,13 +104,14 @@ def reading(relation, sizes: Sequence[Thing]):
 
 def sitters(names: Sequence[str], categories: Sequence[str], poses: Sequence[str | None],
             relations: Sequence) -> set[int]:
-    """People without a pose who are on a seat (a bench, a sofa) or ride astride (a horse, a bicycle):
-    they sit, so they get a sitting shape."""
+    """People without a pose who are on a seat (a bench, a sofa), ride astride (a horse, a bicycle) or
+    in a vehicle (a car, a canoe): they sit, so they get a sitting shape."""
     out = set()
     held_by = {r.object: r.subject for r in relations if r.kind == "holding"}
     for relation in relations:
         seat = names[relation.object]
-        if relation.kind != "on" or not (staging.is_seat(seat) or staging.sits_astride(seat)):
+        riding_in = relation.kind == "inside" and categories[relation.object] == priors.VEHICLE  # "driving a car"
+        if not riding_in and (relation.kind != "on" or not (staging.is_seat(seat) or staging.sits_astride(seat))):
             continue
         person = relation.subject
         if categories[person] != priors.PERSON and person in held_by:

@@ -1145,6 +1145,8 @@ class Chunker:
         if before == "with" and np.det in ("a", "an") and len(body) > 1 and words.can_be(last, "NOUN") and (
                 after not in ("and", ",", "or")):
             return True  # "with a vintage red convertible parked behind him"
+        if np.det == "the" and after in (",", "and", "or") and words.is_concrete(last) and last not in lexicon.COLOURS:
+            return True  # "driving the convertible, a guy …": a thing "the" points at, not a colour to share
         return (named and before not in lexicon.COPULAS and before not in ("in", "with", "wearing", "dressed")
                 and after not in ("and", ",", "or"))
 

@@ -323,10 +323,11 @@ CHATTER = _words("i i'm i'd i'll i've me we we'd let's lets you please pls so he
                  "visualize visualise envision depict capture "
                  "imagine imagining picture draw paint generate create make render show give want need like "
                  "love would could can maybe just really")
-# What one does something with, never a thing of its own after a verb: "chopping wood", "drinking tea".
+# What one does something with, never a thing of its own after a verb: "chopping wood", "drinking tea"
+# (but an instrument played is in the hands, drawn: "a guy playing guitar").
 MASS_NOUNS = _words("dough wood water tea coffee milk juice wine beer soup food bread rice pasta snow sand dirt mud "
                     "grass hay paper money music news chess cards football soccer basketball tennis golf "
-                    "baseball hockey volleyball piano guitar violin drums cello flute homework laundry dishes "
+                    "baseball hockey volleyball homework laundry dishes "
                     "breakfast lunch dinner firewood clay paint ice-cream popcorn candy ketchup "
                     "sauce syrup frosting glitter")
 STYLE_WORDS = _words(

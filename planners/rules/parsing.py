@@ -9,6 +9,8 @@ phrases themselves get their roles in `roles.py`.
 
 from __future__ import annotations
 
+import dataclasses
+
 from planners import priors
 from planners.rules import lexicon, words
 from planners.rules.chunks import Chunk, Chunker, NounPhrase
@@ -100,6 +102,7 @@ class _Reader(NounPhrases, Owners):
         self.correcting = False                 # "actually make it three unicorns": the next phrase corrects
         self.worked_at = -1                     # the chunk naming where an activity's stuff lies ("in a pan")
         self.named_member = False               # "Miso is a fat tabby": the next thing is a named one
+        self.one_each: list[tuple[int, list[int]]] = []  # a held thing, and the others who hold one like it
         self._new_clause()
 
     def _new_clause(self) -> None:
@@ -160,9 +163,22 @@ class _Reader(NounPhrases, Owners):
     def _end_sentence(self) -> None:
         self._close_negation()
         self._close_announcements()
+        self._hand_out_one_each()
         for axis, reverse in self.sentence_orders:
             if len(self.sentence_subjects) > 1:
                 self.out.orders.append((axis, reverse, list(self.sentence_subjects)))
+
+    def _hand_out_one_each(self) -> None:
+        """'a man and a woman at a table, each with a glass of wine': the glass, described in full,
+        once for each of the others too, held by them."""
+        for held, people in self.one_each:
+            for person in people:
+                thing = self.out.mentions[held]
+                self.out.mentions.append(dataclasses.replace(
+                    thing, count=self.out.mentions[person].count, details=list(thing.details),
+                    actions=list(thing.actions), detail_nouns=list(thing.detail_nouns)))
+                self.out.relations.append(Relation(person, "holding", len(self.out.mentions) - 1))
+        self.one_each = []
 
     def _on_clause(self, chunk: Chunk) -> None:
         self._close_negation()

@@ -18,6 +18,9 @@ from planners.rules.inflection import article, singular
 from planners.rules.tokens import Token
 
 # Relations that name a direction, which a frame word turns into a zone ("on the left of the image").
+# Lights of a photographer's setup: "single window light", "a rim light" light the picture, no lamp is drawn.
+_LIGHT_SETUPS = frozenset({"window", "rim", "key", "fill", "back", "side", "hair", "studio", "natural", "ambient",
+                           "practical", "bounce", "kicker"})
 _DIRECTIONS = {"left of": ("left", None), "right of": ("right", None), "above": (None, "top"),
                "below": (None, "bottom"), "on": (None, "top"), "under": (None, "bottom")}
 _CANVAS_WORDS = lexicon.FRAMES | frozenset({"canvas", "frame", "image", "picture", "photo"})
@@ -468,6 +471,8 @@ class NounPhrases:
             return True  # "..., warm candlelight, ...": the look of the picture
         if kind == "STYLE" or self._look_alike(np) or self._attribution(np) or self._picture_modifier(np):
             return True
+        if self._opens_a_look_list(np):
+            return True
         if np.noun in _LETTERING and kind != "NEG":
             return True  # "we'll add the words ourselves", "a title at the top": text is no box
         if _DECADE.fullmatch(np.noun or "") or np.noun in _DECADE_WORDS:
@@ -489,7 +494,8 @@ class NounPhrases:
         if self._camera_place(np):
             return True  # "shot from the cook's side": where the camera stands
         after = self.tokens[np.end].low if np.end < len(self.tokens) else ""
-        if after in _STYLE_MARKS and lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL) or (
+        look = after in ("look", "feel") and (np.end + 1 >= len(self.tokens) or not self.tokens[np.end + 1].is_word)
+        if (after in _STYLE_MARKS or look) and lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL) or (
                 after in ("themed", "theme") or any(t.low.endswith(("-themed", "-theme")) for t in np.head)):
             return True  # "degas inspired", "ghibli style", "dinosaur themed": how the picture looks
         people = [m for m in self.out.mentions if m.is_person and m.count == 1]
@@ -1370,6 +1376,9 @@ class NounPhrases:
             self._top_level(np, None, extend=is_list)
             self.continuing = ("WITH", link[1])
             return
+        right_after_each = self.index >= 2 and self.tokens[self.chunks[self.index - 2].start].low == "each"
+        if self.each and right_after_each and not is_list and self.group and owner not in self.group:
+            owner = self.group[-1]  # "a man and a woman at a table, each with a glass": theirs, not the table's
         mention = self.out.mentions[owner]
         nxt = self._next()
         if [t.low for t in self.tokens[np.end:np.end + 2]] == ["all", "over"]:
@@ -1420,8 +1429,10 @@ class NounPhrases:
             each = mention.category in (priors.PERSON, priors.ANIMAL, priors.FURNITURE, priors.VEHICLE)
             if np.plural and np.count is None and np.det is None and mention.count > 1 and not is_list and each:
                 np.count = mention.count  # "two armchairs with plaid blankets": one each
-            if self.each and mention.count > 1 and not is_list and (np.count or not np.plural):
-                np.count = (np.count or 1) * mention.count  # "three children, each with a balloon"; "… with two"
+            holders = sum(self.out.mentions[i].count for i in self.group) if (
+                self.each and right_after_each and owner in self.group) else mention.count  # "a man and a woman at a table, each with a glass of wine": one for each of them
+            if self.each and holders > 1 and not is_list and (np.count or not np.plural):
+                np.count = (np.count or 1) * holders  # "three children, each with a balloon"; "… with two"
             elif mention.count > 1 and not is_list and np.count and self._on_each(np):
                 np.count *= mention.count  # "2 sofas with 4 cushions on each"
             held = self._new_mention(np, role="object")
@@ -1440,9 +1451,17 @@ class NounPhrases:
                 # "playing with a ball": the verb keeps its own words
                 mention.actions[-1] = f"{mention.actions[-1]} {link[1]} {article(noun)} {noun}"
             if mention.is_person and prior.height <= _HOLDABLE_HEIGHT:
+                holding = [owner]
+                if holders > mention.count and all(self.out.mentions[i].is_person for i in self.group):
+                    # "a man and a woman, each with a glass of wine": a glass each, split when the
+                    # sentence ends and all that is said of the glass is known
+                    self.out.mentions[held].count = mention.count
+                    self.one_each.append((held, [i for i in self.group if i != owner]))
+                    holding = self.group
                 self.out.relations.append(Relation(owner, "holding", held))
-                if not after_verb:
-                    mention.actions.append(f"holding {article(noun)} {noun}")
+                for person in holding:
+                    if not after_verb:
+                        self.out.mentions[person].actions.append(f"holding {article(noun)} {noun}")
             elif loose or mention.noun in _SURFACES and prior.category in (priors.FOOD, priors.OBJECT, priors.PLANT):
                 self.out.relations.append(Relation(held, "on", owner))  # "a plate with a slice of pizza"
             elif (not is_list or link[2] != "COMMA") and mention.noun.rsplit(" ", 1)[-1] in _CONTAINERS and (
@@ -1752,6 +1771,9 @@ class NounPhrases:
             return True
         if noun in _SIDES and np.det == "the" and not np.modifiers and kind == "REL" and not self._of_next():
             return True  # "standing at the front", "waiting at the back": where in the scene, no thing
+        if noun in ("left", "right") and np.det == "the" and not np.modifiers and kind == "PREP" and value == "from" and (
+                not self._of_next()):
+            return True  # "window light from the left": a direction, no thing
         return self._place_or_garment(np, link)
 
     def _of_next(self) -> bool:
@@ -1920,7 +1942,9 @@ class NounPhrases:
                 lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL)) and not (
                 kind == "COMMA" and self.out.mentions and self._tagged_thing(np, self._look_before())):
             return  # bare unknown words ("digital art", "4k"): style, not things; but "mailman in shorts"
-        if np.noun in lexicon.STYLE_WORDS and (np.det is None and np.count is None or np.noun not in priors.NOUNS):
+        lit = np.noun == "light" and np.det is None and any(t.low in _LIGHT_SETUPS for t in np.modifiers)
+        if np.noun in lexicon.STYLE_WORDS and (np.det is None and np.count is None or np.noun not in priors.NOUNS or lit):
+            # ("single window light", "one rim light": how the picture is lit, not a lamp)
             # "soft shadows", "sparks flying": the picture's look, in the global caption; what is said
             # next of it is said of no instance
             self.group, self.last_role = [], "style"
@@ -1965,6 +1989,19 @@ class NounPhrases:
         if self.index < 2 or self.chunks[self.index - 1].kind != "COMMA":
             return True
         return self.chunks[self.index - 2].kind != "NP" or self.link is None and not self.continuing
+
+    def _opens_a_look_list(self, np: NounPhrase) -> bool:
+        """'… on it. simple shapes, thick outlines, bright colors': after the scene, a sentence that
+        opens with a bare phrase and a comma, whose head names no thing to draw, lists the look."""
+        previous = self.chunks[self.index - 1] if self.index > 0 else None
+        nxt = self._next()
+        if previous is None or previous.kind != "SENT" or nxt is None or nxt.kind != "COMMA" or nxt.value != ",":
+            return False
+        if np.det is not None or np.count is not None or not self.out.mentions:
+            return False
+        head = (np.noun or "").rsplit(" ", 1)[-1]
+        return lexicon.category(np.noun or "") is None and lexicon.category(head) is None and (
+            np.noun not in priors.NOUNS) and not self._tagged_thing(np) and not words.usual_kind(head)
 
     def _tail_fragment(self, np: NounPhrase, kind: str | None) -> bool:
         """A bare phrase alone between commas after the scene was named is a picture word, unless
