@@ -164,8 +164,9 @@ CASES = [
          relations=[("knight", "on", "horse"), ("knight", "holding", "lance")]),
     Case("a cup on a saucer on a table next to a lamp", {"cup": 1, "saucer": 1, "table": 1, "lamp": 1},
          relations=[("cup", "on", "saucer"), ("saucer", "on", "table")]),
-    Case("A bartender is mixing drinks behind the bar.", {"bartender": 1}, has={"bartender": ["mixing drinks"]},
-         background=["bar"]),
+    # someone behind a bar stands behind a counter that is drawn (blind writers count it: holdout27)
+    Case("A bartender is mixing drinks behind the bar.", {"bartender": 1, "bar": 1}, has={"bartender": ["mixing drinks"]},
+         relations=[("bartender", "behind", "bar")]),
     Case("a child is building a sandcastle", {"child": 1, "sandcastle": 1}, has={"child": ["building"]}),
 ]
 

@@ -874,6 +874,10 @@ class Chunker:
                     j + 1 >= len(words) or words[j + 1] in lexicon.PREPOSITIONS or not self.tokens[j + 1].is_word
                     or words[j + 1].endswith("ing")):
                 break  # "a sailboat out on the water", "her phone out filming him": where, after the thing
+            if j > first and word == "one" and seen.has_noun and not _can_be_adjective(words[j - 1]) and (
+                    self.words[j - 1] not in lexicon.COLOURS and j + 1 < len(words)
+                    and words[j + 1] in ("in", "wearing", "with", "holding", "dressed")):
+                break  # "on the couch one in a blue shirt and the other …": a member begins, the comma left out
             if j > first and seen.has_noun and _only_adverb(word):
                 break  # "an elf already awake", "two kids together on a bench": how, after the thing
             if j > first and seen.count and word in _INTENSIFIERS and j + 1 < len(words) and (
@@ -943,8 +947,9 @@ class Chunker:
         if seen.count and j + 1 < len(self.words) and singular(self.words[j + 1])[0] in lexicon.CLOTHING and (
                 not words.only_verb(word) or words.is_concrete(word) or word in ("knit", "knitted") or word.endswith("ing")):
             return False  # "a cable knit sweater", "a wrap dress": how the garment is made; "bowling shirts": for what
-        if j > 0 and f"{self.words[j - 1]} {singular(word)[0]}" in lexicon.COMPOUND_NOUNS | priors.MULTIWORD_NOUNS:
-            return False  # "a porch swing", "a swing set": a thing named by two words
+        if j > 0 and (f"{self.words[j - 1]} {singular(word)[0]}" in lexicon.COMPOUND_NOUNS | priors.MULTIWORD_NOUNS
+                      or words.is_compound(self.words[j - 1], singular(word)[0])):
+            return False  # "a porch swing", "a swing set", "video games": a thing named by two words
         has_noun = seen.has_noun
         if not has_noun and np.det in ("a", "an", "the") and _participle(self.words[j - 1]) and (
                 not word.endswith("ing") and words.can_be(singular(word)[0], "NOUN")):
@@ -1245,6 +1250,10 @@ class Chunker:
 
 def _participle(word: str) -> bool:
     return word.endswith("ed") and "VBN" in words.verb_tags(word) and not words.can_be(word, "NOUN")
+
+
+def _can_be_adjective(word: str) -> bool:
+    return words.can_be(word, "ADJ")
 
 
 def _can_be_noun(word: str) -> bool:

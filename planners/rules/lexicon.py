@@ -230,7 +230,7 @@ PARTITIVES = _words("sheet sheets slice slices piece pieces bit bits chunk chunk
 
 # Things named by two words whose last word alone names something else ("watering can", "chess king").
 COMPOUND_NOUNS = frozenset(
-    "high chair|french fry|drum kit|drum set|garbage can|trash can|bird feeder|dog house|stuffed animal|swing set|"
+    "high chair|video game|board game|french fry|drum kit|drum set|garbage can|trash can|bird feeder|dog house|stuffed animal|swing set|"
     "fire pit|sea urchin|solar panel|control panel|side table|office chair|bar stool|pocket watch|game console|"
     "gaming chair|food truck|french press|squat rack|water gun|punching bag|eye patch|double bass|clock tower|bell tower|"
     "toy chest|tool chest|ice chest|swing set|key ring|"

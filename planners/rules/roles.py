@@ -89,6 +89,10 @@ _ART_WORKS = frozenset({"engraving", "etching", "woodcut", "lithograph", "linocu
 _MAKER_DEGREES = frozenset({"very", "so", "super", "kinda", "totally"})  # "very Coen brothers", "so Wes Anderson"
 _CAMERA_PLACES = frozenset({"side", "point-of-view", "view", "perspective", "height", "angle", "eyes", "level", "position",
                             "pov"})
+# Places with edges of their own, drawn as a thing where something is beside them ("next to the pool").
+_BOUNDED_PLACES = frozenset({"pool", "dock", "pier", "jetty", "bar", "stall", "booth", "kiosk", "gazebo", "well",
+                             "hot tub", "swimming pool", "pond", "fountain"})
+_BESIDE = frozenset({"next to", "beside", "behind", "in front of", "left of", "right of", "alongside"})
 _SIDES = frozenset({"front", "back", "middle", "center", "centre", "rear"})
 _BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
 # The first words of the links that put clothes on someone ("wearing", "dressed in", "in").
@@ -1313,6 +1317,8 @@ class NounPhrases:
             return False  # but "at the edge of the lake", "in the corner of the room": a place's place
         if np.noun in lexicon.LANDMARKS and kind in (None, "AND", "COMMA") and self._placed_in_picture():
             return False  # "a lake on the right side of the picture": a thing placed there
+        if self._place_drawn_as_thing(np, link):
+            return False
         prep = ""
         if kind in ("REL", "PREP", "VERB"):
             prep = self._text(self._link_start(np), np.start) if np.start > 0 else ""
@@ -1323,6 +1329,20 @@ class NounPhrases:
         self.last_role = "setting"
         self.frame_open = False
         return True
+
+    def _place_drawn_as_thing(self, np: NounPhrase, link) -> bool:
+        """A place with edges of its own is a thing where something stands beside it ('next to a
+        little blue pond'), where it is put on the canvas ('at a bar on the right') or where a place
+        has it ('a backyard with a kidney-shaped pool'); 'in the pond', 'on the dock' are settings."""
+        if np.noun not in lexicon.LANDMARKS and np.noun not in _BOUNDED_PLACES:
+            return False
+        kind, value = (link[0], link[1]) if link else (None, None)
+        said = self._text(self._link_start(np), np.start).lower().split() if np.start > 0 else []
+        if kind == "REL" and value in _BESIDE and said[:1] not in (["by"], ["near"]):
+            return True  # but "ducks by the pond", "frogs near the pond": where they are
+        if kind == "WITH" and self.owner == "setting" and np.det in ("a", "an"):
+            return True
+        return kind in ("REL", "PREP") and np.det in ("a", "an") and self._placed_in_picture()
 
     def _place_of_place(self) -> bool:
         """After 'of': whether what came before it was a place or a place's edge ('the edge of')."""
