@@ -49,6 +49,7 @@ _POSSESSIVE = frozenset({"my", "our"})
 # What a request asks for: the picture itself.
 _PICTURES = frozenset(
     "picture pictures pic pics image images illustration illustrations drawing drawings poster posters photo photos "
+    "portrait portraits "
     "photograph photographs painting artwork art worksheet page card cover wallpaper banner thumbnail header flyer "
     "sticker print something one clipart graphic visual slide slides presentation logo icon shot shots post template "
     "promo ad ads listing content reel headshot headshots snapshot render ref refs reference splash zine comic "
@@ -67,6 +68,15 @@ _THIRD_PERSON = frozenset({"he", "she", "they"})
 _CHAT_ENDS = _PLEASE | {"lol", "haha", "lmao"}  # chat words that end a clause as punctuation does
 _LINKS = frozenset("about on at in of for to from with by like as".split())  # never inside a name
 _NEGATIONS = frozenset({"no", "not", "without", "never", "don't", "dont", "nothing"})
+# Words that place things in a picture: a sentence with them describes the scene, it tells no story.
+_PLACING = frozenset({"beside", "behind", "left", "right", "above", "below", "under", "beneath", "between",
+                      "corner", "background", "foreground", "holding", "wearing", "there", "sitting", "standing",
+                      "lying"})
+# Verbs that ask for the scene to be drawn ("could you draw a shelf …?"): a sentence with them is the scene.
+_DRAW = frozenset("draw paint sketch illustrate render generate depict show drawing painting sketching "
+                  "illustrating rendering showing".split())
+_PRONOUNS_FOR_SOMEONE = frozenset({"he", "she", "him", "her", "his", "they", "them", "their", "he's", "she's",
+                                   "they're", "hes", "shes", "theyre"})
 
 
 def request_spans(words: list[str]) -> list[tuple[int, int]]:
@@ -75,8 +85,11 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
     start = 0
     while start < len(words):
         end = _sentence_end(words, start)
-        if _preamble_sentence(words, start, end):
+        if _preamble_sentence(words, start, end) or _story_sentence(words, start, end):
             spans.append((start, end))  # "Trying to plan a street shot before I go out with my Leica." (the scene follows)
+        elif (named := _picture_of_them(words, start, end)) is not None:
+            spans.append((start, named))  # "My parrot Kiwi is a total diva so I want a fancy portrait of him: a green …"
+            spans += _spans_in(words, named, end)
         else:
             spans += _spans_in(words, start, end)
         start = end + 1
@@ -100,6 +113,57 @@ def _preamble_sentence(words: list[str], start: int, end: int) -> bool:
     # ("could you draw a shelf …?", "picture me, a woman in her 30s …": the scene)
     for_people = any(w == "for" and _for_whom(words, start + k + 1, end) for k, w in enumerate(said))
     return asking and (asker or labelled) and not shows and not drawn and not for_people and words[end] == "."
+
+def _story_sentence(words: list[str], start: int, end: int) -> bool:
+    """A sentence of the asker's own story before the scene ("my son's birthday is next week and hes
+    obsessed with trains lol.", "The youth group is doing a car wash fundraiser on Saturday and we
+    need a flyer picture."): it speaks of the asker, places nothing, frames no picture and asks for
+    no scene of its own, and no one in it is pointed at by a pronoun later ("My dog is old. Draw him
+    asleep." draws the dog), so what it names is not in the picture."""
+    said = words[start:end]
+    if not said or ":" in said or end >= len(words) - 1 or words[end] not in SENTENCE_END:
+        return False
+    if not any(w[:1].isalpha() for w in words[end + 1:]) or not set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"}):
+        return False
+    placing = set(said) & _PLACING or any(said[k:k + 2] in (["next", "to"], ["in", "front"], ["on", "top"])
+                                          for k in range(len(said)))
+    drawing = set(said) & _DRAW or said[0] in ("picture", "imagine", "make", "create", "design")
+    if placing or drawing or _shows_or_draws(said):
+        return False
+    if any(k < end for _, k in _spans_in(words, start, end)):
+        return False  # "I want a dog and a cat." asks for them
+    people = any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in said
+                 if w not in _FIRST_PERSON_ANY and w.isalpha())
+    return not (people and _pointed_at_later(words, end + 1))
+
+
+def _picture_of_them(words: list[str], start: int, end: int) -> int | None:
+    """Where the scene begins after '… I want a cute painting of them:': the asker names those
+    already spoken of by a pronoun and says after the colon who they are, so all before the colon
+    is the asking (the colon's index), or None."""
+    for k in range(start + 2, end - 1):
+        if words[k + 1] == ":" and words[k] in ("him", "her", "them", "it", "us") and words[k - 1] == "of" and (
+                words[k - 2] in _PICTURES) and set(words[start:k]) & (_FIRST_PERSON_ANY | _POSSESSIVE):
+            return k + 1
+    return None
+
+
+def _pointed_at_later(words: list[str], k: int) -> bool:
+    """Whether a pronoun for someone comes after words[k] before anyone new is named ("…. Draw
+    him asleep."); "a painting of them: a cat …" names them after the colon."""
+    for m in range(k, len(words)):
+        if lexicon.category(singular(words[m])[0]) in (priors.PERSON, priors.ANIMAL):
+            return False
+        if words[m] in _PRONOUNS_FOR_SOMEONE and (m + 1 >= len(words) or words[m + 1] != ":"):
+            return True
+    return False
+
+
+def _shows_or_draws(said: list[str]) -> bool:
+    """Whether a sentence frames the scene itself ("I want a photo of a cat.", "a picture where …")."""
+    return any(w in _PICTURES and k + 1 < len(said) and said[k + 1] in _SCENE_OPENS | {"about", "like"}
+               for k, w in enumerate(said))
+
 
 def _sentence_end(words: list[str], start: int) -> int:
     k = start
@@ -301,6 +365,9 @@ def _picture_then_purpose(words: list[str], j: int, end: int) -> int | None:
         k += 1  # "post template", "card pic"
     if k >= end or words[k] not in _PICTURES:
         return None
+    if words[k] in ("portrait", "portraits") and k > first and lexicon.category(singular(words[k - 1])[0]) in (
+            priors.PERSON, priors.ANIMAL):
+        return None  # "groom portrait:", "grandma portrait:": the portrait shows them
     after = _skip(words, k + 1, end, _PLEASE)
     if after < end and words[after] in _SCENE_OPENS:
         return None  # "a picture of two cats": the frame, read as such
