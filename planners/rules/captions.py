@@ -67,7 +67,7 @@ def summary(names: list[str], description: Description) -> str | None:
     places = [s for s in description.settings if not s[2]]
     if places:
         prep = places[0][0].lower() or "in"
-        text += f" {prep if prep in ('in', 'on', 'at', 'under', 'by', 'near') else 'in'} {places[0][1]}"
+        text += f" {prep if prep in ('in', 'on', 'at', 'under', 'by', 'near', 'with') else 'in'} {places[0][1]}"
     return clip(text)
 
 

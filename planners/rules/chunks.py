@@ -58,6 +58,8 @@ _phrase("ZONE", ("center", None), "in|at the middle|center|centre", "in the very
 # The asker changing their mind: "actually make it three unicorns", "no wait, a blue parrot".
 _phrase("CORRECT", "recount", "actually|oh|ok|okay|hmm|wait|no ,? wait|actually|no? ,? make|change it|that|them to|into?",
         "make|change it|that to? ,?")
+# "actually no, make the black one a tuxedo cat": which one, then what it becomes
+_phrase("CORRECT", "select", "actually|oh|ok|okay|hmm|wait|no ,? no? ,? make|change|turn")
 _phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?", "sorry ,", "sorry ,? i mean|meant ,?",
         "or rather ,?")  # but "actually no people": a negation
 _phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out", "back to front")
@@ -247,6 +249,8 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
         if pattern.kind == "CORRECT" and pattern.value == "recount" and (
                 i + length >= len(words) or _number(words[i + length]) is None):
             continue  # "make it look moody": no count said again
+        if pattern.kind == "CORRECT" and pattern.value == "select" and words[i + length:i + length + 1] != ["the"]:
+            continue  # "actually make it brighter": no one of them picked out
         if pattern.kind == "WEAR" and words[i] == "worn" and i > 0 and words[i - 1] in _BEFORE_A_DESCRIBED_THING:
             continue  # "in worn hiking boots", "a worn leather bag": worn out, not put on
         if pattern.kind == "ZONE" and i + length < len(words) and lexicon.is_known_noun(singular(words[i + length])[0]):
@@ -830,6 +834,7 @@ class Chunker:
                         and (lexicon.is_known_noun(unit) or "NOUN" in words.lemmas(unit)))
         head_is_one_noun = (not singular(head)[1] and not (head.endswith("s") and not head.endswith("ss"))
                             and not lexicon.is_adjective(head) and head not in lexicon.COLOURS and head not in _NP_STOP
+                            and not (head.endswith("ing") and "VBG" in words.verb_tags(head))  # "two deer standing"
                             and (lexicon.is_known_noun(head) or "NOUN" in words.lemmas(head)))
         return unit_is_noun and head_is_one_noun
 
@@ -1150,7 +1155,8 @@ class Chunker:
         if before == "with" and np.det in ("a", "an") and len(body) > 1 and words.can_be(last, "NOUN") and (
                 after not in ("and", ",", "or")):
             return True  # "with a vintage red convertible parked behind him"
-        if np.det == "the" and after in (",", "and", "or") and words.is_concrete(last) and last not in lexicon.COLOURS:
+        if np.det in ("the", "a", "an") and after in (",", "and", "or") and words.is_concrete(last) and (
+                last not in lexicon.COLOURS):
             return True  # "driving the convertible, a guy …": a thing "the" points at, not a colour to share
         return (named and before not in lexicon.COPULAS and before not in ("in", "with", "wearing", "dressed")
                 and after not in ("and", ",", "or"))

@@ -111,7 +111,7 @@ CLOTHING = _words(
     "breastplate tabard gauntlets greaves pauldrons chainmail hauberk surcoat cuirass bracers vambraces jerkin "
     "leggings joggers sweatpants wellies wellingtons galoshes tights stockings socks shoes shoe sneakers trainers boots boot sandals heels "
     "slippers scarf shawl poncho cape cloak gloves glove mittens mitten tie bowtie bow-tie "
-    "necklace bracelet earrings earring pearls ring watch glasses sunglasses goggles spectacles mask "
+    "necklace bracelet earrings earring pearls ring watch glasses sunglasses aviators shades goggles spectacles mask "
     "belt badge pin brooch backpack purse handbag bag satchel armor armour swimsuit bikini "
     "pajamas pyjamas nightgown bathrobe"
 )
@@ -400,7 +400,7 @@ NOUNS_ENDING_IN_S = frozenset({"canvas", "lens", "gas", "bus", "circus", "christ
                                "grass", "dress", "compass", "mattress", "bass", "moss", "class", "boss", "cross"})
 # Plural in form, one thing in meaning ("a pair of scissors" is one pair).
 PLURALIA_TANTUM = _words(
-    "scissors skis glasses sunglasses goggles spectacles jeans pants trousers shorts leggings tights "
+    "scissors skis glasses sunglasses aviators shades goggles spectacles jeans pants trousers shorts leggings tights "
     "pajamas pyjamas binoculars tongs pliers headphones earphones overalls clothes chopsticks "
     "sweatpants underpants noodles spaghetti trunks swim-trunks"
 )

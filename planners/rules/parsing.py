@@ -99,7 +99,8 @@ class _Reader(NounPhrases, Owners):
         self.announced: list[tuple[int, int, str]] = []  # (the plural, first mention after it, how: colon|group|exact)
         self.frame_open = True                  # "a photo of" may still open the sentence
         self.pair_turn = 0                      # "one …, the other …" of people named one by one
-        self.correcting = False                 # "actually make it three unicorns": the next phrase corrects
+        self.correcting: str | bool = False     # "actually make it three unicorns": the next phrase corrects
+        self.selector: list[str] = []           # "make the black one a tuxedo cat": the words that pick it out
         self.worked_at = -1                     # the chunk naming where an activity's stuff lies ("in a pan")
         self.named_member = False               # "Miso is a fat tabby": the next thing is a named one
         self.one_each: list[tuple[int, list[int]]] = []  # a held thing, and the others who hold one like it
@@ -475,7 +476,7 @@ class _Reader(NounPhrases, Owners):
 
     def _on_correct(self, chunk: Chunk) -> None:
         self._close_negation()
-        self.correcting = True
+        self.correcting = chunk.value  # "recount", "replace" or "select"
         self.link = None
 
     def _on_zone(self, chunk: Chunk) -> None:

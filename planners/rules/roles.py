@@ -160,9 +160,13 @@ class NounPhrases:
         kind = link[0] if link else None
         if kind != "NEG":
             self._close_negation()
+        if self.correcting == "select" and np.headless and np.det == "the" and np.modifiers:
+            self.selector = [t.low for t in np.modifiers if t.low != "one"]  # "make the black one …": which one changes
+            self.correcting = "becomes"
+            return
         if self.correcting:
-            self.correcting = False
-            if self._corrected(np):
+            becomes, self.correcting = self.correcting == "becomes", False
+            if becomes and self._becomes(np) or not becomes and self._corrected(np):
                 return
         if self._no_instance(np, link) or self._colour_worn(np, link):
             return
@@ -454,6 +458,17 @@ class NounPhrases:
             return False
         self.out.mentions[latest].modifiers = [t.text for t in np.modifiers]
         self.last, self.owner, self.group, self.last_role = latest, latest, [latest], "subject"
+        return True
+
+    def _becomes(self, np: NounPhrase) -> bool:
+        """'a black cat and a ginger cat … actually no, make the black one a tuxedo cat': the one
+        picked out is described anew. True when handled."""
+        picked = [i for i, m in enumerate(self.out.mentions) if m.noun == np.noun and m.count == 1
+                  and set(self.selector) <= {w.lower() for w in m.modifiers}]
+        if len(picked) != 1 or np.count:
+            return False
+        self.out.mentions[picked[0]].modifiers = [t.text for t in np.modifiers]
+        self.last, self.owner, self.group, self.last_role = picked[0], picked[0], [picked[0]], "subject"
         return True
 
     def _colour_worn(self, np: NounPhrase, link) -> bool:
@@ -1340,6 +1355,10 @@ class NounPhrases:
         said = self._text(self._link_start(np), np.start).lower().split() if np.start > 0 else []
         if kind == "REL" and value in _BESIDE and said[:1] not in (["by"], ["near"]):
             return True  # but "ducks by the pond", "frogs near the pond": where they are
+        if kind == "REL" and said[:1] in (["above"], ["below"], ["beneath"], ["under"]) and np.det in ("a", "an"):
+            return True  # "a grey rain cloud above a green hill"; but "flying over a lake" is where
+        if kind in (None, "AND", "COMMA") and np.det in ("a", "an") and np.modifiers and self.out.mentions:
+            return True  # "…, a small river running down into a lake": one of the things listed
         if kind == "WITH" and self.owner == "setting" and np.det in ("a", "an"):
             return True
         return kind in ("REL", "PREP") and np.det in ("a", "an") and self._placed_in_picture()
@@ -1850,7 +1869,9 @@ class NounPhrases:
         worn = noun in lexicon.CLOTHING or noun in lexicon.PARTS or lexicon.ends_in_garment(noun or "") or (
             unknown and np.det in ("a", "an") and person and not words.is_concrete((noun or "").rsplit(" ", 1)[-1])
             and not lexicon.is_setting(noun or "")) or (
-            unknown and described and wearer is not None and self.out.mentions[wearer].is_person)
+            unknown and described and wearer is not None and self.out.mentions[wearer].is_person
+            and not (np.det in ("a", "an") and words.is_concrete((noun or "").rsplit(" ", 1)[-1])
+                     and noun not in lexicon.MATERIALS))  # but "crammed in a white convertible"
         if not worn:
             last = (noun or "").rsplit(" ", 1)[-1]
             if unknown and not (np.det in ("his", "her", "their", "a", "an", "the") and words.is_concrete(last)
@@ -1942,6 +1963,8 @@ class NounPhrases:
 
     def _top_level(self, np: NounPhrase, link, extend: bool = False) -> None:
         kind = link[0] if link else None
+        if self._scenery_far_off(np):
+            return
         self.each = False  # "four tables, each with two chairs, a chalkboard on an easel": a new item
         self.joined_by = "COMMA" if self.index > 0 and self.chunks[self.index - 1].kind == "COMMA" else kind
         if self.between is not None and kind in ("AND", "COMMA", "BETWEEN"):
@@ -2009,6 +2032,18 @@ class NounPhrases:
         if self.index < 2 or self.chunks[self.index - 1].kind != "COMMA":
             return True
         return self.chunks[self.index - 2].kind != "NP" or self.link is None and not self.continuing
+
+    def _scenery_far_off(self, np: NounPhrase) -> bool:
+        """'…, mountains in the background', 'sailboats in the distance': things nobody counted, far
+        off, are the background's, not boxes of their own. True when handled."""
+        nxt = self._next()
+        if nxt is None or nxt.kind != "ZONE" or nxt.value != (None, "back") or not np.plural or (
+                np.count is not None or np.det is not None):
+            return False
+        self.out.settings.append(("with", f"{self._words_of(np)} {self._text(nxt.start, nxt.end)}", False))
+        self.skip.add(self.index + 1)
+        self.owner, self.group, self.last_role = "setting", [], "setting"
+        return True
 
     def _opens_a_look_list(self, np: NounPhrase) -> bool:
         """'… on it. simple shapes, thick outlines, bright colors': after the scene, a sentence that
