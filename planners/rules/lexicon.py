@@ -398,6 +398,21 @@ SINGULAR_S = _words(
 NOUNS_ENDING_IN_S = frozenset({"canvas", "lens", "gas", "bus", "circus", "christmas", "news", "species", "series",
                                "chess", "oasis", "iris", "walrus", "octopus", "cactus", "tennis", "glass",
                                "grass", "dress", "compass", "mattress", "bass", "moss", "class", "boss", "cross"})
+# The sexes and young of farm and wild animals, by the animal they are: "3 chickens, 2 hens and a rooster".
+_FORMS_OF_ANIMALS = {
+    "chicken": "hen rooster cock cockerel chick pullet", "cow": "bull calf heifer steer ox",
+    "cattle": "cow bull calf heifer steer ox", "horse": "mare stallion foal colt filly pony",
+    "sheep": "ewe ram lamb", "goat": "nanny billy kid", "pig": "sow boar piglet hog",
+    "deer": "doe buck fawn stag hind", "duck": "drake duckling", "goose": "gander gosling",
+    "dog": "puppy pup bitch", "cat": "kitten tomcat", "lion": "lioness cub", "tiger": "tigress cub",
+    "bear": "cub", "fox": "vixen kit", "swan": "cygnet cob pen", "rabbit": "bunny doe buck kit",
+}
+ANIMAL_FORMS: dict[str, frozenset[str]] = {
+    form: frozenset(a for a, forms in _FORMS_OF_ANIMALS.items() if form in forms.split())
+    for form in " ".join(_FORMS_OF_ANIMALS.values()).split()
+}
+
+
 # Plural in form, one thing in meaning ("a pair of scissors" is one pair).
 PLURALIA_TANTUM = _words(
     "scissors skis glasses sunglasses aviators shades goggles spectacles jeans pants trousers shorts leggings tights "

@@ -203,7 +203,11 @@ class _Reader(NounPhrases, Owners):
             one_each = chunk.start > 0 and self.tokens[chunk.start - 1].low == "one"
             pair = len(self.group) == 2 and all(self.out.mentions[i].count == 1 and self.out.mentions[i].category in (
                 priors.PERSON, priors.ANIMAL) for i in self.group) and not self.acted & set(self.group)
-            if one_each and self.out.mentions and self.out.mentions[-1].count == 2 or pair:
+            before = self.chunks[self.index - 3:self.index]
+            couple = len(before) == 3 and [c.kind for c in before] == ["NP", "AND", "NP"] and all(
+                c.np is not None and c.np.count is None and not c.np.plural
+                and lexicon.category(c.np.noun or "") in (priors.PERSON, priors.ANIMAL) for c in (before[0], before[2]))
+            if one_each and self.out.mentions and self.out.mentions[-1].count == 2 or pair or couple:
                 return  # "her 2 grandmas one on each side", "mom and dad on either side": already two
             self._on_both_sides(chunk.value == "each side" and not one_each)
 
@@ -364,6 +368,7 @@ class _Reader(NounPhrases, Owners):
         if kind != priors.ANIMAL or member.category is None or source.noun in _ANY_ANIMAL_WORDS:
             return True
         young = member.noun.startswith(source.noun) or source.noun.startswith(member.noun)  # "ducks …, three ducklings"
+        young = young or source.noun in lexicon.ANIMAL_FORMS.get(member.noun, ())  # "3 chickens, 2 hens and a rooster"
         general = words.general_animal(member.noun)
         breed = general is None and member.noun not in priors.NOUNS  # "my 3 dogs, the labrador, …": WordNet caps breeds
         return member.noun == source.noun or young or general == source.noun or breed

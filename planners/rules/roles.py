@@ -1758,7 +1758,8 @@ class NounPhrases:
         if noun in lexicon.OPENINGS or (noun or "").rsplit(" ", 1)[-1] in lexicon.OPENINGS:
             return True  # "peeking out of a hole in the wall", "on a crater rim": where, not what
         nxt = self._next()
-        owned_next = nxt is not None and nxt.kind in ("REL", "OF")  # "fixing a flat tire on his truck"
+        owned_next = nxt is not None and (nxt.kind == "OF" or nxt.kind == "REL" and nxt.value in ("on", "inside"))
+        # ("fixing a flat tire on his truck"; but "aiming a bow at a deer" aims a thing)
         plant = lexicon.category(noun) == priors.PLANT  # "waters the flowers": not a part of the one watering
         possessed = any(t.low.endswith(("'s", "s'")) for t in np.modifiers)  # "powdering a model's face"
         typo_wearing = kind == "VERB" and noun in lexicon.CLOTHING and not words.is_english(
