@@ -959,6 +959,9 @@ class Chunker:
         if not has_noun and np.det in ("a", "an", "the") and _participle(self.words[j - 1]) and (
                 not word.endswith("ing") and words.can_be(singular(word)[0], "NOUN")):
             return False  # "a parked moped", "a painted miniature": the participle describes the noun after it
+        if word in lexicon.COLLECTIVES and seen.has_noun and not (j + 1 < len(self.words) and (
+                self.words[j + 1] in lexicon.DETERMINERS or _number(self.words[j + 1]) is not None)):
+            return False  # "lifeguard crew:", "a dance troupe": the group the nouns before name
         if seen.count and self._agrees_as_verb(np, j):
             self.verb_at = j
             return True

@@ -270,6 +270,11 @@ def correct(word: str) -> str:
         near = sorted((d, n) for d, n in near if d <= allowed and not stem.startswith(n))
         if near and (len(near) == 1 or near[0][0] < near[1][0]):
             return near[0][1] + suffix
+        if len(stem) >= 8:  # "grandaughter": a long word one letter off a person's word is that word
+            people = [n for n in lexicon.PEOPLE if abs(len(n) - len(stem)) <= 1 and n[0] == stem[0]
+                      and edit_distance(stem, n) == 1]
+            if len(people) == 1:
+                return people[0] + suffix
     return word
 
 
