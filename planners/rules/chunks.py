@@ -62,6 +62,7 @@ _phrase("CORRECT", "recount", "actually|oh|ok|okay|hmm|wait|no ,? wait|actually|
 _phrase("CORRECT", "select", "actually|oh|ok|okay|hmm|wait|no ,? no? ,? make|change|turn")
 _phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?", "sorry ,", "sorry ,? i mean|meant ,?",
         "or rather ,?")  # but "actually no people": a negation
+_phrase("FILLER", "degree", "a bit|tad", "a little bit", "just a bit|tad")  # "a bit grainy": how much
 _phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out", "back to front")
 _phrase("FILLER", "toward", "toward|towards|facing the left|right|camera|viewer|window|door")
 _phrase("ZONE", (None, "back"), "in the background|distance", "in the far distance", "far away|off",

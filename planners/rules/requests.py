@@ -142,9 +142,12 @@ def _picture_of_them(words: list[str], start: int, end: int) -> int | None:
     already spoken of by a pronoun and says after the colon who they are, so all before the colon
     is the asking (the colon's index), or None."""
     for k in range(start + 2, end - 1):
-        if words[k + 1] == ":" and words[k] in ("him", "her", "them", "it", "us") and words[k - 1] == "of" and (
-                words[k - 2] in _PICTURES) and set(words[start:k]) & (_FIRST_PERSON_ANY | _POSSESSIVE):
-            return k + 1
+        if words[k] not in ("him", "her", "them", "it", "us") or words[k - 1] != "of" or words[k - 2] not in _PICTURES:
+            continue
+        colon = k + 1 if words[k + 1] == ":" else k + 3 if words[k + 1:k + 4:2] == ["to", ":"] else None
+        # ("… a portrait of them to frame: my grandmother …")
+        if colon is not None and set(words[start:k]) & (_FIRST_PERSON_ANY | _POSSESSIVE):
+            return colon
     return None
 
 

@@ -89,6 +89,9 @@ _ART_WORKS = frozenset({"engraving", "etching", "woodcut", "lithograph", "linocu
 _MAKER_DEGREES = frozenset({"very", "so", "super", "kinda", "totally"})  # "very Coen brothers", "so Wes Anderson"
 _CAMERA_PLACES = frozenset({"side", "point-of-view", "view", "perspective", "height", "angle", "eyes", "level", "position",
                             "pov"})
+# Land one stands on, not a thing: "on a ridge", "on the summit".
+_HIGH_GROUND = frozenset({"ridge", "summit", "peak", "plateau", "crest", "slope", "bank", "riverbank", "shore",
+                          "hill", "dune", "moor", "tundra", "glacier"})
 # Places with edges of their own, drawn as a thing where something is beside them ("next to the pool").
 _BOUNDED_PLACES = frozenset({"pool", "dock", "pier", "jetty", "bar", "stall", "booth", "kiosk", "gazebo", "well",
                              "hot tub", "swimming pool", "pond", "fountain"})
@@ -1359,6 +1362,9 @@ class NounPhrases:
             return True  # "a grey rain cloud above a green hill"; but "flying over a lake" is where
         if kind in (None, "AND", "COMMA") and np.det in ("a", "an") and np.modifiers and self.out.mentions:
             return True  # "…, a small river running down into a lake": one of the things listed
+        made = any(t.low in lexicon.MATERIALS or t.low in lexicon.WOODS or t.low in lexicon.COLOURS for t in np.modifiers)
+        if kind in (None, "AND", "COMMA") and np.det in ("a", "an") and made and np.noun in _BOUNDED_PLACES:
+            return True  # "a wooden dock on a mountain lake": a made thing to draw, first though it comes
         if kind == "WITH" and self.owner == "setting" and np.det in ("a", "an"):
             return True
         return kind in ("REL", "PREP") and np.det in ("a", "an") and self._placed_in_picture()
@@ -1672,7 +1678,8 @@ class NounPhrases:
         definite plural nobody introduced is part of where the scene is, drawn with the background,
         not a number of things to place. True when handled."""
         room_part = (np.noun in _ROOM_PARTS and not np.plural and not np.modifiers and link[0] == "REL"
-                     and self._next_is_end())  # "a retriever sleeps by the door.", "beneath the window,"
+                     and (self._next_is_end() or self._next_kind() in ("WITH", "VERB", "REL", "ZONE") and link[1] != "on"))
+        # ("a retriever sleeps by the door.", "beneath the window,", "stands beneath the window with …")
         if np.noun == "window" and np.count is None and link[0] in ("REL", "PREP") and self.out.mentions and (
                 link[1] in ("by", "near", "beside", "next to", "through", "inside", "at", "against")):
             # "sitting by a window", "up in a lit window": the room's, drawn with it (but "a radiator under a
@@ -1685,6 +1692,10 @@ class NounPhrases:
         if lexicon.category(noun) in (priors.PERSON, priors.ANIMAL) or any(m.noun == noun for m in self.out.mentions):
             return False  # "the twins", "behind the dogs": people, animals, things named before
         return self._setting(np, link)
+
+    def _next_kind(self) -> str | None:
+        nxt = self._next()
+        return nxt.kind if nxt is not None else None
 
     def _next_is_end(self) -> bool:
         nxt = self._next()
@@ -1849,6 +1860,11 @@ class NounPhrases:
             return True
         if kind == "REL" and value == "on" and noun in lexicon.WORLDS:
             self._setting(np, link)
+            return True
+        last = (noun or "").rsplit(" ", 1)[-1]
+        if unknown and kind == "REL" and value == "on" and words.is_place(last) and (
+                last.endswith(("top", "side")) or last in _HIGH_GROUND):
+            self._setting(np, link)  # "howling on a hilltop", "on a ridge": where they are
             return True
         if kind == "REL" and value in ("above", "under", "below") and noun in lexicon.CLOTHING:
             wearer = self._wearer()
