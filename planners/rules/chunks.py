@@ -1209,7 +1209,11 @@ class Chunker:
                 head_end = last + 1  # the name goes with its noun: "Detective Okafor" is the detective
         if found is None:
             # "soaking wet", "freezing cold": an -ing word before an adjective says how much, it names nothing
-            candidates = [k for k in body if not lexicon.is_adjective(words[k]) and not _only_describes(words[k])
+            candidates = [k for k in body if (not lexicon.is_adjective(words[k]) or k == last and k > first
+                                              and is_concrete(words[k]) and words[k] not in lexicon.COLOURS
+                                              and words[k] not in lexicon.MATERIALS
+                                              and _can_be_noun(words[k - 1]))  # "old steam locomotive"
+                          and not _only_describes(words[k])
                           and words[k] not in ("and", "or", "&")
                           and not (words[k].endswith("ing") and k + 1 < len(words)
                                    and lexicon.is_adjective(words[k + 1]))]

@@ -326,7 +326,7 @@ CHATTER = _words("i i'm i'd i'll i've me we we'd let's lets you please pls so he
 # What one does something with, never a thing of its own after a verb: "chopping wood", "drinking tea"
 # (but an instrument played is in the hands, drawn: "a guy playing guitar").
 MASS_NOUNS = _words("dough wood water tea coffee milk juice wine beer soup food bread rice pasta snow sand dirt mud "
-                    "grass hay paper money music news chess cards football soccer basketball tennis golf "
+                    "grass hay ice paper money music news chess cards football soccer basketball tennis golf "
                     "baseball hockey volleyball homework laundry dishes "
                     "breakfast lunch dinner firewood clay paint ice-cream popcorn candy ketchup "
                     "sauce syrup frosting glitter")

@@ -89,6 +89,8 @@ _ART_WORKS = frozenset({"engraving", "etching", "woodcut", "lithograph", "linocu
 _MAKER_DEGREES = frozenset({"very", "so", "super", "kinda", "totally"})  # "very Coen brothers", "so Wes Anderson"
 _CAMERA_PLACES = frozenset({"side", "point-of-view", "view", "perspective", "height", "angle", "eyes", "level", "position",
                             "pov"})
+# Words that make a part's name a plant's: "potted palms", "a planted stem".
+_GROWN = frozenset({"potted", "planted", "flowering", "leafy", "palm", "fan", "date", "coconut"})
 # Land one stands on, not a thing: "on a ridge", "on the summit".
 _HIGH_GROUND = frozenset({"ridge", "summit", "peak", "plateau", "crest", "slope", "bank", "riverbank", "shore",
                           "hill", "dune", "moor", "tundra", "glacier"})
@@ -231,6 +233,8 @@ class NounPhrases:
         just = self.index >= 1 and self.chunks[self.index - 1].kind == "FILLER"  # ", just a loose braid"
         if np.noun not in lexicon.PARTS or not self.sentence_subjects or not (np.det is None or just):
             return False
+        if any(t.low in _GROWN for t in np.modifiers):
+            return False  # "two tall potted palms": plants, not hands
         nxt = self._next()
         if nxt is not None and nxt.kind not in ("COMMA", "SENT", "WITH", "REL"):
             return False
@@ -325,6 +329,9 @@ class NounPhrases:
             return False
         if named.category not in (priors.PERSON, None) or named.count != 1 or named.noun in _PLAIN_PEOPLE:
             return False
+        if named.category is None and (words.is_concrete(named.noun) or named.noun in lexicon.MASS_NOUNS
+                                       or lexicon.is_setting(named.noun) or words.is_place(named.noun)):
+            return False  # "figure skating on the ice, a woman in …": a thing, then someone new
         named.category = priors.PERSON  # "the groomer, a woman with …": a person, whatever the lists knew
         named.modifiers.extend(t.text for t in np.modifiers if t.low not in lexicon.DETERMINERS)
         self.owner, self.group, self.last_role = self.last, [self.last], "subject"
