@@ -91,6 +91,8 @@ _CAMERA_PLACES = frozenset({"side", "point-of-view", "view", "perspective", "hei
                             "pov"})
 # Words that make a part's name a plant's: "potted palms", "a planted stem".
 _GROWN = frozenset({"potted", "planted", "flowering", "leafy", "palm", "fan", "date", "coconut"})
+# Verbs of a thing put into another: "six arrows stuck in a target" (the target is a thing, not worn).
+_STUCK = frozenset({"stuck", "lodged", "embedded", "planted", "wedged", "jammed", "sticking", "buried"})
 # Land one stands on, not a thing: "on a ridge", "on the summit".
 _HIGH_GROUND = frozenset({"ridge", "summit", "peak", "plateau", "crest", "slope", "bank", "riverbank", "shore",
                           "hill", "dune", "moor", "tundra", "glacier"})
@@ -1883,6 +1885,10 @@ class NounPhrases:
         if kind != "REL" or value != "inside":
             return False
         wearer = self._wearer()
+        done_to = self.index >= 2 and self.chunks[self.index - 2].kind == "VERB" and self.last is not None and (
+            not self.out.mentions[self.last].is_person) and self.tokens[self.chunks[self.index - 2].start].low in _STUCK
+        if done_to and noun not in lexicon.CLOTHING:
+            return False  # "six arrows stuck in a target": where the arrows are, nobody wears it
         if noun in _COLOUR_NOUNS and np.det is None and np.count is None and not np.plural and (
                 wearer is not None and self.out.mentions[wearer].is_person):
             self._attach(self.out.mentions[wearer], self._link_text(np), np)  # "one in dusty rose": its colour
