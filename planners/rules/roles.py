@@ -91,6 +91,11 @@ _CAMERA_PLACES = frozenset({"side", "point-of-view", "view", "perspective", "hei
                             "pov"})
 # Words that make a part's name a plant's: "potted palms", "a planted stem".
 _GROWN = frozenset({"potted", "planted", "flowering", "leafy", "palm", "fan", "date", "coconut"})
+# Worn in pairs: one of them, named with "a", is a thing ("a kitten sleeping inside a shoe").
+_FOOTWEAR = frozenset({"shoe", "boot", "slipper", "sneaker", "sandal", "clog", "loafer", "trainer", "high heel",
+                       "rain boot", "wellington", "flip-flop"})
+# "loaded with five pumpkins", "filled with three eggs": what holds counted things.
+_LOADED = frozenset({"full", "filled", "stuffed", "loaded", "piled"})
 # Verbs of a thing put into another: "six arrows stuck in a target" (the target is a thing, not worn).
 _STUCK = frozenset({"stuck", "lodged", "embedded", "planted", "wedged", "jammed", "sticking", "buried"})
 # Land one stands on, not a thing: "on a ridge", "on the summit".
@@ -647,6 +652,8 @@ class NounPhrases:
     def _by_link(self, np: NounPhrase, link) -> None:
         kind = link[0] if link else None
         if kind == "OF" and self._counted_contents(np):
+            return
+        if kind == "DETAIL" and str(link[1]).split()[0] in _LOADED and self._counted_load(np):
             return
         if kind in ("WEAR", "DETAIL", "OF"):
             self._detail(np, link[1] if kind != "OF" else "of")
@@ -1525,6 +1532,20 @@ class NounPhrases:
                 self.out.relations.append(Relation(owner, "next to", held))
         self.continuing = ("WITH", link[1])
 
+    def _counted_load(self, np: NounPhrase) -> bool:
+        """'a cart loaded with five pumpkins', 'a bowl filled with three eggs': things counted are
+        things of their own, in or on what holds them ("a basket full of apples" stays its caption)."""
+        if self.last is None or not np.count or np.count < 2 or np.vague or lexicon.category(np.noun or "") in (
+                None, priors.PERSON):
+            return False
+        holder = self.last
+        group, owner = self.group, self.owner
+        load = self._new_mention(np, role="object")
+        inside = self.out.mentions[holder].noun.rsplit(" ", 1)[-1] in _CONTAINERS
+        self.out.relations.append(Relation(load, "inside" if inside else "on", holder))
+        self.group, self.owner = group, owner
+        return True
+
     def _counted_contents(self, np: NounPhrase) -> bool:
         """'a box of six donuts', 'a bowl of three apples': a counted number of things in a container
         are things of their own, in it ("a basket of lemons", uncounted, stays the basket's)."""
@@ -1896,6 +1917,8 @@ class NounPhrases:
         described = any(t.low in lexicon.COLOURS or t.low in lexicon.MATERIALS or t.low in lexicon.PATTERNS
                         for t in np.modifiers)
         person = wearer is not None and self.out.mentions[wearer].is_person
+        if noun in _FOOTWEAR and np.det in ("a", "an") and not np.plural:
+            return False  # "a puppy asleep in a shoe": one shoe is worn by nobody, it holds the puppy
         worn = noun in lexicon.CLOTHING or noun in lexicon.PARTS or lexicon.ends_in_garment(noun or "") or (
             unknown and np.det in ("a", "an") and person and not words.is_concrete((noun or "").rsplit(" ", 1)[-1])
             and not lexicon.is_setting(noun or "")) or (
