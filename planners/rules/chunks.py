@@ -59,7 +59,7 @@ _phrase("ZONE", ("center", None), "in|at the middle|center|centre", "in the very
 _phrase("CORRECT", "recount", "actually|oh|ok|okay|hmm|wait|no ,? wait|actually|no? ,? make|change it|that|them to|into?",
         "make|change it|that to? ,?")
 # "actually no, make the black one a tuxedo cat": which one, then what it becomes
-_phrase("CORRECT", "select", "actually|oh|ok|okay|hmm|wait|no ,? no? ,? make|change|turn")
+_phrase("CORRECT", "select", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? make|change|turn")
 _phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?", "sorry ,", "sorry ,? i mean|meant ,?",
         "or rather ,?")  # but "actually no people": a negation
 _phrase("FILLER", "degree", "a bit|tad", "a little bit", "just a bit|tad")  # "a bit grainy": how much
@@ -168,7 +168,7 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
     ("plenty of", 5), ("a number of", 4), ("a trio of", 3), ("a quartet of", 4), ("a litter of", 4),
     ("a cluster of", 4), ("a collection of", 4), ("a fleet of", 4), ("an army of", 8), ("hundreds of", 30),
     ("thousands of", 30), ("tons of", 8), ("a series of", 4), ("a variety of", 4), ("a selection of", 4),
-    ("a bouquet of", 5), ("a batch of", 5), ("rows of", 8), ("stacks of", 8), ("piles of", 8),
+    ("a batch of", 5), ("rows of", 8), ("stacks of", 8), ("piles of", 8),
     ("lines of", 8),
     # collectives of people and animals: "a band of four musicians" is the four musicians
     ("a band of", 4), ("a crew of", 4), ("a gang of", 4), ("a troop of", 5), ("a squad of", 5), ("a choir of", 6),
@@ -951,7 +951,9 @@ class Chunker:
                 self.words[j - 1:j] == [np.det] and self._noun_follows(j + 1)):
             return False  # "a halfling", "an earthling": an -ing word no table knows, after "a", is a thing
         if seen.count and j + 1 < len(self.words) and singular(self.words[j + 1])[0] in lexicon.CLOTHING and (
-                not words.only_verb(word) or words.is_concrete(word) or word in ("knit", "knitted") or word.endswith("ing")):
+                not words.only_verb(word) or words.is_concrete(word) or word in ("knit", "knitted") or word.endswith("ing")) and (
+                lexicon.category(singular(self.words[j - 1])[0]) not in (priors.PERSON, priors.ANIMAL)):
+            # (but "a bartender wiping glasses": someone doing it)
             return False  # "a cable knit sweater", "a wrap dress": how the garment is made; "bowling shirts": for what
         if j > 0 and (f"{self.words[j - 1]} {singular(word)[0]}" in lexicon.COMPOUND_NOUNS | priors.MULTIWORD_NOUNS
                       or words.is_compound(self.words[j - 1], singular(word)[0])):
@@ -1245,6 +1247,10 @@ class Chunker:
         ('water cooler', 'cash register', 'drum kit'), not a description of it ('a wooden crate')."""
         if " " in noun or lexicon.is_setting(noun) or modifier in ("size", "sized", "banquet", "feast", "dinner"):
             return False  # "a king size bed" is a bed, so is "a banquet table"
+        if noun in lexicon.PARTS and words.is_compound(modifier, noun) and lexicon.category(modifier) is None and (
+                not lexicon.is_setting(modifier)) and "ADJ" not in words.lemmas(modifier) and (
+                "NOUN" in words.lemmas(modifier)):
+            return True  # "a steam engine", "a flower bed": a whole thing WordNet names, not a part of the one before
         if noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.STYLE_WORDS or noun in lexicon.FRAMES:
             return False  # "a sun hat", "a school uniform" are worn, "the car window" is the car's, "neon reflections" are light
         if words.is_compound(modifier, noun) and not _only_qualifies(modifier) and lexicon.category(noun) not in (

@@ -200,7 +200,7 @@ WEARABLE_OBJECTS = frozenset({"eye patch"}) | _words("eyepatch tie backpack hand
 # Places and surroundings: they become the background, never instances.
 SETTINGS = _words(
     "scene place setting background landscape dormitory dorm scenery outdoors indoors street road avenue "
-    "gravel asphalt cobblestones cobbles tarmac dirt mud straw sawdust floorboards con convention expo "
+    "ice gravel asphalt cobblestones cobbles tarmac dirt mud straw sawdust floorboards con convention expo "
     "sidewalk pavement alley lane highway crossroads intersection square plaza city town village "
     "downtown suburb neighborhood neighbourhood countryside park garden backyard yard courtyard "
     "playground field meadow farm farmland pasture prairie forest woods jungle rainforest desert "
@@ -340,7 +340,7 @@ STYLE_WORDS = _words(
     "highlights contrast saturation hue hues lighting light lights glow exposure focus blur sharpness "
     "texture textures composition framing angle perspective symmetry vignette haze grading gradient "
     "realism surrealism minimalism impressionism cinematography photo-realism lens lenses aperture "
-    "shutter iso engine raytracing ray-tracing reflections rendering illustration tint vibes shading "
+    "shutter iso raytracing ray-tracing reflections rendering illustration tint vibes shading "
     "brushstroke brushstrokes strokes linework outline outlines watercolor watercolour oil pastel "
     "gouache charcoal ink sketch matte "
     "fantasy sci-fi scifi cyberpunk steampunk solarpunk dieselpunk noir horror synthwave vaporwave retrowave "

@@ -480,11 +480,16 @@ class NounPhrases:
     def _becomes(self, np: NounPhrase) -> bool:
         """'a black cat and a ginger cat … actually no, make the black one a tuxedo cat': the one
         picked out is described anew. True when handled."""
-        picked = [i for i, m in enumerate(self.out.mentions) if m.noun == np.noun and m.count == 1
+        kind = words.general_animal(np.noun or "")
+        picked = [i for i, m in enumerate(self.out.mentions) if m.count == 1
+                  and (m.noun == np.noun or kind is not None and kind == m.noun)
                   and set(self.selector) <= {w.lower() for w in m.modifiers}]
-        if len(picked) != 1 or np.count:
+        if len(picked) != 1 or np.count or np.noun is None:
             return False
-        self.out.mentions[picked[0]].modifiers = [t.text for t in np.modifiers]
+        chosen = self.out.mentions[picked[0]]
+        chosen.modifiers = [t.text for t in np.modifiers]
+        if chosen.noun != np.noun:  # "make the white one a golden retriever": a kind of the dog it was
+            chosen.noun, chosen.head = np.noun, " ".join(t.text for t in np.head) or np.noun
         self.last, self.owner, self.group, self.last_role = picked[0], picked[0], [picked[0]], "subject"
         return True
 
@@ -1243,6 +1248,9 @@ class NounPhrases:
     def _split(self, parent: int, words: list[str]) -> None:
         source = self.out.mentions[parent]
         source.count -= 1
+        said = [t.low for t in self.tokens[self.chunks[self.index].start:self.chunks[self.index].end]]
+        if source.uncounted and said[:2] in (["the", "other"], ["the", "last"]):
+            source.count = 0  # "my grandkids …, one in red and the other in blue": two, all named
         child = Mention(source.noun, 1, source.category, source.head, modifiers=list(source.modifiers),
                         details=list(source.details), actions=list(source.actions), pose=source.pose,
                         zone=source.zone, parent=parent, detail_nouns=list(source.detail_nouns))
@@ -1353,7 +1361,7 @@ class NounPhrases:
             return False  # "a lake on the right side of the picture": a thing placed there
         if self._place_drawn_as_thing(np, link):
             return False
-        prep = ""
+        prep = "with" if kind == "WITH" and self.owner != "setting" else ""  # "a glass of lemonade with ice"
         if kind in ("REL", "PREP", "VERB"):
             prep = self._text(self._link_start(np), np.start) if np.start > 0 else ""
         if np.noun not in lexicon.EMPTY_SETTINGS:
@@ -1695,7 +1703,10 @@ class NounPhrases:
         each_rides = np.det is None and link[0] == "REL" and link[1] in ("on", "at") and lexicon.category(
             np.noun or "") in (priors.VEHICLE, priors.FURNITURE) and all(
             self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL) for i in subjects)
-        if (np.det == "their" or each_rides) and np.plural and np.count is None and owners > 1 and (
+        held_each = link[0] == "VERB" and getattr(link[1], "holds", False) and np.det is None and bool(subjects) and all(
+            self.out.mentions[i].category in (priors.PERSON, None) for i in subjects)
+        # ("four bowlers holding bowling balls": one each)
+        if (np.det == "their" or each_rides or held_each) and np.plural and np.count is None and owners > 1 and (
                 self.out.mentions[target].count == lexicon.DEFAULT_PLURAL_COUNT):
             self.out.mentions[target].count = min(owners, 12)  # "six students at their desks", "two kids on bikes": one each
         if subjects:
