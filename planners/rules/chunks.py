@@ -683,6 +683,12 @@ class Chunker:
                 return self._generic_verb(i)  # "is mixing drinks", "is building a sandcastle"
         if previous is not None and previous.kind == "NP" and _is_past_tense(word):
             return self._generic_verb(i)  # "a car painted red"
+        if previous is not None and previous.kind == "FILLER" and self.words[previous.start] in (
+                "just", "still", "already", "finally", "also", "always") and (_is_past_tense(word) or _is_verb_form(word)):
+            return self._generic_verb(i)  # "my dog Biscuit just turned 10"
+        if previous is not None and previous.kind == "NP" and previous.np is not None and previous.np.pronoun in (
+                "him", "her", "them", "it", "us") and word.endswith("ing") and _is_verb_form(word):
+            return self._generic_verb(i)  # "tourists all around him taking photos": theirs is the verb
         if previous is not None and previous.kind == "COMMA" and self._verb_after_aside(i):
             return self._generic_verb(i)  # "his mother, a woman in a hoodie, reaches up to catch him"
         if (previous is not None and previous.kind == "RELATIVE" and words.verb_tags(word) & {"VBZ", "VBP", "VBD"}
@@ -884,6 +890,9 @@ class Chunker:
                     self.words[j - 1] not in lexicon.COLOURS and j + 1 < len(words)
                     and words[j + 1] in ("in", "wearing", "with", "holding", "dressed")):
                 break  # "on the couch one in a blue shirt and the other …": a member begins, the comma left out
+            if j > first and seen.has_noun and word in ("just", "still", "already", "finally", "also", "always") and (
+                    j + 1 < len(words) and _is_verb_form(words[j + 1])):
+                break  # "my dog Biscuit just turned 10": the verb's adverb, after the thing
             if j > first and seen.has_noun and _only_adverb(word):
                 break  # "an elf already awake", "two kids together on a bench": how, after the thing
             if j > first and seen.count and word in _INTENSIFIERS and j + 1 < len(words) and (

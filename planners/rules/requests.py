@@ -68,6 +68,9 @@ _THIRD_PERSON = frozenset({"he", "she", "they"})
 _CHAT_ENDS = _PLEASE | {"lol", "haha", "lmao"}  # chat words that end a clause as punctuation does
 _LINKS = frozenset("about on at in of for to from with by like as".split())  # never inside a name
 _NEGATIONS = frozenset({"no", "not", "without", "never", "don't", "dont", "nothing"})
+# Verbs done to pictures by people in the scene: "a man taking photos" is a man, not a request.
+_HANDLING_PICTURES = frozenset({"taking", "snapping", "shooting", "holding", "showing", "looking", "viewing",
+                                "reading", "flipping", "hanging", "selling", "signing", "posing"})
 # Words that place things in a picture: a sentence with them describes the scene, it tells no story.
 _PLACING = frozenset({"beside", "behind", "left", "right", "above", "below", "under", "beneath", "between",
                       "corner", "background", "foreground", "holding", "wearing", "there", "sitting", "standing",
@@ -368,6 +371,10 @@ def _picture_then_purpose(words: list[str], j: int, end: int) -> int | None:
         k += 1  # "post template", "card pic"
     if k >= end or words[k] not in _PICTURES:
         return None
+    if k > first and (words[k - 1] in _HANDLING_PICTURES or words[j] in ("a", "an", "the") and any(
+            lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) and not w.endswith(("'s", "s'"))
+            for w in words[first:k - 1])):
+        return None  # "a man taking photos", "tourists snapping pictures": someone in the scene with pictures
     if words[k] in ("portrait", "portraits") and k > first and lexicon.category(singular(words[k - 1])[0]) in (
             priors.PERSON, priors.ANIMAL):
         return None  # "groom portrait:", "grandma portrait:": the portrait shows them

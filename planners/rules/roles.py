@@ -990,7 +990,8 @@ class NounPhrases:
         if len(said) >= 2 and said[-1] == "one" and self.tokens[np.start].low == "one" and np.count in (None, 1):
             # "six glazed donuts and one pink sprinkled one": one more of them
             kind_of = next((m for m in reversed(self.out.mentions) if m.count > 1), None)
-            if kind_of is not None:
+            members = kind_of is not None and kind_of.parent is not None and self.out.mentions[kind_of.parent].count >= 1
+            if kind_of is not None and not members:  # (but "12 cupcakes, 11 with …, one chocolate one": the 12th)
                 one = NounPhrase(np.start, np.end, det=None, count=1, modifiers=np.modifiers[:-1],
                                  head=np.modifiers[-1:], noun=kind_of.noun)
                 self._top_level(one, link)
@@ -1070,7 +1071,24 @@ class NounPhrases:
                 return True
         if words and np.det is None and (np.count or 0) > 1 and kind in (None, "COMMA", "AND"):
             return all(self._distribute(words) for _ in range(np.count))  # "two grey and two orange"
+        if not words and np.det is None and (np.count or 0) > 1 and kind in ("COMMA", "AND") and nxt is not None and (
+                nxt.kind in ("WITH", "WEAR", "REL", "VERB", "POSE")):
+            return self._counted_member(np.count)  # "12 cupcakes …, 11 with pink frosting and one chocolate one"
         return False
+
+    def _counted_member(self, count: int) -> bool:
+        """So many of the plural before, described together ("11 with pink frosting"). True when handled."""
+        last = self._plural_before()
+        if last is None:
+            return False
+        parent = last if self.out.mentions[last].parent is None else self.out.mentions[last].parent
+        source = self.out.mentions[parent]
+        if source.count <= count:
+            return False
+        self._split(parent, [])
+        child = self.out.mentions[-1]
+        child.count, source.count = count, source.count - (count - 1)
+        return True
 
     def _another_of_the_kind(self, np: NounPhrase) -> bool:
         """'a big orange pumpkin, a smaller white one stacked on it': with no plural to split, "a …
@@ -1211,6 +1229,8 @@ class NounPhrases:
         plural's own noun name one of them, not one more."""
         if self.tokens[np.start].low != "one" or np.count != 1 or np.noun is None or np.modifiers:
             return False
+        if np.start > 0 and self.tokens[np.start - 1].low in ("and", "plus") and self._next_kind() == "OF":
+            return False  # "two glasses of water and one glass of red wine": one more, of its own
         last = self._plural_before()
         if last is None:
             return False
@@ -1280,6 +1300,8 @@ class NounPhrases:
         of, inner = self.chunks[i + 1], self.chunks[i + 2]
         if of.kind != "OF" or inner.kind != "NP" or inner.np is None or inner.np.headless:
             return False
+        if inner.np.pronoun in ("him", "her", "them", "us", "me") and np.noun in lexicon.FRAMES:
+            return False  # "I want a birthday portrait of him": the picture itself (see _frame)
         after = self.chunks[i + 3] if i + 3 < len(self.chunks) else None
         hangs = after is not None and (
             after.kind == "VERB" and self.tokens[after.start].low in ("hangs", "hanging", "hung", "hang")
@@ -1310,7 +1332,12 @@ class NounPhrases:
     def _frame(self, np: NounPhrase, link) -> bool:
         """'A photo of ...': the frame of the picture opens a sentence and is not a thing in it."""
         nxt = self._next()
-        opening_of = nxt is not None and nxt.kind == "OF" and self.frame_open and not self.sentence_subjects
+        after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        of_someone = nxt is not None and nxt.kind == "OF" and after is not None and after.np is not None and (
+            after.np.pronoun in ("him", "her", "them", "us", "me")) and not self._hangs_after()
+        # ("I want a birthday portrait of him": the picture of someone named already)
+        opening_of = nxt is not None and nxt.kind == "OF" and (self.frame_open and not self.sentence_subjects
+                                                               or of_someone)
         if np.noun in _PICTURE_PURPOSES - lexicon.FRAMES and opening_of and not np.plural and not self._hangs_after():
             self.link = ("FRAME", None)  # "(I'd love) a banner of our four characters …": the frame
             return True
