@@ -147,7 +147,8 @@ HAIRCUTS = frozenset({"buzz cut", "crew cut", "pixie cut", "bowl cut", "mullet c
 PARTS = PARTS | HAIRCUTS
 # Parts only creatures have: on anything else the word names a thing ("a stall with a scale").
 CREATURE_PARTS = _words("scales scale fins fin claws claw horns horn antlers tusks beak paws paw feathers "
-                        "whiskers fur")
+                        "whiskers fur shell shells carapace")  # "a snail with a striped shell"
+PARTS = PARTS | CREATURE_PARTS
 # Parts that only exist on their owner: a relation to one is a relation to the owner ("a cat on his
 # lap", "a dog at her feet", "a basket on its handlebars"), never an instance of its own.
 OWNED_PARTS = _words(

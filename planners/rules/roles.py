@@ -380,6 +380,16 @@ class NounPhrases:
         after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
         if not self._capitalised(np) or nxt is None or nxt.kind != "COPULA" or after is None or after.np is None:
             return False
+        said = [t.text for t in after.np.modifiers]
+        named = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].parent is None
+                      and self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL) and (
+                          self.out.mentions[i].count > 1 or any(m.parent == i for m in self.out.mentions))
+                      and self.out.mentions[i].count >= 1 and not self.out.mentions[i].uncounted), None)
+        if after.np.headless and said and after.np.count is None and named is not None:
+            self._split(named, said)  # "my three chickens … Henny is white, Pepper is black": one of them each
+            self.skip.update({self.index + 1, self.index + 2})
+            self.group = [self.last]  # what comes next is said of the next one
+            return True
         if _known_word(np.noun) or after.np.det not in ("a", "an") or after.np.noun is None:
             return False
         self.group, self.last_role = [], None  # what follows "is" is a new one, not said of the one before
@@ -938,7 +948,9 @@ class NounPhrases:
             actions.append(finished)
             return
         if self.after_copula and self.group and words:
-            for index in self.group:
+            singular_be = self.index >= 1 and self.tokens[self.chunks[self.index - 1].start].low in ("is", "was")
+            said_of = [self.last] if singular_be and len(self.group) > 1 and self.last in self.group else self.group
+            for index in said_of:  # ("…, Pepper is black and the little one, Nugget, is brown": that one)
                 self.out.mentions[index].modifiers.extend(words)
             self.after_copula = False
             return
@@ -1529,8 +1541,8 @@ class NounPhrases:
                 self.each and right_after_each and owner in self.group) else mention.count  # "a man and a woman at a table, each with a glass of wine": one for each of them
             if self.each and holders > 1 and not is_list and (np.count or not np.plural):
                 np.count = (np.count or 1) * holders  # "three children, each with a balloon"; "… with two"
-            elif mention.count > 1 and not is_list and np.count and self._on_each(np):
-                np.count *= mention.count  # "2 sofas with 4 cushions on each"
+            elif mention.count > 1 and not is_list and (np.count or not np.plural) and self._on_each(np):
+                np.count = (np.count or 1) * mention.count  # "2 sofas with 4 cushions on each", "a lamp on each"
             held = self._new_mention(np, role="object")
             prior = priors.prior_for(noun)
             after_verb = self.index >= 2 and self.chunks[self.index - 2].kind == "VERB"
@@ -1667,8 +1679,10 @@ class NounPhrases:
         """'a stall with a pile of oranges, a scale and a vendor': a concrete noun in a 'with' list
         whose items before it became things of their own is one more thing, not a detail."""
         noun = np.noun or ""
+        last = noun.rsplit(" ", 1)[-1]
+        unknown = not words.lemmas(last) and np.det in ("a", "an")  # "a goldfish, a blue betta and a catfish"
         return (is_list and len(self.out.mentions) > max(self.with_start, owner + 1)
-                and words.can_be(noun.rsplit(" ", 1)[-1], "NOUN") and noun not in lexicon.ABSTRACT
+                and (words.can_be(last, "NOUN") or unknown) and noun not in lexicon.ABSTRACT
                 and noun not in lexicon.STYLE_WORDS and noun not in lexicon.MASS_NOUNS
                 and noun not in lexicon.MATERIALS and not lexicon.is_adjective(noun))
 
@@ -1843,7 +1857,9 @@ class NounPhrases:
         possessed = any(t.low.endswith(("'s", "s'")) for t in np.modifiers)  # "powdering a model's face"
         typo_wearing = kind == "VERB" and noun in lexicon.CLOTHING and not words.is_english(
             (getattr(value, "gerund", "") or "x").split()[0])  # "wering a white sundress": a typo of wearing
-        worn_or_part = (noun in lexicon.CLOTHING or noun in lexicon.PARTS and not plant) and (
+        creature_part = noun in lexicon.CREATURE_PARTS and not any(
+            self.out.mentions[i].category == priors.ANIMAL for i in subjects)  # "picks up a shell": a thing
+        worn_or_part = (noun in lexicon.CLOTHING or noun in lexicon.PARTS and not plant and not creature_part) and (
             np.det not in lexicon.ARTICLES or owned_next and noun not in lexicon.CLOTHING or possessed or typo_wearing)
         # ("tucking a wool blanket around the old man": a thing, not worn)
         held = getattr(value, "holds", False) and words.can_be(noun or "", "NOUN")  # "holding his diploma"
