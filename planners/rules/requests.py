@@ -24,6 +24,7 @@ from __future__ import annotations
 from planners import priors
 from planners.rules import lexicon
 from planners.rules.inflection import singular
+from planners.rules.words import is_concrete as words_is_thing
 from planners.rules.tokens import SENTENCE_END
 
 _GREETINGS = frozenset("hi hii hiii hello hey hiya dear ok okay so um well yo thanks good morning afternoon "
@@ -104,7 +105,7 @@ def _preamble_sentence(words: list[str], start: int, end: int) -> bool:
     asker ("I do macro photography as a hobby and want to plan a backyard shot.") or names the picture
     and its purpose ("Listing photo idea for a farmhouse kitchen renovation."), and has no colon."""
     said = words[start:end]
-    if not said or ":" in said or end >= len(words) - 1 or not any(w[:1].isalpha() for w in words[end + 1:]):
+    if not said or ":" in said or end >= len(words) - 1 or not _scene_after(words, end + 1):
         return False
     asker = bool(set(said) & _FIRST_PERSON_ANY)
     asking = bool(set(said) & (_WANT | _PLANS | _PICTURES))
@@ -126,7 +127,7 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     said = words[start:end]
     if not said or ":" in said or end >= len(words) - 1 or words[end] not in SENTENCE_END:
         return False
-    if not any(w[:1].isalpha() for w in words[end + 1:]) or not set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"}):
+    if not _scene_after(words, end + 1) or not set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"}):
         return False
     placing = set(said) & _PLACING or any(said[k:k + 2] in (["next", "to"], ["in", "front"], ["on", "top"])
                                           for k in range(len(said)))
@@ -138,6 +139,23 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     people = any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in said
                  if w not in _FIRST_PERSON_ANY and w.isalpha())
     return not (people and _pointed_at_later(words, end + 1))
+
+
+def _scene_after(words: list[str], k: int) -> bool:
+    """Whether the words from k name something to draw ("a crusty round loaf", "two foxes"), not
+    only the look ("Pastel palette, soft light. No text and no people please.")."""
+    for m in range(k, len(words)):
+        if words[m] not in ("a", "an", "the", "some", "my", "our", "his", "her", "their") and (
+                words[m] not in lexicon.NUMBER_WORDS and not words[m].isdigit()):
+            continue
+        for n in range(m + 1, min(m + 5, len(words))):
+            if words[n] in _ENDS or words[n] in _LINKS:
+                break
+            noun, plural = singular(words[n])
+            counted = plural and (words[m] in lexicon.NUMBER_WORDS or words[m].isdigit())  # "Four bowlers …"
+            if lexicon.category(noun) is not None or words_is_thing(noun) or counted:
+                return True
+    return False
 
 
 def _picture_of_them(words: list[str], start: int, end: int) -> int | None:
