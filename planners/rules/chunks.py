@@ -1233,8 +1233,9 @@ class Chunker:
                 candidates = [last]  # "a painted miniature", "a rusted steel spiral": the last word is the thing
             if not candidates and self._adjective_is_the_thing(np, body, end):
                 candidates = [last]  # "a square tin", "the jagged coral"
-            if not candidates or words[candidates[-1]] in ("one", "ones", "more"):
-                return last + 1, last + 1  # only modifiers: "a red one", "in red"
+            if not candidates or words[candidates[-1]] in ("one", "ones", "more") or (
+                    np.det == "the" and len(body) == 1 and words[last] in lexicon.MEMBER_ORDINALS):
+                return last + 1, last + 1  # only modifiers: "a red one", "in red", "the first in a yellow raincoat"
             k = candidates[-1]
             noun, plural = singular(words[k])
             head_start, head_end = k, k + 1

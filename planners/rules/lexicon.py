@@ -277,7 +277,7 @@ FRAMES = _words(
     "photo photograph picture image painting drawing illustration sketch render rendering "
     "shot snapshot portrait close-up closeup view scene watercolor watercolour artwork "
     "poster cartoon comic still frame depiction composition selfie pic pics ad advert advertisement commercial panel "
-    "screenshot screencap thumbnail film movie take cutscene episode"
+    "screenshot screencap thumbnail film movie take cutscene episode flat-lay flatlay"
 )
 # Things that show other things: what they show goes into their caption, never a box of its own.
 DEPICTIONS = _words(

@@ -50,7 +50,7 @@ _POSSESSIVE = frozenset({"my", "our"})
 # What a request asks for: the picture itself.
 _PICTURES = frozenset(
     "picture pictures pic pics image images illustration illustrations drawing drawings poster posters photo photos "
-    "portrait portraits "
+    "portrait portraits flat-lay flatlay "
     "photograph photographs painting artwork art worksheet page card cover wallpaper banner thumbnail header flyer "
     "sticker print something one clipart graphic visual slide slides presentation logo icon shot shots post template "
     "promo ad ads listing content reel headshot headshots snapshot render ref refs reference splash zine comic "
@@ -281,7 +281,7 @@ def _tells(words: list[str], k: int, end: int) -> int | None:
     for, up to the end of the clause."""
     if words[k:k + 2] in (["been", "trying"], ["i've", "been"], ["still", "trying"], ["trying", "again"]):
         return _clause_end(words, k + 2, end)
-    here = next((m for m in range(k + 1, min(k + 4, end)) if words[m] == "here"), None)
+    here = next((m for m in range(k + 1, min(k + 7, end)) if words[m] == "here"), None)
     if here is not None and (here + 1 >= end or words[here + 1] in _ENDS) and not set(words[k:here]) & (
             _ARTICLES | _LINKS | _MAKE) and (lexicon.category(singular(words[here - 1])[0]) == priors.PERSON
                                             or words[here - 1].endswith(("er", "or", "ist", "ian", "ant", "ent"))):

@@ -26,6 +26,7 @@ _DIRECTIONS = {"left of": ("left", None), "right of": ("right", None), "above": 
 _CANVAS_WORDS = lexicon.FRAMES | frozenset({"canvas", "frame", "image", "picture", "photo"})
 # Frame words that never name a thing in the picture (a painting or a frame can hang on a wall).
 _PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "pic", "pics", "panel", "render", "rendering", "illustration",
+                          "flat-lay", "flatlay",
                           "depiction", "composition", "selfie", "still", "close-up", "closeup", "view", "artwork",
                           "scene", "film", "movie", "take", "cutscene", "episode"})
 # "waving at the camera", "looking into the lens": the one who looks at the picture, not a thing in it.
@@ -1059,7 +1060,8 @@ class NounPhrases:
         if words and np.count == 1 and first == "one" and self._distribute(words):
             return True
         nxt = self._next()
-        alone = (not words and np.count == 1) or [w.lower() for w in words] == ["one"]
+        ordinal = len(said) == 2 and said[0] == "the" and said[1] in lexicon.MEMBER_ORDINALS  # "the first in …"
+        alone = (not words and np.count == 1) or [w.lower() for w in words] == ["one"] or ordinal
         if alone and first == "one" and nxt is not None and nxt.kind in ("REL", "WITH", "WEAR") and (
                 self._one_of_a_pair()):
             return True
@@ -1075,6 +1077,8 @@ class NounPhrases:
             return True
         if (alone and first == "one" and nxt is not None
                 and nxt.kind in ("REL", "WITH", "WEAR", "VERB", "POSE") and self._distribute([])):
+            if ordinal:
+                self.group = [self.last]  # "…, the second in a red beanie, the third holding a lollipop": hers alone
             return True
         if alone and first == "one" and self._named_member(nxt):
             return True

@@ -164,6 +164,12 @@ def _one_picture_word(tokens: list[Token], text: str) -> list[Token]:
             out.append(Token(text[start:end], "point-of-view", start, end))  # "from the cook's point of view"
             k += 3
             continue
+        if tokens[k].low == "flat" and k + 1 < len(tokens) and tokens[k + 1].low in ("lay", "lays") and (
+                before in ("a", "an", "the") or after == "of"):
+            start, end = tokens[k].start, tokens[k + 1].end
+            out.append(Token(text[start:end], "flat-lay", start, end))  # "a flat lay of a tray": a picture word
+            k += 2
+            continue
         if tokens[k].low == "close" and k + 1 < len(tokens) and tokens[k + 1].low == "up" and (
                 after in ("of", "shot", "photo", "portrait") or before in ("a", "an", "the", "extreme")):
             start, end = tokens[k].start, tokens[k + 1].end
