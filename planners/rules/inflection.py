@@ -27,6 +27,9 @@ def singular(word: str) -> tuple[str, bool]:
 
         if words.lemmas(word).get("NOUN") == (word,):
             return word, False  # "a thermos", "a walrus", "a cactus": the table's own singular
+        if words.is_concrete(word) and not words.lemmas(word) and not words.is_concrete(word[:-1]) and (
+                not lexicon.is_known_noun(word[:-1])):
+            return word, False  # "a triceratops": a thing WordNet names with its -s
     candidates = [c for c in plural_candidates(word) if len(c) > 2 or lexicon.is_known_noun(c)]  # "VHS"; but "tvs"
     if not candidates and word.endswith("us") and lexicon.is_known_noun(word[:-1]):
         return word[:-1], True  # "tutus", "emus"

@@ -264,7 +264,8 @@ class _Reader(NounPhrases, Owners):
     def _around_a_correction(self) -> bool:
         nxt = self._next()
         before = self.chunks[self.index - 2] if self.index >= 2 else None
-        return nxt is not None and nxt.kind == "CORRECT" or before is not None and before.kind == "CORRECT"
+        return nxt is not None and nxt.kind == "CORRECT" or before is not None and before.kind == "CORRECT" and (
+            before.value != "recount")  # but "no wait make it 2 — a man … and a woman …": the two, listed
 
     def _on_list_comma(self, chunk: Chunk) -> None:
         group_word = [i for i in self.group if self.out.mentions[i].noun in lexicon.GROUP_NOUNS

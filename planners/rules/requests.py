@@ -24,8 +24,8 @@ from __future__ import annotations
 from planners import priors
 from planners.rules import lexicon
 from planners.rules.inflection import singular
-from planners.rules.words import is_concrete as words_is_thing
 from planners.rules.tokens import SENTENCE_END
+from planners.rules.words import is_concrete as words_is_thing
 
 _GREETINGS = frozenset("hi hii hiii hello hey hiya dear ok okay so um well yo thanks good morning afternoon "
                        "evening day app ai bot friend basically anyway alright".split())

@@ -456,6 +456,16 @@ class NounPhrases:
         """'two unicorns … actually make it three unicorns': the count said again replaces the first;
         'a green parrot, no wait, a blue parrot': the thing said again replaces its description. True
         when handled (when the phrase names something already there)."""
+        if np.noun is None and np.count and not np.modifiers:
+            # "3 ballroom dancers? no wait make it 2 — a man … and a woman …": the last plural, recounted
+            plural = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].count > 1
+                           and self.out.mentions[i].parent is None), None)
+            if plural is None:
+                return False
+            self.out.mentions[plural].count = np.count
+            self.out.mentions[plural].uncounted = False
+            self.last, self.owner, self.group, self.last_role = plural, plural, [plural], "subject"
+            return True
         same = [i for i, m in enumerate(self.out.mentions) if m.noun == np.noun]
         if not same and np.noun is not None and self.last is not None and not np.count:
             # "two hobbits—sorry, halflings—": the last thing named, called otherwise
@@ -1020,7 +1030,8 @@ class NounPhrases:
             self._top_level(one, link)
             self.out.mentions[-1].head = kind_of.head
             return True
-        another = [t.low for t in self.tokens[np.start:np.end]] == ["another"] and self._next() is not None and (
+        another = [t.low for t in self.tokens[np.start:np.end]] in (["another"], ["another", "one"]) and (
+            self._next() is not None) and (
             self._next().kind in ("REL", "ZONE", "SIDE", "VERB", "POSE"))
         if another:
             said, np.count = ["more"], 1  # "one cat on his lap and another at his feet": one more cat
@@ -1365,7 +1376,9 @@ class NounPhrases:
         listed = bool(self.out.mentions) and link is not None and link[0] in ("AND", "COMMA", "VERB", "WITH", "REL") and (
             np.det in lexicon.ARTICLES or np.count is not None) and np.noun in ("photo", "photograph", "snapshot", "polaroid") and (
             all(t.is_word for t in self.tokens[np.start:np.end]))
-        if (np.noun in _PURE_FRAMES or (np.det is None and np.count is None)) and not listed:
+        handled = any(t.low in ("framed", "printed", "crumpled", "torn", "signed", "laminated") for t in np.modifiers)
+        # ("a framed photo hanging above a desk": a thing; "a vintage film still" is the picture)
+        if (np.noun in _PURE_FRAMES or (np.det is None and np.count is None)) and not listed and not handled:
             # (but "4 candles on the piano and a framed photograph between them": a photograph, a thing)
             self._framed_subject(np)
             return True  # "a photo", "digital illustration": style, not an object
