@@ -15,7 +15,7 @@ from planners.rules import lexicon, words
 from planners.rules.chunks import Chunk, NounPhrase
 from planners.rules.description import Mention, Relation
 from planners.rules.inflection import article, singular
-from planners.rules.tokens import Token
+from planners.rules.tokens import SENTENCE_END, Token
 
 # Relations that name a direction, which a frame word turns into a zone ("on the left of the image").
 # Lights of a photographer's setup: "single window light", "a rim light" light the picture, no lamp is drawn.
@@ -391,8 +391,13 @@ class NounPhrases:
             self.skip.update({self.index + 1, self.index + 2})
             self.group = [self.last]  # what comes next is said of the next one
             return True
-        if _known_word(np.noun) or after.np.det not in ("a", "an") or after.np.noun is None:
+        if after.np.det not in ("a", "an") or after.np.noun is None:
             return False
+        mid_sentence = np.start > 0 and self.tokens[np.start - 1].low not in SENTENCE_END
+        creature = lexicon.category(after.np.noun) in (priors.PERSON, priors.ANIMAL) or (
+            words.general_animal(after.np.noun) is not None)
+        if _known_word(np.noun) and not (mid_sentence and creature):
+            return False  # (but "…, Pepper is a skinny black cat": a name, though pepper is a word)
         self.group, self.last_role = [], None  # what follows "is" is a new one, not said of the one before
         self.named_member = True
         return True
