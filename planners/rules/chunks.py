@@ -131,6 +131,7 @@ _phrase("NEG_PEOPLE", "people", "nobody", "no one", "no-one", "noone", "no perso
 _phrase("WEAR", "wearing", "wearing", "wears", "wear", "wore", "worn", "has|have|had on", "dressed in|as", "dressed up in|as", "clad in",
         "clothed in", "sporting", "donning", "outfitted in")
 _phrase("WITH", "with", "with", "has|have|having got?", "featuring", "equipped with")
+_phrase("DETAIL", "about", "about")  # "a book about space": what it is about, in its caption
 _phrase("DETAIL", "made of", "made of|from", "made out of", "carved from|out of", "built of|from")
 _phrase("DETAIL", "full of", "full of", "filled with", "stuffed with", "loaded with", "piled with")
 _phrase("DETAIL", "covered in", "covered in|with|by", "coated in|with")
@@ -355,6 +356,7 @@ _MOTION = frozenset({"walking", "going", "heading", "running", "driving", "ridin
                      "flying", "sailing", "rushing", "hurrying", "back", "way", "next", "close", "due", "up"})
 _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lexicon.COPULAS
             | lexicon.DETERMINERS | frozenset({"there", "here", "no", "not", "without", "nobody", "himself", "herself", "itself", "themselves"})
+            | frozenset({"about"})  # "a book about space": what it is about is no part of its name
             | frozenset({"i", "i'd", "i'm", "i'll", "i've", "we", "we'd", "we're", "you", "you'd", "let's",
                          "he", "she", "they", "him", "them"})
             | lexicon.CHAT

@@ -127,7 +127,9 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     said = words[start:end]
     if not said or ":" in said or end >= len(words) - 1 or words[end] not in SENTENCE_END:
         return False
-    if not _scene_after(words, end + 1) or not set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"}):
+    opens_as_asker = any(a == start for a, _ in _spans_in(words, start, end))  # "food blogger here, working on …"
+    if not _scene_after(words, end + 1) or not (set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})
+                                                or opens_as_asker):
         return False
     placing = set(said) & _PLACING or any(said[k:k + 2] in (["next", "to"], ["in", "front"], ["on", "top"])
                                           for k in range(len(said)))
@@ -186,8 +188,8 @@ def _pointed_at_later(words: list[str], k: int) -> bool:
 
 def _shows_or_draws(said: list[str]) -> bool:
     """Whether a sentence frames the scene itself ("I want a photo of a cat.", "a picture where …")."""
-    return any(w in _PICTURES and k + 1 < len(said) and said[k + 1] in _SCENE_OPENS | {"about", "like"}
-               for k, w in enumerate(said))
+    return any(w in _PICTURES and k + 1 < len(said) and said[k + 1] in _SCENE_OPENS | {"like"}
+               for k, w in enumerate(said))  # ("working on a post about lazy sunday brunch": its topic)
 
 
 def _sentence_end(words: list[str], start: int) -> int:
