@@ -506,14 +506,14 @@ def _verb_table() -> dict[str, Verb]:
           "stroking stroke strokes; feeding feed feeds; chasing chase chases; following follows; "
           "pushing push pushes; pulling pull pulls; dragging drag drags; kicking kick kicks; "
           "watching watch watches; facing faces; greeting greet greets; helping help helps; "
-          "kissing kiss kisses; painting paints; photographing photographs", relation="next to",
-          transitive=True)
+          "kissing kiss kisses; painting paints; photographing photographs; blowing blows blew",
+          relation="next to", transitive=True)  # ("blowing bubbles", "blowing a kiss")
     verbs("looking look looks; staring stare stares; gazing gaze gazes; talking talk talks; "
           "chatting chat chats; speaking speak speaks; leaning lean leans; resting rests; smiling smile "
           "smiles; laughing laugh laughs; hanging hang hangs hung; dangling dangles; floating float floats; "
           "hovering hover hovers; soaring soar soars; swimming swim swims swam; grazing graze grazes; "
           "growing grow grows grew; falling fall falls fell; going goes went; coming comes came; "
-          "shining shines shone; blowing blows blew; "
+          "shining shines shone; "
           # irregular past forms, so that they end a noun phrase ("the fire engine sped past ...")
           "sped; cast; built; brought; bought; drew; dug; fed; fought; found; hid; kept; laid; led; lit; "
           "made; met; paid; rose; said; sent; shook; slid; spun; stuck; struck; swept; taught; told; "
