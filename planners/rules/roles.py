@@ -522,11 +522,13 @@ class NounPhrases:
     def _colour_worn(self, np: NounPhrase, link) -> bool:
         """'a woman in orange', 'dressed in olive': a colour that is also a thing, worn. True when handled."""
         worn = link is not None and (link[0] == "WEAR" or link[0] == "REL" and link[1] == "inside")
-        if not worn or np.det is not None or np.count is not None or np.plural or np.modifiers:
+        shade = all(words.can_be(t.low, "ADJ") and not words.is_concrete(t.low) for t in np.modifiers)  # "rusty orange"
+        if not worn or np.det is not None or np.count is not None or np.plural or not shade:
             return False
         wearer = self._wearer()
-        if np.noun not in lexicon.COLOURS or wearer is None or not self.out.mentions[wearer].is_person:
-            return False
+        if np.noun not in lexicon.COLOURS or wearer is None or self.out.mentions[wearer].category not in (
+                priors.PERSON, priors.ANIMAL):
+            return False  # ("the stegosaurus on the right in rusty orange": its colour)
         self._attach(self.out.mentions[wearer], self._link_text(np), np)
         return True
 
@@ -571,6 +573,8 @@ class NounPhrases:
             return True  # "1girl, 1boy, couple, …": the two named already
         if np.plural and np.noun in lexicon.COLOURS and np.noun not in priors.NOUNS and np.count is None:
             return True  # "a sky in stormy greens and greys": colours, said of the picture
+        if self._colour_after_colour(np):
+            return True  # "moody, blue and orange": a colour, not the fruit
         nxt = self._next()
         if (np.noun or "").rsplit(" ", 1)[-1] in _PICTURE_PURPOSES and nxt is not None and nxt.kind == "COMMA" and (
                 nxt.value == ":") and np.count is None:
@@ -2173,6 +2177,20 @@ class NounPhrases:
         self.skip.add(self.index + 1)
         self.owner, self.group, self.last_role = "setting", [], "setting"
         return True
+
+    def _colour_after_colour(self, np: NounPhrase) -> bool:
+        """'… blue and orange', 'teal and peach': a colour word joined to a colour is a colour."""
+        if np.noun not in lexicon.COLOURS or np.det is not None or np.count is not None or np.plural:
+            return False
+        said = [t.low for t in np.modifiers]
+        if said and "and" in said and all(w in lexicon.COLOURS or w in ("and", "or") for w in said):
+            return True  # "blue and orange" read as one phrase
+        if said or self.index < 2 or self.chunks[self.index - 1].kind not in ("AND", "COMMA"):
+            return False
+        before = self.chunks[self.index - 2]
+        said = [t.low for t in self.tokens[before.start:before.end]]
+        return before.kind == "NP" and bool(said) and all(w in lexicon.COLOURS for w in said) and (
+            self._next() is None or self._next().kind in ("COMMA", "SENT"))
 
     def _opens_a_look_list(self, np: NounPhrase) -> bool:
         """'… on it. simple shapes, thick outlines, bright colors': after the scene, a sentence that
