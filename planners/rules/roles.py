@@ -196,7 +196,7 @@ class NounPhrases:
         if self._attribute_of(np, link):
             return
         if kind in (None, "COMMA", "AND") and (self._name_before_role(np, link) or self._name_said_between(np)
-                                                or self._name_then_what(np)):
+                                                or self._name_then_what(np) or self._name_then_who(np)):
             return
         if self._apposition(np, kind) or (kind in (None, "COMMA", "AND") and self._possessed_part(np)):
             return
@@ -400,6 +400,22 @@ class NounPhrases:
             return False  # (but "…, Pepper is a skinny black cat": a name, though pepper is a word)
         self.group, self.last_role = [], None  # what follows "is" is a new one, not said of the one before
         self.named_member = True
+        return True
+
+    def _name_then_who(self, np: NounPhrase) -> bool:
+        """'my OCs: Juniper, a tall witch with …, and Sol, a short sunny boy …': a name, a comma, then
+        who its bearer is; the bearer is the one named after the comma. True when handled."""
+        nxt = self._next()
+        after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        if not self._capitalised(np) or nxt is None or nxt.kind != "COMMA" or nxt.value != "," or after is None:
+            return False
+        if after.np is None or after.np.det not in ("a", "an") or after.np.noun is None or (
+                lexicon.category(after.np.noun) not in (priors.PERSON, priors.ANIMAL)):
+            return False
+        mid_sentence = np.start > 0 and self.tokens[np.start - 1].low not in SENTENCE_END
+        if _known_word(np.noun) and not mid_sentence or self._said_again(np) is not None:
+            return False
+        self.skip.add(self.index + 1)
         return True
 
     def _one_of_a_plural(self, index: int) -> None:
@@ -1754,7 +1770,12 @@ class NounPhrases:
             relation = "next to"  # what is worked on lies on it, the one working stands by it (but sits on a stool)
         if relation in ("left of", "right of", "next to", "between"):
             self.peers.append(target)
+        announcing = {a for a, *_ in self.announced}  # "my twins, a boy and a girl …, each holding": the two
+        named = [i for i in subjects if i not in announcing and self.out.mentions[i].count == 1
+                 and self.out.mentions[i].parent is None]
         holders = sum(self.out.mentions[i].count for i in subjects)
+        if self.each and len(named) > 1 and any(i in announcing for i in subjects):
+            holders = len(named)
         if link[0] == "VERB" and self.each and holders > 1 and np.count is None and not np.plural:
             self.out.mentions[target].count = holders  # "each holding a cup": a cup each
         own = any(t.low == "own" for t in np.modifiers) and np.det in ("its", "their", "his", "her")
