@@ -270,12 +270,20 @@ def correct(word: str) -> str:
         near = sorted((d, n) for d, n in near if d <= allowed and not stem.startswith(n))
         if near and (len(near) == 1 or near[0][0] < near[1][0]):
             return near[0][1] + suffix
-        if len(stem) >= 8:  # "grandaughter": a long word one letter off a person's word is that word
-            people = [n for n in lexicon.PEOPLE if abs(len(n) - len(stem)) <= 1 and n[0] == stem[0]
-                      and edit_distance(stem, n) == 1]
-            if len(people) == 1:
-                return people[0] + suffix
+        joined = any(is_english(stem[:k]) and is_english(stem[k:]) for k in range(3, len(stem) - 2))
+        if len(stem) >= 8 and not joined:  # "grandaughter", "wheelbarow": one letter off a long known word
+            # (but "longboard" is two words joined, no typo of "longbeard")
+            known = [n for n in (*lexicon.PEOPLE, *_long_things()) if abs(len(n) - len(stem)) <= 1 and n[0] == stem[0]
+                     and edit_distance(stem, n) == 1]
+            if len(set(known)) == 1:
+                return known[0] + suffix
     return word
+
+
+@lru_cache(maxsize=1)
+def _long_things() -> tuple[str, ...]:
+    """WordNet's things of eight letters or more, for typos of long words ("wheelbarow")."""
+    return tuple(sorted(w for w in _concrete() if len(w) >= 7 and w.isalpha()))
 
 
 def edit_distance(a: str, b: str) -> int:
