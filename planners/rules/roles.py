@@ -99,6 +99,9 @@ _FOOTWEAR = frozenset({"shoe", "boot", "slipper", "sneaker", "sandal", "clog", "
 _LOADED = frozenset({"full", "filled", "stuffed", "loaded", "piled"})
 # Verbs of a thing put into another: "six arrows stuck in a target" (the target is a thing, not worn).
 _STUCK = frozenset({"stuck", "lodged", "embedded", "planted", "wedged", "jammed", "sticking", "buried"})
+# Whose window shows things: "a toy shop window", "a bakery window display".
+_SHOPS = frozenset({"shop", "store", "boutique", "bakery", "display", "storefront", "florist", "bookshop", "bookstore",
+                    "showroom", "gallery"})
 # Land one stands on, not a thing: "on a ridge", "on the summit".
 _HIGH_GROUND = frozenset({"ridge", "summit", "peak", "plateau", "crest", "slope", "bank", "riverbank", "shore",
                           "hill", "dune", "moor", "tundra", "glacier"})
@@ -652,6 +655,10 @@ class NounPhrases:
         kind = link[0] if link else None
         if self._depicted(np, link) or self._frame(np, link):
             return True
+        shown_in = np.noun == "window" and np.det is None and any(t.low in _SHOPS for t in np.modifiers) and (
+            kind in (None, "SENT"))
+        if shown_in and self._setting(np, link):
+            return True  # "toy shop window at christmas, a rocking horse …": where the things are shown
         building = np.noun in _BUILDINGS and np.det in ("a", "an") and kind in (None, "AND", "COMMA")
         if (lexicon.is_setting(np.noun) or (len(np.head) == 1 and np.head[0].low in lexicon.SETTINGS)) and not (
                 building) and self._setting(np, link):
