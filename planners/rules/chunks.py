@@ -60,6 +60,9 @@ _phrase("CORRECT", "recount", "actually|oh|ok|okay|hmm|wait|no ,? wait|actually|
         "make|change it|that to? ,?")
 # "actually no, make the black one a tuxedo cat": which one, then what it becomes
 _phrase("CORRECT", "select", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? make|change|turn")
+_phrase("CORRECT", "recount", "no actually|wait")  # "five candlesticks … no actually seven candlesticks"
+# "Actually make it a grey cat instead.": the thing said again, described anew
+_phrase("CORRECT", "replace", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? make|change it|that|them|those to|into?")
 _phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?", "sorry ,", "sorry ,? i mean|meant ,?",
         "or rather ,?")  # but "actually no people": a negation
 _phrase("FILLER", "degree", "a bit|tad", "a little bit", "just a bit|tad")  # "a bit grainy": how much
@@ -253,6 +256,9 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
             continue  # "make it look moody": no count said again
         if pattern.kind == "CORRECT" and pattern.value == "select" and words[i + length:i + length + 1] != ["the"]:
             continue  # "actually make it brighter": no one of them picked out
+        if pattern.kind == "CORRECT" and pattern.value == "replace" and words[i + length - 1] in (
+                "it", "that", "them", "those", "to", "into") and words[i + length:i + length + 1] not in (["a"], ["an"]):
+            continue  # "actually make it dusk …": no thing said again
         if pattern.kind == "WEAR" and words[i] == "worn" and i > 0 and words[i - 1] in _BEFORE_A_DESCRIBED_THING:
             continue  # "in worn hiking boots", "a worn leather bag": worn out, not put on
         if pattern.kind == "ZONE" and i + length < len(words) and lexicon.is_known_noun(singular(words[i + length])[0]):

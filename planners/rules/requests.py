@@ -27,7 +27,7 @@ from planners.rules.inflection import singular
 from planners.rules.tokens import SENTENCE_END
 from planners.rules.words import is_concrete as words_is_thing
 
-_GREETINGS = frozenset("hi hii hiii hello hey hiya dear ok okay so um well yo thanks good morning afternoon "
+_GREETINGS = frozenset("hi hii hiii hello hey hiya dear ok okay so um well yo thanks good morning afternoon folks "
                        "evening day app ai bot friend basically anyway alright".split())
 _MODALS = frozenset("can could would will".split())
 # Verbs that ask for a picture to be made.
@@ -50,7 +50,7 @@ _POSSESSIVE = frozenset({"my", "our"})
 # What a request asks for: the picture itself.
 _PICTURES = frozenset(
     "picture pictures pic pics image images illustration illustrations drawing drawings poster posters photo photos "
-    "portrait portraits flat-lay flatlay "
+    "portrait portraits flat-lay flatlay token tokens mascot "
     "photograph photographs painting artwork art worksheet page card cover wallpaper banner thumbnail header flyer "
     "sticker print something one clipart graphic visual slide slides presentation logo icon shot shots post template "
     "promo ad ads listing content reel headshot headshots snapshot render ref refs reference splash zine comic "
@@ -155,6 +155,8 @@ def _scene_after(words: list[str], k: int) -> bool:
             if words[n] in _ENDS or words[n] in _LINKS:
                 break
             noun, plural = singular(words[n])
+            if words[n] in _PICTURES:
+                break  # "our kids want a painting for the party": the picture, no thing in it
             counted = plural and (words[m] in lexicon.NUMBER_WORDS or words[m].isdigit())  # "Four bowlers …"
             if lexicon.category(noun) is not None or words_is_thing(noun) or counted:
                 return True

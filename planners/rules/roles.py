@@ -76,7 +76,7 @@ _DECADE = re.compile(r"'?(\d\d)?\d0s")
 _NTH = re.compile(r"\d+(st|nd|rd|th)")
 _DECADE_WORDS = frozenset({"twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"})
 _LETTERING = frozenset({"word", "words", "title", "lettering", "text", "caption", "slogan", "tagline", "headline",
-                        "font", "typography", "wording"})
+                        "font", "typography", "wording", "shop name", "logo text"})
 # What clothes hang on or lie in when nobody wears them.
 _HANGERS = frozenset({"rack", "hook", "hooks", "hanger", "peg", "stand", "line", "clothesline", "basket", "hamper", "chest",
                       "drawer", "wardrobe", "closet", "trunk", "box", "suitcase", "bench", "railing"})
