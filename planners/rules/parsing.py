@@ -329,6 +329,8 @@ class _Reader(NounPhrases, Owners):
             return priors.PERSON
         if source.category is not None:
             return source.category
+        if listed and all(self.out.mentions[i].noun in ("male", "female") for i in listed[:2]):
+            return priors.ANIMAL  # "two cardinals …, a bright red male and a brown female"
         if how == "exact":  # "two fighters, a samurai … and a ninja …": the kind of the first listed
             first = self.out.mentions[listed[0]].category if listed else None
             return first if first in (priors.PERSON, priors.ANIMAL) else None  # else "seven chargers, seven goblets"
@@ -364,6 +366,8 @@ class _Reader(NounPhrases, Owners):
         """Whether a thing named after a counted plural can be one of it: a person for people; for
         animals, a kind of the animal named ("three cats, a tabby …"), any animal after a general
         word ("two pets, a cat and a rabbit"), never another animal ("two fawns …, a heron")."""
+        if kind == priors.ANIMAL and member.noun in ("male", "female"):
+            return True  # "two cardinals …, a bright red male and a brown female"
         if member.category not in (kind, None):
             return False
         if kind != priors.ANIMAL or member.category is None or source.noun in _ANY_ANIMAL_WORDS:
@@ -393,6 +397,8 @@ class _Reader(NounPhrases, Owners):
         for index in members:
             member = self.out.mentions[index]
             member.parent = announcer
+            if member.noun in ("male", "female") and kind == priors.ANIMAL:
+                member.noun, member.head = source.noun, f"{member.head} {source.head}"  # "a bright red male cardinal"
             if member.category is None:
                 member.category = kind  # "the leader": one of the four members
             if source.pose and not member.pose:

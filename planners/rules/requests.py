@@ -77,8 +77,8 @@ _PLACING = frozenset({"beside", "behind", "left", "right", "above", "below", "un
                       "corner", "background", "foreground", "holding", "wearing", "there", "sitting", "standing",
                       "lying"})
 # Verbs that ask for the scene to be drawn ("could you draw a shelf …?"): a sentence with them is the scene.
-_DRAW = frozenset("draw paint sketch illustrate render generate depict show drawing painting sketching "
-                  "illustrating rendering showing".split())
+_DRAW = frozenset("draw paint sketch illustrate render generate depict show sketching illustrating showing".split())
+# (not "painting", "drawing", "rendering": "our kids want a painting" names the picture)
 _PRONOUNS_FOR_SOMEONE = frozenset({"he", "she", "him", "her", "his", "they", "them", "their", "he's", "she's",
                                    "they're", "hes", "shes", "theyre"})
 
@@ -287,6 +287,9 @@ def _tells(words: list[str], k: int, end: int) -> int | None:
     if words[k:k + 2] in (["been", "trying"], ["i've", "been"], ["still", "trying"], ["trying", "again"]):
         return _clause_end(words, k + 2, end)
     here = next((m for m in range(k + 1, min(k + 7, end)) if words[m] == "here"), None)
+    working = here is not None and here + 1 < end and words[here + 1].endswith("ing") and words[here + 1] in _TELLS
+    if working and not set(words[k:here]) & (_ARTICLES | _LINKS | _MAKE):
+        return _clause_end(words, here + 2, end)  # "solo dev here making a cozy cafe management game!"
     if here is not None and (here + 1 >= end or words[here + 1] in _ENDS) and not set(words[k:here]) & (
             _ARTICLES | _LINKS | _MAKE) and (lexicon.category(singular(words[here - 1])[0]) == priors.PERSON
                                             or words[here - 1].endswith(("er", "or", "ist", "ian", "ant", "ent"))):

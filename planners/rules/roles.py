@@ -247,7 +247,8 @@ class NounPhrases:
         if any(t.low in _GROWN for t in np.modifiers):
             return False  # "two tall potted palms": plants, not hands
         nxt = self._next()
-        if nxt is not None and nxt.kind not in ("COMMA", "SENT", "WITH", "REL"):
+        done_to = nxt is not None and nxt.kind == "VERB" and self.tokens[nxt.start].low.endswith("ed")  # "one eye cracked"
+        if nxt is not None and nxt.kind not in ("COMMA", "SENT", "WITH", "REL") and not done_to:
             return False
         owner = self.sentence_subjects[-1]
         self.out.mentions[owner].add_detail("with", self._words_of(np), np.noun)
