@@ -661,8 +661,9 @@ class NounPhrases:
         if shown_in and self._setting(np, link):
             return True  # "toy shop window at christmas, a rocking horse …": where the things are shown
         building = np.noun in _BUILDINGS and np.det in ("a", "an") and kind in (None, "AND", "COMMA")
+        counted = (np.count or 0) >= 2 and not np.vague and np.plural and not np.grouped  # "one sun, two clouds …"
         if (lexicon.is_setting(np.noun) or (len(np.head) == 1 and np.head[0].low in lexicon.SETTINGS)) and not (
-                building) and self._setting(np, link):
+                building or counted) and self._setting(np, link):
             return True  # but "an abandoned church with a crow on its bell tower": the church is drawn
         mass = kind == "VERB" and np.det is None and np.count is None and not np.plural and (
             np.noun in lexicon.MATERIALS or np.noun in lexicon.MASS_NOUNS)
@@ -1071,6 +1072,9 @@ class NounPhrases:
         if not said or said[-1] not in ("ones", "more") or not np.count or (np.count < 2 and said[-1] == "ones"):
             return False
         kind_of = next((m for m in reversed(self.out.mentions) if m.count > 1), None)
+        if said[-1] == "more" and kind_of is None and another and self.last is not None and (
+                self.out.mentions[self.last].count == 1):
+            kind_of = self.out.mentions[self.last]  # "one goblin in the top left corner and another in the top right"
         if said[-1] == "more" and kind_of is None:
             # "exactly one pigeon on it and three more on the ground": with no plural before, more of the
             # thing just named
@@ -1465,9 +1469,13 @@ class NounPhrases:
         """A place with edges of its own is a thing where something stands beside it ('next to a
         little blue pond'), where it is put on the canvas ('at a bar on the right') or where a place
         has it ('a backyard with a kidney-shaped pool'); 'in the pond', 'on the dock' are settings."""
+        kind, value = (link[0], link[1]) if link else (None, None)
+        nxt = self._next()
+        if kind in (None, "AND", "COMMA") and np.det in ("a", "an") and nxt is not None and nxt.kind == "REL" and (
+                nxt.value in _BESIDE | {"left of", "right of"}) and self.out.mentions:
+            return True  # "a house in the center, a garage to the left of the house": a building placed, a thing
         if np.noun not in lexicon.LANDMARKS and np.noun not in _BOUNDED_PLACES:
             return False
-        kind, value = (link[0], link[1]) if link else (None, None)
         said = self._text(self._link_start(np), np.start).lower().split() if np.start > 0 else []
         if kind == "REL" and value in _BESIDE and said[:1] not in (["by"], ["near"]):
             return True  # but "ducks by the pond", "frogs near the pond": where they are
@@ -2148,7 +2156,9 @@ class NounPhrases:
                 kind == "COMMA" and self.out.mentions and self._tagged_thing(np, self._look_before())):
             return  # bare unknown words ("digital art", "4k"): style, not things; but "mailman in shorts"
         lit = np.noun == "light" and np.det is None and any(t.low in _LIGHT_SETUPS for t in np.modifiers)
-        if np.noun in lexicon.STYLE_WORDS and (np.det is None and np.count is None or np.noun not in priors.NOUNS or lit):
+        counted = (np.count or 0) >= 2 and not np.vague and words.is_concrete(np.noun or "")  # "two clouds"
+        if np.noun in lexicon.STYLE_WORDS and not counted and (
+                np.det is None and np.count is None or np.noun not in priors.NOUNS or lit):
             # ("single window light", "one rim light": how the picture is lit, not a lamp)
             # "soft shadows", "sparks flying": the picture's look, in the global caption; what is said
             # next of it is said of no instance
