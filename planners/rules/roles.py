@@ -99,6 +99,8 @@ _FOOTWEAR = frozenset({"shoe", "boot", "slipper", "sneaker", "sandal", "clog", "
 _LOADED = frozenset({"full", "filled", "stuffed", "loaded", "piled"})
 # Verbs of a thing put into another: "six arrows stuck in a target" (the target is a thing, not worn).
 _STUCK = frozenset({"stuck", "lodged", "embedded", "planted", "wedged", "jammed", "sticking", "buried"})
+# Plain words for one of a couple: "a couple …. The woman …; the man …".
+_GENDERED_PEOPLE = frozenset({"man", "woman", "boy", "girl", "husband", "wife", "guy", "lady", "gentleman"})
 # Whose window shows things: "a toy shop window", "a bakery window display".
 _SHOPS = frozenset({"shop", "store", "boutique", "bakery", "display", "storefront", "florist", "bookshop", "bookstore",
                     "showroom", "gallery"})
@@ -213,7 +215,7 @@ class NounPhrases:
                 # "a cup at the edge of a desk": by the desk; "crows from the top of a crate", "crows
                 # line the top of a billboard": on it
                 link, kind = ("REL", rel.value if rel.kind == "REL" else "on"), "REL"
-        if kind in (None, "COMMA", "AND") and self._one_named_of_them(np):
+        if kind in (None, "COMMA", "AND") and (self._one_named_of_them(np) or self._one_of_the_couple(np)):
             return
         if self._each_of_them(np, link):
             return
@@ -1302,6 +1304,23 @@ class NounPhrases:
         if self.out.mentions[parent].noun != np.noun or self.out.mentions[parent].count < 1:
             return False
         self._split(parent, [])
+        return True
+
+    def _one_of_the_couple(self, np: NounPhrase) -> bool:
+        """'A couple on a park bench. The woman wears …; the man …': "the" and a plain person word,
+        after two people named only as people, is one of them. True when handled."""
+        if np.det != "the" or np.count is not None or np.noun not in _GENDERED_PEOPLE or np.modifiers or any(
+                m.noun == np.noun for m in self.out.mentions):
+            return False
+        people = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun in (
+            "person", "people") and self.out.mentions[i].count >= 1 and self.out.mentions[i].parent is None and (
+            self.out.mentions[i].count > 1 or any(m.parent == i for m in self.out.mentions))), None)
+        if people is None or people >= self.sentence_start:
+            return False  # (in its own sentence the list after the couple names them: see _close_announcements)
+        self._split(people, [])
+        child = self.out.mentions[-1]
+        child.noun = child.head = np.noun
+        self.group = [len(self.out.mentions) - 1]
         return True
 
     def _plural_before(self) -> int | None:

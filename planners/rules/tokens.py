@@ -122,6 +122,7 @@ def _bare_possessive(low: str, before: str, following: str) -> str | None:
         return None  # "two boys play": a count or a word before them says they are many
     owned = _ORDINAL.fullmatch(following) or following in ("birthday", "house", "home", "room", "bedroom", "party",
                                                             "recital", "wedding", "graduation", "anniversary") or (
+        singular(following)[0] in lexicon.PARTS and before in _OWNERS) or (  # "on her grandfathers shoulders"
         (lexicon.is_known_noun(singular(following)[0]) or lexicon.is_setting(following)
          or words.is_concrete(singular(following)[0])) and "VBZ" not in words.verb_tags(following)
         and not words.only_verb(following) and following not in lexicon.PREPOSITIONS)
