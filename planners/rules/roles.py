@@ -249,7 +249,8 @@ class NounPhrases:
         if any(t.low in _GROWN for t in np.modifiers):
             return False  # "two tall potted palms": plants, not hands
         nxt = self._next()
-        done_to = nxt is not None and nxt.kind == "VERB" and self.tokens[nxt.start].low.endswith("ed")  # "one eye cracked"
+        done_to = nxt is not None and nxt.kind == "VERB" and (self.tokens[nxt.start].low.endswith("ed") or (
+            self.tokens[nxt.start].low == "missing"))  # "one eye cracked", "one button eye missing"
         if nxt is not None and nxt.kind not in ("COMMA", "SENT", "WITH", "REL") and not done_to:
             return False
         owner = self.sentence_subjects[-1]
@@ -1312,8 +1313,9 @@ class NounPhrases:
         if np.det != "the" or np.count is not None or np.noun not in _GENDERED_PEOPLE or np.modifiers or any(
                 m.noun == np.noun for m in self.out.mentions):
             return False
-        people = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun in (
-            "person", "people") and self.out.mentions[i].count >= 1 and self.out.mentions[i].parent is None and (
+        people = next((i for i in reversed(range(len(self.out.mentions))) if (self.out.mentions[i].noun in (
+            "person", "people") or self.out.mentions[i].noun in lexicon.GROUP_NOUNS) and self.out.mentions[i].count >= 1
+            and self.out.mentions[i].parent is None and (
             self.out.mentions[i].count > 1 or any(m.parent == i for m in self.out.mentions))), None)
         if people is None or people >= self.sentence_start:
             return False  # (in its own sentence the list after the couple names them: see _close_announcements)
