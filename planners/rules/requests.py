@@ -133,7 +133,8 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
         return False
     placing = set(said) & _PLACING or any(said[k:k + 2] in (["next", "to"], ["in", "front"], ["on", "top"])
                                           for k in range(len(said)))
-    drawing = set(said) & _DRAW or said[0] in ("picture", "imagine", "make", "create", "design")
+    drawing = any(w in _DRAW and (k == 0 or said[k - 1] not in ("a", "an", "the")) for k, w in enumerate(said)) or (
+        said[0] in ("picture", "imagine", "make", "create", "design"))  # (but "a client wants a sketch": a noun)
     if placing or drawing or _shows_or_draws(said):
         return False
     wants = next((m for m in range(start, end) if words[m] in _WANT or words[m] in _MODALS), None)
@@ -189,9 +190,15 @@ def _pointed_at_later(words: list[str], k: int) -> bool:
 
 
 def _shows_or_draws(said: list[str]) -> bool:
-    """Whether a sentence frames the scene itself ("I want a photo of a cat.", "a picture where …")."""
-    return any(w in _PICTURES and k + 1 < len(said) and said[k + 1] in _SCENE_OPENS | {"like"}
-               for k, w in enumerate(said))  # ("working on a post about lazy sunday brunch": its topic)
+    """Whether a sentence frames the scene itself ("I want a photo of a cat.", "a picture where …");
+    not "a post about lazy sunday brunch" or "a picture of the aftermath", which name nothing to draw."""
+    for k, w in enumerate(said[:-1]):
+        if w not in _PICTURES or said[k + 1] not in _SCENE_OPENS | {"like"}:
+            continue
+        if said[k + 1] != "of" or _scene_after(said, k + 2) or any(
+                lexicon.category(singular(x)[0]) is not None or words_is_thing(singular(x)[0]) for x in said[k + 2:k + 6]):
+            return True
+    return False
 
 
 def _sentence_end(words: list[str], start: int) -> int:

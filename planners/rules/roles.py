@@ -1507,6 +1507,8 @@ class NounPhrases:
         made = any(t.low in lexicon.MATERIALS or t.low in lexicon.WOODS or t.low in lexicon.COLOURS for t in np.modifiers)
         if kind in (None, "AND", "COMMA") and np.det in ("a", "an") and made and np.noun in _BOUNDED_PLACES:
             return True  # "a wooden dock on a mountain lake": a made thing to draw, first though it comes
+        if np.det in ("a", "an") and np.noun in lexicon.LANDMARKS and any(t.low in lexicon.MATERIALS for t in np.modifiers):
+            return True  # "a table with a clay volcano on it", "a stone well": a model or a thing made of stuff
         if kind == "WITH" and self.owner == "setting" and np.det in ("a", "an"):
             return True
         return kind in ("REL", "PREP") and np.det in ("a", "an") and self._placed_in_picture()
