@@ -178,6 +178,9 @@ class NounPhrases:
         kind = link[0] if link else None
         if kind != "NEG":
             self._close_negation()
+        if self.correcting in ("select", "replace") and self._worn_anew(np):
+            self.correcting = False
+            return
         if self.correcting == "select" and np.headless and np.det == "the" and np.modifiers:
             self.selector = [t.low for t in np.modifiers if t.low != "one"]  # "make the black one …": which one changes
             self.correcting = "becomes"
@@ -525,6 +528,32 @@ class NounPhrases:
         self.out.mentions[latest].modifiers = [t.text for t in np.modifiers]
         self.last, self.owner, self.group, self.last_role = latest, latest, [latest], "subject"
         return True
+
+    def _worn_anew(self, np: NounPhrase) -> bool:
+        """'… in tattered crimson robes …. wait, make the robes black instead': what someone wears,
+        said again with its new colour. True when handled."""
+        nxt = self._next()
+        if np.noun not in lexicon.CLOTHING:
+            return False
+        said = [t.low for t in np.modifiers]
+        if np.det is None and said and all(w in lexicon.COLOURS for w in said):
+            colour, nxt = said, None  # "… a boy in black tights, no wait, navy tights"
+        elif np.det == "the" and nxt is not None:
+            colour = [t.low for t in self.tokens[nxt.start:nxt.end]]
+        else:
+            return False
+        if not colour or not all(w in lexicon.COLOURS for w in colour):
+            return False
+        noun_words = self.tokens[np.end - 1].text if np.det is None else self._words_of(np).split(" ", 1)[-1]
+        for mention in reversed(self.out.mentions):
+            for k, noun in enumerate(mention.detail_nouns):
+                if noun == np.noun:
+                    link, _ = mention.details[k]
+                    mention.details[k] = (link, " ".join([*colour, noun_words]))
+                    if nxt is not None:
+                        self.skip.add(self.index + 1)
+                    return True
+        return False
 
     def _becomes(self, np: NounPhrase) -> bool:
         """'a black cat and a ginger cat … actually no, make the black one a tuxedo cat': the one
