@@ -1226,6 +1226,13 @@ class Chunker:
                 found = None
             elif named:
                 head_end = last + 1  # the name goes with its noun: "Detective Okafor" is the detective
+        if found is None and last > first and self.tokens[last].text[:1].isupper() and (
+                self.tokens[last - 1].text.islower()) and _can_be_noun(words[last - 1]) and (
+                lexicon.category(words[last - 1]) == priors.PERSON or _usual_kind(words[last - 1]) == "person"
+                or words[last - 1].endswith(("er", "or", "ist", "ian"))) and not is_english(words[last]):
+            noun, plural = singular(words[last - 1])
+            np.noun, np.plural = noun, plural  # "our designer Jonah", "our copywriter Priya": the one named
+            return last - 1, last + 1
         if found is None:
             # "soaking wet", "freezing cold": an -ing word before an adjective says how much, it names nothing
             candidates = [k for k in body if (not lexicon.is_adjective(words[k]) or k == last and k > first
@@ -1288,6 +1295,10 @@ class Chunker:
 
 def _participle(word: str) -> bool:
     return word.endswith("ed") and "VBN" in words.verb_tags(word) and not words.can_be(word, "NOUN")
+
+
+def _usual_kind(word: str) -> str | None:
+    return words.usual_kind(word)  # (inside _head, `words` is the phrase's word list)
 
 
 def _can_be_adjective(word: str) -> bool:

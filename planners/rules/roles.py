@@ -2526,6 +2526,9 @@ class NounPhrases:
         category = lexicon.category(noun)
         if category is None and " " in noun:
             category = lexicon.category(noun.rsplit(" ", 1)[1])
+        if category is None and np.head and np.head[-1].text[:1].isupper() and np.head[0].text.islower() and (
+                noun.endswith(("er", "or", "ist", "ian")) or words.usual_kind(noun) == "person"):
+            category = priors.PERSON  # "our designer Jonah": someone with a name
         # "a red and a blue cup": the phrases that waited for a head come first.
         for earlier in self.ellipsis:
             self.out.mentions.append(Mention(noun, earlier.count or 1, category, head,
