@@ -536,15 +536,19 @@ class NounPhrases:
         if np.noun not in lexicon.CLOTHING:
             return False
         said = [t.low for t in np.modifiers]
+        last = self.tokens[np.end - 1].low
         if np.det is None and said and all(w in lexicon.COLOURS for w in said):
             colour, nxt = said, None  # "… a boy in black tights, no wait, navy tights"
+        elif np.det == "the" and last in lexicon.COLOURS and last != np.noun and len(said) >= 2 and said[0] == np.noun:
+            colour, nxt = [last], None  # "hmm, make the cloak purple instead", read as one phrase
         elif np.det == "the" and nxt is not None:
             colour = [t.low for t in self.tokens[nxt.start:nxt.end]]
         else:
             return False
         if not colour or not all(w in lexicon.COLOURS for w in colour):
             return False
-        noun_words = self.tokens[np.end - 1].text if np.det is None else self._words_of(np).split(" ", 1)[-1]
+        noun_words = self.tokens[np.end - 1].text if np.det is None else np.noun if nxt is None else (
+            self._words_of(np).split(" ", 1)[-1])
         for mention in reversed(self.out.mentions):
             for k, noun in enumerate(mention.detail_nouns):
                 if noun == np.noun:
