@@ -818,6 +818,8 @@ class Chunker:
                 break  # "his 3 year old sister": an age
             if number is not None and self._measure_before_noun(j):
                 break  # "a pink two tier cake", "a three story house": a measure, not a count
+            if number is not None and j > 0 and self.words[j - 1] == "/":
+                break  # "3/4 top down view": a fraction, no count
             if number is not None and not (words[j] == "one" and not self._noun_follows(j + 1)):
                 np.count = number if words[j] != "dozen" or np.count is None else np.count * 12
             elif words[j] in lexicon.VAGUE_COUNTS:

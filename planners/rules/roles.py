@@ -2205,6 +2205,10 @@ class NounPhrases:
             return  # "the man is a doctor": says what, not another thing
         if self._tail_fragment(np, kind):
             return  # "..., cherry blossoms, neon signs, soft edges": the look of the picture
+        if np.det == "the" and np.plural and np.count is None and np.noun is not None and (
+                lexicon.category(np.noun) is None and not words.is_concrete(np.noun) and not words.lemmas(np.noun) == {}
+                and np.noun not in priors.NOUNS and not any(m.noun == np.noun for m in self.out.mentions)):
+            return  # "make sure the numbers are right": "the" and a plural of no thing nobody named
         if np.det is None and np.count is None and not np.plural and np.noun not in priors.NOUNS and (
                 np.noun not in lexicon.COMPOUND_NOUNS) and not (self._proper(np) or self._bare_subject(np)) and (
                 not (self._capitalised(np) and self._said_again(np) is not None)) and (
