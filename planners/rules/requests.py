@@ -127,7 +127,8 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     said = words[start:end]
     if not said or ":" in said or end >= len(words) - 1 or words[end] not in SENTENCE_END:
         return False
-    opens_as_asker = any(a == start for a, _ in _spans_in(words, start, end))  # "food blogger here, working on …"
+    asking = _spans_in(words, start, end)
+    opens_as_asker = any(a == start for a, _ in asking)  # "food blogger here, working on …"
     if not _scene_after(words, end + 1) or not (set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})
                                                 or opens_as_asker):
         return False
@@ -138,7 +139,7 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     if placing or drawing or _shows_or_draws(said):
         return False
     wants = next((m for m in range(start, end) if words[m] in _WANT or words[m] in _MODALS), None)
-    if wants is not None and _scene_after(words[:end], wants + 1) and any(k < end for _, k in _spans_in(words, start, end)):
+    if wants is not None and _scene_after(words[:end], wants + 1) and any(k < end for _, k in asking):
         return False  # "I want a dog and a cat." asks for them
     people = any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in said
                  if w not in _FIRST_PERSON_ANY and w.isalpha())

@@ -126,8 +126,9 @@ _PLAIN_PEOPLE = frozenset({"man", "woman", "boy", "girl", "lady", "guy", "gentle
 _PLACE_PARTS = frozenset({"edge", "side", "end", "middle", "center", "centre", "corner", "top", "bottom", "shore",
                           "bank", "heart", "outskirts", "entrance", "foot"})
 # Words that make a picture an object one can hold or hang: "a framed photograph of ...".
-_HANDLED_LOOKS = frozenset({"framed", "printed", "faded", "crumpled", "torn", "signed", "old", "vintage", "yellowed",
-                            "tattered", "laminated", "polaroid"})
+# What is done to a print by hand: "a framed photo" is an object, never the picture itself.
+_HANDLED_OBJECT_WORDS = frozenset({"framed", "printed", "crumpled", "torn", "signed", "laminated"})
+_HANDLED_LOOKS = _HANDLED_OBJECT_WORDS | frozenset({"faded", "old", "vintage", "yellowed", "tattered", "polaroid"})
 # Verbs whose object, a seat or a surface, the subjects are on: "two cats sharing a sofa".
 _SHARING = frozenset({"sharing", "occupying", "crowding", "straddling", "hogging", "covering"})
 _POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
@@ -1467,7 +1468,7 @@ class NounPhrases:
         listed = bool(self.out.mentions) and link is not None and link[0] in ("AND", "COMMA", "VERB", "WITH", "REL") and (
             np.det in lexicon.ARTICLES or np.count is not None) and np.noun in ("photo", "photograph", "snapshot", "polaroid") and (
             all(t.is_word for t in self.tokens[np.start:np.end]))
-        handled = any(t.low in ("framed", "printed", "crumpled", "torn", "signed", "laminated") for t in np.modifiers)
+        handled = any(t.low in _HANDLED_OBJECT_WORDS for t in np.modifiers)
         # ("a framed photo hanging above a desk": a thing; "a vintage film still" is the picture)
         if (np.noun in _PURE_FRAMES or (np.det is None and np.count is None)) and not listed and not handled:
             # (but "4 candles on the piano and a framed photograph between them": a photograph, a thing)
@@ -1598,7 +1599,7 @@ class NounPhrases:
             self._top_level(np, None, extend=is_list)
             self.continuing = ("WITH", link[1])
             return
-        right_after_each = self.index >= 2 and self.tokens[self.chunks[self.index - 2].start].low == "each"
+        right_after_each = self._right_after_each()
         if self.each and right_after_each and not is_list and self.group and owner not in self.group:
             owner = self.group[-1]  # "a man and a woman at a table, each with a glass": theirs, not the table's
         mention = self.out.mentions[owner]
@@ -1692,6 +1693,10 @@ class NounPhrases:
             else:
                 self.out.relations.append(Relation(owner, "next to", held))
         self.continuing = ("WITH", link[1])
+
+    def _right_after_each(self) -> bool:
+        """Whether the phrase before this one's link is "each" ("…, each with a glass", "each on its own plinth")."""
+        return self.index >= 2 and self.tokens[self.chunks[self.index - 2].start].low == "each"
 
     def _counted_load(self, np: NounPhrase) -> bool:
         """'a cart loaded with five pumpkins', 'a bowl filled with three eggs': things counted are
@@ -1851,7 +1856,7 @@ class NounPhrases:
         if link[0] == "VERB" and self.each and holders > 1 and np.count is None and not np.plural:
             self.out.mentions[target].count = holders  # "each holding a cup": a cup each
         own = any(t.low == "own" for t in np.modifiers) and np.det in ("its", "their", "his", "her")
-        right_after_each = self.index >= 2 and self.tokens[self.chunks[self.index - 2].start].low == "each"
+        right_after_each = self._right_after_each()
         if link[0] == "REL" and (self.each and right_after_each or own) and holders > 1 and np.count is None and (
                 not np.plural):
             self.out.mentions[target].count = holders  # "three sculptures, each on its own plinth"
