@@ -128,6 +128,11 @@ _phrase("NEG", "no", "isn't|aren't|wasn't|doesn't|don't|didn't|not wearing|holdi
         "without the", "minus the", "no more", "there should be|must be no",
         f"please? don't|dont|never {_SHOWN} any?", f"please? do not {_SHOWN} any?",
         "i|we don't|dont want any?", "i|we do not want any?")
+# The asker taking back a thing already named: "no wait, skip the cans", "get rid of the lamp"
+_phrase("NEG", "retract", "skip|drop|remove|ditch|lose|delete|scrap|nix|forget the|those|that|these",
+        "get rid of the|those|that|these", "take out|away the|those|that|these", "leave out the|those|that|these",
+        "no need for the|those|that|these")
+_phrase("FILLER", "polite", "please|pls|plz|thanks|thx|ty", "thank you|u so? much?")  # "a red barn please": no verb
 _phrase("FILLER", "me", "for me|us", "me", "us")  # "generate for me a cozy scene": the speaker, no thing
 _phrase("FILLER", "not", "not far|too|very|only|just|quite|yet|even|exactly|much|always")
 _phrase("NEG_PEOPLE", "people", "nobody", "no one", "no-one", "noone", "no person|persons|people|humans")

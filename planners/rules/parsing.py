@@ -352,8 +352,12 @@ class _Reader(NounPhrases, Owners):
             # the members hold or sit on is passed over; the people must make up the count
             people = [i for i in listed if self.out.mentions[i].category == priors.PERSON]  # "behind his customer" too
             return self._first_making(people, making, lambda i: True)
-        # a member named by a word the lists do not know ("a tabby", "a calico") is of the kind announced
-        members = [i for i in listed if self.out.mentions[i].category in (kind, None)]
+        # a member named by a word the lists do not know ("a tabby", "a calico") is of the kind announced,
+        # unless it is placed by the members ("a band of four musicians, a drummer, …, with a music
+        # stand in front of each of them")
+        placed = {r.subject for r in self.out.relations if r.object in listed}
+        members = [i for i in listed if self.out.mentions[i].category == kind or (
+            self.out.mentions[i].category is None and i not in placed)]
         if how == "colon" and sum(self.out.mentions[i].count for i in members) != source.count:
             # "six chess pieces: two pawns, a king, …": those listed first that make up the count
             prefix = self._first_making(listed, source.count, lambda i: True)
@@ -631,6 +635,7 @@ class _Reader(NounPhrases, Owners):
     def _on_neg(self, chunk: Chunk) -> None:
         self._close_negation()
         self.link = ("NEG", None)
+        self.retracting = chunk.value == "retract"
         self.negation_start = self.tokens[chunk.start].start
         self.negation_end = self.tokens[chunk.end - 1].end
 

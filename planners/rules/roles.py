@@ -8,6 +8,7 @@ becomes. It shares the reader's state (its subjects, owner and link).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from planners import priors
@@ -876,10 +877,24 @@ class NounPhrases:
         start = np.start + 1 if (np.det in ("any", "a", "an") or np.det in lexicon.POSSESSIVES) and np.end - np.start > 1 else np.start
         if np.headless and all(t.low in lexicon.FILLER for t in self.tokens[np.start:np.end]):
             return  # "not crowded, just two surfers": no thing to leave out
+        if getattr(self, "retracting", False):
+            self._retract(np.noun)
         self.out.negations.append(self._text(start, np.end))  # "without any people" -> "people", "its leash" -> "leash"
         self.negation_end = self.tokens[np.end - 1].end
         self.continuing = ("NEG", None)
         self._negation_tail(np.end)
+
+    def _retract(self, noun: str | None) -> None:
+        """'… with tin cans tied to the bumper — no wait, skip the cans': the things named before are
+        taken back, and what they did to others with them."""
+        taken = {i for i, m in enumerate(self.out.mentions) if noun is not None and m.noun == noun}
+        for i in taken:
+            self.out.mentions[i].count = 0
+        for mention in self.out.mentions:  # "a convertible with tin cans": its caption loses them too
+            kept = [k for k, said in enumerate(mention.detail_nouns) if said != noun]
+            mention.details = [mention.details[k] for k in kept]
+            mention.detail_nouns = [mention.detail_nouns[k] for k in kept]
+        self.out.relations[:] = [r for r in self.out.relations if r.subject not in taken and r.object not in taken]
 
     def _negation_tail(self, token: int) -> None:
         """'no people around', 'no cars in sight': the words that finish a negation go with it."""
@@ -1308,21 +1323,35 @@ class NounPhrases:
         """'…, with a music stand in front of each of them': one placed thing for each of the people
         (or animals) named in the sentence before it. True when handled."""
         i = self.index
-        if i + 2 >= len(self.chunks) or self.chunks[i + 1].kind != "OF" or self.last is None:
+        if self.last is None:
             return False
-        them = self.chunks[i + 2].np
-        if them is None or them.pronoun not in ("them", "us", "those"):
-            return False
+        of_them = i + 2 < len(self.chunks) and self.chunks[i + 1].kind == "OF"
+        if of_them:
+            them = self.chunks[i + 2].np
+            if them is None or them.pronoun not in ("them", "us", "those"):
+                return False
+        elif i + 1 < len(self.chunks) and self.chunks[i + 1].kind not in ("SENT", "COMMA"):
+            return False  # "…, with a music stand in front of each": each of those named too
         placed = self.out.mentions[self.last]
         owners = [k for k in self.sentence_subjects if k != self.last
                   and self.out.mentions[k].category in (priors.PERSON, priors.ANIMAL)]
+        # "a band of four musicians, a drummer, …": the members named stand for their group
+        announcing = {a: first for a, first, _ in self.announced}
+        owners = [k for k in owners if not (k in announcing and any(m >= announcing[k] for m in owners))]
         total = sum(self.out.mentions[k].count for k in owners)
         if placed.count != 1 or total < 2 or placed.category in (priors.PERSON, priors.ANIMAL):
             return False
-        self.skip.update({i + 1, i + 2})
-        placed.count = min(total, 24)
-        for k in owners:
-            self.out.relations.append(Relation(self.last, link[1], k, words=self.rel_words))
+        if of_them:
+            self.skip.update({i + 1, i + 2})
+        # one placed thing in front of each of them, not each of them in front of every one
+        for n, k in enumerate(owners[:24]):
+            index = self.last
+            if n:
+                self.out.mentions.append(dataclasses.replace(placed, details=list(placed.details),
+                                                             detail_nouns=list(placed.detail_nouns)))
+                index = len(self.out.mentions) - 1
+            self.out.mentions[index].count = min(self.out.mentions[k].count, 24)
+            self.out.relations.append(Relation(index, link[1], k, words=self.rel_words))
         return True
 
     def _one_named_of_them(self, np: NounPhrase) -> bool:
