@@ -2389,9 +2389,22 @@ class NounPhrases:
             return True  # "..., small rowboat behind them": a thing, placed
         if previous is not None and previous.kind not in ("SENT", "THERE", "FILLER"):
             return False
+        after = self.chunks[self.index + 2].np if nxt is not None and nxt.kind == "AND" and (
+            self.index + 2 < len(self.chunks)) else None
+        if after is not None and after.det in ("a", "an") and not after.plural and lexicon.category(
+                after.noun or "") in (priors.PERSON, priors.ANIMAL) and self._plain_noun(np):
+            return True  # "grim reaper and a cheerful little girl": one of two, the other said with "a"
         return (nxt is not None and nxt.kind in ("REL", "VERB", "WITH")
                 and words.can_be((np.noun or "").rsplit(" ", 1)[-1], "NOUN")
                 and np.noun not in lexicon.STYLE_WORDS and np.noun not in lexicon.ABSTRACT and not np.modifiers)
+
+    @staticmethod
+    def _plain_noun(np: NounPhrase) -> bool:
+        """A noun that can name a thing: no style, abstract, setting or material word."""
+        head = (np.noun or "").rsplit(" ", 1)[-1]
+        return (words.can_be(head, "NOUN") and np.noun not in lexicon.STYLE_WORDS and np.noun not in lexicon.ABSTRACT
+                and not lexicon.is_setting(np.noun or "") and np.noun not in lexicon.MATERIALS
+                and not lexicon.is_adjective(head))
 
     def _proper(self, np: NounPhrase) -> bool:
         """'Earth in the background': a capitalised name inside a sentence is a thing."""
