@@ -683,6 +683,10 @@ class Chunker:
         if (previous is None or previous.kind in ("COMMA", "SENT")) and lexicon.is_known_noun(word) and (
                 self._noun_follows(i + 1)):
             return None  # "…, rose bouquet, …": a thing's name before another, not "rose" the verb
+        if (previous is None or previous.kind in ("COMMA", "SENT")) and i + 1 < len(self.words) and (
+                words.is_compound(word, singular(self.words[i + 1])[0])) and (
+                i + 2 >= len(self.words) or self.words[i + 2] not in ("with", "against", "for")):
+            return None  # "a tent, sleeping bags": WordNet's name for a thing, not "sleeping" the verb
         plural_object = (wants_noun and previous.kind == "VERB" and singular(word)[1]
                          and words.can_be(singular(word)[0], "NOUN"))  # "stacks blocks", "flips pancakes"
         if plural_object or (previous is not None and previous.kind == "NEG" and words.can_be(word, "NOUN")):
@@ -702,6 +706,8 @@ class Chunker:
         if previous is not None and previous.kind == "NP" and previous.np is not None and previous.np.pronoun in (
                 "him", "her", "them", "it", "us") and word.endswith("ing") and _is_verb_form(word):
             return self._generic_verb(i)  # "tourists all around him taking photos": theirs is the verb
+        if previous is not None and previous.kind == "COMMA" and self._participle_after_comma(i):
+            return self._generic_verb(i)  # "…, both in blue sundresses, picking strawberries": what they do
         if previous is not None and previous.kind == "COMMA" and self._verb_after_aside(i):
             return self._generic_verb(i)  # "his mother, a woman in a hoodie, reaches up to catch him"
         if (previous is not None and previous.kind == "RELATIVE" and words.verb_tags(word) & {"VBZ", "VBP", "VBD"}
@@ -1107,6 +1113,17 @@ class Chunker:
                 return True
             k -= 1
         return False
+
+    def _participle_after_comma(self, i: int) -> bool:
+        """After a comma, an -ing form that can only be a verb, followed by a bare plural it does not
+        name a thing with ('picking strawberries', not 'fishing rods'), is what someone does."""
+        word = self.words[i]
+        if not word.endswith("ing") or set(words.lemmas(word)) != {"VERB"} or word in lexicon.ADJECTIVES or (
+                word in lexicon.STYLE_WORDS) or i + 1 >= len(self.words):
+            return False
+        after, plural = singular(self.words[i + 1])
+        return plural and self._noun_follows(i + 1) and not lexicon.is_known_noun(f"{word} {after}") and (
+            f"{word} {after}" not in lexicon.COMPOUND_NOUNS) and not words.is_compound(word, after)
 
     def _verb_after_aside(self, i: int) -> bool:
         """After a comma, a form that agrees with a singular subject ('reaches', 'waves'), names no
