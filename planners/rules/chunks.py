@@ -18,6 +18,7 @@ from planners.rules.inflection import plural_candidates, singular
 from planners.rules.requests import request_spans
 from planners.rules.tokens import SENTENCE_END, Token
 from planners.rules.words import is_concrete, is_english
+from planners.rules.words import lemmas as words_lemmas
 
 # -- the phrase table ----------------------------------------------------------------------
 # Each pattern is space-separated slots; a slot lists alternatives with "|" and is optional when
@@ -368,6 +369,7 @@ _MOTION = frozenset({"walking", "going", "heading", "running", "driving", "ridin
 _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lexicon.COPULAS
             | lexicon.DETERMINERS | frozenset({"there", "here", "no", "not", "without", "nobody", "himself", "herself", "itself", "themselves"})
             | frozenset({"about"})  # "a book about space": what it is about is no part of its name
+            | frozenset({"because", "bc", "cuz", "coz", "bcuz", "bcoz"})  # the asker's reason starts
             | frozenset({"i", "i'd", "i'm", "i'll", "i've", "we", "we'd", "we're", "you", "you'd", "let's",
                          "he", "she", "they", "him", "them"})
             | lexicon.CHAT
@@ -1267,6 +1269,9 @@ class Chunker:
                           and words[k] not in ("and", "or", "&")
                           and not (words[k].endswith("ing") and k + 1 < len(words)
                                    and lexicon.is_adjective(words[k + 1]))]
+            nouns = [k for k in candidates if not words_lemmas(words[k]) or "NOUN" in words_lemmas(words[k])]
+            if nouns and nouns[-1] != candidates[-1]:
+                candidates = nouns  # "a woman slow dancing": 'slow' is never a noun, so no head
             if candidates and candidates[-1] < last and _participle(words[candidates[-1]]) and (
                     is_english(words[last]) and _can_be_noun(singular(words[last])[0]) and not words[last].endswith("ing")):
                 candidates = [last]  # "a painted miniature", "a rusted steel spiral": the last word is the thing
@@ -1302,6 +1307,8 @@ class Chunker:
             return True  # "a steam engine", "a flower bed": a whole thing WordNet names, not a part of the one before
         if noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.STYLE_WORDS or noun in lexicon.FRAMES:
             return False  # "a sun hat", "a school uniform" are worn, "the car window" is the car's, "neon reflections" are light
+        if words.compound_kind(f"{modifier} {noun}") == "animal":
+            return _names_an_animal(modifier, noun)
         if words.is_compound(modifier, noun) and not _only_qualifies(modifier) and lexicon.category(noun) not in (
                 priors.FOOD, priors.PLANT):
             return True  # "a rocking chair", "a punching bag", "a water gun": a kind of thing's own name
@@ -1315,6 +1322,20 @@ class Chunker:
         if "ADJ" in found or words.verb_tags(modifier) & {"VBG", "VBD", "VBN"}:
             return False
         return "NOUN" in found or lexicon.is_known_noun(modifier)
+
+
+# Animals a prompt names by the head alone, whatever WordNet calls "a tabby cat" or "a guard dog"
+_PLAIN_ANIMALS = frozenset({"cat", "dog", "animal", "creature", "bird", "fish", "pet"})
+
+
+def _names_an_animal(modifier: str, noun: str) -> bool:
+    """'a sea lion', 'a border terrier', 'a hermit crab': a noun that is part of WordNet's name of an
+    animal stays in it; a colour or an adjective describes ('a red fox', 'a polar bear'), and so does
+    anything said of a plain cat or dog ('a house cat', 'a guard dog')."""
+    if noun in _PLAIN_ANIMALS or modifier in lexicon.COLOURS or lexicon.is_adjective(modifier):
+        return False
+    found = words.lemmas(modifier)
+    return "NOUN" in found and "ADJ" not in found and lexicon.category(modifier) != priors.PERSON
 
 
 def _participle(word: str) -> bool:

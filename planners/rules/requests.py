@@ -96,8 +96,26 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
             spans += _spans_in(words, named, end)
         else:
             spans += _spans_in(words, start, end)
+        spans += _reasons(words, start, end, spans)
         start = end + 1
-    return spans
+    return sorted(spans)
+
+
+# "because" as people type it: the asker's reason follows
+_BECAUSE = frozenset({"because", "bc", "b/c", "cuz", "coz", "bcuz", "bcoz", "cos", "'cause"})
+
+
+def _reasons(words: list[str], start: int, end: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'… at a table bc its for my discord banner', '… because it is cozy': the asker's reason,
+    up to the end of its clause, names nothing."""
+    out = []
+    for k in range(start + 1, end):
+        if words[k] in _BECAUSE and not any(a <= k < b for a, b in spans + out):
+            stop = k + 1
+            while stop < end and words[stop] not in _ENDS:
+                stop += 1
+            out.append((k, stop))
+    return out
 
 
 def _preamble_sentence(words: list[str], start: int, end: int) -> bool:

@@ -144,6 +144,8 @@ def tokenize(text: str) -> list[Token]:
             continue
         if low == "&" or low == "+":
             low = "and"
+        elif (low == "w" or low == "n") and k > 0 and following[:1].isalpha() and matches[k - 1].group()[:1].isalpha():
+            low = _phone_word(low, matches[k - 1].group().lower(), following)
         elif low in _DASHES:
             low = ":"
         elif low[0].isalpha():
@@ -151,6 +153,14 @@ def tokenize(text: str) -> list[Token]:
             low = _bare_possessive(low, before, following) or words.correct(low)  # "bycicle" is read as "bicycle"
         tokens.append(Token(text[match.start():match.end()], low, match.start(), match.end()))
     return _one_picture_word(sorted(tokens, key=lambda token: token.start), text)
+
+
+def _phone_word(low: str, before: str, following: str) -> str:
+    """'girl w a red umbrella', 'dog n cat': phone typing's 'with' and 'and', between words (never
+    a letter that is itself the thing: 'an n', 'the w')."""
+    if before in ("a", "an", "the", "letter", "letters"):
+        return low
+    return "with" if low == "w" else "and"
 
 
 def _one_picture_word(tokens: list[Token], text: str) -> list[Token]:

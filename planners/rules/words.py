@@ -73,8 +73,9 @@ def _word_kinds() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _compounds() -> dict[str, str]:
-    """WordNet 3.0's two-word names of made things and of people (8,019: "rocking chair", "soldering
-    iron", "football player"), each with its kind, shipped with the planner beside word_kinds.txt.gz."""
+    """WordNet 3.0's two-word names of made things, people and animals no kind of their head (8,639:
+    "rocking chair", "football player", "sea lion"), each with its kind, shipped with the planner
+    beside word_kinds.txt.gz."""
     return dict(line.split("\t") for line in _data_lines("compounds.txt.gz"))
 
 

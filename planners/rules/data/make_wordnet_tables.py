@@ -4,9 +4,9 @@
 plant, an animal, a natural object), so that a bare tag ("..., stapler, red onion, ...") is read
 as a thing and "warm light" or "high resolution" as the picture's look.
 
-`compounds.txt.gz`: two-word names of made things and of people ("rocking chair", "football
-player"), one "name<TAB>thing|person" per line, so that the reader keeps both words where they name
-a kind of thing of its own, and knows "a mail carrier" is a person.
+`compounds.txt.gz`: two-word names of made things, people and animals that are no kind of their
+last word ("rocking chair", "football player", "sea lion"), one "name<TAB>thing|person|animal" per line, so that the reader keeps both
+words where they name a kind of thing of its own, and knows "a mail carrier" is a person.
 
 `word_kinds.txt.gz`: English nouns that WordNet 3.0 knows only as people or only as
 animals, one "word<TAB>person|animal" per line, for the rules planner's open-vocabulary
@@ -81,22 +81,32 @@ def word_kinds(wordnet: Path, synsets: Synsets) -> list[tuple[str, str]]:
     return found
 
 
-_COMPOUND_FILES = {6: "thing", 18: "person"}  # noun.artifact, noun.person: "rocking chair", "football player"
+_COMPOUND_FILES = {6: "thing", 18: "person", 5: "animal"}  # noun.artifact, noun.person, noun.animal
+# Which kind a name of two kinds is read as: a person over a thing ("page boy"), an animal over a
+# person, whose sense is then a figure of speech ("guinea pig", "mother hen"), a thing over an animal
+# ("walking stick", "yellow jacket").
+_OUTRANKS = {("person", "thing"), ("animal", "person"), ("thing", "animal")}
 
 
-def compounds(synsets: Synsets) -> list[tuple[str, str]]:
-    """Two-word names of made things and of people ("soldering iron", "mail carrier"), in lower case
-    in their synsets (so no proper names: "Ferris wheel" stays out), each with its kind; a name that
-    is both (a "page boy"?) is read as a person."""
+def compounds(synsets: Synsets, hyponyms: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """Two-word names of made things and people ("soldering iron", "mail carrier"), and of animals
+    that are no kind of their last word ("sea lion", "guinea pig"; but a sea turtle is a turtle), in
+    lower case in their synsets (so no proper names: "Ferris wheel" stays out), each with its kind."""
     found: dict[str, str] = {}
-    for lexfile, members in synsets.values():
+    senses: dict[str, list[str]] = {}
+    for offset, (_, members) in synsets.items():
+        for member in members:
+            senses.setdefault(member, []).append(offset)
+    for offset, (lexfile, members) in synsets.items():
         if lexfile in _COMPOUND_FILES:
             for member in members:
                 parts = member.split("_")
                 if len(parts) == 2 and all(p.isalpha() and p.islower() and p.isascii() for p in parts):
-                    name = " ".join(parts)
-                    if found.get(name) != "person":
-                        found[name] = _COMPOUND_FILES[lexfile]
+                    name, kind = " ".join(parts), _COMPOUND_FILES[lexfile]
+                    if kind == "animal" and offset in _hyponyms(hyponyms, senses.get(parts[1], [])):
+                        continue  # "sea turtle": a turtle, named by its head
+                    if name not in found or (kind, found[name]) in _OUTRANKS:
+                        found[name] = kind
     return sorted(found.items())
 
 
@@ -227,9 +237,9 @@ def main() -> None:
     wordnet = Path(sys.argv[1])
     synsets = _synsets(wordnet / "data.noun")  # read once for all three tables
     _write("word_kinds.txt.gz", [f"{word}\t{kind}" for word, kind in word_kinds(wordnet, synsets)])
-    _write("compounds.txt.gz", [f"{name}\t{kind}" for name, kind in compounds(synsets)])
+    hyponyms = _hyponym_pointers(wordnet / "data.noun")  # read once for the tables that need it
+    _write("compounds.txt.gz", [f"{name}\t{kind}" for name, kind in compounds(synsets, hyponyms)])
     _write("concrete.txt.gz", concrete_nouns(wordnet, synsets))
-    hyponyms = _hyponym_pointers(wordnet / "data.noun")  # read once for the last three tables
     _write("worn_and_body.txt.gz", [f"{word}\t{kind}" for word, kind in worn_and_body(wordnet, synsets, hyponyms)])
     _write("animal_kinds.txt.gz",
            [f"{word}\t{general}" for word, general in kinds_of_animals(wordnet, synsets, hyponyms)])
