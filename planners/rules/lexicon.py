@@ -408,6 +408,10 @@ _FORMS_OF_ANIMALS = {
     "dog": "puppy pup bitch", "cat": "kitten tomcat", "lion": "lioness cub", "tiger": "tigress cub",
     "bear": "cub", "fox": "vixen kit", "swan": "cygnet cob pen", "rabbit": "bunny doe buck kit",
 }
+# Animals named by their coat rather than their breed ("a calico", "a bay"): after "three kittens"
+# or "two horses" they are those, described.
+COATS = _words("tabby calico tortoiseshell tortie tuxedo ginger brindle bay chestnut palomino pinto roan dapple "
+               "piebald skewbald sorrel grullo dun")
 ANIMAL_FORMS: dict[str, frozenset[str]] = {
     form: frozenset(a for a, forms in _FORMS_OF_ANIMALS.items() if form in forms.split())
     for form in " ".join(_FORMS_OF_ANIMALS.values()).split()

@@ -382,6 +382,17 @@ class _Reader(NounPhrases, Owners):
         breed = general is None and member.noun not in priors.NOUNS  # "my 3 dogs, the labrador, …": WordNet caps breeds
         return member.noun == source.noun or young or general == source.noun or breed
 
+    @staticmethod
+    def _breed_of(member: Mention, source: Mention) -> bool:
+        """Whether a member is named by its coat ('a calico', 'a grey tabby') after a plain animal word
+        ('three kittens', 'my two cats'), so that it is one of those, described; breeds, an animal's
+        sexes and its young keep their own names ('a corgi and a husky', '2 hens and a rooster')."""
+        if member.noun == source.noun or source.noun in _ANY_ANIMAL_WORDS or member.noun in lexicon.ANIMAL_FORMS:
+            return False
+        if source.noun in lexicon.ANIMAL_FORMS.get(member.noun, ()) or member.noun.startswith(source.noun):
+            return False
+        return member.noun in lexicon.COATS  # but "three dogs: a poodle, a pug and a husky" keep their breeds
+
     def _first_making(self, candidates: list[int], count: int, fits) -> list[int]:
         """The first candidates, one after another while each fits, until they make up `count`."""
         chosen, total = [], 0
@@ -403,6 +414,8 @@ class _Reader(NounPhrases, Owners):
             member.parent = announcer
             if member.noun in ("male", "female") and kind == priors.ANIMAL:
                 member.noun, member.head = source.noun, f"{member.head} {source.head}"  # "a bright red male cardinal"
+            elif kind == priors.ANIMAL and self._breed_of(member, source):
+                member.noun = source.noun  # "three kittens: a calico, a grey tabby …": kittens, each described
             if member.category is None:
                 member.category = kind  # "the leader": one of the four members
             if source.pose and not member.pose:

@@ -26,6 +26,7 @@ from planners.rules import lexicon
 from planners.rules.inflection import singular
 from planners.rules.tokens import SENTENCE_END
 from planners.rules.words import is_concrete as words_is_thing
+from planners.rules.words import is_place as words_is_place
 
 _GREETINGS = frozenset("hi hii hiii hello hey hiya dear ok okay so um well yo thanks good morning afternoon folks "
                        "evening day app ai bot friend basically anyway alright".split())
@@ -151,7 +152,7 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
                                                 or opens_as_asker):
         return False
     placing = set(said) & _PLACING or any(said[k:k + 2] in (["next", "to"], ["in", "front"], ["on", "top"])
-                                          for k in range(len(said)))
+                                          for k in range(len(said))) or _on_a_thing(said)
     drawing = any(w in _DRAW and (k == 0 or said[k - 1] not in ("a", "an", "the")) for k, w in enumerate(said)) or (
         said[0] in ("picture", "imagine", "make", "create", "design"))  # (but "a client wants a sketch": a noun)
     if placing or drawing or _shows_or_draws(said):
@@ -162,6 +163,21 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     people = any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in said
                  if w not in _FIRST_PERSON_ANY and w.isalpha())
     return not (people and _pointed_at_later(words, end + 1))
+
+
+def _on_a_thing(said: list[str]) -> bool:
+    """'our 2 cats curled up together on a blue armchair.': something put on or under a made thing
+    is placed in the picture (being 'on etsy' or 'in a small shop' is not)."""
+    for k, word in enumerate(said[:-2]):
+        if word in ("on", "under", "onto", "atop") and said[k + 1] in _ARTICLES | _POSSESSIVE:
+            for noun in said[k + 2:k + 5]:
+                base = singular(noun)[0]
+                if noun in _ENDS or noun in _LINKS:
+                    break
+                if (words_is_thing(base) or lexicon.category(base) is not None) and not words_is_place(base) and (
+                        lexicon.category(base) not in (priors.PERSON, priors.ANIMAL)):
+                    return True
+    return False
 
 
 def _scene_after(words: list[str], k: int) -> bool:

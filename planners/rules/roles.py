@@ -390,7 +390,10 @@ class NounPhrases:
         """'Miso is a fat orange tabby', 'Sam is a gnome artificer': a name, then what its bearer is;
         the bearer is the thing said after 'is'. True when handled."""
         nxt = self._next()
-        after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        at = self.index + 2
+        while at < len(self.chunks) and self.chunks[at].kind == "FILLER" and at == self.index + 2:
+            at += 1  # "Luna is all black"
+        after = self.chunks[at] if at < len(self.chunks) else None
         if not self._capitalised(np) or nxt is None or nxt.kind != "COPULA" or after is None or after.np is None:
             return False
         said = [t.text for t in after.np.modifiers]
@@ -400,7 +403,7 @@ class NounPhrases:
                       and self.out.mentions[i].count >= 1 and not self.out.mentions[i].uncounted), None)
         if after.np.headless and said and after.np.count is None and named is not None:
             self._split(named, said)  # "my three chickens … Henny is white, Pepper is black": one of them each
-            self.skip.update({self.index + 1, self.index + 2})
+            self.skip.update(range(self.index + 1, at + 1))
             self.group = [self.last]  # what comes next is said of the next one
             return True
         if after.np.det not in ("a", "an") or after.np.noun is None:
@@ -448,6 +451,8 @@ class NounPhrases:
             return
         self.out.mentions[plural].count -= 1
         named.parent = plural
+        if named.noun in lexicon.COATS and mentions[plural].category == priors.ANIMAL:
+            named.noun = mentions[plural].noun  # "Miso is a fat orange tabby": one of the cats, described
 
     def _name_said_between(self, np: NounPhrase) -> bool:
         """'the little girl, Pip, in her dungarees': a name between commas after someone is theirs."""
