@@ -17,7 +17,7 @@ from planners.rules import lexicon, words
 from planners.rules.inflection import plural_candidates, singular
 from planners.rules.requests import request_spans
 from planners.rules.tokens import SENTENCE_END, Token
-from planners.rules.words import is_concrete, is_english
+from planners.rules.words import is_compound, is_concrete, is_english
 from planners.rules.words import lemmas as words_lemmas
 
 # -- the phrase table ----------------------------------------------------------------------
@@ -267,8 +267,12 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
             continue  # "actually make it dusk …": no thing said again
         if pattern.kind == "WEAR" and words[i] == "worn" and i > 0 and words[i - 1] in _BEFORE_A_DESCRIBED_THING:
             continue  # "in worn hiking boots", "a worn leather bag": worn out, not put on
-        if pattern.kind == "ZONE" and i + length < len(words) and lexicon.is_known_noun(singular(words[i + length])[0]):
-            continue  # "on the top shelf", "in the front row": a place on a thing, not on the canvas
+        if pattern.kind == "ZONE" and i + length < len(words) and (lexicon.is_known_noun(singular(words[i + length])[0])
+                                                                    or is_compound(words[i + length - 1],
+                                                                                   singular(words[i + length])[0])
+                                                                    or words[i + length - 1] in ("back", "front")
+                                                                    and "NOUN" in words_lemmas(singular(words[i + length])[0])):
+            continue  # "on the top shelf", "in the front row", "in the back seat": a place on a thing, not on the canvas
         if pattern.unless_of and i + length < len(words) and words[i + length] == "of":
             if words[i + length + 1:i + length + 3] not in _OF_THE_PICTURE:
                 continue

@@ -20,6 +20,9 @@ def singular(word: str) -> tuple[str, bool]:
         return base, word not in lexicon.ZERO_PLURALS
     if word in lexicon.PLURALIA_TANTUM or word in lexicon.SINGULAR_S:
         return word, False
+    if word.endswith("s") and word in lexicon.CLOTHING and not any(
+            c in lexicon.CLOTHING or lexicon.is_known_noun(c) or lexicon.category(c) for c in (word[:-1], word[:-2])):
+        return word, False  # "breeches", "jodhpurs", "dungarees": one garment, worn, of a plural name
     if lexicon.is_known_noun(word) and not _plural_of_known(word) and not _listed_plural(word):
         return word, False
     if word.endswith("s") and not lexicon.is_known_noun(word):

@@ -216,7 +216,13 @@ class NounPhrases:
             return
         if kind == "OF" and self.index >= 3 and not lexicon.is_setting(np.noun or ""):
             edge, rel = self.chunks[self.index - 2], self.chunks[self.index - 3]
-            if edge.np is not None and edge.np.noun in _PLACE_PARTS and rel.kind in ("REL", "PREP", "VERB"):
+            seat = edge.np is not None and edge.np.det == "the" and rel.kind == "REL" and rel.value in (
+                "inside", "on") and np.det in ("a", "an") and edge.np.noun not in lexicon.ABSTRACT and not any(
+                i for i, m in enumerate(self.out.mentions) if m.noun == edge.np.noun)
+            if seat:
+                # "sitting in the passenger seat of a red convertible", "on the hood of a truck": in or on it
+                link, kind = ("REL", rel.value), "REL"
+            elif edge.np is not None and edge.np.noun in _PLACE_PARTS and rel.kind in ("REL", "PREP", "VERB"):
                 # "a cup at the edge of a desk": by the desk; "crows from the top of a crate", "crows
                 # line the top of a billboard": on it
                 link, kind = ("REL", rel.value if rel.kind == "REL" else "on"), "REL"

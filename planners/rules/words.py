@@ -268,7 +268,8 @@ def correct(word: str) -> str:
         near = [(edit_distance(stem, noun), noun) for noun in _object_nouns()
                 if abs(len(noun) - len(stem)) <= allowed and noun[0] == stem[0] and len(letters ^ set(noun)) <= 2 * allowed]
         # a word built on a known one is a word of its own ("snowboarder", "teapots"), not a typo
-        near = sorted((d, n) for d, n in near if d <= allowed and not stem.startswith(n))
+        near = sorted((d, n) for d, n in near if d <= allowed and not stem.startswith(n)
+                      and not (n.endswith("s") and not stem.endswith("s")))  # "knocker" is no typo of "knickers"
         if near and (len(near) == 1 or near[0][0] < near[1][0]):
             return near[0][1] + suffix
         joined = any(is_english(stem[:k]) and is_english(stem[k:]) for k in range(3, len(stem) - 2))
