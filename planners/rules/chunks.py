@@ -56,6 +56,14 @@ _phrase("ZONE", (None, "bottom"), "on|at|in|to|near|along the very? bottom|lower
         unless_of=True)
 _phrase("ZONE", ("center", None), "in|at the middle|center|centre", "in the very middle|center|centre",
         "in the? dead center|centre", "dead center|centre", "smack in the middle", unless_of=True)
+# One thing in each of several corners: "a dove in each top corner", "a star in all four corners".
+_TL, _TR, _BL, _BR = ("left", "top"), ("right", "top"), ("left", "bottom"), ("right", "bottom")
+_phrase("CORNERS", (_TL, _TR, _BL, _BR), "in|at|into each|every corner", "in|at|into all the? four|4 corners",
+        "in|at the four|4 corners", unless_of=True)
+_phrase("CORNERS", (_TL, _TR), "in|at each|both top|upper corner|corners", "in|at the two top|upper corners",
+        unless_of=True)
+_phrase("CORNERS", (_BL, _BR), "in|at each|both bottom|lower corner|corners", "in|at the two bottom|lower corners",
+        unless_of=True)
 # The asker changing their mind: "actually make it three unicorns", "no wait, a blue parrot".
 _phrase("CORRECT", "recount", "actually|oh|ok|okay|hmm|wait|no ,? wait|actually|no? ,? make|change it|that|them to|into?",
         "make|change it|that to? ,?")
@@ -1234,6 +1242,10 @@ class Chunker:
                 head_start, noun, plural = found
                 head_end = j + 1
                 break
+        if found is not None and head_end == last + 1 and head_start == last and self._doing_after_noun(first, last, end):
+            found = _known_noun_at(words, last - 1, first) or (last - 1, *singular(words[last - 1]))
+            head_start, noun, plural = found  # "a big orange sun setting behind the lighthouse"
+            head_end = last
         if last > first and self.tokens[last].text[:1].isupper() and self.tokens[last - 1].text.islower() and (
                 lexicon.category(words[last - 1]) in (priors.PERSON, priors.ANIMAL)):
             named = _known_noun_at(words, last - 1, first)
@@ -1298,6 +1310,18 @@ class Chunker:
             head_start, noun = head_start - 1, f"{words[head_start - 1]} {noun}"  # "a water cooler"
         np.noun, np.plural = lexicon.ALIASES.get(noun, noun), plural
         return head_start, head_end
+
+    def _doing_after_noun(self, first: int, last: int, end: int) -> bool:
+        """'a sun setting behind …', 'a planet filling the top half': after a thing's name, an -ing
+        word whose noun sense is nothing to draw, followed by where or what, is what the thing does."""
+        word = self.words[last]
+        if last <= first or not word.endswith("ing") or "VERB" not in words_lemmas(word) or is_concrete(word):
+            return False
+        before = singular(self.words[last - 1])[0]
+        if lexicon.is_setting(before) or not (is_concrete(before) or lexicon.category(before) is not None):
+            return False
+        after = self.words[end] if end < len(self.words) else ""
+        return after in lexicon.PREPOSITIONS or after in lexicon.DETERMINERS or after in ("behind", "over", "across")
 
     @staticmethod
     def _names_with(modifier: str, noun: str) -> bool:

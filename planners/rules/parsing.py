@@ -520,6 +520,18 @@ class _Reader(NounPhrases, Owners):
         else:
             self._set_zone(target, chunk.value)
 
+    def _on_corners(self, chunk: Chunk) -> None:
+        """'a white dove in each top corner': one of the thing just named in each of those corners."""
+        target = self.last if self.last is not None and self.last_role in ("subject", "object") else None
+        if target is None or self.out.mentions[target].count not in (1, len(chunk.value)):
+            return
+        first = self.out.mentions[target]
+        first.count = 1
+        self._set_zone(target, chunk.value[0])
+        for zone in chunk.value[1:]:
+            self.out.mentions.append(dataclasses.replace(first, details=list(first.details), actions=list(first.actions),
+                                                         detail_nouns=list(first.detail_nouns), zone=zone))
+
     def _set_zone(self, index: int, zone: tuple[str | None, str | None]) -> None:
         mention = self.out.mentions[index]
         mention.zone = (zone[0] or mention.zone[0], zone[1] or mention.zone[1])
