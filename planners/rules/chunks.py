@@ -342,6 +342,7 @@ def _known_head_named_with(modifier: str, noun: str) -> bool:
     if "NOUN" not in found or "ADJ" in found or words.verb_tags(modifier) & {"VBG", "VBD", "VBN"}:
         return False
     if (modifier in lexicon.MATERIALS or modifier in lexicon.WOODS or modifier in lexicon.COLOURS or lexicon.is_setting(modifier)
+            or modifier in lexicon.PATTERNS
             or modifier in lexicon.MASS_NOUNS or modifier in lexicon.STYLE_WORDS or _number(modifier) is not None):
         return False
     kind, modifier_kind = lexicon.category(noun), lexicon.category(modifier)

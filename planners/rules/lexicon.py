@@ -71,7 +71,8 @@ MATERIALS = _words(
     "obsidian onyx ivory "
     "mahogany teak ebony rosewood cherrywood driftwood plywood "
     "jute rattan burlap hemp sisal cork granite slate terracotta enamel pewter aluminum aluminium "
-    "titanium acrylic resin vinyl nylon polyester mesh chiffon tulle"
+    "titanium acrylic resin vinyl nylon polyester mesh chiffon tulle "
+    "foam wire bone sheepskin lambskin cowhide rawhide"
 )
 # Trees whose names also name their wood: "an oak desk" is a desk, "a single oak" a tree.
 WOODS = _words("oak pine walnut maple cedar birch ash beech elm cherry willow spruce fir redwood")
