@@ -62,7 +62,7 @@ def test_article(word: str, expected: str) -> None:
     ("a dozen eggs", {"egg": 12}), ("half a dozen donuts", {"donut": 6}), ("twelve roses", {"rose": 12}),
     ("both cats", {"cat": 2}), ("a single lamp", {"lamp": 1}), ("one backpack", {"backpack": 1}),
     ("four knifes", {"knife": 4}), ("two sheeps", {"sheep": 2}), ("a sheep", {"sheep": 1}),
-    ("three fish", {"fish": 3}), ("geese on a pond", {"goose": 3}), ("a herd of cows", {"cow": 5}),
+    ("three fish", {"fish": 3}), ("geese on a pond", {"goose": 1}), ("kids on a lawn", {"kid": 3}), ("a herd of cows", {"cow": 5}),
     ("a flock of geese", {"goose": 5}), ("twenty balloons", {"balloon": 20}),
     ("a pair of scissors", {"scissors": 1}), ("two pairs of scissors", {"scissors": 2}),
     ("5 mice and 2 children", {"mouse": 5, "child": 2}), ("eleven people", {"person": 11}),
@@ -265,3 +265,24 @@ def test_nouns_whose_usual_sense_is_a_place_come_from_wordnet(noun, place) -> No
 def test_unknown_words_after_in_or_at_are_things_or_places_by_wordnet(prompt, expected) -> None:
     scene = RulesPlanner().plan(prompt, canvas=Canvas()).scene
     assert Counter(i.name for i in scene.instances) == expected
+
+
+@pytest.mark.parametrize(("prompt", "name", "caption", "summary"), [
+    ("an old man feeding pigeons in a square", "pigeon", "pigeons", "a man and pigeons"),
+    ("apples on a wooden table", "apple", "apples", "apples and a table"),
+    ("a beekeeper with bees buzzing around him", "bee", "bees buzzing", "a beekeeper and bees"),
+])  # fmt: skip
+def test_an_uncounted_plural_of_things_is_one_box_said_in_the_plural(prompt, name, caption, summary) -> None:
+    scene = RulesPlanner().plan(prompt, canvas=Canvas(768, 512)).scene
+    group = [i for i in scene.instances if i.name == name]
+    assert len(group) == 1 and group[0].caption.startswith(caption)
+    assert scene.summary.startswith(summary)
+
+
+def test_a_count_the_words_give_an_uncounted_plural_keeps_its_boxes() -> None:
+    def count(prompt: str, name: str) -> int:
+        return sum(i.name == name for i in RulesPlanner().plan(prompt, canvas=Canvas(768, 512)).scene.instances)
+
+    assert count("six students at their desks", "desk") == 6       # one each
+    assert count("ducks on a pond, one white and one brown", "duck") >= 2  # members named
+    assert count("kids playing tag", "kid") == 3                   # people are each drawn

@@ -20,7 +20,11 @@ def instance_caption(mention: Mention) -> str:
     """'a man in a red hat and a blue jacket, sitting': this instance, its details, what it does."""
     words = [w for w in mention.modifiers if w.lower() not in lexicon.DETERMINERS and w.lower() not in ("more", "other")]
     first = words[0] if words else mention.head
-    parts = [article(first) if not mention.proper else "", *words, mention.head]
+    head = mention.head
+    if mention.many:  # one box for "pigeons": said in the plural, with no article
+        last = head.rsplit(" ", 1)
+        head = " ".join([*last[:-1], plural(last[-1])])
+    parts = [article(first) if not mention.proper and not mention.many else "", *words, head]
     for link, text in mention.details:
         parts += [link, text]
     if mention.actions:
@@ -45,23 +49,25 @@ def is_human(mention: Mention) -> bool:
     return not any(w.lower() in THING_MODIFIERS for w in mention.modifiers)
 
 
-def things_listed(names: list[str]) -> str | None:
-    """'a man, a woman and two dogs': each name once, counted, in order of first mention. Every
-    planner's `Scene.summary` starts from this, so no instance's details reach the regions' base."""
+def things_listed(names: list[str], many: frozenset[str] = frozenset()) -> str | None:
+    """'a man, a woman and two dogs': each name once, counted, in order of first mention; a name in
+    `many` stands for an uncounted many ('pigeons'). Every planner's `Scene.summary` starts from this,
+    so no instance's details reach the regions' base."""
     counts: dict[str, int] = {}
     for name in names:
         key = " ".join(name.lower().split())
         if key:
             counts[key] = counts.get(key, 0) + 1
-    parts = [f"{article(name)} {name}" if n == 1 else f"{number_word(n)} {plural(name)}" for name, n in counts.items()]
+    parts = [plural(name) if n == 1 and name in many else f"{article(name)} {name}" if n == 1
+             else f"{number_word(n)} {plural(name)}" for name, n in counts.items()]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def summary(names: list[str], description: Description) -> str | None:
+def summary(names: list[str], description: Description, many: frozenset[str] = frozenset()) -> str | None:
     """'a man, a woman and two dogs in a park': the things, counted, without their details."""
-    text = things_listed(names)
+    text = things_listed(names, many)
     if text is None:
         return None
     places = [s for s in description.settings if not s[2]]

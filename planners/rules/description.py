@@ -24,6 +24,7 @@ class Mention:
     detail_nouns: list[str | None] = field(default_factory=list)  # the noun of each detail, if one
     proper: bool = False                         # a name ("Earth"): no article in its caption
     uncounted: bool = False                      # a bare plural ("hiking buddies"): how many was not said
+    many: bool = False                           # one box for an uncounted many ("feeding pigeons")
 
     @property
     def is_person(self) -> bool:

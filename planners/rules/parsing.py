@@ -29,7 +29,23 @@ def describe(prompt: str) -> Description:
     reader.read()
     _game_pieces(reader.out, tokens)
     _dressed_are_people(reader.out)
+    _one_box_for_many(reader.out)
     return reader.out
+
+
+def _one_box_for_many(description: Description) -> None:
+    """'feeding pigeons', 'bees buzzing around him': a plural of things or animals no one counted,
+    with nothing said of any one of them, is drawn as one box that holds them all, captioned in the
+    plural; a count the words gave it after all ('four bowlers holding bowling balls': one each) or
+    members named from it keep it many boxes."""
+    parents = {m.parent for m in description.mentions}
+    for index, mention in enumerate(description.mentions):
+        if not mention.many:
+            continue
+        if mention.count != lexicon.DEFAULT_PLURAL_COUNT or index in parents or mention.is_person:
+            mention.many = False
+        else:
+            mention.count = 1
 
 
 def _collective(noun: str, head: str = "") -> bool:

@@ -73,7 +73,8 @@ class RulesPlanner(Planner):
             width=solved.width,
             height=solved.height,
             seed=seed,
-            summary=captions.summary([i.name for i in instances], description),
+            summary=captions.summary([i.name for i in instances], description,
+                                     frozenset(i.name for i, m in zip(instances, chosen, strict=True) if m.many)),
             instances=instances,
             relations=layout.apply_reading(_scene_relations(readings, chosen), relations, solved.relations),
         )
@@ -164,7 +165,11 @@ def _instances(description: Description, notes: list[str]) -> tuple[dict[int, li
 
 
 def _prior(mention: Mention, pose: str | None = None) -> priors.SizePrior | None:
-    """Sizes for people and animals the size table does not name: a person's, a dog's."""
+    """Sizes for people and animals the size table does not name: a person's, a dog's; a box for an
+    uncounted many ('pigeons') is wider and a little taller than one of them, as a small group is."""
+    if mention.many:
+        one = _prior(dataclasses.replace(mention, many=False), pose) or priors.prior_for(mention.noun, pose)
+        return priors.SizePrior(one.height * 1.3, one.aspect * 2.5, one.category)
     if mention.noun in priors.NOUNS or mention.category not in (priors.PERSON, priors.ANIMAL):
         return None
     return priors.prior_for("person" if mention.category == priors.PERSON else "dog", pose)

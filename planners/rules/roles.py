@@ -15,7 +15,7 @@ from planners import priors
 from planners.rules import lexicon, words
 from planners.rules.chunks import Chunk, NounPhrase
 from planners.rules.description import Mention, Relation
-from planners.rules.inflection import article, singular
+from planners.rules.inflection import article, plural, singular
 from planners.rules.tokens import SENTENCE_END, Token
 
 # Relations that name a direction, which a frame word turns into a zone ("on the left of the image").
@@ -110,7 +110,7 @@ _HIGH_GROUND = frozenset({"ridge", "summit", "peak", "plateau", "crest", "slope"
                           "hill", "dune", "moor", "tundra", "glacier"})
 # Places with edges of their own, drawn as a thing where something is beside them ("next to the pool").
 _BOUNDED_PLACES = frozenset({"pool", "dock", "pier", "jetty", "bar", "stall", "booth", "kiosk", "gazebo", "well",
-                             "hot tub", "swimming pool", "pond", "fountain"})
+                             "hot tub", "swimming pool", "pond", "fountain", "aquarium", "terrarium", "fish tank"})
 _BESIDE = frozenset({"next to", "beside", "behind", "in front of", "left of", "right of", "alongside"})
 _SIDES = frozenset({"front", "back", "middle", "center", "centre", "rear"})
 _BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
@@ -1585,6 +1585,9 @@ class NounPhrases:
             return True  # "a table with a clay volcano on it", "a stone well": a model or a thing made of stuff
         if kind == "WITH" and self.owner == "setting" and np.det in ("a", "an"):
             return True
+        if kind in (None, "SENT") and np.det in ("a", "an") and nxt is not None and nxt.kind == "WITH" and (
+                np.noun in _BOUNDED_PLACES):
+            return True  # "an aquarium with exactly 5 goldfish", "a pond with three ducks": what holds them
         return kind in ("REL", "PREP") and np.det in ("a", "an") and self._placed_in_picture()
 
     def _place_of_place(self) -> bool:
@@ -1912,8 +1915,9 @@ class NounPhrases:
             self.out.mentions[i].category in (priors.PERSON, None) for i in subjects)
         # ("four bowlers holding bowling balls": one each)
         if (np.det == "their" or each_rides or held_each) and np.plural and np.count is None and owners > 1 and (
-                self.out.mentions[target].count == lexicon.DEFAULT_PLURAL_COUNT):
+                self.out.mentions[target].uncounted):
             self.out.mentions[target].count = min(owners, 12)  # "six students at their desks", "two kids on bikes": one each
+            self.out.mentions[target].many = False
         if subjects:
             self._relate(subjects, relation, target)
         else:
@@ -2188,8 +2192,9 @@ class NounPhrases:
         kind, value = link[0], link[1]
         noun = np.noun
         if kind == "VERB":
+            said = plural(noun) if self.out.mentions[target].many else f"{article(noun)} {noun}"  # "feeding ducks"
             for index in subjects:
-                self._extend_action(self.out.mentions[index], value, f"{article(noun)} {noun}")
+                self._extend_action(self.out.mentions[index], value, said)
             gerund = value.gerund.split()[0] if value.gerund else ""
             seat = self.out.mentions[target].noun in _SURFACES or self.out.mentions[target].category == priors.FURNITURE
             if gerund in _SHARING and seat and value.relation in (None, "next to"):
@@ -2559,6 +2564,7 @@ class NounPhrases:
         noun = np.noun
         assert noun is not None
         count = np.count
+        many = False
         if count is None:
             # "a leather shoes", "a cubic dice": after "a" the user means one; "herding sheep": many
             herd = noun in lexicon.HERD_PLURALS and np.det is None and np.head and np.head[-1].low == noun
@@ -2567,6 +2573,9 @@ class NounPhrases:
                 lexicon.KIN_PAIRS.get(noun) if np.det in ("my", "his", "her", "your") else None) or next(
                 (lexicon.COUNTING_MODIFIERS[t.low] for t in np.modifiers if t.low in lexicon.COUNTING_MODIFIERS), None)
             count = (natural or lexicon.DEFAULT_PLURAL_COUNT) if plural else 1
+            # "feeding pigeons", "bees buzzing around him": how many was not said, so one box holds
+            # them all; people are each drawn (and posed), so "kids playing" are several
+            many = plural and natural is None and lexicon.category(noun) != priors.PERSON
         if np.pair and noun in lexicon.PLURALIA_TANTUM:
             count = np.pairs  # "a pair of scissors" is one pair
         # "a pile of laundry", "a basket of fruit": one heap of stuff, captioned so
@@ -2600,8 +2609,10 @@ class NounPhrases:
             self.out.mentions.append(Mention(noun, earlier.count or 1, category, head,
                                              [t.text for t in earlier.modifiers]))
         self.ellipsis = []
-        mention = Mention(noun, count, category, head, [t.text for t in np.modifiers], proper=self._proper(np),
-                          uncounted=np.count is None and count == lexicon.DEFAULT_PLURAL_COUNT and np.plural)
+        uncounted = np.count is None and count == lexicon.DEFAULT_PLURAL_COUNT and np.plural
+        many = many and uncounted and not heap and noun != "person"
+        mention = Mention(noun, count, category, head, [t.text for t in np.modifiers],
+                          proper=self._proper(np), uncounted=uncounted, many=many)
         if detail is not None:
             mention.add_detail(*detail)
         if self.pending_zone is not None:
