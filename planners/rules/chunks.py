@@ -268,7 +268,8 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
         if pattern.kind == "CORRECT" and pattern.value == "recount" and (
                 i + length >= len(words) or _number(words[i + length]) is None):
             continue  # "make it look moody": no count said again
-        if pattern.kind == "CORRECT" and pattern.value == "select" and words[i + length:i + length + 1] != ["the"]:
+        if pattern.kind == "CORRECT" and pattern.value == "select" and words[i + length:i + length + 1] not in (
+                ["the"], ["his"], ["her"], ["their"], ["its"], ["my"]):
             continue  # "actually make it brighter": no one of them picked out
         if pattern.kind == "CORRECT" and pattern.value == "replace" and words[i + length - 1] in (
                 "it", "that", "them", "those", "to", "into") and words[i + length:i + length + 1] not in (["a"], ["an"]):

@@ -183,6 +183,9 @@ class NounPhrases:
         if self.correcting in ("select", "replace") and self._worn_anew(np):
             self.correcting = False
             return
+        if (self.correcting == "select" or self.recolouring) and self._recoloured(np):
+            self.correcting, self.recolouring = False, True  # "…, and the banner blue": the next one too
+            return
         if self.correcting == "select" and np.headless and np.det == "the" and np.modifiers:
             self.selector = [t.low for t in np.modifiers if t.low != "one"]  # "make the black one …": which one changes
             self.correcting = "becomes"
@@ -348,8 +351,8 @@ class NounPhrases:
         object_of = k > 0 and self.chunks[k - 1].kind in ("PREP", "VERB") and before.kind == "COMMA" and (
             named.category == priors.PERSON)
         if kin.np is None or kin.np.noun != named.noun or not (
-                kin.np.det in _POSSESSIVES or (kin.np.det == "the" or titled or object_of and kin.np.det in ("a", "an"))
-                and before.kind == "COMMA"):
+                kin.np.det in _POSSESSIVES or (kin.np.det == "the" or titled or object_of and kin.np.det in ("a", "an")
+                                               or self._bare_role_then_who(kin, named)) and before.kind == "COMMA"):
             # "a trumpet player in a fedora, a woman with an accordion": a list; "the groomer, a woman";
             # "handing a latte to a customer, an older man …": who the customer is
             return False
@@ -362,6 +365,45 @@ class NounPhrases:
         named.modifiers.extend(t.text for t in np.modifiers if t.low not in lexicon.DETERMINERS)
         self.owner, self.group, self.last_role = self.last, [self.last], "subject"
         return True
+
+    def _recoloured(self, np: NounPhrase) -> bool:
+        """'actually make the dog brown instead', 'make his suit charcoal grey', 'make the horse
+        black, and the banner blue': a thing named before, said again with the colours it has now;
+        its old colours are dropped. True when handled."""
+        said = [t.low for t in self.tokens[np.start:np.end]]
+        if np.noun is None or np.det not in ("the", *lexicon.POSSESSIVES) or len(said) < 3:
+            return False
+        name = np.noun.split()
+        at = next((k for k in range(1, len(said) - len(name) + 1) if said[k:k + len(name)] == name
+                   or [singular(w)[0] for w in said[k:k + len(name)]] == name), None)
+        new = said[at + len(name):] if at is not None else []
+        if not new or not all(w in lexicon.COLOURS or w in lexicon.COLOUR_SHADES or w in lexicon.MATERIALS
+                              or w in lexicon.PATTERNS for w in new):
+            return False
+        old = lexicon.COLOURS | lexicon.COLOUR_SHADES | (lexicon.MATERIALS if any(w in lexicon.MATERIALS for w in new)
+                                                       else frozenset())
+        for mention in reversed(self.out.mentions):
+            if mention.noun == np.noun:
+                mention.modifiers = [*new, *(m for m in mention.modifiers if m.lower() not in old)]
+                return True
+            for k, noun in enumerate(mention.detail_nouns):
+                if noun == np.noun:  # "make his suit charcoal grey": the suit he wears
+                    link, words_said = mention.details[k]
+                    kept = [w for w in words_said.split() if w.lower() not in old and w.lower() not in ("a", "an")]
+                    mention.details[k] = (link, " ".join([article(new[0]), *new, *kept]))
+                    return True
+        return False
+
+    def _bare_role_then_who(self, kin: Chunk, named: Mention) -> bool:
+        """'a chef, a big man with a mustache, …', 'a customer, a young woman in a raincoat': a role
+        said bare, then a plain person described, is who that one is (but "a trumpet player in a fedora,
+        a woman with an accordion" is a list, and so are roles after a colon)."""
+        nxt = self._next()
+        described = nxt is not None and (nxt.kind in ("WITH", "WEAR") or nxt.kind == "REL" and nxt.value == "inside")
+        k = self.chunks.index(kin)
+        first = k == 0 or self.chunks[k - 1].kind in ("SENT", "COMMA") and (k < 2 or self.chunks[k - 2].kind != "NP")
+        return (kin.np.det in ("a", "an", None) and described and first and not named.details and not named.actions
+                and named.category == priors.PERSON and not self.announced)
 
     def _capitalised(self, np: NounPhrase) -> bool:
         return np.det is None and np.count is None and not np.plural and np.end > np.start and all(
