@@ -70,6 +70,11 @@ _phrase("CORRECT", "recount", "actually|oh|ok|okay|hmm|wait|no ,? wait|actually|
 # "actually no, make the black one a tuxedo cat": which one, then what it becomes
 _phrase("CORRECT", "select", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? make|change|turn")
 _phrase("CORRECT", "recount", "no actually|wait")  # "five candlesticks … no actually seven candlesticks"
+# "No, scratch that, I want three cats": what was said is taken back for what follows
+_phrase("CORRECT", "recount", "no|oh|ok|okay|hmm ,? scratch|forget that|it ,? i|we want|need|'d|would like? ,?",
+        "scratch|forget that|it ,? i|we want|need ,?", "no|oh|ok|okay|hmm ,? scratch|forget that|it ,?",
+        "scratch|forget that|it ,?")
+_phrase("CORRECT", "replace", "no|oh|ok|okay|hmm ,? scratch|forget that|it ,?", "scratch|forget that|it ,?")
 # "Actually make it a grey cat instead.": the thing said again, described anew
 _phrase("CORRECT", "replace", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? make|change it|that|them|those to|into?")
 _phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?", "sorry ,", "sorry ,? i mean|meant ,?",
@@ -141,6 +146,7 @@ _phrase("NEG", "no", "isn't|aren't|wasn't|doesn't|don't|didn't|not wearing|holdi
 _phrase("NEG", "retract", "skip|drop|remove|ditch|lose|delete|scrap|nix|forget the|those|that|these",
         "get rid of the|those|that|these", "take out|away the|those|that|these", "leave out the|those|that|these",
         "no need for the|those|that|these")
+_phrase("FILLER", "modal", "must|should|shall|might|would|could")  # "the cat should be white": no verb of its own
 _phrase("FILLER", "polite", "please|pls|plz|thanks|thx|ty", "thank you|u so? much?")  # "a red barn please": no verb
 _phrase("FILLER", "me", "for me|us", "me", "us")  # "generate for me a cozy scene": the speaker, no thing
 _phrase("FILLER", "not", "not far|too|very|only|just|quite|yet|even|exactly|much|always")
@@ -384,6 +390,7 @@ _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lex
             | lexicon.DETERMINERS | frozenset({"there", "here", "no", "not", "without", "nobody", "himself", "herself", "itself", "themselves"})
             | frozenset({"about"})  # "a book about space": what it is about is no part of its name
             | frozenset({"because", "bc", "cuz", "coz", "bcuz", "bcoz"})  # the asker's reason starts
+            | frozenset({"must", "should", "shall", "might", "would", "could"})  # "the cat must be grey"
             | frozenset({"i", "i'd", "i'm", "i'll", "i've", "we", "we'd", "we're", "you", "you'd", "let's",
                          "he", "she", "they", "him", "them"})
             | lexicon.CHAT
@@ -548,6 +555,10 @@ class Chunker:
                 kind = "SENT" if word in SENTENCE_END else "COMMA" if word in ",:()\"/" else "OTHER"
                 chunks.append(Chunk(kind, i, i + 1, word))
                 i += 1
+                continue
+            if self._age_said(i):
+                chunks.append(Chunk("OTHER", i, i + 2, "age"))  # "a girl around 10 curled up": her age, no count
+                i += 2
                 continue
             if match_count(self.words, i) is None:
                 phrase = match_phrase(self.words, i)
@@ -1129,6 +1140,12 @@ class Chunker:
                 return True
             k -= 1
         return False
+
+    def _age_said(self, i: int) -> bool:
+        """'a girl around 10', 'a boy about 6': after someone, a rough number is their age."""
+        return (0 < i < len(self.words) - 1 and self.words[i] in ("around", "about", "aged", "maybe", "roughly")
+                and _number(self.words[i + 1]) is not None and lexicon.category(singular(self.words[i - 1])[0]) == priors.PERSON
+                and (i + 2 >= len(self.words) or not lexicon.is_known_noun(singular(self.words[i + 2])[0])))
 
     def _participle_after_comma(self, i: int) -> bool:
         """After a comma, an -ing form that can only be a verb, followed by a bare plural it does not

@@ -117,6 +117,7 @@ class _Reader(NounPhrases, Owners):
         self.pair_turn = 0                      # "one …, the other …" of people named one by one
         self.correcting: str | bool = False     # "actually make it three unicorns": the next phrase corrects
         self.recolouring = False                 # "make the horse black, and the banner blue": still recolouring
+        self.swapping: int | None = None         # "change the apple to a mug of tea": the apple
         self.selector: list[str] = []           # "make the black one a tuxedo cat": the words that pick it out
         self.worked_at = -1                     # the chunk naming where an activity's stuff lies ("in a pan")
         self.named_member = False               # "Miso is a fat tabby": the next thing is a named one

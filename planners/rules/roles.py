@@ -183,6 +183,11 @@ class NounPhrases:
         if self.correcting in ("select", "replace") and self._worn_anew(np):
             self.correcting = False
             return
+        if self.swapping is not None and np.noun is not None:
+            self._swapped(np)
+            return
+        if self.correcting == "select" and self._swap_named(np):
+            return
         if (self.correcting == "select" or self.recolouring) and self._recoloured(np):
             self.correcting, self.recolouring = False, True  # "…, and the banner blue": the next one too
             return
@@ -365,6 +370,34 @@ class NounPhrases:
         named.modifiers.extend(t.text for t in np.modifiers if t.low not in lexicon.DETERMINERS)
         self.owner, self.group, self.last_role = self.last, [self.last], "subject"
         return True
+
+    def _swap_named(self, np: NounPhrase) -> bool:
+        """'Hmm actually change the apple to a mug of tea': the thing named is to become the next
+        one; True when it is (the next phrase makes the swap)."""
+        nxt = self._next()
+        if np.det != "the" or np.noun is None or nxt is None or nxt.kind not in ("PREP", "REL") or (
+                self.tokens[nxt.start].low not in ("to", "into", "for", "with")):
+            return False
+        old = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun == np.noun
+                    and self.out.mentions[i].count > 0), None)
+        if old is None:
+            return False
+        self.swapping, self.correcting, self.link = old, False, None
+        self.skip.add(self.index + 1)
+        return True
+
+    def _swapped(self, np: NounPhrase) -> None:
+        """The thing said after 'change the apple to …' takes the old one's place and relations."""
+        old, self.swapping = self.swapping, None
+        first = len(self.out.mentions)
+        self._top_level(np, None)
+        if len(self.out.mentions) == first:
+            return
+        new = first
+        self.out.mentions[old].count = 0
+        self.out.relations[:] = [Relation(new if r.subject == old else r.subject, r.kind,
+                                          new if r.object == old else r.object, r.third, r.words)
+                                 for r in self.out.relations]
 
     def _recoloured(self, np: NounPhrase) -> bool:
         """'actually make the dog brown instead', 'make his suit charcoal grey', 'make the horse
@@ -1100,8 +1133,13 @@ class NounPhrases:
         if self.after_copula and self.group and words:
             singular_be = self.index >= 1 and self.tokens[self.chunks[self.index - 1].start].low in ("is", "was")
             said_of = [self.last] if singular_be and len(self.group) > 1 and self.last in self.group else self.group
+            colours = lexicon.COLOURS | lexicon.COLOUR_SHADES
             for index in said_of:  # ("…, Pepper is black and the little one, Nugget, is brown": that one)
-                self.out.mentions[index].modifiers.extend(words)
+                mention = self.out.mentions[index]
+                if index < self.sentence_start and any(w.lower() in colours for w in words):
+                    # "a brown cat … Ah no sorry, the cat must be grey": its colour now, said again
+                    mention.modifiers = [m for m in mention.modifiers if m.lower() not in colours]
+                mention.modifiers.extend(words)
             self.after_copula = False
             return
         if np.count is None and np.det is None:

@@ -29,6 +29,9 @@ VARIANTS: dict[str, str] = {
     "tshirt": "t-shirt", "tshirts": "t-shirts", "teeshirt": "t-shirt", "aeroplane": "airplane",
     "aeroplanes": "airplanes", "motorbike": "motorcycle", "motorbikes": "motorcycles",
     "u": "you", "ur": "your",
+    # the asker changing their mind, typed fast: "actualy make it …"
+    "actualy": "actually", "actully": "actually", "acutally": "actually", "actaully": "actually",
+    "acually": "actually", "actuall": "actually",
 }  # fmt: skip
 
 
