@@ -70,6 +70,7 @@ _phrase("CORRECT", "recount", "actually|oh|ok|okay|hmm|wait|no ,? wait|actually|
 # "actually no, make the black one a tuxedo cat": which one, then what it becomes
 _phrase("CORRECT", "select", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? make|change|turn")
 _phrase("CORRECT", "recount", "no actually|wait")  # "five candlesticks … no actually seven candlesticks"
+_phrase("CORRECT", "recount", "no ,|.|...|-|—", "no no ,?")  # "two penguins on ice, no, three penguins"
 # "No, scratch that, I want three cats": what was said is taken back for what follows
 _phrase("CORRECT", "recount", "no|oh|ok|okay|hmm ,? scratch|forget that|it ,? i|we want|need|'d|would like? ,?",
         "scratch|forget that|it ,? i|we want|need ,?", "no|oh|ok|okay|hmm ,? scratch|forget that|it ,?",

@@ -23,6 +23,10 @@ from planners.rules.tokens import Token, tokenize
 _ANY_ANIMAL_WORDS = frozenset({"animal", "pet", "creature", "critter", "beast", "farm animal", "baby animal"})
 
 
+# Kin words that name an animal's family ("two ducks, a mother and a baby"): of the animal announced.
+_ANIMAL_KIN = frozenset({"mother", "father", "mom", "mum", "dad", "mama", "papa", "baby", "parent", "child"})
+
+
 def describe(prompt: str) -> Description:
     tokens = tokenize(prompt)
     reader = _Reader(prompt, tokens, Chunker(tokens).run())
@@ -388,8 +392,9 @@ class _Reader(NounPhrases, Owners):
         """Whether a thing named after a counted plural can be one of it: a person for people; for
         animals, a kind of the animal named ("three cats, a tabby …"), any animal after a general
         word ("two pets, a cat and a rabbit"), never another animal ("two fawns …, a heron")."""
-        if kind == priors.ANIMAL and member.noun in ("male", "female"):
-            return True  # "two cardinals …, a bright red male and a brown female"
+        if kind == priors.ANIMAL and member.noun in ("male", "female") or kind == priors.ANIMAL and (
+                member.noun in _ANIMAL_KIN and source.noun not in _ANY_ANIMAL_WORDS):
+            return True  # "two cardinals …, a bright red male and a brown female"; "two ducks, a mother and a baby"
         if member.category not in (kind, None):
             return False
         if kind != priors.ANIMAL or member.category is None or source.noun in _ANY_ANIMAL_WORDS:
@@ -430,8 +435,9 @@ class _Reader(NounPhrases, Owners):
         for index in members:
             member = self.out.mentions[index]
             member.parent = announcer
-            if member.noun in ("male", "female") and kind == priors.ANIMAL:
+            if (member.noun in ("male", "female") or member.noun in _ANIMAL_KIN) and kind == priors.ANIMAL:
                 member.noun, member.head = source.noun, f"{member.head} {source.head}"  # "a bright red male cardinal"
+                member.category = kind
             elif kind == priors.ANIMAL and self._breed_of(member, source):
                 member.noun = source.noun  # "three kittens: a calico, a grey tabby …": kittens, each described
             if member.category is None:

@@ -135,6 +135,9 @@ def _preamble_sentence(words: list[str], start: int, end: int) -> bool:
     drawn = bool(set(said) & (_MAKE | {"where", "like", "draw", "paint", "show"})) or said[0] in ("picture", "imagine")
     # ("could you draw a shelf …?", "picture me, a woman in her 30s …": the scene)
     for_people = any(w == "for" and _for_whom(words, start + k + 1, end) for k, w in enumerate(said))
+    wants = next((m for m in range(start, end) if words[m] in _WANT), None)
+    if wants is not None and _wants_a_thing(words, wants + 1, end):
+        return False  # "so i want a little boy in an astronaut suit …!": the scene, asked for
     return asking and (asker or labelled) and not shows and not drawn and not for_people and words[end] == "."
 
 def _story_sentence(words: list[str], start: int, end: int) -> bool:
@@ -163,6 +166,22 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     people = any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in said
                  if w not in _FIRST_PERSON_ANY and w.isalpha())
     return not (people and _pointed_at_later(words, end + 1))
+
+
+def _wants_a_thing(words: list[str], k: int, end: int) -> bool:
+    """Whether what is wanted right after the want is a thing to draw ('i want a little boy in …'),
+    not a picture ('I need a clean, diagram-like picture', 'a new channel avatar')."""
+    if k >= end or words[k] not in _ARTICLES and words[k] not in lexicon.NUMBER_WORDS and not words[k].isdigit():
+        return False
+    phrase = []
+    for word in words[k + 1:end]:
+        if word in _ENDS or word in _LINKS or word in ("that", "which", "who", "and"):
+            break
+        phrase.append(word)
+    if not phrase or set(phrase) & (_PICTURES | {"avatar", "pfp", "emote", "emotes"}):
+        return False
+    head = singular(phrase[-1])[0]
+    return lexicon.category(head) is not None or words_is_thing(head)
 
 
 def _on_a_thing(said: list[str]) -> bool:

@@ -586,6 +586,10 @@ class NounPhrases:
             self.last, self.owner, self.group, self.last_role = plural, plural, [plural], "subject"
             return True
         same = [i for i, m in enumerate(self.out.mentions) if m.noun == np.noun]
+        if not same and np.count and np.noun is not None:
+            # "three hot air balloons …, no wait five balloons": the same things by their last word
+            same = [i for i, m in enumerate(self.out.mentions) if m.noun.rsplit(" ", 1)[-1] == np.noun
+                    or m.noun.endswith(np.noun) and len(m.noun) > len(np.noun) + 2]  # ("sailboats … six boats")
         if not same and np.noun is not None and self.last is not None and not np.count:
             # "two hobbits—sorry, halflings—": the last thing named, called otherwise
             last = self.out.mentions[self.last]
