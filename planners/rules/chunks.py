@@ -392,6 +392,7 @@ _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lex
             | frozenset({"about"})  # "a book about space": what it is about is no part of its name
             | frozenset({"because", "bc", "cuz", "coz", "bcuz", "bcoz"})  # the asker's reason starts
             | frozenset({"must", "should", "shall", "might", "would", "could"})  # "the cat must be grey"
+            | frozenset({"meets"})  # "Edward Hopper meets Blade Runner": two looks
             | frozenset({"i", "i'd", "i'm", "i'll", "i've", "we", "we'd", "we're", "you", "you'd", "let's",
                          "he", "she", "they", "him", "them"})
             | lexicon.CHAT

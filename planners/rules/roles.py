@@ -35,7 +35,7 @@ _PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "p
 _ROOM_PARTS = frozenset({"door", "window", "wall", "floor", "ceiling", "doorway", "entrance", "hallway", "staircase",
                          "stairs", "roof", "porch"})
 # Words after a name that make it the picture's look: "degas inspired", "ghibli style".
-_STYLE_MARKS = frozenset({"inspired", "style", "styled", "esque", "vibes", "aesthetic"})
+_STYLE_MARKS = frozenset({"inspired", "style", "styled", "esque", "vibes", "vibe", "aesthetic", "feeling", "energy"})
 # Buildings named as things in a list (not "in a church"): drawn as a thing of their own.
 _BUILDINGS = frozenset({"church", "chapel", "temple", "cathedral", "mosque", "pagoda", "shrine"})
 _DEGREE_WORDS = frozenset({"very", "so", "too", "quite", "really", "rather", "extremely", "super", "incredibly"})
@@ -767,6 +767,12 @@ class NounPhrases:
         unknown = np.noun is not None and np.noun not in priors.NOUNS and lexicon.category(np.noun) is None
         if before == "by" and unknown and np.head and all(t.text[:1].isupper() for t in np.head):
             return True  # a name, not "by the window"
+        named = np.det is None and np.count is None and np.head and all(
+            t.text[:1].isupper() for t in self.tokens[np.start:np.end] if t.is_word)
+        after = self.tokens[np.end].low if np.end < len(self.tokens) else ""
+        if named and (before in ("like", "meets", "ala", "à") or after == "meets" or self.tokens[np.start - 2:np.start] and [
+                t.low for t in self.tokens[np.start - 2:np.start]] in (["style", "of"], ["inspired", "by"])):
+            return True  # "painting style like Vermeer", "Edward Hopper meets Blade Runner": a maker's or a film's look
         framed = before == "for" and (np.det in lexicon.ARTICLES or np.det is None)
         previous = self.chunks[self.index - 2] if self.index >= 2 else None
         return framed and previous is not None and previous.kind in ("PICTURE", "NP") and (
