@@ -1263,7 +1263,9 @@ class Chunker:
                 head_start, noun, plural = found
                 head_end = j + 1
                 break
-        if found is not None and head_end == last + 1 and head_start == last and self._doing_after_noun(first, last, end):
+        doing = found is not None and head_end == last + 1 and head_start == last and self._doing_after_noun(
+            first, last, end)
+        if doing:
             found = _known_noun_at(words, last - 1, first) or (last - 1, *singular(words[last - 1]))
             head_start, noun, plural = found  # "a big orange sun setting behind the lighthouse"
             head_end = last
@@ -1273,7 +1275,7 @@ class Chunker:
             if named is not None:
                 # "our old dog Daisy", "my cat Pepper": the name of the one the noun says, whatever else it means
                 found, (head_start, noun, plural), head_end = named, named, last + 1
-        if found is not None and head_end <= last:
+        if found is not None and head_end <= last and not doing:
             # A word the lexicon does not know after a known noun: an English head comes last,
             # unless that word reads as a verb ("a cat licks", "a car parked").
             trailing = words[last]
@@ -1336,7 +1338,12 @@ class Chunker:
         """'a sun setting behind …', 'a planet filling the top half': after a thing's name, an -ing
         word whose noun sense is nothing to draw, followed by where or what, is what the thing does."""
         word = self.words[last]
-        if last <= first or not word.endswith("ing") or "VERB" not in words_lemmas(word) or is_concrete(word):
+        if last <= first or not word.endswith("ing") or "VERB" not in words_lemmas(word):
+            return False
+        name = self.tokens[last - 1].text
+        if name[:1].isupper() and name[1:].islower() and not is_english(self.words[last - 1]) and last - 1 == first:
+            return True  # "Oskar and Freya building a snowman": a name, then what she does
+        if is_concrete(word):
             return False
         before = singular(self.words[last - 1])[0]
         if lexicon.is_setting(before) or not (is_concrete(before) or lexicon.category(before) is not None):

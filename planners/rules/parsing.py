@@ -107,6 +107,7 @@ class _Reader(NounPhrases, Owners):
     def __init__(self, prompt: str, tokens: list[Token], chunks: list[Chunk]):
         self.prompt, self.tokens, self.chunks = prompt, tokens, chunks
         self.out = Description()
+        self.names: set[str] = set()  # first names of people met so far ("Jess", "Tom")
         self.depicting = False  # inside "a painting of ...": the painting is a thing, not the frame
         self._new_sentence()
 

@@ -59,7 +59,8 @@ class RulesPlanner(Planner):
                 notes.append(f"could not place {items[relation.subject].name} {relation.kind} "
                              f"{items[relation.object].name}: it conflicts with other relations")
         instances = [
-            Instance(name=_name(mention.noun), caption=captions.instance_caption(mention), box=box, pose=pose)
+            Instance(name=_name(mention.head if _named_person(mention) else mention.noun),
+                     caption=captions.instance_caption(mention), box=box, pose=pose)
             for mention, box, pose in zip(chosen, solved.boxes, poses, strict=True)
         ]
         background = captions.background(description)
@@ -130,6 +131,12 @@ def _check_canvas(canvas: Canvas) -> None:
         if not (MIN_SIDE <= value <= MAX_SIDE) or value % 8:
             raise InvalidInput(f"canvas {side} {value} is not usable",
                                hint=f"Use a multiple of 8 between {MIN_SIDE} and {MAX_SIDE}.")
+
+
+def _named_person(mention: Mention) -> bool:
+    """'Jess in a yellow raincoat': someone known only by a first name is named by it, as written."""
+    return mention.proper and mention.is_person and mention.head[:1].isupper() and " " not in mention.head and (
+        mention.noun == mention.head.lower()) and lexicon.category(mention.noun) != priors.PERSON
 
 
 def _name(noun: str) -> str:

@@ -427,6 +427,47 @@ class NounPhrases:
                     return True
         return False
 
+    def _first_name(self, np: NounPhrase) -> bool:
+        """'Jess in a yellow raincoat walking her corgi', 'Lena and Tom at the flower market': a
+        capitalised word no dictionary knows (or a known one capitalised inside a sentence, or beside
+        another name), then what a person wears, does or has, is someone called so; the instance is
+        named as written. True when handled."""
+        if len(np.head) != 1 or np.modifiers or np.det is not None or np.count is not None:
+            return False
+        token = self.tokens[np.start]
+        if not token.text[:1].isupper() or token.text.isupper() or not token.text[1:].islower() or len(token.text) < 3:
+            return False
+        nxt = self._next()
+        if np.noun in self.names:  # "Lena wears a mustard cardigan": said again, the same one
+            index = next(i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun == np.noun)
+            joins = self.index > 0 and self.chunks[self.index - 1].kind == "AND" and self.last_role == "subject"
+            self.group = [*self.group, index] if joins else [index]
+            self.last, self.owner, self.last_role = index, index, "subject"
+            return True
+        known = any(m.noun == np.noun for m in self.out.mentions) or self._said_again(np) is not None or (
+            lexicon.category(np.noun or "") == priors.PERSON)  # "Grandma and Grandpa", "Ray" after "Uncle Ray"
+        after = self.chunks[self.index + 2] if nxt is not None and self.index + 2 < len(self.chunks) else None
+        paired = nxt is not None and nxt.kind == "AND" and after is not None and after.np is not None and (
+            self._capitalised(after.np)) or self.index >= 2 and self.chunks[self.index - 1].kind == "AND" and (
+            self.chunks[self.index - 2].np is not None and self.chunks[self.index - 2].np.noun in self.names)
+        unknown = not words.is_english(np.noun or "") and words.correct(np.noun or "") == np.noun and (
+            lexicon.category(np.noun or "") is None and np.noun not in priors.NOUNS)
+        mid = np.start > 0 and self.tokens[np.start - 1].low not in SENTENCE_END | {",", ":", ";", '"'}
+        does = nxt is not None and (nxt.kind in ("WEAR", "VERB", "WITH") or nxt.kind == "REL" and nxt.value == "inside"
+                                    and after is not None and after.np is not None
+                                    and (after.np.noun or "") in lexicon.CLOTHING)
+        if known or not (unknown or paired or mid and does) or not (does or paired):
+            return False
+        mention = Mention(np.noun or token.low, 1, priors.PERSON, token.text, proper=True)
+        self.out.mentions.append(mention)
+        self.names.add(np.noun)
+        index = len(self.out.mentions) - 1
+        joins = self.index > 0 and self.chunks[self.index - 1].kind == "AND" and self.last_role == "subject"
+        self.group = [*self.group, index] if joins else [index]
+        self.last, self.owner, self.last_role = index, index, "subject"
+        self.sentence_subjects.append(index)
+        return True
+
     def _bare_role_then_who(self, kin: Chunk, named: Mention) -> bool:
         """'a chef, a big man with a mustache, …', 'a customer, a young woman in a raincoat': a role
         said bare, then a plain person described, is who that one is (but "a trumpet player in a fedora,
@@ -2349,6 +2390,8 @@ class NounPhrases:
                 lexicon.category(np.noun) is None and not words.is_concrete(np.noun) and not words.lemmas(np.noun) == {}
                 and np.noun not in priors.NOUNS and not any(m.noun == np.noun for m in self.out.mentions)):
             return  # "make sure the numbers are right": "the" and a plural of no thing nobody named
+        if self._first_name(np):
+            return
         if np.det is None and np.count is None and not np.plural and np.noun not in priors.NOUNS and (
                 np.noun not in lexicon.COMPOUND_NOUNS) and not (self._proper(np) or self._bare_subject(np)) and (
                 not (self._capitalised(np) and self._said_again(np) is not None)) and (

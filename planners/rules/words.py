@@ -31,7 +31,7 @@ VARIANTS: dict[str, str] = {
     "u": "you", "ur": "your",
     # the asker changing their mind, typed fast: "actualy make it …"
     "actualy": "actually", "actully": "actually", "acutally": "actually", "actaully": "actually",
-    "acually": "actually", "actuall": "actually",
+    "acually": "actually", "actuall": "actually", "thru": "through",
 }  # fmt: skip
 
 
