@@ -81,7 +81,8 @@ _phrase("CORRECT", "replace", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? ma
 _phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?", "sorry ,", "sorry ,? i mean|meant ,?",
         "or rather ,?")  # but "actually no people": a negation
 _phrase("FILLER", "degree", "a bit|tad", "a little bit", "just a bit|tad")  # "a bit grainy": how much
-_phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out", "back to front")
+_phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out", "back to front", "face down|up",
+        "face-down", "face-up")
 _phrase("FILLER", "toward", "toward|towards|facing the left|right|camera|viewer|window|door")
 _phrase("ZONE", (None, "back"), "in the background|distance", "in the far distance", "far away|off",
         "in the back", unless_of=True)
@@ -749,12 +750,18 @@ class Chunker:
         adverb, right after a verb and before a break, says how or where; it names no thing."""
         verbal = previous is not None and (previous.kind == "VERB" or (
             previous.kind == "REL" and self.words[previous.end - 1].endswith("ing")))  # "circling overhead"
+        particle = previous is not None and previous.kind == "REL" and previous.end - previous.start == 1 and (
+            self.words[previous.start] in ("on", "up", "out", "off", "around", "away", "back", "by")) and len(
+            self.chunks_so_far) >= 2 and self.chunks_so_far[-2].kind == "VERB"  # "looks on worried"
+        verbal = verbal or particle
         if not verbal or previous.end != i:
             return False
         word = self.words[i]
         after = self.words[i + 1] if i + 1 < len(self.words) else ""
         ends = not after or not self.tokens[i + 1].is_word or after in _NP_STOP
-        return ends and "ADV" in words.lemmas(word) and not lexicon.is_known_noun(word) and not lexicon.is_setting(word)
+        feeling = word.endswith("ed") and "ADJ" in words.lemmas(word)  # "looks on worried", "sits there bored"
+        return ends and ("ADV" in words.lemmas(word) or feeling) and not lexicon.is_known_noun(word) and (
+            not lexicon.is_setting(word))
 
     def _infinitive(self, i: int, previous: Chunk | None) -> bool:
         """'kneeling to pet a goat', 'bending down to pick up a shell': after a bare 'to', a base verb
@@ -1303,7 +1310,8 @@ class Chunker:
             candidates = [k for k in body if (not lexicon.is_adjective(words[k]) or k == last and k > first
                                               and is_concrete(words[k]) and words[k] not in lexicon.COLOURS
                                               and words[k] not in lexicon.MATERIALS
-                                              and _can_be_noun(words[k - 1]))  # "old steam locomotive"
+                                              and (_can_be_noun(words[k - 1]) or lexicon.is_adjective(words[k - 1])))
+                          # ("old steam locomotive", "a 1950s convertible")
                           and not _only_describes(words[k])
                           and words[k] not in ("and", "or", "&")
                           and not (words[k].endswith("ing") and k + 1 < len(words)

@@ -8,6 +8,7 @@ Everything here is plain sets and dicts built once at import (well under a milli
 from __future__ import annotations
 
 import gzip
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -631,8 +632,12 @@ def is_known_noun(word: str) -> bool:
 _ADJECTIVE_ENDINGS = ("al", "ic", "ous", "ful", "less", "ish", "ive", "able", "ible", "ular", "esque")
 
 
+# Decades said before a thing: "a 1950s convertible", "an 80s arcade cabinet".
+_DECADE = re.compile(r"(?:1[89]|20)?\d0s|'\d0s")
+
+
 def is_adjective(word: str) -> bool:
-    if word in ADJECTIVES:
+    if word in ADJECTIVES or _DECADE.fullmatch(word):
         return True
     if len(word) > 5 and word.endswith(_ADJECTIVE_ENDINGS) and not is_known_noun(word):
         from planners.rules import words  # the open word tables know "clownfish" is a noun

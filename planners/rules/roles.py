@@ -132,7 +132,7 @@ _HANDLED_OBJECT_WORDS = frozenset({"framed", "printed", "crumpled", "torn", "sig
 _HANDLED_LOOKS = _HANDLED_OBJECT_WORDS | frozenset({"faded", "old", "vintage", "yellowed", "tattered", "polaroid"})
 # Verbs whose object, a seat or a surface, the subjects are on: "two cats sharing a sofa".
 _SHARING = frozenset({"sharing", "occupying", "crowding", "straddling", "hogging", "covering"})
-_POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
+_POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your", "its"})
 _PERCEIVING = frozenset({"watching", "looking", "gazing", "staring", "admiring", "observing", "viewing", "enjoying",
                          "peering", "peeking", "squinting", "glancing", "peeping"})
 _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "aurora", "northern lights", "meteor",
@@ -426,6 +426,14 @@ class NounPhrases:
                     mention.details[k] = (link, " ".join([article(new[0]), *new, *kept]))
                     return True
         return False
+
+    def _shares_the_article(self, np: NounPhrase, kind: str | None) -> bool:
+        """'a stone mortar and pestle', 'a cup and saucer': a bare thing after 'and' shares the article
+        of the thing before it."""
+        before = self.chunks[self.index - 2] if kind == "AND" and self.index >= 2 else None
+        return before is not None and before.np is not None and before.np.det in ("a", "an", "the") and (
+            not before.np.plural) and not np.modifiers and words.is_concrete((np.noun or "").rsplit(" ", 1)[-1]) and (
+            np.noun not in lexicon.CLOTHING and before.np.noun not in lexicon.CLOTHING)
 
     def _first_name(self, np: NounPhrase) -> bool:
         """'Jess in a yellow raincoat walking her corgi', 'Lena and Tom at the flower market': a
@@ -1261,6 +1269,10 @@ class NounPhrases:
         another = [t.low for t in self.tokens[np.start:np.end]] in (["another"], ["another", "one"]) and (
             self._next() is not None) and (
             self._next().kind in ("REL", "ZONE", "SIDE", "VERB", "POSE"))
+        split = next((m for m in reversed(self.out.mentions[self.sentence_start:]) if m.parent is not None), None)
+        member = split is not None and self.out.mentions[split.parent].count >= 1
+        if another and member:
+            return False  # "four graduates …, one holding a diploma and another holding roses": another of them
         if another:
             said, np.count = ["more"], 1  # "one cat on his lap and another at his feet": one more cat
         if not said or said[-1] not in ("ones", "more") or not np.count or (np.count < 2 and said[-1] == "ones"):
@@ -1303,7 +1315,7 @@ class NounPhrases:
             return True
         nxt = self._next()
         ordinal = len(said) == 2 and said[0] == "the" and said[1] in lexicon.MEMBER_ORDINALS  # "the first in …"
-        alone = (not words and np.count == 1) or [w.lower() for w in words] == ["one"] or ordinal
+        alone = (not words and np.count == 1) or [w.lower() for w in words] == ["one"] or ordinal or said == ["another"]
         if alone and first == "one" and nxt is not None and nxt.kind in ("REL", "WITH", "WEAR") and (
                 self._one_of_a_pair()):
             return True
@@ -2396,7 +2408,8 @@ class NounPhrases:
                 np.noun not in lexicon.COMPOUND_NOUNS) and not (self._proper(np) or self._bare_subject(np)) and (
                 not (self._capitalised(np) and self._said_again(np) is not None)) and (
                 lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL)) and not (
-                kind == "COMMA" and self.out.mentions and self._tagged_thing(np, self._look_before())):
+                kind == "COMMA" and self.out.mentions and self._tagged_thing(np, self._look_before())) and not (
+                self._shares_the_article(np, kind)):
             return  # bare unknown words ("digital art", "4k"): style, not things; but "mailman in shorts"
         lit = np.noun == "light" and np.det is None and any(t.low in _LIGHT_SETUPS for t in np.modifiers)
         counted = (np.count or 0) >= 2 and not np.vague and words.is_concrete(np.noun or "")  # "two clouds"
