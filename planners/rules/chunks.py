@@ -815,6 +815,8 @@ class Chunker:
         if cut is None:
             cut = next((k for k in range(len(body) - 1) if self.words[body[k]] in _KIN
                         and self.words[body[k + 1]] in _KIN), None)  # "mom dad and 2 kids": a comma left out
+        if cut is None:
+            cut = self._doing_inside(body)  # "an old green locomotive puffing steam": the locomotive, then what it does
         if cut is not None:
             body, j = body[:cut + 1], body[cut] + 1  # "brother and sister holiday card:": the sister, then the card
         head_start, head_end = self._head(body, np, j)
@@ -1150,6 +1152,17 @@ class Chunker:
             k -= 1
         return False
 
+    def _doing_inside(self, body: list[int]) -> int | None:
+        """Where a phrase runs on past its noun into an -ing word that can only be a verb and an object
+        ('locomotive puffing steam'): the position of the noun before the verb, or None."""
+        for k in range(1, len(body) - 1):
+            word, before, after = self.words[body[k]], self.words[body[k - 1]], self.words[body[k + 1]]
+            if word.endswith("ing") and set(words_lemmas(word)) == {"VERB"} and not is_compound(word, singular(after)[0]) and (
+                    lexicon.is_known_noun(singular(before)[0]) or is_concrete(singular(before)[0])) and (
+                    before not in lexicon.ADJECTIVES and "NOUN" in words_lemmas(singular(before)[0])):
+                return k - 1
+        return None
+
     def _age_said(self, i: int) -> bool:
         """'a girl around 10', 'a boy about 6': after someone, a rough number is their age."""
         return (0 < i < len(self.words) - 1 and self.words[i] in ("around", "about", "aged", "maybe", "roughly")
@@ -1288,7 +1301,8 @@ class Chunker:
             trailing = words[last]
             single = np.det in lexicon.ARTICLES or np.count == 1
             verbish = (trailing.endswith(("ed", "ing", "ly")) and not is_concrete(trailing)) or (
-                trailing.endswith("s") and not trailing.endswith("ss") and single)  # but "a garden shed"
+                trailing.endswith("s") and not trailing.endswith("ss") and single and not is_concrete(trailing))
+            # (but "a garden shed", "a small orange triceratops")
             # "my cat Milo", "our dog Biscuit": a capitalised name after a lower-case noun names that one
             named = self.tokens[last].text[:1].isupper() and (
                 self.tokens[last - 1].text.islower() or lexicon.category(words[last - 1]) == priors.PERSON

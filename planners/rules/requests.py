@@ -161,7 +161,7 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     if placing or drawing or _shows_or_draws(said):
         return False
     wants = next((m for m in range(start, end) if words[m] in _WANT or words[m] in _MODALS), None)
-    if wants is not None and _scene_after(words[:end], wants + 1) and any(k < end for _, k in asking):
+    if wants is not None and _wants_a_thing(words, wants + 1, end) and any(k < end for _, k in asking):
         return False  # "I want a dog and a cat." asks for them
     people = any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in said
                  if w not in _FIRST_PERSON_ANY and w.isalpha())

@@ -483,7 +483,8 @@ class NounPhrases:
         nxt = self._next()
         described = nxt is not None and (nxt.kind in ("WITH", "WEAR") or nxt.kind == "REL" and nxt.value == "inside")
         k = self.chunks.index(kin)
-        first = k == 0 or self.chunks[k - 1].kind in ("SENT", "COMMA") and (k < 2 or self.chunks[k - 2].kind != "NP")
+        first = k == 0 or self.chunks[k - 1].kind in ("SENT", "COMMA") and (k < 2 or self.chunks[k - 2].kind != "NP") or (
+            self.chunks[k - 1].kind in ("WITH", "VERB", "PREP"))  # "…, with a groomer, a woman with a …"
         return (kin.np.det in ("a", "an", None) and described and first and not named.details and not named.actions
                 and named.category == priors.PERSON and not self.announced)
 
