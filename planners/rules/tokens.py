@@ -29,7 +29,8 @@ class Token:
 
 # Contractions of a pronoun and its verb, read as the two words ("she's wearing", "he's got", "they're").
 _CONTRACTED = {"he's": "is", "she's": "is", "they're": "are", "we're": "are", "you're": "are", "he'd": "would",
-               "she'd": "would", "they've": "have", "they'd": "would", "that's": "is", "what's": "is"}
+               "she'd": "would", "they've": "have", "they'd": "would", "that's": "is", "what's": "is",
+               "there's": "is", "here's": "is"}
 # The same, typed without the apostrophe ("shes wearing", "theres a bucket").
 _CONTRACTED_BARE = {"shes": ("she", "is"), "hes": ("he", "is"), "theres": ("there", "is"), "theyre": ("they", "are"),
                     "whos": ("who", "is"), "thats": ("that", "is")}
