@@ -605,8 +605,9 @@ class _Reader(NounPhrases, Owners):
             # grass gazing at the stars": a participle after a place is said of who is there
             self.link = None
             return
+        written = self.tokens[chunk.start].low
         passive = (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
-                   and self.tokens[chunk.start].low.endswith("ed") and previous.end == chunk.start
+                   and (written.endswith("ed") or "VBN" in words.verb_tags(written)) and previous.end == chunk.start
                    and self.out.mentions[self.last].category not in (priors.PERSON, priors.ANIMAL)
                    and self.index + 1 < len(self.chunks) and self.chunks[self.index + 1].kind in ("REL", "ZONE", "SIDE"))
         if passive or (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
@@ -672,15 +673,25 @@ class _Reader(NounPhrases, Owners):
             targets = [i for i in targets if self.out.mentions[i].category in movers]
         self.acted.update(targets)
         self.verb_subjects = list(targets)
+        done_to = self._done_to(chunk)
         for index in targets:
             mention = self.out.mentions[index]
             if verb.pose and mention.is_person and not (verb.pose == "standing" and mention.pose):
                 mention.pose = verb.pose  # "standing" says less than "with arms crossed"
-            if verb.gerund:
+            if done_to is not None and mention.category not in (priors.PERSON, priors.ANIMAL):
+                mention.actions.append(done_to)  # "a towel thrown over a chair", not "a towel throwing"
+            elif verb.gerund:
                 mention.actions.append(verb.gerund)
         self.after_copula = False
         self.link = ("VERB", verb) if verb.transitive else None
         self.continuing = None
+
+    def _done_to(self, chunk: Chunk) -> str | None:
+        """A lone past participle as written ('thrown', 'leaned'): what was done to a thing."""
+        written = self.tokens[chunk.start].low
+        if chunk.end != chunk.start + 1 or not (written.endswith("ed") or "VBN" in words.verb_tags(written)):
+            return None
+        return self._text(chunk.start, chunk.end)
 
     def _on_neg(self, chunk: Chunk) -> None:
         self._close_negation()
