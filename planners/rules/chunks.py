@@ -821,11 +821,19 @@ class Chunker:
             body, j = body[:cut + 1], body[cut] + 1  # "brother and sister holiday card:": the sister, then the card
         head_start, head_end = self._head(body, np, j)
         after_head = [self.words[k] for k in body if k >= head_end]
-        if head_end > head_start and after_head and all(w in lexicon.COLOURS or w in lexicon.MATERIALS for w in after_head):
+        after_colour = bool(after_head) and all(w in lexicon.COLOURS or w in lexicon.MATERIALS for w in after_head)
+        worn = np.start > 0 and self.words[np.start - 1] in ("in", "wearing")
+        made = set(self.words[max(0, np.start - 2):np.start + 1]) & {"make", "paint", "turn", "color", "colour", "dye"}
+        described = after_colour and not worn and not made and len(after_head) == 1
+        if head_end > head_start and after_colour and not described:
             head_start = head_end = j  # "in sage green", "in champagne satin": a colour and a stuff, worn
         np.modifiers = [self.tokens[k] for k in body if k < head_start]
         np.head = [self.tokens[k] for k in range(head_start, head_end)] if head_end > head_start else []
         np.end = head_end if head_end > head_start else j
+        if head_end > head_start and described:
+            # "one cat black", "a car red": a colour said after its thing, as some write it, describes it
+            np.modifiers += [self.tokens[k] for k in body if k >= head_end]
+            np.end = j
         self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
         return np
 

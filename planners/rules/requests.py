@@ -427,6 +427,8 @@ def _request(words: list[str], k: int, end: int) -> int | None:
         return None
     verb = j
     j = _skip(words, j + 1, end, {"me", "us", "to", "make", "have", "get", "see"})
+    if words[j:j + 2] in (["for", "me"], ["for", "us"]):
+        j += 2  # "please make for me one cat": for the asker, the scene follows
     if j < end and words[j] == "for":
         return _clause_end(words, j, end)  # "draw for my son's story book: ..."
     found = _picture_then_purpose(words, j, end) if j < end and words[j] in _ARTICLES else None

@@ -139,6 +139,9 @@ _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "a
                          "lightning", "eclipse", "sunset", "sunrise", "shooting star"})
 # Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
 _LIGHT_VERBS = frozenset({"have", "take", "do", "enjoy", "throw"})
+# Verbs whose object is often a deed rather than a thing: "make a wish", "give a speech", "run a race".
+_DOING_VERBS = frozenset({"have", "take", "do", "enjoy", "throw", "make", "give", "run", "perform", "pull",
+                          "win", "strike"})
 # What a picture is made for: "for a boho bridal page", "for the shop's website".
 _PURPOSES = frozenset({"page", "website", "site", "blog", "shop", "store", "business", "brand", "menu", "feed",
                        "post", "story", "account", "channel", "listing", "catalog", "catalogue", "flyer", "campaign",
@@ -891,6 +894,8 @@ class NounPhrases:
         if having:
             return np.det in lexicon.ARTICLES and event
         light = words.verb_lemma(link[1].gerund.split()[0]) if link[1].gerund else None
+        if np.det in lexicon.ARTICLES and light in _DOING_VERBS and noun == noun.rsplit(" ", 1)[-1]:
+            return _no_thing_to_draw(noun, light)  # "running a race", "making a wish", "doing a kickflip"
         return np.det in lexicon.ARTICLES and light in _LIGHT_VERBS and event
 
     def _by_link(self, np: NounPhrase, link) -> None:
@@ -2782,3 +2787,14 @@ def _owner_token(token: Token) -> Token:
     typed for "husband's" -> "husband"."""
     cut = 2 if token.text.lower().endswith(("'s", "\u2019s")) else 1
     return Token(token.text[:-cut], token.low[:-2], token.start, token.end - cut)
+
+
+def _no_thing_to_draw(noun: str, verb: str | None) -> bool:
+    """Whether the object of a verb of doing is a deed ('a wish', 'a speech', 'a race', 'a pose'): an
+    English noun no list of ours knows whose usual sense WordNet files as no thing to draw; or, after
+    'do' or 'perform', a word no table knows ('doing a kickflip', 'performing a backflip')."""
+    if lexicon.is_known_noun(noun) or lexicon.category(noun) is not None or words.is_concrete(noun):
+        return False
+    if not words.is_english(noun):
+        return verb in ("do", "perform")
+    return "NOUN" in words.lemmas(noun) and words.usual_kind(noun) is None
