@@ -88,16 +88,20 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
     """[start, end) token ranges that are the asker talking about the request, in order."""
     spans: list[tuple[int, int]] = []
     start = 0
+    scene_seen = False  # whether a sentence before this one named something to draw
     while start < len(words):
         end = _sentence_end(words, start)
-        if _preamble_sentence(words, start, end) or _story_sentence(words, start, end):
+        if _preamble_sentence(words, start, end) or _story_sentence(words, start, end) or (
+                scene_seen and _story_after_the_scene(words, start, end)):
             spans.append((start, end))  # "Trying to plan a street shot before I go out with my Leica." (the scene follows)
-        elif (named := _picture_of_them(words, start, end)) is not None:
+        elif (named := _picture_of_them(words, start, end) or _asker_before_colon(words, start, end)) is not None:
             spans.append((start, named))  # "My parrot Kiwi is a total diva so I want a fancy portrait of him: a green …"
             spans += _spans_in(words, named, end)
         else:
             spans += _spans_in(words, start, end)
         spans += _reasons(words, start, end, spans)
+        asked_up_to = max([b for a, b in spans if start <= a < end] + [start])
+        scene_seen = scene_seen or _scene_after(words[:end], asked_up_to)
         start = end + 1
     return sorted(spans)
 
@@ -168,6 +172,27 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     return not (people and _pointed_at_later(words, end + 1))
 
 
+def _story_after_the_scene(words: list[str], start: int, end: int) -> bool:
+    """A sentence of the asker's own story after the scene ("… on a lily pad. my coworker calls me the
+    frog queen lol", "… in the park. Me and my dad used to play chess there every sunday"): it speaks
+    of the asker, places nothing, draws nothing, asks for no thing and excludes nothing."""
+    said = words[start:end]
+    if not said:
+        return False
+    if not set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"}) or set(said) & {"no", "without", "not"}:
+        return False
+    placing = set(said) & (_PLACING - {"there"}) or any(
+        said[k:k + 2] in (["next", "to"], ["in", "front"], ["on", "top"], ["there", "is"], ["there", "are"])
+        for k in range(len(said))) or _on_a_thing(said)
+    drawing = any((w in _DRAW or w in _MAKE or w in ("add", "put")) and (k + 1 >= len(said) or said[k + 1] != "it" or (
+        k + 2 < len(said) and (said[k + 2] in _ARTICLES or said[k + 2] in lexicon.NUMBER_WORDS or said[k + 2].isdigit())))
+        for k, w in enumerate(said))  # (but "so make it cute please": how it looks)
+    if placing or drawing or _shows_or_draws(said):
+        return False
+    wants = next((m for m in range(start, end) if words[m] in _WANT or words[m] in _MODALS), None)
+    return wants is None or not _wants_a_thing(words, wants + 1, end)
+
+
 def _wants_a_thing(words: list[str], k: int, end: int) -> bool:
     """Whether what is wanted right after the want is a thing to draw ('i want a little boy in …'),
     not a picture ('I need a clean, diagram-like picture', 'a new channel avatar')."""
@@ -232,6 +257,19 @@ def _picture_of_them(words: list[str], start: int, end: int) -> int | None:
     return None
 
 
+def _asker_before_colon(words: list[str], start: int, end: int) -> int | None:
+    """'i saw this guy yesterday and it stuck with me: a busker …': the asker's own words before a
+    colon, which name nothing with 'a' or a number, and the scene after it (the colon's index)."""
+    first = _skip(words, start, end, _GREETINGS | {","})
+    colon = next((m for m in range(first, end) if words[m] == ":"), None)
+    if colon is None or first >= colon or words[first] not in _FIRST_PERSON_ANY | {"me", "us"}:
+        return None
+    said = words[first:colon]
+    if set(said) & ({"a", "an", "some", "one"} | set(lexicon.NUMBER_WORDS)) or any(w.isdigit() for w in said) or not _scene_after(words[:end], colon + 1):
+        return None
+    return colon
+
+
 def _pointed_at_later(words: list[str], k: int) -> bool:
     """Whether a pronoun for someone comes after words[k] before anyone new is named ("…. Draw
     him asleep."); "a painting of them: a cat …" names them after the colon."""
@@ -292,7 +330,7 @@ def _said_by_the_asker(words: list[str], start: int, k: int) -> bool:
     if words[start] in _POSSESSIVE and (words[k] in _WANT or words[k] in _THIRD_PERSON) and words[k - 1] == "and" and (
             k - start <= 16):
         return True  # "my friend is opening a bike shop and wants a logo": the one who asks, not drawn
-    speaker = next((m for m in range(start, k + 1) if words[m] in _FIRST_PERSON | _FIRST_PERSON_BE), None)
+    speaker = next((m for m in range(start, k + 1) if words[m] in _FIRST_PERSON_ANY), None)
     first = _skip(words, start, k, _GREETINGS)
     relative = words[first] in _POSSESSIVE and first + 1 < k and lexicon.category(words[first + 1]) == priors.PERSON
     return speaker is not None and (relative or not set(words[start:speaker]) & {"a", "an"}) and bool(
@@ -305,10 +343,10 @@ def _next_clause(words: list[str], k: int, end: int) -> int:
     while k < end and words[k] not in _ENDS and words[k] not in _CHAT_ENDS and not (
             words[k] == "and" and k + 1 < end and (words[k + 1] in _WANT | _FIRST_PERSON | _FIRST_PERSON_BE or (
                 words[k + 1] in _THIRD_PERSON and k + 2 < end and words[k + 2] in _WANT))) and not (
-            k > start and words[k] in _FIRST_PERSON and k + 1 < end and words[k + 1] in _WANT):
+            k > start and words[k] in _FIRST_PERSON | {"i'd", "we'd"} and k + 1 < end and words[k + 1] in _WANT):
         k += 1  # ("… is opening a bike shop and wants a logo-ish illustration, …": the request after "and";
         # "… and for his 60th i want a poster": the asker's own words start a clause)
-    if k < end and words[k] in _FIRST_PERSON:
+    if k < end and words[k] in _FIRST_PERSON | {"i'd", "we'd"}:
         return k
     return _skip(words, k, end, _ENDS | _CHAT_ENDS | {"and"} | _GREETINGS)
 
@@ -393,7 +431,9 @@ def _whom_for(words: list[str], k: int, end: int) -> int | None:
 def _apology(words: list[str], k: int, end: int) -> int | None:
     """'sorry for mistakes', 'excuse my english': the asker's aside, up to the end of the clause."""
     if words[k] in ("sorry", "apologies") or words[k:k + 2] in (["excuse", "my"], ["pardon", "my"]):
-        return _clause_end(words, k + 1, end)
+        stop = _clause_end(words, k + 1, end)
+        but = next((m for m in range(k + 1, stop) if words[m] == "but"), None)
+        return but + 1 if but is not None else stop  # "sorry if this is weird but can i get …": the asking goes on
     return None
 
 
@@ -406,6 +446,12 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     if j < end and words[j] in _MODALS and j + 1 < end and words[j + 1] == "you":
         j = _skip(words, j + 2, end, _PLEASE | {"maybe", "just", "kindly"})
         polite = True
+    elif words[j:j + 1] and words[j] in _MODALS and words[j + 1:j + 2] in (["i"], ["we"]) and (
+            words[j + 2:j + 3] in (["get"], ["have"], ["see"])):
+        return _skip(words, j + 3, end, _PLEASE | {"me", "us"})  # "can i get a frog on a lily pad": the scene follows
+    elif words[j:j + 1] in (["what"], ["all"]) and words[j + 1:j + 2] in (["i"], ["we"]) and (
+            j + 3 < end and words[j + 2] in _WANT and words[j + 3] in ("is", "are", "'s")):
+        return _skip(words, j + 4, end, {",", ":", "just", "simply"})  # "what i want is a scientist, …"
     elif j < end and (words[j] in _FIRST_PERSON or words[j] in _FIRST_PERSON_BE or words[j] in ("i'd", "we'd")):
         j = _skip(words, j + 1, end, _BE | {"would", "'d", "d", "really", "also", "just", "currently", "have", "to"})
     elif j < end and words[j] in _POSSESSIVE:
@@ -434,6 +480,9 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     found = _picture_then_purpose(words, j, end) if j < end and words[j] in _ARTICLES else None
     if found is None and j < end and words[j] in _ARTICLES and _frames_a_scene(words, j, end) and words[verb] in _WANT:
         return j  # "… and want an illustration of a barista …": the asking ends, the frame is read as such
+    if found is None and words[verb] in _WANT and j == verb + 1 and _wants_a_thing(words, j, end) and not polite and (
+            words[k] in _FIRST_PERSON_ANY):
+        return j  # "so i'd like an old sailor holding a telescope": the asker wants it, the scene follows
     if found is None and polite and words[verb] in _MAKE and j < end and words[j] not in _ENDS | _NEGATIONS and (
             not set(words[j:j + 4]) & _PICTURES):  # but "can you make me a picture of two cats": the frame, read so
         return j  # "can you do a mama bear and a baby bear …", "can you draw my granddaughter …": the scene

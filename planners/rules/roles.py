@@ -279,6 +279,17 @@ class NounPhrases:
         self.out.mentions[owner].add_detail("with", self._words_of(np), np.noun)
         return True
 
+    def _closed_then_done(self) -> bool:
+        """'a scientist, a woman in a lab coat, looking into …': the phrase is closed by a comma and
+        what is done follows, as an aside is (not '…, a woman in red and a waiter': a list)."""
+        for chunk in self.chunks[self.index + 1:]:
+            if chunk.kind == "COMMA":
+                following = self.chunks[self.chunks.index(chunk) + 1:][:1]
+                return bool(following) and following[0].kind == "VERB" and self.tokens[following[0].start].low.endswith("ing")
+            if chunk.kind in ("AND", "SENT", "OTHER"):
+                return False
+        return False
+
     def _role_after_plain(self, np: NounPhrase) -> bool:
         """'the old man, a retired sailor with a pipe, …': who the man is; one person, described."""
         if self.last is None or self.index < 2 or lexicon.category(np.noun or "") != priors.PERSON:
@@ -356,7 +367,8 @@ class NounPhrases:
         titled = kin.np is not None and kin.np.det is None and any(
             t.text[:1].isupper() for t in self.tokens[kin.np.start + 1:kin.np.end])  # "Detective Okafor, a tall woman"
         k = self.chunks.index(kin) if kin in self.chunks else -1
-        object_of = k > 0 and self.chunks[k - 1].kind in ("PREP", "VERB") and before.kind == "COMMA" and (
+        asked_for = k > 0 and self.chunks[k - 1].kind == "FILLER" and self._closed_then_done()
+        object_of = k > 0 and (self.chunks[k - 1].kind in ("PREP", "VERB") or asked_for) and before.kind == "COMMA" and (
             named.category == priors.PERSON)
         if kin.np is None or kin.np.noun != named.noun or not (
                 kin.np.det in _POSSESSIVES or (kin.np.det == "the" or titled or object_of and kin.np.det in ("a", "an")

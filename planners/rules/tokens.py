@@ -84,6 +84,8 @@ def _noun_is(low: str, following: str, after: str, start: int, end: int, text: s
         return None
     if following == "got":
         verb = "has"
+    elif following in ("a", "an") and _someone(low[:-2]):
+        verb = "is"  # "my husband's a beekeeper": no possessive comes before "a"
     elif following.endswith("ing") and words.verb_tags(following) == {"VBG"} and following not in _ing_things() and not (
             words.can_be(after, "NOUN") and not words.can_be(after, "ADV") and after not in ("a", "an", "the")):
         verb = "is"
@@ -91,6 +93,13 @@ def _noun_is(low: str, following: str, after: str, start: int, end: int, text: s
         return None
     cut = start + len(low) - 2
     return [Token(text[start:cut], low[:-2], start, cut), Token(text[cut:end], verb, cut, end)]
+
+
+def _someone(word: str) -> bool:
+    from planners import priors
+    from planners.rules import lexicon  # lexicon reads words, which this module's callers import first
+
+    return lexicon.category(word) in (priors.PERSON, priors.ANIMAL)
 
 
 def _shorthand(text: str, normalised: str) -> tuple[list[Token], str]:
