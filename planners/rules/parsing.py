@@ -597,6 +597,10 @@ class _Reader(NounPhrases, Owners):
             self.link = None  # "sparks flying everywhere": said of the picture's look
             return
         before = self.chunks[self.index - 2] if self.index > 1 else None
+        if previous is not None and previous.kind == "COPULA" and before is not None and before.kind == "NP" and (
+                before.np is not None and before.np.det == "the" and len(self.group) > 1):
+            # "…, the nurse is holding a clipboard": said of the one just named again, as without the "is"
+            previous, before = before, self.chunks[self.index - 3] if self.index > 2 else None
         placed = before is not None and before.kind in ("REL", "PREP") and bool(self.group)
         if previous is not None and previous.kind == "NP" and self.last_role == "setting" and not (
                 placed and self.tokens[chunk.start].low.endswith("ing")) and not (

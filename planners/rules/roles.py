@@ -138,6 +138,7 @@ _PERCEIVING = frozenset({"watching", "looking", "gazing", "staring", "admiring",
 _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "aurora", "northern lights", "meteor",
                          "lightning", "eclipse", "sunset", "sunrise", "shooting star"})
 # Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
+_PARTICLES = frozenset({"up", "down", "out", "over", "away", "around", "back", "off"})
 _LIGHT_VERBS = frozenset({"have", "take", "do", "enjoy", "throw"})
 # Verbs whose object is often a deed rather than a thing: "make a wish", "give a speech", "run a race".
 _DOING_VERBS = frozenset({"have", "take", "do", "enjoy", "throw", "make", "give", "run", "perform", "pull",
@@ -1121,6 +1122,13 @@ class NounPhrases:
                 earlier = [i for i in reversed(self.sentence_subjects) if i not in self.group]
                 found = self._resolve(np.pronoun, exclude=self.group, prefer=earlier)
                 referent = found if found is not None else referent
+            if referent in self.group and len(self.group) > 1 and referent == self.group[-1] and np.pronoun in ("it", "them"):
+                # "an armchair and a blanket on it", "four cones and a barrier behind them": the last
+                # one named is placed by what was named before it
+                before = [i for i in self.group[:-1] if self.out.mentions[i].count > 0]
+                if before:
+                    self._relate([self.group[-1]], link[1], before[-1] if np.pronoun == "it" else before[0])
+                    return
             self._relate(self.group, link[1], referent)
         elif kind in (None, "AND", "COMMA", "THERE"):
             # a pronoun as the subject: anyone earlier, the clause's own subjects included ("a boy and
@@ -2120,6 +2128,13 @@ class NounPhrases:
                 return list(self.group)  # "a man sitting on a bench next to a woman": he is by her
             return [self.chain_subject]
         targets = self._targets()
+        done = self.chunks[self.index - 2] if self.index >= 2 else None
+        if done is not None and done.kind == "PREP" and self.tokens[done.start].low in _PARTICLES and self.index >= 3:
+            done = self.chunks[self.index - 3]  # "curled up on the windowsill"
+        if kind == "REL" and done is not None and done.kind == "VERB" and self.verb_subjects and (
+                set(self.verb_subjects) < set(self.group)) and self.group[-1] in self.verb_subjects and (
+                not set(targets) & set(self.verb_subjects)):
+            return list(self.verb_subjects)  # "a rug and a black cat asleep on the sofa": the cat, who sleeps there
         if kind == "REL" and len(targets) > 1 and self.last in targets and self._list_goes_on():
             return [self.last]  # "a towel, a toothbrush in a cup, a mirror": the toothbrush is in the cup
         return targets or ([self.last] if self.last is not None and self.last_role == "subject" else [])
