@@ -203,6 +203,8 @@ class NounPhrases:
             becomes, self.correcting = self.correcting == "becomes", False
             if becomes and self._becomes(np) or not becomes and self._corrected(np):
                 return
+        if self._named_again_alone(np):
+            return
         if self._no_instance(np, link) or self._colour_worn(np, link):
             return
         if kind is None and self.last_wear is not None and self._after_pronoun(np):
@@ -250,6 +252,27 @@ class NounPhrases:
             self._headless(np, link)
         elif not self._named_thing(np, link):
             self._by_link(np, link)
+
+    def _named_again_alone(self, np: NounPhrase) -> bool:
+        """'… a horse. brown horse. in a field.', '… make it a sheep. A black sheep please': a sentence
+        that only names again the one thing of that name said before describes that thing."""
+        at = next((k for k, chunk in enumerate(self.chunks) if chunk.np is np), 0)
+        if np.noun is None or np.count is not None or np.plural and np.det not in ("a", "an") or (
+                np.det not in (None, "a", "an", "the") or at == 0 or self.chunks[at - 1].kind != "SENT") or (
+                np.det in ("a", "an") and not np.modifiers):
+            return False  # ("a cat. a dog. a cat.": another cat)
+        for chunk in self.chunks[at + 1:]:
+            if chunk.kind == "SENT":
+                break
+            if chunk.kind not in ("FILLER", "COMMA", "OTHER"):
+                return False
+        same = [i for i, m in enumerate(self.out.mentions) if m.noun == np.noun and m.count > 0 and m.parent is None]
+        if len(same) != 1 or self.out.mentions[same[0]].count != 1:
+            return False
+        mention = self.out.mentions[same[0]]
+        mention.modifiers.extend(t.text for t in np.modifiers if t.text not in mention.modifiers)
+        self.last, self.owner, self.group, self.last_role = same[0], same[0], [same[0]], "subject"
+        return True
 
     def _tagged_garment(self, np: NounPhrase) -> bool:
         """'bride, white lace gown, groom, black tuxedo': in a list of tags, a bare garment right
@@ -656,6 +679,12 @@ class NounPhrases:
             # "three hot air balloons …, no wait five balloons": the same things by their last word
             same = [i for i, m in enumerate(self.out.mentions) if m.noun.rsplit(" ", 1)[-1] == np.noun
                     or m.noun.endswith(np.noun) and len(m.noun) > len(np.noun) + 2]  # ("sailboats … six boats")
+        kind = lexicon.category(np.noun or "") or words.usual_kind(np.noun or "")  # ("a hare": an animal to WordNet)
+        alike = next((i for i in reversed(range(len(self.out.mentions))) if kind not in (None, priors.OBJECT)
+                      and self.out.mentions[i].category == kind and self.out.mentions[i].parent is None
+                      and self.out.mentions[i].count > 0), None) if not same and not np.count else None
+        if alike is not None:
+            self.last = alike  # "a goat on a haystack, actually make it a sheep": the last of the sheep's kind
         if not same and np.noun is not None and self.last is not None and not np.count:
             # "two hobbits—sorry, halflings—": the last thing named, called otherwise
             last = self.out.mentions[self.last]
