@@ -101,7 +101,9 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
             spans += _spans_in(words, start, end)
         spans += _reasons(words, start, end, spans)
         asked_up_to = max([b for a, b in spans if start <= a < end] + [start])
-        scene_seen = scene_seen or _scene_after(words[:end], asked_up_to)
+        scene_seen = scene_seen or _scene_after(words[:end], asked_up_to) or any(
+            lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in words[asked_up_to:end])
+        # ("teenagers skateboarding in a skatepark, …": bare plurals name things too)
         start = end + 1
     return sorted(spans)
 
@@ -179,7 +181,10 @@ def _story_after_the_scene(words: list[str], start: int, end: int) -> bool:
     said = words[start:end]
     if not said:
         return False
-    if not set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"}) or set(said) & {"no", "without", "not"}:
+    passed_on = (said[0] in _PRONOUNS_FOR_SOMEONE and said[1:2] and said[1] in _SAYS or said[0] in _YOU) and (
+        not _scene_after(said, 0))  # "He says hi!", "you're the best" (but "he says hello to a dog" names a dog)
+    if not (set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"}) or passed_on) or (
+            set(said) & {"no", "without", "not"}):
         return False
     placing = set(said) & (_PLACING - {"there"}) or any(
         said[k:k + 2] in (["next", "to"], ["in", "front"], ["on", "top"], ["there", "is"], ["there", "are"])
@@ -196,6 +201,8 @@ def _story_after_the_scene(words: list[str], start: int, end: int) -> bool:
 def _wants_a_thing(words: list[str], k: int, end: int) -> bool:
     """Whether what is wanted right after the want is a thing to draw ('i want a little boy in …'),
     not a picture ('I need a clean, diagram-like picture', 'a new channel avatar')."""
+    if k < end and words[k] in ("is", "are"):
+        k += 1  # "what i want is a scientist, …"
     if k >= end or words[k] not in _ARTICLES and words[k] not in lexicon.NUMBER_WORDS and not words[k].isdigit():
         return False
     phrase = []
@@ -276,9 +283,16 @@ def _pointed_at_later(words: list[str], k: int) -> bool:
     for m in range(k, len(words)):
         if lexicon.category(singular(words[m])[0]) in (priors.PERSON, priors.ANIMAL):
             return False
-        if words[m] in _PRONOUNS_FOR_SOMEONE and (m + 1 >= len(words) or words[m + 1] != ":"):
+        asks = m + 1 < len(words) and (words[m + 1] in _WANT or words[m + 1] in _SAYS)  # "He wants a green dinosaur"
+        if words[m] in _PRONOUNS_FOR_SOMEONE and not asks and (m + 1 >= len(words) or words[m + 1] != ":"):
             return True
     return False
+
+
+# The asker speaking to the planner: "you're the best", "you rock".
+_YOU = frozenset({"you're", "youre", "you", "ur", "u"})
+# What the one the picture is for says of it ("He says hi!", "she asked for a unicorn"): no one drawn.
+_SAYS = frozenset("says said asks asked loves loved likes liked thinks thought insists insisted wanted".split())
 
 
 def _shows_or_draws(said: list[str]) -> bool:
@@ -315,12 +329,17 @@ def _spans_in(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
             k = _next_clause(words, k, end)
             continue
         found = _follows_below(words, found, end)
-        if not spans and not opening and _said_by_the_asker(words, start, k) and not (
-                set(words[found:end]) & {"he", "she", "him", "her", "they", "them"}):  # "…, her sitting at a table"
+        if not spans and not opening and _said_by_the_asker(words, start, k) and not any(
+                words[m] in ("he", "she", "him", "her", "they", "them") and words[m - 1] not in _AROUND
+                for m in range(found, end)):  # "…, her sitting at a table", "a pic of him"; not "bees around him"
             k = start  # "my daughter is expecting her first baby and we want a picture for the nursery,"
         spans.append((start if not spans and opening else k, found))
         k = _skip(words, found, end, {"and", ","} | _GREETINGS | _PLEASE)
     return spans
+
+
+# Where a pronoun places something by someone already named ("bees buzzing around him").
+_AROUND = frozenset({"around", "beside", "behind", "near", "to", "by", "above", "under", "over", "with", "on", "at"})
 
 
 def _said_by_the_asker(words: list[str], start: int, k: int) -> bool:
@@ -422,9 +441,9 @@ def _tells(words: list[str], k: int, end: int) -> int | None:
 
 def _whom_for(words: list[str], k: int, end: int) -> int | None:
     """'this is for my niece', "it's for 6 year olds": whom the picture is for, anywhere."""
-    if words[k:k + 3] in (["this", "is", "for"], ["it", "is", "for"], ["it's", "for", "my"]) or words[k:k + 2] == [
-            "it's", "for"]:
-        return _clause_end(words, k + 2, end)
+    if words[k:k + 3] in (["this", "is", "for"], ["it", "is", "for"], ["it's", "for", "my"]) or words[k:k + 2] in (
+            ["it's", "for"], ["its", "for"], ["thats", "for"], ["that's", "for"]):
+        return _clause_end(words, k + 2, end)  # (also "its for a travel blog header", typed so)
     return None
 
 
@@ -481,7 +500,7 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     if found is None and j < end and words[j] in _ARTICLES and _frames_a_scene(words, j, end) and words[verb] in _WANT:
         return j  # "… and want an illustration of a barista …": the asking ends, the frame is read as such
     if found is None and words[verb] in _WANT and j == verb + 1 and _wants_a_thing(words, j, end) and not polite and (
-            words[k] in _FIRST_PERSON_ANY):
+            words[k] in _FIRST_PERSON_ANY or words[k] in _THIRD_PERSON):
         return j  # "so i'd like an old sailor holding a telescope": the asker wants it, the scene follows
     if found is None and polite and words[verb] in _MAKE and j < end and words[j] not in _ENDS | _NEGATIONS and (
             not set(words[j:j + 4]) & _PICTURES):  # but "can you make me a picture of two cats": the frame, read so

@@ -306,12 +306,15 @@ class NounPhrases:
     def _closed_then_done(self) -> bool:
         """'a scientist, a woman in a lab coat, looking into …': the phrase is closed by a comma and
         what is done follows, as an aside is (not '…, a woman in red and a waiter': a list)."""
-        for chunk in self.chunks[self.index + 1:]:
+        after = self.chunks[self.index + 1:]
+        for k, chunk in enumerate(after):
             if chunk.kind == "COMMA":
-                following = self.chunks[self.chunks.index(chunk) + 1:][:1]
+                following = after[k + 1:k + 2]
                 return bool(following) and following[0].kind == "VERB" and self.tokens[following[0].start].low.endswith("ing")
-            if chunk.kind in ("AND", "SENT", "OTHER"):
-                return False
+            worn_next = k + 1 < len(after) and after[k + 1].np is not None and (
+                after[k + 1].np.noun in lexicon.CLOTHING or lexicon.is_bodily(after[k + 1].np.noun or ""))
+            if chunk.kind in ("SENT", "OTHER") or chunk.kind == "AND" and not worn_next:
+                return False  # (but "in a lab coat and safety goggles, looking …": what is worn goes on)
         return False
 
     def _role_after_plain(self, np: NounPhrase) -> bool:
@@ -2417,6 +2420,10 @@ class NounPhrases:
             for index in subjects:
                 self._set_zone(index, (value.split()[0], None))
             return "on"
+        peering = any(a.split()[0] in _PERCEIVING | {"peering", "peeking", "squinting"}
+                      for s in subjects for a in self.out.mentions[s].actions[-1:])
+        if peering and value == "inside" and said.split()[:1] == ["into"]:
+            return "next to"  # "looking into a microscope", "peering into a telescope": at it, not in it
         leaning = any(a.split()[0] in ("leaning", "propped") for s in subjects for a in self.out.mentions[s].actions[-1:])
         if leaning and value in ("on", "against"):
             # "leaning on a cane": held when small enough, beside it otherwise
