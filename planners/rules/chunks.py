@@ -79,7 +79,7 @@ _phrase("CORRECT", "replace", "no|oh|ok|okay|hmm ,? scratch|forget that|it ,?", 
 # "Actually make it a grey cat instead.": the thing said again, described anew
 _phrase("CORRECT", "replace", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? make|change it|that|them|those to|into?")
 _phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?", "sorry ,", "sorry ,? i mean|meant ,?",
-        "or rather ,?")  # but "actually no people": a negation
+        "or rather ,?", "no ,", "no ,? sorry ,? just?")  # but "actually no people": a negation
 _phrase("FILLER", "degree", "a bit|tad", "a little bit", "just a bit|tad")  # "a bit grainy": how much
 _phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out", "back to front", "face down|up",
         "face-down", "face-up", "in? mid air|flight|jump|leap", "in? mid-air|midair|mid-flight|mid-jump|mid-leap")
@@ -267,6 +267,10 @@ def _match_slots(slots, words: list[str], i: int) -> int | None:
     return best
 
 
+# What ends a thought before "no, a …" takes it back: a sentence's end, a comma, a dash.
+_AFTER_A_THOUGHT = frozenset({".", "!", "?", ",", "-", "—", "–", ";", "…"})
+
+
 def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
     best: tuple[int, _Pattern] | None = None
     for pattern in _phrase_index().get(words[i], ()):
@@ -282,6 +286,9 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
         if pattern.kind == "CORRECT" and pattern.value == "replace" and words[i + length - 1] in (
                 "it", "that", "them", "those", "to", "into") and words[i + length:i + length + 1] not in (["a"], ["an"]):
             continue  # "actually make it dusk …": no thing said again
+        if pattern.kind == "CORRECT" and pattern.value == "replace" and words[i:i + length] == ["no", ","] and (
+                words[i + length:i + length + 1] not in (["a"], ["an"]) or i > 0 and words[i - 1] not in _AFTER_A_THOUGHT):
+            continue  # "a penguin... no, a puffin!": a thing said anew; but "no, no cars" is a negation
         if pattern.kind == "WEAR" and words[i] == "worn" and i > 0 and words[i - 1] in _BEFORE_A_DESCRIBED_THING:
             continue  # "in worn hiking boots", "a worn leather bag": worn out, not put on
         if pattern.kind == "ZONE" and i + length < len(words) and (lexicon.is_known_noun(singular(words[i + length])[0])
@@ -1010,8 +1017,9 @@ class Chunker:
 
     def _comma_between_adjectives(self, seen: _Seen, j: int) -> bool:
         after = self.words[j + 1] if j + 1 < len(self.words) and self.tokens[j + 1].is_word else ""
-        return (seen.count > 0 and seen.only_adjectives and bool(after) and after not in _NP_STOP
-                and (lexicon.is_adjective(after) or self._noun_follows(j + 2)))
+        doing = after.endswith("ing") and "VBG" in words.verb_tags(after) and not lexicon.is_adjective(after)
+        return (seen.count > 0 and seen.only_adjectives and bool(after) and after not in _NP_STOP and not doing
+                and (lexicon.is_adjective(after) or self._noun_follows(j + 2)))  # (not "one small, holding hands")
 
     def _verb_ends_phrase(self, np: NounPhrase, seen: _Seen, j: int) -> bool:
         """Whether words[j] is a verb after the noun phrase rather than a word inside it."""

@@ -138,6 +138,7 @@ _PERCEIVING = frozenset({"watching", "looking", "gazing", "staring", "admiring",
 _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "aurora", "northern lights", "meteor",
                          "lightning", "eclipse", "sunset", "sunrise", "shooting star"})
 # Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
+_SIZES = frozenset({"big", "small", "little", "large", "tiny", "huge", "giant", "tall", "short"})
 _PARTICLES = frozenset({"up", "down", "out", "over", "away", "around", "back", "off"})
 _LIGHT_VERBS = frozenset({"have", "take", "do", "enjoy", "throw"})
 # Verbs whose object is often a deed rather than a thing: "make a wish", "give a speech", "run a race".
@@ -203,7 +204,7 @@ class NounPhrases:
             becomes, self.correcting = self.correcting == "becomes", False
             if becomes and self._becomes(np) or not becomes and self._corrected(np):
                 return
-        if self._named_again_alone(np):
+        if self._named_again_alone(np) or self._colour_of_all(np):
             return
         if self._no_instance(np, link) or self._colour_worn(np, link):
             return
@@ -252,6 +253,31 @@ class NounPhrases:
             self._headless(np, link)
         elif not self._named_thing(np, link):
             self._by_link(np, link)
+
+    def _what_it_is(self, np: NounPhrase) -> None:
+        """'he's a small white dog', 'the man is a retired sailor': what one thing is, in its caption
+        (the words that say more than its name)."""
+        if len(self.group) != 1 or np.noun is None or np.det not in ("a", "an") or np.plural:
+            return
+        mention = self.out.mentions[self.group[0]]
+        if np.noun == mention.noun:
+            mention.modifiers.extend(t.text for t in np.modifiers if t.text not in mention.modifiers)
+        elif lexicon.category(np.noun) == mention.category:
+            mention.add_detail("who is" if mention.is_person else "that is", self._words_of(np), np.noun)
+
+    def _colour_of_all(self, np: NounPhrase) -> bool:
+        """'3 kittens …, all orange', 'two vases, both blue': a bare colour after 'all', 'both' or
+        'each' is the colour of the things just named, no thing of its own."""
+        said = [t.low for t in self.tokens[np.start:np.end]]
+        before = self.chunks[self.index - 1] if self.index > 0 else None
+        if np.det is not None or np.count is not None or not said or self.last is None or before is None or (
+                before.kind != "FILLER" or self.tokens[before.start].low not in ("all", "both", "each")):
+            return False
+        if not all(w in lexicon.COLOURS or w in lexicon.COLOUR_SHADES for w in said):
+            return False
+        for index in self.group or [self.last]:
+            self.out.mentions[index].modifiers.extend(t.text for t in self.tokens[np.start:np.end])
+        return True
 
     def _named_again_alone(self, np: NounPhrase) -> bool:
         """'… a horse. brown horse. in a field.', '… make it a sheep. A black sheep please': a sentence
@@ -688,13 +714,17 @@ class NounPhrases:
                       and self.out.mentions[i].count > 0), None) if not same and not np.count else None
         if alike is not None:
             self.last = alike  # "a goat on a haystack, actually make it a sheep": the last of the sheep's kind
+        elif self.last is None and self.out.mentions and not same:
+            self.last = len(self.out.mentions) - 1  # "the solar system? no sorry just the earth …": the last said
         if not same and np.noun is not None and self.last is not None and not np.count:
             # "two hobbits—sorry, halflings—": the last thing named, called otherwise
             last = self.out.mentions[self.last]
             kinds = {last.category, lexicon.category(np.noun)}
             if (len(kinds) == 1 or None in kinds) and (last.count > 1) == np.plural:
+                kept = [m for m in last.modifiers if m.lower() in lexicon.COLOURS | lexicon.COLOUR_SHADES | lexicon.MATERIALS
+                        | lexicon.PATTERNS | _SIZES]  # its looks stay ("a red truck"), not "solar" of "solar system"
                 last.noun, last.head = np.noun, np.noun
-                last.modifiers = [t.text for t in np.modifiers] or last.modifiers
+                last.modifiers = [t.text for t in np.modifiers] or kept
                 self.owner, self.group, self.last_role = self.last, [self.last], "subject"
                 return True
             return False
@@ -2464,6 +2494,7 @@ class NounPhrases:
             return
         if self.after_copula and self.group and kind is None and not np.count:
             self.after_copula = False
+            self._what_it_is(np)
             return  # "the man is a doctor": says what, not another thing
         if self._tail_fragment(np, kind):
             return  # "..., cherry blossoms, neon signs, soft edges": the look of the picture
