@@ -663,6 +663,11 @@ class _Reader(NounPhrases, Owners):
             return last
         if before is not None and before.kind == "COMMA" and self.last_role == "subject":
             return self.last  # "a red car, two bicycles hanging on the wall, a toolbox …": the item before it
+        placed = [g for g in self.group[:-1] if self.out.mentions[g].zone != (None, None)
+                  or any(r.subject == g for r in self.out.relations)]
+        if self.last == last and len(placed) == len(self.group) - 1 and not self.out.mentions[last].details and (
+                self.out.mentions[last].zone == (None, None)):
+            return last  # "a cat on the left and a dog on the right and a bird flying above them": the bird
         return None
 
     def _rides(self, mount: int) -> bool:

@@ -1191,6 +1191,12 @@ class NounPhrases:
                 if before:
                     self._relate([self.group[-1]], link[1], before[-1] if np.pronoun == "it" else before[0])
                     return
+            named = [i for i in self.sentence_subjects if i not in self.group and self.out.mentions[i].count == 1
+                     and self.out.mentions[i].parent is None]
+            if np.pronoun == "them" and referent in named and len(named) >= 2 and self.out.mentions[referent].count == 1:
+                for each in named:  # "a mother …, a father …, and a donkey behind them": behind both
+                    self._relate(self.group, link[1], each)
+                return
             self._relate(self.group, link[1], referent)
         elif kind in (None, "AND", "COMMA", "THERE"):
             # a pronoun as the subject: anyone earlier, the clause's own subjects included ("a boy and
