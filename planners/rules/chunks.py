@@ -267,6 +267,14 @@ def _match_slots(slots, words: list[str], i: int) -> int | None:
     return best
 
 
+# Words after a thing's name that say what it stands for in a game, a story or a brand: "a knight
+# sprite", "a fox character", "a blue jay companion", "a slime enemy", "a raccoon mascot".
+_STANDS_FOR = frozenset({"sprite", "sprites", "character", "characters", "companion", "companions", "enemy", "enemies",
+                         "mascot", "mascots", "npc", "npcs", "avatar", "avatars", "token", "tokens", "minion",
+                         "minions", "pet", "sidekick", "hero", "villain", "boss", "familiar"})
+# Words before "character" or "sprite" that say what kind of one it is, not what it is ("a cartoon character").
+_NO_KIND = frozenset({"cartoon", "anime", "game", "video", "main", "comic", "pixel", "player", "background", "side",
+                      "supporting", "story", "book", "movie", "film", "tv", "fictional", "original", "playable"})
 # What ends a thought before "no, a …" takes it back: a sentence's end, a comma, a dash.
 _AFTER_A_THOUGHT = frozenset({".", "!", "?", ",", "-", "—", "–", ";", "…"})
 
@@ -912,6 +920,7 @@ class Chunker:
         unit_is_noun = (not singular(unit)[1] and unit not in lexicon.COLOURS and not lexicon.is_adjective(unit)
                         and unit not in ("more", "other", "extra", "additional")
                         and not words.verb_tags(unit) & {"VBG", "VBD", "VBN"}
+                        and lexicon.category(unit) not in (priors.PERSON, priors.ANIMAL)  # "two boy play": two boys
                         and (lexicon.is_known_noun(unit) or "NOUN" in words.lemmas(unit)))
         head_is_one_noun = (not singular(head)[1] and not (head.endswith("s") and not head.endswith("ss"))
                             and not lexicon.is_adjective(head) and head not in lexicon.COLOURS and head not in _NP_STOP
@@ -1311,6 +1320,14 @@ class Chunker:
             if named is not None:
                 # "our old dog Daisy", "my cat Pepper": the name of the one the noun says, whatever else it means
                 found, (head_start, noun, plural), head_end = named, named, last + 1
+        if (found is None or head_end in (last, last + 1)) and last > first and words[last] in _STANDS_FOR:
+            kind = _known_noun_at(words, last - 1, first) or (last - 1, *singular(words[last - 1]))
+            before = words[last - 1]
+            a_kind = before not in lexicon.COLOURS and not lexicon.is_adjective(before) and before not in (
+                lexicon.STYLE_WORDS) and before not in _NO_KIND and "ADJ" not in words_lemmas(before)
+            if a_kind and (lexicon.category(kind[1]) is not None or is_concrete(kind[1]) or "NOUN" in words_lemmas(kind[1])):
+                # "a knight sprite", "a red fox character", "a blue jay companion": the knight, the fox, the jay
+                found, (head_start, noun, plural), head_end = kind, kind, last + 1
         if found is not None and head_end <= last and not doing:
             # A word the lexicon does not know after a known noun: an English head comes last,
             # unless that word reads as a verb ("a cat licks", "a car parked").
@@ -1320,7 +1337,9 @@ class Chunker:
                 trailing.endswith("s") and not trailing.endswith("ss") and single and not is_concrete(trailing))
             # (but "a garden shed", "a small orange triceratops")
             # "my cat Milo", "our dog Biscuit": a capitalised name after a lower-case noun names that one
-            named = self.tokens[last].text[:1].isupper() and (
+            pet_name = np.det in ("my", "our", "his", "her", "their") and last == first + 1 and not is_english(trailing) and (
+                lexicon.category(words[last - 1]) in (priors.PERSON, priors.ANIMAL))  # "my cat mochi", typed lower case
+            named = pet_name or self.tokens[last].text[:1].isupper() and (
                 self.tokens[last - 1].text.islower() or lexicon.category(words[last - 1]) == priors.PERSON
                 and (not is_english(words[last]) or words[last - 1] in _KIN | _TITLES))
             # (words is the list here)  # "Detective Okafor", "Captain Reyes", "Uncle Ray"

@@ -347,7 +347,7 @@ STYLE_WORDS = _words(
     "brushstroke brushstrokes strokes linework outline outlines watercolor watercolour oil pastel "
     "gouache charcoal ink sketch matte "
     "fantasy sci-fi scifi cyberpunk steampunk solarpunk dieselpunk noir horror synthwave vaporwave retrowave "
-    "grunge kitsch baroque rococo renaissance gothic"
+    "grunge kitsch baroque rococo renaissance gothic backdrop backdrops"
 )
 # Words about the picture itself, never things in it; only the global caption keeps them.
 # A SPAN phrase goes on to the next comma: "shot on a Canon EOS R5", "trending on artstation".
@@ -358,7 +358,7 @@ PICTURE_SPANS = (
 PICTURE_PHRASES = (
     "loose|bold|visible|thick|soft? brush strokes|stroke|brushstrokes|marks", "brushstrokes", "paper texture",
     "heavy|light|fine|dense|soft? crosshatching|cross-hatching|hatching|stippling|linework",
-    "key visual|art", "splash page", "character sheet|design", "flat lay", "mood board",
+    "key visual|art", "high|low key", "high-key|low-key", "splash page", "character sheet|design", "flat lay", "mood board",
     "depth of field", "shallow|deep depth of field", "award winning|winning", "award-winning",
     "highly|hyper|ultra|super|very|intricately detailed|realistic", "sharp|soft focus", "in focus", "out of focus",
     "high|low|best|top quality|resolution", "wide|ultra-wide|narrow angle shot|lens?",

@@ -261,6 +261,8 @@ def correct(word: str) -> str:
         return word  # "a singlet", "a jerboa": words WordNet knows are no typos
     if word.endswith(("ian", "ese", "ish", "ean")):
         return word  # "a persian cat", "a siamese", "a maltese": a people's or a place's word, no typo
+    if word.endswith("er") and any(is_english(stem) and "VERB" in lemmas(stem) for stem in (word[:-2], word[:-3], word[:-1])):
+        return word  # "a pour-over dripper", "a juicer": a verb's doer or tool, no typo
     if word.endswith(("less", "ful", "ous", "able", "ible")) or word in _compound_firsts():
         return word  # "shirtless", "a windsor chair": a describing word, or the first of a name WordNet has
     for stem, suffix in ((word, ""), (word[:-1], "s")) if word.endswith("s") else ((word, ""),):
