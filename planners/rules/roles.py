@@ -138,6 +138,7 @@ _PERCEIVING = frozenset({"watching", "looking", "gazing", "staring", "admiring",
 _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "aurora", "northern lights", "meteor",
                          "lightning", "eclipse", "sunset", "sunrise", "shooting star"})
 # Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
+_BESIDE_KINDS = frozenset({"next to", "left of", "right of", "behind", "in front of", "near"})
 _SIZES = frozenset({"big", "small", "little", "large", "tiny", "huge", "giant", "tall", "short"})
 _PARTICLES = frozenset({"up", "down", "out", "over", "away", "around", "back", "off"})
 _LIGHT_VERBS = frozenset({"have", "take", "do", "enjoy", "throw"})
@@ -1235,6 +1236,8 @@ class NounPhrases:
         """Whether 'next to him' opens its clause and a thing follows ('and next to him a magician')."""
         before = self.chunks[self.index - 2] if self.index >= 2 else None
         after = self._next()
+        if after is not None and after.kind == "COMMA" and self.index + 2 < len(self.chunks):
+            after = self.chunks[self.index + 2]  # "Next to him, a small girl …"
         opens = before is None or before.kind in ("AND", "COMMA", "SENT", "CLAUSE")
         return opens and after is not None and after.kind == "NP" and after.np is not None and not after.np.headless
 
@@ -2478,8 +2481,9 @@ class NounPhrases:
     def _relate(self, subjects: list[int], kind: str, target: int) -> None:
         self.acted.update(subjects)
         for index in subjects:
-            if index in self.placed_by_list:
-                # "on the table: a cup, a plate, and a dog sleeping under it": its own place wins
+            if index in self.placed_by_list and kind not in ("holding", "held by"):
+                # "on the table: a cup, a plate, and a dog sleeping under it": its own place wins (but what
+                # it holds is no place: "next to him, a girl clutches a baguette")
                 self.placed_by_list.discard(index)
                 self.out.relations = [r for r in self.out.relations if r.subject != index]
             if index != target:
@@ -2544,7 +2548,8 @@ class NounPhrases:
             self.fronted_list = list(self.fronted)
         for relation, target in self.fronted:
             self._relate(new, relation, target)
-            self.placed_by_list.update(new)
+            if not (relation in _BESIDE_KINDS and self.out.mentions[target].category in (priors.PERSON, priors.ANIMAL)):
+                self.placed_by_list.update(new)  # (but "beside her, a guitarist sits on a stool": by her, and on it)
         self.fronted = []
         for chunk in self.dangling:
             (self._apply_pose if chunk.kind == "POSE" else self._apply_verb)(chunk, new)

@@ -142,6 +142,8 @@ def _bare_possessive(low: str, before: str, following: str) -> str | None:
 def tokenize(text: str) -> list[Token]:
     tokens, normalised = _shorthand(text, text.translate(_APOSTROPHES))
     matches = list(_TOKEN.finditer(normalised))
+    alpha = [m.group() for m in matches if m.group()[:1].isalpha()]
+    titled = len(alpha) > 1 and sum(w[:1].isupper() for w in alpha) > 0.6 * len(alpha)  # "Bycicle And Car": no names
     for k, match in enumerate(matches):
         low = match.group().lower()
         following = matches[k + 1].group().lower() if k + 1 < len(matches) else ""
@@ -160,7 +162,11 @@ def tokenize(text: str) -> list[Token]:
             low = ":"
         elif low[0].isalpha():
             before = matches[k - 1].group().lower() if k > 0 else ""
-            low = _bare_possessive(low, before, following) or words.correct(low)  # "bycicle" is read as "bicycle"
+            # "bycicle" is read as "bicycle"; but "Walter and Rosa": a capital inside a sentence is a name as written
+            paired = following in ("and", "&") and k + 2 < len(matches) and matches[k + 2].group()[:1].isupper()
+            name = match.group()[:1].isupper() and (k > 0 or paired) and (
+                before not in (".", "!", "?", ":", '"', "a", "an", "the") or paired) and not titled
+            low = _bare_possessive(low, before, following) or (low if name else words.correct(low))
         tokens.append(Token(text[match.start():match.end()], low, match.start(), match.end()))
     return _one_picture_word(sorted(tokens, key=lambda token: token.start), text)
 
