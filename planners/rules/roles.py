@@ -122,7 +122,8 @@ _BESIDE = frozenset({"next to", "behind", "in front of", "left of", "right of", 
 # What people watch in the sky: the background of whoever watches it.
 # Person-words that say only what someone is, not who: after a kin or role word they describe it.
 _PLAIN_PEOPLE = frozenset({"man", "woman", "boy", "girl", "lady", "guy", "gentleman", "person", "child", "kid",
-                           "teenager", "teen", "toddler"})
+                           "teenager", "teen", "toddler", "lad", "lass", "fellow", "chap", "bloke", "gal",
+                           "youngster"})
 # Where in a place: "at the edge of the lake" is by the lake, which stays the setting.
 _PLACE_PARTS = frozenset({"edge", "side", "end", "middle", "center", "centre", "corner", "top", "bottom", "shore",
                           "bank", "heart", "outskirts", "entrance", "foot"})
