@@ -1198,6 +1198,9 @@ class Chunker:
         """After a comma, an -ing form that can only be a verb, followed by a bare plural it does not
         name a thing with ('picking strawberries', not 'fishing rods'), is what someone does."""
         word = self.words[i]
+        if word.endswith("ing") and "VBG" in words.verb_tags(word) and self.words[i + 1:i + 2] in (
+                ["a"], ["an"], ["the"], ["his"], ["her"], ["their"], ["its"]) and word not in lexicon.STYLE_WORDS:
+            return True  # "…, building a sandcastle": "building" with an object after it is done
         if not word.endswith("ing") or set(words.lemmas(word)) != {"VERB"} or word in lexicon.ADJECTIVES or (
                 word in lexicon.STYLE_WORDS) or i + 1 >= len(self.words):
             return False

@@ -206,7 +206,9 @@ class NounPhrases:
             becomes, self.correcting = self.correcting == "becomes", False
             if becomes and self._becomes(np) or not becomes and self._corrected(np):
                 return
-        if self._named_again_alone(np) or self._colour_of_all(np):
+        if self._named_again_alone(np) or self._colour_of_all(np) or self._they_are_twins(np):
+            return
+        if not np.headless and (self._tagged_look(np, kind) or self._tagged_place(np, link)):
             return
         if self._no_instance(np, link) or self._colour_worn(np, link):
             return
@@ -267,6 +269,54 @@ class NounPhrases:
         elif lexicon.category(np.noun) == mention.category:
             mention.add_detail("who is" if mention.is_person else "that is", self._words_of(np), np.noun)
 
+    def _tagged_look(self, np: NounPhrase, kind: str | None) -> bool:
+        """'robot, rusty, sitting, holding flower': in a list of tags, a bare describing word after the
+        one thing named first is how that thing looks."""
+        said = [t.low for t in self.tokens[np.start:np.end]]
+        if kind != "COMMA" or np.det is not None or np.count is not None or len(said) != 1 or self.last is None:
+            return False
+        if np.noun is not None and (lexicon.category(np.noun) is not None or words.is_concrete(np.noun)):
+            return False
+        if not (lexicon.is_adjective(said[0]) or said[0] in lexicon.COLOURS or "VBN" in words.verb_tags(said[0])) or (
+                said[0] in lexicon.STYLE_WORDS):
+            return False  # ("battered", "rusty", "fluffy")
+        tags = self._tag_list()
+        subjects = [i for i, m in enumerate(self.out.mentions) if m.parent is None and m.count > 0]
+        if not tags or len(subjects) != 1 or self.chunks[self.index - 2].kind != "NP":
+            return False
+        self.out.mentions[subjects[0]].modifiers.append(self.tokens[np.start].text)
+        return True
+
+    def _tagged_place(self, np: NounPhrase, link) -> bool:
+        """'…, holding sword, ruined chapel, cinematic': in a list of tags, a bare place is the setting."""
+        kind = link[0] if link else None
+        if kind != "COMMA" or np.det is not None or np.count is not None or np.noun is None or not self._tag_list():
+            return False
+        if not (words.is_place(np.noun) or lexicon.is_setting(np.noun)) or lexicon.category(np.noun) is not None:
+            return False
+        return self._setting(np, link)
+
+    def _tag_list(self) -> bool:
+        """Whether the prompt so far is a list of tags: it opens with a bare name ('1boy', 'robot')
+        and goes on in commas."""
+        first = self.chunks[0] if self.chunks else None
+        commas = sum(c.kind == "COMMA" for c in self.chunks[:self.index])
+        return first is not None and first.np is not None and first.np.det is None and commas >= 1 and not any(
+            c.kind in ("SENT", "COPULA") for c in self.chunks[:self.index])
+
+    def _they_are_twins(self, np: NounPhrase) -> bool:
+        """'two girls, twins, in raincoats', '2girls, twins', '…, they are twins': a plural that says
+        its own number, said of as many people just named, says what they are; no others."""
+        natural = lexicon.NATURAL_COUNTS.get(np.noun or "")
+        if natural is None or not np.plural or np.count is not None or np.det not in (None, "the"):
+            return False
+        people = [i for i, m in enumerate(self.out.mentions) if m.is_person and m.parent is None and m.count > 0]
+        if not people or sum(self.out.mentions[i].count for i in people) != natural:
+            return False
+        for i in people:
+            self.out.mentions[i].modifiers.append(np.noun)  # "a twin girl"
+        return True
+
     def _colour_of_all(self, np: NounPhrase) -> bool:
         """'3 kittens …, all orange', 'two vases, both blue': a bare colour after 'all', 'both' or
         'each' is the colour of the things just named, no thing of its own."""
@@ -310,7 +360,12 @@ class NounPhrases:
             return False  # but "1girl, picnic blanket": a blanket is spread, not worn
         before = self.chunks[self.index - 2]
         if before.kind != "NP" or self.last is None or not self.out.mentions[self.last].is_person:
-            return False
+            # "1boy, sitting on bench, red hoodie": in a list of tags, what the one person there wears
+            people = [i for i, m in enumerate(self.out.mentions) if m.is_person and m.count > 0 and m.parent is None]
+            if not self._tag_list() or len(people) != 1:
+                return False
+            self._attach(self.out.mentions[people[0]], "in", np)
+            return True
         self._attach(self.out.mentions[self.last], "in", np)
         return True
 
@@ -1262,6 +1317,8 @@ class NounPhrases:
     def _headless(self, np: NounPhrase, link) -> None:
         kind = link[0] if link else None
         words = [t.text for t in np.modifiers]
+        if self._tagged_look(np, kind):
+            return
         if self._more_of_the_same(np, link) or self._counted_of(np, link):
             return
         wear = kind == "WEAR" or (kind == "REL" and link[1] == "inside")
