@@ -709,7 +709,10 @@ class Chunker:
                 self.chunks_so_far[-1].np is not None and self.chunks_so_far[-1].np.pronoun is None
                 and self.chunks_so_far[-1].end == i):
             return Chunk("FILLER", i, i + 1, word)  # "my sister she wears a hijab": the sister, said again
-        possessive = word in lexicon.POSSESSIVES and self._noun_follows(i + 1)  # "at her feet"
+        after = self.words[i + 1] if i + 1 < len(self.words) else ""
+        told = word == "her" and "VBD" in words.verb_tags(after) and not lexicon.is_known_noun(after) and (
+            not is_concrete(after))  # "Behind her stood a pony": her, then what was done
+        possessive = word in lexicon.POSSESSIVES and self._noun_follows(i + 1) and not told  # "at her feet"
         if word in lexicon.PRONOUNS and word != "one" and not possessive:
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=word))
         return None

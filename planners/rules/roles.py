@@ -1292,8 +1292,10 @@ class NounPhrases:
         """Whether 'next to him' opens its clause and a thing follows ('and next to him a magician')."""
         before = self.chunks[self.index - 2] if self.index >= 2 else None
         after = self._next()
-        if after is not None and after.kind == "COMMA" and self.index + 2 < len(self.chunks):
-            after = self.chunks[self.index + 2]  # "Next to him, a small girl …"
+        k = self.index + 1
+        while k < len(self.chunks) and k <= self.index + 2 and self.chunks[k].kind in ("COMMA", "COPULA", "VERB"):
+            k += 1  # "Next to him, a small girl …", "beside him is sitting a small dog", "Behind her stood a pony"
+        after = self.chunks[k] if k < len(self.chunks) else after
         opens = before is None or before.kind in ("AND", "COMMA", "SENT", "CLAUSE")
         return opens and after is not None and after.kind == "NP" and after.np is not None and not after.np.headless
 

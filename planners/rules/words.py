@@ -277,7 +277,8 @@ def correct(word: str) -> str:
                       and not (n.endswith("s") and not stem.endswith("s")))  # "knocker" is no typo of "knickers"
         if near and (len(near) == 1 or near[0][0] < near[1][0]):
             return near[0][1] + suffix
-        joined = any(is_english(stem[:k]) and is_english(stem[k:]) for k in range(3, len(stem) - 2))
+        joined = any(is_english(stem[:k]) and is_english(stem[k:]) for k in range(3, len(stem) - 3))
+        # ("longboard" is two words; "dalmation" is no "dalmat" and "ion")
         if len(stem) >= 8 and not joined:  # "grandaughter", "wheelbarow": one letter off a long known word
             # (but "longboard" is two words joined, no typo of "longbeard")
             known = [n for n in (*lexicon.PEOPLE, *_long_things()) if abs(len(n) - len(stem)) <= 1 and n[0] == stem[0]
