@@ -245,7 +245,8 @@ class NounPhrases:
                 # "a cup at the edge of a desk": by the desk; "crows from the top of a crate", "crows
                 # line the top of a billboard": on it
                 link, kind = ("REL", rel.value if rel.kind == "REL" else "on"), "REL"
-        if kind in (None, "COMMA", "AND") and (self._one_named_of_them(np) or self._one_of_the_couple(np)):
+        if kind in (None, "COMMA", "AND") and (self._one_named_of_them(np) or self._one_of_the_couple(np)
+                                                or self._other_named_of_them(np)):
             return
         if self._each_of_them(np, link):
             return
@@ -1677,6 +1678,20 @@ class NounPhrases:
             return False
         parent = last if self.out.mentions[last].parent is None else self.out.mentions[last].parent
         if self.out.mentions[parent].noun != np.noun or self.out.mentions[parent].count < 1:
+            return False
+        self._split(parent, [])
+        return True
+
+    def _other_named_of_them(self, np: NounPhrase) -> bool:
+        """'two children, one child in red and the other child in blue' (or 'other child', as some
+        write it): the plural's member not yet named, not one more."""
+        said = [t.low for t in self.tokens[np.start:np.end]]
+        if np.noun is None or np.count is not None or said[:2] != ["the", "other"] and said[:1] != ["other"]:
+            return False
+        parent = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun == np.noun
+                       and self.out.mentions[i].parent is None and self.out.mentions[i].count >= 1
+                       and any(m.parent == i for m in self.out.mentions)), None)
+        if parent is None:
             return False
         self._split(parent, [])
         return True
