@@ -670,6 +670,12 @@ class _Reader(NounPhrases, Owners):
             return last
         if before is not None and before.kind == "COMMA" and self.last_role == "subject":
             return self.last  # "a red car, two bicycles hanging on the wall, a toolbox …": the item before it
+        described = [g for g in self.group if self.out.mentions[g].details]
+        if self.last == last and len(self.group) >= 3 and len(described) == len(self.group) and (
+                getattr(chunk.value, "holds", False)):
+            # "a tall guy in a denim jacket, a girl in a leather skirt, and an older man in a grey trench
+            # coat holding a newspaper": each has their own words; what the last holds is theirs
+            return last
         placed = [g for g in self.group[:-1] if self.out.mentions[g].zone != (None, None)
                   or any(r.subject == g for r in self.out.relations)]
         if self.last == last and len(placed) == len(self.group) - 1 and not self.out.mentions[last].details and (

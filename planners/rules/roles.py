@@ -1068,7 +1068,13 @@ class NounPhrases:
             nxt = self._next()
             if np.headless and nxt is not None and nxt.kind in ("PICTURE", "STYLE"):
                 return False  # "…, dramatic rim lighting": the picture's look, not more clothes
-            return np.headless or np.noun in lexicon.CLOTHING or np.noun in lexicon.PARTS
+            last = (np.noun or "").rsplit(" ", 1)[-1]
+            worn = kind == "WEAR" and conjunction == "AND" and np.noun is not None and np.count is None and (
+                lexicon.category(np.noun) in (None, priors.OBJECT)) and words.is_concrete(last) and (
+                words.usual_kind(last) is None and words.compound_kind(np.noun) is None) and (
+                priors.prior_for(np.noun).height <= _HOLDABLE_HEIGHT) and (
+                nxt is None or nxt.kind in ("SENT", "COMMA", "AND"))  # "wearing a white coat and a stethoscope"
+            return np.headless or np.noun in lexicon.CLOTHING or np.noun in lexicon.PARTS or worn
         if kind == "NEG":
             # "no cats, dogs or birds" goes on; "no people, morning light" and "no cars, just a road" do not.
             if conjunction == "OR":
