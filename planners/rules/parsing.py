@@ -542,7 +542,8 @@ class _Reader(NounPhrases, Owners):
             nxt is not None and nxt.kind == "NP" and nxt.np is not None and nxt.np.pronoun is None)
         said = [t.low for t in self.tokens[chunk.start:chunk.end]]
         owner = self.with_owner if isinstance(self.with_owner, int) else None
-        if said == ["on", "top"] and target is not None and owner is not None and owner != target and not fronted and (
+        if said in (["on", "top"], ["on", "the", "top"], ["at", "the", "top"]) and target is not None and owner is not None and (
+                owner != target) and not fronted and (
                 self.out.mentions[target].parent is None):
             # "a lamppost with a pigeon on top": on top of the thing it is with, not at the top of the picture
             self.out.relations.append(Relation(target, "on", owner, None, "on top of"))

@@ -140,6 +140,8 @@ _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "a
                          "lightning", "eclipse", "sunset", "sunrise", "shooting star"})
 # Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
 _BESIDE_KINDS = frozenset({"next to", "left of", "right of", "behind", "in front of", "near"})
+# Words that pick out a part of a thing named before: "the bottom shelf", "the top drawer".
+_POSITIONS = frozenset({"top", "bottom", "middle", "upper", "lower", "left", "right", "front", "back", "far"})
 _SIZES = frozenset({"big", "small", "little", "large", "tiny", "huge", "giant", "tall", "short"})
 _PARTICLES = frozenset({"up", "down", "out", "over", "away", "around", "back", "off"})
 _LIGHT_VERBS = frozenset({"have", "take", "do", "enjoy", "throw"})
@@ -905,8 +907,8 @@ class NounPhrases:
         if np.noun == "couple" and np.count is None and not np.modifiers and len(people) == 2 and (
                 len(self.out.mentions) == 2):
             return True  # "1girl, 1boy, couple, …": the two named already
-        if np.plural and np.noun in lexicon.COLOURS and np.noun not in priors.NOUNS and np.count is None:
-            return True  # "a sky in stormy greens and greys": colours, said of the picture
+        if np.plural and np.noun in lexicon.COLOURS and np.noun not in priors.NOUNS and np.count is None and kind != "OF":
+            return True  # "a sky in stormy greens and greys": colours, said of the picture (not "a bowl of olives")
         if self._colour_after_colour(np):
             return True  # "moody, blue and orange": a colour, not the fruit
         nxt = self._next()
@@ -1937,7 +1939,8 @@ class NounPhrases:
 
     def _attach(self, owner: Mention, word: str, np: NounPhrase) -> None:
         details = owner.details
-        words = self._detail_words(np, owner)
+        # "two bowls of cherries": what each holds stays as said; "two men in red hats": a hat each
+        words = self._words_of(np) if word == "of" else self._detail_words(np, owner)
         if details and details[-1][0] == word:
             details[-1] = (word, f"{details[-1][1]} and {words}")
             owner.detail_nouns[-1] = None
@@ -2202,6 +2205,9 @@ class NounPhrases:
                 and nxt.kind == "COMMA" and lexicon.category(np.noun or "") in (None, priors.BUILDING)):
             self._setting(np, link)  # "inside a cozy cabin, two armchairs…": where the scene is
             return
+        first, _, base = (np.noun or "").partition(" ")
+        if np.det == "the" and first in _POSITIONS and any(m.noun == base and m.count == 1 for m in self.out.mentions):
+            np.noun = base  # "a shelf with …, a cat on the bottom shelf": on that shelf, at its bottom
         target = self._mention_for(np, role="object")
         relation = self._object_relation(np, link, subjects, target)
         if relation is None:
