@@ -365,11 +365,15 @@ def _known_head_named_with(modifier: str, noun: str) -> bool:
     found = words.lemmas(modifier)
     if "NOUN" not in found or "ADJ" in found or words.verb_tags(modifier) & {"VBG", "VBD", "VBN"}:
         return False
+    if modifier in ("dot", "dots", "print", "stripe", "stripes", "check", "checks"):
+        return False  # "a polka dot umbrella", "a leopard print coat": a pattern, not a kind
     if (modifier in lexicon.MATERIALS or modifier in lexicon.WOODS or modifier in lexicon.COLOURS or lexicon.is_setting(modifier)
             or modifier in lexicon.PATTERNS
             or modifier in lexicon.MASS_NOUNS or modifier in lexicon.STYLE_WORDS or _number(modifier) is not None):
         return False
     kind, modifier_kind = lexicon.category(noun), lexicon.category(modifier)
+    if noun == "player" and modifier_kind not in (priors.PERSON, priors.ANIMAL):
+        return True  # "a tuba player", "a chess player": a player is named by what is played
     if kind in (priors.PERSON, priors.ANIMAL) and modifier_kind in (priors.PERSON, priors.ANIMAL, None):
         return False  # "a baby elephant", "a mother duck", "a circus elephant"; but "a trumpet player"
     if kind == priors.ANIMAL and modifier_kind == priors.FURNITURE:
