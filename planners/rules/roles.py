@@ -142,6 +142,9 @@ _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "a
 _BESIDE_KINDS = frozenset({"next to", "left of", "right of", "behind", "in front of", "near"})
 # Words that pick out a part of a thing named before: "the bottom shelf", "the top drawer".
 _POSITIONS = frozenset({"top", "bottom", "middle", "upper", "lower", "left", "right", "front", "back", "far"})
+# Parts of the body where a thing is worn, not carried: "a towel on his head", "a pin on her lapel".
+_WORN_AT = frozenset({"head", "hair", "neck", "face", "ear", "ears", "wrist", "wrists", "finger", "fingers", "sleeve",
+                      "sleeves", "chest", "lapel", "forehead", "nose", "back", "collar", "belt", "ankle", "ankles"})
 _SIZES = frozenset({"big", "small", "little", "large", "tiny", "huge", "giant", "tall", "short"})
 _PARTICLES = frozenset({"up", "down", "out", "over", "away", "around", "back", "off"})
 _LIGHT_VERBS = frozenset({"have", "take", "do", "enjoy", "throw"})
@@ -306,6 +309,21 @@ class NounPhrases:
         commas = sum(c.kind == "COMMA" for c in self.chunks[:self.index])
         return first is not None and first.np is not None and first.np.det is None and commas >= 1 and not any(
             c.kind in ("SENT", "COPULA") for c in self.chunks[:self.index])
+
+    def _worn_on_the_body(self, np: NounPhrase, mention: Mention, nxt: Chunk | None) -> bool:
+        """'a man with a towel on his head', 'a doctor with a stethoscope around her neck', 'a girl with a
+        flower in her hair': a thing on a part of its owner's body is worn, in the owner's caption."""
+        place = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        if nxt is None or nxt.kind != "REL" or place is None or place.np is None or np.noun is None or np.count:
+            return False
+        part = place.np
+        if part.det not in ("his", "her", "their", "its") or part.noun not in _WORN_AT or not mention.is_person:
+            return False  # (but "a skateboard under his arm", "an orb in his hand": carried, drawn)
+        if lexicon.category(np.noun) in (priors.PERSON, priors.ANIMAL) or words.usual_kind(np.noun) is not None:
+            return False  # "a boy with a parrot on his shoulder": the parrot is drawn
+        mention.add_detail("with", self._text(np.start, place.end), None)
+        self.skip.update({self.index + 1, self.index + 2})
+        return True
 
     def _they_are_twins(self, np: NounPhrase) -> bool:
         """'two girls, twins, in raincoats', '2girls, twins', '…, they are twins': a plural that says
@@ -1978,6 +1996,8 @@ class NounPhrases:
                 mention = self.out.mentions[person] if person is not None else mention
             mention.add_detail(link[1], self._text(np.start, min(np.end + 4, len(self.tokens))), None)
             self.skip.update(i for i, c in enumerate(self.chunks) if np.end <= c.start < np.end + 4)
+            return
+        if self._worn_on_the_body(np, mention, nxt):
             return
         if is_list and link[2] == "COMMA" and nxt is not None and nxt.kind == "WITH":
             self._top_level(np, ("AND", None))  # "a bucket with a shovel, a basket with apples": a new item
