@@ -162,8 +162,10 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
         return False
     placing = set(said) & _PLACING or any(said[k:k + 2] in (["next", "to"], ["in", "front"], ["on", "top"])
                                           for k in range(len(said))) or _on_a_thing(said)
-    drawing = any(w in _DRAW and (k == 0 or said[k - 1] not in ("a", "an", "the")) for k, w in enumerate(said)) or (
-        said[0] in ("picture", "imagine", "make", "create", "design"))  # (but "a client wants a sketch": a noun)
+    drawing = any(w in _DRAW and (k == 0 or said[k - 1] not in ("a", "an", "the", "i'm", "im", "we're", "am", "are"))
+                  for k, w in enumerate(said)) or (
+        said[0] in ("picture", "imagine", "make", "create", "design"))  # (but "a client wants a sketch": a noun;
+    # "I'm illustrating a bedtime story I wrote": what the asker does)
     if placing or drawing or _shows_or_draws(said):
         return False
     wants = next((m for m in range(start, end) if words[m] in _WANT or words[m] in _MODALS), None)
@@ -269,8 +271,9 @@ def _asker_before_colon(words: list[str], start: int, end: int) -> int | None:
     colon, which name nothing with 'a' or a number, and the scene after it (the colon's index)."""
     first = _skip(words, start, end, _GREETINGS | {","})
     colon = next((m for m in range(first, end) if words[m] == ":"), None)
-    if colon is None or first >= colon or words[first] not in _FIRST_PERSON_ANY | {"me", "us"}:
-        return None
+    if colon is None or first >= colon or not (words[first] in _FIRST_PERSON_ANY | {"me", "us"} or (
+            words[first] == "the" and set(words[first:colon]) & (_FIRST_PERSON_ANY | {"me", "us"}))):
+        return None  # (also "The page I need: a small boy …")
     said = words[first:colon]
     if set(said) & ({"a", "an", "some", "one"} | set(lexicon.NUMBER_WORDS)) or any(w.isdigit() for w in said) or not _scene_after(words[:end], colon + 1):
         return None
@@ -283,7 +286,8 @@ def _pointed_at_later(words: list[str], k: int) -> bool:
     for m in range(k, len(words)):
         if lexicon.category(singular(words[m])[0]) in (priors.PERSON, priors.ANIMAL):
             return False
-        asks = m + 1 < len(words) and (words[m + 1] in _WANT or words[m + 1] in _SAYS)  # "He wants a green dinosaur"
+        asks = m + 1 < len(words) and (words[m + 1] in _WANT or words[m + 1] in _SAYS) or (
+            m > 0 and words[m - 1] == "for")  # "He wants a green dinosaur", "For her baby shower invite"
         if words[m] in _PRONOUNS_FOR_SOMEONE and not asks and (m + 1 >= len(words) or words[m + 1] != ":"):
             return True
     return False
@@ -499,6 +503,9 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     found = _picture_then_purpose(words, j, end) if j < end and words[j] in _ARTICLES else None
     if found is None and j < end and words[j] in _ARTICLES and _frames_a_scene(words, j, end) and words[verb] in _WANT:
         return j  # "… and want an illustration of a barista …": the asking ends, the frame is read as such
+    colon = next((m for m in range(j, end) if words[m] == ":"), None)
+    if found is None and colon is not None and any(w in _PICTURES for w in words[j:colon]) and not polite:
+        return colon  # "so I'd love a picture recreating that: a young man …": the asking runs to the colon
     if found is None and words[verb] in _WANT and j == verb + 1 and _wants_a_thing(words, j, end) and not polite and (
             words[k] in _FIRST_PERSON_ANY or words[k] in _THIRD_PERSON):
         return j  # "so i'd like an old sailor holding a telescope": the asker wants it, the scene follows
@@ -583,8 +590,9 @@ def _named_picture(words: list[str], k: int, end: int) -> int | None:
 def _purpose_first(words: list[str], k: int, end: int) -> int | None:
     """'for my gym's promo i want a coach ...', 'for my party planning biz insta:': what the picture
     is for, fronted; up to the asker's own words or the end of the clause."""
-    if k >= end or words[k] != "for" or k + 1 >= end or words[k + 1] not in _POSSESSIVE | {"a", "an", "the", "our"}:
-        return None
+    if k >= end or words[k] != "for" or k + 1 >= end or words[k + 1] not in _POSSESSIVE | {
+            "a", "an", "the", "our", "his", "her", "their"}:
+        return None  # ("For her baby shower invite, can you make …")
     if _for_whom(words, k + 1, end):
         return None
     j = k + 1
