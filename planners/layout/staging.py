@@ -45,7 +45,11 @@ _REST = {
 }  # fmt: skip
 # Seats a person sits on (hips at this fraction from the top) and mounts they ride.
 _SEATS = {"chair": .55, "armchair": .55, "stool": .06, "bench": .5, "couch": .5, "sofa": .5, "bed": .45,
-          "toilet": .5, "swing": .65, "crib": .5, "wheelchair": .5, "throne": .5}
+          "toilet": .5, "swing": .65, "crib": .5, "wheelchair": .5, "throne": .5,
+          # things people sit on that are no furniture: "sitting on a log", "sat on an upturned bucket"
+          "log": .3, "stump": .35, "tree stump": .35, "rock": .3, "boulder": .35, "crate": .35, "barrel": .45,
+          "bucket": .3, "box": .3, "suitcase": .3, "trunk": .35, "chest": .35, "hay bale": .35, "cooler": .3,
+          "ottoman": .35, "pouf": .3, "tire": .2, "step": .2, "steps": .2}
 _MOUNTS = {"horse": .32, "pony": .32, "donkey": .32, "camel": .25, "elephant": .22, "cow": .3, "bull": .3,
            "zebra": .3, "unicorn": .3, "deer": .3, "bicycle": .12, "bike": .12, "tricycle": .3,
            "motorcycle": .35, "motorbike": .35, "scooter": .4, "skateboard": .3, "surfboard": .3,
