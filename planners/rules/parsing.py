@@ -23,6 +23,9 @@ from planners.rules.tokens import Token, tokenize
 _ANY_ANIMAL_WORDS = frozenset({"animal", "pet", "creature", "critter", "beast", "farm animal", "baby animal"})
 
 
+# Words that put the ones just named beside each other.
+_BESIDE_EACH_OTHER = frozenset({"side by side", "next to one another", "hand in hand", "arm in arm",
+                                "shoulder to shoulder"})
 # Kin words that name an animal's family ("two ducks, a mother and a baby"): of the animal announced.
 _ANIMAL_KIN = frozenset({"mother", "father", "mom", "mum", "dad", "mama", "papa", "baby", "parent", "child"})
 
@@ -222,6 +225,8 @@ class _Reader(NounPhrases, Owners):
             actions[-1] = f"{actions[-1]} {self._text(chunk.start, chunk.end)}"
         elif chunk.value == "all" and self.last is not None:
             self._gather()
+        elif chunk.value == "together" and self._text(chunk.start, chunk.end).lower() in _BESIDE_EACH_OTHER:
+            self._beside_each_other(self._text(chunk.start, chunk.end))
         elif chunk.value in ("either side", "each side"):
             one_each = chunk.start > 0 and self.tokens[chunk.start - 1].low == "one"
             pair = len(self.group) == 2 and all(self.out.mentions[i].count == 1 and self.out.mentions[i].category in (
@@ -568,6 +573,13 @@ class _Reader(NounPhrases, Owners):
     def _set_zone(self, index: int, zone: tuple[str | None, str | None]) -> None:
         mention = self.out.mentions[index]
         mention.zone = (zone[0] or mention.zone[0], zone[1] or mention.zone[1])
+
+    def _beside_each_other(self, said: str) -> None:
+        """'a violinist and a cellist playing side by side', 'hand in hand': each beside the next."""
+        members = [i for i in self.group if self.out.mentions[i].count >= 1 and self.out.mentions[i].parent is None]
+        for a, b in zip(members, members[1:], strict=False):
+            if not any({r.subject, r.object} == {a, b} for r in self.out.relations):
+                self.out.relations.append(self._relation(a, "next to", b, said))
 
     def _on_order(self, chunk: Chunk) -> None:
         self.sentence_orders.append(chunk.value)
