@@ -78,6 +78,10 @@ def plural_candidates(word: str) -> list[str]:
     if len(word) < 3 or not word.endswith("s") or word.endswith(("ss", "us", "'s")):
         return []
     if word.endswith("is") and not lexicon.is_known_noun(word[:-1]):
+        from planners.rules import words
+
+        if len(word) > 4 and not words.is_english(word) and not words.is_concrete(word) and word[-3] not in "aeiou":
+            return [word[:-1]]  # "mariachis", "yetis": a word no table knows, its -s a plural's
         return []  # "iris", "oasis"; but "broccolis", "skis" handled above
     out: list[str] = []
     if word.endswith("ies") and len(word) > 4:
