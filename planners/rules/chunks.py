@@ -1042,6 +1042,12 @@ class Chunker:
         word = self.words[j]
         if j == self.object_at or word in lexicon.MEMBER_ORDINALS and self.words[j - 1] == "the":
             return False  # "the third a girl": an ordinal, no verb
+        before = self.words[np.start:j]
+        done_to = bool(self.chunks_so_far) and self.chunks_so_far[-1].kind == "VERB" and (
+            self.chunks_so_far[-1].end == np.start)
+        if done_to and before and all(w.endswith("ing") and "VBG" in words.verb_tags(w) for w in before) and (
+                singular(word)[1] and words.can_be(singular(word)[0], "NOUN")):
+            return False  # "holding trekking poles": what kind of poles, after a verb that takes them
         if seen.count and word in ("cut", "split") and self.words[j + 1:j + 2] in (["in"], ["into"], ["open"]):
             return True  # "a lime cut in half", "a log split open": done to the thing, not a kind of it
         if (word in lexicon.COLOURS or word in lexicon.MATERIALS) and (j + 1 >= len(self.words) or (
