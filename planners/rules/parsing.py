@@ -30,6 +30,11 @@ _BESIDE_EACH_OTHER = frozenset({"side by side", "next to one another", "hand in 
 _ANIMAL_KIN = frozenset({"mother", "father", "mom", "mum", "dad", "mama", "papa", "baby", "parent", "child"})
 
 
+def _may_be_participle(word: str) -> bool:
+    """Whether a word can be a past participle ('parked', 'thrown', 'held')."""
+    return word.endswith("ed") or "VBN" in words.verb_tags(word)
+
+
 def describe(prompt: str) -> Description:
     tokens = tokenize(prompt)
     reader = _Reader(prompt, tokens, Chunker(tokens).run())
@@ -225,8 +230,8 @@ class _Reader(NounPhrases, Owners):
             actions[-1] = f"{actions[-1]} {self._text(chunk.start, chunk.end)}"
         elif chunk.value == "all" and self.last is not None:
             self._gather()
-        elif chunk.value == "together" and self._text(chunk.start, chunk.end).lower() in _BESIDE_EACH_OTHER:
-            self._beside_each_other(self._text(chunk.start, chunk.end))
+        elif chunk.value == "together" and (said := self._text(chunk.start, chunk.end)).lower() in _BESIDE_EACH_OTHER:
+            self._beside_each_other(said)
         elif chunk.value in ("either side", "each side"):
             one_each = chunk.start > 0 and self.tokens[chunk.start - 1].low == "one"
             pair = len(self.group) == 2 and all(self.out.mentions[i].count == 1 and self.out.mentions[i].category in (
@@ -629,9 +634,8 @@ class _Reader(NounPhrases, Owners):
             # grass gazing at the stars": a participle after a place is said of who is there
             self.link = None
             return
-        written = self.tokens[chunk.start].low
         passive = (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
-                   and (written.endswith("ed") or "VBN" in words.verb_tags(written)) and previous.end == chunk.start
+                   and _may_be_participle(self.tokens[chunk.start].low) and previous.end == chunk.start
                    and self.out.mentions[self.last].category not in (priors.PERSON, priors.ANIMAL)
                    and self.index + 1 < len(self.chunks) and self.chunks[self.index + 1].kind in ("REL", "ZONE", "SIDE"))
         if passive or (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
@@ -723,8 +727,7 @@ class _Reader(NounPhrases, Owners):
 
     def _done_to(self, chunk: Chunk) -> str | None:
         """A lone past participle as written ('thrown', 'leaned'): what was done to a thing."""
-        written = self.tokens[chunk.start].low
-        if chunk.end != chunk.start + 1 or not (written.endswith("ed") or "VBN" in words.verb_tags(written)):
+        if chunk.end != chunk.start + 1 or not _may_be_participle(self.tokens[chunk.start].low):
             return None
         return self._text(chunk.start, chunk.end)
 

@@ -160,8 +160,7 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     if not _scene_after(words, end + 1) or not (set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})
                                                 or opens_as_asker):
         return False
-    placing = set(said) & _PLACING or any(said[k:k + 2] in (["next", "to"], ["in", "front"], ["on", "top"])
-                                          for k in range(len(said))) or _on_a_thing(said)
+    placing = _places_something(said)
     drawing = any(w in _DRAW and (k == 0 or said[k - 1] not in ("a", "an", "the", "i'm", "im", "we're", "am", "are"))
                   for k, w in enumerate(said)) or (
         said[0] in ("picture", "imagine", "make", "create", "design"))  # (but "a client wants a sketch": a noun;
@@ -188,9 +187,7 @@ def _story_after_the_scene(words: list[str], start: int, end: int) -> bool:
     if not (set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"}) or passed_on) or (
             set(said) & {"no", "without", "not"}):
         return False
-    placing = set(said) & (_PLACING - {"there"}) or any(
-        said[k:k + 2] in (["next", "to"], ["in", "front"], ["on", "top"], ["there", "is"], ["there", "are"])
-        for k in range(len(said))) or _on_a_thing(said)
+    placing = _places_something(said, there_alone=False)  # ("used to play chess there": no place said)
     drawing = any((w in _DRAW or w in _MAKE or w in ("add", "put")) and (k + 1 >= len(said) or said[k + 1] != "it" or (
         k + 2 < len(said) and (said[k + 2] in _ARTICLES or said[k + 2] in lexicon.NUMBER_WORDS or said[k + 2].isdigit())))
         for k, w in enumerate(said))  # (but "so make it cute please": how it looks)
@@ -198,6 +195,14 @@ def _story_after_the_scene(words: list[str], start: int, end: int) -> bool:
         return False
     wants = next((m for m in range(start, end) if words[m] in _WANT or words[m] in _MODALS), None)
     return wants is None or not _wants_a_thing(words, wants + 1, end)
+
+
+def _places_something(said: list[str], there_alone: bool = True) -> bool:
+    """Whether a sentence puts something somewhere ('beside', 'next to', 'on a blue armchair', 'there
+    is'); with `there_alone` false, a bare 'there' ('we used to play there') places nothing."""
+    pairs = [["next", "to"], ["in", "front"], ["on", "top"]] + ([] if there_alone else [["there", "is"], ["there", "are"]])
+    return bool(set(said) & (_PLACING if there_alone else _PLACING - {"there"})) or any(
+        said[k:k + 2] in pairs for k in range(len(said))) or _on_a_thing(said)
 
 
 def _wants_a_thing(words: list[str], k: int, end: int) -> bool:

@@ -111,7 +111,6 @@ _HIGH_GROUND = frozenset({"ridge", "summit", "peak", "plateau", "crest", "slope"
 # Places with edges of their own, drawn as a thing where something is beside them ("next to the pool").
 _BOUNDED_PLACES = frozenset({"pool", "dock", "pier", "jetty", "bar", "stall", "booth", "kiosk", "gazebo", "well",
                              "hot tub", "swimming pool", "pond", "fountain", "aquarium", "terrarium", "fish tank"})
-_BESIDE = frozenset({"next to", "beside", "behind", "in front of", "left of", "right of", "alongside"})
 _SIDES = frozenset({"front", "back", "middle", "center", "centre", "rear"})
 _BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
 # The first words of the links that put clothes on someone ("wearing", "dressed in", "in").
@@ -138,19 +137,19 @@ _PERCEIVING = frozenset({"watching", "looking", "gazing", "staring", "admiring",
                          "peering", "peeking", "squinting", "glancing", "peeping"})
 _SPECTACLES = frozenset({"firework", "fireworks", "star", "rainbow", "cloud", "aurora", "northern lights", "meteor",
                          "lightning", "eclipse", "sunset", "sunrise", "shooting star"})
-# Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
-_BESIDE_KINDS = frozenset({"next to", "left of", "right of", "behind", "in front of", "near"})
 # Words that pick out a part of a thing named before: "the bottom shelf", "the top drawer".
 _POSITIONS = frozenset({"top", "bottom", "middle", "upper", "lower", "left", "right", "front", "back", "far"})
 # Parts of the body where a thing is worn, not carried: "a towel on his head", "a pin on her lapel".
 _WORN_AT = frozenset({"head", "hair", "neck", "face", "ear", "ears", "wrist", "wrists", "finger", "fingers", "sleeve",
                       "sleeves", "chest", "lapel", "forehead", "nose", "back", "collar", "belt", "ankle", "ankles"})
+# Sizes, which a thing renamed keeps ("a big red car, actually make it a truck": a big red truck).
 _SIZES = frozenset({"big", "small", "little", "large", "tiny", "huge", "giant", "tall", "short"})
+# Particles of a verb before its place: "curled up on the windowsill".
 _PARTICLES = frozenset({"up", "down", "out", "over", "away", "around", "back", "off"})
+# Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
 _LIGHT_VERBS = frozenset({"have", "take", "do", "enjoy", "throw"})
 # Verbs whose object is often a deed rather than a thing: "make a wish", "give a speech", "run a race".
-_DOING_VERBS = frozenset({"have", "take", "do", "enjoy", "throw", "make", "give", "run", "perform", "pull",
-                          "win", "strike"})
+_DOING_VERBS = _LIGHT_VERBS | {"make", "give", "run", "perform", "pull", "win", "strike"}
 # What a picture is made for: "for a boho bridal page", "for the shop's website".
 _PURPOSES = frozenset({"page", "website", "site", "blog", "shop", "store", "business", "brand", "menu", "feed",
                        "post", "story", "account", "channel", "listing", "catalog", "catalogue", "flyer", "campaign",
@@ -1318,11 +1317,10 @@ class NounPhrases:
     def _fronted_pronoun(self) -> bool:
         """Whether 'next to him' opens its clause and a thing follows ('and next to him a magician')."""
         before = self.chunks[self.index - 2] if self.index >= 2 else None
-        after = self._next()
         k = self.index + 1
         while k < len(self.chunks) and k <= self.index + 2 and self.chunks[k].kind in ("COMMA", "COPULA", "VERB"):
             k += 1  # "Next to him, a small girl …", "beside him is sitting a small dog", "Behind her stood a pony"
-        after = self.chunks[k] if k < len(self.chunks) else after
+        after = self.chunks[k] if k < len(self.chunks) else None
         opens = before is None or before.kind in ("AND", "COMMA", "SENT", "CLAUSE")
         return opens and after is not None and after.kind == "NP" and after.np is not None and not after.np.headless
 
@@ -2566,8 +2564,7 @@ class NounPhrases:
             for index in subjects:
                 self._set_zone(index, (value.split()[0], None))
             return "on"
-        peering = any(a.split()[0] in _PERCEIVING | {"peering", "peeking", "squinting"}
-                      for s in subjects for a in self.out.mentions[s].actions[-1:])
+        peering = any(a.split()[0] in _PERCEIVING for s in subjects for a in self.out.mentions[s].actions[-1:])
         if peering and value == "inside" and said.split()[:1] == ["into"]:
             return "next to"  # "looking into a microscope", "peering into a telescope": at it, not in it
         leaning = any(a.split()[0] in ("leaning", "propped") for s in subjects for a in self.out.mentions[s].actions[-1:])
@@ -2655,7 +2652,7 @@ class NounPhrases:
             self.fronted_list = list(self.fronted)
         for relation, target in self.fronted:
             self._relate(new, relation, target)
-            if not (relation in _BESIDE_KINDS and self.out.mentions[target].category in (priors.PERSON, priors.ANIMAL)):
+            if not (relation in _BESIDE and self.out.mentions[target].category in (priors.PERSON, priors.ANIMAL)):
                 self.placed_by_list.update(new)  # (but "beside her, a guitarist sits on a stool": by her, and on it)
         self.fronted = []
         for chunk in self.dangling:
