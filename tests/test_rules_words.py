@@ -58,7 +58,8 @@ def test_article(word: str, expected: str) -> None:
 
 @pytest.mark.parametrize(("prompt", "expected"), [
     ("two dogs", {"dog": 2}), ("3 cats", {"cat": 3}), ("a pair of ducks", {"duck": 2}),
-    ("a couple of chairs", {"chair": 2}), ("several birds", {"bird": 3}), ("a few apples", {"apple": 3}),
+    ("a couple of chairs", {"chair": 2}), ("several birds", {"bird": 1}), ("a few apples", {"apple": 1}),
+    ("some kids", {"kid": 3}), ("a few girls", {"girl": 3}), ("lots of balloons", {"balloon": 1}),
     ("a dozen eggs", {"egg": 12}), ("half a dozen donuts", {"donut": 6}), ("twelve roses", {"rose": 12}),
     ("both cats", {"cat": 2}), ("a single lamp", {"lamp": 1}), ("one backpack", {"backpack": 1}),
     ("four knifes", {"knife": 4}), ("two sheeps", {"sheep": 2}), ("a sheep", {"sheep": 1}),

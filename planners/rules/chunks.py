@@ -204,6 +204,9 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
     ("a lineup of", 4), ("a line-up of", 4), ("a cast of", 4), ("a duo of", 2), ("a quintet of", 5),
 ]  # fmt: skip
 _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
+# Quantities that count nothing, like "some": how many is the picture's to choose
+_VAGUE_PHRASES = frozenset({("a", "few"), ("quite", "a", "few"), ("a", "lot", "of"), ("lots", "of"), ("plenty", "of"),
+                            ("tons", "of"), ("a", "number", "of")})
 # Verbs of standing that are also things ("on the shelf stand two vases").
 _STANCE_VERBS = frozenset({"stand", "perch", "loom", "tower", "stretch", "rest"})
 _REFLEXIVES = frozenset({"myself", "yourself", "himself", "herself", "itself", "ourselves", "yourselves",
@@ -885,6 +888,7 @@ class Chunker:
             if counted is not None:
                 length, count, np.pair = counted
                 np.grouped = not np.pair
+                np.vague = tuple(words[j:j + length]) in _VAGUE_PHRASES
                 np.pairs = np.count or 1  # "two pairs of scissors" is two things, "two pairs of socks" four
                 np.count = count * np.pairs if np.pair else count
                 j += length

@@ -2924,7 +2924,10 @@ class NounPhrases:
     def _new_mention(self, np: NounPhrase, role: str) -> int:
         noun = np.noun
         assert noun is not None
-        count = np.count
+        # "some apples", "several kites": nobody counted them either; only people are each drawn
+        vague_things = np.vague and np.plural and lexicon.category(noun) != priors.PERSON
+        count = None if vague_things else np.count
+        said_count = count
         many = False
         if count is None:
             # "a leather shoes", "a cubic dice": after "a" the user means one; "herding sheep": many
@@ -2970,7 +2973,7 @@ class NounPhrases:
             self.out.mentions.append(Mention(noun, earlier.count or 1, category, head,
                                              [t.text for t in earlier.modifiers]))
         self.ellipsis = []
-        uncounted = np.count is None and count == lexicon.DEFAULT_PLURAL_COUNT and np.plural
+        uncounted = said_count is None and count == lexicon.DEFAULT_PLURAL_COUNT and np.plural
         many = many and uncounted and not heap and noun != "person"
         mention = Mention(noun, count, category, head, [t.text for t in np.modifiers],
                           proper=self._proper(np), uncounted=uncounted, many=many)
