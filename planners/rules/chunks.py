@@ -673,6 +673,9 @@ class Chunker:
                 and self.words[i + 1] == "," and self.words[i] not in lexicon.VERBS):
             # "the little girl, Pip, in her dungarees": a name between commas, no verb
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, head=[self.tokens[i]], noun=self.words[i]))
+        if self._name_before_apposition(i, previous):
+            # "Rose, a grandmother in a cardigan, …": a name, then who bears it; not "rose" the verb
+            return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, head=[self.tokens[i]], noun=self.words[i]))
         found = self._function_word(i) or self._verb_at(i, previous)
         if found is not None:
             return found
@@ -693,9 +696,29 @@ class Chunker:
             return Chunk("OTHER", np.start, np.end, "measure")  # "dad a step behind them", "a foot away"
         if np is not None:
             return Chunk("NP", np.start, np.end, np=np)
-        if _is_verb_form(word) or word.endswith("ed"):
+        after_preposition = previous is not None and previous.kind in ("REL", "PREP", "WITH", "OF")
+        if (_is_verb_form(word) or word.endswith("ed")) and not (after_preposition and not word.endswith(("ing", "ed"))):
             return self._generic_verb(i)
+        if after_preposition and words.can_be(word, "VERB"):  # "standing on mars": a place's name
+            return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, head=[self.tokens[i]], noun=word))
         return Chunk("OTHER", i, i + 1, word)
+
+    def _name_before_apposition(self, i: int, previous: Chunk | None) -> bool:
+        """A capitalised word opening a sentence, then a comma and 'a', 'an' or a possessive: a name
+        ("Rose, a grandmother …", "Max, his golden retriever, …"), unless it is a word of another
+        part of speech only ("Outside, a dog …") or a place ("Sunset, a woman on a beach")."""
+        word, text = self.words[i], self.tokens[i].text
+        if not (previous is None or previous.kind == "SENT") or i + 2 >= len(self.words):
+            return False
+        if not (text[:1].isupper() and text[1:].islower() and len(text) >= 3) or self.words[i + 1] != ",":
+            return False
+        if self.words[i + 2] not in ("a", "an", "his", "her", "my", "our", "their"):
+            return False
+        kinds = words.lemmas(word)
+        return (not kinds or "NOUN" in kinds or "PROPN" in kinds) and not words.is_adverb(word) and (
+            word not in lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.FILLER) and not words.is_place(word) and (
+            word not in lexicon.STYLE_WORDS) and not lexicon.is_setting(word) and lexicon.category(word) not in (
+            priors.PERSON, priors.ANIMAL)
 
     def _function_word(self, i: int) -> Chunk | None:
         """Conjunctions, relative words, copulas, pronouns and words to the planner."""
@@ -746,7 +769,10 @@ class Chunker:
                          and words.can_be(singular(word)[0], "NOUN"))  # "stacks blocks", "flips pancakes"
         if plural_object or (previous is not None and previous.kind == "NEG" and words.can_be(word, "NOUN")):
             self.object_at = i  # "flips crepes", "no shading": the thing, though the word could be a verb too
-        if word in lexicon.VERBS and not plural_object and not (wants_noun and (
+        # "standing on mars": a preposition's object, though "mars" could be a verb
+        after_preposition = previous is not None and previous.kind in ("REL", "PREP", "WITH", "OF") and (
+            not word.endswith(("ing", "ed")))
+        if word in lexicon.VERBS and not plural_object and not after_preposition and not (wants_noun and (
                 lexicon.is_known_noun(singular(word)[0]) or lexicon.is_known_noun(word) or self._noun_follows(i + 1))):
             return Chunk("VERB", i, i + 1, lexicon.VERBS[word])  # but "mixing drinks": a noun
         if previous is not None and previous.kind == "COPULA" and word.endswith("ing") and word not in lexicon.ADJECTIVES:

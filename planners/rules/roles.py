@@ -609,7 +609,9 @@ class NounPhrases:
         does = nxt is not None and (nxt.kind in ("WEAR", "VERB", "WITH") or nxt.kind == "REL" and nxt.value == "inside"
                                     and after is not None and after.np is not None
                                     and (after.np.noun or "") in lexicon.CLOTHING)
-        if known or not (unknown or paired or mid and does) or not (does or paired):
+        # "a man and Jane", "shaking hands with Tomasz": a name no dictionary knows, with someone
+        companion = mid and unknown and self.chunks[self.index - 1].kind in ("AND", "WITH")
+        if known or not (unknown or paired or mid and does) or not (does or paired or companion):
             return False
         mention = Mention(np.noun or token.low, 1, priors.PERSON, token.text, proper=True)
         self.out.mentions.append(mention)
@@ -700,11 +702,13 @@ class NounPhrases:
         after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
         if not self._capitalised(np) or nxt is None or nxt.kind != "COMMA" or nxt.value != "," or after is None:
             return False
-        if after.np is None or after.np.det not in ("a", "an") or after.np.noun is None or (
-                lexicon.category(after.np.noun) not in (priors.PERSON, priors.ANIMAL)):
+        if after.np is None or after.np.det not in ("a", "an", "his", "her", "my", "our", "their") or (
+                after.np.noun is None) or lexicon.category(after.np.noun) not in (priors.PERSON, priors.ANIMAL):
             return False
         mid_sentence = np.start > 0 and self.tokens[np.start - 1].low not in SENTENCE_END
-        if _known_word(np.noun) and not mid_sentence or self._said_again(np) is not None:
+        # ("Rose, a grandmother …": a word, but no word for someone, so a name)
+        creature_word = lexicon.category(np.noun or "") in (priors.PERSON, priors.ANIMAL)
+        if _known_word(np.noun) and not mid_sentence and creature_word or self._said_again(np) is not None:
             return False
         self.skip.add(self.index + 1)
         return True
@@ -1982,6 +1986,8 @@ class NounPhrases:
             self._top_level(np, None, extend=is_list)
             self.continuing = ("WITH", link[1])
             return
+        if not is_list and self._first_name(np):
+            return  # "shaking hands with Jane": someone of her own
         right_after_each = self._right_after_each()
         if self.each and right_after_each and not is_list and self.group and owner not in self.group:
             owner = self.group[-1]  # "a man and a woman at a table, each with a glass": theirs, not the table's
@@ -2925,13 +2931,13 @@ class NounPhrases:
         noun = np.noun
         assert noun is not None
         # "some apples", "several kites": nobody counted them either; only people are each drawn
-        vague_things = np.vague and np.plural and lexicon.category(noun) != priors.PERSON
+        vague_things = np.vague and (np.plural or noun in lexicon.ZERO_PLURALS) and lexicon.category(noun) != priors.PERSON
         count = None if vague_things else np.count
         said_count = count
         many = False
         if count is None:
             # "a leather shoes", "a cubic dice": after "a" the user means one; "herding sheep": many
-            herd = noun in lexicon.HERD_PLURALS and np.det is None and np.head and np.head[-1].low == noun
+            herd = (noun in lexicon.HERD_PLURALS or vague_things) and np.det is None and np.head and np.head[-1].low == noun
             plural = (np.plural or herd) and noun not in lexicon.PLURALIA_TANTUM and np.det not in lexicon.ARTICLES
             natural = lexicon.NATURAL_COUNTS.get(noun) or (
                 lexicon.KIN_PAIRS.get(noun) if np.det in ("my", "his", "her", "your") else None) or next(
@@ -2973,7 +2979,7 @@ class NounPhrases:
             self.out.mentions.append(Mention(noun, earlier.count or 1, category, head,
                                              [t.text for t in earlier.modifiers]))
         self.ellipsis = []
-        uncounted = said_count is None and count == lexicon.DEFAULT_PLURAL_COUNT and np.plural
+        uncounted = said_count is None and count == lexicon.DEFAULT_PLURAL_COUNT and (np.plural or vague_things)
         many = many and uncounted and not heap and noun != "person"
         mention = Mention(noun, count, category, head, [t.text for t in np.modifiers],
                           proper=self._proper(np), uncounted=uncounted, many=many)
