@@ -1058,7 +1058,7 @@ class NounPhrases:
         kind = link[0] if link else None
         if kind == "OF" and self._counted_contents(np):
             return
-        if kind == "DETAIL" and str(link[1]).split()[0] in _LOADED and self._counted_load(np):
+        if kind == "DETAIL" and str(link[1]).split()[0] in _LOADED and self._counted_load(np, str(link[1])):
             return
         if kind in ("WEAR", "DETAIL", "OF"):
             self._detail(np, link[1] if kind != "OF" else "of")
@@ -2089,29 +2089,43 @@ class NounPhrases:
         """Whether the phrase before this one's link is "each" ("…, each with a glass", "each on its own plinth")."""
         return self.index >= 2 and self.tokens[self.chunks[self.index - 2].start].low == "each"
 
-    def _counted_load(self, np: NounPhrase) -> bool:
-        """'a cart loaded with five pumpkins', 'a bowl filled with three eggs': things counted are
-        things of their own, in or on what holds them ("a basket full of apples" stays its caption)."""
-        if self.last is None or not np.count or np.count < 2 or np.vague or lexicon.category(np.noun or "") in (
-                None, priors.PERSON):
+    def _things_held(self, np: NounPhrase) -> bool:
+        """Whether a noun phrase after a container's 'of' or 'full of' names things of their own: a
+        number of them ('six donuts'), or a plural nobody counted ('lemons', 'some pens'), of a kind
+        a list knows and not people; stuff ('coffee', 'fruit') stays in the holder's caption."""
+        if np.noun is None or lexicon.category(np.noun) == priors.PERSON:
+            return False
+        if lexicon.category(np.noun) is None and not words.is_concrete(np.noun.rsplit(" ", 1)[-1]):
+            return False
+        counted = (np.count or 0) >= 2 and not np.vague
+        return counted or (np.plural and (np.count is None or np.vague))
+
+    def _counted_load(self, np: NounPhrase, word: str) -> bool:
+        """'a cart loaded with five pumpkins', 'a basket full of apples': the things are things of
+        their own, in or on what holds them."""
+        if self.last is None or not self._things_held(np):
             return False
         holder = self.last
+        if np.count is None or np.vague:
+            self._attach(self.out.mentions[holder], word, np)  # "a basket full of apples" is still said so
         group, owner = self.group, self.owner
         load = self._new_mention(np, role="object")
         inside = self.out.mentions[holder].noun.rsplit(" ", 1)[-1] in _CONTAINERS
         self.out.relations.append(Relation(load, "inside" if inside else "on", holder))
-        self.group, self.owner = group, owner
+        self.group, self.owner, self.last = group, owner, holder  # "… next to a gate": the cart is
         return True
 
     def _counted_contents(self, np: NounPhrase) -> bool:
-        """'a box of six donuts', 'a bowl of three apples': a counted number of things in a container
-        are things of their own, in it ("a basket of lemons", uncounted, stays the basket's)."""
-        if self.last is None or not np.count or np.count < 2 or np.vague or np.noun is None:
+        """'a box of six donuts', 'a bowl of lemons': things in a container are things of their own,
+        in it (one box for lemons nobody counted); 'a cup of coffee' keeps its stuff."""
+        if self.last is None or not self._things_held(np):
             return False
         container = self.last
         holder = self.out.mentions[container].noun.rsplit(" ", 1)[-1]
-        if holder not in _CONTAINERS and holder not in _SURFACES or lexicon.category(np.noun) in (None, priors.PERSON):
+        if holder not in _CONTAINERS and holder not in _SURFACES:
             return False
+        if np.count is None or np.vague:
+            self._attach(self.out.mentions[container], "of", np)  # "a bowl of lemons" is still said so
         group, owner = self.group, self.owner
         contents = self._new_mention(np, role="object")
         # "a box of six donuts" are in the box; "a plate of five cookies" on the plate
