@@ -143,7 +143,9 @@ _phrase("NEG", "no", "isn't|aren't|wasn't|doesn't|don't|didn't|not wearing|holdi
         "avoid|avoiding", "please avoid", "not", "nothing", "exclude|excluding|omit|omitting any?", "leave out any?",
         "without the", "minus the", "no more", "there should be|must be no",
         f"please? don't|dont|never {_SHOWN} any?", f"please? do not {_SHOWN} any?",
-        "i|we don't|dont want any?", "i|we do not want any?")
+        "i|we don't|dont want any?", "i|we do not want any?",
+        # "… lined up, no one wearing hats": what none of them wears, not that nobody is there
+        "nobody|noone|no-one wearing|wears|holding|holds|carrying|carries|has any?", "no one wearing|wears|holding|holds|carrying|carries|has any?")
 # The asker taking back a thing already named: "no wait, skip the cans", "get rid of the lamp"
 _phrase("NEG", "retract", "skip|drop|remove|ditch|lose|delete|scrap|nix|forget the|those|that|these",
         "get rid of the|those|that|these", "take out|away the|those|that|these", "leave out the|those|that|these",

@@ -129,7 +129,7 @@ CLOTHING = CLOTHING | _words("onesie diaper nappy tracksuit dungarees bib tunic 
                              "waders lederhosen dirndl hanbok qipao cheongsam abaya burqa kaftan caftan dashiki "
                              "sweatshirt jersey tee chinos corset bodysuit pullover gilet smock cassock vestments "
                              "chainmail raincoat slicker mackintosh flannel trunks suspenders overalls tux tuxedo headphones earbuds "
-                             "headset earmuffs")
+                             "headset earmuffs puffer quarter-zip half-zip boutonniere corsage")
 CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and not w.endswith("ss"))
 # Parts and features: bound to their owner's caption ("a cat with green eyes").
 PARTS = _words(

@@ -148,6 +148,9 @@ _SIZES = frozenset({"big", "small", "little", "large", "tiny", "huge", "giant", 
 _PARTICLES = frozenset({"up", "down", "out", "over", "away", "around", "back", "off"})
 # Verbs whose object names an activity, not a thing: "having a picnic", "taking a nap".
 _LIGHT_VERBS = frozenset({"have", "take", "do", "enjoy", "throw"})
+# What a hand or a face does, given or made: "giving a thumbs up", "making a peace sign".
+_GESTURES = frozenset({"thumbs-up", "high-five", "high five", "peace sign", "salute", "wave", "wink", "shrug", "fist bump",
+                       "face", "funny face", "v sign"})
 # Verbs whose object is often a deed rather than a thing: "make a wish", "give a speech", "run a race".
 _DOING_VERBS = _LIGHT_VERBS | {"make", "give", "run", "perform", "pull", "win", "strike"}
 # What a picture is made for: "for a boho bridal page", "for the shop's website".
@@ -174,6 +177,13 @@ _GENERAL_ANIMALS = frozenset({"dog", "cat", "bird", "horse", "fish", "animal", "
 _YOUNG_ANIMALS = {"puppy": "dog", "kitten": "cat"}
 # How a held thing is told apart from a companion: small enough to carry.
 _HOLDABLE_HEIGHT = 0.75
+
+
+def _short_for_a_garment(noun: str) -> bool:
+    """'in a gold bomber', 'in a silver trench': a word WordNet names a garment with, said alone."""
+    if " " in noun or noun in priors.NOUNS or lexicon.category(noun) not in (None, priors.VEHICLE):
+        return False  # "in bed" is no bed jacket
+    return any(words.is_compound(noun, garment) for garment in ("jacket", "coat", "suit", "dress"))
 
 
 def _known_word(noun: str | None) -> bool:
@@ -1042,6 +1052,8 @@ class NounPhrases:
         if link[0] != "VERB" and not having:
             return False
         noun = np.noun
+        if noun in _GESTURES:
+            return True  # "making a peace sign"
         if noun in priors.NOUNS or lexicon.category(noun) is not None or lexicon.category(noun.rsplit(" ", 1)[-1]):
             return False
         if np.det is None:
@@ -2514,6 +2526,7 @@ class NounPhrases:
         if noun in _FOOTWEAR and np.det in ("a", "an") and not np.plural:
             return False  # "a puppy asleep in a shoe": one shoe is worn by nobody, it holds the puppy
         worn = noun in lexicon.CLOTHING or noun in lexicon.PARTS or lexicon.ends_in_garment(noun or "") or (
+            person and np.det in ("a", "an", "his", "her", "their") and _short_for_a_garment(noun or "")) or (
             unknown and np.det in ("a", "an") and person and not words.is_concrete((noun or "").rsplit(" ", 1)[-1])
             and not lexicon.is_setting(noun or "")) or (
             unknown and described and wearer is not None and self.out.mentions[wearer].is_person

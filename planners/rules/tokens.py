@@ -156,6 +156,8 @@ def tokenize(text: str) -> list[Token]:
             continue
         if low == "&" or low == "+":
             low = "and"
+        elif low == "round" and following in ("his", "her", "their", "its", "the", "my", "your", "our"):
+            low = "around"  # "a whistle round his neck", "sitting round the fire"
         elif (low == "w" or low == "n") and k > 0 and following[:1].isalpha() and matches[k - 1].group()[:1].isalpha():
             low = _phone_word(low, matches[k - 1].group().lower(), following)
         elif low in _DASHES:
@@ -201,6 +203,11 @@ def _one_picture_word(tokens: list[Token], text: str) -> list[Token]:
                 after in ("of", "shot", "photo", "portrait") or before in ("a", "an", "the", "extreme")):
             start, end = tokens[k].start, tokens[k + 1].end
             out.append(Token(text[start:end], "close-up", start, end))
+            k += 2
+            continue
+        if tokens[k].low == "thumbs" and k + 1 < len(tokens) and tokens[k + 1].low == "up":
+            start, end = tokens[k].start, tokens[k + 1].end
+            out.append(Token(text[start:end], "thumbs-up", start, end))  # "giving a thumbs up": a gesture
             k += 2
             continue
         out.append(tokens[k])
