@@ -678,6 +678,8 @@ class Chunker:
         if self._name_before_apposition(i, previous):
             # "Rose, a grandmother in a cardigan, …": a name, then who bears it; not "rose" the verb
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, head=[self.tokens[i]], noun=self.words[i]))
+        if self._costume_as(i, previous):
+            return Chunk("WEAR", i, i + 1, "as")  # "my son as a firefighter": dressed as one
         found = self._function_word(i) or self._verb_at(i, previous)
         if found is not None:
             return found
@@ -704,6 +706,15 @@ class Chunker:
         if after_preposition and words.can_be(word, "VERB"):  # "standing on mars": a place's name
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, head=[self.tokens[i]], noun=word))
         return Chunk("OTHER", i, i + 1, word)
+
+    def _costume_as(self, i: int, previous: Chunk | None) -> bool:
+        """'my son as a firefighter', 'the twins as bumblebees': 'as' right after someone, then what
+        they are dressed as."""
+        if self.words[i] != "as" or previous is None or previous.kind != "NP" or previous.np is None or (
+                previous.end != i or i + 2 >= len(self.words)):
+            return False
+        someone = previous.np.noun is not None and lexicon.category(previous.np.noun) == priors.PERSON
+        return someone and self.words[i + 1] in ("a", "an") and self.words[i + 2] not in ("result", "gift", "well")
 
     def _name_before_apposition(self, i: int, previous: Chunk | None) -> bool:
         """A capitalised word opening a sentence, then a comma and 'a', 'an' or a possessive: a name

@@ -688,7 +688,10 @@ class _Reader(NounPhrases, Owners):
         if before is not None and before.kind == "COMMA" and self.last_role == "subject":
             return self.last  # "a red car, two bicycles hanging on the wall, a toolbox …": the item before it
         described = [g for g in self.group if self.out.mentions[g].details]
-        if self.last == last and len(self.group) >= 3 and len(described) == len(self.group) and (
+        held = self.chunks[self.index + 1] if self.index + 1 < len(self.chunks) else None
+        one_thing = held is not None and held.np is not None and held.np.det in ("a", "an") and (
+            held.np.noun not in lexicon.PARTS)  # (but "… holding hands": both)
+        if self.last == last and (len(self.group) >= 3 or one_thing) and len(described) == len(self.group) and (
                 getattr(chunk.value, "holds", False)):
             # "a tall guy in a denim jacket, a girl in a leather skirt, and an older man in a grey trench
             # coat holding a newspaper": each has their own words; what the last holds is theirs
