@@ -989,6 +989,10 @@ class Chunker:
                     continue
                 break
             word = words[j]
+            if j == first and np.det in ("a", "an", "the") and word in lexicon.MEMBER_ORDINALS and word != "last":
+                seen.add(word)
+                j += 1  # "and a third on the rug": an ordinal, never "to third"
+                continue
             if word in ("up", "out", "off", "down") and j > first and _is_past_tense(words[j - 1]) and (
                     self._noun_follows(j + 1)):
                 j += 1  # "a chewed up frisbee", "a worn out boot": one describing word
@@ -1433,7 +1437,7 @@ class Chunker:
             if not candidates and self._adjective_is_the_thing(np, body, end):
                 candidates = [last]  # "a square tin", "the jagged coral"
             if not candidates or words[candidates[-1]] in ("one", "ones", "more") or (
-                    np.det == "the" and len(body) == 1 and words[last] in lexicon.MEMBER_ORDINALS):
+                    np.det in ("the", "a", "an") and len(body) == 1 and words[last] in lexicon.MEMBER_ORDINALS):
                 return last + 1, last + 1  # only modifiers: "a red one", "in red", "the first in a yellow raincoat"
             k = candidates[-1]
             noun, plural = singular(words[k])

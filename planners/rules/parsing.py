@@ -499,7 +499,10 @@ class _Reader(NounPhrases, Owners):
         self.rel_words = self._text(chunk.start, chunk.end)
         said = [t.low for t in self.tokens[chunk.start:chunk.end]]
         if "side" in said or "sides" in said:
-            if "either" in said:
+            two = len(self.group) == 2 and all(self.out.mentions[i].count == 1 for i in self.group)
+            if two:
+                pass  # "a boy and a girl sit on either side of a table": one on each side already
+            elif "either" in said:
                 self._on_both_sides(False)  # "a potted plant on either side of the door"
             elif "each" in said or "both" in said:
                 self._on_both_sides(True)

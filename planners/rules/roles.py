@@ -1464,6 +1464,16 @@ class NounPhrases:
             self._top_level(one, link)
             self.out.mentions[-1].head = kind_of.head
             return True
+        whole = [t.low for t in self.tokens[np.start:np.end]]
+        if len(whole) == 2 and whole[0] in ("a", "an") and whole[1] in _ORDINALS:
+            # "two firefighters hold a ladder while a third climbs it": the next one of them
+            kind_of = next((m for m in reversed(self.out.mentions) if m.count > 1), None)
+            if kind_of is None or kind_of.count + 1 != _ORDINALS[whole[1]]:
+                return False
+            one = NounPhrase(np.start, np.end, det=np.det, count=1, head=np.head, noun=kind_of.noun)
+            self._top_level(one, link)
+            self.out.mentions[-1].head = kind_of.head
+            return True
         another = [t.low for t in self.tokens[np.start:np.end]] in (["another"], ["another", "one"]) and (
             self._next() is not None) and (
             self._next().kind in ("REL", "ZONE", "SIDE", "VERB", "POSE"))
@@ -2369,6 +2379,9 @@ class NounPhrases:
         after = self.chunks[k + 1]
         return after.kind == "NP" and after.np is not None and after.np.det in lexicon.ARTICLES
 
+    def _people_before(self) -> bool:
+        return any(m.is_person for m in self.out.mentions)
+
     def _not_a_thing(self, np: NounPhrase, link, subjects: list[int]) -> bool:
         """Objects that are no instance of their own; True when handled."""
         kind, value = link[0], link[1]
@@ -2383,6 +2396,15 @@ class NounPhrases:
             return True  # "in rolled-up shirt sleeves and suspenders": worn, and the list of clothes goes on
         if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
             return True
+        if kind == "PREP" and value == "for" and np.noun is not None and lexicon.category(np.noun) is None and (
+                not lexicon.is_known_noun(np.noun) and not words.is_concrete(np.noun.rsplit(" ", 1)[-1])
+                and not np.plural and np.count is None and self._people_before()
+                and words.usual_kind(np.noun) is None and not self._described_next()):
+            return True  # "sprinting for the finish", "dressed up for prom": what they do it for, no thing
+        if kind == "REL" and value == "in front of" and np.start > 0 and self.tokens[np.start - 1].low == "before" and (
+                lexicon.category(np.noun or "") is None and not lexicon.is_known_noun(np.noun or "")
+                and not words.is_concrete((np.noun or "x").rsplit(" ", 1)[-1])):
+            return True  # "before prom", "before the game": a time
         if kind == "PREP" and value == "for" and (np.det in ("my", "our", "your") or (
                 (noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES | _PURPOSES)) and not self._described_next():
             return True  # "for my daughter's birthday card", "posing for a team photo": what it is for
