@@ -883,6 +883,9 @@ class Chunker:
             cut = self._doing_inside(body)  # "an old green locomotive puffing steam": the locomotive, then what it does
         if cut is not None:
             body, j = body[:cut + 1], body[cut] + 1  # "brother and sister holiday card:": the sister, then the card
+        if len(body) > 1 and np.det in ("a", "an") and self.words[body[0]] in lexicon.MEMBER_ORDINALS and not (
+                _can_be_noun(singular(self.words[body[1]])[0])):
+            body, j = body[:1], body[0] + 1  # "and a third asleep under a tree": one more, then how it is
         head_start, head_end = self._head(body, np, j)
         after_head = [self.words[k] for k in body if k >= head_end]
         after_colour = bool(after_head) and all(w in lexicon.COLOURS or w in lexicon.MATERIALS for w in after_head)
@@ -1364,6 +1367,8 @@ class Chunker:
         """Find the head noun in the body of a noun phrase; fills np.noun / np.plural."""
         words = self.words
         first, last = body[0], body[-1]
+        if first == last and np.det in ("a", "an", "the") and words[first] in lexicon.MEMBER_ORDINALS:
+            return last + 1, last + 1  # "a third asleep under a tree", "the second an elf": one of them
         found = None
         for j in range(last, first - 1, -1):
             found = _known_noun_at(words, j, first)
