@@ -1484,8 +1484,8 @@ class Chunker:
             return False  # "a king size bed" is a bed, so is "a banquet table"
         if noun in lexicon.PARTS and words.is_compound(modifier, noun) and lexicon.category(modifier) is None and (
                 not lexicon.is_setting(modifier)) and "ADJ" not in words.lemmas(modifier) and (
-                "NOUN" in words.lemmas(modifier)):
-            return True  # "a steam engine", "a flower bed": a whole thing WordNet names, not a part of the one before
+                "NOUN" in words.lemmas(modifier) or modifier.endswith("ing")):
+            return True  # "a steam engine", "a flower bed", "a climbing frame": a whole thing WordNet names
         if noun in lexicon.CLOTHING or noun in lexicon.PARTS or noun in lexicon.STYLE_WORDS or noun in lexicon.FRAMES:
             return False  # "a sun hat", "a school uniform" are worn, "the car window" is the car's, "neon reflections" are light
         if words.compound_kind(f"{modifier} {noun}") == "animal":

@@ -60,6 +60,13 @@ def _one_box_for_many(description: Description) -> None:
             mention.count = 1
 
 
+def _a_thing(noun: str) -> bool:
+    """Whether a word no list files by kind is still a thing, never someone ('a beaker', 'a fire
+    extinguisher'): a name of a thing we know, or a concrete word WordNet files as no person."""
+    return lexicon.is_known_noun(noun) or (
+        words.is_concrete(noun.rsplit(" ", 1)[-1]) and words.usual_kind(noun) != "person")
+
+
 def _collective(noun: str, head: str = "") -> bool:
     """'a band', 'a superhero duo', 'a street gang', 'a couple' (read as two people): a word for a
     group of people, however named."""
@@ -390,7 +397,8 @@ class _Reader(NounPhrases, Owners):
         # stand in front of each of them")
         placed = {r.subject for r in self.out.relations if r.object in listed}
         members = [i for i in listed if self.out.mentions[i].category == kind or (
-            self.out.mentions[i].category is None and i not in placed)]
+            self.out.mentions[i].category is None and i not in placed
+            and not (kind == priors.PERSON and _a_thing(self.out.mentions[i].noun)))]
         if how == "colon" and sum(self.out.mentions[i].count for i in members) != source.count:
             # "six chess pieces: two pawns, a king, …": those listed first that make up the count
             prefix = self._first_making(listed, source.count, lambda i: True)
@@ -408,6 +416,8 @@ class _Reader(NounPhrases, Owners):
             return True  # "two cardinals …, a bright red male and a brown female"; "two ducks, a mother and a baby"
         if member.category not in (kind, None):
             return False
+        if member.category is None and kind == priors.PERSON and _a_thing(member.noun):
+            return False  # "two students in goggles at a table, a beaker on it, a fire extinguisher …": things
         if kind != priors.ANIMAL or member.category is None or source.noun in _ANY_ANIMAL_WORDS:
             return True
         young = member.noun.startswith(source.noun) or source.noun.startswith(member.noun)  # "ducks …, three ducklings"

@@ -408,8 +408,9 @@ class NounPhrases:
         if any(t.low in _GROWN for t in np.modifiers):
             return False  # "two tall potted palms": plants, not hands
         nxt = self._next()
-        done_to = nxt is not None and nxt.kind == "VERB" and (self.tokens[nxt.start].low.endswith("ed") or (
-            self.tokens[nxt.start].low == "missing"))  # "one eye cracked", "one button eye missing"
+        done_to = nxt is not None and nxt.kind == "VERB" and (np.count or 1) == 1 and (
+            self.tokens[nxt.start].low.endswith("ed") or self.tokens[nxt.start].low == "missing")
+        # ("one eye cracked", "one button eye missing"; but "two tires stacked against the wall" are things)
         if nxt is not None and nxt.kind not in ("COMMA", "SENT", "WITH", "REL") and not done_to:
             return False
         owner = self.sentence_subjects[-1]
@@ -519,6 +520,7 @@ class NounPhrases:
         if named.category not in (priors.PERSON, None) or named.count != 1 or named.noun in _PLAIN_PEOPLE:
             return False
         if named.category is None and (words.is_concrete(named.noun) or named.noun in lexicon.MASS_NOUNS
+                                       or lexicon.is_known_noun(named.noun) or words.compound_kind(named.noun) == "thing"
                                        or lexicon.is_setting(named.noun) or words.is_place(named.noun)):
             return False  # "figure skating on the ice, a woman in …": a thing, then someone new
         named.category = priors.PERSON  # "the groomer, a woman with …": a person, whatever the lists knew
