@@ -69,6 +69,8 @@ _phrase("CORRECT", "recount", "actually|oh|ok|okay|hmm|wait|no ,? wait|actually|
         "make|change it|that to? ,?")
 # "actually no, make the black one a tuxedo cat": which one, then what it becomes
 _phrase("CORRECT", "select", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? make|change|turn")
+# "… Change the kayaks to a single canoe.", "make the vampire a werewolf": said at a sentence's start
+_phrase("CORRECT", "select", "change|swap|switch|replace|make|turn")
 _phrase("CORRECT", "recount", "no actually|wait")  # "five candlesticks … no actually seven candlesticks"
 _phrase("CORRECT", "recount", "no ,|.|...|-|—", "no no ,?")  # "two penguins on ice, no, three penguins"
 # "No, scratch that, I want three cats": what was said is taken back for what follows
@@ -296,6 +298,9 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
         if pattern.kind == "CORRECT" and pattern.value == "select" and words[i + length:i + length + 1] not in (
                 ["the"], ["his"], ["her"], ["their"], ["its"], ["my"]):
             continue  # "actually make it brighter": no one of them picked out
+        if pattern.kind == "CORRECT" and pattern.value == "select" and length == 1 and i > 0 and (
+                words[i - 1] not in _AFTER_A_THOUGHT):
+            continue  # "a man who will change the tyre": no correction inside a sentence
         if pattern.kind == "CORRECT" and pattern.value == "replace" and words[i + length - 1] in (
                 "it", "that", "them", "those", "to", "into") and words[i + length:i + length + 1] not in (["a"], ["an"]):
             continue  # "actually make it dusk …": no thing said again

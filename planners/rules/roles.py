@@ -220,7 +220,8 @@ class NounPhrases:
             becomes, self.correcting = self.correcting == "becomes", False
             if becomes and self._becomes(np) or not becomes and self._corrected(np):
                 return
-        if self._named_again_alone(np) or self._colour_of_all(np) or self._they_are_twins(np):
+        if self._named_again_alone(np) or self._said_again_closer(np) or self._colour_of_all(np) or (
+                self._they_are_twins(np)):
             return
         if not np.headless and (self._tagged_look(np, kind) or self._tagged_place(np, link)):
             return
@@ -382,6 +383,20 @@ class NounPhrases:
         self.last, self.owner, self.group, self.last_role = same[0], same[0], [same[0]], "subject"
         return True
 
+    def _said_again_closer(self, np: NounPhrase) -> bool:
+        """'change the cat to a fox, a little red fox': the one just named, said again after a comma
+        with more words, describes it."""
+        before = self.chunks[self.index - 2] if self.index >= 2 else None
+        if np.noun is None or np.det not in ("a", "an") or np.count is not None or np.plural or not np.modifiers or (
+                before is None or self.chunks[self.index - 1].kind != "COMMA" or before.np is None):
+            return False
+        if before.np.noun != np.noun or before.np.plural or before.np.count is not None or self.last is None or (
+                self.out.mentions[self.last].noun != np.noun or self.out.mentions[self.last].count != 1):
+            return False
+        mention = self.out.mentions[self.last]
+        mention.modifiers.extend(t.text for t in np.modifiers if t.text not in mention.modifiers)
+        return True
+
     def _tagged_garment(self, np: NounPhrase) -> bool:
         """'bride, white lace gown, groom, black tuxedo': in a list of tags, a bare garment right
         after a person is what that person wears."""
@@ -532,15 +547,19 @@ class NounPhrases:
         """'Hmm actually change the apple to a mug of tea': the thing named is to become the next
         one; True when it is (the next phrase makes the swap)."""
         nxt = self._next()
-        if np.det != "the" or np.noun is None or nxt is None or nxt.kind not in ("PREP", "REL") or (
-                self.tokens[nxt.start].low not in ("to", "into", "for", "with")):
+        becomes = nxt is not None and nxt.kind == "NP" and nxt.np is not None and nxt.np.det in ("a", "an") and (
+            nxt.np.noun is not None and nxt.np.noun != np.noun and nxt.start == np.end and (
+                lexicon.category(nxt.np.noun) == lexicon.category(np.noun or "")))  # "make the vampire a werewolf"
+        if np.det != "the" or np.noun is None or nxt is None or not becomes and (nxt.kind not in ("PREP", "REL") or (
+                self.tokens[nxt.start].low not in ("to", "into", "for", "with"))):
             return False
         old = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun == np.noun
                     and self.out.mentions[i].count > 0), None)
         if old is None:
             return False
         self.swapping, self.correcting, self.link = old, False, None
-        self.skip.add(self.index + 1)
+        if not becomes:
+            self.skip.add(self.index + 1)
         return True
 
     def _swapped(self, np: NounPhrase) -> None:
@@ -552,6 +571,9 @@ class NounPhrases:
             return
         new = first
         self.out.mentions[old].count = 0
+        # "… a vampire holding a goblet. actually make the vampire a werewolf": the werewolf holds it
+        self.out.mentions[new].actions[:0] = self.out.mentions[old].actions
+        self.out.mentions[new].pose = self.out.mentions[new].pose or self.out.mentions[old].pose
         self.out.relations[:] = [Relation(new if r.subject == old else r.subject, r.kind,
                                           new if r.object == old else r.object, r.third, r.words)
                                  for r in self.out.relations]
