@@ -997,6 +997,8 @@ class Chunker:
                     continue
                 break
             word = words[j]
+            if j == first and np.count is not None and np.det is None and self._count_then_verb(j):
+                break  # "make it two candles, three feels cluttered": the number is said of them, "feels" its verb
             if j == first and np.det in ("a", "an", "the") and word in lexicon.MEMBER_ORDINALS and word != "last":
                 seen.add(word)
                 j += 1  # "and a third on the rug": an ordinal, never "to third"
@@ -1048,6 +1050,16 @@ class Chunker:
             seen.add(word)
             j += 1
         return j
+
+    def _count_then_verb(self, j: int) -> bool:
+        """'three feels cluttered', 'two looks better': right after a number, a verb's -s form that
+        names no thing, then how it is."""
+        word = self.words[j]
+        after = self.words[j + 1] if j + 1 < len(self.words) else ""
+        base = singular(word)[0]
+        return "VBZ" in words.verb_tags(word) and not is_concrete(base) and not lexicon.is_known_noun(base) and (
+            lexicon.category(base) is None) and (lexicon.is_adjective(after) or _is_past_tense(after)
+                                                  or after in ("too", "so", "more", "less", "better", "worse", "like"))
 
     def _gerund_names_kind(self, seen: _Seen, j: int) -> bool:
         """'loaded touring bikes', 'two old fishing boats': after describing words only, an -ing word
@@ -1175,7 +1187,10 @@ class Chunker:
         object noun after something that cannot act stays a compound ('an office building on')."""
         word, previous = self.words[j], self.words[j - 1]
         tags = words.verb_tags(word)
-        if not tags or previous in _NP_STOP or lexicon.is_adjective(previous):
+        last_said = j + 1 >= len(self.words) or not self.tokens[j + 1].is_word or self.words[j + 1] in lexicon.FILLER
+        someone = lexicon.category(previous) == priors.PERSON and "VBZ" in tags and last_said and (
+            not lexicon.is_known_noun(word))  # "my cousin's baby counts lol": the baby does it
+        if not tags or previous in _NP_STOP or lexicon.is_adjective(previous) and not someone:
             return False
         base = singular(word)[0]
         worn_or_bodily = base in lexicon.CLOTHING or base in lexicon.PARTS or lexicon.is_bodily(base) or (
@@ -1201,7 +1216,8 @@ class Chunker:
         follows = (not after or not self.tokens[j + 1].is_word or after in _NP_STOP or _number(after) is not None
                    or after in lexicon.PRONOUNS or words.is_adverb(after) or match_phrase(self.words, j + 1) is not None)
         animate = lexicon.category(singular(previous)[0]) in (priors.PERSON, priors.ANIMAL)
-        single_agent = animate and np.det in ("a", "an", "the") and not singular(previous)[1] and "VBZ" in tags and (
+        single_agent = animate and (np.det in ("a", "an", "the") or np.det in lexicon.POSSESSIVES) and (
+            not singular(previous)[1]) and "VBZ" in tags and (
             singular(word)[1] or words.only_verb(word))
         # "a lone scarecrow keeps guard": after "a" and a singular noun, an -s form is no plural inside the
         # phrase ("a" never counts a plural), so it is the verb
