@@ -153,9 +153,11 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     no scene of its own, and no one in it is pointed at by a pronoun later ("My dog is old. Draw him
     asleep." draws the dog), so what it names is not in the picture."""
     said = words[start:end]
+    if said and ":" in said and _only_looks(said[said.index(":") + 1:]):
+        said = said[:said.index(":")]  # "… I need a cover that screams epic: masterpiece, 8k, cinematic lighting."
     if not said or ":" in said or end >= len(words) - 1 or words[end] not in SENTENCE_END:
         return False
-    asking = _spans_in(words, start, end)
+    asking = _spans_in(words, start, start + len(said))
     opens_as_asker = any(a == start for a, _ in asking)  # "food blogger here, working on …"
     if not _scene_after(words, end + 1) or not (set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})
                                                 or opens_as_asker):
@@ -173,6 +175,14 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     people = any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in said
                  if w not in _FIRST_PERSON_ANY and w.isalpha())
     return not (people and _pointed_at_later(words, end + 1))
+
+
+def _only_looks(said: list[str]) -> bool:
+    """Whether words name no thing at all, only how the picture looks ("masterpiece, 8k, cinematic
+    lighting, trending on artstation")."""
+    named = [w for w in said if w.isalpha() and w not in lexicon.STYLE_WORDS]
+    return bool(said) and not any(lexicon.category(singular(w)[0]) is not None or words_is_thing(singular(w)[0])
+                                  for w in named)
 
 
 def _story_after_the_scene(words: list[str], start: int, end: int) -> bool:
@@ -304,12 +314,17 @@ _YOU = frozenset({"you're", "youre", "you", "ur", "u"})
 _SAYS = frozenset("says said asks asked loves loved likes liked thinks thought insists insisted wanted".split())
 
 
+_SHOWING = [[w] for w in "shows show showing has have features feature depicts depict includes include is are".split()]
+
+
 def _shows_or_draws(said: list[str]) -> bool:
     """Whether a sentence frames the scene itself ("I want a photo of a cat.", "a picture where …");
     not "a post about lazy sunday brunch" or "a picture of the aftermath", which name nothing to draw."""
     for k, w in enumerate(said[:-1]):
         if w not in _PICTURES or said[k + 1] not in _SCENE_OPENS | {"like"}:
             continue
+        if said[k + 1] in ("that", "which") and said[k + 2:k + 3] not in _SHOWING:
+            continue  # "a thumbnail that POPS", "a cover that screams epic": how it looks, no scene
         if said[k + 1] != "of" or _scene_after(said, k + 2) or any(
                 lexicon.category(singular(x)[0]) is not None or words_is_thing(singular(x)[0]) for x in said[k + 2:k + 6]):
             return True

@@ -46,7 +46,8 @@ _HOLDERS_OF = {"shelf": frozenset({"bookcase", "bookshelf", "shelving", "cabinet
                                    "fridge", "refrigerator", "trolley", "cart", "sideboard", "wardrobe", "unit"}),
                "drawer": frozenset({"desk", "dresser", "cabinet", "chest", "nightstand", "sideboard", "bureau"})}
 # What a picture is made as, when named right before a colon: the picture asked for, no thing in it.
-_PICTURE_PURPOSES = lexicon.FRAMES | frozenset({"card", "invitation", "announcement", "banner", "flyer", "cover"})
+_PICTURE_PURPOSES = lexicon.FRAMES | frozenset({"card", "invitation", "announcement", "banner", "flyer", "cover",
+                                                "sticker", "header", "wallpaper", "logo", "label", "icon", "art"})
 # Nouns that, bare after "in", name what someone wears by its colour ("a bridesmaid in dusty rose").
 _COLOUR_NOUNS = frozenset({"rose", "blush", "champagne", "sage", "wine", "oatmeal", "camel", "taupe", "chocolate",
                            "caramel", "cherry", "berry", "raspberry", "sand", "stone", "slate", "denim", "tweed"})
@@ -1886,6 +1887,15 @@ class NounPhrases:
         # ("I want a birthday portrait of him": the picture of someone named already)
         opening_of = nxt is not None and nxt.kind == "OF" and (self.frame_open and not self.sentence_subjects
                                                                or of_someone)
+        after_want = self.index > 0 and self.chunks[self.index - 1].kind == "FILLER" and (
+            self.chunks[self.index - 1].value == "request")
+        if np.noun in _PICTURE_PURPOSES and after_want and not np.plural and nxt is not None and (
+                nxt.kind == "RELATIVE" and after is not None and (after.kind == "THERE" or after.kind == "COPULA")):
+            self.skip.add(self.index + 1)  # "I want a poster that shows a dog", "a banner which is bright: …"
+            if after.kind == "THERE":
+                self.skip.add(self.index + 2)
+            self.link = ("FRAME", None)
+            return True
         if np.noun in _PICTURE_PURPOSES - lexicon.FRAMES and opening_of and not np.plural and not self._hangs_after():
             self.link = ("FRAME", None)  # "(I'd love) a banner of our four characters …": the frame
             return True
