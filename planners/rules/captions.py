@@ -54,12 +54,15 @@ def things_listed(names: list[str], many: frozenset[str] = frozenset()) -> str |
     `many` stands for an uncounted many ('pigeons'). Every planner's `Scene.summary` starts from this,
     so no instance's details reach the regions' base."""
     counts: dict[str, int] = {}
+    written: dict[str, str] = {}
     for name in names:
         key = " ".join(name.lower().split())
         if key:
             counts[key] = counts.get(key, 0) + 1
-    parts = [plural(name) if n == 1 and name in many else f"{article(name)} {name}" if n == 1
-             else f"{number_word(n)} {plural(name)}" for name, n in counts.items()]
+            written.setdefault(key, " ".join(name.split()))
+    # someone named ("Jess", "Oskar") is listed by the name, as written, with no article
+    parts = [written[name] if n == 1 and written[name][:1].isupper() else plural(name) if n == 1 and name in many
+             else f"{article(name)} {name}" if n == 1 else f"{number_word(n)} {plural(name)}" for name, n in counts.items()]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -1486,6 +1486,8 @@ class Chunker:
         word = self.words[last]
         if last <= first or not word.endswith("ing") or "VERB" not in words_lemmas(word):
             return False
+        if word in lexicon.STYLE_WORDS and (end >= len(self.words) or self.words[end] in (",", ".", "and")):
+            return False  # "Rembrandt lighting, dark background": a tag of the look
         name = self.tokens[last - 1].text
         if name[:1].isupper() and name[1:].islower() and not is_english(self.words[last - 1]) and last - 1 == first:
             return True  # "Oskar and Freya building a snowman": a name, then what she does

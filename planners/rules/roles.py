@@ -2807,9 +2807,11 @@ class NounPhrases:
     def _tail_fragment(self, np: NounPhrase, kind: str | None) -> bool:
         """A bare phrase alone between commas after the scene was named is a picture word, unless
         it names people or animals ('..., two dogs, ...' has a count; '..., birds, ...' has a kind)."""
-        if kind != "COMMA" or np.det is not None or np.count is not None or not self.out.mentions:
+        if kind != "COMMA" or np.det is not None or np.count is not None:
             return False
-        if lexicon.category(np.noun or "") in (priors.PERSON, priors.ANIMAL):
+        if self._brand_among_looks(np) or self._colours_among_looks(np):
+            return True  # "Tri-X 400, heavy grain, Leica, 35mm": a camera or a film, how it was shot
+        if not self.out.mentions or lexicon.category(np.noun or "") in (priors.PERSON, priors.ANIMAL):
             return False
         named = all(words.can_be(t.low, "NOUN") and not lexicon.is_adjective(t.low) and t.low not in lexicon.COLOURS
                     and "ADJ" not in words.lemmas(t.low) for t in np.modifiers)
@@ -2819,6 +2821,22 @@ class NounPhrases:
             return False  # "…, stapler, red onion, wooden spoon, …": a thing, tagged
         nxt = self._next()
         return nxt is None or nxt.kind in ("COMMA", "SENT")
+
+    def _colours_among_looks(self, np: NounPhrase) -> bool:
+        """'flat colors, burnt orange and mustard, risograph texture': a tag of colours only."""
+        said = [t.low for t in self.tokens[np.start:np.end] if t.is_word]
+        nxt = self._next()
+        shades = lexicon.COLOUR_SHADES | {"burnt", "muted", "dusty", "soft", "warm", "cool", "faded", "earthy"}
+        colours = np.noun in lexicon.COLOURS and all(w in lexicon.COLOURS or w in shades for w in said) and (
+            any(w in shades for w in said) or nxt is not None and nxt.kind == "AND")
+        return colours and self._look_before()
+
+    def _brand_among_looks(self, np: NounPhrase) -> bool:
+        """A capitalised word no dictionary knows, alone between commas beside a tag of the look."""
+        said = [t for t in self.tokens[np.start:np.end] if t.is_word]
+        nxt = self._next()
+        return len(said) == 1 and said[0].text[:1].isupper() and not words.is_english(said[0].low) and (
+            nxt is None or nxt.kind in ("COMMA", "SENT")) and self._look_before()
 
     @staticmethod
     def _tagged_thing(np: NounPhrase, look_before: bool = False) -> bool:
