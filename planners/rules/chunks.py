@@ -384,11 +384,22 @@ def _known_head_named_with(modifier: str, noun: str) -> bool:
     kind, modifier_kind = lexicon.category(noun), lexicon.category(modifier)
     if noun == "player" and modifier_kind not in (priors.PERSON, priors.ANIMAL):
         return True  # "a tuba player", "a chess player": a player is named by what is played
+    if kind == priors.PERSON and modifier_kind not in (priors.PERSON, priors.ANIMAL) and not words.is_place(modifier) and (
+            modifier_kind is not None or is_concrete(modifier) or lexicon.is_known_noun(modifier)) and (
+            _agent_of_a_verb(noun)):
+        return True  # "the ring bearer", "a flag bearer": one named by what they carry
     if kind in (priors.PERSON, priors.ANIMAL) and modifier_kind in (priors.PERSON, priors.ANIMAL, None):
         return False  # "a baby elephant", "a mother duck", "a circus elephant"; but "a trumpet player"
     if kind == priors.ANIMAL and modifier_kind == priors.FURNITURE:
         return False  # "the table cat on …": two things run together, not a kind of cat
     return kind not in (priors.FOOD, priors.PLANT)
+
+
+def _agent_of_a_verb(noun: str) -> bool:
+    """'bearer', 'walker', 'keeper': someone named by a verb and -er."""
+    if not noun.endswith("er") or len(noun) < 5:
+        return False
+    return any(words.can_be(stem, "VERB") for stem in (noun[:-2], noun[:-1], noun[:-3] if noun[-3] == noun[-4] else ""))
 
 
 def _only_qualifies(modifier: str) -> bool:

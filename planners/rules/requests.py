@@ -167,7 +167,7 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
                   for k, w in enumerate(said)) or (
         said[0] in ("picture", "imagine", "make", "create", "design"))  # (but "a client wants a sketch": a noun;
     # "I'm illustrating a bedtime story I wrote": what the asker does)
-    if placing or drawing or _shows_or_draws(said):
+    if placing or drawing or _shows_or_draws(said) or _dresses_someone(said):
         return False
     wants = next((m for m in range(start, end) if words[m] in _WANT or words[m] in _MODALS), None)
     if wants is not None and _wants_a_thing(words, wants + 1, end) and any(k < end for _, k in asking):
@@ -175,6 +175,13 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     people = any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in said
                  if w not in _FIRST_PERSON_ANY and w.isalpha())
     return not (people and _pointed_at_later(words, end + 1))
+
+
+def _dresses_someone(said: list[str]) -> bool:
+    """Whether a sentence says what someone wears ("Our flower girl in a tulle dress tossing petals"):
+    that describes the picture, it tells no story."""
+    return any(w in ("in", "wearing") and any(singular(x)[0] in lexicon.CLOTHING for x in said[k + 1:k + 5])
+               for k, w in enumerate(said))
 
 
 def _only_looks(said: list[str]) -> bool:
