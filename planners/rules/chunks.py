@@ -146,6 +146,7 @@ _phrase("NEG", "no", "isn't|aren't|wasn't|doesn't|don't|didn't|not wearing|holdi
         "without the", "minus the", "no more", "there should be|must be no",
         f"please? don't|dont|never {_SHOWN} any?", f"please? do not {_SHOWN} any?",
         "i|we don't|dont want any?", "i|we do not want any?",
+        "don't|dont|never give anyone|anybody|them|him|her any?", "do not give anyone|anybody|them|him|her any?",
         # "… lined up, no one wearing hats": what none of them wears, not that nobody is there
         "nobody|noone|no-one wearing|wears|holding|holds|carrying|carries|has any?", "no one wearing|wears|holding|holds|carrying|carries|has any?")
 # The asker taking back a thing already named: "no wait, skip the cans", "get rid of the lamp"

@@ -61,7 +61,8 @@ COLOURS = _words(
     "silver bronze copper olive khaki cream ivory ebony charcoal amber coral peach mint lime emerald "
     "ruby sapphire jade aqua azure cobalt mauve plum rust ochre mustard salmon fuchsia chestnut "
     "blond blonde ginger auburn brunette platinum reddish bluish greenish yellowish pinkish "
-    "purplish brownish greyish grayish orangish rainbow multicolored multicoloured colorful colourful"
+    "purplish brownish greyish grayish orangish rainbow multicolored multicoloured colorful colourful "
+    "dapple dappled"  # a horse's coat: "a dappled grey mare"
 )
 COLOUR_SHADES = _words("light dark pale bright deep pastel neon vivid hot baby royal sky navy dusty")
 MATERIALS = _words(
@@ -136,6 +137,7 @@ PARTS = _words(
     "hair beard moustache mustache eyes eye ears ear nose mouth lips teeth smile face head hands "
     "hand arms arm legs leg feet foot fur mane tail tails wings wing feathers feather beak paws paw "
     "claws claw talons talon hooves hoof whiskers horns horn antlers tusks trunk spots stripes patches pattern markings scales fins fin "
+    "blaze socks "
     "freckles tattoo tattoos makeup lipstick ponytail braid braids bun curls bangs skin collar "
     "leash harness saddle bridle wheels wheel tires tire roof door doors windows handle handles "
     "lid spout tier tiers layer layers petals petal leaves stem stems branches trunk blossoms flowers frame screen "
@@ -536,7 +538,7 @@ VERBS: dict[str, Verb] = _verb_table()
 
 # Nouns in -ing, so that they are not read as verbs.
 ING_NOUNS = _words(
-    "sapling seedling duckling gosling dumpling pudding earring ceiling building painting wedding ring king "
+    "sapling seedling duckling gosling dumpling pudding earring ceiling building painting wedding ring king gelding "
     "wing string swing spring thing evening morning icing stuffing herring starling sibling viking stocking "
     "railing awning lightning clothing bedding frosting topping filling dressing carving drawing etching "
     "sling offspring")

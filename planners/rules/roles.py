@@ -738,11 +738,13 @@ class NounPhrases:
         if not self._capitalised(np) or nxt is None or nxt.kind != "COMMA" or nxt.value != "," or after is None:
             return False
         if after.np is None or after.np.det not in ("a", "an", "his", "her", "my", "our", "their") or (
-                after.np.noun is None) or lexicon.category(after.np.noun) not in (priors.PERSON, priors.ANIMAL):
+                after.np.noun is None) or lexicon.category(after.np.noun) not in (priors.PERSON, priors.ANIMAL) and (
+                words.general_animal(after.np.noun) is None):  # ("Duke, a big bay gelding": a horse)
             return False
         mid_sentence = np.start > 0 and self.tokens[np.start - 1].low not in SENTENCE_END
         # ("Rose, a grandmother …": a word, but no word for someone, so a name)
-        creature_word = lexicon.category(np.noun or "") in (priors.PERSON, priors.ANIMAL)
+        creature_word = lexicon.category(np.noun or "") in (priors.PERSON, priors.ANIMAL) and (
+            lexicon.category(np.noun or "") == (lexicon.category(after.np.noun) or priors.ANIMAL))  # "Duke, a gelding"
         if _known_word(np.noun) and not mid_sentence and creature_word or self._said_again(np) is not None:
             return False
         self.skip.add(self.index + 1)
