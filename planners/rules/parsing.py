@@ -41,6 +41,7 @@ def describe(prompt: str) -> Description:
     reader.read()
     _game_pieces(reader.out, tokens)
     _dressed_are_people(reader.out)
+    _kin_named_apart(reader.out)
     _one_box_for_many(reader.out)
     return reader.out
 
@@ -102,6 +103,43 @@ def _dressed_are_people(description: Description) -> None:
         if mention.category in (None, priors.OBJECT) and mention.parent is not None and (
                 description.mentions[mention.parent].category == priors.PERSON):
             mention.category = priors.PERSON
+
+
+# Who "my parents" and "my grandparents" are, one word for each.
+_KIN_MEMBERS = {
+    "parent": (frozenset({"mom", "mum", "mother", "mommy", "mama", "ma"}),
+               frozenset({"dad", "father", "daddy", "papa", "pa"})),
+    "grandparent": (frozenset({"grandma", "grandmother", "granny", "nana", "nan", "gran", "grandmom", "grandmum"}),
+                    frozenset({"grandpa", "grandfather", "grandad", "granddad", "gramps", "grandpop"})),
+}
+
+
+def _kin_named_apart(description: Description) -> None:
+    """'my grandparents by their car. Grandpa's in a leather jacket, Grandma's got a scarf': the
+    two named apart later are the pair, not two more; what the pair does and where it is, each does."""
+    mentions = description.mentions
+    for index, pair in enumerate(mentions):
+        sides = _KIN_MEMBERS.get(pair.noun)
+        if sides is None or pair.count != 2 or pair.parent is not None:
+            continue
+        members = [next((i for i in range(index + 1, len(mentions)) if mentions[i].noun in side
+                         and mentions[i].count == 1 and mentions[i].parent is None), None) for side in sides]
+        if None in members:
+            continue
+        pair.count = 0
+        for member in members:
+            mentions[member].actions[:0] = [a for a in pair.actions if a not in mentions[member].actions]
+            if pair.pose and mentions[member].pose in (None, "standing"):
+                mentions[member].pose = pair.pose
+        moved = []
+        for r in description.relations:
+            if r.subject == index:
+                moved += [Relation(m, r.kind, r.object, r.third, r.words) for m in members]
+            elif r.object == index:
+                moved.append(Relation(r.subject, r.kind, members[0], r.third, r.words))
+            else:
+                moved.append(r)
+        description.relations[:] = moved
 
 
 # Person-words that name game pieces where the game is named ("a chess board with a white king").

@@ -167,7 +167,7 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
                   for k, w in enumerate(said)) or (
         said[0] in ("picture", "imagine", "make", "create", "design"))  # (but "a client wants a sketch": a noun;
     # "I'm illustrating a bedtime story I wrote": what the asker does)
-    if placing or drawing or _shows_or_draws(said) or _dresses_someone(said):
+    if placing or drawing or _shows_or_draws(said) or _dresses_someone(said) or not _has_a_verb(said):
         return False
     wants = next((m for m in range(start, end) if words[m] in _WANT or words[m] in _MODALS), None)
     if wants is not None and _wants_a_thing(words, wants + 1, end) and any(k < end for _, k in asking):
@@ -175,6 +175,23 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     people = any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in said
                  if w not in _FIRST_PERSON_ANY and w.isalpha())
     return not (people and _pointed_at_later(words, end + 1))
+
+
+_FUNCTION_WORDS = (lexicon.DETERMINERS | lexicon.PRONOUNS | lexicon.POSSESSIVES | lexicon.PREPOSITIONS
+                   | lexicon.CONJUNCTIONS | lexicon.FILLER)
+
+
+def _has_a_verb(said: list[str]) -> bool:
+    """Whether a sentence has a verb to tell a story with: "my grandparents by their car." tells
+    nothing, it names what to draw."""
+    from planners.rules import words
+
+    return any(w in lexicon.COPULAS or w in _FIRST_PERSON_ANY or "'" in w or w in _MODALS or w in _WANT
+               or words.verb_tags(w) & {"VBD", "VBZ", "VBP", "VBG"} and not lexicon.is_known_noun(singular(w)[0])
+               or w.isalpha() and not words.is_english(w) and not words.is_english(singular(w)[0])  # "luvs"
+               and lexicon.category(singular(w)[0]) is None and not lexicon.is_known_noun(singular(w)[0])
+               and len(w) > 3 and w not in _FUNCTION_WORDS
+               for w in said)
 
 
 def _dresses_someone(said: list[str]) -> bool:

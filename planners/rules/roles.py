@@ -345,6 +345,8 @@ class NounPhrases:
         people = [i for i, m in enumerate(self.out.mentions) if m.is_person and m.parent is None and m.count > 0]
         if not people or sum(self.out.mentions[i].count for i in people) != natural:
             return False
+        if np.det == "the" and len({self.out.mentions[i].noun for i in people}) > 1:
+            return False  # "grandpa and grandma on the couch, the twins on the floor": two more
         for i in people:
             self.out.mentions[i].modifiers.append(np.noun)  # "a twin girl"
         return True

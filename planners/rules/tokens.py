@@ -86,6 +86,8 @@ def _noun_is(low: str, following: str, after: str, start: int, end: int, text: s
         verb = "has"
     elif following in ("a", "an") and _someone(low[:-2]):
         verb = "is"  # "my husband's a beekeeper": no possessive comes before "a"
+    elif following in ("in", "wearing", "dressed", "holding", "on", "at", "behind", "next") and _someone(low[:-2]):
+        verb = "is"  # "Grandpa's in a brown leather jacket": a possessive is followed by its thing
     elif following.endswith("ing") and words.verb_tags(following) == {"VBG"} and following not in _ing_things() and not (
             words.can_be(after, "NOUN") and not words.can_be(after, "ADV") and after not in ("a", "an", "the")):
         verb = "is"
