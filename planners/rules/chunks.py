@@ -282,6 +282,7 @@ _STANDS_FOR = frozenset({"sprite", "sprites", "character", "characters", "compan
                          "minions", "pet", "sidekick", "hero", "villain", "boss", "familiar"})
 # Words before "character" or "sprite" that say what kind of one it is, not what it is ("a cartoon character").
 _NO_KIND = frozenset({"cartoon", "anime", "game", "video", "main", "comic", "pixel", "player", "background", "side",
+                      "school", "team", "club", "college", "university", "company", "brand", "official",
                       "supporting", "story", "book", "movie", "film", "tv", "fictional", "original", "playable"})
 # What ends a thought before "no, a …" takes it back: a sentence's end, a comma, a dash.
 _AFTER_A_THOUGHT = frozenset({".", "!", "?", ",", "-", "—", "–", ";", "…"})
@@ -731,7 +732,10 @@ class Chunker:
                 previous.end != i or i + 2 >= len(self.words)):
             return False
         someone = previous.np.noun is not None and lexicon.category(previous.np.noun) == priors.PERSON
-        return someone and self.words[i + 1] in ("a", "an") and self.words[i + 2] not in ("result", "gift", "well")
+        member = previous.np.pronoun == "one" or previous.np.headless and self.words[previous.end - 1] in (
+            "one", "other", "another", "first", "second", "third", "last")  # "one as a black cat, the other as …"
+        return (someone or member) and self.words[i + 1] in ("a", "an", "the") and (
+            self.words[i + 2] not in ("result", "gift", "well", "usual"))
 
     def _name_before_apposition(self, i: int, previous: Chunk | None) -> bool:
         """A capitalised word opening a sentence, then a comma and 'a', 'an' or a possessive: a name
