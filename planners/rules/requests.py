@@ -221,6 +221,8 @@ def _story_after_the_scene(words: list[str], start: int, end: int) -> bool:
     if not (set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"}) or passed_on) or (
             set(said) & {"no", "without", "not"}):
         return False
+    if not passed_on and not _has_a_verb(said) and said[0] not in lexicon.PREPOSITIONS:
+        return False  # "my puppy asleep in the hammock.": what to draw, told without a verb (not "for my son")
     placing = _places_something(said, there_alone=False)  # ("used to play chess there": no place said)
     drawing = any((w in _DRAW or w in _MAKE or w in ("add", "put")) and (k + 1 >= len(said) or said[k + 1] != "it" or (
         k + 2 < len(said) and (said[k + 2] in _ARTICLES or said[k + 2] in lexicon.NUMBER_WORDS or said[k + 2].isdigit())))
@@ -593,6 +595,8 @@ def _picture_then_purpose(words: list[str], j: int, end: int) -> int | None:
         return after + 1  # "grad pics for a brother and sister": they are the picture
     if after < end and words[after] not in ("for", "about", "to", "that", "which") and words[after] not in _ENDS:
         return None
+    if after + 1 < end and words[after] == "to" and (set(words[after + 1:after + 3]) & {"left", "right", "side"}):
+        return None  # "a giant slide to the left of the beds": a thing, placed
     return _clause_end(words, after, end)
 
 

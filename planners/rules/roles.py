@@ -1515,6 +1515,10 @@ class NounPhrases:
         if not said or said[-1] not in ("ones", "more") or not np.count or (np.count < 2 and said[-1] == "ones"):
             return False
         kind_of = next((m for m in reversed(self.out.mentions) if m.count > 1), None)
+        placed = self.out.relations[-1] if self.out.relations else None
+        if another and kind_of is None and placed is not None and placed.kind != "holding" and placed.object == self.last and (
+                placed.subject != self.last) and self._next() is not None and self._next().kind == "REL":
+            kind_of = self.out.mentions[placed.subject]  # "a skeleton left of the altar and another right of it"
         if said[-1] == "more" and kind_of is None and another and self.last is not None and (
                 self.out.mentions[self.last].count == 1):
             kind_of = self.out.mentions[self.last]  # "one goblin in the top left corner and another in the top right"
