@@ -54,6 +54,11 @@ _phrase("ZONE", (None, "top"), "on|at|in|to|near|along the very? top|upper side|
         "up top", "high up", unless_of=True)
 _phrase("ZONE", (None, "bottom"), "on|at|in|to|near|along the very? bottom|lower side|half|part|edge?",
         unless_of=True)
+# Shot notes that head what follows with its place: "Left half: an inkwell …", "Back right: a toolbox."
+for _x in ("left", "right"):
+    _phrase("ZONE", (_x, None), f"{_x} half|side|third|edge :", f"{_x}-hand side :", f"back|front|far {_x} :",
+            f"{_x} :")
+_phrase("ZONE", ("center", None), "middle|center|centre :", "dead centre|center :")
 _phrase("ZONE", ("center", None), "in|at the middle|center|centre", "in the very middle|center|centre",
         "in the? dead center|centre", "dead center|centre", "smack in the middle", unless_of=True)
 # One thing in each of several corners: "a dove in each top corner", "a star in all four corners".
