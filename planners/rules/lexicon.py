@@ -130,7 +130,9 @@ CLOTHING = CLOTHING | _words("onesie diaper nappy tracksuit dungarees bib tunic 
                              "waders lederhosen dirndl hanbok qipao cheongsam abaya burqa kaftan caftan dashiki "
                              "sweatshirt jersey tee chinos corset bodysuit pullover gilet smock cassock vestments "
                              "chainmail raincoat slicker mackintosh flannel trunks suspenders overalls tux tuxedo headphones earbuds "
-                             "headset earmuffs puffer quarter-zip half-zip boutonniere corsage")
+                             "headset earmuffs puffer quarter-zip half-zip boutonniere corsage polo shinguards "
+                             "kneepads")
+CLOTHING = CLOTHING | frozenset({"shin guards", "shin guard", "knee pads", "knee pad", "elbow pads", "elbow pad"})
 CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and not w.endswith("ss"))
 # Parts and features: bound to their owner's caption ("a cat with green eyes").
 PARTS = _words(
@@ -379,7 +381,7 @@ PREPOSITIONS = _words(
     "in on at under with without of near by beside besides behind above below over across "
     "along among amongst around through inside outside into onto upon against toward towards "
     "underneath beneath atop between from to for during next amid within past off up down "
-    "like beyond throughout via per"
+    "like beyond throughout via per than"
 )
 CONJUNCTIONS = _words("and or but while whereas nor plus then also as whilst yet so")
 RELATIVE = _words("that which who whose where whom")

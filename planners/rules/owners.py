@@ -139,6 +139,11 @@ class Owners:
                 owner is None or self.out.mentions[owner].category not in (priors.PERSON, priors.ANIMAL)):
             if worn and np.noun not in lexicon.GARMENT_PARTS and not any(self.out.mentions[i].is_person for i in subjects):
                 return False  # "a cat sleeping on his jacket", nobody else there: the jacket is a thing
+            if worn and link[0] == "REL" and link[1] == "inside":
+                for index in subjects:  # "my daughter in her purple uniform": what she wears
+                    if self.out.mentions[index].is_person:
+                        self._attach(self.out.mentions[index], "in", np)
+                self.continuing = ("WEAR", "in")  # "… and shin guards": more of it
             return True  # "gluing on her eyelashes": her own
         if owner is None or not subjects:
             return True

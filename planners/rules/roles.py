@@ -2421,6 +2421,13 @@ class NounPhrases:
         after = self.chunks[k + 1]
         return after.kind == "NP" and after.np is not None and after.np.det in lexicon.ARTICLES
 
+    def _someone_after_comma(self) -> bool:
+        """'spotting her client, an older man in a grey tee': the phrase is someone, said next."""
+        nxt = self._next()
+        after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        return nxt is not None and nxt.kind == "COMMA" and after is not None and after.np is not None and (
+            after.np.det in ("a", "an") and lexicon.category(after.np.noun or "") == priors.PERSON)
+
     def _people_before(self) -> bool:
         return any(m.is_person for m in self.out.mentions)
 
@@ -2438,6 +2445,8 @@ class NounPhrases:
             return True  # "in rolled-up shirt sleeves and suspenders": worn, and the list of clothes goes on
         if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
             return True
+        if kind == "PREP" and value == "than":
+            return True  # "a glove that's bigger than his head": a measure, no thing
         if kind == "PREP" and value == "for" and np.noun is not None and lexicon.category(np.noun) is None and (
                 not lexicon.is_known_noun(np.noun) and not words.is_concrete(np.noun.rsplit(" ", 1)[-1])
                 and not np.plural and np.count is None and self._people_before()
@@ -2481,7 +2490,7 @@ class NounPhrases:
         held = getattr(value, "holds", False) and words.can_be(noun or "", "NOUN")  # "holding his diploma"
         if kind == "VERB" and subjects and (worn_or_part or (
                 np.det in lexicon.POSSESSIVES and lexicon.category(noun) is None and noun not in priors.NOUNS
-                and not words.is_concrete(noun or "") and not held)):
+                and not words.is_concrete(noun or "") and not held and not self._someone_after_comma())):
             # "shaking hands", "casts his line": what they do, not a thing; but "holding a honeycomb
             # frame", "carrying a hat": a thing in the hand
             for index in subjects:
@@ -2921,8 +2930,10 @@ class NounPhrases:
             # "a bride and her mom. …; her mom sits in an armchair": the same mom, said of again in a
             # later sentence ("my cousin … my cousin is in the middle" in any)
             nxt = self._next()
-            described = nxt is not None and (nxt.kind in ("WEAR", "WITH") or nxt.kind == "REL" and nxt.value == "inside")
-            # ("my wife and her mom …, her mom in a flowered blouse": said again to be dressed)
+            described = nxt is not None and (nxt.kind in ("WEAR", "WITH") or nxt.kind == "REL" and nxt.value == "inside"
+                                             or nxt.kind in ("VERB", "POSE") and lexicon.category(np.noun) == priors.PERSON)
+            # ("my wife and her mom …, her mom in a flowered blouse": said again to be dressed; "…, her
+            # neighbor leaning on a rake": said again to say what she does)
             before = len(self.out.mentions) if np.det in ("my", "our") or described else self.sentence_start
             same = [i for i in range(before) if self.out.mentions[i].noun == np.noun and self.out.mentions[i].count == 1]
             if len(same) == 1:
