@@ -73,7 +73,7 @@ _phrase("CORNERS", (_BL, _BR), "in|at each|both bottom|lower corner|corners", "i
 _phrase("CORRECT", "recount", "actually|oh|ok|okay|hmm|wait|no ,? wait|actually|no? ,? make|change it|that|them to|into?",
         "make|change it|that to? ,?")
 # "actually no, make the black one a tuxedo cat": which one, then what it becomes
-_phrase("CORRECT", "select", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? make|change|turn")
+_phrase("CORRECT", "select", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? make|change|turn|swap|switch|replace")
 # "… Change the kayaks to a single canoe.", "make the vampire a werewolf": said at a sentence's start
 _phrase("CORRECT", "select", "change|swap|switch|replace|make|turn")
 _phrase("CORRECT", "recount", "no actually|wait")  # "five candlesticks … no actually seven candlesticks"
@@ -1390,7 +1390,11 @@ class Chunker:
         if before == "with" and np.det in ("a", "an") and len(body) > 1 and words.can_be(last, "NOUN") and (
                 after not in ("and", ",", "or")):
             return True  # "with a vintage red convertible parked behind him"
-        if np.det in ("the", "a", "an") and after in (",", "and", "or") and words.is_concrete(last) and (
+        if np.det in ("a", "an") and len(body) == 1 and before in ("that", "it", "them") and words.can_be(last, "NOUN") and (
+                last not in lexicon.COLOURS):
+            return True  # "no, make that a cardinal": the thing it is to be
+        if np.det in ("the", "a", "an") and after in (",", "and", "or") and (
+                words.is_concrete(last) or lexicon.category(last) is not None or words.general_animal(last)) and (
                 last not in lexicon.COLOURS):
             return True  # "driving the convertible, a guy …": a thing "the" points at, not a colour to share
         return (named and before not in lexicon.COPULAS and before not in ("in", "with", "wearing", "dressed")

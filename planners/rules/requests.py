@@ -167,7 +167,8 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
                   for k, w in enumerate(said)) or (
         said[0] in ("picture", "imagine", "make", "create", "design"))  # (but "a client wants a sketch": a noun;
     # "I'm illustrating a bedtime story I wrote": what the asker does)
-    if placing or drawing or _shows_or_draws(said) or _dresses_someone(said) or not _has_a_verb(said):
+    if placing or drawing or _shows_or_draws(said) or _dresses_someone(said) or not _has_a_verb(said) or (
+            _corrects(said)):
         return False
     wants = next((m for m in range(start, end) if words[m] in _WANT or words[m] in _MODALS), None)
     if wants is not None and _wants_a_thing(words, wants + 1, end) and any(k < end for _, k in asking):
@@ -179,6 +180,17 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
 
 _FUNCTION_WORDS = (lexicon.DETERMINERS | lexicon.PRONOUNS | lexicon.POSSESSIVES | lexicon.PREPOSITIONS
                    | lexicon.CONJUNCTIONS | lexicon.FILLER)
+
+
+def _corrects(said: list[str]) -> bool:
+    """Whether a sentence changes the scene ("Oh, swap the pug for a corgi, I groom way more corgis")."""
+    def picks(k: int) -> bool:
+        after = said[k + 1:k + 3]
+        if after[:1] in (["it"], ["that"], ["them"]):  # "make it a rabbit", "make it three"; not "make it cute"
+            return len(after) == 2 and (after[1] in ("a", "an") or after[1] in lexicon.NUMBER_WORDS or after[1].isdigit())
+        return after[:1] in (["the"], ["his"], ["her"], ["my"], ["our"])
+
+    return any(w in ("swap", "switch", "replace", "change", "make", "turn") and picks(k) for k, w in enumerate(said))
 
 
 def _has_a_verb(said: list[str]) -> bool:
@@ -227,7 +239,7 @@ def _story_after_the_scene(words: list[str], start: int, end: int) -> bool:
     drawing = any((w in _DRAW or w in _MAKE or w in ("add", "put")) and (k + 1 >= len(said) or said[k + 1] != "it" or (
         k + 2 < len(said) and (said[k + 2] in _ARTICLES or said[k + 2] in lexicon.NUMBER_WORDS or said[k + 2].isdigit())))
         for k, w in enumerate(said))  # (but "so make it cute please": how it looks)
-    if placing or drawing or _shows_or_draws(said):
+    if placing or drawing or _shows_or_draws(said) or _corrects(said) and not said[-1:] == ["it"]:
         return False
     wants = next((m for m in range(start, end) if words[m] in _WANT or words[m] in _MODALS), None)
     return wants is None or not _wants_a_thing(words, wants + 1, end)
@@ -373,7 +385,8 @@ def _spans_in(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
     while k < end:
         found = (_self_description(words, k, end) or _tells(words, k, end) or _purpose_first(words, k, end)
                  or _apology(words, k, end) if opening else None)
-        found = found or _request(words, k, end) or _named_picture(words, k, end) or _whom_for(words, k, end)
+        found = found or _request(words, k, end) or _named_picture(words, k, end) or _whom_for(words, k, end) or (
+            _asker_aside(words, k, end))
         if found is None:
             opening = False
             k = _next_clause(words, k, end)
@@ -484,9 +497,30 @@ def _tells(words: list[str], k: int, end: int) -> int | None:
         return _clause_end(words, j + 1, end)  # "i'm planning my daughter's wedding"
     if j < end and words[j] in _BE and j + 1 < end and words[j + 1] in _TELLS:
         j += 1  # "we are opening", "i'm running"
+    if j < end and words[j] not in _TELLS and words[k] in _FIRST_PERSON and _what_the_asker_does(words[j]):
+        return _clause_end(words, j + 1, end)  # "…, I groom way more corgis": the asker's own doing
     if j >= end or words[j] not in _TELLS:
         return None
     return _clause_end(words, j + 1, end)
+
+
+def _asker_aside(words: list[str], k: int, end: int) -> int | None:
+    """'…, swap the pug for a corgi, I groom way more corgis': after a comma, what the asker does,
+    up to the end of the clause."""
+    if k == 0 or words[k - 1] not in (",", ";", "-", "(") or words[k] not in _FIRST_PERSON:
+        return None
+    j = _skip(words, k + 1, end, {"just", "also", "really", "actually", "still", "often", "usually", "always"})
+    return _clause_end(words, j + 1, end) if j < end and _what_the_asker_does(words[j]) else None
+
+
+def _what_the_asker_does(word: str) -> bool:
+    """A verb in the present or past that is no asking, drawing or having: 'groom', 'taught'."""
+    from planners.rules import words as word_table
+
+    return bool(word_table.verb_tags(word) & {"VBP", "VBD"}) and word not in _WANT | _MAKE | _DRAW | _IMAGINING | _MODALS and (
+        word not in ("have", "had", "got", "am", "are", "was", "were", "see", "saw", "do", "did", "put", "add", "let",
+                     "mean", "meant", "think", "thought", "guess", "hope", "wonder", "know", "believe", "suppose",
+                     "say", "said", "prefer", "imagine", "picture"))
 
 
 def _whom_for(words: list[str], k: int, end: int) -> int | None:

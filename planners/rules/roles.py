@@ -558,6 +558,13 @@ class NounPhrases:
             return False
         old = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun == np.noun
                     and self.out.mentions[i].count > 0), None)
+        if old is None:  # "a scruffy goldendoodle … make the dog an old english sheepdog": the dog named more precisely
+            old = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].count > 0
+                        and words.general_animal(self.out.mentions[i].noun) == np.noun), None)
+        if old is None and np.noun in _GENERAL_ANIMALS:
+            animals = [i for i, m in enumerate(self.out.mentions) if m.count > 0 and (
+                m.category == priors.ANIMAL or m.category is None and not words.is_english(m.noun))]
+            old = animals[0] if len(animals) == 1 else None  # a breed no table knows ("a goldendoodle")
         if old is None:
             return False
         self.swapping, self.correcting, self.link = old, False, None

@@ -28,7 +28,7 @@ from planners.rules import lexicon
 VARIANTS: dict[str, str] = {
     "tshirt": "t-shirt", "tshirts": "t-shirts", "teeshirt": "t-shirt", "aeroplane": "airplane",
     "aeroplanes": "airplanes", "motorbike": "motorcycle", "motorbikes": "motorcycles",
-    "u": "you", "ur": "your", "ppl": "people", "pple": "people",
+    "u": "you", "ur": "your", "ppl": "people", "pple": "people", "dalmation": "dalmatian", "dalmations": "dalmatians",
     # the asker changing their mind, typed fast: "actualy make it …"
     "actualy": "actually", "actully": "actually", "acutally": "actually", "actaully": "actually",
     "acually": "actually", "actuall": "actually", "thru": "through",
