@@ -14,9 +14,11 @@ import dataclasses
 from planners import priors
 from planners.rules import lexicon, words
 from planners.rules.chunks import Chunk, Chunker, NounPhrase
+from planners.rules.corrections import Corrections
 from planners.rules.description import Description, Mention, Relation
 from planners.rules.owners import Owners
 from planners.rules.roles import NounPhrases
+from planners.rules.tags import Tags
 from planners.rules.tokens import Token, tokenize
 
 # Words for any animal at all: "two pets, a cat and a rabbit" are those two.
@@ -154,7 +156,7 @@ def _game_pieces(description: Description, tokens: list[Token]) -> None:
             mention.category = priors.OBJECT  # a piece on the board: no skeleton, no person's size
 
 
-class _Reader(NounPhrases, Owners):
+class _Reader(NounPhrases, Corrections, Tags, Owners):
     """Reads chunks left to right, keeping track of subjects, owners and links."""
 
     def __init__(self, prompt: str, tokens: list[Token], chunks: list[Chunk]):

@@ -286,41 +286,6 @@ class NounPhrases:
         elif lexicon.category(np.noun) == mention.category:
             mention.add_detail("who is" if mention.is_person else "that is", self._words_of(np), np.noun)
 
-    def _tagged_look(self, np: NounPhrase, kind: str | None) -> bool:
-        """'robot, rusty, sitting, holding flower': in a list of tags, a bare describing word after the
-        one thing named first is how that thing looks."""
-        said = [t.low for t in self.tokens[np.start:np.end]]
-        if kind != "COMMA" or np.det is not None or np.count is not None or len(said) != 1 or self.last is None:
-            return False
-        if np.noun is not None and (lexicon.category(np.noun) is not None or words.is_concrete(np.noun)):
-            return False
-        if not (lexicon.is_adjective(said[0]) or said[0] in lexicon.COLOURS or "VBN" in words.verb_tags(said[0])) or (
-                said[0] in lexicon.STYLE_WORDS):
-            return False  # ("battered", "rusty", "fluffy")
-        tags = self._tag_list()
-        subjects = [i for i, m in enumerate(self.out.mentions) if m.parent is None and m.count > 0]
-        if not tags or len(subjects) != 1 or self.chunks[self.index - 2].kind != "NP":
-            return False
-        self.out.mentions[subjects[0]].modifiers.append(self.tokens[np.start].text)
-        return True
-
-    def _tagged_place(self, np: NounPhrase, link) -> bool:
-        """'…, holding sword, ruined chapel, cinematic': in a list of tags, a bare place is the setting."""
-        kind = link[0] if link else None
-        if kind != "COMMA" or np.det is not None or np.count is not None or np.noun is None or not self._tag_list():
-            return False
-        if not (words.is_place(np.noun) or lexicon.is_setting(np.noun)) or lexicon.category(np.noun) is not None:
-            return False
-        return self._setting(np, link)
-
-    def _tag_list(self) -> bool:
-        """Whether the prompt so far is a list of tags: it opens with a bare name ('1boy', 'robot')
-        and goes on in commas."""
-        first = self.chunks[0] if self.chunks else None
-        commas = sum(c.kind == "COMMA" for c in self.chunks[:self.index])
-        return first is not None and first.np is not None and first.np.det is None and commas >= 1 and not any(
-            c.kind in ("SENT", "COPULA") for c in self.chunks[:self.index])
-
     def _worn_on_the_body(self, np: NounPhrase, mention: Mention, nxt: Chunk | None) -> bool:
         """'a man with a towel on his head', 'a doctor with a stethoscope around her neck', 'a girl with a
         flower in her hair': a thing on a part of its owner's body is worn, in the owner's caption."""
@@ -363,58 +328,6 @@ class NounPhrases:
             return False
         for index in self.group or [self.last]:
             self.out.mentions[index].modifiers.extend(t.text for t in self.tokens[np.start:np.end])
-        return True
-
-    def _named_again_alone(self, np: NounPhrase) -> bool:
-        """'… a horse. brown horse. in a field.', '… make it a sheep. A black sheep please': a sentence
-        that only names again the one thing of that name said before describes that thing."""
-        at = next((k for k, chunk in enumerate(self.chunks) if chunk.np is np), 0)
-        if np.noun is None or np.count is not None or np.plural and np.det not in ("a", "an") or (
-                np.det not in (None, "a", "an", "the") or at == 0 or self.chunks[at - 1].kind != "SENT") or (
-                np.det in ("a", "an") and not np.modifiers):
-            return False  # ("a cat. a dog. a cat.": another cat)
-        for chunk in self.chunks[at + 1:]:
-            if chunk.kind == "SENT":
-                break
-            if chunk.kind not in ("FILLER", "COMMA", "OTHER"):
-                return False
-        same = [i for i, m in enumerate(self.out.mentions) if m.noun == np.noun and m.count > 0 and m.parent is None]
-        if len(same) != 1 or self.out.mentions[same[0]].count != 1:
-            return False
-        mention = self.out.mentions[same[0]]
-        mention.modifiers.extend(t.text for t in np.modifiers if t.text not in mention.modifiers)
-        self.last, self.owner, self.group, self.last_role = same[0], same[0], [same[0]], "subject"
-        return True
-
-    def _said_again_closer(self, np: NounPhrase) -> bool:
-        """'change the cat to a fox, a little red fox': the one just named, said again after a comma
-        with more words, describes it."""
-        before = self.chunks[self.index - 2] if self.index >= 2 else None
-        if np.noun is None or np.det not in ("a", "an") or np.count is not None or np.plural or not np.modifiers or (
-                before is None or self.chunks[self.index - 1].kind != "COMMA" or before.np is None):
-            return False
-        if before.np.noun != np.noun or before.np.plural or before.np.count is not None or self.last is None or (
-                self.out.mentions[self.last].noun != np.noun or self.out.mentions[self.last].count != 1):
-            return False
-        mention = self.out.mentions[self.last]
-        mention.modifiers.extend(t.text for t in np.modifiers if t.text not in mention.modifiers)
-        return True
-
-    def _tagged_garment(self, np: NounPhrase) -> bool:
-        """'bride, white lace gown, groom, black tuxedo': in a list of tags, a bare garment right
-        after a person is what that person wears."""
-        if np.det is not None or np.count is not None or np.noun not in lexicon.CLOTHING or self.index < 2 or (
-                np.noun in _SPREAD_OUT):
-            return False  # but "1girl, picnic blanket": a blanket is spread, not worn
-        before = self.chunks[self.index - 2]
-        if before.kind != "NP" or self.last is None or not self.out.mentions[self.last].is_person:
-            # "1boy, sitting on bench, red hoodie": in a list of tags, what the one person there wears
-            people = [i for i, m in enumerate(self.out.mentions) if m.is_person and m.count > 0 and m.parent is None]
-            if not self._tag_list() or len(people) != 1:
-                return False
-            self._attach(self.out.mentions[people[0]], "in", np)
-            return True
-        self._attach(self.out.mentions[self.last], "in", np)
         return True
 
     def _listed_part(self, np: NounPhrase) -> bool:
@@ -545,76 +458,6 @@ class NounPhrases:
         named.modifiers.extend(t.text for t in np.modifiers if t.low not in lexicon.DETERMINERS)
         self.owner, self.group, self.last_role = self.last, [self.last], "subject"
         return True
-
-    def _swap_named(self, np: NounPhrase) -> bool:
-        """'Hmm actually change the apple to a mug of tea': the thing named is to become the next
-        one; True when it is (the next phrase makes the swap)."""
-        nxt = self._next()
-        becomes = nxt is not None and nxt.kind == "NP" and nxt.np is not None and nxt.np.det in ("a", "an") and (
-            nxt.np.noun is not None and nxt.np.noun != np.noun and nxt.start == np.end and (
-                lexicon.category(nxt.np.noun) == lexicon.category(np.noun or "")))  # "make the vampire a werewolf"
-        if np.det != "the" or np.noun is None or nxt is None or not becomes and (nxt.kind not in ("PREP", "REL") or (
-                self.tokens[nxt.start].low not in ("to", "into", "for", "with"))):
-            return False
-        old = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun == np.noun
-                    and self.out.mentions[i].count > 0), None)
-        if old is None:  # "a scruffy goldendoodle … make the dog an old english sheepdog": the dog named more precisely
-            old = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].count > 0
-                        and words.general_animal(self.out.mentions[i].noun) == np.noun), None)
-        if old is None and np.noun in _GENERAL_ANIMALS:
-            animals = [i for i, m in enumerate(self.out.mentions) if m.count > 0 and (
-                m.category == priors.ANIMAL or m.category is None and not words.is_english(m.noun))]
-            old = animals[0] if len(animals) == 1 else None  # a breed no table knows ("a goldendoodle")
-        if old is None:
-            return False
-        self.swapping, self.correcting, self.link = old, False, None
-        if not becomes:
-            self.skip.add(self.index + 1)
-        return True
-
-    def _swapped(self, np: NounPhrase) -> None:
-        """The thing said after 'change the apple to …' takes the old one's place and relations."""
-        old, self.swapping = self.swapping, None
-        first = len(self.out.mentions)
-        self._top_level(np, None)
-        if len(self.out.mentions) == first:
-            return
-        new = first
-        self.out.mentions[old].count = 0
-        # "… a vampire holding a goblet. actually make the vampire a werewolf": the werewolf holds it
-        self.out.mentions[new].actions[:0] = self.out.mentions[old].actions
-        self.out.mentions[new].pose = self.out.mentions[new].pose or self.out.mentions[old].pose
-        self.out.relations[:] = [Relation(new if r.subject == old else r.subject, r.kind,
-                                          new if r.object == old else r.object, r.third, r.words)
-                                 for r in self.out.relations]
-
-    def _recoloured(self, np: NounPhrase) -> bool:
-        """'actually make the dog brown instead', 'make his suit charcoal grey', 'make the horse
-        black, and the banner blue': a thing named before, said again with the colours it has now;
-        its old colours are dropped. True when handled."""
-        said = [t.low for t in self.tokens[np.start:np.end]]
-        if np.noun is None or np.det not in ("the", *lexicon.POSSESSIVES) or len(said) < 3:
-            return False
-        name = np.noun.split()
-        at = next((k for k in range(1, len(said) - len(name) + 1) if said[k:k + len(name)] == name
-                   or [singular(w)[0] for w in said[k:k + len(name)]] == name), None)
-        new = said[at + len(name):] if at is not None else []
-        if not new or not all(w in lexicon.COLOURS or w in lexicon.COLOUR_SHADES or w in lexicon.MATERIALS
-                              or w in lexicon.PATTERNS for w in new):
-            return False
-        old = lexicon.COLOURS | lexicon.COLOUR_SHADES | (lexicon.MATERIALS if any(w in lexicon.MATERIALS for w in new)
-                                                       else frozenset())
-        for mention in reversed(self.out.mentions):
-            if mention.noun == np.noun:
-                mention.modifiers = [*new, *(m for m in mention.modifiers if m.lower() not in old)]
-                return True
-            for k, noun in enumerate(mention.detail_nouns):
-                if noun == np.noun:  # "make his suit charcoal grey": the suit he wears
-                    link, words_said = mention.details[k]
-                    kept = [w for w in words_said.split() if w.lower() not in old and w.lower() not in ("a", "an")]
-                    mention.details[k] = (link, " ".join([article(new[0]), *new, *kept]))
-                    return True
-        return False
 
     def _shares_the_article(self, np: NounPhrase, kind: str | None) -> bool:
         """'a stone mortar and pestle', 'a cup and saucer': a bare thing after 'and' shares the article
@@ -815,112 +658,6 @@ class NounPhrases:
         elif link and link[0] not in ("AND", "OR", "COMMA"):
             self.continuing = None
         return link
-
-    def _corrected(self, np: NounPhrase) -> bool:
-        """'two unicorns … actually make it three unicorns': the count said again replaces the first;
-        'a green parrot, no wait, a blue parrot': the thing said again replaces its description. True
-        when handled (when the phrase names something already there)."""
-        if np.noun is None and np.count and not np.modifiers:
-            # "3 ballroom dancers? no wait make it 2 — a man … and a woman …": the last plural, recounted
-            plural = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].count > 1
-                           and self.out.mentions[i].parent is None), None)
-            if plural is None:
-                return False
-            self.out.mentions[plural].count = np.count
-            self.out.mentions[plural].uncounted = False
-            self.last, self.owner, self.group, self.last_role = plural, plural, [plural], "subject"
-            return True
-        same = [i for i, m in enumerate(self.out.mentions) if m.noun == np.noun]
-        if not same and np.count and np.noun is not None:
-            # "three hot air balloons …, no wait five balloons": the same things by their last word
-            same = [i for i, m in enumerate(self.out.mentions) if m.noun.rsplit(" ", 1)[-1] == np.noun
-                    or m.noun.endswith(np.noun) and len(m.noun) > len(np.noun) + 2]  # ("sailboats … six boats")
-        kind = lexicon.category(np.noun or "") or words.usual_kind(np.noun or "")  # ("a hare": an animal to WordNet)
-        alike = next((i for i in reversed(range(len(self.out.mentions))) if kind not in (None, priors.OBJECT)
-                      and self.out.mentions[i].category == kind and self.out.mentions[i].parent is None
-                      and self.out.mentions[i].count > 0), None) if not same and not np.count else None
-        if alike is not None:
-            self.last = alike  # "a goat on a haystack, actually make it a sheep": the last of the sheep's kind
-        elif self.last is None and self.out.mentions and not same:
-            self.last = len(self.out.mentions) - 1  # "the solar system? no sorry just the earth …": the last said
-        if not same and np.noun is not None and self.last is not None and not np.count:
-            # "two hobbits—sorry, halflings—": the last thing named, called otherwise
-            last = self.out.mentions[self.last]
-            kinds = {last.category, lexicon.category(np.noun)}
-            if (len(kinds) == 1 or None in kinds) and (last.count > 1) == np.plural:
-                kept = [m for m in last.modifiers if m.lower() in lexicon.COLOURS | lexicon.COLOUR_SHADES | lexicon.MATERIALS
-                        | lexicon.PATTERNS | _SIZES]  # its looks stay ("a red truck"), not "solar" of "solar system"
-                last.noun, last.head = np.noun, np.noun
-                last.modifiers = [t.text for t in np.modifiers] or kept
-                self.owner, self.group, self.last_role = self.last, [self.last], "subject"
-                return True
-            return False
-        if not same or np.noun is None:
-            return False
-        root = next((i for i in same if self.out.mentions[i].parent is None), same[0])
-        if np.count:
-            mentions = self.out.mentions
-            missing = np.count - sum(mentions[i].count for i in same)
-            for i in [root, *reversed(same)]:  # fewer: the unnamed ones go first, then the last named
-                change = max(missing, -mentions[i].count)
-                mentions[i].count += change
-                missing -= change
-                if missing == 0:
-                    break
-            self.last, self.owner, self.group, self.last_role = root, root, [root], "subject"
-            return True
-        latest = same[-1]
-        if np.det not in lexicon.ARTICLES or self.out.mentions[latest].count != 1:
-            return False
-        self.out.mentions[latest].modifiers = [t.text for t in np.modifiers]
-        self.last, self.owner, self.group, self.last_role = latest, latest, [latest], "subject"
-        return True
-
-    def _worn_anew(self, np: NounPhrase) -> bool:
-        """'… in tattered crimson robes …. wait, make the robes black instead': what someone wears,
-        said again with its new colour. True when handled."""
-        nxt = self._next()
-        if np.noun not in lexicon.CLOTHING:
-            return False
-        said = [t.low for t in np.modifiers]
-        last = self.tokens[np.end - 1].low
-        if np.det is None and said and all(w in lexicon.COLOURS for w in said):
-            colour, nxt = said, None  # "… a boy in black tights, no wait, navy tights"
-        elif np.det == "the" and last in lexicon.COLOURS and last != np.noun and len(said) >= 2 and said[0] == np.noun:
-            colour, nxt = [last], None  # "hmm, make the cloak purple instead", read as one phrase
-        elif np.det == "the" and nxt is not None:
-            colour = [t.low for t in self.tokens[nxt.start:nxt.end]]
-        else:
-            return False
-        if not colour or not all(w in lexicon.COLOURS for w in colour):
-            return False
-        noun_words = self.tokens[np.end - 1].text if np.det is None else np.noun if nxt is None else (
-            self._words_of(np).split(" ", 1)[-1])
-        for mention in reversed(self.out.mentions):
-            for k, noun in enumerate(mention.detail_nouns):
-                if noun == np.noun:
-                    link, _ = mention.details[k]
-                    mention.details[k] = (link, " ".join([*colour, noun_words]))
-                    if nxt is not None:
-                        self.skip.add(self.index + 1)
-                    return True
-        return False
-
-    def _becomes(self, np: NounPhrase) -> bool:
-        """'a black cat and a ginger cat … actually no, make the black one a tuxedo cat': the one
-        picked out is described anew. True when handled."""
-        kind = words.general_animal(np.noun or "")
-        picked = [i for i, m in enumerate(self.out.mentions) if m.count == 1
-                  and (m.noun == np.noun or kind is not None and kind == m.noun)
-                  and set(self.selector) <= {w.lower() for w in m.modifiers}]
-        if len(picked) != 1 or np.count or np.noun is None:
-            return False
-        chosen = self.out.mentions[picked[0]]
-        chosen.modifiers = [t.text for t in np.modifiers]
-        if chosen.noun != np.noun:  # "make the white one a golden retriever": a kind of the dog it was
-            chosen.noun, chosen.head = np.noun, " ".join(t.text for t in np.head) or np.noun
-        self.last, self.owner, self.group, self.last_role = picked[0], picked[0], [picked[0]], "subject"
-        return True
 
     def _colour_worn(self, np: NounPhrase, link) -> bool:
         """'a woman in orange', 'dressed in olive': a colour that is also a thing, worn. True when handled."""
@@ -2233,26 +1970,6 @@ class NounPhrases:
         return (np.det is None and np.count is None and not np.plural and np.noun is not None
                 and np.noun not in priors.NOUNS and lexicon.category(np.noun) is None)
 
-    def _look_before(self) -> bool:
-        """Whether the tag before this one was about the picture's look ('…, y2k style, bubbly')."""
-        if self.last_role == "style":
-            return True
-        k = self.index - 1
-        while k >= 0 and self.chunks[k].kind not in ("COMMA", "SENT"):
-            k -= 1  # back to the tag before this one
-        before = self.chunks[k - 1] if k >= 1 and self.chunks[k].kind == "COMMA" else None
-        after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) and (
-            self.chunks[self.index + 1].kind == "COMMA") else None
-        return any(self._look_tag(c) for c in (before, after) if c is not None)
-
-    @staticmethod
-    def _look_tag(chunk: Chunk) -> bool:
-        if chunk.kind in ("PICTURE", "FILLER", "STYLE") or chunk.np is not None and chunk.np.headless:
-            return True  # ("…, crisp, editorial": a tag of describing words alone)
-        noun = chunk.np.noun if chunk.np is not None else None
-        return noun is not None and (noun in lexicon.STYLE_WORDS or noun.rsplit(" ", 1)[-1] in _STYLE_MARKS
-                                     or noun.rsplit(" ", 1)[-1] == "light")
-
     def _parked_next(self, np: NounPhrase) -> bool:
         """'with a vintage red convertible parked behind him': a thing placed by the participle and
         relation after it, not a feature of the owner."""
@@ -2814,72 +2531,6 @@ class NounPhrases:
         said = [t.low for t in self.tokens[before.start:before.end]]
         return before.kind == "NP" and bool(said) and all(w in lexicon.COLOURS for w in said) and (
             self._next() is None or self._next().kind in ("COMMA", "SENT"))
-
-    def _opens_a_look_list(self, np: NounPhrase) -> bool:
-        """'… on it. simple shapes, thick outlines, bright colors': after the scene, a sentence that
-        opens with a bare phrase and a comma, whose head names no thing to draw, lists the look."""
-        previous = self.chunks[self.index - 1] if self.index > 0 else None
-        nxt = self._next()
-        if previous is None or previous.kind != "SENT" or nxt is None or nxt.kind != "COMMA" or nxt.value != ",":
-            return False
-        if np.det is not None or np.count is not None or not self.out.mentions:
-            return False
-        head = (np.noun or "").rsplit(" ", 1)[-1]
-        return lexicon.category(np.noun or "") is None and lexicon.category(head) is None and (
-            np.noun not in priors.NOUNS) and not self._tagged_thing(np) and not words.usual_kind(head)
-
-    def _tail_fragment(self, np: NounPhrase, kind: str | None) -> bool:
-        """A bare phrase alone between commas after the scene was named is a picture word, unless
-        it names people or animals ('..., two dogs, ...' has a count; '..., birds, ...' has a kind)."""
-        if kind != "COMMA" or np.det is not None or np.count is not None:
-            return False
-        if self._brand_among_looks(np) or self._colours_among_looks(np):
-            return True  # "Tri-X 400, heavy grain, Leica, 35mm": a camera or a film, how it was shot
-        if not self.out.mentions or lexicon.category(np.noun or "") in (priors.PERSON, priors.ANIMAL):
-            return False
-        named = all(words.can_be(t.low, "NOUN") and not lexicon.is_adjective(t.low) and t.low not in lexicon.COLOURS
-                    and "ADJ" not in words.lemmas(t.low) for t in np.modifiers)
-        if np.noun in priors.NOUNS and np.noun not in lexicon.STYLE_WORDS and named:
-            return False  # "2 cats, 1 dog, sofa", "…, rose bouquet, …": a thing the size table knows, named bare
-        if self._tagged_thing(np, self._look_before()):
-            return False  # "…, stapler, red onion, wooden spoon, …": a thing, tagged
-        nxt = self._next()
-        return nxt is None or nxt.kind in ("COMMA", "SENT")
-
-    def _colours_among_looks(self, np: NounPhrase) -> bool:
-        """'flat colors, burnt orange and mustard, risograph texture': a tag of colours only."""
-        said = [t.low for t in self.tokens[np.start:np.end] if t.is_word]
-        nxt = self._next()
-        shades = lexicon.COLOUR_SHADES | {"burnt", "muted", "dusty", "soft", "warm", "cool", "faded", "earthy"}
-        colours = np.noun in lexicon.COLOURS and all(w in lexicon.COLOURS or w in shades for w in said) and (
-            any(w in shades for w in said) or nxt is not None and nxt.kind == "AND")
-        return colours and self._look_before()
-
-    def _brand_among_looks(self, np: NounPhrase) -> bool:
-        """A capitalised word no dictionary knows, alone between commas beside a tag of the look."""
-        said = [t for t in self.tokens[np.start:np.end] if t.is_word]
-        nxt = self._next()
-        return len(said) == 1 and said[0].text[:1].isupper() and not words.is_english(said[0].low) and (
-            nxt is None or nxt.kind in ("COMMA", "SENT")) and self._look_before()
-
-    @staticmethod
-    def _tagged_thing(np: NounPhrase, look_before: bool = False) -> bool:
-        """A bare tag whose head usually names a thing to draw (WordNet's first sense: a made thing,
-        a food, a plant, an animal): "red toolbox", "potted fern"; never the picture's look ("warm
-        light", "film grain") or the sky ("full moon")."""
-        head = (np.noun or "").rsplit(" ", 1)[-1]
-        if (head in lexicon.STYLE_WORDS or lexicon.is_setting(head) or head in lexicon.FRAMES or head in lexicon.ABSTRACT
-                or head in lexicon.MASS_NOUNS or head in _NOT_TAGGED_THINGS):
-            return False
-        if not np.modifiers and " " not in (np.noun or "") and words.lemmas(head).get("ADJ") == (head,) and (
-                head not in priors.NOUNS and lexicon.category(head) is None and words.general_animal(head) is None) and (
-                look_before):
-            return False  # "…, y2k style, bubbly.": after the look, a describing word alone is more of it
-        if " " not in (np.noun or "") and head.isalpha() and not words.lemmas(head) and any(
-                words.is_concrete(head[k:]) for k in range(3, len(head) - 3)):
-            return True  # "sandcastle", "beanbag": a word no table knows, built on a thing's name
-        return words.is_concrete(head) or words.is_compound(*np.noun.split(" ", 1)) if " " in (np.noun or "") else (
-            words.is_concrete(head))
 
     def _bare_subject(self, np: NounPhrase) -> bool:
         """'fruit in a bowl', 'bread on the table': a mass noun with a relation after it is a thing;
