@@ -361,8 +361,11 @@ def _shows_or_draws(said: list[str]) -> bool:
     for k, w in enumerate(said[:-1]):
         if w not in _PICTURES or said[k + 1] not in _SCENE_OPENS | {"like"}:
             continue
-        if said[k + 1] in ("that", "which") and said[k + 2:k + 3] not in _SHOWING:
-            continue  # "a thumbnail that POPS", "a cover that screams epic": how it looks, no scene
+        if said[k + 1] in ("that", "which") and (said[k + 2:k + 3] not in _SHOWING or said[k + 3:k + 4] and (
+                said[k + 3] not in _ARTICLES | {"two", "three", "four", "five", "some", "his", "her", "their", "our"})):
+            continue  # "a thumbnail that POPS", "a banner that shows off what we grow": how it looks, no scene
+        if said[k + 1] == "in" and said[k + 2:k + 3] != ["which"]:
+            continue  # "we run an ad in the local paper": where the picture goes
         if said[k + 1] != "of" or _scene_after(said, k + 2) or any(
                 lexicon.category(singular(x)[0]) is not None or words_is_thing(singular(x)[0]) for x in said[k + 2:k + 6]):
             return True
