@@ -1213,6 +1213,8 @@ class Chunker:
             not lexicon.is_known_noun(word))  # "my cousin's baby counts lol": the baby does it
         if not tags or previous in _NP_STOP or lexicon.is_adjective(previous) and not someone:
             return False
+        if word in lexicon.COLOURS and (j + 1 >= len(self.words) or self.words[j + 1] in (",", ".", "and", ";")):
+            return False  # "wolf grey, pigs pink.": a colour said after its things, no verb
         base = singular(word)[0]
         worn_or_bodily = base in lexicon.CLOTHING or base in lexicon.PARTS or lexicon.is_bodily(base) or (
             f"{previous} {word}" in _HAIR_STYLES)
@@ -1355,6 +1357,8 @@ class Chunker:
         word = self.words[i]
         if word in lexicon.VERBS or match_phrase(self.words, i) is not None:
             return False
+        if word in lexicon.COLOURS and (i + 1 >= len(self.words) or self.words[i + 1] in (",", ".", "and", ";")):
+            return False  # "wolf grey, pigs pink.": a colour said after its things
         np = previous.np
         if np is not None and np.pronoun in ("he", "she", "they", "it", "we", "i", "you", "himself", "herself",
                                              "itself", "themselves"):

@@ -2574,10 +2574,15 @@ class NounPhrases:
 
     def _mention_for(self, np: NounPhrase, role: str) -> int:
         """The mention a noun phrase stands for: an earlier one ('the cat'), or a new one."""
-        if np.det is None and np.count is None and not np.plural and not np.modifiers and np.noun is not None:
+        colours_only = all(t.text.islower() and (t.low in lexicon.COLOURS or t.low in lexicon.COLOUR_SHADES)
+                           for t in np.modifiers)  # (but "Baby Bear" is a name)
+        if np.det is None and np.count is None and not np.plural and colours_only and np.noun is not None:
             # "mug left of laptop, laptop left of succulent": a bare name said again is the same thing
+            # ("one wolf. wolf grey, pigs pink": the same wolf, coloured)
             for index in reversed(range(len(self.out.mentions))):
                 if self.out.mentions[index].noun == np.noun and self.out.mentions[index].count == 1:
+                    self.out.mentions[index].modifiers.extend(
+                        t.text for t in np.modifiers if t.text not in self.out.mentions[index].modifiers)
                     self._touch(index, role)
                     return index
         again = self._said_again(np)
@@ -2711,6 +2716,8 @@ class NounPhrases:
         # "some apples", "several kites": nobody counted them either; only people are each drawn
         vague_things = np.vague and (np.plural or noun in lexicon.ZERO_PLURALS) and lexicon.category(noun) != priors.PERSON
         count = None if vague_things else np.count
+        if np.vague and not vague_things and np.plural:
+            count = lexicon.DEFAULT_PLURAL_COUNT  # "many students", "several kids": nobody counted them, so three
         said_count = count
         many = False
         if count is None:
