@@ -59,6 +59,9 @@ for _x in ("left", "right"):
     _phrase("ZONE", (_x, None), f"{_x} half|side|third|edge :", f"{_x}-hand side :", f"back|front|far {_x} :",
             f"{_x} :")
 _phrase("ZONE", ("center", None), "middle|center|centre :", "dead centre|center :")
+# The same, said after the thing in terse notes: "goat on a crate center left.", "pine tree right side".
+for _x in ("left", "right"):
+    _phrase("ZONE", (_x, None), f"center|centre|middle {_x}", f"{_x} side|half|edge", f"far {_x}", unless_of=True)
 _phrase("ZONE", ("center", None), "in|at the middle|center|centre", "in the very middle|center|centre",
         "in the? dead center|centre", "dead center|centre", "smack in the middle", unless_of=True)
 # One thing in each of several corners: "a dove in each top corner", "a star in all four corners".
@@ -299,6 +302,9 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
         length = _match_slots(pattern.slots, words, i)
         if not length:
             continue
+        if pattern.kind == "ZONE" and i > 0 and words[i] in ("center", "centre", "middle", "left", "right", "far") and (
+                words[i - 1] in lexicon.DETERMINERS or words[i - 1] in lexicon.POSSESSIVES):
+            continue  # "the right side of the bed", "her left side": a part named, no place in the picture
         if pattern.kind == "CORRECT" and pattern.value == "recount" and (
                 i + length >= len(words) or _number(words[i + length]) is None):
             continue  # "make it look moody": no count said again
