@@ -1078,6 +1078,11 @@ class Chunker:
             j += 1
         return j
 
+    def _colour_after_things(self, j: int) -> bool:
+        """'wolf grey, pigs pink.': a colour said after its things, at the end of its clause, no verb."""
+        return self.words[j] in lexicon.COLOURS and (
+            j + 1 >= len(self.words) or self.words[j + 1] in (",", ".", "and", ";"))
+
     def _count_then_verb(self, j: int) -> bool:
         """'three feels cluttered', 'two looks better': right after a number, a verb's -s form that
         names no thing, then how it is."""
@@ -1219,8 +1224,8 @@ class Chunker:
             not lexicon.is_known_noun(word))  # "my cousin's baby counts lol": the baby does it
         if not tags or previous in _NP_STOP or lexicon.is_adjective(previous) and not someone:
             return False
-        if word in lexicon.COLOURS and (j + 1 >= len(self.words) or self.words[j + 1] in (",", ".", "and", ";")):
-            return False  # "wolf grey, pigs pink.": a colour said after its things, no verb
+        if self._colour_after_things(j):
+            return False
         base = singular(word)[0]
         worn_or_bodily = base in lexicon.CLOTHING or base in lexicon.PARTS or lexicon.is_bodily(base) or (
             f"{previous} {word}" in _HAIR_STYLES)
@@ -1363,8 +1368,8 @@ class Chunker:
         word = self.words[i]
         if word in lexicon.VERBS or match_phrase(self.words, i) is not None:
             return False
-        if word in lexicon.COLOURS and (i + 1 >= len(self.words) or self.words[i + 1] in (",", ".", "and", ";")):
-            return False  # "wolf grey, pigs pink.": a colour said after its things
+        if self._colour_after_things(i):
+            return False
         np = previous.np
         if np is not None and np.pronoun in ("he", "she", "they", "it", "we", "i", "you", "himself", "herself",
                                              "itself", "themselves"):
@@ -1498,7 +1503,7 @@ class Chunker:
             if not candidates and self._adjective_is_the_thing(np, body, end):
                 candidates = [last]  # "a square tin", "the jagged coral"
             if not candidates or words[candidates[-1]] in ("one", "ones", "more") or (
-                    np.det in ("the", "a", "an") and len(body) == 1 and words[last] in lexicon.MEMBER_ORDINALS):
+                    np.det == "the" and len(body) == 1 and words[last] in lexicon.MEMBER_ORDINALS):
                 return last + 1, last + 1  # only modifiers: "a red one", "in red", "the first in a yellow raincoat"
             k = candidates[-1]
             noun, plural = singular(words[k])

@@ -549,12 +549,11 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         self.rel_words = self._text(chunk.start, chunk.end)
         said = [t.low for t in self.tokens[chunk.start:chunk.end]]
         if "side" in said or "sides" in said:
+            # ("a boy and a girl sit on either side of a table": one on each side already)
             two = len(self.group) == 2 and all(self.out.mentions[i].count == 1 for i in self.group)
-            if two:
-                pass  # "a boy and a girl sit on either side of a table": one on each side already
-            elif "either" in said:
+            if "either" in said and not two:
                 self._on_both_sides(False)  # "a potted plant on either side of the door"
-            elif "each" in said or "both" in said:
+            elif ("each" in said or "both" in said) and not two:
                 self._on_both_sides(True)
         self.continuing = None
         previous = self.chunks[self.index - 1] if self.index > 0 else None

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from planners import priors
 from planners.rules import lexicon
+from planners.rules import words as word_table
 from planners.rules.inflection import singular
 from planners.rules.tokens import SENTENCE_END
 from planners.rules.words import is_concrete as words_is_thing
@@ -196,11 +197,9 @@ def _corrects(said: list[str]) -> bool:
 def _has_a_verb(said: list[str]) -> bool:
     """Whether a sentence has a verb to tell a story with: "my grandparents by their car." tells
     nothing, it names what to draw."""
-    from planners.rules import words
-
     return any(w in lexicon.COPULAS or w in _FIRST_PERSON_ANY or "'" in w or w in _MODALS or w in _WANT
-               or words.verb_tags(w) & {"VBD", "VBZ", "VBP", "VBG"} and not lexicon.is_known_noun(singular(w)[0])
-               or w.isalpha() and not words.is_english(w) and not words.is_english(singular(w)[0])  # "luvs"
+               or word_table.verb_tags(w) & {"VBD", "VBZ", "VBP", "VBG"} and not lexicon.is_known_noun(singular(w)[0])
+               or w.isalpha() and not word_table.is_english(w) and not word_table.is_english(singular(w)[0])  # "luvs"
                and lexicon.category(singular(w)[0]) is None and not lexicon.is_known_noun(singular(w)[0])
                and len(w) > 3 and w not in _FUNCTION_WORDS
                for w in said)
@@ -518,8 +517,6 @@ def _asker_aside(words: list[str], k: int, end: int) -> int | None:
 
 def _what_the_asker_does(word: str) -> bool:
     """A verb in the present or past that is no asking, drawing or having: 'groom', 'taught'."""
-    from planners.rules import words as word_table
-
     return bool(word_table.verb_tags(word) & {"VBP", "VBD"}) and word not in _WANT | _MAKE | _DRAW | _IMAGINING | _MODALS and (
         word not in ("have", "had", "got", "am", "are", "was", "were", "see", "saw", "do", "did", "put", "add", "let",
                      "mean", "meant", "think", "thought", "guess", "hope", "wonder", "know", "believe", "suppose",
