@@ -33,6 +33,10 @@ def _spanned(prompt: str) -> list[str]:
         ("my friend is opening a bike shop and wants a logo-ish illustration, like a mechanic",
          ["my friend is opening a bike shop and wants a logo-ish illustration"]),
         ("no guns pls it's for 6 year olds", ["it's for 6 year olds"]),
+        # the asker wanting the scene: the wanting names nothing, what is wanted is drawn
+        ("I want a dog sitting on a sofa", ["i want"]),
+        ("For our key art we want a small rusty robot sitting in a rowboat. Pixel art.", ["for our key art", "we want",
+                                                                                        "pixel art"]),
     ],
 )
 def test_a_preamble_about_the_request_is_found_up_to_where_the_scene_begins(prompt, spans) -> None:
@@ -42,7 +46,6 @@ def test_a_preamble_about_the_request_is_found_up_to_where_the_scene_begins(prom
 @pytest.mark.parametrize(
     "prompt",
     ["can you make me a picture of two cats",   # "a picture of": the frame, read by the reader
-     "I want a dog sitting on a sofa",          # what is wanted is the scene
      "make a cat on a mat",                     # a bare verb without "please"
      "a teacher and a student in a classroom",
      "I am imagining a girl in a red coat",

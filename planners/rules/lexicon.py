@@ -568,7 +568,7 @@ PEOPLE = _words(
     "housewife nanny caretaker shopkeeper salesman saleswoman florist pharmacist dentist veterinarian marine "
     "captain elder human individual youngster lad lass sibling twin")
 ANIMALS = _words(
-    "canary goldendoodle labradoodle cockapoo maltipoo schnoodle betta "
+    "cardinal wren warbler jay magpie loon gull canary goldendoodle labradoodle cockapoo maltipoo schnoodle betta "
     "collie poodle beagle labrador retriever terrier dachshund husky corgi spaniel bulldog chihuahua pug "
     "dalmatian greyhound shepherd rottweiler doberman kitten puppy calf foal lamb piglet chick duckling "
     "rooster hen goose swan heron stork pelican parrot macaw toucan hummingbird sparrow robin finch "

@@ -264,6 +264,8 @@ def _wants_a_thing(words: list[str], k: int, end: int) -> bool:
         if word in _ENDS or word in _LINKS or word in ("that", "which", "who", "and"):
             break
         phrase.append(word)
+    while len(phrase) > 1 and phrase[-1].endswith(("ing", "ed")) and not words_is_thing(phrase[-1]):
+        phrase.pop()  # "we want a small rusty robot sitting in a rowboat": the robot, then what it does
     if not phrase or set(phrase) & (_PICTURES | {"avatar", "pfp", "emote", "emotes"}):
         return False
     head = singular(phrase[-1])[0]
