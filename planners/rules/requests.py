@@ -389,8 +389,8 @@ def _spans_in(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
     while k < end:
         found = (_self_description(words, k, end) or _tells(words, k, end) or _purpose_first(words, k, end)
                  or _apology(words, k, end) if opening else None)
-        found = found or _request(words, k, end) or _named_picture(words, k, end) or _whom_for(words, k, end) or (
-            _asker_aside(words, k, end))
+        found = found or _asker_aside(words, k, end) or _request(words, k, end) or _named_picture(words, k, end) or (
+            _whom_for(words, k, end))
         if found is None:
             opening = False
             k = _next_clause(words, k, end)
@@ -511,10 +511,21 @@ def _tells(words: list[str], k: int, end: int) -> int | None:
 def _asker_aside(words: list[str], k: int, end: int) -> int | None:
     """'…, swap the pug for a corgi, I groom way more corgis': after a comma, what the asker does,
     up to the end of the clause."""
-    if k == 0 or words[k - 1] not in (",", ";", "-", "(") or words[k] not in _FIRST_PERSON:
+    if k == 0 or words[k - 1] not in (",", ";", "-", "("):
+        return None
+    if words[k] == "the" and k + 2 < end and _people_word(words[k + 1]) and words[k + 2] in (
+            "will", "can", "could", "would", "should", "'ll"):
+        return _clause_end(words, k + 3, end)  # "no numbers on it, the kids will write those in themselves"
+    if words[k] not in _FIRST_PERSON:
         return None
     j = _skip(words, k + 1, end, {"just", "also", "really", "actually", "still", "often", "usually", "always"})
+    if j + 3 < end and words[j] in _WANT and words[j + 1] == "the" and _people_word(words[j + 2]) and words[j + 3] == "to":
+        return _clause_end(words, j + 4, end)  # "…, I want the kids to colour it in": whom it is for
     return _clause_end(words, j + 1, end) if j < end and _what_the_asker_does(words[j]) else None
+
+
+def _people_word(word: str) -> bool:
+    return singular(word)[1] and lexicon.category(singular(word)[0]) == priors.PERSON  # "kids", "students"
 
 
 def _what_the_asker_does(word: str) -> bool:
