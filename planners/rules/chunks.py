@@ -785,8 +785,10 @@ class Chunker:
                 and self.chunks_so_far[-1].end == i):
             return Chunk("FILLER", i, i + 1, word)  # "my sister she wears a hijab": the sister, said again
         after = self.words[i + 1] if i + 1 < len(self.words) else ""
+        then = self.words[i + 2] if i + 2 < len(self.words) else ""
         told = word == "her" and "VBD" in words.verb_tags(after) and not lexicon.is_known_noun(after) and (
-            not is_concrete(after))  # "Behind her stood a pony": her, then what was done
+            not is_concrete(after)) and not (lexicon.is_known_noun(singular(then)[0]) or is_concrete(singular(then)[0]))
+        # ("Behind her stood a pony": her, then what was done; but "three of her finished paintings")
         possessive = word in lexicon.POSSESSIVES and self._noun_follows(i + 1) and not told  # "at her feet"
         if word in lexicon.PRONOUNS and word != "one" and not possessive:
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=word))

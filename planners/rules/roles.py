@@ -2553,7 +2553,8 @@ class NounPhrases:
         if after is not None and after.det in ("a", "an") and not after.plural and lexicon.category(
                 after.noun or "") in (priors.PERSON, priors.ANIMAL) and self._plain_noun(np):
             return True  # "grim reaper and a cheerful little girl": one of two, the other said with "a"
-        return (nxt is not None and nxt.kind in ("REL", "VERB", "WITH")
+        return (nxt is not None and (nxt.kind in ("REL", "VERB", "WITH") or nxt.kind == "DETAIL" and nxt.value != "about")
+                # ("eraser shaped like a strawberry"; but "How about a bus …" asks)
                 and words.can_be((np.noun or "").rsplit(" ", 1)[-1], "NOUN")
                 and np.noun not in lexicon.STYLE_WORDS and np.noun not in lexicon.ABSTRACT and not np.modifiers)
 
