@@ -484,6 +484,12 @@ def _number(word: str) -> int | None:
     return lexicon.NUMBER_WORDS.get(word)
 
 
+def _object_of_preposition(word: str, previous: Chunk | None) -> bool:
+    """'standing on mars': right after a preposition, a word that is no participle is its object,
+    though it could be a verb."""
+    return previous is not None and previous.kind in ("REL", "PREP", "WITH", "OF") and not word.endswith(("ing", "ed"))
+
+
 def _is_verb_form(word: str) -> bool:
     if word in lexicon.VERBS:
         return True
@@ -729,10 +735,10 @@ class Chunker:
             return Chunk("OTHER", np.start, np.end, "measure")  # "dad a step behind them", "a foot away"
         if np is not None:
             return Chunk("NP", np.start, np.end, np=np)
-        after_preposition = previous is not None and previous.kind in ("REL", "PREP", "WITH", "OF")
-        if (_is_verb_form(word) or word.endswith("ed")) and not (after_preposition and not word.endswith(("ing", "ed"))):
+        object_of_preposition = _object_of_preposition(word, previous)
+        if (_is_verb_form(word) or word.endswith("ed")) and not object_of_preposition:
             return self._generic_verb(i)
-        if after_preposition and words.can_be(word, "VERB"):  # "standing on mars": a place's name
+        if object_of_preposition and words.can_be(word, "VERB"):  # "standing on mars": a place's name
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, head=[self.tokens[i]], noun=word))
         return Chunk("OTHER", i, i + 1, word)
 
@@ -816,10 +822,7 @@ class Chunker:
                          and words.can_be(singular(word)[0], "NOUN"))  # "stacks blocks", "flips pancakes"
         if plural_object or (previous is not None and previous.kind == "NEG" and words.can_be(word, "NOUN")):
             self.object_at = i  # "flips crepes", "no shading": the thing, though the word could be a verb too
-        # "standing on mars": a preposition's object, though "mars" could be a verb
-        after_preposition = previous is not None and previous.kind in ("REL", "PREP", "WITH", "OF") and (
-            not word.endswith(("ing", "ed")))
-        if word in lexicon.VERBS and not plural_object and not after_preposition and not (wants_noun and (
+        if word in lexicon.VERBS and not plural_object and not _object_of_preposition(word, previous) and not (wants_noun and (
                 lexicon.is_known_noun(singular(word)[0]) or lexicon.is_known_noun(word) or self._noun_follows(i + 1))):
             return Chunk("VERB", i, i + 1, lexicon.VERBS[word])  # but "mixing drinks": a noun
         if previous is not None and previous.kind == "COPULA" and word.endswith("ing") and word not in lexicon.ADJECTIVES:
@@ -1504,9 +1507,8 @@ class Chunker:
                 candidates = [last]  # "a painted miniature", "a rusted steel spiral": the last word is the thing
             if not candidates and self._adjective_is_the_thing(np, body, end):
                 candidates = [last]  # "a square tin", "the jagged coral"
-            if not candidates or words[candidates[-1]] in ("one", "ones", "more") or (
-                    np.det == "the" and len(body) == 1 and words[last] in lexicon.MEMBER_ORDINALS):
-                return last + 1, last + 1  # only modifiers: "a red one", "in red", "the first in a yellow raincoat"
+            if not candidates or words[candidates[-1]] in ("one", "ones", "more"):
+                return last + 1, last + 1  # only modifiers: "a red one", "in red" (an ordinal alone is met above)
             k = candidates[-1]
             noun, plural = singular(words[k])
             head_start, head_end = k, k + 1

@@ -1217,37 +1217,26 @@ class NounPhrases:
         """'two black swans and eleven white ones', 'seven balloons …, and two more': a counted
         group of the kind just named, beside it rather than among it."""
         said = [t.low for t in np.modifiers]
-        if len(said) >= 2 and said[-1] == "one" and self.tokens[np.start].low == "one" and np.count in (None, 1):
+        whole = [t.low for t in self.tokens[np.start:np.end]]
+        if len(said) >= 2 and said[-1] == "one" and whole[0] == "one" and np.count in (None, 1):
             # "six glazed donuts and one pink sprinkled one": one more of them
-            kind_of = next((m for m in reversed(self.out.mentions) if m.count > 1), None)
+            kind_of = self._last_plural()
             members = kind_of is not None and kind_of.parent is not None and self.out.mentions[kind_of.parent].count >= 1
             if kind_of is not None and not members:  # (but "12 cupcakes, 11 with …, one chocolate one": the 12th)
-                one = NounPhrase(np.start, np.end, det=None, count=1, modifiers=np.modifiers[:-1],
-                                 head=np.modifiers[-1:], noun=kind_of.noun)
-                self._top_level(one, link)
-                self.out.mentions[-1].head = kind_of.head
-                return True
+                return self._one_more(np, link, kind_of, None, np.modifiers[:-1], np.modifiers[-1:])
         if len(said) >= 2 and said[-1] == "one" and said[-2] in _ORDINALS and np.det in ("a", "an"):
             # "three kittens in a basket and a fourth one playing": one more of them, beside them
-            kind_of = next((m for m in reversed(self.out.mentions) if m.count > 1), None)
+            kind_of = self._last_plural()
             if kind_of is None or kind_of.count >= _ORDINALS[said[-2]]:
                 return False
-            one = NounPhrase(np.start, np.end, det=np.det, count=1, modifiers=np.modifiers[:-1],
-                             head=np.modifiers[-1:], noun=kind_of.noun)
-            self._top_level(one, link)
-            self.out.mentions[-1].head = kind_of.head
-            return True
-        whole = [t.low for t in self.tokens[np.start:np.end]]
+            return self._one_more(np, link, kind_of, np.det, np.modifiers[:-1], np.modifiers[-1:])
         if len(whole) == 2 and whole[0] in ("a", "an") and whole[1] in _ORDINALS:
             # "two firefighters hold a ladder while a third climbs it": the next one of them
-            kind_of = next((m for m in reversed(self.out.mentions) if m.count > 1), None)
+            kind_of = self._last_plural()
             if kind_of is None or kind_of.count + 1 != _ORDINALS[whole[1]]:
                 return False
-            one = NounPhrase(np.start, np.end, det=np.det, count=1, head=np.head, noun=kind_of.noun)
-            self._top_level(one, link)
-            self.out.mentions[-1].head = kind_of.head
-            return True
-        another = [t.low for t in self.tokens[np.start:np.end]] in (["another"], ["another", "one"]) and (
+            return self._one_more(np, link, kind_of, np.det, [], np.head)
+        another = whole in (["another"], ["another", "one"]) and (
             self._next() is not None) and (
             self._next().kind in ("REL", "ZONE", "SIDE", "VERB", "POSE"))
         split = next((m for m in reversed(self.out.mentions[self.sentence_start:]) if m.parent is not None), None)
@@ -1258,7 +1247,7 @@ class NounPhrases:
             said, np.count = ["more"], 1  # "one cat on his lap and another at his feet": one more cat
         if not said or said[-1] not in ("ones", "more") or not np.count or (np.count < 2 and said[-1] == "ones"):
             return False
-        kind_of = next((m for m in reversed(self.out.mentions) if m.count > 1), None)
+        kind_of = self._last_plural()
         placed = self.out.relations[-1] if self.out.relations else None
         if another and kind_of is None and placed is not None and placed.kind != "holding" and placed.object == self.last and (
                 placed.subject != self.last) and self._next() is not None and self._next().kind == "REL":
@@ -1277,6 +1266,17 @@ class NounPhrases:
         self._top_level(same, link)
         last = self.out.mentions[-1]
         last.head = kind_of.head
+        return True
+
+    def _last_plural(self) -> Mention | None:
+        return next((m for m in reversed(self.out.mentions) if m.count > 1), None)
+
+    def _one_more(self, np: NounPhrase, link, kind_of: Mention, det: str | None, modifiers: list[Token],
+                  head: list[Token]) -> bool:
+        """One more of the kind named before ('a fourth one', 'a third'), beside them; True."""
+        one = NounPhrase(np.start, np.end, det=det, count=1, modifiers=modifiers, head=head, noun=kind_of.noun)
+        self._top_level(one, link)
+        self.out.mentions[-1].head = kind_of.head
         return True
 
     def _last_garment(self) -> str | None:
@@ -1911,34 +1911,30 @@ class NounPhrases:
     def _counted_load(self, np: NounPhrase, word: str) -> bool:
         """'a cart loaded with five pumpkins', 'a basket full of apples': the things are things of
         their own, in or on what holds them."""
-        if self.last is None or not self._things_held(np):
-            return False
-        holder = self.last
-        if np.count is None or np.vague:
-            self._attach(self.out.mentions[holder], word, np)  # "a basket full of apples" is still said so
-        group, owner = self.group, self.owner
-        load = self._new_mention(np, role="object")
-        inside = self.out.mentions[holder].noun.rsplit(" ", 1)[-1] in _CONTAINERS
-        self.out.relations.append(Relation(load, "inside" if inside else "on", holder))
-        self.group, self.owner, self.last = group, owner, holder  # "… next to a gate": the cart is
-        return True
+        return self.last is not None and self._held_by_the_last(np, word)
 
     def _counted_contents(self, np: NounPhrase) -> bool:
         """'a box of six donuts', 'a bowl of lemons': things in a container are things of their own,
         in it (one box for lemons nobody counted); 'a cup of coffee' keeps its stuff."""
-        if self.last is None or not self._things_held(np):
+        if self.last is None:
             return False
-        container = self.last
-        holder = self.out.mentions[container].noun.rsplit(" ", 1)[-1]
-        if holder not in _CONTAINERS and holder not in _SURFACES:
+        holder = self.out.mentions[self.last].noun.rsplit(" ", 1)[-1]
+        return (holder in _CONTAINERS or holder in _SURFACES) and self._held_by_the_last(np, "of")
+
+    def _held_by_the_last(self, np: NounPhrase, word: str) -> bool:
+        """The things named as what the thing just named holds, as things of their own, in it (a
+        container) or on it ("a plate of five cookies"); the holder is still said to hold them."""
+        if not self._things_held(np):
             return False
+        holder = self.last
+        assert holder is not None
         if np.count is None or np.vague:
-            self._attach(self.out.mentions[container], "of", np)  # "a bowl of lemons" is still said so
+            self._attach(self.out.mentions[holder], word, np)  # "a bowl of lemons" is still said so
         group, owner = self.group, self.owner
-        contents = self._new_mention(np, role="object")
-        # "a box of six donuts" are in the box; "a plate of five cookies" on the plate
-        self.out.relations.append(Relation(contents, "inside" if holder in _CONTAINERS else "on", container))
-        self.group, self.owner, self.last = group, owner, container  # "… on a table": the box is
+        things = self._new_mention(np, role="object")
+        inside = self.out.mentions[holder].noun.rsplit(" ", 1)[-1] in _CONTAINERS
+        self.out.relations.append(Relation(things, "inside" if inside else "on", holder))
+        self.group, self.owner, self.last = group, owner, holder  # "… next to a gate", "… on a table": the holder is
         return True
 
     def _examples_before(self) -> bool:
