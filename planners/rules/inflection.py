@@ -42,9 +42,15 @@ def singular(word: str) -> tuple[str, bool]:
         known = words.noun_singular(word)  # "tutus", "emus": endings the rules above leave alone
         if known is not None and known[1]:
             return known[0], True
-    for candidate in candidates:
-        if lexicon.is_known_noun(candidate):
-            return candidate, True
+    listed = next((c for c in candidates if lexicon.is_known_noun(c)), None)
+    if listed is not None:
+        from planners.rules import words
+
+        if not words.is_concrete(listed):  # "cones": "con" is listed, but only "cone" is a thing
+            known = words.noun_singular(word)
+            if known is not None and known[1] and known[0] in candidates and words.is_concrete(known[0]):
+                return known[0], True
+        return listed, True
     if candidates:
         from planners.rules import words
 

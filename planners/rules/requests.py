@@ -106,7 +106,116 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
             lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in words[asked_up_to:end])
         # ("teenagers skateboarding in a skatepark, …": bare plurals name things too)
         start = end + 1
+    spans += _story_before_the_scene(words, spans)
     return sorted(spans)
+
+
+# What opens a sentence without being its subject: "So", "Anyway,", "And".
+_OPENERS = _GREETINGS | {",", "and", "then", "but", "now", "also", "oh"}
+
+
+def _sentences(words: list[str]) -> list[tuple[int, int]]:
+    out, start = [], 0
+    while start < len(words):
+        end = _sentence_end(words, start)
+        out.append((start, end))
+        start = end + 1
+    return out
+
+
+def _story_before_the_scene(words: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The asker's story told in sentences before the one that starts the scene ("My nephew tried
+    taking photos with his phone but the lighting was awful. I'd love a top-down shot of …"): each
+    speaks of the asker, or goes on with the story just told ("Every textbook picture is a pile of
+    ruins and the kids can't imagine it alive."), and nobody in it is pointed at from the scene
+    ("My dog is old. Draw him asleep.")."""
+    sentences = _sentences(words)
+    scene = next((i for i, (a, b) in enumerate(sentences) if _opens_the_scene(words, a, b)), None)
+    if not scene:
+        return []
+    out: list[tuple[int, int]] = []
+    telling = False
+    scene_start = sentences[scene][0]
+    for start, end in sentences[:scene]:
+        said = words[start:end]
+        told = any(a <= start and end <= b for a, b in spans)
+        first = _skip(words, start, end, _OPENERS)
+        asker = bool(set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})) or (
+            first < end and words[first].endswith("ing") and words[first] in _TELLS)  # "Putting together a calendar …"
+        story = told or (asker or telling and not _someone_first(said)) and _finite(said) and not _corrects(said) and not _dresses_someone(said) and (
+            not set(said) & _NEGATIONS)  # ("No text, no watermark …": what to leave out)
+        wants = next((m for m in range(start, end) if words[m] in _WANT), None)
+        if story and not told and (wants is not None and _wants_a_thing(words, wants + 1, end) or _shows_or_draws(said)):
+            story = False  # "I want a dog and a cat.": asked for
+        people = any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in said
+                     if w not in _FIRST_PERSON_ANY and w.isalpha())
+        if story and (people and _pointed_at_later(words, scene_start) or _drawn_by_pronoun(words, scene_start)):
+            story = False  # "My dog is old. Draw him asleep."
+        if story and not told:
+            out.append((start, end))
+        telling = story
+    return out
+
+
+# Words after which a word is no finite verb: a relative pronoun ("a mug that says …") or what
+# opens a noun phrase ("in the middle", "in front of").
+_NOT_BEFORE_A_VERB = frozenset({"that", "which", "who"}) | lexicon.DETERMINERS | lexicon.PREPOSITIONS | lexicon.POSSESSIVES
+
+
+def _someone_first(said: list[str]) -> bool:
+    """Whether a person or an animal is named before the sentence's first verb ("Mira the sorceress,
+    who has lavender skin …"): someone the scene may draw, not the story going on."""
+    for k, w in enumerate(said):
+        if _finite(said[k:k + 1]) and (k == 0 or said[k - 1] not in _NOT_BEFORE_A_VERB):
+            return False
+        if lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL):
+            return True
+    return False
+
+
+def _finite(said: list[str]) -> bool:
+    """Whether a sentence has a verb that tells (the asker speaking, or a verb in the present or past
+    outside a relative clause): "my cat Pixel sleeping to the left of a mug that says …" tells nothing."""
+    return any(w in _FIRST_PERSON_ANY or (w in lexicon.COPULAS or w in _MODALS or "'" in w and w.endswith(("'s", "'re"))
+               or word_table.verb_tags(w) & {"VBD", "VBZ", "VBP"} and not lexicon.is_known_noun(singular(w)[0])
+               and (not word_table.can_be(w, "NOUN") or k and said[k - 1] in lexicon.PRONOUNS))
+               and (k == 0 or said[k - 1] not in _NOT_BEFORE_A_VERB)
+               for k, w in enumerate(said))
+
+
+def _opens_the_scene(words: list[str], start: int, end: int) -> bool:
+    """Whether a sentence starts the scene: it opens with what to draw ("A stocky dwarf in a leather
+    apron …", "Two astronauts …"), asks for it ("Could you make a friendly green dinosaur …", "Please
+    show three lit candles …", "I'm picturing a red tractor …", "Draw a mermaid …") or names it after a
+    colon ("Page five: five yellow rubber ducks …")."""
+    k = _skip(words, start, end, _OPENERS)
+    if k >= end:
+        return False
+    if (words[k] in ("a", "an") or words[k] in lexicon.NUMBER_WORDS and words[k] != "one" or words[k].isdigit()) and (
+            _scene_after(words[:min(end, k + 6)], k)) and not set(words[k:k + 5]) & (_WANT | _SAYS):
+        return True  # (but "A client wants a piece …" tells)
+    if words[k] in _DRAW | {"paint", "draw"} and k + 1 < end and (words[k + 1] in _ARTICLES or words[k + 1] in _POSSESSIVE):
+        return _scene_after(words[:end], k + 1)
+    asked = _request(words, k, end)
+    if asked is not None and asked < end and _scene_after(words[:end], asked):
+        return True
+    imagining = next((m for m in range(k, min(k + 4, end)) if words[m] in _IMAGINING), None)
+    if imagining is not None and imagining + 1 < end and words[imagining + 1] in ("a", "an") or (
+            imagining is not None and imagining + 1 < end and words[imagining + 1] in lexicon.NUMBER_WORDS):
+        return _scene_after(words[:end], imagining + 1)
+    colon = next((m for m in range(k, end) if words[m] == ":"), None)
+    if colon is not None and _scene_after(words[:end], colon + 1):
+        return True
+    return (words[k] == "the" or words[k] in _POSSESSIVE) and not _finite(words[start:end]) and (
+        _scene_after(words[:end], k)) and not set(words[start:end]) & _NEGATIONS
+    # ("The cat, fat and grey in a tiny chef's hat, standing behind a diner counter …": no verb tells)
+
+
+def _drawn_by_pronoun(words: list[str], k: int) -> bool:
+    """Whether the scene sentence draws what was said before by a pronoun ("Draw it at sunset")."""
+    end = _sentence_end(words, k)
+    return any(words[m] in _DRAW | _MAKE | {"put", "show"} and words[m + 1] in ("it", "them", "him", "her")
+               for m in range(k, end - 1))
 
 
 # "because" as people type it: the asker's reason follows
@@ -191,7 +300,11 @@ def _corrects(said: list[str]) -> bool:
             return len(after) == 2 and (after[1] in ("a", "an") or after[1] in lexicon.NUMBER_WORDS or after[1].isdigit())
         return after[:1] in (["the"], ["his"], ["her"], ["my"], ["our"])
 
-    return any(w in ("swap", "switch", "replace", "change", "make", "turn") and picks(k) for k, w in enumerate(said))
+    def into(k: int) -> bool:  # "make the vampire a werewolf", not "asked me to make the poster"
+        return picks(k) and said[k + 1] not in ("it", "that", "them") and not any(w in _PICTURES for w in said[k + 2:k + 4])
+
+    return any(w in ("swap", "switch", "replace", "change") and picks(k) or w in ("make", "turn") and (
+        into(k) if said[k + 1:k + 2] not in (["it"], ["that"], ["them"]) else picks(k)) for k, w in enumerate(said))
 
 
 def _has_a_verb(said: list[str]) -> bool:
@@ -269,7 +382,8 @@ def _wants_a_thing(words: list[str], k: int, end: int) -> bool:
     if not phrase or set(phrase) & (_PICTURES | {"avatar", "pfp", "emote", "emotes"}):
         return False
     head = singular(phrase[-1])[0]
-    return lexicon.category(head) is not None or words_is_thing(head)
+    return lexicon.category(head) is not None or words_is_thing(head) or any(
+        lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in phrase)  # "our grandson Leo"
 
 
 def _on_a_thing(said: list[str]) -> bool:
@@ -360,8 +474,8 @@ def _shows_or_draws(said: list[str]) -> bool:
     """Whether a sentence frames the scene itself ("I want a photo of a cat.", "a picture where …");
     not "a post about lazy sunday brunch" or "a picture of the aftermath", which name nothing to draw."""
     for k, w in enumerate(said[:-1]):
-        if w not in _PICTURES or said[k + 1] not in _SCENE_OPENS | {"like"}:
-            continue
+        if w not in _PICTURES or said[k + 1] not in _SCENE_OPENS | {"like"} or k and said[k - 1] in _HANDLING_PICTURES:
+            continue  # ("tried taking photos with his phone": pictures someone handles)
         if said[k + 1] in ("that", "which") and (said[k + 2:k + 3] not in _SHOWING or said[k + 3:k + 4] and (
                 said[k + 3] not in _ARTICLES | {"two", "three", "four", "five", "some", "his", "her", "their", "our"})):
             continue  # "a thumbnail that POPS", "a banner that shows off what we grow": how it looks, no scene
@@ -390,7 +504,7 @@ def _spans_in(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
         found = (_self_description(words, k, end) or _tells(words, k, end) or _purpose_first(words, k, end)
                  or _apology(words, k, end) if opening else None)
         found = found or _asker_aside(words, k, end) or _request(words, k, end) or _named_picture(words, k, end) or (
-            _whom_for(words, k, end))
+            _whom_for(words, k, end)) or _for_the_picture(words, k, end)
         if found is None:
             opening = False
             k = _next_clause(words, k, end)
@@ -680,6 +794,18 @@ def _named_picture(words: list[str], k: int, end: int) -> int | None:
     if found is None or (found < end and words[found] not in _ENDS and words[found - 1] != "for"):
         return None  # the whole clause (up to whom it shows), or nothing
     return found
+
+
+def _for_the_picture(words: list[str], k: int, end: int) -> int | None:
+    """'…, for her recital card.', '… for our church newsletter': what the picture is for, a clause
+    of its own after the scene (the clause's end), or None."""
+    if k == 0 or words[k] != "for" or words[k - 1] not in (",", "-", "(") or k + 1 >= end or words[k + 1] not in (
+            _POSSESSIVE | {"his", "her", "their"}):
+        return None
+    stop = _clause_end(words, k + 1, end)
+    if stop - k > 6 or stop < end and words[stop] not in _ENDS or words[stop - 1] not in _PICTURES:
+        return None
+    return stop
 
 
 def _purpose_first(words: list[str], k: int, end: int) -> int | None:

@@ -56,7 +56,8 @@ _GARMENT_PARTS = frozenset({"sleeve", "sleeves", "collar", "cuffs", "cuff", "hem
 _VIEWER = frozenset({"camera", "viewer", "lens", "spectator", "audience"})
 _SURFACES = frozenset({"table", "dining table", "desk", "counter", "shelf", "bookshelf", "plate", "tray", "bed",
                        "couch", "sofa", "bench", "coffee table", "nightstand", "dresser", "stool", "chair",
-                       "saucer", "cabinet", "piano", "car", "truck", "cake", "pizza", "rug", "carpet"})
+                       "saucer", "cabinet", "piano", "car", "truck", "cake", "pizza", "rug", "carpet", "rack",
+                       "platter", "mantel", "mantelpiece", "windowsill", "trolley", "stall"})
 # Modifiers that say which part of a thing, not which thing: "the top shelf" is the bookshelf's.
 _PLACE_WORDS = frozenset({"top", "bottom", "upper", "lower", "middle", "front", "back", "left", "right", "far",
                           "near", "center", "centre"})
