@@ -195,6 +195,7 @@ _phrase("FILLER", "together",
         "single file", "back to back", "face to face", "hand in hand", "arm in arm", "shoulder to shoulder")
 _phrase("FILLER", "than", "than the rest|others", "than all the rest|others", "than the other ones?",
         "in? mid-air|midair")
+_phrase("FILLER", "out", "out front|back")  # "a bucket of roses out front": where, no thing
 _phrase("FILLER", "only", "nothing else|more", "and nothing else|more", "nothing else in the picture|scene|frame")
 
 # Quantities at the start of a noun phrase.
@@ -219,7 +220,8 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
 _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
 # Quantities that count nothing, like "some": how many is the picture's to choose
 _VAGUE_PHRASES = frozenset({("a", "few"), ("quite", "a", "few"), ("a", "lot", "of"), ("lots", "of"), ("plenty", "of"),
-                            ("tons", "of"), ("a", "number", "of")})
+                            ("tons", "of"), ("a", "number", "of"),
+                            ("a", "row", "of"), ("a", "line", "of")})  # how things are lined up, not how many
 # Verbs of standing that are also things ("on the shelf stand two vases").
 _STANCE_VERBS = frozenset({"stand", "perch", "loom", "tower", "stretch", "rest"})
 _REFLEXIVES = frozenset({"myself", "yourself", "himself", "herself", "itself", "ourselves", "yourselves",
@@ -984,6 +986,7 @@ class Chunker:
                 break  # "3/4 top down view": a fraction, no count
             if number is not None and not (words[j] == "one" and not self._noun_follows(j + 1)):
                 np.count = number if words[j] != "dozen" or np.count is None else np.count * 12
+                np.vague = False  # "a stack of four books" counts them
             elif words[j] in lexicon.VAGUE_COUNTS:
                 np.count, np.vague = lexicon.VAGUE_COUNTS[words[j]], True
             elif words[j] in lexicon.DETERMINERS and words[j] != "one's":
@@ -1014,9 +1017,13 @@ class Chunker:
                         and (lexicon.is_known_noun(unit) or "NOUN" in words.lemmas(unit)))
         head_is_one_noun = (not singular(head)[1] and not (head.endswith("s") and not head.endswith("ss"))
                             and not lexicon.is_adjective(head) and head not in lexicon.COLOURS and head not in _NP_STOP
-                            and not (head.endswith("ing") and "VBG" in words.verb_tags(head))  # "two deer standing"
+                            and not (head.endswith("ing") and "VBG" in words.verb_tags(head)  # "two deer standing"
+                                     and not self._noun_after(j + 3))  # (but "three tier wedding cake")
                             and (lexicon.is_known_noun(head) or "NOUN" in words.lemmas(head)))
         return unit_is_noun and head_is_one_noun
+
+    def _noun_after(self, j: int) -> bool:
+        return j < len(self.words) and not singular(self.words[j])[1] and lexicon.is_known_noun(self.words[j])
 
     def _body_end(self, np: NounPhrase, first: int) -> int:
         """Modifiers and the head: the words up to the first function word or verb."""
@@ -1522,6 +1529,8 @@ class Chunker:
                 and not (head_start - 2 >= first and _number(words[head_start - 2]) not in (None, 1))):  # "a two tier cake"
             head_start, noun = head_start - 1, f"{words[head_start - 1]} {noun}"  # "a water cooler"
         np.noun, np.plural = lexicon.ALIASES.get(noun, noun), plural
+        if np.vague and not plural and words[np.start] == "some" and lexicon.category(noun) is not None:
+            np.count, np.vague = None, False  # "and some dog running around": one dog
         return head_start, head_end
 
     def _doing_after_noun(self, first: int, last: int, end: int) -> bool:

@@ -464,6 +464,11 @@ class NounPhrases:
         """'a stone mortar and pestle', 'a cup and saucer': a bare thing after 'and' shares the article
         of the thing before it."""
         before = self.chunks[self.index - 2] if kind == "AND" and self.index >= 2 else None
+        if before is not None and before.np is not None and before.np.det is None and self.last is not None and (
+                self.out.mentions[self.last].noun == before.np.noun) and words.is_concrete((np.noun or "").rsplit(" ", 1)[-1]) and (
+                np.noun not in lexicon.CLOTHING and before.np.noun not in lexicon.CLOTHING) and not any(
+                t.low.endswith(("ing", "ed")) for t in before.np.modifiers):
+            return True  # "…, red bucket and yellow spade": a bare thing after a bare thing drawn
         return before is not None and before.np is not None and before.np.det in ("a", "an", "the") and (
             not before.np.plural) and not np.modifiers and words.is_concrete((np.noun or "").rsplit(" ", 1)[-1]) and (
             np.noun not in lexicon.CLOTHING and before.np.noun not in lexicon.CLOTHING)
@@ -1904,8 +1909,10 @@ class NounPhrases:
         a list knows and not people; stuff ('coffee', 'fruit') stays in the holder's caption."""
         if np.noun is None or lexicon.category(np.noun) == priors.PERSON:
             return False
-        if lexicon.category(np.noun) is None and not words.is_concrete(np.noun.rsplit(" ", 1)[-1]):
-            return False
+        last = np.noun.rsplit(" ", 1)[-1]
+        if lexicon.category(np.noun) is None and not words.is_concrete(last) and not (
+                np.plural and words.can_be(last, "NOUN") and not words.is_place(last)):
+            return False  # (but "a jar full of nails", "a box of VHS tapes": things, whatever a word's usual sense)
         counted = (np.count or 0) >= 2 and not np.vague
         return counted or (np.plural and (np.count is None or np.vague))
 

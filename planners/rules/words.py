@@ -275,7 +275,8 @@ def correct(word: str) -> str:
         # a word built on a known one is a word of its own ("snowboarder", "teapots"), not a typo
         near = sorted((d, n) for d, n in near if d <= allowed and not stem.startswith(n)
                       and not (n.endswith("s") and not stem.endswith("s")))  # "knocker" is no typo of "knickers"
-        if near and (len(near) == 1 or near[0][0] < near[1][0]):
+        two_words = any(is_english(stem[:k]) and is_english(stem[k:]) for k in range(4, len(stem) - 3))
+        if near and (len(near) == 1 or near[0][0] < near[1][0]) and not two_words:  # ("ballgown" is no "balloon")
             return near[0][1] + suffix
         joined = any(is_english(stem[:k]) and is_english(stem[k:]) for k in range(3, len(stem) - 3))
         # ("longboard" is two words; "dalmation" is no "dalmat" and "ion")
