@@ -62,6 +62,10 @@ _phrase("ZONE", ("center", None), "middle|center|centre :", "dead centre|center 
 # The same, said after the thing in terse notes: "goat on a crate center left.", "pine tree right side".
 for _x in ("left", "right"):
     _phrase("ZONE", (_x, None), f"center|centre|middle {_x}", f"{_x} side|half|edge", f"far {_x}", unless_of=True)
+# "fills the left half", "just right of center", "Foreground left, a wheelbarrow …": where, no thing
+for _x in ("left", "right"):
+    _phrase("ZONE", (_x, None), f"the far? {_x} half|third", f"just|slightly|a bit? {_x} of center|centre|middle",
+            f"just|slightly|a bit? {_x} of the center|centre|middle", f"foreground|background {_x}", unless_of=True)
 _phrase("ZONE", ("center", None), "in|at the middle|center|centre", "in the very middle|center|centre",
         "in the? dead center|centre", "dead center|centre", "smack in the middle", unless_of=True)
 # One thing in each of several corners: "a dove in each top corner", "a star in all four corners".
@@ -92,7 +96,7 @@ _phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?
         "or rather ,?", "no ,", "no ,? sorry ,? just?")  # but "actually no people": a negation
 _phrase("FILLER", "degree", "a bit|tad", "a little bit", "just a bit|tad")  # "a bit grainy": how much
 _phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out", "back to front", "face down|up",
-        "face-down", "face-up", "in? mid air|flight|jump|leap", "in? mid-air|midair|mid-flight|mid-jump|mid-leap")
+        "face-down", "face-up", "upright", "bolt upright", "in? mid air|flight|jump|leap", "in? mid-air|midair|mid-flight|mid-jump|mid-leap")
 _phrase("FILLER", "toward", "toward|towards|facing the left|right|camera|viewer|window|door")
 _phrase("ZONE", (None, "back"), "in the background|distance", "in the far distance", "far away|off",
         "in the back", unless_of=True)
@@ -187,6 +191,7 @@ _phrase("OF", "of", "of")
 _phrase("PICTURE", "span", *lexicon.PICTURE_SPANS)
 _phrase("PICTURE", "words", *lexicon.PICTURE_PHRASES)
 _phrase("FILLER", "other side", "on|at|to the other side", "on one side", "on|at|to the far side")
+_phrase("FILLER", "other side", "at|on|to the far|other end", unless_of=True)  # "sitting at the far end": where
 _phrase("FILLER", "either side", "on either side", "on either side of it|them", "either side",
         "at|on either end", "at|on either end of it|them", "at|on both ends", "at|on each end")
 _phrase("FILLER", "each side", "on each|both side|sides", "on each|both side|sides of it|them")
@@ -1046,6 +1051,11 @@ class Chunker:
                     self._noun_follows(j + 1)):
                 j += 1  # "a chewed up frisbee", "a worn out boot": one describing word
                 continue
+            if j > first and words[j - 1] in lexicon.COUNTING_MODIFIERS and singular(word)[1] and (
+                    lexicon.category(singular(word)[0]) in (priors.PERSON, priors.ANIMAL)):
+                seen.add(word)
+                j += 1  # "twin babies": the two babies, never "babying"
+                continue
             if j > first and (self._participle_describes(seen, j) or self._gerund_names_kind(seen, j)):
                 seen.add(word)
                 j += 1
@@ -1079,6 +1089,8 @@ class Chunker:
             if j > first and seen.has_noun and word in ("just", "still", "already", "finally", "also", "always") and (
                     j + 1 < len(words) and _is_verb_form(words[j + 1])):
                 break  # "my dog Biscuit just turned 10": the verb's adverb, after the thing
+            if j > first and seen.has_noun and self._said_of_the_thing(j):
+                break  # "holds the ladder steady at the bottom", "the door open": how it is, after the thing
             if j > first and seen.has_noun and _only_adverb(word):
                 break  # "an elf already awake", "two kids together on a bench": how, after the thing
             if j > first and seen.count and word in _INTENSIFIERS and j + 1 < len(words) and (
@@ -1089,6 +1101,17 @@ class Chunker:
             seen.add(word)
             j += 1
         return j
+
+    def _said_of_the_thing(self, j: int) -> bool:
+        """A describing word right after a thing's name and before where or the clause's end ('the
+        ladder steady at the bottom'): what is said of the thing, no part of its name."""
+        word, before = self.words[j], singular(self.words[j - 1])[0]
+        after = self.words[j + 1] if j + 1 < len(self.words) else "."
+        return "ADJ" in words.lemmas(word) and _number(word) is None and not is_concrete(word) and not lexicon.is_known_noun(word) and (
+            is_concrete(before) or lexicon.is_known_noun(before)) and not words.is_compound(before, word) and (
+            f"{before} {word}" not in lexicon.COMPOUND_NOUNS) and f"{before} {word}" not in priors.MULTIWORD_NOUNS and (
+            after in lexicon.PREPOSITIONS) and word not in lexicon.COLOURS and (
+            word not in lexicon.MATERIALS)
 
     def _colour_after_things(self, j: int) -> bool:
         """'wolf grey, pigs pink.': a colour said after its things, at the end of its clause, no verb."""
