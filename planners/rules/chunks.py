@@ -205,7 +205,7 @@ _phrase("FILLER", "only", "nothing else|more", "and nothing else|more", "nothing
 
 # Quantities at the start of a noun phrase.
 _COUNT_PHRASES: list[tuple[str, int]] = [
-    ("a pair of", 2), ("a couple of", 2), ("pairs of", 2), ("a few", 3), ("quite a few", 4),
+    ("a pair of", 2), ("a couple of", 2), ("pairs of", 2), ("pair of", 2), ("a few", 3), ("quite a few", 4),
     ("a dozen", 12), ("half a dozen", 6), ("dozens of", 24), ("a group of", 4), ("a bunch of", 4),
     ("a handful of", 3), ("a crowd of", 6), ("a herd of", 5), ("a flock of", 5), ("a pack of", 4),
     ("a school of", 5), ("a swarm of", 6), ("a team of", 5), ("a family of", 4), ("a row of", 5),
@@ -222,7 +222,7 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
     ("a brood of", 4), ("a colony of", 6), ("a convoy of", 4), ("a caravan of", 4), ("a throng of", 6),
     ("a lineup of", 4), ("a line-up of", 4), ("a cast of", 4), ("a duo of", 2), ("a quintet of", 5),
 ]  # fmt: skip
-_PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of"})
+_PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of", "pair of"})
 # Quantities that count nothing, like "some": how many is the picture's to choose
 _VAGUE_PHRASES = frozenset({("a", "few"), ("quite", "a", "few"), ("a", "lot", "of"), ("lots", "of"), ("plenty", "of"),
                             ("tons", "of"), ("a", "number", "of"),
@@ -804,7 +804,10 @@ class Chunker:
         # ("Behind her stood a pony": her, then what was done; but "three of her finished paintings")
         possessive = word in lexicon.POSSESSIVES and self._noun_follows(i + 1) and not told  # "at her feet"
         if word in lexicon.PRONOUNS and word != "one" and not possessive:
-            return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=word))
+            subject = {"him": "he", "her": "she"}.get(word) if (i == 0 or self.words[i - 1] in (",", "and", ";", "-")) and (
+                after in ("in", "wearing", "dressed", "with", "all")) else None
+            # ("…, him in suspenders and a bow tie, her in a pink housecoat": the subject, said so)
+            return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=subject or word))
         return None
 
     def _verb_at(self, i: int, previous: Chunk | None) -> Chunk | None:

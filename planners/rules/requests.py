@@ -254,6 +254,9 @@ def _preamble_sentence(words: list[str], start: int, end: int) -> bool:
     wants = next((m for m in range(start, end) if words[m] in _WANT), None)
     if wants is not None and _wants_a_thing(words, wants + 1, end):
         return False  # "so i want a little boy in an astronaut suit …!": the scene, asked for
+    picture = next((m for m in range(start, end) if words[m] in _PICTURES), None)
+    if picture is not None and _scene_after(words[:end], _clause_end(words, picture + 1, end)):
+        return False  # "ok basically i need a wedding pic, a big white cake …": the scene after the asking
     return asking and (asker or labelled) and not shows and not drawn and not for_people and words[end] == "."
 
 def _story_sentence(words: list[str], start: int, end: int) -> bool:

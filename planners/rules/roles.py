@@ -115,6 +115,8 @@ _BOUNDED_PLACES = frozenset({"pool", "dock", "pier", "jetty", "bar", "stall", "b
                              "hot tub", "swimming pool", "pond", "fountain", "aquarium", "terrarium", "fish tank"})
 _SIDES = frozenset({"front", "back", "middle", "center", "centre", "rear"})
 _BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
+# Bags carried in the hand rather than worn: someone "with a red handbag" holds one.
+_CARRIED = frozenset({"handbag", "purse", "satchel", "tote", "tote bag", "clutch", "briefcase"})
 # The first words of the links that put clothes on someone ("wearing", "dressed in", "in").
 _WEAR_WORDS = frozenset({"wearing", "wears", "wear", "wore", "dressed", "clad", "clothed", "sporting", "donning",
                          "outfitted", "in", "with"})
@@ -1845,10 +1847,11 @@ class NounPhrases:
         counted = (np.count or 0) > 1 and not np.vague and noun not in lexicon.PARTS and (
             not mention.is_person or noun not in lexicon.CLOTHING)
         part = noun in lexicon.PARTS and (noun not in lexicon.CREATURE_PARTS or mention.category == priors.ANIMAL)
-        wearable = not loose and (noun in lexicon.CLOTHING or part or noun in lexicon.WEARABLE_OBJECTS)
+        carried = noun in _CARRIED and mention.is_person  # "… with a red handbag": held, a thing of its own
+        wearable = not loose and not carried and (noun in lexicon.CLOTHING or part or noun in lexicon.WEARABLE_OBJECTS)
         if wearable and (mention.is_person or mention.category == priors.ANIMAL or part):
             self._attach(mention, link[1], np)
-        elif not counted and (not loose and (part or noun in lexicon.CLOTHING or self._bare_feature(np)) or (
+        elif not counted and (not loose and not carried and (part or noun in lexicon.CLOTHING or self._bare_feature(np)) or (
                 category is None and not self._holdable(mention, np) and not self._placeable(mention, np)
                 and not self._listed_among_things(np, owner, is_list) and not self._on_both_sides_next()
                 and not self._made_thing_on(mention, np) and not self._parked_next(np))):
@@ -2071,6 +2074,9 @@ class NounPhrases:
         held_each = link[0] == "VERB" and getattr(link[1], "holds", False) and np.det is None and bool(subjects) and all(
             self.out.mentions[i].category in (priors.PERSON, None) for i in subjects)
         # ("four bowlers holding bowling balls": one each)
+        many = [i for i in subjects if self.out.mentions[i].count > 1]
+        if np.det != "their" and len(many) == 1 and len(subjects) > 1:
+            owners = self.out.mentions[many[0]].count  # "a teacher and 5 students at desks": the students' desks
         if (np.det == "their" or each_rides or held_each) and np.plural and np.count is None and owners > 1 and (
                 self.out.mentions[target].uncounted):
             self.out.mentions[target].count = min(owners, 12)  # "six students at their desks", "two kids on bikes": one each
