@@ -136,17 +136,23 @@ def _story_before_the_scene(words: list[str], spans: list[tuple[int, int]]) -> l
     out: list[tuple[int, int]] = []
     telling = False
     scene_start = sentences[scene][0]
+    opened_by_a_thing = _opens_with_a_thing(words, *sentences[scene])
     for start, end in sentences[:scene]:
         said = words[start:end]
+        if not said:
+            continue  # "…!! she loves mermaids …": the story goes on past the second mark
         told = any(a <= start and end <= b for a, b in spans)
         first = _skip(words, start, end, _OPENERS)
         asker = bool(set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})) or (
             first < end and words[first].endswith("ing") and words[first] in _TELLS)  # "Putting together a calendar …"
-        story = told or (asker or telling and not _someone_first(said)) and _finite(said) and not _corrects(said) and not _dresses_someone(said) and (
-            not set(said) & _NEGATIONS)  # ("No text, no watermark …": what to leave out)
+        story = told or (asker or telling and not _someone_first(said)) and _finite(said) and not _corrects(said) and (
+            not _dresses_someone(said)) and not set(said) & _LEAVING_OUT  # ("No text, no watermark …": what to leave out)
         wants = next((m for m in range(start, end) if words[m] in _WANT), None)
-        if story and not told and (wants is not None and _wants_a_thing(words, wants + 1, end) or _shows_or_draws(said)):
+        if story and not told and wants is not None and _wants_a_thing(words, wants + 1, end):
             story = False  # "I want a dog and a cat.": asked for
+        if story and not told and not opened_by_a_thing and _shows_or_draws(said):
+            story = False  # "I want a portrait of my dog. A red bandana on him …" (but "… a portrait of our
+            # villain …. A gaunt outlaw in a long black duster …" names him anew)
         people = any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in said
                      if w not in _FIRST_PERSON_ANY and w.isalpha())
         if story and (people and _pointed_at_later(words, scene_start) or _drawn_by_pronoun(words, scene_start)):
@@ -166,7 +172,7 @@ def _someone_first(said: list[str]) -> bool:
     """Whether a person or an animal is named before the sentence's first verb ("Mira the sorceress,
     who has lavender skin …"): someone the scene may draw, not the story going on."""
     for k, w in enumerate(said):
-        if _finite(said[k:k + 1]) and (k == 0 or said[k - 1] not in _NOT_BEFORE_A_VERB):
+        if _finite_at(said, k):
             return False
         if lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL):
             return True
@@ -176,11 +182,15 @@ def _someone_first(said: list[str]) -> bool:
 def _finite(said: list[str]) -> bool:
     """Whether a sentence has a verb that tells (the asker speaking, or a verb in the present or past
     outside a relative clause): "my cat Pixel sleeping to the left of a mug that says …" tells nothing."""
-    return any(w in _FIRST_PERSON_ANY or (w in lexicon.COPULAS or w in _MODALS or "'" in w and w.endswith(("'s", "'re"))
-               or word_table.verb_tags(w) & {"VBD", "VBZ", "VBP"} and not lexicon.is_known_noun(singular(w)[0])
-               and (not word_table.can_be(w, "NOUN") or k and said[k - 1] in lexicon.PRONOUNS))
-               and (k == 0 or said[k - 1] not in _NOT_BEFORE_A_VERB)
-               for k, w in enumerate(said))
+    return any(_finite_at(said, k) for k in range(len(said)))
+
+
+def _finite_at(said: list[str], k: int) -> bool:
+    w = said[k]
+    return (w in _FIRST_PERSON_ANY or (w in lexicon.COPULAS or w in _MODALS or "'" in w and w.endswith(("'s", "'re"))
+            or word_table.verb_tags(w) & {"VBD", "VBZ", "VBP"} and not lexicon.is_known_noun(singular(w)[0])
+            and (not word_table.can_be(w, "NOUN") or k > 0 and said[k - 1] in lexicon.PRONOUNS))
+            and (k == 0 or said[k - 1] not in _NOT_BEFORE_A_VERB))
 
 
 def _opens_the_scene(words: list[str], start: int, end: int) -> bool:
@@ -191,9 +201,8 @@ def _opens_the_scene(words: list[str], start: int, end: int) -> bool:
     k = _skip(words, start, end, _OPENERS)
     if k >= end:
         return False
-    if (words[k] in ("a", "an") or words[k] in lexicon.NUMBER_WORDS and words[k] != "one" or words[k].isdigit()) and (
-            _scene_after(words[:min(end, k + 6)], k)) and not set(words[k:k + 5]) & (_WANT | _SAYS):
-        return True  # (but "A client wants a piece …" tells)
+    if _opens_with_a_thing(words, start, end):
+        return True
     if words[k] in _DRAW | {"paint", "draw"} and k + 1 < end and (words[k + 1] in _ARTICLES or words[k + 1] in _POSSESSIVE):
         return _scene_after(words[:end], k + 1)
     asked = _request(words, k, end)
@@ -209,6 +218,19 @@ def _opens_the_scene(words: list[str], start: int, end: int) -> bool:
     return (words[k] == "the" or words[k] in _POSSESSIVE) and not _finite(words[start:end]) and (
         _scene_after(words[:end], k)) and not set(words[start:end]) & _NEGATIONS
     # ("The cat, fat and grey in a tiny chef's hat, standing behind a diner counter …": no verb tells)
+
+
+def _opens_with_a_thing(words: list[str], start: int, end: int) -> bool:
+    """Whether a sentence opens with what to draw ("A stocky dwarf …", "Two astronauts …"; but "A
+    client wants a piece …" tells)."""
+    k = _skip(words, start, end, _OPENERS)
+    return k < end and (words[k] in ("a", "an") or words[k] in lexicon.NUMBER_WORDS and words[k] != "one" or (
+        words[k].isdigit())) and _scene_after(words[:min(end, k + 6)], k) and not set(words[k:k + 5]) & (_WANT | _SAYS)
+
+
+# Words that leave something out of the picture ("No text.", "without people"); "Nothing on
+# Pinterest is creepy enough" and "my photos never capture it" tell.
+_LEAVING_OUT = frozenset({"no", "without", "don't", "dont"})
 
 
 def _drawn_by_pronoun(words: list[str], k: int) -> bool:
