@@ -722,6 +722,8 @@ class Chunker:
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, head=[self.tokens[i]], noun=self.words[i]))
         if self._costume_as(i, previous):
             return Chunk("WEAR", i, i + 1, "as")  # "my son as a firefighter": dressed as one
+        if self._has_a_garment(i, previous):
+            return Chunk("WEAR", i, i + 1, "has")  # "the first has a silver trench coat": worn
         found = self._function_word(i) or self._verb_at(i, previous)
         if found is not None:
             return found
@@ -1104,6 +1106,17 @@ class Chunker:
             seen.add(word)
             j += 1
         return j
+
+    def _has_a_garment(self, i: int, previous: Chunk | None) -> bool:
+        """'has'/'have' after someone, then 'a' and words that end in a garment ('the first has a pink
+        bob and a silver vinyl trench coat'): what is worn."""
+        if self.words[i] not in ("has", "have", "had") or previous is None or previous.kind != "NP":
+            return False
+        k = i + 1
+        while k < len(self.words) and k - i < 8 and self.words[k] not in (",", ".", ";", "and"):
+            k += 1
+        head = singular(self.words[k - 1])[0] if k - 1 > i else ""
+        return self.words[i + 1:i + 2] in (["a"], ["an"]) and (head in lexicon.CLOTHING or lexicon.ends_in_garment(head))
 
     def _said_of_the_thing(self, j: int) -> bool:
         """A describing word right after a thing's name and before where or the clause's end ('the

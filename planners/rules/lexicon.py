@@ -124,7 +124,7 @@ PARTS_MORE = _words("tooth windshield windscreen bumper headlight headlights tai
                     "hole holes crack cracks tiptoe tiptoes")
 CLOTHING = CLOTHING | _words("blanket collar harness bandana tutu tiara sash vest shirts beanie scrubs kit "
                              "spacesuit lab-coat sundress hoodies overcoat trenchcoat turtleneck camouflage "
-                             "armour armor fatigues leotard wetsuit apron")
+                             "armour armor fatigues leotard wetsuit apron visor")
 CLOTHING = CLOTHING | _words("onesie diaper nappy tracksuit dungarees bib tunic toga anorak windbreaker romper kilt "
                              "sarong fedora balaclava headscarf sombrero stetson clogs loafers oilskin oilskins "
                              "waders lederhosen dirndl hanbok qipao cheongsam abaya burqa kaftan caftan dashiki "

@@ -823,6 +823,8 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         # "he's got a cap": the caption says what he has in words of its own
         self.link = ("WITH", "with" if self.tokens[chunk.start].low in ("has", "have") and not said[:1].isalpha() else said)
         self.with_owner = self.owner  # a list after "with" keeps this owner
+        if self.tokens[chunk.start].low in ("has", "have"):
+            self.last_wear = ("WEAR", "has")  # "the first has a jacket, the second a hat": worn, the verb understood
         self.with_start = len(self.out.mentions)  # the things the list has made so far come after it
         # "a table with a cup on it" (its own list) rather than "an owl on a branch, with the moon behind it"
         self.with_direct = self.index == 0 or self.chunks[self.index - 1].kind != "COMMA"

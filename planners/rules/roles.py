@@ -868,11 +868,13 @@ class NounPhrases:
         previous = self.chunks[self.index - 1] if self.index > 0 else None
         if previous is None or previous.kind != "NP" or previous.np is None:
             return False
-        if previous.np.headless and self.tokens[previous.end - 1].low in ("other", "one", "another"):
-            return np.noun in lexicon.CLOTHING  # "one wears a jacket, the other a beanie"
+        if previous.np.headless and (self.tokens[previous.end - 1].low in ("other", "one", "another") or (
+                self.tokens[previous.end - 1].low in lexicon.MEMBER_ORDINALS)):
+            return np.noun in lexicon.CLOTHING  # "one wears a jacket, the other a beanie", "the second a hat"
         if np.noun in lexicon.CLOTHING and lexicon.category(previous.np.noun or "") == priors.PERSON:
             return True  # "the groom wears a navy suit, the bride an ivory gown": the verb is understood
-        return previous.np.pronoun in ("he", "she", "they", "it")
+        return previous.np.pronoun in ("he", "she", "they", "it") and (
+            np.noun in lexicon.CLOTHING or self.last_wear is None or self.last_wear[1] != "has")  # "he has a dog and she a cat"
 
     def _continues(self, kind: str, np: NounPhrase, conjunction: str) -> bool:
         """Whether a noun phrase after 'and', 'or' or a comma goes on with the list before it."""
