@@ -194,7 +194,7 @@ _phrase("FILLER", "other side", "on|at|to the other side", "on one side", "on|at
 _phrase("FILLER", "other side", "at|on|to the far|other end", unless_of=True)  # "sitting at the far end": where
 _phrase("FILLER", "either side", "on either side", "on either side of it|them", "either side",
         "at|on either end", "at|on either end of it|them", "at|on both ends", "at|on each end")
-_phrase("FILLER", "each side", "on each|both side|sides", "on each|both side|sides of it|them")
+_phrase("FILLER", "each side", "on|along|down each|both side|sides", "on|along|down each|both side|sides of it|them")
 _phrase("FILLER", "together",
         "side by side", "next to one another", "in a row", "in a line", "in that order", "in single file",
         "single file", "back to back", "face to face", "hand in hand", "arm in arm", "shoulder to shoulder")
@@ -722,6 +722,8 @@ class Chunker:
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, head=[self.tokens[i]], noun=self.words[i]))
         if self._costume_as(i, previous):
             return Chunk("WEAR", i, i + 1, "as")  # "my son as a firefighter": dressed as one
+        if self._terse_centre(i, previous):
+            return Chunk("ZONE", i, i + 1, ("center", None))  # "tent centre.", "laptop center,": where it goes
         if self._has_a_garment(i, previous):
             return Chunk("WEAR", i, i + 1, "has")  # "the first has a silver trench coat": worn
         found = self._function_word(i) or self._verb_at(i, previous)
@@ -1094,6 +1096,11 @@ class Chunker:
             if j > first and seen.has_noun and word in ("just", "still", "already", "finally", "also", "always") and (
                     j + 1 < len(words) and _is_verb_form(words[j + 1])):
                 break  # "my dog Biscuit just turned 10": the verb's adverb, after the thing
+            if j > first and seen.has_noun and word in ("center", "centre", "middle") and (
+                    self.words[j + 1:j + 2] in ([","], ["."], [";"]) or j + 1 == len(words)) and (
+                    is_concrete(singular(words[j - 1])[0]) or lexicon.category(singular(words[j - 1])[0]) is not None) and (
+                    not is_compound(words[j - 1], word)) and f"{words[j - 1]} {word}" not in lexicon.COMPOUND_NOUNS:
+                break  # "tent centre.", "laptop center,": where the thing goes, in a terse note
             if j > first and seen.has_noun and self._said_of_the_thing(j):
                 break  # "holds the ladder steady at the bottom", "the door open": how it is, after the thing
             if j > first and seen.has_noun and _only_adverb(word):
@@ -1106,6 +1113,13 @@ class Chunker:
             seen.add(word)
             j += 1
         return j
+
+    def _terse_centre(self, i: int, previous: Chunk | None) -> bool:
+        """'centre' or 'center' right after a thing's name and before a comma or the sentence's end,
+        in terse notes ('tent centre.', 'seagull centre, mid-flight.')."""
+        after = self.words[i + 1] if i + 1 < len(self.words) else "."
+        return self.words[i] in ("center", "centre", "middle") and previous is not None and previous.kind == "NP" and (
+            previous.end == i) and after in (",", ".", ";") and previous.np is not None and previous.np.noun is not None
 
     def _has_a_garment(self, i: int, previous: Chunk | None) -> bool:
         """'has'/'have' after someone, then 'a' and words that end in a garment ('the first has a pink

@@ -2592,7 +2592,11 @@ class NounPhrases:
         if np.det is None and np.count is None and not np.plural and colours_only and np.noun is not None:
             # "mug left of laptop, laptop left of succulent": a bare name said again is the same thing
             # ("one wolf. wolf grey, pigs pink": the same wolf, coloured)
+            said = {t.low for t in np.modifiers}
             for index in reversed(range(len(self.out.mentions))):
+                had = {m.lower() for m in self.out.mentions[index].modifiers} & (lexicon.COLOURS | lexicon.COLOUR_SHADES)
+                if self.out.mentions[index].noun == np.noun and had and said and not said & had:
+                    break  # "white cat, black cat, grey cat": another of the kind, in another colour
                 if self.out.mentions[index].noun == np.noun and self.out.mentions[index].count == 1:
                     self.out.mentions[index].modifiers.extend(
                         t.text for t in np.modifiers if t.text not in self.out.mentions[index].modifiers)
@@ -2602,6 +2606,14 @@ class NounPhrases:
         if again is not None:
             self._touch(again, role)
             return again
+        said_firmly = {t.low for t in self.tokens[max(0, np.start - 1):np.start + 3]} & {"the", "only", "just"}
+        if np.count == 1 and said_firmly and not np.plural and np.noun is not None:
+            same = [i for i, m in enumerate(self.out.mentions) if m.noun == np.noun and m.count == 1]
+            if len(same) == 1:  # "one crow on a mailbox, just the one crow", "dinosaur, only one dinosaur green"
+                self.out.mentions[same[0]].modifiers.extend(
+                    t.text for t in np.modifiers if t.text not in self.out.mentions[same[0]].modifiers)
+                self._touch(same[0], role)
+                return same[0]
         if np.det in ("my", "our", "his", "her", "their") and np.count is None and not np.plural and np.noun:
             # "a bride and her mom. …; her mom sits in an armchair": the same mom, said of again in a
             # later sentence ("my cousin … my cousin is in the middle" in any)
