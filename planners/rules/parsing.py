@@ -191,6 +191,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         self.chain_subject: int | None = None  # "on a saucer on a table": the saucer
         self.peers: list[int] = []         # objects of side-by-side relations, gathered by "both"
         self.each = False                  # "each holding a cup": one cup each
+        self.both = False                  # "both with rackets": said with "both" (one each only of what is held)
         self.owner: int | str | None = None  # what details attach to: a mention, "setting" or None
         self.last: int | None = None       # the nearest mention, for zones and pronouns
         self.link: tuple[str, object] | None = None
@@ -327,7 +328,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             plural = next((i for i in [*last, *reversed(self.sentence_subjects)] if self.out.mentions[i].count > 1), None)
             self.group = [plural] if plural is not None else self.group
         self.acted.difference_update(self.group)  # what follows is said of all of them
-        self.each = each
+        self.each, self.both = each, False
 
     def _on_and(self, chunk: Chunk) -> None:
         self.link = ("AND", None)

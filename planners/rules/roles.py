@@ -1145,7 +1145,7 @@ class NounPhrases:
         words = [t.text for t in np.modifiers]
         if self._tagged_look(np, kind):
             return
-        if self._more_of_the_same(np, link) or self._counted_of(np, link):
+        if self._more_of_the_same(np, link) or self._counted_of(np, link) or self._held_one_again(np, link):
             return
         wear = kind == "WEAR" or (kind == "REL" and link[1] == "inside")
         # "… and a man in a red one" is a garment again; a bare "one" after a comma is a member ("two
@@ -1192,7 +1192,8 @@ class NounPhrases:
         if not words and np.det in lexicon.DEFINITE and np.count is None:
             return  # "picture this:": no thing waits for a head
         if not words and self.tokens[np.start].low in ("both", "each"):
-            self._gather(each=self.tokens[np.start].low == "each")
+            self._gather(each=True)
+            self.both = self.tokens[np.start].low == "both"  # "both with rackets", "both raising a glass": one each
             return
         if np.count == 1 and self._distribute(words):
             return
@@ -1353,6 +1354,21 @@ class NounPhrases:
         self._split(parent, [])
         child = self.out.mentions[-1]
         child.count, source.count = count, source.count - (count - 1)
+        return True
+
+    def _held_one_again(self, np: NounPhrase, link) -> bool:
+        """'a girl holding a red balloon, a boy holding a blue one': "a … one" after a verb that holds
+        is one more of what someone held before, held so."""
+        words = [t.low for t in np.modifiers]
+        if not link or link[0] != "VERB" or not getattr(link[1], "holds", False) or np.det not in ("a", "an") or (
+                len(words) < 2 or words[-1] != "one"):
+            return False
+        holding = [r.object for r in self.out.relations if r.kind == "holding" and r.object is not None]
+        if not holding or self.out.mentions[holding[-1]].count != 1:
+            return False
+        held = self.out.mentions[holding[-1]]
+        again = NounPhrase(np.start, np.end, det=np.det, modifiers=np.modifiers[:-1], head=[], noun=held.noun)
+        self._object(again, link)
         return True
 
     def _another_of_the_kind(self, np: NounPhrase) -> bool:
@@ -1806,7 +1822,7 @@ class NounPhrases:
             return
         if not is_list and self._first_name(np):
             return  # "shaking hands with Jane": someone of her own
-        right_after_each = self._right_after_each()
+        right_after_each = self._right_after_each(both_too=True)  # "both with rackets"
         if self.each and right_after_each and not is_list and self.group and owner not in self.group:
             owner = self.group[-1]  # "a man and a woman at a table, each with a glass": theirs, not the table's
         mention = self.out.mentions[owner]
@@ -1904,9 +1920,10 @@ class NounPhrases:
                 self.out.relations.append(Relation(owner, "next to", held))
         self.continuing = ("WITH", link[1])
 
-    def _right_after_each(self) -> bool:
+    def _right_after_each(self, both_too: bool = False) -> bool:
         """Whether the phrase before this one's link is "each" ("…, each with a glass", "each on its own plinth")."""
-        return self.index >= 2 and self.tokens[self.chunks[self.index - 2].start].low == "each"
+        return self.index >= 2 and self.tokens[self.chunks[self.index - 2].start].low in (
+            ("each", "both") if both_too else ("each",))
 
     def _things_held(self, np: NounPhrase) -> bool:
         """Whether a noun phrase after a container's 'of' or 'full of' names things of their own: a
@@ -2058,7 +2075,9 @@ class NounPhrases:
         holders = sum(self.out.mentions[i].count for i in subjects)
         if self.each and len(named) > 1 and any(i in announcing for i in subjects):
             holders = len(named)
-        if link[0] == "VERB" and self.each and holders > 1 and np.count is None and not np.plural:
+        if link[0] == "VERB" and self.each and holders > 1 and np.count is None and not np.plural and (
+                not self.both or getattr(link[1], "holds", False) or self.tokens[np.start].low in ("a", "an")):
+            # (but "both watching the sunset": one sunset)
             self.out.mentions[target].count = holders  # "each holding a cup": a cup each
         own = any(t.low == "own" for t in np.modifiers) and np.det in ("its", "their", "his", "her")
         right_after_each = self._right_after_each()
