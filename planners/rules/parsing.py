@@ -307,6 +307,10 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         """'..., both on a shelf', 'all sitting', 'each holding a cup': the subjects of this clause
         and their peers (the dog in 'a cat next to a dog'), not the table they sit at."""
         self.group = list(dict.fromkeys(self.group + self.peers))
+        if each and not self.group:
+            # "Two friends at a table, a man … and a woman …. Each has a cup of coffee.": those named before
+            people = [i for i, m in enumerate(self.out.mentions) if m.is_person and m.count]
+            self.group = people if sum(self.out.mentions[i].count for i in people) > 1 else []
         parents = {self.out.mentions[i].parent for i in self.group if self.out.mentions[i].parent is not None}
         if each and parents:
             # "four friends – one in a gold top, …, the last in overalls – each holding a microphone": all four

@@ -1816,6 +1816,8 @@ class NounPhrases:
         owner = self.with_owner if is_list else self.owner
         noun = np.noun
         category = lexicon.category(noun)
+        if owner is None and self.each and self.group and not is_list:
+            owner = self.group[-1]  # "…. Each has a cup of coffee.": theirs, said in a sentence of its own
         if owner is None or owner == "setting":
             self._top_level(np, None, extend=is_list)
             self.continuing = ("WITH", link[1])
