@@ -136,16 +136,18 @@ def _story_before_the_scene(words: list[str], spans: list[tuple[int, int]]) -> l
     out: list[tuple[int, int]] = []
     telling = False
     scene_start = sentences[scene][0]
-    opened_by_a_thing = _opens_with_a_thing(words, *sentences[scene])
+    first_of_scene = _skip(words, scene_start, sentences[scene][1], _OPENERS)
+    opened_by_a_thing = _opens_with_a_thing(words, *sentences[scene]) or words[first_of_scene] == "the" and (
+        _doing_now(words, first_of_scene + 1, sentences[scene][1]))
     for start, end in sentences[:scene]:
         said = words[start:end]
         if not said:
             continue  # "…!! she loves mermaids …": the story goes on past the second mark
         told = any(a <= start and end <= b for a, b in spans)
         first = _skip(words, start, end, _OPENERS)
-        asker = bool(set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})) or (
-            first < end and words[first].endswith("ing") and words[first] in _TELLS)  # "Putting together a calendar …"
-        story = told or (asker or telling and not _someone_first(said)) and _finite(said) and not _corrects(said) and (
+        doing = first < end and words[first].endswith("ing") and words[first] in _TELLS  # "Putting together a calendar …"
+        asker = bool(set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})) or doing
+        story = told or (asker or telling and not _someone_first(said)) and (_finite(said) or doing) and not _corrects(said) and (
             not _dresses_someone(said)) and not set(said) & _LEAVING_OUT  # ("No text, no watermark …": what to leave out)
         wants = next((m for m in range(start, end) if words[m] in _WANT), None)
         if story and not told and wants is not None and _wants_a_thing(words, wants + 1, end):
@@ -185,11 +187,16 @@ def _finite(said: list[str]) -> bool:
     return any(_finite_at(said, k) for k in range(len(said)))
 
 
+_AUXILIARIES = frozenset({"do", "does", "did", "has", "have", "had"})
+_ANYONE = frozenset({"everyone", "everybody", "nobody", "someone", "somebody", "anyone", "people"})
+
+
 def _finite_at(said: list[str], k: int) -> bool:
     w = said[k]
-    return (w in _FIRST_PERSON_ANY or (w in lexicon.COPULAS or w in _MODALS or "'" in w and w.endswith(("'s", "'re"))
+    return (w in _FIRST_PERSON_ANY or (w in lexicon.COPULAS or w in _MODALS or w in _AUXILIARIES
+            or "'" in w and w.endswith(("'s", "'re"))
             or word_table.verb_tags(w) & {"VBD", "VBZ", "VBP"} and not lexicon.is_known_noun(singular(w)[0])
-            and (not word_table.can_be(w, "NOUN") or k > 0 and said[k - 1] in lexicon.PRONOUNS))
+            and (not word_table.can_be(w, "NOUN") or k > 0 and (said[k - 1] in lexicon.PRONOUNS or said[k - 1] in _ANYONE)))
             and (k == 0 or said[k - 1] not in _NOT_BEFORE_A_VERB))
 
 
@@ -208,6 +215,11 @@ def _opens_the_scene(words: list[str], start: int, end: int) -> bool:
     asked = _request(words, k, end)
     if asked is not None and asked < end and _scene_after(words[:end], asked):
         return True
+    wants = next((m for m in range(k, end) if words[m] in _WANT), None)
+    if wants is not None and _wants_a_thing(words, wants + 1, end):
+        return True  # "For this year's poster I'd love three runners in Santa suits …"
+    if words[k] == "the" and _doing_now(words, k + 1, end):
+        return True  # "The hedgehog is holding out an acorn to a little rabbit …"
     imagining = next((m for m in range(k, min(k + 4, end)) if words[m] in _IMAGINING), None)
     if imagining is not None and imagining + 1 < end and words[imagining + 1] in ("a", "an") or (
             imagining is not None and imagining + 1 < end and words[imagining + 1] in lexicon.NUMBER_WORDS):
@@ -231,6 +243,23 @@ def _opens_with_a_thing(words: list[str], start: int, end: int) -> bool:
 # Words that leave something out of the picture ("No text.", "without people"); "Nothing on
 # Pinterest is creepy enough" and "my photos never capture it" tell.
 _LEAVING_OUT = frozenset({"no", "without", "don't", "dont"})
+
+
+# What a story tells with "is …ing" ("the party is coming up", "the kids are turning five"): no scene.
+_STORY_PROGRESSIVES = frozenset({"turning", "getting", "going", "having", "starting", "coming", "doing", "running",
+                                 "planning", "hosting", "moving", "retiring", "graduating"})
+
+
+def _doing_now(words: list[str], k: int, end: int) -> bool:
+    """Whether words from k are a thing to draw and what it is doing now ("hedgehog is holding out an
+    acorn", "two cats are sleeping on a rug")."""
+    for m in range(k, min(k + 4, end - 2)):
+        if words[m] in ("is", "are"):
+            noun = singular(words[m - 1])[0] if m > k else ""
+            doing = words[m + 1]
+            return bool(noun) and (lexicon.category(noun) is not None or words_is_thing(noun)) and (
+                doing.endswith("ing") and "VBG" in word_table.verb_tags(doing) and doing not in _STORY_PROGRESSIVES)
+    return False
 
 
 def _drawn_by_pronoun(words: list[str], k: int) -> bool:
@@ -346,8 +375,9 @@ def _has_a_verb(said: list[str]) -> bool:
 def _dresses_someone(said: list[str]) -> bool:
     """Whether a sentence says what someone wears ("Our flower girl in a tulle dress tossing petals"):
     that describes the picture, it tells no story."""
-    return any(w in ("in", "wearing") and any(singular(x)[0] in lexicon.CLOTHING for x in said[k + 1:k + 5])
-               for k, w in enumerate(said))
+    return any(w in ("in", "wearing") and any(singular(x)[0] in lexicon.CLOTHING for x in said[k + 1:k + 5]) and any(
+        lexicon.category(singular(x)[0]) in (priors.PERSON, priors.ANIMAL) for x in said[max(0, k - 3):k])
+        for k, w in enumerate(said))  # (but "everyone runs 5K in Santa suits" tells of no one drawn)
 
 
 def _only_looks(said: list[str]) -> bool:

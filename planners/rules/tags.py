@@ -99,7 +99,8 @@ class Tags:
     def _tail_fragment(self, np: NounPhrase, kind: str | None) -> bool:
         """A bare phrase alone between commas after the scene was named is a picture word, unless
         it names people or animals ('..., two dogs, ...' has a count; '..., birds, ...' has a kind)."""
-        if kind != "COMMA" or np.det is not None or np.count is not None:
+        alone = kind is None and self.index > 0 and self.chunks[self.index - 1].kind == "SENT"  # "…. Soft pencil."
+        if kind != "COMMA" and not alone or np.det is not None or np.count is not None:
             return False
         if self._brand_among_looks(np) or self._colours_among_looks(np):
             return True  # "Tri-X 400, heavy grain, Leica, 35mm": a camera or a film, how it was shot
