@@ -34,6 +34,9 @@ _PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "p
 # Parts of a room or a building that, named with "the" and nothing else, are where things are.
 _ROOM_PARTS = frozenset({"door", "window", "wall", "floor", "ceiling", "doorway", "entrance", "hallway", "staircase",
                          "stairs", "roof", "porch"})
+# Fixtures of a room or a house that, named with "the" and nothing else, are drawn with where things are.
+_FIXTURES = frozenset({"windowsill", "sill", "railing", "railings", "banister", "mantel", "mantelpiece", "doorbell",
+                       "doorstep", "threshold", "skirting"})
 # Words after a name that make it the picture's look: "degas inspired", "ghibli style".
 _STYLE_MARKS = frozenset({"inspired", "style", "styled", "esque", "vibes", "vibe", "aesthetic", "feeling", "energy"})
 # Buildings named as things in a list (not "in a church"): drawn as a thing of their own.
@@ -2115,6 +2118,8 @@ class NounPhrases:
         not a number of things to place. True when handled."""
         room_part = (np.noun in _ROOM_PARTS and not np.plural and not np.modifiers and link[0] == "REL"
                      and (self._next_is_end() or self._next_kind() in ("WITH", "VERB", "REL", "ZONE") and link[1] != "on"))
+        room_part = room_part or np.noun in _FIXTURES and not np.plural and not np.modifiers and link[0] in ("REL", "PREP")
+        # ("a cat on the windowsill", "leaning on the railing": the room's or the house's, drawn with it)
         # ("a retriever sleeps by the door.", "beneath the window,", "stands beneath the window with …")
         if np.noun == "window" and np.count is None and link[0] in ("REL", "PREP") and self.out.mentions and (
                 link[1] in ("by", "near", "beside", "next to", "through", "inside", "at", "against")):
