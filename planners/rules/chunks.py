@@ -433,7 +433,13 @@ def _only_qualifies(modifier: str) -> bool:
 
 # What a cup or a table is for, never its kind: "a coffee mug" is a mug, "a dinner table" a table.
 _SERVED = frozenset({"coffee", "tea", "milk", "juice", "wine", "beer", "soda", "water", "cocktail", "dinner", "lunch",
-                     "breakfast", "supper", "soup", "cereal"})
+                     "breakfast", "supper", "soup", "cereal", "espresso", "sake", "sugar", "cappuccino",
+                     "latte", "lemonade", "whiskey", "cream", "snack"})
+# Sizes of a bed, never its kind: "a double bed", "a queen bed" are beds.
+_BED_SIZES = frozenset({"double", "queen", "king", "single", "full"})
+# Words before a head that say how it is lit or where it lives, never its kind: "a neon sign" is a
+# sign, "a barn cat" a cat.
+_NOT_A_KIND = frozenset({"neon", "barn", "farm", "yard", "alley", "street"})
 
 
 @dataclass
@@ -1611,6 +1617,9 @@ class Chunker:
         ('water cooler', 'cash register', 'drum kit'), not a description of it ('a wooden crate')."""
         if " " in noun or lexicon.is_setting(noun) or modifier in ("size", "sized", "banquet", "feast", "dinner"):
             return False  # "a king size bed" is a bed, so is "a banquet table"
+        if modifier in _SERVED and noun in ("cup", "jug", "bowl", "pitcher") or modifier in _NOT_A_KIND or (
+                noun == "bed" and modifier in _BED_SIZES):
+            return False  # "a milk jug", "a neon sign", "a barn cat", "a double bed"
         if noun in lexicon.PARTS and words.is_compound(modifier, noun) and lexicon.category(modifier) is None and (
                 not lexicon.is_setting(modifier)) and "ADJ" not in words.lemmas(modifier) and (
                 "NOUN" in words.lemmas(modifier) or modifier.endswith("ing")):
