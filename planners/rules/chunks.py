@@ -359,7 +359,16 @@ def match_count(words: list[str], i: int) -> tuple[int, int, bool] | None:
     for phrase, count, pair in _count_index().get(words[i], ()):
         if tuple(words[i:i + len(phrase)]) == phrase and (best is None or len(phrase) > best[0]):
             best = (len(phrase), count, pair)
+    if best is None and words[i] == "a" and i + 3 < len(words) and words[i + 1] in _GROUP_SIZES and (
+            words[i + 3] == "of"):
+        found = match_count([*words[:i + 1], *words[i + 2:]], i)  # "a small crowd of citizens": a crowd of them
+        if found is not None and found[0] == 3 and not found[2]:
+            best = (4, found[1], False)
     return best
+
+
+_GROUP_SIZES = frozenset({"small", "big", "large", "huge", "little", "tiny", "whole", "long", "noisy", "cheering",
+                          "happy", "curious"})
 
 
 # -- noun phrases ----------------------------------------------------------------------------
@@ -460,6 +469,7 @@ _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lex
             | frozenset({"because", "bc", "cuz", "coz", "bcuz", "bcoz"})  # the asker's reason starts
             | frozenset({"must", "should", "shall", "might", "would", "could"})  # "the cat must be grey"
             | frozenset({"meets"})  # "Edward Hopper meets Blade Runner": two looks
+            | frozenset({"goodbye", "goodnight", "farewell"})  # "hugging his girlfriend goodbye": how, not a thing
             | frozenset({"i", "i'd", "i'm", "i'll", "i've", "we", "we'd", "we're", "you", "you'd", "let's",
                          "he", "she", "they", "him", "them"})
             | lexicon.CHAT
@@ -493,6 +503,8 @@ _AGE_VERBS = frozenset({"turning", "turns", "turned", "turn", "aged", "age", "ag
 
 def _number(word: str) -> int | None:
     if word.isascii() and word.isdigit():
+        if len(word) == 4 and 1800 <= int(word) <= 2099:
+            return None  # "a 1957 convertible", "in 1979": a year, no count
         return min(int(word), 1000)
     return lexicon.NUMBER_WORDS.get(word)
 
@@ -1559,8 +1571,9 @@ class Chunker:
             candidates = [k for k in body if (not lexicon.is_adjective(words[k]) or k == last and k > first
                                               and is_concrete(words[k]) and words[k] not in lexicon.COLOURS
                                               and words[k] not in lexicon.MATERIALS
-                                              and (_can_be_noun(words[k - 1]) or lexicon.is_adjective(words[k - 1])))
-                          # ("old steam locomotive", "a 1950s convertible")
+                                              and (_can_be_noun(words[k - 1]) or lexicon.is_adjective(words[k - 1])
+                                                   or words[k - 1].isdigit()))
+                          # ("old steam locomotive", "a 1950s convertible", "a 1957 convertible")
                           and not _only_describes(words[k])
                           and words[k] not in ("and", "or", "&")
                           and not (words[k].endswith("ing") and k + 1 < len(words)

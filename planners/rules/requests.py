@@ -425,8 +425,9 @@ def _wants_a_thing(words: list[str], k: int, end: int) -> bool:
     not a picture ('I need a clean, diagram-like picture', 'a new channel avatar')."""
     if k < end and words[k] in ("is", "are"):
         k += 1  # "what i want is a scientist, …"
-    if k >= end or words[k] not in _ARTICLES and words[k] not in lexicon.NUMBER_WORDS and not words[k].isdigit():
-        return False
+    if k >= end or words[k] not in _ARTICLES | {"his", "her", "their", "your"} and words[k] not in lexicon.NUMBER_WORDS and (
+            not words[k].isdigit()):
+        return False  # ("I'd like her two cats on the card")
     phrase = []
     for word in words[k + 1:end]:
         if word in _ENDS or word in _LINKS or word in ("that", "which", "who", "and"):
@@ -766,7 +767,8 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     if found is None and j < end and words[j] in _ARTICLES and _frames_a_scene(words, j, end) and words[verb] in _WANT:
         return j  # "… and want an illustration of a barista …": the asking ends, the frame is read as such
     colon = next((m for m in range(j, end) if words[m] == ":"), None)
-    if found is None and colon is not None and any(w in _PICTURES for w in words[j:colon]) and not polite:
+    if found is None and colon is not None and any(w in _PICTURES for w in words[j:colon]) and not polite and not (
+            words[verb] in _WANT and _wants_a_thing(words, j, colon)):  # (but "I'd like her two cats on the card:")
         return colon  # "so I'd love a picture recreating that: a young man …": the asking runs to the colon
     if found is None and words[verb] in _WANT and j == verb + 1 and _wants_a_thing(words, j, end) and not polite and (
             words[k] in _FIRST_PERSON_ANY or words[k] in _THIRD_PERSON):

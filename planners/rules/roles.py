@@ -34,6 +34,9 @@ _PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "p
 # Parts of a room or a building that, named with "the" and nothing else, are where things are.
 _ROOM_PARTS = frozenset({"door", "window", "wall", "floor", "ceiling", "doorway", "entrance", "hallway", "staircase",
                          "stairs", "roof", "porch"})
+# The picture itself, said with "the" after a place word: "on the card", "across the top of the poster".
+_THE_PICTURE = frozenset({"card", "poster", "page", "cover", "flyer", "banner", "invitation", "image", "picture",
+                          "print", "thumbnail", "postcard", "label", "sticker"})
 # Fixtures of a room or a house that, named with "the" and nothing else, are drawn with where things are.
 _FIXTURES = frozenset({"windowsill", "sill", "railing", "railings", "banister", "mantel", "mantelpiece", "doorbell",
                        "doorstep", "threshold", "skirting"})
@@ -570,7 +573,9 @@ class NounPhrases:
         while at < len(self.chunks) and self.chunks[at].kind == "FILLER" and at == self.index + 2:
             at += 1  # "Luna is all black"
         after = self.chunks[at] if at < len(self.chunks) else None
-        if not self._capitalised(np) or nxt is None or nxt.kind != "COPULA" or after is None or after.np is None:
+        one = nxt is not None and self.tokens[nxt.start].low in ("is", "was", "'s")  # "Mittens is white": one, named
+        capitalised = self._capitalised(np) or one and np.plural and self._capitalised(dataclasses.replace(np, plural=False))
+        if not capitalised or nxt is None or nxt.kind != "COPULA" or after is None or after.np is None:
             return False
         said = [t.text for t in after.np.modifiers]
         named = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].parent is None
@@ -695,6 +700,9 @@ class NounPhrases:
             return True
         if np.noun in _LETTERING and kind != "NEG":
             return True  # "we'll add the words ourselves", "a title at the top": text is no box
+        if kind == "REL" and np.det == "the" and np.noun in _THE_PICTURE and not np.modifiers and not any(
+                m.noun.rsplit(" ", 1)[-1] == np.noun for m in self.out.mentions):
+            return True  # "her three goldfish on the card", "in the middle of the poster": the picture itself
         if _DECADE.fullmatch(np.noun or "") or np.noun in _DECADE_WORDS:
             return True  # "like a photo from the 80s", "1950s ad vibes": when, the picture's look
         if _NTH.fullmatch(np.noun or ""):
@@ -2632,6 +2640,13 @@ class NounPhrases:
         if again is not None:
             self._touch(again, role)
             return again
+        if role == "object" and np.count == 1 and self.tokens[np.start].low == "one" and np.noun is not None and (
+                not np.modifiers):
+            plural = next((i for i in reversed(range(len(self.out.mentions)))
+                           if self.out.mentions[i].noun == np.noun and self.out.mentions[i].count > 1), None)
+            if plural is not None:  # "3 red apples … a worm peeking out of one apple": one of those
+                self._touch(plural, role)
+                return plural
         said_firmly = {t.low for t in self.tokens[max(0, np.start - 1):np.start + 3]} & {"the", "only", "just"}
         if np.count == 1 and said_firmly and not np.plural and np.noun is not None:
             same = [i for i, m in enumerate(self.out.mentions) if m.noun == np.noun and m.count == 1]
