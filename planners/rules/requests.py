@@ -101,6 +101,7 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
         else:
             spans += _spans_in(words, start, end)
         spans += _reasons(words, start, end, spans)
+        spans += _purposes_after_the_picture(words, start, end, spans)
         asked_up_to = max([b for a, b in spans if start <= a < end] + [start])
         scene_seen = scene_seen or _scene_after(words[:end], asked_up_to) or any(
             lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in words[asked_up_to:end])
@@ -282,6 +283,21 @@ def _reasons(words: list[str], start: int, end: int, spans: list[tuple[int, int]
             stop = k + 1
             while stop < end and words[stop] not in _ENDS:
                 stop += 1
+            out.append((k, stop))
+    return out
+
+
+def _purposes_after_the_picture(words: list[str], start: int, end: int,
+                                spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'i need a pic of my 3 chickens for our farm stand sign.': after a picture asked for, what it
+    is for, up to the end of its clause, names nothing."""
+    out = []
+    for k in range(start + 1, end - 1):
+        if words[k] != "for" or words[k + 1] not in _POSSESSIVE | {"his", "her", "their"} or any(
+                a <= k < b for a, b in spans + out) or not any(w in _PICTURES for w in words[start:k]):
+            continue
+        stop = _clause_end(words, k + 1, end)
+        if stop - k <= 6 and (stop >= end or words[stop] in _ENDS) and words[stop - 1] in _PICTURES | {"sign", "menu"}:
             out.append((k, stop))
     return out
 

@@ -2499,8 +2499,8 @@ class NounPhrases:
                 not (self._capitalised(np) and self._said_again(np) is not None)) and (
                 lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL)) and not (
                 kind == "COMMA" and self.out.mentions and self._tagged_thing(np, self._look_before())) and not (
-                self._shares_the_article(np, kind)):
-            return  # bare unknown words ("digital art", "4k"): style, not things; but "mailman in shorts"
+                self._shares_the_article(np, kind)) and not self._dressed_next():
+            return  # bare unknown words ("digital art", "4k"): style, not things; but "mailman in shorts", "boss in a grey suit"
         lit = np.noun == "light" and np.det is None and any(t.low in _LIGHT_SETUPS for t in np.modifiers)
         counted = (np.count or 0) >= 2 and not np.vague and words.is_concrete(np.noun or "")  # "two clouds"
         if np.noun in lexicon.STYLE_WORDS and not counted and (
