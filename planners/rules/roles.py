@@ -705,8 +705,8 @@ class NounPhrases:
             return True  # "her three goldfish on the card", "in the middle of the poster": the picture itself
         if _DECADE.fullmatch(np.noun or "") or np.noun in _DECADE_WORDS:
             return True  # "like a photo from the 80s", "1950s ad vibes": when, the picture's look
-        if _NTH.fullmatch(np.noun or ""):
-            return True  # "for his 60th", "our 40th": an occasion
+        if _NTH.fullmatch(np.noun or "") or (np.noun or "").isdigit():
+            return True  # "for his 60th", "our 40th": an occasion; "a photo from 1987": a year
         if np.noun in _INDEFINITE_PRONOUNS and (not np.modifiers or np.noun in ("thing", "things", "stuff")) and (
                 kind != "NEG" or not np.modifiers):
             return True  # "waiting for someone to buy them", "the whole thing": nobody in particular
