@@ -1513,6 +1513,10 @@ class Chunker:
         first, last = body[0], body[-1]
         if first == last and np.det in ("a", "an", "the") and words[first] in lexicon.MEMBER_ORDINALS:
             return last + 1, last + 1  # "a third asleep under a tree", "the second an elf": one of them
+        if last > first and words[first] == "other" and np.det == "the" and all(
+                words[k] in lexicon.COLOURS or words[k] in lexicon.COLOUR_SHADES or lexicon.is_adjective(words[k])
+                for k in body[1:]):
+            return last + 1, last + 1  # "one is black, the other ginger": the other one, said to be ginger
         found = None
         for j in range(last, first - 1, -1):
             found = _known_noun_at(words, j, first)

@@ -441,6 +441,10 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         # unless it is placed by the members ("a band of four musicians, a drummer, …, with a music
         # stand in front of each of them")
         placed = {r.subject for r in self.out.relations if r.object in listed}
+        if kind == priors.FURNITURE and source.noun in priors.NOUNS:
+            listed = [i for i in listed if self.out.mentions[i].noun == source.noun
+                      or self.out.mentions[i].noun not in priors.NOUNS]
+            # ("a nightstand on each side — a lamp on the left one, an alarm clock on the right one": things of their own)
         members = [i for i in listed if self.out.mentions[i].category == kind or (
             self.out.mentions[i].category is None and i not in placed
             and not (kind == priors.PERSON and _a_thing(self.out.mentions[i].noun)))]

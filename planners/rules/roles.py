@@ -1318,6 +1318,8 @@ class NounPhrases:
         if said in (["the", "other"], ["another"], ["the", "last"]) or len(said) == 2 and said[0] == "the" and (
                 said[1] in lexicon.MEMBER_ORDINALS):
             first = "one"  # "one with a beard and the other in a vest", "the first a knight, the second an elf"
+        elif said[:2] == ["the", "other"] and words and self._distribute([w for w in words if w.lower() != "other"]):
+            return True  # "one is black, the other ginger": the other of them, said to be ginger
         if words and np.count == 1 and first == "one" and self._distribute(words):
             return True
         nxt = self._next()
@@ -1538,10 +1540,12 @@ class NounPhrases:
         if np.start > 0 and self.tokens[np.start - 1].low in ("and", "plus") and self._next_kind() == "OF":
             return False  # "two glasses of water and one glass of red wine": one more, of its own
         last = self._plural_before()
-        if last is None:
-            return False
-        parent = last if self.out.mentions[last].parent is None else self.out.mentions[last].parent
-        if self.out.mentions[parent].noun != np.noun or self.out.mentions[parent].count < 1:
+        parent = None if last is None else last if self.out.mentions[last].parent is None else self.out.mentions[last].parent
+        if parent is None or self.out.mentions[parent].noun != np.noun:
+            # "Two cats on a low bookcase. One cat is black, …": the plural of that noun named before
+            parent = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun == np.noun
+                           and self.out.mentions[i].parent is None and self.out.mentions[i].count >= 2), None)
+        if parent is None or self.out.mentions[parent].noun != np.noun or self.out.mentions[parent].count < 1:
             return False
         self._split(parent, [])
         return True
