@@ -42,6 +42,7 @@ for _side in ("left", "right"):
 for _side in ("left", "right"):
     _phrase("SIDE", f"{_side} of", f"on|to|at {_POSS.replace('the|', '')} {_side}|{_side}-hand side?",
             f"on|to|at {_POSS.replace('the|', '')} {_side} hand side")
+_phrase("SIDE", "next to", f"at|around|by {_POSS.replace('the|', '')} base")  # "two lemons at its base": by it
 for _x in ("left", "right"):
     for _y, _ys in (("top", "top|upper"), ("bottom", "bottom|lower")):
         _phrase("ZONE", (_x, _y), f"in|at|on the {_ys} {_x} corner|side|part|half?", f"in|at|on the {_y}-{_x} corner?",

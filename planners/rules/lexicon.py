@@ -95,7 +95,7 @@ ADJECTIVES = COLOURS | COLOUR_SHADES | MATERIALS | PATTERNS | SHAPES | _words(
     "happy sad angry smiling laughing crying cute pretty beautiful handsome ugly scary friendly "
     "shiny glossy matte rusty dusty dirty clean wet dry broken cracked shiny sparkling glowing "
     "soft hard smooth rough fuzzy hairy curly wavy straight bald bearded spiky "
-    "hot cold warm cool frozen melting burning empty full open closed heavy light "
+    "hot cold warm cool frozen melting burning empty full open closed heavy light blank bare spare sturdy "
     "fresh ripe rotten sliced cut whole half wild tame domestic sleepy lazy playful curious "
     "realistic photorealistic detailed cinematic cartoon animated stylized miniature "
     "electric vintage fancy elegant simple plain ornate decorative colorful colourful "

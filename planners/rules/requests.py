@@ -56,7 +56,7 @@ _PICTURES = frozenset(
     "photograph photographs painting artwork art worksheet page card cover wallpaper banner thumbnail header flyer "
     "sticker print something one clipart graphic visual slide slides presentation logo icon shot shots post template "
     "promo ad ads listing content reel headshot headshots snapshot render ref refs reference splash zine comic "
-    "comics cover spread mockup mock-up moodboard".split())
+    "comics cover spread mockup mock-up moodboard layout composition".split())
 _ARTICLES = frozenset("a an the some one my our this".split())
 # Where a clause ends.
 _ENDS = frozenset({":", ",", "-", "\u2013", "\u2014", "(", ")", *SENTENCE_END})

@@ -135,7 +135,7 @@ _PLAIN_PEOPLE = frozenset({"man", "woman", "boy", "girl", "lady", "guy", "gentle
                            "youngster"})
 # Where in a place: "at the edge of the lake" is by the lake, which stays the setting.
 _PLACE_PARTS = frozenset({"edge", "side", "end", "middle", "center", "centre", "corner", "top", "bottom", "shore",
-                          "bank", "heart", "outskirts", "entrance", "foot"})
+                          "bank", "heart", "outskirts", "entrance", "foot", "base"})
 # Words that make a picture an object one can hold or hang: "a framed photograph of ...".
 # What is done to a print by hand: "a framed photo" is an object, never the picture itself.
 _HANDLED_OBJECT_WORDS = frozenset({"framed", "printed", "crumpled", "torn", "signed", "laminated"})
