@@ -1948,6 +1948,8 @@ class NounPhrases:
         a list knows and not people; stuff ('coffee', 'fruit') stays in the holder's caption."""
         if np.noun is None or lexicon.category(np.noun) == priors.PERSON:
             return False
+        if np.noun == "glasses" and not np.pair:
+            np.noun, np.plural = "glass", True  # "a tray of glasses": drinking glasses, not a pair of spectacles
         last = np.noun.rsplit(" ", 1)[-1]
         if lexicon.category(np.noun) is None and not words.is_concrete(last) and not (
                 np.plural and words.can_be(last, "NOUN") and not words.is_place(last)):
@@ -2605,7 +2607,7 @@ class NounPhrases:
             return True  # "grim reaper and a cheerful little girl": one of two, the other said with "a"
         return (nxt is not None and (nxt.kind in ("REL", "VERB", "WITH") or nxt.kind == "DETAIL" and nxt.value != "about")
                 # ("eraser shaped like a strawberry"; but "How about a bus …" asks)
-                and words.can_be((np.noun or "").rsplit(" ", 1)[-1], "NOUN")
+                and (words.can_be(head, "NOUN") or words.is_concrete(head))  # ("clothesline": WordNet's only)
                 and np.noun not in lexicon.STYLE_WORDS and np.noun not in lexicon.ABSTRACT and not np.modifiers)
 
     @staticmethod
