@@ -34,6 +34,9 @@ _PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "p
 # Parts of a room or a building that, named with "the" and nothing else, are where things are.
 _ROOM_PARTS = frozenset({"door", "window", "wall", "floor", "ceiling", "doorway", "entrance", "hallway", "staircase",
                          "stairs", "roof", "porch"})
+# Groups people come from, never drawn as one: "from my class", "from our club".
+_GROUPS_OF_PEOPLE = frozenset({"class", "club", "school", "office", "church", "league", "troop", "unit", "company",
+                               "department", "neighborhood", "neighbourhood", "village", "town", "family"})
 # The picture itself, said with "the" after a place word: "on the card", "across the top of the poster".
 _THE_PICTURE = frozenset({"card", "poster", "page", "cover", "flyer", "banner", "invitation", "image", "picture",
                           "print", "thumbnail", "postcard", "label", "sticker"})
@@ -700,6 +703,9 @@ class NounPhrases:
             return True
         if np.noun in _LETTERING and kind != "NEG":
             return True  # "we'll add the words ourselves", "a title at the top": text is no box
+        if kind == "PREP" and link[1] == "from" and np.det in ("my", "our", "his", "her", "their", "the") and (
+                (np.noun or "").rsplit(" ", 1)[-1] in lexicon.COLLECTIVES | _GROUPS_OF_PEOPLE) and not np.plural:
+            return True  # "two goalies from my U14 squad", "three kids from my class": whose they are, not drawn
         if kind == "REL" and np.det == "the" and np.noun in _THE_PICTURE and not np.modifiers and not any(
                 m.noun.rsplit(" ", 1)[-1] == np.noun for m in self.out.mentions):
             return True  # "her three goldfish on the card", "in the middle of the poster": the picture itself
