@@ -66,7 +66,7 @@ COLOURS = _words(
 )
 COLOUR_SHADES = _words("light dark pale bright deep pastel neon vivid hot baby royal sky navy dusty")
 MATERIALS = _words(
-    "wooden wood metal metallic steel iron glass plastic leather silk cotton wool woolen woollen "
+    "soy beeswax wooden wood metal metallic steel iron glass plastic leather silk cotton wool woolen woollen "
     "knitted knit denim stone marble brick paper cardboard ceramic porcelain clay velvet suede chalk "
     "straw wicker bamboo concrete crystal rubber fur furry fluffy lace linen satin tin chrome "
     "golden silver bronze copper brass felt fleece canvas corduroy tweed cashmere jade ice "
