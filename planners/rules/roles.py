@@ -39,7 +39,7 @@ _GROUPS_OF_PEOPLE = frozenset({"class", "club", "school", "office", "church", "l
                                "department", "neighborhood", "neighbourhood", "village", "town", "family"})
 # The picture itself, said with "the" after a place word: "on the card", "across the top of the poster".
 _THE_PICTURE = frozenset({"card", "poster", "page", "cover", "flyer", "banner", "invitation", "image", "picture",
-                          "print", "thumbnail", "postcard", "label", "sticker"})
+                          "print", "thumbnail", "postcard", "label", "sticker", "spread"})
 # Fixtures of a room or a house that, named with "the" and nothing else, are drawn with where things are.
 _FIXTURES = frozenset({"windowsill", "sill", "railing", "railings", "banister", "mantel", "mantelpiece", "doorbell",
                        "doorstep", "threshold", "skirting"})
