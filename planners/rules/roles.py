@@ -34,6 +34,9 @@ _PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "p
 # Parts of a room or a building that, named with "the" and nothing else, are where things are.
 _ROOM_PARTS = frozenset({"door", "window", "wall", "floor", "ceiling", "doorway", "entrance", "hallway", "staircase",
                          "stairs", "roof", "porch"})
+# Times of day and year that make "sun" the light of the picture: "afternoon sun", "winter sun".
+_TIMES_OF_DAY = frozenset({"morning", "afternoon", "evening", "midday", "noon", "late", "early", "winter", "summer",
+                           "autumn", "fall", "spring"})
 # Groups people come from, never drawn as one: "from my class", "from our club".
 _GROUPS_OF_PEOPLE = frozenset({"class", "club", "school", "office", "church", "league", "troop", "unit", "company",
                                "department", "neighborhood", "neighbourhood", "village", "town", "family"})
@@ -42,7 +45,7 @@ _THE_PICTURE = frozenset({"card", "poster", "page", "cover", "flyer", "banner", 
                           "print", "thumbnail", "postcard", "label", "sticker", "spread"})
 # Fixtures of a room or a house that, named with "the" and nothing else, are drawn with where things are.
 _FIXTURES = frozenset({"windowsill", "sill", "railing", "railings", "banister", "mantel", "mantelpiece", "doorbell",
-                       "doorstep", "threshold", "skirting"})
+                       "doorstep", "threshold", "skirting", "armrest", "crosswalk"})
 # Words after a name that make it the picture's look: "degas inspired", "ghibli style".
 _STYLE_MARKS = frozenset({"inspired", "style", "styled", "esque", "vibes", "vibe", "aesthetic", "feeling", "energy"})
 # Buildings named as things in a list (not "in a church"): drawn as a thing of their own.
@@ -711,6 +714,8 @@ class NounPhrases:
             return True  # "her three goldfish on the card", "in the middle of the poster": the picture itself
         if _DECADE.fullmatch(np.noun or "") or np.noun in _DECADE_WORDS:
             return True  # "like a photo from the 80s", "1950s ad vibes": when, the picture's look
+        if np.noun == "sun" and np.det is None and any(t.low in _TIMES_OF_DAY for t in np.modifiers):
+            return True  # "afternoon sun through the blinds", "late afternoon sun": the light, not a sun to draw
         if _NTH.fullmatch(np.noun or "") or (np.noun or "").isdigit():
             return True  # "for his 60th", "our 40th": an occasion; "a photo from 1987": a year
         if np.noun in _INDEFINITE_PRONOUNS and (not np.modifiers or np.noun in ("thing", "things", "stuff")) and (
@@ -2138,7 +2143,8 @@ class NounPhrases:
         not a number of things to place. True when handled."""
         room_part = (np.noun in _ROOM_PARTS and not np.plural and not np.modifiers and link[0] == "REL"
                      and (self._next_is_end() or self._next_kind() in ("WITH", "VERB", "REL", "ZONE") and link[1] != "on"))
-        room_part = room_part or np.noun in _FIXTURES and not np.plural and not np.modifiers and link[0] in ("REL", "PREP")
+        room_part = room_part or np.noun in _FIXTURES and not np.plural and not np.modifiers and link[0] in (
+            "REL", "PREP", "VERB")  # (and "ringing the doorbell")
         # ("a cat on the windowsill", "leaning on the railing": the room's or the house's, drawn with it)
         # ("a retriever sleeps by the door.", "beneath the window,", "stands beneath the window with …")
         if np.noun == "window" and np.count is None and link[0] in ("REL", "PREP") and self.out.mentions and (
