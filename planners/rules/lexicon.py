@@ -124,7 +124,7 @@ PARTS_MORE = _words("tooth windshield windscreen bumper headlight headlights tai
                     "hole holes crack cracks tiptoe tiptoes")
 CLOTHING = CLOTHING | _words("blanket collar harness bandana tutu tiara sash vest shirts beanie scrubs kit "
                              "spacesuit lab-coat sundress hoodies overcoat trenchcoat turtleneck camouflage "
-                             "armour armor fatigues leotard wetsuit apron visor")
+                             "armour armor fatigues leotard wetsuit apron visor fleece chaps")
 CLOTHING = CLOTHING | _words("onesie diaper nappy tracksuit dungarees bib tunic toga anorak windbreaker romper kilt "
                              "sarong fedora balaclava headscarf sombrero stetson clogs loafers oilskin oilskins "
                              "waders lederhosen dirndl hanbok qipao cheongsam abaya burqa kaftan caftan dashiki "
@@ -428,7 +428,7 @@ ANIMAL_FORMS: dict[str, frozenset[str]] = {
 PLURALIA_TANTUM = _words(
     "scissors skis glasses sunglasses aviators shades goggles spectacles jeans pants trousers shorts leggings tights "
     "pajamas pyjamas binoculars tongs pliers headphones earphones overalls clothes chopsticks "
-    "sweatpants underpants noodles spaghetti trunks swim-trunks"
+    "sweatpants underpants noodles spaghetti trunks swim-trunks chaps"
 )
 
 IRREGULAR_PLURALS: dict[str, str] = {

@@ -1621,6 +1621,7 @@ class NounPhrases:
     def _split(self, parent: int, words: list[str]) -> None:
         source = self.out.mentions[parent]
         source.count -= 1
+        self.each = self.both = False  # "both in white jackets, one tasting a sauce": that one alone
         said = [t.low for t in self.tokens[self.chunks[self.index].start:self.chunks[self.index].end]]
         if source.uncounted and said[:2] in (["the", "other"], ["the", "last"]):
             source.count = 0  # "my grandkids …, one in red and the other in blue": two, all named
@@ -2402,7 +2403,9 @@ class NounPhrases:
             return False  # "naps in his recliner", "sitting in a pink tub": a made thing, though no list of ours knows it
         if wearer is None:
             return False
-        self._attach(self.out.mentions[wearer], self._link_text(np), np)
+        wearers = [i for i in self.group if self.out.mentions[i].is_person] if self.each and self.both else []
+        for index in wearers if len(wearers) > 1 else [wearer]:  # "both in blue scrubs and masks": each wears them
+            self._attach(self.out.mentions[index], self._link_text(np), np)
         self.continuing = ("WEAR", self._link_text(np))
         return True
 
