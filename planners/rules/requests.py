@@ -43,7 +43,7 @@ _TELLS = frozenset("run runs sell sells opened open started start own work teach
                    "learning studying practicing practising new putting doing making drawing writing creating "
 
                    "organize organise organizing organising planning plan host hosting".split())
-_IMAGINING = frozenset("imagining picturing envisioning dreaming imagine picture envision remember".split())
+_IMAGINING = frozenset("imagining picturing envisioning dreaming imagine picture envision remember thinking".split())
 _FIRST_PERSON = frozenset({"i", "we"})
 _FIRST_PERSON_BE = frozenset({"i'm", "im", "we're"})  # the tokenizer keeps "i'm" whole
 _FIRST_PERSON_ANY = _FIRST_PERSON | _FIRST_PERSON_BE | frozenset({"i'd", "i'll", "i've", "we'd", "we've", "we'll"})
@@ -56,7 +56,7 @@ _PICTURES = frozenset(
     "photograph photographs painting artwork art worksheet page card cover wallpaper banner thumbnail header flyer "
     "sticker print something one clipart graphic visual slide slides presentation logo icon shot shots post template "
     "promo ad ads listing content reel headshot headshots snapshot render ref refs reference splash zine comic "
-    "comics cover spread mockup mock-up moodboard layout composition".split())
+    "comics cover spread mockup mock-up moodboard layout composition close-up closeup vignette".split())
 _ARTICLES = frozenset("a an the some one my our this".split())
 # Where a clause ends.
 _ENDS = frozenset({":", ",", "-", "\u2013", "\u2014", "(", ")", *SENTENCE_END})
@@ -682,7 +682,10 @@ def _tells(words: list[str], k: int, end: int) -> int | None:
     j = _skip(words, k + 1, end, {"just", "also", "recently", "currently", "actually", "keep", "still", "often"})
     if j < end and words[j] in _IMAGINING:
         # "I keep imagining one moment from my novel: the keeper's daughter …": up to the colon only
-        return next((m for m in range(j, end) if words[m] == ":"), None)
+        colon = next((m for m in range(j, end) if words[m] == ":"), None)
+        if colon is None and j + 1 < end and (words[j + 1] in ("a", "an") or words[j + 1] in lexicon.NUMBER_WORDS):
+            return j + 1  # "I'm thinking a round glass fishbowl on a shelf …": the scene follows
+        return colon
     if words[k] in _FIRST_PERSON_BE and j < end and words[j] in _TELLS:
         return _clause_end(words, j + 1, end)  # "i'm planning my daughter's wedding"
     if j < end and words[j] in _BE and j + 1 < end and words[j + 1] in _TELLS:
@@ -892,6 +895,9 @@ def _purpose_first(words: list[str], k: int, end: int) -> int | None:
     j = k + 1
     while j < end and words[j] not in _ENDS and not (words[j] in _FIRST_PERSON_ANY
                                                      and j + 1 < end and words[j + 1] not in _ENDS):
+        if j > k + 2 and words[j] in ("a", "an", "the") and _scene_after(words[:end], j) and (
+                j + 2 < end and any(w in lexicon.COPULAS for w in words[j + 1:j + 4])):
+            return j  # "For my game night the villain is an old sorcerer …": the scene's own subject
         j += 1
     return j
 

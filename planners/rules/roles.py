@@ -37,6 +37,9 @@ _ROOM_PARTS = frozenset({"door", "window", "wall", "floor", "ceiling", "doorway"
 # Times of day and year that make "sun" the light of the picture: "afternoon sun", "winter sun".
 _TIMES_OF_DAY = frozenset({"morning", "afternoon", "evening", "midday", "noon", "late", "early", "winter", "summer",
                            "autumn", "fall", "spring"})
+# Words for whoever a picture shows, which say nothing of what it is: "the character is a goblin".
+_STANDS_IN = frozenset({"character", "hero", "heroine", "villain", "mascot", "protagonist", "subject", "star",
+                        "model", "figure"})
 # Groups people come from, never drawn as one: "from my class", "from our club".
 _GROUPS_OF_PEOPLE = frozenset({"class", "club", "school", "office", "church", "league", "troop", "unit", "company",
                                "department", "neighborhood", "neighbourhood", "village", "town", "family"})
@@ -298,6 +301,12 @@ class NounPhrases:
         mention = self.out.mentions[self.group[0]]
         if np.noun == mention.noun:
             mention.modifiers.extend(t.text for t in np.modifiers if t.text not in mention.modifiers)
+        elif mention.noun in _STANDS_IN and mention.count == 1 and (
+                lexicon.category(np.noun) is not None or words.is_concrete(np.noun.rsplit(" ", 1)[-1])):
+            # "This week's character is a short green goblin": the goblin, named so
+            mention.noun = mention.head = np.noun
+            mention.category = lexicon.category(np.noun)
+            mention.modifiers = [t.text for t in np.modifiers]
         elif lexicon.category(np.noun) == mention.category:
             mention.add_detail("who is" if mention.is_person else "that is", self._words_of(np), np.noun)
 
