@@ -79,7 +79,7 @@ MATERIALS = _words(
 # Trees whose names also name their wood: "an oak desk" is a desk, "a single oak" a tree.
 WOODS = _words("oak pine walnut maple cedar birch ash beech elm cherry willow spruce fir redwood")
 PATTERNS = _words(
-    "striped stripy plaid checkered checked chequered polka-dot polka-dotted dotted spotted "
+    "patchwork striped stripy plaid checkered checked chequered polka-dot polka-dotted dotted spotted "
     "speckled floral flowered patterned tartan camouflage camo paisley leopard-print zebra-striped "
     "tiger-striped houndstooth argyle gingham tie-dye tie-dyed sequined embroidered"
 )

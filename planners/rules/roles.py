@@ -34,6 +34,8 @@ _PURE_FRAMES = frozenset({"photo", "photograph", "image", "shot", "snapshot", "p
 # Parts of a room or a building that, named with "the" and nothing else, are where things are.
 _ROOM_PARTS = frozenset({"door", "window", "wall", "floor", "ceiling", "doorway", "entrance", "hallway", "staircase",
                          "stairs", "roof", "porch"})
+# Words that say things lie in a heap or a row: never parts of something ("3 stacked tires").
+_HEAPED = frozenset({"stacked", "piled", "scattered", "spare", "heaped"})
 # Times of day and year that make "sun" the light of the picture: "afternoon sun", "winter sun".
 _TIMES_OF_DAY = frozenset({"morning", "afternoon", "evening", "midday", "noon", "late", "early", "winter", "summer",
                            "autumn", "fall", "spring"})
@@ -360,8 +362,10 @@ class NounPhrases:
         just = self.index >= 1 and self.chunks[self.index - 1].kind == "FILLER"  # ", just a loose braid"
         if np.noun not in lexicon.PARTS or not self.sentence_subjects or not (np.det is None or just):
             return False
-        if any(t.low in _GROWN for t in np.modifiers):
-            return False  # "two tall potted palms": plants, not hands
+        if any(t.low in _GROWN or t.low in _HEAPED for t in np.modifiers):
+            return False  # "two tall potted palms": plants, not hands; "3 stacked tires": things, not wheels
+        if self._next_kind() == "REL" and (np.count or 1) > 2:
+            return False  # "12 buns on a tray": things placed, not a hairdo
         nxt = self._next()
         done_to = nxt is not None and nxt.kind == "VERB" and (np.count or 1) == 1 and (
             self.tokens[nxt.start].low.endswith("ed") or self.tokens[nxt.start].low == "missing")
@@ -1389,6 +1393,20 @@ class NounPhrases:
         child.count, source.count = count, source.count - (count - 1)
         return True
 
+    def _per_each(self, np: NounPhrase, link) -> bool:
+        """'3 desks in a row, 2 monitors per desk': so many for every one of a plural named before,
+        not one more of it. True when handled."""
+        if link[0] != "PREP" or link[1] != "per" or np.noun is None or np.plural or self.last is None:
+            return False
+        plural = next((i for i in reversed(range(len(self.out.mentions)))
+                       if self.out.mentions[i].noun == np.noun and self.out.mentions[i].count > 1), None)
+        if plural is None or plural == self.last:
+            return False
+        placed = self.out.mentions[self.last]
+        placed.count = min(placed.count * self.out.mentions[plural].count, 24)
+        self.out.relations.append(Relation(self.last, "on", plural))
+        return True
+
     def _held_one_again(self, np: NounPhrase, link) -> bool:
         """'a girl holding a red balloon, a boy holding a blue one': "a … one" after a verb that holds
         is one more of what someone held before, held so."""
@@ -2088,7 +2106,7 @@ class NounPhrases:
         """A noun phrase after a relation, a preposition or a verb: the thing it names, related to
         the subjects; or no thing at all (a part, a place, a garment, the camera)."""
         subjects = self._object_subjects(link[0])
-        if self._not_a_thing(np, link, subjects) or self._between(np, link, subjects):
+        if self._per_each(np, link) or self._not_a_thing(np, link, subjects) or self._between(np, link, subjects):
             return
         if self._known_surroundings(np, link):
             return
@@ -2529,7 +2547,9 @@ class NounPhrases:
                 not (self._capitalised(np) and self._said_again(np) is not None)) and (
                 lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL)) and not (
                 kind == "COMMA" and self.out.mentions and self._tagged_thing(np, self._look_before())) and not (
-                self._shares_the_article(np, kind)) and not self._dressed_next():
+                self._shares_the_article(np, kind)) and not self._dressed_next() and not (
+                words.is_concrete((np.noun or "").rsplit(" ", 1)[-1]) and any(t.low in lexicon.COLOURS for t in np.modifiers)):
+            # (but "…, cherry red vintage convertible, …": a thing WordNet knows, with its colour)
             return  # bare unknown words ("digital art", "4k"): style, not things; but "mailman in shorts", "boss in a grey suit"
         lit = np.noun == "light" and np.det is None and any(t.low in _LIGHT_SETUPS for t in np.modifiers)
         counted = (np.count or 0) >= 2 and not np.vague and words.is_concrete(np.noun or "")  # "two clouds"
