@@ -1115,8 +1115,7 @@ class Chunker:
             if j > first and seen.has_noun and word in ("just", "still", "already", "finally", "also", "always") and (
                     j + 1 < len(words) and _is_verb_form(words[j + 1])):
                 break  # "my dog Biscuit just turned 10": the verb's adverb, after the thing
-            if j > first and seen.has_noun and word in ("center", "centre", "middle") and (
-                    self.words[j + 1:j + 2] in ([","], ["."], [";"]) or j + 1 == len(words)) and (
+            if j > first and seen.has_noun and self._centre_before_a_stop(j) and (
                     is_concrete(singular(words[j - 1])[0]) or lexicon.category(singular(words[j - 1])[0]) is not None) and (
                     not is_compound(words[j - 1], word)) and f"{words[j - 1]} {word}" not in lexicon.COMPOUND_NOUNS:
                 break  # "tent centre.", "laptop center,": where the thing goes, in a terse note
@@ -1136,9 +1135,12 @@ class Chunker:
     def _terse_centre(self, i: int, previous: Chunk | None) -> bool:
         """'centre' or 'center' right after a thing's name and before a comma or the sentence's end,
         in terse notes ('tent centre.', 'seagull centre, mid-flight.')."""
+        return self._centre_before_a_stop(i) and previous is not None and previous.kind == "NP" and (
+            previous.end == i) and previous.np is not None and previous.np.noun is not None
+
+    def _centre_before_a_stop(self, i: int) -> bool:
         after = self.words[i + 1] if i + 1 < len(self.words) else "."
-        return self.words[i] in ("center", "centre", "middle") and previous is not None and previous.kind == "NP" and (
-            previous.end == i) and after in (",", ".", ";") and previous.np is not None and previous.np.noun is not None
+        return self.words[i] in ("center", "centre", "middle") and after in (",", ".", ";")
 
     def _has_a_garment(self, i: int, previous: Chunk | None) -> bool:
         """'has'/'have' after someone, then 'a' and words that end in a garment ('the first has a pink

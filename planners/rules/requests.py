@@ -88,10 +88,8 @@ _PRONOUNS_FOR_SOMEONE = frozenset({"he", "she", "him", "her", "his", "they", "th
 def request_spans(words: list[str]) -> list[tuple[int, int]]:
     """[start, end) token ranges that are the asker talking about the request, in order."""
     spans: list[tuple[int, int]] = []
-    start = 0
     scene_seen = False  # whether a sentence before this one named something to draw
-    while start < len(words):
-        end = _sentence_end(words, start)
+    for start, end in _sentences(words):
         if _preamble_sentence(words, start, end) or _story_sentence(words, start, end) or (
                 scene_seen and _story_after_the_scene(words, start, end)):
             spans.append((start, end))  # "Trying to plan a street shot before I go out with my Leica." (the scene follows)
@@ -106,7 +104,6 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
         scene_seen = scene_seen or _scene_after(words[:end], asked_up_to) or any(
             lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in words[asked_up_to:end])
         # ("teenagers skateboarding in a skatepark, …": bare plurals name things too)
-        start = end + 1
     spans += _story_before_the_scene(words, spans)
     return sorted(spans)
 
@@ -116,6 +113,7 @@ _OPENERS = _GREETINGS | {",", "and", "then", "but", "now", "also", "oh"}
 
 
 def _sentences(words: list[str]) -> list[tuple[int, int]]:
+    """[start, end) of each sentence, its mark left out."""
     out, start = [], 0
     while start < len(words):
         end = _sentence_end(words, start)
@@ -140,6 +138,8 @@ def _story_before_the_scene(words: list[str], spans: list[tuple[int, int]]) -> l
     first_of_scene = _skip(words, scene_start, sentences[scene][1], _OPENERS)
     opened_by_a_thing = _opens_with_a_thing(words, *sentences[scene]) or words[first_of_scene] == "the" and (
         _doing_now(words, first_of_scene + 1, sentences[scene][1]))
+    pointed_back = _pointed_at_later(words, scene_start)  # "My dog is old. Draw him asleep."
+    drawn_back = _drawn_by_pronoun(words, scene_start)
     for start, end in sentences[:scene]:
         said = words[start:end]
         if not said:
@@ -156,9 +156,7 @@ def _story_before_the_scene(words: list[str], spans: list[tuple[int, int]]) -> l
         if story and not told and not opened_by_a_thing and _shows_or_draws(said):
             story = False  # "I want a portrait of my dog. A red bandana on him …" (but "… a portrait of our
             # villain …. A gaunt outlaw in a long black duster …" names him anew)
-        people = any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in said
-                     if w not in _FIRST_PERSON_ANY and w.isalpha())
-        if story and (people and _pointed_at_later(words, scene_start) or _drawn_by_pronoun(words, scene_start)):
+        if story and (pointed_back and _names_someone(said) or drawn_back):
             story = False  # "My dog is old. Draw him asleep."
         if story and not told:
             out.append((start, end))
@@ -293,13 +291,23 @@ def _purposes_after_the_picture(words: list[str], start: int, end: int,
     is for, up to the end of its clause, names nothing."""
     out = []
     for k in range(start + 1, end - 1):
-        if words[k] != "for" or words[k + 1] not in _POSSESSIVE | {"his", "her", "their"} or any(
-                a <= k < b for a, b in spans + out) or not any(w in _PICTURES for w in words[start:k]):
+        if any(a <= k < b for a, b in spans + out) or not any(w in _PICTURES for w in words[start:k]):
             continue
-        stop = _clause_end(words, k + 1, end)
-        if stop - k <= 6 and (stop >= end or words[stop] in _ENDS) and words[stop - 1] in _PICTURES | {"sign", "menu"}:
+        stop = _purpose_end(words, k, end, _PICTURES | {"sign", "menu"})
+        if stop is not None:
             out.append((k, stop))
     return out
+
+
+def _purpose_end(words: list[str], k: int, end: int, heads: frozenset[str]) -> int | None:
+    """Where 'for my …' from words[k] ends, when it is a short clause ending in one of `heads`
+    ('for her recital card', 'for our farm stand sign'): what the picture is for; else None."""
+    if words[k] != "for" or k + 1 >= end or words[k + 1] not in _POSSESSIVE | {"his", "her", "their"}:
+        return None
+    stop = _clause_end(words, k + 1, end)
+    if stop - k > 6 or stop < end and words[stop] not in _ENDS or words[stop - 1] not in heads:
+        return None
+    return stop
 
 
 def _preamble_sentence(words: list[str], start: int, end: int) -> bool:
@@ -353,9 +361,13 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     wants = next((m for m in range(start, end) if words[m] in _WANT or words[m] in _MODALS), None)
     if wants is not None and _wants_a_thing(words, wants + 1, end) and any(k < end for _, k in asking):
         return False  # "I want a dog and a cat." asks for them
-    people = any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in said
-                 if w not in _FIRST_PERSON_ANY and w.isalpha())
-    return not (people and _pointed_at_later(words, end + 1))
+    return not (_names_someone(said) and _pointed_at_later(words, end + 1))
+
+
+def _names_someone(said: list[str]) -> bool:
+    """Whether words name a person or an animal other than the asker."""
+    return any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in said
+               if w not in _FIRST_PERSON_ANY and w.isalpha())
 
 
 _FUNCTION_WORDS = (lexicon.DETERMINERS | lexicon.PRONOUNS | lexicon.POSSESSIVES | lexicon.PREPOSITIONS
@@ -875,13 +887,9 @@ def _named_picture(words: list[str], k: int, end: int) -> int | None:
 def _for_the_picture(words: list[str], k: int, end: int) -> int | None:
     """'…, for her recital card.', '… for our church newsletter': what the picture is for, a clause
     of its own after the scene (the clause's end), or None."""
-    if k == 0 or words[k] != "for" or words[k - 1] not in (",", "-", "(") or k + 1 >= end or words[k + 1] not in (
-            _POSSESSIVE | {"his", "her", "their"}):
+    if k == 0 or words[k - 1] not in (",", "-", "("):
         return None
-    stop = _clause_end(words, k + 1, end)
-    if stop - k > 6 or stop < end and words[stop] not in _ENDS or words[stop - 1] not in _PICTURES:
-        return None
-    return stop
+    return _purpose_end(words, k, end, _PICTURES)
 
 
 def _purpose_first(words: list[str], k: int, end: int) -> int | None:

@@ -44,7 +44,7 @@ _STANDS_IN = frozenset({"character", "hero", "heroine", "villain", "mascot", "pr
                         "model", "figure"})
 # Groups people come from, never drawn as one: "from my class", "from our club".
 _GROUPS_OF_PEOPLE = frozenset({"class", "club", "school", "office", "church", "league", "troop", "unit", "company",
-                               "department", "neighborhood", "neighbourhood", "village", "town", "family"})
+                               "department", "neighborhood", "neighbourhood", "village", "town"})  # and COLLECTIVES
 # The picture itself, said with "the" after a place word: "on the card", "across the top of the poster".
 _THE_PICTURE = frozenset({"card", "poster", "page", "cover", "flyer", "banner", "invitation", "image", "picture",
                           "print", "thumbnail", "postcard", "label", "sticker", "spread"})
@@ -1393,13 +1393,18 @@ class NounPhrases:
         child.count, source.count = count, source.count - (count - 1)
         return True
 
+    def _plural_named(self, noun: str | None, unparented: bool = False) -> int | None:
+        """The last mention of `noun` that is more than one (and, if asked, no member of another)."""
+        return next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun == noun
+                     and self.out.mentions[i].count > 1 and not (unparented and self.out.mentions[i].parent is not None)),
+                    None)
+
     def _per_each(self, np: NounPhrase, link) -> bool:
         """'3 desks in a row, 2 monitors per desk': so many for every one of a plural named before,
         not one more of it. True when handled."""
         if link[0] != "PREP" or link[1] != "per" or np.noun is None or np.plural or self.last is None:
             return False
-        plural = next((i for i in reversed(range(len(self.out.mentions)))
-                       if self.out.mentions[i].noun == np.noun and self.out.mentions[i].count > 1), None)
+        plural = self._plural_named(np.noun)
         if plural is None or plural == self.last:
             return False
         placed = self.out.mentions[self.last]
@@ -1522,8 +1527,7 @@ class NounPhrases:
             return True
         if np.det not in ("each", "every") or np.count is not None or np.noun is None:
             return False
-        plural = next((i for i in reversed(range(len(self.out.mentions)))
-                       if self.out.mentions[i].noun == np.noun and self.out.mentions[i].count > 1), None)
+        plural = self._plural_named(np.noun)
         if plural is None:
             return False
         if kind in ("REL", "PREP") and self.last is not None and self.last != plural:
@@ -1581,8 +1585,7 @@ class NounPhrases:
         parent = None if last is None else last if self.out.mentions[last].parent is None else self.out.mentions[last].parent
         if parent is None or self.out.mentions[parent].noun != np.noun:
             # "Two cats on a low bookcase. One cat is black, …": the plural of that noun named before
-            parent = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun == np.noun
-                           and self.out.mentions[i].parent is None and self.out.mentions[i].count >= 2), None)
+            parent = self._plural_named(np.noun, unparented=True)
         if parent is None or self.out.mentions[parent].noun != np.noun or self.out.mentions[parent].count < 1:
             return False
         self._split(parent, [])
@@ -2692,8 +2695,7 @@ class NounPhrases:
             return again
         if role == "object" and np.count == 1 and self.tokens[np.start].low == "one" and np.noun is not None and (
                 not np.modifiers):
-            plural = next((i for i in reversed(range(len(self.out.mentions)))
-                           if self.out.mentions[i].noun == np.noun and self.out.mentions[i].count > 1), None)
+            plural = self._plural_named(np.noun)
             if plural is not None:  # "3 red apples … a worm peeking out of one apple": one of those
                 self._touch(plural, role)
                 return plural
