@@ -35,6 +35,14 @@ def _spanned(prompt: str) -> list[str]:
         ("no guns pls it's for 6 year olds", ["it's for 6 year olds"]),
         # the asker wanting the scene: the wanting names nothing, what is wanted is drawn
         ("I want a dog sitting on a sofa", ["i want"]),
+        # the asking ends before a frame that shows the scene ("a picture of"), which the reader reads
+        ("can you make me a picture of two cats", ["can you make me"]),
+        ("so can u make like an oil painting of an old man", ["so can you make like"]),
+        # the asker's story, mid-sentence, before the asking
+        ("my son is 4 and obsessed with trucks lol so for his bedroom wall can u make a red fire truck",
+         ["my son is 4 and obsessed with trucks lol so for his bedroom wall", "can you make"]),
+        ("A cat on a chair. No other animals please, the last one you made added a dog.",
+         ["the last one you made added a dog"]),
         ("For our key art we want a small rusty robot sitting in a rowboat. Pixel art.", ["for our key art", "we want",
                                                                                         "pixel art"]),
     ],
@@ -45,8 +53,7 @@ def test_a_preamble_about_the_request_is_found_up_to_where_the_scene_begins(prom
 
 @pytest.mark.parametrize(
     "prompt",
-    ["can you make me a picture of two cats",   # "a picture of": the frame, read by the reader
-     "make a cat on a mat",                     # a bare verb without "please"
+    ["make a cat on a mat",                     # a bare verb without "please"
      "a teacher and a student in a classroom",
      "I am imagining a girl in a red coat",
      "My cat is orange. She sleeps on a red sofa.",      # a sentence about the asker's own is the scene

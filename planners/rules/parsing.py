@@ -346,6 +346,17 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             return
         self._on_list_comma(chunk)
 
+    def _each_in_the_clause(self) -> bool:
+        """Whether 'each' was said in the clause this comma ends ('two kids, each waving a sword,')."""
+        k = self.chunks[self.index].start - 1
+        if self.chunks[self.index].end < len(self.tokens) and self.tokens[self.chunks[self.index].end].low == "one":
+            return False  # "3 kids each holding a bottle, one boy in …, one girl …": its members, one by one
+        while k >= 0 and self.tokens[k].low not in (",", ":", ";", ".", "!", "?"):
+            if self.tokens[k].low == "each":
+                return True
+            k -= 1
+        return False
+
     def _around_a_correction(self) -> bool:
         nxt = self._next()
         before = self.chunks[self.index - 2] if self.index >= 2 else None
@@ -356,7 +367,9 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         group_word = [i for i in self.group if self.out.mentions[i].noun in lexicon.GROUP_NOUNS
                       and self.out.mentions[i].count > 1
                       or _collective(self.out.mentions[i].noun, self.out.mentions[i].head)]
-        if chunk.value == "," and group_word and not self.announced:
+        if chunk.value == "," and self._each_in_the_clause():
+            pass  # "a couple of teenagers each holding a paper cup, a little boy …": the group is told in full
+        elif chunk.value == "," and group_word and not self.announced:
             self.announced.append((group_word[-1], len(self.out.mentions), "group"))  # "three friends, a tall guy ..."
         elif chunk.value == "," and not self.announced:
             nearest = [self.last] if self.last is not None else []
@@ -399,10 +412,15 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             if kind is None:
                 continue
             members = self._announced_members(source, listed, kind, how)
+            described = how == "group" and bool(source.actions or source.details) and not _collective(source.noun, source.head)
+            if described:  # "five dancers holding up a paper dragon, a drummer …, a dad …": a group told of
+                # already is complete unless those listed, all named as of its kind, make it up exactly
+                members = self._first_making(members, source.count,
+                                             lambda i: self.out.mentions[i].category == kind)
             # a member said of apart later ("…, one of the girls carrying a basket") still counts
             named = sum(m.count for m in self.out.mentions if m.parent in members) + sum(
                 self.out.mentions[i].count for i in members)
-            if named < 2 or (how == "exact" and named != source.count and not source.uncounted):
+            if named < 2 or (how == "exact" or described) and named != source.count and not source.uncounted:
                 continue
             self._adopt(announcer, members, kind, named)
         self.announced = []

@@ -68,6 +68,7 @@ _PLEASE = frozenset({"please", "pls", "plz"})
 _PLANS = frozenset({"plan", "planning", "visualize", "visualise", "picture", "imagine", "staging", "listing", "help",
                     "trying", "mock", "mockup", "concept", "idea"})
 _THIRD_PERSON = frozenset({"he", "she", "they"})
+_ASKED = frozenset({"you", "u", "ya", "yu", "ye"})  # whom "can you …" asks, as people type it
 _CHAT_ENDS = _PLEASE | {"lol", "haha", "lmao"}  # chat words that end a clause as punctuation does
 _LINKS = frozenset("about on at in of for to from with by like as".split())  # never inside a name
 _NEGATIONS = frozenset({"no", "not", "without", "never", "don't", "dont", "nothing"})
@@ -99,6 +100,7 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
         else:
             spans += _spans_in(words, start, end)
         spans += _reasons(words, start, end, spans)
+        spans += _talk_after_a_refusal(words, start, end, spans)
         spans += _purposes_after_the_picture(words, start, end, spans)
         asked_up_to = max([b for a, b in spans if start <= a < end] + [start])
         scene_seen = scene_seen or _scene_after(words[:end], asked_up_to) or any(
@@ -149,7 +151,8 @@ def _story_before_the_scene(words: list[str], spans: list[tuple[int, int]]) -> l
         doing = first < end and words[first].endswith("ing") and words[first] in _TELLS  # "Putting together a calendar …"
         asker = bool(set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})) or doing
         story = told or (asker or telling and not _someone_first(said)) and (_finite(said) or doing) and not _corrects(said) and (
-            not _dresses_someone(said)) and not set(said) & _LEAVING_OUT  # ("No text, no watermark …": what to leave out)
+            not _dresses_someone(said)) and not set(said) & _LEAVING_OUT and not _asks_to_draw(said)
+        # ("No text, no watermark …": what to leave out)
         wants = next((m for m in range(start, end) if words[m] in _WANT), None)
         if story and not told and wants is not None and _wants_a_thing(words, wants + 1, end):
             story = False  # "I want a dog and a cat.": asked for
@@ -192,6 +195,8 @@ _ANYONE = frozenset({"everyone", "everybody", "nobody", "someone", "somebody", "
 
 def _finite_at(said: list[str], k: int) -> bool:
     w = said[k]
+    if w in ("s", "'s", "re", "'re") and k and said[k - 1] in _THIRD_PERSON | {"it", "that", "there"}:
+        return True  # "hes mad about fishing" (typed without its apostrophe, split so)
     return (w in _FIRST_PERSON_ANY or (w in lexicon.COPULAS or w in _MODALS or w in _AUXILIARIES
             or "'" in w and w.endswith(("'s", "'re"))
             or word_table.verb_tags(w) & {"VBD", "VBZ", "VBP"} and not lexicon.is_known_noun(singular(w)[0])
@@ -285,6 +290,44 @@ def _reasons(words: list[str], start: int, end: int, spans: list[tuple[int, int]
     return out
 
 
+# Who speaks or is spoken of in the asker's talk after a refusal ("…, the last one you made added a dog").
+_TALKERS = _FIRST_PERSON_ANY | _POSSESSIVE | {"you", "you're", "youre", "u", "ur", "me", "us", "last", "every", "each", "it", "it's", "its", "they",
+                                                      "they're", "that's", "those", "these"}
+
+
+# What earlier tries did, in the asker's complaints ("the last three tries put a man on it").
+_TRIES = frozenset({"put", "added", "made", "gave", "keeps", "kept", "sneaks", "snuck", "adds", "puts", "makes",
+                    "gives", "drew", "draws", "included", "includes"})
+
+
+def _talk_after_a_refusal(words: list[str], start: int, end: int,
+                          spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'No other animals please, the last one you made added a dog for some reason.', 'No text, we'll
+    put our name on it ourselves.': after a sentence opens by leaving something out, a clause that
+    tells (a verb, with the asker, the tool or an earlier try as its subject) is the asker's reason
+    and names nothing, up to the sentence's end."""
+    first = next((k for k in range(start, end) if words[k] in _LEAVING_OUT | {"nothing"} and (
+        k == _skip(words, start, end, _OPENERS | _PLEASE) or words[k - 1] in _OPENERS | _PLEASE)), None)
+    if first is None:
+        return []  # ("Painterly, and no dragons, every time I try this it sneaks a dragon in.")
+    for k in range(first + 1, end - 1):
+        if words[k] not in (",", ";", "-", "\u2013", "\u2014") and words[k] not in _CHAT_ENDS or any(
+                a <= k + 1 < b for a, b in spans):  # ("no scary aliens lol she gets nightmares")
+            continue
+        opens = _skip(words, k + 1, end, {","})  # ("please, the last one …")
+        said = words[opens:end]
+        head = said[:3]
+        talkers = _TALKERS | ({"he", "she", "he's", "she's"} if words[k] in _CHAT_ENDS else set())
+        # ("no scary aliens lol she gets nightmares"; but "…: he's in a flannel, she's in overalls" dresses them)
+        tried = bool(set(said) & (_TRIES | {"you", "u"}))  # "… the last three tries put a man on it": not placing
+        if (_finite(said) or tried) and set(head) & talkers and not set(head) & _LEAVING_OUT and (
+                tried or not _places_something(said)):
+            stop = next((m for m in range(k + 2, end - 1) if words[m] == "," and (
+                words[m + 1] in _LEAVING_OUT or words[m + 1] == "and" and words[m + 2] in _LEAVING_OUT)), end)
+            return [(opens, stop)]  # (up to "…, and no watermark", which leaves out more)
+    return []
+
+
 def _purposes_after_the_picture(words: list[str], start: int, end: int,
                                 spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """'i need a pic of my 3 chickens for our farm stand sign.': after a picture asked for, what it
@@ -355,6 +398,7 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
                   for k, w in enumerate(said)) or (
         said[0] in ("picture", "imagine", "make", "create", "design"))  # (but "a client wants a sketch": a noun;
     # "I'm illustrating a bedtime story I wrote": what the asker does)
+    drawing = drawing or _asks_to_draw(said)
     if placing or drawing or _shows_or_draws(said) or _dresses_someone(said) or not _has_a_verb(said) or (
             _corrects(said)):
         return False
@@ -362,6 +406,12 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     if wants is not None and _wants_a_thing(words, wants + 1, end) and any(k < end for _, k in asking):
         return False  # "I want a dog and a cat." asks for them
     return not (_names_someone(said) and _pointed_at_later(words, end + 1))
+
+
+def _asks_to_draw(said: list[str]) -> bool:
+    """Whether words ask the tool to draw ("… lol so can u make a red fire truck …")."""
+    return any(w in _MODALS and said[k + 1:k + 2] and said[k + 1] in _ASKED and said[k + 2:k + 3]
+               and said[k + 2] in _MAKE for k, w in enumerate(said))
 
 
 def _names_someone(said: list[str]) -> bool:
@@ -448,9 +498,16 @@ def _places_something(said: list[str], there_alone: bool = True) -> bool:
         said[k:k + 2] in pairs for k in range(len(said))) or _on_a_thing(said)
 
 
+# Who likes or loves, or what stands between them and the verb ("i'd really like", "we would love").
+_LIKED_BY = _FIRST_PERSON_ANY | _THIRD_PERSON | _ASKED | frozenset({"would", "'d", "d", "really", "also", "just",
+                                                                    "definitely", "totally", "i", "we", "kids"})
+
+
 def _wants_a_thing(words: list[str], k: int, end: int) -> bool:
     """Whether what is wanted right after the want is a thing to draw ('i want a little boy in …'),
     not a picture ('I need a clean, diagram-like picture', 'a new channel avatar')."""
+    if k and words[k - 1] in ("like", "love") and (k < 2 or words[k - 2] not in _LIKED_BY):
+        return False  # "…, like a board book": a likeness, not a wish
     if k < end and words[k] in ("is", "are"):
         k += 1  # "what i want is a scientist, …"
     if k >= end or words[k] not in _ARTICLES | {"his", "her", "their", "your"} and words[k] not in lexicon.NUMBER_WORDS and (
@@ -588,7 +645,7 @@ def _spans_in(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
         found = (_self_description(words, k, end) or _tells(words, k, end) or _purpose_first(words, k, end)
                  or _apology(words, k, end) if opening else None)
         found = found or _asker_aside(words, k, end) or _request(words, k, end) or _named_picture(words, k, end) or (
-            _whom_for(words, k, end)) or _for_the_picture(words, k, end)
+            _whom_for(words, k, end)) or _for_the_picture(words, k, end) or _purpose_before_asking(words, k, end)
         if found is None:
             opening = False
             k = _next_clause(words, k, end)
@@ -611,12 +668,16 @@ def _said_by_the_asker(words: list[str], start: int, k: int) -> bool:
     """Whether the words before a request in its sentence are the asker's own story ('my daughter
     is expecting her first baby and we want a picture for the nursery,'): the asker, wanting."""
     said = set(words[start:k + 3])  # the request may open with the asker ("… and i need a picture")
-    if words[start] in _POSSESSIVE and (words[k] in _WANT or words[k] in _THIRD_PERSON) and words[k - 1] == "and" and (
-            k - start <= 16):
+    first = _skip(words, start, k, _GREETINGS | {"its", "it's"})  # ("its my dads 70th next week and …")
+    if words[first] in _POSSESSIVE and (words[k] in _WANT or words[k] in _THIRD_PERSON) and words[k - 1] == "and" and (
+            k - first <= 16):
         return True  # "my friend is opening a bike shop and wants a logo": the one who asks, not drawn
+    relative = words[first] in _POSSESSIVE and first + 1 < k and lexicon.category(singular(words[first + 1].removesuffix("'s"))[0]) == (
+        priors.PERSON)  # ("my dads 70th": "dad's", and "my sons")
+    asks = next((m for m in range(k, min(len(words) - 1, k + 10)) if words[m] in _MODALS and words[m + 1] in _ASKED), None)
+    if relative and asks is not None and _finite(words[first:k]):
+        return True  # "my son is 4 and obsessed with trucks lol so for his bedroom wall can u make …"
     speaker = next((m for m in range(start, k + 1) if words[m] in _FIRST_PERSON_ANY), None)
-    first = _skip(words, start, k, _GREETINGS)
-    relative = words[first] in _POSSESSIVE and first + 1 < k and lexicon.category(words[first + 1]) == priors.PERSON
     return speaker is not None and (relative or not set(words[start:speaker]) & {"a", "an"}) and bool(
         said & (_WANT | _MAKE)) and k - start <= 24  # ("so my sister runs a bakery and for her shop i want …")
 
@@ -760,7 +821,7 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     where the scene begins."""
     j = _skip(words, k, end, _PLEASE)
     polite = j > k  # "please draw …", "can you draw …": a request, whatever follows the verb
-    if j < end and words[j] in _MODALS and j + 1 < end and words[j + 1] == "you":
+    if j < end and words[j] in _MODALS and j + 1 < end and words[j + 1] in _ASKED:
         j = _skip(words, j + 2, end, _PLEASE | {"maybe", "just", "kindly"})
         polite = True
     elif words[j:j + 1] and words[j] in _MODALS and words[j + 1:j + 2] in (["i"], ["we"]) and (
@@ -789,7 +850,7 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     if j >= end or words[j] not in _MAKE and words[j] not in _WANT:
         return None
     verb = j
-    j = _skip(words, j + 1, end, {"me", "us", "to", "make", "have", "get", "see"})
+    j = _skip(words, j + 1, end, {"me", "us", "to", "make", "have", "get", "see", "like"})  # ("make like a …": a filler)
     if words[j:j + 2] in (["for", "me"], ["for", "us"]):
         j += 2  # "please make for me one cat": for the asker, the scene follows
     if j < end and words[j] == "for":
@@ -807,6 +868,8 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     if found is None and polite and words[verb] in _MAKE and j < end and words[j] not in _ENDS | _NEGATIONS and (
             not set(words[j:j + 4]) & _PICTURES):  # but "can you make me a picture of two cats": the frame, read so
         return j  # "can you do a mama bear and a baby bear …", "can you draw my granddaughter …": the scene
+    if found is None and polite and words[verb] in _MAKE and j < end and _frames_a_scene(words, j, end):
+        return j  # "can u make an oil painting of an old man …": the asking ends; the frame is read as such
     return found
 
 
@@ -902,11 +965,23 @@ def _purpose_first(words: list[str], k: int, end: int) -> int | None:
         return None
     j = k + 1
     while j < end and words[j] not in _ENDS and not (words[j] in _FIRST_PERSON_ANY
-                                                     and j + 1 < end and words[j + 1] not in _ENDS):
+                                                     and j + 1 < end and words[j + 1] not in _ENDS) and not (
+            words[j] in _MODALS and j + 1 < end and words[j + 1] in _ASKED) and words[j] not in _PLEASE:
+        # ("for our church newsletter can u draw a priest …": the request follows)
         if j > k + 2 and words[j] in ("a", "an", "the") and _scene_after(words[:end], j) and (
                 j + 2 < end and any(w in lexicon.COPULAS for w in words[j + 1:j + 4])):
             return j  # "For my game night the villain is an old sorcerer …": the scene's own subject
         j += 1
+    return j
+
+
+def _purpose_before_asking(words: list[str], k: int, end: int) -> int | None:
+    """'… lol so for his bedroom wall can u make …': what the picture is for, told mid-sentence right
+    before the asking."""
+    j = _purpose_first(words, k, end)
+    if j is None or j >= end or not (words[j] in _FIRST_PERSON_ANY or words[j] in _PLEASE or (
+            words[j] in _MODALS and j + 1 < end and words[j + 1] in _ASKED)):
+        return None
     return j
 
 

@@ -46,6 +46,11 @@ _STANDS_IN = frozenset({"character", "hero", "heroine", "villain", "mascot", "pr
 _GROUPS_OF_PEOPLE = frozenset({"class", "club", "school", "office", "church", "league", "troop", "unit", "company",
                                "department", "neighborhood", "neighbourhood", "village", "town"})  # and COLLECTIVES
 # The picture itself, said with "the" after a place word: "on the card", "across the top of the poster".
+# Words after which "like" is a filler of speech ("… and like a moon up in the corner", "can u make
+# like a watercolour of …"), not a likeness.
+_FILLER_LIKE_AFTER = frozenset({"and", "with", "or", "plus", "make", "draw", "do", "u", "you", "get", "is", "are",
+                                "its", "it's", "want", "need", "wants", "needs"})
+
 _THE_PICTURE = frozenset({"card", "poster", "page", "cover", "flyer", "banner", "invitation", "image", "picture",
                           "print", "thumbnail", "postcard", "label", "sticker", "spread"})
 # Fixtures of a room or a house that, named with "the" and nothing else, are drawn with where things are.
@@ -784,16 +789,39 @@ class NounPhrases:
             return np.noun in _CAMERA_PLACES
         return np.noun in ("point-of-view", "perspective", "pov")
 
+    _ASKING_LIKE = _FILLER_LIKE_AFTER | frozenset({"i'd", "we'd", "would", "'d", "d", "want", "wants", "need", "needs", "really", "just",
+                              "like", "maybe", "kinda", "something"})
+
     def _look_alike(self, np: NounPhrase) -> bool:
         """'like a Norman Rockwell painting', 'like an old film still': how the picture looks."""
         before = self.tokens[np.start - 1].low if np.start > 0 else ""
         after = self.tokens[np.end].low if np.end < len(self.tokens) else ""
+        if before == "like" and np.start > 1 and self.tokens[np.start - 2].low in _FILLER_LIKE_AFTER - {"and"}:
+            return False  # "can u make like a watercolour of an old woman": the picture asked for
         if before == "like" and (after in lexicon.FRAMES or after in _ART_WORKS):
             nxt = self._next()
             if nxt is not None and nxt.start == np.end and nxt.end == np.end + 1:
                 self.skip.add(self.index + 1)  # "like an old book engraving": the engraving is the look
+            self._skip_the_likeness()
             return True
-        return before == "like" and np.noun is not None and np.noun.rsplit(" ", 1)[-1] in lexicon.FRAMES
+        if before == "like" and np.noun is not None and np.noun.rsplit(" ", 1)[-1] in lexicon.FRAMES | lexicon.DEPICTIONS:
+            self._skip_the_likeness()  # "like a photo in a travel magazine": where that photo is, no thing either
+            return True
+        return False
+
+    def _skip_the_likeness(self) -> None:
+        """What finishes a likeness ('like a still from a Wes Anderson film') up to its clause's end;
+        not after 'I'd like a picture of …' or 'want like a photo of …', which ask for one."""
+        np = self.chunks[self.index].np
+        before = [t.low for t in self.tokens[max(0, np.start - 3):np.start - 1]]
+        if set(before) & (self._ASKING_LIKE | lexicon.PRONOUNS):
+            return
+        k = self.index + 1
+        while k < len(self.chunks) and (self.chunks[k].kind in ("PREP", "OF", "NP", "FILLER", "STYLE") or (
+                self.chunks[k].kind == "REL" and self.chunks[k].value in ("in", "from", "inside"))):
+            # (but "still like a statue next to a dog" places him by a dog)
+            self.skip.add(k)
+            k += 1
 
     def _attribution(self, np: NounPhrase) -> bool:
         """'by Greg Rutkowski', 'for a children's book': who made the picture or what it is for,
@@ -1794,6 +1822,17 @@ class NounPhrases:
         self.frame_open = False
         return True
 
+    def _beside_someone_next(self) -> bool:
+        """Whether the words next, past what the thing does, put it beside a person or an animal."""
+        k = self.index + 1
+        if k < len(self.chunks) and self.chunks[k].kind in ("VERB", "POSE"):
+            k += 1
+        if k + 1 >= len(self.chunks) or self.chunks[k].kind != "REL" or self.chunks[k].value not in (
+                _BESIDE | {"left of", "right of", "in front of", "behind"}):
+            return False
+        other = self.chunks[k + 1].np
+        return other is not None and lexicon.category(other.noun or "") in (priors.PERSON, priors.ANIMAL)
+
     def _place_drawn_as_thing(self, np: NounPhrase, link) -> bool:
         """A place with edges of its own is a thing where something stands beside it ('next to a
         little blue pond'), where it is put on the canvas ('at a bar on the right') or where a place
@@ -1805,6 +1844,8 @@ class NounPhrases:
             return True  # "a house in the center, a garage to the left of the house": a building placed, a thing
         if np.noun not in lexicon.LANDMARKS and np.noun not in _BOUNDED_PLACES:
             return False
+        if kind in (None, "AND", "COMMA", "SENT") and np.det in ("a", "an") and self._beside_someone_next():
+            return True  # "a volcano erupting next to a little scientist": a thing someone stands by
         said = self._text(self._link_start(np), np.start).lower().split() if np.start > 0 else []
         if kind == "REL" and value in _BESIDE and said[:1] not in (["by"], ["near"]):
             return True  # but "ducks by the pond", "frogs near the pond": where they are
@@ -2033,6 +2074,8 @@ class NounPhrases:
         is there, or the scene itself, not a likeness."""
         like = self.chunks[self.index - 1].start if self.index >= 1 else 0
         before = [t.low for t in self.tokens[max(0, like - 5):like]]
+        if before[-1:] and before[-1] in _FILLER_LIKE_AFTER:
+            return True  # "… and like a moon up in the corner": a filler, the thing itself
         return bool(set(before) & {"things", "items", "stuff", "animals", "toys", "tools", "objects", "fruits",
                                    "snacks", "something", "want", "need", "just", "basically", "maybe", "kinda",
                                    "wants", "needs", "wanted"}) or bool(set(before[-2:]) & lexicon.FRAMES)
