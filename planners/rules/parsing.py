@@ -416,7 +416,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             if described:  # "five dancers holding up a paper dragon, a drummer …, a dad …": a group told of
                 # already is complete unless those listed, all named as of its kind, make it up exactly
                 members = self._first_making(members, source.count,
-                                             lambda i: self.out.mentions[i].category == kind)
+                                             lambda i, kind=kind: self.out.mentions[i].category == kind)
             # a member said of apart later ("…, one of the girls carrying a basket") still counts
             named = sum(m.count for m in self.out.mentions if m.parent in members) + sum(
                 self.out.mentions[i].count for i in members)
