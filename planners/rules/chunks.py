@@ -96,6 +96,7 @@ _phrase("CORRECT", "replace", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? ma
 _phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?", "sorry ,", "sorry ,? i mean|meant ,?",
         "or rather ,?", "no ,", "no ,? sorry ,? just?")  # but "actually no people": a negation
 _phrase("FILLER", "degree", "a bit|tad", "a little bit", "just a bit|tad")  # "a bit grainy": how much
+_phrase("FILLER", "hedge", "a|some kind|sort of")  # "a kind of funny picture of a tired man": a hedge, no kind
 _phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out", "back to front", "face down|up",
         "face-down", "face-up", "upright", "bolt upright", "in? mid air|flight|jump|leap", "in? mid-air|midair|mid-flight|mid-jump|mid-leap")
 _phrase("FILLER", "toward", "toward|towards|facing the left|right|camera|viewer|window|door")
@@ -926,6 +927,19 @@ class Chunker:
         # A verb the lexicon does not know: kept in the caption, its object stands next to it.
         return Chunk("VERB", i, i + 1, verb_for(self.words[i], self.tokens[i].text))
 
+    @staticmethod
+    def _describes_only(word: str) -> bool:
+        """A word that only describes or says how ('happy', 'very'), never a noun or a thing's name."""
+        found = words_lemmas(word)
+        return bool(found) and "NOUN" not in found and bool({"ADJ", "ADV"} & set(found))
+
+    def _member_told_next(self, j: int) -> bool:
+        """Whether 'the one' is followed by what tells it apart ('the one on the left has …', 'the one
+        in the flat cap'), as a member of a plural is."""
+        nxt = self.words[j:j + 3]
+        return bool(nxt) and (nxt[0] in ("in", "with", "wearing", "holding", "on", "at") or nxt[:2] in (
+            ["to", "the"],))
+
     def noun_phrase(self, i: int) -> NounPhrase | None:
         np = NounPhrase(i, i)
         first = self._quantity(np, i)
@@ -935,6 +949,7 @@ class Chunker:
             j = body.pop()
         said = [self.words[k] for k in body]
         if (said in (["other"], ["last"], ["other", "one"], ["last", "one"]) and np.det in ("the", "an")) or (
+                said == ["one"] and np.det == "the" and self._member_told_next(j)) or (
                 np.det == "the" and said[:1] and said[0] in lexicon.MEMBER_ORDINALS and said[1:] in ([], ["one"])
                 and self._article_follows(j)):
             body, np.count = [], 1  # "one in red and the other in blue", "the second an elf": a member, as "one" is
@@ -1067,6 +1082,14 @@ class Chunker:
                     continue
                 break
             word = words[j]
+            if j > first and word in lexicon.FRAMES and words[j + 1:j + 2] == ["of"]:
+                seen.add(word)
+                j += 1  # "a simple drawing of a bride": the picture, never "simple" drawing something
+                continue
+            if j == first and j > 0 and words[j - 1] in ("both", "all", "each") and word.endswith("ing") and (
+                    "VERB" in words_lemmas(word) and not lexicon.is_known_noun(word) and not is_concrete(word)) and (
+                    j + 1 >= len(words) or not self.tokens[j + 1].is_word or self._describes_only(words[j + 1])):
+                break  # "…, both looking very scholarly": what they both do (but "both holding cups" is read on)
             if j == first and np.count is not None and np.det is None and self._count_then_verb(j):
                 break  # "make it two candles, three feels cluttered": the number is said of them, "feels" its verb
             if j == first and np.det in ("a", "an", "the") and word in lexicon.MEMBER_ORDINALS and word != "last":
@@ -1528,7 +1551,8 @@ class Chunker:
                 head_end = j + 1
                 break
         doing = found is not None and head_end == last + 1 and head_start == last and self._doing_after_noun(
-            first, last, end)
+            first, last, end) and not (words[last] in lexicon.FRAMES and words[end:end + 1] == ["of"])
+        # ("a simple drawing of a bride": the drawing, never "simple" drawing something)
         if doing:
             found = _known_noun_at(words, last - 1, first) or (last - 1, *singular(words[last - 1]))
             head_start, noun, plural = found  # "a big orange sun setting behind the lighthouse"

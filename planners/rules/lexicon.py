@@ -121,7 +121,8 @@ CLOTHING = _words(
 PARTS_MORE = _words("tooth windshield windscreen bumper headlight headlights taillight dashboard trunk "
                     "pigtails dreadlocks scar scars wrinkles dimples afro mohawk stubble goatee sideburns "
                     "whiskers bob mullet fringe limp grin frown tan sunburn muscles reins rein bridle stirrups "
-                    "hole holes crack cracks tiptoe tiptoes")
+                    "hole holes crack cracks tiptoe tiptoes undercut pompadour quiff topknot cornrows updo "
+                    "chignon")
 CLOTHING = CLOTHING | _words("blanket collar harness bandana tutu tiara sash vest shirts beanie scrubs kit "
                              "spacesuit lab-coat sundress hoodies overcoat trenchcoat turtleneck camouflage "
                              "armour armor fatigues leotard wetsuit apron visor fleece chaps")
@@ -131,7 +132,7 @@ CLOTHING = CLOTHING | _words("onesie diaper nappy tracksuit dungarees bib tunic 
                              "sweatshirt jersey tee chinos corset bodysuit pullover gilet smock cassock vestments "
                              "chainmail raincoat slicker mackintosh flannel trunks suspenders overalls tux tuxedo headphones earbuds "
                              "headset earmuffs puffer quarter-zip half-zip boutonniere corsage polo shinguards "
-                             "kneepads")
+                             "kneepads toque beret")
 CLOTHING = CLOTHING | frozenset({"shin guards", "shin guard", "knee pads", "knee pad", "elbow pads", "elbow pad"})
 CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and not w.endswith("ss"))
 # Parts and features: bound to their owner's caption ("a cat with green eyes").
@@ -154,6 +155,9 @@ PARTS = PARTS | HAIRCUTS
 # Parts only creatures have: on anything else the word names a thing ("a stall with a scale").
 CREATURE_PARTS = _words("scales scale fins fin claws claw horns horn antlers tusks beak paws paw feathers "
                         "whiskers fur shell shells carapace")  # "a snail with a striped shell"
+# Hair done up, only on people and animals: on a thing the word names a thing ("a tray with six buns on it").
+HAIRDOS = _words("bun buns ponytail ponytails braid braids curls pigtails dreadlocks afro mohawk undercut "
+                 "pompadour quiff topknot cornrows updo chignon")
 PARTS = PARTS | CREATURE_PARTS
 # Parts that only exist on their owner: a relation to one is a relation to the owner ("a cat on his
 # lap", "a dog at her feet", "a basket on its handlebars"), never an instance of its own.

@@ -274,6 +274,9 @@ class NounPhrases:
             return
         if kind == "COMMA" and self._listed_part(np):
             return
+        if kind == "COMMA" and self.last is not None and self._worn_on_the_body(np, self.out.mentions[self.last],
+                                                                                 self._next()):
+            return  # "a nurse in teal scrubs, stethoscope around her neck, …": hers, worn
         if kind == "OF" and self.index >= 3 and not lexicon.is_setting(np.noun or ""):
             edge, rel = self.chunks[self.index - 2], self.chunks[self.index - 3]
             seat = edge.np is not None and edge.np.det == "the" and rel.kind == "REL" and rel.value in (
@@ -475,7 +478,10 @@ class NounPhrases:
         asked_for = k > 0 and self.chunks[k - 1].kind == "FILLER" and self._closed_then_done()
         object_of = k > 0 and (self.chunks[k - 1].kind in ("PREP", "VERB") or asked_for) and before.kind == "COMMA" and (
             named.category == priors.PERSON)
-        if kin.np is None or kin.np.noun != named.noun or not (
+        opens = k == 0 or k > 0 and self.chunks[k - 1].kind in ("SENT", "COMMA")
+        if kin.np is not None and kin.np.det == "the" and before.kind == "NP" and opens and kin.np.noun == named.noun:
+            pass  # "…; the doctor an older man in a white coat": who the doctor is, the verb understood
+        elif kin.np is None or kin.np.noun != named.noun or not (
                 kin.np.det in _POSSESSIVES or (kin.np.det == "the" or titled or object_of and kin.np.det in ("a", "an")
                                                or self._bare_role_then_who(kin, named)) and before.kind == "COMMA"):
             # "a trumpet player in a fedora, a woman with an accordion": a list; "the groomer, a woman";
@@ -1367,7 +1373,7 @@ class NounPhrases:
         plural before, each described apart. True when handled."""
         first = self.tokens[np.start].low
         said = [t.low for t in self.tokens[np.start:np.end] if t.low != "one"]
-        if said in (["the", "other"], ["another"], ["the", "last"]) or len(said) == 2 and said[0] == "the" and (
+        if said in (["the", "other"], ["another"], ["the", "last"], ["the"]) or len(said) == 2 and said[0] == "the" and (
                 said[1] in lexicon.MEMBER_ORDINALS):
             first = "one"  # "one with a beard and the other in a vest", "the first a knight, the second an elf"
         elif said[:2] == ["the", "other"] and words and self._distribute([w for w in words if w.lower() != "other"]):
@@ -1391,7 +1397,7 @@ class NounPhrases:
             self.group = [self.last]  # what follows is said of that one alone
             return True
         if (alone and first == "one" and nxt is not None
-                and nxt.kind in ("REL", "WITH", "WEAR", "VERB", "POSE") and self._distribute([])):
+                and nxt.kind in ("REL", "WITH", "WEAR", "VERB", "POSE", "ZONE") and self._distribute([])):
             if ordinal:
                 self.group = [self.last]  # "…, the second in a red beanie, the third holding a lollipop": hers alone
             return True
@@ -1671,7 +1677,8 @@ class NounPhrases:
                 return max((i for i, m in enumerate(mentions) if m.parent == index), default=index)
         # "three students at a table; one wears goggles": the people of the sentence before
         people = [i for i in reversed(range(len(mentions))) if splittable(i) and mentions[i].is_person and i != last]
-        if people and self._dressed_next():
+        placed_next = self._next() is not None and self._next().kind == "ZONE"  # "; the one on the right wears …"
+        if people and (self._dressed_next() or placed_next):
             index = people[0]
             return max((i for i, m in enumerate(mentions) if m.parent == index), default=index)
         return last
@@ -1964,7 +1971,8 @@ class NounPhrases:
         # "a ring box with two gold rings inside it", "posing with 3 lightsabers": counted things are things
         counted = (np.count or 0) > 1 and not np.vague and noun not in lexicon.PARTS and (
             not mention.is_person or noun not in lexicon.CLOTHING)
-        part = noun in lexicon.PARTS and (noun not in lexicon.CREATURE_PARTS or mention.category == priors.ANIMAL)
+        part = noun in lexicon.PARTS and (noun not in lexicon.CREATURE_PARTS or mention.category == priors.ANIMAL) and (
+            noun not in lexicon.HAIRDOS or mention.category in (priors.PERSON, priors.ANIMAL))
         carried = noun in _CARRIED and mention.is_person  # "… with a red handbag": held, a thing of its own
         wearable = not loose and not carried and (noun in lexicon.CLOTHING or part or noun in lexicon.WEARABLE_OBJECTS)
         if wearable and (mention.is_person or mention.category == priors.ANIMAL or part):
