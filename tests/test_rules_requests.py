@@ -40,7 +40,7 @@ def _spanned(prompt: str) -> list[str]:
         ("so can u make like an oil painting of an old man", ["so can you make like"]),
         # the asker's story, mid-sentence, before the asking
         ("my son is 4 and obsessed with trucks lol so for his bedroom wall can u make a red fire truck",
-         ["my son is 4 and obsessed with trucks lol so for his bedroom wall", "can you make"]),
+         ["my son is 4 and obsessed with trucks lol so for his bedroom wall can you make"]),
         ("A cat on a chair. No other animals please, the last one you made added a dog.",
          ["the last one you made added a dog"]),
         ("For our key art we want a small rusty robot sitting in a rowboat. Pixel art.", ["for our key art", "we want",

@@ -969,7 +969,7 @@ class Chunker:
         if cut is not None:
             body, j = body[:cut + 1], body[cut] + 1  # "brother and sister holiday card:": the sister, then the card
         if len(body) > 1 and np.det in ("a", "an") and self.words[body[0]] in lexicon.MEMBER_ORDINALS and not (
-                _can_be_noun(singular(self.words[body[1]])[0])):
+                _can_be_noun(singular(self.words[body[1]])[0])) and self.words[body[1]] != "aged":
             body, j = body[:1], body[0] + 1  # "and a third asleep under a tree": one more, then how it is
         head_start, head_end = self._head(body, np, j)
         after_head = [self.words[k] for k in body if k >= head_end]
@@ -1082,6 +1082,11 @@ class Chunker:
                     continue
                 break
             word = words[j]
+            if words[j:j + 2] in (["middle", "aged"], ["old", "fashioned"], ["well", "dressed"], ["long", "haired"],
+                                  ["short", "haired"], ["curly", "haired"]) and self._noun_follows(j + 2):
+                seen.add(word)
+                j += 2  # "a middle aged woman": one describing word, typed apart
+                continue
             if j > first and word in lexicon.FRAMES and words[j + 1:j + 2] == ["of"]:
                 seen.add(word)
                 j += 1  # "a simple drawing of a bride": the picture, never "simple" drawing something

@@ -56,7 +56,8 @@ _PICTURES = frozenset(
     "photograph photographs painting artwork art worksheet page card cover wallpaper banner thumbnail header flyer "
     "sticker print something one clipart graphic visual slide slides presentation logo icon shot shots post template "
     "promo ad ads listing content reel headshot headshots snapshot render ref refs reference splash zine comic "
-    "comics cover spread mockup mock-up moodboard layout composition close-up closeup vignette".split())
+    "comics cover spread mockup mock-up moodboard layout composition close-up closeup vignette "
+    "icons stickers logos graphics visuals cards covers prints banners renders shots thumbnails".split())
 _ARTICLES = frozenset("a an the some one my our this".split())
 # Where a clause ends.
 _ENDS = frozenset({":", ",", "-", "\u2013", "\u2014", "(", ")", *SENTENCE_END})
@@ -101,6 +102,7 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
             spans += _spans_in(words, start, end)
         spans += _reasons(words, start, end, spans)
         spans += _talk_after_a_refusal(words, start, end, spans)
+        spans += _story_after_the_request(words, start, end, spans)
         spans += _purposes_after_the_picture(words, start, end, spans)
         asked_up_to = max([b for a, b in spans if start <= a < end] + [start])
         scene_seen = scene_seen or _scene_after(words[:end], asked_up_to) or any(
@@ -293,6 +295,28 @@ def _reasons(words: list[str], start: int, end: int, spans: list[tuple[int, int]
 # Who speaks or is spoken of in the asker's talk after a refusal ("…, the last one you made added a dog").
 _TALKERS = _FIRST_PERSON_ANY | _POSSESSIVE | {"you", "you're", "youre", "u", "ur", "me", "us", "last", "every", "each", "it", "it's", "its", "they",
                                                       "they're", "that's", "those", "these"}
+
+
+# What a story clause says of someone in the past ("she was a primary teacher for 30 yrs").
+_TOLD_PAST = frozenset({"was", "were", "used", "had", "loved", "worked", "taught", "passed", "retired", "always",
+                        "never", "grew", "spent", "ran", "owned", "lived"})
+
+
+def _story_after_the_request(words: list[str], start: int, end: int,
+                             spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'can u do a pic for my mums retirement, she was a primary teacher for 30 yrs.': right after
+    the asking, a clause telling of someone in the past is the asker's story, up to its end."""
+    out = []
+    for a, b in spans:
+        if not start <= a < end or b >= end or words[b] not in (",", ";") and words[b] not in _CHAT_ENDS:
+            continue
+        k = _skip(words, b, end, {",", ";"} | _CHAT_ENDS)
+        if k + 1 < end and words[k] in _THIRD_PERSON and words[k + 1] in _TOLD_PAST:
+            stop = k
+            while stop < end and words[stop] not in _ENDS and words[stop] not in _CHAT_ENDS:
+                stop += 1
+            out.append((k, stop))
+    return out
 
 
 # What earlier tries did, in the asker's complaints ("the last three tries put a man on it").
@@ -651,13 +675,29 @@ def _spans_in(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
             k = _next_clause(words, k, end)
             continue
         found = _follows_below(words, found, end)
-        if not spans and not opening and _said_by_the_asker(words, start, k) and not any(
-                words[m] in ("he", "she", "him", "her", "they", "them") and words[m - 1] not in _AROUND
-                for m in range(found, end)):  # "…, her sitting at a table", "a pic of him"; not "bees around him"
-            k = start  # "my daughter is expecting her first baby and we want a picture for the nursery,"
+        asked_before = any(set(words[a:b]) & (_WANT | _MAKE | _MODALS) for a, b in spans)
+        if not asked_before and not opening and _said_by_the_asker(words, start, k) and not _drawn_back(words, found, end):
+            k, spans = start, []  # "my daughter is expecting her first baby and we want a picture for the nursery,"
+            # ("my mum loves baking so for her birthday i want a pic …": the purpose within the story)
         spans.append((start if not spans and opening else k, found))
         k = _skip(words, found, end, {"and", ","} | _GREETINGS | _PLEASE)
     return spans
+
+
+def _drawn_back(words: list[str], found: int, end: int) -> bool:
+    """Whether the scene right after a request points back at someone of the story before it ("…, her
+    sitting at a table", "a pic of him"; not "bees around him"), unless the next clause draws that
+    one anew ("… a portrait of her lol, a tall pale vampire …")."""
+    near = range(found, min(end, found + 8))
+    pointing = [m for m in near if words[m] in ("he", "she", "him", "her", "they", "them") and words[m - 1] not in _AROUND]
+    if not pointing:
+        return False
+    stop = pointing[0]
+    while stop < end and words[stop] not in _ENDS and words[stop] not in _CHAT_ENDS:
+        stop += 1
+    anew = _skip(words, stop, end, _ENDS | _CHAT_ENDS)
+    return not (anew < end and words[anew] in ("a", "an") and any(
+        lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in words[anew + 1:min(end, anew + 5)]))
 
 
 # Where a pronoun places something by someone already named ("bees buzzing around him").
@@ -672,12 +712,14 @@ def _said_by_the_asker(words: list[str], start: int, k: int) -> bool:
     if words[first] in _POSSESSIVE and (words[k] in _WANT or words[k] in _THIRD_PERSON) and words[k - 1] == "and" and (
             k - first <= 16):
         return True  # "my friend is opening a bike shop and wants a logo": the one who asks, not drawn
-    relative = words[first] in _POSSESSIVE and first + 1 < k and lexicon.category(singular(words[first + 1].removesuffix("'s"))[0]) == (
-        priors.PERSON)  # ("my dads 70th": "dad's", and "my sons")
+    relative = words[first] in _POSSESSIVE and any(
+        lexicon.category(singular(w.removesuffix("'s"))[0]) == priors.PERSON for w in words[first + 1:min(k, first + 4)])
+    # ("my dads 70th": "dad's"; "my little sister loves unicorns")
     asks = next((m for m in range(k, min(len(words) - 1, k + 10)) if words[m] in _MODALS and words[m + 1] in _ASKED), None)
     if relative and asks is not None and _finite(words[first:k]):
         return True  # "my son is 4 and obsessed with trucks lol so for his bedroom wall can u make …"
-    speaker = next((m for m in range(start, k + 1) if words[m] in _FIRST_PERSON_ANY), None)
+    speaker = next((m for m in range(start, k + 1) if words[m] in _FIRST_PERSON_ANY or words[m] in ("me", "my", "our")
+                    and m == first), None)  # ("me and my partner are having a baby in june and want …")
     return speaker is not None and (relative or not set(words[start:speaker]) & {"a", "an"}) and bool(
         said & (_WANT | _MAKE)) and k - start <= 24  # ("so my sister runs a bakery and for her shop i want …")
 
@@ -688,11 +730,15 @@ def _next_clause(words: list[str], k: int, end: int) -> int:
     while k < end and words[k] not in _ENDS and words[k] not in _CHAT_ENDS and not (
             words[k] == "and" and k + 1 < end and (words[k + 1] in _WANT | _FIRST_PERSON | _FIRST_PERSON_BE or (
                 words[k + 1] in _THIRD_PERSON and k + 2 < end and words[k + 2] in _WANT))) and not (
-            k > start and words[k] in _FIRST_PERSON | {"i'd", "we'd"} and k + 1 < end and words[k + 1] in _WANT):
+            k > start and words[k] in _FIRST_PERSON | {"i'd", "we'd"} and k + 1 < end and words[k + 1] in _WANT) and not (
+            k > start and words[k] == "so" and k + 1 < end and (words[k + 1] in ("for", "i", "we", "pls", "please") or (
+                words[k + 1] in _MODALS))):
         k += 1  # ("… is opening a bike shop and wants a logo-ish illustration, …": the request after "and";
         # "… and for his 60th i want a poster": the asker's own words start a clause)
     if k < end and words[k] in _FIRST_PERSON | {"i'd", "we'd"}:
         return k
+    if k < end and words[k] == "so":
+        return k + 1  # "my boyfriend is realy into astronomy so for his birthday can u make …"
     return _skip(words, k, end, _ENDS | _CHAT_ENDS | {"and"} | _GREETINGS)
 
 
@@ -850,6 +896,12 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     if j >= end or words[j] not in _MAKE and words[j] not in _WANT:
         return None
     verb = j
+    if words[verb] in _WANT and words[verb + 1:verb + 2] == ["to"] and verb + 2 < end and (
+            words[verb + 2] not in _MAKE | _DRAW | {"have", "get", "see"} and words[k] in _FIRST_PERSON_ANY):
+        stop = verb + 2  # "i want to surprise my D&D group with art of our characters … lol, a huge orc …"
+        while stop < end and words[stop] not in _ENDS and words[stop] not in _CHAT_ENDS:
+            stop += 1
+        return stop
     j = _skip(words, j + 1, end, {"me", "us", "to", "make", "have", "get", "see", "like"})  # ("make like a …": a filler)
     if words[j:j + 2] in (["for", "me"], ["for", "us"]):
         j += 2  # "please make for me one cat": for the asker, the scene follows
@@ -917,6 +969,8 @@ def _frames_a_scene(words: list[str], j: int, end: int) -> bool:
     k = j + 1
     while k < end and k - j < 5 and _is_modifier(words[k]) and words[k] not in _PICTURES:
         k += 1
+    while k + 1 < end and words[k] in _PICTURES and words[k + 1] in _PICTURES:
+        k += 1  # "a funny farewell card pic of a nurse …"
     return k + 1 < end and words[k] in _PICTURES and words[k + 1] in _SCENE_OPENS
 
 
