@@ -19,6 +19,7 @@ from planners.rules.requests import request_spans
 from planners.rules.tokens import SENTENCE_END, Token
 from planners.rules.words import is_compound, is_concrete, is_english
 from planners.rules.words import lemmas as words_lemmas
+from planners.rules.words import verb_tags as words_verb_tags
 
 # -- the phrase table ----------------------------------------------------------------------
 # Each pattern is space-separated slots; a slot lists alternatives with "|" and is optional when
@@ -303,6 +304,12 @@ _NO_KIND = frozenset({"cartoon", "anime", "game", "video", "main", "comic", "pix
                       "supporting", "story", "book", "movie", "film", "tv", "fictional", "original", "playable"})
 # What ends a thought before "no, a …" takes it back: a sentence's end, a comma, a dash.
 _AFTER_A_THOUGHT = frozenset({".", "!", "?", ",", "-", "—", "–", ";", "…"})
+
+
+# Verbs of standing, lying and hanging, which may follow the place they tell of ("behind her stand five bowls").
+_STANDING_VERBS = frozenset({"stand", "stands", "sit", "sits", "lie", "lies", "hang", "hangs", "rest", "rests",
+                             "sleep", "sleeps", "perch", "perches", "dangle", "dangles", "wait", "waits", "loom",
+                             "looms", "lean", "leans", "float", "floats"})
 
 
 def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
@@ -742,6 +749,11 @@ class Chunker:
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, head=[self.tokens[i]], noun=self.words[i]))
         if self._costume_as(i, previous):
             return Chunk("WEAR", i, i + 1, "as")  # "my son as a firefighter": dressed as one
+        if self.words[i] in ("her", "him", "them", "it") and previous is not None and previous.kind == "REL" and (
+                self.words[i + 1:i + 2] and self.words[i + 1] in _STANDING_VERBS and i + 2 < len(self.words)
+                and (self.words[i + 2] in lexicon.DETERMINERS or _number(self.words[i + 2]) is not None)):
+            self.verb_at = i + 1  # "behind her stand five bowls": whom the place is by, then the verb
+            return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=self.words[i]))
         if self._terse_centre(i, previous):
             return Chunk("ZONE", i, i + 1, ("center", None))  # "tent centre.", "laptop center,": where it goes
         if self._has_a_garment(i, previous):
@@ -834,6 +846,11 @@ class Chunker:
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=subject or word))
         return None
 
+    def _placed_before(self, previous: Chunk) -> bool:
+        """Whether a noun phrase is the object of a place word ('behind her', 'on the shelf')."""
+        before = self.chunks_so_far[-2] if len(self.chunks_so_far) >= 2 else None
+        return before is not None and before.kind in ("REL", "PREP", "ZONE")
+
     def _verb_at(self, i: int, previous: Chunk | None) -> Chunk | None:
         """A verb here, by the lexicon or by what came before ('a rooster | crows', 'is | mixing')."""
         word = self.words[i]
@@ -865,6 +882,9 @@ class Chunker:
                 return self._generic_verb(i)  # "is mixing drinks", "is building a sandcastle"
         if previous is not None and previous.kind == "NP" and _is_past_tense(word):
             return self._generic_verb(i)  # "a car painted red"
+        if previous is not None and previous.kind == "NP" and word in _STANDING_VERBS and self._placed_before(previous) and (
+                i + 1 < len(self.words) and (self.words[i + 1] in lexicon.DETERMINERS or _number(self.words[i + 1]) is not None)):
+            return self._generic_verb(i)  # "On a shelf behind her stand five bowls": the place first, then its verb
         if previous is not None and previous.kind == "FILLER" and self.words[previous.start] in (
                 "just", "still", "already", "finally", "also", "always") and (_is_past_tense(word) or _is_verb_form(word)):
             return self._generic_verb(i)  # "my dog Biscuit just turned 10"
@@ -1082,10 +1102,21 @@ class Chunker:
                     continue
                 break
             word = words[j]
+            if j > first and singular(words[j - 1])[1] and word.endswith("s") and "VBZ" in words_verb_tags(word) and (
+                    j + 1 >= len(words) or words[j + 1] in lexicon.PREPOSITIONS or not self.tokens[j + 1].is_word) and (
+                    _known_noun_at(words, j, first) is None or _known_noun_at(words, j, first)[0] == j) and not (
+                    is_compound(words[j - 1], singular(word)[0])):  # (but "two sports balls")
+                self.verb_at = j
+                break  # "a row of washing machines churns behind her": the plural, then its verb
             if words[j:j + 2] in (["middle", "aged"], ["old", "fashioned"], ["well", "dressed"], ["long", "haired"],
                                   ["short", "haired"], ["curly", "haired"]) and self._noun_follows(j + 2):
                 seen.add(word)
                 j += 2  # "a middle aged woman": one describing word, typed apart
+                continue
+            if word == "down" and words[j + 1:j + 2] and words[j + 1] in ("jacket", "vest", "coat", "parka", "comforter",
+                                                                         "duvet", "pillow", "sleeping"):
+                seen.add(word)
+                j += 1  # "a puffy down jacket": the feathers it is filled with
                 continue
             if j > first and word in lexicon.FRAMES and words[j + 1:j + 2] == ["of"]:
                 seen.add(word)
@@ -1526,6 +1557,9 @@ class Chunker:
                 words.is_concrete(last) or lexicon.category(last) is not None or words.general_animal(last)) and (
                 last not in lexicon.COLOURS):
             return True  # "driving the convertible, a guy …": a thing "the" points at, not a colour to share
+        if np.det in ("a", "an") and len(body) == 1 and after == "," and words.is_concrete(last) and (
+                before not in lexicon.COPULAS and before not in ("in", "with", "wearing", "dressed")):
+            return True  # "holding up a salmon, crates of ice …": a thing that is also a colour, alone
         return (named and before not in lexicon.COPULAS and before not in ("in", "with", "wearing", "dressed")
                 and after not in ("and", ",", "or"))
 

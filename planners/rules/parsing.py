@@ -321,6 +321,11 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             people = [i for i in self.sentence_subjects if self.out.mentions[i].is_person and self.out.mentions[i].count]
             self.group = people if len(people) > 1 else self.group
         plurals = [i for i in self.group if self.out.mentions[i].count > 1]
+        if each and plurals and not parents:
+            # "a blacksmith hammering at an anvil, and two kids, each waving a sword": the kids, not him
+            shared = set(self.out.mentions[plurals[-1]].actions)
+            self.group = [i for i in self.group if i in plurals or i not in self.acted
+                          or not set(self.out.mentions[i].actions) - shared]  # (but "a girl and two boys sitting …, each")
         if each and plurals and not (parents and len(self.group) > 1) and self.joined_by != "AND":
             # "my son at the grill, my 2 granddaughters each holding a sparkler": each of the two, not
             # the son; the singulars named after the plural are still theirs ("two kids and a dad, each …")

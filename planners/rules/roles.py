@@ -13,6 +13,7 @@ import re
 
 from planners import priors
 from planners.rules import lexicon, words
+from planners.rules.captions import NOT_HUMAN
 from planners.rules.chunks import Chunk, NounPhrase
 from planners.rules.description import Mention, Relation
 from planners.rules.inflection import article, plural, singular
@@ -125,7 +126,16 @@ _LOADED = frozenset({"full", "filled", "stuffed", "loaded", "piled"})
 # Verbs of a thing put into another: "six arrows stuck in a target" (the target is a thing, not worn).
 _STUCK = frozenset({"stuck", "lodged", "embedded", "planted", "wedged", "jammed", "sticking", "buried"})
 # Plain words for one of a couple: "a couple …. The woman …; the man …".
+# Verbs that give off light or shade ("casts a soft glow", "throwing long shadows").
+_CASTING = frozenset({"cast", "casts", "casting", "throw", "throws", "throwing", "emit", "emits", "emitting",
+                      "spill", "spills", "spilling", "give", "gives", "giving"})
+# Verbs whose bare colour after them is the colour shown ("glows orange", "turns pink").
+_COLOUR_VERBS = frozenset({"glow", "glows", "glowing", "glowed", "shine", "shines", "shining", "burn", "burns",
+                           "burning", "gleam", "gleams", "gleaming", "turn", "turns", "turning", "blaze", "blazes",
+                           "blazing", "flash", "flashes", "flashing", "shimmer", "shimmers", "shimmering"})
 _GENDERED_PEOPLE = frozenset({"man", "woman", "boy", "girl", "husband", "wife", "guy", "lady", "gentleman"})
+_YOUNG_PEOPLE = frozenset({"kid", "child", "toddler", "student", "pupil", "teen", "teenager", "schoolkid", "sibling",
+                           "twin", "scout", "cousin", "grandchild", "grandkid"})
 # Whose window shows things: "a toy shop window", "a bakery window display".
 _SHOPS = frozenset({"shop", "store", "boutique", "bakery", "display", "storefront", "florist", "bookshop", "bookstore",
                     "showroom", "gallery"})
@@ -139,6 +149,7 @@ _SIDES = frozenset({"front", "back", "middle", "center", "centre", "rear"})
 _BAGS = frozenset({"bag", "backpack", "handbag", "purse", "satchel", "rucksack", "tote"})
 # Bags carried in the hand rather than worn: someone "with a red handbag" holds one.
 _CARRIED = frozenset({"handbag", "purse", "satchel", "tote", "tote bag", "clutch", "briefcase"})
+_CARRIED_BAGS = frozenset({"paper", "plastic", "shopping", "grocery", "gift", "tote", "canvas", "string", "mesh"})
 # The first words of the links that put clothes on someone ("wearing", "dressed in", "in").
 _WEAR_WORDS = frozenset({"wearing", "wears", "wear", "wore", "dressed", "clad", "clothed", "sporting", "donning",
                          "outfitted", "in", "with"})
@@ -1646,7 +1657,9 @@ class NounPhrases:
                 m.noun == np.noun for m in self.out.mentions):
             return False
         people = next((i for i in reversed(range(len(self.out.mentions))) if (self.out.mentions[i].noun in (
-            "person", "people") or self.out.mentions[i].noun in lexicon.GROUP_NOUNS) and self.out.mentions[i].count >= 1
+            "person", "people") or self.out.mentions[i].noun in lexicon.GROUP_NOUNS or self._same_age(
+                self.out.mentions[i], np.noun)) and not self._ages_differ(self.out.mentions[i], np.noun)
+            and self.out.mentions[i].count >= 1
             and self.out.mentions[i].parent is None and (
             self.out.mentions[i].count > 1 or any(m.parent == i for m in self.out.mentions))), None)
         if people is None or people >= self.sentence_start:
@@ -1656,6 +1669,20 @@ class NounPhrases:
         child.noun = child.head = np.noun
         self.group = [len(self.out.mentions) - 1]
         return True
+
+    @staticmethod
+    def _same_age(plural: Mention, gendered: str) -> bool:
+        """Whether 'the woman' or 'the boy' can be one of a plural of people named by role ('two
+        hikers …. The woman wears …'): grown-ups of grown-ups, children of children."""
+        if not plural.is_person or plural.noun in _GENDERED_PEOPLE:
+            return False
+        young = plural.noun in _YOUNG_PEOPLE
+        return young == (gendered in ("boy", "girl"))
+
+    @staticmethod
+    def _ages_differ(plural: Mention, gendered: str) -> bool:
+        """'Three kids play tag. The man watches them.': a grown-up is no one of the children."""
+        return plural.noun in _YOUNG_PEOPLE and gendered not in ("boy", "girl")
 
     def _plural_before(self) -> int | None:
         """The plural that 'one' picks a member of: the last thing named, or, when that is one
@@ -1973,7 +2000,8 @@ class NounPhrases:
             not mention.is_person or noun not in lexicon.CLOTHING)
         part = noun in lexicon.PARTS and (noun not in lexicon.CREATURE_PARTS or mention.category == priors.ANIMAL) and (
             noun not in lexicon.HAIRDOS or mention.category in (priors.PERSON, priors.ANIMAL))
-        carried = noun in _CARRIED and mention.is_person  # "… with a red handbag": held, a thing of its own
+        carried = (noun in _CARRIED or noun == "bag" and any(t.low in _CARRIED_BAGS for t in np.modifiers)) and (
+            mention.is_person)  # "… with a red handbag", "with a paper bag": held, a thing of its own
         wearable = not loose and not carried and (noun in lexicon.CLOTHING or part or noun in lexicon.WEARABLE_OBJECTS)
         if wearable and (mention.is_person or mention.category == priors.ANIMAL or part):
             self._attach(mention, link[1], np)
@@ -2156,13 +2184,40 @@ class NounPhrases:
         counted = not owner.is_person and (np.det in lexicon.ARTICLES or np.count is not None)
         return concrete and (surface or counted)
 
+    def _casts_light(self, np: NounPhrase, link, subjects: list[int]) -> bool:
+        """'a nightlight casts a soft yellow glow', 'casting long shadows': the light a thing gives,
+        in its caption, no thing of its own."""
+        verb = self.tokens[self.chunks[self.index - 1].start].low if self.index else ""
+        if link[0] != "VERB" or verb not in _CASTING or np.noun not in lexicon.STYLE_WORDS or not subjects:
+            return False
+        actions = self.out.mentions[subjects[-1]].actions
+        if actions:
+            actions[-1] = f"{actions[-1]} {self._words_of(np)}"
+        return True
+
+    def _glows_a_colour(self, np: NounPhrase, link, subjects: list[int]) -> bool:
+        """'a kiln glows orange', 'the sky turns pink': the colour its subject shows, no thing."""
+        if link[0] != "VERB" or np.det is not None or np.count is not None or np.plural or np.noun not in lexicon.COLOURS:
+            return False
+        verb = self.tokens[self.chunks[self.index - 1].start].low if self.index else ""
+        if verb not in _COLOUR_VERBS or not subjects:
+            return False
+        for index in subjects:
+            actions = self.out.mentions[index].actions
+            if actions:
+                actions[-1] = f"{actions[-1]} {self._words_of(np)}"  # "glowing" becomes "glowing orange"
+            else:
+                actions.append(f"{verb} {self._words_of(np)}")
+        return True
+
     def _object(self, np: NounPhrase, link) -> None:
         """A noun phrase after a relation, a preposition or a verb: the thing it names, related to
         the subjects; or no thing at all (a part, a place, a garment, the camera)."""
         subjects = self._object_subjects(link[0])
         if self._per_each(np, link) or self._not_a_thing(np, link, subjects) or self._between(np, link, subjects):
             return
-        if self._known_surroundings(np, link):
+        if self._known_surroundings(np, link) or self._glows_a_colour(np, link, subjects) or (
+                self._casts_light(np, link, subjects)):
             return
         nxt = self._next()
         if (not subjects and link[0] == "REL" and link[1] in ("inside", "at") and nxt is not None
@@ -2777,7 +2832,10 @@ class NounPhrases:
                 prefix = earlier[:-len(np.noun)].strip() if earlier.endswith(np.noun) else ""
                 same = earlier == np.noun or (len(np.noun) > 2 and len(prefix) > 2 and (
                     earlier[-len(np.noun) - 1] == " " or words.is_english(prefix)))  # "the fire": the campfire
-                # (but "the man" is not "the woman")
+                # (but "the man" is not "the woman", nor "the snowman")
+                if same and earlier != np.noun and lexicon.category(np.noun) == priors.PERSON and (
+                        self.out.mentions[index].category != priors.PERSON or earlier in NOT_HUMAN):
+                    same = False
                 placing = all(t.low in _PLACE_WORDS for t in np.modifiers)  # "the top shelf" of the bookshelf
                 first, _, last = np.noun.rpartition(" ")
                 held = earlier.rsplit(" ", 1)[-1] in _HOLDERS_OF.get(last, ()) and (not first or first in _PLACE_WORDS)
