@@ -229,7 +229,9 @@ _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of", "pair of"})
 # Quantities that count nothing, like "some": how many is the picture's to choose
 _VAGUE_PHRASES = frozenset({("a", "few"), ("quite", "a", "few"), ("a", "lot", "of"), ("lots", "of"), ("plenty", "of"),
                             ("tons", "of"), ("a", "number", "of"),
-                            ("a", "row", "of"), ("a", "line", "of")})  # how things are lined up, not how many
+                            ("a", "row", "of"), ("a", "line", "of"),  # how things are lined up, not how many
+                            ("a", "herd", "of"), ("a", "flock", "of"), ("a", "school", "of"), ("a", "swarm", "of")})
+# ("a flock of sheep": animals together, nobody counted them)
 # Verbs of standing that are also things ("on the shelf stand two vases").
 _STANCE_VERBS = frozenset({"stand", "perch", "loom", "tower", "stretch", "rest"})
 _REFLEXIVES = frozenset({"myself", "yourself", "himself", "herself", "itself", "ourselves", "yourselves",
@@ -846,6 +848,15 @@ class Chunker:
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, pronoun=subject or word))
         return None
 
+    def _finite_before(self, i: int) -> bool:
+        """Whether this clause already has a verb in the present, said of a subject ('wears')."""
+        for chunk in reversed(self.chunks_so_far):
+            if chunk.kind in ("SENT", "COMMA"):
+                return False
+            if chunk.kind in ("VERB", "WEAR", "WITH") and self.words[chunk.start].endswith("s"):
+                return True
+        return False
+
     def _placed_before(self, previous: Chunk) -> bool:
         """Whether a noun phrase is the object of a place word ('behind her', 'on the shelf')."""
         before = self.chunks_so_far[-2] if len(self.chunks_so_far) >= 2 else None
@@ -882,6 +893,10 @@ class Chunker:
                 return self._generic_verb(i)  # "is mixing drinks", "is building a sandcastle"
         if previous is not None and previous.kind == "NP" and _is_past_tense(word):
             return self._generic_verb(i)  # "a car painted red"
+        if previous is not None and previous.kind == "AND" and word.endswith("s") and "VBZ" in words.verb_tags(word) and (
+                i + 1 < len(self.words) and self.words[i + 1] in ("a", "an", "the", "his", "her", "their", "its")) and (
+                self._finite_before(i)):
+            return self._generic_verb(i)  # "a woman wears a green coat and cradles a mug": her second verb
         if previous is not None and previous.kind == "NP" and word in _STANDING_VERBS and self._placed_before(previous) and (
                 i + 1 < len(self.words) and (self.words[i + 1] in lexicon.DETERMINERS or _number(self.words[i + 1]) is not None)):
             return self._generic_verb(i)  # "On a shelf behind her stand five bowls": the place first, then its verb

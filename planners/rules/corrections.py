@@ -43,6 +43,8 @@ class Corrections:
         if before.np.noun != np.noun or before.np.plural or before.np.count is not None or self.last is None or (
                 self.out.mentions[self.last].noun != np.noun or self.out.mentions[self.last].count != 1):
             return False
+        if not {t.low for t in before.np.modifiers} <= {t.low for t in np.modifiers}:
+            return False  # "a red apple, a green apple": another one, not the first said closer
         mention = self.out.mentions[self.last]
         mention.modifiers.extend(t.text for t in np.modifiers if t.text not in mention.modifiers)
         return True

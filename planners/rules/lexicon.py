@@ -94,7 +94,7 @@ ADJECTIVES = COLOURS | COLOUR_SHADES | MATERIALS | PATTERNS | SHAPES | _words(
     "old young new ancient modern vintage antique retro elderly aged teenage middle-aged "
     "happy sad angry smiling laughing crying cute pretty beautiful handsome ugly scary friendly "
     "shiny glossy matte rusty dusty dirty clean wet dry broken cracked shiny sparkling glowing "
-    "soft hard smooth rough fuzzy hairy curly wavy straight bald bearded spiky "
+    "soft hard smooth rough fuzzy hairy curly wavy straight bald bearded spiky hi-vis hi-viz high-vis high-viz "
     "hot cold warm cool frozen melting burning empty full open closed heavy light blank bare spare sturdy "
     "fresh ripe rotten sliced cut whole half wild tame domestic sleepy lazy playful curious "
     "realistic photorealistic detailed cinematic cartoon animated stylized miniature "
@@ -237,7 +237,7 @@ SETTINGS = _words(
 # Portions: "a slice of pizza" is a pizza.
 PARTITIVES = _words("sheet sheets slice slices piece pieces bit bits chunk chunks scoop scoops wedge wedges sliver "
                     "cube cubes portion portions serving servings bite slab strip strips drop drops "
-                    "dollop loaf loaves sprig sprigs stalk stalks head heads clove cloves")
+                    "dollop loaf loaves sprig sprigs stalk stalks head heads clove cloves generation generations")
 
 # Things named by two words whose last word alone names something else ("watering can", "chess king").
 COMPOUND_NOUNS = frozenset(

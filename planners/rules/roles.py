@@ -126,6 +126,8 @@ _LOADED = frozenset({"full", "filled", "stuffed", "loaded", "piled"})
 # Verbs of a thing put into another: "six arrows stuck in a target" (the target is a thing, not worn).
 _STUCK = frozenset({"stuck", "lodged", "embedded", "planted", "wedged", "jammed", "sticking", "buried"})
 # Plain words for one of a couple: "a couple …. The woman …; the man …".
+# Parts of a body that come in pairs: "a crow on each shoulder" is two crows.
+_PAIRED_PARTS = frozenset({"shoulder", "hand", "arm", "ear", "knee", "foot", "wrist", "hip", "cheek", "leg", "paw"})
 # Verbs that give off light or shade ("casts a soft glow", "throwing long shadows").
 _CASTING = frozenset({"cast", "casts", "casting", "throw", "throws", "throwing", "emit", "emits", "emitting",
                       "spill", "spills", "spilling", "give", "gives", "giving"})
@@ -133,7 +135,8 @@ _CASTING = frozenset({"cast", "casts", "casting", "throw", "throws", "throwing",
 _COLOUR_VERBS = frozenset({"glow", "glows", "glowing", "glowed", "shine", "shines", "shining", "burn", "burns",
                            "burning", "gleam", "gleams", "gleaming", "turn", "turns", "turning", "blaze", "blazes",
                            "blazing", "flash", "flashes", "flashing", "shimmer", "shimmers", "shimmering"})
-_GENDERED_PEOPLE = frozenset({"man", "woman", "boy", "girl", "husband", "wife", "guy", "lady", "gentleman"})
+_GENDERED_PEOPLE = frozenset({"man", "woman", "boy", "girl", "husband", "wife", "guy", "lady", "gentleman",
+                              "redhead", "blonde", "blond", "brunette"})
 _YOUNG_PEOPLE = frozenset({"kid", "child", "toddler", "student", "pupil", "teen", "teenager", "schoolkid", "sibling",
                            "twin", "scout", "cousin", "grandchild", "grandkid"})
 # Whose window shows things: "a toy shop window", "a bakery window display".
@@ -1446,7 +1449,14 @@ class NounPhrases:
 
     def _per_each(self, np: NounPhrase, link) -> bool:
         """'3 desks in a row, 2 monitors per desk': so many for every one of a plural named before,
-        not one more of it. True when handled."""
+        not one more of it; 'a crow on each shoulder': one for each of a pair of the body. True when
+        handled."""
+        if link[0] == "REL" and np.det in ("each", "either", "both") and np.noun in _PAIRED_PARTS and self.last is not None:
+            placed = self.out.mentions[self.last]
+            if placed.count == 1 and placed.category != priors.PERSON:
+                placed.count = 2
+            placed.add_detail(link[1], self._words_of(np), None)
+            return True
         if link[0] != "PREP" or link[1] != "per" or np.noun is None or np.plural or self.last is None:
             return False
         plural = self._plural_named(np.noun)
