@@ -82,7 +82,7 @@ _phrase("CORNERS", (_BL, _BR), "in|at each|both bottom|lower corner|corners", "i
 _phrase("CORRECT", "recount", "actually|oh|ok|okay|hmm|wait|no ,? wait|actually|no? ,? make|change it|that|them to|into?",
         "make|change it|that to? ,?")
 # "actually no, make the black one a tuxedo cat": which one, then what it becomes
-_phrase("CORRECT", "select", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? make|change|turn|swap|switch|replace")
+_phrase("CORRECT", "select", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? maybe|perhaps? make|change|turn|swap|switch|replace")
 # "… Change the kayaks to a single canoe.", "make the vampire a werewolf": said at a sentence's start
 _phrase("CORRECT", "select", "change|swap|switch|replace|make|turn")
 _phrase("CORRECT", "recount", "no actually|wait")  # "five candlesticks … no actually seven candlesticks"
@@ -308,6 +308,8 @@ _NO_KIND = frozenset({"cartoon", "anime", "game", "video", "main", "comic", "pix
 _AFTER_A_THOUGHT = frozenset({".", "!", "?", ",", "-", "—", "–", ";", "…"})
 
 
+_MODAL_WORDS = frozenset({"will", "would", "can", "could", "should", "must", "might", "may", "shall", "won't",
+                          "can't", "wont", "cant"})
 # Verbs of standing, lying and hanging, which may follow the place they tell of ("behind her stand five bowls").
 _STANDING_VERBS = frozenset({"stand", "stands", "sit", "sits", "lie", "lies", "hang", "hangs", "rest", "rests",
                              "sleep", "sleeps", "perch", "perches", "dangle", "dangles", "wait", "waits", "loom",
@@ -1123,6 +1125,10 @@ class Chunker:
                     is_compound(words[j - 1], singular(word)[0])):  # (but "two sports balls")
                 self.verb_at = j
                 break  # "a row of washing machines churns behind her": the plural, then its verb
+            if j > first and word in _MODAL_WORDS and j + 1 < len(words) and (
+                    words[j + 1] in ("not", "be", "never", "always", "just", "still", "only")
+                    or "VERB" in words_lemmas(words[j + 1]) and "NOUN" not in words_lemmas(words[j + 1])):
+                break  # "the dog will not sit still": the dog, then what it will not do
             if words[j:j + 2] in (["middle", "aged"], ["old", "fashioned"], ["well", "dressed"], ["long", "haired"],
                                   ["short", "haired"], ["curly", "haired"]) and self._noun_follows(j + 2):
                 seen.add(word)
@@ -1293,6 +1299,9 @@ class Chunker:
     def _comma_between_adjectives(self, seen: _Seen, j: int) -> bool:
         after = self.words[j + 1] if j + 1 < len(self.words) and self.tokens[j + 1].is_word else ""
         doing = after.endswith("ing") and "VBG" in words.verb_tags(after) and not lexicon.is_adjective(after)
+        if seen.count == 1 and words.can_be(self.words[j - 1], "ADJ") and any(
+                w in lexicon.FRAMES for w in self.words[j + 1:j + 4]) and words.can_be(after, "ADJ"):
+            return True  # "a clear, colourful picture of …", "a gentle, nostalgic picture": how the picture looks
         return (seen.count > 0 and seen.only_adjectives and bool(after) and after not in _NP_STOP and not doing
                 and (lexicon.is_adjective(after) or self._noun_follows(j + 2)))  # (not "one small, holding hands")
 
@@ -1686,8 +1695,8 @@ class Chunker:
                 and not (head_start - 2 >= first and _number(words[head_start - 2]) not in (None, 1))):  # "a two tier cake"
             head_start, noun = head_start - 1, f"{words[head_start - 1]} {noun}"  # "a water cooler"
         np.noun, np.plural = lexicon.ALIASES.get(noun, noun), plural
-        if np.vague and not plural and words[np.start] == "some" and lexicon.category(noun) is not None:
-            np.count, np.vague = None, False  # "and some dog running around": one dog
+        if np.vague and not plural and words[np.start] == "some":
+            np.count, np.vague = None, False  # "and some dog running around": one dog; "some coral": some of it
         return head_start, head_end
 
     def _doing_after_noun(self, first: int, last: int, end: int) -> bool:

@@ -103,6 +103,7 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
         spans += _reasons(words, start, end, spans)
         spans += _talk_after_a_refusal(words, start, end, spans)
         spans += _story_after_the_request(words, start, end, spans)
+        spans += _asides_in_brackets(words, start, end, spans)
         spans += _purposes_after_the_picture(words, start, end, spans)
         asked_up_to = max([b for a, b in spans if start <= a < end] + [start])
         scene_seen = scene_seen or _scene_after(words[:end], asked_up_to) or any(
@@ -151,7 +152,8 @@ def _story_before_the_scene(words: list[str], spans: list[tuple[int, int]]) -> l
         told = any(a <= start and end <= b for a, b in spans)
         first = _skip(words, start, end, _OPENERS)
         doing = first < end and words[first].endswith("ing") and words[first] in _TELLS  # "Putting together a calendar …"
-        asker = bool(set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})) or doing
+        asker = bool(set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})) or doing or (
+            first < end and words[first].removesuffix("'s") in _ASKERS_KIN)  # "Dad's 75th is coming up and …"
         story = told or (asker or telling and not _someone_first(said)) and (_finite(said) or doing) and not _corrects(said) and (
             not _dresses_someone(said)) and not set(said) & _LEAVING_OUT and not _asks_to_draw(said)
         # ("No text, no watermark …": what to leave out)
@@ -295,6 +297,40 @@ def _reasons(words: list[str], start: int, end: int, spans: list[tuple[int, int]
 # Who speaks or is spoken of in the asker's talk after a refusal ("…, the last one you made added a dog").
 _TALKERS = _FIRST_PERSON_ANY | _POSSESSIVE | {"you", "you're", "youre", "u", "ur", "me", "us", "last", "every", "each", "it", "it's", "its", "they",
                                                       "they're", "that's", "those", "these"}
+
+
+# Kin named bare, as the asker's own ("Dad's 75th is coming up", "Mum loves her garden").
+_ASKERS_KIN = frozenset({"dad", "mum", "mom", "mommy", "mummy", "daddy", "grandma", "grandpa", "gran", "granny", "nan",
+                         "nana", "nanna", "grandad", "granddad", "papa", "mama"})
+# Words that open the asker's aside in brackets ("(sorry, still a bit teary)", "(honestly the nicest guy)").
+_ASIDE_OPENERS = frozenset({"sorry", "honestly", "seriously", "lol", "ha", "haha", "ok", "okay", "mostly", "like",
+                            "long", "yes", "well", "basically", "literally", "apparently",
+                            "which", "who", "because", "since", "as", "hence", "ironic", "ironically"})
+_TELLING_PRONOUNS = frozenset({"he", "she", "they", "it", "that", "there", "who"})
+
+
+def _asides_in_brackets(words: list[str], start: int, end: int,
+                        spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'(he's six and completely dinosaur-mad)', '(sorry, still a bit teary typing this)': words in
+    brackets that speak as the asker, or tell of someone with a verb, name nothing; '(orange,
+    fluffy)' and '(two boys and a girl)' describe the scene and stay."""
+    out = []
+    k = start
+    while k < end:
+        if words[k] != "(":
+            k += 1
+            continue
+        close = next((m for m in range(k + 1, min(end, k + 40)) if words[m] == ")"), None)
+        if close is None:
+            break
+        inner = words[k + 1:close]
+        telling = any(inner[m] in _TELLING_PRONOUNS and _finite_at(inner, m + 1) for m in range(len(inner) - 1))
+        speaking = bool(set(inner) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us", "you", "u"}))
+        if inner and (speaking or telling or inner[0] in _ASIDE_OPENERS) and not any(
+                a <= k + 1 < b for a, b in spans + out):
+            out.append((k + 1, close))
+        k = close + 1
+    return out
 
 
 # What a story clause says of someone in the past ("she was a primary teacher for 30 yrs").
