@@ -286,7 +286,10 @@ def _reasons(words: list[str], start: int, end: int, spans: list[tuple[int, int]
     up to the end of its clause, names nothing."""
     out = []
     for k in range(start + 1, end):
-        if words[k] in _BECAUSE and not any(a <= k < b for a, b in spans + out):
+        since = words[k] == "since" and k + 2 < end and words[k + 1] in _FIRST_PERSON | _THIRD_PERSON | {
+            "the", "it", "my", "our", "his", "her", "their"} and any(_finite_at(words[k + 1:end], m) for m in range(1, 4))
+        # ("…, since the children will colour over a printout": why, not what; but "since 1990")
+        if (words[k] in _BECAUSE or since) and not any(a <= k < b for a, b in spans + out):
             stop = k + 1
             while stop < end and words[stop] not in _ENDS:
                 stop += 1
@@ -305,7 +308,8 @@ _ASKERS_KIN = frozenset({"dad", "mum", "mom", "mommy", "mummy", "daddy", "grandm
 # Words that open the asker's aside in brackets ("(sorry, still a bit teary)", "(honestly the nicest guy)").
 _ASIDE_OPENERS = frozenset({"sorry", "honestly", "seriously", "lol", "ha", "haha", "ok", "okay", "mostly", "like",
                             "long", "yes", "well", "basically", "literally", "apparently",
-                            "which", "who", "because", "since", "as", "hence", "ironic", "ironically"})
+                            "which", "who", "because", "since", "as", "hence", "ironic", "ironically", "probably",
+                            "if", "hopefully", "unless", "ha", "aka"})
 _TELLING_PRONOUNS = frozenset({"he", "she", "they", "it", "that", "there", "who"})
 
 
@@ -360,6 +364,23 @@ _TRIES = frozenset({"put", "added", "made", "gave", "keeps", "kept", "sneaks", "
                     "gives", "drew", "draws", "included", "includes"})
 
 
+# Words of changing one's mind before taking a thing out ("Actually lose the heron", "Hmm, maybe leave …").
+_CHANGING_MIND = frozenset({"actually", "hmm", "hm", "oh", "wait", "maybe", "ok", "okay", "on", "second", "thought",
+                            "thoughts", "scratch", "that"})
+_TAKING_OUT = frozenset({"lose", "remove", "drop", "skip", "leave", "ditch", "delete", "cut"})
+
+
+def _someone_new(words: list[str], start: int, said: list[str]) -> bool:
+    """Whether a clause's subject is someone the prompt has not named before ('the vicar wants it
+    simple', 'HR is printing this', 'the PTA will add the date'): the asker's people, not the scene's."""
+    k = 1 if said[0] in ("the", "our", "my") else 0
+    if k >= len(said) or said[k] in _ARTICLES or not said[k].isalpha() or said[k] in lexicon.PRONOUNS:
+        return False  # (a pronoun points back: "…, he holds a net instead")
+    noun = singular(said[k])[0]
+    return said[k] not in words[:start] and noun not in {singular(w)[0] for w in words[:start]} and (
+        k + 1 < len(said) and _finite_at(said, k + 1))
+
+
 def _talk_after_a_refusal(words: list[str], start: int, end: int,
                           spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """'No other animals please, the last one you made added a dog for some reason.', 'No text, we'll
@@ -368,6 +389,9 @@ def _talk_after_a_refusal(words: list[str], start: int, end: int,
     and names nothing, up to the sentence's end."""
     first = next((k for k in range(start, end) if words[k] in _LEAVING_OUT | {"nothing"} and (
         k == _skip(words, start, end, _OPENERS | _PLEASE) or words[k - 1] in _OPENERS | _PLEASE)), None)
+    opening = _skip(words, start, end, _OPENERS | _PLEASE | _CHANGING_MIND | {","})
+    if first is None and opening < end and words[opening] in _TAKING_OUT:
+        first = opening  # "Actually lose the heron, that's too many birds."
     if first is None:
         return []  # ("Painterly, and no dragons, every time I try this it sneaks a dragon in.")
     for k in range(first + 1, end - 1):
@@ -380,7 +404,12 @@ def _talk_after_a_refusal(words: list[str], start: int, end: int,
         talkers = _TALKERS | ({"he", "she", "he's", "she's"} if words[k] in _CHAT_ENDS else set())
         # ("no scary aliens lol she gets nightmares"; but "…: he's in a flannel, she's in overalls" dresses them)
         tried = bool(set(said) & (_TRIES | {"you", "u"}))  # "… the last three tries put a man on it": not placing
-        if (_finite(said) or tried) and set(head) & talkers and not set(head) & _LEAVING_OUT and (
+        told = _finite(said)
+        if said[:2] in (["that", "is"], ["he", "would"], ["she", "would"], ["they", "would"], ["it", "is"]):
+            talkers, told = talkers | {said[0]}, True  # "…, that's too many birds", "…, he'd want red"
+        elif said and told and _someone_new(words, start, said):
+            talkers = talkers | {said[0]}  # "No beer cans please, HR is printing this."
+        if (told or tried) and set(head) & talkers and not set(head) & _LEAVING_OUT and (
                 tried or not _places_something(said)):
             stop = next((m for m in range(k + 2, end - 1) if words[m] == "," and (
                 words[m + 1] in _LEAVING_OUT or words[m + 1] == "and" and words[m + 2] in _LEAVING_OUT)), end)
