@@ -309,7 +309,7 @@ _ASKERS_KIN = frozenset({"dad", "mum", "mom", "mommy", "mummy", "daddy", "grandm
 _ASIDE_OPENERS = frozenset({"sorry", "honestly", "seriously", "lol", "ha", "haha", "ok", "okay", "mostly", "like",
                             "long", "yes", "well", "basically", "literally", "apparently",
                             "which", "who", "because", "since", "as", "hence", "ironic", "ironically", "probably",
-                            "if", "hopefully", "unless", "ha", "aka"})
+                            "if", "hopefully", "unless", "aka"})
 _TELLING_PRONOUNS = frozenset({"he", "she", "they", "it", "that", "there", "who"})
 
 
