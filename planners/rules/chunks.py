@@ -1094,6 +1094,7 @@ class Chunker:
             return False
         unit, head = said[j + 1], said[j + 2]
         unit_is_noun = (not singular(unit)[1] and unit not in lexicon.COLOURS and not lexicon.is_adjective(unit)
+                        and not words.can_be(unit, "ADJ")  # "two woolly sheep": how they look
                         and unit not in ("more", "other", "extra", "additional")
                         and not words.verb_tags(unit) & {"VBG", "VBD", "VBN"}
                         and lexicon.category(unit) not in (priors.PERSON, priors.ANIMAL)  # "two boy play": two boys
@@ -1119,6 +1120,24 @@ class Chunker:
                     continue
                 break
             word = words[j]
+            if word == "worn" and (np.det is not None or np.count is not None or j > first) and j + 1 < len(words) and (
+                    self.tokens[j + 1].is_word and words[j + 1] not in _NP_STOP and words[j + 1] not in lexicon.ARTICLES
+                    and words[j + 1] not in lexicon.PREPOSITIONS and words[j + 1] not in ("out", "down", "off", "thin")):
+                seen.add(word)
+                j += 1  # "three worn tires", "a worn leather chair": used, not wearing
+                continue
+            if j > first and word not in lexicon.PREPOSITIONS and word not in ("like", "near") and (
+                    singular(words[j - 1])[1] or words[j - 1] in lexicon.COLLECTIVES) and (
+                    words_verb_tags(word) & {"VBP", "VBZ"}) and j + 1 < len(words) and (
+                    words[j + 1] in ("a", "an", "the", "his", "her", "their", "its") or _number(words[j + 1]) is not None) and (
+                    not is_compound(words[j - 1], singular(word)[0])) and (_known_noun_at(words, j, first) or (j,))[0] == j:
+                self.verb_at = j
+                break  # "an elderly couple share a green bench", "two boys share a cake": the people, then their verb
+            if j == first and (np.det in ("a", "an") or np.count is not None) and words[j + 1:j + 2] == ["of"] and (
+                    word.isalpha() and word not in lexicon.PREPOSITIONS):
+                seen.add(word)
+                j += 1  # "two tins of paint", "a tin of beans": what holds it, a noun before "of"
+                continue
             if j > first and singular(words[j - 1])[1] and word.endswith("s") and "VBZ" in words_verb_tags(word) and (
                     j + 1 >= len(words) or words[j + 1] in lexicon.PREPOSITIONS or not self.tokens[j + 1].is_word) and (
                     _known_noun_at(words, j, first) is None or _known_noun_at(words, j, first)[0] == j) and not (
@@ -1310,6 +1329,8 @@ class Chunker:
         word = self.words[j]
         if j == self.object_at or word in lexicon.MEMBER_ORDINALS and self.words[j - 1] == "the":
             return False  # "the third a girl": an ordinal, no verb
+        if word in lexicon.MATERIALS and self._noun_follows(j + 1) and not _is_past_tense(word):
+            return False  # "a dented tin mug": what it is made of, never "to tin"
         before = self.words[np.start:j]
         done_to = bool(self.chunks_so_far) and self.chunks_so_far[-1].kind == "VERB" and (
             self.chunks_so_far[-1].end == np.start)

@@ -54,7 +54,7 @@ _PICTURES = frozenset(
     "picture pictures pic pics image images illustration illustrations drawing drawings poster posters photo photos "
     "portrait portraits flat-lay flatlay token tokens mascot "
     "photograph photographs painting artwork art worksheet page card cover wallpaper banner thumbnail header flyer "
-    "sticker print something one clipart graphic visual slide slides presentation logo icon shot shots post template "
+    "sticker print something one clipart graphic visual slides presentation logo icon shot shots post template "
     "promo ad ads listing content reel headshot headshots snapshot render ref refs reference splash zine comic "
     "comics cover spread mockup mock-up moodboard layout composition close-up closeup vignette "
     "icons stickers logos graphics visuals cards covers prints banners renders shots thumbnails".split())
@@ -999,16 +999,22 @@ def _is_modifier(word: str) -> bool:
             and word not in _PLEASE and word not in _NEGATIONS and word not in _LINKS)
 
 
+def _is_picture_word(words: list[str], k: int) -> bool:
+    """A picture word, or 'slide' said to be for something ('a slide for my talk'; a playground's
+    slide is a thing)."""
+    return words[k] in _PICTURES or words[k] == "slide" and words[k + 1:k + 2] == ["for"]
+
+
 def _picture_then_purpose(words: list[str], j: int, end: int) -> int | None:
     """From a determiner or modifiers to a picture word ("a cute little pic"), then what it is for;
     the end of the clause, or None where no picture word ends the phrase or the scene follows it."""
     first = j + (words[j] in _ARTICLES)
     k = first
-    while k < end and k - first < 5 and _is_modifier(words[k]) and words[k] not in _PICTURES:
+    while k < end and k - first < 5 and _is_modifier(words[k]) and not _is_picture_word(words, k):
         k += 1
     while k + 1 < end and words[k] in _PICTURES and words[k + 1] in _PICTURES:
         k += 1  # "post template", "card pic"
-    if k >= end or words[k] not in _PICTURES:
+    if k >= end or not _is_picture_word(words, k):
         return None
     if k > first and (words[k - 1] in _HANDLING_PICTURES or words[j] in ("a", "an", "the") and any(
             lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) and not w.endswith(("'s", "s'"))
