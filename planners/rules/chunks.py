@@ -651,6 +651,10 @@ class Chunker:
                 chunks.append(self._generic_verb(i))
                 i += 1
                 continue
+            if word.isdigit() and i + 1 < n and self.words[i + 1] in ("a", "an", "the") and len(word) <= 2:
+                chunks.append(Chunk("COMMA", i, i + 1, ","))  # "… 2 an older man … 3 a fluffy cat": a list's numbers
+                i += 1
+                continue
             if not self.tokens[i].is_word:
                 kind = "SENT" if word in SENTENCE_END else "COMMA" if word in ",:()\"/" else "OTHER"
                 chunks.append(Chunk(kind, i, i + 1, word))

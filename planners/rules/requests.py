@@ -328,7 +328,9 @@ def _asides_in_brackets(words: list[str], start: int, end: int,
         if close is None:
             break
         inner = words[k + 1:close]
-        telling = any(inner[m] in _TELLING_PRONOUNS and _finite_at(inner, m + 1) for m in range(len(inner) - 1))
+        telling = any(inner[m] in _TELLING_PRONOUNS and _finite_at(inner, m + 1) for m in range(len(inner) - 1)) or (
+            bool(set(inner) & {"its", "his", "her", "their", "it's"}) and "is" in inner) or inner[:2] in (
+            ["that", "is"], ["it", "is"])  # "(its the shop cat, his name is pepper)", "(thats our studio cat)"
         speaking = bool(set(inner) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us", "you", "u"}))
         if inner and (speaking or telling or inner[0] in _ASIDE_OPENERS) and not any(
                 a <= k + 1 < b for a, b in spans + out):

@@ -86,8 +86,10 @@ def _noun_is(low: str, following: str, after: str, start: int, end: int, text: s
         verb = "has"
     elif following in ("a", "an") and _someone(low[:-2]):
         verb = "is"  # "my husband's a beekeeper": no possessive comes before "a"
-    elif following in ("in", "wearing", "dressed", "holding", "on", "at", "behind", "next") and _someone(low[:-2]):
-        verb = "is"  # "Grandpa's in a brown leather jacket": a possessive is followed by its thing
+    elif following in ("in", "wearing", "dressed", "holding", "on", "at", "behind", "next", "the") and _someone(low[:-2]):
+        verb = "is"  # "Grandpa's in a brown leather jacket", "my son's the tall one": a possessive is followed by its thing
+    elif _someone(low[:-2]) and _describes_only(following) and not words.can_be(after, "NOUN"):
+        verb = "is"  # "the drummer's shirtless with a mullet"
     elif following.endswith("ing") and words.verb_tags(following) == {"VBG"} and following not in _ing_things() and not (
             words.can_be(after, "NOUN") and not words.can_be(after, "ADV") and after not in ("a", "an", "the")):
         verb = "is"
@@ -95,6 +97,12 @@ def _noun_is(low: str, following: str, after: str, start: int, end: int, text: s
         return None
     cut = start + len(low) - 2
     return [Token(text[start:cut], low[:-2], start, cut), Token(text[cut:end], verb, cut, end)]
+
+
+def _describes_only(word: str) -> bool:
+    """A word that can only describe ('shirtless', 'tall'), never name a thing a possessive owns."""
+    found = words.lemmas(word)
+    return bool(found) and "NOUN" not in found and "ADJ" in found or not found and word.endswith("less")
 
 
 def _someone(word: str) -> bool:
