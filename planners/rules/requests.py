@@ -479,6 +479,8 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
         said = said[:said.index(":")]  # "… I need a cover that screams epic: masterpiece, 8k, cinematic lighting."
     if not said or ":" in said or end >= len(words) - 1 or words[end] not in SENTENCE_END:
         return False
+    if said[0] in ("a", "an") or said[0] in lexicon.NUMBER_WORDS or said[0].isdigit():
+        return False  # "a wooden treehouse in an oak tree, …, plus our dog barking": the scene itself
     asking = _spans_in(words, start, start + len(said))
     opens_as_asker = any(a == start for a, _ in asking)  # "food blogger here, working on …"
     if not _scene_after(words, end + 1) or not (set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})
@@ -564,6 +566,8 @@ def _story_after_the_scene(words: list[str], start: int, end: int) -> bool:
     said = words[start:end]
     if not said:
         return False
+    if said[0] in ("a", "an") or said[0] in lexicon.NUMBER_WORDS or said[0].isdigit():
+        return False  # "a wooden treehouse in an oak tree, …, plus our dog barking": the scene, told on
     passed_on = (said[0] in _PRONOUNS_FOR_SOMEONE and said[1:2] and said[1] in _SAYS or said[0] in _YOU) and (
         not _scene_after(said, 0))  # "He says hi!", "you're the best" (but "he says hello to a dog" names a dog)
     if not (set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"}) or passed_on) or (
@@ -795,6 +799,8 @@ def _next_clause(words: list[str], k: int, end: int) -> int:
     # "no guns pls it's for 6 year olds": chat words end a clause as punctuation does
     start = k
     while k < end and words[k] not in _ENDS and words[k] not in _CHAT_ENDS and not (
+            k > start and words[k] == "so" and k + 1 < end and words[k + 1] in _THIRD_PERSON and k + 2 < end
+            and words[k + 2] in _WANT) and not (
             words[k] == "and" and k + 1 < end and (words[k + 1] in _WANT | _FIRST_PERSON | _FIRST_PERSON_BE or (
                 words[k + 1] in _THIRD_PERSON and k + 2 < end and words[k + 2] in _WANT))) and not (
             k > start and words[k] in _FIRST_PERSON | {"i'd", "we'd"} and k + 1 < end and words[k + 1] in _WANT) and not (
@@ -1030,7 +1036,8 @@ def _picture_then_purpose(words: list[str], j: int, end: int) -> int | None:
         return None  # "a picture of two cats": the frame, read as such
     if after < end and words[after] == "for" and _for_whom(words, after + 1, end):
         return after + 1  # "grad pics for a brother and sister": they are the picture
-    if after < end and words[after] not in ("for", "about", "to", "that", "which") and words[after] not in _ENDS:
+    if after < end and words[after] not in ("for", "about", "to", "that", "which") and words[after] not in _ENDS and (
+            words[after] not in _CHAT_ENDS):  # ("… so they want a poster lol.")
         return None
     if after + 1 < end and words[after] == "to" and (set(words[after + 1:after + 3]) & {"left", "right", "side"}):
         return None  # "a giant slide to the left of the beds": a thing, placed
