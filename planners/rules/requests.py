@@ -950,7 +950,10 @@ def _request(words: list[str], k: int, end: int) -> int | None:
             j + 3 < end and words[j + 2] in _WANT and words[j + 3] in ("is", "are", "'s")):
         return _skip(words, j + 4, end, {",", ":", "just", "simply"})  # "what i want is a scientist, …"
     elif j < end and (words[j] in _FIRST_PERSON or words[j] in _FIRST_PERSON_BE or words[j] in ("i'd", "we'd")):
-        j = _skip(words, j + 1, end, _BE | {"would", "'d", "d", "really", "also", "just", "currently", "have", "to"})
+        j = _skip(words, j + 1, end, _BE | {"would", "'d", "d", "really", "also", "just", "currently", "have", "to",
+                                          "kinda", "sorta", "actually", "probably"})
+        if words[j:j + 2] in (["kind", "of"], ["sort", "of"]):
+            j += 2  # "I kind of want a painting like our honeymoon:"
     elif j < end and words[j] in _POSSESSIVE:
         j += 1
         while j < end and _is_modifier(words[j]) and j - k < 4:
@@ -1036,7 +1039,9 @@ def _picture_then_purpose(words: list[str], j: int, end: int) -> int | None:
         return None  # "a picture of two cats": the frame, read as such
     if after < end and words[after] == "for" and _for_whom(words, after + 1, end):
         return after + 1  # "grad pics for a brother and sister": they are the picture
-    if after < end and words[after] not in ("for", "about", "to", "that", "which") and words[after] not in _ENDS and (
+    if after < end and words[after] == "like" and words[k] in ("something", "one"):
+        return None  # "Something like a fluffy golden puppy …": the scene, by example
+    if after < end and words[after] not in ("for", "about", "to", "that", "which", "like") and words[after] not in _ENDS and (
             words[after] not in _CHAT_ENDS):  # ("… so they want a poster lol.")
         return None
     if after + 1 < end and words[after] == "to" and (set(words[after + 1:after + 3]) & {"left", "right", "side"}):

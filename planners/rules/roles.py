@@ -2864,7 +2864,12 @@ class NounPhrases:
 
     def _said_again(self, np: NounPhrase) -> int | None:
         """'2 little kids …, kids in white tees': a plural said again without a number is the plural
-        named before; 'father and daughter …, dad in a bucket hat': another word for the same kin."""
+        named before; 'father and daughter …, dad in a bucket hat': another word for the same kin;
+        'Maybe seagulls? Yes, a few seagulls.': an uncounted many said again, still uncounted."""
+        if np.vague and np.plural and np.noun is not None and not np.modifiers:
+            same = [i for i, m in enumerate(self.out.mentions) if m.noun == np.noun and m.uncounted and m.count > 0]
+            if len(same) == 1 and same[0] < self.sentence_start:
+                return same[0]  # (but "some apples on a table and some apples in a bowl": two lots)
         if np.count is not None or np.noun is None or np.det not in (None, "the", *lexicon.POSSESSIVES):
             return None
         if self._capitalised(np) and np.end - np.start == 1:

@@ -120,9 +120,11 @@ class Tags:
         said = [t.low for t in self.tokens[np.start:np.end] if t.is_word]
         nxt = self._next()
         shades = lexicon.COLOUR_SHADES | {"burnt", "muted", "dusty", "soft", "warm", "cool", "faded", "earthy"}
+        looks = {w for w in said if w in lexicon.STYLE_WORDS or w in ("cinematic", "moody", "dreamy", "gritty", "bright")}
+        said = [w for w in said if w not in looks and w != "and"]  # "Cinematic, teal and orange, 35mm": a look, its colours
         colours = np.noun in lexicon.COLOURS and all(w in lexicon.COLOURS or w in shades for w in said) and (
-            any(w in shades for w in said) or nxt is not None and nxt.kind == "AND")
-        return colours and self._look_before()
+            any(w in shades for w in said) or nxt is not None and nxt.kind == "AND" or bool(looks))
+        return colours and (self._look_before() or bool(looks))
 
     def _brand_among_looks(self, np: NounPhrase) -> bool:
         """A capitalised word no dictionary knows, alone between commas beside a tag of the look."""
