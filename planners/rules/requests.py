@@ -397,13 +397,16 @@ def _talk_after_a_refusal(words: list[str], start: int, end: int,
     if first is None:
         return []  # ("Painterly, and no dragons, every time I try this it sneaks a dragon in.")
     for k in range(first + 1, end - 1):
-        if words[k] not in (",", ";", "-", "\u2013", "\u2014") and words[k] not in _CHAT_ENDS or any(
+        unmarked = k > first and words[k].isalpha() and words[k + 1] in ("she", "he", "they", "we") and (
+            _finite_at(words[k + 1:end], 1)) and not _dresses_someone(words[k + 1:end]) and "instead" not in words[k:end]
+        # ("no text she will add the name herself": typed with no comma)
+        if words[k] not in (",", ";", "-", "\u2013", "\u2014") and words[k] not in _CHAT_ENDS and not unmarked or any(
                 a <= k + 1 < b for a, b in spans):  # ("no scary aliens lol she gets nightmares")
             continue
-        opens = _skip(words, k + 1, end, {","})  # ("please, the last one …")
+        opens = k + 1 if unmarked else _skip(words, k + 1, end, {","})  # ("please, the last one …")
         said = words[opens:end]
         head = said[:3]
-        talkers = _TALKERS | ({"he", "she", "he's", "she's"} if words[k] in _CHAT_ENDS else set())
+        talkers = _TALKERS | ({"he", "she", "he's", "she's"} if words[k] in _CHAT_ENDS or unmarked else set())
         # ("no scary aliens lol she gets nightmares"; but "…: he's in a flannel, she's in overalls" dresses them)
         tried = bool(set(said) & (_TRIES | {"you", "u"}))  # "… the last three tries put a man on it": not placing
         told = _finite(said)
@@ -687,9 +690,13 @@ def _asker_before_colon(words: list[str], start: int, end: int) -> int | None:
 def _pointed_at_later(words: list[str], k: int) -> bool:
     """Whether a pronoun for someone comes after words[k] before anyone new is named ("…. Draw
     him asleep."); "a painting of them: a cat …" names them after the colon."""
+    named_a_thing = False
     for m in range(k, len(words)):
         if lexicon.category(singular(words[m])[0]) in (priors.PERSON, priors.ANIMAL):
             return False
+        if words[m] in ("them", "they", "it") and named_a_thing:
+            return False  # "… a trumpet, a saxophone and a flute … with a ribbon tied around them": those things
+        named_a_thing = named_a_thing or words[m] in ("a", "an")
         asks = m + 1 < len(words) and (words[m + 1] in _WANT or words[m + 1] in _SAYS) or (
             m > 0 and words[m - 1] == "for")  # "He wants a green dinosaur", "For her baby shower invite"
         if words[m] in _PRONOUNS_FOR_SOMEONE and not asks and (m + 1 >= len(words) or words[m + 1] != ":"):
