@@ -974,6 +974,23 @@ class Chunker:
         found = words_lemmas(word)
         return bool(found) and "NOUN" not in found and bool({"ADJ", "ADV"} & set(found))
 
+    def _verb_after_its_plural(self, j: int, first: int) -> bool:
+        """Whether words[j], after a plural (or a couple, a family) in the phrase, is its verb rather
+        than the second word of a name: "couple share a bench", "boys share a cake" (a verb form before
+        what it does something to), "washing machines churns behind her" (an -s form before a place
+        or the end), but never "sports balls"."""
+        words, word = self.words, self.words[j]
+        before, after = words[j - 1], words[j + 1] if j + 1 < len(words) else ""
+        if is_compound(before, singular(word)[0]) or (_known_noun_at(words, j, first) or (j,))[0] != j:
+            return False
+        tags = words_verb_tags(word)
+        acting = word not in lexicon.PREPOSITIONS and word not in ("like", "near") and bool(tags & {"VBP", "VBZ"}) and (
+            singular(before)[1] or before in lexicon.COLLECTIVES) and (
+            after in ("a", "an", "the", "his", "her", "their", "its") or bool(after) and _number(after) is not None)
+        placed = singular(before)[1] and word.endswith("s") and "VBZ" in tags and (
+            not after or after in lexicon.PREPOSITIONS or not self.tokens[j + 1].is_word)
+        return acting or placed
+
     def _member_told_next(self, j: int) -> bool:
         """Whether 'the one' is followed by what tells it apart ('the one on the left has …', 'the one
         in the flat cap'), as a member of a plural is."""
@@ -1130,24 +1147,14 @@ class Chunker:
                 seen.add(word)
                 j += 1  # "three worn tires", "a worn leather chair": used, not wearing
                 continue
-            if j > first and word not in lexicon.PREPOSITIONS and word not in ("like", "near") and (
-                    singular(words[j - 1])[1] or words[j - 1] in lexicon.COLLECTIVES) and (
-                    words_verb_tags(word) & {"VBP", "VBZ"}) and j + 1 < len(words) and (
-                    words[j + 1] in ("a", "an", "the", "his", "her", "their", "its") or _number(words[j + 1]) is not None) and (
-                    not is_compound(words[j - 1], singular(word)[0])) and (_known_noun_at(words, j, first) or (j,))[0] == j:
+            if j > first and self._verb_after_its_plural(j, first):
                 self.verb_at = j
-                break  # "an elderly couple share a green bench", "two boys share a cake": the people, then their verb
+                break  # "an elderly couple share a green bench", "a row of washing machines churns behind her"
             if j == first and (np.det in ("a", "an") or np.count is not None) and words[j + 1:j + 2] == ["of"] and (
                     word.isalpha() and word not in lexicon.PREPOSITIONS):
                 seen.add(word)
                 j += 1  # "two tins of paint", "a tin of beans": what holds it, a noun before "of"
                 continue
-            if j > first and singular(words[j - 1])[1] and word.endswith("s") and "VBZ" in words_verb_tags(word) and (
-                    j + 1 >= len(words) or words[j + 1] in lexicon.PREPOSITIONS or not self.tokens[j + 1].is_word) and (
-                    _known_noun_at(words, j, first) is None or _known_noun_at(words, j, first)[0] == j) and not (
-                    is_compound(words[j - 1], singular(word)[0])):  # (but "two sports balls")
-                self.verb_at = j
-                break  # "a row of washing machines churns behind her": the plural, then its verb
             if j > first and word in _MODAL_WORDS and j + 1 < len(words) and (
                     words[j + 1] in ("not", "be", "never", "always", "just", "still", "only")
                     or "VERB" in words_lemmas(words[j + 1]) and "NOUN" not in words_lemmas(words[j + 1])):

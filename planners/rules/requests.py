@@ -70,6 +70,8 @@ _PLANS = frozenset({"plan", "planning", "visualize", "visualise", "picture", "im
                     "trying", "mock", "mockup", "concept", "idea"})
 _THIRD_PERSON = frozenset({"he", "she", "they"})
 _ASKED = frozenset({"you", "u", "ya", "yu", "ye"})  # whom "can you …" asks, as people type it
+# The asker speaking to the planner: "you're the best", "you rock".
+_YOU = frozenset({"you're", "youre", "you", "ur", "u"})
 _CHAT_ENDS = _PLEASE | {"lol", "haha", "lmao"}  # chat words that end a clause as punctuation does
 _LINKS = frozenset("about on at in of for to from with by like as".split())  # never inside a name
 _NEGATIONS = frozenset({"no", "not", "without", "never", "don't", "dont", "nothing"})
@@ -298,8 +300,8 @@ def _reasons(words: list[str], start: int, end: int, spans: list[tuple[int, int]
 
 
 # Who speaks or is spoken of in the asker's talk after a refusal ("…, the last one you made added a dog").
-_TALKERS = _FIRST_PERSON_ANY | _POSSESSIVE | {"you", "you're", "youre", "u", "ur", "me", "us", "last", "every", "each", "it", "it's", "its", "they",
-                                                      "they're", "that's", "those", "these"}
+_TALKERS = _FIRST_PERSON_ANY | _POSSESSIVE | _YOU | {"me", "us", "last", "every", "each", "it", "it's", "its", "they",
+                                                     "they're", "that's", "those", "these"}
 
 
 # Kin named bare, as the asker's own ("Dad's 75th is coming up", "Mum loves her garden").
@@ -354,10 +356,7 @@ def _story_after_the_request(words: list[str], start: int, end: int,
             continue
         k = _skip(words, b, end, {",", ";"} | _CHAT_ENDS)
         if k + 1 < end and words[k] in _THIRD_PERSON and words[k + 1] in _TOLD_PAST:
-            stop = k
-            while stop < end and words[stop] not in _ENDS and words[stop] not in _CHAT_ENDS:
-                stop += 1
-            out.append((k, stop))
+            out.append((k, _chat_clause_end(words, k, end)))
     return out
 
 
@@ -482,7 +481,7 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
         said = said[:said.index(":")]  # "… I need a cover that screams epic: masterpiece, 8k, cinematic lighting."
     if not said or ":" in said or end >= len(words) - 1 or words[end] not in SENTENCE_END:
         return False
-    if said[0] in ("a", "an") or said[0] in lexicon.NUMBER_WORDS or said[0].isdigit():
+    if _a_or_a_count(said[0]):
         return False  # "a wooden treehouse in an oak tree, …, plus our dog barking": the scene itself
     asking = _spans_in(words, start, start + len(said))
     opens_as_asker = any(a == start for a, _ in asking)  # "food blogger here, working on …"
@@ -502,6 +501,11 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     if wants is not None and _wants_a_thing(words, wants + 1, end) and any(k < end for _, k in asking):
         return False  # "I want a dog and a cat." asks for them
     return not (_names_someone(said) and _pointed_at_later(words, end + 1))
+
+
+def _a_or_a_count(word: str) -> bool:
+    """Whether a word opens a thing to draw: "a", "an" or a number."""
+    return word in ("a", "an") or word in lexicon.NUMBER_WORDS or word.isdigit()
 
 
 def _asks_to_draw(said: list[str]) -> bool:
@@ -569,7 +573,7 @@ def _story_after_the_scene(words: list[str], start: int, end: int) -> bool:
     said = words[start:end]
     if not said:
         return False
-    if said[0] in ("a", "an") or said[0] in lexicon.NUMBER_WORDS or said[0].isdigit():
+    if _a_or_a_count(said[0]):
         return False  # "a wooden treehouse in an oak tree, …, plus our dog barking": the scene, told on
     passed_on = (said[0] in _PRONOUNS_FOR_SOMEONE and said[1:2] and said[1] in _SAYS or said[0] in _YOU) and (
         not _scene_after(said, 0))  # "He says hi!", "you're the best" (but "he says hello to a dog" names a dog)
@@ -598,7 +602,7 @@ def _places_something(said: list[str], there_alone: bool = True) -> bool:
 
 # Who likes or loves, or what stands between them and the verb ("i'd really like", "we would love").
 _LIKED_BY = _FIRST_PERSON_ANY | _THIRD_PERSON | _ASKED | frozenset({"would", "'d", "d", "really", "also", "just",
-                                                                    "definitely", "totally", "i", "we", "kids"})
+                                                                    "definitely", "totally", "kids"})
 
 
 def _wants_a_thing(words: list[str], k: int, end: int) -> bool:
@@ -704,8 +708,6 @@ def _pointed_at_later(words: list[str], k: int) -> bool:
     return False
 
 
-# The asker speaking to the planner: "you're the best", "you rock".
-_YOU = frozenset({"you're", "youre", "you", "ur", "u"})
 # What the one the picture is for says of it ("He says hi!", "she asked for a unicorn"): no one drawn.
 _SAYS = frozenset("says said asks asked loves loved likes liked thinks thought insists insisted wanted".split())
 
@@ -728,6 +730,13 @@ def _shows_or_draws(said: list[str]) -> bool:
                 lexicon.category(singular(x)[0]) is not None or words_is_thing(singular(x)[0]) for x in said[k + 2:k + 6]):
             return True
     return False
+
+
+def _chat_clause_end(words: list[str], k: int, end: int) -> int:
+    """Where the clause from words[k] ends: at punctuation, or a chat word that ends it as one does."""
+    while k < end and words[k] not in _ENDS and words[k] not in _CHAT_ENDS:
+        k += 1
+    return k
 
 
 def _sentence_end(words: list[str], start: int) -> int:
@@ -770,10 +779,7 @@ def _drawn_back(words: list[str], found: int, end: int) -> bool:
     pointing = [m for m in near if words[m] in ("he", "she", "him", "her", "they", "them") and words[m - 1] not in _AROUND]
     if not pointing:
         return False
-    stop = pointing[0]
-    while stop < end and words[stop] not in _ENDS and words[stop] not in _CHAT_ENDS:
-        stop += 1
-    anew = _skip(words, stop, end, _ENDS | _CHAT_ENDS)
+    anew = _skip(words, _chat_clause_end(words, pointing[0], end), end, _ENDS | _CHAT_ENDS)
     return not (anew < end and words[anew] in ("a", "an") and any(
         lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in words[anew + 1:min(end, anew + 5)]))
 
@@ -806,13 +812,10 @@ def _next_clause(words: list[str], k: int, end: int) -> int:
     # "no guns pls it's for 6 year olds": chat words end a clause as punctuation does
     start = k
     while k < end and words[k] not in _ENDS and words[k] not in _CHAT_ENDS and not (
-            k > start and words[k] == "so" and k + 1 < end and words[k + 1] in _THIRD_PERSON and k + 2 < end
-            and words[k + 2] in _WANT) and not (
+            k > start and _so_opens_a_clause(words, k, end)) and not (
             words[k] == "and" and k + 1 < end and (words[k + 1] in _WANT | _FIRST_PERSON | _FIRST_PERSON_BE or (
                 words[k + 1] in _THIRD_PERSON and k + 2 < end and words[k + 2] in _WANT))) and not (
-            k > start and words[k] in _FIRST_PERSON | {"i'd", "we'd"} and k + 1 < end and words[k + 1] in _WANT) and not (
-            k > start and words[k] == "so" and k + 1 < end and (words[k + 1] in ("for", "i", "we", "pls", "please") or (
-                words[k + 1] in _MODALS))):
+            k > start and words[k] in _FIRST_PERSON | {"i'd", "we'd"} and k + 1 < end and words[k + 1] in _WANT):
         k += 1  # ("… is opening a bike shop and wants a logo-ish illustration, …": the request after "and";
         # "… and for his 60th i want a poster": the asker's own words start a clause)
     if k < end and words[k] in _FIRST_PERSON | {"i'd", "we'd"}:
@@ -820,6 +823,14 @@ def _next_clause(words: list[str], k: int, end: int) -> int:
     if k < end and words[k] == "so":
         return k + 1  # "my boyfriend is realy into astronomy so for his birthday can u make …"
     return _skip(words, k, end, _ENDS | _CHAT_ENDS | {"and"} | _GREETINGS)
+
+
+def _so_opens_a_clause(words: list[str], k: int, end: int) -> bool:
+    """'… so for his birthday can u make …', '… so they want a poster': "so" before a purpose or an
+    asking ends the clause before it."""
+    after = words[k + 1:k + 3]
+    return words[k] == "so" and bool(after) and (after[0] in ("for", "i", "we", "pls", "please") or after[0] in _MODALS
+                                                 or after[0] in _THIRD_PERSON and after[1:] and after[1] in _WANT)
 
 
 def _follows_below(words: list[str], k: int, end: int) -> int:
@@ -981,10 +992,7 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     verb = j
     if words[verb] in _WANT and words[verb + 1:verb + 2] == ["to"] and verb + 2 < end and (
             words[verb + 2] not in _MAKE | _DRAW | {"have", "get", "see"} and words[k] in _FIRST_PERSON_ANY):
-        stop = verb + 2  # "i want to surprise my D&D group with art of our characters … lol, a huge orc …"
-        while stop < end and words[stop] not in _ENDS and words[stop] not in _CHAT_ENDS:
-            stop += 1
-        return stop
+        return _chat_clause_end(words, verb + 2, end)  # "i want to surprise my D&D group with art of … lol, a huge orc"
     j = _skip(words, j + 1, end, {"me", "us", "to", "make", "have", "get", "see", "like"})  # ("make like a …": a filler)
     if words[j:j + 2] in (["for", "me"], ["for", "us"]):
         j += 2  # "please make for me one cat": for the asker, the scene follows

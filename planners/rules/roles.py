@@ -51,6 +51,9 @@ _GROUPS_OF_PEOPLE = frozenset({"class", "club", "school", "office", "church", "l
 # like a watercolour of …"), not a likeness.
 _FILLER_LIKE_AFTER = frozenset({"and", "with", "or", "plus", "make", "draw", "do", "u", "you", "get", "is", "are",
                                 "its", "it's", "want", "need", "wants", "needs"})
+# Words before "like" that ask for a picture rather than liken one ("I'd like a picture of …").
+_ASKING_LIKE = _FILLER_LIKE_AFTER | frozenset({"i'd", "we'd", "would", "'d", "d", "really", "just", "like", "maybe",
+                                               "kinda", "something"})
 
 _THE_PICTURE = frozenset({"card", "poster", "page", "cover", "flyer", "banner", "invitation", "image", "picture",
                           "print", "thumbnail", "postcard", "label", "sticker", "spread"})
@@ -809,9 +812,6 @@ class NounPhrases:
             return np.noun in _CAMERA_PLACES
         return np.noun in ("point-of-view", "perspective", "pov")
 
-    _ASKING_LIKE = _FILLER_LIKE_AFTER | frozenset({"i'd", "we'd", "would", "'d", "d", "want", "wants", "need", "needs", "really", "just",
-                              "like", "maybe", "kinda", "something"})
-
     def _look_alike(self, np: NounPhrase) -> bool:
         """'like a Norman Rockwell painting', 'like an old film still': how the picture looks."""
         before = self.tokens[np.start - 1].low if np.start > 0 else ""
@@ -834,7 +834,7 @@ class NounPhrases:
         not after 'I'd like a picture of …' or 'want like a photo of …', which ask for one."""
         np = self.chunks[self.index].np
         before = [t.low for t in self.tokens[max(0, np.start - 3):np.start - 1]]
-        if set(before) & (self._ASKING_LIKE | lexicon.PRONOUNS):
+        if set(before) & (_ASKING_LIKE | lexicon.PRONOUNS):
             return
         k = self.index + 1
         while k < len(self.chunks) and (self.chunks[k].kind in ("PREP", "OF", "NP", "FILLER", "STYLE") or (
@@ -2194,10 +2194,14 @@ class NounPhrases:
         counted = not owner.is_person and (np.det in lexicon.ARTICLES or np.count is not None)
         return concrete and (surface or counted)
 
+    def _verb_word_before(self) -> str:
+        """The first word of the chunk before this one, as written lower-case ("glows", "casts")."""
+        return self.tokens[self.chunks[self.index - 1].start].low if self.index else ""
+
     def _casts_light(self, np: NounPhrase, link, subjects: list[int]) -> bool:
         """'a nightlight casts a soft yellow glow', 'casting long shadows': the light a thing gives,
         in its caption, no thing of its own."""
-        verb = self.tokens[self.chunks[self.index - 1].start].low if self.index else ""
+        verb = self._verb_word_before()
         if link[0] != "VERB" or verb not in _CASTING or np.noun not in lexicon.STYLE_WORDS or not subjects:
             return False
         actions = self.out.mentions[subjects[-1]].actions
@@ -2209,7 +2213,7 @@ class NounPhrases:
         """'a kiln glows orange', 'the sky turns pink': the colour its subject shows, no thing."""
         if link[0] != "VERB" or np.det is not None or np.count is not None or np.plural or np.noun not in lexicon.COLOURS:
             return False
-        verb = self.tokens[self.chunks[self.index - 1].start].low if self.index else ""
+        verb = self._verb_word_before()
         if verb not in _COLOUR_VERBS or not subjects:
             return False
         for index in subjects:
