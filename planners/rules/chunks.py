@@ -17,7 +17,7 @@ from planners.rules import lexicon, words
 from planners.rules.inflection import plural_candidates, singular
 from planners.rules.requests import request_spans
 from planners.rules.tokens import SENTENCE_END, Token
-from planners.rules.words import is_compound, is_concrete, is_english
+from planners.rules.words import compound_kind, is_compound, is_concrete, is_english, only_verb
 from planners.rules.words import lemmas as words_lemmas
 from planners.rules.words import verb_tags as words_verb_tags
 
@@ -208,7 +208,7 @@ _phrase("FILLER", "only", "nothing else|more", "and nothing else|more", "nothing
 
 # Quantities at the start of a noun phrase.
 _COUNT_PHRASES: list[tuple[str, int]] = [
-    ("a pair of", 2), ("a couple of", 2), ("pairs of", 2), ("pair of", 2), ("a few", 3), ("quite a few", 4),
+    ("a pair of", 2), ("a couple of", 2), ("couple of", 2), ("pairs of", 2), ("pair of", 2), ("a few", 3), ("quite a few", 4),
     ("a dozen", 12), ("half a dozen", 6), ("dozens of", 24), ("a group of", 4), ("a bunch of", 4),
     ("a handful of", 3), ("a crowd of", 6), ("a herd of", 5), ("a flock of", 5), ("a pack of", 4),
     ("a school of", 5), ("a swarm of", 6), ("a team of", 5), ("a family of", 4), ("a row of", 5),
@@ -230,6 +230,7 @@ _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of", "pair of"})
 _VAGUE_PHRASES = frozenset({("a", "few"), ("quite", "a", "few"), ("a", "lot", "of"), ("lots", "of"), ("plenty", "of"),
                             ("tons", "of"), ("a", "number", "of"),
                             ("a", "row", "of"), ("a", "line", "of"),  # how things are lined up, not how many
+                            ("rows", "of"), ("lines", "of"), ("stacks", "of"), ("piles", "of"),
                             ("a", "herd", "of"), ("a", "flock", "of"), ("a", "school", "of"), ("a", "swarm", "of")})
 # ("a flock of sheep": animals together, nobody counted them)
 # Verbs of standing that are also things ("on the shelf stand two vases").
@@ -370,6 +371,9 @@ def match_count(words: list[str], i: int) -> tuple[int, int, bool] | None:
     """(length, count, is 'pair') of a quantity phrase at words[i:], longest first."""
     best = None
     for phrase, count, pair in _count_index().get(words[i], ()):
+        if phrase == ("couple", "of") and (i > 0 and words[i - 1] in lexicon.DETERMINERS or (
+                words[i + 2:i + 3] and words[i + 2] in lexicon.DETERMINERS)):
+            continue  # "Couple of lemons …" as typed, but "the couple of the year" is two people
         if tuple(words[i:i + len(phrase)]) == phrase and (best is None or len(phrase) > best[0]):
             best = (len(phrase), count, pair)
     if best is None and words[i] == "a" and i + 3 < len(words) and words[i + 1] in _GROUP_SIZES and (
@@ -451,6 +455,13 @@ def _only_qualifies(modifier: str) -> bool:
     return (modifier in lexicon.MATERIALS or modifier in lexicon.WOODS or modifier in lexicon.COLOURS
             or lexicon.is_setting(modifier) or _number(modifier) is not None or lexicon.is_adjective(modifier)
             or modifier in _SERVED)
+
+
+def _graded(modifier: str) -> bool:
+    """A comparative or a superlative ('best', 'older', 'biggest'): how much, never which kind ("my
+    best friend" is a friend, whatever WordNet lists; "the best man" at a wedding stays his role's name)."""
+    graded = words_lemmas(modifier).get("ADJ")
+    return bool(graded) and modifier not in graded
 
 
 # What a cup or a table is for, never its kind: "a coffee mug" is a mug, "a dinner table" a table.
@@ -597,6 +608,8 @@ def _known_noun_at(words: list[str], j: int, first: int) -> tuple[int, str, bool
                 compound = " ".join(words[k:j] + [candidate])
                 if compound in priors.MULTIWORD_NOUNS or compound in lexicon.SETTINGS or compound in lexicon.COMPOUND_NOUNS:
                     return k, compound, plural or candidate != words[j]
+                if size == 2 and only_verb(candidate) and compound_kind(compound) == "thing":
+                    return k, compound, plural or candidate != words[j]  # "a wind chime": no verb, WordNet's thing
     if lexicon.is_known_noun(base):
         return j, base, plural
     return None
@@ -647,7 +660,8 @@ class Chunker:
                 chunks.append(Chunk("FILLER", i, requests[i], "request"))  # "I need an image for my blog:"
                 i = requests[i]
                 continue
-            if i < self.verbish_end and self.tokens[i].is_word and match_phrase(self.words, i) is None:
+            if i < self.verbish_end and self.tokens[i].is_word and match_phrase(self.words, i) is None and (
+                    match_count(self.words, i) is None):  # ("Put half a dozen eggs …": a count, not a verb)
                 chunks.append(self._generic_verb(i))
                 i += 1
                 continue
@@ -776,8 +790,8 @@ class Chunker:
             return Chunk("FILLER", i, i + 1, word)
         if self._infinitive(i, previous):
             return self._generic_verb(i)
-        if self._adverb_after_verb(i, previous):
-            return Chunk("OTHER", i, i + 1, word)
+        if self._adverb_after_verb(i, previous) and match_count(self.words, i) is None:
+            return Chunk("OTHER", i, i + 1, word)  # (but "Pour half a dozen cherries …": a count)
         np = self.noun_phrase(i)
         if np is not None and np.count and np.noun in _UNITS:
             return Chunk("OTHER", np.start, np.end, "measure")  # "thirty paces apart", "a dozen feet away", "three sizes too big"
@@ -868,6 +882,21 @@ class Chunker:
         before = self.chunks_so_far[-2] if len(self.chunks_so_far) >= 2 else None
         return before is not None and before.kind in ("REL", "PREP", "ZONE")
 
+    def _listed_plural_of(self, i: int) -> bool:
+        """A plural that can be a noun, then 'of': 'cans of paint', 'rolls of fabric'."""
+        base, plural = singular(self.words[i])
+        return plural and self.words[i + 1:i + 2] == ["of"] and words.can_be(base, "NOUN")
+
+    def _describing_participle(self, i: int) -> bool:
+        """An -ing form that takes no object, before a noun that ends the list item ('overflowing
+        ashtrays,', 'flickering candles.'): it says how the things are."""
+        word = self.words[i]
+        if not word.endswith("ing") or i + 2 > len(self.words) or not words.takes_no_object(word):
+            return False
+        noun = singular(self.words[i + 1])[0]
+        ends = i + 2 >= len(self.words) or self.words[i + 2] in (",", ".", ";", "and", "!")
+        return ends and (lexicon.is_known_noun(noun) or is_concrete(noun))
+
     def _verb_at(self, i: int, previous: Chunk | None) -> Chunk | None:
         """A verb here, by the lexicon or by what came before ('a rooster | crows', 'is | mixing')."""
         word = self.words[i]
@@ -882,6 +911,10 @@ class Chunker:
         if (previous is None or previous.kind in ("COMMA", "SENT")) and lexicon.is_known_noun(word) and (
                 self._noun_follows(i + 1)):
             return None  # "…, rose bouquet, …": a thing's name before another, not "rose" the verb
+        if (previous is None or previous.kind in ("COMMA", "SENT")) and self._listed_plural_of(i):
+            return None  # "…, cans of paint, …", "…, rolls of fabric": things, not "cans" the verb
+        if (previous is None or previous.kind in ("COMMA", "SENT")) and self._describing_participle(i):
+            return None  # "…, overflowing ashtrays, …": how the things are, not what someone does
         if (previous is None or previous.kind in ("COMMA", "SENT")) and i + 1 < len(self.words) and (
                 words.is_compound(word, singular(self.words[i + 1])[0])) and (
                 i + 2 >= len(self.words) or self.words[i + 2] not in ("with", "against", "for")):
@@ -1332,6 +1365,8 @@ class Chunker:
         if seen.count == 1 and words.can_be(self.words[j - 1], "ADJ") and any(
                 w in lexicon.FRAMES for w in self.words[j + 1:j + 4]) and words.can_be(after, "ADJ"):
             return True  # "a clear, colourful picture of …", "a gentle, nostalgic picture": how the picture looks
+        if seen.count == 1 and j >= 2 and self.words[j - 2] == "of":
+            return False  # "a bale of cardboard, blue bins": the stuff ends the phrase
         return (seen.count > 0 and seen.only_adjectives and bool(after) and after not in _NP_STOP and not doing
                 and (lexicon.is_adjective(after) or self._noun_follows(j + 2)))  # (not "one small, holding hands")
 
@@ -1767,6 +1802,8 @@ class Chunker:
             return False  # "a sun hat", "a school uniform" are worn, "the car window" is the car's, "neon reflections" are light
         if words.compound_kind(f"{modifier} {noun}") == "animal":
             return _names_an_animal(modifier, noun)
+        if _graded(modifier) and f"{modifier} {noun}" != "best man":
+            return False  # "my best friend", "a big sister
         if words.is_compound(modifier, noun) and not _only_qualifies(modifier) and lexicon.category(noun) not in (
                 priors.FOOD, priors.PLANT):
             return True  # "a rocking chair", "a punching bag", "a water gun": a kind of thing's own name

@@ -155,7 +155,8 @@ def _story_before_the_scene(words: list[str], spans: list[tuple[int, int]]) -> l
         first = _skip(words, start, end, _OPENERS)
         doing = first < end and words[first].endswith("ing") and words[first] in _TELLS  # "Putting together a calendar …"
         asker = bool(set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})) or doing or (
-            first < end and words[first].removesuffix("'s") in _ASKERS_KIN)  # "Dad's 75th is coming up and …"
+            first < end and words[first].removesuffix("'s") in _ASKERS_KIN and not _placed_now(words, first + 1, end))
+        # ("Dad's 75th is coming up and …"; but "Grandpa is dozing in a rocking chair …" draws him)
         story = told or (asker or telling and not _someone_first(said)) and (_finite(said) or doing) and not _corrects(said) and (
             not _dresses_someone(said)) and not set(said) & _LEAVING_OUT and not _asks_to_draw(said)
         # ("No text, no watermark …": what to leave out)
@@ -171,6 +172,17 @@ def _story_before_the_scene(words: list[str], spans: list[tuple[int, int]]) -> l
             out.append((start, end))
         telling = story
     return out
+
+
+def _placed_now(words: list[str], k: int, end: int) -> bool:
+    """Whether words[k:] go on with what someone is doing where, now ('is dozing in a rocking chair',
+    'sits on the porch'): a scene told, not the asker's story."""
+    if k < end and words[k] in ("is", "are"):
+        k += 1
+    if k + 1 >= end or words[k + 1] not in ("in", "on", "at", "by", "under", "beside", "near", "next"):
+        return False
+    tags = word_table.verb_tags(words[k])
+    return "VBG" in tags and words[k - 1] in ("is", "are") or "VBZ" in tags and words[k] in lexicon.VERBS
 
 
 # Words after which a word is no finite verb: a relative pronoun ("a mug that says …") or what
@@ -1098,6 +1110,9 @@ def _named_picture(words: list[str], k: int, end: int) -> int | None:
     found = _picture_then_purpose(words, j, end)
     if found is None or (found < end and words[found] not in _ENDS and words[found - 1] != "for"):
         return None  # the whole clause (up to whom it shows), or nothing
+    listed = k > 0 and words[k - 1] == "," and (found == k + 1 or found < end and words[found] in (",", "and"))
+    if listed and singular(words[found - 1])[1] and not set(words[k:found]) & (_ARTICLES | _POSSESSIVE):
+        return None  # "…, a neon sign, posters, a cat …", "…, framed photos, a clock": things, one item of a list
     return found
 
 

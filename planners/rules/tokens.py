@@ -99,6 +99,24 @@ def _noun_is(low: str, following: str, after: str, start: int, end: int, text: s
     return [Token(text[start:cut], low[:-2], start, cut), Token(text[cut:end], verb, cut, end)]
 
 
+def _bare_noun_is(low: str, following: str, said: list[str], start: int, end: int,
+                  text: str) -> list[Token] | None:
+    """'grandpas holding his cane' after 'my grandma and grandpa', 'ones a witch', 'the other ones in
+    a jean jacket': a "'s" for "is" typed without its apostrophe, read as the two words. A person-word
+    said before as one person is that one again, not many, when a verb's -ing form follows."""
+    before = said[-1] if said else ""
+    if low == "ones" and (following in ("a", "an") or before == "other" and following in ("in", "wearing", "holding")):
+        cut = start + 3
+        return [Token(text[start:cut], "one", start, cut), Token(text[cut:end], "is", cut, end)]
+    base = low[:-3] + "y" if low.endswith("ies") else low[:-1]  # ("aunties stirring a pot")
+    if not low.endswith("s") or low.endswith("ss") or len(low) < 4 or base not in said or low in said:
+        return None
+    if not _someone(base) or words.verb_tags(following) != {"VBG"} or before in ("two", "three", "both", "the"):
+        return None
+    cut = end - 1
+    return [Token(text[start:cut], base, start, cut), Token(text[cut:end], "is", cut, end)]
+
+
 def _describes_only(word: str) -> bool:
     """A word that can only describe ('shirtless', 'tall'), never name a thing a possessive owns."""
     found = words.lemmas(word)
@@ -127,7 +145,7 @@ _ORDINAL = re.compile(r"\d+(st|nd|rd|th)")
 _OWNERS = frozenset({"my", "our", "his", "her", "their", "your"})
 
 
-def _bare_possessive(low: str, before: str, following: str) -> str | None:
+def _bare_possessive(low: str, before: str, following: str, after: str = "") -> str | None:
     """'my husbands shoulder', 'grandmas 80th', 'my sons house': a person's "'s" typed without its
     apostrophe, before the thing or the day that is theirs; the word as "husband's"."""
     if not low.endswith("s") or low.endswith("ss") or len(low) < 4 or not following[:1].isalnum():
@@ -136,7 +154,7 @@ def _bare_possessive(low: str, before: str, following: str) -> str | None:
     from planners.rules.inflection import singular
 
     base, plural = singular(low)
-    if not plural or lexicon.category(base) != "person" or base + "s" != low:
+    if not plural or lexicon.category(base) != "person" or base + "s" != low and base[:-1] + "ies" != low:
         return None
     if before not in _OWNERS and before[:1].isalnum():
         return None  # "two boys play": a count or a word before them says they are many
@@ -145,7 +163,9 @@ def _bare_possessive(low: str, before: str, following: str) -> str | None:
         singular(following)[0] in lexicon.PARTS and before in _OWNERS) or (  # "on her grandfathers shoulders"
         (lexicon.is_known_noun(singular(following)[0]) or lexicon.is_setting(following)
          or words.is_concrete(singular(following)[0])) and "VBZ" not in words.verb_tags(following)
-        and not words.only_verb(following) and following not in lexicon.PREPOSITIONS)
+        and not words.only_verb(following) and following not in lexicon.PREPOSITIONS) or (
+        before in _OWNERS and (lexicon.is_adjective(following) or following in lexicon.COLOURS) and (
+            words.can_be(singular(after)[0], "NOUN") or lexicon.is_adjective(after)))  # "my grandmas old table"
     return f"{base}'s" if owned and before in _OWNERS | {"", ",", ".", "!", ":"} else None
 
 
@@ -159,6 +179,8 @@ def tokenize(text: str) -> list[Token]:
         following = matches[k + 1].group().lower() if k + 1 < len(matches) else ""
         after = matches[k + 2].group().lower() if k + 2 < len(matches) else ""
         parts = (_split(low, following, match.start(), match.end(), text)
+                 or _bare_noun_is(low, following, [m.group().lower() for m in matches[:k]], match.start(),
+                                  match.end(), text)
                  or _noun_is(low, following, after, match.start(), match.end(), text)
                  or _counted_tag(low, match.start(), match.end(), text))
         if parts is not None:
@@ -178,7 +200,7 @@ def tokenize(text: str) -> list[Token]:
             paired = following in ("and", "&") and k + 2 < len(matches) and matches[k + 2].group()[:1].isupper()
             name = match.group()[:1].isupper() and (k > 0 or paired) and (
                 before not in (".", "!", "?", ":", '"', "a", "an", "the") or paired) and not titled
-            low = _bare_possessive(low, before, following) or (low if name else words.correct(low))
+            low = _bare_possessive(low, before, following, after) or (low if name else words.correct(low))
         tokens.append(Token(text[match.start():match.end()], low, match.start(), match.end()))
     return _one_picture_word(sorted(tokens, key=lambda token: token.start), text)
 

@@ -123,6 +123,18 @@ def _places() -> frozenset[str]:
     return frozenset(_data_lines("places.txt.gz"))
 
 
+@lru_cache(maxsize=1)
+def _intransitive() -> frozenset[str]:
+    """WordNet 3.0's verbs whose usual sense takes no object (2,184: "overflow", "flicker", "doze"),
+    shipped beside concrete.txt.gz."""
+    return frozenset(_data_lines("intransitive.txt.gz"))
+
+
+def takes_no_object(word: str) -> bool:
+    """Whether a verb form's usual sense takes no object ('overflowing', 'flickers'; not 'whittling')."""
+    return any(lemma in _intransitive() for lemma in lemmas(word).get("VERB", ()))
+
+
 def is_place(noun: str) -> bool:
     """Whether a noun's usual sense is a room, a building, an area, land, water, a way or woods."""
     return noun in _places()

@@ -1,4 +1,4 @@
-"""Write the rules planner's six WordNet 3.0 tables.
+"""Write the rules planner's seven WordNet 3.0 tables.
 
 `concrete.txt.gz`: single-word nouns whose usual sense is a thing to draw (a made thing, a food, a
 plant, an animal, a natural object), so that a bare tag ("..., stapler, red onion, ...") is read
@@ -23,6 +23,10 @@ whether "the dog" said later is an animal named before.
 area, a region, land, water, a way, woods: "lobby", "tavern", "meadow", "street"), so that a word no
 list of ours knows after "in" or "at" is read as the setting when it is a place and as a thing when
 it is a made thing ("sitting in a pink tub", "a hummingbird at a red feeder").
+
+`intransitive.txt.gz`: single-word verbs whose usual sense takes no object ("overflow", "flicker",
+"doze"), so that "overflowing ashtrays" is read as things that overflow and "whittling sticks" as
+someone whittling them.
 
 Run by hand when the lists should change; the product only reads the files it writes:
 
@@ -233,6 +237,34 @@ _NOT_WORN_OR_BODY = frozenset({
 })
 
 
+# WordNet's verb frames that have an object: "Somebody ----s something", "… somebody", "… something
+# to somebody", "… somebody with something" and the like (the numbers of frames.vrb).
+_FRAMES_WITH_AN_OBJECT = frozenset({5, 8, 9, 10, 11, 14, 15, 16, 17, 18, 19, 20, 21, 24, 25, 30, 31})
+
+
+def intransitive_verbs(wordnet: Path) -> list[str]:
+    """Single-word verbs whose usual (first) sense takes no object ("overflow", "flicker", "bloom",
+    "doze"), so that an -ing form of one before a noun ("overflowing ashtrays", "flickering candles")
+    says how the things are, while "whittling sticks" or "flipping pancakes" does something to them."""
+    frames: dict[str, set[int]] = {}
+    for line in (wordnet / "data.verb").read_text(encoding="latin-1").splitlines():
+        if line.startswith("  "):
+            continue
+        fields = line.split("|")[0].split()
+        at = 4 + 2 * int(fields[3], 16)
+        at += 1 + 4 * int(fields[at])  # past the pointers
+        frames[fields[0]] = {int(fields[at + 2 + 3 * k]) for k in range(int(fields[at]))}
+    found = []
+    for line in (wordnet / "index.verb").read_text(encoding="latin-1").splitlines():
+        fields = line.split()
+        if line.startswith("  ") or not re.fullmatch(r"[a-z]+", fields[0]):
+            continue
+        first = fields[6 + int(fields[3])]
+        if frames[first] and not frames[first] & _FRAMES_WITH_AN_OBJECT:
+            found.append(fields[0])
+    return found
+
+
 def main() -> None:
     wordnet = Path(sys.argv[1])
     synsets = _synsets(wordnet / "data.noun")  # read once for all three tables
@@ -244,6 +276,7 @@ def main() -> None:
     _write("animal_kinds.txt.gz",
            [f"{word}\t{general}" for word, general in kinds_of_animals(wordnet, synsets, hyponyms)])
     _write("places.txt.gz", places(wordnet, synsets, hyponyms))
+    _write("intransitive.txt.gz", intransitive_verbs(wordnet))
 
 
 if __name__ == "__main__":
