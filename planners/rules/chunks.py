@@ -554,6 +554,11 @@ def _plural_of_creature(word: str) -> bool:
     return plural and lexicon.category(base) in (priors.PERSON, priors.ANIMAL)
 
 
+# Adjectives said only after their thing, never before it ("a green one afloat", "the door ajar").
+_PREDICATIVE_ONLY = frozenset({"asleep", "awake", "afloat", "alone", "aglow", "ablaze", "adrift", "alive", "aloft",
+                               "ajar", "askew", "awash", "astride", "aboard", "ashore", "agape", "afire", "abreast"})
+
+
 def _only_describes(word: str) -> bool:
     """A word the tables know only as an adjective or adverb ('asleep', 'afloat'): never a head."""
     found = words.lemmas(word)
@@ -1062,6 +1067,10 @@ class Chunker:
         if len(body) > 1 and np.det in ("a", "an") and self.words[body[0]] in lexicon.MEMBER_ORDINALS and not (
                 _can_be_noun(singular(self.words[body[1]])[0])) and self.words[body[1]] != "aged":
             body, j = body[:1], body[0] + 1  # "and a third asleep under a tree": one more, then how it is
+        one = next((m for m in range(len(body) - 1) if self.words[body[m]] == "one"), None)
+        if one is not None and (self.words[body[one + 1]] in _PREDICATIVE_ONLY or self.words[body[one + 1]] in lexicon.VERBS
+                                and _only_describes(self.words[body[one + 1]])):
+            body, j = body[:one + 1], body[one] + 1  # "a grey one asleep in a box": that one, then how it is
         head_start, head_end = self._head(body, np, j)
         after_head = [self.words[k] for k in body if k >= head_end]
         after_colour = bool(after_head) and all(w in lexicon.COLOURS or w in lexicon.MATERIALS for w in after_head)

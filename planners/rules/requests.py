@@ -57,7 +57,9 @@ _PICTURES = frozenset(
     "sticker print something one clipart graphic visual slides presentation logo icon shot shots post template "
     "promo ad ads listing content reel headshot headshots snapshot render ref refs reference splash zine comic "
     "comics cover spread mockup mock-up moodboard layout composition close-up closeup vignette "
-    "icons stickers logos graphics visuals cards covers prints banners renders shots thumbnails".split())
+    "icons stickers logos graphics visuals cards covers prints banners renders shots thumbnails "
+    "watercolour watercolor watercolours watercolors sketch sketches cartoon cartoons linocut etching "
+    "paintings artworks".split())
 _ARTICLES = frozenset("a an the some one my our this".split())
 # Where a clause ends.
 _ENDS = frozenset({":", ",", "-", "\u2013", "\u2014", "(", ")", *SENTENCE_END})
@@ -102,6 +104,7 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
             spans += _spans_in(words, named, end)
         else:
             spans += _spans_in(words, start, end)
+        spans += _earlier_asking(words, start, end)
         spans += _reasons(words, start, end, spans)
         spans += _talk_after_a_refusal(words, start, end, spans)
         spans += _story_after_the_request(words, start, end, spans)
@@ -686,7 +689,48 @@ def _picture_of_them(words: list[str], start: int, end: int) -> int | None:
         # ("… a portrait of them to frame: my grandmother …")
         if colon is not None and set(words[start:k]) & (_FIRST_PERSON_ANY | _POSSESSIVE):
             return colon
-    return None
+    return _picture_of_someone_told_after(words, start, end)
+
+
+# How the asker tells of what they asked for before ("I asked for …", "I was going to ask for …").
+_ASKED_BEFORE = (("asked", "for"), ("was", "going", "to", "ask", "for"), ("originally", "asked", "for"),
+                 ("originally", "wanted"), ("had", "asked", "for"), ("first", "asked", "for"),
+                 ("was", "gonna", "ask", "for"), ("tried",))
+
+
+def _earlier_asking(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
+    """'I asked for a wolf howling at the moon earlier but my son says …. Can we do a fox
+    instead': when the prompt asks for something instead, what the asker tells of asking for before
+    is no part of the scene, up to where the new asking begins (or the sentence's end)."""
+    if "instead" not in words[start:]:
+        return []
+    for k in range(start, end - 1):
+        if words[k] not in ("i", "we") or (k > start and words[k - 1] not in _ENDS | {"and", "but", "so"}):
+            continue
+        if not any(tuple(words[k + 1:k + 1 + len(p)]) == p for p in _ASKED_BEFORE):
+            continue
+        stop = next((m for m in range(k + 2, end) if words[m] == "instead" or words[m] == "so" and (
+            words[m + 1:m + 2] and words[m + 1] in _MODALS | {"instead", "please", "i", "we", "maybe"}) or (
+            words[m] in _MODALS and m + 1 < end and words[m + 1] in ("you", "u", "we"))), end)
+        return [(k, stop)]
+    return []
+
+
+def _picture_of_someone_told_after(words: list[str], start: int, end: int) -> int | None:
+    """'… and I need a portrait of their new patron: a grizzled dwarf …': the asker names whom the
+    picture shows by who they are to someone, and says after the colon what they are; all before the
+    colon is the asking (the colon's index), or None."""
+    colon = next((m for m in range(start, end) if words[m] == ":"), None)
+    if colon is None or colon + 2 >= end or words[colon + 1] not in ("a", "an"):
+        return None
+    of = next((m for m in range(colon - 1, max(start, colon - 6), -1) if words[m] == "of"), None)
+    if of is None or of < start + 1 or words[of - 1] not in _PICTURES or words[of + 1] not in _POSSESSIVE | {
+            "his", "her", "their", "the"}:
+        return None
+    someone = lexicon.category(singular(words[colon - 1])[0]) in (priors.PERSON, priors.ANIMAL)
+    told = any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in words[colon + 2:colon + 6])
+    asked = set(words[start:of]) & (_FIRST_PERSON_ANY | _WANT | _MAKE)
+    return colon if someone and told and asked else None
 
 
 def _asker_before_colon(words: list[str], start: int, end: int) -> int | None:
@@ -805,7 +849,8 @@ def _said_by_the_asker(words: list[str], start: int, k: int) -> bool:
     is expecting her first baby and we want a picture for the nursery,'): the asker, wanting."""
     said = set(words[start:k + 3])  # the request may open with the asker ("… and i need a picture")
     first = _skip(words, start, k, _GREETINGS | {"its", "it's"})  # ("its my dads 70th next week and …")
-    if words[first] in _POSSESSIVE and (words[k] in _WANT or words[k] in _THIRD_PERSON) and words[k - 1] == "and" and (
+    asking = words[k] == "the" and _asking_for(words, k + 2, len(words)) is not None  # "… and the kids have begged for"
+    if words[first] in _POSSESSIVE and (words[k] in _WANT or words[k] in _THIRD_PERSON or asking) and words[k - 1] == "and" and (
             k - first <= 16):
         return True  # "my friend is opening a bike shop and wants a logo": the one who asks, not drawn
     relative = words[first] in _POSSESSIVE and any(
@@ -826,7 +871,9 @@ def _next_clause(words: list[str], k: int, end: int) -> int:
     while k < end and words[k] not in _ENDS and words[k] not in _CHAT_ENDS and not (
             k > start and _so_opens_a_clause(words, k, end)) and not (
             words[k] == "and" and k + 1 < end and (words[k + 1] in _WANT | _FIRST_PERSON | _FIRST_PERSON_BE or (
-                words[k + 1] in _THIRD_PERSON and k + 2 < end and words[k + 2] in _WANT))) and not (
+                words[k + 1] in _THIRD_PERSON and k + 2 < end and (
+                    words[k + 2] in _WANT or _asking_for(words, k + 2, end) is not None)) or (
+                words[k + 1] in _POSSESSIVE | {"the"} and _asking_for(words, k + 3, end) is not None))) and not (
             k > start and words[k] in _FIRST_PERSON | {"i'd", "we'd"} and k + 1 < end and words[k + 1] in _WANT):
         k += 1  # ("… is opening a bike shop and wants a logo-ish illustration, …": the request after "and";
         # "… and for his 60th i want a poster": the asker's own words start a clause)
@@ -969,6 +1016,10 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     staff photo for the about page', 'please draw for my son's story book': the request, up to
     where the scene begins."""
     j = _skip(words, k, end, _PLEASE)
+    asked_at = None
+    opened = _skip(words, j, end, {"so", "instead", "then"})
+    if opened < end and words[opened] in _MODALS:
+        j = opened  # "…, so instead can you do an astronaut …"
     polite = j > k  # "please draw …", "can you draw …": a request, whatever follows the verb
     if j < end and words[j] in _MODALS and j + 1 < end and words[j + 1] in _ASKED:
         j = _skip(words, j + 2, end, _PLEASE | {"maybe", "just", "kindly"})
@@ -986,23 +1037,31 @@ def _request(words: list[str], k: int, end: int) -> int | None:
             j += 2  # "I kind of want a painting like our honeymoon:"
     elif j < end and words[j] in _POSSESSIVE:
         j += 1
-        while j < end and _is_modifier(words[j]) and j - k < 4:
+        while j < end and _is_modifier(words[j]) and j - k < 4 and _asking_for(words, j, end) is None:
             j += 1  # "my cafe needs", "our band needs"
-        if j >= end or words[j] not in _WANT:
+        asked_at = _asking_for(words, j, end)
+        j = asked_at if asked_at is not None else j  # "my son asked for a picture of …"
+        if j >= end or words[j] not in _WANT and j != asked_at:
             return None
     elif j < end and words[j] in _WANT:
         pass  # "need a pic for my studio's class schedule"
     elif j + 1 < end and words[j] in _THIRD_PERSON and words[j + 1] in _WANT:
         j += 1  # "… and she wants a diorama-looking pic:": the one asking, not drawn
+    elif j + 2 < end and words[j] == "the" and lexicon.category(singular(words[j + 1])[0]) == priors.PERSON and (
+            _asking_for(words, j + 2, end) is not None):
+        j = asked_at = _asking_for(words, j + 2, end)  # "… and the kids have begged for a drawing of …"
+    elif j + 1 < end and words[j] in _THIRD_PERSON and _asking_for(words, j + 1, end) is not None:
+        j = asked_at = _asking_for(words, j + 1, end)  # "… and he's insisted on a picture of …"
     elif words[j:j + 2] in (["thinking", "of"], ["looking", "for"], ["thinking", "about"]):
         j += 1  # "thinking of a watercolor splash for a sports zine:"
         return _picture_then_purpose(words, j + 1, end) if j + 1 < end and words[j + 1] in _ARTICLES else None
     elif j == k or j >= end or words[j] not in _MAKE:
         return None  # a bare verb asks only after "please": "make a cat" is read as it stands
-    if j >= end or words[j] not in _MAKE and words[j] not in _WANT:
+    if j >= end or words[j] not in _MAKE and words[j] not in _WANT and j != asked_at:
         return None
     verb = j
-    if words[verb] in _WANT and words[verb + 1:verb + 2] == ["to"] and verb + 2 < end and (
+    wants = words[verb] in _WANT or verb == asked_at
+    if wants and words[verb + 1:verb + 2] == ["to"] and verb + 2 < end and (
             words[verb + 2] not in _MAKE | _DRAW | {"have", "get", "see"} and words[k] in _FIRST_PERSON_ANY):
         return _chat_clause_end(words, verb + 2, end)  # "i want to surprise my D&D group with art of … lol, a huge orc"
     j = _skip(words, j + 1, end, {"me", "us", "to", "make", "have", "get", "see", "like"})  # ("make like a …": a filler)
@@ -1011,13 +1070,13 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     if j < end and words[j] == "for":
         return _clause_end(words, j, end)  # "draw for my son's story book: ..."
     found = _picture_then_purpose(words, j, end) if j < end and words[j] in _ARTICLES else None
-    if found is None and j < end and words[j] in _ARTICLES and _frames_a_scene(words, j, end) and words[verb] in _WANT:
+    if found is None and j < end and words[j] in _ARTICLES and _frames_a_scene(words, j, end) and wants:
         return j  # "… and want an illustration of a barista …": the asking ends, the frame is read as such
     colon = next((m for m in range(j, end) if words[m] == ":"), None)
     if found is None and colon is not None and any(w in _PICTURES for w in words[j:colon]) and not polite and not (
-            words[verb] in _WANT and _wants_a_thing(words, j, colon)):  # (but "I'd like her two cats on the card:")
+            wants and _wants_a_thing(words, j, colon)):  # (but "I'd like her two cats on the card:")
         return colon  # "so I'd love a picture recreating that: a young man …": the asking runs to the colon
-    if found is None and words[verb] in _WANT and j == verb + 1 and _wants_a_thing(words, j, end) and not polite and (
+    if found is None and wants and j == verb + 1 and _wants_a_thing(words, j, end) and not polite and (
             words[k] in _FIRST_PERSON_ANY or words[k] in _THIRD_PERSON):
         return j  # "so i'd like an old sailor holding a telescope": the asker wants it, the scene follows
     if found is None and polite and words[verb] in _MAKE and j < end and words[j] not in _ENDS | _NEGATIONS and (
@@ -1026,6 +1085,23 @@ def _request(words: list[str], k: int, end: int) -> int | None:
     if found is None and polite and words[verb] in _MAKE and j < end and _frames_a_scene(words, j, end):
         return j  # "can u make an oil painting of an old man …": the asking ends; the frame is read as such
     return found
+
+
+# Someone asking for the picture in words of their own ("my son asked for", "he's insisted on").
+_ASKING_FOR = (("asked", "for"), ("asks", "for"), ("begged", "for"), ("begs", "for"), ("insisted", "on"),
+               ("insists", "on"), ("is", "asking", "for"), ("has", "asked", "for"), ("is", "insisting", "on"),
+               ("has", "insisted", "on"), ("is", "insisted", "on"), ("is", "asked", "for"), ("requested",),
+               ("has", "requested"), ("have", "asked", "for"), ("have", "begged", "for"))  # ("he's asked for": the tokens read "is" for the "'s")
+
+
+def _asking_for(words: list[str], j: int, end: int) -> int | None:
+    """Where words like 'asked for' or 'insisted on' at words[j] end (their last word's index), when
+    a picture word follows within four words; else None."""
+    for phrase in _ASKING_FOR:
+        last = j + len(phrase) - 1
+        if tuple(words[j:last + 1]) == phrase and any(w in _PICTURES for w in words[last + 1:min(end, last + 5)]):
+            return last
+    return None
 
 
 def _is_modifier(word: str) -> bool:

@@ -1079,6 +1079,7 @@ class NounPhrases:
         """'… with tin cans tied to the bumper — no wait, skip the cans': the things named before are
         taken back, and what they did to others with them."""
         taken = {i for i, m in enumerate(self.out.mentions) if noun is not None and m.noun == noun}
+        taken |= self._only_their_places(taken)
         for i in taken:
             self.out.mentions[i].count = 0
         for mention in self.out.mentions:  # "a convertible with tin cans": its caption loses them too
@@ -1086,6 +1087,18 @@ class NounPhrases:
             mention.details = [mention.details[k] for k in kept]
             mention.detail_nouns = [mention.detail_nouns[k] for k in kept]
         self.out.relations[:] = [r for r in self.out.relations if r.subject not in taken and r.object not in taken]
+
+    def _only_their_places(self, taken: set[int]) -> set[int]:
+        """'maybe a raven perched on a beam behind him? … skip the raven': a thing named right after a
+        taken-back one, as where it was and nothing else, goes with it."""
+        places = set()
+        for relation in self.out.relations:
+            held = relation.object
+            if relation.subject in taken and held is not None and held == relation.subject + 1 and not any(
+                    held in (other.subject, other.object) for other in self.out.relations
+                    if other.subject not in taken):
+                places.add(held)
+        return places
 
     def _negation_tail(self, token: int) -> None:
         """'no people around', 'no cars in sight': the words that finish a negation go with it."""

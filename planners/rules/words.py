@@ -27,7 +27,7 @@ from planners.rules import lexicon
 # Spellings people use for the same thing; lemminflect knows neither side as the other.
 VARIANTS: dict[str, str] = {
     "tshirt": "t-shirt", "tshirts": "t-shirts", "teeshirt": "t-shirt", "aeroplane": "airplane",
-    "aeroplanes": "airplanes", "motorbike": "motorcycle", "motorbikes": "motorcycles",
+    "aeroplanes": "airplanes",
     "u": "you", "ur": "your", "ppl": "people", "pple": "people", "dalmation": "dalmatian", "dalmations": "dalmatians",
     # the asker changing their mind, typed fast: "actualy make it …"
     "actualy": "actually", "actully": "actually", "acutally": "actually", "actaully": "actually",
