@@ -896,10 +896,14 @@ class Chunker:
         """An -ing form that takes no object, before a noun that ends the list item ('overflowing
         ashtrays,', 'flickering candles.'): it says how the things are."""
         word = self.words[i]
-        if not word.endswith("ing") or i + 2 > len(self.words) or not words.takes_no_object(word):
+        done_to = word.endswith("ed") and bool(words.verb_tags(word) & {"VBN", "VBD"})  # "…, stacked plastic chairs"
+        if not (word.endswith("ing") and words.takes_no_object(word) or done_to) or i + 2 > len(self.words):
             return False
-        noun = singular(self.words[i + 1])[0]
-        ends = i + 2 >= len(self.words) or self.words[i + 2] in (",", ".", ";", "and", "!")
+        k = i + 1
+        if done_to and k + 1 < len(self.words) and (self.words[k] in lexicon.MATERIALS or self.words[k] in lexicon.COLOURS):
+            k += 1  # ("stacked plastic chairs", "folded white towels")
+        noun = singular(self.words[k])[0]
+        ends = k + 1 >= len(self.words) or self.words[k + 1] in (",", ".", ";", "and", "!")
         return ends and (lexicon.is_known_noun(noun) or is_concrete(noun))
 
     def _verb_at(self, i: int, previous: Chunk | None) -> Chunk | None:
@@ -1672,6 +1676,20 @@ class Chunker:
         after = self.words[j + 1] if j + 1 < len(self.words) else ""
         return seen.count > 0 and seen.only_adjectives and lexicon.is_adjective(after)
 
+    def _lower_case_name(self, np: NounPhrase, body: list[int], end: int) -> bool:
+        """'my dog biscuit w/ his red ball', 'my horse daisy (shes a chestnut mare)': after 'my' and a
+        word for a person or an animal, a lower-case word no list names a thing by, with 'he' or 'she'
+        said of them soon after, is their name."""
+        if np.det not in ("my", "our", "his", "her", "their") or len(body) != 2:
+            return False
+        kind, name = self.words[body[0]], self.words[body[1]]
+        if lexicon.category(kind) not in (priors.PERSON, priors.ANIMAL) or not self.tokens[body[1]].text.islower():
+            return False
+        pair = f"{kind} {name}"
+        if pair in priors.MULTIWORD_NOUNS or pair in lexicon.COMPOUND_NOUNS or lexicon.category(name) is not None:
+            return False
+        return bool(set(self.words[end:end + 8]) & {"he", "she", "his", "her", "him", "hes", "shes", "he's", "she's"})
+
     def _head(self, body: list[int], np: NounPhrase, end: int) -> tuple[int, int]:
         """Find the head noun in the body of a noun phrase; fills np.noun / np.plural."""
         words = self.words
@@ -1682,6 +1700,9 @@ class Chunker:
                 words[k] in lexicon.COLOURS or words[k] in lexicon.COLOUR_SHADES or lexicon.is_adjective(words[k])
                 for k in body[1:]):
             return last + 1, last + 1  # "one is black, the other ginger": the other one, said to be ginger
+        if self._lower_case_name(np, body, end):
+            np.noun, np.plural = singular(words[first])[0], False
+            return first, last + 1  # "my dog biscuit w/ his red ball": the dog, called Biscuit
         found = None
         for j in range(last, first - 1, -1):
             found = _known_noun_at(words, j, first)

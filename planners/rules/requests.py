@@ -139,7 +139,9 @@ def _story_before_the_scene(words: list[str], spans: list[tuple[int, int]]) -> l
     ruins and the kids can't imagine it alive."), and nobody in it is pointed at from the scene
     ("My dog is old. Draw him asleep.")."""
     sentences = _sentences(words)
-    scene = next((i for i, (a, b) in enumerate(sentences) if _opens_the_scene(words, a, b)), None)
+    scene = next((i for i, (a, b) in enumerate(sentences) if _opens_the_scene(words, a, b) and not (
+        i + 1 < len(sentences) and _life_event(words[a:b]) and not _asks_to_draw(words[a:b]))), None)
+    # ("The firehouse is throwing Captain Ruiz a retirement party, …. Do a vintage red fire truck …")
     if not scene:
         return []
     out: list[tuple[int, int]] = []
@@ -157,7 +159,7 @@ def _story_before_the_scene(words: list[str], spans: list[tuple[int, int]]) -> l
         told = any(a <= start and end <= b for a, b in spans)
         first = _skip(words, start, end, _OPENERS)
         doing = first < end and words[first].endswith("ing") and words[first] in _TELLS  # "Putting together a calendar …"
-        asker = bool(set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})) or doing or (
+        asker = bool(set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})) or doing or _life_event(said) or (
             first < end and words[first].removesuffix("'s") in _ASKERS_KIN and not _placed_now(words, first + 1, end))
         # ("Dad's 75th is coming up and …"; but "Grandpa is dozing in a rocking chair …" draws him)
         story = told or (asker or telling and not _someone_first(said)) and (_finite(said) or doing) and not _corrects(said) and (
@@ -175,6 +177,19 @@ def _story_before_the_scene(words: list[str], spans: list[tuple[int, int]]) -> l
             out.append((start, end))
         telling = story
     return out
+
+
+# What happens in someone's life, told as the reason for a picture ("Harold is retiring", "Grandpa
+# Walt passed in the spring", "our hamster died yesterday", "Ava is turning six").
+_LIFE_EVENTS = frozenset({"retire", "retires", "retiring", "retired", "passed", "died", "dies", "turning", "turns",
+                          "married", "engaged", "graduating", "graduated", "moving", "expecting", "adopted", "born",
+                          "retirement", "funeral", "memorial", "honeymooned", "anniversary"})
+
+
+def _life_event(said: list[str]) -> bool:
+    """Whether a sentence tells of something in someone's life (its verb one of the life's events)."""
+    return any(w in _LIFE_EVENTS and (w != "passed" or said[k + 1:k + 2] in (["away"], ["in"], ["on"], ["last"], []))
+               for k, w in enumerate(said))
 
 
 def _placed_now(words: list[str], k: int, end: int) -> bool:

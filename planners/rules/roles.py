@@ -2682,7 +2682,8 @@ class NounPhrases:
                 np.noun not in lexicon.COMPOUND_NOUNS) and not (self._proper(np) or self._bare_subject(np)) and (
                 not (self._capitalised(np) and self._said_again(np) is not None)) and (
                 lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL)) and not (
-                kind == "COMMA" and self.out.mentions and self._tagged_thing(np, self._look_before())) and not (
+                kind == "COMMA" and self.out.mentions and (
+                    self._tagged_thing(np, self._look_before()) or self._made_of_or_coloured(np))) and not (
                 self._shares_the_article(np, kind)) and not self._dressed_next() and not (
                 words.is_concrete((np.noun or "").rsplit(" ", 1)[-1]) and any(t.low in lexicon.COLOURS for t in np.modifiers)):
             # (but "…, cherry red vintage convertible, …": a thing WordNet knows, with its colour)

@@ -9,6 +9,15 @@ from planners.rules import lexicon, words
 from planners.rules.chunks import Chunk, NounPhrase
 from planners.rules.roles import _NOT_TAGGED_THINGS, _SPREAD_OUT, _STYLE_MARKS
 
+# Things the size table knows that a tag also uses for the picture's look ("warm light", "soft glow").
+_LOOK_NOUNS = frozenset({"light", "lights", "glow", "sky", "sun", "moon", "fog", "mist", "haze", "shadow", "rain",
+                         "snow", "smoke", "sunlight", "moonlight", "candlelight", "lamplight", "firelight",
+                         "paper", "pencil", "pencils", "crayon", "crayons", "ink", "canvas"})  # ("…, textured paper")
+# Words before a thing that make the tag a look ("soft", "dim", "moody").
+_LOOK_MODIFIERS = frozenset({"soft", "dim", "moody", "warm", "cool", "harsh", "golden", "dramatic", "cinematic",
+                             "hazy", "dreamy", "gentle", "bright", "dark", "muted", "pastel", "vivid", "coloured",
+                             "colored", "textured"})
+
 
 class Tags:
     def _tagged_look(self, np: NounPhrase, kind: str | None) -> bool:
@@ -110,8 +119,14 @@ class Tags:
                     and "ADJ" not in words.lemmas(t.low) for t in np.modifiers)
         if np.noun in priors.NOUNS and np.noun not in lexicon.STYLE_WORDS and named:
             return False  # "2 cats, 1 dog, sofa", "…, rose bouquet, …": a thing the size table knows, named bare
+        if np.noun in priors.NOUNS and np.noun not in lexicon.STYLE_WORDS and np.noun not in _LOOK_NOUNS and not any(
+                t.low in lexicon.STYLE_WORDS or t.low in _LOOK_MODIFIERS for t in np.modifiers) and not (
+                self._look_before() and any(t.low.endswith("ing") for t in np.modifiers)):  # ("…, glowing stars")
+            return False  # "…, old radio, …", "…, orange lifebuoy, …": a thing, described
         if self._tagged_thing(np, self._look_before()):
             return False  # "…, stapler, red onion, wooden spoon, …": a thing, tagged
+        if self._made_of_or_coloured(np):
+            return False  # "…, orange lifebuoy, …", "…, plastic skeleton, …": a thing of some stuff or colour
         nxt = self._next()
         return nxt is None or nxt.kind in ("COMMA", "SENT")
 
@@ -132,6 +147,21 @@ class Tags:
         nxt = self._next()
         return len(said) == 1 and said[0].text[:1].isupper() and not words.is_english(said[0].low) and (
             nxt is None or nxt.kind in ("COMMA", "SENT")) and self._look_before()
+
+    @staticmethod
+    def _made_of_or_coloured(np: NounPhrase) -> bool:
+        """A noun no table files as a look, said with a colour or a material ('orange lifebuoy',
+        'plastic skeleton'), never a word of the picture's look ('soft pastel tones')."""
+        head = (np.noun or "").rsplit(" ", 1)[-1]
+        if not head or head in lexicon.STYLE_WORDS or head in lexicon.FRAMES or head in _LOOK_NOUNS or (
+                head in lexicon.ABSTRACT or lexicon.is_setting(head) or head in lexicon.MASS_NOUNS):
+            return False
+        said = [t.low for t in np.modifiers]
+        stuff = any(w in lexicon.MATERIALS or w in lexicon.WOODS for w in said) or (
+            len(said) == 1 and said[0] in lexicon.COLOURS)
+        return stuff and not any(w in lexicon.STYLE_WORDS or w in _LOOK_MODIFIERS for w in said) and (
+            set(words.lemmas(head)) == {"NOUN"} and not lexicon.is_adjective(head)) and (
+            np.head and np.head[-1].text.islower())  # (a noun and nothing else: not "chrome shine", "Gold Kodak")
 
     @staticmethod
     def _tagged_thing(np: NounPhrase, look_before: bool = False) -> bool:

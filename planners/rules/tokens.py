@@ -8,7 +8,10 @@ from functools import lru_cache
 
 from planners.rules import words
 
-_TOKEN = re.compile(r"\d+\.\d+|[^\W_]+(?:[-'][^\W_]+)*|[.,;:!?()\"&/+\u2013\u2014]|(?<=\s)-(?=\s)", re.UNICODE)
+_TOKEN = re.compile(r"\d+\.\d+|[^\W_]+(?:[-'][^\W_]+)*|[.,;:!?()\"&/+\u2013\u2014]|(?<=\s)-(?=\s)|[\U0001F300-\U0001FAFF\u2600-\u27BF]+",
+                    re.UNICODE)
+# Emoji between words end a clause, as a comma does ("2 kittens in a basket 😭 one grey one ginger").
+_EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]+")
 # A dash between words sets off a list or an aside, as a colon does ("three cats — a black one, a tabby").
 _DASHES = frozenset({"\u2013", "\u2014", "-"})
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
@@ -29,6 +32,7 @@ class Token:
 
 # Contractions of a pronoun and its verb, read as the two words ("she's wearing", "he's got", "they're").
 _CONTRACTED = {"he's": "is", "she's": "is", "they're": "are", "we're": "are", "you're": "are", "he'd": "would",
+               "he'll": "will", "she'll": "will", "they'll": "will",
                "she'd": "would", "they've": "have", "they'd": "would", "that's": "is", "what's": "is",
                "there's": "is", "here's": "is"}
 # The same, typed without the apostrophe ("shes wearing", "theres a bucket").
@@ -47,6 +51,7 @@ def _split(low: str, following: str, start: int, end: int, text: str) -> list[To
         return [Token(text[start:start + cut], low[:cut], start, start + cut), Token(text[start + cut:end], verb, start + cut, end)]
     if low in _CONTRACTED_BARE:
         first, verb = _CONTRACTED_BARE[low]
+        verb = "has" if verb == "is" and following == "got" else verb  # "hes got a white beard"
         cut = start + len(first)
         return [Token(text[start:cut], first, start, cut), Token(text[cut:end], verb, cut, end)]
     if low in _RUN_TOGETHER:
@@ -186,7 +191,9 @@ def tokenize(text: str) -> list[Token]:
         if parts is not None:
             tokens.extend(parts)
             continue
-        if low == "&" or low == "+":
+        if _EMOJI.fullmatch(low):
+            low = ","
+        elif low == "&" or low == "+":
             low = "and"
         elif low == "round" and following in ("his", "her", "their", "its", "the", "my", "your", "our"):
             low = "around"  # "a whistle round his neck", "sitting round the fire"
