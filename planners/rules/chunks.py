@@ -231,6 +231,7 @@ _VAGUE_PHRASES = frozenset({("a", "few"), ("quite", "a", "few"), ("a", "lot", "o
                             ("tons", "of"), ("a", "number", "of"),
                             ("a", "row", "of"), ("a", "line", "of"),  # how things are lined up, not how many
                             ("rows", "of"), ("lines", "of"), ("stacks", "of"), ("piles", "of"),
+                            ("a", "stack", "of"), ("a", "pile", "of"),  # ("a stack of tires": how they lie)
                             ("a", "herd", "of"), ("a", "flock", "of"), ("a", "school", "of"), ("a", "swarm", "of")})
 # ("a flock of sheep": animals together, nobody counted them)
 # Verbs of standing that are also things ("on the shelf stand two vases").

@@ -287,6 +287,8 @@ class NounPhrases:
             return
         if self._apposition(np, kind) or (kind in (None, "COMMA", "AND") and self._possessed_part(np)):
             return
+        if kind in (None, "COMMA") and self._worn_or_bodily_aside(np):
+            return  # "…, her sleeves rolled up, …", "…, only his boots sticking out": the owner's, in their caption
         if kind == "COMMA" and self._tagged_garment(np):
             return
         if kind == "COMMA" and self._listed_part(np):
@@ -445,6 +447,50 @@ class NounPhrases:
         if self.last is not None and self.out.mentions[self.last].noun == base:
             self.out.mentions[self.last].add_detail("with", f"{article(part)} {part}", None)
         return True
+
+    def _worn_or_bodily_aside(self, np: NounPhrase) -> bool:
+        """'a mechanic, her sleeves rolled up, kneels …', 'a man at a desk, a headset around his neck',
+        'on a stool, knees up to his chin': a clause of its own after a comma that opens with
+        something worn or bodily, said of someone named before, is theirs: in their caption."""
+        noun = np.noun or ""
+        last = noun.rsplit(" ", 1)[-1]
+        worn = noun in lexicon.CLOTHING or noun in lexicon.WEARABLE_OBJECTS or lexicon.ends_in_garment(last)
+        bodily = noun in lexicon.PARTS or noun in lexicon.GARMENT_PARTS or lexicon.is_bodily(last)
+        if not (worn or bodily) or np.count is not None or self.index == 0:
+            return False
+        if self.chunks[self.index - 1].kind != "COMMA" and self.tokens[np.start - 1].low not in ("only", "just"):
+            return False
+        if np.det not in ("his", "her", "their", "its", None) and not (worn and np.det in ("a", "an")):
+            return False
+        nxt = self._next()
+        placed = nxt is not None and nxt.kind in ("VERB", "REL", "PREP", "COMMA", "SENT", "POSE", "OTHER")
+        owner = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].count > 0 and (
+            self.out.mentions[i].is_person or np.det in ("its", "their") and self.out.mentions[i].category == priors.ANIMAL
+            or np.det == "its")), None)
+        if not placed or owner is None or np.det is None and not (np.plural and bodily):
+            return False  # (a garment tagged bare, "…, red jerseys, …", is dressed as tags are)
+        if not bodily and self._put_down_apart(np.end):
+            return False  # "…, her backpack beside her", "his hat upturned on the gravel": off, a thing
+        end = np.end
+        if nxt.kind in ("VERB", "POSE", "OTHER"):
+            end = nxt.end
+            self.skip.add(self.index + 1)  # ("rolled up" said of the sleeves, not of her)
+        said = " ".join(t.text for t in self.tokens[np.start:end] if t.is_word)
+        self.out.mentions[owner].add_detail("with", said, noun)
+        self.group, self.last_role = [owner], "detail"
+        return True
+
+    def _put_down_apart(self, k: int) -> bool:
+        """Whether the words from tokens[k] to the clause's end place a thing apart from its owner ('beside
+        her', 'on the gravel'), not on their body ('around his neck', 'pushed up into her hair')."""
+        while k < len(self.tokens) and self.tokens[k].is_word:
+            word = self.tokens[k].low
+            if word in lexicon.PREPOSITIONS or word in ("beside", "next", "by", "near", "behind"):
+                after = [t.low for t in self.tokens[k + 1:k + 4] if t.is_word]
+                body = any(lexicon.is_bodily(singular(w)[0]) or singular(w)[0] in lexicon.PARTS for w in after)
+                return not body
+            k += 1
+        return False
 
     def _possessed_part(self, np: NounPhrase) -> bool:
         """'the father's hand on the boy's knee': a part with its owner named is the owner's, in
