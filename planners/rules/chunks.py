@@ -662,6 +662,14 @@ class Chunker:
         self.request_ends = set(requests.values())
         while i < n:
             word = self.words[i]
+            if word in ("maybe", "please", "pls", "just", "perhaps") and self._left_out_after(i + 1) is not None:
+                chunks.append(Chunk("FILLER", i, i + 1, word))  # "…, maybe leave the egg out"
+                i += 1
+                continue
+            if self._left_out_after(i) is not None:
+                chunks.append(Chunk("NEG", i, i + 2, "retract"))  # "so leave the dog out": taken back
+                i += 2
+                continue
             if i in requests:
                 chunks.append(Chunk("FILLER", i, requests[i], "request"))  # "I need an image for my blog:"
                 i = requests[i]
@@ -722,6 +730,20 @@ class Chunker:
                     chunks.append(Chunk("FILLER", i, end, "lettering"))  # "a sign that says 50 cents": its words
                     i = end
         return chunks
+
+    def _left_out_after(self, i: int) -> int | None:
+        """'leave the dog out', 'keep the hat off': where the particle is, when 'leave' or 'keep' and a
+        noun phrase are followed by 'out' or 'off' at the clause's end; else None."""
+        if i + 2 >= len(self.words) or self.words[i] not in ("leave", "keep") or self.words[i + 1] not in (
+                "the", "that", "those", "these", "any", "all"):
+            return None
+        for k in range(i + 2, min(len(self.words), i + 7)):
+            if not self.tokens[k].is_word:
+                return None
+            if self.words[k] in ("out", "off") and (k + 1 >= len(self.words) or not self.tokens[k + 1].is_word
+                                                   or self.words[k + 1] in ("of", "please", "pls", "too")):
+                return k
+        return None
 
     def _says(self, chunk: Chunk) -> bool:
         said = self.words[chunk.start]
@@ -1701,6 +1723,13 @@ class Chunker:
                 words[k] in lexicon.COLOURS or words[k] in lexicon.COLOUR_SHADES or lexicon.is_adjective(words[k])
                 for k in body[1:]):
             return last + 1, last + 1  # "one is black, the other ginger": the other one, said to be ginger
+        recoloured = last > first and words[last] in lexicon.COLOURS and lexicon.is_known_noun(singular(words[last - 1])[0]) and (
+            set(words[max(0, np.start - 2):np.start]) & {"make", "paint", "turn", "color", "colour", "dye"})
+        if recoloured:
+            found = _known_noun_at(words, last - 1, first)
+            if found is not None:
+                np.noun, np.plural = found[1], found[2]
+                return found[0], last  # "make the kitten orange": the kitten, then its new colour
         if self._lower_case_name(np, body, end):
             np.noun, np.plural = singular(words[first])[0], False
             return first, last + 1  # "my dog biscuit w/ his red ball": the dog, called Biscuit

@@ -302,7 +302,8 @@ DISPLAY_SURFACES = _words("wall walls easel mantel mantelpiece door shelf board 
 NEGATION_TAILS = (*(f"{p} {o}" for p in ("around", "on", "in", "near", "next to", "under", "beside") for o in ("it", "them")),
                   "around", "in sight", "anywhere", "at all", "nearby", "present", "visible", "in view",
                   "in the scene", "in the picture", "in the image", "in the frame", "in the shot",
-                  "in the photo", "in the background", "whatsoever", "to be seen", "allowed", "included")
+                  "in the photo", "in the background", "whatsoever", "to be seen", "allowed", "included",
+                  "out of it", "out of this", "out of the picture", "out", "off")  # ("leave the dog out")
 # Things one cannot draw a box around.
 ABSTRACT = _words(
     "spell spells tug war hide seek catch tag speed "

@@ -326,6 +326,34 @@ def _reasons(words: list[str], start: int, end: int, spans: list[tuple[int, int]
             while stop < end and words[stop] not in _ENDS:
                 stop += 1
             out.append((k, stop))
+    return out + _judgements(words, start, end, spans + out)
+
+
+# Verbs of how something comes across ("grey looks gloomy", "three felt cluttered").
+_SEEMS = frozenset({"looks", "look", "looked", "feels", "feel", "felt", "seems", "seemed", "reads", "read"})
+
+
+def _judgements(words: list[str], start: int, end: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'make the kitten orange, grey looks gloomy on our paper', 'two pigeons, three felt cluttered in
+    my sketch', 'the tile reads better empty': a clause judging a colour, a number or the picture
+    itself is the asker's reason and names nothing, up to its end."""
+    out = []
+    for k in range(start, end - 2):
+        opens = k == start or words[k - 1] in (",", ";", "-", "and", "but")
+        if not opens or any(a <= k < b for a, b in spans + out):
+            continue
+        subject = words[k + 1:k + 2] if words[k] == "the" else words[k:k + 1]
+        verb = k + 2 if words[k] == "the" or words[k] in ("two", "three", "four") and k + 2 < end and (
+            words[k + 1] not in _SEEMS) else k + 1
+        if verb + 1 >= end or words[verb] not in _SEEMS:
+            continue
+        after = word_table.lemmas(words[verb + 1])
+        if "NOUN" in after and not {"ADJ", "ADV"} & set(after) or words[verb + 1] in lexicon.DETERMINERS:
+            continue  # "three little felt stars": a stuff, not a verb
+        judged = subject[0] in lexicon.COLOURS or subject[0] in lexicon.NUMBER_WORDS or subject[0] in (
+            "it", "that", "this", "tile", "picture", "image", "card", "page", "poster", "cover", "shot")
+        if judged and (words[k] != "the" or subject[0] in _PICTURES | {"tile"}):
+            out.append((k, _clause_end(words, k, end)))
     return out
 
 
@@ -711,24 +739,43 @@ def _picture_of_them(words: list[str], start: int, end: int) -> int | None:
 _ASKED_BEFORE = (("asked", "for"), ("was", "going", "to", "ask", "for"), ("originally", "asked", "for"),
                  ("originally", "wanted"), ("had", "asked", "for"), ("first", "asked", "for"),
                  ("was", "gonna", "ask", "for"), ("tried",))
+# How the asker tells of an idea given up, with "but" after it ("I considered a bunny too, but …",
+# "I'd planned a teddy bear in there too but it already sold", "We had a little rover … but …").
+_GIVEN_UP = (("considered",), ("planned",), ("sketched",), ("had",), ("originally", "wanted"), ("first", "pictured"),
+             ("thought", "about"), ("was", "thinking", "of"), ("wanted",), ("drew",), ("tried",), ("had", "planned"))
 
 
 def _earlier_asking(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
     """'I asked for a wolf howling at the moon earlier but my son says …. Can we do a fox
     instead': when the prompt asks for something instead, what the asker tells of asking for before
     is no part of the scene, up to where the new asking begins (or the sentence's end)."""
-    if "instead" not in words[start:]:
-        return []
     for k in range(start, end - 1):
-        if words[k] not in ("i", "we") or (k > start and words[k - 1] not in _ENDS | {"and", "but", "so"}):
+        if words[k] not in ("i", "we", "i'd", "we'd") or (k > start and words[k - 1] not in _ENDS | {"and", "but", "so"}):
             continue
-        if not any(tuple(words[k + 1:k + 1 + len(p)]) == p for p in _ASKED_BEFORE):
+        asked = "instead" in words[start:] and any(tuple(words[k + 1:k + 1 + len(p)]) == p for p in _ASKED_BEFORE)
+        but = next((m for m in range(k + 2, end) if words[m] == "but"), None)
+        given_up = but is not None and but - k <= 14 and any(
+            tuple(words[k + 1:k + 1 + len(p)]) == p for p in _GIVEN_UP + _ASKED_BEFORE) and words[k + 1:k + 2] != [
+            "wanted"] or (but is not None and words[k + 1:k + 3] in (["originally", "wanted"], ["first", "wanted"]))
+        if given_up:
+            return [(k, _someone_said_why(words, but, end))]  # "I originally wanted a potted fern … but I cut it"
+        if not asked:
             continue
         stop = next((m for m in range(k + 2, end) if words[m] == "instead" or words[m] == "so" and (
             words[m + 1:m + 2] and words[m + 1] in _MODALS | {"instead", "please", "i", "we", "maybe"}) or (
             words[m] in _MODALS and m + 1 < end and words[m + 1] in ("you", "u", "we"))), end)
         return [(k, stop)]
     return []
+
+
+def _someone_said_why(words: list[str], but: int, end: int) -> int:
+    """Where the asker's telling of an idea given up ends: at its 'but', or, when someone is told
+    speaking after it ('but Grandma said that would make her cry, so leave Rusty out'), at the 'so'."""
+    said = words[but + 1:but + 5]
+    speaking = any(w in ("said", "says", "thinks", "thought", "hates", "reckons", "insists", "decided") for w in said)
+    if not speaking:
+        return but
+    return next((m for m in range(but + 1, end) if words[m] == "so"), end)
 
 
 def _picture_of_someone_told_after(words: list[str], start: int, end: int) -> int | None:
