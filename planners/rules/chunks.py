@@ -913,7 +913,9 @@ class Chunker:
     def _listed_plural_of(self, i: int) -> bool:
         """A plural that can be a noun, then 'of': 'cans of paint', 'rolls of fabric'."""
         base, plural = singular(self.words[i])
-        return plural and self.words[i + 1:i + 2] == ["of"] and words.can_be(base, "NOUN")
+        placed = self.words[i + 1:i + 2] in (["on"], ["in"], ["under"], ["by"], ["beside"]) and (
+            lexicon.is_known_noun(base) or is_concrete(base))  # "…, wrenches on a pegboard, …"
+        return plural and (self.words[i + 1:i + 2] == ["of"] or placed) and words.can_be(base, "NOUN")
 
     def _describing_participle(self, i: int) -> bool:
         """An -ing form that takes no object, before a noun that ends the list item ('overflowing
@@ -1403,6 +1405,8 @@ class Chunker:
             return True  # "a clear, colourful picture of …", "a gentle, nostalgic picture": how the picture looks
         if seen.count == 1 and j >= 2 and self.words[j - 2] == "of":
             return False  # "a bale of cardboard, blue bins": the stuff ends the phrase
+        if seen.count == 1 and lexicon.category(singular(self.words[j - 1])[0]) in (priors.PERSON, priors.ANIMAL):
+            return False  # "holding the baby, dim amber glow": someone, then the look
         return (seen.count > 0 and seen.only_adjectives and bool(after) and after not in _NP_STOP and not doing
                 and (lexicon.is_adjective(after) or self._noun_follows(j + 2)))  # (not "one small, holding hands")
 

@@ -400,6 +400,9 @@ class NounPhrases:
         if nxt is not None and nxt.kind not in ("COMMA", "SENT", "WITH", "REL") and not done_to:
             return False
         owner = self.sentence_subjects[-1]
+        alive = self.out.mentions[owner].is_person or self.out.mentions[owner].category == priors.ANIMAL
+        if not alive and any(t.low in lexicon.MATERIALS for t in np.modifiers):
+            return False  # "pumpkins, old brass scale, …": a thing, no pumpkin's scales
         self.out.mentions[owner].add_detail("with", self._words_of(np), np.noun)
         return True
 
@@ -2728,7 +2731,7 @@ class NounPhrases:
                 np.noun not in lexicon.COMPOUND_NOUNS) and not (self._proper(np) or self._bare_subject(np)) and (
                 not (self._capitalised(np) and self._said_again(np) is not None)) and (
                 lexicon.category(np.noun or "") not in (priors.PERSON, priors.ANIMAL)) and not (
-                kind == "COMMA" and self.out.mentions and (
+                kind == "COMMA" and (self.out.mentions or self.out.settings) and (
                     self._tagged_thing(np, self._look_before()) or self._made_of_or_coloured(np))) and not (
                 self._shares_the_article(np, kind)) and not self._dressed_next() and not (
                 words.is_concrete((np.noun or "").rsplit(" ", 1)[-1]) and any(t.low in lexicon.COLOURS for t in np.modifiers)):
