@@ -165,7 +165,7 @@ OWNED_PARTS = _words(
     "belly tummy lap lap knee knees feet foot hand hands arm arms shoulder shoulders back head lap neck chest hip "
     "hips finger fingers toe toes wrist wrists elbow elbows leg legs paw paws palm palms side lips mouth "
     "handlebar handlebars lid spout seat saddle pedal pedals keys key handle handles hood bonnet brim "
-    "rim edge top bottom surface tip face mantel mantelpiece branch")
+    "rim edge top bottom surface tip face mantel mantelpiece branch waist waists stomach stomachs ankle ankles")
 PARTS = PARTS | PARTS_MORE | (OWNED_PARTS - _words("side top bottom surface edge seat key keys"))
 PARTS = PARTS | frozenset(w[:-1] for w in PARTS if w.endswith("s") and not w.endswith(("ss", "us")) and len(w) > 4)
 def data_lines(name: str) -> list[str]:
@@ -433,7 +433,7 @@ ANIMAL_FORMS: dict[str, frozenset[str]] = {
 # Plural in form, one thing in meaning ("a pair of scissors" is one pair).
 PLURALIA_TANTUM = _words(
     "scissors skis glasses sunglasses aviators shades goggles spectacles jeans pants trousers shorts leggings tights "
-    "pajamas pyjamas binoculars tongs pliers headphones earphones overalls clothes chopsticks "
+    "pajamas pyjamas binoculars tongs pliers headphones earphones overalls clothes "
     "sweatpants underpants noodles spaghetti trunks swim-trunks chaps"
 )
 

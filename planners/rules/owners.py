@@ -115,7 +115,8 @@ class Owners:
         worn = np.noun in lexicon.CLOTHING and np.noun not in lexicon.WEARABLE_OBJECTS or np.noun in lexicon.GARMENT_PARTS
         bodily = lexicon.is_bodily(np.noun or "")
         owned = np.noun in lexicon.OWNED_PARTS or (np.noun in lexicon.PARTS and (np.det == "the" or named_owner)) or (
-            (bodily or worn) and np.det in ("his", "her", "their"))  # "on her eyelashes", "by his shoe"
+            (bodily or worn) and np.det in ("his", "her", "their")) or (
+            bodily and np.det == "its")  # "on her eyelashes", "by his shoe", "curled around its nose"
         vehicle = None
         if not owned and np.det == "its" and lexicon.category(np.noun) not in (priors.PERSON, priors.ANIMAL):
             # "a bicycle with a baguette in its basket": a vehicle's basket, rack or boot is the vehicle's

@@ -140,6 +140,13 @@ _COLOUR_VERBS = frozenset({"glow", "glows", "glowing", "glowed", "shine", "shine
                            "blazing", "flash", "flashes", "flashing", "shimmer", "shimmers", "shimmering"})
 _GENDERED_PEOPLE = frozenset({"man", "woman", "boy", "girl", "husband", "wife", "guy", "lady", "gentleman",
                               "redhead", "blonde", "blond", "brunette"})
+# Things named one by one that are used as a pair: "a pair of chopsticks" is one box.
+_USED_AS_A_PAIR = frozenset({"chopstick"})
+# Whom "his" and "her" point at, when the words say it ("his hand on her waist").
+_MEN = frozenset({"man", "boy", "husband", "father", "dad", "son", "brother", "grandpa", "grandfather", "uncle", "guy",
+                  "gentleman", "king", "prince", "groom", "nephew", "boyfriend", "grandson", "fisherman", "waiter"})
+_WOMEN = frozenset({"woman", "girl", "wife", "mother", "mom", "mum", "daughter", "sister", "grandma", "grandmother",
+                    "aunt", "lady", "queen", "princess", "bride", "niece", "girlfriend", "granddaughter", "waitress"})
 _YOUNG_PEOPLE = frozenset({"kid", "child", "toddler", "student", "pupil", "teen", "teenager", "schoolkid", "sibling",
                            "twin", "scout", "cousin", "grandchild", "grandkid"})
 # Whose window shows things: "a toy shop window", "a bakery window display".
@@ -467,9 +474,20 @@ class NounPhrases:
             return False
         nxt = self._next()
         placed = nxt is not None and nxt.kind in ("VERB", "REL", "PREP", "COMMA", "SENT", "POSE", "OTHER")
-        owner = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].count > 0 and (
-            self.out.mentions[i].is_person or np.det in ("its", "their") and self.out.mentions[i].category == priors.ANIMAL
-            or np.det == "its")), None)
+        def fits(i: int) -> bool:  # "its head": the dog's, never the boy's; "her sleeves": a person's
+            mention = self.out.mentions[i]
+            if mention.count <= 0:
+                return False
+            if np.det == "its":
+                return not mention.is_person
+            return mention.is_person or np.det == "their" and mention.category == priors.ANIMAL
+
+        candidates = [*reversed(self.sentence_subjects), *reversed(range(len(self.out.mentions)))]
+        sexed = _MEN if np.det == "his" else _WOMEN if np.det == "her" else frozenset()
+        owner = next((i for i in candidates if i < len(self.out.mentions) and fits(i)
+                      and self.out.mentions[i].noun in sexed), None)  # "his hand on her waist": the man's
+        if owner is None:
+            owner = next((i for i in candidates if i < len(self.out.mentions) and fits(i)), None)
         if not placed or owner is None or np.det is None and not (np.plural and bodily):
             return False  # (a garment tagged bare, "…, red jerseys, …", is dressed as tags are)
         if not bodily and self._put_down_apart(np.end):
@@ -3040,8 +3058,8 @@ class NounPhrases:
             # "feeding pigeons", "bees buzzing around him": how many was not said, so one box holds
             # them all; people are each drawn (and posed), so "kids playing" are several
             many = plural and natural is None and lexicon.category(noun) != priors.PERSON
-        if np.pair and noun in lexicon.PLURALIA_TANTUM:
-            count = np.pairs  # "a pair of scissors" is one pair
+        if np.pair and (noun in lexicon.PLURALIA_TANTUM or noun in _USED_AS_A_PAIR):
+            count = np.pairs  # "a pair of scissors" is one pair, and so is "a pair of chopsticks"
         # "a pile of laundry", "a basket of fruit": one heap of stuff, captioned so
         heap = np.grouped and not np.plural and noun not in lexicon.ZERO_PLURALS and noun not in lexicon.HERD_PLURALS
         if heap:
