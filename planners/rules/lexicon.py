@@ -659,6 +659,8 @@ def is_adjective(word: str) -> bool:
         # unknown: a word ending in a known noun is a kind of it ("clownfish", "swordfish")
         return not any(is_known_noun(word[k:]) for k in range(1, len(word) - 3))
     # "red-haired", "blue-eyed", "long-sleeved", "brightly-lit", "red-and-white", "dark-blue".
+    if word.startswith("mid-") and len(word) > 5:
+        return True  # "mid-waltz", "mid-stride", "mid-laugh": caught in the middle of it
     if "-" in word:
         parts = word.split("-")
         return parts[-1].endswith("ed") or all(p in ADJECTIVES or p == "and" for p in parts)

@@ -17,6 +17,7 @@ from planners.rules.captions import NOT_HUMAN
 from planners.rules.chunks import Chunk, NounPhrase
 from planners.rules.description import Mention, Relation
 from planners.rules.inflection import article, plural, singular
+from planners.rules.owners import FEMALE, MALE
 from planners.rules.tokens import SENTENCE_END, Token
 
 # Relations that name a direction, which a frame word turns into a zone ("on the left of the image").
@@ -142,11 +143,6 @@ _GENDERED_PEOPLE = frozenset({"man", "woman", "boy", "girl", "husband", "wife", 
                               "redhead", "blonde", "blond", "brunette"})
 # Things named one by one that are used as a pair: "a pair of chopsticks" is one box.
 _USED_AS_A_PAIR = frozenset({"chopstick"})
-# Whom "his" and "her" point at, when the words say it ("his hand on her waist").
-_MEN = frozenset({"man", "boy", "husband", "father", "dad", "son", "brother", "grandpa", "grandfather", "uncle", "guy",
-                  "gentleman", "king", "prince", "groom", "nephew", "boyfriend", "grandson", "fisherman", "waiter"})
-_WOMEN = frozenset({"woman", "girl", "wife", "mother", "mom", "mum", "daughter", "sister", "grandma", "grandmother",
-                    "aunt", "lady", "queen", "princess", "bride", "niece", "girlfriend", "granddaughter", "waitress"})
 _YOUNG_PEOPLE = frozenset({"kid", "child", "toddler", "student", "pupil", "teen", "teenager", "schoolkid", "sibling",
                            "twin", "scout", "cousin", "grandchild", "grandkid"})
 # Whose window shows things: "a toy shop window", "a bakery window display".
@@ -221,7 +217,7 @@ _CONTAINERS = frozenset({"bowl", "basket", "box", "crate", "jar", "vase", "cup",
                          "bin", "barrel", "nest", "pan", "carton", "tub"})
 _PERCHES = frozenset({"fence", "branch", "roof", "balcony", "ledge", "wall", "windowsill", "rock", "log", "stump",
                       "tree stump", "bench", "porch", "railing", "pier", "boat", "tractor", "horse"})
-_GENDERED = {"she": "woman", "he": "man"}
+_GENDERED = {"she": "woman", "he": "man", "her": "woman", "him": "man"}  # ("him in a rust apron, her in …")
 # General words for animals, which may mean one named more precisely before ("the dog": the collie).
 _GENERAL_ANIMALS = frozenset({"dog", "cat", "bird", "horse", "fish", "animal", "pet", "creature", "puppy", "kitten"})
 _YOUNG_ANIMALS = {"puppy": "dog", "kitten": "cat"}
@@ -483,7 +479,7 @@ class NounPhrases:
             return mention.is_person or np.det == "their" and mention.category == priors.ANIMAL
 
         candidates = [*reversed(self.sentence_subjects), *reversed(range(len(self.out.mentions)))]
-        sexed = _MEN if np.det == "his" else _WOMEN if np.det == "her" else frozenset()
+        sexed = MALE if np.det == "his" else FEMALE if np.det == "her" else frozenset()
         owner = next((i for i in candidates if i < len(self.out.mentions) and fits(i)
                       and self.out.mentions[i].noun in sexed), None)  # "his hand on her waist": the man's
         if owner is None:
@@ -763,6 +759,9 @@ class NounPhrases:
         if nxt is None or nxt.kind not in ("COMMA", "REL", "WITH", "WEAR") or nxt.kind == "COMMA" and nxt.value != ",":
             return False
         named = self.out.mentions[self.last]
+        said = self.chunks[self.index - 2] if self.index >= 2 else None
+        if said is None or said.kind != "NP" or said.np is None or said.np.noun not in (named.noun, None) or named.proper:
+            return False  # "Leo in a denim jacket, Jess wearing …": after what Leo wears, someone new
         return not _known_word(np.noun) and named.count == 1 and named.category in (priors.PERSON, priors.ANIMAL)
 
     def _described_next(self) -> bool:
