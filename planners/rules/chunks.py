@@ -327,6 +327,10 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
         if pattern.kind == "ZONE" and i > 0 and words[i] in ("center", "centre", "middle", "left", "right", "far") and (
                 words[i - 1] in lexicon.DETERMINERS or words[i - 1] in lexicon.POSSESSIVES):
             continue  # "the right side of the bed", "her left side": a part named, no place in the picture
+        if pattern.kind == "CORRECT" and words[i + length:i + length + 1] in (["just"], ["only"]) and (
+                i + length + 1 < len(words) and (_number(words[i + length + 1]) is not None
+                                                 or words[i + length + 1] in ("a", "an"))):
+            length += 1  # "actually, make it just one big amplifier": the same, said plainly
         if pattern.kind == "CORRECT" and pattern.value == "recount" and (
                 i + length >= len(words) or _number(words[i + length]) is None):
             continue  # "make it look moody": no count said again
@@ -386,7 +390,7 @@ def match_count(words: list[str], i: int) -> tuple[int, int, bool] | None:
 
 
 _GROUP_SIZES = frozenset({"small", "big", "large", "huge", "little", "tiny", "whole", "long", "noisy", "cheering",
-                          "happy", "curious"})
+                          "happy", "curious", "tall", "neat", "messy", "giant", "wobbly", "towering", "short"})
 
 
 # -- noun phrases ----------------------------------------------------------------------------
@@ -1144,7 +1148,10 @@ class Chunker:
             if counted is not None:
                 length, count, np.pair = counted
                 np.grouped = not np.pair
-                np.vague = tuple(words[j:j + length]) in _VAGUE_PHRASES
+                said = words[j:j + length]
+                if length == 4 and said[1] in _GROUP_SIZES:
+                    said = [said[0], *said[2:]]  # "a tall stack of pancakes": a stack of them
+                np.vague = tuple(said) in _VAGUE_PHRASES
                 np.pairs = np.count or 1  # "two pairs of scissors" is two things, "two pairs of socks" four
                 np.count = count * np.pairs if np.pair else count
                 j += length

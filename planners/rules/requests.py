@@ -321,7 +321,11 @@ def _reasons(words: list[str], start: int, end: int, spans: list[tuple[int, int]
         since = words[k] == "since" and k + 2 < end and words[k + 1] in _FIRST_PERSON | _THIRD_PERSON | {
             "the", "it", "my", "our", "his", "her", "their"} and any(_finite_at(words[k + 1:end], m) for m in range(1, 4))
         # ("…, since the children will colour over a printout": why, not what; but "since 1990")
-        if (words[k] in _BECAUSE or since) and not any(a <= k < b for a, b in spans + out):
+        purpose = words[k] == "so" and words[k - 1] == "," and k + 3 < end and words[k + 1] in (
+            "the", "my", "our", "they", "he", "she", "it", "i", "we", "you") and any(
+            w in ("have", "has", "can", "will", "get", "know", "won't", "don't", "doesn't", "could") for w in
+            words[k + 2:k + 4])  # "…, so the kids have two kinds to count": why, not what
+        if (words[k] in _BECAUSE or since or purpose) and not any(a <= k < b for a, b in spans + out):
             stop = k + 1
             while stop < end and words[stop] not in _ENDS:
                 stop += 1
