@@ -204,6 +204,8 @@ _phrase("FILLER", "together",
 _phrase("FILLER", "than", "than the rest|others", "than all the rest|others", "than the other ones?",
         "in? mid-air|midair")
 _phrase("FILLER", "out", "out front|back")  # "a bucket of roses out front": where, no thing
+_phrase("FILLER", "to and fro", "back and forth", "to and fro", "back and forward", "round and round",
+        "up and down")  # "rocks a stroller back and forth": how, no thing
 _phrase("FILLER", "only", "nothing else|more", "and nothing else|more", "nothing else in the picture|scene|frame")
 
 # Quantities at the start of a noun phrase.
@@ -949,6 +951,10 @@ class Chunker:
         if (previous is None or previous.kind in ("COMMA", "SENT")) and lexicon.is_known_noun(word) and (
                 self._noun_follows(i + 1)):
             return None  # "…, rose bouquet, …": a thing's name before another, not "rose" the verb
+        if previous is not None and previous.np is not None and previous.np.pronoun in ("them", "us") and len(
+                self.chunks_so_far) >= 2 and self.chunks_so_far[-2].kind == "OF" and "VBZ" in words.verb_tags(word) and (
+                self.words[i + 1:i + 2] and self.words[i + 1] in lexicon.DETERMINERS):
+            return self._generic_verb(i)  # "One of them rocks a stroller": what that one does
         if (previous is None or previous.kind in ("COMMA", "SENT")) and self._listed_plural_of(i):
             return None  # "…, cans of paint, …", "…, rolls of fabric": things, not "cans" the verb
         if (previous is None or previous.kind in ("COMMA", "SENT")) and self._describing_participle(i):
@@ -1219,6 +1225,8 @@ class Chunker:
                     continue
                 break
             word = words[j]
+            named_with = j > first and (f"{words[j - 1]} {word}" in lexicon.COMPOUND_NOUNS
+                                        or f"{words[j - 1]} {word}" in priors.MULTIWORD_NOUNS)  # "a watering can"
             if word == "worn" and (np.det is not None or np.count is not None or j > first) and j + 1 < len(words) and (
                     self.tokens[j + 1].is_word and words[j + 1] not in _NP_STOP and words[j + 1] not in lexicon.ARTICLES
                     and words[j + 1] not in lexicon.PREPOSITIONS and words[j + 1] not in ("out", "down", "off", "thin")):
@@ -1233,7 +1241,7 @@ class Chunker:
                 seen.add(word)
                 j += 1  # "two tins of paint", "a tin of beans": what holds it, a noun before "of"
                 continue
-            if j > first and word in _MODAL_WORDS and j + 1 < len(words) and (
+            if j > first and word in _MODAL_WORDS and not named_with and j + 1 < len(words) and (
                     words[j + 1] in ("not", "be", "never", "always", "just", "still", "only")
                     or "VERB" in words_lemmas(words[j + 1]) and "NOUN" not in words_lemmas(words[j + 1])):
                 break  # "the dog will not sit still": the dog, then what it will not do
@@ -1278,11 +1286,17 @@ class Chunker:
                 seen.add(word)
                 j += 1  # "a tough looking woman", "a bone shaped cake": the two words describe
                 continue
-            if word in _NP_STOP and not (word == "and" and self._adjective_and(seen, j)) or word in _REFLEXIVES:
+            if word in _NP_STOP and not (word == "and" and self._adjective_and(seen, j)) and not named_with or (
+                    word in _REFLEXIVES):
                 break  # "we'll add those ourselves": a pronoun ends the phrase
-            if j > first and ((_number(word) is not None and word != "one" and not self._measure_before_noun(j))
-                              or (match_phrase(words, j) is not None and word != "and")):
-                break
+            if j > first and not named_with and (
+                    (_number(word) is not None and word != "one" and not self._measure_before_noun(j))
+                    or (match_phrase(words, j) is not None and word != "and")):
+                break  # (but "a green watering can over the beans": one name, not "can" the verb)
+            if j == first and np.det in ("another", "each") and "VBZ" in words_verb_tags(word) and (
+                    j + 1 < len(words) and words[j + 1] in lexicon.DETERMINERS):
+                self.verb_at = j
+                break  # "another aims a hose at the tires": one more of them, then what it does
             if j == first and (np.count is not None or np.det is not None) and (
                     self._phrase_opens(j) or self.words[j - 1] in ("each", "both", "all") and _is_past_tense(word)):
                 break  # "both wearing rain boots", "one wears goggles", "each draped in linen": the count word alone
