@@ -377,7 +377,10 @@ def _count_index() -> dict[str, list[tuple[tuple[str, ...], int, bool]]]:
 def match_count(words: list[str], i: int) -> tuple[int, int, bool] | None:
     """(length, count, is 'pair') of a quantity phrase at words[i:], longest first."""
     best = None
+    second = words[i + 1] if i + 1 < len(words) else None
     for phrase, count, pair in _count_index().get(words[i], ()):
+        if len(phrase) > 1 and phrase[1] != second:
+            continue  # (most quantity phrases start with "a": the second word tells them apart cheaply)
         if phrase == ("couple", "of") and (i > 0 and words[i - 1] in lexicon.DETERMINERS or (
                 words[i + 2:i + 3] and words[i + 2] in lexicon.DETERMINERS)):
             continue  # "Couple of lemons …" as typed, but "the couple of the year" is two people

@@ -458,13 +458,15 @@ class NounPhrases:
         """'a mechanic, her sleeves rolled up, kneels …', 'a man at a desk, a headset around his neck',
         'on a stool, knees up to his chin': a clause of its own after a comma that opens with
         something worn or bodily, said of someone named before, is theirs: in their caption."""
-        noun = np.noun or ""
+        if np.count is not None or self.index == 0 or np.noun is None:
+            return False
+        if self.chunks[self.index - 1].kind != "COMMA" and self.tokens[np.start - 1].low not in ("only", "just"):
+            return False
+        noun = np.noun
         last = noun.rsplit(" ", 1)[-1]
         worn = noun in lexicon.CLOTHING or noun in lexicon.WEARABLE_OBJECTS or lexicon.ends_in_garment(last)
         bodily = noun in lexicon.PARTS or noun in lexicon.GARMENT_PARTS or lexicon.is_bodily(last)
-        if not (worn or bodily) or np.count is not None or self.index == 0:
-            return False
-        if self.chunks[self.index - 1].kind != "COMMA" and self.tokens[np.start - 1].low not in ("only", "just"):
+        if not (worn or bodily):
             return False
         if np.det not in ("his", "her", "their", "its", None) and not (worn and np.det in ("a", "an")):
             return False

@@ -104,19 +104,22 @@ def _noun_is(low: str, following: str, after: str, start: int, end: int, text: s
     return [Token(text[start:cut], low[:-2], start, cut), Token(text[cut:end], verb, cut, end)]
 
 
-def _bare_noun_is(low: str, following: str, said: list[str], start: int, end: int,
+def _bare_noun_is(low: str, following: str, lows: list[str], k: int, start: int, end: int,
                   text: str) -> list[Token] | None:
     """'grandpas holding his cane' after 'my grandma and grandpa', 'ones a witch', 'the other ones in
     a jean jacket': a "'s" for "is" typed without its apostrophe, read as the two words. A person-word
     said before as one person is that one again, not many, when a verb's -ing form follows."""
-    before = said[-1] if said else ""
+    if not low.endswith("s") or len(low) < 4 or low.endswith("ss"):
+        return None
+    before = lows[k - 1] if k else ""
     if low == "ones" and (following in ("a", "an") or before == "other" and following in ("in", "wearing", "holding")):
         cut = start + 3
         return [Token(text[start:cut], "one", start, cut), Token(text[cut:end], "is", cut, end)]
     base = low[:-3] + "y" if low.endswith("ies") else low[:-1]  # ("aunties stirring a pot")
-    if not low.endswith("s") or low.endswith("ss") or len(low) < 4 or base not in said or low in said:
+    if words.verb_tags(following) != {"VBG"} or before in ("two", "three", "both", "the"):
         return None
-    if not _someone(base) or words.verb_tags(following) != {"VBG"} or before in ("two", "three", "both", "the"):
+    said = lows[:k]
+    if base not in said or low in said or not _someone(base):
         return None
     cut = end - 1
     return [Token(text[start:cut], base, start, cut), Token(text[cut:end], "is", cut, end)]
@@ -179,13 +182,13 @@ def tokenize(text: str) -> list[Token]:
     matches = list(_TOKEN.finditer(normalised))
     alpha = [m.group() for m in matches if m.group()[:1].isalpha()]
     titled = len(alpha) > 1 and sum(w[:1].isupper() for w in alpha) > 0.6 * len(alpha)  # "Bycicle And Car": no names
+    lows = [m.group().lower() for m in matches]
     for k, match in enumerate(matches):
         low = match.group().lower()
         following = matches[k + 1].group().lower() if k + 1 < len(matches) else ""
         after = matches[k + 2].group().lower() if k + 2 < len(matches) else ""
         parts = (_split(low, following, match.start(), match.end(), text)
-                 or _bare_noun_is(low, following, [m.group().lower() for m in matches[:k]], match.start(),
-                                  match.end(), text)
+                 or _bare_noun_is(low, following, lows, k, match.start(), match.end(), text)
                  or _noun_is(low, following, after, match.start(), match.end(), text)
                  or _counted_tag(low, match.start(), match.end(), text))
         if parts is not None:
