@@ -951,18 +951,18 @@ class Chunker:
         wants_noun = previous is not None and (
             (previous.kind == "VERB" and previous.value.transitive)
             or previous.kind in ("WITH", "REL", "PREP", "OF", "NEG", "DETAIL", "WEAR"))
-        if (previous is None or previous.kind in ("COMMA", "SENT")) and lexicon.is_known_noun(word) and (
-                self._noun_follows(i + 1)):
+        item_start = previous is None or previous.kind in ("COMMA", "SENT")  # where an item of a list may start
+        if item_start and lexicon.is_known_noun(word) and self._noun_follows(i + 1):
             return None  # "…, rose bouquet, …": a thing's name before another, not "rose" the verb
         if previous is not None and previous.np is not None and previous.np.pronoun in ("them", "us") and len(
                 self.chunks_so_far) >= 2 and self.chunks_so_far[-2].kind == "OF" and "VBZ" in words.verb_tags(word) and (
                 self.words[i + 1:i + 2] and self.words[i + 1] in lexicon.DETERMINERS):
             return self._generic_verb(i)  # "One of them rocks a stroller": what that one does
-        if (previous is None or previous.kind in ("COMMA", "SENT")) and self._listed_plural_of(i):
+        if item_start and self._listed_plural_of(i):
             return None  # "…, cans of paint, …", "…, rolls of fabric": things, not "cans" the verb
-        if (previous is None or previous.kind in ("COMMA", "SENT")) and self._describing_participle(i):
+        if item_start and self._describing_participle(i):
             return None  # "…, overflowing ashtrays, …": how the things are, not what someone does
-        if (previous is None or previous.kind in ("COMMA", "SENT")) and i + 1 < len(self.words) and (
+        if item_start and i + 1 < len(self.words) and (
                 words.is_compound(word, singular(self.words[i + 1])[0])) and (
                 i + 2 >= len(self.words) or self.words[i + 2] not in ("with", "against", "for")):
             return None  # "a tent, sleeping bags": WordNet's name for a thing, not "sleeping" the verb
@@ -1228,8 +1228,8 @@ class Chunker:
                     continue
                 break
             word = words[j]
-            named_with = j > first and (f"{words[j - 1]} {word}" in lexicon.COMPOUND_NOUNS
-                                        or f"{words[j - 1]} {word}" in priors.MULTIWORD_NOUNS)  # "a watering can"
+            pair = f"{words[j - 1]} {word}" if j > first else ""
+            named_with = pair in lexicon.COMPOUND_NOUNS or pair in priors.MULTIWORD_NOUNS  # "a watering can"
             if word == "worn" and (np.det is not None or np.count is not None or j > first) and j + 1 < len(words) and (
                     self.tokens[j + 1].is_word and words[j + 1] not in _NP_STOP and words[j + 1] not in lexicon.ARTICLES
                     and words[j + 1] not in lexicon.PREPOSITIONS and words[j + 1] not in ("out", "down", "off", "thin")):

@@ -34,6 +34,14 @@ class Mention:
         self.details.append((link, words))
         self.detail_nouns.append(noun)
 
+    def go_on_with_action(self, words: str, alone: str | None = None) -> None:
+        """Words that finish what it does last ("glowing" becomes "glowing orange"); with nothing done
+        yet, `alone` (when given) is what it does."""
+        if self.actions:
+            self.actions[-1] = f"{self.actions[-1]} {words}"
+        elif alone is not None:
+            self.actions.append(alone)
+
 
 @dataclass(frozen=True)
 class Relation:

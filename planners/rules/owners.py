@@ -104,11 +104,7 @@ class Owners:
             # "standing on one leg", "balancing on tiptoes": their own body, said of them
             words = self._text(self._link_start(np), np.end)
             for index in subjects:
-                actions = self.out.mentions[index].actions
-                if actions:
-                    actions[-1] = f"{actions[-1]} {words}"
-                else:
-                    actions.append(words)
+                self.out.mentions[index].go_on_with_action(words, words)
             return True
         # "on a pirate's shoulder": the article is the owner's, the part is still owned
         named_owner = any(t.low.endswith("'s") for t in np.modifiers)

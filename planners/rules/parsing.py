@@ -274,8 +274,8 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
 
     def _on_filler(self, chunk: Chunk) -> None:
         if chunk.value == "lettering" and self.last is not None and self.out.mentions[self.last].actions:
-            actions = self.out.mentions[self.last].actions  # "a sign saying FREE HUGS": its words in its caption
-            actions[-1] = f"{actions[-1]} {self._text(chunk.start, chunk.end)}"
+            # "a sign saying FREE HUGS": its words in its caption
+            self.out.mentions[self.last].go_on_with_action(self._text(chunk.start, chunk.end))
         elif chunk.value == "all" and self.last is not None:
             self._gather()
         elif chunk.value == "together" and (said := self._text(chunk.start, chunk.end)).lower() in _BESIDE_EACH_OTHER:

@@ -2285,9 +2285,7 @@ class NounPhrases:
         verb = self._verb_word_before()
         if link[0] != "VERB" or verb not in _CASTING or np.noun not in lexicon.STYLE_WORDS or not subjects:
             return False
-        actions = self.out.mentions[subjects[-1]].actions
-        if actions:
-            actions[-1] = f"{actions[-1]} {self._words_of(np)}"
+        self.out.mentions[subjects[-1]].go_on_with_action(self._words_of(np))
         return True
 
     def _glows_a_colour(self, np: NounPhrase, link, subjects: list[int]) -> bool:
@@ -2298,11 +2296,7 @@ class NounPhrases:
         if verb not in _COLOUR_VERBS or not subjects:
             return False
         for index in subjects:
-            actions = self.out.mentions[index].actions
-            if actions:
-                actions[-1] = f"{actions[-1]} {self._words_of(np)}"  # "glowing" becomes "glowing orange"
-            else:
-                actions.append(f"{verb} {self._words_of(np)}")
+            self.out.mentions[index].go_on_with_action(self._words_of(np), f"{verb} {self._words_of(np)}")
         return True
 
     def _object(self, np: NounPhrase, link) -> None:

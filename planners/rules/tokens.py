@@ -8,10 +8,11 @@ from functools import lru_cache
 
 from planners.rules import words
 
-_TOKEN = re.compile(r"\d+\.\d+|[^\W_]+(?:[-'][^\W_]+)*|[.,;:!?()\"&/+\u2013\u2014]|(?<=\s)-(?=\s)|[\U0001F300-\U0001FAFF\u2600-\u27BF]+",
-                    re.UNICODE)
 # Emoji between words end a clause, as a comma does ("2 kittens in a basket 😭 one grey one ginger").
-_EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]+")
+_EMOJI_RUN = r"[\U0001F300-\U0001FAFF\u2600-\u27BF]+"
+_EMOJI = re.compile(_EMOJI_RUN)
+_TOKEN = re.compile(r"\d+\.\d+|[^\W_]+(?:[-'][^\W_]+)*|[.,;:!?()\"&/+\u2013\u2014]|(?<=\s)-(?=\s)|" + _EMOJI_RUN,
+                    re.UNICODE)
 # A dash between words sets off a list or an aside, as a colon does ("three cats — a black one, a tabby").
 _DASHES = frozenset({"\u2013", "\u2014", "-"})
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
@@ -184,9 +185,9 @@ def tokenize(text: str) -> list[Token]:
     titled = len(alpha) > 1 and sum(w[:1].isupper() for w in alpha) > 0.6 * len(alpha)  # "Bycicle And Car": no names
     lows = [m.group().lower() for m in matches]
     for k, match in enumerate(matches):
-        low = match.group().lower()
-        following = matches[k + 1].group().lower() if k + 1 < len(matches) else ""
-        after = matches[k + 2].group().lower() if k + 2 < len(matches) else ""
+        low = lows[k]
+        following = lows[k + 1] if k + 1 < len(lows) else ""
+        after = lows[k + 2] if k + 2 < len(lows) else ""
         parts = (_split(low, following, match.start(), match.end(), text)
                  or _bare_noun_is(low, following, lows, k, match.start(), match.end(), text)
                  or _noun_is(low, following, after, match.start(), match.end(), text)
@@ -201,11 +202,11 @@ def tokenize(text: str) -> list[Token]:
         elif low == "round" and following in ("his", "her", "their", "its", "the", "my", "your", "our"):
             low = "around"  # "a whistle round his neck", "sitting round the fire"
         elif (low == "w" or low == "n") and k > 0 and following[:1].isalpha() and matches[k - 1].group()[:1].isalpha():
-            low = _phone_word(low, matches[k - 1].group().lower(), following)
+            low = _phone_word(low, lows[k - 1], following)
         elif low in _DASHES:
             low = ":"
         elif low[0].isalpha():
-            before = matches[k - 1].group().lower() if k > 0 else ""
+            before = lows[k - 1] if k > 0 else ""
             # "bycicle" is read as "bicycle"; but "Walter and Rosa": a capital inside a sentence is a name as written
             paired = following in ("and", "&") and k + 2 < len(matches) and matches[k + 2].group()[:1].isupper()
             name = match.group()[:1].isupper() and (k > 0 or paired) and (
