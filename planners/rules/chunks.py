@@ -97,6 +97,7 @@ _phrase("CORRECT", "replace", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? ma
 _phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?", "sorry ,", "sorry ,? i mean|meant ,?",
         "or rather ,?", "no ,", "no ,? sorry ,? just?")  # but "actually no people": a negation
 _phrase("FILLER", "degree", "a bit|tad", "a little bit", "just a bit|tad")  # "a bit grainy": how much
+_phrase("FILLER", "too", "as well")  # "a whale in there as well": also, no well
 _phrase("FILLER", "hedge", "a|some kind|sort of")  # "a kind of funny picture of a tired man": a hedge, no kind
 _phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out", "back to front", "face down|up",
         "face-down", "face-up", "upright", "bolt upright", "in? mid air|flight|jump|leap", "in? mid-air|midair|mid-flight|mid-jump|mid-leap")
@@ -1098,6 +1099,11 @@ class Chunker:
                 np.pronoun = "one"
             np.end = j
             return np
+        members = self._members_by_colour(np, i, body)
+        if members is not None:
+            np.end = members  # "two cats, one orange, one grey": this one's colour; the next member follows
+            np.modifiers = [self.tokens[k] for k in body if k < members]
+            return np
         cut = self._people_before_a_picture(body)
         if cut is None:
             cut = next((k for k in range(len(body) - 1) if self.words[body[k]] in _KIN
@@ -1130,6 +1136,27 @@ class Chunker:
             np.end = j
         self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
         return np
+
+    def _members_by_colour(self, np: NounPhrase, i: int, body: list[int]) -> int | None:
+        """'one orange, one grey', 'one black one white one spotted', 'one orange and the other grey':
+        a member said to be of some colour, with the next member told right after; where its words
+        end, or None. ('one orange' alone may be the fruit.)"""
+        if self.words[i] != "one" or np.det is not None or np.count != 1 or not body:
+            return None
+        before = self.words[i - 2] if i >= 2 and self.words[i - 1] in (",", ":") else ""
+        if singular(before)[0] in lexicon.CLOTHING:
+            return None  # "two aunts in bright saris, one orange one teal": the saris' colours
+        end = next((k for k in body if self.words[k] == "one"), None)
+        said = [self.words[k] for k in body if end is None or k < end]
+        if not said or not all(w in lexicon.COLOURS or w in lexicon.COLOUR_SHADES for w in said):
+            return None
+        last = body[len(said) - 1] + 1
+        k = last + 1 if self.words[last:last + 1] in ([","], ["and"]) else last
+        k += 2 if self.words[k:k + 2] == ["the", "other"] else 1 if self.words[k:k + 1] in (["one"], ["another"]) else 0
+        told = self.words[k] if k > last and k < len(self.words) else ""
+        coloured = told in lexicon.COLOURS or told in lexicon.COLOUR_SHADES or (
+            lexicon.is_adjective(told) and not _can_be_noun(told))  # (but "one orange, one apple": fruit)
+        return last if coloured else None
 
     def _article_follows(self, j: int) -> bool:
         return j < len(self.words) and self.words[j] in ("a", "an")

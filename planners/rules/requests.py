@@ -105,6 +105,7 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
         else:
             spans += _spans_in(words, start, end)
         spans += _earlier_asking(words, start, end)
+        spans += _someone_elses_wish(words, start, end)
         spans += _reasons(words, start, end, spans)
         spans += _talk_after_a_refusal(words, start, end, spans)
         spans += _story_after_the_request(words, start, end, spans)
@@ -115,7 +116,19 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
             lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in words[asked_up_to:end])
         # ("teenagers skateboarding in a skatepark, …": bare plurals name things too)
     spans += _story_before_the_scene(words, spans)
-    return sorted(spans)
+    return _merged(spans)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans in order, those that overlap joined ("[at first i [wanted] a crab …, ] but"): the
+    chunker reads each from its start to its end."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
 
 
 # What opens a sentence without being its subject: "So", "Anyway,", "And".
@@ -746,7 +759,8 @@ _ASKED_BEFORE = (("asked", "for"), ("was", "going", "to", "ask", "for"), ("origi
 # How the asker tells of an idea given up, with "but" after it ("I considered a bunny too, but …",
 # "I'd planned a teddy bear in there too but it already sold", "We had a little rover … but …").
 _GIVEN_UP = (("considered",), ("planned",), ("sketched",), ("had",), ("originally", "wanted"), ("first", "pictured"),
-             ("thought", "about"), ("was", "thinking", "of"), ("wanted",), ("drew",), ("tried",), ("had", "planned"))
+             ("thought", "about"), ("was", "thinking", "of"), ("wanted",), ("drew",), ("tried",), ("had", "planned"),
+             ("first", "thought", "of"), ("thought", "of"), ("almost", "went", "with"), ("almost", "asked", "for"))
 
 
 def _earlier_asking(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
@@ -754,13 +768,15 @@ def _earlier_asking(words: list[str], start: int, end: int) -> list[tuple[int, i
     instead': when the prompt asks for something instead, what the asker tells of asking for before
     is no part of the scene, up to where the new asking begins (or the sentence's end)."""
     for k in range(start, end - 1):
-        if words[k] not in ("i", "we", "i'd", "we'd") or (k > start and words[k - 1] not in _ENDS | {"and", "but", "so"}):
-            continue
+        if words[k] not in ("i", "we", "i'd", "we'd") or (k > start and words[k - 1] not in _ENDS | {
+                "and", "but", "so", "first", "originally", "initially"}):
+            continue  # ("At first I wanted a teddy bear sitting with them, but …")
         asked = "instead" in words[start:] and any(tuple(words[k + 1:k + 1 + len(p)]) == p for p in _ASKED_BEFORE)
         but = next((m for m in range(k + 2, end) if words[m] == "but"), None)
         given_up = but is not None and but - k <= 14 and any(
-            tuple(words[k + 1:k + 1 + len(p)]) == p for p in _GIVEN_UP + _ASKED_BEFORE) and words[k + 1:k + 2] != [
-            "wanted"] or (but is not None and words[k + 1:k + 3] in (["originally", "wanted"], ["first", "wanted"]))
+            tuple(words[k + 1:k + 1 + len(p)]) == p for p in _GIVEN_UP + _ASKED_BEFORE) and (words[k + 1:k + 2] != [
+            "wanted"] or k > start and words[k - 1] in ("first", "originally", "initially")) or (
+            but is not None and words[k + 1:k + 3] in (["originally", "wanted"], ["first", "wanted"]))
         if given_up:
             return [(k, _someone_said_why(words, but, end))]  # "I originally wanted a potted fern … but I cut it"
         if not asked:
@@ -770,6 +786,69 @@ def _earlier_asking(words: list[str], start: int, end: int) -> list[tuple[int, i
             words[m] in _MODALS and m + 1 < end and words[m + 1] in ("you", "u", "we"))), end)
         return [(k, stop)]
     return []
+
+
+# Verbs of someone wanting what they name: the wish may be drawn, the one who wishes is not.
+_WISHES = (("wants",), ("wanted",), ("begged", "for"), ("voted", "for"), ("loves",), ("would", "love"))
+# Verbs of someone's opinion: what they think it should be is no part of the picture, up to "but".
+_OPINIONS = (("says",), ("said",), ("keeps", "saying"), ("kept", "saying"), ("thinks",), ("thought",), ("suggested",),
+             ("insists",), ("insisted",), ("reckons",), ("claims",))
+
+
+def _someone_elses_wish(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
+    """'his little sister wants a unicorn in there too', 'my husband keeps saying it should be a
+    schnauzer, but no': one of the asker's people (or of someone's), told wishing or of an opinion, is
+    not in the picture; what they wish for may be, what they think it should be is not."""
+    for k in range(start, end - 2):
+        if words[k] not in _POSSESSIVE | {"his", "her", "their"} or k > start and words[k - 1] not in _ENDS | {
+                "and", "but", "so", "because", "since", "plus", "also"} | _OPENERS:
+            continue
+        m = k + 1
+        while m < min(end, k + 4) and lexicon.category(singular(words[m])[0]) not in (priors.PERSON, priors.ANIMAL):
+            m += 1
+        kind = lexicon.category(singular(words[m])[0]) if m < end else None
+        if kind not in (priors.PERSON, priors.ANIMAL):
+            continue
+        verb = m + 1 + (words[m + 1:m + 2] in (["also"], ["really"], ["even"], ["all"]))
+        if verb + 1 < end and words[verb].isalpha() and words[verb] not in _NOT_A_NAME and (
+                words[verb + 1] in ("keeps", "kept", "wants", "says", "thinks", "always", "usually")):
+            verb += 1  # "my apprentice Josh keeps begging …": the one named, then what they do
+        if words[verb:verb + 1] in (["keeps"], ["kept"]) and verb + 1 < end and words[verb + 1].endswith("ing"):
+            return [(k, _told_end(words, verb, end))]  # "… keeps begging to be on the banner"
+        if _told_of_at(words, verb, end):
+            return [(k, _told_end(words, verb, end))]  # "my father ran it before me", "our dog will be dressed as …"
+        if kind != priors.PERSON:
+            continue
+        wish = next((len(p) for p in _WISHES if tuple(words[verb:verb + len(p)]) == p), None)
+        if wish is not None:
+            return [(k, verb + wish)]  # "my son wants [a pirate ship]"
+        opinion = next((len(p) for p in _OPINIONS if tuple(words[verb:verb + len(p)]) == p), None)
+        if opinion is not None and words[verb + opinion:verb + opinion + 1] not in (["to"], ["add"], ["put"]):
+            stop = _told_end(words, verb + opinion, end)
+            return [(k, stop)]  # "my husband keeps saying it should be a schnauzer", but …
+    return []
+
+
+_NOT_A_NAME = frozenset({"and", "or", "but", "who", "that", "which", "is", "was", "will", "would", "can"})
+_HABITS = frozenset({"always", "usually", "never", "often", "sometimes", "normally", "constantly"})
+
+
+def _told_of_at(words: list[str], k: int, end: int) -> bool:
+    """Whether a verb at k tells of its subject, as a story does, rather than showing it: in the past
+    ('ran', 'arrived'; 'is sitting' shows), by habit ('always sleeps'), or to come ('will be dressed')."""
+    if k >= end:
+        return False
+    word = words[k]
+    if word in _HABITS or word in ("will", "won't", "used"):
+        return True
+    tags = word_table.verb_tags(word)  # (but "my daughter dressed as a bumblebee": a participle, shown)
+    return "VBD" in tags and "VBN" not in tags and word not in ("was", "were") and (
+        not lexicon.is_known_noun(singular(word)[0])) and not word_table.can_be(word, "ADJ")
+
+
+def _told_end(words: list[str], k: int, end: int) -> int:
+    """Where a clause told of someone ends: at 'but', 'so', a semicolon, a colon or the sentence's end."""
+    return next((n for n in range(k, end) if words[n] in ("but", "so", ";", ":")), end)
 
 
 def _someone_said_why(words: list[str], but: int, end: int) -> int:

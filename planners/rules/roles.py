@@ -1136,12 +1136,25 @@ class NounPhrases:
         start = np.start + 1 if (np.det in ("any", "a", "an") or np.det in lexicon.POSSESSIVES) and np.end - np.start > 1 else np.start
         if np.headless and all(t.low in lexicon.FILLER for t in self.tokens[np.start:np.end]):
             return  # "not crowded, just two surfers": no thing to leave out
-        if getattr(self, "retracting", False):
+        if getattr(self, "retracting", False) or self._named_then_refused(np):
             self._retract(np.noun)
         self.out.negations.append(self._text(start, np.end))  # "without any people" -> "people", "its leash" -> "leash"
         self.negation_end = self.tokens[np.end - 1].end
         self.continuing = ("NEG", None)
         self._negation_tail(np.end)
+
+    def _named_then_refused(self, np: NounPhrase) -> bool:
+        """'his sister wants a unicorn in there too, but … no unicorn this time': a bare 'no' of a thing
+        named in an earlier clause takes it back (but 'no other kids', 'a man with no hat')."""
+        if np.noun is None or np.det is not None or np.count is not None or self.index < 1:
+            return False
+        negation = self.chunks[self.index - 1]
+        no = negation.end - 1
+        if self.tokens[no].low != "no" or any(t.low in ("other", "more", "else", "extra") for t in np.modifiers):
+            return False
+        opens = no == 0 or self.tokens[no - 1].low in (",", ".", ";", ":", "!", "so", "but", "then", "actually")
+        plural = np.plural and self.tokens[np.end - 1].low != np.noun  # ("no reindeer": one, or many)
+        return opens and any(m.noun == np.noun and m.count > (1 if plural else 0) for m in self.out.mentions)
 
     def _retract(self, noun: str | None) -> None:
         """'… with tin cans tied to the bumper — no wait, skip the cans': the things named before are
@@ -1496,7 +1509,10 @@ class NounPhrases:
             if ordinal:
                 self.group = [self.last]  # "…, the second in a red beanie, the third holding a lollipop": hers alone
             return True
-        if alone and first == "one" and self._named_member(nxt):
+        if alone and first == "one" and (self._named_member(nxt) or self._one_like_it_member(nxt)):
+            return True
+        if alone and first == "one" and nxt is not None and nxt.kind == "COPULA" and self._distribute([]):
+            self.group = [self.last]  # "one is black", "one is a black kitten": what follows is that one
             return True
         if len(words) > 1 and words[-1].lower() in ("one", "ones") and kind not in ("WEAR", "VERB"):
             if self._distribute(words[:-1]):
@@ -1622,13 +1638,25 @@ class NounPhrases:
             return False  # a breed or a kind nobody sized ('a sleek siamese') is a member too
         own_name = kind == priors.PERSON and named == priors.PERSON and nxt.np.noun != self.out.mentions[last].noun
         words = [t.text for t in self.tokens[nxt.np.start:nxt.np.end] if t.low not in lexicon.ARTICLES]
-        if not self._distribute([t.text for t in nxt.np.modifiers] if own_name else words):
+        same_name = nxt.np.noun == self.out.mentions[last].noun  # "one a black kitten": black
+        if not self._distribute([t.text for t in nxt.np.modifiers] if own_name or same_name else words):
             return False
         if own_name:
             # "3 adventurers, the first a knight, …": a person named by a role of their own is that
             # role (as "two hikers, a man … and a woman …" are a man and a woman); a breed stays a dog
             member = self.out.mentions[self.last]
             member.noun, member.head = nxt.np.noun, " ".join(t.text for t in nxt.np.head) or nxt.np.noun
+        self.skip.add(self.index + 1)
+        return True
+
+    def _one_like_it_member(self, nxt: Chunk | None) -> bool:
+        """'two kittens, one black and the other a grey one': the member is said to be 'a grey one'."""
+        if nxt is None or nxt.kind != "NP" or nxt.np is None or nxt.np.noun is not None or (
+                nxt.np.det not in ("a", "an")):
+            return False
+        said = [t.text for t in self.tokens[nxt.np.start:nxt.np.end] if t.low not in lexicon.ARTICLES]
+        if len(said) < 2 or said[-1].lower() != "one" or not self._distribute(said[:-1]):
+            return False
         self.skip.add(self.index + 1)
         return True
 

@@ -179,5 +179,6 @@ class Tags:
         if " " not in (np.noun or "") and head.isalpha() and not words.lemmas(head) and any(
                 words.is_concrete(head[k:]) for k in range(3, len(head) - 3)):
             return True  # "sandcastle", "beanbag": a word no table knows, built on a thing's name
-        return words.is_concrete(head) or words.is_compound(*np.noun.split(" ", 1)) if " " in (np.noun or "") else (
-            words.is_concrete(head))
+        if " " in (np.noun or ""):
+            return words.is_concrete(head) or words.is_compound(*np.noun.split(" ", 1))
+        return words.may_be_concrete(head)  # "…, red toolbox, wrench, …": a tool, among things

@@ -110,10 +110,15 @@ def compound_kind(name: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _concrete() -> frozenset[str]:
+def _concrete() -> tuple[frozenset[str], frozenset[str]]:
     """WordNet 3.0's single-word nouns whose usual sense is a thing to draw (12,356: "stapler",
-    "fern", "onion", "airship"), shipped with the planner beside word_kinds.txt.gz."""
-    return frozenset(_data_lines("concrete.txt.gz"))
+    "fern", "onion", "airship"), and those whose senses are in no order of use with such a sense
+    among them (1,245: "wrench", "toaster"), shipped with the planner beside word_kinds.txt.gz."""
+    usual, sometimes = set(), set()
+    for line in _data_lines("concrete.txt.gz"):
+        word, _, mark = line.partition("\t")
+        (sometimes if mark == "sometimes" else usual).add(word)
+    return frozenset(usual), frozenset(sometimes)
 
 
 @lru_cache(maxsize=1)
@@ -142,7 +147,14 @@ def is_place(noun: str) -> bool:
 
 def is_concrete(noun: str) -> bool:
     """Whether a noun's usual sense is a made thing, a food, a plant, an animal or a natural object."""
-    return noun in _concrete()
+    return noun in _concrete()[0]
+
+
+def may_be_concrete(noun: str) -> bool:
+    """Whether a noun is concrete in its usual sense, or in one of senses WordNet does not rank
+    ("wrench": a twist, or the tool)."""
+    usual, sometimes = _concrete()
+    return noun in usual or noun in sometimes
 
 
 def usual_kind(noun: str) -> str | None:
@@ -304,7 +316,7 @@ def correct(word: str) -> str:
 @lru_cache(maxsize=1)
 def _long_things() -> tuple[str, ...]:
     """WordNet's things of eight letters or more, for typos of long words ("wheelbarow")."""
-    return tuple(sorted(w for w in _concrete() if len(w) >= 7 and w.isalpha()))
+    return tuple(sorted(w for w in _concrete()[0] if len(w) >= 7 and w.isalpha()))
 
 
 def edit_distance(a: str, b: str) -> int:

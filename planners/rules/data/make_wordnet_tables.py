@@ -2,7 +2,9 @@
 
 `concrete.txt.gz`: single-word nouns whose usual sense is a thing to draw (a made thing, a food, a
 plant, an animal, a natural object), so that a bare tag ("..., stapler, red onion, ...") is read
-as a thing and "warm light" or "high resolution" as the picture's look.
+as a thing and "warm light" or "high resolution" as the picture's look; and, as "word<TAB>sometimes",
+nouns whose senses WordNet does not rank (none was tagged in its corpus) with such a sense among
+them ("..., red toolbox, wrench, ...").
 
 `compounds.txt.gz`: two-word names of made things, people and animals that are no kind of their
 last word ("rocking chair", "football player", "sea lion"), one "name<TAB>thing|person|animal" per line, so that the reader keeps both
@@ -124,11 +126,42 @@ def _write(name: str, lines: list[str]) -> None:
 _CONCRETE_FILES = {5, 6, 13, 17, 20}  # noun.animal, noun.artifact, noun.food, noun.object, noun.plant
 
 
+def _tagged_senses(index: Path) -> dict[str, int]:
+    """How many of each word's senses were tagged in WordNet's sense-tagged corpus; WordNet lists
+    the senses of a word with none tagged in no order of use ("wrench": a twist first, the tool last)."""
+    tagged = {}
+    for line in index.read_text(encoding="latin-1").splitlines():
+        fields = line.split()
+        if not line.startswith("  "):
+            tagged[fields[0]] = int(fields[5 + int(fields[3])])
+    return tagged
+
+
+def _adjectives(wordnet: Path) -> set[str]:
+    return {line.split()[0] for line in (wordnet / "index.adj").read_text(encoding="latin-1").splitlines()
+            if not line.startswith("  ")}
+
+
 def concrete_nouns(wordnet: Path, synsets: Synsets) -> list[str]:
     """Single-word nouns whose usual (first) sense is a thing one can draw a box around: a made
-    thing, a food, a plant, an animal or a natural object ("stapler", "fern", "onion", "airship")."""
-    return [word for word, senses in _noun_senses(wordnet, synsets)
-            if senses[0][0] in _CONCRETE_FILES and word in senses[0][1]]
+    thing, a food, a plant, an animal or a natural object ("stapler", "fern", "onion", "airship");
+    and, marked "sometimes", nouns of no usual sense, none an adjective or a verb in common use too,
+    with such a sense among theirs ("wrench", "toaster", "thimble"; not "maroon", "blank" or "keep")."""
+    nouns, verbs, adjectives = _tagged_senses(wordnet / "index.noun"), _tagged_senses(wordnet / "index.verb"), _adjectives(wordnet)
+
+    def unranked(word: str) -> bool:  # and no verb in common use ("keep", "shake", "spill")
+        return nouns[word] == 0 and verbs.get(word, 0) < 3 and word not in adjectives
+
+    def drawable(word: str, sense: tuple[int, list[str]]) -> bool:
+        return sense[0] in _CONCRETE_FILES and word in sense[1]
+
+    found = []
+    for word, senses in _noun_senses(wordnet, synsets):
+        if drawable(word, senses[0]):
+            found.append(word)
+        elif unranked(word) and any(drawable(word, sense) for sense in senses):
+            found.append(f"{word}\tsometimes")
+    return found
 
 
 _CLOTHING = ("03051540", "03597469")  # clothing (article of clothing), jewelry
