@@ -96,8 +96,12 @@ def counts_hold(case: dict, scene) -> bool:
     return all(names.get(name, 0) == n for name, n in asked.items()) and extra <= 1
 
 
+# A relation read holds a weaker one it implies: what is under a thing is below it.
+_IMPLIED_BY = {"below": {"below", "under"}}
+
+
 def _relation_matches(scene, relation, subject: str, kind: str, obj: str) -> bool:
-    if relation.kind != kind or scene.instances[relation.subject].name != subject:
+    if relation.kind not in _IMPLIED_BY.get(kind, {kind}) or scene.instances[relation.subject].name != subject:
         return False
     if relation.place is not None:
         return relation.place == obj

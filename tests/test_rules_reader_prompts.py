@@ -85,3 +85,18 @@ def test_a_negative_named_in_the_singular_matches_its_plural() -> None:
     assert quality.check({**case, "negative": ["ghost"]}, scene)          # another word
     assert quality.check({**case, "negative": ["guest"]}, scene.model_copy(update={"negative": "guest list"})) == []
     assert quality.check({**case, "negative": ["car"]}, scene.model_copy(update={"negative": "cart"}))  # no part-word
+
+
+def test_a_relation_read_holds_the_weaker_one_it_implies_and_not_the_reverse() -> None:
+    from scenes.model import Scene
+
+    scene = Scene(caption="x", instances=[
+        {"name": "cat", "caption": "a cat", "box": [0, .6, .4, 1]},
+        {"name": "table", "caption": "a table", "box": [0, .2, .6, .9]},
+    ], relations=[{"subject": 0, "kind": "under", "object": 1}])
+    case = {"prompt": "p", "names": {"cat": 1, "table": 1}}
+    assert not quality.check({**case, "relations": [["cat", "below", "table"]]}, scene)  # under a table is below it
+    assert not quality.check({**case, "relations": [["cat", "under", "table"]]}, scene)
+    below = scene.model_copy(update={"relations": [scene.relations[0].model_copy(update={"kind": "below"})]})
+    assert quality.check({**case, "relations": [["cat", "under", "table"]]}, below)  # below is not under
+    assert quality.check({**case, "relations": [["cat", "above", "table"]]}, scene)

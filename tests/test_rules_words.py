@@ -211,6 +211,26 @@ def test_nouns_whose_usual_sense_is_a_thing_come_from_wordnet(noun, concrete) ->
     assert words.is_concrete(noun) is concrete
 
 
+@pytest.mark.parametrize(("noun", "usual", "some"), [
+    ("wrench", False, True), ("toaster", False, True), ("thimble", False, True),  # senses WordNet leaves unranked
+    ("stapler", True, True), ("keep", False, False), ("maroon", False, False), ("lighting", False, False),
+])  # fmt: skip
+def test_nouns_whose_senses_are_unranked_are_things_when_one_of_them_is(noun, usual, some) -> None:
+    from planners.rules import words
+
+    assert words.is_concrete(noun) is usual and words.may_be_concrete(noun) is some
+
+
+@pytest.mark.parametrize(("noun", "occasion"), [
+    ("marathon", True), ("night shift", True), ("sleepover", True),
+    ("date", False), ("fire", False), ("swing", False), ("bust", False), ("table", False),  # a thing in some sense
+])  # fmt: skip
+def test_nouns_whose_usual_sense_is_an_act_an_event_or_a_time_come_from_wordnet(noun, occasion) -> None:
+    from planners.rules import words
+
+    assert words.is_occasion(noun) is occasion
+
+
 def test_a_tag_list_reads_things_apart_from_the_pictures_look() -> None:
     scene = RulesPlanner().plan("1girl, cluttered desk, stapler, red onion, potted fern, warm light, film grain, "
                                 "high resolution", canvas=Canvas()).scene

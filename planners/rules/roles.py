@@ -971,8 +971,12 @@ class NounPhrases:
         if kind in ("WEAR", "DETAIL", "OF") or np.count is not None or np.plural or noun is None:
             return False
         last = noun.rsplit(" ", 1)[-1]
-        return (last in lexicon.OCCASIONS and noun not in priors.NOUNS
-                and lexicon.category(noun) is None)
+        if noun in priors.NOUNS or lexicon.category(noun) is not None:
+            return False
+        # "runners at the end of a marathon", "nurses on a night shift": where they are is when
+        when = kind == "REL" and link[1] in ("at", "on", "after", "before", "during", "from", "since", "through")
+        return last in lexicon.OCCASIONS or when and (words.is_occasion(noun) or (
+            words.compound_kind(noun) is None and words.is_occasion(last)))  # ("on a lunch break")
 
     def _activity(self, np: NounPhrase, link) -> bool:
         """'doing yoga', 'playing soccer', 'having a picnic', 'taking a nap': what the verb does, not

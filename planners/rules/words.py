@@ -135,6 +135,19 @@ def _intransitive() -> frozenset[str]:
     return frozenset(_data_lines("intransitive.txt.gz"))
 
 
+@lru_cache(maxsize=1)
+def _occasions() -> frozenset[str]:
+    """WordNet 3.0's words and two-word names whose usual sense is an act, an event or a time (7,443:
+    "marathon", "night shift", "date"), shipped beside concrete.txt.gz."""
+    return frozenset(_data_lines("occasions.txt.gz"))
+
+
+def is_occasion(noun: str) -> bool:
+    """Whether a noun's usual sense is something done, something that happens or a time, and none
+    of the senses WordNet leaves unranked is a thing ("a marathon", "a night shift"; not "a swing")."""
+    return noun in _occasions() and not may_be_concrete(noun)
+
+
 def takes_no_object(word: str) -> bool:
     """Whether a verb form's usual sense takes no object ('overflowing', 'flickers'; not 'whittling')."""
     return any(lemma in _intransitive() for lemma in lemmas(word).get("VERB", ()))

@@ -1,4 +1,4 @@
-"""Write the rules planner's seven WordNet 3.0 tables.
+"""Write the rules planner's eight WordNet 3.0 tables.
 
 `concrete.txt.gz`: single-word nouns whose usual sense is a thing to draw (a made thing, a food, a
 plant, an animal, a natural object), so that a bare tag ("..., stapler, red onion, ...") is read
@@ -29,6 +29,11 @@ it is a made thing ("sitting in a pink tub", "a hummingbird at a red feeder").
 `intransitive.txt.gz`: single-word verbs whose usual sense takes no object ("overflow", "flicker",
 "doze"), so that "overflowing ashtrays" is read as things that overflow and "whittling sticks" as
 someone whittling them.
+
+`occasions.txt.gz`: words and two-word names whose usual sense is an act, an event or a time, and
+none of whose senses is a thing ("marathon", "night shift"), so that what people are at or on
+("runners at the end of a marathon", "nurses on a night shift") is when the scene happens, not a
+thing to draw.
 
 Run by hand when the lists should change; the product only reads the files it writes:
 
@@ -253,6 +258,27 @@ def places(wordnet: Path, synsets: Synsets, hyponyms: dict[str, list[str]]) -> l
                   | _PLACES_TOO)
 
 
+_OCCASION_FILES = {4, 11, 28}  # noun.act, noun.event, noun.time
+
+
+def occasions(wordnet: Path, synsets: Synsets) -> list[str]:
+    """Words and two-word names whose usual (first) sense is something done, something that happens
+    or a time, and none of whose senses a thing ("marathon", "night shift", "sleepover"; not "date"
+    or "fire", also a fruit and a fire in a hearth), for telling "runners at the end of a
+    marathon" or "nurses on a night shift" from a thing to draw."""
+    senses = {word: offsets for word, offsets in _all_senses(wordnet)}
+    return sorted(word.replace("_", " ") for word, first in _first_senses(wordnet, synsets, r"[a-z]+(_[a-z]+)?")
+                  if synsets[first][0] in _OCCASION_FILES
+                  and not any(synsets[o][0] in _CONCRETE_FILES for o in senses[word]))  # (a date, a fire, a bust)
+
+
+def _all_senses(wordnet: Path):
+    for line in (wordnet / "index.noun").read_text(encoding="latin-1").splitlines():
+        fields = line.split()
+        if not line.startswith("  "):
+            yield fields[0], fields[6 + int(fields[3]):]
+
+
 # Words whose first sense WordNet files elsewhere (a castle's keep, a length, a structure) but which
 # prompts use for where a scene is ("in a grimy dungeon", "in the attic", "in the yard").
 _PLACES_TOO = frozenset({"dungeon", "attic", "cellar", "yard", "courtyard", "porch", "balcony"})
@@ -310,6 +336,7 @@ def main() -> None:
            [f"{word}\t{general}" for word, general in kinds_of_animals(wordnet, synsets, hyponyms)])
     _write("places.txt.gz", places(wordnet, synsets, hyponyms))
     _write("intransitive.txt.gz", intransitive_verbs(wordnet))
+    _write("occasions.txt.gz", occasions(wordnet, synsets))
 
 
 if __name__ == "__main__":
