@@ -753,8 +753,9 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
 
     def _said_of_one(self, previous: NounPhrase, before: Chunk | None, chunk: Chunk) -> int | None:
         """The one of several subjects that a verb right after a noun phrase is said of alone, if any."""
-        if previous.headless:
-            return None  # ", both smiling", "each holding a cup": of them all
+        worn = before is not None and (before.kind == "WEAR" or before.kind == "REL" and before.value == "inside")
+        if previous.headless and not worn:
+            return None  # ", both smiling", "each holding a cup": of them all (but "…, an elf in green playing")
         last = self.group[-1]
         if (self.joined_by == "COMMA" and previous.noun != self.out.mentions[last].noun
                 and last in self.sentence_subjects):

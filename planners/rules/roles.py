@@ -1062,11 +1062,30 @@ class NounPhrases:
         if kind == "WITH" and conjunction == "COMMA" and np.det is None and np.count is None and (
                 np.noun in lexicon.STYLE_WORDS or lexicon.is_setting(np.noun or "")):
             return False  # "with a clear umbrella, rain, reflections": the list ended, the look began
+        if kind == "WITH" and conjunction == "COMMA" and self._new_tag_after_with(np):
+            return False  # "dwarf with a braided red beard, frothy tankard, elf in green": the next tag
         nxt = self._next()
-        if kind == "WITH" and np.det in ("a", "an") and nxt is not None and nxt.kind == "WEAR" and (
+        dressed = nxt is not None and (nxt.kind == "WEAR" or nxt.kind == "REL" and nxt.value == "inside" and (
+            lexicon.category(np.noun or "") == priors.PERSON))  # ("…, an elf in green playing a lute")
+        if kind == "WITH" and (np.det in ("a", "an") or conjunction == "COMMA") and dressed and (
                 lexicon.category(np.noun or "") in (None, priors.PERSON, priors.ANIMAL)):
             return False  # "a woman with red skin, and a little kobold wearing a helmet": one who wears is no detail
         return kind == "WITH"
+
+    def _new_tag_after_with(self, np: NounPhrase) -> bool:
+        """Whether a bare thing after a comma begins the next tag of a list rather than going on with
+        the 'with' before it: after a part of the body or a garment said with its article, a thing
+        said without one, itself neither worn nor a part."""
+        before = self.chunks[self.index - 2] if self.index >= 2 else None
+        if np.det is not None or np.count is not None or np.noun is None or before is None or before.np is None:
+            return False
+        last, had = np.noun.rsplit(" ", 1)[-1], (before.np.noun or "").rsplit(" ", 1)[-1]
+        if before.np.det not in ("a", "an") or not (had in lexicon.CLOTHING or had in lexicon.PARTS or (
+                lexicon.is_bodily(had))):
+            return False
+        if np.noun in lexicon.CLOTHING or np.noun in lexicon.PARTS or last in lexicon.CLOTHING or lexicon.is_bodily(last):
+            return False
+        return words.may_be_concrete(last) or np.noun in priors.NOUNS
 
     def _wearer(self) -> int | None:
         """Who a piece of clothing belongs to: the owner if it can wear it, else the nearest person."""
