@@ -8,6 +8,7 @@ small grammar (determiner or count, modifiers, head noun) whose head is found wi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -20,6 +21,8 @@ from planners.rules.tokens import SENTENCE_END, Token
 from planners.rules.words import compound_kind, is_compound, is_concrete, is_english, only_verb
 from planners.rules.words import lemmas as words_lemmas
 from planners.rules.words import verb_tags as words_verb_tags
+
+_CLOCK_TIME = re.compile(r"\d{1,2}(:\d\d)?(am|pm)")  # "2am", "7pm": when, written as one word
 
 # -- the phrase table ----------------------------------------------------------------------
 # Each pattern is space-separated slots; a slot lists alternatives with "|" and is optional when
@@ -689,6 +692,12 @@ class Chunker:
                 chunks.append(self._generic_verb(i))
                 i += 1
                 continue
+            if word[:1].isdigit() and (i + 1 < n and self.words[i + 1] in ("am", "pm", "o'clock") or (
+                    _CLOCK_TIME.fullmatch(word))):
+                end = i + 1 if _CLOCK_TIME.fullmatch(word) else i + 2
+                chunks.append(Chunk("FILLER", i, end, "time"))  # "11 P.M.", "at 2am": when, no count of things
+                i = end
+                continue
             if word.isdigit() and i + 1 < n and self.words[i + 1] in ("a", "an", "the") and len(word) <= 2:
                 chunks.append(Chunk("COMMA", i, i + 1, ","))  # "… 2 an older man … 3 a fluffy cat": a list's numbers
                 i += 1
@@ -1137,6 +1146,12 @@ class Chunker:
         self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
         return np
 
+    def _verb_before_his(self, j: int) -> bool:
+        """'a DJ in sunglasses bobs his head', 'a boy swings his legs': a word that can be a verb of the
+        present, right before 'his', 'her', 'their' or 'its', is that verb (no thing is followed so)."""
+        return "VBZ" in words_verb_tags(self.words[j]) and self.words[j + 1:j + 2] in (
+            ["his"], ["her"], ["their"], ["its"]) and not is_compound(self.words[j - 1], singular(self.words[j])[0])
+
     def _members_by_colour(self, np: NounPhrase, i: int, body: list[int]) -> int | None:
         """'one orange, one grey', 'one black one white one spotted', 'one orange and the other grey':
         a member said to be of some colour, with the next member told right after; where its words
@@ -1263,7 +1278,7 @@ class Chunker:
                 seen.add(word)
                 j += 1  # "three worn tires", "a worn leather chair": used, not wearing
                 continue
-            if j > first and self._verb_after_its_plural(j, first):
+            if j > first and self._verb_after_its_plural(j, first) or j > first and self._verb_before_his(j):
                 self.verb_at = j
                 break  # "an elderly couple share a green bench", "a row of washing machines churns behind her"
             if j == first and (np.det in ("a", "an") or np.count is not None) and words[j + 1:j + 2] == ["of"] and (

@@ -290,6 +290,8 @@ class NounPhrases:
             return
         if self._apposition(np, kind) or (kind in (None, "COMMA", "AND") and self._possessed_part(np)):
             return
+        if kind == "VERB" and self._own_body_moved(np):
+            return  # "a DJ bobs his head", "swings his legs": what the verb does, in the doer's caption
         if kind in (None, "COMMA") and self._worn_or_bodily_aside(np):
             return  # "…, her sleeves rolled up, …", "…, only his boots sticking out": the owner's, in their caption
         if kind == "COMMA" and self._tagged_garment(np):
@@ -458,7 +460,7 @@ class NounPhrases:
         """'a mechanic, her sleeves rolled up, kneels …', 'a man at a desk, a headset around his neck',
         'on a stool, knees up to his chin': a clause of its own after a comma that opens with
         something worn or bodily, said of someone named before, is theirs: in their caption."""
-        if np.count is not None or self.index == 0 or np.noun is None:
+        if self.index == 0 or np.noun is None:
             return False
         if self.chunks[self.index - 1].kind != "COMMA" and self.tokens[np.start - 1].low not in ("only", "just"):
             return False
@@ -466,8 +468,9 @@ class NounPhrases:
         last = noun.rsplit(" ", 1)[-1]
         worn = noun in lexicon.CLOTHING or noun in lexicon.WEARABLE_OBJECTS or lexicon.ends_in_garment(last)
         bodily = noun in lexicon.PARTS or noun in lexicon.GARMENT_PARTS or lexicon.is_bodily(last)
-        if not (worn or bodily):
-            return False
+        counted = np.count is not None and bodily and np.det is None and self.tokens[np.start].low in ("one", "both")
+        if not (worn or bodily) or np.count is not None and not counted:
+            return False  # (but "…, one hand resting on a stroller": his hand)
         if np.det not in ("his", "her", "their", "its", None) and not (worn and np.det in ("a", "an")):
             return False
         nxt = self._next()
@@ -486,7 +489,7 @@ class NounPhrases:
                       and self.out.mentions[i].noun in sexed), None)  # "his hand on her waist": the man's
         if owner is None:
             owner = next((i for i in candidates if i < len(self.out.mentions) and fits(i)), None)
-        if not placed or owner is None or np.det is None and not (np.plural and bodily):
+        if not placed or owner is None or np.det is None and not (np.plural and bodily or counted):
             return False  # (a garment tagged bare, "…, red jerseys, …", is dressed as tags are)
         if not bodily and self._put_down_apart(np.end):
             return False  # "…, her backpack beside her", "his hat upturned on the gravel": off, a thing
@@ -497,6 +500,25 @@ class NounPhrases:
         said = " ".join(t.text for t in self.tokens[np.start:end] if t.is_word)
         self.out.mentions[owner].add_detail("with", said, noun)
         self.group, self.last_role = [owner], "detail"
+        return True
+
+    def _own_body_moved(self, np: NounPhrase) -> bool:
+        """'a DJ bobs his head', 'a boy swings his legs over the edge': a part of the doer's own body
+        after a verb finishes what the doer does."""
+        if np.det not in ("his", "her", "their", "its") or np.noun is None or not self.group or not (
+                lexicon.is_bodily(np.noun.rsplit(" ", 1)[-1]) or np.noun in lexicon.PARTS) or any(
+                t.low.endswith("'s") for t in np.modifiers):
+            return False  # (but "brushing her horse's mane": the horse's)
+        doers = [i for i in self.group if self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL)]
+        if not doers:
+            return False
+        for index in doers:
+            actions = self.out.mentions[index].actions
+            said = self._words_of(np)
+            if actions:
+                actions[-1] = f"{actions[-1]} {said}"
+            else:
+                actions.append(said)
         return True
 
     def _put_down_apart(self, k: int) -> bool:

@@ -11,8 +11,9 @@ from planners.rules import words
 # Emoji between words end a clause, as a comma does ("2 kittens in a basket 😭 one grey one ginger").
 _EMOJI_RUN = r"[\U0001F300-\U0001FAFF\u2600-\u27BF]+"
 _EMOJI = re.compile(_EMOJI_RUN)
-_TOKEN = re.compile(r"\d+\.\d+|[^\W_]+(?:[-'][^\W_]+)*|[.,;:!?()\"&/+\u2013\u2014]|(?<=\s)-(?=\s)|" + _EMOJI_RUN,
+_TOKEN = re.compile(r"(?<=\d)[apAP]\.[mM]\.|(?<=\d\s)[apAP]\.[mM]\.|\d+\.\d+|[^\W_]+(?:[-'][^\W_]+)*|[.,;:!?()\"&/+\u2013\u2014]|(?<=\s)-(?=\s)|" + _EMOJI_RUN,
                     re.UNICODE)
+_CLOCK = re.compile(r"[ap]\.m\.")
 # A dash between words sets off a list or an aside, as a colon does ("three cats — a black one, a tabby").
 _DASHES = frozenset({"\u2013", "\u2014", "-"})
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
@@ -195,7 +196,9 @@ def tokenize(text: str) -> list[Token]:
         if parts is not None:
             tokens.extend(parts)
             continue
-        if _EMOJI.fullmatch(low):
+        if _CLOCK.fullmatch(low):
+            low = low[0] + "m"  # "11 P.M.": the time of day, as "11 pm"
+        elif _EMOJI.fullmatch(low):
             low = ","
         elif low == "&" or low == "+":
             low = "and"
