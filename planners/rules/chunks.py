@@ -646,8 +646,8 @@ class _Seen:
         self.count += 1
         if word == "and":
             return
-        adjective = lexicon.is_adjective(word)
-        self.only_adjectives = self.only_adjectives and adjective
+        adjective = lexicon.is_adjective(word) or "ADJ" in words.lemmas(word) and not words.can_be(word, "NOUN")
+        self.only_adjectives = self.only_adjectives and adjective  # ("oversized", "baggy": describing words too)
         self.has_noun = self.has_noun or (not adjective and lexicon.is_known_noun(singular(word)[0]))
 
 

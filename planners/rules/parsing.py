@@ -170,6 +170,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
 
     def _new_sentence(self) -> None:
         self.sentence_start = len(self.out.mentions)  # the first mention of this sentence
+        self.dressed_alike: list[int] = []  # who wear what is worn next too: "in matching sundresses and hats"
         self.sentence_subjects: list[int] = []  # top-level mentions, for "from left to right"
         self.sentence_orders: list[tuple[str, bool]] = []
         self.announced: list[tuple[int, int, str]] = []  # (the plural, first mention after it, how: colon|group|exact)

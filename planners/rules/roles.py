@@ -2084,8 +2084,20 @@ class NounPhrases:
         if target is None:
             self._top_level(np, None)
             return
-        owner = self.out.mentions[target]
-        self._attach(owner, word, np)
+        for index in self._matching_wearers(np, word, target):
+            self._attach(self.out.mentions[index], word, np)
+
+    def _matching_wearers(self, np: NounPhrase, word: str, target: int) -> list[int]:
+        """Who wears it: the wearer; or, said 'matching' or 'identical' after several people named one
+        by one ('a mother and daughter in matching sundresses and hats'), each of them."""
+        said = {t.low for t in self.tokens[np.start:np.end]}
+        if word.split()[0].lower() not in _WEAR_WORDS and not word.startswith("in"):
+            return [target]
+        if self.dressed_alike and target in self.dressed_alike:
+            return self.dressed_alike  # "… in matching sundresses and hats": the hats too
+        if not said & {"matching", "identical"} or target not in self.group:
+            return [target]
+        return [i for i in self.group if self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL)] or [target]
 
     def _attach(self, owner: Mention, word: str, np: NounPhrase) -> None:
         details = owner.details
@@ -2098,8 +2110,10 @@ class NounPhrases:
             owner.add_detail(word, words, np.noun)
 
     def _detail_words(self, np: NounPhrase, owner: Mention) -> str:
-        # Under a plural owner each instance gets its own: "two men in red hats" -> "in a red hat".
-        if (owner.count > 1 and np.plural and np.count is None and np.noun not in lexicon.PLURALIA_TANTUM
+        # Under a plural owner each instance gets its own: "two men in red hats" -> "in a red hat"; so
+        # do people dressed alike ("a father and son in matching plaid shirts").
+        alike = any(self.out.mentions[i] is owner for i in self.dressed_alike)
+        if ((owner.count > 1 or alike) and np.plural and np.count is None and np.noun not in lexicon.PLURALIA_TANTUM
                 and np.head and np.head[-1].low not in lexicon.WORN_IN_PAIRS):
             modifiers = " ".join(t.text for t in np.modifiers)
             noun = np.noun
@@ -2701,7 +2715,12 @@ class NounPhrases:
             return False  # "naps in his recliner", "sitting in a pink tub": a made thing, though no list of ours knows it
         if wearer is None:
             return False
-        wearers = [i for i in self.group if self.out.mentions[i].is_person] if self.each and self.both else []
+        self.dressed_alike = []
+        matching = bool({t.low for t in np.modifiers} & {"matching", "identical"}) and wearer in self.group and (
+            self.out.mentions[wearer].parent is None and self.index >= 3 and self.chunks[self.index - 3].kind == "AND")
+        # ("a mother and daughter in matching …"; but "…, twins in matching orange shirts": the twins)
+        wearers = [i for i in self.group if self.out.mentions[i].is_person] if self.each and self.both or matching else []
+        self.dressed_alike = wearers if matching and len(wearers) > 1 else []  # ("a mother and daughter in matching …")
         for index in wearers if len(wearers) > 1 else [wearer]:  # "both in blue scrubs and masks": each wears them
             self._attach(self.out.mentions[index], self._link_text(np), np)
         self.continuing = ("WEAR", self._link_text(np))

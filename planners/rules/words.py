@@ -302,6 +302,8 @@ def correct(word: str) -> str:
         return word  # "a pour-over dripper", "a juicer": a verb's doer or tool, no typo
     if word.endswith(("less", "ful", "ous", "able", "ible")) or word in _compound_firsts():
         return word  # "shirtless", "a windsor chair": a describing word, or the first of a name WordNet has
+    if word.endswith("es") and (lexicon.is_known_noun(word[:-2]) or is_concrete(word[:-2])):
+        return word  # "sundresses": the plural of a known word in -es, not a typo of it
     for stem, suffix in ((word, ""), (word[:-1], "s")) if word.endswith("s") else ((word, ""),):
         if lexicon.is_known_noun(stem) or is_english(stem):
             return word  # a plural the tables lack ("mouses"), not a typo
@@ -314,7 +316,7 @@ def correct(word: str) -> str:
                       and not (n.endswith("s") and not stem.endswith("s")))  # "knocker" is no typo of "knickers"
         two_words = any(is_english(stem[:k]) and is_english(stem[k:]) for k in range(4, len(stem) - 3))
         if near and (len(near) == 1 or near[0][0] < near[1][0]) and not two_words:  # ("ballgown" is no "balloon")
-            return near[0][1] + suffix
+            return near[0][1] + _plural_ending(near[0][1], suffix)
         joined = any(is_english(stem[:k]) and is_english(stem[k:]) for k in range(3, len(stem) - 3))
         # ("longboard" is two words; "dalmation" is no "dalmat" and "ion")
         if len(stem) >= 8 and not joined:  # "grandaughter", "wheelbarow": one letter off a long known word
@@ -322,8 +324,13 @@ def correct(word: str) -> str:
             known = [n for n in (*lexicon.PEOPLE, *_long_things()) if abs(len(n) - len(stem)) <= 1 and n[0] == stem[0]
                      and edit_distance(stem, n) == 1]
             if len(set(known)) == 1:
-                return known[0] + suffix
+                return known[0] + _plural_ending(known[0], suffix)
     return word
+
+
+def _plural_ending(noun: str, suffix: str) -> str:
+    """'s', or 'es' after a hissing end ("sandwhiches" is "sandwiches")."""
+    return "es" if suffix == "s" and noun.endswith(("s", "x", "z", "ch", "sh")) else suffix
 
 
 @lru_cache(maxsize=1)
