@@ -816,7 +816,9 @@ def _someone_elses_wish(words: list[str], start: int, end: int) -> list[tuple[in
         if words[verb:verb + 1] in (["keeps"], ["kept"]) and verb + 1 < end and words[verb + 1].endswith("ing"):
             return [(k, _told_end(words, verb, end))]  # "… keeps begging to be on the banner"
         if _told_of_at(words, verb, end):
-            return [(k, _told_end(words, verb, end))]  # "my father ran it before me", "our dog will be dressed as …"
+            stop = _told_end(words, verb + 2, end)
+            if not _pointed_at_later(words, stop):  # (but "my grandpa's 80 and i want a pic of him": drawn)
+                return [(k, stop)]  # "my father ran it before me", "our dog will be dressed as …"
         if kind != priors.PERSON:
             continue
         wish = next((len(p) for p in _WISHES if tuple(words[verb:verb + len(p)]) == p), None)
@@ -829,6 +831,8 @@ def _someone_elses_wish(words: list[str], start: int, end: int) -> list[tuple[in
     return []
 
 
+_TOLD_AFTER_BE = frozenset({"literally", "basically", "obsessed", "such", "so", "always", "crazy", "mad", "turning",
+                            "allergic", "scared", "terrified", "convinced"})
 _NOT_A_NAME = frozenset({"and", "or", "but", "who", "that", "which", "is", "was", "will", "would", "can"})
 _HABITS = frozenset({"always", "usually", "never", "often", "sometimes", "normally", "constantly"})
 
@@ -841,14 +845,23 @@ def _told_of_at(words: list[str], k: int, end: int) -> bool:
     word = words[k]
     if word in _HABITS or word in ("will", "won't", "used"):
         return True
+    if word in ("is", "was", "s") and k + 1 < end and (words[k + 1] in _TOLD_AFTER_BE or (
+            words[k + 1].isdigit() or words[k + 1] in lexicon.NUMBER_WORDS) and words[k + 2:k + 3] != ["feet"]):
+        return True  # "my bf is literally a golden retriever", "my son is obsessed with trains", "she is 8"
     tags = word_table.verb_tags(word)  # (but "my daughter dressed as a bumblebee": a participle, shown)
     return "VBD" in tags and "VBN" not in tags and word not in ("was", "were") and (
         not lexicon.is_known_noun(singular(word)[0])) and not word_table.can_be(word, "ADJ")
 
 
 def _told_end(words: list[str], k: int, end: int) -> int:
-    """Where a clause told of someone ends: at 'but', 'so', a semicolon, a colon or the sentence's end."""
-    return next((n for n in range(k, end) if words[n] in ("but", "so", ";", ":")), end)
+    """Where a clause told of someone ends: at 'but', 'so', a semicolon, a colon, the asker or a
+    request coming in ('…, draw a red train', '… and i want a pic', '… can u draw') or the sentence's end."""
+    for n in range(k, end):
+        if words[n] in ("but", "so", ";", ":") or words[n] in ("and", ",") and words[n + 1:n + 2] and (
+                words[n + 1] in _FIRST_PERSON_ANY or words[n + 1] in _MAKE or words[n + 1] in _PLEASE) or (
+                words[n] in _MODALS and words[n + 1:n + 2] and words[n + 1] in _ASKED):
+            return n
+    return end
 
 
 def _someone_said_why(words: list[str], but: int, end: int) -> int:

@@ -204,7 +204,7 @@ def tokenize(text: str) -> list[Token]:
             low = "and"
         elif low == "round" and following in ("his", "her", "their", "its", "the", "my", "your", "our"):
             low = "around"  # "a whistle round his neck", "sitting round the fire"
-        elif (low == "w" or low == "n") and k > 0 and following[:1].isalpha() and matches[k - 1].group()[:1].isalpha():
+        elif (low == "w" or low == "n") and k > 0 and following[:1].isalnum() and matches[k - 1].group()[:1].isalpha():
             low = _phone_word(low, lows[k - 1], following)
         elif low in _DASHES:
             low = ":"

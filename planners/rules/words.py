@@ -32,6 +32,9 @@ VARIANTS: dict[str, str] = {
     # the asker changing their mind, typed fast: "actualy make it …"
     "actualy": "actually", "actully": "actually", "acutally": "actually", "actaully": "actually",
     "acually": "actually", "actuall": "actually", "thru": "through",
+    # people, as phone chat names them ("my bf is a golden retriever irl")
+    "bf": "boyfriend", "gf": "girlfriend", "bff": "friend", "bestie": "friend", "besties": "friends",
+    "wifey": "wife", "hubs": "husband",
 }  # fmt: skip
 
 
