@@ -395,6 +395,11 @@ def match_count(words: list[str], i: int) -> tuple[int, int, bool] | None:
         found = match_count([*words[:i + 1], *words[i + 2:]], i)  # "a small crowd of citizens": a crowd of them
         if found is not None and found[0] == 3 and not found[2]:
             best = (4, found[1], False)
+    if best is None and words[i:i + 1] != ["a"] and not words[i].endswith("s") and words[i + 1:i + 2] == ["of"] and (
+            i == 0 or words[i - 1] in (",", ":", ";", ".")):
+        found = match_count(["a", *words[i:]], 0)  # "…, herd of zebras, …": a list's item, its "a" left out
+        if found is not None and found[0] == 3:
+            best = (2, found[1], found[2])
     return best
 
 
@@ -1200,6 +1205,8 @@ class Chunker:
                 length, count, np.pair = counted
                 np.grouped = not np.pair
                 said = words[j:j + length]
+                if length == 2 and said[0] != "a" and not said[0].endswith("s") and said[1] == "of":
+                    said = ["a", *said]  # "…, herd of zebras": "a herd of", its "a" left out
                 if length == 4 and said[1] in _GROUP_SIZES:
                     said = [said[0], *said[2:]]  # "a tall stack of pancakes": a stack of them
                 np.vague = tuple(said) in _VAGUE_PHRASES

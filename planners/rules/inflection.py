@@ -62,6 +62,10 @@ def singular(word: str) -> tuple[str, bool]:
                 return candidate, True
         return candidates[0], True
     if word.endswith("men") and len(word) > 5 and lexicon.category(word[:-3] + "man") == "person":
+        from planners.rules import words
+
+        if words.lemmas(word).get("NOUN") == (word,):
+            return word, False  # "a specimen", "an abdomen": a singular of its own
         return word[:-3] + "man", True  # "groomsmen", "linesmen": as "firemen" are
     for plural_end in ("children", "women", "geese", "mice", "teeth"):
         if word.endswith(plural_end) and len(word) > len(plural_end) + 2:

@@ -502,6 +502,15 @@ class NounPhrases:
         self.group, self.last_role = [owner], "detail"
         return True
 
+    def _walks_next(self, np: NounPhrase) -> bool:
+        """Whether a phrase no table knows, said with describing words, is followed by a verb of a
+        body's pose ('giant rusted mech walking through a flooded city'): the subject of a scene."""
+        nxt = self._next()
+        if nxt is None or nxt.kind != "VERB" or not np.modifiers or np.noun is None:
+            return False
+        return nxt.value.pose in ("walking", "running", "jumping", "standing", "sitting") and (
+            self.tokens[nxt.start].low.endswith("ing"))  # (but "farmers market fruit stand:", a stall)
+
     def _own_body_moved(self, np: NounPhrase) -> bool:
         """'a DJ bobs his head', 'a boy swings his legs over the edge': a part of the doer's own body
         after a verb finishes what the doer does."""
@@ -2839,8 +2848,10 @@ class NounPhrases:
                 kind == "COMMA" and (self.out.mentions or self.out.settings) and (
                     self._tagged_thing(np, self._look_before()) or self._made_of_or_coloured(np))) and not (
                 self._shares_the_article(np, kind)) and not self._dressed_next() and not (
-                words.is_concrete((np.noun or "").rsplit(" ", 1)[-1]) and any(t.low in lexicon.COLOURS for t in np.modifiers)):
-            # (but "…, cherry red vintage convertible, …": a thing WordNet knows, with its colour)
+                words.is_concrete((np.noun or "").rsplit(" ", 1)[-1]) and any(t.low in lexicon.COLOURS for t in np.modifiers)) and (
+                not self._walks_next(np)):
+            # (but "…, cherry red vintage convertible, …": a thing WordNet knows, with its colour; "giant
+            # rusted mech walking through a city": what moves is a thing)
             return  # bare unknown words ("digital art", "4k"): style, not things; but "mailman in shorts", "boss in a grey suit"
         lit = np.noun == "light" and np.det is None and any(t.low in _LIGHT_SETUPS for t in np.modifiers)
         counted = (np.count or 0) >= 2 and not np.vague and words.is_concrete(np.noun or "")  # "two clouds"
