@@ -22,6 +22,7 @@ from planners.rules.words import compound_kind, is_compound, is_concrete, is_eng
 from planners.rules.words import lemmas as words_lemmas
 from planners.rules.words import verb_tags as words_verb_tags
 
+_LEFT_OUT_OWN = frozenset({"my", "our", "his", "her", "their", "him", "them", "it"})
 _CLOCK_TIME = re.compile(r"\d{1,2}(:\d\d)?(am|pm)")  # "2am", "7pm": when, written as one word
 
 # -- the phrase table ----------------------------------------------------------------------
@@ -678,24 +679,47 @@ class Chunker:
         self.verb_at = -1  # where a noun phrase ended at its verb ("a rooster | crows")
         requests = dict(request_spans(self.words))
         self.request_ends = set(requests.values())
+        self.left_out_particle = -1
         while i < n:
             word = self.words[i]
             if word in ("maybe", "please", "pls", "just", "perhaps") and self._left_out_after(i + 1) is not None:
                 chunks.append(Chunk("FILLER", i, i + 1, word))  # "…, maybe leave the egg out"
                 i += 1
                 continue
-            if self._left_out_after(i) is not None:
-                chunks.append(Chunk("NEG", i, i + 2, "retract"))  # "so leave the dog out": taken back
-                i += 2
-                continue
             if i in requests:
                 chunks.append(Chunk("FILLER", i, requests[i], "request"))  # "I need an image for my blog:"
                 i = requests[i]
+                continue
+            particle = self._left_out_after(i)
+            if particle is not None:
+                # "so leave the dog out": taken back; "leave her out", "keep my husband's hound out": the
+                # pronoun or the possessive is the noun phrase's, the particle is no word of it
+                own = 1 if self.words[i + 1] in _LEFT_OUT_OWN else 2
+                chunks.append(Chunk("NEG", i, i + own, "retract"))
+                if own == 1:
+                    self.left_out_particle = particle
+                if own == 1 and particle == i + 2 and self.words[i + 1] in ("him", "her", "them", "it"):
+                    pronoun = NounPhrase(i + 1, i + 2, pronoun=self.words[i + 1])  # ("her", never a possessive here)
+                    chunks.append(Chunk("NP", i + 1, i + 2, np=pronoun))
+                    i += 1
+                i += own
+                continue
+            if i == self.left_out_particle:
+                chunks.append(Chunk("FILLER", i, i + 1, word))
+                i += 1
                 continue
             if i < self.verbish_end and self.tokens[i].is_word and match_phrase(self.words, i) is None and (
                     match_count(self.words, i) is None):  # ("Put half a dozen eggs …": a count, not a verb)
                 chunks.append(self._generic_verb(i))
                 i += 1
+                continue
+            if word == "by" and (i == 0 or self.words[i - 1] in (",", ";")) and i + 1 < n and self.tokens[i + 1].is_word and (
+                    self.words[i + 1] not in lexicon.DETERMINERS and _number(self.words[i + 1]) is None
+                    and not (is_concrete(self.words[i + 1]) and (i + 2 >= n or not self.tokens[i + 2].is_word))):
+                # (but "…, by fireplace,": a thing, one word)
+                end = next((k for k in range(i + 1, n) if not self.tokens[k].is_word), n)
+                chunks.append(Chunk("STYLE", i, end, "style"))  # "…, ukiyo-e, by john singer sargent": whose manner
+                i = end
                 continue
             if word[:1].isdigit() and (i + 1 < n and self.words[i + 1] in ("am", "pm", "o'clock") or (
                     _CLOCK_TIME.fullmatch(word))):
@@ -759,8 +783,8 @@ class Chunker:
         """'leave the dog out', 'keep the hat off': where the particle is, when 'leave' or 'keep' and a
         noun phrase are followed by 'out' or 'off' at the clause's end; else None."""
         if i + 2 >= len(self.words) or self.words[i] not in ("leave", "keep") or self.words[i + 1] not in (
-                "the", "that", "those", "these", "any", "all"):
-            return None
+                "the", "that", "those", "these", "any", "all", "my", "our", "his", "her", "their", "him", "them", "it"):
+            return None  # ("leave her out", "keep my husband's hound Rufus out")
         for k in range(i + 2, min(len(self.words), i + 7)):
             if not self.tokens[k].is_word:
                 return None

@@ -800,6 +800,8 @@ def _someone_elses_wish(words: list[str], start: int, end: int) -> list[tuple[in
     schnauzer, but no': one of the asker's people (or of someone's), told wishing or of an opinion, is
     not in the picture; what they wish for may be, what they think it should be is not."""
     for k in range(start, end - 2):
+        if words[k] in _THIRD_PERSON and words[k + 1] in _HABITS and k > start and words[k - 1] in (",", "and", "but"):
+            return [(k, _told_end(words, k + 2, end))]  # "…, he always sneaks into photos": what he does, no scene
         if words[k] not in _POSSESSIVE | {"his", "her", "their"} or k > start and words[k - 1] not in _ENDS | {
                 "and", "but", "so", "because", "since", "plus", "also"} | _OPENERS:
             continue
@@ -813,7 +815,7 @@ def _someone_elses_wish(words: list[str], start: int, end: int) -> list[tuple[in
         if verb + 1 < end and words[verb].isalpha() and words[verb] not in _NOT_A_NAME and (
                 words[verb + 1] in ("keeps", "kept", "wants", "says", "thinks", "always", "usually")):
             verb += 1  # "my apprentice Josh keeps begging …": the one named, then what they do
-        if words[verb:verb + 1] in (["keeps"], ["kept"]) and verb + 1 < end and words[verb + 1].endswith("ing"):
+        if words[verb:verb + 1] in (["keeps"], ["kept"], ["keep"]) and verb + 1 < end and words[verb + 1].endswith("ing"):
             return [(k, _told_end(words, verb, end))]  # "… keeps begging to be on the banner"
         if _told_of_at(words, verb, end):
             stop = _told_end(words, verb + 2, end)

@@ -889,6 +889,9 @@ class NounPhrases:
         if (np.noun or "").rsplit(" ", 1)[-1] in _PICTURE_PURPOSES and nxt is not None and nxt.kind == "COMMA" and (
                 nxt.value == ":") and np.count is None:
             return True  # "mom and daughter christmas card: …": the picture asked for, named before it
+        if np.pronoun is not None and link and link[0] == "NEG" and getattr(self, "retracting", False):
+            self._negated(np, link)  # "… but leave her out": the one she is, taken back
+            return True
         if np.pronoun is not None:
             self._pronoun(np, link)
             return True
@@ -1190,6 +1193,15 @@ class NounPhrases:
         start = np.start + 1 if (np.det in ("any", "a", "an") or np.det in lexicon.POSSESSIVES) and np.end - np.start > 1 else np.start
         if np.headless and all(t.low in lexicon.FILLER for t in self.tokens[np.start:np.end]):
             return  # "not crowded, just two surfers": no thing to leave out
+        if getattr(self, "retracting", False) and np.pronoun in ("him", "her", "them", "it"):
+            # "There's a therapy dog, Biscuit, … but leave her out": the one named last, never the scene's
+            # first subject that the words led up to
+            kinds = (priors.PERSON, priors.ANIMAL) if np.pronoun != "it" else (None, priors.ANIMAL)
+            referent = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].count > 0
+                             and self.out.mentions[i].category in kinds), None)
+            if referent is not None and referent > 0:
+                self._retract(self.out.mentions[referent].noun)
+            return
         if getattr(self, "retracting", False) or self._named_then_refused(np):
             self._retract(np.noun)
         self.out.negations.append(self._text(start, np.end))  # "without any people" -> "people", "its leash" -> "leash"
