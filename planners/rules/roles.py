@@ -105,6 +105,9 @@ _KIN_WORDS = {word: group - {word} for group in (
 _DECADE = re.compile(r"'?(\d\d)?\d0s")
 _NTH = re.compile(r"\d+(st|nd|rd|th)")
 _DECADE_WORDS = frozenset({"twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"})
+# Where on a thing or in a place, named as a noun: "at the near end", "drummer at the back center" (the
+# middle, the front and the back are read as zones).
+_PLACES_ON_A_THING = frozenset({"side", "end", "edge", "tip", "far side", "near side", "back center", "front center"})
 _LETTERING = frozenset({"word", "words", "title", "lettering", "text", "caption", "slogan", "tagline", "headline",
                         "font", "typography", "wording", "shop name", "logo text"})
 # What clothes hang on or lie in when nobody wears them.
@@ -846,6 +849,12 @@ class NounPhrases:
             return True
         if np.noun in _LETTERING and kind != "NEG":
             return True  # "we'll add the words ourselves", "a title at the top": text is no box
+        position = np.noun in _PLACES_ON_A_THING or np.noun in ("center", "centre", "middle") and any(
+            t.low in ("back", "front", "far", "near", "dead") for t in np.modifiers)
+        if kind in ("REL", "PREP") and position and np.det in ("the", None) and (
+                np.count is None) and (self._next() is None or self._next().kind != "OF"):
+            return True  # "at the near end", "drummer at the back center": where, not a thing ("the back of
+            # the chair" is the chair's)
         if kind == "PREP" and link[1] == "from" and np.det in ("my", "our", "his", "her", "their", "the") and (
                 (np.noun or "").rsplit(" ", 1)[-1] in lexicon.COLLECTIVES | _GROUPS_OF_PEOPLE) and not np.plural:
             return True  # "two goalies from my U14 squad", "three kids from my class": whose they are, not drawn
