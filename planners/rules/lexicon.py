@@ -267,7 +267,8 @@ SETTINGS = SETTINGS | frozenset(
     "back yard|front yard|rose garden|farmers market|flea market|fish market|night market|sand dunes|"
     "city park|amusement park|theme park|race track|dance floor|watering hole|aisle|curb|kerb|gutter|"
     "roadside|riverbank|lakeside|seabed|sea floor|ocean floor|workshop|enclosure|paddock|home|hallway|"
-    "karaoke night|game night|movie night"
+    "karaoke night|game night|movie night|"
+    "reef|coral reef|construction site|building site|locker room|waiting room"
     .split("|"))
 
 # The subset of SETTINGS that says when rather than where ("at dusk", "in the evening").

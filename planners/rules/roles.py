@@ -2490,10 +2490,14 @@ class NounPhrases:
             "REL", "PREP", "VERB")  # (and "ringing the doorbell")
         # ("a cat on the windowsill", "leaning on the railing": the room's or the house's, drawn with it)
         # ("a retriever sleeps by the door.", "beneath the window,", "stands beneath the window with …")
-        if np.noun == "window" and np.count is None and link[0] in ("REL", "PREP") and self.out.mentions and (
-                link[1] in ("by", "near", "beside", "next to", "through", "inside", "at", "against")):
-            # "sitting by a window", "up in a lit window": the room's, drawn with it (but "a radiator under a
-            # window", "a laptop in front of a window" are placed by it)
+        out_of = self.index > 0 and self.chunks[self.index - 1].kind == "OTHER" and self.tokens[
+            self.chunks[self.index - 1].start].low == "out"  # "leaning out the window"
+        if np.noun in ("window", "doorway") and np.count is None and self.out.mentions and (
+                link[0] in ("REL", "PREP") and link[1] in ("by", "near", "beside", "next to", "through", "inside", "at",
+                                                           "against", "from") or out_of):
+            # "sitting by a window", "up in a lit window", "watching from a window", "leaning out the window":
+            # the room's, drawn with it (but "a radiator under a window", "a laptop in front of a window" are
+            # placed by it)
             return self._setting(np, link)
         if link[0] not in ("REL", "PREP") or np.det != "the" or not (np.plural or room_part) or np.count is not None or (
                 not self.out.mentions):
