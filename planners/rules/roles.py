@@ -2492,6 +2492,10 @@ class NounPhrases:
         # ("a retriever sleeps by the door.", "beneath the window,", "stands beneath the window with …")
         out_of = self.index > 0 and self.chunks[self.index - 1].kind == "OTHER" and self.tokens[
             self.chunks[self.index - 1].start].low == "out"  # "leaning out the window"
+        pane = np.noun == "glass" and not np.plural and np.det in ("the", None) and link[0] in ("REL", "PREP") and (
+            self._verb_word_before() in ("against", "through"))  # "his nose against the glass", "sunbeams through glass"
+        if pane and self.out.mentions:
+            return self._setting(np, link)
         if np.noun in ("window", "doorway") and np.count is None and self.out.mentions and (
                 link[0] in ("REL", "PREP") and link[1] in ("by", "near", "beside", "next to", "through", "inside", "at",
                                                            "against", "from") or out_of):
