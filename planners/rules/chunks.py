@@ -19,6 +19,7 @@ from planners.rules.inflection import plural_candidates, singular
 from planners.rules.requests import request_spans
 from planners.rules.tokens import SENTENCE_END, Token
 from planners.rules.words import compound_kind, is_compound, is_concrete, is_english, only_verb
+from planners.rules.words import gerund as words_gerund
 from planners.rules.words import lemmas as words_lemmas
 from planners.rules.words import verb_tags as words_verb_tags
 
@@ -740,6 +741,11 @@ class Chunker:
                 chunks.append(Chunk("OTHER", i, i + 2, "age"))  # "a girl around 10 curled up": her age, no count
                 i += 2
                 continue
+            side = self._side_of_a_named_thing(i)
+            if side is not None:
+                chunks.append(Chunk("SIDE", i, side, f"{self.words[side - 1]} of"))
+                i = side
+                continue
             if match_count(self.words, i) is None:
                 phrase = match_phrase(self.words, i)
                 if phrase is not None:
@@ -778,6 +784,14 @@ class Chunker:
                     chunks.append(Chunk("FILLER", i, end, "lettering"))  # "a sign that says 50 cents": its words
                     i = end
         return chunks
+
+    def _side_of_a_named_thing(self, i: int) -> int | None:
+        """'to the bookcase's right', 'on the piano's left': beside a thing named with its "'s", as 'to
+        its right' is beside a thing meant; where the phrase ends, else None."""
+        said = self.words[i:i + 4]
+        if len(said) < 4 or said[0] not in ("to", "on", "at") or said[1] != "the" or not said[2].endswith("'s"):
+            return None
+        return i + 4 if said[3] in ("left", "right") and said[2][:-2].isalpha() else None
 
     def _left_out_after(self, i: int) -> int | None:
         """'leave the dog out', 'keep the hat off': where the particle is, when 'leave' or 'keep' and a
@@ -1102,6 +1116,8 @@ class Chunker:
         before, after = words[j - 1], words[j + 1] if j + 1 < len(words) else ""
         if is_compound(before, singular(word)[0]) or (_known_noun_at(words, j, first) or (j,))[0] != j:
             return False
+        if before.endswith(("'s", "s'")):
+            return False  # "a rack of women's shoes", "kids' boots": a possessive is followed by its thing
         tags = words_verb_tags(word)
         acting = word not in lexicon.PREPOSITIONS and word not in ("like", "near") and bool(tags & {"VBP", "VBZ"}) and (
             singular(before)[1] or before in lexicon.COLLECTIVES) and (
@@ -1174,6 +1190,29 @@ class Chunker:
             np.end = j
         self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
         return np
+
+    def _bare_verb_after_its_thing(self, j: int, first: int) -> bool:
+        """'a heron grey stay on one leg', 'a yellow taxi pass behind them': the plain form of a verb
+        after one thing (its colour said after it, or a word no list names as a thing), before where
+        or what, as people write whose first language does not mark the verb."""
+        words, word = self.words, self.words[j]
+        after = words[j + 1] if j + 1 < len(words) else ""
+        if "VBP" not in words_verb_tags(word) or word in lexicon.PREPOSITIONS or word in _NP_STOP or not (
+                after in lexicon.PREPOSITIONS or after in lexicon.ARTICLES or after in ("them", "him", "her", "it")):
+            return False
+        k = j - 1
+        coloured = words[k] in lexicon.COLOURS and k > first
+        k -= coloured
+        noun, plural = singular(words[k])
+        if plural or lexicon.is_adjective(words[k]) or not (lexicon.category(noun) is not None or is_concrete(noun)) or (
+                is_compound(words[k], word) or f"{words[k]} {word}" in lexicon.COMPOUND_NOUNS
+                or f"{words[k]} {word}" in priors.MULTIWORD_NOUNS):
+            return False
+        listed = word in lexicon.VERBS or words_gerund(word) in lexicon.VERBS  # "stand", "pass": verbs we know
+        thing = lexicon.is_known_noun(word) or is_concrete(word)
+        alive = lexicon.category(noun) in (priors.PERSON, priors.ANIMAL)
+        # (a thing's name may end in such a word: "a sack race at school", "in tree pose on a mat")
+        return listed and (coloured or not thing and alive) or coloured and not thing
 
     def _verb_before_his(self, j: int) -> bool:
         """'a DJ in sunglasses bobs his head', 'a boy swings his legs': a word that can be a verb of the
@@ -1309,7 +1348,8 @@ class Chunker:
                 seen.add(word)
                 j += 1  # "three worn tires", "a worn leather chair": used, not wearing
                 continue
-            if j > first and self._verb_after_its_plural(j, first) or j > first and self._verb_before_his(j):
+            if j > first and (self._verb_after_its_plural(j, first) or self._verb_before_his(j)
+                              or self._bare_verb_after_its_thing(j, first)):
                 self.verb_at = j
                 break  # "an elderly couple share a green bench", "a row of washing machines churns behind her"
             if j == first and (np.det in ("a", "an") or np.count is not None) and words[j + 1:j + 2] == ["of"] and (
@@ -1487,6 +1527,8 @@ class Chunker:
         if np.det in ("a", "an"):
             return False
         previous, word = self.words[j - 1], self.words[j]
+        if previous.endswith(("'s", "s'")):
+            return False  # "women's shoes", "the kids' boots": a possessive, then its thing
         base, plural = singular(previous)
         if not plural or word == "and" or lexicon.category(base) not in (priors.PERSON, priors.ANIMAL) or " " in base:
             return False  # "police officers": "police" is no plural of a thing of its own here

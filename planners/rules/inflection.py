@@ -18,6 +18,8 @@ def singular(word: str) -> tuple[str, bool]:
     if word in lexicon.IRREGULAR_PLURALS:
         base = lexicon.IRREGULAR_PLURALS[word]
         return base, word not in lexicon.ZERO_PLURALS
+    if word[:-1] in lexicon.IRREGULAR_PLURALS and word.endswith("s") and word[:-1] not in lexicon.ZERO_PLURALS:
+        return lexicon.IRREGULAR_PLURALS[word[:-1]], True  # "childrens", "mens", "peoples": a plural made twice
     if word in lexicon.PLURALIA_TANTUM or word in lexicon.SINGULAR_S:
         return word, False
     if word.endswith("s") and word in lexicon.CLOTHING and not any(

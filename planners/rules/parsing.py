@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from planners import priors
-from planners.rules import lexicon, words
+from planners.rules import inflection, lexicon, roles, words
 from planners.rules.chunks import Chunk, Chunker, NounPhrase
 from planners.rules.corrections import Corrections
 from planners.rules.description import Description, Mention, Relation
@@ -469,6 +469,8 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             listed = [i for i in listed if self.out.mentions[i].noun == source.noun
                       or self.out.mentions[i].noun not in priors.NOUNS]
             # ("a nightstand on each side — a lamp on the left one, an alarm clock on the right one": things of their own)
+        if source.noun in roles.YOUNG_PEOPLE:  # "five kids around the table, a clown, and a mother": no kid
+            listed = [i for i in listed if self.out.mentions[i].noun not in roles.GROWN_UPS]
         members = [i for i in listed if self.out.mentions[i].category == kind or (
             self.out.mentions[i].category is None and i not in placed
             and not (kind == priors.PERSON and _a_thing(self.out.mentions[i].noun)))]
@@ -884,13 +886,25 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         # not a thing kept in or on another ("a typewriter with a sheet of paper in it, a cup to its
         # right": the typewriter's right, not the paper's)
         contents = [r.subject for r in self.out.relations if r.kind in ("in", "inside")]
-        owner = self._resolve(pronoun, exclude=[*subjects, *contents], prefer=self.group)
-        if owner is None:
-            owner = self._resolve(pronoun, exclude=subjects, prefer=self.group)
+        named = self.tokens[chunk.start + 2].low[:-2] if pronoun == "the" else None  # "to the bookcase's right"
+        previous = self.chunks[self.index - 1] if self.index > 0 else None
+        fronted = (previous is None or previous.kind in ("AND", "COMMA", "SENT", "CLAUSE")) and self._thing_follows()
+        if named:
+            owner = self._named_before(named)
+        elif fronted:
+            owner = self._resolve(pronoun, prefer=self.group)  # "a vase, and to its right a lamp": the vase's
+        else:
+            owner = self._resolve(pronoun, exclude=[*subjects, *contents], prefer=self.group)
+            if owner is None:
+                owner = self._resolve(pronoun, exclude=subjects, prefer=self.group)
         together = [i for i in self.sentence_subjects if i not in subjects]
         if pronoun in ("their", "them") and owner is not None and self.out.mentions[owner].count < 2 and together:
             owner = together[0]  # "a girl next to her father, their dog to their left": the pair's first
         words = self._text(chunk.start, chunk.end)
+        if owner is not None and fronted:
+            self.fronted.append((chunk.value, owner))  # "…, and to its right a lamp": the place first, its thing after
+            self.group, self.last_role = [], None
+            return
         if owner is None or not subjects:
             for index in subjects:
                 self._set_zone(index, (chunk.value.split()[0], None))
@@ -898,6 +912,23 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         for index in subjects:
             self.out.relations.append(Relation(index, chunk.value, owner, words=words))
         self.acted.update(subjects)
+
+    def _thing_follows(self) -> bool:
+        """Whether a thing is named next, after "is" or a verb of standing if any ("… is a small table")."""
+        k = self.index + 1
+        if k < len(self.chunks) and self.chunks[k].kind == "COMMA" and self.chunks[k].value == ",":
+            k += 1  # "To his left, an open violin case"
+        if k < len(self.chunks) and self.chunks[k].kind in ("COPULA", "VERB", "POSE"):
+            k += 1
+        thing = self.chunks[k] if k < len(self.chunks) else None
+        return thing is not None and thing.kind == "NP" and thing.np is not None and thing.np.pronoun is None and (
+            not thing.np.headless)
+
+    def _named_before(self, word: str) -> int | None:
+        """The latest thing named by `word` ('the bookcase', 'the basket'), else None."""
+        noun = inflection.singular(word)[0]
+        return next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun == noun
+                     or self.out.mentions[i].noun.endswith(f" {noun}")), None)
 
     def _on_picture(self, chunk: Chunk) -> None:
         self._close_negation()

@@ -146,8 +146,11 @@ _GENDERED_PEOPLE = frozenset({"man", "woman", "boy", "girl", "husband", "wife", 
                               "redhead", "blonde", "blond", "brunette"})
 # Things named one by one that are used as a pair: "a pair of chopsticks" is one box.
 _USED_AS_A_PAIR = frozenset({"chopstick"})
-_YOUNG_PEOPLE = frozenset({"kid", "child", "toddler", "student", "pupil", "teen", "teenager", "schoolkid", "sibling",
+YOUNG_PEOPLE = frozenset({"kid", "child", "toddler", "student", "pupil", "teen", "teenager", "schoolkid", "sibling",
                            "twin", "scout", "cousin", "grandchild", "grandkid"})
+# People who are grown up: none of them is one of the kids ("five kids around the table, … and a mother").
+GROWN_UPS = _SAME_PERSON["man"] | _SAME_PERSON["woman"] | frozenset({
+    "man", "woman", "parent", "adult", "teacher", "grandparent", "guy", "mum", "mommy", "daddy", "granny", "grandad"})
 # Whose window shows things: "a toy shop window", "a bakery window display".
 _SHOPS = frozenset({"shop", "store", "boutique", "bakery", "display", "storefront", "florist", "bookshop", "bookstore",
                     "showroom", "gallery"})
@@ -297,6 +300,8 @@ class NounPhrases:
             return  # "a DJ bobs his head", "swings his legs": what the verb does, in the doer's caption
         if kind in (None, "COMMA") and self._worn_or_bodily_aside(np):
             return  # "…, her sleeves rolled up, …", "…, only his boots sticking out": the owner's, in their caption
+        if kind in (None, "COMMA", "AND") and self._worn_said_to_be(np):
+            return  # "His jacket is red and his hat is blue.": what the owner wears, in their caption
         if kind == "COMMA" and self._tagged_garment(np):
             return
         if kind == "COMMA" and self._listed_part(np):
@@ -502,6 +507,36 @@ class NounPhrases:
             self.skip.add(self.index + 1)  # ("rolled up" said of the sleeves, not of her)
         said = " ".join(t.text for t in self.tokens[np.start:end] if t.is_word)
         self.out.mentions[owner].add_detail("with", said, noun)
+        self.group, self.last_role = [owner], "detail"
+        return True
+
+    def _worn_said_to_be(self, np: NounPhrase) -> bool:
+        """'her dress is yellow with white dots', 'his boots are muddy': a garment of someone named
+        before, said to be of a colour or a look, is what they wear, in their caption."""
+        if np.noun is None or np.det not in ("his", "her", "their") or np.count is not None or not (
+                np.noun in lexicon.CLOTHING or lexicon.ends_in_garment(np.noun.rsplit(" ", 1)[-1])):
+            return False
+        copula = self._next()
+        look = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        if copula is None or copula.kind != "COPULA" or look is None or look.kind != "NP" or not all(
+                t.low in lexicon.COLOURS or lexicon.is_adjective(t.low) for t in self.tokens[look.start:look.end]):
+            return False
+        sexed = MALE if np.det == "his" else FEMALE if np.det == "her" else frozenset()
+        people = [i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].is_person
+                  and self.out.mentions[i].count > 0]
+        owner = next((i for i in people if self.out.mentions[i].noun in sexed), people[0] if people else None)
+        if owner is None:
+            return False
+        end, k = look.end, self.index + 3
+        while k + 1 < len(self.chunks) and self.chunks[k].kind == "WITH" and self.chunks[k + 1].kind == "NP":
+            end, k = self.chunks[k + 1].end, k + 2  # "… yellow with white dots"
+        garment = " ".join(t.text for t in np.modifiers + np.head)
+        rest = " ".join(t.text for t in self.tokens[look.end:end])
+        look_words = " ".join(t.text for t in self.tokens[look.start:look.end])
+        said = " ".join(w for w in (look_words, garment, rest) if w)
+        many = np.plural or np.noun in lexicon.PLURALIA_TANTUM or np.head[-1].low in lexicon.WORN_IN_PAIRS  # "shorts"
+        self.out.mentions[owner].add_detail("in", said if many else f"{article(said)} {said}", np.noun)
+        self.skip.update(range(self.index + 1, k))
         self.group, self.last_role = [owner], "detail"
         return True
 
@@ -1870,13 +1905,13 @@ class NounPhrases:
         hikers …. The woman wears …'): grown-ups of grown-ups, children of children."""
         if not plural.is_person or plural.noun in _GENDERED_PEOPLE:
             return False
-        young = plural.noun in _YOUNG_PEOPLE
+        young = plural.noun in YOUNG_PEOPLE
         return young == (gendered in ("boy", "girl"))
 
     @staticmethod
     def _ages_differ(plural: Mention, gendered: str) -> bool:
         """'Three kids play tag. The man watches them.': a grown-up is no one of the children."""
-        return plural.noun in _YOUNG_PEOPLE and gendered not in ("boy", "girl")
+        return plural.noun in YOUNG_PEOPLE and gendered not in ("boy", "girl")
 
     def _plural_before(self) -> int | None:
         """The plural that 'one' picks a member of: the last thing named, or, when that is one
@@ -2448,7 +2483,7 @@ class NounPhrases:
         holders = sum(self.out.mentions[i].count for i in subjects)
         if self.each and len(named) > 1 and any(i in announcing for i in subjects):
             holders = len(named)
-        if link[0] == "VERB" and self.each and holders > 1 and np.count is None and not np.plural and (
+        if link[0] == "VERB" and self.each and holders > 1 and np.count is None and not np.plural and np.det != "the" and (
                 not self.both or getattr(link[1], "holds", False) or self.tokens[np.start].low in ("a", "an")):
             # (but "both watching the sunset": one sunset)
             self.out.mentions[target].count = holders  # "each holding a cup": a cup each
@@ -3218,7 +3253,7 @@ class NounPhrases:
             self.out.mentions.append(Mention(noun, earlier.count or 1, category, head,
                                              [t.text for t in earlier.modifiers]))
         self.ellipsis = []
-        uncounted = said_count is None and count == lexicon.DEFAULT_PLURAL_COUNT and (np.plural or vague_things)
+        uncounted = (said_count is None or np.vague and np.plural) and count == lexicon.DEFAULT_PLURAL_COUNT and (np.plural or vague_things)
         many = many and uncounted and not heap and noun != "person"
         mention = Mention(noun, count, category, head, [t.text for t in np.modifiers],
                           proper=self._proper(np), uncounted=uncounted, many=many)

@@ -11,7 +11,7 @@ from planners.rules import words
 # Emoji between words end a clause, as a comma does ("2 kittens in a basket 😭 one grey one ginger").
 _EMOJI_RUN = r"[\U0001F300-\U0001FAFF\u2600-\u27BF]+"
 _EMOJI = re.compile(_EMOJI_RUN)
-_TOKEN = re.compile(r"(?<=\d)[apAP]\.[mM]\.|(?<=\d\s)[apAP]\.[mM]\.|\d+\.\d+|[^\W_]+(?:[-'][^\W_]+)*|[.,;:!?()\"&/+\u2013\u2014]|(?<=\s)-(?=\s)|" + _EMOJI_RUN,
+_TOKEN = re.compile(r"(?<=\d)[apAP]\.[mM]\.|(?<=\d\s)[apAP]\.[mM]\.|\d+\.\d+|[^\W_]+(?:[-'][^\W_]+)*(?:(?<=s)'(?=\s+[^\W\d_]))?|[.,;:!?()\"&/+\u2013\u2014]|(?<=\s)-(?=\s)|" + _EMOJI_RUN,
                     re.UNICODE)
 _CLOCK = re.compile(r"[ap]\.m\.")
 # A dash between words sets off a list or an aside, as a colon does ("three cats — a black one, a tabby").
@@ -163,6 +163,12 @@ def _bare_possessive(low: str, before: str, following: str, after: str = "") -> 
     from planners.rules import lexicon  # lexicon reads words, which this module's callers import first
     from planners.rules.inflection import singular
 
+    counted = before.isdigit() or before in lexicon.NUMBER_WORDS or before in lexicon.VAGUE_COUNTS
+    if low[:-1] in ("children", "men", "women") and not counted and words.can_be(following, "NOUN") and (
+            not {"VBZ", "VBP", "VBD"} & words.verb_tags(following) or lexicon.is_known_noun(singular(following)[0])
+            or words.is_concrete(singular(following)[0])):
+        return f"{low[:-1]}'s"  # "childrens book style", "mens shoes"; but "three childrens play": a plural
+
     base, plural = singular(low)
     if not plural or lexicon.category(base) != "person" or base + "s" != low and base[:-1] + "ies" != low:
         return None
@@ -208,6 +214,8 @@ def tokenize(text: str) -> list[Token]:
             low = _phone_word(low, lows[k - 1], following)
         elif low in _DASHES:
             low = ":"
+        elif low.endswith("s'"):
+            low = f"{low[:-1]}'s"  # "the kids' boots": read as any owner's "'s"
         elif low[0].isalpha():
             before = lows[k - 1] if k > 0 else ""
             # "bycicle" is read as "bicycle"; but "Walter and Rosa": a capital inside a sentence is a name as written
