@@ -74,7 +74,14 @@ for _x in ("left", "right"):
     _phrase("ZONE", (_x, None), f"the far? {_x} half|third", f"just|slightly|a bit? {_x} of center|centre|middle",
             f"just|slightly|a bit? {_x} of the center|centre|middle", f"foreground|background {_x}", unless_of=True)
 _phrase("ZONE", ("center", None), "in|at the middle|center|centre", "in the very middle|center|centre",
-        "in the? dead center|centre", "dead center|centre", "smack in the middle", unless_of=True)
+        "in the? dead center|centre", "dead center|centre", "smack|right|slap|bang in the middle|center|centre",
+        unless_of=True)
+# Where on the canvas, said from the top's or the bottom's middle: "hang a chandelier from the top center".
+_phrase("ZONE", ("center", "top"), "from|at|in|on the top|upper center|centre|middle", unless_of=True)
+_phrase("ZONE", ("center", "bottom"), "at|in|on the bottom|lower center|centre|middle", unless_of=True)
+# The film and stage words for a side of the frame: "at screen left", "frame right", "stage left".
+for _x in ("left", "right"):
+    _phrase("ZONE", (_x, None), f"at|on|to? screen|frame|camera|stage {_x}", unless_of=True)
 # One thing in each of several corners: "a dove in each top corner", "a star in all four corners".
 _TL, _TR, _BL, _BR = ("left", "top"), ("right", "top"), ("left", "bottom"), ("right", "bottom")
 _phrase("CORNERS", (_TL, _TR, _BL, _BR), "in|at|into each|every corner", "in|at|into all the? four|4 corners",
@@ -109,7 +116,8 @@ _phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out
 _phrase("FILLER", "toward", "toward|towards|facing the left|right|camera|viewer|window|door")
 _phrase("ZONE", (None, "back"), "in the background|distance", "in the far distance", "far away|off",
         "in the back", unless_of=True)
-_phrase("ZONE", (None, "front"), "in the foreground", "in the front", "up front", "close up", unless_of=True)
+_phrase("ZONE", (None, "front"), "in the foreground", "in the front", "up front", "close up", "down front", "downstage",
+        unless_of=True)
 
 _phrase("REL", "on", "on top of", "on the top of", "at the top of", "atop", "upon", "on", "onto",
         "on the surface of", "sitting on top of")
@@ -741,6 +749,10 @@ class Chunker:
                 chunks.append(Chunk("OTHER", i, i + 2, "age"))  # "a girl around 10 curled up": her age, no count
                 i += 2
                 continue
+            if self._intensifies_a_place(i):
+                chunks.append(Chunk("FILLER", i, i + 1, "degree"))  # "Directly beneath it, …": how near, no thing
+                i += 1
+                continue
             side = self._side_of_a_named_thing(i)
             if side is not None:
                 chunks.append(Chunk("SIDE", i, side, f"{self.words[side - 1]} of"))
@@ -784,6 +796,17 @@ class Chunker:
                     chunks.append(Chunk("FILLER", i, end, "lettering"))  # "a sign that says 50 cents": its words
                     i = end
         return chunks
+
+    def _intensifies_a_place(self, i: int) -> bool:
+        """'Directly beneath it', 'just behind the bench', 'immediately to its left': a word saying how
+        near, right before a place, at a clause's start."""
+        word = self.words[i]
+        if word not in _INTENSIFIERS and word not in ("immediately", "squarely", "slightly") or i + 1 >= len(self.words):
+            return False
+        if i > 0 and self.words[i - 1] not in (",", ".", ";", ":", "!", "?", "and", "-"):
+            return False
+        following = match_phrase(self.words, i + 1)
+        return match_phrase(self.words, i) is None and following is not None and following[1].kind in ("REL", "ZONE", "SIDE")
 
     def _side_of_a_named_thing(self, i: int) -> int | None:
         """'to the bookcase's right', 'on the piano's left': beside a thing named with its "'s", as 'to
@@ -1191,6 +1214,16 @@ class Chunker:
         self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
         return np
 
+    def _verb_after_one(self, np: NounPhrase, j: int) -> bool:
+        """'a scarecrow in a patched blue coat stands mid-field': after "a", an -s form that would make a
+        plural name with the word before ("coat stands") is the verb; "a" never counts a plural."""
+        word, before = self.words[j], self.words[j - 1]
+        if np.det not in ("a", "an") or np.count is not None or not word.endswith("s") or "VBZ" not in words_verb_tags(word):
+            return False
+        base, plural = singular(word)
+        return plural and (is_compound(before, base) or f"{before} {base}" in lexicon.COMPOUND_NOUNS) and (
+            f"{before} {word}" not in lexicon.COMPOUND_NOUNS and f"{before} {word}" not in priors.MULTIWORD_NOUNS)
+
     def _bare_verb_after_its_thing(self, j: int, first: int) -> bool:
         """'a heron grey stay on one leg', 'a yellow taxi pass behind them': the plain form of a verb
         after one thing (its colour said after it, or a word no list names as a thing), before where
@@ -1349,7 +1382,7 @@ class Chunker:
                 j += 1  # "three worn tires", "a worn leather chair": used, not wearing
                 continue
             if j > first and (self._verb_after_its_plural(j, first) or self._verb_before_his(j)
-                              or self._bare_verb_after_its_thing(j, first)):
+                              or self._bare_verb_after_its_thing(j, first) or self._verb_after_one(np, j)):
                 self.verb_at = j
                 break  # "an elderly couple share a green bench", "a row of washing machines churns behind her"
             if j == first and (np.det in ("a", "an") or np.count is not None) and words[j + 1:j + 2] == ["of"] and (
@@ -1414,7 +1447,8 @@ class Chunker:
                 self.verb_at = j
                 break  # "another aims a hose at the tires": one more of them, then what it does
             if j == first and (np.count is not None or np.det is not None) and (
-                    self._phrase_opens(j) or self.words[j - 1] in ("each", "both", "all") and _is_past_tense(word)):
+                    self._phrase_opens(j) or self.words[j - 1] in ("each", "both", "all") and _is_past_tense(word)
+                    and not (j + 1 < len(words) and lexicon.is_bodily(singular(words[j + 1])[0]))):  # "each outstretched arm"
                 break  # "both wearing rain boots", "one wears goggles", "each draped in linen": the count word alone
             if self._verb_ends_phrase(np, seen, j) or (j > first and self._plural_ends_phrase(np, j)):
                 break

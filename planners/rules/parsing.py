@@ -206,6 +206,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         self.pending_zone: tuple[str | None, str | None] | None = None
         self.between: tuple[list[int], int] | None = None
         self.ellipsis: list[NounPhrase] = []
+        self.grouped_by: dict[str, int] = {}  # "a stack of suitcases": "the stack" said later is them
         self.negation_start: int | None = None
         self.with_owner: int | str | None = None
         self.with_start = 0
@@ -599,6 +600,10 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         holder = next((r.subject for r in self.out.relations if r.kind == "holding" and r.object == self.last), None)
         if chained and holder is not None and chunk.value not in ("inside", "on"):
             self.chain_subject = holder  # "a fox reading a book under a mushroom": the fox is under it
+        if previous is not None and previous.kind == "FILLER" and previous.value == "degree" and self.index > 1:
+            previous = self.chunks[self.index - 2]  # "Just behind the bench, …": how near, at the clause's start
+        elif previous is not None and previous.kind == "FILLER" and previous.value == "degree":
+            previous = None
         if self._fronted_relation(previous):
             # "…, and beneath the bed a shoebox peeks out", "to the left of the bed is a nightstand":
             # the place comes first, its thing after

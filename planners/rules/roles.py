@@ -151,6 +151,9 @@ YOUNG_PEOPLE = frozenset({"kid", "child", "toddler", "student", "pupil", "teen",
 # People who are grown up: none of them is one of the kids ("five kids around the table, … and a mother").
 GROWN_UPS = _SAME_PERSON["man"] | _SAME_PERSON["woman"] | frozenset({
     "man", "woman", "parent", "adult", "teacher", "grandparent", "guy", "mum", "mommy", "daddy", "granny", "grandad"})
+# Words that gather things, which name them again later: "a stack of suitcases …, beside the stack".
+_GROUP_WORDS = frozenset({"stack", "pile", "heap", "row", "bunch", "line", "cluster", "herd", "flock", "pack",
+                          "crowd", "bouquet", "bundle", "tower"})
 # Whose window shows things: "a toy shop window", "a bakery window display".
 _SHOPS = frozenset({"shop", "store", "boutique", "bakery", "display", "storefront", "florist", "bookshop", "bookstore",
                     "showroom", "gallery"})
@@ -296,7 +299,8 @@ class NounPhrases:
             return
         if self._apposition(np, kind) or (kind in (None, "COMMA", "AND") and self._possessed_part(np)):
             return
-        if kind == "VERB" and self._own_body_moved(np):
+        after_verb = kind is None and self.index > 0 and self.chunks[self.index - 1].kind in ("VERB", "POSE")
+        if (kind == "VERB" or after_verb) and self._own_body_moved(np):
             return  # "a DJ bobs his head", "swings his legs": what the verb does, in the doer's caption
         if kind in (None, "COMMA") and self._worn_or_bodily_aside(np):
             return  # "…, her sleeves rolled up, …", "…, only his boots sticking out": the owner's, in their caption
@@ -539,6 +543,14 @@ class NounPhrases:
         self.skip.update(range(self.index + 1, k))
         self.group, self.last_role = [owner], "detail"
         return True
+
+    def _in_hand_next(self) -> bool:
+        """Whether 'in hand' or 'in his hand' follows ('…, gamepad in hand'): a thing held, however
+        rare its name."""
+        rel = self._next()
+        hand = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        return rel is not None and rel.kind == "REL" and self.tokens[rel.start].low == "in" and hand is not None and (
+            hand.np is not None and hand.np.noun == "hand" and hand.np.det in (None, "his", "her", "their", "one"))
 
     def _walks_next(self, np: NounPhrase) -> bool:
         """Whether a phrase no table knows, said with describing words, is followed by a verb of a
@@ -1402,7 +1414,8 @@ class NounPhrases:
 
     def _fronted_pronoun(self) -> bool:
         """Whether 'next to him' opens its clause and a thing follows ('and next to him a magician')."""
-        before = self.chunks[self.index - 2] if self.index >= 2 else None
+        back = 3 if self.index >= 3 and self.chunks[self.index - 2].kind == "FILLER" else 2  # "Directly beneath it, …"
+        before = self.chunks[self.index - back] if self.index >= back else None
         k = self.index + 1
         while k < len(self.chunks) and k <= self.index + 2 and self.chunks[k].kind in ("COMMA", "COPULA", "VERB"):
             k += 1  # "Next to him, a small girl …", "beside him is sitting a small dog", "Behind her stood a pony"
@@ -1425,6 +1438,8 @@ class NounPhrases:
 
     def _referent(self, pronoun: str = "it") -> int | None:
         found = self._resolve(pronoun, exclude=self.group)
+        if found is None and pronoun in ("him", "her", "he", "she") and self.last is not None:
+            found = self._resolve(pronoun, exclude=[self.last])  # "a painter, and a lamp behind him": never the lamp
         return found if found is not None else self.last
 
     def _headless(self, np: NounPhrase, link) -> None:
@@ -2913,13 +2928,13 @@ class NounPhrases:
                     self._tagged_thing(np, self._look_before()) or self._made_of_or_coloured(np))) and not (
                 self._shares_the_article(np, kind)) and not self._dressed_next() and not (
                 words.is_concrete((np.noun or "").rsplit(" ", 1)[-1]) and any(t.low in lexicon.COLOURS for t in np.modifiers)) and (
-                not self._walks_next(np)):
+                not self._walks_next(np)) and not self._in_hand_next():
             # (but "…, cherry red vintage convertible, …": a thing WordNet knows, with its colour; "giant
             # rusted mech walking through a city": what moves is a thing)
             return  # bare unknown words ("digital art", "4k"): style, not things; but "mailman in shorts", "boss in a grey suit"
         lit = np.noun == "light" and np.det is None and any(t.low in _LIGHT_SETUPS for t in np.modifiers)
         counted = (np.count or 0) >= 2 and not np.vague and words.is_concrete(np.noun or "")  # "two clouds"
-        if np.noun in lexicon.STYLE_WORDS and not counted and (
+        if np.noun in lexicon.STYLE_WORDS and not counted and not self._in_hand_next() and (
                 np.det is None and np.count is None or np.noun not in priors.NOUNS or lit):
             # ("single window light", "one rim light": how the picture is lit, not a lamp)
             # "soft shadows", "sparks flying": the picture's look, in the global caption; what is said
@@ -3119,6 +3134,8 @@ class NounPhrases:
                 return same[0]  # (but "some apples on a table and some apples in a bowl": two lots)
         if np.count is not None or np.noun is None or np.det not in (None, "the", *lexicon.POSSESSIVES):
             return None
+        if np.det == "the" and not np.plural and np.noun in self.grouped_by and not np.modifiers:
+            return self.grouped_by[np.noun]  # "a stack of three suitcases …, a hatbox beside the stack"
         if self._capitalised(np) and np.end - np.start == 1:
             # "Mama Bear, Papa Bear and Baby Bear …. Papa in a plaid shirt": the name said again
             name = self.tokens[np.start].text
@@ -3263,6 +3280,10 @@ class NounPhrases:
             mention.zone, self.pending_zone = self.pending_zone, None
         self.out.mentions.append(mention)
         index = len(self.out.mentions) - 1
+        if np.grouped:
+            for k in range(np.start, np.end - 1):
+                if self.tokens[k + 1].low == "of" and self.tokens[k].low in _GROUP_WORDS:
+                    self.grouped_by[self.tokens[k].low] = index
         self._touch(index, role)
         return index
 
