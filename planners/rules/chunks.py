@@ -749,6 +749,12 @@ class Chunker:
                 chunks.append(Chunk("OTHER", i, i + 2, "age"))  # "a girl around 10 curled up": her age, no count
                 i += 2
                 continue
+            if self.words[i] in ("sports", "sported", "dons", "donned", "don", "sport") and i > 0 and i + 1 < n and (
+                    self.words[i + 1] in lexicon.DETERMINERS or self.words[i + 1] in lexicon.COLOURS) and (
+                    self.words[i - 1] not in lexicon.DETERMINERS):
+                chunks.append(Chunk("WEAR", i, i + 1, "wearing"))  # "she sports a black beanie": worn (not "a sports car")
+                i += 1
+                continue
             if self._intensifies_a_place(i):
                 chunks.append(Chunk("FILLER", i, i + 1, "degree"))  # "Directly beneath it, …": how near, no thing
                 i += 1
@@ -1189,7 +1195,8 @@ class Chunker:
             cut = self._doing_inside(body)  # "an old green locomotive puffing steam": the locomotive, then what it does
         if cut is not None:
             body, j = body[:cut + 1], body[cut] + 1  # "brother and sister holiday card:": the sister, then the card
-        if len(body) > 1 and np.det in ("a", "an") and self.words[body[0]] in lexicon.MEMBER_ORDINALS and not (
+        if len(body) > 1 and np.det in ("a", "an") and self.words[body[0]] in lexicon.MEMBER_ORDINALS and (
+                self.words[body[0]] not in lexicon.COMPARED_MEMBERS) and not (
                 _can_be_noun(singular(self.words[body[1]])[0])) and self.words[body[1]] != "aged":
             body, j = body[:1], body[0] + 1  # "and a third asleep under a tree": one more, then how it is
         one = next((m for m in range(len(body) - 1) if self.words[body[m]] == "one"), None)
@@ -1213,6 +1220,18 @@ class Chunker:
             np.end = j
         self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
         return np
+
+    def _trim_named_by_ing(self, np: NounPhrase, first: int, j: int) -> bool:
+        """'a tailcoat with gold frogging and a top hat', 'with red piping,': after "with" and nothing but
+        colours or materials, a word in -ing that ends the phrase names the trim, not what is done."""
+        words = self.words
+        if j == first or np.det is not None or np.count is not None or not words[j].endswith("ing") or first < 1 or (
+                words[first - 1] not in ("with", "and")):
+            return False
+        if not all(w in lexicon.COLOURS or w in lexicon.MATERIALS for w in words[first:j]):
+            return False
+        after = words[j + 1] if j + 1 < len(words) else ""
+        return after in ("", "and", ",", ".", ";", "on", "along", "around", "at")
 
     def _verb_after_one(self, np: NounPhrase, j: int) -> bool:
         """'a scarecrow in a patched blue coat stands mid-field': after "a", an -s form that would make a
@@ -1414,7 +1433,8 @@ class Chunker:
                 break  # "…, both looking very scholarly": what they both do (but "both holding cups" is read on)
             if j == first and np.count is not None and np.det is None and self._count_then_verb(j):
                 break  # "make it two candles, three feels cluttered": the number is said of them, "feels" its verb
-            if j == first and np.det in ("a", "an", "the") and word in lexicon.MEMBER_ORDINALS and word != "last":
+            if j == first and np.det in ("a", "an", "the") and word in lexicon.MEMBER_ORDINALS and word != "last" and (
+                    np.det == "the" or word not in lexicon.COMPARED_MEMBERS):
                 seen.add(word)
                 j += 1  # "and a third on the rug": an ordinal, never "to third"
                 continue
@@ -1450,6 +1470,10 @@ class Chunker:
                     self._phrase_opens(j) or self.words[j - 1] in ("each", "both", "all") and _is_past_tense(word)
                     and not (j + 1 < len(words) and lexicon.is_bodily(singular(words[j + 1])[0]))):  # "each outstretched arm"
                 break  # "both wearing rain boots", "one wears goggles", "each draped in linen": the count word alone
+            if self._trim_named_by_ing(np, first, j):
+                seen.add(word)
+                j += 1  # "with gold frogging and a top hat", "red piping": the trim, a noun in -ing
+                continue
             if self._verb_ends_phrase(np, seen, j) or (j > first and self._plural_ends_phrase(np, j)):
                 break
             if j > first and word.endswith("ed") and _is_past_tense(word) and not _can_be_noun(word) and (
@@ -1894,7 +1918,8 @@ class Chunker:
         """Find the head noun in the body of a noun phrase; fills np.noun / np.plural."""
         words = self.words
         first, last = body[0], body[-1]
-        if first == last and np.det in ("a", "an", "the") and words[first] in lexicon.MEMBER_ORDINALS:
+        if first == last and np.det in ("a", "an", "the") and words[first] in lexicon.MEMBER_ORDINALS and (
+                np.det == "the" or words[first] not in lexicon.COMPARED_MEMBERS):
             return last + 1, last + 1  # "a third asleep under a tree", "the second an elf": one of them
         if last > first and words[first] == "other" and np.det == "the" and all(
                 words[k] in lexicon.COLOURS or words[k] in lexicon.COLOUR_SHADES or lexicon.is_adjective(words[k])

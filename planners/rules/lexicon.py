@@ -133,6 +133,10 @@ CLOTHING = CLOTHING | _words("onesie diaper nappy tracksuit dungarees bib tunic 
                              "chainmail raincoat slicker mackintosh flannel trunks suspenders overalls tux tuxedo headphones earbuds "
                              "headset earmuffs puffer quarter-zip half-zip boutonniere corsage polo shinguards "
                              "kneepads toque beret")
+CLOTHING = CLOTHING | _words("cutoffs bralette choker sherwani lehenga kurta bolero cami camisole peplum capris culottes "
+                             "jeggings coveralls cummerbund twinset pashmina pareo catsuit rashguard tankini monokini "
+                             "moccasins brogues oxfords espadrilles crocs plimsolls stilettos flip-flops tuque snood "
+                             "trilby cloche fascinator scrunchie mitts")
 CLOTHING = CLOTHING | frozenset({"shin guards", "shin guard", "knee pads", "knee pad", "elbow pads", "elbow pad"})
 CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and not w.endswith("ss"))
 # Parts and features: bound to their owner's caption ("a cat with green eyes").
@@ -388,12 +392,14 @@ PREPOSITIONS = _words(
     "in on at under with without of near by beside besides behind above below over across "
     "along among amongst around through inside outside into onto upon against toward towards "
     "underneath beneath atop between from to for during next amid within past off up down "
-    "like beyond throughout via per than"
+    "like beyond throughout via per than circa"
 )
 CONJUNCTIONS = _words("and or but while whereas nor plus then also as whilst yet so")
 RELATIVE = _words("that which who whose where whom")
 # Ordinals that name one member of a plural ("the first a knight, the second an elf", "the last one").
-MEMBER_ORDINALS = _words("first second third fourth fifth sixth next last middle")
+# Words that pick one of two or more by comparing them, after "the" only: "the elder in yellow", "the latter".
+COMPARED_MEMBERS = _words("former latter elder older younger eldest oldest youngest taller shorter")
+MEMBER_ORDINALS = _words("first second third fourth fifth sixth next last middle") | COMPARED_MEMBERS
 PRONOUNS = _words("it them him her they he she one ones itself themselves himself herself ourselves yourselves yourself myself")
 COPULAS = _words("is are was were be being been am 's")
 # Chat words people type anywhere ("anime style pls:", "a cat lol"): no part of any phrase.

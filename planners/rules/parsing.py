@@ -164,6 +164,8 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         self.out = Description()
         self.names: set[str] = set()  # first names of people met so far ("Jess", "Tom")
         self.depicting = False  # inside "a painting of ...": the painting is a thing, not the frame
+        self.grouped_by: dict[str, int] = {}  # "a stack of suitcases": "the stack" said later is them
+        self.last_wear: tuple[str, object] | None = None  # "he wears a hat and she a scarf"
         self._new_sentence()
 
     # -- state ---------------------------------------------------------------------------------
@@ -173,6 +175,8 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         self.dressed_alike: list[int] = []  # who wear what is worn next too: "in matching sundresses and hats"
         self.sentence_subjects: list[int] = []  # top-level mentions, for "from left to right"
         self.sentence_orders: list[tuple[str, bool]] = []
+        if getattr(self, "sentence_end", ".") != ";":
+            self.last_wear = None  # "the groom wears a tux; the bride, a gown": the verb goes on past ";" only
         self.announced: list[tuple[int, int, str]] = []  # (the plural, first mention after it, how: colon|group|exact)
         self.frame_open = True                  # "a photo of" may still open the sentence
         self.pair_turn = 0                      # "one …, the other …" of people named one by one
@@ -206,14 +210,12 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         self.pending_zone: tuple[str | None, str | None] | None = None
         self.between: tuple[list[int], int] | None = None
         self.ellipsis: list[NounPhrase] = []
-        self.grouped_by: dict[str, int] = {}  # "a stack of suitcases": "the stack" said later is them
         self.negation_start: int | None = None
         self.with_owner: int | str | None = None
         self.with_start = 0
         self.with_direct = False
         self.joined_by: str | None = None          # how the last top-level thing joined the list: COMMA, AND
         self.rel_words: str | None = None          # the words of the last relation ("at the foot of")
-        self.last_wear: tuple[str, object] | None = None  # "he wears a hat and she a scarf"
 
     # -- the loop -------------------------------------------------------------------------------
 
@@ -239,6 +241,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         return self.prompt[self.tokens[start].start:self.tokens[end - 1].end]
 
     def _on_sent(self, chunk: Chunk) -> None:
+        self.sentence_end = chunk.value
         self._end_sentence()
         self._new_sentence()
 
@@ -740,6 +743,9 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             return
         one = self._said_of_one(previous.np, before, chunk) if (
             previous is not None and previous.kind == "NP" and previous.np is not None and len(self.group) > 1) else None
+        if one is None and previous is not None and previous.kind == "COMMA" and previous.value == "," and (
+                len(self.group) > 1):
+            one = self._held_by_the_last_described(chunk)
         if one is not None:
             self.group = [one]
         nxt = self.chunks[self.index + 1] if self.index + 1 < len(self.chunks) else None
@@ -758,6 +764,20 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
                 self.dangling.append(chunk)
                 return
         self._apply_verb(chunk, self._targets())
+
+    def _held_by_the_last_described(self, chunk: Chunk) -> int | None:
+        """'the mother in a blue shirtdress, the daughter in a smock, holding a small handbag': people
+        each described in their own words, then one thing held after a comma: the last one's."""
+        held = self.chunks[self.index + 1] if self.index + 1 < len(self.chunks) else None
+        said = self.chunks[self.index - 2] if self.index >= 2 else None
+        if not getattr(chunk.value, "holds", False) or held is None or held.np is None or held.np.det not in ("a", "an"):
+            return None
+        if said is None or said.kind != "NP" or said.np is None or said.np.pronoun is not None or said.np.headless:
+            return None  # (but "…, both holding a cup": theirs)
+        people = [g for g in self.group if self.out.mentions[g].is_person]
+        if len(people) != len(self.group) or not all(self.out.mentions[g].details for g in people):
+            return None
+        return self.group[-1]
 
     def _said_of_one(self, previous: NounPhrase, before: Chunk | None, chunk: Chunk) -> int | None:
         """The one of several subjects that a verb right after a noun phrase is said of alone, if any."""
@@ -780,7 +800,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             return last
         if before is not None and before.kind == "COMMA" and self.last_role == "subject":
             return self.last  # "a red car, two bicycles hanging on the wall, a toolbox …": the item before it
-        described = [g for g in self.group if self.out.mentions[g].details]
+        described = [g for g in self.group if self.out.mentions[g].details or self.out.mentions[g].actions]
         held = self.chunks[self.index + 1] if self.index + 1 < len(self.chunks) else None
         one_thing = held is not None and held.np is not None and held.np.det in ("a", "an") and (
             held.np.noun not in lexicon.PARTS)  # (but "… holding hands": both)
@@ -855,7 +875,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
     def _on_wear(self, chunk: Chunk) -> None:
         self._close_negation()
         text = self._text(chunk.start, chunk.end)
-        self.link = ("WEAR", "wearing" if text.lower() in ("wears", "wear", "wore") else text)
+        self.link = ("WEAR", "wearing" if text.lower() in ("wears", "wear", "wore", "sports", "sported", "sport", "dons", "donned", "don") else text)
         self.last_wear = self.link
 
     def _on_with(self, chunk: Chunk) -> None:

@@ -282,7 +282,8 @@ class NounPhrases:
             return
         if self._no_instance(np, link) or self._colour_worn(np, link):
             return
-        if kind is None and self.last_wear is not None and self._after_pronoun(np):
+        if kind is None and self.last_wear is not None and self._after_pronoun(np) or (
+                kind == "COMMA" and self.last_wear is not None and self._gapped_after_comma(np)):
             link, kind = self.last_wear, "WEAR"  # "he wears a hat and she a scarf": the verb is understood
         if np.noun in lexicon.ARRANGEMENTS and self._arranged(link):
             return
@@ -304,6 +305,8 @@ class NounPhrases:
             return  # "a DJ bobs his head", "swings his legs": what the verb does, in the doer's caption
         if kind in (None, "COMMA") and self._worn_or_bodily_aside(np):
             return  # "…, her sleeves rolled up, …", "…, only his boots sticking out": the owner's, in their caption
+        if kind == "AND" and self._worn_too(np):
+            return  # "The wife: a chunky cardigan, tartan skirt and red wellies": the last of what she wears
         if kind in (None, "COMMA", "AND") and self._worn_said_to_be(np):
             return  # "His jacket is red and his hat is blue.": what the owner wears, in their caption
         if kind == "COMMA" and self._tagged_garment(np):
@@ -362,6 +365,10 @@ class NounPhrases:
         place = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
         if nxt is None or nxt.kind != "REL" or place is None or place.np is None or np.noun is None or np.count:
             return False
+        if mention.is_person and self._layered(np, nxt, place.np):
+            mention.add_detail("in", self._text(np.start, place.end), np.noun)  # "a puffer vest over a white long-sleeve"
+            self.skip.update({self.index + 1, self.index + 2})
+            return True
         part = place.np
         if part.det not in ("his", "her", "their", "its") or part.noun not in _WORN_AT or not mention.is_person:
             return False  # (but "a skateboard under his arm", "an orb in his hand": carried, drawn)
@@ -370,6 +377,19 @@ class NounPhrases:
         mention.add_detail("with", self._text(np.start, place.end), None)
         self.skip.update({self.index + 1, self.index + 2})
         return True
+
+    def _layered(self, np: NounPhrase, rel: Chunk, under: NounPhrase) -> bool:
+        """'a lilac vest over a white long-sleeve', 'a leather vest under a trench coat': one garment
+        worn over or under another (the second may be a word no list knows as worn)."""
+        def worn(noun: str | None) -> bool:
+            return noun is not None and (noun in lexicon.CLOTHING or lexicon.ends_in_garment(noun.rsplit(" ", 1)[-1]))
+        if self.tokens[rel.start].low not in ("over", "under", "underneath", "beneath") or not worn(np.noun):
+            return False
+        last = (under.noun or "").rsplit(" ", 1)[-1]
+        if not last or last in lexicon.PARTS or lexicon.is_bodily(last) or np.noun in _BAGS:
+            return False  # "a canvas bag over her arm": carried on the body, not a garment over another
+        unknown = lexicon.category(under.noun) is None and not words.is_concrete(last)
+        return worn(under.noun) or unknown
 
     def _they_are_twins(self, np: NounPhrase) -> bool:
         """'two girls, twins, in raincoats', '2girls, twins', '…, they are twins': a plural that says
@@ -487,6 +507,9 @@ class NounPhrases:
             return False
         nxt = self._next()
         placed = nxt is not None and nxt.kind in ("VERB", "REL", "PREP", "COMMA", "SENT", "POSE", "OTHER")
+        after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        placed = placed or nxt is not None and nxt.kind == "AND" and worn and after is not None and (
+            after.np is not None and after.np.noun in lexicon.CLOTHING)  # "She: a floral apron and a headscarf."
         def fits(i: int) -> bool:  # "its head": the dog's, never the boy's; "her sleeves": a person's
             mention = self.out.mentions[i]
             if mention.count <= 0:
@@ -512,6 +535,17 @@ class NounPhrases:
         said = " ".join(t.text for t in self.tokens[np.start:end] if t.is_word)
         self.out.mentions[owner].add_detail("with", said, noun)
         self.group, self.last_role = [owner], "detail"
+        return True
+
+    def _worn_too(self, np: NounPhrase) -> bool:
+        """A garment joined by "and" right after a garment that went to someone's caption is theirs too."""
+        if self.last_role != "detail" or len(self.group) != 1 or np.noun is None or np.count is not None:
+            return False
+        owner = self.out.mentions[self.group[0]]
+        worn = np.noun in lexicon.CLOTHING or lexicon.ends_in_garment(np.noun.rsplit(" ", 1)[-1])
+        if not worn or not owner.is_person or np.det not in (None, "a", "an", "his", "her", "their"):
+            return False
+        self._attach(owner, "in", np)
         return True
 
     def _worn_said_to_be(self, np: NounPhrase) -> bool:
@@ -652,7 +686,8 @@ class NounPhrases:
             return False
         if named.category not in (priors.PERSON, None) or named.count != 1 or named.noun in _PLAIN_PEOPLE:
             return False
-        if named.category is None and (words.is_concrete(named.noun) or named.noun in lexicon.MASS_NOUNS
+        owned = kin.np is not None and kin.np.det in ("his", "her", "their", "my", "our")  # "his trainer, a bald man"
+        if named.category is None and not owned and (words.is_concrete(named.noun) or named.noun in lexicon.MASS_NOUNS
                                        or lexicon.is_known_noun(named.noun) or words.compound_kind(named.noun) == "thing"
                                        or lexicon.is_setting(named.noun) or words.is_place(named.noun)):
             return False  # "figure skating on the ice, a woman in …": a thing, then someone new
@@ -1109,6 +1144,16 @@ class NounPhrases:
         else:
             self._top_level(np, link)
 
+    def _gapped_after_comma(self, np: NounPhrase) -> bool:
+        """'the groom wears a velvet tux; the bride, a lace gown and a stole': someone opening a clause,
+        a comma, then a garment; the verb of wearing said before is understood."""
+        if self.index < 2 or np.noun not in lexicon.CLOTHING or self.tokens[self.chunks[self.index - 1].start].low != ",":
+            return False
+        who = self.chunks[self.index - 2]
+        opens = self.index < 3 or self.chunks[self.index - 3].kind in ("SENT", "COMMA", "AND")
+        return opens and who.kind == "NP" and who.np is not None and who.np.det in ("the", "his", "her", "their") and (
+            lexicon.category(who.np.noun or "") == priors.PERSON)
+
     def _after_pronoun(self, np: NounPhrase) -> bool:
         previous = self.chunks[self.index - 1] if self.index > 0 else None
         if previous is None or previous.kind != "NP" or previous.np is None:
@@ -1401,6 +1446,8 @@ class NounPhrases:
                 self.group, self.owner, self.last, self.last_role = together, together[-1], together[-1], "subject"
                 return
             self.group, self.owner, self.last, self.last_role = [referent], referent, referent, "subject"
+            if referent is not None and referent not in self.sentence_subjects:
+                self.sentence_subjects.append(referent)  # "He: yellow oilskins, a navy jumper": his, all of it
 
     def _named_together(self) -> list[int]:
         """The people (or else the animals) named one by one so far, whom 'they' means when no
@@ -1606,6 +1653,8 @@ class NounPhrases:
         plural before, each described apart. True when handled."""
         first = self.tokens[np.start].low
         said = [t.low for t in self.tokens[np.start:np.end] if t.low != "one"]
+        if said in (["the", "former"], ["the", "latter"]) and self._former_or_latter(said[1]):
+            return True
         if said in (["the", "other"], ["another"], ["the", "last"], ["the"]) or len(said) == 2 and said[0] == "the" and (
                 said[1] in lexicon.MEMBER_ORDINALS):
             first = "one"  # "one with a beard and the other in a vest", "the first a knight, the second an elf"
@@ -1648,6 +1697,17 @@ class NounPhrases:
                 nxt.kind in ("WITH", "WEAR", "REL", "VERB", "POSE")):
             return self._counted_member(np.count)  # "12 cupcakes …, 11 with pink frosting and one chocolate one"
         return False
+
+    def _former_or_latter(self, which: str) -> bool:
+        """'a man and a woman …; the former in a sweater vest, the latter in a skirt': the first or the
+        second of the last two named one by one, of whom what follows is said. True when handled."""
+        named = [i for i, m in enumerate(self.out.mentions) if m.count == 1 and m.parent is None
+                 and m.category in (priors.PERSON, priors.ANIMAL)]
+        if len(named) < 2:
+            return False
+        pick = named[-2] if which == "former" else named[-1]
+        self.group, self.owner, self.last, self.last_role = [pick], pick, pick, "subject"
+        return True
 
     def _counted_member(self, count: int) -> bool:
         """So many of the plural before, described together ("11 with pink frosting"). True when handled."""
@@ -1746,7 +1806,8 @@ class NounPhrases:
         if nxt.kind == "WEAR":
             return True
         return (nxt.kind == "REL" and nxt.value == "inside" and after is not None and after.np is not None
-                and after.np.noun in lexicon.CLOTHING)
+                and after.np.noun is not None and (after.np.noun in lexicon.CLOTHING
+                                                   or lexicon.ends_in_garment(after.np.noun.rsplit(" ", 1)[-1])))
 
     def _named_member(self, nxt: Chunk | None) -> bool:
         """'two dogs, one a black labrador and the other a spotted dalmatian': the member is what
@@ -2212,7 +2273,8 @@ class NounPhrases:
             self._top_level(np, None, extend=is_list)
             self.continuing = ("WITH", link[1])
             return
-        if not is_list and self._first_name(np):
+        if (not is_list or link[2] == "COMMA" and self._dressed_next()) and self._first_name(np):
+            self.continuing = None  # "… with a flower crown, Jonah in a tie-dye tank": someone new
             return  # "shaking hands with Jane": someone of her own
         right_after_each = self._right_after_each(both_too=True)  # "both with rackets"
         if self.each and right_after_each and not is_list and self.group and owner not in self.group:
@@ -2270,11 +2332,14 @@ class NounPhrases:
             self._attach(mention, link[1], np)
         else:
             each = mention.category in (priors.PERSON, priors.ANIMAL, priors.FURNITURE, priors.VEHICLE)
-            if np.plural and np.count is None and np.det is None and mention.count > 1 and not is_list and each:
+            one_each = np.plural and np.count is None and np.det is None and not is_list
+            if one_each and mention.count > 1 and each:
                 np.count = mention.count  # "two armchairs with plaid blankets": one each
             holders = sum(self.out.mentions[i].count for i in self.group) if (
                 self.each and right_after_each and owner in self.group) else mention.count  # "a man and a woman at a table, each with a glass of wine": one for each of them
-            if self.each and holders > 1 and not is_list and (np.count or not np.plural):
+            if one_each and self.each and holders > 1:
+                np.count = holders  # "two boys, both with skateboards": one each, not two each
+            elif self.each and holders > 1 and not is_list and (np.count or not np.plural):
                 np.count = (np.count or 1) * holders  # "three children, each with a balloon"; "… with two"
             elif mention.count > 1 and not is_list and (np.count or not np.plural) and self._on_each(np):
                 np.count = (np.count or 1) * mention.count  # "2 sofas with 4 cushions on each", "a lamp on each"
@@ -2428,7 +2493,7 @@ class NounPhrases:
         noun = (np.noun or "").rsplit(" ", 1)[-1]  # "a yoga mat", "a fishing rod": by the last word
         named = words.can_be(noun, "NOUN") or lexicon.category(noun) == priors.OBJECT or words.is_concrete(noun)  # "a longsword", "a longbow"
         return (owner.is_person and named and noun not in lexicon.ABSTRACT
-                and noun not in lexicon.STYLE_WORDS and not np.plural and not lexicon.is_adjective(noun)
+                and noun not in lexicon.STYLE_WORDS and (not np.plural or self.each) and not lexicon.is_adjective(noun)
                 and priors.prior_for(noun).height <= _HOLDABLE_HEIGHT)
 
     def _placeable(self, owner: Mention, np: NounPhrase) -> bool:
@@ -2471,6 +2536,13 @@ class NounPhrases:
         the subjects; or no thing at all (a part, a place, a garment, the camera)."""
         subjects = self._object_subjects(link[0])
         if self._per_each(np, link) or self._not_a_thing(np, link, subjects) or self._between(np, link, subjects):
+            return
+        bare = self.index >= 2 and self.tokens[self.chunks[self.index - 1].start - 1].low in (
+            "shirtless", "bare-chested", "topless", "barechested")
+        if link[0] == "REL" and link[1] == "under" and bare and subjects and np.noun in lexicon.CLOTHING and all(
+                self.out.mentions[i].is_person for i in subjects):
+            for index in subjects:  # "a drummer shirtless under a leather vest": worn, over bare skin
+                self.out.mentions[index].add_detail("under", self._words_of(np), np.noun)
             return
         if self._known_surroundings(np, link) or self._glows_a_colour(np, link, subjects) or (
                 self._casts_light(np, link, subjects)):
