@@ -99,6 +99,7 @@ _phrase("CORRECT", "select", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? may
 _phrase("CORRECT", "select", "change|swap|switch|replace|make|turn")
 _phrase("CORRECT", "recount", "no actually|wait")  # "five candlesticks … no actually seven candlesticks"
 _phrase("CORRECT", "recount", "no ,|.|...|-|—", "no no ,?")  # "two penguins on ice, no, three penguins"
+_phrase("CORRECT", "recount", "nah|nope ,|.|...|-|—?")  # "Seven dwarfs? nah, just one dwarf"
 # "No, scratch that, I want three cats": what was said is taken back for what follows
 _phrase("CORRECT", "recount", "no|oh|ok|okay|hmm ,? scratch|forget that|it ,? i|we want|need|'d|would like? ,?",
         "scratch|forget that|it ,? i|we want|need ,?", "no|oh|ok|okay|hmm ,? scratch|forget that|it ,?",
@@ -110,6 +111,7 @@ _phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?
         "or rather ,?", "no ,", "no ,? sorry ,? just?")  # but "actually no people": a negation
 _phrase("FILLER", "degree", "a bit|tad", "a little bit", "just a bit|tad")  # "a bit grainy": how much
 _phrase("FILLER", "too", "as well")  # "a whale in there as well": also, no well
+_phrase("FILLER", "except", "except|excepting for?", "apart|aside from", "other than", "save for")  # "all … except three"
 _phrase("FILLER", "hedge", "a|some kind|sort of")  # "a kind of funny picture of a tired man": a hedge, no kind
 _phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out", "back to front", "face down|up",
         "face-down", "face-up", "upright", "bolt upright", "in? mid air|flight|jump|leap", "in? mid-air|midair|mid-flight|mid-jump|mid-leap")
@@ -691,7 +693,7 @@ class Chunker:
         self.left_out_particle = -1
         while i < n:
             word = self.words[i]
-            if word in ("maybe", "please", "pls", "just", "perhaps") and self._left_out_after(i + 1) is not None:
+            if word in ("maybe", "please", "pls", "just", "perhaps", "actually", "also", "then", "oh") and self._left_out_after(i + 1) is not None:
                 chunks.append(Chunk("FILLER", i, i + 1, word))  # "…, maybe leave the egg out"
                 i += 1
                 continue
@@ -705,8 +707,7 @@ class Chunker:
                 # pronoun or the possessive is the noun phrase's, the particle is no word of it
                 own = 1 if self.words[i + 1] in _LEFT_OUT_OWN else 2
                 chunks.append(Chunk("NEG", i, i + own, "retract"))
-                if own == 1:
-                    self.left_out_particle = particle
+                self.left_out_particle = particle
                 if own == 1 and particle == i + 2 and self.words[i + 1] in ("him", "her", "them", "it"):
                     pronoun = NounPhrase(i + 1, i + 2, pronoun=self.words[i + 1])  # ("her", never a possessive here)
                     chunks.append(Chunk("NP", i + 1, i + 2, np=pronoun))
@@ -832,7 +833,7 @@ class Chunker:
             if not self.tokens[k].is_word:
                 return None
             if self.words[k] in ("out", "off") and (k + 1 >= len(self.words) or not self.tokens[k + 1].is_word
-                                                   or self.words[k + 1] in ("of", "please", "pls", "too")):
+                                                   or self.words[k + 1] in ("of", "please", "pls", "too", "and", "but", "then", "instead")):
                 return k
         return None
 
@@ -1386,6 +1387,8 @@ class Chunker:
         words, j = self.words, first
         seen = _Seen()
         while j < len(words):
+            if j == getattr(self, "left_out_particle", -1):
+                break  # "leave the TV out and put a lamp there": the particle is no word of the thing
             if not self.tokens[j].is_word:
                 if words[j] == "," and self._comma_between_adjectives(seen, j):
                     j += 1  # "a big, red ball"
@@ -1468,7 +1471,9 @@ class Chunker:
                 break  # "another aims a hose at the tires": one more of them, then what it does
             if j == first and (np.count is not None or np.det is not None) and (
                     self._phrase_opens(j) or self.words[j - 1] in ("each", "both", "all") and _is_past_tense(word)
-                    and not (j + 1 < len(words) and lexicon.is_bodily(singular(words[j + 1])[0]))):  # "each outstretched arm"
+                    and not (j + 1 < len(words) and lexicon.is_bodily(singular(words[j + 1])[0]))  # "each outstretched arm"
+                    or self.words[j - 1] == "one" and _is_past_tense(word) and j + 1 < len(words)
+                    and words[j + 1] in ("up", "out", "down", "off", "asleep", "awake")):  # "one curled up asleep"
                 break  # "both wearing rain boots", "one wears goggles", "each draped in linen": the count word alone
             if self._trim_named_by_ing(np, first, j):
                 seen.add(word)
@@ -1921,7 +1926,7 @@ class Chunker:
         if first == last and np.det in ("a", "an", "the") and words[first] in lexicon.MEMBER_ORDINALS and (
                 np.det == "the" or words[first] not in lexicon.COMPARED_MEMBERS):
             return last + 1, last + 1  # "a third asleep under a tree", "the second an elf": one of them
-        if last > first and words[first] == "other" and np.det == "the" and all(
+        if last > first and (words[first] == "other" or words[first] in lexicon.MEMBER_ORDINALS) and np.det == "the" and all(
                 words[k] in lexicon.COLOURS or words[k] in lexicon.COLOUR_SHADES or lexicon.is_adjective(words[k])
                 for k in body[1:]):
             return last + 1, last + 1  # "one is black, the other ginger": the other one, said to be ginger

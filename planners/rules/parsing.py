@@ -28,6 +28,8 @@ _ANY_ANIMAL_WORDS = frozenset({"animal", "pet", "creature", "critter", "beast", 
 # Words that put the ones just named beside each other.
 _BESIDE_EACH_OTHER = frozenset({"side by side", "next to one another", "hand in hand", "arm in arm",
                                 "shoulder to shoulder"})
+# Plain words for someone or something told of next: "one person in the picture: an old fisherman".
+_STAND_IN_WORDS = frozenset({"person", "figure", "character", "subject", "animal", "creature", "pet"})
 # Kin words that name an animal's family ("two ducks, a mother and a baby"): of the animal announced.
 _ANIMAL_KIN = frozenset({"mother", "father", "mom", "mum", "dad", "mama", "papa", "baby", "parent", "child"})
 
@@ -403,6 +405,10 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
                 near = range(max(self.sentence_start, len(self.out.mentions) - 2), len(self.out.mentions))
                 announcer = next((i for i in reversed(near) if self.out.mentions[i].count > 1
                                   and not self.out.mentions[i].uncounted), None)
+            if announcer is None:
+                # "Only one person in the picture: an old fisherman": a plain word for whoever is named next
+                announcer = next((i for i in reversed(self.group) if self.out.mentions[i].count == 1
+                                  and self.out.mentions[i].noun in _STAND_IN_WORDS), None)
             if announcer is not None:
                 self.announced.append((announcer, len(self.out.mentions), "colon"))
             self.group, self.last_role = [], None
@@ -430,7 +436,8 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             # a member said of apart later ("…, one of the girls carrying a basket") still counts
             named = sum(m.count for m in self.out.mentions if m.parent in members) + sum(
                 self.out.mentions[i].count for i in members)
-            if named < 2 or (how == "exact" or described) and named != source.count and not source.uncounted:
+            alone = source.count == 1 and named == 1 and how == "colon"  # "one person: an old fisherman"
+            if named < 2 and not alone or (how == "exact" or described) and named != source.count and not source.uncounted:
                 continue
             self._adopt(announcer, members, kind, named)
         self.announced = []

@@ -151,6 +151,8 @@ YOUNG_PEOPLE = frozenset({"kid", "child", "toddler", "student", "pupil", "teen",
 # People who are grown up: none of them is one of the kids ("five kids around the table, … and a mother").
 GROWN_UPS = _SAME_PERSON["man"] | _SAME_PERSON["woman"] | frozenset({
     "man", "woman", "parent", "adult", "teacher", "grandparent", "guy", "mum", "mommy", "daddy", "granny", "grandad"})
+# A member's place among several: "the third one" means there are three at least.
+_ORDINAL_PLACES = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 # Words that gather things, which name them again later: "a stack of suitcases …, beside the stack".
 _GROUP_WORDS = frozenset({"stack", "pile", "heap", "row", "bunch", "line", "cluster", "herd", "flock", "pack",
                           "crowd", "bouquet", "bundle", "tower"})
@@ -298,6 +300,8 @@ class NounPhrases:
         if kind in (None, "COMMA", "AND") and (self._name_before_role(np, link) or self._name_said_between(np)
                                                 or self._name_then_what(np) or self._name_then_who(np)):
             return
+        if self._excepted_members(np):
+            return  # "12 cookies, all chocolate chip except for three plain ones": three of the twelve
         if self._apposition(np, kind) or (kind in (None, "COMMA", "AND") and self._possessed_part(np)):
             return
         after_verb = kind is None and self.index > 0 and self.chunks[self.index - 1].kind in ("VERB", "POSE")
@@ -1660,10 +1664,15 @@ class NounPhrases:
             first = "one"  # "one with a beard and the other in a vest", "the first a knight, the second an elf"
         elif said[:2] == ["the", "other"] and words and self._distribute([w for w in words if w.lower() != "other"]):
             return True  # "one is black, the other ginger": the other of them, said to be ginger
+        elif len(said) > 2 and said[0] == "the" and said[1] in lexicon.MEMBER_ORDINALS and np.noun is None and (
+                self._distribute([w for w in words if w.lower() != said[1]])):
+            return True  # "three puppies: the first black, the second white": that one, said to be black
         if words and np.count == 1 and first == "one" and self._distribute(words):
             return True
         nxt = self._next()
         ordinal = len(said) == 2 and said[0] == "the" and said[1] in lexicon.MEMBER_ORDINALS  # "the first in …"
+        if ordinal and said[1] in _ORDINAL_PLACES:
+            self._at_least(_ORDINAL_PLACES[said[1]])
         alone = (not words and np.count == 1) or [w.lower() for w in words] == ["one"] or ordinal or said == ["another"]
         if alone and first == "one" and nxt is not None and nxt.kind in ("REL", "WITH", "WEAR") and (
                 self._one_of_a_pair()):
@@ -1698,6 +1707,18 @@ class NounPhrases:
             return self._counted_member(np.count)  # "12 cupcakes …, 11 with pink frosting and one chocolate one"
         return False
 
+    def _at_least(self, many: int) -> None:
+        """'two of the kittens are asleep and the third one is batting at a ball': a member counted past
+        the plural named before means there are that many."""
+        last = self._plural_before()
+        if last is None:
+            return
+        parent = last if self.out.mentions[last].parent is None else self.out.mentions[last].parent
+        source = self.out.mentions[parent]
+        total = source.count + sum(m.count for m in self.out.mentions if m.parent == parent)
+        if source.category in (priors.PERSON, priors.ANIMAL) and 2 <= total < many:
+            source.count += many - total
+
     def _former_or_latter(self, which: str) -> bool:
         """'a man and a woman …; the former in a sweater vest, the latter in a skirt': the first or the
         second of the last two named one by one, of whom what follows is said. True when handled."""
@@ -1707,6 +1728,34 @@ class NounPhrases:
             return False
         pick = named[-2] if which == "former" else named[-1]
         self.group, self.owner, self.last, self.last_role = [pick], pick, pick, "subject"
+        return True
+
+    def _excepted_members(self, np: NounPhrase) -> bool:
+        """'five motorcycles, all black except one bright orange one', '12 cookies … except for three
+        plain ones': so many of the plural before, told apart from the rest, not more of them."""
+        before = self.chunks[self.index - 1] if self.index > 0 else None
+        if before is None or before.kind != "FILLER" or before.value != "except":
+            return False
+        said = [t.low for t in self.tokens[np.start:np.end]]
+        if np.det in ("their", "his", "her", "its") and np.noun is not None and (
+                np.noun in lexicon.PARTS or lexicon.is_bodily(np.noun) or np.noun in lexicon.CLOTHING):
+            return True  # "twins, identical except for their hair": how they differ, told next
+        last = self._plural_before()
+        if last is None or not said or said[-1] not in ("one", "ones") and (
+                np.noun is None or np.noun != self.out.mentions[last].noun):
+            return False
+        parent = last if self.out.mentions[last].parent is None else self.out.mentions[last].parent
+        source = self.out.mentions[parent]
+        count = np.count or 1
+        if source.count <= count:
+            return False
+        words = [t.text for t in np.modifiers if t.low not in ("one", "ones")]
+        self._split(parent, [])
+        child = self.out.mentions[-1]
+        child.count, source.count = count, source.count - (count - 1)
+        recoloured = any(w.lower() in lexicon.COLOURS for w in words)
+        kept = [m for m in child.modifiers if not (recoloured and m.lower() in lexicon.COLOURS)]
+        child.modifiers = words + kept  # ("all black except one orange one": orange, not black)
         return True
 
     def _counted_member(self, count: int) -> bool:
@@ -3204,6 +3253,15 @@ class NounPhrases:
             same = [i for i, m in enumerate(self.out.mentions) if m.noun == np.noun and m.uncounted and m.count > 0]
             if len(same) == 1 and same[0] < self.sentence_start:
                 return same[0]  # (but "some apples on a table and some apples in a bowl": two lots)
+        opened = self.tokens[np.start].low if np.start < len(self.tokens) else ""
+        if (opened in ("both", "all") or np.det == "the" and np.count is None) and np.plural and (
+                np.noun in _GENERAL_ANIMALS):
+            kinds = [i for i, m in enumerate(self.out.mentions) if m.count > 1 and m.parent is None and m.noun != np.noun
+                     and (np.count is None or np.count == m.count)
+                     and (words.general_animal(m.noun) == np.noun or np.noun in ("animal", "pet", "creature")
+                          and m.category == priors.ANIMAL)]
+            if len(kinds) == 1:
+                return kinds[0]  # "a pair of dachshunds, both dogs in red sweaters": the dachshunds
         if np.count is not None or np.noun is None or np.det not in (None, "the", *lexicon.POSSESSIVES):
             return None
         if np.det == "the" and not np.plural and np.noun in self.grouped_by and not np.modifiers:
