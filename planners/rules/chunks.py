@@ -32,7 +32,8 @@ _CLOCK_TIME = re.compile(r"\d{1,2}(:\d\d)?(am|pm)")  # "2am", "7pm": when, writt
 _POSS = "his|her|their|its|one's|the|both|your|my|our"
 
 _PHRASES: list[tuple[str, str, Any, bool]] = []
-_OF_THE_PICTURE = [["the", w] for w in ("picture", "image", "photo", "frame", "canvas", "scene", "painting", "shot")]  # (pattern, chunk kind, value, refuse before "of")
+_OF_THE_PICTURE = [["the", w] for w in ("picture", "image", "photo", "frame", "canvas", "scene", "painting", "shot",
+                                        "composition")]  # (pattern, chunk kind, value, refuse before "of")
 
 
 def _phrase(kind: str, value: Any, *patterns: str, unless_of: bool = False) -> None:
@@ -76,6 +77,11 @@ for _x in ("left", "right"):
 _phrase("ZONE", ("center", None), "in|at the middle|center|centre", "in the very middle|center|centre",
         "in the? dead center|centre", "dead center|centre", "smack|right|slap|bang in the middle|center|centre",
         unless_of=True)
+# The canvas's middle or halves said as a thing filled: "two men occupy the centre of the frame", "filling the
+# lower half".
+_phrase("ZONE", ("center", None), "the centre|center|middle of the frame|picture|image|canvas|composition|scene|shot")
+_phrase("ZONE", (None, "bottom"), "the lower|bottom half|third", unless_of=True)
+_phrase("ZONE", (None, "top"), "the upper|top half|third", unless_of=True)
 # Where on the canvas, said from the top's or the bottom's middle: "hang a chandelier from the top center".
 _phrase("ZONE", ("center", "top"), "from|at|in|on the top|upper center|centre|middle", unless_of=True)
 _phrase("ZONE", ("center", "bottom"), "at|in|on the bottom|lower center|centre|middle", unless_of=True)
@@ -756,6 +762,10 @@ class Chunker:
                 chunks.append(Chunk("WEAR", i, i + 1, "wearing"))  # "she sports a black beanie": worn (not "a sports car")
                 i += 1
                 continue
+            if word == "to" and i > 0 and i + 2 < n and self._infinitive_at(i + 1):
+                chunks.append(Chunk("FILLER", i, i + 1, "to"))  # "kneels at a table to pour tea": what for
+                i += 1
+                continue
             if self._intensifies_a_place(i):
                 chunks.append(Chunk("FILLER", i, i + 1, "degree"))  # "Directly beneath it, …": how near, no thing
                 i += 1
@@ -804,16 +814,28 @@ class Chunker:
                     i = end
         return chunks
 
+    def _infinitive_at(self, k: int) -> bool:
+        """Whether words[k] after 'to' is a verb we know doing something to what follows ('to pour tea',
+        'to feed the ducks'), not a place one goes to ('to school') or a thing ('to the left')."""
+        word, after = self.words[k], self.words[k + 1]
+        if word in lexicon.DETERMINERS or not {"VB", "VBP"} & words_verb_tags(word):
+            return False
+        known = word in lexicon.VERBS or words_gerund(word) in lexicon.VERBS
+        return known and not lexicon.is_known_noun(word) and not is_concrete(word) and self.tokens[k + 1].is_word and (
+            after in lexicon.DETERMINERS or words.can_be(after, "NOUN") and after not in lexicon.PREPOSITIONS)
+
     def _intensifies_a_place(self, i: int) -> bool:
         """'Directly beneath it', 'just behind the bench', 'immediately to its left': a word saying how
         near, right before a place, at a clause's start."""
         word = self.words[i]
         if word not in _INTENSIFIERS and word not in ("immediately", "squarely", "slightly") or i + 1 >= len(self.words):
             return False
-        if i > 0 and self.words[i - 1] not in (",", ".", ";", ":", "!", "?", "and", "-"):
-            return False
         following = match_phrase(self.words, i + 1)
-        return match_phrase(self.words, i) is None and following is not None and following[1].kind in ("REL", "ZONE", "SIDE")
+        if following is None or match_phrase(self.words, i) is not None:
+            return False
+        if i > 0 and self.words[i - 1] not in (",", ".", ";", ":", "!", "?", "and", "-"):
+            return following[1].kind == "ZONE" and word in ("high", "low", "far", "way")  # "a scaffold high in the left"
+        return following[1].kind in ("REL", "ZONE", "SIDE")
 
     def _side_of_a_named_thing(self, i: int) -> int | None:
         """'to the bookcase's right', 'on the piano's left': beside a thing named with its "'s", as 'to
@@ -1152,6 +1174,10 @@ class Chunker:
         acting = word not in lexicon.PREPOSITIONS and word not in ("like", "near") and bool(tags & {"VBP", "VBZ"}) and (
             singular(before)[1] or before in lexicon.COLLECTIVES) and (
             after in ("a", "an", "the", "his", "her", "their", "its") or bool(after) and _number(after) is not None)
+        herd = before in lexicon.ZERO_PLURALS and j > first and words[first - 1:first] == ["of"] and "VBZ" in tags and (
+            not after or after in lexicon.PREPOSITIONS or after in ("down", "up", "out", "across"))  # "a flock of sheep spills"
+        if herd:
+            return True
         placed = singular(before)[1] and word.endswith("s") and "VBZ" in tags and (
             not after or after in lexicon.PREPOSITIONS or not self.tokens[j + 1].is_word)
         return acting or placed
@@ -1241,7 +1267,10 @@ class Chunker:
         if np.det not in ("a", "an") or np.count is not None or not word.endswith("s") or "VBZ" not in words_verb_tags(word):
             return False
         base, plural = singular(word)
-        return plural and (is_compound(before, base) or f"{before} {base}" in lexicon.COMPOUND_NOUNS) and (
+        after = self.words[j + 1] if j + 1 < len(self.words) else ""
+        # ("a lantern lights a tableau": what comes next is what it does something to, or where)
+        then = after in lexicon.DETERMINERS or after in lexicon.PREPOSITIONS and after not in ("of", "for", "with")
+        return plural and (is_compound(before, base) or f"{before} {base}" in lexicon.COMPOUND_NOUNS or then) and (
             f"{before} {word}" not in lexicon.COMPOUND_NOUNS and f"{before} {word}" not in priors.MULTIWORD_NOUNS)
 
     def _bare_verb_after_its_thing(self, j: int, first: int) -> bool:

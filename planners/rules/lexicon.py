@@ -136,7 +136,7 @@ CLOTHING = CLOTHING | _words("onesie diaper nappy tracksuit dungarees bib tunic 
 CLOTHING = CLOTHING | _words("cutoffs bralette choker sherwani lehenga kurta bolero cami camisole peplum capris culottes "
                              "jeggings coveralls cummerbund twinset pashmina pareo catsuit rashguard tankini monokini "
                              "moccasins brogues oxfords espadrilles crocs plimsolls stilettos flip-flops tuque snood "
-                             "trilby cloche fascinator scrunchie mitts")
+                             "trilby cloche fascinator scrunchie mitts cope surplice surplices")
 CLOTHING = CLOTHING | frozenset({"shin guards", "shin guard", "knee pads", "knee pad", "elbow pads", "elbow pad"})
 CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and not w.endswith("ss"))
 # Parts and features: bound to their owner's caption ("a cat with green eyes").
@@ -199,7 +199,7 @@ def is_bodily(noun: str) -> bool:
 GARMENT_PARTS = _words("sleeve sleeves pocket pockets collar cuff cuffs hem lapel lapels hood buttons button")
 _BODY_WORDS = _words("hair beard moustache mustache eye eyes ear ears nose mouth lips teeth smile face head hand hands "
                      "arm arms leg legs foot feet fur mane tail wing wings freckles skin eyelash eyelashes hoof hooves")
-_GARMENT_ENDINGS = frozenset(w for w in CLOTHING if len(w) >= 4 and "-" not in w and w != "suit") | {"sleeve", "sleeves"}
+_GARMENT_ENDINGS = frozenset(w for w in CLOTHING if len(w) >= 4 and "-" not in w and w not in ("suit", "cope", "cami")) | {"sleeve", "sleeves"}
 
 
 def ends_in_garment(noun: str) -> bool:
@@ -293,7 +293,7 @@ FRAMES = _words(
     "photo photograph picture image painting drawing illustration sketch render rendering "
     "shot snapshot portrait close-up closeup view scene watercolor watercolour artwork "
     "poster cartoon comic still frame depiction composition selfie pic pics ad advert advertisement commercial panel "
-    "screenshot screencap thumbnail film movie take cutscene episode flat-lay flatlay"
+    "screenshot screencap thumbnail film movie take cutscene episode flat-lay flatlay tableau vignette"
 )
 # Things that show other things: what they show goes into their caption, never a box of its own.
 DEPICTIONS = _words(
@@ -316,7 +316,8 @@ ABSTRACT = _words(
     "games possibility possibilities imagination media social joy happiness peace silence sound sounds noise "
     "smell taste thought thoughts dream dreams memory memories moment moments attention way ways care job "
     "work business journey adventure story stories lesson lessons practice exercise conversation meal break "
-    "rest nap sleep energy power freedom hope fear anger sadness kindness warmth breeze air atmosphere mood distance")
+    "rest nap sleep energy power freedom hope fear anger sadness kindness warmth breeze air atmosphere mood distance "
+    "breath reflection reflections remains")
 # Worlds one stands on: "on the moon" is where the scene is.
 WORLDS = _words("moon mars planet earth asteroid comet")
 # Plurals that name a group whose members may be listed next ("three friends, a tall guy and ...").

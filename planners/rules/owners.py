@@ -7,7 +7,7 @@ A reader mixin (see `parsing._Reader`): it shares the reader's mentions and stat
 from __future__ import annotations
 
 from planners import priors
-from planners.rules import lexicon
+from planners.rules import lexicon, words
 from planners.rules.chunks import NounPhrase
 from planners.rules.inflection import singular
 
@@ -34,6 +34,12 @@ _PART_PLACES = {"lap": "on", "knee": "on", "knees": "on", "shoulder": "on", "sho
 # Parts of a car or a bike that "the" names as the vehicle's.
 _VEHICLE_PARTS = frozenset({"wheel", "wheels", "tire", "tires", "tyre", "tyres", "bumper", "hood", "bonnet", "trunk",
                             "headlight", "headlights", "windshield", "handlebars", "pedal", "pedals", "fender", "hubcap"})
+
+# Parts of buildings and places that say where a scene is: "on the porch of a farmhouse".
+_PARTS_OF_PLACES = frozenset({"porch", "doorway", "door", "wall", "walls", "beam", "rafter", "roof", "step", "stair",
+                              "gate", "window", "threshold", "eave", "facade", "balcony", "veranda", "courtyard",
+                              "entrance", "arch", "archway", "steeple", "tower", "terrace", "yard", "garden", "floor",
+                              "deck", "platform", "nave", "aisle", "interior", "ruin"})
 
 class Owners:
     """Pronouns, possessives and owned parts (a reader mixin)."""
@@ -154,9 +160,36 @@ class Owners:
         self.acted.update(subjects)
         return True
 
+    def _part_of_a_place(self, np: NounPhrase, link) -> bool:
+        """'On the sagging porch of a weathered farmhouse, …', 'Before the crumbling wall of an abbey':
+        a part of a building or a place, said as where, is where the scene is, with the building."""
+        i = self.index
+        if np.det != "the" or np.noun not in _PARTS_OF_PLACES or i + 2 >= len(self.chunks) or not link or (
+                link[0] not in ("REL", "PREP")):
+            return False
+        before = [c.kind for c in self.chunks[max(0, i - 3):i - 1]]  # what comes before the relation's words
+        said = self.chunks[i - 2] if i >= 2 else None
+        participle = said is not None and said.end - said.start == 1 and self.tokens[said.start].low.endswith("ed")
+        opens = not before or before[-1] in ("SENT", "CLAUSE") or (before[-1] == "VERB" or participle) and (
+            len(before) < 2 or before[-2] in ("SENT", "CLAUSE"))  # ("Framed by the doorway of …", at the start)
+        of, inner = self.chunks[i + 1], self.chunks[i + 2]
+        if not opens or of.kind != "OF" or inner.kind != "NP" or inner.np is None or inner.np.noun is None:
+            return False
+        noun = inner.np.noun
+        if not (lexicon.is_setting(noun) or words.is_place(noun.rsplit(" ", 1)[-1])
+                or lexicon.category(noun) == priors.BUILDING):
+            return False
+        prep = self._text(self._link_start(np), np.start) if np.start > 0 else ""
+        self.out.settings.append((prep.strip(), self._text(np.start, inner.end), False))
+        self.skip.update({i + 1, i + 2})
+        self.last_role = "setting"
+        return True
+
     def _part_of(self, np: NounPhrase, link) -> bool:
         """'the closed lid of a black piano': the piano, with its closed lid in its caption."""
         i = self.index
+        if self._part_of_a_place(np, link):
+            return True
         if np.noun not in lexicon.PARTS or i + 2 >= len(self.chunks):
             return False
         of, inner = self.chunks[i + 1], self.chunks[i + 2]

@@ -179,7 +179,7 @@ _BESIDE = frozenset({"next to", "behind", "in front of", "left of", "right of", 
 # Person-words that say only what someone is, not who: after a kin or role word they describe it.
 _PLAIN_PEOPLE = frozenset({"man", "woman", "boy", "girl", "lady", "guy", "gentleman", "person", "child", "kid",
                            "teenager", "teen", "toddler", "lad", "lass", "fellow", "chap", "bloke", "gal",
-                           "youngster"})
+                           "youngster", "youth"})
 # Where in a place: "at the edge of the lake" is by the lake, which stays the setting.
 _PLACE_PARTS = frozenset({"edge", "side", "end", "middle", "center", "centre", "corner", "top", "bottom", "shore",
                           "bank", "heart", "outskirts", "entrance", "foot", "base"})
@@ -2664,7 +2664,7 @@ class NounPhrases:
         out_of = self.index > 0 and self.chunks[self.index - 1].kind == "OTHER" and self.tokens[
             self.chunks[self.index - 1].start].low == "out"  # "leaning out the window"
         pane = np.noun == "glass" and not np.plural and np.det in ("the", None) and link[0] in ("REL", "PREP") and (
-            self._verb_word_before() in ("against", "through"))  # "his nose against the glass", "sunbeams through glass"
+            self._verb_word_before() in ("against", "through", "down", "across"))  # "his nose against the glass", "rain runs down the glass"
         if pane and self.out.mentions:
             return self._setting(np, link)
         if np.noun in ("window", "doorway") and np.count is None and self.out.mentions and (
@@ -3350,7 +3350,10 @@ class NounPhrases:
         noun = np.noun
         assert noun is not None
         # "some apples", "several kites": nobody counted them either; only people are each drawn
-        vague_things = np.vague and (np.plural or noun in lexicon.ZERO_PLURALS) and lexicon.category(noun) != priors.PERSON
+        crowd = np.grouped and any(t.low in ("crowd", "throng") for t in self.tokens[np.start:np.start + 3])
+        crowd = crowd and lexicon.category(noun) == priors.ANIMAL  # "a crowd of pigeons" (but "a crowd of fans": six)
+        vague_things = (np.vague or crowd) and (np.plural or noun in lexicon.ZERO_PLURALS) and (
+            lexicon.category(noun) != priors.PERSON)
         count = None if vague_things else np.count
         if np.vague and not vague_things and np.plural:
             count = lexicon.DEFAULT_PLURAL_COUNT  # "many students", "several kids": nobody counted them, so three
