@@ -1264,10 +1264,15 @@ class Chunker:
         """'a scarecrow in a patched blue coat stands mid-field': after "a", an -s form that would make a
         plural name with the word before ("coat stands") is the verb; "a" never counts a plural."""
         word, before = self.words[j], self.words[j - 1]
+        after = self.words[j + 1] if j + 1 < len(self.words) else ""
+        named = j - 1 > np.start and self.tokens[j - 1].text[:1].isupper() and self.tokens[j - 1].text[1:].islower() and (
+            not self.tokens[j].text[:1].isupper())  # "Mrs. Kim waters the roses": after a name, its verb
+        if named and word.endswith("s") and "VBZ" in words_verb_tags(word) and (
+                after in lexicon.DETERMINERS or after in lexicon.PREPOSITIONS):
+            return True
         if np.det not in ("a", "an") or np.count is not None or not word.endswith("s") or "VBZ" not in words_verb_tags(word):
             return False
         base, plural = singular(word)
-        after = self.words[j + 1] if j + 1 < len(self.words) else ""
         # ("a lantern lights a tableau": what comes next is what it does something to, or where)
         then = after in lexicon.DETERMINERS or after in lexicon.PREPOSITIONS and after not in ("of", "for", "with")
         return plural and (is_compound(before, base) or f"{before} {base}" in lexicon.COMPOUND_NOUNS or then) and (

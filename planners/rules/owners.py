@@ -136,6 +136,12 @@ class Owners:
             vehicle = vehicles[0] if vehicles else None
         if np.noun in priors.NOUNS and np.det == "the" and named is None and vehicle is None:
             return False  # "on the keyboard": a thing of its own
+        if worn and np.det in ("his", "her", "their") and named is None and link[0] == "REL" and link[1] == "inside" and (
+                subjects and all(self.out.mentions[i].is_person for i in subjects)):
+            for index in subjects:  # "dad in his striped apron": his own, whoever else "his" could mean
+                self._attach(self.out.mentions[index], "in", np)
+            self.continuing = ("WEAR", "in")
+            return True
         owner = named if named is not None else vehicle if vehicle is not None else self._resolve(
             np.det if np.det != "the" else "it", exclude=subjects)
         if np.det in ("his", "her", "their") and named is None and (

@@ -284,7 +284,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             # "a sign saying FREE HUGS": its words in its caption
             self.out.mentions[self.last].go_on_with_action(self._text(chunk.start, chunk.end))
         elif chunk.value == "all" and self.last is not None:
-            self._gather()
+            self._gather(both=self.tokens[chunk.start].low == "both")
         elif chunk.value == "together" and (said := self._text(chunk.start, chunk.end)).lower() in _BESIDE_EACH_OTHER:
             self._beside_each_other(said)
         elif chunk.value in ("either side", "each side"):
@@ -305,15 +305,21 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         if not self.out.mentions:
             return
         placed = self.out.mentions[-1]
+        people = [i for i in self.group if self.out.mentions[i].is_person and self.out.mentions[i].count == 1]
+        if len(people) > 1 and len(people) == len(self.group) and len(self.out.mentions) - 1 in people and not per_side:
+            return  # "mom and dad kneeling on either side of her": the two are one a side
         if per_side and placed.count > 1:
             placed.count = min(placed.count * 2, 24)
         elif placed.count == 1 and placed.parent is None:
             placed.count = 2
 
-    def _gather(self, each: bool = False) -> None:
+    def _gather(self, each: bool = False, both: bool = False) -> None:
         """'..., both on a shelf', 'all sitting', 'each holding a cup': the subjects of this clause
         and their peers (the dog in 'a cat next to a dog'), not the table they sit at."""
-        self.group = list(dict.fromkeys(self.group + self.peers))
+        two = both and sum(self.out.mentions[i].count for i in self.group) == 2 and all(
+            self.out.mentions[i].is_person for i in self.group)  # "mom and dad …, both in white shirts": the two
+        if not two:
+            self.group = list(dict.fromkeys(self.group + self.peers))
         if each and not self.group:
             # "Two friends at a table, a man … and a woman …. Each has a cup of coffee.": those named before
             people = [i for i, m in enumerate(self.out.mentions) if m.is_person and m.count]
@@ -742,7 +748,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
                    and self.index + 1 < len(self.chunks) and self.chunks[self.index + 1].kind in ("REL", "ZONE", "SIDE"))
         if passive or (previous is not None and previous.kind == "NP" and self.last is not None and self.last_role == "object"
                        and self.out.mentions[self.last].category in (priors.PERSON, priors.ANIMAL)
-                       and not self._rides(self.last)):
+                       and not self._rides(self.last) and not (previous.np is not None and previous.np.headless)):
             # (and "with a red convertible parked behind him": done to the thing just named)
             # "a man next to a woman holding an umbrella": the participle goes with the nearest one.
             self.group = [self.last]

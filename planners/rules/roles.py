@@ -1545,7 +1545,7 @@ class NounPhrases:
         if not words and np.det in lexicon.DEFINITE and np.count is None:
             return  # "picture this:": no thing waits for a head
         if not words and self.tokens[np.start].low in ("both", "each"):
-            self._gather(each=True)
+            self._gather(each=True, both=self.tokens[np.start].low == "both")
             self.both = self.tokens[np.start].low == "both"  # "both with rackets", "both raising a glass": one each
             return
         if np.count == 1 and self._distribute(words):
@@ -2388,7 +2388,8 @@ class NounPhrases:
                 self.each and right_after_each and owner in self.group) else mention.count  # "a man and a woman at a table, each with a glass of wine": one for each of them
             if one_each and self.each and holders > 1:
                 np.count = holders  # "two boys, both with skateboards": one each, not two each
-            elif self.each and holders > 1 and not is_list and (np.count or not np.plural):
+            elif self.each and holders > 1 and not is_list and (np.count or not np.plural) and np.det != "the":
+                # (but "…, each holding a megaphone, with the mascot": one mascot)
                 np.count = (np.count or 1) * holders  # "three children, each with a balloon"; "… with two"
             elif mention.count > 1 and not is_list and (np.count or not np.plural) and self._on_each(np):
                 np.count = (np.count or 1) * mention.count  # "2 sofas with 4 cushions on each", "a lamp on each"
@@ -2407,7 +2408,7 @@ class NounPhrases:
             if after_verb and mention.actions:
                 # "playing with a ball": the verb keeps its own words
                 mention.actions[-1] = f"{mention.actions[-1]} {link[1]} {article(noun)} {noun}"
-            if mention.is_person and prior.height <= _HOLDABLE_HEIGHT:
+            if mention.is_person and prior.height <= _HOLDABLE_HEIGHT and category != priors.PERSON:
                 holding = [owner]
                 if holders > mention.count and all(self.out.mentions[i].is_person for i in self.group):
                     # "a man and a woman, each with a glass of wine": a glass each, split when the

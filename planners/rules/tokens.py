@@ -36,10 +36,13 @@ class Token:
 _CONTRACTED = {"he's": "is", "she's": "is", "they're": "are", "we're": "are", "you're": "are", "he'd": "would",
                "he'll": "will", "she'll": "will", "they'll": "will",
                "she'd": "would", "they've": "have", "they'd": "would", "that's": "is", "what's": "is",
-               "there's": "is", "here's": "is"}
+               "there's": "is", "here's": "is", "who's": "is", "who're": "are"}
 # The same, typed without the apostrophe ("shes wearing", "theres a bucket").
 _CONTRACTED_BARE = {"shes": ("she", "is"), "hes": ("he", "is"), "theres": ("there", "is"), "theyre": ("they", "are"),
                     "whos": ("who", "is"), "thats": ("that", "is")}
+# Titles written with a stop before a name.
+_TITLES = {"mr": "man", "mrs": "woman", "ms": "woman", "dr": "doctor", "prof": "professor", "capt": "captain",
+           "sgt": "sergeant", "rev": "reverend", "lt": "lieutenant", "col": "colonel"}
 # Words run together that people type apart ("infront of").
 _RUN_TOGETHER = {"infront": ("in", "front"), "ontop": ("on", "top"), "nextto": ("next", "to")}
 # Phone shorthand: "a boy w/ a bucket", "coffee w/o sugar".
@@ -202,6 +205,16 @@ def tokenize(text: str) -> list[Token]:
         if parts is not None:
             tokens.extend(parts)
             continue
+        if low == "." and k > 0 and lows[k - 1] in _TITLES and k + 1 < len(matches) and matches[k + 1].group()[:1].isupper():
+            continue  # "Mrs. Patel", "Dr. Okafor": a title's stop, no sentence's end
+        if low in _TITLES and k + 2 < len(matches) and lows[k + 1] == "." and matches[k + 2].group()[:1].isupper():
+            from planners.rules import (
+                lexicon,  # lexicon reads words, which this module's callers import first
+            )
+
+            if k == 0 or lexicon.category(lows[k - 1]) != "person":
+                tokens.append(Token(text[match.start():match.end()], _TITLES[low], match.start(), match.end()))
+            continue  # "Mrs. Patel": a woman called Patel, "Dr. Okafor": a doctor; "their teacher Mrs. Patel": the teacher
         if _CLOCK.fullmatch(low):
             low = low[0] + "m"  # "11 P.M.": the time of day, as "11 pm"
         elif _EMOJI.fullmatch(low):
