@@ -762,6 +762,10 @@ class Chunker:
                 chunks.append(Chunk("WEAR", i, i + 1, "wearing"))  # "she sports a black beanie": worn (not "a sports car")
                 i += 1
                 continue
+            if word == "as" and 0 < i and i + 2 < n and self.words[i + 1] in ("a", "an") and self._costumed(i - 1):
+                chunks.append(Chunk("WEAR", i, i + 1, "wearing"))  # "the oldest as a witch": dressed as one
+                i += 1
+                continue
             if word == "to" and i > 0 and i + 2 < n and self._infinitive_at(i + 1):
                 chunks.append(Chunk("FILLER", i, i + 1, "to"))  # "kneels at a table to pour tea": what for
                 i += 1
@@ -813,6 +817,15 @@ class Chunker:
                     chunks.append(Chunk("FILLER", i, end, "lettering"))  # "a sign that says 50 cents": its words
                     i = end
         return chunks
+
+    def _costumed(self, k: int) -> bool:
+        """Whether words[k], right before 'as a …', names someone dressed up ('the oldest as a witch',
+        'the youngest as a pumpkin', 'our pug as a bumblebee'), not what someone works as."""
+        word = self.words[k]
+        if word in lexicon.MEMBER_ORDINALS or word in ("one", "other"):
+            return True
+        return lexicon.category(singular(word)[0]) in (priors.PERSON, priors.ANIMAL) and (
+            k == 0 or self.words[k - 1] not in lexicon.COPULAS)
 
     def _infinitive_at(self, k: int) -> bool:
         """Whether words[k] after 'to' is a verb we know doing something to what follows ('to pour tea',
@@ -1626,6 +1639,11 @@ class Chunker:
         previous, word = self.words[j - 1], self.words[j]
         if previous.endswith(("'s", "s'")):
             return False  # "women's shoes", "the kids' boots": a possessive, then its thing
+        said = self.tokens[j - 1].text
+        if said[:1].isupper() and said[1:].islower() and j - 1 > 0 and self.words[j - 2] not in SENTENCE_END and (
+                self.tokens[j].is_word and (lexicon.is_known_noun(singular(word)[0]) or is_concrete(singular(word)[0])
+                                            or word[:1].isdigit() or self.tokens[j].text[:1].isupper())):
+            return False  # "the Tigers U10 soccer team", "his Cowboys jersey": a team's name, then its thing
         base, plural = singular(previous)
         if not plural or word == "and" or lexicon.category(base) not in (priors.PERSON, priors.ANIMAL) or " " in base:
             return False  # "police officers": "police" is no plural of a thing of its own here
@@ -1976,6 +1994,10 @@ class Chunker:
             return first, last + 1  # "my dog biscuit w/ his red ball": the dog, called Biscuit
         found = None
         for j in range(last, first - 1, -1):
+            said = self.tokens[j].text
+            if j < last and said[:1].isupper() and said[1:].islower() and singular(words[j])[1] and (
+                    j > first or np.det is not None):
+                continue  # "his Cowboys jersey", "the Eagles fan": a team's name says whose, the last word what
             found = _known_noun_at(words, j, first)
             if found is not None:
                 head_start, noun, plural = found

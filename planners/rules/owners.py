@@ -78,7 +78,8 @@ class Owners:
         for token in np.modifiers:
             named = token.low.endswith("'s")
             noun = singular(token.low[:-2] if named else token.low)[0]
-            if lexicon.category(noun) is None or not (named or noun in priors.NOUNS):
+            team = not named and token.text[:1].isupper() and token.text[1:].islower() and singular(token.low)[1]
+            if lexicon.category(noun) is None or not (named or noun in priors.NOUNS) or team:  # ("his Eagles jersey")
                 continue  # "the car window": the car's
             for index in reversed(range(len(self.out.mentions))):
                 if self.out.mentions[index].noun == noun:

@@ -795,6 +795,8 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
     def _said_of_one(self, previous: NounPhrase, before: Chunk | None, chunk: Chunk) -> int | None:
         """The one of several subjects that a verb right after a noun phrase is said of alone, if any."""
         worn = before is not None and (before.kind == "WEAR" or before.kind == "REL" and before.value == "inside")
+        if previous.noun in ("everyone", "everybody"):
+            return None  # "…, everyone holding a sparkler": all of them
         if previous.headless and not worn:
             return None  # ", both smiling", "each holding a cup": of them all (but "…, an elf in green playing")
         last = self.group[-1]
@@ -888,7 +890,8 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
     def _on_wear(self, chunk: Chunk) -> None:
         self._close_negation()
         text = self._text(chunk.start, chunk.end)
-        self.link = ("WEAR", "wearing" if text.lower() in ("wears", "wear", "wore", "sports", "sported", "sport", "dons", "donned", "don") else text)
+        worn_as = {"wears", "wear", "wore", "sports", "sported", "sport", "dons", "donned", "don"}
+        self.link = ("WEAR", "wearing" if text.lower() in worn_as else "dressed as" if text.lower() == "as" else text)
         self.last_wear = self.link
 
     def _on_with(self, chunk: Chunk) -> None:

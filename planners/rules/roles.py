@@ -282,6 +282,8 @@ class NounPhrases:
             return
         if not np.headless and (self._tagged_look(np, kind) or self._tagged_place(np, link)):
             return
+        if (kind in (None, "COMMA", "AND") or link and link[-1] == "COMMA") and self._everyone(np):
+            return  # "mom, dad and the kids, everyone in red pajamas": all of them
         if self._no_instance(np, link) or self._colour_worn(np, link):
             return
         if kind is None and self.last_wear is not None and self._after_pronoun(np) or (
@@ -1508,6 +1510,11 @@ class NounPhrases:
         if not garment_again and self._members(np, words, kind):
             return  # but "a woman in a green helmet and a man in a red one": a red helmet
         target = self._wearer()
+        if wear and words and target is not None and self.each and self.both and len(self.group) > 1:
+            for index in self.group:  # "…, everybody in pink": each of them
+                if self.out.mentions[index].is_person:
+                    self.out.mentions[index].add_detail(link[1] if kind == "WEAR" else self._link_text(np), " ".join(words))
+            return
         if wear and words and target is not None:
             # "a man in red", "dressed in blue"; "a man in a red scarf and a woman in a blue one": a scarf
             word = link[1] if kind == "WEAR" else self._link_text(np)
@@ -1730,6 +1737,32 @@ class NounPhrases:
         self.group, self.owner, self.last, self.last_role = [pick], pick, pick, "subject"
         return True
 
+    def _everyone(self, np: NounPhrase) -> bool:
+        """'…, everyone in matching red pajamas', '… . All three in white blouses': what follows is said
+        of every person named, or of as many as the number says. True when handled."""
+        said = [t.low for t in self.tokens[np.start:np.end]]
+        nxt = self._next()
+        if nxt is None or nxt.kind not in ("REL", "WEAR", "WITH", "VERB", "POSE") or (
+                nxt.kind == "REL" and nxt.value != "inside"):
+            return False
+        people = [i for i, m in enumerate(self.out.mentions) if m.is_person and m.count > 0]
+        if said in (["everyone"], ["everybody"]):
+            chosen = people
+        elif (len(said) == 2 and said[0] == "all" or len(said) == 1 and np.start > 0 and self.tokens[np.start - 1].low == "all") and (
+                np.count is not None and np.noun is None):
+            total = sum(self.out.mentions[i].count for i in people)
+            chosen = people if total == np.count else []  # "my mom, grandma and my daughter … all three in white"
+        else:
+            return False
+        if len(chosen) < 2 and sum(self.out.mentions[i].count for i in chosen) < 2:
+            return False
+        self.everyone = {i: len(self.out.mentions[i].details) for i in chosen}
+        self.group, self.owner, self.last, self.last_role = list(chosen), chosen[-1], chosen[-1], "subject"
+        self.acted.difference_update(chosen)
+        self.each = self.both = True  # what they wear, each of them; what they hold, one each
+        self.dressed_alike = list(chosen)  # ("everyone in matching green sweaters": a sweater each)
+        return True
+
     def _excepted_members(self, np: NounPhrase) -> bool:
         """'five motorcycles, all black except one bright orange one', '12 cookies … except for three
         plain ones': so many of the plural before, told apart from the rest, not more of them."""
@@ -1737,6 +1770,14 @@ class NounPhrases:
         if before is None or before.kind != "FILLER" or before.value != "except":
             return False
         said = [t.low for t in self.tokens[np.start:np.end]]
+        everyone = getattr(self, "everyone", None) or {}
+        spared = [i for i in everyone if self.out.mentions[i].noun == np.noun]
+        if spared:  # "everyone in red pajamas except dad": not him
+            index = spared[-1]
+            del self.out.mentions[index].details[everyone[index]:]
+            del self.out.mentions[index].detail_nouns[everyone[index]:]
+            self.group, self.owner, self.last, self.last_role = [index], index, index, "subject"
+            return True
         if np.det in ("their", "his", "her", "its") and np.noun is not None and (
                 np.noun in lexicon.PARTS or lexicon.is_bodily(np.noun) or np.noun in lexicon.CLOTHING):
             return True  # "twins, identical except for their hair": how they differ, told next
@@ -2930,7 +2971,8 @@ class NounPhrases:
             self.out.mentions[wearer].parent is None and self.index >= 3 and self.chunks[self.index - 3].kind == "AND")
         # ("a mother and daughter in matching …"; but "…, twins in matching orange shirts": the twins)
         wearers = [i for i in self.group if self.out.mentions[i].is_person] if self.each and self.both or matching else []
-        self.dressed_alike = wearers if matching and len(wearers) > 1 else []  # ("a mother and daughter in matching …")
+        self.dressed_alike = wearers if (matching or self.each and self.both) and len(wearers) > 1 else []
+        # ("a mother and daughter in matching …", "everyone in green sweaters": one each)
         for index in wearers if len(wearers) > 1 else [wearer]:  # "both in blue scrubs and masks": each wears them
             self._attach(self.out.mentions[index], self._link_text(np), np)
         self.continuing = ("WEAR", self._link_text(np))

@@ -158,6 +158,13 @@ _ORDINAL = re.compile(r"\d+(st|nd|rd|th)")
 _OWNERS = frozenset({"my", "our", "his", "her", "their", "your"})
 
 
+def _team_gear(word: str) -> bool:
+    """What a team's name goes before: "his Cowboys jersey", "her Lakers cap", "our Eagles flag"."""
+    from planners.rules import lexicon  # lexicon reads words, which this module's callers import first
+
+    return word in lexicon.CLOTHING or word in ("fan", "fans", "game", "team", "logo", "flag", "mug", "poster", "banner")
+
+
 def _bare_possessive(low: str, before: str, following: str, after: str = "") -> str | None:
     """'my husbands shoulder', 'grandmas 80th', 'my sons house': a person's "'s" typed without its
     apostrophe, before the thing or the day that is theirs; the word as "husband's"."""
@@ -235,7 +242,9 @@ def tokenize(text: str) -> list[Token]:
             paired = following in ("and", "&") and k + 2 < len(matches) and matches[k + 2].group()[:1].isupper()
             name = match.group()[:1].isupper() and (k > 0 or paired) and (
                 before not in (".", "!", "?", ":", '"', "a", "an", "the") or paired) and not titled
-            low = _bare_possessive(low, before, following, after) or (low if name else words.correct(low))
+            team = name and before in _OWNERS and _team_gear(following)
+            owned = None if team else _bare_possessive(low, before, following, after)
+            low = owned or (low if name else words.correct(low))  # ("his Cowboys jersey": a team's name)
         tokens.append(Token(text[match.start():match.end()], low, match.start(), match.end()))
     return _one_picture_word(sorted(tokens, key=lambda token: token.start), text)
 
