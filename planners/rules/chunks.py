@@ -106,6 +106,7 @@ _phrase("CORRECT", "select", "change|swap|switch|replace|make|turn")
 _phrase("CORRECT", "recount", "no actually|wait")  # "five candlesticks … no actually seven candlesticks"
 _phrase("CORRECT", "recount", "no ,|.|...|-|—", "no no ,?")  # "two penguins on ice, no, three penguins"
 _phrase("CORRECT", "recount", "nah|nope ,|.|...|-|—?")  # "Seven dwarfs? nah, just one dwarf"
+_phrase("CORRECT", "recount", "let's|lets say", "let's|lets make it", "let's|lets go with", "make that")  # "too many, let's say seven"
 # "No, scratch that, I want three cats": what was said is taken back for what follows
 _phrase("CORRECT", "recount", "no|oh|ok|okay|hmm ,? scratch|forget that|it ,? i|we want|need|'d|would like? ,?",
         "scratch|forget that|it ,? i|we want|need ,?", "no|oh|ok|okay|hmm ,? scratch|forget that|it ,?",

@@ -112,7 +112,8 @@ class Corrections:
                 mention.modifiers = [*new, *(m for m in mention.modifiers if m.lower() not in old)]
                 return True
             for k, noun in enumerate(mention.detail_nouns):
-                if noun == np.noun:  # "make his suit charcoal grey": the suit he wears
+                if noun == np.noun or noun and noun.endswith(np.noun) and np.noun in lexicon.CLOTHING:
+                    # "make his suit charcoal grey": the suit he wears; "make the dress pink" after a sundress
                     link, words_said = mention.details[k]
                     kept = [w for w in words_said.split() if w.lower() not in old and w.lower() not in ("a", "an")]
                     mention.details[k] = (link, " ".join([article(new[0]), *new, *kept]))

@@ -10,6 +10,7 @@ phrases themselves get their roles in `roles.py`.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from planners import priors
 from planners.rules import inflection, lexicon, roles, words
@@ -39,10 +40,19 @@ def _may_be_participle(word: str) -> bool:
     return word.endswith("ed") or "VBN" in words.verb_tags(word)
 
 
+# "…, 8k. negative: blurry, extra limbs, text": what follows is the negative prompt, as generators take it.
+_NEGATIVE_PART = re.compile(r"(?:^|[\s,.;(])(?:negative(?:\s+prompt)?|neg)\s*:", re.IGNORECASE)
+
+
 def describe(prompt: str) -> Description:
-    tokens = tokenize(prompt)
+    said_not = _NEGATIVE_PART.search(prompt)
+    scene = prompt[:said_not.start()] if said_not else prompt
+    tokens = tokenize(scene)
     reader = _Reader(prompt, tokens, Chunker(tokens).run())
     reader.read()
+    if said_not:
+        reader.out.removed.append((said_not.start(), len(prompt)))
+        reader.out.negations.extend(w.strip(" ()") for w in re.split(r"[,;]", prompt[said_not.end():]) if w.strip(" ().!"))
     _game_pieces(reader.out, tokens)
     _dressed_are_people(reader.out)
     _kin_named_apart(reader.out)

@@ -315,7 +315,8 @@ class NounPhrases:
             return  # "The wife: a chunky cardigan, tartan skirt and red wellies": the last of what she wears
         if kind in (None, "COMMA", "AND") and self._worn_said_to_be(np):
             return  # "His jacket is red and his hat is blue.": what the owner wears, in their caption
-        if kind == "COMMA" and self._tagged_garment(np):
+        opens = kind is None and self.index > 0 and self.chunks[self.index - 1].kind == "SENT"
+        if (kind == "COMMA" or opens) and self._tagged_garment(np):
             return
         if kind == "COMMA" and self._listed_part(np):
             return
@@ -1707,12 +1708,35 @@ class NounPhrases:
         if len(words) > 1 and words[-1].lower() in ("one", "ones") and kind not in ("WEAR", "VERB"):
             if self._distribute(words[:-1]):
                 return True
+            if words[-1].lower() == "ones" and (np.count or 0) > 1 and self._more_of_the_one(np):
+                return True  # "one black hen and eleven white ones": eleven hens more
         if words and np.det is None and (np.count or 0) > 1 and kind in (None, "COMMA", "AND"):
             return all(self._distribute(words) for _ in range(np.count))  # "two grey and two orange"
         if not words and np.det is None and (np.count or 0) > 1 and kind in ("COMMA", "AND") and nxt is not None and (
                 nxt.kind in ("WITH", "WEAR", "REL", "VERB", "POSE")):
             return self._counted_member(np.count)  # "12 cupcakes …, 11 with pink frosting and one chocolate one"
         return False
+
+    def _ordinal_member(self, np: NounPhrase) -> int | None:
+        """'the third kid', 'the last puppy': the member at that place of the plural named so (there
+        being at least that many), told apart from the rest; else None."""
+        places = [t.low for t in np.modifiers if t.low in _ORDINAL_PLACES or t.low in ("first", "last")]
+        if np.det != "the" or np.plural or np.noun is None or len(places) != 1:
+            return None
+        plural = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun == np.noun
+                       and self.out.mentions[i].parent is None and (self.out.mentions[i].count > 1 or any(
+                           m.parent == i for m in self.out.mentions))), None)
+        if plural is None:
+            return None
+        source = self.out.mentions[plural]
+        total = source.count + sum(m.count for m in self.out.mentions if m.parent == plural)
+        many = _ORDINAL_PLACES.get(places[0], 1)
+        if total < many:
+            source.count += many - total
+        if source.count < 1:
+            return None
+        self._split(plural, [t.text for t in np.modifiers if t.low not in _ORDINAL_PLACES and t.low not in ("first", "last")])
+        return len(self.out.mentions) - 1
 
     def _at_least(self, many: int) -> None:
         """'two of the kittens are asleep and the third one is batting at a ball': a member counted past
@@ -1852,6 +1876,18 @@ class NounPhrases:
         held = self.out.mentions[holding[-1]]
         again = NounPhrase(np.start, np.end, det=np.det, modifiers=np.modifiers[:-1], head=[], noun=held.noun)
         self._object(again, link)
+        return True
+
+    def _more_of_the_one(self, np: NounPhrase) -> bool:
+        """'one black hen and eleven white ones': so many more of the one thing just named."""
+        if self.last is None or self.out.mentions[self.last].count != 1 or self.out.mentions[self.last].noun in (
+                lexicon.CLOTHING):
+            return False
+        named = self.out.mentions[self.last]
+        tokens = [t for t in np.modifiers if t.low not in ("one", "ones")]
+        more = NounPhrase(np.start, np.end, count=np.count, modifiers=tokens, head=[], noun=named.noun, plural=True)
+        self._top_level(more, None)
+        self.out.mentions[-1].head = named.head
         return True
 
     def _another_of_the_kind(self, np: NounPhrase) -> bool:
@@ -3231,6 +3267,9 @@ class NounPhrases:
                         t.text for t in np.modifiers if t.text not in self.out.mentions[index].modifiers)
                     self._touch(index, role)
                     return index
+        member = self._ordinal_member(np)
+        if member is not None:
+            return member  # "three kids …, the third kid is just watching": one of the three
         again = self._said_again(np)
         if again is not None:
             self._touch(again, role)

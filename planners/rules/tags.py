@@ -45,6 +45,8 @@ class Tags:
             return False
         if not (words.is_place(np.noun) or lexicon.is_setting(np.noun)) or lexicon.category(np.noun) is not None:
             return False
+        if np.noun in lexicon.CLOTHING and any(m.is_person for m in self.out.mentions):
+            return False  # "1girl, riding a horse, red cape flowing": her cape, not a headland
         return self._setting(np, link)
 
     def _tag_list(self) -> bool:
@@ -65,9 +67,14 @@ class Tags:
         if before.kind != "NP" or self.last is None or not self.out.mentions[self.last].is_person:
             # "1boy, sitting on bench, red hoodie": in a list of tags, what the one person there wears
             people = [i for i, m in enumerate(self.out.mentions) if m.is_person and m.count > 0 and m.parent is None]
-            if not self._tag_list() or len(people) != 1:
+            animals = [i for i, m in enumerate(self.out.mentions) if m.category == priors.ANIMAL and m.count > 0
+                       and m.parent is None]
+            wearers = people or animals  # "4 puppies, sitting in a row, party hats": theirs, each
+            opens = self.chunks[self.index - 1].kind == "SENT"  # "… feeding pigeons. grey hoodie.": his
+            if not (self._tag_list() or opens) or not wearers or len(wearers) > 1 and people:
                 return False
-            self._attach(self.out.mentions[people[0]], "in", np)
+            for index in wearers:  # "2 dogs, corgi and husky, …, tiny scarves": a scarf each
+                self._attach(self.out.mentions[index], "in", np)
             return True
         self._attach(self.out.mentions[self.last], "in", np)
         return True

@@ -59,6 +59,10 @@ def _split(low: str, following: str, start: int, end: int, text: str) -> list[To
         verb = "has" if verb == "is" and following == "got" else verb  # "hes got a white beard"
         cut = start + len(first)
         return [Token(text[start:cut], first, start, cut), Token(text[cut:end], verb, cut, end)]
+    if low in ("one's", "other's") and following in (
+            "in", "a", "an", "wearing", "holding", "the", "on", "with", "all", "black", "white", "grey", "gray", "brown"):
+        cut = low.index("'")  # "one's in a blue jersey n the other's in yellow": one is, the other is
+        return [Token(text[start:start + cut], low[:cut], start, start + cut), Token(text[start + cut:end], "is", start + cut, end)]
     if low in _RUN_TOGETHER:
         first, second = _RUN_TOGETHER[low]
         cut = start + len(first)
