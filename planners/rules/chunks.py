@@ -1445,6 +1445,11 @@ class Chunker:
             word = words[j]
             pair = f"{words[j - 1]} {word}" if j > first else ""
             named_with = pair in lexicon.COMPOUND_NOUNS or pair in priors.MULTIWORD_NOUNS  # "a watering can"
+            ahead = f"{word} {words[j + 1]}" if j + 1 < len(words) else ""
+            if j > first and word.endswith("ing") and (ahead in lexicon.COMPOUND_NOUNS or ahead in priors.MULTIWORD_NOUNS):
+                seen.add(word)
+                j += 1  # "a long oak dining table": the name goes on, "dining" is no verb
+                continue
             if word == "worn" and (np.det is not None or np.count is not None or j > first) and j + 1 < len(words) and (
                     self.tokens[j + 1].is_word and words[j + 1] not in _NP_STOP and words[j + 1] not in lexicon.ARTICLES
                     and words[j + 1] not in lexicon.PREPOSITIONS and words[j + 1] not in ("out", "down", "off", "thin")):

@@ -122,7 +122,7 @@ _ART_WORKS = frozenset({"engraving", "etching", "woodcut", "lithograph", "linocu
                         "postcard", "cover", "ad", "advert", "still", "tapestry", "mosaic"})
 _MAKER_DEGREES = frozenset({"very", "so", "super", "kinda", "totally"})  # "very Coen brothers", "so Wes Anderson"
 _CAMERA_PLACES = frozenset({"side", "point-of-view", "view", "perspective", "height", "angle", "eyes", "level", "position",
-                            "pov"})
+                            "pov", "end", "corner", "doorway", "back", "front", "above", "distance"})
 # Words that make a part's name a plant's: "potted palms", "a planted stem".
 _GROWN = frozenset({"potted", "planted", "flowering", "leafy", "palm", "fan", "date", "coconut"})
 # Worn in pairs: one of them, named with "a", is a thing ("a kitten sleeping inside a shoe").
@@ -151,6 +151,8 @@ YOUNG_PEOPLE = frozenset({"kid", "child", "toddler", "student", "pupil", "teen",
 # People who are grown up: none of them is one of the kids ("five kids around the table, … and a mother").
 GROWN_UPS = _SAME_PERSON["man"] | _SAME_PERSON["woman"] | frozenset({
     "man", "woman", "parent", "adult", "teacher", "grandparent", "guy", "mum", "mommy", "daddy", "granny", "grandad"})
+# Where one of several stands among them: "the left one", "the middle chair".
+_SIDES_OF_A_ROW = frozenset({"left", "right", "middle", "leftmost", "rightmost", "front", "back", "center", "centre"})
 # A member's place among several: "the third one" means there are three at least.
 _ORDINAL_PLACES = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 # Words that gather things, which name them again later: "a stack of suitcases …, beside the stack".
@@ -1008,7 +1010,7 @@ class NounPhrases:
         before = [t.low for t in self.tokens[max(0, np.start - 2):np.start]]
         if before[-1:] != ["from"]:
             return False
-        if len(before) == 2 and before[0] in ("shot", "seen", "viewed", "filmed", "photographed"):
+        if len(before) == 2 and before[0] in ("shot", "seen", "viewed", "filmed", "photographed", "looking", "taken"):
             return np.noun in _CAMERA_PLACES
         return np.noun in ("point-of-view", "perspective", "pov")
 
@@ -1720,13 +1722,20 @@ class NounPhrases:
     def _ordinal_member(self, np: NounPhrase) -> int | None:
         """'the third kid', 'the last puppy': the member at that place of the plural named so (there
         being at least that many), told apart from the rest; else None."""
-        places = [t.low for t in np.modifiers if t.low in _ORDINAL_PLACES or t.low in ("first", "last")]
+        if np.noun is not None and np.noun.startswith("other ") and not np.plural:
+            np.noun = np.noun[len("other "):]  # "a man asleep in the other chair": a chair, the other one
+            places = ["other"]
+        else:
+            places = [t.low for t in np.modifiers if t.low in _ORDINAL_PLACES or t.low in ("first", "last")
+                      or t.low in _SIDES_OF_A_ROW or t.low.endswith("est") and words.can_be(t.low, "ADJ")]
         if np.det != "the" or np.plural or np.noun is None or len(places) != 1:
             return None
         plural = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun == np.noun
                        and self.out.mentions[i].parent is None and (self.out.mentions[i].count > 1 or any(
                            m.parent == i for m in self.out.mentions))), None)
         if plural is None:
+            if places == ["other"]:
+                np.det = "another"  # "a cup and the other cup": a second one
             return None
         source = self.out.mentions[plural]
         total = source.count + sum(m.count for m in self.out.mentions if m.parent == plural)
@@ -1735,7 +1744,8 @@ class NounPhrases:
             source.count += many - total
         if source.count < 1:
             return None
-        self._split(plural, [t.text for t in np.modifiers if t.low not in _ORDINAL_PLACES and t.low not in ("first", "last")])
+        self._split(plural, [t.text for t in np.modifiers  # ("at the nearest table": one of the four, nearest)
+                             if t.low not in _ORDINAL_PLACES and t.low not in ("first", "last", "other")])
         return len(self.out.mentions) - 1
 
     def _at_least(self, many: int) -> None:
