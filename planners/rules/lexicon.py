@@ -317,7 +317,7 @@ ABSTRACT = _words(
     "smell taste thought thoughts dream dreams memory memories moment moments attention way ways care job "
     "work business journey adventure story stories lesson lessons practice exercise conversation meal break "
     "rest nap sleep energy power freedom hope fear anger sadness kindness warmth breeze air atmosphere mood distance "
-    "breath reflection reflections remains")
+    "breath reflection reflections remains tears tear")
 # Worlds one stands on: "on the moon" is where the scene is.
 WORLDS = _words("moon mars planet earth asteroid comet")
 # Plurals that name a group whose members may be listed next ("three friends, a tall guy and ...").
@@ -332,7 +332,8 @@ WORN_IN_PAIRS = _words("shoes boots sneakers trainers sandals heels slippers soc
 EVENTS = _words("picnic party fight conversation chat talk meal dinner lunch breakfast brunch supper snack nap rest "
                 "bath shower swim race game match walk stroll ride break meeting lesson class photoshoot selfie "
                 "barbecue bbq celebration ceremony dance duel argument debate discussion workout jog run hike "
-                "look glance peek sip bite drink smoke look toast wedding birthday contest competition")
+                "look glance peek sip bite drink smoke look toast wedding birthday contest competition "
+                "kick cartwheel handstand headstand somersault backflip pirouette wheelie kickflip ollie")
 # The events among them that make an occasion of a whole scene: "breakfast on a table", "set for dinner".
 OCCASIONS = _words("picnic meal dinner lunch breakfast brunch supper barbecue bbq celebration ceremony feast banquet "
                     "anniversary birthday graduation honeymoon retirement christening baptism reunion engagement")

@@ -254,8 +254,12 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
 
     def _on_sent(self, chunk: Chunk) -> None:
         self.sentence_end = chunk.value
+        # "Two superheroes: the girl has a cape; the boy is in green": the list goes on past ";"
+        pending = [a for a in self.announced if a[2] == "colon"] if chunk.value == ";" else []
+        self.announced = [a for a in self.announced if a not in pending]
         self._end_sentence()
         self._new_sentence()
+        self.announced.extend(pending)
 
     def _end_sentence(self) -> None:
         self._close_negation()

@@ -377,6 +377,7 @@ class NounPhrases:
         if mention.is_person and self._layered(np, nxt, place.np):
             mention.add_detail("in", self._text(np.start, place.end), np.noun)  # "a puffer vest over a white long-sleeve"
             self.skip.update({self.index + 1, self.index + 2})
+            self.continuing = ("WEAR", "in")  # "… over a red plaid shirt and a straw hat": more of it
             return True
         part = place.np
         if part.det not in ("his", "her", "their", "its") or part.noun not in _WORN_AT or not mention.is_person:
@@ -548,7 +549,18 @@ class NounPhrases:
 
     def _worn_too(self, np: NounPhrase) -> bool:
         """A garment joined by "and" right after a garment that went to someone's caption is theirs too."""
-        if self.last_role != "detail" or len(self.group) != 1 or np.noun is None or np.count is not None:
+        if np.noun is None or np.count is not None or not (
+                np.noun in lexicon.CLOTHING or lexicon.ends_in_garment(np.noun.rsplit(" ", 1)[-1])):
+            return False
+        said = self.chunks[self.index - 2] if self.index >= 2 else None
+        worn_before = said is not None and said.np is not None and said.np.noun is not None and (
+            said.np.noun in lexicon.CLOTHING) and not any(m.noun == said.np.noun for m in self.out.mentions)
+        if worn_before and (self.last_role != "detail" or len(self.group) != 1):
+            wearer = self._wearer()  # "wearing overalls over a plaid shirt and a straw hat": the hat too
+            if wearer is None or not self.out.mentions[wearer].is_person:
+                return False
+            self.group = [wearer]
+        elif self.last_role != "detail" or len(self.group) != 1:
             return False
         owner = self.out.mentions[self.group[0]]
         worn = np.noun in lexicon.CLOTHING or lexicon.ends_in_garment(np.noun.rsplit(" ", 1)[-1])
@@ -2480,7 +2492,10 @@ class NounPhrases:
                 np.count = (np.count or 1) * holders  # "three children, each with a balloon"; "… with two"
             elif mention.count > 1 and not is_list and (np.count or not np.plural) and self._on_each(np):
                 np.count = (np.count or 1) * mention.count  # "2 sofas with 4 cushions on each", "a lamp on each"
-            held = self._new_mention(np, role="object")
+            same = [i for i, m in enumerate(self.out.mentions) if np.det == "the" and m.count == 1
+                    and (m.noun == noun or m.noun in _SAME_PERSON.get(noun, ()))
+                    and m.parent is None and i != owner]  # "has the toddler up on his shoulders": the one named
+            held = same[0] if len(same) == 1 else self._new_mention(np, role="object")
             prior = priors.prior_for(noun)
             after_verb = self.index >= 2 and self.chunks[self.index - 2].kind == "VERB"
             nxt = self._next()

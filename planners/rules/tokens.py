@@ -100,7 +100,8 @@ def _noun_is(low: str, following: str, after: str, start: int, end: int, text: s
         verb = "has"
     elif following in ("a", "an") and _someone(low[:-2]):
         verb = "is"  # "my husband's a beekeeper": no possessive comes before "a"
-    elif following in ("in", "wearing", "dressed", "holding", "on", "at", "behind", "next", "the") and _someone(low[:-2]):
+    elif following in ("in", "wearing", "dressed", "holding", "on", "at", "behind", "next", "the", "between", "beside",
+                       "under", "by", "near", "inside", "outside", "asleep", "curled", "sitting", "lying") and _someone(low[:-2]):
         verb = "is"  # "Grandpa's in a brown leather jacket", "my son's the tall one": a possessive is followed by its thing
     elif _someone(low[:-2]) and _describes_only(following) and not words.can_be(after, "NOUN"):
         verb = "is"  # "the drummer's shirtless with a mullet"
