@@ -293,7 +293,8 @@ FRAMES = _words(
     "photo photograph picture image painting drawing illustration sketch render rendering "
     "shot snapshot portrait close-up closeup view scene watercolor watercolour artwork "
     "poster cartoon comic still frame depiction composition selfie pic pics ad advert advertisement commercial panel "
-    "screenshot screencap thumbnail film movie take cutscene episode flat-lay flatlay tableau vignette"
+    "screenshot screencap thumbnail film movie take cutscene episode flat-lay flatlay tableau vignette "
+    "version versions draft drafts mock-up mockup attempt attempts iteration rendition"
 )
 # Things that show other things: what they show goes into their caption, never a box of its own.
 DEPICTIONS = _words(
@@ -317,7 +318,8 @@ ABSTRACT = _words(
     "smell taste thought thoughts dream dreams memory memories moment moments attention way ways care job "
     "work business journey adventure story stories lesson lessons practice exercise conversation meal break "
     "rest nap sleep energy power freedom hope fear anger sadness kindness warmth breeze air atmosphere mood distance "
-    "breath reflection reflections remains tears tear")
+    "breath reflection reflections remains tears tear greeting greetings message messages joke jokes touch "
+    "anatomy header")
 # Worlds one stands on: "on the moon" is where the scene is.
 WORLDS = _words("moon mars planet earth asteroid comet")
 # Plurals that name a group whose members may be listed next ("three friends, a tall guy and ...").
@@ -396,7 +398,7 @@ PREPOSITIONS = _words(
     "underneath beneath atop between from to for during next amid within past off up down "
     "like beyond throughout via per than circa"
 )
-CONJUNCTIONS = _words("and or but while whereas nor plus then also as whilst yet so")
+CONJUNCTIONS = _words("and or but while whereas nor plus then also as whilst yet so whether because since although though")
 RELATIVE = _words("that which who whose where whom")
 # Ordinals that name one member of a plural ("the first a knight, the second an elf", "the last one").
 # Words that pick one of two or more by comparing them, after "the" only: "the elder in yellow", "the latter".
