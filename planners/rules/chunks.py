@@ -757,22 +757,9 @@ class Chunker:
                 chunks.append(Chunk("OTHER", i, i + 2, "age"))  # "a girl around 10 curled up": her age, no count
                 i += 2
                 continue
-            if self.words[i] in ("sports", "sported", "dons", "donned", "don", "sport") and i > 0 and i + 1 < n and (
-                    self.words[i + 1] in lexicon.DETERMINERS or self.words[i + 1] in lexicon.COLOURS) and (
-                    self.words[i - 1] not in lexicon.DETERMINERS):
-                chunks.append(Chunk("WEAR", i, i + 1, "wearing"))  # "she sports a black beanie": worn (not "a sports car")
-                i += 1
-                continue
-            if word == "as" and 0 < i and i + 2 < n and self.words[i + 1] in ("a", "an") and self._costumed(i - 1):
-                chunks.append(Chunk("WEAR", i, i + 1, "wearing"))  # "the oldest as a witch": dressed as one
-                i += 1
-                continue
-            if word == "to" and i > 0 and i + 2 < n and self._infinitive_at(i + 1):
-                chunks.append(Chunk("FILLER", i, i + 1, "to"))  # "kneels at a table to pour tea": what for
-                i += 1
-                continue
-            if self._intensifies_a_place(i):
-                chunks.append(Chunk("FILLER", i, i + 1, "degree"))  # "Directly beneath it, …": how near, no thing
+            single = self._word_read_alone(i)
+            if single is not None:
+                chunks.append(single)
                 i += 1
                 continue
             side = self._side_of_a_named_thing(i)
@@ -818,6 +805,21 @@ class Chunker:
                     chunks.append(Chunk("FILLER", i, end, "lettering"))  # "a sign that says 50 cents": its words
                     i = end
         return chunks
+
+    def _word_read_alone(self, i: int) -> Chunk | None:
+        """A word that makes a chunk of its own by what stands around it, else None."""
+        word, n = self.words[i], len(self.words)
+        if word in ("sports", "sported", "dons", "donned", "don", "sport") and i > 0 and i + 1 < n and (
+                self.words[i + 1] in lexicon.DETERMINERS or self.words[i + 1] in lexicon.COLOURS) and (
+                self.words[i - 1] not in lexicon.DETERMINERS):
+            return Chunk("WEAR", i, i + 1, "wearing")  # "she sports a black beanie": worn (not "a sports car")
+        if word == "as" and 0 < i and i + 2 < n and self.words[i + 1] in ("a", "an") and self._costumed(i - 1):
+            return Chunk("WEAR", i, i + 1, "wearing")  # "the oldest as a witch": dressed as one
+        if word == "to" and i > 0 and i + 2 < n and self._infinitive_at(i + 1):
+            return Chunk("FILLER", i, i + 1, "to")  # "kneels at a table to pour tea": what for
+        if self._intensifies_a_place(i):
+            return Chunk("FILLER", i, i + 1, "degree")  # "Directly beneath it, …": how near, no thing
+        return None
 
     def _costumed(self, k: int) -> bool:
         """Whether words[k], right before 'as a …', names someone dressed up ('the oldest as a witch',
