@@ -79,7 +79,7 @@ _phrase("ZONE", ("center", None), "in|at the middle|center|centre", "in the very
         unless_of=True)
 # The canvas's middle or halves said as a thing filled: "two men occupy the centre of the frame", "filling the
 # lower half".
-_phrase("ZONE", ("center", None), "the centre|center|middle of the frame|picture|image|canvas|composition|scene|shot")
+_phrase("ZONE", ("center", None), "the? centre|center|middle of the frame|picture|image|canvas|composition|scene|shot|page")
 _phrase("ZONE", (None, "bottom"), "the lower|bottom half|third", unless_of=True)
 _phrase("ZONE", (None, "top"), "the upper|top half|third", unless_of=True)
 # Where on the canvas, said from the top's or the bottom's middle: "hang a chandelier from the top center".
@@ -448,6 +448,14 @@ class NounPhrase:
     @property
     def headless(self) -> bool:
         return self.noun is None and self.pronoun is None
+
+
+def np_start_after_and(words: list[str], first: int) -> bool:
+    """Whether the phrase whose words start at `first` comes right after 'and' (its article between)."""
+    k = first - 1
+    while k >= 0 and words[k] in lexicon.DETERMINERS:
+        k -= 1
+    return k >= 0 and words[k] == "and"
 
 
 def _known_head_named_with(modifier: str, noun: str) -> bool:
@@ -1315,7 +1323,9 @@ class Chunker:
         thing = lexicon.is_known_noun(word) or is_concrete(word)
         alive = lexicon.category(noun) in (priors.PERSON, priors.ANIMAL)
         # (a thing's name may end in such a word: "a sack race at school", "in tree pose on a mat")
-        return listed and (coloured or not thing and alive) or coloured and not thing
+        joined = first >= 2 and words[first - 2] == "and" or np_start_after_and(words, first)
+        # ("a bucket and a spade lie on the sand": two things, the plain form agrees)
+        return listed and (coloured or not thing and (alive or joined)) or coloured and not thing
 
     def _verb_before_his(self, j: int) -> bool:
         """'a DJ in sunglasses bobs his head', 'a boy swings his legs': a word that can be a verb of the
