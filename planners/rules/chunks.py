@@ -450,6 +450,11 @@ class NounPhrase:
         return self.noun is None and self.pronoun is None
 
 
+def capitalised_plural(token: Token) -> bool:
+    """A plural written with a capital, as a team's name is ("the Tigers", "his Cowboys jersey")."""
+    return token.text[:1].isupper() and token.text[1:].islower() and singular(token.low)[1]
+
+
 def np_start_after_and(words: list[str], first: int) -> bool:
     """Whether the phrase whose words start at `first` comes right after 'and' (its article between)."""
     k = first - 1
@@ -696,6 +701,7 @@ class Chunker:
         self.chunks_so_far: list[Chunk] = []
         self.tokens = tokens
         self.words = [t.low for t in tokens]
+        self.left_out_particle = -1  # "leave the TV out": where the particle is, no word of the thing
 
     def run(self) -> list[Chunk]:
         chunks: list[Chunk] = []
@@ -1447,7 +1453,7 @@ class Chunker:
         words, j = self.words, first
         seen = _Seen()
         while j < len(words):
-            if j == getattr(self, "left_out_particle", -1):
+            if j == self.left_out_particle:
                 break  # "leave the TV out and put a lamp there": the particle is no word of the thing
             if not self.tokens[j].is_word:
                 if words[j] == "," and self._comma_between_adjectives(seen, j):
@@ -1657,8 +1663,7 @@ class Chunker:
         previous, word = self.words[j - 1], self.words[j]
         if previous.endswith(("'s", "s'")):
             return False  # "women's shoes", "the kids' boots": a possessive, then its thing
-        said = self.tokens[j - 1].text
-        if said[:1].isupper() and said[1:].islower() and j - 1 > 0 and self.words[j - 2] not in SENTENCE_END and (
+        if capitalised_plural(self.tokens[j - 1]) and j - 1 > 0 and self.words[j - 2] not in SENTENCE_END and (
                 self.tokens[j].is_word and (lexicon.is_known_noun(singular(word)[0]) or is_concrete(singular(word)[0])
                                             or word[:1].isdigit() or self.tokens[j].text[:1].isupper())):
             return False  # "the Tigers U10 soccer team", "his Cowboys jersey": a team's name, then its thing
@@ -2012,9 +2017,7 @@ class Chunker:
             return first, last + 1  # "my dog biscuit w/ his red ball": the dog, called Biscuit
         found = None
         for j in range(last, first - 1, -1):
-            said = self.tokens[j].text
-            if j < last and said[:1].isupper() and said[1:].islower() and singular(words[j])[1] and (
-                    j > first or np.det is not None):
+            if j < last and capitalised_plural(self.tokens[j]) and (j > first or np.det is not None):
                 continue  # "his Cowboys jersey", "the Eagles fan": a team's name says whose, the last word what
             found = _known_noun_at(words, j, first)
             if found is not None:

@@ -209,6 +209,11 @@ def ends_in_garment(noun: str) -> bool:
         noun.endswith(("cap", "hat")) and len(noun) >= 7))  # "nightcap", "sunhat"
 
 
+def is_garment(noun: str | None) -> bool:
+    """A garment by a list, or a word built on one, judged by its last word ("a puffer vest", "a long-sleeve")."""
+    return noun is not None and (noun in CLOTHING or ends_in_garment(noun.rsplit(" ", 1)[-1]))
+
+
 # Wearable things a GenEval-style class list also has as objects: instances unless worn.
 WEARABLE_OBJECTS = frozenset({"eye patch"}) | _words("eyepatch tie backpack handbag purse bag glasses sunglasses watch hat cap helmet crown scarf glove")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from planners import priors
 from planners.rules import lexicon, words
-from planners.rules.chunks import NounPhrase
+from planners.rules.chunks import NounPhrase, capitalised_plural
 from planners.rules.inflection import singular
 
 MALE = frozenset(
@@ -78,7 +78,7 @@ class Owners:
         for token in np.modifiers:
             named = token.low.endswith("'s")
             noun = singular(token.low[:-2] if named else token.low)[0]
-            team = not named and token.text[:1].isupper() and token.text[1:].islower() and singular(token.low)[1]
+            team = not named and capitalised_plural(token)
             if lexicon.category(noun) is None or not (named or noun in priors.NOUNS) or team:  # ("his Eagles jersey")
                 continue  # "the car window": the car's
             for index in reversed(range(len(self.out.mentions))):

@@ -178,6 +178,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         self.depicting = False  # inside "a painting of ...": the painting is a thing, not the frame
         self.grouped_by: dict[str, int] = {}  # "a stack of suitcases": "the stack" said later is them
         self.last_wear: tuple[str, object] | None = None  # "he wears a hat and she a scarf"
+        self.sentence_end = "."  # how the last sentence ended: a wearing verb goes on past ";" only
         self._new_sentence()
 
     # -- state ---------------------------------------------------------------------------------
@@ -187,8 +188,9 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         self.dressed_alike: list[int] = []  # who wear what is worn next too: "in matching sundresses and hats"
         self.sentence_subjects: list[int] = []  # top-level mentions, for "from left to right"
         self.sentence_orders: list[tuple[str, bool]] = []
-        if getattr(self, "sentence_end", ".") != ";":
+        if self.sentence_end != ";":
             self.last_wear = None  # "the groom wears a tux; the bride, a gown": the verb goes on past ";" only
+        self.everyone: dict[int, int] = {}  # "everyone in red …": each one, and how many details they had before
         self.announced: list[tuple[int, int, str]] = []  # (the plural, first mention after it, how: colon|group|exact)
         self.frame_open = True                  # "a photo of" may still open the sentence
         self.pair_turn = 0                      # "one …, the other …" of people named one by one
@@ -630,10 +632,8 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         holder = next((r.subject for r in self.out.relations if r.kind == "holding" and r.object == self.last), None)
         if chained and holder is not None and chunk.value not in ("inside", "on"):
             self.chain_subject = holder  # "a fox reading a book under a mushroom": the fox is under it
-        if previous is not None and previous.kind == "FILLER" and previous.value == "degree" and self.index > 1:
-            previous = self.chunks[self.index - 2]  # "Just behind the bench, …": how near, at the clause's start
-        elif previous is not None and previous.kind == "FILLER" and previous.value == "degree":
-            previous = None
+        if previous is not None and previous.kind == "FILLER" and previous.value == "degree":
+            previous = self.chunks[self.index - 2] if self.index > 1 else None  # "Just behind the bench, …": how near
         if self._fronted_relation(previous):
             # "…, and beneath the bed a shoebox peeks out", "to the left of the bed is a nightstand":
             # the place comes first, its thing after

@@ -391,15 +391,13 @@ class NounPhrases:
     def _layered(self, np: NounPhrase, rel: Chunk, under: NounPhrase) -> bool:
         """'a lilac vest over a white long-sleeve', 'a leather vest under a trench coat': one garment
         worn over or under another (the second may be a word no list knows as worn)."""
-        def worn(noun: str | None) -> bool:
-            return noun is not None and (noun in lexicon.CLOTHING or lexicon.ends_in_garment(noun.rsplit(" ", 1)[-1]))
-        if self.tokens[rel.start].low not in ("over", "under", "underneath", "beneath") or not worn(np.noun):
+        if self.tokens[rel.start].low not in ("over", "under", "underneath", "beneath") or not lexicon.is_garment(np.noun):
             return False
         last = (under.noun or "").rsplit(" ", 1)[-1]
         if not last or last in lexicon.PARTS or lexicon.is_bodily(last) or np.noun in _BAGS:
             return False  # "a canvas bag over her arm": carried on the body, not a garment over another
         unknown = lexicon.category(under.noun) is None and not words.is_concrete(last)
-        return worn(under.noun) or unknown
+        return lexicon.is_garment(under.noun) or unknown
 
     def _they_are_twins(self, np: NounPhrase) -> bool:
         """'two girls, twins, in raincoats', '2girls, twins', '…, they are twins': a plural that says
@@ -549,8 +547,7 @@ class NounPhrases:
 
     def _worn_too(self, np: NounPhrase) -> bool:
         """A garment joined by "and" right after a garment that went to someone's caption is theirs too."""
-        if np.noun is None or np.count is not None or not (
-                np.noun in lexicon.CLOTHING or lexicon.ends_in_garment(np.noun.rsplit(" ", 1)[-1])):
+        if np.count is not None or not lexicon.is_garment(np.noun):
             return False
         said = self.chunks[self.index - 2] if self.index >= 2 else None
         worn_before = said is not None and said.np is not None and said.np.noun is not None and (
@@ -563,8 +560,7 @@ class NounPhrases:
         elif self.last_role != "detail" or len(self.group) != 1:
             return False
         owner = self.out.mentions[self.group[0]]
-        worn = np.noun in lexicon.CLOTHING or lexicon.ends_in_garment(np.noun.rsplit(" ", 1)[-1])
-        if not worn or not owner.is_person or np.det not in (None, "a", "an", "his", "her", "their"):
+        if not owner.is_person or np.det not in (None, "a", "an", "his", "her", "their"):
             return False
         self._attach(owner, "in", np)
         return True
@@ -572,8 +568,7 @@ class NounPhrases:
     def _worn_said_to_be(self, np: NounPhrase) -> bool:
         """'her dress is yellow with white dots', 'his boots are muddy': a garment of someone named
         before, said to be of a colour or a look, is what they wear, in their caption."""
-        if np.noun is None or np.det not in ("his", "her", "their") or np.count is not None or not (
-                np.noun in lexicon.CLOTHING or lexicon.ends_in_garment(np.noun.rsplit(" ", 1)[-1])):
+        if np.det not in ("his", "her", "their") or np.count is not None or not lexicon.is_garment(np.noun):
             return False
         copula = self._next()
         look = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
@@ -1750,7 +1745,7 @@ class NounPhrases:
                 np.det = "another"  # "a cup and the other cup": a second one
             return None
         source = self.out.mentions[plural]
-        total = source.count + sum(m.count for m in self.out.mentions if m.parent == plural)
+        total = self._with_its_members(plural)
         many = _ORDINAL_PLACES.get(places[0], 1)
         if total < many:
             source.count += many - total
@@ -1768,9 +1763,13 @@ class NounPhrases:
             return
         parent = last if self.out.mentions[last].parent is None else self.out.mentions[last].parent
         source = self.out.mentions[parent]
-        total = source.count + sum(m.count for m in self.out.mentions if m.parent == parent)
+        total = self._with_its_members(parent)
         if source.category in (priors.PERSON, priors.ANIMAL) and 2 <= total < many:
             source.count += many - total
+
+    def _with_its_members(self, plural: int) -> int:
+        """How many a plural stands for: those left in it and those told apart from it."""
+        return self.out.mentions[plural].count + sum(m.count for m in self.out.mentions if m.parent == plural)
 
     def _former_or_latter(self, which: str) -> bool:
         """'a man and a woman …; the former in a sweater vest, the latter in a skirt': the first or the
@@ -1816,7 +1815,7 @@ class NounPhrases:
         if before is None or before.kind != "FILLER" or before.value != "except":
             return False
         said = [t.low for t in self.tokens[np.start:np.end]]
-        everyone = getattr(self, "everyone", None) or {}
+        everyone = self.everyone
         spared = [i for i in everyone if self.out.mentions[i].noun == np.noun]
         if spared:  # "everyone in red pajamas except dad": not him
             index = spared[-1]
@@ -1831,15 +1830,10 @@ class NounPhrases:
         if last is None or not said or said[-1] not in ("one", "ones") and (
                 np.noun is None or np.noun != self.out.mentions[last].noun):
             return False
-        parent = last if self.out.mentions[last].parent is None else self.out.mentions[last].parent
-        source = self.out.mentions[parent]
-        count = np.count or 1
-        if source.count <= count:
+        if not self._counted_member(np.count or 1):
             return False
         words = [t.text for t in np.modifiers if t.low not in ("one", "ones")]
-        self._split(parent, [])
         child = self.out.mentions[-1]
-        child.count, source.count = count, source.count - (count - 1)
         recoloured = any(w.lower() in lexicon.COLOURS for w in words)
         kept = [m for m in child.modifiers if not (recoloured and m.lower() in lexicon.COLOURS)]
         child.modifiers = words + kept  # ("all black except one orange one": orange, not black)
@@ -1954,8 +1948,7 @@ class NounPhrases:
         if nxt.kind == "WEAR":
             return True
         return (nxt.kind == "REL" and nxt.value == "inside" and after is not None and after.np is not None
-                and after.np.noun is not None and (after.np.noun in lexicon.CLOTHING
-                                                   or lexicon.ends_in_garment(after.np.noun.rsplit(" ", 1)[-1])))
+                and lexicon.is_garment(after.np.noun))
 
     def _named_member(self, nxt: Chunk | None) -> bool:
         """'two dogs, one a black labrador and the other a spotted dalmatian': the member is what

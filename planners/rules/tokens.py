@@ -141,11 +141,11 @@ def _describes_only(word: str) -> bool:
     return bool(found) and "NOUN" not in found and "ADJ" in found or not found and word.endswith("less")
 
 
-def _someone(word: str) -> bool:
+def _someone(word: str, animals: bool = True) -> bool:
     from planners import priors
     from planners.rules import lexicon  # lexicon reads words, which this module's callers import first
 
-    return lexicon.category(word) in (priors.PERSON, priors.ANIMAL)
+    return lexicon.category(word) in ((priors.PERSON, priors.ANIMAL) if animals else (priors.PERSON,))
 
 
 def _shorthand(text: str, normalised: str) -> tuple[list[Token], str]:
@@ -161,6 +161,11 @@ def _shorthand(text: str, normalised: str) -> tuple[list[Token], str]:
 
 _ORDINAL = re.compile(r"\d+(st|nd|rd|th)")
 _OWNERS = frozenset({"my", "our", "his", "her", "their", "your"})
+
+
+def _title_before_a_name(lows: list[str], matches: list, k: int) -> bool:
+    """Whether the k-th word is a title written with its stop before a name ("Mrs. Patel")."""
+    return lows[k] in _TITLES and k + 2 < len(matches) and lows[k + 1] == "." and matches[k + 2].group()[:1].isupper()
 
 
 def _team_gear(word: str) -> bool:
@@ -217,14 +222,10 @@ def tokenize(text: str) -> list[Token]:
         if parts is not None:
             tokens.extend(parts)
             continue
-        if low == "." and k > 0 and lows[k - 1] in _TITLES and k + 1 < len(matches) and matches[k + 1].group()[:1].isupper():
+        if low == "." and k > 0 and _title_before_a_name(lows, matches, k - 1):
             continue  # "Mrs. Patel", "Dr. Okafor": a title's stop, no sentence's end
-        if low in _TITLES and k + 2 < len(matches) and lows[k + 1] == "." and matches[k + 2].group()[:1].isupper():
-            from planners.rules import (
-                lexicon,  # lexicon reads words, which this module's callers import first
-            )
-
-            if k == 0 or lexicon.category(lows[k - 1]) != "person":
+        if _title_before_a_name(lows, matches, k):
+            if k == 0 or not _someone(lows[k - 1], animals=False):
                 tokens.append(Token(text[match.start():match.end()], _TITLES[low], match.start(), match.end()))
             continue  # "Mrs. Patel": a woman called Patel, "Dr. Okafor": a doctor; "their teacher Mrs. Patel": the teacher
         if _CLOCK.fullmatch(low):
