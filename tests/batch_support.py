@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -88,24 +90,47 @@ def audit(folder: Path) -> dict[str, dict]:
 
 
 def deig_process(*args: str, out_dir: Path, stdin: str | None = None, env: dict[str, str] | None = None,
-                 niceness: int = 0) -> subprocess.Popen:
+                 niceness: int = 0, stdout_room: int | None = None) -> subprocess.Popen:
     """`python -m deigcli ARGS` running in the background; stdout and stderr go to files in `out_dir`.
 
     `niceness` lowers the child's priority, so that a test watching it on a busy machine gets the
     CPU when it needs to act (a batch must not race to its end while the watcher waits its turn).
+    With `stdout_room`, stdout is instead a pipe nobody reads that has room for only that many more
+    bytes: like a consumer at the other end of a shell pipe that has stopped reading, it holds the
+    process in its next write once they are used, however fast the process runs. `drain(proc)`
+    reads it to its end.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    stdout = open(out_dir / "stdout.txt", "wb")  # noqa: SIM115 - closed by the caller through finish()
+    if stdout_room is None:
+        stdout = open(out_dir / "stdout.txt", "wb")  # noqa: SIM115 - closed by the caller through finish()
+    else:
+        reading, stdout = _pipe_with_room(stdout_room)
     stderr = open(out_dir / "stderr.txt", "wb")  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "deigcli", *map(str, args)], stdin=subprocess.PIPE,
                             stdout=stdout, stderr=stderr, env={**os.environ, **(env or {})}, cwd=REPO,
                             preexec_fn=(lambda: os.nice(niceness)) if niceness else None)
+    if stdout_room is not None:
+        proc.unread_stdout = reading
     stdout.close()
     stderr.close()
     if stdin is not None:
         proc.stdin.write(stdin.encode("utf-8"))
     proc.stdin.close()
     return proc
+
+
+def _pipe_with_room(room: int):
+    """(read end, write end) of a pipe at its smallest capacity, filled so that `room` bytes are left."""
+    read_fd, write_fd = os.pipe()
+    capacity = fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, 4096)
+    os.write(write_fd, b"#" * (capacity - room))
+    return os.fdopen(read_fd, "rb"), os.fdopen(write_fd, "wb")
+
+
+def drain(proc: subprocess.Popen) -> None:
+    """Read a `stdout_room` process's stdout to its end in the background, so it can write and exit."""
+    reading = proc.unread_stdout
+    threading.Thread(target=lambda: (reading.read(), reading.close()), daemon=True).start()
 
 
 def wait_for(condition: Callable[[], bool], *, every: float = 0.005) -> None:

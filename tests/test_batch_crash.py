@@ -17,6 +17,7 @@ from batch_support import (
     as_jsonl,
     audit,
     deig_process,
+    drain,
     file_marks,
     manifests,
     pngs,
@@ -34,12 +35,16 @@ SCENES = 20
 # (a few tenths of a second per scene here) for a kill to land part-way through the batch.
 RENDER = ("render", "--scene", "-", "--renderer", "regional", "--model", "tiny", "--steps", "3")
 KILL_AFTER = 4
+STDOUT_ROOM = 800  # bytes: each image path printed is over 55 bytes, so at most 14 of the 20 fit
 
 
 def _start_batch(tmp_path: Path, out: Path):
     scenes = as_jsonl(scene_batch(SCENES, size=128))
+    # Its stdout is a pipe with room for a few of the image paths it prints, one per finished scene,
+    # and the test reads none until the signal is sent: the batch waits in a write part-way, never
+    # at its end, however long a busy machine keeps the test from acting.
     return scenes, deig_process(*RENDER, "-o", out, out_dir=tmp_path / "first", stdin=scenes,
-                                niceness=19)
+                                niceness=19, stdout_room=STDOUT_ROOM)
 
 
 def _rerun(cli, scenes: str, out: Path):
@@ -56,6 +61,7 @@ def _finished_part_way(proc: subprocess.Popen, out: Path, sig: int) -> None:
         proc.send_signal(signal.SIGSTOP)
         proc.send_signal(sig)
         proc.send_signal(signal.SIGCONT)
+        drain(proc)
         proc.wait(timeout=HANG_SECONDS)  # the process's end is the event; only a hang trips this
     finally:
         if proc.poll() is None:
