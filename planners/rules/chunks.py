@@ -653,6 +653,11 @@ def verb_for(word: str, text: str) -> lexicon.Verb:
     return lexicon.Verb(form, relation="next to", transitive=True)
 
 
+# Words of size, age and shape that writers of other languages put after the noun ("a woman young").
+_SAID_AFTER = frozenset("young old little small big large huge giant tiny round square tall fat thin long new "
+                        "enormous".split())
+
+
 def _known_noun_at(words: list[str], j: int, first: int) -> tuple[int, str, bool] | None:
     """A known noun (or compound) ending at words[j]: (start index, singular name, plural)."""
     base, plural = singular(words[j])
@@ -1265,14 +1270,15 @@ class Chunker:
         after_colour = bool(after_head) and all(w in lexicon.COLOURS or w in lexicon.MATERIALS for w in after_head)
         worn = np.start > 0 and self.words[np.start - 1] in ("in", "wearing")
         made = set(self.words[max(0, np.start - 2):np.start + 1]) & {"make", "paint", "turn", "color", "colour", "dye"}
-        described = after_colour and not worn and not made and len(after_head) == 1
+        looks_after = len(after_head) == 1 and self._said_after_its_noun(np, body[0], body[-1], j)
+        described = len(after_head) == 1 and not made and (after_colour and not worn or looks_after)
         if head_end > head_start and after_colour and not described:
             head_start = head_end = j  # "in sage green", "in champagne satin": a colour and a stuff, worn
         np.modifiers = [self.tokens[k] for k in body if k < head_start]
         np.head = [self.tokens[k] for k in range(head_start, head_end)] if head_end > head_start else []
         np.end = head_end if head_end > head_start else j
         if head_end > head_start and described:
-            # "one cat black", "a car red": a colour said after its thing, as some write it, describes it
+            # "one cat black", "a car red", "a woman young": a look said after its thing, as some write it
             np.modifiers += [self.tokens[k] for k in body if k >= head_end]
             np.end = j
         self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
@@ -1464,6 +1470,11 @@ class Chunker:
             pair = f"{words[j - 1]} {word}" if j > first else ""
             named_with = pair in lexicon.COMPOUND_NOUNS or pair in priors.MULTIWORD_NOUNS  # "a watering can"
             ahead = f"{word} {words[j + 1]}" if j + 1 < len(words) else ""
+            if j > first and (word in lexicon.COLOURS or word in _SAID_AFTER) and (
+                    self._said_after_its_noun(np, first, j, j + 1)):
+                seen.add(word)
+                j += 1  # "two rabbits white sit", "a boat small and blue": the look, said after the noun
+                continue
             if j > first and word.endswith("ing") and (ahead in lexicon.COMPOUND_NOUNS or ahead in priors.MULTIWORD_NOUNS):
                 seen.add(word)
                 j += 1  # "a long oak dining table": the name goes on, "dining" is no verb
@@ -1994,6 +2005,26 @@ class Chunker:
             return False
         return bool(set(self.words[end:end + 8]) & {"he", "she", "his", "her", "him", "hes", "shes", "he's", "she's"})
 
+    def _said_after_its_noun(self, np: NounPhrase, first: int, last: int, end: int) -> bool:
+        """'a cat orange', 'the woman young', 'a clock round': a colour, or a word of size, age or shape,
+        after the noun it is said of, as many writers put it; never a kind of thing ('a fox terrier'),
+        a shade ('cherry red', 'navy blue') or a word before a noun ('a dog orange collar')."""
+        said, noun = self.words[last], singular(self.words[last - 1])[0] if last > first else ""
+        if not noun or np.det is None and np.count is None or self.words[last - 1] in lexicon.COLOURS or (
+                noun in lexicon.COLOUR_SHADES or not lexicon.is_known_noun(noun)):
+            return False
+        if said not in lexicon.COLOURS and said not in _SAID_AFTER:
+            return False
+        nxt = self.words[end] if end < len(self.words) and self.tokens[end].is_word else None
+        agreeing = "VBP" if singular(self.words[last - 1])[1] else "VBZ"
+        if nxt is not None and self._noun_follows(end) and not (
+                nxt in lexicon.COPULAS or nxt.endswith("ing") or agreeing in words_verb_tags(nxt)):
+            return False  # (but "two rabbits white sit": their verb follows)
+        living = lexicon.category(noun) in (priors.PERSON, priors.ANIMAL)
+        thing = lexicon.category(noun) is not None or is_concrete(noun)
+        return living or thing and not words.can_be(noun, "ADJ") and (
+            f"{noun} {said}" not in lexicon.COMPOUND_NOUNS | priors.MULTIWORD_NOUNS)
+
     def _head(self, body: list[int], np: NounPhrase, end: int) -> tuple[int, int]:
         """Find the head noun in the body of a noun phrase; fills np.noun / np.plural."""
         words = self.words
@@ -2016,7 +2047,10 @@ class Chunker:
             np.noun, np.plural = singular(words[first])[0], False
             return first, last + 1  # "my dog biscuit w/ his red ball": the dog, called Biscuit
         found = None
+        said_after = self._said_after_its_noun(np, first, last, end)
         for j in range(last, first - 1, -1):
+            if j == last and said_after:
+                continue  # "a cat orange is watching", "a mushroom giant": the look said after the noun
             if j < last and capitalised_plural(self.tokens[j]) and (j > first or np.det is not None):
                 continue  # "his Cowboys jersey", "the Eagles fan": a team's name says whose, the last word what
             found = _known_noun_at(words, j, first)
@@ -2045,7 +2079,7 @@ class Chunker:
             if a_kind and (lexicon.category(kind[1]) is not None or is_concrete(kind[1]) or "NOUN" in words_lemmas(kind[1])):
                 # "a knight sprite", "a red fox character", "a blue jay companion": the knight, the fox, the jay
                 found, (head_start, noun, plural), head_end = kind, kind, last + 1
-        if found is not None and head_end <= last and not doing:
+        if found is not None and head_end <= last and not doing and not said_after:
             # A word the lexicon does not know after a known noun: an English head comes last,
             # unless that word reads as a verb ("a cat licks", "a car parked").
             trailing = words[last]

@@ -21,6 +21,8 @@ reader already reads "a picture of" as the frame.
 
 from __future__ import annotations
 
+import re
+
 from planners import priors
 from planners.rules import lexicon
 from planners.rules import words as word_table
@@ -96,7 +98,10 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     scene_seen = False  # whether a sentence before this one named something to draw
     for start, end in _sentences(words):
-        if _preamble_sentence(words, start, end) or _story_sentence(words, start, end) or (
+        refused = _story_then_refused(words, start, end) if scene_seen else None
+        if refused is not None:
+            spans.append((start, refused))  # "Dad was on the shore making coffee; please don't put him in."
+        elif _preamble_sentence(words, start, end) or _story_sentence(words, start, end) or (
                 scene_seen and _story_after_the_scene(words, start, end)):
             spans.append((start, end))  # "Trying to plan a street shot before I go out with my Leica." (the scene follows)
         elif (named := _picture_of_them(words, start, end) or _asker_before_colon(words, start, end)) is not None:
@@ -576,6 +581,72 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     if wants is not None and _wants_a_thing(words, wants + 1, end) and any(k < end for _, k in asking):
         return False  # "I want a dog and a cat." asks for them
     return not (_names_someone(said) and _pointed_at_later(words, end + 1))
+
+
+# What a refusal points back with ("… but please don't draw them", "neither of them should be in it").
+_POINTING_BACK = frozenset({"them", "him", "her", "it", "they", "he", "she", "those", "that", "both"})
+_REFUSING_VERBS = frozenset({"draw", "put", "include", "add", "show", "paint", "want", "need", "bother", "have"})
+_TAKING_AWAY = frozenset({"leave", "skip", "omit", "exclude", "drop", "ditch", "lose", "cut"})
+_NOT_AUX = frozenset({"don't", "dont", "do", "not", "never", "shouldn't", "doesn't", "aren't", "isn't", "won't",
+                      "mustn't", "needn't"})
+# Words of the asker's story told in the past ("came along", "used to", "would be snoring").
+_STORY_TENSE = frozenset({"was", "were", "used", "would", "always", "usually", "never", "came", "had"})
+
+
+def _story_then_refused(words: list[str], start: int, end: int) -> int | None:
+    """'My mum and my auntie always came along too but please don't draw them.', 'Dad was on the shore
+    making coffee; please don't put him in.', 'My cousins and gran's terrier were all there, but just
+    draw the boy.': after the scene, a sentence that tells of people or pets and then refuses them by
+    pointing back at them, or keeps only the scene's, names nothing to draw: where that ends, or None."""
+    first = _skip(words, start, end, _OPENERS | _CHANGING_MIND | {","})
+    if first >= end or _a_or_a_count(words[first]) or words[first] in lexicon.PREPOSITIONS | _MAKE | _TAKING_AWAY | {
+            "put", "add", "include", "swap", "change", "replace", "no", "not", "just", "only", "please"}:
+        return None  # ("A boy with his dog, but leave him out": the scene; "Leave out my grandma …" refuses)
+    told, stop = words[first:end], end
+    refusal = _first_refusal(told)
+    if refusal is None and end < len(words) and words[end] == ";":
+        after = _sentence_end(words, end + 1)
+        refusing = words[_skip(words, end + 1, after, _PLEASE | _OPENERS):after]
+        if _refuses_by_pointing(refusing):  # "…; please don't put him in"
+            told, stop, refusal = told + [";"] + refusing, after, len(told) + 1
+    if refusal is None or not _names_someone(told[:refusal]):
+        return None
+    past = any(w in _STORY_TENSE or "VBD" in word_table.verb_tags(w) and w.endswith("ed") for w in told[:refusal])
+    return stop if past or told[refusal] not in ("just", "only") else None
+
+
+def _first_refusal(told: list[str]) -> int | None:
+    """Where the clause that refuses what was told starts, or the only-keeping one ('but just draw the
+    boy'), after a mark or 'but'/'so'; None when there is none."""
+    for k in range(1, len(told)):
+        if told[k - 1] not in (",", ";", "but", "so", "-", "\u2013", "\u2014") and told[k] not in (
+                "should", "shouldn't", "aren't", "isn't", "are", "is", "don't", "dont"):
+            continue
+        clause = told[_skip(told, k, len(told), _PLEASE | {"but", "so", ",", "and", "absolutely", "definitely",
+                                                              "really", "honestly", "i", "we"}):]
+        if _refuses_by_pointing(clause):
+            return k
+        if told[k - 1] == "but" and set(clause[:5]) & {"just", "only"}:
+            return k
+    return None
+
+
+def _refuses_by_pointing(clause: list[str]) -> bool:
+    """'don't draw them', 'leave him out', 'skip them both', 'neither of them should be in it', 'they
+    don't need to be in it', 'should all be left out', 'aren't needed'."""
+    said = " ".join(clause[:8])
+    verbs, pointing = "|".join(_REFUSING_VERBS), "|".join(_POINTING_BACK)
+    if re.match(rf"(?:do not|don't|dont|never) (?:\w+ )?(?:{verbs}) (?:with )?(?:{pointing})\b", said):
+        return True
+    if clause[:1] and clause[0] in _TAKING_AWAY and clause[1:2] and clause[1] in _POINTING_BACK | {"all", "everyone"}:
+        return True
+    if clause[:2] in (["neither", "of"], ["none", "of"], ["neither", "should"], ["neither", "needs"]):
+        return True
+    if re.match(r"(?:(?:they|he|she|it|both) )?(?:(?:should|shouldn't|don't|doesn't|do not|does not|need|needn't)"
+                r" (?:not )?(?:need to )?(?:all )?be (?:in|left out)|(?:are|is) (?:all )?left out|(?:aren't|isn't|"
+                r"are not|is not) needed|(?:should|must) (?:all )?be left out)", said):
+        return True
+    return False
 
 
 def _a_or_a_count(word: str) -> bool:
