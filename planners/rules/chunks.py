@@ -15,6 +15,7 @@ from typing import Any
 
 from planners import priors
 from planners.rules import lexicon, words
+from planners.rules.inflection import plural as inflected_plural
 from planners.rules.inflection import plural_candidates, singular
 from planners.rules.requests import request_spans
 from planners.rules.tokens import SENTENCE_END, Token
@@ -104,6 +105,8 @@ _phrase("CORRECT", "select", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? may
 # "… Change the kayaks to a single canoe.", "make the vampire a werewolf": said at a sentence's start
 _phrase("CORRECT", "select", "change|swap|switch|replace|make|turn")
 _phrase("CORRECT", "recount", "no actually|wait")  # "five candlesticks … no actually seven candlesticks"
+_phrase("CORRECT", "recount", "wait|hmm|oh ,? no ,?")  # "like 3 kids around it ❄️ wait no only 2 kids"
+_phrase("CORRECT", "recount", "ok|okay|alright|fine ,?")  # "a couple of sailboats, like 2 or 3? ok 3."
 _phrase("CORRECT", "recount", "no ,|.|...|-|—", "no no ,?")  # "two penguins on ice, no, three penguins"
 _phrase("CORRECT", "recount", "nah|nope ,|.|...|-|—?")  # "Seven dwarfs? nah, just one dwarf"
 _phrase("CORRECT", "recount", "let's|lets say", "let's|lets make it", "let's|lets go with", "make that")  # "too many, let's say seven"
@@ -119,6 +122,7 @@ _phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?
 _phrase("FILLER", "degree", "a bit|tad", "a little bit", "just a bit|tad")  # "a bit grainy": how much
 _phrase("FILLER", "too", "as well")  # "a whale in there as well": also, no well
 _phrase("FILLER", "except", "except|excepting for?", "apart|aside from", "other than", "save for")  # "all … except three"
+_phrase("FILLER", "roughly", "like")  # "like 2 cones next to him", as typed: about two, nothing compared
 _phrase("FILLER", "hedge", "a|some kind|sort of")  # "a kind of funny picture of a tired man": a hedge, no kind
 _phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out", "back to front", "face down|up",
         "face-down", "face-up", "upright", "bolt upright", "in? mid air|flight|jump|leap", "in? mid-air|midair|mid-flight|mid-jump|mid-leap")
@@ -337,10 +341,23 @@ _AFTER_A_THOUGHT = frozenset({".", "!", "?", ",", "-", "—", "–", ";", "…"}
 
 _MODAL_WORDS = frozenset({"will", "would", "can", "could", "should", "must", "might", "may", "shall", "won't",
                           "can't", "wont", "cant"})
+# Words before "like" that compare ("shaped like two hearts"), where "like" is no hedge on a number.
+_LIKENED = frozenset("look looks looked looking shaped dressed feel feels seem seems sound sounds just exactly "
+                     "more much nothing something anything arranged".split())
 # Verbs of standing, lying and hanging, which may follow the place they tell of ("behind her stand five bowls").
 _STANDING_VERBS = frozenset({"stand", "stands", "sit", "sits", "lie", "lies", "hang", "hangs", "rest", "rests",
                              "sleep", "sleeps", "perch", "perches", "dangle", "dangles", "wait", "waits", "loom",
                              "looms", "lean", "leans", "float", "floats"})
+
+
+def _roughly_a_number_of_things(said: list[str], i: int) -> bool:
+    """Whether 'like' at said[i] hedges a number of things ('like 2 cones', 'next to like 3 books'),
+    not compares ('shaped like 2 hearts') or hedges an age or a measure ('like 5 yrs old')."""
+    if i + 2 >= len(said) or _number(said[i + 1]) in (None, 1) or i > 0 and said[i - 1] in _LIKENED:
+        return False
+    noun = singular(said[i + 2])[0]
+    return lexicon.category(noun) is not None or is_concrete(noun) or said[i + 2] in lexicon.COLOURS or (
+        lexicon.is_adjective(said[i + 2]))
 
 
 def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
@@ -356,6 +373,8 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
                 i + length + 1 < len(words) and (_number(words[i + length + 1]) is not None
                                                  or words[i + length + 1] in ("a", "an"))):
             length += 1  # "actually, make it just one big amplifier": the same, said plainly
+        if pattern.value == "roughly" and not _roughly_a_number_of_things(words, i):
+            continue  # "a cloud like a sheep", "shaped like 2 hearts": compared; "both like 5 yrs old": an age
         if pattern.kind == "CORRECT" and pattern.value == "recount" and (
                 i + length >= len(words) or _number(words[i + length]) is None):
             continue  # "make it look moody": no count said again
@@ -409,6 +428,8 @@ def match_count(words: list[str], i: int) -> tuple[int, int, bool] | None:
             continue  # "Couple of lemons …" as typed, but "the couple of the year" is two people
         if tuple(words[i:i + len(phrase)]) == phrase and (best is None or len(phrase) > best[0]):
             best = (len(phrase), count, pair)
+    if best is None and words[i:i + 2] == ["a", "couple"] and _plural_things_after_couple(words, i + 2):
+        best = (2, 2, False)  # "a couple cows behind him", as typed: two of them, never two people
     if best is None and words[i] == "a" and i + 3 < len(words) and words[i + 1] in _GROUP_SIZES and (
             words[i + 3] == "of"):
         found = match_count([*words[:i + 1], *words[i + 2:]], i)  # "a small crowd of citizens": a crowd of them
@@ -420,6 +441,20 @@ def match_count(words: list[str], i: int) -> tuple[int, int, bool] | None:
         if found is not None and found[0] == 3:
             best = (2, found[1], found[2])
     return best
+
+
+def _plural_things_after_couple(said: list[str], k: int) -> bool:
+    """Whether said[k] is a plural of things or animals said straight after 'a couple' ('a couple
+    cows', 'a couple books'), not its verb ('a couple dances', 'a couple drinks coffee')."""
+    if k >= len(said):
+        return False
+    noun, plural = singular(said[k])
+    plural = plural or inflected_plural(noun) == noun  # ("a couple sheep")
+    if not plural or not (lexicon.category(noun) not in (None, priors.PERSON) or is_concrete(noun)):
+        return False
+    after = said[k + 1] if k + 1 < len(said) else ""
+    return not (after in lexicon.DETERMINERS or after in lexicon.POSSESSIVES or lexicon.is_known_noun(after)
+                or words.can_be(after, "NOUN") and not after.endswith("ing") and after not in lexicon.PREPOSITIONS)
 
 
 _GROUP_SIZES = frozenset({"small", "big", "large", "huge", "little", "tiny", "whole", "long", "noisy", "cheering",
@@ -653,6 +688,9 @@ def verb_for(word: str, text: str) -> lexicon.Verb:
     return lexicon.Verb(form, relation="next to", transitive=True)
 
 
+# Words after "leave the owl out" that end the clause as a mark would ("leave the owl out actually").
+_AFTER_LEFT_OUT = frozenset("of please pls plz too and but then instead actually lol ok okay though tho now again "
+                            "altogether entirely completely thanks thx".split())
 # Words of size, age and shape that writers of other languages put after the noun ("a woman young").
 _SAID_AFTER = frozenset("young old little small big large huge giant tiny round square tall fat thin long new "
                         "enormous".split())
@@ -890,7 +928,7 @@ class Chunker:
             if not self.tokens[k].is_word:
                 return None
             if self.words[k] in ("out", "off") and (k + 1 >= len(self.words) or not self.tokens[k + 1].is_word
-                                                   or self.words[k + 1] in ("of", "please", "pls", "too", "and", "but", "then", "instead")):
+                                                   or self.words[k + 1] in _AFTER_LEFT_OUT):
                 return k
         return None
 
@@ -1470,6 +1508,9 @@ class Chunker:
             pair = f"{words[j - 1]} {word}" if j > first else ""
             named_with = pair in lexicon.COMPOUND_NOUNS or pair in priors.MULTIWORD_NOUNS  # "a watering can"
             ahead = f"{word} {words[j + 1]}" if j + 1 < len(words) else ""
+            if j > first and word in ("only", "too", "total", "tops", "max") and (
+                    j + 1 >= len(words) or not self.tokens[j + 1].is_word):
+                break  # "2 sheep only.": said of the count, no word of the thing
             if j > first and (word in lexicon.COLOURS or word in _SAID_AFTER) and (
                     self._said_after_its_noun(np, first, j, j + 1)):
                 seen.add(word)

@@ -33,6 +33,26 @@ class Corrections:
         self.last, self.owner, self.group, self.last_role = same[0], same[0], [same[0]], "subject"
         return True
 
+    def _count_said_again(self, np: NounPhrase) -> bool:
+        """'… and a couple cows behind him. 2 cows only', '… a cat asleep at her feet. only 1 cat ok': a
+        sentence that says nothing but how many of a thing named before there are counts them anew."""
+        at = next((k for k, chunk in enumerate(self.chunks) if chunk.np is np), 0)
+        if np.noun is None or np.count is None or np.vague or at == 0:
+            return False
+        before = at - 1
+        while before >= 0 and self.chunks[before].kind == "FILLER":
+            before -= 1  # ("only", "just", "exactly")
+        if before >= 0 and self.chunks[before].kind != "SENT":
+            return False
+        for chunk in self.chunks[at + 1:]:
+            if chunk.kind == "SENT":
+                break
+            if chunk.kind not in ("FILLER", "COMMA", "OTHER"):
+                return False
+        if not any(m.noun == np.noun and m.count > 0 and m.parent is None for m in self.out.mentions):
+            return False
+        return self._corrected(np)
+
     def _said_again_closer(self, np: NounPhrase) -> bool:
         """'change the cat to a fox, a little red fox': the one just named, said again after a comma
         with more words, describes it."""

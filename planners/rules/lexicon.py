@@ -412,7 +412,7 @@ MEMBER_ORDINALS = _words("first second third fourth fifth sixth next last middle
 PRONOUNS = _words("it them him her they he she one ones itself themselves himself herself ourselves yourselves yourself myself")
 COPULAS = _words("is are was were be being been am 's")
 # Chat words people type anywhere ("anime style pls:", "a cat lol"): no part of any phrase.
-CHAT = _words("pls plz lol lmao tbh thx ty idk omg haha ngl rn lowkey highkey fr imo imho btw tho fyi irl smh jk af")
+CHAT = _words("pls plz lol lmao tbh thx ty idk omg haha ngl rn lowkey highkey fr imo imho btw tho fyi irl smh jk af ok okay")
 FILLER = _words("there here very quite really rather just also too all only even kinda sorta") | CHAT
 
 # Singular nouns that end in s: not plurals to be stripped.

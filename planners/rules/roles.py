@@ -228,6 +228,17 @@ _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seve
 _CONTAINERS = frozenset({"bowl", "basket", "box", "crate", "jar", "vase", "cup", "mug", "bucket", "pot", "bag",
                          "glass", "bottle", "cage", "aquarium", "tank", "drawer", "suitcase", "cart", "wheelbarrow",
                          "bin", "barrel", "nest", "pan", "carton", "tub"})
+# What plants stand in, whatever their height ("a vase with sunflowers", "a pot with an olive tree").
+_PLANTED_IN = frozenset({"vase", "pot", "planter", "flowerpot", "urn", "bucket", "jar"})
+
+
+def _container(noun: str) -> bool:
+    """Whether a thing holds others inside it: 'a bowl', 'a wooden crate', 'a fishbowl', 'a birdcage'."""
+    last = noun.rsplit(" ", 1)[-1]
+    return last in _CONTAINERS or last in _PLANTED_IN or any(
+        last.endswith(kind) and len(last) > len(kind) + 2 for kind in ("bowl", "cage", "basket", "box", "jar", "tank"))
+
+
 _PERCHES = frozenset({"fence", "branch", "roof", "balcony", "ledge", "wall", "windowsill", "rock", "log", "stump",
                       "tree stump", "bench", "porch", "railing", "pier", "boat", "tractor", "horse"})
 _GENDERED = {"she": "woman", "he": "man", "her": "woman", "him": "man"}  # ("him in a rust apron, her in …")
@@ -279,7 +290,8 @@ class NounPhrases:
             becomes, self.correcting = self.correcting == "becomes", False
             if becomes and self._becomes(np) or not becomes and self._corrected(np):
                 return
-        if self._named_again_alone(np) or self._said_again_closer(np) or self._colour_of_all(np) or (
+        if self._named_again_alone(np) or self._count_said_again(np) or self._said_again_closer(np) or (
+                self._colour_of_all(np)) or (
                 self._they_are_twins(np)):
             return
         if not np.headless and (self._tagged_look(np, kind) or self._tagged_place(np, link)):
@@ -1335,7 +1347,8 @@ class NounPhrases:
         no = negation.end - 1
         if self.tokens[no].low != "no" or any(t.low in ("other", "more", "else", "extra") for t in np.modifiers):
             return False
-        opens = no == 0 or self.tokens[no - 1].low in (",", ".", ";", ":", "!", "so", "but", "then", "actually")
+        opens = no == 0 or self.tokens[no - 1].low in (",", ".", ";", ":", "!", "so", "but", "then", "actually", "hmm",
+                                                         "hm", "oh", "wait", "ok", "okay", "nah", "um", "uh")
         plural = np.plural and self.tokens[np.end - 1].low != np.noun  # ("no reindeer": one, or many)
         return opens and any(m.noun == np.noun and m.count > (1 if plural else 0) for m in self.out.mentions)
 
@@ -2499,6 +2512,9 @@ class NounPhrases:
                 # "with a dog at her feet", "with a mug beside the keyboard", "with a red convertible parked
                 # behind him": placed by what follows
                 self.continuing = ("WITH", link[1])
+                if self._contents_then_holders_place(mention, held, nxt):
+                    self.out.relations.append(Relation(held, "inside", owner))
+                    self.last, self.continuing = owner, None  # "a vase with sunflowers on a table": the vase is on it
                 return
             if after_verb and mention.actions:
                 # "playing with a ball": the verb keeps its own words
@@ -2517,12 +2533,25 @@ class NounPhrases:
                         self.out.mentions[person].actions.append(f"holding {article(noun)} {noun}")
             elif loose or mention.noun in _SURFACES and prior.category in (priors.FOOD, priors.OBJECT, priors.PLANT):
                 self.out.relations.append(Relation(held, "on", owner))  # "a plate with a slice of pizza"
-            elif (not is_list or link[2] != "COMMA") and mention.noun.rsplit(" ", 1)[-1] in _CONTAINERS and (
-                    prior.height < priors.prior_for(mention.noun).height * 1.5):
-                self.out.relations.append(Relation(held, "inside", owner))  # "a bowl with four eggs"
+            elif (not is_list or link[2] != "COMMA") and _container(mention.noun) and (
+                    prior.height < priors.prior_for(mention.noun).height * 1.5
+                    or mention.noun.rsplit(" ", 1)[-1] in _PLANTED_IN and category not in (priors.PERSON, priors.ANIMAL)):
+                self.out.relations.append(Relation(held, "inside", owner))  # "a bowl with four eggs", "a vase w sunflowers"
             else:
                 self.out.relations.append(Relation(owner, "next to", held))
         self.continuing = ("WITH", link[1])
+
+    def _contents_then_holders_place(self, holder: Mention, held: int, nxt: Chunk) -> bool:
+        """'a vase with sunflowers on a table', 'a bowl w strawberries in the middle': after what a
+        container holds, a place that is not inside it is the container's own."""
+        said = self.tokens[nxt.start].low
+        after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        if after is not None and after.np is not None and after.np.pronoun is not None:
+            return False  # "a bowl of soup with a spoon next to it": placed against the holder
+        return not holder.is_person and holder.category != priors.ANIMAL and _container(holder.noun) and (
+            nxt.kind == "ZONE" or nxt.kind == "REL" and said not in ("in", "inside", "into", "within", "filling")) and (
+            self.out.mentions[held].category not in (priors.PERSON, priors.ANIMAL) or _container(holder.noun) and (
+                holder.noun.endswith(("bowl", "tank", "cage"))))
 
     def _right_after_each(self, both_too: bool = False) -> bool:
         """Whether the phrase before this one's link is "each" ("…, each with a glass", "each on its own plinth")."""
@@ -2555,7 +2584,7 @@ class NounPhrases:
         if self.last is None:
             return False
         holder = self.out.mentions[self.last].noun.rsplit(" ", 1)[-1]
-        return (holder in _CONTAINERS or holder in _SURFACES) and self._held_by_the_last(np, "of")
+        return (_container(holder) or holder in _SURFACES) and self._held_by_the_last(np, "of")
 
     def _held_by_the_last(self, np: NounPhrase, word: str) -> bool:
         """The things named as what the thing just named holds, as things of their own, in it (a
@@ -2568,7 +2597,7 @@ class NounPhrases:
             self._attach(self.out.mentions[holder], word, np)  # "a bowl of lemons" is still said so
         group, owner = self.group, self.owner
         things = self._new_mention(np, role="object")
-        inside = self.out.mentions[holder].noun.rsplit(" ", 1)[-1] in _CONTAINERS
+        inside = _container(self.out.mentions[holder].noun)
         self.out.relations.append(Relation(things, "inside" if inside else "on", holder))
         self.group, self.owner, self.last = group, owner, holder  # "… next to a gate", "… on a table": the holder is
         return True
