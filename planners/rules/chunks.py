@@ -201,7 +201,8 @@ _phrase("FILLER", "me", "for me|us", "me", "us")  # "generate for me a cozy scen
 _phrase("FILLER", "not", "not far|too|very|only|just|quite|yet|even|exactly|much|always")
 _phrase("NEG_PEOPLE", "people", "nobody", "no one", "no-one", "noone", "no person|persons|people|humans")
 _phrase("WEAR", "wearing", "wearing", "wears", "wear", "wore", "worn", "has|have|had on", "dressed in|as", "dressed up in|as", "clad in",
-        "clothed in", "sporting", "donning", "outfitted in")
+        "clothed in", "sporting", "donning", "outfitted in", "styled in", "dressed head to toe in",
+        "dressed head-to-toe in", "dressed from head to toe in", "decked|kitted|turned out in")
 _phrase("WITH", "with", "with", "has|have|having got?", "featuring", "equipped with")
 _phrase("DETAIL", "about", "about")  # "a book about space": what it is about, in its caption
 _phrase("DETAIL", "made of", "made of|from", "made out of", "carved from|out of", "built of|from")
@@ -691,6 +692,10 @@ def verb_for(word: str, text: str) -> lexicon.Verb:
 # Words after "leave the owl out" that end the clause as a mark would ("leave the owl out actually").
 _AFTER_LEFT_OUT = frozenset("of please pls plz too and but then instead actually lol ok okay though tho now again "
                             "altogether entirely completely thanks thx".split())
+# Verbs of choosing ("opts for", "goes for") and of showing off ("pairs", "rocks") a garment: worn.
+_CHOOSING = frozenset("opts opt opting opted goes go going went".split())
+_SHOWING_OFF = frozenset("pairs pairing paired teams teaming teamed rocks rocking rocked layers layering "
+                         "layered".split())
 # Words of size, age and shape that writers of other languages put after the noun ("a woman young").
 _SAID_AFTER = frozenset("young old little small big large huge giant tiny round square tall fat thin long new "
                         "enormous".split())
@@ -783,7 +788,8 @@ class Chunker:
                 i += 1
                 continue
             if i < self.verbish_end and self.tokens[i].is_word and match_phrase(self.words, i) is None and (
-                    match_count(self.words, i) is None):  # ("Put half a dozen eggs …": a count, not a verb)
+                    match_count(self.words, i) is None) and not self._garment_chosen(i):
+                # ("Put half a dozen eggs …": a count, not a verb; "… her goes for a paisley shirt": worn)
                 chunks.append(self._generic_verb(i))
                 i += 1
                 continue
@@ -817,7 +823,7 @@ class Chunker:
             single = self._word_read_alone(i)
             if single is not None:
                 chunks.append(single)
-                i += 1
+                i = single.end
                 continue
             side = self._side_of_a_named_thing(i)
             if side is not None:
@@ -863,6 +869,26 @@ class Chunker:
                     i = end
         return chunks
 
+    def _garment_chosen(self, i: int) -> int:
+        """'opts for a mustard cardigan', 'goes for a paisley shirt', 'pairs a leopard skirt with …',
+        'rocks a denim jacket': a verb of choosing or showing off, then a garment before the clause
+        ends, says it is worn; how many words the verb takes (0 when it is none)."""
+        word = self.words[i]
+        if word in _CHOOSING:
+            length = 2 if self.words[i + 1:i + 2] == ["for"] else 0
+        else:
+            length = 1 if word in _SHOWING_OFF else 0
+        before = self.words[i - 1] if i > 0 else ""
+        if not length or before in lexicon.DETERMINERS and (before != "her" or word not in _CHOOSING) or (
+                _number(before) is not None):
+            return 0  # ("her pairs of boots", "two rocks": things; but "… opposite her goes for a shirt")
+        for k in range(i + length, min(len(self.words), i + length + 6)):
+            if not self.tokens[k].is_word or self.words[k] in ("with", "and"):
+                break
+            if lexicon.is_garment(singular(self.words[k])[0]):
+                return length
+        return 0
+
     def _word_read_alone(self, i: int) -> Chunk | None:
         """A word that makes a chunk of its own by what stands around it, else None."""
         word, n = self.words[i], len(self.words)
@@ -870,6 +896,9 @@ class Chunker:
                 self.words[i + 1] in lexicon.DETERMINERS or self.words[i + 1] in lexicon.COLOURS) and (
                 self.words[i - 1] not in lexicon.DETERMINERS):
             return Chunk("WEAR", i, i + 1, "wearing")  # "she sports a black beanie": worn (not "a sports car")
+        chosen = self._garment_chosen(i)
+        if chosen:
+            return Chunk("WEAR", i, i + chosen, "chosen")  # "her companion opts for a mohair cardigan": worn
         if word == "as" and 0 < i and i + 2 < n and self.words[i + 1] in ("a", "an") and self._costumed(i - 1):
             return Chunk("WEAR", i, i + 1, "wearing")  # "the oldest as a witch": dressed as one
         if word == "to" and i > 0 and i + 2 < n and self._infinitive_at(i + 1):

@@ -158,7 +158,7 @@ HAIRCUTS = frozenset({"buzz cut", "crew cut", "pixie cut", "bowl cut", "mullet c
 PARTS = PARTS | HAIRCUTS
 # Parts only creatures have: on anything else the word names a thing ("a stall with a scale").
 CREATURE_PARTS = _words("scales scale fins fin claws claw horns horn antlers tusks beak paws paw feathers "
-                        "whiskers fur shell shells carapace")  # "a snail with a striped shell"
+                        "whiskers fur shell shells carapace flipper flippers")  # "a snail with a striped shell"
 # Hair done up, only on people and animals: on a thing the word names a thing ("a tray with six buns on it").
 HAIRDOS = _words("bun buns ponytail ponytails braid braids curls pigtails dreadlocks afro mohawk undercut "
                  "pompadour quiff topknot cornrows updo chignon")

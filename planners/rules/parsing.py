@@ -201,6 +201,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         self.worked_at = -1                     # the chunk naming where an activity's stuff lies ("in a pan")
         self.named_member = False               # "Miso is a fat tabby": the next thing is a named one
         self.one_each: list[tuple[int, list[int]]] = []  # a held thing, and the others who hold one like it
+        self.outfit_first: list[tuple[str, str]] | None = None  # "Dressed in a red coat, a girl …": what she wears
         self._new_clause()
 
     def _new_clause(self) -> None:
@@ -267,6 +268,12 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         self._close_negation()
         self._close_announcements()
         self._hand_out_one_each()
+        if self.outfit_first:  # "A girl walks her dog. Dressed in a red coat.": the one named last wears it
+            alive = [i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].count > 0
+                     and self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL)]
+            wearer = next((i for i in alive if self.out.mentions[i].is_person), alive[0] if alive else None)
+            if wearer is not None:
+                self._dress_in_outfit_first(self.out.mentions[wearer])
         for axis, reverse in self.sentence_orders:
             if len(self.sentence_subjects) > 1:
                 self.out.orders.append((axis, reverse, list(self.sentence_subjects)))
@@ -904,9 +911,21 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
     def _on_wear(self, chunk: Chunk) -> None:
         self._close_negation()
         text = self._text(chunk.start, chunk.end)
+        opening = all(c.kind == "FILLER" for c in self.chunks[:self.index]) or any(
+            self.chunks[k].kind == "SENT" and all(c.kind == "FILLER" for c in self.chunks[k + 1:self.index])
+            for k in range(self.index))
+        if opening and chunk.value != "as":
+            self.outfit_first = []  # "Styled in head-to-toe denim, a young woman walks …": hers, said first
         worn_as = {"wears", "wear", "wore", "sports", "sported", "sport", "dons", "donned", "don"}
-        self.link = ("WEAR", "wearing" if text.lower() in worn_as else "dressed as" if text.lower() == "as" else text)
+        worn = text.lower() in worn_as or chunk.value == "chosen"  # ("opts for a cardigan", "pairs a skirt with …")
+        self.link = ("WEAR", "wearing" if worn else "dressed as" if text.lower() == "as" else text)
         self.last_wear = self.link
+
+    def _dress_in_outfit_first(self, wearer) -> None:
+        outfit, self.outfit_first = self.outfit_first or [], None
+        if outfit:
+            said = [piece for _, piece in outfit]
+            wearer.add_detail(outfit[0][0], ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else said[0])
 
     def _on_with(self, chunk: Chunk) -> None:
         self._close_negation()

@@ -271,6 +271,10 @@ class NounPhrases:
         kind = link[0] if link else None
         if kind != "NEG":
             self._close_negation()
+        if kind == "WEAR" and self.outfit_first is not None:
+            self.outfit_first.append((link[1].lower(), self._words_of(np)))  # worn by whoever the sentence names next
+            self.continuing = ("WEAR", link[1])  # ("… in a red coat and a hat")
+            return
         if self.correcting in ("select", "replace") and self._worn_anew(np):
             self.correcting = False
             return
@@ -526,7 +530,8 @@ class NounPhrases:
         if np.det not in ("his", "her", "their", "its", None) and not (worn and np.det in ("a", "an")):
             return False
         nxt = self._next()
-        placed = nxt is not None and nxt.kind in ("VERB", "REL", "PREP", "COMMA", "SENT", "POSE", "OTHER")
+        placed = nxt is not None and nxt.kind in ("VERB", "REL", "PREP", "COMMA", "SENT", "POSE", "OTHER") or (
+            nxt is not None and nxt.kind == "WITH" and bodily)  # ("…, their cheeks pink with cold")
         after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
         placed = placed or nxt is not None and nxt.kind == "AND" and worn and after is not None and (
             after.np is not None and after.np.noun in lexicon.CLOTHING)  # "She: a floral apron and a headscarf."
@@ -536,7 +541,8 @@ class NounPhrases:
                 return False
             if np.det == "its":
                 return not mention.is_person
-            return mention.is_person or np.det == "their" and mention.category == priors.ANIMAL
+            return mention.is_person or (np.det == "their" or counted) and mention.category == priors.ANIMAL
+            # ("a cat in a basket, one ear twitching": the cat's)
 
         candidates = [*reversed(self.sentence_subjects), *reversed(range(len(self.out.mentions)))]
         sexed = MALE if np.det == "his" else FEMALE if np.det == "her" else frozenset()
@@ -544,6 +550,9 @@ class NounPhrases:
                       and self.out.mentions[i].noun in sexed), None)  # "his hand on her waist": the man's
         if owner is None:
             owner = next((i for i in candidates if i < len(self.out.mentions) and fits(i)), None)
+        if owner is None and bodily and np.det in ("his", "her"):
+            owner = next((i for i in candidates if i < len(self.out.mentions) and self.out.mentions[i].count > 0
+                          and self.out.mentions[i].category == priors.ANIMAL), None)  # "a walrus …, his flippers folded"
         if not placed or owner is None or np.det is None and not (np.plural and bodily or counted):
             return False  # (a garment tagged bare, "…, red jerseys, …", is dressed as tags are)
         if not bodily and self._put_down_apart(np.end):
@@ -1392,6 +1401,13 @@ class NounPhrases:
         self.link = link
         self._on_np(Chunk("NP", np.start, np.end, np=np))
 
+    def _someone_unnamed(self, np: NounPhrase) -> bool:
+        """'She wears a yellow raincoat …' as the whole prompt's first words: someone nobody named, who is
+        dressed or posed, is drawn as a woman (or a man)."""
+        nxt = self._next()
+        return np.pronoun in ("she", "he") and self.index == 0 and not self.out.mentions and nxt is not None and (
+            nxt.kind in ("WEAR", "POSE"))
+
     def _pronoun(self, np: NounPhrase, link) -> None:
         if np.pronoun == "each other":
             return
@@ -1402,6 +1418,11 @@ class NounPhrases:
         referent = self._referent(np.pronoun)
         if referent is None:
             referent = self._possessor_in_person(np)
+        if referent is None and self._someone_unnamed(np):
+            np.noun = _GENDERED[np.pronoun]  # "She pairs a yellow raincoat with red wellies": a woman
+            self._new_mention(np, role="subject")
+            self.owner, self.group, self.sentence_subjects = self.last, [self.last], [*self.sentence_subjects, self.last]
+            return
         if referent is None:
             return
         kind = link[0] if link else None
@@ -3540,6 +3561,8 @@ class NounPhrases:
             mention.add_detail(*detail)
         if self.pending_zone is not None:
             mention.zone, self.pending_zone = self.pending_zone, None
+        if self.outfit_first and category in (priors.PERSON, priors.ANIMAL):
+            self._dress_in_outfit_first(mention)  # "Dressed in a red coat, a girl walks her dog"
         self.out.mentions.append(mention)
         index = len(self.out.mentions) - 1
         if np.grouped:
