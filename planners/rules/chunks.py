@@ -1341,6 +1341,8 @@ class Chunker:
         described = len(after_head) == 1 and not made and (after_colour and not worn or looks_after)
         if head_end > head_start and after_colour and not described:
             head_start = head_end = j  # "in sage green", "in champagne satin": a colour and a stuff, worn
+            if worn:
+                np.noun, np.plural = None, False  # ("in forest green": no forest)
         np.modifiers = [self.tokens[k] for k in body if k < head_start]
         np.head = [self.tokens[k] for k in range(head_start, head_end)] if head_end > head_start else []
         np.end = head_end if head_end > head_start else j
@@ -1763,6 +1765,8 @@ class Chunker:
             return True  # "a clear, colourful picture of …", "a gentle, nostalgic picture": how the picture looks
         if seen.count == 1 and j >= 2 and self.words[j - 2] == "of":
             return False  # "a bale of cardboard, blue bins": the stuff ends the phrase
+        if after in ("one", "another") or after in lexicon.NUMBER_WORDS or after.isdigit():
+            return False  # "one ice white, one jet black": the next member, the next count
         if seen.count == 1 and lexicon.category(singular(self.words[j - 1])[0]) in (priors.PERSON, priors.ANIMAL):
             return False  # "holding the baby, dim amber glow": someone, then the look
         return (seen.count > 0 and seen.only_adjectives and bool(after) and after not in _NP_STOP and not doing
@@ -2106,6 +2110,11 @@ class Chunker:
                 words[k] in lexicon.COLOURS or words[k] in lexicon.COLOUR_SHADES or lexicon.is_adjective(words[k])
                 for k in body[1:]):
             return last + 1, last + 1  # "one is black, the other ginger": the other one, said to be ginger
+        if last == first + 1 and np.count == 1 and words[np.start] == "one" and words[last] in lexicon.BASIC_COLOURS and (
+                np.start > 0 and words[np.start - 1] in (",", "-", "\u2013", "\u2014", ";", "and")) and (
+                lexicon.category(singular(words[first])[0]) not in (priors.PERSON, priors.ANIMAL)) and (
+                end >= len(words) or not self._noun_follows(end)):
+            return last + 1, last + 1  # "one cherry red, one jet black": a colour of one of them, shaded
         recoloured = last > first and words[last] in lexicon.COLOURS and lexicon.is_known_noun(singular(words[last - 1])[0]) and (
             set(words[max(0, np.start - 2):np.start]) & {"make", "paint", "turn", "color", "colour", "dye"})
         if recoloured:

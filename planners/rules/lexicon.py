@@ -62,8 +62,11 @@ COLOURS = _words(
     "ruby sapphire jade aqua azure cobalt mauve plum rust ochre mustard salmon fuchsia chestnut "
     "blond blonde ginger auburn brunette platinum reddish bluish greenish yellowish pinkish "
     "purplish brownish greyish grayish orangish rainbow multicolored multicoloured colorful colourful "
-    "dapple dappled"  # a horse's coat: "a dappled grey mare"
+    "dapple dappled "  # a horse's coat: "a dappled grey mare"
+    "sage blush taupe periwinkle cerulean vermilion chartreuse ecru russet sepia umber sienna oxblood"
 )
+# The plain colours, which a word before them may shade ("cherry red", "jet black", "butter yellow").
+BASIC_COLOURS = _words("red orange yellow green blue purple pink brown black white grey gray gold silver")
 COLOUR_SHADES = _words("light dark pale bright deep pastel neon vivid hot baby royal sky navy dusty")
 MATERIALS = _words(
     "soy beeswax wooden wood metal metallic steel iron glass plastic leather silk cotton wool woolen woollen "
@@ -219,7 +222,7 @@ WEARABLE_OBJECTS = frozenset({"eye patch"}) | _words("eyepatch tie backpack hand
 
 # Places and surroundings: they become the background, never instances.
 SETTINGS = _words(
-    "scene place setting background landscape dormitory dorm scenery outdoors indoors street road avenue "
+    "scene place setting background backdrop backdrops surface landscape dormitory dorm scenery outdoors indoors street road avenue "
     "ice gravel asphalt cobblestones cobbles tarmac dirt mud straw sawdust floorboards con convention expo "
     "sidewalk pavement alley lane highway crossroads intersection square plaza city town village "
     "downtown suburb neighborhood neighbourhood countryside park garden backyard yard courtyard "

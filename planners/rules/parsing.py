@@ -440,8 +440,21 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
                                   and self.out.mentions[i].noun in _STAND_IN_WORDS), None)
             if announcer is not None:
                 self.announced.append((announcer, len(self.out.mentions), "colon"))
+            elif self._surface_before_colon() is not None:
+                # "Low wooden shelf for a ceramics shop: three speckled bowls …, a pitcher …": all on it
+                self.fronted = self.fronted_list = [("on", self._surface_before_colon())]
             self.group, self.last_role = [], None
         self.link = ("COMMA", None)
+
+    def _surface_before_colon(self) -> int | None:
+        """The one thing a sentence named before its colon, when things stand on it (a shelf, a desk, a
+        tray): what the colon lists is on it."""
+        named = [i for i in range(self.sentence_start, len(self.out.mentions)) if self.out.mentions[i].count > 0
+                 and self.out.mentions[i].parent is None]
+        if len(named) != 1 or self.out.mentions[named[0]].count != 1 or self.fronted:
+            return None
+        surface = self.out.mentions[named[0]]
+        return named[0] if surface.noun.rsplit(" ", 1)[-1] in roles.SURFACES or surface.noun in roles.SURFACES else None
 
     def _close_announcements(self) -> None:
         """'Five people at a bus stop: a businessman ..., a woman ...': the plural announced a list,

@@ -81,7 +81,7 @@ _COLOUR_NOUNS = frozenset({"rose", "blush", "champagne", "sage", "wine", "oatmea
 # Parts of clothes one is said to be "in": what is worn ("in shirt sleeves", "in a lace collar").
 _GARMENT_PARTS = frozenset({"sleeve", "sleeves", "collar", "cuffs", "cuff", "hem", "lace"})
 _VIEWER = frozenset({"camera", "viewer", "lens", "spectator", "audience"})
-_SURFACES = frozenset({"table", "dining table", "desk", "counter", "shelf", "bookshelf", "plate", "tray", "bed",
+SURFACES = frozenset({"table", "dining table", "desk", "counter", "shelf", "bookshelf", "plate", "tray", "bed",
                        "couch", "sofa", "bench", "coffee table", "nightstand", "dresser", "stool", "chair",
                        "saucer", "cabinet", "piano", "car", "truck", "cake", "pizza", "rug", "carpet", "rack",
                        "platter", "mantel", "mantelpiece", "windowsill", "trolley", "stall"})
@@ -239,6 +239,8 @@ def _container(noun: str) -> bool:
         last.endswith(kind) and len(last) > len(kind) + 2 for kind in ("bowl", "cage", "basket", "box", "jar", "tank"))
 
 
+# Verbs of holding that a table or a shelf does too ("a nightstand holding a lamp"): what it holds is on it.
+_HOLDING_UP = frozenset({"holding", "carrying", "bearing", "supporting"})
 _PERCHES = frozenset({"fence", "branch", "roof", "balcony", "ledge", "wall", "windowsill", "rock", "log", "stump",
                       "tree stump", "bench", "porch", "railing", "pier", "boat", "tractor", "horse"})
 _GENDERED = {"she": "woman", "he": "man", "her": "woman", "him": "man"}  # ("him in a rust apron, her in …")
@@ -1516,6 +1518,8 @@ class NounPhrases:
         k = self.index + 1
         while k < len(self.chunks) and k <= self.index + 2 and self.chunks[k].kind in ("COMMA", "COPULA", "VERB"):
             k += 1  # "Next to him, a small girl …", "beside him is sitting a small dog", "Behind her stood a pony"
+        if k + 1 < len(self.chunks) and self.chunks[k].kind == "ORDER" and self.chunks[k + 1].kind == "COMMA":
+            k += 2  # "on it, left to right, a brass desk lamp, …"
         after = self.chunks[k] if k < len(self.chunks) else None
         opens = before is None or before.kind in ("AND", "COMMA", "SENT", "CLAUSE")
         return opens and after is not None and after.kind == "NP" and after.np is not None and not after.np.headless
@@ -1702,12 +1706,33 @@ class NounPhrases:
                 return noun
         return None
 
+    def _split_by_sides(self, np: NounPhrase) -> bool:
+        """'six chairs around the table, three on each side', 'four lamps, two at either end': how the
+        things just counted are shared out between two sides, no more of them."""
+        after = [t.low for t in self.tokens[np.end:np.end + 4]]
+        sides = after[:1] in (["on"], ["at"]) and after[1:2] in (["each"], ["either"], ["both"]) and (
+            after[2:3] in (["side"], ["end"], ["sides"], ["ends"])) or after[:2] == ["per", "side"]
+        if not sides or not np.count or np.count < 2 or self.last is None:
+            return False
+        shared = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].count == 2 * np.count
+                       and self.out.mentions[i].parent is None), None)
+        if shared is None:
+            return False
+        for k in range(self.index + 1, len(self.chunks)):
+            if self.chunks[k].kind in ("COMMA", "SENT", "AND"):
+                break
+            self.skip.add(k)
+        self.last = shared
+        return True
+
     def _members(self, np: NounPhrase, words: list[str], kind: str | None) -> bool:
         """'two cats, one black and one white', 'two women, one in a blouse', 'five teens, one of
         them in a cap', 'four kittens, two grey and two orange', 'a white one': members of the
         plural before, each described apart. True when handled."""
         first = self.tokens[np.start].low
         said = [t.low for t in self.tokens[np.start:np.end] if t.low != "one"]
+        if not words and self._split_by_sides(np):
+            return True
         if said in (["the", "former"], ["the", "latter"]) and self._former_or_latter(said[1]):
             return True
         if said in (["the", "other"], ["another"], ["the", "last"], ["the"]) or len(said) == 2 and said[0] == "the" and (
@@ -2552,7 +2577,7 @@ class NounPhrases:
                 for person in holding:
                     if not after_verb:
                         self.out.mentions[person].actions.append(f"holding {article(noun)} {noun}")
-            elif loose or mention.noun in _SURFACES and prior.category in (priors.FOOD, priors.OBJECT, priors.PLANT):
+            elif loose or mention.noun in SURFACES and prior.category in (priors.FOOD, priors.OBJECT, priors.PLANT):
                 self.out.relations.append(Relation(held, "on", owner))  # "a plate with a slice of pizza"
             elif (not is_list or link[2] != "COMMA") and _container(mention.noun) and (
                     prior.height < priors.prior_for(mention.noun).height * 1.5
@@ -2605,7 +2630,7 @@ class NounPhrases:
         if self.last is None:
             return False
         holder = self.out.mentions[self.last].noun.rsplit(" ", 1)[-1]
-        return (_container(holder) or holder in _SURFACES) and self._held_by_the_last(np, "of")
+        return (_container(holder) or holder in SURFACES) and self._held_by_the_last(np, "of")
 
     def _held_by_the_last(self, np: NounPhrase, word: str) -> bool:
         """The things named as what the thing just named holds, as things of their own, in it (a
@@ -2695,7 +2720,7 @@ class NounPhrases:
         """'a craft table with scissors and a glue stick': things on a surface, named or not."""
         noun = np.noun or ""
         last = noun.rsplit(" ", 1)[-1]
-        surface = owner.noun in _SURFACES or owner.category == priors.FURNITURE
+        surface = owner.noun in SURFACES or owner.category == priors.FURNITURE
         concrete = (words.can_be(last, "NOUN") and noun not in lexicon.ABSTRACT and noun not in lexicon.STYLE_WORDS
                     and noun not in lexicon.MASS_NOUNS and noun not in lexicon.MATERIALS and not lexicon.is_adjective(last))
         # "a stack of pancakes with strawberries and a jug of syrup": a counted thing beside a thing
@@ -3118,18 +3143,23 @@ class NounPhrases:
             for index in subjects:
                 self._extend_action(self.out.mentions[index], value, said)
             gerund = value.gerund.split()[0] if value.gerund else ""
-            seat = self.out.mentions[target].noun in _SURFACES or self.out.mentions[target].category == priors.FURNITURE
+            seat = self.out.mentions[target].noun in SURFACES or self.out.mentions[target].category == priors.FURNITURE
             if gerund in _SHARING and seat and value.relation in (None, "next to"):
                 return "on"  # "two cats sharing a sofa", "kids crowding a bench": on it
+            holders = [i for i in subjects if self.out.mentions[i].category == priors.FURNITURE
+                       or self.out.mentions[i].noun.rsplit(" ", 1)[-1] in SURFACES]  # (not "a snowman holding a broom")
+            if value.relation == "holding" and holders and len(holders) == len(subjects) and gerund in _HOLDING_UP:
+                self._relate([target], "on", holders[0])  # "a coffee table holding a bowl of lemons": on it
+                return None
             return value.relation or "next to"
         if kind == "PREP":
             # "watching from a fence", "waving from the couch": on what they are on
             target_mention = self.out.mentions[target]
-            perch = target_mention.noun in _SURFACES or target_mention.noun in _PERCHES or (
+            perch = target_mention.noun in SURFACES or target_mention.noun in _PERCHES or (
                 target_mention.category == priors.FURNITURE)
             return "on" if value == "from" and perch else "next to"
         said = self._text(self._link_start(np), np.start).lower() if np.start > 0 else ""
-        if value in ("left of", "right of") and said.startswith("on ") and " side" in said and noun in _SURFACES:
+        if value in ("left of", "right of") and said.startswith("on ") and " side" in said and noun in SURFACES:
             # "a lamp on the left side of the desk": on the desk, at its left
             for index in subjects:
                 self._set_zone(index, (value.split()[0], None))
