@@ -34,7 +34,7 @@ _POSS = "his|her|their|its|one's|the|both|your|my|our"
 
 _PHRASES: list[tuple[str, str, Any, bool]] = []
 _OF_THE_PICTURE = [["the", w] for w in ("picture", "image", "photo", "frame", "canvas", "scene", "painting", "shot",
-                                        "composition")]  # (pattern, chunk kind, value, refuse before "of")
+                                        "composition", "page")]  # (pattern, chunk kind, value, refuse before "of")
 
 
 def _phrase(kind: str, value: Any, *patterns: str, unless_of: bool = False) -> None:
@@ -247,7 +247,7 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
     ("a cluster of", 4), ("a collection of", 4), ("a fleet of", 4), ("an army of", 8), ("hundreds of", 30),
     ("thousands of", 30), ("tons of", 8), ("a series of", 4), ("a variety of", 4), ("a selection of", 4),
     ("a batch of", 5), ("rows of", 8), ("stacks of", 8), ("piles of", 8),
-    ("lines of", 8),
+    ("lines of", 8), ("a string of", 5), ("strings of", 8),
     # collectives of people and animals: "a band of four musicians" is the four musicians
     ("a band of", 4), ("a crew of", 4), ("a gang of", 4), ("a troop of", 5), ("a squad of", 5), ("a choir of", 6),
     ("a pod of", 4), ("a pride of", 4), ("a gaggle of", 5), ("a circle of", 5), ("a party of", 4),
@@ -259,7 +259,7 @@ _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of", "pair of"})
 # Quantities that count nothing, like "some": how many is the picture's to choose
 _VAGUE_PHRASES = frozenset({("a", "few"), ("quite", "a", "few"), ("a", "lot", "of"), ("lots", "of"), ("plenty", "of"),
                             ("tons", "of"), ("a", "number", "of"),
-                            ("a", "row", "of"), ("a", "line", "of"),  # how things are lined up, not how many
+                            ("a", "row", "of"), ("a", "line", "of"), ("a", "string", "of"),  # how things are lined up, not how many
                             ("rows", "of"), ("lines", "of"), ("stacks", "of"), ("piles", "of"),
                             ("a", "stack", "of"), ("a", "pile", "of"),  # ("a stack of tires": how they lie)
                             ("a", "herd", "of"), ("a", "flock", "of"), ("a", "school", "of"), ("a", "swarm", "of")})
@@ -580,6 +580,8 @@ _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lex
             | frozenset({"because", "bc", "cuz", "coz", "bcuz", "bcoz"})  # the asker's reason starts
             | frozenset({"must", "should", "shall", "might", "would", "could"})  # "the cat must be grey"
             | frozenset({"meets"})  # "Edward Hopper meets Blade Runner": two looks
+            | frozenset({"isn't", "aren't", "wasn't", "weren't", "hasn't", "haven't", "hadn't", "doesn't", "don't",
+                         "didn't", "won't", "can't", "cannot", "couldn't", "shouldn't", "wouldn't"})  # "the cat hasn't"
             | frozenset({"goodbye", "goodnight", "farewell"})  # "hugging his girlfriend goodbye": how, not a thing
             | frozenset({"i", "i'd", "i'm", "i'll", "i've", "we", "we'd", "we're", "you", "you'd", "let's",
                          "he", "she", "they", "him", "them"})
@@ -696,6 +698,9 @@ _AFTER_LEFT_OUT = frozenset("of please pls plz too and but then instead actually
 _CHOOSING = frozenset("opts opt opting opted goes go going went".split())
 _SHOWING_OFF = frozenset("pairs pairing paired teams teaming teamed rocks rocking rocked layers layering "
                          "layered".split())
+# Adverbs that open a place said first ("Out in the snowy yard", "Far below", "High above the town").
+_FRONTED_ADVERBS = frozenset({"out", "far", "high", "deep", "way", "up", "down", "back", "over", "right", "just",
+                              "somewhere", "halfway", "low", "further", "farther"})
 # Words of size, age and shape that writers of other languages put after the noun ("a woman young").
 _SAID_AFTER = frozenset("young old little small big large huge giant tiny round square tall fat thin long new "
                         "enormous".split())
@@ -820,6 +825,11 @@ class Chunker:
                 chunks.append(Chunk("OTHER", i, i + 2, "age"))  # "a girl around 10 curled up": her age, no count
                 i += 2
                 continue
+            compared = self._likened_to(i)
+            if compared > i:
+                chunks.append(Chunk("FILLER", i, compared, "likened"))  # "as proud as pirates": no pirates
+                i = compared
+                continue
             single = self._word_read_alone(i)
             if single is not None:
                 chunks.append(single)
@@ -896,6 +906,9 @@ class Chunker:
                 self.words[i + 1] in lexicon.DETERMINERS or self.words[i + 1] in lexicon.COLOURS) and (
                 self.words[i - 1] not in lexicon.DETERMINERS):
             return Chunk("WEAR", i, i + 1, "wearing")  # "she sports a black beanie": worn (not "a sports car")
+        if word in _FRONTED_ADVERBS and i + 1 < n and self.words[i + 1] in lexicon.PREPOSITIONS and (
+                i == 0 or self.words[i - 1] in SENTENCE_END or self.words[i - 1] in (",", ":", "and", "but")):
+            return Chunk("FILLER", i, i + 1, "degree")  # "Out in the grey water, …", "Far below, …": where, no thing
         chosen = self._garment_chosen(i)
         if chosen:
             return Chunk("WEAR", i, i + chosen, "chosen")  # "her companion opts for a mohair cardigan": worn
@@ -1943,6 +1956,28 @@ class Chunker:
                     before not in lexicon.ADJECTIVES and "NOUN" in words_lemmas(singular(before)[0])):
                 return k - 1
         return None
+
+    def _likened_to(self, i: int) -> int:
+        """'as proud as pirates', 'no bigger than a thimble', 'almost as tall as the shed', 'the size of a
+        bumblebee': what something is likened to is not in the picture; where the likening ends, or i."""
+        said, n = self.words, len(self.words)
+        if said[i] == "as" and i + 3 < n and said[i + 2] == "as" and self.tokens[i + 1].is_word and (
+                said[i + 1] not in ("soon", "long", "well", "far", "much", "many", "often", "quickly")) and (
+                lexicon.is_adjective(said[i + 1]) or words.can_be(said[i + 1], "ADJ") or words.can_be(said[i + 1], "ADV")):
+            start = i + 3
+        elif said[i] == "no" and i + 3 < n and said[i + 2] == "than" and said[i + 1].endswith("er") and (
+                said[i + 1] not in ("other", "longer")):
+            start = i + 3  # "no bigger than a thimble"
+        elif said[i:i + 2] == ["the", "size"] and i + 3 < n and said[i + 2] == "of" and i > 0 and (
+                said[i - 1] in lexicon.COPULAS or said[i - 1] in (",", "about", "roughly", "only")):
+            start = i + 3  # "who is the size of a bumblebee"
+        else:
+            return i
+        if start < n and said[start] in ("a", "an", "the", "his", "her", "their", "its", "my", "our") or (
+                start < n and self.tokens[start].is_word and lexicon.is_known_noun(singular(said[start])[0])):
+            phrase = self.noun_phrase(start)
+            return phrase.end if phrase is not None and phrase.noun is not None else i
+        return i
 
     def _age_said(self, i: int) -> bool:
         """'a girl around 10', 'a boy about 6': after someone, a rough number is their age."""

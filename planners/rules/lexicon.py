@@ -302,7 +302,7 @@ FRAMES = _words(
     "shot snapshot portrait close-up closeup view scene watercolor watercolour artwork "
     "poster cartoon comic still frame depiction composition selfie pic pics ad advert advertisement commercial panel "
     "screenshot screencap thumbnail film movie take cutscene episode flat-lay flatlay tableau vignette "
-    "version versions draft drafts mock-up mockup attempt attempts iteration rendition"
+    "version versions draft drafts mock-up mockup attempt attempts iteration rendition page"
 )
 # Things that show other things: what they show goes into their caption, never a box of its own.
 DEPICTIONS = _words(

@@ -59,6 +59,11 @@ _ASKING_LIKE = _FILLER_LIKE_AFTER | frozenset({"i'd", "we'd", "would", "'d", "d"
 _THE_PICTURE = frozenset({"card", "poster", "page", "cover", "flyer", "banner", "invitation", "image", "picture",
                           "print", "thumbnail", "postcard", "label", "sticker", "spread"})
 # Fixtures of a room or a house that, named with "the" and nothing else, are drawn with where things are.
+# Words that pick out the whole picture or one of a book's pages, not a thing ("the whole page").
+_WHOLE_PICTURE = frozenset({"whole", "entire", "last", "first", "next", "final", "opening", "same"})
+# Words for an animal's place in its family ("a duck, their mother"; "a mother and her cub").
+_ANIMAL_FAMILY = frozenset({"mother", "father", "mum", "mom", "dad", "mama", "papa", "parent", "baby", "cub", "pup",
+                            "calf", "foal", "chick", "kit", "joey", "son", "daughter", "brother", "sister", "twin"})
 _FIXTURES = frozenset({"windowsill", "sill", "railing", "railings", "banister", "mantel", "mantelpiece", "doorbell",
                        "doorstep", "threshold", "skirting", "armrest", "crosswalk"})
 # Words after a name that make it the picture's look: "degas inspired", "ghibli style".
@@ -324,6 +329,8 @@ class NounPhrases:
             return
         if self._excepted_members(np):
             return  # "12 cookies, all chocolate chip except for three plain ones": three of the twelve
+        if self._animal_apposition(np, kind):
+            return
         if self._apposition(np, kind) or (kind in (None, "COMMA", "AND") and self._possessed_part(np)):
             return
         after_verb = kind is None and self.index > 0 and self.chunks[self.index - 1].kind in ("VERB", "POSE")
@@ -691,6 +698,39 @@ class NounPhrases:
                     return True
         return False
 
+    def _animal_apposition(self, np: NounPhrase, kind: str | None) -> bool:
+        """'His dog, a sleepy old beagle, …': the breed of the animal just named; 'a plump white duck,
+        their mother', 'Two foxes, a mother and her cub, …': its place in the family. No new animal."""
+        if kind != "COMMA" or self.last is None or np.noun is None or np.count is not None or np.plural:
+            return False
+        named = self.out.mentions[self.last]
+        if named.category != priors.ANIMAL or self.chunks[self.index - 1].kind != "COMMA" or self.index < 2:
+            return False
+        before = self.chunks[self.index - 2]
+        if before.np is None or before.np.noun != named.noun:
+            return False  # (right after the animal's own name)
+        nxt = self._next()
+        ends = nxt is None or nxt.kind in ("COMMA", "SENT")
+        if np.noun in _ANIMAL_FAMILY and np.det in ("their", "its", "his", "her") and named.count == 1 and ends:
+            return True  # "behind a plump white duck, their mother"
+        if np.noun in _ANIMAL_FAMILY and np.det in ("a", "an") and named.count == 2 and nxt is not None and (
+                nxt.kind == "AND") and self.index + 2 < len(self.chunks):
+            other = self.chunks[self.index + 2].np
+            if other is not None and other.noun is not None and other.count is None and not other.plural and (
+                    other.noun in _ANIMAL_FAMILY or words.general_animal(other.noun) is not None):
+                self.skip.update({self.index + 1, self.index + 2})
+                return True  # "Two foxes, a mother and her cub, trot …": the two of them
+        breed = np.det in ("a", "an") and ends and named.count == 1 and self.chunks[self.index - 1].value == "," and (
+            lexicon.category(np.noun) == priors.ANIMAL or words.general_animal(np.noun) is not None) and (
+            named.noun in _GENERAL_ANIMALS and words.general_animal(np.noun) in (named.noun, None)) and (
+            before.np.det in lexicon.POSSESSIVES or before.np.det == "the") and np.noun != named.noun
+        if breed:  # "His dog, a sleepy old beagle, lies …": that dog, named by its kind as "Max, his beagle" is
+            named.noun, named.head = np.noun, np.noun
+            named.modifiers.extend(t.text for t in np.modifiers)
+            self.owner, self.group, self.last_role = self.last, [self.last], "subject"
+            return True
+        return False
+
     def _apposition(self, np: NounPhrase, kind: str | None) -> bool:
         """'my brother, a tall man in a grey suit,', 'her father, a grey-haired man in a tuxedo':
         a plain person-word right after someone named by kin or role says who that one is; what
@@ -979,9 +1019,16 @@ class NounPhrases:
         if kind == "PREP" and link[1] == "from" and np.det in ("my", "our", "his", "her", "their", "the") and (
                 (np.noun or "").rsplit(" ", 1)[-1] in lexicon.COLLECTIVES | _GROUPS_OF_PEOPLE) and not np.plural:
             return True  # "two goalies from my U14 squad", "three kids from my class": whose they are, not drawn
-        if kind == "REL" and np.det == "the" and np.noun in _THE_PICTURE and not np.modifiers and not any(
-                m.noun.rsplit(" ", 1)[-1] == np.noun for m in self.out.mentions):
-            return True  # "her three goldfish on the card", "in the middle of the poster": the picture itself
+        whole = all(t.low in _WHOLE_PICTURE for t in np.modifiers)
+        nxt = self._next()
+        if np.det == "the" and np.noun in _THE_PICTURE and whole and not any(
+                m.noun.rsplit(" ", 1)[-1] == np.noun for m in self.out.mentions) and (
+                kind in ("REL", "PREP") or kind is None and nxt is not None and nxt.kind == "COPULA"):
+            # "her three goldfish on the card", "in the middle of the poster", "halfway down the page",
+            # "The whole page is night-blue": the picture itself
+            if kind is None:
+                self.group, self.last_role = [], "style"
+            return True
         if _DECADE.fullmatch(np.noun or "") or np.noun in _DECADE_WORDS:
             return True  # "like a photo from the 80s", "1950s ad vibes": when, the picture's look
         if np.noun == "sun" and np.det is None and any(t.low in _TIMES_OF_DAY for t in np.modifiers):
