@@ -119,7 +119,8 @@ _phrase("CORRECT", "replace", "no|oh|ok|okay|hmm ,? scratch|forget that|it ,?", 
 _phrase("CORRECT", "replace", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? make|change it|that|them|those to|into?")
 _phrase("CORRECT", "replace", "no|oh ,? wait ,?", "actually ,? no ,", "i mean ,?", "sorry ,", "sorry ,? i mean|meant ,?",
         "or rather ,?", "no ,", "no ,? sorry ,? just?")  # but "actually no people": a negation
-_phrase("FILLER", "degree", "a bit|tad", "a little bit", "just a bit|tad")  # "a bit grainy": how much
+_phrase("FILLER", "degree", "a bit|tad", "a little bit", "just a bit|tad", "a tiny|wee bit")  # "a bit grainy": how much
+_phrase("FILLER", "degree before a look", "a little", "just a little", "only a little")  # "a little grainy", not "a little dog"
 _phrase("FILLER", "too", "as well")  # "a whale in there as well": also, no well
 _phrase("FILLER", "except", "except|excepting for?", "apart|aside from", "other than", "save for")  # "all … except three"
 _phrase("FILLER", "roughly", "like")  # "like 2 cones next to him", as typed: about two, nothing compared
@@ -192,6 +193,7 @@ _phrase("NEG", "no", "isn't|aren't|wasn't|doesn't|don't|didn't|not wearing|holdi
         # "… lined up, no one wearing hats": what none of them wears, not that nobody is there
         "nobody|noone|no-one wearing|wears|holding|holds|carrying|carries|has any?", "no one wearing|wears|holding|holds|carrying|carries|has any?")
 # The asker taking back a thing already named: "no wait, skip the cans", "get rid of the lamp"
+_phrase("NEG", "retract", "scratch the|those|these")  # "scratch the surfboard" ("scratch that" corrects)
 _phrase("NEG", "retract", "skip|drop|remove|ditch|lose|delete|scrap|nix|forget the|those|that|these",
         "get rid of the|those|that|these", "take out|away the|those|that|these", "leave out the|those|that|these",
         "no need for the|those|that|these")
@@ -351,6 +353,18 @@ _STANDING_VERBS = frozenset({"stand", "stands", "sit", "sits", "lie", "lies", "h
                              "looms", "lean", "leans", "float", "floats"})
 
 
+def _a_look_follows(said: list[str], k: int) -> bool:
+    """Whether said[k] is a word that only describes, with no thing after it ('a little grainy like an
+    old photo', 'a little blurry at the edges'): how much, no little thing."""
+    if k >= len(said) or not said[k].isalpha():
+        return False
+    word, after = said[k], said[k + 1] if k + 1 < len(said) else ""
+    describes = (words.can_be(word, "ADJ") or lexicon.is_adjective(word)) and not words.can_be(word, "NOUN") and (
+        lexicon.category(word) is None) and word not in lexicon.MATERIALS and word not in lexicon.COLOURS
+    return describes and not (after.isalpha() and (lexicon.is_known_noun(singular(after)[0]) or is_concrete(after)
+                                                   or words.can_be(singular(after)[0], "NOUN")))
+
+
 def _roughly_a_number_of_things(said: list[str], i: int) -> bool:
     """Whether 'like' at said[i] hedges a number of things ('like 2 cones', 'next to like 3 books'),
     not compares ('shaped like 2 hearts') or hedges an age or a measure ('like 5 yrs old')."""
@@ -374,6 +388,8 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
                 i + length + 1 < len(words) and (_number(words[i + length + 1]) is not None
                                                  or words[i + length + 1] in ("a", "an"))):
             length += 1  # "actually, make it just one big amplifier": the same, said plainly
+        if pattern.value == "degree before a look" and not _a_look_follows(words, i + length):
+            continue  # "a little girl", "a little dog": small, a thing follows
         if pattern.value == "roughly" and not _roughly_a_number_of_things(words, i):
             continue  # "a cloud like a sheep", "shaped like 2 hearts": compared; "both like 5 yrs old": an age
         if pattern.kind == "CORRECT" and pattern.value == "recount" and (
@@ -963,13 +979,15 @@ class Chunker:
     def _left_out_after(self, i: int) -> int | None:
         """'leave the dog out', 'keep the hat off': where the particle is, when 'leave' or 'keep' and a
         noun phrase are followed by 'out' or 'off' at the clause's end; else None."""
-        if i + 2 >= len(self.words) or self.words[i] not in ("leave", "keep") or self.words[i + 1] not in (
+        if self.words[i:i + 1] == ["take"] and self.words[i + 1:i + 2] in (["it"], ["him"], ["her"], ["them"]):
+            return None  # ("I had a cactus in the mockup too; take it out": said of the mockup)
+        if i + 2 >= len(self.words) or self.words[i] not in ("leave", "keep", "take") or self.words[i + 1] not in (
                 "the", "that", "those", "these", "any", "all", "my", "our", "his", "her", "their", "him", "them", "it"):
             return None  # ("leave her out", "keep my husband's hound Rufus out")
         for k in range(i + 2, min(len(self.words), i + 7)):
             if not self.tokens[k].is_word:
                 return None
-            if self.words[k] in ("out", "off") and (k + 1 >= len(self.words) or not self.tokens[k + 1].is_word
+            if self.words[k] in ("out", "off", "away") and (k + 1 >= len(self.words) or not self.tokens[k + 1].is_word
                                                    or self.words[k + 1] in _AFTER_LEFT_OUT):
                 return k
         return None

@@ -3,6 +3,8 @@ to a canoe", "no, make that a cardinal", "make the dog brown instead" (a reader 
 
 from __future__ import annotations
 
+import re
+
 from planners import priors
 from planners.rules import lexicon, words
 from planners.rules.chunks import NounPhrase
@@ -73,9 +75,12 @@ class Corrections:
         """'Hmm actually change the apple to a mug of tea': the thing named is to become the next
         one; True when it is (the next phrase makes the swap)."""
         nxt = self._next()
+        living = (priors.PERSON, priors.ANIMAL)
         becomes = nxt is not None and nxt.kind == "NP" and nxt.np is not None and nxt.np.det in ("a", "an") and (
             nxt.np.noun is not None and nxt.np.noun != np.noun and nxt.start == np.end and (
-                lexicon.category(nxt.np.noun) == lexicon.category(np.noun or "")))  # "make the vampire a werewolf"
+                lexicon.category(nxt.np.noun) == lexicon.category(np.noun or "") or (
+                    lexicon.category(nxt.np.noun) not in living and lexicon.category(np.noun or "") not in living)))
+        # ("make the vampire a werewolf", "make the lollipop a red balloon")
         if np.det != "the" or np.noun is None or nxt is None or not becomes and (nxt.kind not in ("PREP", "REL") or (
                 self.tokens[nxt.start].low not in ("to", "into", "for", "with"))):
             return False
@@ -110,6 +115,9 @@ class Corrections:
         self.out.relations[:] = [Relation(new if r.subject == old else r.subject, r.kind,
                                           new if r.object == old else r.object, r.third, r.words)
                                  for r in self.out.relations]
+        was, now = self.out.mentions[old].noun, self._words_of(np)
+        for mention in self.out.mentions:  # "a girl clutching a lollipop … make the lollipop a red balloon"
+            mention.actions = [re.sub(rf"\b(?:an? |the ){re.escape(was)}\b", now, action) for action in mention.actions]
 
     def _recoloured(self, np: NounPhrase) -> bool:
         """'actually make the dog brown instead', 'make his suit charcoal grey', 'make the horse
