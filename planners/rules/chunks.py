@@ -153,8 +153,10 @@ _phrase("REL", "under", "in|under the shade|shadow of")
 _phrase("REL", "around", "around", "all around", "surrounding", "encircling", "circling")
 _phrase("REL", "between", "between", "in between", "in-between")
 
-_phrase("ORDER", ("x", False), "from? left to right", "left-to-right", "from? left-to-right")
-_phrase("ORDER", ("x", True), "from? right to left", "right-to-left")
+_phrase("ORDER", ("x", False), "working|going|moving|reading? from? left to right", "left-to-right",
+        "from? left-to-right")
+_phrase("ORDER", ("x", True), "working|going|moving|reading? from? right to left", "right-to-left")
+_phrase("FILLER", "start", "start|begin|starting|beginning with")  # "Start with a tall ribbed vase at the far left"
 _phrase("ORDER", ("y", False), "from? top to bottom", "top-to-bottom")
 _phrase("ORDER", ("y", True), "from? bottom to top", "bottom-to-top")
 
@@ -388,6 +390,8 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
                 i + length + 1 < len(words) and (_number(words[i + length + 1]) is not None
                                                  or words[i + length + 1] in ("a", "an"))):
             length += 1  # "actually, make it just one big amplifier": the same, said plainly
+        if pattern.value == "start" and i > 0 and words[i - 1] not in SENTENCE_END and words[i - 1] not in (",", ":"):
+            continue  # "a girl starting with a painting": what she does
         if pattern.value == "degree before a look" and not _a_look_follows(words, i + length):
             continue  # "a little girl", "a little dog": small, a thing follows
         if pattern.value == "roughly" and not _roughly_a_number_of_things(words, i):
@@ -2163,6 +2167,11 @@ class Chunker:
                 words[k] in lexicon.COLOURS or words[k] in lexicon.COLOUR_SHADES or lexicon.is_adjective(words[k])
                 for k in body[1:]):
             return last + 1, last + 1  # "one is black, the other ginger": the other one, said to be ginger
+        if first == last and np.count == 1 and words[np.start] == "one" and words[last] in lexicon.COLOURS and (
+                lexicon.category(words[last]) is None) and (
+                np.start > 0 and words[np.start - 1] in (",", "-", "\u2013", "\u2014", ";", "and")) and (
+                end >= len(words) or not self._noun_follows(end)):
+            return last + 1, last + 1  # "one black and one tan": a colour of one of them, not a suntan
         if last == first + 1 and np.count == 1 and words[np.start] == "one" and words[last] in lexicon.BASIC_COLOURS and (
                 np.start > 0 and words[np.start - 1] in (",", "-", "\u2013", "\u2014", ";", "and")) and (
                 lexicon.category(singular(words[first])[0]) not in (priors.PERSON, priors.ANIMAL)) and (

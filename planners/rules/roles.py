@@ -309,7 +309,7 @@ class NounPhrases:
             return
         if (kind in (None, "COMMA", "AND") or link and link[-1] == "COMMA") and self._everyone(np):
             return  # "mom, dad and the kids, everyone in red pajamas": all of them
-        if self._no_instance(np, link) or self._colour_worn(np, link):
+        if self._no_instance(np, link) or self._colour_worn(np, link) or self._made_in(np, link):
             return
         if kind is None and self.last_wear is not None and self._after_pronoun(np) or (
                 kind == "COMMA" and self.last_wear is not None and self._gapped_after_comma(np)):
@@ -996,6 +996,25 @@ class NounPhrases:
                 priors.PERSON, priors.ANIMAL):
             return False  # ("the stegosaurus on the right in rusty orange": its colour)
         self._attach(self.out.mentions[wearer], self._link_text(np), np)
+        return True
+
+    def _made_in(self, np: NounPhrase, link) -> bool:
+        """'three small vases in smoked glass', 'a lamp in brushed brass', 'a chair in walnut': right after
+        a thing, 'in' and a bare stuff or colour say what it is made of, or its colour. True when handled."""
+        if link is None or link[0] != "REL" or link[1] != "inside" or np.det is not None or np.count is not None or (
+                np.plural or np.noun is None or self.index < 2 or self.last is None):
+            return False
+        said = self.tokens[self.chunks[self.index - 1].start].low
+        before = self.chunks[self.index - 2]
+        thing = self.out.mentions[self.last]
+        if said != "in" or before.kind != "NP" or before.np is None or before.np.noun != thing.noun or (
+                thing.is_person or thing.category == priors.ANIMAL):
+            return False
+        last = np.noun.rsplit(" ", 1)[-1]
+        if last not in lexicon.MATERIALS and last not in lexicon.WOODS and last not in lexicon.COLOURS or (
+                lexicon.is_setting(last)):
+            return False  # (but "a ship in ice": where it is)
+        thing.add_detail("in", self._words_of(np), np.noun)
         return True
 
     def _no_instance(self, np: NounPhrase, link) -> bool:
