@@ -1507,6 +1507,11 @@ class Chunker:
                 j += length
                 continue
             number = _number(words[j])
+            if number is not None and np.det in ("a", "an") and number > 1 and j + 1 < n and (
+                    singular(words[j + 1])[1] and lexicon.is_known_noun(singular(words[j + 1])[0])):
+                np.count, np.det = number, None  # "there is a three deers": the count, an article too many
+                j += 1
+                continue
             if number is not None and np.det in lexicon.ARTICLES and words[j] not in ("hundred", "thousand", "dozen"):
                 break  # "a 3 legged stool", "a two-headed dragon": a modifier, not a count
             if number is not None and words[j + 1:j + 2] in (["year"], ["years"], ["month"], ["months"], ["week"], [
@@ -2141,7 +2146,9 @@ class Chunker:
         after the noun it is said of, as many writers put it; never a kind of thing ('a fox terrier'),
         a shade ('cherry red', 'navy blue') or a word before a noun ('a dog orange collar')."""
         said, noun = self.words[last], singular(self.words[last - 1])[0] if last > first else ""
-        if not noun or np.det is None and np.count is None or self.words[last - 1] in lexicon.COLOURS or (
+        bare_plural = singular(self.words[last - 1])[1] and lexicon.category(noun) in (priors.PERSON, priors.ANIMAL) and (
+            end < len(self.words) and self.tokens[end].is_word)  # "little frogs green around him" (not "…, cats black")
+        if not noun or np.det is None and np.count is None and not bare_plural or self.words[last - 1] in lexicon.COLOURS or (
                 noun in lexicon.COLOUR_SHADES or not lexicon.is_known_noun(noun)):
             return False
         if said not in lexicon.COLOURS and said not in _SAID_AFTER:

@@ -72,7 +72,8 @@ _STYLE_MARKS = frozenset({"inspired", "style", "styled", "esque", "vibes", "vibe
 _BUILDINGS = frozenset({"church", "chapel", "temple", "cathedral", "mosque", "pagoda", "shrine"})
 _DEGREE_WORDS = frozenset({"very", "so", "too", "quite", "really", "rather", "extremely", "super", "incredibly"})
 _INDEFINITE_PRONOUNS = frozenset({"someone", "somebody", "anyone", "anybody", "everyone", "everybody", "no-one",
-                                  "something", "anything", "everything", "thing", "things", "stuff"})
+                                  "something", "anything", "everything", "thing", "things", "stuff",
+                                  "others", "rest"})  # "…, others are black and white": the rest of them
 # Furniture that "the top shelf" or "the bottom drawer" said later belongs to.
 _HOLDERS_OF = {"shelf": frozenset({"bookcase", "bookshelf", "shelving", "cabinet", "cupboard", "dresser", "hutch",
                                    "fridge", "refrigerator", "trolley", "cart", "sideboard", "wardrobe", "unit"}),
@@ -1054,6 +1055,9 @@ class NounPhrases:
             return True  # "afternoon sun through the blinds", "late afternoon sun": the light, not a sun to draw
         if _NTH.fullmatch(np.noun or "") or (np.noun or "").isdigit():
             return True  # "for his 60th", "our 40th": an occasion; "a photo from 1987": a year
+        if np.noun == "other" and np.det is None and np.count is None and self.tokens[np.start].low == "others" and (
+                np.end - np.start == 1):
+            return True  # "one penguin is grey, others are black and white": the rest of them
         if np.noun in _INDEFINITE_PRONOUNS and (not np.modifiers or np.noun in ("thing", "things", "stuff")) and (
                 kind != "NEG" or not np.modifiers):
             return True  # "waiting for someone to buy them", "the whole thing": nobody in particular
@@ -3418,7 +3422,10 @@ class NounPhrases:
         """The mention a noun phrase stands for: an earlier one ('the cat'), or a new one."""
         colours_only = all(t.text.islower() and (t.low in lexicon.COLOURS or t.low in lexicon.COLOUR_SHADES)
                            for t in np.modifiers)  # (but "Baby Bear" is a name)
-        if np.det is None and np.count is None and not np.plural and colours_only and np.noun is not None:
+        said_before = np.det is None and np.count is None and not np.plural and np.noun is not None and any(
+            m.noun == np.noun and m.count == 1 and {t.low for t in np.modifiers} <= {w.lower() for w in m.modifiers}
+            for m in self.out.mentions)  # "… a old lady. Old lady is smiling": the same lady, its article dropped
+        if np.det is None and np.count is None and not np.plural and (colours_only or said_before) and np.noun is not None:
             # "mug left of laptop, laptop left of succulent": a bare name said again is the same thing
             # ("one wolf. wolf grey, pigs pink": the same wolf, coloured)
             said = {t.low for t in np.modifiers}
@@ -3427,8 +3434,8 @@ class NounPhrases:
                 if self.out.mentions[index].noun == np.noun and had and said and not said & had:
                     break  # "white cat, black cat, grey cat": another of the kind, in another colour
                 if self.out.mentions[index].noun == np.noun and self.out.mentions[index].count == 1:
-                    self.out.mentions[index].modifiers.extend(
-                        t.text for t in np.modifiers if t.text not in self.out.mentions[index].modifiers)
+                    had = {m.lower() for m in self.out.mentions[index].modifiers}
+                    self.out.mentions[index].modifiers.extend(t.text for t in np.modifiers if t.low not in had)
                     self._touch(index, role)
                     return index
         member = self._ordinal_member(np)
