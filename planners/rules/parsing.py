@@ -443,8 +443,26 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             elif self._surface_before_colon() is not None:
                 # "Low wooden shelf for a ceramics shop: three speckled bowls …, a pitcher …": all on it
                 self.fronted = self.fronted_list = [("on", self._surface_before_colon())]
+            elif self._outfit_after_colon() is not None:
+                # "The woman on the left: ribbed cream knit dress, slouchy suede boots, a thin gold cuff."
+                self.owner = self._outfit_after_colon()
+                self.continuing = ("WEAR", "in")
+                return_link = ("COMMA", None)
+                self.group, self.last_role, self.link = [self.owner], "subject", return_link
+                return
             self.group, self.last_role = [], None
         self.link = ("COMMA", None)
+
+    def _outfit_after_colon(self) -> int | None:
+        """The one person a sentence named before its colon, when a garment follows it: what is listed
+        is what they wear."""
+        named = [i for i in range(self.sentence_start, len(self.out.mentions)) if self.out.mentions[i].count > 0
+                 and self.out.mentions[i].parent is None]
+        nxt = self._next()
+        if len(named) != 1 or not self.out.mentions[named[0]].is_person or self.out.mentions[named[0]].count != 1:
+            return None
+        garment = nxt is not None and nxt.np is not None and lexicon.is_garment(nxt.np.noun)
+        return named[0] if garment else None
 
     def _surface_before_colon(self) -> int | None:
         """The one thing a sentence named before its colon, when things stand on it (a shelf, a desk, a

@@ -279,6 +279,8 @@ class NounPhrases:
         kind = link[0] if link else None
         if kind != "NEG":
             self._close_negation()
+        if self._colour_of_something(np):
+            return
         if kind == "WEAR" and self.outfit_first is not None:
             self.outfit_first.append((link[1].lower(), self._words_of(np)))  # worn by whoever the sentence names next
             self.continuing = ("WEAR", link[1])  # ("… in a red coat and a hat")
@@ -698,6 +700,20 @@ class NounPhrases:
                     self.sentence_subjects.append(index)
                     return True
         return False
+
+    def _colour_of_something(self, np: NounPhrase) -> bool:
+        """'a cardigan the colour of moss', 'a trench coat the colour of tobacco': right after a thing or
+        a garment, its colour likened to something, which is not drawn. True when handled."""
+        i = self.index
+        if np.noun not in ("colour", "color", "shade", "hue") or np.det != "the" or i == 0 or self.last is None or (
+                i + 2 >= len(self.chunks)) or self.chunks[i - 1].kind != "NP" or self.chunks[i + 1].kind != "OF":
+            return False
+        likened = self.chunks[i + 2]
+        if likened.kind != "NP" or likened.np is None:
+            return False
+        self.out.mentions[self.last].add_detail("", self._text(np.start, likened.end))
+        self.skip.update({i + 1, i + 2})
+        return True
 
     def _animal_apposition(self, np: NounPhrase, kind: str | None) -> bool:
         """'His dog, a sleepy old beagle, …': the breed of the animal just named; 'a plump white duck,
