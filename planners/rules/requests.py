@@ -584,7 +584,8 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
 
 
 # What a refusal points back with ("… but please don't draw them", "neither of them should be in it").
-_POINTING_BACK = frozenset({"them", "him", "her", "it", "they", "he", "she", "those", "that", "both"})
+_POINTING_BACK = frozenset({"them", "him", "her", "it", "they", "he", "she", "those", "that", "both", "anyone",
+                            "anybody", "everyone"})  # ("… are in the original but don't draw anyone else")
 _REFUSING_VERBS = frozenset({"draw", "put", "include", "add", "show", "paint", "want", "need", "bother", "have"})
 _TAKING_AWAY = frozenset({"leave", "skip", "omit", "exclude", "drop", "ditch", "lose", "cut"})
 _NOT_AUX = frozenset({"don't", "dont", "do", "not", "never", "shouldn't", "doesn't", "aren't", "isn't", "won't",
@@ -647,6 +648,13 @@ def _refuses_by_pointing(clause: list[str]) -> bool:
                 r"are not|is not) needed|(?:should|must) (?:all )?be left out)", said):
         return True
     return False
+
+
+def _takes_back(said: list[str]) -> bool:
+    """Whether a sentence opens by taking back a thing named before ('Actually, scratch the girl, …')."""
+    k = _skip(said, 0, len(said), _OPENERS | _CHANGING_MIND - {"scratch", "that"} | _PLEASE | {","})
+    return k + 1 < len(said) and said[k] in ("scratch", "skip", "lose", "ditch", "drop", "remove") and (
+        said[k + 1] in ("the", "those", "these"))
 
 
 def _a_or_a_count(word: str) -> bool:
@@ -724,8 +732,8 @@ def _story_after_the_scene(words: list[str], start: int, end: int) -> bool:
     passed_on = (said[0] in _PRONOUNS_FOR_SOMEONE and said[1:2] and said[1] in _SAYS or said[0] in _YOU) and (
         not _scene_after(said, 0))  # "He says hi!", "you're the best" (but "he says hello to a dog" names a dog)
     if not (set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"}) or passed_on) or (
-            set(said) & {"no", "without", "not"}):
-        return False
+            set(said) & {"no", "without", "not"}) or _takes_back(said):
+        return False  # ("Actually, scratch the girl, I'd rather it was just the ladder.": a change)
     if not passed_on and not _has_a_verb(said) and said[0] not in lexicon.PREPOSITIONS:
         return False  # "my puppy asleep in the hammock.": what to draw, told without a verb (not "for my son")
     placing = _places_something(said, there_alone=False)  # ("used to play chess there": no place said)
