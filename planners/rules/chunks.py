@@ -104,6 +104,7 @@ _phrase("CORRECT", "recount", "actually|oh|ok|okay|hmm|wait|no ,? wait|actually|
 _phrase("CORRECT", "select", "actually|oh|ok|okay|hmm|wait|no ,? no|wait? ,? maybe|perhaps? make|change|turn|swap|switch|replace")
 # "… Change the kayaks to a single canoe.", "make the vampire a werewolf": said at a sentence's start
 _phrase("CORRECT", "select", "change|swap|switch|replace|make|turn")
+_phrase("CORRECT", "select", "oh|ok|okay|also ,? and|also change|swap|switch|replace|make|turn")  # "Oh, and change the kit …"
 _phrase("CORRECT", "recount", "no actually|wait")  # "five candlesticks … no actually seven candlesticks"
 _phrase("CORRECT", "recount", "wait|hmm|oh ,? no ,?")  # "like 3 kids around it ❄️ wait no only 2 kids"
 _phrase("CORRECT", "recount", "ok|okay|alright|fine ,?")  # "a couple of sailboats, like 2 or 3? ok 3."

@@ -84,6 +84,13 @@ class Corrections:
         if np.det != "the" or np.noun is None or nxt is None or not becomes and (nxt.kind not in ("PREP", "REL") or (
                 self.tokens[nxt.start].low not in ("to", "into", "for", "with"))):
             return False
+        colour = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        if not becomes and self.tokens[nxt.start].low in ("to", "into") and colour is not None and (
+                colour.kind in ("NP", "VERB")) and self._recolour_named(
+                    np.noun, [t.low for t in self.tokens[colour.start:colour.end]]):
+            self.skip.update({self.index + 1, self.index + 2})
+            self.correcting = False
+            return True  # "change the kit to orange": the kit she wears, orange now
         old = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun == np.noun
                     and self.out.mentions[i].count > 0), None)
         if old is None:  # "a scruffy goldendoodle … make the dog an old english sheepdog": the dog named more precisely
@@ -130,17 +137,22 @@ class Corrections:
         at = next((k for k in range(1, len(said) - len(name) + 1) if said[k:k + len(name)] == name
                    or [singular(w)[0] for w in said[k:k + len(name)]] == name), None)
         new = said[at + len(name):] if at is not None else []
+        return self._recolour_named(np.noun, new)
+
+    def _recolour_named(self, noun: str, new: list[str]) -> bool:
+        """The thing or garment named `noun` takes the colours `new` in place of its old ones."""
         if not new or not all(w in lexicon.COLOURS or w in lexicon.COLOUR_SHADES or w in lexicon.MATERIALS
                               or w in lexicon.PATTERNS for w in new):
             return False
+        np_noun = noun
         old = lexicon.COLOURS | lexicon.COLOUR_SHADES | (lexicon.MATERIALS if any(w in lexicon.MATERIALS for w in new)
                                                        else frozenset())
         for mention in reversed(self.out.mentions):
-            if mention.noun == np.noun:
+            if mention.noun == np_noun:
                 mention.modifiers = [*new, *(m for m in mention.modifiers if m.lower() not in old)]
                 return True
             for k, noun in enumerate(mention.detail_nouns):
-                if noun == np.noun or noun and noun.endswith(np.noun) and np.noun in lexicon.CLOTHING:
+                if noun == np_noun or noun and noun.endswith(np_noun) and np_noun in lexicon.CLOTHING:
                     # "make his suit charcoal grey": the suit he wears; "make the dress pink" after a sundress
                     link, words_said = mention.details[k]
                     kept = [w for w in words_said.split() if w.lower() not in old and w.lower() not in ("a", "an")]
@@ -178,6 +190,8 @@ class Corrections:
         if not same and np.noun is not None and self.last is not None and not np.count:
             # "two hobbits—sorry, halflings—": the last thing named, called otherwise
             last = self.out.mentions[self.last]
+            if last.is_person and lexicon.is_garment(np.noun):
+                return False  # "… change the raincoat to yellow": no person becomes a raincoat
             kinds = {last.category, lexicon.category(np.noun)}
             if (len(kinds) == 1 or None in kinds) and (last.count > 1) == np.plural:
                 kept = [m for m in last.modifiers if m.lower() in lexicon.COLOURS | lexicon.COLOUR_SHADES | lexicon.MATERIALS

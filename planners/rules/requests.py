@@ -99,7 +99,9 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
     scene_seen = False  # whether a sentence before this one named something to draw
     for start, end in _sentences(words):
         refused = _story_then_refused(words, start, end) if scene_seen else None
-        if refused is not None:
+        if _earlier_try(words, start, end):
+            spans.append((start, end))  # "Your first attempt somehow had two balls bouncing around."
+        elif refused is not None:
             spans.append((start, refused))  # "Dad was on the shore making coffee; please don't put him in."
         elif _preamble_sentence(words, start, end) or _story_sentence(words, start, end) or (
                 scene_seen and _story_after_the_scene(words, start, end)):
@@ -648,6 +650,37 @@ def _refuses_by_pointing(clause: list[str]) -> bool:
                 r"are not|is not) needed|(?:should|must) (?:all )?be left out)", said):
         return True
     return False
+
+
+# Words for an earlier try at the picture ("your first attempt", "the last version", "the draft").
+_TRY_WORDS = frozenset("attempt attempts version versions try tries draft drafts render renders generation "
+                       "generations result results output outputs iteration iterations mockup go".split())
+_EARLIER = frozenset("first last previous earlier second third old original other latest".split())
+
+
+def _earlier_try(words: list[str], start: int, end: int) -> bool:
+    """'Your first attempt somehow had two balls bouncing around.', 'In your last version the kids were
+    standing on the water.', 'Last time the fox came out looking menacing.', 'The previous version gave
+    the swimmer her head on backwards.': a sentence told of an earlier try at the picture names nothing
+    to draw."""
+    k = _skip(words, start, end, _OPENERS | _CHANGING_MIND - {"scratch", "that"} | {",", "in", "on", "with", "like"})
+    said = words[k:min(end, k + 4)]
+    if said[:2] in (["last", "time"], ["the", "last"] if said[2:3] == ["time"] else ["-"], ["previous", "time"]):
+        told = True  # "Last time the fox came out …"
+    else:
+        det = said[0] if said and said[0] in ("your", "the", "that", "my", "our") else None
+        rest = said[1:] if det else said
+        earlier = bool(rest) and rest[0] in _EARLIER
+        head = rest[1] if earlier and len(rest) > 1 else rest[0] if rest else ""
+        told = head in _TRY_WORDS and (earlier or det in ("your", "the", "that")) or (
+            earlier and det is not None and head in ("one", "image", "picture", "pic", "image", "poster", "flyer"))
+        after = k + (1 if det else 0) + (1 if earlier else 0) + 1
+        told = told and after < end and words[after].isalpha() and words[after] not in lexicon.CHAT
+        # (but "ok last try lol, a grumpy old wizard …": the try asked for now)
+    if not told:
+        return False
+    return any(w in ("had", "was", "were", "gave", "came", "made", "put", "showed", "looked", "added", "turned", "got")
+               or "VBD" in word_table.verb_tags(w) and w.endswith("ed") for w in words[k:end])
 
 
 def _takes_back(said: list[str]) -> bool:
