@@ -191,6 +191,9 @@ _phrase("NEG", "no", "isn't|aren't|wasn't|doesn't|don't|didn't|not wearing|holdi
         "avoid|avoiding", "please avoid", "not", "nothing", "exclude|excluding|omit|omitting any?", "leave out any?",
         "without the", "minus the", "no more", "there should be|must be no",
         f"please? don't|dont|never {_SHOWN} any?", f"please? do not {_SHOWN} any?",
+        f"please? don't|dont|never {_SHOWN} any|either|none of the|my|our|your|his|her|their|those|these",
+        f"please? do not {_SHOWN} any|either of the|my|our|your|his|her|their|those|these",  # "don't draw any of my pupils"
+        "none|neither of the|my|our|your|his|her|their|those|these",  # "None of the students should appear"
         "i|we don't|dont want any?", "i|we do not want any?",
         "don't|dont|never give anyone|anybody|them|him|her any?", "do not give anyone|anybody|them|him|her any?",
         # "… lined up, no one wearing hats": what none of them wears, not that nobody is there
@@ -391,6 +394,9 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
                 i + length + 1 < len(words) and (_number(words[i + length + 1]) is not None
                                                  or words[i + length + 1] in ("a", "an"))):
             length += 1  # "actually, make it just one big amplifier": the same, said plainly
+        if pattern.kind == "NEG" and words[i] in ("none", "neither") and not set(words[i + length:i + length + 5]) & {
+                "should", "must", "can", "could", "will", "may", "need", "needs", "shall"}:
+            continue  # "None of the students should appear" leaves them out; "none of the kids is wearing a hat" does not
         if pattern.value == "start" and i > 0 and words[i - 1] not in SENTENCE_END and words[i - 1] not in (",", ":"):
             continue  # "a girl starting with a painting": what she does
         if pattern.value == "degree before a look" and not _a_look_follows(words, i + length):

@@ -1616,11 +1616,13 @@ class NounPhrases:
         house or day it is is in the picture."""
         if np.pronoun not in ("he", "she") or self.out.mentions and any(m.is_person for m in self.out.mentions):
             return None
-        for token in reversed(self.tokens[:np.start]):
+        for k in reversed(range(np.start)):
+            token = self.tokens[k]
             base = singular(token.low[:-2])[0] if token.low.endswith("'s") and token.low[:-2].isalpha() else None
             if base is not None and lexicon.category(base) == priors.PERSON:
                 owner = _owner_token(token)
-                return self._new_mention(NounPhrase(token.start, token.end, head=[owner], noun=base), role="subject")
+                # (token indices, as every noun phrase has: "St. Bride's" once crashed on its offsets)
+                return self._new_mention(NounPhrase(k, k + 1, head=[owner], noun=base), role="subject")
         return None
 
     def _referent(self, pronoun: str = "it") -> int | None:
