@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -108,7 +109,7 @@ def deig_process(*args: str, out_dir: Path, stdin: str | None = None, env: dict[
     stderr = open(out_dir / "stderr.txt", "wb")  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "deigcli", *map(str, args)], stdin=subprocess.PIPE,
                             stdout=stdout, stderr=stderr, env={**os.environ, **(env or {})}, cwd=REPO,
-                            preexec_fn=(lambda: os.nice(niceness)) if niceness else None)
+                            preexec_fn=lambda: _as_from_a_terminal(niceness))
     if stdout_room is not None:
         proc.unread_stdout = reading
     stdout.close()
@@ -117,6 +118,15 @@ def deig_process(*args: str, out_dir: Path, stdin: str | None = None, env: dict[
         proc.stdin.write(stdin.encode("utf-8"))
     proc.stdin.close()
     return proc
+
+
+def _as_from_a_terminal(niceness: int) -> None:
+    """In the child before it starts: Ctrl-C acts as it does for a command typed at a terminal, even
+    where the test runs as a background job of a shell, whose children inherit SIGINT ignored (then
+    Python installs no KeyboardInterrupt handler and the batch would run on to its end)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if niceness:
+        os.nice(niceness)
 
 
 def _pipe_with_room(room: int):
