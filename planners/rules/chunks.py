@@ -2148,6 +2148,14 @@ class Chunker:
             return False
         return bool(set(self.words[end:end + 8]) & {"he", "she", "his", "her", "him", "hes", "shes", "he's", "she's"})
 
+    def _member_in_a_list(self, np: NounPhrase, end: int) -> bool:
+        """Whether a phrase opened by 'one' goes on a list of members ('…, one black and one tan'), with
+        no thing after it."""
+        words = self.words
+        return np.count == 1 and words[np.start] == "one" and np.start > 0 and (
+            words[np.start - 1] in (",", "-", "\u2013", "\u2014", ";", "and")) and (
+            end >= len(words) or not self._noun_follows(end))
+
     def _said_after_its_noun(self, np: NounPhrase, first: int, last: int, end: int) -> bool:
         """'a cat orange', 'the woman young', 'a clock round': a colour, or a word of size, age or shape,
         after the noun it is said of, as many writers put it; never a kind of thing ('a fox terrier'),
@@ -2181,16 +2189,13 @@ class Chunker:
                 words[k] in lexicon.COLOURS or words[k] in lexicon.COLOUR_SHADES or lexicon.is_adjective(words[k])
                 for k in body[1:]):
             return last + 1, last + 1  # "one is black, the other ginger": the other one, said to be ginger
-        if first == last and np.count == 1 and words[np.start] == "one" and words[last] in lexicon.COLOURS and (
-                lexicon.category(words[last]) is None) and (
-                np.start > 0 and words[np.start - 1] in (",", "-", "\u2013", "\u2014", ";", "and")) and (
-                end >= len(words) or not self._noun_follows(end)):
-            return last + 1, last + 1  # "one black and one tan": a colour of one of them, not a suntan
-        if last == first + 1 and np.count == 1 and words[np.start] == "one" and words[last] in lexicon.BASIC_COLOURS and (
-                np.start > 0 and words[np.start - 1] in (",", "-", "\u2013", "\u2014", ";", "and")) and (
-                lexicon.category(singular(words[first])[0]) not in (priors.PERSON, priors.ANIMAL)) and (
-                end >= len(words) or not self._noun_follows(end)):
-            return last + 1, last + 1  # "one cherry red, one jet black": a colour of one of them, shaded
+        if self._member_in_a_list(np, end) and (
+                first == last and words[last] in lexicon.COLOURS and lexicon.category(words[last]) is None
+                or last == first + 1 and words[last] in lexicon.BASIC_COLOURS
+                and lexicon.category(singular(words[first])[0]) not in (priors.PERSON, priors.ANIMAL)):
+            # "one black and one tan": a colour of one of them, not a suntan; "one cherry red, one jet
+            # black": a colour of one of them, shaded
+            return last + 1, last + 1
         recoloured = last > first and words[last] in lexicon.COLOURS and lexicon.is_known_noun(singular(words[last - 1])[0]) and (
             set(words[max(0, np.start - 2):np.start]) & {"make", "paint", "turn", "color", "colour", "dye"})
         if recoloured:

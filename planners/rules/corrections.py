@@ -144,15 +144,14 @@ class Corrections:
         if not new or not all(w in lexicon.COLOURS or w in lexicon.COLOUR_SHADES or w in lexicon.MATERIALS
                               or w in lexicon.PATTERNS for w in new):
             return False
-        np_noun = noun
         old = lexicon.COLOURS | lexicon.COLOUR_SHADES | (lexicon.MATERIALS if any(w in lexicon.MATERIALS for w in new)
                                                        else frozenset())
         for mention in reversed(self.out.mentions):
-            if mention.noun == np_noun:
+            if mention.noun == noun:
                 mention.modifiers = [*new, *(m for m in mention.modifiers if m.lower() not in old)]
                 return True
-            for k, noun in enumerate(mention.detail_nouns):
-                if noun == np_noun or noun and noun.endswith(np_noun) and np_noun in lexicon.CLOTHING:
+            for k, worn in enumerate(mention.detail_nouns):
+                if worn == noun or worn and worn.endswith(noun) and noun in lexicon.CLOTHING:
                     # "make his suit charcoal grey": the suit he wears; "make the dress pink" after a sundress
                     link, words_said = mention.details[k]
                     kept = [w for w in words_said.split() if w.lower() not in old and w.lower() not in ("a", "an")]

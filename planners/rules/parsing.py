@@ -438,26 +438,30 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
                 # "Only one person in the picture: an old fisherman": a plain word for whoever is named next
                 announcer = next((i for i in reversed(self.group) if self.out.mentions[i].count == 1
                                   and self.out.mentions[i].noun in _STAND_IN_WORDS), None)
+            surface = self._surface_before_colon() if announcer is None else None
+            wearer = self._outfit_after_colon() if announcer is None and surface is None else None
             if announcer is not None:
                 self.announced.append((announcer, len(self.out.mentions), "colon"))
-            elif self._surface_before_colon() is not None:
+            elif surface is not None:
                 # "Low wooden shelf for a ceramics shop: three speckled bowls …, a pitcher …": all on it
-                self.fronted = self.fronted_list = [("on", self._surface_before_colon())]
-            elif self._outfit_after_colon() is not None:
+                self.fronted = self.fronted_list = [("on", surface)]
+            elif wearer is not None:
                 # "The woman on the left: ribbed cream knit dress, slouchy suede boots, a thin gold cuff."
-                self.owner = self._outfit_after_colon()
-                self.continuing = ("WEAR", "in")
-                return_link = ("COMMA", None)
-                self.group, self.last_role, self.link = [self.owner], "subject", return_link
+                self.owner, self.continuing = wearer, ("WEAR", "in")
+                self.group, self.last_role, self.link = [wearer], "subject", ("COMMA", None)
                 return
             self.group, self.last_role = [], None
         self.link = ("COMMA", None)
 
+    def _named_in_sentence(self) -> list[int]:
+        """The top-level mentions this sentence has named so far, not taken back."""
+        return [i for i in range(self.sentence_start, len(self.out.mentions)) if self.out.mentions[i].count > 0
+                and self.out.mentions[i].parent is None]
+
     def _outfit_after_colon(self) -> int | None:
         """The one person a sentence named before its colon, when a garment follows it: what is listed
         is what they wear."""
-        named = [i for i in range(self.sentence_start, len(self.out.mentions)) if self.out.mentions[i].count > 0
-                 and self.out.mentions[i].parent is None]
+        named = self._named_in_sentence()
         nxt = self._next()
         if len(named) != 1 or not self.out.mentions[named[0]].is_person or self.out.mentions[named[0]].count != 1:
             return None
@@ -467,8 +471,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
     def _surface_before_colon(self) -> int | None:
         """The one thing a sentence named before its colon, when things stand on it (a shelf, a desk, a
         tray): what the colon lists is on it."""
-        named = [i for i in range(self.sentence_start, len(self.out.mentions)) if self.out.mentions[i].count > 0
-                 and self.out.mentions[i].parent is None]
+        named = self._named_in_sentence()
         if len(named) != 1 or self.out.mentions[named[0]].count != 1 or self.fronted:
             return None
         surface = self.out.mentions[named[0]]
@@ -942,9 +945,10 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
     def _on_wear(self, chunk: Chunk) -> None:
         self._close_negation()
         text = self._text(chunk.start, chunk.end)
-        opening = all(c.kind == "FILLER" for c in self.chunks[:self.index]) or any(
-            self.chunks[k].kind == "SENT" and all(c.kind == "FILLER" for c in self.chunks[k + 1:self.index])
-            for k in range(self.index))
+        before = self.index - 1
+        while before >= 0 and self.chunks[before].kind == "FILLER":
+            before -= 1
+        opening = before < 0 or self.chunks[before].kind == "SENT"  # (only fillers since the sentence began)
         if opening and chunk.value != "as":
             self.outfit_first = []  # "Styled in head-to-toe denim, a young woman walks …": hers, said first
         worn_as = {"wears", "wear", "wore", "sports", "sported", "sport", "dons", "donned", "don"}

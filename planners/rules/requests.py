@@ -590,8 +590,6 @@ _POINTING_BACK = frozenset({"them", "him", "her", "it", "they", "he", "she", "th
                             "anybody", "everyone"})  # ("… are in the original but don't draw anyone else")
 _REFUSING_VERBS = frozenset({"draw", "put", "include", "add", "show", "paint", "want", "need", "bother", "have"})
 _TAKING_AWAY = frozenset({"leave", "skip", "omit", "exclude", "drop", "ditch", "lose", "cut"})
-_NOT_AUX = frozenset({"don't", "dont", "do", "not", "never", "shouldn't", "doesn't", "aren't", "isn't", "won't",
-                      "mustn't", "needn't"})
 # Words of the asker's story told in the past ("came along", "used to", "would be snoring").
 _STORY_TENSE = frozenset({"was", "were", "used", "would", "always", "usually", "never", "came", "had"})
 
@@ -665,7 +663,7 @@ def _earlier_try(words: list[str], start: int, end: int) -> bool:
     to draw."""
     k = _skip(words, start, end, _OPENERS | _CHANGING_MIND - {"scratch", "that"} | {",", "in", "on", "with", "like"})
     said = words[k:min(end, k + 4)]
-    if said[:2] in (["last", "time"], ["the", "last"] if said[2:3] == ["time"] else ["-"], ["previous", "time"]):
+    if said[:2] in (["last", "time"], ["previous", "time"]) or said[:3] == ["the", "last", "time"]:
         told = True  # "Last time the fox came out …"
     else:
         det = said[0] if said and said[0] in ("your", "the", "that", "my", "our") else None
@@ -673,7 +671,7 @@ def _earlier_try(words: list[str], start: int, end: int) -> bool:
         earlier = bool(rest) and rest[0] in _EARLIER
         head = rest[1] if earlier and len(rest) > 1 else rest[0] if rest else ""
         told = head in _TRY_WORDS and (earlier or det in ("your", "the", "that")) or (
-            earlier and det is not None and head in ("one", "image", "picture", "pic", "image", "poster", "flyer"))
+            earlier and det is not None and head in ("one", "image", "picture", "pic", "poster", "flyer"))
         after = k + (1 if det else 0) + (1 if earlier else 0) + 1
         told = told and after < end and words[after].isalpha() and words[after] not in lexicon.CHAT
         # (but "ok last try lol, a grumpy old wizard …": the try asked for now)
