@@ -397,6 +397,10 @@ PICTURE_PHRASES = (
     "35mm|50mm|85mm|24mm film|lens|photo|photograph|shot?", "soft|harsh|long|deep shadows",
     "pastel|muted|vibrant|warm|cool|bright|earthy|neon colors|colours|tones|palette",
     "from a|the drone|helicopter", "drone shot|view|footage|photo|angle",
+    # a film's shot sizes and moves: "Medium wide, street corner.", "Extreme close-up.", "Tracking shot"
+    "extreme|medium wide|close-up|closeup|long|shot|two-shot|full shot?", "close|tight|medium|wide two-shot",
+    "full|cowboy|long|establishing|tracking|dolly|crane|insert|reverse|master|group|close|tight|point-of-view shot",
+    "toward|towards|into|at|to the? camera|lens", "away from the? camera|lens",
     "oil|oils|acrylic|acrylics|watercolor|watercolour|gouache|ink|pastel|charcoal on canvas|paper|board|panel|linen|wood",
 )
 

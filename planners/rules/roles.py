@@ -2997,6 +2997,16 @@ class NounPhrases:
         return nxt is not None and nxt.kind == "COMMA" and after is not None and after.np is not None and (
             after.np.det in ("a", "an") and lexicon.category(after.np.noun or "") == priors.PERSON)
 
+    def _verb_in_clause_before(self) -> bool:
+        """Whether this clause has a verb before the current chunk, so that "for someone" names whom
+        the doing serves ("pouring wine into a glass for a woman"), who is there."""
+        for chunk in reversed(self.chunks[:self.index]):
+            if chunk.kind in ("COMMA", "SENT", "CLAUSE", "AND"):
+                return False
+            if chunk.kind == "VERB":
+                return True
+        return False
+
     def _people_before(self) -> bool:
         return any(m.is_person for m in self.out.mentions)
 
@@ -3038,7 +3048,8 @@ class NounPhrases:
         if kind in ("REL", "PREP") and noun in lexicon.STYLE_WORDS and np.det is None and np.count is None and (
                 not np.plural):
             return True  # "at first light", "washed in harsh yellow light": the picture's light
-        served = self.index >= 3 and self.chunks[self.index - 3].kind == "VERB"  # "pouring coffee for a trucker"
+        served = (np.det is not None or np.count is not None) and self._verb_in_clause_before()
+        # ("pouring coffee for a trucker", "scooping for a little boy"; but "holding a sign for visitors")
         if kind == "PREP" and value == "for" and lexicon.category(noun or "") == priors.PERSON and not served and (
                 not self._described_next()):
             return True  # "a bench for visitors", "a cake for the guests": whom it is for, not who is there

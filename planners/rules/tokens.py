@@ -287,6 +287,11 @@ def _one_picture_word(tokens: list[Token], text: str) -> list[Token]:
             out.append(Token(text[start:end], "close-up", start, end))
             k += 2
             continue
+        label = _shirt_number(tokens, k, text)
+        if label is not None:
+            out.append(label)  # "a striker in yellow number 10": the number he wears, no count
+            k += sum(1 for t in tokens[k:] if t.end <= label.end)
+            continue
         if tokens[k].low == "thumbs" and k + 1 < len(tokens) and tokens[k + 1].low == "up":
             start, end = tokens[k].start, tokens[k + 1].end
             out.append(Token(text[start:end], "thumbs-up", start, end))  # "giving a thumbs up": a gesture
@@ -295,3 +300,29 @@ def _one_picture_word(tokens: list[Token], text: str) -> list[Token]:
         out.append(tokens[k])
         k += 1
     return out
+
+
+_NUMBER_WORDS = frozenset({"number", "numbers", "no", "nos", "num", "nr"})
+
+
+def _shirt_number(tokens: list[Token], k: int, text: str) -> Token | None:
+    """'number 10', 'no. 7', '#23', 'numbers 5 and 6': a number worn or written, one word that counts
+    nothing, kept in its wearer's caption."""
+    low = tokens[k].low
+    if low.isdigit() and tokens[k].start > 0 and text[tokens[k].start - 1] == "#":
+        return Token(text[tokens[k].start - 1:tokens[k].end], f"number-{low}", tokens[k].start - 1, tokens[k].end)
+    if low not in _NUMBER_WORDS or k + 1 >= len(tokens):
+        return None
+    j = k + 1
+    if low in ("no", "nos", "nr") and tokens[j].low == "." and j + 1 < len(tokens):
+        j += 1  # "No. 7"
+    if not tokens[j].low.isdigit():
+        return None
+    if low in ("no", "nos") and tokens[j - 1].low != ".":
+        return None  # "no 3 dogs" refuses them
+    end = j
+    if low in ("numbers", "nos") and end + 2 < len(tokens) and tokens[end + 1].low in ("and", "&") and (
+            tokens[end + 2].low.isdigit()):
+        end += 2  # "numbers 5 and 6"
+    parts = ["number", *(t.low for t in tokens[j:end + 1])]
+    return Token(text[tokens[k].start:tokens[end].end], "-".join(parts), tokens[k].start, tokens[end].end)
