@@ -610,6 +610,8 @@ def _story_then_refused(words: list[str], start: int, end: int) -> int | None:
         refusing = words[_skip(words, end + 1, after, _PLEASE | _OPENERS):after]
         if _refuses_by_pointing(refusing):  # "…; please don't put him in"
             told, stop, refusal = told + [";"] + refusing, after, len(told) + 1
+    if refusal is not None and _only_a_subject(told[:refusal]):
+        return stop  # "Our grandchildren must not be drawn.", "The congregation should not be shown, please."
     if refusal is None or not _names_someone(told[:refusal]):
         return None
     past = any(w in _STORY_TENSE or "VBD" in word_table.verb_tags(w) and w.endswith("ed") for w in told[:refusal])
@@ -621,32 +623,42 @@ def _first_refusal(told: list[str]) -> int | None:
     boy'), after a mark or 'but'/'so'; None when there is none."""
     for k in range(1, len(told)):
         if told[k - 1] not in (",", ";", "but", "so", "-", "\u2013", "\u2014") and told[k] not in (
-                "should", "shouldn't", "aren't", "isn't", "are", "is", "don't", "dont"):
+                "should", "shouldn't", "aren't", "isn't", "are", "is", "don't", "dont", "must", "mustn't", "need",
+                "needn't"):
             continue
         clause = told[_skip(told, k, len(told), _PLEASE | {"but", "so", ",", "and", "absolutely", "definitely",
                                                               "really", "honestly", "i", "we"}):]
-        if _refuses_by_pointing(clause):
+        if _refuses_by_pointing(clause, _named_in(told[:k])):
             return k
         if told[k - 1] == "but" and set(clause[:5]) & {"just", "only"}:
             return k
     return None
 
 
-def _refuses_by_pointing(clause: list[str]) -> bool:
+def _refuses_by_pointing(clause: list[str], named: frozenset[str] = frozenset()) -> bool:
     """'don't draw them', 'leave him out', 'skip them both', 'neither of them should be in it', 'they
-    don't need to be in it', 'should all be left out', 'aren't needed'."""
+    don't need to be in it', 'should all be left out', 'aren't needed', 'must not be drawn', 'is not to
+    be shown'; or by a name just told ('Frank has a spaniel called Barney, but please do not put Barney
+    in', '… but please leave Petal out')."""
     said = " ".join(clause[:8])
-    verbs, pointing = "|".join(_REFUSING_VERBS), "|".join(_POINTING_BACK)
-    if re.match(rf"(?:do not|don't|dont|never) (?:\w+ )?(?:{verbs}) (?:with )?(?:{pointing})\b", said):
+    verbs = "|".join(_REFUSING_VERBS)
+    pointing = "|".join([*_POINTING_BACK, *(re.escape(w) for w in named)])
+    if re.match(rf"(?:do not|don't|dont|never) (?:\w+ )?(?:{verbs}) (?:with )?(?:the |my |our |his |her |their )?"
+                rf"(?:{pointing})\b", said):
         return True
-    if clause[:1] and clause[0] in _TAKING_AWAY and clause[1:2] and clause[1] in _POINTING_BACK | {"all", "everyone"}:
+    pointed = clause[2:3] if clause[1:2] in (["the"], ["my"], ["our"], ["his"], ["her"], ["their"]) else clause[1:2]
+    if clause[:1] and clause[0] in _TAKING_AWAY and pointed and pointed[0] in _POINTING_BACK | named | {"all", "everyone"}:
         return True
+    if re.match(r"(?:should|must|need|is|are)(?:n't| not) (?:to )?(?:be (?:drawn|shown|included|painted|pictured|seen|"
+                r"visible|in (?:it|the|this))|appear)\b", said):
+        return True  # "… must not be drawn", "is not to be shown", "must not appear"
     if clause[:2] in (["neither", "of"], ["none", "of"], ["neither", "should"], ["neither", "needs"]):
         return True
-    if re.match(r"(?:(?:they|he|she|it|both) )?(?:(?:should|shouldn't|don't|doesn't|do not|does not|need|needn't)"
-                r" (?:not )?(?:need to )?(?:all )?be (?:in|left out)|(?:are|is) (?:all )?left out|(?:aren't|isn't|"
-                r"are not|is not) needed|(?:should|must) (?:all )?be left out)", said):
-        return True
+    said_out = re.match(r"(?:(?:they|he|she|it|both) )?(?:(?:should|shouldn't|don't|doesn't|do not|does not|need|"
+                        r"needn't) (?:not )?(?:need to )?(?:all )?be (?:in|left out)|(?:are|is) (?:all )?left out|"
+                        r"(?:aren't|isn't|are not|is not) needed|(?:should|must) (?:all )?be left out)", said)
+    if said_out and (re.search(r"\bnot\b|n't\b", said_out.group()) or said_out.group().endswith("left out")):
+        return True  # (but "the dog should be in the picture" wants it)
     return False
 
 
@@ -686,6 +698,20 @@ def _takes_back(said: list[str]) -> bool:
     k = _skip(said, 0, len(said), _OPENERS | _CHANGING_MIND - {"scratch", "that"} | _PLEASE | {","})
     return k + 1 < len(said) and said[k] in ("scratch", "skip", "lose", "ditch", "drop", "remove") and (
         said[k + 1] in ("the", "those", "these"))
+
+
+def _named_in(told: list[str]) -> frozenset[str]:
+    """The nouns and names of words told, that a refusal may point back with ('Barney')."""
+    return frozenset(w for w in told if w.isalpha() and w not in _FUNCTION_WORDS and w not in _FIRST_PERSON_ANY
+                     and w not in lexicon.COPULAS and not word_table.verb_tags(w) & {"VBD", "VBZ", "VBP", "VBG"})
+
+
+def _only_a_subject(told: list[str]) -> bool:
+    """Whether words are only a subject, as before 'must not be drawn' ('Our grandchildren', 'The house
+    and the other staff', 'Bernard himself and the nurses')."""
+    return bool(told) and len(told) <= 8 and not any(
+        w in (",", ";", ":") or w in lexicon.COPULAS or w in _MODALS or w in _FIRST_PERSON_ANY or "'" in w[:-2]
+        or word_table.only_verb(w) for w in told)
 
 
 def _a_or_a_count(word: str) -> bool:

@@ -22,6 +22,8 @@ from planners.rules.tokens import SENTENCE_END, Token
 
 # Relations that name a direction, which a frame word turns into a zone ("on the left of the image").
 # Lights of a photographer's setup: "single window light", "a rim light" light the picture, no lamp is drawn.
+# Stuff that, worn bare after "in", is armour: "in dented silver plate", "in blackened steel", "in rags".
+_ARMOUR = frozenset({"plate", "steel", "iron", "bronze", "rags", "leathers", "mail", "scale"})
 _LIGHT_SETUPS = frozenset({"window", "rim", "key", "fill", "back", "side", "hair", "studio", "natural", "ambient",
                            "practical", "bounce", "kicker"})
 _DIRECTIONS = {"left of": ("left", None), "right of": ("right", None), "above": (None, "top"),
@@ -1003,13 +1005,15 @@ class NounPhrases:
         return link
 
     def _colour_worn(self, np: NounPhrase, link) -> bool:
-        """'a woman in orange', 'dressed in olive': a colour that is also a thing, worn. True when handled."""
+        """'a woman in orange', 'dressed in olive': a colour that is also a thing, worn; and so is armour
+        said by its stuff ('a cleric in dented silver plate', 'a knight in blackened steel'). True when handled."""
         worn = link is not None and (link[0] == "WEAR" or link[0] == "REL" and link[1] == "inside")
+        armour = np.noun in _ARMOUR and self.tokens[np.end - 1].low == np.noun
         shade = all(words.can_be(t.low, "ADJ") and not words.is_concrete(t.low) for t in np.modifiers)  # "rusty orange"
-        if not worn or np.det is not None or np.count is not None or np.plural or not shade:
+        if not worn or np.det is not None or np.count is not None or np.plural and not armour or not (shade or armour):
             return False
         wearer = self._wearer()
-        if np.noun not in lexicon.COLOURS or wearer is None or self.out.mentions[wearer].category not in (
+        if np.noun not in lexicon.COLOURS and not armour or wearer is None or self.out.mentions[wearer].category not in (
                 priors.PERSON, priors.ANIMAL):
             return False  # ("the stegosaurus on the right in rusty orange": its colour)
         self._attach(self.out.mentions[wearer], self._link_text(np), np)
