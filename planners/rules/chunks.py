@@ -1651,6 +1651,9 @@ class Chunker:
                 seen.add(word)
                 j += 1  # "twin babies": the two babies, never "babying"
                 continue
+            if j > first and self._pose_after_a_colour_or_count(j):
+                self.verb_at = j
+                break
             if j > first and (self._participle_describes(seen, j) or self._gerund_names_kind(seen, j)):
                 seen.add(word)
                 j += 1
@@ -1818,6 +1821,24 @@ class Chunker:
             return False  # "holding the baby, dim amber glow": someone, then the look
         return (seen.count > 0 and seen.only_adjectives and bool(after) and after not in _NP_STOP and not doing
                 and (lexicon.is_adjective(after) or self._noun_follows(j + 2)))  # (not "one small, holding hands")
+
+    def _pose_after_a_colour_or_count(self, j: int) -> bool:
+        """'a keeper in grey lying face down', 'all three standing facing the camera': a pose's -ing
+        form right after a colour or a count of those named, or any -ing form right after a colour worn,
+        is what they do, never a thing."""
+        word, previous = self.words[j], self.words[j - 1]
+        verb = lexicon.VERBS.get(word)
+        worn_colour = previous in lexicon.COLOURS and j >= 2 and self.words[j - 2] == "in"
+        doing = worn_colour and "VBG" in words.verb_tags(word)  # "a snowboarder in orange carving down the slope"
+        if not doing and (verb is None or verb.pose is None or not word.endswith("ing")):
+            return False
+        after = singular(self.words[j + 1])[0] if j + 1 < len(self.words) else ""
+        if after and words.can_be(after, "NOUN") and not lexicon.is_bodily(after) and after not in lexicon.PARTS and (
+                after not in lexicon.PREPOSITIONS and after not in _PARTICLES) and not (
+                after.endswith("ing") and "VBG" in words.verb_tags(after)):
+            return False  # "a white standing desk", "red running shoes": a kind of thing
+        return previous in lexicon.COLOURS or _number(previous) is not None and j >= 2 and self.words[j - 2] in (
+            "all", "both", "the", "these", "those")
 
     def _verb_ends_phrase(self, np: NounPhrase, seen: _Seen, j: int) -> bool:
         """Whether words[j] is a verb after the noun phrase rather than a word inside it."""

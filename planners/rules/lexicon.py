@@ -280,7 +280,10 @@ SETTINGS = SETTINGS | frozenset(
     "city park|amusement park|theme park|race track|dance floor|watering hole|aisle|curb|kerb|gutter|"
     "roadside|riverbank|lakeside|seabed|sea floor|ocean floor|workshop|enclosure|paddock|home|hallway|"
     "karaoke night|game night|movie night|"
-    "reef|coral reef|construction site|building site|locker room|waiting room"
+    "reef|coral reef|construction site|building site|locker room|waiting room|"
+    # a game's ground and a course's parts: "on the touchline", "down the slope", "a steep cobbled climb"
+    "touchline|touchlines|sideline|sidelines|baseline|goal line|halfway line|"
+    "penalty box|penalty area|fairway|piste|slope|slopes|descent|climb|overhang|towpath|promenade|shingle|boardwalk"
     .split("|"))
 
 # The subset of SETTINGS that says when rather than where ("at dusk", "in the evening").

@@ -311,6 +311,8 @@ def _shirt_number(tokens: list[Token], k: int, text: str) -> Token | None:
     low = tokens[k].low
     if low.isdigit() and tokens[k].start > 0 and text[tokens[k].start - 1] == "#":
         return Token(text[tokens[k].start - 1:tokens[k].end], f"number-{low}", tokens[k].start - 1, tokens[k].end)
+    if low.isdigit() and _written_on(tokens, k):
+        return Token(tokens[k].text, f"number-{low}", tokens[k].start, tokens[k].end)
     if low not in _NUMBER_WORDS or k + 1 >= len(tokens):
         return None
     j = k + 1
@@ -326,3 +328,21 @@ def _shirt_number(tokens: list[Token], k: int, text: str) -> Token | None:
         end += 2  # "numbers 5 and 6"
     parts = ["number", *(t.low for t in tokens[j:end + 1])]
     return Token(text[tokens[k].start:tokens[end].end], "-".join(parts), tokens[k].start, tokens[end].end)
+
+
+_WRITTEN = frozenset({"written", "painted", "printed", "stitched", "embroidered", "inked", "scrawled", "sprayed",
+                      "stencilled", "stenciled", "emblazoned"})
+_WORN_SPOTS = frozenset({"back", "backs", "front", "chest", "arm", "shirt", "jersey", "sleeve", "bib", "helmet", "side",
+                         "tail", "hull", "door", "cap", "kit", "shorts", "vest"})
+
+
+def _written_on(tokens: list[Token], k: int) -> bool:
+    """'212 written on her arm', 'a jersey with 23 on it', 'with 7 on the back', 'the other in black with
+    71,': a number written on someone or something, no count of what follows."""
+    after = [t.low for t in tokens[k + 1:k + 4]]
+    if after[:1] and after[0] in _WRITTEN:
+        return True
+    if after[:2] == ["on", "it"] or after[:1] == ["on"] and after[1:2] and after[1] in (
+            "the", "his", "her", "their", "its", "my") and after[2:3] and after[2] in _WORN_SPOTS:
+        return True
+    return k > 0 and tokens[k - 1].low == "with" and (not after or not after[0][:1].isalnum())
