@@ -96,6 +96,17 @@ def test_prompts_that_raised_unknown_relation_at_now_plan(prompt: str) -> None:
         assert scene.instances
 
 
+@pytest.mark.parametrize("prompt", ["a cat on a mat since the dog", "two owls on a branch since my", "a fox, since it"])
+def test_a_sentence_ending_soon_after_since_plans(prompt: str) -> None:
+    """'since' and a subject with fewer than three words after it raised an IndexError (the reader
+    looked up to three words ahead for a verb)."""
+    from planners.base import Canvas
+    from planners.rules import RulesPlanner
+
+    scene = RulesPlanner().plan(prompt, canvas=Canvas(768, 512)).scene
+    assert scene.instances
+
+
 def test_a_plan_does_not_depend_on_the_process_hash_seed() -> None:
     # a generated prompt whose announced group had a tie of kinds: the members were chosen by set order,
     # so two processes with other hash seeds drew different scenes (replay must reproduce a plan)

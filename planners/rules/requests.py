@@ -339,7 +339,8 @@ def _reasons(words: list[str], start: int, end: int, spans: list[tuple[int, int]
     out = []
     for k in range(start + 1, end):
         since = words[k] == "since" and k + 2 < end and words[k + 1] in _FIRST_PERSON | _THIRD_PERSON | {
-            "the", "it", "my", "our", "his", "her", "their"} and any(_finite_at(words[k + 1:end], m) for m in range(1, 4))
+            "the", "it", "my", "our", "his", "her", "their"} and any(
+            _finite_at(words[k + 1:end], m) for m in range(1, min(4, end - k - 1)))
         # ("…, since the children will colour over a printout": why, not what; but "since 1990")
         purpose = words[k] == "so" and words[k - 1] == "," and k + 3 < end and words[k + 1] in (
             "the", "my", "our", "they", "he", "she", "it", "i", "we", "you") and any(
