@@ -142,6 +142,7 @@ CLOTHING = CLOTHING | _words("cutoffs bralette choker sherwani lehenga kurta bol
                              "trilby cloche fascinator scrunchie mitts cope surplice surplices")
 CLOTHING = CLOTHING | frozenset({"shin guards", "shin guard", "knee pads", "knee pad", "elbow pads", "elbow pad"})
 CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and not w.endswith("ss"))
+CLOTHING = CLOTHING | frozenset({"whites"})  # "a chef in whites" (and no singular: "white" is a colour)
 # Parts and features: bound to their owner's caption ("a cat with green eyes").
 PARTS = _words(
     "hair beard moustache mustache eyes eye ears ear nose mouth lips teeth smile face head hands "
@@ -396,7 +397,7 @@ PICTURE_PHRASES = (
     "bird's-eye|birds-eye|aerial|top-down|overhead|low-angle|high-angle|eye-level|isometric view|shot|angle",
     "from a low|high angle", "at eye level", "rule of thirds", "long exposure", "film grain",
     "color|colour grading|graded", "volumetric|rim|studio|ambient|dramatic|cinematic|moody|neon|hard light|lighting",
-    "god rays", "lens flare", "unreal engine", "octane render", "ray tracing", "in 4k|8k|hd",
+    "god rays", "lens flare", "shafts|beams|rays|streaks|pools of light|sunlight|moonlight|lamplight", "unreal engine", "octane render", "ray tracing", "in 4k|8k|hd",
     "35mm|50mm|85mm|24mm film|lens|photo|photograph|shot?", "soft|harsh|long|deep shadows",
     "pastel|muted|vibrant|warm|cool|bright|earthy|neon colors|colours|tones|palette",
     "from a|the drone|helicopter", "drone shot|view|footage|photo|angle",

@@ -281,6 +281,12 @@ def _one_picture_word(tokens: list[Token], text: str) -> list[Token]:
             out.append(Token(text[start:end], "flat-lay", start, end))  # "a flat lay of a tray": a picture word
             k += 2
             continue
+        if tokens[k].low in ("close", "closing", "push", "pushing", "tight") and k + 1 < len(tokens) and (
+                tokens[k + 1].low == "on") and (k == 0 or before in SENTENCE_END or before in (",", ":")):
+            start, end = tokens[k].start, tokens[k + 1].end
+            out.append(Token(text[start:end], "close-up", start, end))  # "Close on a bar counter.": a shot's size
+            k += 2
+            continue
         if tokens[k].low == "close" and k + 1 < len(tokens) and tokens[k + 1].low == "up" and (
                 after in ("of", "shot", "photo", "portrait") or before in ("a", "an", "the", "extreme")):
             start, end = tokens[k].start, tokens[k + 1].end

@@ -303,6 +303,8 @@ def correct(word: str) -> str:
         return word  # "a persian cat", "a siamese", "a maltese": a people's or a place's word, no typo
     if word.endswith("er") and any(is_english(stem) and "VERB" in lemmas(stem) for stem in (word[:-2], word[:-3], word[:-1])):
         return word  # "a pour-over dripper", "a juicer": a verb's doer or tool, no typo
+    if word.endswith("ery") and is_english(word[:-3]) and len(word) > 6:
+        return word  # "a roastery", "a creamery": a place named by what is done or sold there, no typo
     if word.endswith(("less", "ful", "ous", "able", "ible")) or word in _compound_firsts():
         return word  # "shirtless", "a windsor chair": a describing word, or the first of a name WordNet has
     if word.endswith("es") and (lexicon.is_known_noun(word[:-2]) or is_concrete(word[:-2])):
