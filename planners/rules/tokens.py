@@ -252,7 +252,7 @@ def tokenize(text: str) -> list[Token]:
             owned = None if team else _bare_possessive(low, before, following, after)
             low = owned or (low if name else words.correct(low))  # ("his Cowboys jersey": a team's name)
         tokens.append(Token(text[match.start():match.end()], low, match.start(), match.end()))
-    return _one_picture_word(sorted(tokens, key=lambda token: token.start), text)
+    return _one_picture_word(_unweighted(sorted(tokens, key=lambda token: token.start)), text)
 
 
 def _phone_word(low: str, before: str, following: str) -> str:
@@ -352,3 +352,37 @@ def _written_on(tokens: list[Token], k: int) -> bool:
             "the", "his", "her", "their", "its", "my") and after[2:3] and after[2] in _WORN_SPOTS:
         return True
     return k > 0 and tokens[k - 1].low == "with" and (not after or not after[0][:1].isalnum())
+
+
+def _unweighted(tokens: list[Token]) -> list[Token]:
+    """Image generators' prompt syntax, read as the words it wraps: a weight '(red scarf:1.3)', an
+    emphasis '((masterpiece))', and 'BREAK' between subjects, which ends a sentence as a stop does."""
+    dropped: set[int] = set()
+    for k, token in enumerate(tokens):
+        if token.low != "(":
+            continue
+        close = next((m for m in range(k + 1, min(len(tokens), k + 16)) if tokens[m].low in ("(", ")")), None)
+        if close is None or tokens[close].low != ")":
+            continue
+        weighted = close - k >= 4 and tokens[close - 2].low == ":" and _is_weight(tokens[close - 1].low)
+        doubled = k > 0 and tokens[k - 1].low == "(" and close + 1 < len(tokens) and tokens[close + 1].low == ")"
+        if weighted:
+            dropped.update((k, close - 2, close - 1, close))
+        if doubled or weighted and k > 0 and tokens[k - 1].low == "(" and close + 1 < len(tokens) and (
+                tokens[close + 1].low == ")"):
+            dropped.update((k - 1, k, close, close + 1))  # "((masterpiece))", "((red hair:1.2))"
+    out = []
+    for k, token in enumerate(tokens):
+        if k in dropped:
+            continue
+        if token.text == "BREAK":
+            token = Token(token.text, ".", token.start, token.end)
+        out.append(token)
+    return out
+
+
+def _is_weight(word: str) -> bool:
+    try:
+        return 0 < float(word) <= 3
+    except ValueError:
+        return False
