@@ -224,7 +224,8 @@ _DOING_VERBS = _LIGHT_VERBS | {"make", "give", "run", "perform", "pull", "win", 
 _PURPOSES = frozenset({"page", "website", "site", "blog", "shop", "store", "business", "brand", "menu", "feed",
                        "post", "story", "account", "channel", "listing", "catalog", "catalogue", "flyer", "campaign",
                        "newsletter", "presentation", "class", "lesson", "cover", "magazine", "article", "client",
-                       "project", "portfolio", "homepage", "profile", "thumbnail", "banner", "invitation"})
+                       "project", "portfolio", "homepage", "profile", "thumbnail", "banner", "invitation",
+                       "brochure", "prospectus", "ad", "advert", "advertisement", "leaflet", "mailer", "listings"})
 # Words WordNet reads first as things that, as a bare tag, say how the picture looks or what is in its sky.
 _NOT_TAGGED_THINGS = frozenset({"moon", "sun", "star", "stars", "miniature", "diorama", "cover", "canvas", "cloud",
                                 "clouds", "planet", "galaxy", "nebula", "earth", "world", "panel", "spread", "sheet",
@@ -1032,8 +1033,10 @@ class NounPhrases:
                 thing.is_person or thing.category == priors.ANIMAL):
             return False
         last = np.noun.rsplit(" ", 1)[-1]
-        if last not in lexicon.MATERIALS and last not in lexicon.WOODS and last not in lexicon.COLOURS or (
-                lexicon.is_setting(last)):
+        stuff = last in lexicon.MATERIALS or last in lexicon.WOODS or last in lexicon.COLOURS or (
+            thing.category == priors.FURNITURE and lexicon.category(last) is None and last not in priors.NOUNS
+            and not words.is_place(last) and last not in lexicon.CLOTHING and not lexicon.is_bodily(last))  # "a sofa in oatmeal boucle", "a headboard in stained oak"
+        if not stuff or lexicon.is_setting(last):
             return False  # (but "a ship in ice": where it is)
         thing.add_detail("in", self._words_of(np), np.noun)
         return True
@@ -3040,7 +3043,8 @@ class NounPhrases:
                 and not words.is_concrete((np.noun or "x").rsplit(" ", 1)[-1])):
             return True  # "before prom", "before the game": a time
         if kind == "PREP" and value == "for" and (np.det in ("my", "our", "your") or (
-                (noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES | _PURPOSES)) and not self._described_next():
+                (noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES | _PURPOSES
+                or self.tokens[np.end - 1].low in _PURPOSES)) and not self._described_next():
             return True  # "for my daughter's birthday card", "posing for a team photo": what it is for
         if kind == "PREP" and value == "like" and self.out.mentions and not self._examples_before():
             # "evenly spaced, like notes on a stave": a likeness, not things; up to the clause's end
