@@ -293,7 +293,8 @@ TIMES = _words(
     "evening afternoon day winter summer autumn fall spring christmas halloween fog mist rain lighting "
     "week weekend month year tonight today tomorrow storm snowfall snowstorm blizzard sunshine sunlight moonlight darkness "
     "candlelight firelight lamplight starlight torchlight backlight backlighting "
-    "monday tuesday wednesday thursday friday saturday sunday weekday lunchtime teatime bedtime"
+    "monday tuesday wednesday thursday friday saturday sunday weekday lunchtime teatime bedtime "
+    "january february july september october november december"  # ("may", "march": verbs; "april", "june": names)
 ) | frozenset(
     "morning light|evening light|soft light|natural light|warm light|golden light|dim light|candle light|"
     "studio lighting|soft lighting|dramatic lighting|golden hour|blue hour".split("|"))

@@ -1030,14 +1030,20 @@ def _picture_of_someone_told_after(words: list[str], start: int, end: int) -> in
     return colon if someone and told and asked else None
 
 
+# The asker's own work that a picture is for ("My Year 5 unit on the Romans: …", "our project:").
+_ASKERS_WORK = frozenset("project unit topic lesson class presentation assignment homework blog post website "
+                         "listing brochure zine campaign newsletter poster flyer".split())
+
+
 def _asker_before_colon(words: list[str], start: int, end: int) -> int | None:
     """'i saw this guy yesterday and it stuck with me: a busker …': the asker's own words before a
     colon, which name nothing with 'a' or a number, and the scene after it (the colon's index)."""
     first = _skip(words, start, end, _GREETINGS | {","})
     colon = next((m for m in range(first, end) if words[m] == ":"), None)
-    if colon is None or first >= colon or not (words[first] in _FIRST_PERSON_ANY | {"me", "us"} or (
+    own_work = colon is not None and words[first] in ("my", "our") and bool(set(words[first:colon]) & _ASKERS_WORK)
+    if colon is None or first >= colon or not (words[first] in _FIRST_PERSON_ANY | {"me", "us"} or own_work or (
             words[first] == "the" and set(words[first:colon]) & (_FIRST_PERSON_ANY | {"me", "us"}))):
-        return None  # (also "The page I need: a small boy …")
+        return None  # (also "The page I need: a small boy …", "My Year 5 unit on the Romans: a centurion …")
     said = words[first:colon]
     if set(said) & ({"a", "an", "some", "one"} | set(lexicon.NUMBER_WORDS)) or any(w.isdigit() for w in said) or not _scene_after(words[:end], colon + 1):
         return None

@@ -226,6 +226,9 @@ _PURPOSES = frozenset({"page", "website", "site", "blog", "shop", "store", "busi
                        "newsletter", "presentation", "class", "lesson", "cover", "magazine", "article", "client",
                        "project", "portfolio", "homepage", "profile", "thumbnail", "banner", "invitation",
                        "brochure", "prospectus", "ad", "advert", "advertisement", "leaflet", "mailer", "listings"})
+# What a teacher gives, after which 'on' names its topic ("a lesson on the space race"), never a place.
+_TEACHING = frozenset({"lesson", "lessons", "unit", "topic", "talk", "presentation", "lecture", "seminar", "course",
+                       "module", "assembly", "essay", "worksheet"})
 # Words WordNet reads first as things that, as a bare tag, say how the picture looks or what is in its sky.
 _NOT_TAGGED_THINGS = frozenset({"moon", "sun", "star", "stars", "miniature", "diorama", "cover", "canvas", "cloud",
                                 "clouds", "planet", "galaxy", "nebula", "earth", "world", "panel", "spread", "sheet",
@@ -3004,6 +3007,13 @@ class NounPhrases:
         return nxt is not None and nxt.kind == "COMMA" and after is not None and after.np is not None and (
             after.np.det in ("a", "an") and lexicon.category(after.np.noun or "") == priors.PERSON)
 
+    def _topic_of_a_lesson(self) -> bool:
+        """Whether 'on' follows a teaching word ('a lesson on', 'my unit on'), so what follows is its topic."""
+        if self.index < 2 or self.chunks[self.index - 2].kind != "NP":
+            return False
+        said = self.chunks[self.index - 2].np
+        return said is not None and said.noun in _TEACHING
+
     def _verb_in_clause_before(self) -> bool:
         """Whether this clause has a verb before the current chunk, so that "for someone" names whom
         the doing serves ("pouring wine into a glass for a woman"), who is there."""
@@ -3031,6 +3041,8 @@ class NounPhrases:
             return True  # "in rolled-up shirt sleeves and suspenders": worn, and the list of clothes goes on
         if kind in ("REL", "PREP") and self._owned_part(np, link, subjects):
             return True
+        if kind == "REL" and value == "on" and self._topic_of_a_lesson():
+            return True  # "for a lesson on the space race", "Lesson on child labour": what it is about
         if kind == "PREP" and value == "than":
             return True  # "a glove that's bigger than his head": a measure, no thing
         if kind == "PREP" and value == "for" and np.noun is not None and lexicon.category(np.noun) is None and (

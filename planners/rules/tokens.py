@@ -309,12 +309,17 @@ def _one_picture_word(tokens: list[Token], text: str) -> list[Token]:
 
 
 _NUMBER_WORDS = frozenset({"number", "numbers", "no", "nos", "num", "nr"})
+_SCHOOL_YEARS = frozenset({"year", "yr", "grade", "form", "p"})
 
 
 def _shirt_number(tokens: list[Token], k: int, text: str) -> Token | None:
     """'number 10', 'no. 7', '#23', 'numbers 5 and 6': a number worn or written, one word that counts
     nothing, kept in its wearer's caption."""
     low = tokens[k].low
+    if low in _SCHOOL_YEARS and k + 1 < len(tokens) and tokens[k + 1].low.isdigit() and len(tokens[k + 1].low) <= 2 and (
+            k == 0 or not tokens[k - 1].low.isdigit()):
+        end = tokens[k + 1]  # "my Year 6 class", "a grade 3 lesson": which year, no count
+        return Token(text[tokens[k].start:end.end], f"{low}-{end.low}", tokens[k].start, end.end)
     if low.isdigit() and tokens[k].start > 0 and text[tokens[k].start - 1] == "#":
         return Token(text[tokens[k].start - 1:tokens[k].end], f"number-{low}", tokens[k].start - 1, tokens[k].end)
     if low.isdigit() and _written_on(tokens, k):
