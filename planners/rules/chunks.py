@@ -620,6 +620,8 @@ _NP_STOP = (lexicon.PREPOSITIONS | lexicon.CONJUNCTIONS | lexicon.RELATIVE | lex
 
 # Words that say how far or how exactly, before a place: "right in the middle", "way up in the sky".
 _INTENSIFIERS = frozenset({"right", "way", "just", "directly", "straight", "smack", "dead", "far", "high", "low", "deep"})
+_ASKING_WORDS = frozenset({"what", "who", "how", "why", "where", "when", "this", "everything", "nothing", "everyone",
+                           "someone", "something", "anything", "anyone", "nobody", "each", "mine", "ours", "yours"})
 _PARTICLES = frozenset({"up", "down", "out", "off", "over", "above", "below", "behind", "beside", "between", "next",
                         "across", "inside", "outside", "through", "along", "under", "beneath"})
 # Second halves of a describing pair before a noun: "tough looking", "bone shaped", "candy colored".
@@ -801,6 +803,16 @@ class Chunker:
             if i in requests:
                 chunks.append(Chunk("FILLER", i, requests[i], "request"))  # "I need an image for my blog:"
                 i = requests[i]
+                continue
+            names_end = self._names_of_the_counted(i, chunks)
+            if names_end is not None:
+                chunks.append(Chunk("FILLER", i, names_end, "names"))  # "our two cats Miso and Tofu": those two
+                i = names_end
+                continue
+            if self._name_before_the(i):
+                token = self.tokens[i]  # "Pip the little white terrier", "Rosie the black labrador": a name
+                chunks.append(Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, head=[token], noun=token.text.lower())))
+                i += 1
                 continue
             particle = self._left_out_after(i)
             if particle is not None:
@@ -1553,7 +1565,14 @@ class Chunker:
             return False
         if _number(said[j]) in (None, 1):
             return False
-        unit, head = said[j + 1], said[j + 2]
+        unit, at = said[j + 1], j + 2
+        while at + 1 < len(said) and at < j + 5 and self.tokens[at + 1].is_word and (
+                said[at] in lexicon.COLOURS or said[at] in lexicon.MATERIALS or lexicon.is_adjective(said[at])):
+            at += 1  # "3 tier white buttercream cake": the look, then the noun the measure describes
+        if at + 1 < len(said) and at > j + 2 and not lexicon.is_known_noun(said[at]) and "NOUN" not in words.lemmas(
+                said[at]) and lexicon.is_known_noun(singular(said[at + 1])[0]):
+            at += 1  # ("… white buttercream cake": a word no table knows, before the noun)
+        head = said[at]
         unit_is_noun = (not singular(unit)[1] and unit not in lexicon.COLOURS and not lexicon.is_adjective(unit)
                         and not words.can_be(unit, "ADJ")  # "two woolly sheep": how they look
                         and unit not in ("more", "other", "extra", "additional")
@@ -1563,7 +1582,7 @@ class Chunker:
         head_is_one_noun = (not singular(head)[1] and not (head.endswith("s") and not head.endswith("ss"))
                             and not lexicon.is_adjective(head) and head not in lexicon.COLOURS and head not in _NP_STOP
                             and not (head.endswith("ing") and "VBG" in words.verb_tags(head)  # "two deer standing"
-                                     and not self._noun_after(j + 3))  # (but "three tier wedding cake")
+                                     and not self._noun_after(at + 1))  # (but "three tier wedding cake")
                             and (lexicon.is_known_noun(head) or "NOUN" in words.lemmas(head)))
         return unit_is_noun and head_is_one_noun
 
@@ -1821,6 +1840,48 @@ class Chunker:
             return False  # "holding the baby, dim amber glow": someone, then the look
         return (seen.count > 0 and seen.only_adjectives and bool(after) and after not in _NP_STOP and not doing
                 and (lexicon.is_adjective(after) or self._noun_follows(j + 2)))  # (not "one small, holding hands")
+
+    def _names_of_the_counted(self, i: int, chunks: list[Chunk]) -> int | None:
+        """'our two cats Miso and Tofu', 'my 3 hens Dot, Marge and Tina': right after a counted plural
+        of people or animals, as many names as the count, written with capitals, are theirs; where
+        they end, or None."""
+        before = chunks[-1] if chunks else None
+        if before is None or before.kind != "NP" or before.end != i or before.np is None or (
+                (before.np.count or 0) < 2) or lexicon.category(before.np.noun or "") not in (priors.PERSON, priors.ANIMAL):
+            return None
+        k, names = i, 0
+        if self.tokens[i - 1].text[:1].isupper() and self.words[i] in (",", "and") and before.end - before.start > 2:
+            names = 1  # "my three goldfish Bubbles, Finn and Goldie": the first name read with its noun
+            k += 2 if self.words[i] == "," and self.words[i + 1:i + 2] == ["and"] else 1
+        while k < len(self.tokens) and names < before.np.count:
+            token = self.tokens[k]
+            if not token.text[:1].isupper() or not token.text.isalpha() or token.low in lexicon.PRONOUNS:
+                return None
+            names += 1
+            k += 1
+            if names < before.np.count:
+                if k < len(self.words) and self.words[k] in (",", "and", "&"):
+                    k += 2 if self.words[k] == "," and self.words[k + 1:k + 2] == ["and"] else 1
+                else:
+                    return None
+        return k if names == before.np.count else None
+
+    def _name_before_the(self, i: int) -> bool:
+        """Whether a word written with a capital, right before 'the', is a name ('… and Pip the little
+        white terrier'; at a sentence's start only a word no table knows: 'Rosie the black labrador',
+        never 'Draw the dog')."""
+        token = self.tokens[i]
+        if not token.text[:1].isupper() or not token.text.isalpha() or i + 2 >= len(self.words) or (
+                self.words[i + 1] not in ("the", "is", "has")) or token.text.isupper() and len(token.text) > 1:
+            return False
+        raw = token.text.lower()
+        if raw in lexicon.DETERMINERS or raw in lexicon.PREPOSITIONS or raw in lexicon.PRONOUNS or (
+                raw in lexicon.CONJUNCTIONS or raw in lexicon.COPULAS or raw in lexicon.FILLER or raw in _MODAL_WORDS
+                or raw in lexicon.RELATIVE or raw in _ASKING_WORDS) or lexicon.category(raw) is not None or (
+                is_concrete(raw) and self.words[i + 1] != "the"):
+            return False  # ("Mum is in red", "Dog has a bone": the word's own sense)
+        opens = i == 0 or self.words[i - 1] in SENTENCE_END or self.words[i - 1] in (":", '"', "(")
+        return not opens or not is_english(raw)
 
     def _pose_after_a_colour_or_count(self, j: int) -> bool:
         """'a keeper in grey lying face down', 'all three standing facing the camera': a pose's -ing
