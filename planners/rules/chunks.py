@@ -236,6 +236,7 @@ _phrase("FILLER", "either side", "on either side", "on either side of it|them", 
 _phrase("FILLER", "each side", "on|along|down each|both side|sides", "on|along|down each|both side|sides of it|them")
 _phrase("FILLER", "together",
         "side by side", "next to one another", "in a row", "in a line", "in that order", "in single file",
+        "bringing|brings|bring up the rear", "leading the way",
         "single file", "back to back", "face to face", "hand in hand", "arm in arm", "shoulder to shoulder")
 _phrase("FILLER", "than", "than the rest|others", "than all the rest|others", "than the other ones?",
         "in? mid-air|midair")

@@ -143,6 +143,7 @@ CLOTHING = CLOTHING | _words("cutoffs bralette choker sherwani lehenga kurta bol
 CLOTHING = CLOTHING | frozenset({"shin guards", "shin guard", "knee pads", "knee pad", "elbow pads", "elbow pad"})
 CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and not w.endswith("ss"))
 CLOTHING = CLOTHING | frozenset({"whites"})  # "a chef in whites" (and no singular: "white" is a colour)
+CLOTHING = CLOTHING | frozenset({"pelt", "pelts"})  # "a barbarian in a wolf pelt": worn, no wolf
 # Parts and features: bound to their owner's caption ("a cat with green eyes").
 PARTS = _words(
     "hair beard moustache mustache eyes eye ears ear nose mouth lips teeth smile face head hands "
