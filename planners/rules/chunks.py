@@ -186,7 +186,7 @@ _phrase("POSE", "waving", "waving POSS? hand|hands|arm")
 _SHOWN = "draw|show|include|add|put|paint|render|give|make|want"  # "don't draw a car", "please do not show any text"
 _phrase("NEG", "no", "isn't|aren't|wasn't|doesn't|don't|didn't|not wearing|holding|carrying|having",
         "is|are|does|do not wearing|holding|carrying|having|wear|hold|carry|have", "doesn't|don't|didn't have|wear|hold",
-        "without any?", "with no", "with not a single? any?", "no", "not a single|one?",
+        "without any?", "with no", "with not a single? any?", "no", "not a single|one?", "nor", "nor any|even",
         "not any", "free of", "devoid of", "empty of", "lacking", "minus", "and no", "but no",
         "avoid|avoiding", "please avoid", "not", "nothing", "exclude|excluding|omit|omitting any?", "leave out any?",
         "without the", "minus the", "no more", "there should be|must be no",

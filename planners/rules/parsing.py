@@ -18,6 +18,7 @@ from planners.rules.chunks import Chunk, Chunker, NounPhrase
 from planners.rules.corrections import Corrections
 from planners.rules.description import Description, Mention, Relation
 from planners.rules.owners import Owners
+from planners.rules.requests import refused_subject
 from planners.rules.roles import NounPhrases
 from planners.rules.tags import Tags
 from planners.rules.tokens import Token, tokenize
@@ -248,6 +249,22 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
                 handler(chunk)
         self._end_sentence()
 
+    def _retract_refused_subject(self, chunk: Chunk) -> None:
+        """A sentence that refuses its subject ('The dog must not be drawn.', 'Poppy is not to be drawn')
+        takes back one named before by that noun or that name."""
+        said = [t.low for t in self.tokens[chunk.start:chunk.end]]
+        subject = refused_subject(said)
+        if {said[k] for k in subject} & {"other", "else", "more", "extra", "another", "further"}:
+            return  # "The other fishermen should not be shown": not the one drawn
+        for k in subject:
+            token = self.tokens[chunk.start + k]
+            noun = inflection.singular(token.low)[0]
+            named = token.text[:1].isupper() and token.text[1:].islower()
+            for mention in self.out.mentions:
+                if mention.count > 0 and (mention.noun == noun or named and token.text in mention.head.split()):
+                    self._retract(mention.noun)
+                    break
+
     def _next(self) -> Chunk | None:
         return self.chunks[self.index + 1] if self.index + 1 < len(self.chunks) else None
 
@@ -303,7 +320,9 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         self.after_copula = False
 
     def _on_filler(self, chunk: Chunk) -> None:
-        if chunk.value == "lettering" and self.last is not None and self.out.mentions[self.last].actions:
+        if chunk.value == "request":
+            self._retract_refused_subject(chunk)  # "… and a dog. The dog must not be drawn."
+        elif chunk.value == "lettering" and self.last is not None and self.out.mentions[self.last].actions:
             # "a sign saying FREE HUGS": its words in its caption
             self.out.mentions[self.last].go_on_with_action(self._text(chunk.start, chunk.end))
         elif chunk.value == "all" and self.last is not None:

@@ -701,6 +701,13 @@ def _takes_back(said: list[str]) -> bool:
         said[k + 1] in ("the", "those", "these"))
 
 
+def refused_subject(said: list[str]) -> range:
+    """Where the subject a sentence refuses is ('the dog' of 'The dog must not be drawn.'); empty when none."""
+    k = _skip(said, 0, len(said), _OPENERS | _CHANGING_MIND | _PLEASE | {","})
+    refusal = _first_refusal(said[k:])
+    return range(k, k + refusal) if refusal is not None and _only_a_subject(said[k:k + refusal]) else range(0)
+
+
 def _named_in(told: list[str]) -> frozenset[str]:
     """The nouns and names of words told, that a refusal may point back with ('Barney')."""
     return frozenset(w for w in told if w.isalpha() and w not in _FUNCTION_WORDS and w not in _FIRST_PERSON_ANY

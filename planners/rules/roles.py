@@ -1440,10 +1440,30 @@ class NounPhrases:
             return
         if getattr(self, "retracting", False) or self._named_then_refused(np):
             self._retract(np.noun)
+        elif self._drawn_one_refused(np) is not None:
+            self._retract(self._drawn_one_refused(np))  # "… and a dog. Please don't draw the dog."
         self.out.negations.append(self._text(start, np.end))  # "without any people" -> "people", "its leash" -> "leash"
         self.negation_end = self.tokens[np.end - 1].end
         self.continuing = ("NEG", None)
         self._negation_tail(np.end)
+
+    def _drawn_one_refused(self, np: NounPhrase) -> str | None:
+        """'Please don't draw the dog', 'Do not draw Alfie himself': a refusal to draw one named before,
+        pointed at with 'the', an owner's word or by name, takes it back; the noun of what it names."""
+        if self.index < 1 or np.count is not None:
+            return None
+        said = [t.low for t in self.tokens[self.chunks[self.index - 1].start:self.chunks[self.index - 1].end]]
+        if not set(said) & {"draw", "include", "show", "paint", "put", "add", "nor"}:
+            return None  # ("no hat", "without a lid": not a refusal of one named)
+        token = self.tokens[np.start]
+        named = np.det is None and token.text[:1].isupper() and token.text[1:].islower()
+        if np.det not in ("the", "my", "our", "his", "her", "their") and not named:
+            return None
+        for mention in reversed(self.out.mentions):
+            if mention.count > 0 and (mention.noun == np.noun or named and token.text in mention.head.split()
+                                      or named and any(token.text in words for _, words in mention.details)):
+                return mention.noun
+        return None
 
     def _named_then_refused(self, np: NounPhrase) -> bool:
         """'his sister wants a unicorn in there too, but … no unicorn this time': a bare 'no' of a thing
