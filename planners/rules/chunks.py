@@ -807,7 +807,10 @@ class Chunker:
                 continue
             names_end = self._names_of_the_counted(i, chunks)
             if names_end is not None:
-                chunks.append(Chunk("FILLER", i, names_end, "names"))  # "our two cats Miso and Tofu": those two
+                named = chunks[-1]  # "our two cats Miso and Tofu": those two, their names part of the phrase
+                chunks[-1] = Chunk("NP", named.start, names_end, np=named.np)
+                if names_end < n and (_is_verb_form(self.words[names_end]) or "VBG" in words.verb_tags(self.words[names_end])):
+                    self.verb_at = names_end  # "our twins Leo and Mia building a sandcastle": what they do
                 i = names_end
                 continue
             if self._name_before_the(i):
@@ -1848,8 +1851,14 @@ class Chunker:
         they end, or None."""
         before = chunks[-1] if chunks else None
         if before is None or before.kind != "NP" or before.end != i or before.np is None or (
-                (before.np.count or 0) < 2) or lexicon.category(before.np.noun or "") not in (priors.PERSON, priors.ANIMAL):
+                (before.np.count or 0) < 2 and not (before.np.count is None and before.np.plural)) or (
+                lexicon.category(before.np.noun or "") not in (priors.PERSON, priors.ANIMAL)):
             return None
+        if before.np.count is None:  # "my dear friends Arthur and Peggy": as many as are named
+            named = self._names_after(i)
+            if named is not None:
+                before.np.count = named[1]
+            return None if named is None else named[0]
         k, names = i, 0
         if self.tokens[i - 1].text[:1].isupper() and self.words[i] in (",", "and") and before.end - before.start > 2:
             names = 1  # "my three goldfish Bubbles, Finn and Goldie": the first name read with its noun
@@ -1866,6 +1875,23 @@ class Chunker:
                 else:
                     return None
         return k if names == before.np.count else None
+
+    def _names_after(self, i: int) -> tuple[int, int] | None:
+        """Where two or more capitalised names joined by commas and 'and' end ('Arthur and Peggy'), and
+        how many they are; or None."""
+        k, names = i, 0
+        while k < len(self.tokens):
+            token = self.tokens[k]
+            if not token.text[:1].isupper() or not token.text.isalpha() or token.low in lexicon.PRONOUNS or (
+                    lexicon.category(token.low) is not None):
+                return None
+            names, k = names + 1, k + 1
+            if k < len(self.words) and self.words[k] in (",", "and", "&") and k + 1 < len(self.tokens) and (
+                    self.tokens[k + 1].text[:1].isupper() or self.words[k + 1] == "and"):
+                k += 2 if self.words[k] == "," and self.words[k + 1] == "and" else 1
+                continue
+            break
+        return (k, names) if names >= 2 and self.words[k - 1] not in (",", "and") else None
 
     def _name_before_the(self, i: int) -> bool:
         """Whether a word written with a capital, right before 'the', is a name ('… and Pip the little
