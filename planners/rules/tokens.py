@@ -234,6 +234,8 @@ def tokenize(text: str) -> list[Token]:
             low = ","
         elif low == "&" or low == "+":
             low = "and"
+        elif low == "there" and k > 0 and lows[k - 1] in _BEFORE_AN_OWNER and _owned_after(following, after):
+            low = "their"  # "spikes on there backs", "in there cage": the common slip for "their"
         elif low == "round" and following in ("his", "her", "their", "its", "the", "my", "your", "our"):
             low = "around"  # "a whistle round his neck", "sitting round the fire"
         elif (low == "w" or low == "n") and k > 0 and following[:1].isalnum() and matches[k - 1].group()[:1].isalpha():
@@ -391,3 +393,17 @@ def _is_weight(word: str) -> bool:
         return 0 < float(word) <= 3
     except ValueError:
         return False
+
+
+_BEFORE_AN_OWNER = frozenset({"on", "in", "into", "onto", "with", "at", "under", "from", "by", "around", "over", "behind",
+                              "beside", "near", "inside", "across", "between"})
+
+
+def _owned_after(following: str, after: str) -> bool:
+    """Whether the word after 'there' names a thing or a body part (so 'on there backs' means their backs)."""
+    from planners.rules import lexicon
+    from planners.rules.inflection import singular
+
+    base = singular(following)[0]
+    return following.isalpha() and (lexicon.is_known_noun(base) or words.is_concrete(base) or lexicon.is_bodily(base)) and (
+        following not in lexicon.PREPOSITIONS and following not in ("is", "are", "was", "were", "and", "too"))
