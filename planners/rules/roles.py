@@ -1253,7 +1253,7 @@ class NounPhrases:
         if noun in priors.NOUNS or lexicon.category(noun) is not None or lexicon.category(noun.rsplit(" ", 1)[-1]):
             return False
         if np.det is None:
-            return not having
+            return not having and not self._held_without_article(np, link[1])
         event = noun.rsplit(" ", 1)[-1] in lexicon.EVENTS
         if having:
             return np.det in lexicon.ARTICLES and event
@@ -1261,6 +1261,18 @@ class NounPhrases:
         if np.det in lexicon.ARTICLES and light in _DOING_VERBS and noun == noun.rsplit(" ", 1)[-1]:
             return _no_thing_to_draw(noun, light)  # "running a race", "making a wish", "doing a kickflip"
         return np.det in lexicon.ARTICLES and light in _LIGHT_VERBS and event
+
+    @staticmethod
+    def _held_without_article(np: NounPhrase, verb) -> bool:
+        """'he is holding fishing rod', 'carrying umbrella': a made thing in the hand said without its
+        article, as learners of English often say it, is still a thing (but 'playing football' is a game)."""
+        gerund = (getattr(verb, "gerund", "") or "").split(" ")[0]
+        if not getattr(verb, "holds", False) or gerund == "playing" or np.noun is None:
+            return False
+        last = np.noun.rsplit(" ", 1)[-1]
+        return (words.is_concrete(last) or words.compound_kind(np.noun) == "thing") and not (
+            last in lexicon.MASS_NOUNS or last in lexicon.MATERIALS or last in lexicon.CLOTHING or last in lexicon.PARTS
+            or lexicon.is_bodily(last) or last in lexicon.STYLE_WORDS or lexicon.is_setting(last) or last in lexicon.ABSTRACT)
 
     def _by_link(self, np: NounPhrase, link) -> None:
         kind = link[0] if link else None
