@@ -47,6 +47,10 @@ for _side in ("left", "right"):
             f"{_side}-hand side? of", f"to the {_side} side of")
     _phrase("ZONE", (_side, None), f"on|to|at|in the far? {_side}|{_side}-hand side|hand|half|part|edge?",
             f"on|to|at|in the {_side}-hand side?", unless_of=True)
+# A room's side walls are the picture's sides: "a desk against the left wall", "shelves along the right wall".
+for _side in ("left", "right"):
+    _phrase("ZONE", (_side, None), f"against|along|by|on|at the far? {_side} wall|walls|side", f"up against the {_side} wall",
+            f"against|along|by|on|at the {_side}-hand wall", unless_of=True)
 for _side in ("left", "right"):
     _phrase("SIDE", f"{_side} of", f"on|to|at {_POSS.replace('the|', '')} {_side}|{_side}-hand side?",
             f"on|to|at {_POSS.replace('the|', '')} {_side} hand side")
