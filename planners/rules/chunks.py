@@ -1842,8 +1842,9 @@ class Chunker:
             return True  # "a clear, colourful picture of …", "a gentle, nostalgic picture": how the picture looks
         if seen.count == 1 and j >= 2 and self.words[j - 2] == "of":
             return False  # "a bale of cardboard, blue bins": the stuff ends the phrase
-        if after in ("one", "another") or after in lexicon.NUMBER_WORDS or after.isdigit():
-            return False  # "one ice white, one jet black": the next member, the next count
+        if after in ("one", "another") or after in lexicon.NUMBER_WORDS or after.isdigit() or (
+                after in lexicon.MEMBER_ORDINALS and after not in lexicon.COMPARED_MEMBERS):
+            return False  # "one ice white, one jet black", "one man in red, second man in grey": the next member
         if seen.count == 1 and lexicon.category(singular(self.words[j - 1])[0]) in (priors.PERSON, priors.ANIMAL):
             return False  # "holding the baby, dim amber glow": someone, then the look
         return (seen.count > 0 and seen.only_adjectives and bool(after) and after not in _NP_STOP and not doing

@@ -1924,7 +1924,9 @@ class NounPhrases:
         else:
             places = [t.low for t in np.modifiers if t.low in _ORDINAL_PLACES or t.low in ("first", "last")
                       or t.low in _SIDES_OF_A_ROW or t.low.endswith("est") and words.can_be(t.low, "ADJ")]
-        if np.det != "the" or np.plural or np.noun is None or len(places) != 1:
+        bare = np.det is None and np.modifiers and np.modifiers[0].low in {*_ORDINAL_PLACES, "first"} and np.start > 0 and (
+            self.tokens[np.start - 1].low in (",", "and", ";"))  # "one man in red, second man in grey"
+        if np.det != "the" and not bare or np.plural or np.noun is None or len(places) != 1:
             return None
         plural = next((i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].noun == np.noun
                        and self.out.mentions[i].parent is None and (self.out.mentions[i].count > 1 or any(
