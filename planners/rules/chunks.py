@@ -817,7 +817,7 @@ class Chunker:
                     self.verb_at = names_end  # "our twins Leo and Mia building a sandcastle": what they do
                 i = names_end
                 continue
-            if self._name_before_the(i):
+            if self._name_before_its_role(i):
                 token = self.tokens[i]  # "Pip the little white terrier", "Rosie the black labrador": a name
                 chunks.append(Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, head=[token], noun=token.text.lower())))
                 i += 1
@@ -1852,56 +1852,49 @@ class Chunker:
 
     def _names_of_the_counted(self, i: int, chunks: list[Chunk]) -> int | None:
         """'our two cats Miso and Tofu', 'my 3 hens Dot, Marge and Tina': right after a counted plural
-        of people or animals, as many names as the count, written with capitals, are theirs; where
+        of people or animals, as many names as the count, written with capitals, are theirs; after one
+        nobody counted ('my dear friends Arthur and Peggy'), two or more are, and are its count. Where
         they end, or None."""
         before = chunks[-1] if chunks else None
         if before is None or before.kind != "NP" or before.end != i or before.np is None or (
                 (before.np.count or 0) < 2 and not (before.np.count is None and before.np.plural)) or (
                 lexicon.category(before.np.noun or "") not in (priors.PERSON, priors.ANIMAL)):
             return None
-        if before.np.count is None:  # "my dear friends Arthur and Peggy": as many as are named
-            named = self._names_after(i)
-            if named is not None:
-                before.np.count = named[1]
-            return None if named is None else named[0]
+        if before.np.count is None:
+            named = self._name_run(i, unknown_only=True)
+            if named is None or named[1] < 2:
+                return None
+            before.np.count = named[1]
+            return named[0]
         k, names = i, 0
         if self.tokens[i - 1].text[:1].isupper() and self.words[i] in (",", "and") and before.end - before.start > 2:
             names = 1  # "my three goldfish Bubbles, Finn and Goldie": the first name read with its noun
             k += 2 if self.words[i] == "," and self.words[i + 1:i + 2] == ["and"] else 1
-        while k < len(self.tokens) and names < before.np.count:
-            token = self.tokens[k]
-            if not token.text[:1].isupper() or not token.text.isalpha() or token.low in lexicon.PRONOUNS:
-                return None
-            names += 1
-            k += 1
-            if names < before.np.count:
-                if k < len(self.words) and self.words[k] in (",", "and", "&"):
-                    k += 2 if self.words[k] == "," and self.words[k + 1:k + 2] == ["and"] else 1
-                else:
-                    return None
-        return k if names == before.np.count else None
+        named = self._name_run(k, most=before.np.count - names)
+        return named[0] if named is not None and names + named[1] == before.np.count else None
 
-    def _names_after(self, i: int) -> tuple[int, int] | None:
-        """Where two or more capitalised names joined by commas and 'and' end ('Arthur and Peggy'), and
-        how many they are; or None."""
-        k, names = i, 0
-        while k < len(self.tokens):
+    def _name_run(self, k: int, most: int | None = None, unknown_only: bool = False) -> tuple[int, int] | None:
+        """Names written with capitals from words[k], joined by commas, 'and' or '&' (at most `most`;
+        with `unknown_only`, none a word the lexicon knows as a kind): where they end and how many they
+        are, or None when a word where a name should be is none."""
+        names = 0
+        while k < len(self.tokens) and (most is None or names < most):
             token = self.tokens[k]
             if not token.text[:1].isupper() or not token.text.isalpha() or token.low in lexicon.PRONOUNS or (
-                    lexicon.category(token.low) is not None):
+                    unknown_only and lexicon.category(token.low) is not None):
                 return None
             names, k = names + 1, k + 1
-            if k < len(self.words) and self.words[k] in (",", "and", "&") and k + 1 < len(self.tokens) and (
-                    self.tokens[k + 1].text[:1].isupper() or self.words[k + 1] == "and"):
-                k += 2 if self.words[k] == "," and self.words[k + 1] == "and" else 1
-                continue
-            break
-        return (k, names) if names >= 2 and self.words[k - 1] not in (",", "and") else None
+            joined = k + 1 < len(self.tokens) and self.words[k] in (",", "and", "&") and (
+                self.tokens[k + 1].text[:1].isupper() or self.words[k + 1] == "and")
+            if not joined or names == most:
+                break
+            k += 2 if self.words[k] == "," and self.words[k + 1] == "and" else 1
+        return (k, names) if names else None
 
-    def _name_before_the(self, i: int) -> bool:
-        """Whether a word written with a capital, right before 'the', is a name ('… and Pip the little
-        white terrier'; at a sentence's start only a word no table knows: 'Rosie the black labrador',
-        never 'Draw the dog')."""
+    def _name_before_its_role(self, i: int) -> bool:
+        """Whether a word written with a capital, right before 'the', 'is' or 'has', is a name ('… and
+        Pip the little white terrier', 'Pip is white'; at a sentence's start only a word no table knows:
+        'Rosie the black labrador', never 'Draw the dog')."""
         token = self.tokens[i]
         if not token.text[:1].isupper() or not token.text.isalpha() or i + 2 >= len(self.words) or (
                 self.words[i + 1] not in ("the", "is", "has")) or token.text.isupper() and len(token.text) > 1:

@@ -45,15 +45,12 @@ def singular(word: str) -> tuple[str, bool]:
         if known is not None and known[1]:
             return known[0], True
     listed = next((c for c in candidates if lexicon.is_known_noun(c)), None)
-    if listed is not None and listed != candidates[0]:
-        from planners.rules import words
-
-        lemma = words.lemmas(word).get("NOUN", ())
-        if lemma and lemma[0] in candidates and lemma[0] != word:
-            return lemma[0], True  # "plumes" is plumes of "plume", not of the listed "plum"
     if listed is not None:
         from planners.rules import words
 
+        lemma = words.lemmas(word).get("NOUN", ()) if listed != candidates[0] else ()
+        if lemma and lemma[0] in candidates and lemma[0] != word:
+            return lemma[0], True  # "plumes" is plumes of "plume", not of the listed "plum"
         if not words.is_concrete(listed):  # "cones": "con" is listed, but only "cone" is a thing
             known = words.noun_singular(word)
             if known is not None and known[1] and known[0] in candidates and words.is_concrete(known[0]):

@@ -20,10 +20,10 @@ from planners.rules.inflection import article, plural, singular
 from planners.rules.owners import FEMALE, MALE
 from planners.rules.tokens import SENTENCE_END, Token
 
+# Stuff that, worn bare after "in", is armour: "in dented silver plate", "in silver mail", "in leathers".
+_ARMOUR = frozenset({"plate", "steel", "iron", "bronze", "rags", "leathers", "mail", "scale"})
 # Relations that name a direction, which a frame word turns into a zone ("on the left of the image").
 # Lights of a photographer's setup: "single window light", "a rim light" light the picture, no lamp is drawn.
-# Stuff that, worn bare after "in", is armour: "in dented silver plate", "in blackened steel", "in rags".
-_ARMOUR = frozenset({"plate", "steel", "iron", "bronze", "rags", "leathers", "mail", "scale"})
 _LIGHT_SETUPS = frozenset({"window", "rim", "key", "fill", "back", "side", "hair", "studio", "natural", "ambient",
                            "practical", "bounce", "kicker"})
 _DIRECTIONS = {"left of": ("left", None), "right of": ("right", None), "above": (None, "top"),
@@ -1010,11 +1010,11 @@ class NounPhrases:
 
     def _colour_worn(self, np: NounPhrase, link) -> bool:
         """'a woman in orange', 'dressed in olive': a colour that is also a thing, worn; and so is armour
-        said by its stuff ('a cleric in dented silver plate', 'a knight in blackened steel'). True when handled."""
+        said by its stuff ('a cleric in dented silver plate', 'one in battered gold plate'). True when handled."""
         worn = link is not None and (link[0] == "WEAR" or link[0] == "REL" and link[1] == "inside")
-        armour = np.noun in _ARMOUR and self.tokens[np.end - 1].low == np.noun
+        armour = np.noun in _ARMOUR and self.tokens[np.end - 1].low == np.noun  # (said in the singular)
         shade = all(words.can_be(t.low, "ADJ") and not words.is_concrete(t.low) for t in np.modifiers)  # "rusty orange"
-        if not worn or np.det is not None or np.count is not None or np.plural and not armour or not (shade or armour):
+        if not worn or np.det is not None or np.count is not None or np.plural or not (shade or armour):
             return False
         wearer = self._wearer()
         if np.noun not in lexicon.COLOURS and not armour or wearer is None or self.out.mentions[wearer].category not in (
@@ -1452,8 +1452,8 @@ class NounPhrases:
             return
         if getattr(self, "retracting", False) or self._named_then_refused(np):
             self._retract(np.noun)
-        elif self._drawn_one_refused(np) is not None:
-            self._retract(self._drawn_one_refused(np))  # "… and a dog. Please don't draw the dog."
+        elif (refused := self._drawn_one_refused(np)) is not None:
+            self._retract(refused)  # "… and a dog. Please don't draw the dog."
         self.out.negations.append(self._text(start, np.end))  # "without any people" -> "people", "its leash" -> "leash"
         self.negation_end = self.tokens[np.end - 1].end
         self.continuing = ("NEG", None)
@@ -3102,11 +3102,12 @@ class NounPhrases:
         if kind in ("REL", "PREP") and noun in lexicon.STYLE_WORDS and np.det is None and np.count is None and (
                 not np.plural):
             return True  # "at first light", "washed in harsh yellow light": the picture's light
-        served = (np.det is not None or np.count is not None) and self._verb_in_clause_before()
-        # ("pouring coffee for a trucker", "scooping for a little boy"; but "holding a sign for visitors")
-        if kind == "PREP" and value == "for" and lexicon.category(noun or "") == priors.PERSON and not served and (
+        if kind == "PREP" and value == "for" and lexicon.category(noun or "") == priors.PERSON and not (
+                (np.det is not None or np.count is not None) and self._verb_in_clause_before()) and (
                 not self._described_next()):
-            return True  # "a bench for visitors", "a cake for the guests": whom it is for, not who is there
+            # "a bench for visitors", "a cake for the guests": whom it is for, not who is there; but "pouring
+            # coffee for a trucker", "scooping for a little boy" serve one who is (not "holding a sign for visitors")
+            return True
         if noun in lexicon.OPENINGS or (noun or "").rsplit(" ", 1)[-1] in lexicon.OPENINGS:
             return True  # "peeking out of a hole in the wall", "on a crater rim": where, not what
         nxt = self._next()

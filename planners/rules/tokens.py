@@ -234,7 +234,7 @@ def tokenize(text: str) -> list[Token]:
             low = ","
         elif low == "&" or low == "+":
             low = "and"
-        elif low == "there" and k > 0 and lows[k - 1] in _BEFORE_AN_OWNER and _owned_after(following, after):
+        elif low == "there" and k > 0 and lows[k - 1] in _BEFORE_AN_OWNER and _owned_after(following):
             low = "their"  # "spikes on there backs", "in there cage": the common slip for "their"
         elif low == "round" and following in ("his", "her", "their", "its", "the", "my", "your", "our"):
             low = "around"  # "a whistle round his neck", "sitting round the fire"
@@ -295,10 +295,11 @@ def _one_picture_word(tokens: list[Token], text: str) -> list[Token]:
             out.append(Token(text[start:end], "close-up", start, end))
             k += 2
             continue
-        label = _shirt_number(tokens, k, text)
+        label = _school_year(tokens, k, text) or _shirt_number(tokens, k, text)
         if label is not None:
             out.append(label)  # "a striker in yellow number 10": the number he wears, no count
-            k += sum(1 for t in tokens[k:] if t.end <= label.end)
+            while k < len(tokens) and tokens[k].end <= label.end:
+                k += 1
             continue
         if tokens[k].low == "thumbs" and k + 1 < len(tokens) and tokens[k + 1].low == "up":
             start, end = tokens[k].start, tokens[k + 1].end
@@ -314,14 +315,20 @@ _NUMBER_WORDS = frozenset({"number", "numbers", "no", "nos", "num", "nr"})
 _SCHOOL_YEARS = frozenset({"year", "yr", "grade", "form", "p"})
 
 
-def _shirt_number(tokens: list[Token], k: int, text: str) -> Token | None:
-    """'number 10', 'no. 7', '#23', 'numbers 5 and 6': a number worn or written, one word that counts
-    nothing, kept in its wearer's caption."""
+def _school_year(tokens: list[Token], k: int, text: str) -> Token | None:
+    """'my Year 6 class', 'a grade 3 lesson': which school year, one word that counts nothing."""
     low = tokens[k].low
-    if low in _SCHOOL_YEARS and k + 1 < len(tokens) and tokens[k + 1].low.isdigit() and len(tokens[k + 1].low) <= 2 and (
-            k == 0 or not tokens[k - 1].low.isdigit()):
-        end = tokens[k + 1]  # "my Year 6 class", "a grade 3 lesson": which year, no count
-        return Token(text[tokens[k].start:end.end], f"{low}-{end.low}", tokens[k].start, end.end)
+    if low not in _SCHOOL_YEARS or k + 1 >= len(tokens) or not tokens[k + 1].low.isdigit() or len(tokens[k + 1].low) > 2 or (
+            k > 0 and tokens[k - 1].low.isdigit()):
+        return None
+    end = tokens[k + 1]
+    return Token(text[tokens[k].start:end.end], f"{low}-{end.low}", tokens[k].start, end.end)
+
+
+def _shirt_number(tokens: list[Token], k: int, text: str) -> Token | None:
+    """'number 10', 'no. 7', '#23', 'numbers 5 and 6', '212 written on her arm': a number worn or
+    written, one word that counts nothing, kept in its wearer's caption."""
+    low = tokens[k].low
     if low.isdigit() and tokens[k].start > 0 and text[tokens[k].start - 1] == "#":
         return Token(text[tokens[k].start - 1:tokens[k].end], f"number-{low}", tokens[k].start - 1, tokens[k].end)
     if low.isdigit() and _written_on(tokens, k):
@@ -399,7 +406,7 @@ _BEFORE_AN_OWNER = frozenset({"on", "in", "into", "onto", "with", "at", "under",
                               "beside", "near", "inside", "across", "between"})
 
 
-def _owned_after(following: str, after: str) -> bool:
+def _owned_after(following: str) -> bool:
     """Whether the word after 'there' names a thing or a body part (so 'on there backs' means their backs)."""
     from planners.rules import lexicon
     from planners.rules.inflection import singular
