@@ -121,6 +121,17 @@ def test_imports_neither_torch_nor_numpy() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, timeout=HANG_SECONDS)
 
 
+
+def test_missing_word_tables_are_a_clear_error_not_a_bad_plan() -> None:
+    # lemminflect made unfindable in a real process: planning must refuse, not draw verbs as things
+    code = ("import sys\nsys.modules['lemminflect'] = None\nsys.argv = ['deig', 'plan', 'a rooster crows on a fence']\n"
+            "from deigcli.main import run\nrun()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=HANG_SECONDS)
+    assert done.returncode == 4, done.stderr
+    assert done.stdout == ""
+    assert "Error: the rules planner cannot find its word tables" in done.stderr
+    assert "Hint: Reinstall deig" in done.stderr and "Traceback" not in done.stderr
+
 # -- complete() ----------------------------------------------------------------------------------
 
 KEYPOINTS = PoseKeypoints(keypoints=[(0.2 + 0.01 * i, 0.2 + 0.03 * i, 1.0) for i in range(poses.NUM_KEYPOINTS)])

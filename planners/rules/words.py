@@ -23,6 +23,7 @@ from pathlib import Path
 
 from planners import priors
 from planners.rules import lexicon
+from scenes.errors import Unavailable
 
 # Spellings people use for the same thing; lemminflect knows neither side as the other.
 VARIANTS: dict[str, str] = {
@@ -42,9 +43,13 @@ def _table(name: str):
     """Lines of one of lemminflect's lookup tables, found without importing the package (its
     __init__ loads an out-of-vocabulary model that imports numpy; the tables need nothing)."""
     spec = importlib.util.find_spec("lemminflect")
-    if spec is None or not spec.submodule_search_locations:
-        return
-    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / name
+    path = (Path(next(iter(spec.submodule_search_locations))) / "resources" / name
+            if spec is not None and spec.submodule_search_locations else None)
+    # Planning without the tables would read every verb as a thing ("a rooster crows" drawing a
+    # crow): refuse instead of planning badly.
+    if path is None or not path.is_file():
+        raise Unavailable("the rules planner cannot find its word tables (the lemminflect package, "
+                          f"{name})", hint="Reinstall deig in this environment: lemminflect is one of its dependencies.")
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         yield from handle
 
