@@ -635,6 +635,15 @@ _LIKE_SUFFIXES = frozenset({"looking", "shaped", "sized", "colored", "coloured",
 _CAMERA_WORDS = frozenset({"lens", "camera", "canon", "nikon", "sony", "leica", "fujifilm", "fuji", "hasselblad", "iphone",
                            "pixel", "drone", "gopro", "polaroid", "fisheye", "telephoto", "macro", "film", "dslr",
                            "mirrorless", "smartphone", "phone", "kodak", "portra", "flash", "tripod"})
+# Film stocks, named the way photographers type them ("Portra 400", "Tri-X", "HP5 pushed to 1600",
+# "Cinestill 800T", "Kodak Gold 200"): the look of the picture, never a thing in it.
+_FILM_STOCKS = frozenset({"portra", "ektar", "ektachrome", "kodachrome", "velvia", "provia", "superia", "cinestill",
+                          "tri-x", "trix", "hp5", "fp4", "ultramax", "colorplus", "fujicolor", "t-max", "tmax", "acros",
+                          "natura", "vision3", "eterna", "lomochrome", "fomapan"})
+_FILM_MAKERS = frozenset({"kodak", "fuji", "fujifilm", "ilford", "agfa", "lomography"})
+_MAKERS_STOCKS = frozenset({"gold", "pro", "delta", "pan", "color", "colour", "xp2", "vista", "ultramax", "c200"})
+_FILM_TAILS = frozenset({"look", "film", "stock", "grain", "vibe", "vibes", "colours", "colors", "tones", "feel",
+                         "emulation", "aesthetic", "style"})
 _HAIR_STYLES = frozenset({"buzz cut", "twin tails", "pig tails", "crew cut", "pixie cut", "bowl cut", "top knot"})
 _DRESSED = frozenset({"in", "wearing", "wears", "wore", "with", "sporting", "donning"})
 # Units of a distance, a size or a time: counted, they measure; they are no things.
@@ -646,6 +655,12 @@ _DISTANCE_AFTER = frozenset({"behind", "ahead", "away", "apart", "off", "back", 
                              "further", "farther", "closer", "to", "left", "right", "higher", "lower"})
 _STYLED = frozenset({"style", "styled", "inspired", "esque", "like", "vibes", "aesthetic", "type"})
 _AGE_VERBS = frozenset({"turning", "turns", "turned", "turn", "aged", "age", "ages"})
+
+
+def _film_speed(word: str) -> bool:
+    """'400', '3200', '400h', '800t': a film's speed, with the letter some stocks carry."""
+    digits = word[:-1] if word[-1:] in ("h", "t", "d") else word
+    return digits.isdigit() and 25 <= int(digits) <= 6400
 
 
 def _number(word: str) -> int | None:
@@ -887,6 +902,11 @@ class Chunker:
                 chunks.append(Chunk("SIDE", i, side, f"{self.words[side - 1]} of"))
                 i = side
                 continue
+            film = self._film_stock(i)
+            if film > i:
+                chunks.append(Chunk("PICTURE", i, film, "words"))  # "Portra 400 pushed": the film, no 400 things
+                i = film
+                continue
             if match_count(self.words, i) is None:
                 phrase = match_phrase(self.words, i)
                 if phrase is not None:
@@ -925,6 +945,28 @@ class Chunker:
                     chunks.append(Chunk("FILLER", i, end, "lettering"))  # "a sign that says 50 cents": its words
                     i = end
         return chunks
+
+    def _film_stock(self, i: int) -> int:
+        """Where a film stock's name ends when one starts at i ("Portra 400 pushed", "Kodak Gold 200",
+        "Delta 3200", "HP5 pushed to 1600"), else i. A maker's word alone ("kodak") is left to the
+        camera words; "gold" or "delta" alone is no film."""
+        words, k = self.words, i
+        if words[k] in _FILM_MAKERS and k + 1 < len(words) and (
+                words[k + 1] in _FILM_STOCKS or words[k + 1] in _MAKERS_STOCKS):
+            k += 1
+        stock = words[k] in _FILM_STOCKS or k > i
+        if not stock and not (words[k] == "delta" and k + 1 < len(words) and words[k + 1].isdigit()):
+            return i
+        k += 1
+        if k < len(words) and _film_speed(words[k]):
+            k += 1
+        if k < len(words) and words[k] in ("pushed", "pulled"):
+            k += 1
+            if words[k:k + 1] == ["to"] and k + 1 < len(words) and _film_speed(words[k + 1]):
+                k += 2
+        if k < len(words) and words[k] in _FILM_TAILS:
+            k += 1  # "Delta 3200 look", "Portra 400 colours"
+        return k
 
     def _garment_chosen(self, i: int) -> int:
         """'opts for a mustard cardigan', 'goes for a paisley shirt', 'pairs a leopard skirt with …',
@@ -2366,7 +2408,7 @@ class Chunker:
             elif named:
                 head_end = last + 1  # the name goes with its noun: "Detective Okafor" is the detective
         if found is None and last > first and self.tokens[last].text[:1].isupper() and (
-                self.tokens[last - 1].text.islower()) and _can_be_noun(words[last - 1]) and (
+                self.tokens[last - 1].text.islower() or words[last - 1] in _TITLES) and _can_be_noun(words[last - 1]) and (
                 lexicon.category(words[last - 1]) == priors.PERSON or _usual_kind(words[last - 1]) == "person"
                 or words[last - 1].endswith(("er", "or", "ist", "ian"))) and not is_english(words[last]):
             noun, plural = singular(words[last - 1])

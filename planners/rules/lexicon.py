@@ -585,6 +585,7 @@ PEOPLE = _words(
     "figure silhouette passerby pedestrian apprentice keeper "
     "counselor counsellor mage rogue paladin bard necromancer cleric assassin bandit lecturer shepherdess "
     "welder programmer director ringmaster grocer seamstress cobbler priestess bishop pharaoh sultan chieftain "
+    "barbarian cavalier fighter mercenary champion combatant civilian fugitive vagrant newlywed "
     "nomad pilgrim hermit peasant farmhand chauffeur valet babysitter spectator sentry sergeant admiral deputy "
     "hacker gamer fiance fiancee sommelier rabbi imam orc centaur werewolf cyborg cosmonaut landscaper "
     "vet striker cop medic clerk barber hairdresser umpire rancher lumberjack miner builder viking patient parent "

@@ -943,7 +943,9 @@ class NounPhrases:
         # ("Rose, a grandmother …": a word, but no word for someone, so a name)
         creature_word = lexicon.category(np.noun or "") in (priors.PERSON, priors.ANIMAL) and (
             lexicon.category(np.noun or "") == (lexicon.category(after.np.noun) or priors.ANIMAL))  # "Duke, a gelding"
-        if _known_word(np.noun) and not mid_sentence and creature_word or self._said_again(np) is not None:
+        titled = np.end - np.start > 1 and not words.is_english(self.tokens[np.end - 1].low) and (
+            after.np.noun not in _PLAIN_PEOPLE)  # "Sir Aldric, a paladin" (but "Captain Reyes, a stocky man": the captain)
+        if _known_word(np.noun) and not mid_sentence and creature_word and not titled or self._said_again(np) is not None:
             return False
         self.skip.add(self.index + 1)
         return True
