@@ -275,6 +275,10 @@ def _known_word(noun: str | None) -> bool:
     return lexicon.category(noun or "") is not None or (noun or "") in priors.NOUNS
 
 
+# Garments one carries or lays out rather than wears: said bare after someone, they are things of their own.
+_CARRIED_OR_SPREAD = frozenset({"blanket", "backpack", "bag", "rucksack", "umbrella", "towel", "tote",
+                                "suitcase", "purse", "handbag", "briefcase", "quilt", "rug", "mat"})
+
 class NounPhrases:
     """What a noun phrase becomes, given the link before it and its head noun (a reader mixin)."""
 
@@ -571,18 +575,46 @@ class NounPhrases:
         if owner is None and bodily and np.det in ("his", "her"):
             owner = next((i for i in candidates if i < len(self.out.mentions) and self.out.mentions[i].count > 0
                           and self.out.mentions[i].category == priors.ANIMAL), None)  # "a walrus …, his flippers folded"
-        if not placed or owner is None or np.det is None and not (np.plural and bodily or counted):
+        one_each = not np.plural or np.head[-1].low in lexicon.WORN_IN_PAIRS or noun in lexicon.PLURALIA_TANTUM
+        bare_garment = worn and np.det is None and noun in lexicon.CLOTHING and noun not in _CARRIED_OR_SPREAD and one_each and (
+            nxt is None or nxt.kind in ("COMMA", "SENT", "AND")) and self._said_of_someone_before()
+        placed = placed or nxt is None and bare_garment  # "…, and her brother watching, blue shorts"
+        if not placed or owner is None or np.det is None and not (np.plural and bodily or counted or bare_garment):
             return False  # (a garment tagged bare, "…, red jerseys, …", is dressed as tags are)
         if not bodily and self._put_down_apart(np.end):
             return False  # "…, her backpack beside her", "his hat upturned on the gravel": off, a thing
         end = np.end
-        if nxt.kind in ("VERB", "POSE", "OTHER"):
+        if nxt is not None and nxt.kind in ("VERB", "POSE", "OTHER"):
             end = nxt.end
             self.skip.add(self.index + 1)  # ("rolled up" said of the sleeves, not of her)
         said = " ".join(t.text for t in self.tokens[np.start:end] if t.is_word)
-        self.out.mentions[owner].add_detail("with", said, noun)
+        self.out.mentions[owner].add_detail("in" if bare_garment else "with", said, noun)
         self.group, self.last_role = [owner], "detail"
         return True
+
+    def _said_of_someone_before(self) -> bool:
+        """Whether the list item before this comma is a clause about someone ('a guy squatting, black
+        track jacket, …', 'grandma knitting in her chair, pink cardigan, …'): what is said bare after
+        it goes on describing them. Not after a thing ('a bench, red umbrella') or in a tag list."""
+        end = self.index - 1  # the comma before this garment
+        while True:
+            start = end - 1
+            while start >= 0 and self.chunks[start].kind not in ("COMMA", "SENT"):
+                start -= 1
+            clause = self.chunks[start + 1:end]
+            worn_only = bool(clause) and all(c.kind == "NP" and c.np is not None and c.np.det is None and (
+                c.np.noun is not None and lexicon.is_garment(c.np.noun)) for c in clause)
+            if not (worn_only and start >= 0 and self.chunks[start].kind == "COMMA"):
+                break
+            end = start  # "…, grey hoodie, ripped jeans, …": the list of worn things goes on
+        while clause and clause[0].kind in ("AND", "FILLER"):
+            clause = clause[1:]
+        if not clause or clause[0].kind != "NP" or clause[0].np is None or clause[0].np.noun is None:
+            return False
+        if any(c.np is not None and c.np.noun is not None and lexicon.is_garment(c.np.noun) for c in clause):
+            return False  # ("dressed in Breton stripes, red berets, …": a list of worn things, read on)
+        return lexicon.category(clause[0].np.noun) == priors.PERSON and any(
+            c.kind in ("VERB", "POSE", "REL", "PREP") for c in clause[1:])
 
     def _worn_too(self, np: NounPhrase) -> bool:
         """A garment joined by "and" right after a garment that went to someone's caption is theirs too."""
