@@ -42,6 +42,7 @@ def _phrase(kind: str, value: Any, *patterns: str, unless_of: bool = False) -> N
         _PHRASES.append((pattern.replace("POSS", _POSS), kind, value, unless_of))
 
 
+_CANVAS = "page|picture|frame|image|canvas|spread|shot|photo|card|cover|poster"
 for _side in ("left", "right"):
     _phrase("REL", f"{_side} of", f"to|on|at|in the far? {_side}|{_side}-hand side|hand? of", f"{_side} of",
             f"{_side}-hand side? of", f"to the {_side} side of")
@@ -57,12 +58,16 @@ for _side in ("left", "right"):
 _phrase("SIDE", "next to", f"at|around|by {_POSS.replace('the|', '')} base")  # "two lemons at its base": by it
 for _x in ("left", "right"):
     for _y, _ys in (("top", "top|upper"), ("bottom", "bottom|lower")):
-        _phrase("ZONE", (_x, _y), f"in|at|on the {_ys} {_x} corner|side|part|half?", f"in|at|on the {_y}-{_x} corner?",
-                f"in|at|on the {_x} {_ys} corner?", f"in|at|on {_ys} {_x} corner",  # "in top right corner"
-                f"in|at|on {_y}-{_x} corner", unless_of=True)
+        _phrase("ZONE", (_x, _y), f"in|at|on|from the {_ys} {_x} corner|side|part|half?", f"in|at|on|from the {_y}-{_x} corner?",
+                f"in|at|on|from the {_x} {_ys} corner?", f"in|at|on|from {_ys} {_x} corner",  # "in top right corner"
+                f"in|at|on|from {_y}-{_x} corner", unless_of=True)
+        # the canvas's own corner, said so: "both at the bottom left of the page"
+        _phrase("ZONE", (_x, _y), f"in|at|on|from the {_ys} {_x} corner? of the {_CANVAS}",
+                f"in|at|on|from the {_y}-{_x} corner? of the {_CANVAS}")
 for _x in ("left", "right"):
     for _y, _ys in (("top", "top|upper"), ("bottom", "bottom|lower")):
-        _phrase("ZONE", (_x, _y), f"{_ys} {_x}", "|".join(f"{y}-{_x}" for y in _ys.split("|")))  # "… bottom left"
+        _phrase("ZONE", (_x, _y), f"{_ys} {_x} corner?", "|".join(f"{y}-{_x}" for y in _ys.split("|")) + " corner?")
+        # "… bottom left", "Top left corner, a robin."
 _phrase("ZONE", (None, "top"), "on|at|in|to|near|along the very? top|upper side|half|part|edge?", "on top",
         "up top", "high up", unless_of=True)
 _phrase("ZONE", (None, "bottom"), "on|at|in|to|near|along the very? bottom|lower side|half|part|edge?",
@@ -70,7 +75,11 @@ _phrase("ZONE", (None, "bottom"), "on|at|in|to|near|along the very? bottom|lower
 # Shot notes that head what follows with its place: "Left half: an inkwell …", "Back right: a toolbox."
 for _x in ("left", "right"):
     _phrase("ZONE", (_x, None), f"{_x} half|side|third|edge :", f"{_x}-hand side :", f"back|front|far {_x} :",
-            f"{_x} :")
+            f"{_x} :", f"{_x} page|panel :", f"{_x}-hand page|panel :")
+    # a book's spread: its left page is the picture's left ("On the left page a girl feeding ducks")
+    _phrase("ZONE", (_x, None), f"on|in|across the {_x} page|panel", f"on|in|across the {_x}-hand page|panel",
+            f"{_x} page|panel ,")
+_phrase("ZONE", ("center", None), "centre|center|middle frame|stage", "frame|stage centre|center")
 _phrase("ZONE", ("center", None), "middle|center|centre :", "dead centre|center :")
 # The same, said after the thing in terse notes: "goat on a crate center left.", "pine tree right side".
 for _x in ("left", "right"):

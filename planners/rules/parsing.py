@@ -740,6 +740,14 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             # "a lamppost with a pigeon on top": on top of the thing it is with, not at the top of the picture
             self.out.relations.append(Relation(target, "on", owner, None, "on top of"))
             return
+        everyone = previous is not None and (previous.kind == "NP" and previous.np is not None and (
+            previous.np.noun is None) or previous.kind == "FILLER") and self.tokens[previous.start].low in ("both", "all")
+        if everyone and not fronted and len(self.group) > 1:
+            for index in self.group:  # "a tortoise and a snail, both at the bottom left": the two of them
+                self._set_zone(index, chunk.value)
+            return
+        if target is None and not fronted and self.last_role == "setting" and len(self.group) == 1:
+            target = self.group[0]  # "a heron watching the pond from the top left corner": the heron's place
         if target is None or fronted:
             self.pending_zone = chunk.value
         else:

@@ -1496,6 +1496,8 @@ def _named_picture(words: list[str], k: int, end: int) -> int | None:
     found = _picture_then_purpose(words, j, end)
     if found is None or (found < end and words[found] not in _ENDS and words[found - 1] != "for"):
         return None  # the whole clause (up to whom it shows), or nothing
+    if found - j >= 2 and all(w in ("left", "right", "left-hand", "right-hand", "the") for w in words[j:found - 1]):
+        return None  # "Left page: a fox …", "Right panel:": where on the spread, read as a place
     listed = k > 0 and words[k - 1] == "," and (found == k + 1 or found < end and words[found] in (",", "and"))
     if listed and singular(words[found - 1])[1] and not set(words[k:found]) & (_ARTICLES | _POSSESSIVE):
         return None  # "…, a neon sign, posters, a cat …", "…, framed photos, a clock": things, one item of a list

@@ -2521,6 +2521,10 @@ class NounPhrases:
             prep = self._text(self._link_start(np), np.start) if np.start > 0 else ""
         if np.noun not in lexicon.EMPTY_SETTINGS:
             self.out.settings.append((prep.strip(), self._words_of(np), np.noun in lexicon.TIMES))
+        middle = prep.lower().split()[:3] in (["in", "the", "middle"], ["in", "the", "center"], ["in", "the", "centre"])
+        if kind == "REL" and middle and self.last is not None and self.last_role in ("subject", "object") and (
+                self.out.mentions[self.last].zone[0] is None):
+            self._set_zone(self.last, ("center", None))  # "a birdbath in the middle of the lawn": the picture's middle
         if kind in (None, "AND", "COMMA", "THERE") or (kind == "WITH" and self.owner == "setting"):
             self.owner, self.group = "setting", []
         self.last_role = "setting"
