@@ -98,9 +98,12 @@ class Owners:
             person = next((i for i in reversed(self.group) if self.out.mentions[i].is_person), None)
             person = person if person is not None else next(
                 (i for i in reversed(range(len(self.out.mentions))) if self.out.mentions[i].is_person), None)
+            place = _PART_PLACES.get(np.noun, "next to")
+            if person is None and place == "holding":  # "a beaver at his bench, saw in hand": a storybook animal holds
+                person = next((i for i in reversed(range(len(self.out.mentions))) if i not in subjects
+                               and self.out.mentions[i].category == priors.ANIMAL and self.out.mentions[i].count > 0), None)
             if person is None:
                 return False
-            place = _PART_PLACES.get(np.noun, "next to")
             for index in subjects:
                 if place == "holding":
                     self.out.relations.append(self._relation(person, "holding", index, self._text(np.start, np.end)))

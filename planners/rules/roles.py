@@ -261,6 +261,7 @@ _GENERAL_ANIMALS = frozenset({"dog", "cat", "bird", "horse", "fish", "animal", "
 _YOUNG_ANIMALS = {"puppy": "dog", "kitten": "cat"}
 # How a held thing is told apart from a companion: small enough to carry.
 _HOLDABLE_HEIGHT = 0.75
+_TOOL_HEIGHT = 1.0  # a broom, a rake, a shovel: long, but used in the hands
 
 
 def _short_for_a_garment(noun: str) -> bool:
@@ -273,6 +274,11 @@ def _short_for_a_garment(noun: str) -> bool:
 def _known_word(noun: str | None) -> bool:
     """Whether the lists know a word as a thing ("Pepper" is a pepper, "Miso" is nobody's word)."""
     return lexicon.category(noun or "") is not None or (noun or "") in priors.NOUNS
+
+
+def _no_thing(noun: str) -> bool:
+    """A place, a stuff or a word of the look: nothing drawn as a box of its own."""
+    return lexicon.is_setting(noun) or noun in lexicon.MASS_NOUNS or noun in lexicon.STYLE_WORDS
 
 
 # Garments one carries or lays out rather than wears: said bare after someone, they are things of their own.
@@ -671,7 +677,7 @@ class NounPhrases:
         rel = self._next()
         hand = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
         return rel is not None and rel.kind == "REL" and self.tokens[rel.start].low == "in" and hand is not None and (
-            hand.np is not None and hand.np.noun == "hand" and hand.np.det in (None, "his", "her", "their", "one"))
+            hand.np is not None and hand.np.noun in ("hand", "paw") and hand.np.det in (None, "his", "her", "their", "its", "one"))
 
     def _walks_next(self, np: NounPhrase) -> bool:
         """Whether a phrase no table knows, said with describing words, is followed by a verb of a
@@ -2691,7 +2697,8 @@ class NounPhrases:
         part = noun in lexicon.PARTS and (noun not in lexicon.CREATURE_PARTS or mention.category == priors.ANIMAL) and (
             noun not in lexicon.HAIRDOS or mention.category in (priors.PERSON, priors.ANIMAL))
         carried = (noun in _CARRIED or noun == "bag" and any(t.low in _CARRIED_BAGS for t in np.modifiers)) and (
-            mention.is_person)  # "… with a red handbag", "with a paper bag": held, a thing of its own
+            mention.is_person) or self._in_hand_next() and noun not in lexicon.PARTS  # "with a hose in his hand": held
+        # (but "with her head in her hands": her own)
         wearable = not loose and not carried and (noun in lexicon.CLOTHING or part or noun in lexicon.WEARABLE_OBJECTS)
         if wearable and (mention.is_person or mention.category == priors.ANIMAL or part):
             self._attach(mention, link[1], np)
@@ -2720,8 +2727,16 @@ class NounPhrases:
             held = same[0] if len(same) == 1 else self._new_mention(np, role="object")
             prior = priors.prior_for(noun)
             after_verb = self.index >= 2 and self.chunks[self.index - 2].kind == "VERB"
+            done_to_place = self.index >= 3 and self.chunks[self.index - 3].kind == "VERB" and (
+                self.chunks[self.index - 2].np is not None and self.chunks[self.index - 2].np.noun is not None
+                and _no_thing(self.chunks[self.index - 2].np.noun))  # "sweeping the yard with a broom", "raking leaves with"
             nxt = self._next()
             after_next = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+            # what one works with is in hand wherever they stand ("raking hay with a rake next to a barn")
+            tool = (after_verb or done_to_place) and mention.is_person and prior.category == priors.OBJECT and (
+                prior.height <= _TOOL_HEIGHT) and category != priors.PERSON
+            if tool and nxt is not None and nxt.kind == "REL" and not self._in_hand_next():
+                nxt = None
             if nxt is not None and (nxt.kind in ("REL", "ZONE", "SIDE") or nxt.kind == "VERB" and after_next is not None
                                     and after_next.kind in ("REL", "ZONE", "SIDE")
                                     and self.tokens[nxt.start].low.endswith(("ed", "ing"))):
@@ -2735,7 +2750,10 @@ class NounPhrases:
             if after_verb and mention.actions:
                 # "playing with a ball": the verb keeps its own words
                 mention.actions[-1] = f"{mention.actions[-1]} {link[1]} {article(noun)} {noun}"
-            if mention.is_person and prior.height <= _HOLDABLE_HEIGHT and category != priors.PERSON:
+            # what one does something with is in hand, long tools too ("sweeping with a broom", "raking
+            # with a rake"); an animal one plays or walks with is beside, never held
+            if mention.is_person and (prior.height <= _HOLDABLE_HEIGHT or tool) and category != priors.PERSON and not (
+                    after_verb and category == priors.ANIMAL):
                 holding = [owner]
                 if holders > mention.count and all(self.out.mentions[i].is_person for i in self.group):
                     # "a man and a woman, each with a glass of wine": a glass each, split when the
