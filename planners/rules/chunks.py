@@ -651,6 +651,8 @@ _FILM_STOCKS = frozenset({"portra", "ektar", "ektachrome", "kodachrome", "velvia
                           "natura", "vision3", "eterna", "lomochrome", "fomapan"})
 _FILM_MAKERS = frozenset({"kodak", "fuji", "fujifilm", "ilford", "agfa", "lomography"})
 _MAKERS_STOCKS = frozenset({"gold", "pro", "delta", "pan", "color", "colour", "xp2", "vista", "ultramax", "c200"})
+_PLACE_WORDS = frozenset({"left", "right", "top", "bottom", "centre", "center", "middle", "upper", "lower", "far",
+                          "left-hand", "right-hand", "foreground", "background", "front", "back"})
 _FILM_TAILS = frozenset({"look", "film", "stock", "grain", "vibe", "vibes", "colours", "colors", "tones", "feel",
                          "emulation", "aesthetic", "style"})
 _HAIR_STYLES = frozenset({"buzz cut", "twin tails", "pig tails", "crew cut", "pixie cut", "bowl cut", "top knot"})
@@ -911,6 +913,11 @@ class Chunker:
                 chunks.append(Chunk("SIDE", i, side, f"{self.words[side - 1]} of"))
                 i = side
                 continue
+            heading = self._shoot_heading_end(i, chunks[-1] if chunks else None)
+            if heading > i:
+                chunks.append(Chunk("FILLER", i, heading, "heading"))  # "Menswear editorial, …": what the shoot is
+                i = heading
+                continue
             film = self._film_stock(i)
             if film > i:
                 chunks.append(Chunk("PICTURE", i, film, "words"))  # "Portra 400 pushed": the film, no 400 things
@@ -954,6 +961,29 @@ class Chunker:
                     chunks.append(Chunk("FILLER", i, end, "lettering"))  # "a sign that says 50 cents": its words
                     i = end
         return chunks
+
+    def _shoot_heading_end(self, i: int, previous: Chunk | None) -> int:
+        """Where a sentence-opening heading that names the shoot or the page ends ('Menswear
+        editorial,', 'Wedding guest edit,', 'Spread 4.'), else i: a few bare words, the last a shoot
+        word, then a comma, a colon or a stop."""
+        if previous is not None and not (previous.kind == "SENT" or previous.kind == "COMMA" and previous.value == ":"):
+            return i
+        words = self.words
+        for j in range(i, min(i + 4, len(words) - 1)):
+            if not self.tokens[j].is_word or words[j] in lexicon.DETERMINERS or _number(words[j]) is not None and j == i:
+                return i
+            if words[j] in _PLACE_WORDS:
+                return i  # "Left page:", "grey sofa centre frame,": where, read as a place
+            if words[j] in lexicon.SHOOT_WORDS and (j > i and words[j + 1] in (",", ":", ".", "-", "\u2014", "\u2013")
+                                                     or words[j + 1] == ":"):
+                return j + 1  # (one word alone only before a colon: "Frontispiece: …")
+            if words[j] in lexicon.SHOOT_WORDS and j > i and words[j + 1] in ("in", "on", "at", "for", "from") and (
+                    ":" in words[j + 1:j + 9]) and not {",", "."} & set(words[j + 1:words.index(":", j + 1)]):
+                return j + 1  # "Ballet-core edit in a mirrored rehearsal room: …": the shoot, then where
+            if words[j] in lexicon.SHOOT_WORDS and j + 2 < len(words) and words[j + 1].isdigit() and (
+                    words[j + 2] in (",", ":", ".")):
+                return j + 2  # "Spread 4.", "Page 12:"
+        return i
 
     def _film_stock(self, i: int) -> int:
         """Where a film stock's name ends when one starts at i ("Portra 400 pushed", "Kodak Gold 200",

@@ -310,6 +310,12 @@ FRAMES = _words(
     "screenshot screencap thumbnail film movie take cutscene episode flat-lay flatlay tableau vignette "
     "version versions draft drafts mock-up mockup attempt attempts iteration rendition page"
 )
+# What a shoot, a book page or a set of pictures is called, heading its scene: "Menswear editorial, …".
+SHOOT_WORDS = frozenset({"editorial", "shoot", "photoshoot", "campaign", "lookbook", "edit", "story", "capsule",
+                          "collection", "spread", "frontispiece", "endpaper", "endpapers", "vignette", "drop",
+                          "lineup", "line-up", "look", "feature", "series", "concept", "brief", "moodboard", "cover",
+                          "frame", "page", "chapter", "display", "promo", "listing", "mockup", "mock-up", "still",
+                          "set-up", "setup", "composition", "layout", "tableau", "illustration", "scene", "splash"})
 # Things that show other things: what they show goes into their caption, never a box of its own.
 DEPICTIONS = _words(
     "painting paintings poster posters drawing drawings sketch portrait picture photograph photo print mural "
