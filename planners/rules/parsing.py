@@ -169,6 +169,11 @@ def _game_pieces(description: Description, tokens: list[Token]) -> None:
             mention.category = priors.OBJECT  # a piece on the board: no skeleton, no person's size
 
 
+# Words that say only who is shown: "two models …", named one by one later as "a woman", "a man".
+_SHOWN_AS = frozenset({"model", "person", "people", "figure", "character", "subject"})
+_ANY_ONE_SHOWN = frozenset({"woman", "man", "girl", "boy", "lady", "guy", "gentleman", "teen", "teenager", "kid",
+                            "child", "bride", "groom", "model", "person"})
+
 class _Reader(NounPhrases, Corrections, Tags, Owners):
     """Reads chunks left to right, keeping track of subjects, owners and links."""
 
@@ -180,6 +185,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         self.grouped_by: dict[str, int] = {}  # "a stack of suitcases": "the stack" said later is them
         self.last_wear: tuple[str, object] | None = None  # "he wears a hat and she a scarf"
         self.sentence_end = "."  # how the last sentence ended: a wearing verb goes on past ";" only
+        self.shown_as: list[tuple[int, int]] = []  # "two models …. Left: a woman …": (the plural, first mention after)
         self._new_sentence()
 
     # -- state ---------------------------------------------------------------------------------
@@ -248,6 +254,30 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             if handler is not None:
                 handler(chunk)
         self._end_sentence()
+        self._close_shown_as()
+
+    def _note_shown_as(self) -> None:
+        """At a sentence's end: a counted plural of a word that only says who is shown ('two models',
+        'three people'), told of as a group, may be named one by one in the sentences after."""
+        for index in range(self.sentence_start, len(self.out.mentions)):
+            mention = self.out.mentions[index]
+            if mention.noun in _SHOWN_AS and mention.count >= 2 and mention.parent is None and not mention.uncounted and (
+                    not any(m.parent == index for m in self.out.mentions)):
+                self.shown_as.append((index, len(self.out.mentions)))
+
+    def _close_shown_as(self) -> None:
+        """'Two models on a bone backdrop. Left: a woman in …. Right: a man in ….': the people named
+        after, when they are exactly as many, are the models, not more people."""
+        for announcer, first in self.shown_as:
+            source = self.out.mentions[announcer]
+            held = {r.object for r in self.out.relations if r.kind == "holding"}
+            people = [i for i in range(first, len(self.out.mentions)) if self.out.mentions[i].parent is None
+                      and self.out.mentions[i].count > 0 and self.out.mentions[i].is_person and i not in held]
+            named = sum(self.out.mentions[i].count for i in people)
+            if source.count < 2 or named != source.count or not all(
+                    self.out.mentions[i].noun in _ANY_ONE_SHOWN for i in people):
+                continue
+            self._adopt(announcer, people, priors.PERSON, named)
 
     def _retract_refused_subject(self, chunk: Chunk) -> None:
         """A sentence that refuses its subject ('The dog must not be drawn.', 'Poppy is not to be drawn')
@@ -274,6 +304,8 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
 
     def _on_sent(self, chunk: Chunk) -> None:
         self.sentence_end = chunk.value
+        if chunk.value != ";":
+            self._note_shown_as()
         # "Two superheroes: the girl has a cape; the boy is in green": the list goes on past ";"
         pending = [a for a in self.announced if a[2] == "colon"] if chunk.value == ";" else []
         self.announced = [a for a in self.announced if a not in pending]
