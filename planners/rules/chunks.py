@@ -189,9 +189,10 @@ _phrase("POSE", "arms-raised", f"{_RAISE} POSS? both? arms|hands up|high|aloft|o
         "arms|hands above POSS head", "with POSS? both? arms|hands above POSS head", "arms outstretched|overhead",
         "with outstretched|upstretched arms", "arms|hands held high")
 _phrase("POSE", "squatting", "crouched|crouching|hunched|squatting down?", "down on POSS haunches")
-_phrase("POSE", "lying", "lying|laying down|flat? on POSS? back|stomach|side|belly", "stretched out")
+_phrase("POSE", "lying", "lying|laying down|flat? on POSS? back|stomach|side|belly|front|tummy", "stretched out")
 _phrase("POSE", "back-view", "seen|viewed|shown? from behind", "seen|viewed|shown? from the back",
-        "facing away", "turned away", "back view", "from the back", "with POSS back to the camera|viewer")
+        "facing away", "turned away", "back view", "from the back", "with POSS back to the? camera|viewer|lens|us",
+        "POSS? back to the? camera|viewer|lens")
 _phrase("POSE", "kneeling", "on POSS knees", "down on POSS knees")
 _phrase("POSE", "pointing", "pointing POSS? finger|arm")
 _phrase("POSE", "waving", "waving POSS? hand|hands|arm")
@@ -665,6 +666,9 @@ _UNITS = frozenset({"pace", "foot", "step", "meter", "metre", "yard", "inch", "m
 _DISTANCE_AFTER = frozenset({"behind", "ahead", "away", "apart", "off", "back", "in", "from", "above", "below", "beyond",
                              "further", "farther", "closer", "to", "left", "right", "higher", "lower"})
 _STYLED = frozenset({"style", "styled", "inspired", "esque", "like", "vibes", "aesthetic", "type"})
+_GOING = frozenset({"going", "goes", "go", "went", "heading", "heads", "head", "coming", "comes", "come", "driving",
+                    "drives", "riding", "rides", "cycling", "cycles", "flying", "flies", "sailing", "sails",
+                    "hurrying", "hurries", "trudging", "trudges", "wandering", "wanders", "strolling", "strolls"})
 _AGE_VERBS = frozenset({"turning", "turns", "turned", "turn", "aged", "age", "ages"})
 
 
@@ -1147,6 +1151,10 @@ class Chunker:
                 i + 1 >= len(self.words) or not self._noun_follows(i + 1)):
             # "Milo is orange with white paws": a colour said of the subject, not an orange
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, modifiers=[self.tokens[i]]))
+        if self.words[i] in ("home", "homeward", "homewards") and previous is not None and previous.kind == "VERB" and (
+                isinstance(previous.value, lexicon.Verb) and previous.value.pose in ("walking", "running")
+                or self.words[i - 1] in _GOING):
+            return Chunk("OTHER", i, i + 1, "home")  # "walks home carrying a lantern": where to, no thing
         if i > 0 and self.words[i - 1] in _AGE_VERBS and _number(self.words[i]) is not None:
             return Chunk("OTHER", i, i + 1, self.words[i])  # "my mom's turning 60": an age, no count
         if (0 < i < len(self.words) - 1 and self.tokens[i].text[:1].isupper() and self.words[i - 1] == ","

@@ -548,7 +548,9 @@ def _verb_table() -> dict[str, Verb]:
           "throwing throw throws threw; catching catch catches caught; swinging swing swings swung; "
           "lifting lift lifts; raising raises; handing hand hands; offering offer offers; passing passes; "
           "giving give gives gave; strumming strum strums; sipping sip sips; pouring pour pours; "
-          "juggling juggle juggles; twirling twirl twirls; tossing toss tosses; balancing balances",
+          "juggling juggle juggles; twirling twirl twirls; tossing toss tosses; balancing balances; "
+          "cradling; hoisting hoists; toting; "
+          "clasping clasps",
           relation="holding", transitive=True, holds=True)
     verbs("flying fly flies flew", relation="below", transitive=True)  # a kite flies above its flyer
     verbs("riding ride rides rode", relation="on", transitive=True)

@@ -1823,6 +1823,8 @@ class NounPhrases:
             # "two firefighters hold a ladder while a third climbs it": the next one of them
             kind_of = self._last_plural()
             if kind_of is None or kind_of.count + 1 != _ORDINALS[whole[1]]:
+                kind_of = self._named_one_by_one(_ORDINALS[whole[1]] - 1)
+            if kind_of is None:
                 return False
             return self._one_more(np, link, kind_of, np.det, [], np.head)
         another = whole in (["another"], ["another", "one"]) and (
@@ -1841,6 +1843,10 @@ class NounPhrases:
         if another and kind_of is None and placed is not None and placed.kind != "holding" and placed.object == self.last and (
                 placed.subject != self.last) and self._next() is not None and self._next().kind == "REL":
             kind_of = self.out.mentions[placed.subject]  # "a skeleton left of the altar and another right of it"
+        if said[-1] == "more" and kind_of is None and another and self._next().kind in ("VERB", "POSE"):
+            # "one woman reading on a bed; another sitting on a chair": one more who does something, not a bed
+            kind_of = next((m for m in reversed(self.out.mentions) if m.count >= 1 and m.parent is None
+                            and m.category in (priors.PERSON, priors.ANIMAL)), None)
         if said[-1] == "more" and kind_of is None and another and self.last is not None and (
                 self.out.mentions[self.last].count == 1):
             kind_of = self.out.mentions[self.last]  # "one goblin in the top left corner and another in the top right"
@@ -1856,6 +1862,15 @@ class NounPhrases:
         last = self.out.mentions[-1]
         last.head = kind_of.head
         return True
+
+    def _named_one_by_one(self, so_far: int) -> Mention | None:
+        """'one woman reading …; another sitting …; a third standing …': the one before 'a third', when
+        exactly that many of its kind were named singly."""
+        last = next((m for m in reversed(self.out.mentions) if m.count >= 1 and m.parent is None
+                     and m.category in (priors.PERSON, priors.ANIMAL)), None)
+        if last is None or sum(m.count for m in self.out.mentions if m.noun == last.noun and m.parent is None) != so_far:
+            return None
+        return last
 
     def _last_plural(self) -> Mention | None:
         return next((m for m in reversed(self.out.mentions) if m.count > 1), None)
