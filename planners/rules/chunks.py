@@ -2523,7 +2523,8 @@ class Chunker:
     def _names_with(modifier: str, noun: str) -> bool:
         """Whether a noun before a head the size table does not know is part of the thing's name
         ('water cooler', 'cash register', 'drum kit'), not a description of it ('a wooden crate')."""
-        if " " in noun or lexicon.is_setting(noun) or modifier in ("size", "sized", "banquet", "feast", "dinner"):
+        if " " in noun or lexicon.is_setting(noun) or modifier in ("size", "sized", "banquet", "feast", "dinner") or (
+                noun in lexicon.CUT_STEMS):  # ("eucalyptus sprigs": sprigs, of eucalyptus)
             return False  # "a king size bed" is a bed, so is "a banquet table"
         if modifier in _SERVED and noun in ("cup", "jug", "bowl", "pitcher") or modifier in _NOT_A_KIND or (
                 noun == "bed" and modifier in _BED_SIZES):

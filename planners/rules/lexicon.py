@@ -226,7 +226,7 @@ WEARABLE_OBJECTS = frozenset({"eye patch"}) | _words("eyepatch tie backpack hand
 SETTINGS = _words(
     "scene place setting background backdrop backdrops surface landscape dormitory dorm scenery outdoors indoors street road avenue "
     "ice gravel asphalt cobblestones cobbles tarmac dirt mud straw sawdust floorboards con convention expo "
-    "sidewalk pavement alley lane highway crossroads intersection square plaza city town village "
+    "allotment allotments plot plots sidewalk pavement alley lane highway crossroads intersection square plaza city town village "
     "downtown suburb neighborhood neighbourhood countryside park garden backyard yard courtyard "
     "playground field meadow farm farmland pasture prairie forest woods jungle rainforest desert "
     "savanna savannah tundra mountain mountains hill hills valley canyon cliff cave volcano "
@@ -252,6 +252,9 @@ SETTINGS = _words(
 PARTITIVES = _words("sheet sheets slice slices piece pieces bit bits chunk chunks scoop scoops wedge wedges sliver "
                     "cube cubes portion portions serving servings bite slab strip strips drop drops "
                     "dollop loaf loaves sprig sprigs stalk stalks head heads clove cloves generation generations")
+
+# A plant's cut stems, named as the thing laid out: "a sprig of eucalyptus" and "eucalyptus sprigs" are sprigs.
+CUT_STEMS = _words("sprig sprigs stem stems stalk stalks twig twigs spray sprays")
 
 # Things named by two words whose last word alone names something else ("watering can", "chess king").
 COMPOUND_NOUNS = frozenset(
@@ -414,6 +417,11 @@ PICTURE_PHRASES = (
     "full|cowboy|long|establishing|tracking|dolly|crane|insert|reverse|master|group|close|tight|point-of-view shot",
     "toward|towards|into|at|to the? camera|lens", "away from the? camera|lens",
     "oil|oils|acrylic|acrylics|watercolor|watercolour|gouache|ink|pastel|charcoal on canvas|paper|board|panel|linen|wood",
+    # drawing media said as the look: "soft pencil", "pencil and watercolour wash", "pen and ink", "coloured pencil"
+    "soft|fine|graphite|detailed|loose|light|delicate|sketchy|rough|hb pencil|pencils|crayon|crayons|chalk|chalks",
+    "coloured|colored pencil|crayon|chalk",  # (but "colored pencils" on a craft table are things)
+    "pencil|pencils|pen|crayon|crayons|chalk and|with|& ink|watercolour|watercolor|watercolours|watercolors|gouache",
+    "watercolour|watercolor|ink|gouache wash|washes", "ink|watercolour|watercolor|gouache and|with|& pencil|pencils|pen|crayon|crayons",
 )
 
 PREPOSITIONS = _words(

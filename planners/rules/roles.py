@@ -1467,6 +1467,11 @@ class NounPhrases:
             inner = self.chunks[i + 2].np
             if inner is not None and np.noun in lexicon.PARTS and inner.det is not None:
                 return  # "the head of a statue" is the statue's head, "a head of lettuce" is lettuce
+            if np.noun in lexicon.CUT_STEMS and inner is not None and not inner.det and inner.count is None:
+                # "a sprig of lavender on top": the sprig is the thing, captioned with its plant
+                self.partitive = (np.noun, self._words_of(inner))
+                self.skip.update({i + 1, i + 2})
+                return
             if inner is not None and inner.noun is not None:
                 self.partitive = (np.noun, self._words_of(inner))
                 np.noun = inner.noun
