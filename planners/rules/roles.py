@@ -281,6 +281,13 @@ def _no_thing(noun: str) -> bool:
     return lexicon.is_setting(noun) or noun in lexicon.MASS_NOUNS or noun in lexicon.STYLE_WORDS
 
 
+# Titles before a name: "Mr. Thistle", "Lord Whiskers", "Miss Heron", "Captain Blubber".
+_TITLE_WORDS = frozenset({"man", "woman", "mr", "mrs", "ms", "miss", "mister", "lord", "lady", "sir", "dame", "captain", "king",
+                          "queen", "prince", "princess", "professor", "doctor", "dr", "uncle", "aunt", "auntie",
+                          "granny", "grandma", "grandpa", "nana", "papa", "mama", "baby", "little", "old", "young",
+                          "madame", "madam", "count", "countess", "duke", "duchess", "baron", "general", "sergeant"})
+
+
 # Garments one carries or lays out rather than wears: said bare after someone, they are things of their own.
 _CARRIED_OR_SPREAD = frozenset({"blanket", "backpack", "bag", "rucksack", "umbrella", "towel", "tote",
                                 "suitcase", "purse", "handbag", "briefcase", "quilt", "rug", "mat"})
@@ -346,6 +353,8 @@ class NounPhrases:
         if kind in (None, "COMMA", "AND") and (self._name_before_role(np, link) or self._name_said_between(np)
                                                 or self._name_then_what(np) or self._name_then_who(np)):
             return
+        if self._named_then_what_kind(np, link):
+            return  # "his daughter Hazel, a little beaver in a hard hat": one beaver
         if self._excepted_members(np):
             return  # "12 cookies, all chocolate chip except for three plain ones": three of the twelve
         if self._animal_apposition(np, kind):
@@ -964,6 +973,30 @@ class NounPhrases:
             return False  # (but "…, Pepper is a skinny black cat": a name, though pepper is a word)
         self.group, self.last_role = [], None  # what follows "is" is a new one, not said of the one before
         self.named_member = True
+        return True
+
+    def _named_then_what_kind(self, np: NounPhrase, link) -> bool:
+        """'his daughter Hazel, a little beaver', 'her cousin Nutmeg, a red squirrel', 'Mr. Thistle, a
+        mole', 'Lord Whiskers, a grand ginger cat': someone called by kin, role or title and a name, then
+        what kind of creature they are; the creature is the one drawn, where the first was said."""
+        if np.end - np.start < 2 or np.count is not None or self.index + 2 >= len(self.chunks):
+            return False
+        name, before = self.tokens[np.end - 1], self.tokens[np.end - 2]
+        if not (name.text[:1].isupper() and name.text[1:].islower()):
+            return False
+        by_kin = before.text.islower() and lexicon.category(before.low) == priors.PERSON  # "his daughter Hazel"
+        titled = before.text[:1].isupper() and before.low in _TITLE_WORDS  # "Lord Whiskers"
+        if not (by_kin and not np.plural or titled):
+            return False
+        comma, after = self.chunks[self.index + 1], self.chunks[self.index + 2]
+        if comma.kind != "COMMA" or comma.value != "," or after.kind != "NP" or after.np is None or (
+                after.np.det not in ("a", "an", "another")) or after.np.noun is None or after.np.count is not None:
+            return False
+        creature = lexicon.category(after.np.noun) == priors.ANIMAL or words.general_animal(after.np.noun) is not None
+        if not creature:
+            return False  # (people in apposition are read by _apposition and _name_then_who)
+        self.skip.update({self.index + 1, self.index + 2})
+        self._on_np_as(after.np, link)
         return True
 
     def _name_then_who(self, np: NounPhrase) -> bool:
