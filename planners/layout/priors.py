@@ -159,7 +159,8 @@ _add(OBJECT, """
     broom .9 .25; ladder 1.3 .35; rope .1 2; chain .1 2; sword .7 .2; shield .35 .8;
     bow .5 .4; arrow .05 5; gun .12 2; cannon .5 1.8; wand .2 .1; teddy bear .3 .8; toy .2 1;
     doll .25 .5; puzzle .1 1.5; guitar .6 .4; violin .4 .35; cello .9 .45; drum .35 1.2;
-    trumpet .12 2; saxophone .5 .4; flute .05 5; microphone .2 .3; trophy .25 .7; medal .08 .8;
+    trumpet .12 2; saxophone .5 .4; sax .5 .4; flute .05 5; microphone .2 .3; mic .2 .3; mic stand 1 .25;
+    microphone stand 1 .25; amp .5 1.2; amplifier .5 1.2; synth .12 3; synthesizer .12 3; trophy .25 .7; medal .08 .8;
     flag .6 1.4; map .25 1.4; globe .3 .85; sculpture .5 .6; bell .15 1; coin .04 1;
     tire .4 1; wheel .4 1; battery .08 .5; light .4 1; light bulb .1 .7; fan .4 1; heater .4 1.2;
     trash can .5 .7; bin .5 .7; paper .1 1.3; card .06 1.4; envelope .08 1.5; rock .35 1.4;

@@ -80,6 +80,8 @@ for _x in ("left", "right"):
     _phrase("ZONE", (_x, None), f"on|in|across the {_x} page|panel", f"on|in|across the {_x}-hand page|panel",
             f"{_x} page|panel ,")
 _phrase("ZONE", ("center", None), "centre|center|middle frame|stage", "frame|stage centre|center")
+_phrase("ZONE", ("center", "front"), "up? front and centre|center", "front-and-centre|front-and-center",
+        "centre|center front", "at the front and centre|center")
 _phrase("ZONE", ("center", None), "middle|center|centre :", "dead centre|center :")
 # The same, said after the thing in terse notes: "goat on a crate center left.", "pine tree right side".
 for _x in ("left", "right"):
@@ -548,6 +550,9 @@ def _known_head_named_with(modifier: str, noun: str) -> bool:
     oak tree' a tree), no kin word before a creature ('a baby elephant') and no flavour before food
     ('a birthday cake', 'a chocolate cake')."""
     found = words.lemmas(modifier)
+    if noun == "player" and not found and is_concrete(modifier) and lexicon.category(modifier) not in (
+            priors.PERSON, priors.ANIMAL):
+        return True  # "a mandolin player", "a sousaphone player": an instrument the word table lacks
     if "NOUN" not in found or "ADJ" in found or words.verb_tags(modifier) & {"VBG", "VBD", "VBN"}:
         return False
     if modifier in ("dot", "dots", "print", "stripe", "stripes", "check", "checks"):
@@ -2491,7 +2496,9 @@ class Chunker:
             return last + 1, last + 1  # "two orange": a colour of two things, not two oranges
         if noun in lexicon.PLURALIA_TANTUM and noun == "glasses" and (np.count or 1) > 1 and not np.pair:
             noun, plural = "glass", True
-        if (head_end - head_start == 1 and head_start > first and self._names_with(words[head_start - 1], noun)
+        named_after = head_end - head_start == 2 and self.tokens[head_end - 1].text[:1].isupper() and (
+            self.tokens[head_start].text.islower())  # "our keyboard player Theo": the name after its noun
+        if ((head_end - head_start == 1 or named_after) and head_start > first and self._names_with(words[head_start - 1], noun)
                 and not (np.det in ("a", "an") and _plural_of_creature(words[head_start - 1]))  # "a girls dormitory"
                 and not (head_start - 2 >= first and _number(words[head_start - 2]) not in (None, 1))):  # "a two tier cake"
             head_start, noun = head_start - 1, f"{words[head_start - 1]} {noun}"  # "a water cooler"

@@ -281,6 +281,9 @@ def _no_thing(noun: str) -> bool:
     return lexicon.is_setting(noun) or noun in lexicon.MASS_NOUNS or noun in lexicon.STYLE_WORDS
 
 
+# Verbs of the voice, after which "into" is what one speaks into: "singing into a mic".
+_VOICING = frozenset({"singing", "speaking", "talking", "shouting", "screaming", "yelling", "whispering", "crooning",
+                      "rapping", "calling", "announcing", "howling"})
 # Titles before a name: "Mr. Thistle", "Lord Whiskers", "Miss Heron", "Captain Blubber".
 _TITLE_WORDS = frozenset({"man", "woman", "mr", "mrs", "ms", "miss", "mister", "lord", "lady", "sir", "dame", "captain", "king",
                           "queen", "prince", "princess", "professor", "doctor", "dr", "uncle", "aunt", "auntie",
@@ -3119,6 +3122,12 @@ class NounPhrases:
             return list(self.verb_subjects)  # "a rug and a black cat asleep on the sofa": the cat, who sleeps there
         if kind == "REL" and len(targets) > 1 and self.last in targets and self._list_goes_on():
             return [self.last]  # "a towel, a toothbrush in a cup, a mirror": the toothbrush is in the cup
+        joined = self.chunks[self.index - 3] if self.index >= 3 else None
+        said = self.chunks[self.index - 2].np if self.index >= 2 else None  # right before: the one it is said of
+        if kind == "REL" and len(targets) > 1 and self.last in targets and joined is not None and (
+                joined.kind == "COMMA" and joined.value == ",") and said is not None and said.noun is not None and any(
+                self.out.mentions[i].details for i in targets if i != self.last):
+            return [self.last]  # "a man in a hat, a woman on a bench": the man was told of already
         return targets or ([self.last] if self.last is not None and self.last_role == "subject" else [])
 
     def _beside_someone(self) -> bool:
@@ -3430,6 +3439,13 @@ class NounPhrases:
         peering = any(a.split()[0] in _PERCEIVING for s in subjects for a in self.out.mentions[s].actions[-1:])
         if peering and value == "inside" and said.split()[:1] == ["into"]:
             return "next to"  # "looking into a microscope", "peering into a telescope": at it, not in it
+        voicing = any(a.split()[0] in _VOICING for s in subjects for a in self.out.mentions[s].actions[-1:])
+        if voicing and value == "inside" and said.split()[:1] == ["into"]:
+            # "singing into a mic", "shouting into a megaphone": held to the mouth, or stood at
+            if priors.prior_for(noun).height <= _HOLDABLE_HEIGHT:
+                self._relate(subjects, "holding", target)
+                return None
+            return "next to"
         leaning = any(a.split()[0] in ("leaning", "propped") for s in subjects for a in self.out.mentions[s].actions[-1:])
         if leaning and value in ("on", "against"):
             # "leaning on a cane": held when small enough, beside it otherwise
