@@ -163,7 +163,10 @@ HAIRCUTS = frozenset({"buzz cut", "crew cut", "pixie cut", "bowl cut", "mullet c
 PARTS = PARTS | HAIRCUTS
 # Parts only creatures have: on anything else the word names a thing ("a stall with a scale").
 CREATURE_PARTS = _words("scales scale fins fin claws claw horns horn antlers tusks beak paws paw feathers "
-                        "whiskers fur shell shells carapace flipper flippers")  # "a snail with a striped shell"
+                        "whiskers fur shell shells carapace flipper flippers "
+                        # a bird's marks and parts, as birders name them ("red faces and yellow wing bars")
+                        "bill bills crest crests wingbar wingbars wing-bars throat rump nape flanks plumage"
+                        ) | frozenset({"wing bar", "wing bars", "eye ring", "tail feathers"})  # "a snail with a striped shell"
 # Hair done up, only on people and animals: on a thing the word names a thing ("a tray with six buns on it").
 HAIRDOS = _words("bun buns ponytail ponytails braid braids curls pigtails dreadlocks afro mohawk undercut "
                  "pompadour quiff topknot cornrows updo chignon")
@@ -258,7 +261,7 @@ CUT_STEMS = _words("sprig sprigs stem stems stalk stalks twig twigs spray sprays
 
 # Things named by two words whose last word alone names something else ("watering can", "chess king").
 COMPOUND_NOUNS = frozenset(
-    "high chair|video game|board game|french fry|drum kit|drum set|garbage can|trash can|bird feeder|dog house|stuffed animal|swing set|"
+    "wing bar|eye ring|high chair|video game|board game|french fry|drum kit|drum set|garbage can|trash can|bird feeder|dog house|stuffed animal|swing set|"
     "fire pit|sea urchin|solar panel|control panel|side table|office chair|bar stool|pocket watch|game console|"
     "gaming chair|food truck|french press|squat rack|water gun|punching bag|eye patch|double bass|clock tower|bell tower|"
     "toy chest|tool chest|ice chest|swing set|key ring|"
@@ -620,7 +623,7 @@ PEOPLE = _words(
     "housewife nanny caretaker shopkeeper salesman saleswoman florist pharmacist dentist veterinarian marine "
     "captain elder human individual youngster lad lass sibling twin")
 ANIMALS = _words(
-    "cardinal wren warbler jay magpie loon gull canary goldendoodle labradoodle cockapoo maltipoo schnoodle betta "
+    "tit tits bullfinch sparrowhawk martin dipper cardinal wren warbler jay magpie loon gull canary goldendoodle labradoodle cockapoo maltipoo schnoodle betta "
     "collie poodle beagle labrador retriever terrier dachshund husky corgi spaniel bulldog chihuahua pug "
     "dalmatian greyhound shepherd rottweiler doberman kitten puppy calf foal lamb piglet chick duckling "
     "rooster hen goose swan heron stork pelican parrot macaw toucan hummingbird sparrow robin finch "

@@ -614,8 +614,8 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         if kind == priors.ANIMAL and member.noun in ("male", "female") or kind == priors.ANIMAL and (
                 member.noun in _ANIMAL_KIN and source.noun not in _ANY_ANIMAL_WORDS):
             return True  # "two cardinals …, a bright red male and a brown female"; "two ducks, a mother and a baby"
-        if member.category not in (kind, None):
-            return False
+        if member.category not in (kind, None) or member.noun in lexicon.PARTS:
+            return False  # (but "three goldfinches on the feeder, red faces and yellow wing bars": their marks)
         if member.category is None and kind == priors.PERSON and _a_thing(member.noun):
             return False  # "two students in goggles at a table, a beaker on it, a fire extinguisher …": things
         if kind != priors.ANIMAL or member.category is None or source.noun in _ANY_ANIMAL_WORDS:

@@ -573,16 +573,19 @@ class NounPhrases:
         placed = nxt is not None and nxt.kind in ("VERB", "REL", "PREP", "COMMA", "SENT", "POSE", "OTHER") or (
             nxt is not None and nxt.kind == "WITH" and bodily)  # ("…, their cheeks pink with cold")
         after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
-        placed = placed or nxt is not None and nxt.kind == "AND" and worn and after is not None and (
-            after.np is not None and after.np.noun in lexicon.CLOTHING)  # "She: a floral apron and a headscarf."
+        placed = placed or nxt is not None and nxt.kind == "AND" and (worn or bodily) and after is not None and (
+            after.np is not None and (after.np.noun in lexicon.CLOTHING or bodily and (
+                after.np.noun in lexicon.PARTS or lexicon.is_bodily(after.np.noun or ""))))
+        # "She: a floral apron and a headscarf.", "…, red faces and yellow wing bars"
         def fits(i: int) -> bool:  # "its head": the dog's, never the boy's; "her sleeves": a person's
             mention = self.out.mentions[i]
             if mention.count <= 0:
                 return False
             if np.det == "its":
                 return not mention.is_person
-            return mention.is_person or (np.det == "their" or counted) and mention.category == priors.ANIMAL
-            # ("a cat in a basket, one ear twitching": the cat's)
+            return mention.is_person or (np.det == "their" or counted or bodily and np.det is None) and (
+                mention.category == priors.ANIMAL)
+            # ("a cat in a basket, one ear twitching": the cat's; "goldfinches …, red faces": theirs)
 
         candidates = [*reversed(self.sentence_subjects), *reversed(range(len(self.out.mentions)))]
         sexed = MALE if np.det == "his" else FEMALE if np.det == "her" else frozenset()
@@ -597,7 +600,11 @@ class NounPhrases:
         bare_garment = worn and np.det is None and noun in lexicon.CLOTHING and noun not in _CARRIED_OR_SPREAD and one_each and (
             nxt is None or nxt.kind in ("COMMA", "SENT", "AND")) and self._said_of_someone_before()
         placed = placed or nxt is None and bare_garment  # "…, and her brother watching, blue shorts"
-        if not placed or owner is None or np.det is None and not (np.plural and bodily or counted or bare_garment):
+        of_the_body = lexicon.is_bodily(last) or noun in lexicon.CREATURE_PARTS or owner is not None and (
+            self.out.mentions[owner].category == priors.ANIMAL and noun in lexicon.OWNED_PARTS | {"breast", "cheek", "cheeks"})
+        # ("…, red hair", "a robin …, orange breast"; but "…, spare tire", "…, bow drawn")
+        if not placed or owner is None or np.det is None and not (np.plural and bodily or of_the_body or counted
+                                                                  or bare_garment):
             return False  # (a garment tagged bare, "…, red jerseys, …", is dressed as tags are)
         if not bodily and self._put_down_apart(np.end):
             return False  # "…, her backpack beside her", "his hat upturned on the gravel": off, a thing
@@ -635,7 +642,15 @@ class NounPhrases:
             c.kind in ("VERB", "POSE", "REL", "PREP") for c in clause[1:])
 
     def _worn_too(self, np: NounPhrase) -> bool:
-        """A garment joined by "and" right after a garment that went to someone's caption is theirs too."""
+        """A garment joined by "and" right after a garment that went to someone's caption is theirs too;
+        so is a mark or part of the body after a part ("…, red faces and yellow wing bars")."""
+        said = self.chunks[self.index - 2] if self.index >= 2 else None
+        if np.count is None and (np.noun in lexicon.PARTS or lexicon.is_bodily(np.noun or "")) and (
+                self.last_role == "detail" and len(self.group) == 1) and said is not None and said.np is not None and (
+                said.np.noun in lexicon.PARTS or lexicon.is_bodily(said.np.noun or "")) and np.det is None and (
+                self.chunks[self.index - 1].kind == "AND"):
+            self.out.mentions[self.group[0]].add_detail("with", self._words_of(np), np.noun)
+            return True
         if np.count is not None or not lexicon.is_garment(np.noun):
             return False
         said = self.chunks[self.index - 2] if self.index >= 2 else None
