@@ -922,6 +922,11 @@ class Chunker:
                 chunks.append(Chunk("SIDE", i, side, f"{self.words[side - 1]} of"))
                 i = side
                 continue
+            space = self._space_kept_end(i, chunks[-1] if chunks else None)
+            if space > i:
+                chunks.append(Chunk("FILLER", i, space, "space"))  # "Leave the top third empty": for the title
+                i = space
+                continue
             heading = self._shoot_heading_end(i, chunks[-1] if chunks else None)
             if heading > i:
                 chunks.append(Chunk("FILLER", i, heading, "heading"))  # "Menswear editorial, …": what the shoot is
@@ -970,6 +975,19 @@ class Chunker:
                     chunks.append(Chunk("FILLER", i, end, "lettering"))  # "a sign that says 50 cents": its words
                     i = end
         return chunks
+
+    def _space_kept_end(self, i: int, previous: Chunk | None) -> int:
+        """Where 'Leave the top third empty', 'keep the left side clear' ends when a sentence opens so,
+        else i: room asked for on the canvas, no thing in it."""
+        if self.words[i] not in ("leave", "keep", "leaving", "keeping") or previous is not None and previous.kind not in (
+                "SENT", "COMMA"):
+            return i
+        for j in range(i + 1, min(i + 8, len(self.words))):
+            if not self.tokens[j].is_word:
+                return i
+            if self.words[j] in ("empty", "blank", "clear", "free", "open", "bare"):
+                return j + 1
+        return i
 
     def _shoot_heading_end(self, i: int, previous: Chunk | None) -> int:
         """Where a sentence-opening heading that names the shoot or the page ends ('Menswear
@@ -1156,6 +1174,14 @@ class Chunker:
                 i + 1 >= len(self.words) or not self._noun_follows(i + 1)):
             # "Milo is orange with white paws": a colour said of the subject, not an orange
             return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, modifiers=[self.tokens[i]]))
+        if previous is not None and previous.kind == "NEG" and self.words[previous.end - 1] == "no" and (
+                self.words[i].endswith("ing") and self.words[i] not in lexicon.VERBS and (
+                    i + 1 >= len(self.words) or not self.tokens[i + 1].is_word or self.words[i + 1] in ("or", "and"))):
+            # "no lettering", "no branding", "no smoking": the thing done, named, refused
+            return Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, head=[self.tokens[i]], noun=self.words[i]))
+        if self.words[i] in ("guard", "watch", "sentry") and previous is not None and previous.kind == "VERB" and (
+                isinstance(previous.value, lexicon.Verb) and previous.value.gerund in ("standing", "keeping")):
+            return Chunk("OTHER", i, i + 1, "guard")  # "stands guard behind her", "keeping watch": what they do
         if self.words[i] in ("home", "homeward", "homewards") and previous is not None and previous.kind == "VERB" and (
                 isinstance(previous.value, lexicon.Verb) and previous.value.pose in ("walking", "running")
                 or self.words[i - 1] in _GOING):

@@ -560,7 +560,7 @@ def _verb_table() -> dict[str, Verb]:
           "lifting lift lifts; raising raises; handing hand hands; offering offer offers; passing passes; "
           "giving give gives gave; strumming strum strums; sipping sip sips; pouring pour pours; "
           "juggling juggle juggles; twirling twirl twirls; tossing toss tosses; balancing balances; "
-          "cradling; hoisting hoists; toting; "
+          "cradling; hoisting hoists; toting; aiming aims; "
           "clasping clasps",
           relation="holding", transitive=True, holds=True)
     verbs("flying fly flies flew", relation="below", transitive=True)  # a kite flies above its flyer
@@ -637,7 +637,7 @@ ANIMALS = _words(
     "ladybug dragonfly ant spider beetle moth snail worm dragon unicorn griffin phoenix")
 _PERSON_ENDINGS = ("daughter", "girl", "boy", "woman", "man", "mother", "father", "child", "person", "wife",
                    "maid", "lady", "keeper", "worker", "player", "fighter", "maker", "smith", "ician", "kid")
-_NOT_PEOPLE = _words("ottoman talisman doberman walkman caiman")
+_NOT_PEOPLE = _words("ottoman talisman doberman walkman caiman blaster rover")
 
 
 def category(noun: str) -> str | None:
@@ -660,7 +660,7 @@ def category(noun: str) -> str | None:
 
     if words.compound_kind(noun) == "person":
         return priors.PERSON  # "a mail carrier", "a flight attendant": people, whatever the last word alone is
-    usual = words.usual_kind(noun) if " " not in noun and noun not in PARTS else None
+    usual = words.usual_kind(noun) if " " not in noun and noun not in PARTS and last not in _NOT_PEOPLE else None
     if usual is not None:
         return priors.PERSON if usual == "person" else priors.ANIMAL  # "visitors", "spectators", "a jerboa"
     if " " not in noun and not words.is_english(noun):

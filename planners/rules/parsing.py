@@ -1099,6 +1099,14 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
                      or self.out.mentions[i].noun.endswith(f" {noun}")), None)
 
     def _on_picture(self, chunk: Chunk) -> None:
+        previous = self.chunks[self.index - 1] if self.index > 0 else None
+        if previous is not None and previous.kind == "NEG" and self.link == ("NEG", None) and (
+                self.negation_start is not None):
+            # "no harsh shadows", "without lens flare": a look refused, for the negative prompt
+            self.out.negations.append(self._text(chunk.start, chunk.end))
+            self.negation_end = self.tokens[chunk.end - 1].end
+            self.continuing = ("NEG", None)
+            return
         self._close_negation()
         self.link, self.continuing = None, None  # words about the picture: the global caption has them
 

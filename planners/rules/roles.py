@@ -776,7 +776,8 @@ class NounPhrases:
         """'a cardigan the colour of moss', 'a trench coat the colour of tobacco': right after a thing or
         a garment, its colour likened to something, which is not drawn. True when handled."""
         i = self.index
-        if np.noun not in ("colour", "color", "shade", "hue") or np.det != "the" or i == 0 or self.last is None or (
+        if np.noun not in ("colour", "color", "shade", "hue", "size", "height", "length") or np.det != "the" or i == 0 or (
+                self.last is None) or (
                 i + 2 >= len(self.chunks)) or self.chunks[i - 1].kind != "NP" or self.chunks[i + 1].kind != "OF":
             return False
         likened = self.chunks[i + 2]
