@@ -287,7 +287,8 @@ _VAGUE_PHRASES = frozenset({("a", "few"), ("quite", "a", "few"), ("a", "lot", "o
                             ("a", "row", "of"), ("a", "line", "of"), ("a", "string", "of"),  # how things are lined up, not how many
                             ("rows", "of"), ("lines", "of"), ("stacks", "of"), ("piles", "of"),
                             ("a", "stack", "of"), ("a", "pile", "of"),  # ("a stack of tires": how they lie)
-                            ("a", "herd", "of"), ("a", "flock", "of"), ("a", "school", "of"), ("a", "swarm", "of")})
+                            ("a", "herd", "of"), ("a", "flock", "of"), ("a", "school", "of"), ("a", "swarm", "of"),
+                            ("a", "gaggle", "of"), ("a", "pride", "of"), ("a", "pack", "of"), ("a", "troop", "of")})
 # ("a flock of sheep": animals together, nobody counted them)
 # Verbs of standing that are also things ("on the shelf stand two vases").
 _STANCE_VERBS = frozenset({"stand", "perch", "loom", "tower", "stretch", "rest"})

@@ -127,6 +127,8 @@ PARTS_MORE = _words("tooth windshield windscreen bumper headlight headlights tai
                     "hole holes crack cracks tiptoe tiptoes undercut pompadour quiff topknot cornrows updo "
                     "chignon")
 CLOTHING = CLOTHING | _words("blanket collar harness bandana tutu tiara sash vest shirts beanie scrubs kit "
+                             "mac macs henley henleys slingback slingbacks maxi midi co-ord roll-neck rollneck crewneck "
+                             "fishnets pjs "
                              "spacesuit lab-coat sundress hoodies overcoat trenchcoat turtleneck camouflage "
                              "armour armor fatigues leotard wetsuit apron visor fleece chaps")
 CLOTHING = CLOTHING | _words("onesie diaper nappy tracksuit dungarees bib tunic toga anorak windbreaker romper kilt "
@@ -361,11 +363,14 @@ EVENTS = _words("picnic party fight conversation chat talk meal dinner lunch bre
                 "bath shower swim race game match walk stroll ride break meeting lesson class photoshoot selfie "
                 "barbecue bbq celebration ceremony dance duel argument debate discussion workout jog run hike "
                 "look glance peek sip bite drink smoke look toast wedding birthday contest competition "
-                "kick cartwheel handstand headstand somersault backflip pirouette wheelie kickflip ollie")
+                "kick cartwheel handstand headstand somersault backflip pirouette wheelie kickflip ollie "
+                "interview launch call harvest rehearsal briefing webinar standup stand-up brainstorm")
 # The events among them that make an occasion of a whole scene: "breakfast on a table", "set for dinner".
 OCCASIONS = _words("picnic meal dinner lunch breakfast brunch supper barbecue bbq celebration ceremony feast banquet "
                     "anniversary birthday graduation honeymoon retirement christening baptism reunion engagement")
 COLLECTIVES = _words("band family group team crowd trio quartet choir orchestra crew gang couple party duo squad")
+# Words for animals gathered, never typos of anything: "a gaggle of geese".
+GATHERINGS = _words("gaggle flock herd pride troop swarm shoal murmuration")
 # The speaker talking to the planner: "I'd love a picture of...", "can you make...", "please draw".
 CHATTER = _words("i i'm i'd i'll i've me we we'd let's lets you please pls so hey hi hello okay ok to see "
                  "visualize visualise envision depict capture "
