@@ -165,7 +165,8 @@ _add(OBJECT, """
     tire .4 1; wheel .4 1; battery .08 .5; light .4 1; light bulb .1 .7; fan .4 1; heater .4 1.2;
     trash can .5 .7; bin .5 .7; paper .1 1.3; card .06 1.4; envelope .08 1.5; rock .35 1.4;
     stone .2 1.4; boulder .7 1.4; log .25 3; shell .08 1.3; feather .15 .4; egg carton .1 2.2;
-    carton .12 1.8; cage .6 1; birdcage .6 .8; nest .15 1.6; tank .4 1.6; fish tank .4 1.6; drawer .2 2;
+    carton .12 1.8; cage .6 1; birdcage .6 .8; nest .15 1.6; tank .4 1.6; fish tank .4 1.6; fishbowl .3 1.1;
+    fish bowl .3 1.1; goldfish bowl .3 1.1; drawer .2 2;
     pouch .15 1; sack .4 .8; hammock .3 2.5; anvil .35 1.3; microscope .35 .6;
     telescope .6 1.2; easel 1.4 .6; workbench .8 1.8; tote .35 .9; placemat .02 1.5; tray .06 5; cart .7 1.4; shadow .1 2.5; reflection .3 1
 """)

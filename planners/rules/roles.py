@@ -284,6 +284,8 @@ def _no_thing(noun: str) -> bool:
 # Verbs of the voice, after which "into" is what one speaks into: "singing into a mic".
 _VOICING = frozenset({"singing", "speaking", "talking", "shouting", "screaming", "yelling", "whispering", "crooning",
                       "rapping", "calling", "announcing", "howling"})
+# Words that sum up creatures already named: "just the two animals".
+_SUMMING_UP = {"animal": priors.ANIMAL, "creature": priors.ANIMAL, "critter": priors.ANIMAL, "beast": priors.ANIMAL}
 # Titles before a name: "Mr. Thistle", "Lord Whiskers", "Miss Heron", "Captain Blubber".
 _TITLE_WORDS = frozenset({"man", "woman", "mr", "mrs", "ms", "miss", "mister", "lord", "lady", "sir", "dame", "captain", "king",
                           "queen", "prince", "princess", "professor", "doctor", "dr", "uncle", "aunt", "auntie",
@@ -330,6 +332,8 @@ class NounPhrases:
             becomes, self.correcting = self.correcting == "becomes", False
             if becomes and self._becomes(np) or not becomes and self._corrected(np):
                 return
+        if self._summed_up_again(np):
+            return  # "one elephant, two giraffes, three zebras. cartoon animals standing in a line": those
         if self._named_again_alone(np) or self._count_said_again(np) or self._said_again_closer(np) or (
                 self._colour_of_all(np)) or (
                 self._they_are_twins(np)):
@@ -1016,6 +1020,22 @@ class NounPhrases:
             return False  # (people in apposition are read by _apposition and _name_then_who)
         self.skip.update({self.index + 1, self.index + 2})
         self._on_np_as(after.np, link)
+        return True
+
+    def _summed_up_again(self, np: NounPhrase) -> bool:
+        """'just the two animals', 'all three animals', 'the animals', or 'cartoon animals …' opening a
+        sentence after the animals were named: a word that sums up what was named, not more of them.
+        What is said next (standing in a line) is said of them all."""
+        kind = _SUMMING_UP.get(np.noun or "")
+        if kind is None or not np.plural or np.det not in ("the", "these", "those", "all", "both", None):
+            return False
+        named = [i for i, m in enumerate(self.out.mentions) if m.category == kind and m.count > 0 and m.parent is None]
+        total = sum(self.out.mentions[i].count for i in named)
+        opens = self.index == 0 or self.chunks[self.index - 1].kind in ("SENT", "COMMA", "FILLER")
+        if total < 2 or np.count is not None and np.count != total or np.det is None and np.count is None and not (
+                opens and self.sentence_start > min(named)):
+            return False
+        self.group, self.last, self.last_role = named, named[-1], "subject"
         return True
 
     def _name_then_who(self, np: NounPhrase) -> bool:
