@@ -307,7 +307,7 @@ class NounPhrases:
         kind = link[0] if link else None
         if kind != "NEG":
             self._close_negation()
-        if self._colour_of_something(np):
+        if self._colour_of_something(np) or self._colours_one_each(np, kind):
             return
         if kind == "WEAR" and self.outfit_first is not None:
             self.outfit_first.append((link[1].lower(), self._words_of(np)))  # worn by whoever the sentence names next
@@ -789,6 +789,33 @@ class NounPhrases:
             return False
         self.out.mentions[self.last].add_detail("", self._text(np.start, likened.end))
         self.skip.update({i + 1, i + 2})
+        return True
+
+    def _colours_one_each(self, np: NounPhrase, kind: str | None) -> bool:
+        """'three little wooden cars, red, yellow and blue', 'three balls of yarn in mustard, rust and
+        cream': as many colours as things just counted, one each, in the order said."""
+        if np.noun is not None or np.count is not None or np.det is not None or self.last is None or (
+                kind not in ("COMMA", "REL")):
+            return False
+        if kind == "REL" and self.tokens[np.start - 1].low != "in":
+            return False
+        groups: list[list[str]] = [[]]
+        for token in self.tokens[np.start:np.end]:
+            if token.low in (",", "and", "&"):
+                groups.append([])
+            else:
+                groups[-1].append(token.text)
+        groups = [g for g in groups if g]
+        if len(groups) < 2 or not all(g[-1].lower() in lexicon.COLOURS for g in groups):
+            return False
+        target = self.last
+        source = self.out.mentions[target]
+        if source.count != len(groups) or source.parent is not None or source.is_person or any(
+                m.parent == target for m in self.out.mentions):
+            return False
+        for words_of_one in groups:
+            self._split(target, words_of_one)
+        self.group = [i for i, m in enumerate(self.out.mentions) if m.parent == target]
         return True
 
     def _animal_apposition(self, np: NounPhrase, kind: str | None) -> bool:
