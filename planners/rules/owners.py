@@ -69,8 +69,13 @@ class Owners:
                 return things[0]
         if pronoun in _PLURAL:
             plural = [i for i in candidates if mentions[i].count > 1]
-            if plural:
-                return plural[0]
+            # a plural already told apart into its members ("two mugs, one green and one cream, … a jar
+            # behind them"): its last member stands for them
+            members = [i for i in candidates if mentions[i].parent is not None and i not in exclude
+                       and sum(m.parent == mentions[i].parent for m in mentions) >= 2]
+            nearest = max([*plural[:1], *members[:1]], default=None)
+            if nearest is not None:
+                return nearest
         return candidates[0] if candidates else None
 
     def _possessor(self, np: NounPhrase) -> int | None:
