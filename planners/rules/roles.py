@@ -3690,6 +3690,13 @@ class NounPhrases:
         previous = self.tokens[np.start - 1].low if np.start > 0 else "."
         return previous not in (".", "!", "?", ";", ":", '"') and np.noun not in lexicon.STYLE_WORDS
 
+    def _placed_elsewhere_next(self, mention: Mention) -> bool:
+        """Whether a place on the canvas follows that differs from where this one already is."""
+        nxt = self._next()
+        if nxt is None or nxt.kind != "ZONE" or not isinstance(nxt.value, tuple) or mention.zone == (None, None):
+            return False
+        return any(new is not None and old is not None and new != old for new, old in zip(nxt.value, mention.zone, strict=True))
+
     def _mention_for(self, np: NounPhrase, role: str) -> int:
         """The mention a noun phrase stands for: an earlier one ('the cat'), or a new one."""
         colours_only = all(t.text.islower() and (t.low in lexicon.COLOURS or t.low in lexicon.COLOUR_SHADES)
@@ -3705,6 +3712,8 @@ class NounPhrases:
                 had = {m.lower() for m in self.out.mentions[index].modifiers} & (lexicon.COLOURS | lexicon.COLOUR_SHADES)
                 if self.out.mentions[index].noun == np.noun and had and said and not said & had:
                     break  # "white cat, black cat, grey cat": another of the kind, in another colour
+                if self.out.mentions[index].noun == np.noun and self._placed_elsewhere_next(self.out.mentions[index]):
+                    break  # "woman on the left in red, woman on the right in blue": another one
                 if self.out.mentions[index].noun == np.noun and self.out.mentions[index].count == 1:
                     had = {m.lower() for m in self.out.mentions[index].modifiers}
                     self.out.mentions[index].modifiers.extend(t.text for t in np.modifiers if t.low not in had)
