@@ -151,6 +151,14 @@ class Owners:
                 self._attach(self.out.mentions[index], "in", np)
             self.continuing = ("WEAR", "in")
             return True
+        if worn and np.det in ("his", "her", "their") and named is None and link[0] == "REL" and link[1] == "inside":
+            wearer = self._resolve(np.det)
+            if wearer is not None and self.out.mentions[wearer].is_person:
+                # "my husband leaning on a gate in his green overalls": his, whatever he leans on
+                self._attach(self.out.mentions[wearer], "in", np)
+                self.group, self.last, self.last_role = [wearer], wearer, "detail"
+                self.continuing = ("WEAR", "in")
+                return True
         owner = named if named is not None else vehicle if vehicle is not None else self._resolve(
             np.det if np.det != "the" else "it", exclude=subjects)
         if np.det in ("his", "her", "their") and named is None and (
