@@ -1280,8 +1280,10 @@ class Chunker:
             return Chunk("NP", i, i + 2, np=NounPhrase(i, i + 2, pronoun="each other"))
         if word in ("he", "she", "they") and self.chunks_so_far and self.chunks_so_far[-1].kind == "NP" and (
                 self.chunks_so_far[-1].np is not None and self.chunks_so_far[-1].np.pronoun is None
-                and self.chunks_so_far[-1].end == i):
-            return Chunk("FILLER", i, i + 1, word)  # "my sister she wears a hijab": the sister, said again
+                and self.chunks_so_far[-1].end == i) and not lexicon.is_garment(self.chunks_so_far[-1].np.noun or ""):
+            # "my sister she wears a hijab": the sister, said again (but "she's in a red coat he's in a
+            # beige trench": after what she wears, he begins anew)
+            return Chunk("FILLER", i, i + 1, word)
         after = self.words[i + 1] if i + 1 < len(self.words) else ""
         then = self.words[i + 2] if i + 2 < len(self.words) else ""
         told = word == "her" and "VBD" in words.verb_tags(after) and not lexicon.is_known_noun(after) and (
