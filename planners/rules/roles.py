@@ -307,7 +307,7 @@ class NounPhrases:
         kind = link[0] if link else None
         if kind != "NEG":
             self._close_negation()
-        if self._colour_of_something(np) or self._colours_one_each(np, kind):
+        if self._colour_of_something(np) or self._colours_one_each(np, kind) or self._colours_said_alone(np):
             return
         if kind == "WEAR" and self.outfit_first is not None:
             self.outfit_first.append((link[1].lower(), self._words_of(np)))  # worn by whoever the sentence names next
@@ -789,6 +789,27 @@ class NounPhrases:
             return False
         self.out.mentions[self.last].add_detail("", self._text(np.start, likened.end))
         self.skip.update({i + 1, i + 2})
+        return True
+
+    def _colours_said_alone(self, np: NounPhrase) -> bool:
+        """'Cow in the field. Brown and white. A calf next to her.': a sentence of colours alone, after
+        a sentence that named one creature or thing, says its colours."""
+        if np.noun is not None or np.count is not None or np.det is not None:
+            return False
+        before = self.chunks[self.index - 1] if self.index > 0 else None
+        after = self.chunks[self.index + 1] if self.index + 1 < len(self.chunks) else None
+        if before is None or before.kind != "SENT" or after is not None and after.kind != "SENT":
+            return False
+        said = [t for t in self.tokens[np.start:np.end] if t.low not in (",", "and", "&")]
+        if not said or not all(t.low in lexicon.COLOURS or t.low in lexicon.COLOUR_SHADES for t in said):
+            return False
+        named = [i for i in range(len(self.out.mentions)) if self.out.mentions[i].count > 0
+                 and self.out.mentions[i].parent is None]
+        creatures = [i for i in named if self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL)]
+        named = creatures if len(creatures) == 1 else named  # "Horse by the gate. Grey and white.": the horse
+        if len(named) != 1:
+            return False  # (which of several it would colour is not said)
+        self.out.mentions[named[0]].modifiers.insert(0, self._text(np.start, np.end).lower())
         return True
 
     def _colours_one_each(self, np: NounPhrase, kind: str | None) -> bool:
