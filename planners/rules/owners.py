@@ -145,18 +145,18 @@ class Owners:
             vehicle = vehicles[0] if vehicles else None
         if np.noun in priors.NOUNS and np.det == "the" and named is None and vehicle is None:
             return False  # "on the keyboard": a thing of its own
-        if worn and np.det in ("his", "her", "their") and named is None and link[0] == "REL" and link[1] == "inside" and (
-                subjects and all(self.out.mentions[i].is_person for i in subjects)):
-            for index in subjects:  # "dad in his striped apron": his own, whoever else "his" could mean
-                self._attach(self.out.mentions[index], "in", np)
-            self.continuing = ("WEAR", "in")
-            return True
         if worn and np.det in ("his", "her", "their") and named is None and link[0] == "REL" and link[1] == "inside":
-            wearer = self._resolve(np.det)
-            if wearer is not None and self.out.mentions[wearer].is_person:
-                # "my husband leaning on a gate in his green overalls": his, whatever he leans on
-                self._attach(self.out.mentions[wearer], "in", np)
-                self.group, self.last, self.last_role = [wearer], wearer, "detail"
+            # "dad in his striped apron": his own, whoever else "his" could mean; "my husband leaning on a
+            # gate in his green overalls": his, whatever he leans on
+            by_subjects = bool(subjects) and all(self.out.mentions[i].is_person for i in subjects)
+            wearer = None if by_subjects else self._resolve(np.det)
+            wearers = subjects if by_subjects else [wearer] if (
+                wearer is not None and self.out.mentions[wearer].is_person) else []
+            if wearers:
+                for index in wearers:
+                    self._attach(self.out.mentions[index], "in", np)
+                if wearer is not None:
+                    self.group, self.last, self.last_role = [wearer], wearer, "detail"
                 self.continuing = ("WEAR", "in")
                 return True
         owner = named if named is not None else vehicle if vehicle is not None else self._resolve(

@@ -791,17 +791,28 @@ class NounPhrases:
         self.skip.update({i + 1, i + 2})
         return True
 
+    def _listed_words(self, np: NounPhrase) -> list[list[str]]:
+        """The words of a phrase with no noun, count or article, split where commas, 'and' or '&' join
+        them ('red, yellow and blue', 'speckled grey and blush'); empty for any other phrase."""
+        if np.noun is not None or np.count is not None or np.det is not None:
+            return []
+        groups: list[list[str]] = [[]]
+        for token in self.tokens[np.start:np.end]:
+            if token.low in (",", "and", "&"):
+                groups.append([])
+            else:
+                groups[-1].append(token.text)
+        return [g for g in groups if g]
+
     def _colours_said_alone(self, np: NounPhrase) -> bool:
         """'Cow in the field. Brown and white. A calf next to her.': a sentence of colours alone, after
         a sentence that named one creature or thing, says its colours."""
-        if np.noun is not None or np.count is not None or np.det is not None:
-            return False
+        listed = self._listed_words(np)
         before = self.chunks[self.index - 1] if self.index > 0 else None
         after = self.chunks[self.index + 1] if self.index + 1 < len(self.chunks) else None
-        if before is None or before.kind != "SENT" or after is not None and after.kind != "SENT":
+        if not listed or before is None or before.kind != "SENT" or after is not None and after.kind != "SENT":
             return False
-        said = [t for t in self.tokens[np.start:np.end] if t.low not in (",", "and", "&")]
-        if not said or not all(t.low in lexicon.COLOURS or t.low in lexicon.COLOUR_SHADES for t in said):
+        if not all(w.lower() in lexicon.COLOURS or w.lower() in lexicon.COLOUR_SHADES for one in listed for w in one):
             return False
         named = [i for i in range(len(self.out.mentions)) if self.out.mentions[i].count > 0
                  and self.out.mentions[i].parent is None]
@@ -815,18 +826,9 @@ class NounPhrases:
     def _colours_one_each(self, np: NounPhrase, kind: str | None) -> bool:
         """'three little wooden cars, red, yellow and blue', 'three balls of yarn in mustard, rust and
         cream': as many colours as things just counted, one each, in the order said."""
-        if np.noun is not None or np.count is not None or np.det is not None or self.last is None or (
-                kind not in ("COMMA", "REL")):
+        groups = self._listed_words(np)
+        if self.last is None or kind not in ("COMMA", "REL") or kind == "REL" and self.tokens[np.start - 1].low != "in":
             return False
-        if kind == "REL" and self.tokens[np.start - 1].low != "in":
-            return False
-        groups: list[list[str]] = [[]]
-        for token in self.tokens[np.start:np.end]:
-            if token.low in (",", "and", "&"):
-                groups.append([])
-            else:
-                groups[-1].append(token.text)
-        groups = [g for g in groups if g]
         if len(groups) < 2 or not all(g[-1].lower() in lexicon.COLOURS for g in groups):
             return False
         target = self.last
