@@ -2071,7 +2071,7 @@ class Chunker:
                 self.words[j - 1:j] == [np.det] and self._noun_follows(j + 1)):
             return False  # "a halfling", "an earthling": an -ing word no table knows, after "a", is a thing
         if seen.count and j + 1 < len(self.words) and singular(self.words[j + 1])[0] in lexicon.CLOTHING and (
-                not words.only_verb(word) or words.is_concrete(word) or word in ("knit", "knitted") or word.endswith("ing")) and (
+                not words.only_verb(word) or words.may_be_concrete(word) or word in ("knit", "knitted") or word.endswith("ing")) and (
                 lexicon.category(singular(self.words[j - 1])[0]) not in (priors.PERSON, priors.ANIMAL)):
             # (but "a bartender wiping glasses": someone doing it)
             return False  # "a cable knit sweater", "a wrap dress": how the garment is made; "bowling shirts": for what
