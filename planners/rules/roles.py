@@ -909,6 +909,9 @@ class NounPhrases:
         if named.category not in (priors.PERSON, None) or named.count != 1 or named.noun in _PLAIN_PEOPLE:
             return False
         owned = kin.np is not None and kin.np.det in ("his", "her", "their", "my", "our")  # "his trainer, a bald man"
+        placed_by = k > 0 and self.chunks[k - 1].kind == "REL"
+        if named.category is None and owned and placed_by and words.is_concrete(named.noun):
+            return False  # "a butcher behind his stall, a woman in a blue kirtle": where he is, then someone new
         if named.category is None and not owned and (words.is_concrete(named.noun) or named.noun in lexicon.MASS_NOUNS
                                        or lexicon.is_known_noun(named.noun) or words.compound_kind(named.noun) == "thing"
                                        or lexicon.is_setting(named.noun) or words.is_place(named.noun)):
