@@ -825,6 +825,9 @@ class Chunker:
         self.tokens = tokens
         self.words = [t.low for t in tokens]
         self.left_out_particle = -1  # "leave the TV out": where the particle is, no word of the thing
+        # names given after a kin word or title ("Auntie May"), so that "May" said alone later is her
+        self.titled_names = {self.words[j]: j for j in reversed(range(1, len(tokens))) if self._given_name_at(j)}
+        self.given_names = {j for j, t in enumerate(tokens) if t.low in self.titled_names and t.text[:1].isupper()}
 
     def run(self) -> list[Chunk]:
         chunks: list[Chunk] = []
@@ -832,7 +835,8 @@ class Chunker:
         i, n = 0, len(self.words)
         self.verbish_end = 0
         self.verb_at = -1  # where a noun phrase ended at its verb ("a rooster | crows")
-        requests = dict(request_spans(self.words))
+        # a name that is also a word ("my son Will", "Auntie May") is no modal to the request reader
+        requests = dict(request_spans([t.text if j in self.given_names else t.low for j, t in enumerate(self.tokens)]))
         self.request_ends = set(requests.values())
         self.left_out_particle = -1
         while i < n:
@@ -852,6 +856,15 @@ class Chunker:
                 if names_end < n and (_is_verb_form(self.words[names_end]) or "VBG" in words.verb_tags(self.words[names_end])):
                     self.verb_at = names_end  # "our twins Leo and Mia building a sandcastle": what they do
                 i = names_end
+                continue
+            if self._name_said_again(i):
+                token = self.tokens[i]  # "Auntie May …, May in a lilac two-piece": her name, never "may"
+                given = self.titled_names[token.low]
+                told = any(start <= given < end for start, end in requests.items())
+                # "My granddaughter Poppy starts school … Could you draw Poppy": the story told who she is
+                noun = singular(self.words[given - 1])[0] if told else token.low
+                chunks.append(Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, head=[token], noun=noun)))
+                i += 1
                 continue
             if self._name_before_its_role(i):
                 token = self.tokens[i]  # "Pip the little white terrier", "Rosie the black labrador": a name
@@ -1739,6 +1752,13 @@ class Chunker:
             if j > first and word in ("only", "too", "total", "tops", "max") and (
                     j + 1 >= len(words) or not self.tokens[j + 1].is_word):
                 break  # "2 sheep only.": said of the count, no word of the thing
+            if j > first and self._given_name_at(j):
+                seen.add(word)
+                j += 1  # "Auntie May", "my son Will": a name, never the verb "may" or "will"
+                continue
+            if j > first + 1 and self._given_name_at(j - 1) and words_verb_tags(word) & {"VBZ", "VBD"}:
+                self.verb_at = j
+                break  # "my granddaughter Poppy starts school": after her name, what she does
             if j > first and (word in lexicon.COLOURS or word in _SAID_AFTER) and (
                     self._said_after_its_noun(np, first, j, j + 1)):
                 seen.add(word)
@@ -1866,6 +1886,31 @@ class Chunker:
             seen.add(word)
             j += 1
         return j
+
+    def _name_said_again(self, i: int) -> bool:
+        """Whether words[i] is, capitalised and alone, a name given after a title before it."""
+        token = self.tokens[i]
+        return token.low in self.titled_names and token.text[:1].isupper() and not self._name_after_title(i) and (
+            i + 1 >= len(self.tokens) or not self.tokens[i + 1].text[:1].isupper())
+
+    def _given_name_at(self, j: int) -> bool:
+        """Whether words[j] names someone introduced by title or kin: 'Auntie May', 'my granddaughter
+        Poppy', 'our dog Rex'."""
+        token, before = self.tokens[j], self.tokens[j - 1]
+        if self._name_after_title(j):
+            return True
+        return (j >= 2 and token.text[:1].isupper() and token.text[1:].islower() and len(token.text) > 2
+                and before.text.islower() and self.words[j - 2] in ("my", "our", "his", "her", "their")
+                and lexicon.category(before.low) in (priors.PERSON, priors.ANIMAL))
+
+    def _name_after_title(self, j: int) -> bool:
+        """Whether words[j] is a capitalised name right after a kin word or title used as one
+        ('Auntie May', 'Uncle Ray', 'Grandpa Joe'), whatever else the word could be."""
+        token, before = self.tokens[j], self.tokens[j - 1]
+        return (token.text[:1].isupper() and token.text[1:].islower() and len(token.text) > 2
+                and before.low in _KIN | _TITLES and before.text[:1].isupper()
+                and lexicon.category(token.low) not in (priors.PERSON, priors.ANIMAL)  # "Papa Bear" is a bear
+                and (j + 1 >= len(self.tokens) or not self.tokens[j + 1].text[:1].isupper()))
 
     def _terse_centre(self, i: int, previous: Chunk | None) -> bool:
         """'centre' or 'center' right after a thing's name and before a comma or the sentence's end,
@@ -2436,6 +2481,9 @@ class Chunker:
         if self._lower_case_name(np, body, end):
             np.noun, np.plural = singular(words[first])[0], False
             return first, last + 1  # "my dog biscuit w/ his red ball": the dog, called Biscuit
+        if last > first and self._name_after_title(last):
+            np.noun, np.plural = singular(words[last - 1])[0], False
+            return last - 1, last + 1  # "Auntie May": the aunt, called May
         found = None
         said_after = self._said_after_its_noun(np, first, last, end)
         for j in range(last, first - 1, -1):

@@ -1377,6 +1377,8 @@ class NounPhrases:
             return True  # but "an abandoned church with a crow on its bell tower": the church is drawn
         mass = kind == "VERB" and np.det is None and np.count is None and not np.plural and (
             np.noun in lexicon.MATERIALS or np.noun in lexicon.MASS_NOUNS)
+        if np.end - np.start == 1 and self._capitalised(np) and self._said_again(np) is not None:
+            return False  # "Auntie Joy …, Joy in a pink cardigan": her name said again, no feeling
         if (np.noun in lexicon.ABSTRACT or mass or self._activity(np, link)) and kind not in ("WEAR", "DETAIL", "OF"):
             # "practicing his skills", "chopping wood": nothing to draw a box around
             if kind == "VERB":
