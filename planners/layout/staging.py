@@ -49,7 +49,10 @@ _SEATS = {"chair": .55, "armchair": .55, "stool": .06, "bench": .5, "couch": .5,
           # things people sit on that are no furniture: "sitting on a log", "sat on an upturned bucket"
           "log": .3, "stump": .35, "tree stump": .35, "rock": .3, "boulder": .35, "crate": .35, "barrel": .45,
           "bucket": .3, "box": .3, "suitcase": .3, "trunk": .35, "chest": .35, "hay bale": .35, "cooler": .3,
-          "ottoman": .35, "pouf": .3, "tire": .2, "step": .2, "steps": .2}
+          "ottoman": .35, "pouf": .3, "tire": .2, "step": .2, "steps": .2,
+          # seats named in one word, or whose last word is no seat
+          "deckchair": .55, "settee": .5, "loveseat": .5, "recliner": .5, "beanbag": .3, "pew": .5,
+          "lounger": .6, "daybed": .45, "highchair": .5, "pouffe": .3, "footstool": .2}
 _MOUNTS = {"horse": .32, "pony": .32, "donkey": .32, "camel": .25, "elephant": .22, "cow": .3, "bull": .3,
            "zebra": .3, "unicorn": .3, "deer": .3, "bicycle": .12, "bike": .12, "tricycle": .3,
            "motorcycle": .35, "motorbike": .35, "scooter": .4, "skateboard": .3, "surfboard": .3,

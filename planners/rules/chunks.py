@@ -2148,6 +2148,10 @@ class Chunker:
             if after in ("one", "ones") and not has_noun:
                 return False  # "one pink sprinkled one": describing words before "one"
             return has_noun or (seen.count > 0 and (after in lexicon.DETERMINERS or _number(after) is not None))
+        if word.endswith("ing") and "VBG" in words.verb_tags(word) and has_noun and j + 1 < len(self.words) and (
+                self.words[j + 1] in ("a", "an", "the") or _number(self.words[j + 1]) is not None):
+            self.verb_at = j
+            return True  # "two girls on the sand building a castle": a gerund with its object, even one that names a thing
         if not (word in lexicon.VERBS or _is_verb_form(word)):
             return False
         if not seen.only_adjectives:

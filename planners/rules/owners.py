@@ -86,6 +86,8 @@ class Owners:
             team = not named and capitalised_plural(token)
             if lexicon.category(noun) is None or not (named or noun in priors.NOUNS) or team:  # ("his Eagles jersey")
                 continue  # "the car window": the car's
+            if not named and np.det in lexicon.POSSESSIVES:
+                continue  # "her camel coat": hers, the camel only its colour
             for index in reversed(range(len(self.out.mentions))):
                 if self.out.mentions[index].noun == noun:
                     return index

@@ -660,6 +660,13 @@ def _refuses_by_pointing(clause: list[str], named: frozenset[str] = frozenset())
                         r"(?:aren't|isn't|are not|is not) needed|(?:should|must) (?:all )?be left out)", said)
     if said_out and (re.search(r"\bnot\b|n't\b", said_out.group()) or said_out.group().endswith("left out")):
         return True  # (but "the dog should be in the picture" wants it)
+    if re.match(r"(?:(?:he|she|they|it)(?:'s|'re| is| are| was| were)|he's|she's|they're|hes|shes|theyre) (?:not|never) "
+                r"(?:in (?:it|the|this|that)|needed|wanted|to be (?:in|drawn|shown))\b", said) or re.match(
+                r"(?:he|she|they|it) (?:isn't|wasn't|aren't|weren't) (?:in (?:it|the|this|that)|needed|wanted)\b", said):
+        return True  # "… so he's not in it", "she wasn't in it", "they're not needed"
+    if clause[:1] == ["not"] and clause[1:2] and clause[1] in ("him", "her", "them") and (
+            len(clause) == 2 or not clause[2].isalpha()):
+        return True  # "…, so not her!"
     return False
 
 
