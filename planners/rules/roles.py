@@ -1455,6 +1455,8 @@ class NounPhrases:
             self._with(np, link)
         elif kind in ("REL", "PREP", "VERB"):
             self._object(np, link)
+            if kind == "VERB" and getattr(link[1], "holds", False):
+                self.continuing = link[:2]  # "holding a halberd and a lantern": both held
         else:
             self._top_level(np, link)
 
@@ -1480,6 +1482,19 @@ class NounPhrases:
         return previous.np.pronoun in ("he", "she", "they", "it") and (
             np.noun in lexicon.CLOTHING or self.last_wear is None or self.last_wear[1] != "has")  # "he has a dog and she a cat"
 
+    def _held_too(self, np: NounPhrase) -> bool:
+        """'holding a halberd and a lantern', 'carrying a bucket and a spade': after 'and', one more
+        thing small enough for the hands, said bare, is held too; what is placed or does something
+        after its name ('… and a dog asleep by the door') is a new item of the scene."""
+        nxt = self._next()
+        if np.noun is None or np.headless or np.pronoun is not None or np.det not in ("a", "an", "his", "her", "their"):
+            return False
+        if lexicon.category(np.noun) in (priors.PERSON, priors.ANIMAL, priors.VEHICLE, priors.BUILDING):
+            return False
+        if np.noun in lexicon.CLOTHING or lexicon.is_setting(np.noun) or not words.is_concrete(np.noun.rsplit(" ", 1)[-1]):
+            return False
+        return priors.prior_for(np.noun).height <= _HOLDABLE_HEIGHT and (nxt is None or nxt.kind in ("SENT", "COMMA", "OF"))
+
     def _continues(self, kind: str, np: NounPhrase, conjunction: str) -> bool:
         """Whether a noun phrase after 'and', 'or' or a comma goes on with the list before it."""
         said = [t.low for t in self.tokens[np.start:np.end]]
@@ -1497,6 +1512,8 @@ class NounPhrases:
                 priors.prior_for(np.noun).height <= _HOLDABLE_HEIGHT) and (
                 nxt is None or nxt.kind in ("SENT", "COMMA", "AND"))  # "wearing a white coat and a stethoscope"
             return np.headless or np.noun in lexicon.CLOTHING or np.noun in lexicon.PARTS or worn
+        if kind == "VERB":
+            return conjunction == "AND" and self._held_too(np)
         if kind == "NEG":
             # "no cats, dogs or birds" goes on; "no people, morning light" and "no cars, just a road" do not.
             if conjunction == "OR":
@@ -2823,7 +2840,11 @@ class NounPhrases:
             self._top_level(np, None if own_clause else ("AND", None))  # "..., two kids throwing snowballs"
             return
         person = next((i for i in reversed(self.group) if self.out.mentions[i].is_person), None)
-        if (not mention.is_person and mention.category != priors.ANIMAL and person is not None
+        doer = self._instrument_user(np) if not is_list else None
+        if doer is not None and doer != owner:
+            # "writing with a quill", "watching them with a fan": what the doer does it with, held
+            owner, mention = doer, self.out.mentions[doer]
+        elif (not mention.is_person and mention.category != priors.ANIMAL and person is not None
                 and noun not in lexicon.PARTS and not self._placeable(mention, np)
                 and self._holdable(self.out.mentions[person], np)):
             # "a fisherman sitting in a boat with a fishing rod": the rod is the fisherman's
@@ -3041,6 +3062,20 @@ class NounPhrases:
                 and (words.can_be(last, "NOUN") or unknown) and noun not in lexicon.ABSTRACT
                 and noun not in lexicon.STYLE_WORDS and noun not in lexicon.MASS_NOUNS
                 and noun not in lexicon.MATERIALS and not lexicon.is_adjective(noun))
+
+    def _instrument_user(self, np: NounPhrase) -> int | None:
+        """Who uses the thing after 'with' right after their verb ('writing with a quill') or after a
+        pronoun they act on ('watching them with a fan'): the one person doing it, when the thing fits
+        the hands."""
+        before = self.chunks[self.index - 2] if self.index >= 2 else None
+        acted_on = before is not None and before.kind == "NP" and before.np is not None and (
+            before.np.pronoun in ("them", "him", "her", "it", "us", "me"))
+        if before is None or not (before.kind == "VERB" or acted_on):
+            return None
+        doers = [i for i in self.verb_subjects if self.out.mentions[i].is_person]
+        if len(doers) != 1 or not self._holdable(self.out.mentions[doers[0]], np):
+            return None
+        return doers[0]
 
     def _holdable(self, owner: Mention, np: NounPhrase) -> bool:
         """'an old man with a cane': a thing a person has that no list names is still a thing to draw,
@@ -3503,8 +3538,13 @@ class NounPhrases:
         noun = np.noun
         if kind == "VERB":
             said = plural(noun) if self.out.mentions[target].many else f"{article(noun)} {noun}"  # "feeding ducks"
+            gerund = value.gerund or ""
             for index in subjects:
-                self._extend_action(self.out.mentions[index], value, said)
+                actions = self.out.mentions[index].actions
+                if link[2:] == ("AND",) and gerund and actions and actions[-1].startswith(f"{gerund} "):
+                    actions[-1] = f"{actions[-1]} and {said}"  # "holding a halberd and a lantern"
+                else:
+                    self._extend_action(self.out.mentions[index], value, said)
             gerund = value.gerund.split()[0] if value.gerund else ""
             seat = self.out.mentions[target].noun in SURFACES or self.out.mentions[target].category == priors.FURNITURE
             if gerund in _SHARING and seat and value.relation in (None, "next to"):
