@@ -1569,7 +1569,9 @@ class Chunker:
         word, before = self.words[j], self.words[j - 1]
         after = self.words[j + 1] if j + 1 < len(self.words) else ""
         named = j - 1 > np.start and self.tokens[j - 1].text[:1].isupper() and self.tokens[j - 1].text[1:].islower() and (
-            not self.tokens[j].text[:1].isupper())  # "Mrs. Kim waters the roses": after a name, its verb
+            not self.tokens[j].text[:1].isupper()) and (np.count or 1) == 1 and (
+            lexicon.category(singular(word)[0]) not in (priors.PERSON, priors.ANIMAL))
+        # "Mrs. Kim waters the roses": after a name, its verb (but "two Norman knights in mail": people)
         if named and word.endswith("s") and "VBZ" in words_verb_tags(word) and (
                 after in lexicon.DETERMINERS or after in lexicon.PREPOSITIONS):
             return True
@@ -2190,6 +2192,10 @@ class Chunker:
             return False
         if self._colour_after_things(j):
             return False
+        if self.tokens[j - 1].text[:1].isupper() and not self.tokens[j - 1].text.isupper() and (
+                j - 1 > np.start or not words.is_english(self.words[j - 1])) and (
+                lexicon.category(singular(word)[0]) in (priors.PERSON, priors.ANIMAL)):
+            return False  # "two Norman knights", "Hebrew slaves": who they are, by a people's name
         base = singular(word)[0]
         worn_or_bodily = base in lexicon.CLOTHING or base in lexicon.PARTS or lexicon.is_bodily(base) or (
             f"{previous} {word}" in _HAIR_STYLES)

@@ -118,6 +118,7 @@ def request_spans(words: list[str]) -> list[tuple[int, int]]:
         spans += _story_after_the_request(words, start, end, spans)
         spans += _asides_in_brackets(words, start, end, spans)
         spans += _purposes_after_the_picture(words, start, end, spans)
+        spans += _lessons_it_is_for(words, start, end, spans)
         asked_up_to = max([b for a, b in spans if start <= a < end] + [start])
         scene_seen = scene_seen or _scene_after(words[:end], asked_up_to) or any(
             lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in words[asked_up_to:end])
@@ -514,6 +515,33 @@ def _purposes_after_the_picture(words: list[str], start: int, end: int,
             continue
         stop = _purpose_end(words, k, end, _PICTURES | {"sign", "menu"})
         if stop is not None:
+            out.append((k, stop))
+    return out
+
+
+# What a teacher's or a museum's picture is for: "for a Jane Austen unit", "for the French Revolution topic".
+_LESSONS = frozenset("unit units lesson lessons topic module course assembly display displays worksheet worksheets "
+                     "presentation newsletter pack panel panels brochure exhibition talk homework term programme "
+                     "program scheme coursework syllabus curriculum handout handouts booklet leaflet noticeboard "
+                     "project".split())
+_SCHOOL_YEARS = re.compile(r"(?:year|years|yr|grade|ks|p)-?\d{1,2}s?|ks\d|key|gcse|a-level")
+
+
+def _lessons_it_is_for(words: list[str], start: int, end: int,
+                       spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'Regency ballroom, 1815, for a Jane Austen unit.', 'for our Key Stage 3 medieval unit', 'for
+    Year 9 Aztecs', 'for my Year 8s': the lesson, the school year or the display the picture is
+    for, up to the end of its clause, names nothing to draw."""
+    out = []
+    for k in range(start, end - 1):
+        if words[k] != "for" or any(a <= k < b for a, b in spans):
+            continue
+        first = k + 2 if words[k + 1] in _ARTICLES | _POSSESSIVE | {"his", "her", "their", "the"} else k + 1
+        stop = _clause_end(words, k + 1, end)
+        if first >= stop or stop - k > 8 or stop < end and words[stop] not in _ENDS:
+            continue
+        if words[stop - 1] in _LESSONS or _SCHOOL_YEARS.fullmatch(words[first]) or words[first] == "year" and (
+                first + 1 < stop and words[first + 1][:1].isdigit()):
             out.append((k, stop))
     return out
 

@@ -2571,7 +2571,9 @@ class NounPhrases:
         self.out.mentions.append(child)
         index = len(self.out.mentions) - 1
         self.last, self.owner, self.last_role = index, index, "subject"
-        self.group = [g for g in self.group if g != parent or source.count > 0] + [index]
+        # "two men, one holding a cup, …": what follows a bare "one" is said of it alone (but "two women,
+        # one pink, walking arm in arm": a member told by its look, and the rest, go on together)
+        self.group = [g for g in self.group if g != parent or source.count > 0 and words] + [index]
 
     def _link_text(self, np: NounPhrase) -> str:
         # The preposition as written, just before the noun phrase.
