@@ -143,6 +143,8 @@ _phrase("FILLER", "roughly", "like")  # "like 2 cones next to him", as typed: ab
 _phrase("FILLER", "hedge", "a|some kind|sort of")  # "a kind of funny picture of a tired man": a hedge, no kind
 _phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out", "back to front", "face down|up",
         "face-down", "face-up", "upright", "bolt upright", "in? mid air|flight|jump|leap", "in? mid-air|midair|mid-flight|mid-jump|mid-leap")
+_phrase("FILLER", "how", "up high", "high up", "down low", "up top")  # "holding a phone up high": how, no high thing
+_phrase("FILLER", "alone", "on its|his|her|their own", "all on its|his|her|their own")  # "a door that stands on its own"
 _phrase("FILLER", "toward", "toward|towards|facing the left|right|camera|viewer|window|door")
 _phrase("ZONE", (None, "back"), "in the background|distance", "in the far distance", "far away|off",
         "in the back", unless_of=True)
@@ -295,6 +297,9 @@ _STANCE_VERBS = frozenset({"stand", "perch", "loom", "tower", "stretch", "rest"}
 _REFLEXIVES = frozenset({"myself", "yourself", "himself", "herself", "itself", "ourselves", "yourselves",
                          "themselves"})
 _MADE_BY = frozenset({"hand", "home", "machine", "sun"})  # "a hand painted sign", "home made jam"
+# Ways of heading that are also nouns ("leaning forward on his throne": no forward to draw).
+_HEADINGS = frozenset({"forward", "forwards", "backward", "backwards", "sideways", "upward", "upwards", "downward",
+                       "downwards", "inward", "outward", "homeward", "onward", "onwards"})
 _DEGREES = frozenset({"super", "very", "really", "extra", "ultra", "so", "too", "kinda", "pretty", "quite", "mega"})
 _TITLES = frozenset({"uncle", "aunt", "auntie", "grandpa", "grandma", "granny", "nana", "papa", "mama", "cousin",
                      "sister", "brother", "miss", "mister", "mrs", "mr", "ms", "dr", "doctor", "captain", "sir", "lady"})
@@ -383,7 +388,9 @@ def _a_look_follows(said: list[str], k: int) -> bool:
     if k >= len(said) or not said[k].isalpha():
         return False
     word, after = said[k], said[k + 1] if k + 1 < len(said) else ""
-    describes = (words.can_be(word, "ADJ") or lexicon.is_adjective(word)) and not words.can_be(word, "NOUN") and (
+    feels = word.endswith("ing") and words.only_verb(word) or word.endswith("ly") and not words.is_english(word)
+    # ("a little unsettling", "a little painterly")
+    describes = (words.can_be(word, "ADJ") or lexicon.is_adjective(word) or feels) and not words.can_be(word, "NOUN") and (
         lexicon.category(word) is None) and word not in lexicon.MATERIALS and word not in lexicon.COLOURS
     return describes and not (after.isalpha() and (lexicon.is_known_noun(singular(after)[0]) or is_concrete(after)
                                                    or words.can_be(singular(after)[0], "NOUN")))
@@ -417,6 +424,9 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
             continue  # "None of the students should appear" leaves them out; "none of the kids is wearing a hat" does not
         if pattern.value == "start" and i > 0 and words[i - 1] not in SENTENCE_END and words[i - 1] not in (",", ":"):
             continue  # "a girl starting with a painting": what she does
+        if pattern.value == "alone" and i + length < len(words) and words[i + length].isalpha() and (
+                words[i + length] not in lexicon.PREPOSITIONS | {"and", "but", "while", "with"}):
+            continue  # "each on its own coaster": its coaster, a thing follows
         if pattern.value == "degree before a look" and not _a_look_follows(words, i + length):
             continue  # "a little girl", "a little dog": small, a thing follows
         if pattern.value == "roughly" and not _roughly_a_number_of_things(words, i):
@@ -1421,8 +1431,8 @@ class Chunker:
         after = self.words[i + 1] if i + 1 < len(self.words) else ""
         ends = not after or not self.tokens[i + 1].is_word or after in _NP_STOP
         feeling = word.endswith("ed") and "ADJ" in words.lemmas(word)  # "looks on worried", "sits there bored"
-        return ends and ("ADV" in words.lemmas(word) or feeling) and not lexicon.is_known_noun(word) and (
-            not lexicon.is_setting(word))
+        return ends and ("ADV" in words.lemmas(word) or feeling) and (not lexicon.is_known_noun(word) or (
+            word in _HEADINGS)) and not lexicon.is_setting(word)
 
     def _infinitive(self, i: int, previous: Chunk | None) -> bool:
         """'kneeling to pet a goat', 'bending down to pick up a shell': after a bare 'to', a base verb
@@ -2475,7 +2485,8 @@ class Chunker:
                 for k in body[1:]):
             return last + 1, last + 1  # "one is black, the other ginger": the other one, said to be ginger
         if self._member_in_a_list(np, end) and (
-                first == last and words[last] in lexicon.COLOURS and lexicon.category(words[last]) is None
+                first == last and (words[last] in lexicon.COLOURS and lexicon.category(words[last]) is None
+                                   or words[last] in lexicon.COAT_COLOURS)
                 or last == first + 1 and words[last] in lexicon.BASIC_COLOURS
                 and lexicon.category(singular(words[first])[0]) not in (priors.PERSON, priors.ANIMAL)):
             # "one black and one tan": a colour of one of them, not a suntan; "one cherry red, one jet

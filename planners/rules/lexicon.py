@@ -475,6 +475,10 @@ _FORMS_OF_ANIMALS = {
 # or "two horses" they are those, described.
 COATS = _words("tabby calico tortoiseshell tortie tuxedo ginger brindle bay chestnut palomino pinto roan dapple "
                "piebald skewbald sorrel grullo dun")
+# Colours of a coat or fur said alone of one of several animals ("two poodles, one apricot and one
+# black", "one salt-and-pepper with a red bandana"), whatever else the word names.
+COAT_COLOURS = COATS | _words("apricot merle sable fawn wheaten liver tricolour tricolor tri-colour tri-color "
+                              "salt-and-pepper brindled blenheim parti-colour parti-color")
 ANIMAL_FORMS: dict[str, frozenset[str]] = {
     form: frozenset(a for a, forms in _FORMS_OF_ANIMALS.items() if form in forms.split())
     for form in " ".join(_FORMS_OF_ANIMALS.values()).split()

@@ -3581,8 +3581,8 @@ class NounPhrases:
             return "next to"
         leaning = any(a.split()[0] in ("leaning", "propped") for s in subjects for a in self.out.mentions[s].actions[-1:])
         if leaning and value in ("on", "against"):
-            # "leaning on a cane": held when small enough, beside it otherwise
-            if priors.prior_for(noun).height <= _HOLDABLE_HEIGHT:
+            # "leaning on a cane": held when small enough, beside it otherwise (a fence, a throne)
+            if priors.prior_for(noun).height <= _HOLDABLE_HEIGHT and priors.prior_for(noun).category == priors.OBJECT:
                 self._relate(subjects, "holding", target)
                 return None
             return "next to"
