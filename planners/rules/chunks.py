@@ -104,6 +104,13 @@ _phrase("ZONE", ("center", "bottom"), "at|in|on the bottom|lower center|centre|m
 # The film and stage words for a side of the frame: "at screen left", "frame right", "stage left".
 for _x in ("left", "right"):
     _phrase("ZONE", (_x, None), f"at|on|to? screen|frame|camera|stage {_x}", unless_of=True)
+    _phrase("ZONE", (_x, None), f"at|on|to? house|audience {_x}", unless_of=True)  # the audience's side
+# A stage's depth: "upstage" is at the back, "downstage" at the front, and either with a side.
+for _x in ("left", "right", "center"):
+    _side_words = "centre|center" if _x == "center" else _x
+    _phrase("ZONE", (_x, "back"), f"at|on|to? upstage {_side_words}", unless_of=True)
+    _phrase("ZONE", (_x, "front"), f"at|on|to? downstage {_side_words}", unless_of=True)
+_phrase("ZONE", (None, "back"), "upstage", unless_of=True)
 # One thing in each of several corners: "a dove in each top corner", "a star in all four corners".
 _TL, _TR, _BL, _BR = ("left", "top"), ("right", "top"), ("left", "bottom"), ("right", "bottom")
 _phrase("CORNERS", (_TL, _TR, _BL, _BR), "in|at|into each|every corner", "in|at|into all the? four|4 corners",
@@ -157,7 +164,7 @@ _phrase("REL", "above", "above", "over", "high above", "hanging over", "hovering
 _phrase("REL", "below", "below", "at|on the bottom of", "at the foot of", "down below")
 _phrase("REL", "under", "under", "underneath", "under neath", "beneath")
 _phrase("REL", "in front of", "in front of", "before", "at the front of")
-_phrase("REL", "behind", "behind", "in back of", "at the back of", "in the back of",
+_phrase("REL", "behind", "behind", "from behind", "in back of", "at the back of", "in the back of",
         "partly|partially|half? hidden|obscured|blocked by|behind")
 _phrase("REL", "next to", "next to", "beside", "besides", "by", "near", "nearby", "close to", "close by",
         "alongside", "along side", "by the side of", "adjacent to", "against", "across from", "opposite",
@@ -424,6 +431,10 @@ def match_phrase(words: list[str], i: int) -> tuple[int, _Pattern] | None:
             continue  # "None of the students should appear" leaves them out; "none of the kids is wearing a hat" does not
         if pattern.value == "start" and i > 0 and words[i - 1] not in SENTENCE_END and words[i - 1] not in (",", ":"):
             continue  # "a girl starting with a painting": what she does
+        if pattern.value == "back-view" and words[i + length - 1] == "behind" and i + length < len(words) and (
+                words[i + length] in lexicon.DETERMINERS or words[i + length] in lexicon.POSSESSIVES
+                or words[i + length] in ("him", "her", "them", "it")):
+            continue  # "peeking out from behind a curtain": where from, no view from behind
         if pattern.value == "alone" and i + length < len(words) and words[i + length].isalpha() and (
                 words[i + length] not in lexicon.PREPOSITIONS | {"and", "but", "while", "with"}):
             continue  # "each on its own coaster": its coaster, a thing follows

@@ -1830,7 +1830,8 @@ class NounPhrases:
 
     def _fronted_pronoun(self) -> bool:
         """Whether 'next to him' opens its clause and a thing follows ('and next to him a magician')."""
-        back = 3 if self.index >= 3 and self.chunks[self.index - 2].kind == "FILLER" else 2  # "Directly beneath it, …"
+        back = 3 if self.index >= 3 and self.chunks[self.index - 2].kind in ("FILLER", "ZONE") else 2
+        # ("Directly beneath it, …", "and upstage behind her a king")
         before = self.chunks[self.index - back] if self.index >= back else None
         k = self.index + 1
         while k < len(self.chunks) and k <= self.index + 2 and self.chunks[k].kind in ("COMMA", "COPULA", "VERB"):
