@@ -149,7 +149,9 @@ _phrase("FILLER", "except", "except|excepting for?", "apart|aside from", "other 
 _phrase("FILLER", "roughly", "like")  # "like 2 cones next to him", as typed: about two, nothing compared
 _phrase("FILLER", "hedge", "a|some kind|sort of")  # "a kind of funny picture of a tired man": a hedge, no kind
 _phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out", "back to front", "face down|up",
-        "face-down", "face-up", "upright", "bolt upright", "in? mid air|flight|jump|leap", "in? mid-air|midair|mid-flight|mid-jump|mid-leap")
+        "face-down", "face-up", "upright", "bolt upright", "in? mid air|flight", "in? mid-air|midair|mid-flight")
+_phrase("POSE", "jumping", "in? mid jump|leap|bound", "in? mid-jump|mid-leap|midleap|midjump|mid-bound")  # "two dancers mid-leap"
+_phrase("POSE", "dancing", "in? mid turn|spin|twirl|pirouette", "in? mid-turn|mid-spin|mid-twirl|mid-pirouette")
 _phrase("FILLER", "how", "up high", "high up", "down low", "up top")  # "holding a phone up high": how, no high thing
 _phrase("FILLER", "alone", "on its|his|her|their own", "all on its|his|her|their own")  # "a door that stands on its own"
 _phrase("FILLER", "toward", "toward|towards|facing the left|right|camera|viewer|window|door")
@@ -261,6 +263,8 @@ _phrase("FILLER", "either side", "on either side", "on either side of it|them", 
 _phrase("FILLER", "each side", "on|along|down each|both side|sides", "on|along|down each|both side|sides of it|them")
 _phrase("FILLER", "together",
         "side by side", "next to one another", "in a row", "in a line", "in that order", "in single file",
+        "in a|one long|straight|neat|tidy|diagonal|single|curved|wavy|perfect|wobbly|crooked|short row|line|rows|lines",
+        "in rows|lines", "in neat|tidy|long|straight|two|three|four|five rows|lines",
         "bringing|brings|bring up the rear", "leading the way",
         "single file", "back to back", "face to face", "hand in hand", "arm in arm", "shoulder to shoulder")
 _phrase("FILLER", "than", "than the rest|others", "than all the rest|others", "than the other ones?",
@@ -972,7 +976,15 @@ class Chunker:
                 chunks.append(Chunk("PICTURE", i, film, "words"))  # "Portra 400 pushed": the film, no 400 things
                 i = film
                 continue
-            if match_count(self.words, i) is None:
+            counted = match_count(self.words, i)
+            said = counted[0] if counted is not None else 1 if _number(word) is not None else 0
+            picture = match_phrase(self.words, i + said) if 0 < said and i + said < n else None
+            if picture is not None and picture[1].kind == "PICTURE" and picture[1].value != "span":
+                end = i + said + picture[0]
+                chunks.append(Chunk("PICTURE", i, end, picture[1].value))  # "One shaft of light": no shaft
+                i = end
+                continue
+            if counted is None:
                 phrase = match_phrase(self.words, i)
                 if phrase is not None:
                     length, pattern = phrase

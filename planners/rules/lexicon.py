@@ -397,7 +397,8 @@ STYLE_WORDS = _words(
     "brushstroke brushstrokes strokes linework outline outlines watercolor watercolour oil pastel "
     "gouache charcoal ink sketch matte "
     "fantasy sci-fi scifi cyberpunk steampunk solarpunk dieselpunk noir horror synthwave vaporwave retrowave "
-    "grunge kitsch baroque rococo renaissance gothic backdrop backdrops"
+    "grunge kitsch baroque rococo renaissance gothic backdrop backdrops "
+    "footlights footlight uplight uplighting uplit gel gels cyc cyclorama"  # a stage's light, no thing on it
 )
 # Words about the picture itself, never things in it; only the global caption keeps them.
 # A SPAN phrase goes on to the next comma: "shot on a Canon EOS R5", "trending on artstation".
@@ -409,7 +410,11 @@ PICTURE_PHRASES = (
     "loose|bold|visible|thick|soft? brush strokes|stroke|brushstrokes|marks", "brushstrokes", "paper texture",
     "heavy|light|fine|dense|soft? crosshatching|cross-hatching|hatching|stippling|linework",
     "key visual|art", "high|low key", "high-key|low-key", "splash page", "character sheet|design", "flat lay", "mood board",
-    "depth of field", "shallow|deep depth of field", "award winning|winning", "award-winning",
+    "depth of field", "shallow|deep depth of field",
+    "square|tight|loose|portrait|landscape|vertical|horizontal|close|wide|cinematic crop",
+    "shaft|beam|ray|streak|pool of light|sunlight|moonlight|lamplight",
+    "cold|warm|white|hard|soft|single|follow|tight|narrow|blue|red|amber|green|pink|violet spot|spots|spotlight|spotlights",
+    "moonlit|blue|amber|red|green|purple|warm|cold|cool|golden|pink|violet|orange|lavender wash", "award winning|winning", "award-winning",
     "highly|hyper|ultra|super|very|intricately detailed|realistic", "sharp|soft focus", "in focus", "out of focus",
     "high|low|best|top quality|resolution", "wide|ultra-wide|narrow angle shot|lens?",
     "wide-angle|telephoto|fisheye|macro|tilt-shift lens|shot|photo?",
