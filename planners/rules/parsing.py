@@ -471,7 +471,8 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
                        and (self.out.mentions[i].is_person or self.out.mentions[i].category == priors.ANIMAL
                                                               or self.out.mentions[i].noun in _KINDS_OF_ANIMALS
                                                               or self.out.mentions[i].category is None
-                                                              and i in self.group)]  # not "a tray with two cocktails"
+                                                              and i in self.group
+                                                              or self._named_again_next(i))]  # not "a tray with two cocktails"
             if counted:  # "two hikers on a boulder, a man in … and a woman in …": only if exactly two follow
                 self.announced.append((counted[-1], len(self.out.mentions), "exact"))
         if chunk.value in (":", ",") and self.fronted and not self.group:
@@ -528,6 +529,12 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         surface = self.out.mentions[named[0]]
         return named[0] if surface.noun.rsplit(" ", 1)[-1] in roles.SURFACES or surface.noun in roles.SURFACES else None
 
+    def _named_again_next(self, plural: int) -> bool:
+        """Whether the list after this comma names the plural's thing again ('three mugs on a shelf, two
+        blue mugs and a yellow one'): its members, told apart."""
+        nxt = self.chunks[self.index + 1] if self.index + 1 < len(self.chunks) else None
+        return nxt is not None and nxt.np is not None and nxt.np.noun == self.out.mentions[plural].noun
+
     def _close_announcements(self) -> None:
         """'Five people at a bus stop: a businessman ..., a woman ...': the plural announced a list,
         and the things listed after it are its members, not more of them."""
@@ -576,6 +583,8 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             # only the things named next, one after another, all of the kind: "two hikers, a man … and a
             # woman …"; words the lists lack name members too ("three cats, a tabby and two calicos")
             subjects = [i for i in listed if i not in {r.object for r in self.out.relations}]
+            if kind not in (priors.PERSON, priors.ANIMAL, None):
+                subjects = [i for i in subjects if self.out.mentions[i].noun == source.noun]  # two blue mugs, a yellow one
             # "hiking buddies on a summit, a guy in … and a woman in …": as many as are named
             making = len(listed) if source.uncounted else source.count
             adjacent = self._first_making(subjects, making,
@@ -590,6 +599,10 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         # unless it is placed by the members ("a band of four musicians, a drummer, …, with a music
         # stand in front of each of them")
         placed = {r.subject for r in self.out.relations if r.object in listed}
+        # what a member stands at or works on is none of them ("a couple cooking, the woman chopping at a
+        # wooden board, the man …")
+        placed |= {r.object for r in self.out.relations if r.subject in listed and r.subject != r.object
+                   and self.out.mentions[r.subject].category == kind}
         if kind == priors.FURNITURE and source.noun in priors.NOUNS:
             listed = [i for i in listed if self.out.mentions[i].noun == source.noun
                       or self.out.mentions[i].noun not in priors.NOUNS]

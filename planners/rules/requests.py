@@ -1536,6 +1536,8 @@ def _named_picture(words: list[str], k: int, end: int) -> int | None:
     listed = k > 0 and words[k - 1] == "," and (found == k + 1 or found < end and words[found] in (",", "and"))
     if listed and singular(words[found - 1])[1] and not set(words[k:found]) & (_ARTICLES | _POSSESSIVE):
         return None  # "…, a neon sign, posters, a cat …", "…, framed photos, a clock": things, one item of a list
+    if listed and words[found - 1] in ("one", "ones"):
+        return None  # "four hens, a brown one, two white hens …": one of them, in the list
     return found
 
 

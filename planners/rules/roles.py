@@ -2109,6 +2109,8 @@ class NounPhrases:
             self.group = [self.last]  # "one is black", "one is a black kitten": what follows is that one
             return True
         if len(words) > 1 and words[-1].lower() in ("one", "ones") and kind not in ("WEAR", "VERB"):
+            if np.det in ("a", "an") and self._one_of_another_colour(np, words[:-1]):
+                return True
             if self._distribute(words[:-1]):
                 return True
             if words[-1].lower() == "ones" and (np.count or 0) > 1 and self._more_of_the_one(np):
@@ -2119,6 +2121,24 @@ class NounPhrases:
                 nxt.kind in ("WITH", "WEAR", "REL", "VERB", "POSE")):
             return self._counted_member(np.count)  # "12 cupcakes …, 11 with pink frosting and one chocolate one"
         return False
+
+    def _one_of_another_colour(self, np: NounPhrase, words: list[str]) -> bool:
+        """'two black cats, a white one': one more of their kind, no member of those of another colour."""
+        last = self._plural_before()
+        colours = {w.lower() for w in words if w.lower() in lexicon.COLOURS}
+        if last is None or not colours:
+            return False
+        named = self.out.mentions[last]
+        if named.parent is not None:
+            return False  # "two horses, a brown one and a white one": the members told apart
+        theirs = {m.lower() for m in named.modifiers if m.lower() in lexicon.COLOURS}
+        if not theirs or theirs & colours:
+            return False
+        tokens = [t for t in np.modifiers if t.low != "one"]
+        one = NounPhrase(np.start, np.end, det=np.det, count=1, modifiers=tokens, head=[], noun=named.noun)
+        self._top_level(one, None)
+        self.out.mentions[-1].head = named.head
+        return True
 
     def _ordinal_member(self, np: NounPhrase) -> int | None:
         """'the third kid', 'the last puppy': the member at that place of the plural named so (there
@@ -2568,7 +2588,8 @@ class NounPhrases:
             noun = child.detail_nouns[-1]
             child.details[-1] = (link, " ".join([article(words[0]), *words, noun]))
         else:
-            child.modifiers = words + child.modifiers
+            recoloured = any(w.lower() in lexicon.COLOURS for w in words)  # "two black cats, one white": no black
+            child.modifiers = words + [m for m in child.modifiers if not (recoloured and m.lower() in lexicon.COLOURS)]
         self.out.mentions.append(child)
         index = len(self.out.mentions) - 1
         self.last, self.owner, self.last_role = index, index, "subject"
@@ -3435,6 +3456,12 @@ class NounPhrases:
         return lexicon.category(noun) not in (priors.PERSON, priors.ANIMAL) and (words.can_be(
             noun.rsplit(" ", 1)[-1], "NOUN") or noun in priors.NOUNS)
 
+    def _holds_stuff(self, np: NounPhrase) -> bool:
+        """'a tin of paint', 'a sack of flour': one thing holding stuff named bare after 'of'."""
+        after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        return np.det in ("a", "an") and self._next_kind() == "OF" and after is not None and after.np is not None and (
+            after.np.det is None and after.np.count is None)
+
     def _place_or_garment(self, np: NounPhrase, link) -> bool:
         """'at a waterhole', 'on the moon', 'hiking in a nature reserve' are places; 'in a red
         blanket' is worn. True when handled."""
@@ -3443,8 +3470,8 @@ class NounPhrases:
         unknown = lexicon.category(noun) is None and not lexicon.is_known_noun(noun)
         if unknown and kind in ("REL", "PREP") and value in ("at", "along", "across", "through", "during") and not (
                 self._worked_at(np, value)) and not self._described_next() and not (
-                value in ("through", "at") and words.is_concrete((noun or "").rsplit(" ", 1)[-1])
-                and not words.is_place((noun or "").rsplit(" ", 1)[-1])):
+                value in ("through", "at") and (words.is_concrete((noun or "").rsplit(" ", 1)[-1]) or self._holds_stuff(np))
+                and not words.is_place((noun or "").rsplit(" ", 1)[-1])):  # ("kneeling at a tin of paint")
             # an unknown word there is most likely a place; but a made thing is what one is at ("at a
             # red feeder", "at the lectern")
             self._setting(np, ("REL", value))
@@ -3867,6 +3894,11 @@ class NounPhrases:
                           and m.category == priors.ANIMAL)]
             if len(kinds) == 1:
                 return kinds[0]  # "a pair of dachshunds, both dogs in red sweaters": the dachshunds
+        if np.det == "the" and not np.plural and np.count is None and np.noun in _GENERAL_ANIMALS and not np.modifiers:
+            kinds = [i for i, m in enumerate(self.out.mentions) if m.count == 1 and m.parent is None
+                     and m.category == priors.ANIMAL and words.general_animal(m.noun) == np.noun]
+            if len(kinds) == 1 and not any(m.noun == np.noun for m in self.out.mentions):
+                return kinds[0]  # "a white samoyed on a white rug, you can barely tell where the dog ends": it
         if np.count is not None or np.noun is None or np.det not in (None, "the", *lexicon.POSSESSIVES):
             return None
         if np.det == "the" and not np.plural and np.noun in self.grouped_by and not np.modifiers:
