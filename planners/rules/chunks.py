@@ -25,6 +25,8 @@ from planners.rules.words import lemmas as words_lemmas
 from planners.rules.words import verb_tags as words_verb_tags
 
 _LEFT_OUT_OWN = frozenset({"my", "our", "his", "her", "their", "him", "them", "it"})
+_RATIO = re.compile(r"\d+:\d+(?:am|pm)?")  # a model's scale, a frame's shape, a clock time
+_INITIALS = re.compile(r"[a-z]{1,2}&[a-z]{1,2}")  # "A&E", "R&B", "B&B": one name
 _CLOCK_TIME = re.compile(r"\d{1,2}(:\d\d)?(am|pm)")  # "2am", "7pm": when, written as one word
 
 # -- the phrase table ----------------------------------------------------------------------
@@ -926,6 +928,11 @@ class Chunker:
                 end = next((k for k in range(i + 1, n) if not self.tokens[k].is_word), n)
                 chunks.append(Chunk("STYLE", i, end, "style"))  # "…, ukiyo-e, by john singer sargent": whose manner
                 i = end
+                continue
+            if _RATIO.fullmatch(word) or _INITIALS.fullmatch(word):
+                # "a 1:43 sports car", "16:9", "at 10:30", "into A&E": a scale, a shape, a time or a name
+                chunks.append(Chunk("FILLER", i, i + 1, "ratio"))
+                i += 1
                 continue
             if word[:1].isdigit() and (i + 1 < n and self.words[i + 1] in ("am", "pm", "o'clock") or (
                     _CLOCK_TIME.fullmatch(word))):

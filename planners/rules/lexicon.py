@@ -276,7 +276,11 @@ COMPOUND_NOUNS = frozenset(
     "beach ball|traffic cone|street sign|stop light|lawn mower|wheel barrow|sewing machine|record player|"
     "game controller|yoga mat|door mat|picture frame|light house|fire place|sand castle|sandcastle|"
     "hot water bottle|rolling pin|baby stroller|shopping cart|golden retriever|german shepherd|great dane|"
-    "border collie|labrador retriever|siamese cat|persian cat|maine coon".split("|")) | HAIRCUTS
+    "border collie|labrador retriever|siamese cat|persian cat|maine coon|"
+    # names WordNet keeps capitalised, so its lower-case tables lack them
+    "ferris wheel|french horn|french bulldog|english bulldog|boston terrier|yorkshire terrier|scottish terrier|"
+    "irish setter|irish wolfhound|saint bernard|st bernard|welsh corgi|petri dish|dutch oven|adirondack chair|"
+    "venus flytrap|welsh dresser|bunsen burner|tiffany lamp|windsor chair|chesterfield sofa".split("|")) | HAIRCUTS
 
 # Places named by two or three words ("living room", "mountain top"): settings as a whole.
 SETTINGS = SETTINGS | frozenset(

@@ -129,7 +129,7 @@ class Owners:
         bodily = lexicon.is_bodily(np.noun or "")
         owned = np.noun in lexicon.OWNED_PARTS or (np.noun in lexicon.PARTS and (np.det == "the" or named_owner)) or (
             (bodily or worn) and np.det in ("his", "her", "their")) or (
-            bodily and np.det == "its")  # "on her eyelashes", "by his shoe", "curled around its nose"
+            (bodily or worn) and np.det == "its")  # "on her eyelashes", "by his shoe", "a barrel on its collar"
         vehicle = None
         if not owned and np.det == "its" and lexicon.category(np.noun) not in (priors.PERSON, priors.ANIMAL):
             # "a bicycle with a baguette in its basket": a vehicle's basket, rack or boot is the vehicle's

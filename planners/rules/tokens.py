@@ -11,7 +11,7 @@ from planners.rules import words
 # Emoji between words end a clause, as a comma does ("2 kittens in a basket 😭 one grey one ginger").
 _EMOJI_RUN = r"[\U0001F300-\U0001FAFF\u2600-\u27BF]+"
 _EMOJI = re.compile(_EMOJI_RUN)
-_TOKEN = re.compile(r"(?<=\d)[apAP]\.[mM]\.|(?<=\d\s)[apAP]\.[mM]\.|\d+\.\d+|[^\W_]+(?:[-'][^\W_]+)*(?:(?<=s)'(?=\s+[^\W\d_]))?|[.,;:!?()\"&/+\u2013\u2014]|(?<=\s)-(?=\s)|" + _EMOJI_RUN,
+_TOKEN = re.compile(r"\d+:\d+(?:[apAP][mM])?|\b[A-Za-z]{1,2}&[A-Za-z]{1,2}\b|(?<=\d)[apAP]\.[mM]\.|(?<=\d\s)[apAP]\.[mM]\.|\d+\.\d+|[^\W_]+(?:[-'][^\W_]+)*(?:(?<=s)'(?=\s+[^\W\d_]))?|[.,;:!?()\"&/+\u2013\u2014]|(?<=\s)-(?=\s)|" + _EMOJI_RUN,
                     re.UNICODE)
 _CLOCK = re.compile(r"[ap]\.m\.")
 # A dash between words sets off a list or an aside, as a colon does ("three cats — a black one, a tabby").
