@@ -654,8 +654,10 @@ ANIMALS = _words(
     "dolphin whale shark seal walrus octopus squid crab lobster jellyfish starfish butterfly bee "
     "ladybug dragonfly ant spider beetle moth snail worm dragon unicorn griffin phoenix")
 _PERSON_ENDINGS = ("daughter", "girl", "boy", "woman", "man", "mother", "father", "child", "person", "wife",
-                   "maid", "lady", "keeper", "worker", "player", "fighter", "maker", "smith", "ician", "kid")
-_NOT_PEOPLE = _words("ottoman talisman doberman walkman caiman blaster rover")
+                   "maid", "lady", "keeper", "worker", "player", "fighter", "maker", "smith", "ician", "kid",
+                   "guard", "runner", "rider", "hunter", "dancer", "singer", "seller", "monger", "driver", "master")
+_NOT_PEOPLE = _words("ottoman talisman doberman walkman caiman blaster rover mudguard fireguard shinguard mouthguard "
+                     "safeguard fingerguard bestseller screwdriver roadrunner")
 
 
 def category(noun: str) -> str | None:

@@ -45,15 +45,24 @@ def _may_be_participle(word: str) -> bool:
 _NEGATIVE_PART = re.compile(r"(?:^|[\s,.;(])(?:negative(?:\s+prompt)?|neg)\s*:", re.IGNORECASE)
 
 
+# "negative: blurry, extra limbs. prompt: a paladin …": the scene again, after the negative part
+_POSITIVE_PART = re.compile(r"(?:^|[\s,.;(])(?:positive(?:\s+prompt)?|prompt)\s*:", re.IGNORECASE)
+
+
 def describe(prompt: str) -> Description:
     said_not = _NEGATIVE_PART.search(prompt)
-    scene = prompt[:said_not.start()] if said_not else prompt
+    said_again = _POSITIVE_PART.search(prompt, said_not.end()) if said_not else None
+    refused_end = said_again.end() if said_again else len(prompt)
+    refused = prompt[said_not.end():said_again.start()] if said_again else prompt[said_not.end():] if said_not else ""
+    # the negative part is blanked, not cut, so that what is said after it keeps its place in the prompt
+    scene = prompt[:said_not.start()] + " " * (refused_end - said_not.start()) + prompt[refused_end:] if said_not else prompt
     tokens = tokenize(scene)
     reader = _Reader(prompt, tokens, Chunker(tokens).run())
     reader.read()
     if said_not:
-        reader.out.removed.append((said_not.start(), len(prompt)))
-        reader.out.negations.extend(w.strip(" ()") for w in re.split(r"[,;]", prompt[said_not.end():]) if w.strip(" ().!"))
+        reader.out.removed.append((said_not.start(), refused_end))
+        reader.out.negations.extend(w.strip(" ()") if not said_again else w.strip(" ().!")
+                                    for w in re.split(r"[,;]", refused) if w.strip(" ().!"))
     _game_pieces(reader.out, tokens)
     _dressed_are_people(reader.out)
     _kin_named_apart(reader.out)

@@ -1546,6 +1546,9 @@ class NounPhrases:
         if np.det is not None or np.count is not None or np.noun is None or before is None or before.np is None:
             return False
         last, had = np.noun.rsplit(" ", 1)[-1], (before.np.noun or "").rsplit(" ", 1)[-1]
+        if lexicon.category(np.noun) == priors.PERSON and not np.plural and self._next_kind() in (
+                "WITH", "WEAR", "VERB", "REL", "COMMA", None):
+            return True  # "netrunner woman with a green undercut, huge bodyguard with a chrome arm": the next one
         if before.np.det not in ("a", "an") or not (had in lexicon.CLOTHING or had in lexicon.PARTS or (
                 lexicon.is_bodily(had))):
             return False
