@@ -2057,6 +2057,13 @@ class Chunker:
             return False  # "one ice white, one jet black", "one man in red, second man in grey": the next member
         if seen.count == 1 and lexicon.category(singular(self.words[j - 1])[0]) in (priors.PERSON, priors.ANIMAL):
             return False  # "holding the baby, dim amber glow": someone, then the look
+        k = j + 1
+        worn = j - seen.count - 1 >= 0 and self.words[j - seen.count - 1] in ("in", "wearing")
+        while worn and k < len(self.words) and (self.words[k] in lexicon.COLOURS or lexicon.is_adjective(self.words[k])):
+            k += 1  # past the next describing words: "in purple, black dog in a tiny hat" (not "a big, fluffy dog")
+        ahead = self.words[k] if k < len(self.words) and self.tokens[k].is_word else ""
+        if ahead and not lexicon.is_adjective(ahead) and lexicon.category(singular(ahead)[0]) in (priors.PERSON, priors.ANIMAL):
+            return False  # "elf girl in green, knight boy in silver armor": the next one tagged
         return (seen.count > 0 and seen.only_adjectives and bool(after) and after not in _NP_STOP and not doing
                 and (lexicon.is_adjective(after) or self._noun_follows(j + 2)))  # (not "one small, holding hands")
 

@@ -3798,6 +3798,14 @@ class NounPhrases:
             return False
         return any(new is not None and old is not None and new != old for new, old in zip(nxt.value, mention.zone, strict=True))
 
+    def _tagged_alone(self, noun: str | None) -> bool:
+        """Whether one thing of this name was tagged with its count run in ('1girl') and nothing said of it
+        yet: 'elf girl with silver hair' after it describes that girl."""
+        tagged = any(t.low == "1" and nxt.start == t.end and singular(nxt.low)[0] == noun
+                     for t, nxt in zip(self.tokens, self.tokens[1:], strict=False))
+        return tagged and any(m.noun == noun and m.count == 1 and not (m.modifiers or m.details or m.actions)
+                              for m in self.out.mentions)
+
     def _mention_for(self, np: NounPhrase, role: str) -> int:
         """The mention a noun phrase stands for: an earlier one ('the cat'), or a new one."""
         colours_only = all(t.text.islower() and (t.low in lexicon.COLOURS or t.low in lexicon.COLOUR_SHADES)
@@ -3805,6 +3813,7 @@ class NounPhrases:
         said_before = np.det is None and np.count is None and not np.plural and np.noun is not None and any(
             m.noun == np.noun and m.count == 1 and {t.low for t in np.modifiers} <= {w.lower() for w in m.modifiers}
             for m in self.out.mentions)  # "… a old lady. Old lady is smiling": the same lady, its article dropped
+        said_before = said_before or np.det is None and np.count is None and not np.plural and self._tagged_alone(np.noun)
         if np.det is None and np.count is None and not np.plural and (colours_only or said_before) and np.noun is not None:
             # "mug left of laptop, laptop left of succulent": a bare name said again is the same thing
             # ("one wolf. wolf grey, pigs pink": the same wolf, coloured)
