@@ -155,6 +155,7 @@ _phrase("FILLER", "how", "upside down", "upside-down", "inside out", "inside-out
 _phrase("POSE", "jumping", "in? mid jump|leap|bound", "in? mid-jump|mid-leap|midleap|midjump|mid-bound")  # "two dancers mid-leap"
 _phrase("POSE", "dancing", "in? mid turn|spin|twirl|pirouette", "in? mid-turn|mid-spin|mid-twirl|mid-pirouette")
 _phrase("FILLER", "how", "up high", "high up", "down low", "up top")  # "holding a phone up high": how, no high thing
+_phrase("FILLER", "way", "the other|same|wrong|opposite way", "the other|same|opposite direction")  # "walking the other way"
 _phrase("FILLER", "alone", "on its|his|her|their own", "all on its|his|her|their own")  # "a door that stands on its own"
 _phrase("FILLER", "toward", "toward|towards|facing the left|right|camera|viewer|window|door")
 _phrase("ZONE", (None, "back"), "in the background|distance", "in the far distance", "far away|off",
@@ -2150,6 +2151,10 @@ class Chunker:
             return False  # "the third a girl": an ordinal, no verb
         if word in lexicon.MATERIALS and self._noun_follows(j + 1) and not _is_past_tense(word):
             return False  # "a dented tin mug": what it is made of, never "to tin"
+        if not seen.count and (np.det in ("a", "an", "the") or np.det in lexicon.POSSESSIVES) and np.count is None and (
+                not words.can_be(word, "NOUN")) and not word.endswith(("ing", "ed")) and (
+                words.may_be_concrete(word) or words.is_place(word)):
+            return False  # "in the lounge": right after "the", a word WordNet knows as a thing, whatever the verb tables say
         before = self.words[np.start:j]
         done_to = bool(self.chunks_so_far) and self.chunks_so_far[-1].kind == "VERB" and (
             self.chunks_so_far[-1].end == np.start)

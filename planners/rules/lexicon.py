@@ -297,7 +297,10 @@ SETTINGS = SETTINGS | frozenset(
     "reef|coral reef|construction site|building site|locker room|waiting room|"
     # a game's ground and a course's parts: "on the touchline", "down the slope", "a steep cobbled climb"
     "touchline|touchlines|sideline|sidelines|baseline|goal line|halfway line|"
-    "penalty box|penalty area|fairway|piste|slope|slopes|descent|climb|overhang|towpath|promenade|shingle|boardwalk"
+    "penalty box|penalty area|fairway|piste|slope|slopes|descent|climb|overhang|towpath|promenade|shingle|boardwalk|"
+    # rooms and halls one is in: "playing bingo in the lounge", "a nurse on the ward"
+    "lounge|ward|foyer|lobby|canteen|common room|cafeteria|garret|cellar|conservatory|clinic|staff room|"
+    "day room|sitting room|drawing room|parlour|parlor|scullery|pantry"
     .split("|"))
 
 # The subset of SETTINGS that says when rather than where ("at dusk", "in the evening").
@@ -618,7 +621,7 @@ ING_NOUNS = _words(
     "sling offspring")
 # People and animals the size table does not list: their kind, so that they wear, pose and act.
 PEOPLE = _words(
-    "mum mums mummy "
+    "carer caregiver porter resident physio orderly cleaner mum mums mummy "
     "figure silhouette passerby pedestrian apprentice keeper "
     "counselor counsellor mage rogue paladin bard necromancer cleric assassin bandit lecturer shepherdess "
     "welder programmer director ringmaster grocer seamstress cobbler priestess bishop pharaoh sultan chieftain "

@@ -538,6 +538,11 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         surface = self.out.mentions[named[0]]
         return named[0] if surface.noun.rsplit(" ", 1)[-1] in roles.SURFACES or surface.noun in roles.SURFACES else None
 
+    def _named_as_written(self, index: int) -> bool:
+        """Whether a mention is someone called by a name ('Joy'), whose kind its name does not tell."""
+        mention = self.out.mentions[index]
+        return mention.category is None and mention.head[:1].isupper()
+
     def _named_again_next(self, plural: int) -> bool:
         """Whether the list after this comma names the plural's thing again ('three mugs on a shelf, two
         blue mugs and a yellow one'): its members, told apart."""
@@ -582,7 +587,8 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         if listed and all(self.out.mentions[i].noun in ("male", "female") for i in listed[:2]):
             return priors.ANIMAL  # "two cardinals …, a bright red male and a brown female"
         if how == "exact":  # "two fighters, a samurai … and a ninja …": the kind of the first listed
-            first = self.out.mentions[listed[0]].category if listed else None
+            first = next((self.out.mentions[i].category for i in listed if self.out.mentions[i].category is not None
+                          or not self._named_as_written(i)), None)  # ("2 carers, Joy in …, Tom in …": by Tom)
             return first if first in (priors.PERSON, priors.ANIMAL) else None  # else "seven chargers, seven goblets"
         kinds = [self.out.mentions[i].category for i in listed if self.out.mentions[i].category]
         return max(kinds, key=kinds.count) if kinds else None  # a tie goes to the kind listed first, in every process

@@ -1379,6 +1379,12 @@ class NounPhrases:
             np.noun in lexicon.MATERIALS or np.noun in lexicon.MASS_NOUNS)
         if np.end - np.start == 1 and self._capitalised(np) and self._said_again(np) is not None:
             return False  # "Auntie Joy …, Joy in a pink cardigan": her name said again, no feeling
+        nxt = self._next()
+        named = np.end - np.start == 1 and np.det is None and self._capitalised(np) and np.start > 0 and (
+            self.tokens[np.start - 1].low not in (".", "!", "?", ":", '"')) and nxt is not None and (
+            nxt.kind in ("WEAR", "VERB", "WITH") or nxt.kind == "REL" and nxt.value == "inside")
+        if named and np.noun in lexicon.ABSTRACT:
+            return False  # "2 carers, Joy in a purple tunic …": someone called Joy, no feeling
         if (np.noun in lexicon.ABSTRACT or mass or self._activity(np, link)) and kind not in ("WEAR", "DETAIL", "OF"):
             # "practicing his skills", "chopping wood": nothing to draw a box around
             if kind == "VERB":
