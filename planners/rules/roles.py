@@ -2340,6 +2340,14 @@ class NounPhrases:
         if named.count != 1 or named.noun in lexicon.CLOTHING or named.is_person:
             return False
         tokens = [t for t in np.modifiers if t.low != "one"]
+        before = self.chunks[self.index - 2] if self.index >= 2 and self.chunks[self.index - 1].kind == "COMMA" else None
+        if before is not None and before.kind == "ZONE" and self.index >= 3:
+            before = self.chunks[self.index - 3]  # "Tent in the centre, a grey one"
+        coloured = any(m.lower() in lexicon.COLOURS for m in named.modifiers)
+        if before is not None and before.np is not None and before.np.noun == named.noun and not coloured and (
+                self._next_kind() in ("COMMA", "SENT", "WITH", None)):
+            named.modifiers.extend(t.text for t in tokens)  # "Tent in the centre, a grey one, …": that tent, grey
+            return True
         one = NounPhrase(np.start, np.end, det=np.det, count=1, modifiers=tokens, head=[], noun=named.noun)
         self._top_level(one, None)
         self.out.mentions[-1].head = named.head
