@@ -827,13 +827,18 @@ class NounPhrases:
         """'three little wooden cars, red, yellow and blue', 'three balls of yarn in mustard, rust and
         cream': as many colours as things just counted, one each, in the order said."""
         groups = self._listed_words(np)
-        if self.last is None or kind not in ("COMMA", "REL") or kind == "REL" and self.tokens[np.start - 1].low != "in":
+        worn_list = kind == "WEAR" and self.index > 0 and self.chunks[self.index - 1].kind == "COMMA"
+        if self.last is None or kind not in ("COMMA", "REL") and not worn_list or (
+                kind == "REL" and self.tokens[np.start - 1].low != "in"):
             return False
         if len(groups) < 2 or not all(g[-1].lower() in lexicon.COLOURS for g in groups):
             return False
         target = self.last
         source = self.out.mentions[target]
-        if source.count != len(groups) or source.parent is not None or source.is_person or any(
+        said = self.chunks[self.index - 2].np if self.index >= 2 else None
+        worn = bool(source.details) and bool(source.detail_nouns) and source.detail_nouns[-1] in lexicon.CLOTHING and (
+            said is not None and said.noun == source.detail_nouns[-1])  # "three kids in rain ponchos, yellow, …"
+        if source.count != len(groups) or source.parent is not None or source.is_person and not worn or any(
                 m.parent == target for m in self.out.mentions):
             return False
         for words_of_one in groups:

@@ -260,6 +260,8 @@ def noun_plural(noun: str) -> str:
             return next(f for f in found if f.endswith("ves"))  # "leaves", "scarves", not "leafs"
         if found:
             return min(found, key=len)
+    if noun.endswith("y") and len(noun) > 2 and noun[-2] not in "aeiou":
+        return noun[:-1] + "ies"  # "posy" -> "posies", a word the tables lack
     return noun + ("es" if noun.endswith(("s", "sh", "ch", "x", "z")) else "s")
 
 
