@@ -854,8 +854,8 @@ class Chunker:
         self.words = [t.low for t in tokens]
         self.left_out_particle = -1  # "leave the TV out": where the particle is, no word of the thing
         # names given after a kin word or title ("Auntie May"), so that "May" said alone later is her
-        self.titled_names = {self.words[j]: j for j in reversed(range(1, len(tokens))) if self._given_name_at(j)}
-        self.given_names = {j for j, t in enumerate(tokens) if t.low in self.titled_names and t.text[:1].isupper()}
+        self.name_given_at = {self.words[j]: j for j in reversed(range(1, len(tokens))) if self._given_name_at(j)}
+        self.given_names = {j for j, t in enumerate(tokens) if t.low in self.name_given_at and t.text[:1].isupper()}
 
     def run(self) -> list[Chunk]:
         chunks: list[Chunk] = []
@@ -887,7 +887,7 @@ class Chunker:
                 continue
             if self._name_said_again(i):
                 token = self.tokens[i]  # "Auntie May …, May in a lilac two-piece": her name, never "may"
-                given = self.titled_names[token.low]
+                given = self.name_given_at[token.low]
                 told = any(start <= given < end for start, end in requests.items())
                 # "My granddaughter Poppy starts school … Could you draw Poppy": the story told who she is
                 noun = singular(self.words[given - 1])[0] if told else token.low
@@ -1933,7 +1933,7 @@ class Chunker:
     def _name_said_again(self, i: int) -> bool:
         """Whether words[i] is, capitalised and alone, a name given after a title before it."""
         token = self.tokens[i]
-        return token.low in self.titled_names and token.text[:1].isupper() and not self._name_after_title(i) and (
+        return token.low in self.name_given_at and token.text[:1].isupper() and not self._name_after_title(i) and (
             i + 1 >= len(self.tokens) or not self.tokens[i + 1].text[:1].isupper())
 
     def _given_name_at(self, j: int) -> bool:
