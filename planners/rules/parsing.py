@@ -195,6 +195,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         self.last_wear: tuple[str, object] | None = None  # "he wears a hat and she a scarf"
         self.sentence_end = "."  # how the last sentence ended: a wearing verb goes on past ";" only
         self.shown_as: list[tuple[int, int]] = []  # "two models …. Left: a woman …": (the plural, first mention after)
+        self.tagged_once = roles.tagged_once(tokens)  # "1girl, elf girl with silver hair": that girl described
         self._new_sentence()
 
     # -- state ---------------------------------------------------------------------------------

@@ -293,6 +293,12 @@ _TITLE_WORDS = frozenset({"man", "woman", "mr", "mrs", "ms", "miss", "mister", "
                           "madame", "madam", "count", "countess", "duke", "duchess", "baron", "general", "sergeant"})
 
 
+def tagged_once(tokens: list) -> frozenset[str]:
+    """The nouns tagged with a count of one run into them ('1girl', '1boy'), as the tokens split them."""
+    return frozenset(singular(nxt.low)[0] for t, nxt in zip(tokens, tokens[1:], strict=False)
+                     if t.low == "1" and nxt.start == t.end)
+
+
 # Garments one carries or lays out rather than wears: said bare after someone, they are things of their own.
 _CARRIED_OR_SPREAD = frozenset({"blanket", "backpack", "bag", "rucksack", "umbrella", "towel", "tote",
                                 "suitcase", "purse", "handbag", "briefcase", "quilt", "rug", "mat"})
@@ -1382,14 +1388,8 @@ class NounPhrases:
             return True  # but "an abandoned church with a crow on its bell tower": the church is drawn
         mass = kind == "VERB" and np.det is None and np.count is None and not np.plural and (
             np.noun in lexicon.MATERIALS or np.noun in lexicon.MASS_NOUNS)
-        if np.end - np.start == 1 and self._capitalised(np) and self._said_again(np) is not None:
-            return False  # "Auntie Joy …, Joy in a pink cardigan": her name said again, no feeling
-        nxt = self._next()
-        named = np.end - np.start == 1 and np.det is None and self._capitalised(np) and np.start > 0 and (
-            self.tokens[np.start - 1].low not in (".", "!", "?", ":", '"')) and nxt is not None and (
-            nxt.kind in ("WEAR", "VERB", "WITH") or nxt.kind == "REL" and nxt.value == "inside")
-        if named and np.noun in lexicon.ABSTRACT:
-            return False  # "2 carers, Joy in a purple tunic …": someone called Joy, no feeling
+        if np.end - np.start == 1 and self._capitalised(np) and self._someone_called(np):
+            return False  # "Auntie Joy …, Joy in a pink cardigan", "2 carers, Joy in a purple tunic": no feeling
         if (np.noun in lexicon.ABSTRACT or mass or self._activity(np, link)) and kind not in ("WEAR", "DETAIL", "OF"):
             # "practicing his skills", "chopping wood": nothing to draw a box around
             if kind == "VERB":
@@ -1400,6 +1400,16 @@ class NounPhrases:
                     self.out.mentions[index].actions.append(f"having {self._words_of(np)}")
             return True
         return self._occasion(np, link)
+
+    def _someone_called(self, np: NounPhrase) -> bool:
+        """Whether a capitalised word alone is a name: one given before ('Auntie Joy …, Joy in …'), or,
+        for a word that is also a feeling, one said mid-sentence before what its bearer wears or does."""
+        if self._said_again(np) is not None:
+            return True
+        nxt = self._next()
+        return np.noun in lexicon.ABSTRACT and np.det is None and np.start > 0 and (
+            self.tokens[np.start - 1].low not in (".", "!", "?", ":", '"')) and nxt is not None and (
+            nxt.kind in ("WEAR", "VERB", "WITH") or nxt.kind == "REL" and nxt.value == "inside")
 
     def _occasion(self, np: NounPhrase, link) -> bool:
         """'breakfast on a small table', 'a table set for dinner', 'a picnic on the grass': a meal or
@@ -2148,10 +2158,7 @@ class NounPhrases:
         theirs = {m.lower() for m in named.modifiers if m.lower() in lexicon.COLOURS}
         if not theirs or theirs & colours:
             return False
-        tokens = [t for t in np.modifiers if t.low != "one"]
-        one = NounPhrase(np.start, np.end, det=np.det, count=1, modifiers=tokens, head=[], noun=named.noun)
-        self._top_level(one, None)
-        self.out.mentions[-1].head = named.head
+        self._more_of_kind(named, np, det=np.det, count=1)
         return True
 
     def _ordinal_member(self, np: NounPhrase) -> int | None:
@@ -2330,10 +2337,7 @@ class NounPhrases:
                 lexicon.CLOTHING):
             return False
         named = self.out.mentions[self.last]
-        tokens = [t for t in np.modifiers if t.low not in ("one", "ones")]
-        more = NounPhrase(np.start, np.end, count=np.count, modifiers=tokens, head=[], noun=named.noun, plural=True)
-        self._top_level(more, None)
-        self.out.mentions[-1].head = named.head
+        self._more_of_kind(named, np, count=np.count, plural=True)
         return True
 
     def _another_of_the_kind(self, np: NounPhrase) -> bool:
@@ -2344,19 +2348,23 @@ class NounPhrases:
         named = self.out.mentions[self.last]
         if named.count != 1 or named.noun in lexicon.CLOTHING or named.is_person:
             return False
-        tokens = [t for t in np.modifiers if t.low != "one"]
         before = self.chunks[self.index - 2] if self.index >= 2 and self.chunks[self.index - 1].kind == "COMMA" else None
         if before is not None and before.kind == "ZONE" and self.index >= 3:
             before = self.chunks[self.index - 3]  # "Tent in the centre, a grey one"
         coloured = any(m.lower() in lexicon.COLOURS for m in named.modifiers)
         if before is not None and before.np is not None and before.np.noun == named.noun and not coloured and (
                 self._next_kind() in ("COMMA", "SENT", "WITH", None)):
-            named.modifiers.extend(t.text for t in tokens)  # "Tent in the centre, a grey one, …": that tent, grey
+            named.modifiers.extend(t.text for t in np.modifiers if t.low != "one")  # "Tent in the centre, a grey one, …"
             return True
-        one = NounPhrase(np.start, np.end, det=np.det, count=1, modifiers=tokens, head=[], noun=named.noun)
-        self._top_level(one, None)
-        self.out.mentions[-1].head = named.head
+        self._more_of_kind(named, np, det=np.det, count=1)
         return True
+
+    def _more_of_kind(self, named: Mention, np: NounPhrase, **said) -> None:
+        """So many more of the thing just named, described by this phrase's words but its "one" or
+        "ones" ('a smaller white one', 'eleven white ones'): a new mention with the named thing's name."""
+        tokens = [t for t in np.modifiers if t.low not in ("one", "ones")]
+        self._top_level(NounPhrase(np.start, np.end, modifiers=tokens, head=[], noun=named.noun, **said), None)
+        self.out.mentions[-1].head = named.head
 
     def _one_of_a_pair(self) -> bool:
         """'a man and a woman walking a dog, one in a red hoodie, the other in a blue sundress': with
@@ -3590,10 +3598,10 @@ class NounPhrases:
         noun = np.noun
         if kind == "VERB":
             said = plural(noun) if self.out.mentions[target].many else f"{article(noun)} {noun}"  # "feeding ducks"
-            gerund = value.gerund or ""
+            done = value.gerund or ""
             for index in subjects:
                 actions = self.out.mentions[index].actions
-                if link[2:] == ("AND",) and gerund and actions and actions[-1].startswith(f"{gerund} "):
+                if link[2:] == ("AND",) and done and actions and actions[-1].startswith(f"{done} "):
                     actions[-1] = f"{actions[-1]} and {said}"  # "holding a halberd and a lantern"
                 else:
                     self._extend_action(self.out.mentions[index], value, said)
@@ -3820,10 +3828,8 @@ class NounPhrases:
     def _tagged_alone(self, noun: str | None) -> bool:
         """Whether one thing of this name was tagged with its count run in ('1girl') and nothing said of it
         yet: 'elf girl with silver hair' after it describes that girl."""
-        tagged = any(t.low == "1" and nxt.start == t.end and singular(nxt.low)[0] == noun
-                     for t, nxt in zip(self.tokens, self.tokens[1:], strict=False))
-        return tagged and any(m.noun == noun and m.count == 1 and not (m.modifiers or m.details or m.actions)
-                              for m in self.out.mentions)
+        return noun in self.tagged_once and any(
+            m.noun == noun and m.count == 1 and not (m.modifiers or m.details or m.actions) for m in self.out.mentions)
 
     def _mention_for(self, np: NounPhrase, role: str) -> int:
         """The mention a noun phrase stands for: an earlier one ('the cat'), or a new one."""
