@@ -1589,6 +1589,9 @@ class Chunker:
             # "one cat black", "a car red", "a woman young": a look said after its thing, as some write it
             np.modifiers += [self.tokens[k] for k in body if k >= head_end]
             np.end = j
+            if (after_head[0] in lexicon.COLOURS or after_head[0] in _SAID_AFTER) and self._second_look_after(j):
+                np.modifiers += self.tokens[j:j + 2]
+                np.end = j = j + 2  # "a tram red and yellow": both colours, said after the noun
         self.verbish_end = j  # words after the head read as verbs ("a cat licks its paw")
         return np
 
@@ -1880,6 +1883,7 @@ class Chunker:
                 break  # "we'll add those ourselves": a pronoun ends the phrase
             if j > first and not named_with and (
                     (_number(word) is not None and word != "one" and not self._measure_before_noun(j))
+                    or word in ("many", "several", "numerous") and seen.has_noun  # "on the wall many tire hanging"
                     or (match_phrase(words, j) is not None and word != "and")):
                 break  # (but "a green watering can over the beans": one name, not "can" the verb)
             if j == first and np.det in ("another", "each") and "VBZ" in words_verb_tags(word) and (
@@ -2279,6 +2283,8 @@ class Chunker:
         # phrase ("a" never counts a plural), so it is the verb
         a_then_verb = np.det in ("a", "an") and not singular(previous)[1] and "VBZ" in tags and singular(word)[1] and (
             lexicon.is_known_noun(singular(previous)[0]) or words.is_concrete(previous)) and "VERB" in words.lemmas(word)
+        if self._bare_verb_of_one(np, j):
+            return True  # "my aunt cook dumplings", "grandma sit on the bench": a learner's verb, said bare
         if not follows and not ("VBG" in tags and (words.only_verb(word) or animate)) and not single_agent and not a_then_verb:
             return False  # "a robot serving drinks": a participle after one who can do it; "a chef flips pancakes"
         if _number(previous) is not None and j >= 2 and self.words[j - 2] == "of" and tags & {"VBZ", "VBP"}:
@@ -2306,6 +2312,30 @@ class Chunker:
         if lexicon.is_known_noun(word) or lexicon.is_known_noun(singular(word)[0]):
             return lexicon.category(base) in (priors.PERSON, priors.ANIMAL)
         return True
+
+    def _bare_verb_of_one(self, np: NounPhrase, j: int) -> bool:
+        """'my aunt cook dumplings', 'the old man sell simit': after one person or animal, named with
+        'a', 'the' or 'my', the bare form of a verb, then what it does it to or where, is the verb,
+        as learners of English often write it (never a plural's, never a name of two words)."""
+        word, previous = self.words[j], self.words[j - 1]
+        doer = np
+        if np.start > 0 and self.words[np.start - 1] == "with" and len(self.chunks_so_far) >= 2 and (
+                self.chunks_so_far[-2].kind == "NP" and self.chunks_so_far[-2].np.noun is not None):
+            doer = self.chunks_so_far[-2].np  # "an old man with red cart sell simit": the man sells
+            previous = doer.noun
+        base, plural = singular(previous)
+        if plural or doer.plural or (doer.count or 1) > 1 or "VBP" not in words.verb_tags(word) or singular(word)[1] or (
+                lexicon.category(base) not in (priors.PERSON, priors.ANIMAL)) or not (
+                doer.det in lexicon.ARTICLES or doer.det in lexicon.POSSESSIVES):
+            return False
+        after = self.words[j + 1] if j + 1 < len(self.words) else ""
+        object_after = bool(after) and singular(after)[1] and after != singular(after)[0] and (
+            lexicon.category(singular(after)[0]) not in (priors.PERSON, None) or lexicon.is_known_noun(singular(after)[0]))
+        unknown_after = bool(after) and self.tokens[j + 1].is_word and not words.is_english(after) and (
+            after not in _NP_STOP and after not in lexicon.CONJUNCTIONS and after not in lexicon.PRONOUNS)  # "sell simit"
+        if lexicon.is_known_noun(word) or lexicon.category(word) is not None or is_concrete(word):
+            return doer is np and object_after  # "my aunt cook dumplings" (but "a mother duck across the road")
+        return after in lexicon.DETERMINERS or after in lexicon.PREPOSITIONS or object_after or unknown_after
 
     def _ends_a_list(self, np: NounPhrase) -> bool:
         """Whether an "and" in this sentence before the noun phrase joins things that a plural verb
@@ -2493,6 +2523,16 @@ class Chunker:
             words[np.start - 1] in (",", "-", "\u2013", "\u2014", ";", "and")) and (
             end >= len(words) or not self._noun_follows(end))
 
+    def _second_look_after(self, j: int) -> bool:
+        """'a dress blue and white.', 'a tram red and yellow behind': after a look said after its noun,
+        'and' and a second colour that ends the phrase."""
+        words = self.words
+        if not (j + 1 < len(words) and words[j] == "and" and words[j + 1] in lexicon.COLOURS):
+            return False
+        after = words[j + 2] if j + 2 < len(words) and self.tokens[j + 2].is_word else ""
+        return not after or after in lexicon.PREPOSITIONS or after in lexicon.COPULAS or after in ("and", "with") or (
+            bool(words_verb_tags(after) & {"VBZ", "VBP", "VBG", "VBD"}) and not lexicon.is_known_noun(singular(after)[0]))
+
     def _said_after_its_noun(self, np: NounPhrase, first: int, last: int, end: int) -> bool:
         """'a cat orange', 'the woman young', 'a clock round': a colour, or a word of size, age or shape,
         after the noun it is said of, as many writers put it; never a kind of thing ('a fox terrier'),
@@ -2500,7 +2540,8 @@ class Chunker:
         said, noun = self.words[last], singular(self.words[last - 1])[0] if last > first else ""
         bare_plural = singular(self.words[last - 1])[1] and lexicon.category(noun) in (priors.PERSON, priors.ANIMAL) and (
             end < len(self.words) and self.tokens[end].is_word)  # "little frogs green around him" (not "…, cats black")
-        if not noun or np.det is None and np.count is None and not bare_plural or self.words[last - 1] in lexicon.COLOURS or (
+        worn = noun in lexicon.CLOTHING and np.start > 0 and self.words[np.start - 1] in _DRESSED  # "with hijab orange"
+        if not noun or np.det is None and np.count is None and not bare_plural and not worn or self.words[last - 1] in lexicon.COLOURS or (
                 noun in lexicon.COLOUR_SHADES or not lexicon.is_known_noun(noun)):
             return False
         if said not in lexicon.COLOURS and said not in _SAID_AFTER:
@@ -2645,6 +2686,8 @@ class Chunker:
         np.noun, np.plural = lexicon.ALIASES.get(noun, noun), plural
         if np.vague and not plural and words[np.start] == "some":
             np.count, np.vague = None, False  # "and some dog running around": one dog; "some coral": some of it
+        elif np.vague and not plural and words[np.start] in ("many", "several", "numerous", "multiple"):
+            np.plural = True  # "many motorbike behind": a plural said without its -s, as learners write it
         return head_start, head_end
 
     def _doing_after_noun(self, first: int, last: int, end: int) -> bool:

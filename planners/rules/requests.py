@@ -194,6 +194,8 @@ def _story_before_the_scene(words: list[str], spans: list[tuple[int, int]]) -> l
             # villain …. A gaunt outlaw in a long black duster …" names him anew)
         if story and (pointed_back and _names_someone(said) or drawn_back):
             story = False  # "My dog is old. Draw him asleep."
+        if story and not told and _kin_doing_now(said) and _kin_named(said) & set(words[scene_start:sentences[scene][1]]):
+            story = False  # "my father and my uncle play chess under big tree. My father wear white shirt …"
         if story and not told:
             out.append((start, end))
         telling = story
@@ -205,6 +207,42 @@ def _story_before_the_scene(words: list[str], spans: list[tuple[int, int]]) -> l
 _LIFE_EVENTS = frozenset({"retire", "retires", "retiring", "retired", "passed", "died", "dies", "turning", "turns",
                           "married", "engaged", "graduating", "graduated", "moving", "expecting", "adopted", "born",
                           "retirement", "funeral", "memorial", "honeymooned", "anniversary"})
+
+
+# Verbs that tell how someone is or feels, never what is to be drawn ("my mum loves roses").
+_STATIVE = frozenset("love loves like likes hate hates want wants need needs know knows think thinks live lives work "
+                     "works miss misses prefer prefers remember remembers collect collects".split())
+
+
+def _kin_named(said: list[str]) -> set[str]:
+    """The people and animals a sentence names after 'my' or 'our' ("my father and my uncle …")."""
+    return {said[k + 1] for k in range(len(said) - 1) if said[k] in _POSSESSIVE
+            and lexicon.category(singular(said[k + 1])[0]) in (priors.PERSON, priors.ANIMAL)}
+
+
+def _kin_doing_now(said: list[str]) -> bool:
+    """'my father and my uncle play chess on the small table': the asker's own people, named first,
+    doing something now, in the present (as learners also tell a scene), with no time of the story."""
+    k = 0
+    while k + 1 < len(said) and said[k] in _POSSESSIVE and singular(said[k + 1])[0] in _named_kinds(said[k + 1]):
+        k += 2
+        if k < len(said) and said[k] == "and":
+            k += 1
+    if k < 2 or k >= len(said) or set(said) & (_HABITS | _TIMES_OF_THE_STORY) or _life_event(said):
+        return False
+    verb = said[k + 1] if said[k] in ("is", "are") and k + 1 < len(said) else said[k]
+    tags = word_table.verb_tags(verb)
+    now = "VBG" in tags if said[k] in ("is", "are") else bool(tags & {"VBZ", "VBP"}) and "VBD" not in tags
+    return now and verb not in _STATIVE and verb not in _STORY_PROGRESSIVES
+
+
+def _named_kinds(word: str) -> frozenset[str]:
+    base = singular(word)[0]
+    return frozenset({base}) if lexicon.category(base) in (priors.PERSON, priors.ANIMAL) else frozenset()
+
+
+# Words that put a sentence in the story's time, not the picture's.
+_TIMES_OF_THE_STORY = frozenset({"yesterday", "ago", "last", "since", "when", "every", "tomorrow", "will", "used"})
 
 
 def _life_event(said: list[str]) -> bool:
@@ -608,6 +646,8 @@ def _story_sentence(words: list[str], start: int, end: int) -> bool:
     if placing or drawing or _shows_or_draws(said) or _dresses_someone(said) or not _has_a_verb(said) or (
             _corrects(said)):
         return False
+    if _kin_doing_now(said) and _kin_named(said) & set(words[end + 1:]):
+        return False  # "My grandfather is reading in his armchair. My grandfather wears …": the scene, told on
     wants = next((m for m in range(start, end) if words[m] in _WANT or words[m] in _MODALS), None)
     if wants is not None and _wants_a_thing(words, wants + 1, end) and any(k < end for _, k in asking):
         return False  # "I want a dog and a cat." asks for them
@@ -804,10 +844,14 @@ def _has_a_verb(said: list[str]) -> bool:
                for w in said)
 
 
+# Words before what someone wears now ("in a tulle dress", "wear white shirt", "has a red collar").
+_DRESSED_IN = frozenset({"in", "wearing", "wear", "wears", "has", "have"})
+
+
 def _dresses_someone(said: list[str]) -> bool:
     """Whether a sentence says what someone wears ("Our flower girl in a tulle dress tossing petals"):
     that describes the picture, it tells no story."""
-    return any(w in ("in", "wearing") and any(singular(x)[0] in lexicon.CLOTHING for x in said[k + 1:k + 5]) and any(
+    return any(w in _DRESSED_IN and any(singular(x)[0] in lexicon.CLOTHING for x in said[k + 1:k + 5]) and any(
         lexicon.category(singular(x)[0]) in (priors.PERSON, priors.ANIMAL) for x in said[max(0, k - 3):k])
         for k, w in enumerate(said))  # (but "everyone runs 5K in Santa suits" tells of no one drawn)
 
@@ -840,8 +884,8 @@ def _story_after_the_scene(words: list[str], start: int, end: int) -> bool:
     drawing = any((w in _DRAW or w in _MAKE or w in ("add", "put")) and (k + 1 >= len(said) or said[k + 1] != "it" or (
         k + 2 < len(said) and (said[k + 2] in _ARTICLES or said[k + 2] in lexicon.NUMBER_WORDS or said[k + 2].isdigit())))
         for k, w in enumerate(said))  # (but "so make it cute please": how it looks)
-    if placing or drawing or _shows_or_draws(said) or _corrects(said) and not said[-1:] == ["it"]:
-        return False
+    if placing or drawing or _shows_or_draws(said) or _corrects(said) and not said[-1:] == ["it"] or _dresses_someone(said):
+        return False  # ("My father wears a white shirt.": how one drawn looks)
     wants = next((m for m in range(start, end) if words[m] in _WANT or words[m] in _MODALS), None)
     return wants is None or not _wants_a_thing(words, wants + 1, end)
 
