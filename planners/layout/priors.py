@@ -91,7 +91,7 @@ _add(VEHICLE, """
 _add(FURNITURE, """
     chair .8 .7; armchair .8 1; stool .6 .6; bench .5 2; couch .75 2.1; sofa .75 2.1;
     throne 1.1 .75; deckchair .8 .7; loveseat .75 1.5; settee .75 2; recliner .9 .9; beanbag .5 1.2;
-    pew .8 3; lounger .5 2.5; daybed .6 2;
+    pew .8 3; lounger .5 2.5; daybed .6 2; barre .6 3;
     bed .7 1.6; crib .8 1.3; table .65 1.7; dining table .65 1.7; desk .65 1.6;
     coffee table .4 2; nightstand .5 .9; dresser .8 1.2; wardrobe 1.6 .7; cabinet 1 .8;
     cupboard 1.2 .8; shelf .9 1.2; bookshelf 1.6 .9; bookcase 1.6 .9; counter .8 2;

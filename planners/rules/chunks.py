@@ -294,7 +294,7 @@ _COUNT_PHRASES: list[tuple[str, int]] = [
     ("a pod of", 4), ("a pride of", 4), ("a gaggle of", 5), ("a circle of", 5), ("a party of", 4),
     ("a posse of", 4), ("a troupe of", 4), ("a procession of", 6), ("a parade of", 6), ("a queue of", 5),
     ("a brood of", 4), ("a colony of", 6), ("a convoy of", 4), ("a caravan of", 4), ("a throng of", 6),
-    ("a lineup of", 4), ("a line-up of", 4), ("a cast of", 4), ("a duo of", 2), ("a quintet of", 5),
+    ("a lineup of", 4), ("a line-up of", 4), ("a cast of", 4), ("a duo of", 2), ("a quintet of", 5), ("a class of", 6),
 ]  # fmt: skip
 _PAIR_WORDS = frozenset({"a pair of", "a couple of", "pairs of", "pair of"})
 # Quantities that count nothing, like "some": how many is the picture's to choose
@@ -820,6 +820,10 @@ def _known_noun_at(words: list[str], j: int, first: int) -> tuple[int, str, bool
     if lexicon.is_known_noun(base):
         return j, base, plural
     return None
+
+
+# Verbs that begin a two-word name of a class or a place ("dance class", "dancing school").
+_KINDS_OF_PLACE_WORDS = frozenset({"dance", "dancing"})
 
 
 @dataclass
@@ -1884,7 +1888,8 @@ class Chunker:
             if j > first and not named_with and (
                     (_number(word) is not None and word != "one" and not self._measure_before_noun(j))
                     or word in ("many", "several", "numerous") and seen.has_noun  # "on the wall many tire hanging"
-                    or (match_phrase(words, j) is not None and word != "and")):
+                    or (match_phrase(words, j) is not None and word != "and"
+                        and " ".join(words[j:j + 2]) not in lexicon.COMPOUND_NOUNS)):  # ("a jazz dance class")
                 break  # (but "a green watering can over the beans": one name, not "can" the verb)
             if j == first and np.det in ("another", "each") and "VBZ" in words_verb_tags(word) and (
                     j + 1 < len(words) and words[j + 1] in lexicon.DETERMINERS):
@@ -2165,6 +2170,8 @@ class Chunker:
         if done_to and before and all(w.endswith("ing") and "VBG" in words.verb_tags(w) for w in before) and (
                 singular(word)[1] and words.can_be(singular(word)[0], "NOUN")):
             return False  # "holding trekking poles": what kind of poles, after a verb that takes them
+        if seen.count and " ".join(self.words[j:j + 2]) in lexicon.COMPOUND_NOUNS and word in _KINDS_OF_PLACE_WORDS:
+            return False  # "a jazz dance class", "contemporary dance studio": a name of two words goes on
         if seen.count and word in ("cut", "split") and self.words[j + 1:j + 2] in (["in"], ["into"], ["open"]):
             return True  # "a lime cut in half", "a log split open": done to the thing, not a kind of it
         if (word in lexicon.COLOURS or word in lexicon.MATERIALS) and (j + 1 >= len(self.words) or (

@@ -142,7 +142,9 @@ CLOTHING = CLOTHING | _words("cutoffs bralette choker sherwani lehenga kurta bol
                              "jeggings coveralls cummerbund twinset pashmina pareo catsuit rashguard tankini monokini "
                              "moccasins brogues oxfords espadrilles crocs plimsolls stilettos flip-flops tuque snood "
                              "trilby cloche fascinator scrunchie mitts cope surplice surplices")
-CLOTHING = CLOTHING | frozenset({"shin guards", "shin guard", "knee pads", "knee pad", "elbow pads", "elbow pad"})
+CLOTHING = CLOTHING | frozenset({"shin guards", "shin guard", "knee pads", "knee pad", "elbow pads", "elbow pad",
+                                 "rash guard", "rash guards", "sports bra", "sports bras", "rash vest", "tank top",
+                                 "tank tops"}) | _words("gi gis singlet singlets unitard unitards sweatband sweatbands")
 CLOTHING = CLOTHING | frozenset(w[:-1] for w in CLOTHING if w.endswith("s") and not w.endswith("ss"))
 CLOTHING = CLOTHING | frozenset({"whites"})  # "a chef in whites" (and no singular: "white" is a colour)
 CLOTHING = CLOTHING | frozenset({"pelt", "pelts"})  # "a barbarian in a wolf pelt": worn, no wolf
@@ -263,7 +265,7 @@ CUT_STEMS = _words("sprig sprigs stem stems stalk stalks twig twigs spray sprays
 
 # Things named by two words whose last word alone names something else ("watering can", "chess king").
 COMPOUND_NOUNS = frozenset(
-    "wing bar|eye ring|high chair|video game|board game|french fry|drum kit|drum set|garbage can|trash can|bird feeder|dog house|stuffed animal|swing set|"
+    "dance class|dance studio|dance school|dance lesson|dance showcase|dance academy|dance recital|dance competition|dancing school|dancing class|dance hall|rash guard|sports bra|tank top|wing bar|eye ring|high chair|video game|board game|french fry|drum kit|drum set|garbage can|trash can|bird feeder|dog house|stuffed animal|swing set|"
     "fire pit|sea urchin|solar panel|control panel|side table|office chair|bar stool|pocket watch|game console|"
     "gaming chair|food truck|french press|squat rack|water gun|punching bag|eye patch|double bass|clock tower|bell tower|"
     "toy chest|tool chest|ice chest|swing set|key ring|"
@@ -284,7 +286,7 @@ COMPOUND_NOUNS = frozenset(
 
 # Places named by two or three words ("living room", "mountain top"): settings as a whole.
 SETTINGS = SETTINGS | frozenset(
-    "living room|dining room|mountain top|mountain peak|parking lot|train station|bus station|coffee shop|"
+    "dance class|dance studio|dance school|dance lesson|dance showcase|dance academy|dance recital|dance competition|dancing school|dancing class|dance hall|living room|dining room|mountain top|mountain peak|parking lot|train station|bus station|coffee shop|"
     "swimming pool|tennis court|basketball court|soccer field|football field|baseball field|night sky|"
     "outer space|ice rink|sea shore|forest floor|country road|city street|city skyline|ice floe|"
     "flower field|wheat field|rice field|snowy mountains|sandy beach|candle light|golden hour|blue hour|"
@@ -375,7 +377,7 @@ EVENTS = _words("picnic party fight conversation chat talk meal dinner lunch bre
 # The events among them that make an occasion of a whole scene: "breakfast on a table", "set for dinner".
 OCCASIONS = _words("picnic meal dinner lunch breakfast brunch supper barbecue bbq celebration ceremony feast banquet "
                     "anniversary birthday graduation honeymoon retirement christening baptism reunion engagement")
-COLLECTIVES = _words("band family group team crowd trio quartet choir orchestra crew gang couple party duo squad")
+COLLECTIVES = _words("band family group team crowd trio quartet choir orchestra crew gang couple party duo squad class")
 # Words for animals gathered, never typos of anything: "a gaggle of geese".
 GATHERINGS = _words("gaggle flock herd pride troop swarm shoal murmuration")
 # The speaker talking to the planner: "I'd love a picture of...", "can you make...", "please draw".

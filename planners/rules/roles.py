@@ -895,6 +895,8 @@ class NounPhrases:
             return True
         if np.noun not in _PLAIN_PEOPLE or self.last is None or self.index == 0:
             return False
+        if self._who_the_role_is(np):
+            return True
         before = self.chunks[self.index - 1]
         if before.kind not in ("COMMA", "NP") or before.value == ":":
             return False
@@ -931,6 +933,35 @@ class NounPhrases:
         named.modifiers.extend(t.text for t in np.modifiers if t.low not in lexicon.DETERMINERS)
         self.owner, self.group, self.last_role = self.last, [self.last], "subject"
         return True
+
+    def _who_the_role_is(self, np: NounPhrase) -> bool:
+        """'one trainer, a tall bald man in a black polo, standing …', 'a client, a young woman in a teal
+        tank, doing a curl': a bare word for someone's role, then a plain person-word set off by commas
+        and followed by what they do, is one person, whatever else the role's word may name (a trainer
+        is also a shoe)."""
+        if self.index < 2 or self.chunks[self.index - 1].kind != "COMMA" or self.chunks[self.index - 1].value != ",":
+            return False
+        kin, named = self.chunks[self.index - 2], self.out.mentions[self.last]
+        if kin.np is None or kin.np.noun != named.noun or kin.np.modifiers or named.count != 1 or (
+                kin.np.det not in ("a", "an", "the") and kin.np.count != 1) or named.category not in (priors.PERSON, None) or (
+                named.noun in _PLAIN_PEOPLE) or self.index >= 3 and self.chunks[self.index - 3].kind in ("REL", "PREP", "VERB"):
+            return False
+        k = self.index + 1
+        while k < len(self.chunks) and (self.chunks[k].kind in ("WITH", "PREP", "NP", "AND", "WEAR") or self._worn_next(k)) and not (
+                self.chunks[k].kind == "NP" and self.chunks[k].np is not None and self.chunks[k].np.noun in _PLAIN_PEOPLE):
+            k += 1  # what the apposition says the person wears or has
+        if k + 1 >= len(self.chunks) or self.chunks[k].kind != "COMMA" or self.chunks[k + 1].kind not in ("VERB", "POSE"):
+            return False
+        named.category = priors.PERSON
+        named.modifiers.extend(t.text for t in np.modifiers if t.low not in lexicon.DETERMINERS)
+        self.owner, self.group, self.last_role = self.last, [self.last], "subject"
+        return True
+
+    def _worn_next(self, k: int) -> bool:
+        """Whether chunk k is 'in' before a garment ('in a black polo')."""
+        worn = self.chunks[k + 1].np if k + 1 < len(self.chunks) else None
+        return self.chunks[k].kind == "REL" and self.tokens[self.chunks[k].start].low == "in" and worn is not None and (
+            worn.noun is not None and (worn.noun in lexicon.CLOTHING or lexicon.ends_in_garment(worn.noun)))
 
     def _shares_the_article(self, np: NounPhrase, kind: str | None) -> bool:
         """'a stone mortar and pestle', 'a cup and saucer': a bare thing after 'and' shares the article

@@ -308,7 +308,8 @@ def correct(word: str) -> str:
         return word  # "a singlet", "a jerboa": words WordNet knows are no typos
     if word.endswith(("ian", "ese", "ish", "ean")):
         return word  # "a persian cat", "a siamese", "a maltese": a people's or a place's word, no typo
-    if word.endswith("er") and any(is_english(stem) and "VERB" in lemmas(stem) for stem in (word[:-2], word[:-3], word[:-1])):
+    doer = word[:-1] if word.endswith("ers") else word  # ("two grapplers": doers, never "grapples")
+    if doer.endswith("er") and any(is_english(stem) and "VERB" in lemmas(stem) for stem in (doer[:-2], doer[:-3], doer[:-1])):
         return word  # "a pour-over dripper", "a juicer": a verb's doer or tool, no typo
     if word.endswith("ery") and is_english(word[:-3]) and len(word) > 6:
         return word  # "a roastery", "a creamery": a place named by what is done or sold there, no typo
