@@ -855,16 +855,16 @@ class NounPhrases:
     def _animal_apposition(self, np: NounPhrase, kind: str | None) -> bool:
         """'His dog, a sleepy old beagle, …': the breed of the animal just named; 'a plump white duck,
         their mother', 'Two foxes, a mother and her cub, …': its place in the family. No new animal."""
-        if kind != "COMMA" or self.last is None or np.noun is None or np.count is not None or np.plural:
+        if kind not in ("COMMA", None) or self.last is None or np.noun is None or np.count is not None or np.plural:
             return False
         named = self.out.mentions[self.last]
         if named.category != priors.ANIMAL or self.chunks[self.index - 1].kind != "COMMA" or self.index < 2:
             return False
-        before = self.chunks[self.index - 2]
-        if before.np is None or before.np.noun != named.noun:
+        before = self._animal_before_its_name(self.index - 2, named)
+        if before is None:
             return False  # (right after the animal's own name)
         nxt = self._next()
-        ends = nxt is None or nxt.kind in ("COMMA", "SENT")
+        ends = nxt is None or nxt.kind in ("COMMA", "SENT") or nxt.kind == "WITH" or self._worn_next(self.index + 1)
         if np.noun in _ANIMAL_FAMILY and np.det in ("their", "its", "his", "her") and named.count == 1 and ends:
             return True  # "behind a plump white duck, their mother"
         if np.noun in _ANIMAL_FAMILY and np.det in ("a", "an") and named.count == 2 and nxt is not None and (
@@ -874,16 +874,29 @@ class NounPhrases:
                     other.noun in _ANIMAL_FAMILY or words.general_animal(other.noun) is not None):
                 self.skip.update({self.index + 1, self.index + 2})
                 return True  # "Two foxes, a mother and her cub, trot …": the two of them
-        breed = np.det in ("a", "an") and ends and named.count == 1 and self.chunks[self.index - 1].value == "," and (
+        breed = np.det in ("a", "an") and ends and named.count == 1 and self.chunks[self.index - 1].value in (",", "(") and (
             lexicon.category(np.noun) == priors.ANIMAL or words.general_animal(np.noun) is not None) and (
-            named.noun in _GENERAL_ANIMALS and words.general_animal(np.noun) in (named.noun, None)) and (
-            before.np.det in lexicon.POSSESSIVES or before.np.det == "the") and np.noun != named.noun
+            named.noun in _GENERAL_ANIMALS and words.general_animal(np.noun) in (named.noun, None)
+            or np.noun == named.noun) and (
+            before.np.det in lexicon.POSSESSIVES or before.np.det == "the" or any(t.low.endswith("'s") for t in before.np.modifiers))
         if breed:  # "His dog, a sleepy old beagle, lies …": that dog, named by its kind as "Max, his beagle" is
             named.noun, named.head = np.noun, np.noun
             named.modifiers.extend(t.text for t in np.modifiers)
             self.owner, self.group, self.last_role = self.last, [self.last], "subject"
             return True
         return False
+
+    def _animal_before_its_name(self, k: int, named) -> Chunk | None:
+        """The chunk naming the animal just named, at k or before its own name there ('our dog Max, a
+        black labrador', 'Our school cat, Biscuit, a fluffy white cat'), or None."""
+        chunk = self.chunks[k] if k >= 0 else None
+        if chunk is not None and chunk.np is not None and chunk.np.det is None and chunk.np.count is None and (
+                k >= 1 and self.tokens[chunk.start].text[:1].isupper() and chunk.end - chunk.start <= 2):
+            k -= 2 if k >= 2 and self.chunks[k - 1].kind == "COMMA" else 1  # the name, then the animal before it
+            chunk = self.chunks[k] if k >= 0 else None
+        if chunk is None or chunk.np is None or chunk.np.noun != named.noun:
+            return None
+        return chunk
 
     def _apposition(self, np: NounPhrase, kind: str | None) -> bool:
         """'my brother, a tall man in a grey suit,', 'her father, a grey-haired man in a tuxedo':
