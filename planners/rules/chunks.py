@@ -822,6 +822,8 @@ def _known_noun_at(words: list[str], j: int, first: int) -> tuple[int, str, bool
     return None
 
 
+# Words for a parent that, after an animal's name, say which of them it is ("cheetah mom").
+_ANIMAL_PARENTS = frozenset({"mom", "mum", "mother", "mama", "mommy", "mummy", "dad", "father", "papa", "daddy"})
 # Verbs that begin a two-word name of a class or a place ("dance class", "dancing school").
 _KINDS_OF_PLACE_WORDS = frozenset({"dance", "dancing"})
 
@@ -868,9 +870,11 @@ class Chunker:
         self.verbish_end = 0
         self.verb_at = -1  # where a noun phrase ended at its verb ("a rooster | crows")
         # a name that is also a word ("my son Will", "Auntie May") is no modal to the request reader
-        requests = dict(request_spans([t.text if j in self.given_names else t.low for j, t in enumerate(self.tokens)]))
+        named = self.given_names | self._unknown_names()  # "our two cats Miso and Tofu.": names, never verbs
+        requests = dict(request_spans([t.text if j in named else t.low for j, t in enumerate(self.tokens)]))
         self.request_ends = set(requests.values())
         self.left_out_particle = -1
+        self.member_names: dict[str, str] = {}  # names given to the members of a counted plural, and its noun
         while i < n:
             word = self.words[i]
             if word in ("maybe", "please", "pls", "just", "perhaps", "actually", "also", "then", "oh") and self._left_out_after(i + 1) is not None:
@@ -885,9 +889,16 @@ class Chunker:
             if names_end is not None:
                 named = chunks[-1]  # "our two cats Miso and Tofu": those two, their names part of the phrase
                 chunks[-1] = Chunk("NP", named.start, names_end, np=named.np)
+                self.member_names.update({t.low: named.np.noun for t in self.tokens[named.np.end - 1:names_end]
+                                          if t.text[:1].isupper() and t.text.isalpha() and t.low != "and"})
                 if names_end < n and (_is_verb_form(self.words[names_end]) or "VBG" in words.verb_tags(self.words[names_end])):
                     self.verb_at = names_end  # "our twins Leo and Mia building a sandcastle": what they do
                 i = names_end
+                continue
+            if self._member_named_again(i):
+                token = self.tokens[i]  # "our two cats Miso and Tofu. Miso is asleep …": one of the cats
+                chunks.append(Chunk("NP", i, i + 1, np=NounPhrase(i, i + 1, head=[token], noun=self.member_names[token.low])))
+                i += 1
                 continue
             if self._name_said_again(i):
                 token = self.tokens[i]  # "Auntie May …, May in a lilac two-piece": her name, never "may"
@@ -1939,6 +1950,26 @@ class Chunker:
             j += 1
         return j
 
+    def _unknown_names(self) -> set[int]:
+        """Words written with a capital inside a sentence that no word table knows ('Miso', 'Zuri')."""
+        tokens, found = self.tokens, set()
+        for j in range(1, len(tokens)):
+            token, before = tokens[j], tokens[j - 1]
+            if not (token.text[:1].isupper() and token.text[1:].islower() and token.text.isalpha()) or (
+                    before.low in SENTENCE_END or lexicon.is_known_noun(token.low) or lexicon.category(token.low) is not None):
+                continue
+            after_kind = singular(before.low)[1] and lexicon.category(singular(before.low)[0]) in (priors.PERSON, priors.ANIMAL)
+            listed = before.low in ("and", "&", ",") and j - 2 in found  # "our two dogs Pip and Nala"
+            if not words.is_english(token.low) or after_kind or listed:
+                found.add(j)
+        return found
+
+    def _member_named_again(self, i: int) -> bool:
+        """Whether words[i], capitalised and alone, is a name given to one of a counted plural before."""
+        token = self.tokens[i]
+        return token.low in self.member_names and token.text[:1].isupper() and (
+            i + 1 >= len(self.tokens) or not self.tokens[i + 1].text[:1].isupper())
+
     def _name_said_again(self, i: int) -> bool:
         """Whether words[i] is, capitalised and alone, a name given after a title before it."""
         token = self.tokens[i]
@@ -2094,6 +2125,11 @@ class Chunker:
             before.np.count = named[1]
             return named[0]
         k, names = i, 0
+        if self.words[i] == "," and i + 1 < len(self.tokens) and self.tokens[i + 1].text[:1].isupper():
+            named = self._name_run(i + 1, most=before.np.count)
+            after = self.words[named[0]] if named is not None and named[0] < len(self.words) else "."
+            if named is not None and named[1] == before.np.count and after in (".", ",", ";", ":", "!"):
+                return named[0]  # "Our two giraffes, Zuri and Kito.": the names of the two, set off
         if self.tokens[i - 1].text[:1].isupper() and self.words[i] in (",", "and") and before.end - before.start > 2:
             names = 1  # "my three goldfish Bubbles, Finn and Goldie": the first name read with its noun
             k += 2 if self.words[i] == "," and self.words[i + 1:i + 2] == ["and"] else 1
@@ -2690,6 +2726,9 @@ class Chunker:
                 and not (np.det in ("a", "an") and _plural_of_creature(words[head_start - 1]))  # "a girls dormitory"
                 and not (head_start - 2 >= first and _number(words[head_start - 2]) not in (None, 1))):  # "a two tier cake"
             head_start, noun = head_start - 1, f"{words[head_start - 1]} {noun}"  # "a water cooler"
+        if head_end - head_start == 1 and head_start > first and noun in _ANIMAL_PARENTS and (
+                lexicon.category(singular(words[head_start - 1])[0]) == priors.ANIMAL):
+            noun = singular(words[head_start - 1])[0]  # "cheetah mom", "a penguin dad": the animal, a parent
         np.noun, np.plural = lexicon.ALIASES.get(noun, noun), plural
         if np.vague and not plural and words[np.start] == "some":
             np.count, np.vague = None, False  # "and some dog running around": one dog; "some coral": some of it

@@ -192,6 +192,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
         self.names: set[str] = set()  # first names of people met so far ("Jess", "Tom")
         self.depicting = False  # inside "a painting of ...": the painting is a thing, not the frame
         self.grouped_by: dict[str, int] = {}  # "a stack of suitcases": "the stack" said later is them
+        self.members_named: dict[str, int] = {}  # "our two cats Miso and Tofu. Miso is asleep": the one called so
         self.last_wear: tuple[str, object] | None = None  # "he wears a hat and she a scarf"
         self.sentence_end = "."  # how the last sentence ended: a wearing verb goes on past ";" only
         self.shown_as: list[tuple[int, int]] = []  # "two models …. Left: a woman …": (the plural, first mention after)

@@ -838,7 +838,7 @@ def _has_a_verb(said: list[str]) -> bool:
     nothing, it names what to draw."""
     return any(w in lexicon.COPULAS or w in _FIRST_PERSON_ANY or "'" in w or w in _MODALS or w in _WANT
                or word_table.verb_tags(w) & {"VBD", "VBZ", "VBP", "VBG"} and not lexicon.is_known_noun(singular(w)[0])
-               or w.isalpha() and not word_table.is_english(w) and not word_table.is_english(singular(w)[0])  # "luvs"
+               or w.isalpha() and w.islower() and not word_table.is_english(w) and not word_table.is_english(singular(w)[0])  # "luvs"
                and lexicon.category(singular(w)[0]) is None and not lexicon.is_known_noun(singular(w)[0])
                and len(w) > 3 and w not in _FUNCTION_WORDS
                for w in said)

@@ -187,6 +187,8 @@ _WEAR_WORDS = frozenset({"wearing", "wears", "wear", "wore", "dressed", "clad", 
 _BESIDE = frozenset({"next to", "behind", "in front of", "left of", "right of", "near"})
 # What people watch in the sky: the background of whoever watches it.
 # Person-words that say only what someone is, not who: after a kin or role word they describe it.
+# Words before "the glass" that make it a pane one looks through ("at the glass", "behind the glass").
+_AT_A_PANE = frozenset({"at", "to", "against", "behind", "through", "on", "from"})
 _PLAIN_PEOPLE = frozenset({"man", "woman", "boy", "girl", "lady", "guy", "gentleman", "person", "child", "kid",
                            "teenager", "teen", "toddler", "lad", "lass", "fellow", "chap", "bloke", "gal",
                            "youngster", "youth"})
@@ -363,6 +365,8 @@ class NounPhrases:
             return
         if self._attribute_of(np, link):
             return
+        if kind in (None, "COMMA", "AND") and self._member_by_name(np):
+            return  # "our two cats Miso and Tofu. Miso is asleep …": that one of the two
         if kind in (None, "COMMA", "AND") and (self._name_before_role(np, link) or self._name_said_between(np)
                                                 or self._name_then_what(np) or self._name_then_who(np)):
             return
@@ -1425,6 +1429,11 @@ class NounPhrases:
             kind in (None, "SENT"))
         if shown_in and self._setting(np, link):
             return True  # "toy shop window at christmas, a rocking horse …": where the things are shown
+        pane = np.noun == "glass" and np.det == "the" and not np.modifiers and not np.plural and kind in ("REL", "PREP") and (
+            self.tokens[np.start - 1].low in _AT_A_PANE) and not any(m.noun == "glass" for m in self.out.mentions)
+        if pane:
+            self.last_role = "setting"
+            return True  # "three kids with their faces pressed to the glass": the tank's or the window's, no drinking glass
         building = np.noun in _BUILDINGS and np.det in ("a", "an") and kind in (None, "AND", "COMMA")
         counted = (np.count or 0) >= 2 and not np.vague and np.plural and not np.grouped  # "one sun, two clouds …"
         if (lexicon.is_setting(np.noun) or (len(np.head) == 1 and np.head[0].low in lexicon.SETTINGS)) and not (
@@ -2645,6 +2654,37 @@ class NounPhrases:
             index = people[0]
             return max((i for i, m in enumerate(mentions) if m.parent == index), default=index)
         return last
+
+    def _member_by_name(self, np: NounPhrase) -> bool:
+        """'our two cats Miso and Tofu. Miso is asleep on a cushion, Tofu …': a name given to one of a
+        counted plural, said again, is that one (the chunker names its kind); said again later, the same."""
+        token = self.tokens[np.start]
+        if np.end - np.start != 1 or np.det is not None or np.count is not None or np.noun is None or (
+                not token.text[:1].isupper()) or token.text.lower() == np.noun:
+            return False
+        index = self.members_named.get(token.text)
+        if index is None:
+            mentions = self.out.mentions
+            plural = next((i for i, m in enumerate(mentions) if m.noun == np.noun and m.parent is None and m.count >= 1
+                           and (m.count > 1 or any(c.parent == i for c in mentions))), None)
+            if plural is None:
+                return False
+            self._split(plural, [])
+            index = self.members_named[token.text] = len(mentions) - 1
+        self.last = self.owner = index
+        self.group, self.last_role = [index], "subject"
+        nxt, said = self._next(), self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        if nxt is not None and nxt.kind == "COPULA" and said is not None and said.np is not None and (
+                said.np.det in ("a", "an")) and said.np.noun is not None and said.np.count is None:
+            kind = said.np.noun
+            if kind == np.noun or words.general_animal(kind) == np.noun or kind in lexicon.COATS:
+                # "Miso is a fat orange tabby": what that one is like
+                member = self.out.mentions[index]
+                member.modifiers.extend(t.text for t in said.np.modifiers)
+                if kind != np.noun:
+                    member.modifiers.append(kind)
+                self.skip.update({self.index + 1, self.index + 2})
+        return True
 
     def _split(self, parent: int, words: list[str]) -> None:
         source = self.out.mentions[parent]
