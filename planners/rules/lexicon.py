@@ -286,7 +286,7 @@ COMPOUND_NOUNS = frozenset(
 
 # Places named by two or three words ("living room", "mountain top"): settings as a whole.
 SETTINGS = SETTINGS | frozenset(
-    "dance class|dance studio|dance school|dance lesson|dance showcase|dance academy|dance recital|dance competition|dancing school|dancing class|dance hall|living room|dining room|mountain top|mountain peak|parking lot|train station|bus station|coffee shop|"
+    "morning rush|rush hour|evening rush|airport gate|departure gate|boarding gate|gate lounge|departure lounge|station platform|train platform|dance class|dance studio|dance school|dance lesson|dance showcase|dance academy|dance recital|dance competition|dancing school|dancing class|dance hall|living room|dining room|mountain top|mountain peak|parking lot|train station|bus station|coffee shop|"
     "swimming pool|tennis court|basketball court|soccer field|football field|baseball field|night sky|"
     "outer space|ice rink|sea shore|forest floor|country road|city street|city skyline|ice floe|"
     "flower field|wheat field|rice field|snowy mountains|sandy beach|candle light|golden hour|blue hour|"

@@ -187,6 +187,10 @@ _WEAR_WORDS = frozenset({"wearing", "wears", "wear", "wore", "dressed", "clad", 
 _BESIDE = frozenset({"next to", "behind", "in front of", "left of", "right of", "near"})
 # What people watch in the sky: the background of whoever watches it.
 # Person-words that say only what someone is, not who: after a kin or role word they describe it.
+# Vehicles people ride inside: "on a train" is where the scene is, not a thing beside them.
+_RIDDEN_INSIDE = frozenset({"train", "bus", "tram", "subway", "metro", "ferry", "carriage car", "subway car", "dining car",
+                            "train carriage", "coach", "streetcar", "trolleybus", "minibus", "airliner", "railcar"})
+_TOYS = frozenset({"toy", "model", "tiny", "miniature", "little", "wooden", "plastic", "lego", "clockwork", "mini"})
 # Words before "the glass" that make it a pane one looks through ("at the glass", "behind the glass").
 _AT_A_PANE = frozenset({"at", "to", "against", "behind", "through", "on", "from"})
 _PLAIN_PEOPLE = frozenset({"man", "woman", "boy", "girl", "lady", "guy", "gentleman", "person", "child", "kid",
@@ -1413,6 +1417,22 @@ class NounPhrases:
         return framed and previous is not None and previous.kind in ("PICTURE", "NP") and (
             previous.np is None or (previous.np.noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES)
 
+    def _ridden_inside(self, np: NounPhrase, link) -> bool:
+        """'a man asleep on a commuter train', 'by the window of a morning train': a vehicle people ride
+        inside, said as where they are, with no one placed beside or outside it."""
+        noun = np.noun or ""
+        if noun not in _RIDDEN_INSIDE and noun.rsplit(" ", 1)[-1] not in _RIDDEN_INSIDE or np.count is not None or np.plural:
+            return False
+        if not link or link[0] not in ("REL", "OF") or np.start == 0:
+            return False
+        if noun.split(" ", 1)[0] in _TOYS or any(t.low in _TOYS for t in np.modifiers):
+            return False  # "a girl on a toy train", "a tiny wooden bus": a thing to draw
+        said = self.tokens[np.start - 1].low
+        if link[0] == "REL" and said not in ("on", "in", "aboard", "inside"):
+            return False
+        riders = [i for i in self.group if i is not None and self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL)]
+        return bool(riders) or link[0] == "OF"
+
     def _zero(self, np: NounPhrase) -> None:
         """'zero cats': a negation."""
         self.negation_start = self.tokens[np.start].start
@@ -1429,6 +1449,13 @@ class NounPhrases:
             kind in (None, "SENT"))
         if shown_in and self._setting(np, link):
             return True  # "toy shop window at christmas, a rocking horse …": where the things are shown
+        numbered = np.noun in ("gate", "platform") and np.det is None and np.end < len(self.tokens) and (
+            any(c.isdigit() for c in self.tokens[np.end].text)) and len(self.tokens[np.end].text) <= 4
+        if numbered and self._setting(np, link):
+            return True  # "At gate 14 before an early flight", "on platform 9": where, by its number
+        if self._ridden_inside(np, link) and self._setting(np, link):
+            self.last_role = "subject"  # ("… on the night bus with a bag on his lap": what follows is his)
+            return True  # "asleep on a late commuter train", "two kids on a bus": the scene is inside it
         pane = np.noun == "glass" and np.det == "the" and not np.modifiers and not np.plural and kind in ("REL", "PREP") and (
             self.tokens[np.start - 1].low in _AT_A_PANE) and not any(m.noun == "glass" for m in self.out.mentions)
         if pane:
