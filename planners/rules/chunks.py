@@ -280,7 +280,7 @@ _phrase("FILLER", "only", "nothing else|more", "and nothing else|more", "nothing
 # Quantities at the start of a noun phrase.
 _COUNT_PHRASES: list[tuple[str, int]] = [
     ("a pair of", 2), ("a couple of", 2), ("couple of", 2), ("pairs of", 2), ("pair of", 2), ("a few", 3), ("quite a few", 4),
-    ("a dozen", 12), ("half a dozen", 6), ("dozens of", 24), ("a group of", 4), ("a bunch of", 4),
+    ("a dozen", 12), ("half a dozen", 6), ("dozens of", 24), ("a group of", 3), ("a bunch of", 4),
     ("a handful of", 3), ("a crowd of", 6), ("a herd of", 5), ("a flock of", 5), ("a pack of", 4),
     ("a school of", 5), ("a swarm of", 6), ("a team of", 5), ("a family of", 4), ("a row of", 5),
     ("a line of", 5), ("a stack of", 4), ("a pile of", 5), ("a set of", 4), ("a lot of", 6), ("lots of", 6),
@@ -822,6 +822,8 @@ def _known_noun_at(words: list[str], j: int, first: int) -> tuple[int, str, bool
     return None
 
 
+# Words of a mind changed before what is made anew ("no wait", "actually", "sorry").
+_CHANGING_MIND = frozenset({"actually", "oh", "ok", "okay", "hmm", "wait", "no", "sorry", "nah", ",", "-", "—"})
 # Words for a parent that, after an animal's name, say which of them it is ("cheetah mom").
 _ANIMAL_PARENTS = frozenset({"mom", "mum", "mother", "mama", "mommy", "mummy", "dad", "father", "papa", "daddy"})
 # Verbs that begin a two-word name of a class or a place ("dance class", "dancing school").
@@ -894,6 +896,11 @@ class Chunker:
                 if names_end < n and (_is_verb_form(self.words[names_end]) or "VBG" in words.verb_tags(self.words[names_end])):
                     self.verb_at = names_end  # "our twins Leo and Mia building a sandcastle": what they do
                 i = names_end
+                continue
+            recolour_end = self._recolour_said(i)
+            if recolour_end is not None:
+                chunks.append(Chunk("CORRECT", i, recolour_end, "recolour"))  # "…, actually make it blue"
+                i = recolour_end
                 continue
             if self._member_named_again(i):
                 token = self.tokens[i]  # "our two cats Miso and Tofu. Miso is asleep …": one of the cats
@@ -1949,6 +1956,25 @@ class Chunker:
             seen.add(word)
             j += 1
         return j
+
+    def _recolour_said(self, i: int) -> int | None:
+        """'a girl in a red coat, actually make it blue, …', 'no wait make it dark green': after a
+        thought, 'make it' and colours alone take back the colour just said; where the colours start."""
+        words = self.words
+        if i > 0 and words[i - 1] not in _AFTER_A_THOUGHT:
+            return None
+        k = i
+        while k < len(words) and words[k] in _CHANGING_MIND:
+            k += 1
+        if k + 2 >= len(words) or words[k] not in ("make", "change", "turn") or words[k + 1] not in ("it", "that", "them"):
+            return None
+        start = k + 2 + (words[k + 2] in ("to", "into"))
+        end = start
+        while end < len(words) and (words[end] in lexicon.COLOURS or words[end] in lexicon.COLOUR_SHADES or words[end] in (
+                "and", "light", "dark", "pale", "bright", "deep", "instead")):
+            end += 1
+        colours = [w for w in words[start:end] if w in lexicon.COLOURS]
+        return start if colours and (end >= len(words) or words[end] in (",", ".", ";", "!", "-", "—")) else None
 
     def _unknown_names(self) -> set[int]:
         """Words written with a capital inside a sentence that no word table knows ('Miso', 'Zuri')."""

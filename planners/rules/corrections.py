@@ -12,6 +12,9 @@ from planners.rules.description import Relation
 from planners.rules.inflection import article, singular
 from planners.rules.roles import _GENERAL_ANIMALS, _SIZES
 
+# How light or dark a colour is: kept with it where the lists allow ("dark green").
+_TONES = frozenset({"light", "dark", "pale", "bright", "deep"})
+
 
 class Corrections:
     def _named_again_alone(self, np: NounPhrase) -> bool:
@@ -138,6 +141,22 @@ class Corrections:
                    or [singular(w)[0] for w in said[k:k + len(name)]] == name), None)
         new = said[at + len(name):] if at is not None else []
         return self._recolour_named(np.noun, new)
+
+    def _recolour_it(self, np: NounPhrase) -> bool:
+        """'…, actually make it blue': the colours said take the place of those of the last coloured thing
+        (what the last one named wears, or that one itself). True when handled."""
+        new = [t.low for t in self.tokens[np.start:np.end] if t.low not in ("and", "instead")]
+        colours = lexicon.COLOURS | lexicon.COLOUR_SHADES
+        for mention in [self.out.mentions[self.last]] if self.last is not None else []:
+            for k in reversed(range(len(mention.details))):
+                noun = mention.detail_nouns[k]
+                if noun and any(w.lower() in colours for w in mention.details[k][1].split()):
+                    return self._recolour_named(noun, new) or self._recolour_named(
+                        noun, [w for w in new if w not in _TONES]) or True
+            if any(m.lower() in colours for m in mention.modifiers):
+                return self._recolour_named(mention.noun, new) or self._recolour_named(
+                    mention.noun, [w for w in new if w not in _TONES]) or True
+        return False
 
     def _recolour_named(self, noun: str, new: list[str]) -> bool:
         """The thing or garment named `noun` takes the colours `new` in place of its old ones."""

@@ -265,7 +265,7 @@ CUT_STEMS = _words("sprig sprigs stem stems stalk stalks twig twigs spray sprays
 
 # Things named by two words whose last word alone names something else ("watering can", "chess king").
 COMPOUND_NOUNS = frozenset(
-    "dance class|dance studio|dance school|dance lesson|dance showcase|dance academy|dance recital|dance competition|dancing school|dancing class|dance hall|rash guard|sports bra|tank top|wing bar|eye ring|high chair|video game|board game|french fry|drum kit|drum set|garbage can|trash can|bird feeder|dog house|stuffed animal|swing set|"
+    "police car|police van|police boat|police horse|police dog|dance class|dance studio|dance school|dance lesson|dance showcase|dance academy|dance recital|dance competition|dancing school|dancing class|dance hall|rash guard|sports bra|tank top|wing bar|eye ring|high chair|video game|board game|french fry|drum kit|drum set|garbage can|trash can|bird feeder|dog house|stuffed animal|swing set|"
     "fire pit|sea urchin|solar panel|control panel|side table|office chair|bar stool|pocket watch|game console|"
     "gaming chair|food truck|french press|squat rack|water gun|punching bag|eye patch|double bass|clock tower|bell tower|"
     "toy chest|tool chest|ice chest|swing set|key ring|"

@@ -333,6 +333,10 @@ class NounPhrases:
             return
         if self.correcting == "select" and self._swap_named(np):
             return
+        if self.correcting == "recolour":
+            self.correcting = False
+            if self._recolour_it(np):
+                return  # "a girl in a red coat, actually make it blue": the coat is blue
         if (self.correcting == "select" or self.recolouring) and self._recoloured(np):
             self.correcting, self.recolouring = False, True  # "…, and the banner blue": the next one too
             return
@@ -1449,6 +1453,9 @@ class NounPhrases:
             kind in (None, "SENT"))
         if shown_in and self._setting(np, link):
             return True  # "toy shop window at christmas, a rocking horse …": where the things are shown
+        if np.noun in ("board", "deck") and np.det is None and not np.modifiers and not np.plural and np.start > 0 and (
+                self.tokens[np.start - 1].low == "on") and kind in ("REL", "PREP"):
+            return True  # "two rescuers on board", "officers on deck": aboard, no board to draw
         numbered = np.noun in ("gate", "platform") and np.det is None and np.end < len(self.tokens) and (
             any(c.isdigit() for c in self.tokens[np.end].text)) and len(self.tokens[np.end].text) <= 4
         if numbered and self._setting(np, link):
