@@ -36,6 +36,21 @@ _STAND_IN_WORDS = frozenset({"person", "figure", "character", "subject", "animal
 _ANIMAL_KIN = frozenset({"mother", "father", "mom", "mum", "dad", "mama", "papa", "baby", "parent", "child"})
 
 
+# People plainly one sex or grown up: none is one of a plural of the other ("two boys, a girl and a teacher").
+_PLAINLY_MALE = frozenset("man boy guy gentleman lad father dad daddy son brother grandfather grandpa grandad husband "
+                          "boyfriend uncle nephew king prince groom".split())
+_PLAINLY_FEMALE = frozenset("woman girl lady mother mom mum mommy mummy daughter sister grandmother grandma granny wife "
+                            "girlfriend aunt niece queen princess bride nun".split())
+_PLAINLY_YOUNG = frozenset({"boy", "girl", "kid", "child", "toddler", "baby"})
+
+
+def _may_be_one_of(member: str, plural: str) -> bool:
+    """Whether someone called `member` may be one of a plural called `plural` by sex and age."""
+    if plural in _PLAINLY_MALE and member in _PLAINLY_FEMALE or plural in _PLAINLY_FEMALE and member in _PLAINLY_MALE:
+        return False
+    return not (plural in _PLAINLY_YOUNG and member in roles.GROWN_UPS)
+
+
 def _may_be_participle(word: str) -> bool:
     """Whether a word can be a past participle ('parked', 'thrown', 'held')."""
     return word.endswith("ed") or "VBN" in words.verb_tags(word)
@@ -611,7 +626,7 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             # "two hikers at a campfire, a woman … roasting a marshmallow on a stick and a man …": what
             # the members hold or sit on is passed over; the people must make up the count
             people = [i for i in listed if self.out.mentions[i].category == priors.PERSON]  # "behind his customer" too
-            return self._first_making(people, making, lambda i: True)
+            return self._first_making(people, making, lambda i: _may_be_one_of(self.out.mentions[i].noun, source.noun))
         # a member named by a word the lists do not know ("a tabby", "a calico") is of the kind announced,
         # unless it is placed by the members ("a band of four musicians, a drummer, …, with a music
         # stand in front of each of them")
@@ -648,6 +663,8 @@ class _Reader(NounPhrases, Corrections, Tags, Owners):
             return False  # (but "three goldfinches on the feeder, red faces and yellow wing bars": their marks)
         if member.category is None and kind == priors.PERSON and _a_thing(member.noun):
             return False  # "two students in goggles at a table, a beaker on it, a fire extinguisher …": things
+        if kind == priors.PERSON and not _may_be_one_of(member.noun, source.noun):
+            return False  # "two boys, a girl and a teacher": no girl is one of the boys
         if kind != priors.ANIMAL or member.category is None or source.noun in _ANY_ANIMAL_WORDS:
             return True
         young = member.noun.startswith(source.noun) or source.noun.startswith(member.noun)  # "ducks …, three ducklings"

@@ -187,6 +187,11 @@ _WEAR_WORDS = frozenset({"wearing", "wears", "wear", "wore", "dressed", "clad", 
 _BESIDE = frozenset({"next to", "behind", "in front of", "left of", "right of", "near"})
 # What people watch in the sky: the background of whoever watches it.
 # Person-words that say only what someone is, not who: after a kin or role word they describe it.
+# What happens, never drawn as a thing ("the sack race", "after their race", "at the finish").
+_HAPPENINGS = frozenset({"race", "relay", "contest", "competition", "ceremony", "tournament", "marathon", "finish",
+                         "heat", "final", "semifinal", "rehearsal"})
+# Words after a happening that make it a thing's name ("a race car", "the finish line").
+_HAPPENING_THINGS = frozenset({"car", "cars", "track", "horse", "bike", "line", "tape", "flag", "number", "bib"})
 # Vehicles people ride inside: "on a train" is where the scene is, not a thing beside them.
 _RIDDEN_INSIDE = frozenset({"train", "bus", "tram", "subway", "metro", "ferry", "carriage car", "subway car", "dining car",
                             "train carriage", "coach", "streetcar", "trolleybus", "minibus", "airliner", "railcar"})
@@ -1421,6 +1426,19 @@ class NounPhrases:
         return framed and previous is not None and previous.kind in ("PICTURE", "NP") and (
             previous.np is None or (previous.np.noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES)
 
+    def _on_a_side(self, np: NounPhrase, link) -> bool:
+        """'a boy in the yellow team', 'a girl from the purple team': the team told by its colour is
+        said of the one in it, in their caption; no team is drawn."""
+        if np.noun not in ("team", "house", "side", "squad") or np.det not in ("the", "a", "an") or np.plural or not (
+                any(t.low in lexicon.COLOURS for t in np.modifiers)) or not link or link[0] not in ("REL", "PREP") or np.start == 0 or (
+                self.tokens[np.start - 1].low not in ("in", "from", "on")) or np.noun == "house" and np.det != "the":
+            return False
+        members = [self.last] if self.last is not None and self.out.mentions[self.last].is_person else [
+            i for i in self.group if i is not None and self.out.mentions[i].is_person]
+        for index in members:
+            self.out.mentions[index].add_detail("", self._text(np.start - 1, np.end))
+        return bool(members)
+
     def _ridden_inside(self, np: NounPhrase, link) -> bool:
         """'a man asleep on a commuter train', 'by the window of a morning train': a vehicle people ride
         inside, said as where they are, with no one placed beside or outside it."""
@@ -1453,6 +1471,12 @@ class NounPhrases:
             kind in (None, "SENT"))
         if shown_in and self._setting(np, link):
             return True  # "toy shop window at christmas, a rocking horse …": where the things are shown
+        if self._on_a_side(np, link):
+            return True  # "a boy in the yellow team", "a girl from the purple team": which side they are on
+        if (np.noun or "").rsplit(" ", 1)[-1] in _HAPPENINGS and np.noun not in lexicon.COMPOUND_NOUNS and np.count is None and (
+                not any(t.low in _HAPPENING_THINGS for t in self.tokens[np.end:np.end + 1])):
+            self.last_role = "setting" if kind in ("REL", "PREP") else self.last_role
+            return True  # "running a three-legged race", "after their race", "just the sack race:": what happens
         if np.noun in ("board", "deck") and np.det is None and not np.modifiers and not np.plural and np.start > 0 and (
                 self.tokens[np.start - 1].low == "on") and kind in ("REL", "PREP"):
             return True  # "two rescuers on board", "officers on deck": aboard, no board to draw
