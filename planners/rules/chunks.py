@@ -1818,11 +1818,16 @@ class Chunker:
             named_with = pair in lexicon.COMPOUND_NOUNS or pair in priors.MULTIWORD_NOUNS  # "a watering can"
             ahead = f"{word} {words[j + 1]}" if j + 1 < len(words) else ""
             if j > first and word in ("only", "too", "total", "tops", "max") and (
-                    j + 1 >= len(words) or not self.tokens[j + 1].is_word):
-                break  # "2 sheep only.": said of the count, no word of the thing
+                    j + 1 >= len(words) or not self.tokens[j + 1].is_word) and not self._given_name_at(j):
+                break  # "2 sheep only.": said of the count, no word of the thing (but "our spaniel Max,")
             if j > first and self._given_name_at(j):
                 seen.add(word)
                 j += 1  # "Auntie May", "my son Will": a name, never the verb "may" or "will"
+                continue
+            if j > first and word in ("called", "named") and j + 1 < len(words) and self._given_name_at(j + 1):
+                seen.add(word)
+                seen.add(words[j + 1])
+                j += 2  # "a black labrador called Bear": its name, never a bear
                 continue
             if j > first + 1 and self._given_name_at(j - 1) and words_verb_tags(word) & {"VBZ", "VBD"}:
                 self.verb_at = j
@@ -2008,6 +2013,9 @@ class Chunker:
         token, before = self.tokens[j], self.tokens[j - 1]
         if self._name_after_title(j):
             return True
+        if j >= 2 and before.low in ("called", "named") and token.text[:1].isupper() and token.text[1:].islower() and (
+                lexicon.category(singular(self.words[j - 2])[0]) in (priors.PERSON, priors.ANIMAL)):
+            return True  # "a black labrador called Bear", "a girl named Rose"
         return (j >= 2 and token.text[:1].isupper() and token.text[1:].islower() and len(token.text) > 2
                 and before.text.islower() and self.words[j - 2] in ("my", "our", "his", "her", "their")
                 and lexicon.category(before.low) in (priors.PERSON, priors.ANIMAL))
@@ -2629,6 +2637,11 @@ class Chunker:
         """Find the head noun in the body of a noun phrase; fills np.noun / np.plural."""
         words = self.words
         first, last = body[0], body[-1]
+        called = next((k for k in range(1, len(body) - 1) if words[body[k]] in ("called", "named")
+                       and self._given_name_at(body[k + 1])), None)
+        if called is not None:
+            head_start, _ = self._head(body[:called], np, end)
+            return head_start, body[called + 1] + 1  # "a black labrador called Bear": the labrador, with its name
         if first == last and np.det in ("a", "an", "the") and words[first] in lexicon.MEMBER_ORDINALS and (
                 np.det == "the" or words[first] not in lexicon.COMPARED_MEMBERS):
             return last + 1, last + 1  # "a third asleep under a tree", "the second an elf": one of them

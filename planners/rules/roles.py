@@ -326,6 +326,8 @@ class NounPhrases:
             self._close_negation()
         if self._colour_of_something(np) or self._colours_one_each(np, kind) or self._colours_said_alone(np):
             return
+        if kind in ("REL", "WEAR") and self._worn_colours_one_each(np):
+            return  # "three kids in red, blue and green raincoats": one raincoat each, in the order said
         if kind == "WEAR" and self.outfit_first is not None:
             self.outfit_first.append((link[1].lower(), self._words_of(np)))  # worn by whoever the sentence names next
             self.continuing = ("WEAR", link[1])  # ("… in a red coat and a hat")
@@ -867,6 +869,37 @@ class NounPhrases:
         for words_of_one in groups:
             self._split(target, words_of_one)
         self.group = [i for i, m in enumerate(self.out.mentions) if m.parent == target]
+        return True
+
+    def _worn_colours_one_each(self, np: NounPhrase) -> bool:
+        """'three kids in red, blue and green raincoats', 'Four children … in red, yellow, green and blue
+        team T-shirts': three or more colours listed before what as many people wear, one each. (Two
+        colours may be each one's: "two cheerleaders in blue and gold uniforms"; so may the flag's.)"""
+        if not np.plural or np.noun is None or not (np.noun in lexicon.CLOTHING or lexicon.ends_in_garment(np.noun)) or (
+                np.start == 0 or self.tokens[np.start - 1].low not in ("in", "wearing", "wear")):
+            return False
+        said = [t.low for t in self.tokens[np.start:np.end]]
+        colours = [w for w in said if w in lexicon.COLOURS]
+        last = max(k for k, w in enumerate(said) if w in lexicon.COLOURS) if colours else -1
+        listed = said[:last + 1]
+        if len(colours) < 3 or set(colours) == {"red", "white", "blue"} or not all(
+                w in lexicon.COLOURS or w in (",", "and") for w in listed) or len(set(colours)) != len(colours):
+            return False
+        wearers = [i for i in self.group if i is not None and self.out.mentions[i].is_person]
+        target = self.last if self.last is not None else (wearers[0] if wearers else None)
+        if target is None or target not in wearers or len(wearers) != 1:
+            return False
+        source = self.out.mentions[target]
+        if source.count != len(colours) or source.parent is not None or any(m.parent == target for m in self.out.mentions):
+            return False
+        rest = " ".join(t.text for t in self.tokens[np.start + last + 1:np.end - 1])
+        garment = singular(self.tokens[np.end - 1].low)[0]
+        for colour in colours:
+            self._split(target, [])
+            worn = " ".join(w for w in (colour, rest, garment) if w)
+            self.out.mentions[-1].add_detail("in", f"{article(worn)} {worn}", np.noun)
+        self.group = [i for i, m in enumerate(self.out.mentions) if m.parent == target]
+        self.continuing = ("WEAR", "in")
         return True
 
     def _animal_apposition(self, np: NounPhrase, kind: str | None) -> bool:

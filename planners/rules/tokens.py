@@ -161,6 +161,9 @@ def _shorthand(text: str, normalised: str) -> tuple[list[Token], str]:
 
 _ORDINAL = re.compile(r"\d+(st|nd|rd|th)")
 _OWNERS = frozenset({"my", "our", "his", "her", "their", "your"})
+# Kin said as a name, one person ("leaning on grandads shoulder", "with dads old blue scarf").
+_KIN_NAMES = frozenset({"dad", "mum", "mom", "grandad", "granddad", "grandpa", "grandma", "nan", "nana", "granny",
+                        "papa", "mama", "daddy", "mummy", "mommy", "gran", "grandmother", "grandfather"})
 
 
 def _title_before_a_name(lows: list[str], matches: list, k: int) -> bool:
@@ -192,8 +195,10 @@ def _bare_possessive(low: str, before: str, following: str, after: str = "") -> 
     base, plural = singular(low)
     if not plural or lexicon.category(base) != "person" or base + "s" != low and base[:-1] + "ies" != low:
         return None
-    if before not in _OWNERS and before[:1].isalnum():
-        return None  # "two boys play": a count or a word before them says they are many
+    if before not in _OWNERS and before[:1].isalnum() and not (base in _KIN_NAMES and not counted and (
+            singular(following)[0] in lexicon.PARTS or singular(following)[0] in lexicon.CLOTHING
+            or (lexicon.is_adjective(following) or following in lexicon.COLOURS) and words.can_be(singular(after)[0], "NOUN"))):
+        return None  # "two boys play": a count or a word before them says they are many (but "on grandads shoulder")
     owned = _ORDINAL.fullmatch(following) or following in ("birthday", "house", "home", "room", "bedroom", "party",
                                                             "recital", "wedding", "graduation", "anniversary") or (
         singular(following)[0] in lexicon.PARTS and before in _OWNERS) or (  # "on her grandfathers shoulders"
@@ -202,7 +207,7 @@ def _bare_possessive(low: str, before: str, following: str, after: str = "") -> 
         and not words.only_verb(following) and following not in lexicon.PREPOSITIONS) or (
         before in _OWNERS and (lexicon.is_adjective(following) or following in lexicon.COLOURS) and (
             words.can_be(singular(after)[0], "NOUN") or lexicon.is_adjective(after)))  # "my grandmas old table"
-    return f"{base}'s" if owned and before in _OWNERS | {"", ",", ".", "!", ":"} else None
+    return f"{base}'s" if owned and (before in _OWNERS | {"", ",", ".", "!", ":"} or base in _KIN_NAMES) else None
 
 
 def tokenize(text: str) -> list[Token]:
