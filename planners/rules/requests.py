@@ -1575,6 +1575,8 @@ def _named_picture(words: list[str], k: int, end: int) -> int | None:
     found = _picture_then_purpose(words, j, end)
     if found is None or (found < end and words[found] not in _ENDS and words[found - 1] != "for"):
         return None  # the whole clause (up to whom it shows), or nothing
+    if any(w in lexicon.COPULAS or w in ("playing", "play", "plays", "dealing", "shuffling") for w in words[j:found]):
+        return None  # "Two old men are playing cards": a scene, its cards a game, no picture named
     if found - j >= 2 and all(w in ("left", "right", "left-hand", "right-hand", "the") for w in words[j:found - 1]):
         return None  # "Left page: a fox …", "Right panel:": where on the spread, read as a place
     listed = k > 0 and words[k - 1] == "," and (found == k + 1 or found < end and words[found] in (",", "and"))

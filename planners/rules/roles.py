@@ -192,6 +192,8 @@ _HAPPENINGS = frozenset({"race", "relay", "contest", "competition", "ceremony", 
                          "heat", "final", "semifinal", "rehearsal"})
 # Words after a happening that make it a thing's name ("a race car", "the finish line").
 _HAPPENING_THINGS = frozenset({"car", "cars", "track", "horse", "bike", "line", "tape", "flag", "number", "bib"})
+# What animals wear that also covers furniture ("a bed with a red blanket").
+_COVERS = frozenset({"blanket", "blankets", "collar", "harness", "throw"})
 # Vehicles people ride inside: "on a train" is where the scene is, not a thing beside them.
 _RIDDEN_INSIDE = frozenset({"train", "bus", "tram", "subway", "metro", "ferry", "carriage car", "subway car", "dining car",
                             "train carriage", "coach", "streetcar", "trolleybus", "minibus", "airliner", "railcar"})
@@ -944,6 +946,9 @@ class NounPhrases:
                 k >= 1 and self.tokens[chunk.start].text[:1].isupper() and chunk.end - chunk.start <= 2):
             k -= 2 if k >= 2 and self.chunks[k - 1].kind == "COMMA" else 1  # the name, then the animal before it
             chunk = self.chunks[k] if k >= 0 else None
+        if chunk is not None and chunk.np is not None and chunk.np.noun != named.noun and k >= 2 and (
+                self.chunks[k - 1].kind == "OF") and lexicon.category(chunk.np.noun or "") == priors.PERSON:
+            chunk = self.chunks[k - 2]  # "The dog of my brother, a small white dog, …": the dog, whoever's
         if chunk is None or chunk.np is None or chunk.np.noun != named.noun:
             return None
         return chunk
@@ -3078,6 +3083,11 @@ class NounPhrases:
                 and self._holdable(self.out.mentions[person], np)):
             # "a fisherman sitting in a boat with a fishing rod": the rod is the fisherman's
             owner, mention = person, self.out.mentions[person]
+        elif (mention.category in (priors.FURNITURE, priors.VEHICLE) and person is not None and noun in lexicon.CLOTHING
+              and noun not in lexicon.WEARABLE_OBJECTS and noun not in _COVERS and mention.noun.rsplit(" ", 1)[-1] not in _HANGERS
+              and not is_list):
+            # "he stands behind the counter with a green apron": what he wears, never the counter's
+            owner, mention = person, self.out.mentions[person]
         # "a sofa with three cushions": loose things counted on furniture are things, not its parts
         loose = (not is_list and mention.category == priors.FURNITURE and (np.count or 0) > 1 and noun in priors.NOUNS
                  and noun not in lexicon.CLOTHING)
@@ -4282,8 +4292,9 @@ class NounPhrases:
 def _owner_token(token: Token) -> Token:
     """The owner's word of a possessive token: "the scarecrow's" -> "scarecrow", and "husbands"
     typed for "husband's" -> "husband"."""
-    cut = 2 if token.text.lower().endswith(("'s", "\u2019s")) else 1
-    return Token(token.text[:-cut], token.low[:-2], token.start, token.end - cut)
+    text = token.text.lower()
+    cut = 2 if text.endswith(("'s", "\u2019s")) else 1 if text.endswith("s") and text != token.low[:-2] else 0
+    return Token(token.text[:len(token.text) - cut], token.low[:-2], token.start, token.end - cut)  # ("my uncle shop")
 
 
 def _no_thing_to_draw(noun: str, verb: str | None) -> bool:

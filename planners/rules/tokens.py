@@ -161,6 +161,13 @@ def _shorthand(text: str, normalised: str) -> tuple[list[Token], str]:
 
 _ORDINAL = re.compile(r"\d+(st|nd|rd|th)")
 _OWNERS = frozenset({"my", "our", "his", "her", "their", "your"})
+# Kin whose "'s" learners leave out before what is theirs ("my father garage", "my son first day").
+_KIN_OWNERS = frozenset({"father", "mother", "son", "daughter", "husband", "wife", "brother", "sister", "grandmother",
+                         "grandfather", "grandma", "grandpa", "uncle", "aunt", "cousin", "boyfriend", "girlfriend",
+                         "dad", "mum", "mom", "parents", "family", "friend", "grandson", "granddaughter", "nephew", "niece"})
+_OWNED_BY_KIN = frozenset({"house", "home", "room", "bedroom", "kitchen", "garage", "garden", "farm", "shop", "office",
+                           "birthday", "party", "wedding", "graduation", "anniversary", "first", "car", "boat", "school",
+                           "restaurant", "cafe", "bakery", "store", "village", "funeral", "retirement", "quinceanera"})
 # Kin said as a name, one person ("leaning on grandads shoulder", "with dads old blue scarf").
 _KIN_NAMES = frozenset({"dad", "mum", "mom", "grandad", "granddad", "grandpa", "grandma", "nan", "nana", "granny",
                         "papa", "mama", "daddy", "mummy", "mommy", "gran", "grandmother", "grandfather"})
@@ -181,6 +188,8 @@ def _team_gear(word: str) -> bool:
 def _bare_possessive(low: str, before: str, following: str, after: str = "") -> str | None:
     """'my husbands shoulder', 'grandmas 80th', 'my sons house': a person's "'s" typed without its
     apostrophe, before the thing or the day that is theirs; the word as "husband's"."""
+    if before in _OWNERS and low in _KIN_OWNERS and (following in _OWNED_BY_KIN or following in _KIN_OWNERS):
+        return f"{low}'s"  # "my father garage", "my husband mother": the "'s" a learner leaves out
     if not low.endswith("s") or low.endswith("ss") or len(low) < 4 or not following[:1].isalnum():
         return None
     from planners.rules import lexicon  # lexicon reads words, which this module's callers import first
