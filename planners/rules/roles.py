@@ -873,6 +873,18 @@ class NounPhrases:
         self.group = [i for i, m in enumerate(self.out.mentions) if m.parent == target]
         return True
 
+    def _filled_with(self, np: NounPhrase, owner) -> bool:
+        """'a woman holding a flask with green liquid', 'a man carrying a jug with water': stuff after a
+        vessel someone holds is in the vessel, said in its caption, never worn or held by them."""
+        stuff = np.noun in lexicon.MASS_NOUNS or np.noun in ("liquid", "liquids", "foam", "fluid")
+        if not stuff or np.det is not None or np.count is not None or self.last is None or not isinstance(owner, int):
+            return False
+        vessel = self.out.mentions[self.last]
+        if vessel.is_person or vessel.category == priors.ANIMAL or self.last_role != "object":
+            return False
+        vessel.add_detail("with", self._words_of(np))
+        return True
+
     def _worn_colours_one_each(self, np: NounPhrase) -> bool:
         """'three kids in red, blue and green raincoats', 'Four children … in red, yellow, green and blue
         team T-shirts': three or more colours listed before what as many people wear, one each. (Two
@@ -3039,6 +3051,8 @@ class NounPhrases:
     def _with(self, np: NounPhrase, link) -> None:
         is_list = len(link) > 2
         owner = self.with_owner if is_list else self.owner
+        if self._filled_with(np, owner):
+            return  # "holding a flask with green liquid": what the flask holds, in its caption
         noun = np.noun
         category = lexicon.category(noun)
         if owner is None and self.each and self.group and not is_list:
