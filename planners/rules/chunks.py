@@ -2610,6 +2610,20 @@ class Chunker:
         return not after or after in lexicon.PREPOSITIONS or after in lexicon.COPULAS or after in ("and", "with") or (
             bool(words_verb_tags(after) & {"VBZ", "VBP", "VBG", "VBD"}) and not lexicon.is_known_noun(singular(after)[0]))
 
+    def _flavour_of_the_counted(self, word: str, at: int) -> bool:
+        """Whether `word`, said after 'one' in a run of 'one …' members, names food that one of the
+        counted food just named is made of or topped with ('two cakes, one chocolate and one lemon';
+        but 'two sandwiches, one apple and a thermos' is an apple)."""
+        counted = next((c for c in reversed(self.chunks_so_far) if c.kind == "NP" and c.np is not None
+                        and (c.np.count or 0) >= 2), None)
+        base = singular(word)[0]
+        if counted is None or counted.np.noun is None or base == counted.np.noun or (
+                lexicon.category(counted.np.noun) != priors.FOOD) or not (
+                lexicon.category(base) == priors.FOOD or base in lexicon.MASS_NOUNS or not words.is_english(base)):
+            return False
+        clause = self.words[counted.end:at] + self.words[at + 1:at + 4]
+        return "one" in clause  # ("…, one pepperoni and one margherita": each of them, one by one)
+
     def _said_after_its_noun(self, np: NounPhrase, first: int, last: int, end: int) -> bool:
         """'a cat orange', 'the woman young', 'a clock round': a colour, or a word of size, age or shape,
         after the noun it is said of, as many writers put it; never a kind of thing ('a fox terrier'),
@@ -2649,6 +2663,8 @@ class Chunker:
                 words[k] in lexicon.COLOURS or words[k] in lexicon.COLOUR_SHADES or lexicon.is_adjective(words[k])
                 for k in body[1:]):
             return last + 1, last + 1  # "one is black, the other ginger": the other one, said to be ginger
+        if self._member_in_a_list(np, end) and first == last and self._flavour_of_the_counted(words[last], np.start):
+            return last + 1, last + 1  # "two pizzas, one pepperoni and one margherita": what each of them is
         if self._member_in_a_list(np, end) and (
                 first == last and (words[last] in lexicon.COLOURS and lexicon.category(words[last]) is None
                                    or words[last] in lexicon.COAT_COLOURS)
