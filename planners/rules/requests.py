@@ -181,7 +181,8 @@ def _story_before_the_scene(words: list[str], spans: list[tuple[int, int]]) -> l
         first = _skip(words, start, end, _OPENERS)
         doing = first < end and words[first].endswith("ing") and words[first] in _TELLS  # "Putting together a calendar …"
         asker = bool(set(said) & (_FIRST_PERSON_ANY | _POSSESSIVE | {"me", "us"})) or doing or _life_event(said) or (
-            first < end and words[first].removesuffix("'s") in _ASKERS_KIN and not _placed_now(words, first + 1, end))
+            first < end and words[first].removesuffix("'s") in _ASKERS_KIN and not _placed_now(words, first + 1, end)
+            and not (first + 1 < end and "VBG" in word_table.verb_tags(words[first + 1])))  # "grandpa pulling the twins …"
         # ("Dad's 75th is coming up and …"; but "Grandpa is dozing in a rocking chair …" draws him)
         story = told or (asker or telling and not _someone_first(said)) and (_finite(said) or doing) and not _corrects(said) and (
             not _dresses_someone(said)) and not set(said) & _LEAVING_OUT and not _asks_to_draw(said)
