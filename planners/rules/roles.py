@@ -187,6 +187,10 @@ _WEAR_WORDS = frozenset({"wearing", "wears", "wear", "wore", "dressed", "clad", 
 _BESIDE = frozenset({"next to", "behind", "in front of", "left of", "right of", "near"})
 # What people watch in the sky: the background of whoever watches it.
 # Person-words that say only what someone is, not who: after a kin or role word they describe it.
+# Parts of a bike, a car or a motorbike that someone works at ("checks the chain on a bike").
+_VEHICLE_PARTS = frozenset({"wheel", "tyre", "tire", "chain", "brake", "headlamp", "headlight", "bonnet", "hood", "engine",
+                            "handlebar", "pedal", "saddle", "gear", "spoke", "exhaust", "bumper", "fender", "mudguard",
+                            "derailleur", "carburettor", "carburetor", "radiator", "windscreen", "windshield"})
 # What happens, never drawn as a thing ("the sack race", "after their race", "at the finish").
 _HAPPENINGS = frozenset({"race", "relay", "contest", "competition", "ceremony", "tournament", "marathon", "finish",
                          "heat", "final", "semifinal", "rehearsal"})
@@ -1476,6 +1480,36 @@ class NounPhrases:
         return framed and previous is not None and previous.kind in ("PICTURE", "NP") and (
             previous.np is None or (previous.np.noun or "").rsplit(" ", 1)[-1] in lexicon.FRAMES)
 
+    def _part_worked_on(self, np: NounPhrase, link) -> bool:
+        """'checks the chain on a white gravel bike', 'polishing its headlamp', 'kneeling by the front
+        wheel': a part of a vehicle someone works at is the vehicle's, said in what they do; no thing of
+        its own. 'spare wheels leaning on the wall' are things."""
+        noun = np.noun or ""
+        if noun not in _VEHICLE_PARTS or np.count is not None or not link or link[0] not in ("VERB", "REL", "PREP") or (
+                any(t.low in ("spare", "new", "old", "stack", "pile") for t in np.modifiers)):
+            return False
+        doers = [i for i in self.group if i is not None and self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL)]
+        vehicles = [i for i, m in enumerate(self.out.mentions) if m.category == priors.VEHICLE]
+        nxt = self._next()
+        after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
+        on_one = nxt is not None and nxt.kind == "REL" and self.tokens[nxt.start].low in ("on", "of") and (
+            after is not None and after.np is not None and lexicon.category(after.np.noun or "") == priors.VEHICLE)
+        sided = any(t.low in ("front", "rear", "back") for t in np.modifiers) and (
+            bool(vehicles) or any(lexicon.category(t.low) == priors.VEHICLE for t in self.tokens[np.end:]))
+        owned = np.det in ("its", "their") and bool(vehicles)
+        if not doers or not (on_one or sided or owned) or link[0] != "VERB" and vehicles:
+            return False  # ("a boy crouched behind the back wheel" of the car named before: by the car)
+        said = self._text(self._link_start(np), np.end) if link[0] != "VERB" else self._words_of(np)
+        for index in doers:
+            actions = self.out.mentions[index].actions
+            if link[0] == "VERB" and actions:
+                actions[-1] = f"{actions[-1]} {said}"
+            else:
+                self.out.mentions[index].go_on_with_action(said, said)
+        if on_one:
+            self.skip.add(self.index + 1)  # the vehicle after it is what they work on
+        return True
+
     def _on_a_side(self, np: NounPhrase, link) -> bool:
         """'a boy in the yellow team', 'a girl from the purple team': the team told by its colour is
         said of the one in it, in their caption; no team is drawn."""
@@ -1521,6 +1555,8 @@ class NounPhrases:
             kind in (None, "SENT"))
         if shown_in and self._setting(np, link):
             return True  # "toy shop window at christmas, a rocking horse …": where the things are shown
+        if self._part_worked_on(np, link):
+            return True  # "checks the chain on a white gravel bike", "polishing its headlamp": the vehicle's own
         if self._on_a_side(np, link):
             return True  # "a boy in the yellow team", "a girl from the purple team": which side they are on
         if (np.noun or "").rsplit(" ", 1)[-1] in _HAPPENINGS and np.noun not in lexicon.COMPOUND_NOUNS and np.count is None and (
