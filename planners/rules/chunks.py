@@ -2242,7 +2242,8 @@ class Chunker:
             return False  # "holding trekking poles": what kind of poles, after a verb that takes them
         if seen.count and " ".join(self.words[j:j + 2]) in lexicon.COMPOUND_NOUNS and word in _KINDS_OF_PLACE_WORDS:
             return False  # "a jazz dance class", "contemporary dance studio": a name of two words goes on
-        if seen.count and word in ("cut", "split") and self.words[j + 1:j + 2] in (["in"], ["into"], ["open"]):
+        if seen.count and word in ("cut", "split") and self.words[j + 1:j + 2] in (["in"], ["into"], ["open"]) and (
+                f"{self.words[j - 1]} {word}" not in _HAIR_STYLES):  # (but "a pixie cut in a rust jumper": her hair)
             return True  # "a lime cut in half", "a log split open": done to the thing, not a kind of it
         if (word in lexicon.COLOURS or word in lexicon.MATERIALS) and (j + 1 >= len(self.words) or (
                 not self.tokens[j + 1].is_word or self.words[j + 1] in ("and", "or", "with"))):

@@ -125,7 +125,7 @@ PARTS_MORE = _words("tooth windshield windscreen bumper headlight headlights tai
                     "pigtails dreadlocks scar scars wrinkles dimples afro mohawk stubble goatee sideburns "
                     "whiskers bob mullet fringe limp grin frown tan sunburn muscles reins rein bridle stirrups "
                     "hole holes crack cracks tiptoe tiptoes undercut pompadour quiff topknot cornrows updo "
-                    "chignon")
+                    "chignon puffs plaits bunches")
 CLOTHING = CLOTHING | _words("blanket collar harness bandana tutu tiara sash vest shirts beanie scrubs kit "
                              "mac macs henley henleys slingback slingbacks maxi midi co-ord roll-neck rollneck crewneck "
                              "fishnets pjs "
@@ -173,7 +173,7 @@ CREATURE_PARTS = _words("scales scale fins fin claws claw horns horn antlers tus
                         ) | frozenset({"wing bar", "wing bars", "eye ring", "tail feathers"})  # "a snail with a striped shell"
 # Hair done up, only on people and animals: on a thing the word names a thing ("a tray with six buns on it").
 HAIRDOS = _words("bun buns ponytail ponytails braid braids curls pigtails dreadlocks afro mohawk undercut "
-                 "pompadour quiff topknot cornrows updo chignon")
+                 "pompadour quiff topknot cornrows updo chignon puffs plait plaits bunches")
 PARTS = PARTS | CREATURE_PARTS
 # Parts that only exist on their owner: a relation to one is a relation to the owner ("a cat on his
 # lap", "a dog at her feet", "a basket on its handlebars"), never an instance of its own.

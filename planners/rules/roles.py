@@ -973,6 +973,8 @@ class NounPhrases:
         """'my brother, a tall man in a grey suit,', 'her father, a grey-haired man in a tuxedo':
         a plain person-word right after someone named by kin or role says who that one is; what
         follows describes them, no new person."""
+        if self._who_in_brackets(np):
+            return True
         if kind not in ("COMMA", None) or np.det not in ("a", "an") or np.count is not None or np.plural:
             return False
         if np.noun not in _PLAIN_PEOPLE and self._role_after_plain(np):
@@ -1015,6 +1017,20 @@ class NounPhrases:
             return False  # "figure skating on the ice, a woman in …": a thing, then someone new
         named.category = priors.PERSON  # "the groomer, a woman with …": a person, whatever the lists knew
         named.modifiers.extend(t.text for t in np.modifiers if t.low not in lexicon.DETERMINERS)
+        self.owner, self.group, self.last_role = self.last, [self.last], "subject"
+        return True
+
+    def _who_in_brackets(self, np: NounPhrase) -> bool:
+        """'her son (teen, black hoodie, headphones round his neck)': a bare plain person-word opening
+        brackets right after someone says how old they are; no one new."""
+        before = self.chunks[self.index - 1] if self.index > 0 else None
+        if before is None or before.kind != "COMMA" or before.value != "(" or np.det is not None or np.count is not None or (
+                np.plural) or np.noun not in _PLAIN_PEOPLE or self.last is None:
+            return False
+        named = self.out.mentions[self.last]
+        if not named.is_person or named.count != 1 or named.noun == np.noun:
+            return False
+        named.modifiers.extend(t.text for t in [*np.modifiers, *np.head])
         self.owner, self.group, self.last_role = self.last, [self.last], "subject"
         return True
 
@@ -2091,6 +2107,8 @@ class NounPhrases:
             return
         if self._more_of_the_same(np, link) or self._counted_of(np, link) or self._held_one_again(np, link):
             return
+        if self._placed_on_another(np, link):
+            return  # "a girl on a purple beanbag and a boy on an orange one": another beanbag
         wear = kind == "WEAR" or (kind == "REL" and link[1] == "inside")
         # "… and a man in a red one" is a garment again; a bare "one" after a comma is a member ("two
         # men in suits, one with a hat")
@@ -2245,6 +2263,31 @@ class NounPhrases:
 
     def _last_plural(self) -> Mention | None:
         return next((m for m in reversed(self.out.mentions) if m.count > 1), None)
+
+    def _placed_on_another(self, np: NounPhrase, link) -> bool:
+        """'a girl on a purple beanbag and a boy on an orange one': 'a … one' after the relation word
+        said before in the sentence is one more of the thing that relation named, placed so."""
+        said = [t.low for t in np.modifiers]
+        if not link or link[0] != "REL" or link[1] == "inside" or np.det not in ("a", "an") or len(said) < 2 or (
+                said[-1] != "one"):
+            return False
+        for k in range(self.index - 2, 0, -1):
+            chunk = self.chunks[k]
+            if chunk.kind == "SENT":
+                return False
+            thing = self.chunks[k + 1].np if chunk.kind == "REL" and chunk.value == link[1] else None
+            if thing is not None and thing.noun is not None:
+                kind_of = next((m for m in reversed(self.out.mentions) if m.noun == thing.noun), None)
+                if kind_of is None or kind_of.is_person or kind_of.category == priors.ANIMAL:
+                    return False
+                one = NounPhrase(np.start, np.end, det=np.det, modifiers=np.modifiers[:-1], head=np.modifiers[-1:],
+                                 noun=kind_of.noun)
+                made = len(self.out.mentions)
+                self._by_link(one, link)
+                if len(self.out.mentions) > made:
+                    self.out.mentions[made].head = kind_of.head  # "an orange beanbag", in its caption
+                return True
+        return False
 
     def _one_more(self, np: NounPhrase, link, kind_of: Mention, det: str | None, modifiers: list[Token],
                   head: list[Token]) -> bool:
