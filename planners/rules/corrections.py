@@ -145,18 +145,19 @@ class Corrections:
     def _recolour_it(self, np: NounPhrase) -> bool:
         """'…, actually make it blue': the colours said take the place of those of the last coloured thing
         (what the last one named wears, or that one itself). True when handled."""
+        if self.last is None:
+            return False
         new = [t.low for t in self.tokens[np.start:np.end] if t.low not in ("and", "instead")]
         colours = lexicon.COLOURS | lexicon.COLOUR_SHADES
-        for mention in [self.out.mentions[self.last]] if self.last is not None else []:
-            for k in reversed(range(len(mention.details))):
-                noun = mention.detail_nouns[k]
-                if noun and any(w.lower() in colours for w in mention.details[k][1].split()):
-                    return self._recolour_named(noun, new) or self._recolour_named(
-                        noun, [w for w in new if w not in _TONES]) or True
-            if any(m.lower() in colours for m in mention.modifiers):
-                return self._recolour_named(mention.noun, new) or self._recolour_named(
-                    mention.noun, [w for w in new if w not in _TONES]) or True
-        return False
+        mention = self.out.mentions[self.last]
+        noun = next((mention.detail_nouns[k] for k in reversed(range(len(mention.details))) if mention.detail_nouns[k]
+                     and any(w.lower() in colours for w in mention.details[k][1].split())), None)
+        if noun is None and any(m.lower() in colours for m in mention.modifiers):
+            noun = mention.noun  # "a red car, actually make it yellow": the thing itself
+        if noun is None:
+            return False
+        self._recolour_named(noun, new) or self._recolour_named(noun, [w for w in new if w not in _TONES])
+        return True
 
     def _recolour_named(self, noun: str, new: list[str]) -> bool:
         """The thing or garment named `noun` takes the colours `new` in place of its old ones."""

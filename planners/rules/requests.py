@@ -215,17 +215,21 @@ _STATIVE = frozenset("love loves like likes hate hates want wants need needs kno
                      "works miss misses prefer prefers remember remembers collect collects".split())
 
 
+def _for_someone(word: str) -> bool:
+    """Whether a word names a person or an animal ("uncle", "dogs")."""
+    return lexicon.category(singular(word)[0]) in (priors.PERSON, priors.ANIMAL)
+
+
 def _kin_named(said: list[str]) -> set[str]:
     """The people and animals a sentence names after 'my' or 'our' ("my father and my uncle …")."""
-    return {said[k + 1] for k in range(len(said) - 1) if said[k] in _POSSESSIVE
-            and lexicon.category(singular(said[k + 1])[0]) in (priors.PERSON, priors.ANIMAL)}
+    return {said[k + 1] for k in range(len(said) - 1) if said[k] in _POSSESSIVE and _for_someone(said[k + 1])}
 
 
 def _kin_doing_now(said: list[str]) -> bool:
     """'my father and my uncle play chess on the small table': the asker's own people, named first,
     doing something now, in the present (as learners also tell a scene), with no time of the story."""
     k = 0
-    while k + 1 < len(said) and said[k] in _POSSESSIVE and singular(said[k + 1])[0] in _named_kinds(said[k + 1]):
+    while k + 1 < len(said) and said[k] in _POSSESSIVE and _for_someone(said[k + 1]):
         k += 2
         if k < len(said) and said[k] == "and":
             k += 1
@@ -235,11 +239,6 @@ def _kin_doing_now(said: list[str]) -> bool:
     tags = word_table.verb_tags(verb)
     now = "VBG" in tags if said[k] in ("is", "are") else bool(tags & {"VBZ", "VBP"}) and "VBD" not in tags
     return now and verb not in _STATIVE and verb not in _STORY_PROGRESSIVES
-
-
-def _named_kinds(word: str) -> frozenset[str]:
-    base = singular(word)[0]
-    return frozenset({base}) if lexicon.category(base) in (priors.PERSON, priors.ANIMAL) else frozenset()
 
 
 # Words that put a sentence in the story's time, not the picture's.
@@ -811,8 +810,7 @@ def _asks_to_draw(said: list[str]) -> bool:
 
 def _names_someone(said: list[str]) -> bool:
     """Whether words name a person or an animal other than the asker."""
-    return any(lexicon.category(singular(w)[0]) in (priors.PERSON, priors.ANIMAL) for w in said
-               if w not in _FIRST_PERSON_ANY and w.isalpha())
+    return any(_for_someone(w) for w in said if w not in _FIRST_PERSON_ANY and w.isalpha())
 
 
 _FUNCTION_WORDS = (lexicon.DETERMINERS | lexicon.PRONOUNS | lexicon.POSSESSIVES | lexicon.PREPOSITIONS

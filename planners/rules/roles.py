@@ -188,7 +188,7 @@ _BESIDE = frozenset({"next to", "behind", "in front of", "left of", "right of", 
 # What people watch in the sky: the background of whoever watches it.
 # Person-words that say only what someone is, not who: after a kin or role word they describe it.
 # Parts of a bike, a car or a motorbike that someone works at ("checks the chain on a bike").
-_VEHICLE_PARTS = frozenset({"wheel", "tyre", "tire", "chain", "brake", "headlamp", "headlight", "bonnet", "hood", "engine",
+_PARTS_WORKED_ON = frozenset({"wheel", "tyre", "tire", "chain", "brake", "headlamp", "headlight", "bonnet", "hood", "engine",
                             "handlebar", "pedal", "saddle", "gear", "spoke", "exhaust", "bumper", "fender", "mudguard",
                             "derailleur", "carburettor", "carburetor", "radiator", "windscreen", "windshield"})
 # What happens, never drawn as a thing ("the sack race", "after their race", "at the finish").
@@ -757,7 +757,7 @@ class NounPhrases:
                 lexicon.is_bodily(np.noun.rsplit(" ", 1)[-1]) or np.noun in lexicon.PARTS) or any(
                 t.low.endswith("'s") for t in np.modifiers):
             return False  # (but "brushing her horse's mane": the horse's)
-        doers = [i for i in self.group if self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL)]
+        doers = self._living_in_group()
         if not doers:
             return False
         for index in doers:
@@ -768,6 +768,10 @@ class NounPhrases:
             else:
                 actions.append(said)
         return True
+
+    def _living_in_group(self) -> list[int]:
+        """The people and animals among those the clause is about."""
+        return [i for i in self.group if i is not None and self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL)]
 
     def _put_down_apart(self, k: int) -> bool:
         """Whether the words from tokens[k] to the clause's end place a thing apart from its owner ('beside
@@ -1501,10 +1505,10 @@ class NounPhrases:
         wheel': a part of a vehicle someone works at is the vehicle's, said in what they do; no thing of
         its own. 'spare wheels leaning on the wall' are things."""
         noun = np.noun or ""
-        if noun not in _VEHICLE_PARTS or np.count is not None or not link or link[0] not in ("VERB", "REL", "PREP") or (
+        if noun not in _PARTS_WORKED_ON or np.count is not None or not link or link[0] not in ("VERB", "REL", "PREP") or (
                 any(t.low in ("spare", "new", "old", "stack", "pile") for t in np.modifiers)):
             return False
-        doers = [i for i in self.group if i is not None and self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL)]
+        doers = self._living_in_group()
         vehicles = [i for i, m in enumerate(self.out.mentions) if m.category == priors.VEHICLE]
         nxt = self._next()
         after = self.chunks[self.index + 2] if self.index + 2 < len(self.chunks) else None
@@ -1552,8 +1556,7 @@ class NounPhrases:
         said = self.tokens[np.start - 1].low
         if link[0] == "REL" and said not in ("on", "in", "aboard", "inside"):
             return False
-        riders = [i for i in self.group if i is not None and self.out.mentions[i].category in (priors.PERSON, priors.ANIMAL)]
-        return bool(riders) or link[0] == "OF"
+        return bool(self._living_in_group()) or link[0] == "OF"
 
     def _zero(self, np: NounPhrase) -> None:
         """'zero cats': a negation."""
